@@ -1,0 +1,31 @@
+/** Typed errors. Each says what was wrong and what was expected. */
+
+/** Base class so callers can catch everything besselbook throws on bad input. */
+export class BesselbookError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor or array had the wrong shape. */
+export class ShapeError extends BesselbookError {
+  constructor(what: string, expected: string, got: readonly number[] | string) {
+    super(`${what}: expected shape ${expected}, got ${Array.isArray(got) ? `[${got.join(", ")}]` : got}`);
+  }
+}
+
+/** A file (notebook, data set) could not be read as what it claims to be. */
+export class FormatError extends BesselbookError {
+  constructor(readonly path: string, reason: string) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+/** A numerical check in a notebook or test failed. */
+export class CheckError extends BesselbookError {}
+
+/** Throw a RangeError naming the argument, its value and the expected domain. */
+export function domainError(fn: string, arg: string, value: unknown, expected: string): never {
+  throw new RangeError(`${fn}: argument ${arg} = ${String(value)} is out of domain; expected ${expected}`);
+}

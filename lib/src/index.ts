@@ -1,0 +1,20 @@
+/**
+ * besselbook — the library behind the notebooks.
+ *
+ * Notebooks write `import { special, bcnn, show, check } from "besselbook";`.
+ * One namespace per concept; the notebook helpers (notebook, params, show, record,
+ * check, progress, init) are exported at the top level because every notebook uses them.
+ */
+export * as special from "./special";
+export * as contrastive from "./contrastive";
+export * as frames from "./frames";
+export * as bcnn from "./bcnn";
+export * as info from "./info";
+export * as data from "./data";
+export * as tensor from "./tensor";
+export * as plot from "./plot";
+export * from "./kernel";
+export { init } from "./tensor/backend";
+export { rng, Rng } from "./tensor/rng";
+export * from "./errors";
+export const version = "0.1.0";
