@@ -1,3 +1,67 @@
-// placeholder: owned by the wasm-kernels helper (issue 3)
-/** Register besselbook's kernels for tfjs-backend-wasm. Returns the kernel names registered. */
-export function registerWasmKernels(): string[] { return []; }
+/**
+ * Kernels that let ordinary tfjs code train on the wasm backend (tfjs-backend-wasm 4.22).
+ *
+ * Added (missing in 4.22, so training threw "Kernel … not registered for backend 'wasm'"):
+ *   Conv2DBackpropFilter  — gradient of conv2d w.r.t. the filter (im2col + XNNPACK matmul)
+ *   UnsortedSegmentSum    — gradient of tf.gather; message aggregation (JS pass over the heap)
+ *   Einsum                — forward only, 1–2 operands (transposes + one batched matmul)
+ * Replaced (registered but slow scalar loops in 4.22):
+ *   Conv2DBackpropInput   — stride 1: one XNNPACK conv with the flipped filter; else col2im
+ *   BatchMatMul           — transposeA/transposeB: explicit transpose, then the XNNPACK path
+ * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
+ * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { BesselbookError } from "../../errors";
+import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
+import { einsumKernel } from "./einsum";
+import { makeBatchMatMul } from "./matmul";
+import { unsortedSegmentSum } from "./segment";
+
+export { planEinsum, runEinsum } from "./einsum";
+export type { EinsumPlan, EinsumAlgebra } from "./einsum";
+
+type AnyKernelFunc = tf.KernelFunc;
+const ours = new WeakSet<object>();
+
+function register(kernelName: string, kernelFunc: unknown, setupFunc?: tf.KernelConfig["setupFunc"]): void {
+  ours.add(kernelFunc as object);
+  tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as AnyKernelFunc, setupFunc });
+}
+
+/** Replace a stock wasm kernel, keeping its setupFunc so a re-created backend still initialises it. */
+function replace(kernelName: string, build: (stock: AnyKernelFunc) => unknown): boolean {
+  const stock = tf.getKernel(kernelName, "wasm");
+  if (!stock) throw new BesselbookError(`registerWasmKernels: stock wasm kernel ${kernelName} not found; import @tensorflow/tfjs-backend-wasm first`);
+  if (ours.has(stock.kernelFunc)) return false;
+  tf.unregisterKernel(kernelName, "wasm");
+  register(kernelName, build(stock.kernelFunc), stock.setupFunc);
+  return true;
+}
+
+function add(kernelName: string, kernelFunc: unknown): boolean {
+  const existing = tf.getKernel(kernelName, "wasm");
+  if (existing) return false; // ours from an earlier call, or a future tfjs that ships it
+  register(kernelName, kernelFunc);
+  return true;
+}
+
+/** Names of the wasm kernels besselbook provides (added or replaced). */
+export const WASM_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "UnsortedSegmentSum", "Einsum"] as const;
+
+/**
+ * Register besselbook's kernels for tfjs-backend-wasm. Idempotent: a second call changes nothing.
+ * Returns the kernel names that are now served by besselbook (the same list on every call).
+ * Needs `@tensorflow/tfjs-backend-wasm` to be imported (its stock kernels are wrapped).
+ */
+export function registerWasmKernels(): string[] {
+  if (!tf.getKernel("BatchMatMul", "wasm")) {
+    throw new BesselbookError("registerWasmKernels: @tensorflow/tfjs-backend-wasm is not loaded; import it before registering kernels");
+  }
+  add("Conv2DBackpropFilter", conv2DBackpropFilter);
+  add("UnsortedSegmentSum", unsortedSegmentSum);
+  add("Einsum", einsumKernel);
+  replace("Conv2DBackpropInput", () => conv2DBackpropInput);
+  replace("BatchMatMul", (stock) => makeBatchMatMul(stock));
+  return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc ?? {}));
+}

@@ -1,0 +1,47 @@
+/**
+ * UnsortedSegmentSum on the wasm backend: out[s, …] = Σ_{i : ids[i] = s} x[i, …].
+ *
+ * This is the gradient of tf.gather (tfjs-core's GatherV2 gradient calls it) and the aggregation
+ * step of message passing (sum of messages over incoming edges). One pass over the wasm heap in
+ * JS: O(N·D) adds, no one-hot matrix (a one-hot matmul would cost O(N·S·D)).
+ * Semantics follow TensorFlow: negative ids are dropped; ids ≥ numSegments are an error (tfjs-cpu
+ * drops them silently, which hides indexing bugs).
+ */
+import { BesselbookError, ShapeError } from "../../errors";
+import { KernelArgs, size, TensorInfo } from "./util";
+
+export function unsortedSegmentSum(args: KernelArgs): TensorInfo {
+  const { inputs, backend } = args;
+  const { x, segmentIds } = inputs;
+  const numSegments = (args.attrs ?? {}).numSegments as number;
+  if (!Number.isInteger(numSegments) || numSegments < 0) {
+    throw new RangeError(`unsortedSegmentSum: argument numSegments = ${numSegments} is out of domain; expected a non-negative integer`);
+  }
+  if (segmentIds.dtype !== "int32") throw new BesselbookError(`unsortedSegmentSum: segmentIds must be int32, got ${segmentIds.dtype}`);
+  if (x.dtype !== "float32" && x.dtype !== "int32") throw new BesselbookError(`unsortedSegmentSum: x must be float32 or int32, got ${x.dtype}`);
+  const r = segmentIds.shape.length;
+  if (r > x.shape.length || segmentIds.shape.some((d, i) => d !== x.shape[i])) {
+    throw new ShapeError("unsortedSegmentSum segmentIds", `a prefix of x.shape [${x.shape.join(", ")}]`, segmentIds.shape);
+  }
+  const inner = x.shape.slice(r);
+  const D = size(inner);
+  const N = size(segmentIds.shape);
+  const out = backend.makeOutput([numSegments, ...inner], x.dtype);
+  // Views only after makeOutput: allocation may grow (and detach) the heap.
+  const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
+  const ids = backend.typedArrayFromHeap(segmentIds) as Int32Array;
+  const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+  dst.fill(0);
+  for (let i = 0; i < N; i++) {
+    const s = ids[i];
+    if (s < 0) continue;
+    if (s >= numSegments) {
+      backend.disposeData(out.dataId);
+      throw new RangeError(`unsortedSegmentSum: segmentIds[${i}] = ${s} is out of domain; expected < numSegments = ${numSegments}`);
+    }
+    let o = s * D, p = i * D;
+    if (D === 1) dst[o] += src[p];
+    else for (let d = 0; d < D; d++) dst[o++] += src[p++];
+  }
+  return out;
+}
