@@ -1,0 +1,154 @@
+/**
+ * Minimax lower bounds by packing + Fano (the "M disjoint δ/2-balls" argument).
+ *
+ * Take parameters θ₁..θ_M pairwise ≥ δ apart in the loss metric d. For any estimator θ̂ define the
+ * test ψ = argmin_j d(θ̂, θ_j). If ψ ≠ j under P_j then d(θ̂, θ_j) ≥ δ/2 (the δ/2-balls are
+ * disjoint, triangle inequality). With V uniform on {1..M} and X ~ P_V,
+ *
+ *   sup_θ E_θ Φ(d(θ̂, θ)) ≥ Φ(δ/2) · P(ψ ≠ V) ≥ Φ(δ/2) · (1 − (I(V;X) + log 2)/log M),
+ *
+ * and I(V;X) = min_Q (1/M) Σ_j KL(P_j‖Q) ≤ (1/M) Σ_j KL(P_j‖Q) for any fixed Q
+ * ("centroid" bound below) ≤ max_j KL(P_j‖Q) ("max" bound).
+ */
+import { fanoErrorLowerBound } from "./fano";
+import { meanResultantLength } from "./bessel";
+import { assertIn, assertInt } from "./validate";
+
+export interface PackingArgs {
+  /** number of packed parameters, M ≥ 2 */
+  M: number;
+  /** minimum pairwise separation δ > 0 in the loss metric */
+  delta: number;
+  /** an upper bound on I(V; X) in nats (e.g. a bound on the KLs) */
+  mutualInfoBound: number;
+  /** increasing loss Φ applied to the distance (default Φ(t) = t: mean absolute error) */
+  phi?: (t: number) => number;
+}
+
+/** Φ(δ/2) · max(0, 1 − (I + log 2)/log M). */
+export function packingLowerBound(args: PackingArgs): number {
+  const { M, delta, mutualInfoBound } = args;
+  assertInt("packingLowerBound", "M", M, 2);
+  assertIn("packingLowerBound", "delta", delta, 0, Infinity, { loOpen: true, hiOpen: true });
+  assertIn("packingLowerBound", "mutualInfoBound", mutualInfoBound, 0, Infinity);
+  const phi = args.phi ?? ((t: number) => t);
+  return phi(delta / 2) * fanoErrorLowerBound(mutualInfoBound, M);
+}
+
+/**
+ * Maximise a one-dimensional bound over δ ∈ (0, deltaMax]: a log-spaced grid brackets the
+ * maximum, then golden-section search refines it (the bounds here are unimodal in δ).
+ */
+export function maximizeOverDelta(bound: (delta: number) => number, deltaMax: number, deltaMin = deltaMax * 1e-8): { delta: number; bound: number } {
+  assertIn("maximizeOverDelta", "deltaMax", deltaMax, 0, Infinity, { loOpen: true, hiOpen: true });
+  const N = 400;
+  const ratio = Math.pow(deltaMax / deltaMin, 1 / (N - 1));
+  let best = 0, bestVal = -Infinity;
+  const grid: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const d = i === N - 1 ? deltaMax : deltaMin * Math.pow(ratio, i);
+    grid.push(d);
+    const v = bound(d);
+    if (v > bestVal) {
+      bestVal = v;
+      best = i;
+    }
+  }
+  let a = grid[Math.max(0, best - 1)], b = grid[Math.min(N - 1, best + 1)];
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a), d = a + g * (b - a);
+  let fc = bound(c), fd = bound(d);
+  for (let it = 0; it < 100 && b - a > 1e-14 * b; it++) {
+    if (fc > fd) {
+      b = d; d = c; fd = fc;
+      c = b - g * (b - a); fc = bound(c);
+    } else {
+      a = c; c = d; fc = fd;
+      d = a + g * (b - a); fd = bound(d);
+    }
+  }
+  const mid = 0.5 * (a + b), fm = bound(mid);
+  return fm >= bestVal ? { delta: mid, bound: fm } : { delta: grid[best], bound: bestVal };
+}
+
+export type KLBoundKind = "centroid" | "max";
+
+export interface PackingResult {
+  M: number;
+  /** the optimal separation δ */
+  delta: number;
+  /** the minimax lower bound on the mean absolute error */
+  bound: number;
+  /** the bound on I(V; X) used at that δ */
+  mutualInfoBound: number;
+  /** bound × √(n · Fisher information): the constant in c/√(n I_F) */
+  constant: number;
+  klBound: KLBoundKind;
+}
+
+/**
+ * Gaussian mean, X₁..X_n ~ N(θ, σ²), loss |θ̂ − θ|. Packing θ_j = (j − (M−1)/2)δ on a line,
+ * Q = N(0, σ²)^n: KL(P_j^n‖Q) = nθ_j²/(2σ²), so
+ *   centroid: I ≤ n δ²(M²−1)/(24σ²)   (mean of θ_j² = δ²(M²−1)/12)
+ *   max:      I ≤ n δ²(M−1)²/(8σ²)
+ * Writing I ≤ aδ², the bound (δ/2)(1 − (aδ² + log 2)/log M) is maximised at
+ * δ² = (log M − log 2)/(3a), giving (δ/3)(1 − log 2/log M). Needs M ≥ 3 (M = 2 is vacuous).
+ */
+export function gaussianMeanPacking(n: number, sigma: number, M: number, klBound: KLBoundKind = "centroid"): PackingResult {
+  assertIn("gaussianMeanPacking", "n", n, 0, Infinity, { loOpen: true, hiOpen: true });
+  assertIn("gaussianMeanPacking", "sigma", sigma, 0, Infinity, { loOpen: true, hiOpen: true });
+  assertInt("gaussianMeanPacking", "M", M, 3);
+  const spread = klBound === "centroid" ? (M * M - 1) / 12 : ((M - 1) * (M - 1)) / 4;
+  if (klBound !== "centroid" && klBound !== "max") throw new RangeError(`gaussianMeanPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  const a = (n * spread) / (2 * sigma * sigma);
+  const logM = Math.log(M);
+  const delta = Math.sqrt((logM - Math.LN2) / (3 * a));
+  const I = a * delta * delta;
+  const bound = packingLowerBound({ M, delta, mutualInfoBound: I });
+  return { M, delta, bound, mutualInfoBound: I, constant: (bound * Math.sqrt(n)) / sigma, klBound };
+}
+
+/** Mean absolute error of the sample mean of n N(θ, σ²) draws: σ√(2/(πn)). */
+export function sampleMeanMAE(n: number, sigma: number): number {
+  assertIn("sampleMeanMAE", "n", n, 0, Infinity, { loOpen: true, hiOpen: true });
+  assertIn("sampleMeanMAE", "sigma", sigma, 0, Infinity, { loOpen: true, hiOpen: true });
+  return sigma * Math.sqrt(2 / (Math.PI * n));
+}
+
+/**
+ * von Mises location, n draws of vM(μ, κ), loss = angular distance. Packing μ_j = (j − (M−1)/2)δ
+ * on an arc, Q = vM(0, κ)^n: KL(P_j^n‖Q) = nκA(κ)(1 − cos μ_j) exactly (no small-angle
+ * approximation). Pairwise angular separation ≥ δ needs Mδ ≤ 2π, so δ ∈ (0, 2π/M]; the bound is
+ * maximised numerically over δ. For large nκA the optimum is the Gaussian one with σ² = 1/(κA):
+ * bound → c(M)/√(nκA).
+ */
+export function vonMisesPacking(n: number, kappa: number, M: number, klBound: KLBoundKind = "centroid"): PackingResult {
+  assertIn("vonMisesPacking", "n", n, 0, Infinity, { loOpen: true, hiOpen: true });
+  assertIn("vonMisesPacking", "kappa", kappa, 0, Infinity, { loOpen: true, hiOpen: true });
+  assertInt("vonMisesPacking", "M", M, 3);
+  if (klBound !== "centroid" && klBound !== "max") throw new RangeError(`vonMisesPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  const fisher = kappa * meanResultantLength(kappa);
+  const mi = (delta: number): number => {
+    let s = 0, mx = 0;
+    for (let j = 0; j < M; j++) {
+      const h = Math.sin(((j - (M - 1) / 2) * delta) / 2);
+      const kl = n * fisher * 2 * h * h; // nκA(1 − cos μ_j)
+      s += kl;
+      mx = Math.max(mx, kl);
+    }
+    return klBound === "centroid" ? s / M : mx;
+  };
+  const best = maximizeOverDelta((d) => packingLowerBound({ M, delta: d, mutualInfoBound: mi(d) }), (2 * Math.PI) / M);
+  return { M, delta: best.delta, bound: best.bound, mutualInfoBound: mi(best.delta), constant: best.bound * Math.sqrt(n * fisher), klBound };
+}
+
+/** Best packing over a range of M (returns the M with the largest bound). */
+export function bestPacking(make: (M: number) => PackingResult, Ms: readonly number[]): PackingResult {
+  if (Ms.length === 0) throw new RangeError("bestPacking: argument Ms is empty; expected at least one M");
+  let best = make(Ms[0]);
+  for (const M of Ms.slice(1)) {
+    const r = make(M);
+    if (r.bound > best.bound) best = r;
+  }
+  return best;
+}
