@@ -1,1 +1,24 @@
-export {};
+/**
+ * Notebook-side helpers. Every notebook's setup cell:
+ *
+ *   import { notebook, init, seed, params, show, check, record, progress, plot } from "besselbook";
+ *   notebook("05_bessel_cnn"); await init(); seed(0);
+ *   const P = params({ epochs: 12 }, { smoke: { epochs: 1 } });
+ */
+export { notebook, resetSession } from "./session";
+export type { ParamValue } from "./session";
+export { mode } from "./mode";
+export type { Mode } from "./mode";
+export { params } from "./params";
+export type { Params } from "./params";
+export { show, progress, displayBundle, htmlTable, textTable, isDanfo, VEGALITE_MIME } from "./display";
+export type { MimeBundle, ShowOptions, Progress, ProgressOptions, ProgressValues } from "./display";
+export { useDisplayWriter } from "./jupyter";
+export type { DisplayWriter, DisplayMessage } from "./jupyter";
+export { record, resultsDocument } from "./record";
+export type { Metric } from "./record";
+export { check } from "./check";
+export type { Numeric, CloseOptions, EquivariantOptions, InvariantOptions, GroupAction } from "./check";
+export { outRoot, repoRoot, resultsPath } from "./paths";
+export { atomicWrite } from "./io";
+export { seed } from "../tensor/backend";

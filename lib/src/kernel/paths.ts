@@ -1,0 +1,72 @@
+/**
+ * Where figures/ and results/ go.
+ *
+ * BESSELBOOK_OUT (absolute, or relative to the working directory) wins. Otherwise full mode
+ * writes into the repository root, so committed figures and results are refreshed, and smoke
+ * mode writes into <repo>/.besselbook/smoke/ (git-ignored), so `npm test` never changes
+ * committed files. Read on every call: the runner and tests set the environment per run.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { mode } from "./mode";
+import { currentNotebook } from "./session";
+
+function isRepoRoot(dir: string): boolean {
+  const pj = path.join(dir, "package.json");
+  if (!fs.existsSync(pj)) return false;
+  try {
+    const ws = (JSON.parse(fs.readFileSync(pj, "utf8")) as { workspaces?: unknown }).workspaces;
+    const list = Array.isArray(ws) ? ws : (ws && typeof ws === "object" && Array.isArray((ws as { packages?: unknown }).packages) ? (ws as { packages: unknown[] }).packages : []);
+    return list.some((w) => typeof w === "string" && w.replace(/^\.\//, "").replace(/\/$/, "") === "lib");
+  } catch {
+    return false;
+  }
+}
+
+function walkUp(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (isRepoRoot(dir)) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The besselbook repository root: the directory whose package.json has workspace "lib".
+ *  Searched from the working directory first (notebooks/ or the repo), then from this file
+ *  (lib/dist/kernel → ../../..), so an installed copy used from elsewhere still finds it. */
+export function repoRoot(): string {
+  const found = walkUp(process.cwd()) ?? walkUp(path.resolve(__dirname, "..", "..", ".."));
+  if (!found) {
+    throw new Error(`besselbook: cannot find the repository root (a package.json with workspaces ["lib"]) above ${process.cwd()} or ${__dirname}; set BESSELBOOK_OUT`);
+  }
+  return found;
+}
+
+/** Root directory for figures/ and results/ (see module comment). */
+export function outRoot(): string {
+  const env = process.env.BESSELBOOK_OUT;
+  if (env !== undefined && env.trim() !== "") return path.resolve(process.cwd(), env);
+  const root = repoRoot();
+  return mode() === "smoke" ? path.join(root, ".besselbook", "smoke") : root;
+}
+
+/** Stem (no extension) for a figure: a bare name goes to figures/<notebook>/<name>; a name with
+ *  a path separator is resolved against the working directory and used as is. */
+export function figurePath(name: string): string {
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new RangeError(`figure name: argument name = ${JSON.stringify(name)} is out of domain; expected a non-empty file name like "loss_curve"`);
+  }
+  const stem = name.replace(/\.(svg|png)$/i, "");
+  if (stem.includes("/") || stem.includes("\\") || path.isAbsolute(stem)) return path.resolve(process.cwd(), stem);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stem)) {
+    throw new RangeError(`figure name: argument name = ${JSON.stringify(name)} is out of domain; expected letters, digits, _ . - (no spaces)`);
+  }
+  return path.join(outRoot(), "figures", currentNotebook("show(chart, { name })"), stem);
+}
+
+/** results/<notebook>.json under the output root. */
+export function resultsPath(): string {
+  return path.join(outRoot(), "results", `${currentNotebook("record()")}.json`);
+}

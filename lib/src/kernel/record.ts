@@ -1,0 +1,101 @@
+/**
+ * record({...}): the key numbers of a notebook, written to results/<notebook>.json with enough
+ * provenance to tell two runs apart (mode, seed, backend, package versions, parameters).
+ *
+ * The file is meant to be committed, so it changes only when a number changes: no timestamps,
+ * keys sorted at every level, two-space JSON with a trailing newline, atomic replace. Calls in one
+ * kernel session merge (later values for the same key win), so each section can record its own
+ * numbers as it goes.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { BesselbookError } from "../errors";
+import { atomicWrite } from "./io";
+import { mode } from "./mode";
+import { resultsPath } from "./paths";
+import { currentNotebook, session } from "./session";
+import { backendName } from "../tensor/backend";
+
+export type Metric = number | string | boolean | null | Metric[] | { [key: string]: Metric };
+
+/** Sort object keys recursively; convert typed arrays to plain arrays; reject non-finite numbers
+ *  (a NaN metric is a bug in the notebook, and JSON would silently turn it into null). */
+function canonical(v: unknown, where: string): Metric {
+  if (v === null) return null;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new RangeError(`record: argument ${where} = ${v} is out of domain; expected a finite number`);
+    return Object.is(v, -0) ? 0 : v;
+  }
+  if (typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "bigint") return Number(v);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x, i) => canonical(x, `${where}[${i}]`));
+  if (Array.isArray(v)) return v.map((x, i) => canonical(x, `${where}[${i}]`));
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof (o as { dataSync?: unknown }).dataSync === "function" && Array.isArray(o.shape)) {
+      const data = Array.from((o as { dataSync(): ArrayLike<number> }).dataSync());
+      return (o.shape as number[]).length === 0 ? canonical(data[0], where) : canonical(data, where);
+    }
+    const out: { [key: string]: Metric } = {};
+    for (const k of Object.keys(o).sort()) {
+      if (o[k] === undefined) continue;
+      out[k] = canonical(o[k], `${where}.${k}`);
+    }
+    return out;
+  }
+  throw new TypeError(`record: ${where} is a ${typeof v}; expected numbers, strings, booleans, arrays or plain objects`);
+}
+
+let libVersion: string | undefined;
+function besselbookVersion(): string {
+  if (libVersion === undefined) {
+    try {
+      libVersion = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+    } catch {
+      libVersion = "unknown";
+    }
+  }
+  return libVersion;
+}
+
+function tfjsVersion(): string | null {
+  try {
+    return (require("@tensorflow/tfjs-core/package.json") as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+/** The JSON document record() writes, without touching the disk (tests, previews). */
+export function resultsDocument(): Record<string, Metric> {
+  const doc = {
+    notebook: currentNotebook("record()"),
+    mode: mode(),
+    seed: session.seed ?? null,
+    backend: backendName() ?? null,
+    versions: { besselbook: besselbookVersion(), tfjs: tfjsVersion(), node: process.version },
+    params: session.params,
+    metrics: session.metrics,
+  };
+  return canonical(doc, "results") as Record<string, Metric>;
+}
+
+/**
+ * Merge `metrics` into this session's results and write results/<notebook>.json atomically.
+ * Values: numbers (finite), strings, booleans, arrays, typed arrays, tfjs tensors, plain objects.
+ * Returns the path written.
+ */
+export function record(metrics: Record<string, unknown>): string {
+  if (metrics === null || typeof metrics !== "object" || Array.isArray(metrics)) {
+    throw new TypeError(`record: expected an object of named metrics like { testAcc: 0.91 }, got ${Array.isArray(metrics) ? "array" : typeof metrics}`);
+  }
+  const id = currentNotebook("record()");
+  const clean = canonical(metrics, "metrics") as Record<string, Metric>;
+  if (Object.keys(clean).length === 0) throw new BesselbookError("record: no metrics given; expected at least one key");
+  Object.assign(session.metrics, clean);
+  const file = resultsPath();
+  atomicWrite(file, JSON.stringify(resultsDocument(), null, 2) + "\n");
+  const rel = path.relative(process.cwd(), file) || file;
+  console.log(`recorded ${Object.keys(clean).join(", ")} → ${rel.startsWith("..") ? file : rel} (${id}, ${Object.keys(session.metrics).length} metrics)`);
+  return file;
+}
