@@ -15,13 +15,13 @@ export function entropy(p: ArrayLike<number>): number {
   const q = toDistribution("entropy", "p", p);
   let h = 0;
   for (let i = 0; i < q.length; i++) h -= plogp(q[i]);
-  return h;
+  return Math.max(0, h); // also turns −0 into 0
 }
 
 /** Binary entropy h₂(p) = −p log p − (1−p) log(1−p), p ∈ [0, 1]. */
 export function binaryEntropy(p: number): number {
   assertIn("binaryEntropy", "p", p, 0, 1);
-  return -plogp(p) - plogp(1 - p);
+  return Math.max(0, -plogp(p) - plogp(1 - p));
 }
 
 /** Marginals of a joint p[x][y]: px (row sums), py (column sums). */
@@ -45,7 +45,7 @@ export function jointEntropy(pxy: MatrixInput): number {
   const m = toJoint("jointEntropy", "pxy", pxy);
   let h = 0;
   for (let k = 0; k < m.data.length; k++) h -= plogp(m.data[k]);
-  return h;
+  return Math.max(0, h);
 }
 
 /**
