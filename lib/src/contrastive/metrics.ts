@@ -1,0 +1,186 @@
+/**
+ * Modality-gap metrics on paired embeddings (rows of U and V, [N, d], unit norm), in float64.
+ *
+ * Definitions used in this project (the paper's exact formulas could not be read; see PAPERS.md §1):
+ *  - centroid distance  ‖ū − v̄‖₂, ū = (1/N) Σ u_i  (Liang et al. 2022, "Mind the Gap");
+ *  - centroid angle     ∠(ū, v̄) = arccos( ū·v̄ / (‖ū‖‖v̄‖) );
+ *  - mean pair cosine   (1/N) Σ u_i·v_i  (1 ⇔ every pair aligned);
+ *  - pair angles        arccos(u_i·v_i), summarised by min / mean / max.
+ */
+import { ShapeError, domainError } from "../errors";
+import { MatLike, asMat, columnMean, norm, dot, Mat, estimateSubspace, principalAngles, singularValues } from "./linalg";
+import { alignment, uniformity } from "./losses";
+
+function pair(fn: string, U: MatLike, V: MatLike): [Mat, Mat] {
+  const A = asMat(U, `${fn} U`);
+  const B = asMat(V, `${fn} V`);
+  if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError(`${fn} V`, `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
+  return [A, B];
+}
+
+const clampAcos = (c: number) => Math.acos(Math.min(1, Math.max(-1, c)));
+
+/** ‖mean u − mean v‖₂ (Liang et al.'s gap vector length). */
+export function centroidDistance(U: MatLike, V: MatLike): number {
+  const [A, B] = pair("centroidDistance", U, V);
+  const a = columnMean(A);
+  const b = columnMean(B);
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += (a[k] - b[k]) ** 2;
+  return Math.sqrt(s);
+}
+
+/** The gap vector Δ = mean u − mean v. */
+export function gapVector(U: MatLike, V: MatLike): Float64Array {
+  const [A, B] = pair("gapVector", U, V);
+  const a = columnMean(A);
+  const b = columnMean(B);
+  return a.map((x, k) => x - b[k]);
+}
+
+/** Angle (radians) between the two centroids; NaN if a centroid is exactly 0. */
+export function centroidAngle(U: MatLike, V: MatLike): number {
+  const [A, B] = pair("centroidAngle", U, V);
+  const a = columnMean(A);
+  const b = columnMean(B);
+  const na = norm(a);
+  const nb = norm(b);
+  if (na === 0 || nb === 0) return NaN;
+  return clampAcos(dot(a, b) / (na * nb));
+}
+
+/** Per-pair cosines u_i·v_i (rows are assumed unit; not renormalised here). */
+export function pairCosines(U: MatLike, V: MatLike): Float64Array {
+  const [A, B] = pair("pairCosines", U, V);
+  const out = new Float64Array(A.rows);
+  for (let i = 0; i < A.rows; i++) {
+    let s = 0;
+    for (let k = 0; k < A.cols; k++) s += A.data[i * A.cols + k] * B.data[i * A.cols + k];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Per-pair angles arccos(u_i·v_i) in radians. */
+export function pairAngles(U: MatLike, V: MatLike): Float64Array {
+  return pairCosines(U, V).map(clampAcos);
+}
+
+export function meanPairCosine(U: MatLike, V: MatLike): number {
+  const c = pairCosines(U, V);
+  return c.reduce((s, x) => s + x, 0) / c.length;
+}
+
+export interface GapMetrics {
+  centroidDistance: number;
+  /** radians */
+  centroidAngle: number;
+  meanPairCosine: number;
+  /** radians */
+  minPairAngle: number;
+  /** radians */
+  meanPairAngle: number;
+  /** radians */
+  maxPairAngle: number;
+  /** Wang–Isola E‖u−v‖² */
+  align: number;
+  /** Wang–Isola uniformity (t = 2) of U and of V */
+  uniformU: number;
+  uniformV: number;
+}
+
+/** All gap metrics at once. */
+export function gapMetrics(U: MatLike, V: MatLike): GapMetrics {
+  const [A, B] = pair("gapMetrics", U, V);
+  const ang = pairAngles(A, B);
+  let mn = Infinity;
+  let mx = -Infinity;
+  let s = 0;
+  for (const a of ang) {
+    mn = Math.min(mn, a);
+    mx = Math.max(mx, a);
+    s += a;
+  }
+  return {
+    centroidDistance: centroidDistance(A, B),
+    centroidAngle: centroidAngle(A, B),
+    meanPairCosine: meanPairCosine(A, B),
+    minPairAngle: mn,
+    meanPairAngle: s / ang.length,
+    maxPairAngle: mx,
+    align: alignment(A, B),
+    uniformU: uniformity(A),
+    uniformV: uniformity(B),
+  };
+}
+
+/**
+ * Retrieval recall@k from U to V: the fraction of i for which v_i is among the k rows of V with the
+ * largest u_i·v_j. Ties count against the query (rank = 1 + #{j : u_i·v_j > u_i·v_i} + #{j ≠ i tied}),
+ * so a collapsed embedding scores 0 rather than 1.
+ */
+export function recallAtK(U: MatLike, V: MatLike, k = 1): number {
+  const [A, B] = pair("recallAtK", U, V);
+  if (!Number.isInteger(k) || k < 1) domainError("recallAtK", "k", k, "an integer ≥ 1");
+  const n = A.rows;
+  const d = A.cols;
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const sims = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += A.data[i * d + c] * B.data[j * d + c];
+      sims[j] = s;
+    }
+    let rank = 1;
+    for (let j = 0; j < n; j++) if (j !== i && sims[j] >= sims[i]) rank++;
+    if (rank <= k) hits++;
+  }
+  return hits / n;
+}
+
+export interface SpectrumSummary {
+  /** singular values of the centred embedding matrix, descending */
+  singularValues: Float64Array;
+  /** σ_k / σ_1 */
+  normalized: Float64Array;
+  /** exp(entropy of σ²/Σσ²) — Roy & Vetterli's effective rank, computed on the variance spectrum */
+  effectiveRank: number;
+  /** number of σ_k above `relTol`·σ₁ */
+  numericalRank: number;
+}
+
+/**
+ * Dimension-collapse diagnostics (Jing et al. 2022): the singular-value spectrum of the centred
+ * embedding matrix X − x̄ ([N, d]).
+ */
+export function embeddingSpectrum(X: MatLike, relTol = 1e-3): SpectrumSummary {
+  const A = asMat(X, "embeddingSpectrum X");
+  const mu = columnMean(A);
+  const C = { rows: A.rows, cols: A.cols, data: A.data.map((x, i) => x - mu[i % A.cols]) };
+  const S = singularValues(C);
+  const s1 = S[0] || 1;
+  const total = S.reduce((a, x) => a + x * x, 0) || 1;
+  let h = 0;
+  for (const s of S) {
+    const p = (s * s) / total;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return {
+    singularValues: S,
+    normalized: S.map((s) => s / s1),
+    effectiveRank: Math.exp(h),
+    numericalRank: S.filter((s) => s > relTol * s1).length,
+  };
+}
+
+/** Principal angles between the estimated subspaces of the two modalities (energy-based ranks). */
+export function modalitySubspaceAngles(U: MatLike, V: MatLike, opts: { rank?: number; energy?: number } = {}): {
+  angles: Float64Array;
+  rankU: number;
+  rankV: number;
+} {
+  const eu = estimateSubspace(U, opts);
+  const ev = estimateSubspace(V, opts);
+  return { angles: principalAngles(eu.basis, ev.basis), rankU: eu.rank, rankV: ev.rank };
+}

@@ -1,0 +1,334 @@
+import { strict as assert } from "node:assert";
+import * as tf from "@tensorflow/tfjs";
+import { contrastive as C, rng, init } from "besselbook";
+
+const close = (a: number, b: number, tol: number, what = "") =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
+const deg = Math.PI / 180;
+
+async function backend(): Promise<void> {
+  try {
+    await init();
+  } catch {
+    // init() not available yet in this checkout: fall back to tfjs's wasm backend directly
+    require("@tensorflow/tfjs-backend-wasm");
+    await tf.setBackend("wasm");
+  }
+}
+
+describe("contrastive: linear algebra", () => {
+  it("Jacobi SVD reconstructs A and returns descending singular values", () => {
+    const r = rng(1);
+    const A = { rows: 7, cols: 4, data: Float64Array.from({ length: 28 }, () => r.normal()) };
+    const { U, S, V } = C.svd(A);
+    for (let k = 1; k < S.length; k++) assert.ok(S[k] <= S[k - 1]);
+    // U diag(S) Vᵀ = A
+    for (let i = 0; i < 7; i++)
+      for (let j = 0; j < 4; j++) {
+        let s = 0;
+        for (let k = 0; k < 4; k++) s += C.get(U, i, k) * S[k] * C.get(V, j, k);
+        close(s, C.get(A, i, j), 1e-12, `A[${i},${j}]`);
+      }
+    // wide matrix goes through the transpose
+    const w = C.svd(C.transpose(A));
+    for (let k = 0; k < 4; k++) close(w.S[k], S[k], 1e-12, "σ of Aᵀ");
+  });
+
+  it("SVD of a known diagonal-times-rotation matrix", () => {
+    const c = Math.cos(0.3), s = Math.sin(0.3);
+    // A = diag(3, 1) R(0.3): singular values 3, 1
+    const A = C.asMat([[3 * c, -3 * s], [s, c]]);
+    const S = C.singularValues(A);
+    close(S[0], 3, 1e-14, "σ1");
+    close(S[1], 1, 1e-14, "σ2");
+  });
+
+  it("orthonormalBasis drops dependent columns", () => {
+    const B = C.orthonormalBasis([[1, 2, 3], [0, 0, 0], [1, 2, 4], [0, 0, 0]].map((r) => r));
+    assert.equal(B.cols, 2);
+    const G = C.matmul(C.transpose(B), B);
+    close(C.get(G, 0, 1), 0, 1e-14, "orthogonal");
+    close(C.get(G, 1, 1), 1, 1e-14, "unit");
+  });
+
+  it("principal angles of constructed subspaces (dihedral and disjoint readings, rotated)", () => {
+    for (const phi of [15, 30, 45, 60, 75].map((x) => x * deg)) {
+      const h = C.subspacePair(5, phi, "dihedral", { rotate: rng(3) });
+      const a = C.principalAngles(h.B1, h.B2);
+      assert.equal(a.length, 4);
+      for (let k = 0; k < 3; k++) close(a[k], 0, 1e-12, "shared directions");
+      close(a[3], phi, 1e-12, "dihedral angle");
+      const g = C.subspacePair(6, phi, "disjoint", { rotate: rng(4) });
+      const b = C.principalAngles(g.B1, g.B2);
+      assert.equal(b.length, 3);
+      for (const x of b) close(x, phi, 1e-12, "disjoint angle");
+    }
+  });
+
+  it("principal angles keep precision for tiny angles and handle 90°", () => {
+    const t = 1e-9;
+    const a = C.principalAngles([[1], [0], [0]], [[Math.cos(t)], [Math.sin(t)], [0]]);
+    close(a[0], t, 1e-20, "tiny angle via sine branch");
+    const b = C.principalAngles([[1], [0], [0]], [[0], [0], [2]]);
+    close(b[0], Math.PI / 2, 1e-15, "orthogonal");
+    // principal vectors: p·q = cos θ
+    const pv = C.principalVectors(C.subspacePair(4, 0.7, "dihedral").B1, C.subspacePair(4, 0.7, "dihedral").B2);
+    close(C.dot(C.col(pv.P, 2), C.col(pv.Q, 2)), Math.cos(0.7), 1e-12, "p·q");
+  });
+
+  it("rejects mismatched ambient dimensions with a ShapeError", () => {
+    assert.throws(() => C.principalAngles([[1], [0]], [[1], [0], [0]]), /ShapeError|same ambient dimension/);
+  });
+
+  it("estimateSubspace finds the span of data lying in a subspace", () => {
+    const h = C.subspacePair(6, 0.5, "disjoint", { rotate: rng(9) });
+    const r = rng(10);
+    const Z = C.sampleSphere(200, 3, r);
+    const X = C.normalizeRows(C.matmul(Z, C.transpose(h.B1)));
+    const est = C.estimateSubspace(X, { energy: 0.999 });
+    assert.equal(est.rank, 3);
+    const ang = C.principalAngles(est.basis, h.B1);
+    for (const a of ang) close(a, 0, 1e-7, "same subspace");
+    assert.throws(() => C.estimateSubspace(X, { rank: 0 }), RangeError);
+  });
+});
+
+describe("contrastive: losses and metrics", () => {
+  before(backend);
+
+  it("InfoNCE matches a hand-computed 2×2 case (tfjs and float64)", () => {
+    // u = v = {e1, e2}, τ = 1: logits [[1,0],[0,1]]; each row: log(e + 1) − 1.
+    const expected = Math.log(Math.E + 1) - 1;
+    const U = C.asMat([[1, 0], [0, 1]]);
+    close(C.infoNCELoss(U, U, 1), expected, 1e-15, "float64");
+    const u = tf.tensor2d([[1, 0], [0, 1]]);
+    const l = C.infoNCE(u, u, 1);
+    close(l.dataSync()[0], expected, 1e-6, "tfjs");
+    // asymmetric case: u1 = e1, u2 = e2, v1 = e2, v2 = e1 (all pairs swapped), τ = 0.5
+    const v = tf.tensor2d([[0, 1], [1, 0]]);
+    const exp2 = Math.log(Math.exp(2) + 1) - 0; // positive logit 0, negatives: e^{2}
+    close(C.infoNCE(u, v, 0.5).dataSync()[0], exp2, 1e-5, "swapped pairs");
+    close(C.infoNCELoss(U, C.asMat([[0, 1], [1, 0]]), 0.5), exp2, 1e-12, "swapped float64");
+    tf.dispose([u, v, l]);
+  });
+
+  it("InfoNCE tfjs and float64 agree on random data, stays finite at τ = 0.01, gradients finite", () => {
+    const r = rng(5);
+    const U = C.sampleSphere(32, 8, r);
+    const V = C.sampleSphere(32, 8, r);
+    for (const tau of [1, 0.1, 0.01]) {
+      const u = C.toTensor(U), v = C.toTensor(V);
+      const l = C.infoNCE(u, v, tau);
+      const got = l.dataSync()[0];
+      assert.ok(Number.isFinite(got));
+      close(got, C.infoNCELoss(U, V, tau), 2e-5 / tau, `τ=${tau}`);
+      const g = tf.grad((x: tf.Tensor) => C.infoNCE(C.l2Normalize(x as tf.Tensor2D), v, tau))(u);
+      assert.ok(Array.from(g.dataSync()).every(Number.isFinite), "finite gradient");
+      tf.dispose([u, v, l, g]);
+    }
+    assert.throws(() => C.infoNCELoss(U, V, 0), RangeError);
+    assert.throws(() => C.infoNCE(C.toTensor(U), tf.zeros([3, 8]) as tf.Tensor2D, 1), /ShapeError|same as u/);
+  });
+
+  it("alignment and uniformity: known values and tfjs = float64", () => {
+    const U = C.asMat([[1, 0], [0, 1]]);
+    const V = C.asMat([[0, 1], [1, 0]]);
+    close(C.alignment(U, V), 2, 1e-15, "‖e1 − e2‖² = 2");
+    close(C.alignment(U, U), 0, 0, "aligned");
+    // two points at distance² 2: log e^{−4} = −4
+    close(C.uniformity(U), -4, 1e-14, "uniformity of e1, e2");
+    const r = rng(6);
+    const X = C.sampleSphere(20, 5, r);
+    const Y = C.sampleSphere(20, 5, r);
+    const [x, y] = [C.toTensor(X), C.toTensor(Y)];
+    close(C.uniformLoss(x).dataSync()[0], C.uniformity(X), 1e-5, "uniform tfjs");
+    close(C.alignLoss(x, y).dataSync()[0], C.alignment(X, Y), 1e-5, "align tfjs");
+    close(C.alignLoss(x, y, 1).dataSync()[0], C.alignment(X, Y, 1), 1e-5, "align α=1");
+    const g = tf.grad((t: tf.Tensor) => C.uniformLoss(t as tf.Tensor2D))(x);
+    assert.ok(Array.from(g.dataSync()).every(Number.isFinite));
+    tf.dispose([x, y, g]);
+  });
+
+  it("gap metrics on a constructed offset", () => {
+    // u_i = e1 rotated slightly ±; v = u shifted to the e2 side
+    const U = C.asMat([[1, 0, 0], [0, 0, 1]]);
+    const V = C.asMat([[0, 1, 0], [0, 0, 1]]);
+    const m = C.gapMetrics(U, V);
+    close(m.centroidDistance, Math.sqrt(0.5), 1e-15, "‖(½,−½,0)‖");
+    close(m.meanPairCosine, 0.5, 1e-15, "mean cos");
+    close(m.minPairAngle, 0, 1e-15, "min angle");
+    close(m.maxPairAngle, Math.PI / 2, 1e-15, "max angle");
+    close(m.centroidAngle, Math.acos(0.5), 1e-15, "centroid angle: (1,0,1)·(0,1,1)/2");
+  });
+
+  it("recall@k", () => {
+    const U = C.asMat([[1, 0], [0, 1], [-1, 0]]);
+    close(C.recallAtK(U, U, 1), 1, 0, "identical");
+    const V = C.asMat([[0, 1], [1, 0], [-1, 0]]);
+    // u1=(1,0): sims to V = [0, 1, −1], true v1 scores 0 < v2 → rank 2;
+    // u2=(0,1): [1, 0, 0], v1 beats and v3 ties the true v2 → rank 3; u3=(−1,0): [0, −1, 1] → rank 1
+    close(C.recallAtK(U, V, 1), 1 / 3, 1e-15, "R@1");
+    close(C.recallAtK(U, V, 2), 2 / 3, 1e-15, "R@2");
+    close(C.recallAtK(U, V, 3), 1, 1e-15, "R@3");
+    // ties count against: collapsed embeddings retrieve nothing
+    const Z = C.asMat([[1, 0], [1, 0], [1, 0]]);
+    close(C.recallAtK(Z, Z, 1), 0, 0, "collapsed");
+    assert.throws(() => C.recallAtK(U, V, 0), RangeError);
+  });
+
+  it("embeddingSpectrum sees dimension collapse", () => {
+    const h = C.subspacePair(8, 0.3, "disjoint", { k: 2 });
+    const X = C.normalizeRows(C.matmul(C.sampleSphere(100, 2, rng(7)), C.transpose(h.B1)));
+    const s = C.embeddingSpectrum(X);
+    assert.equal(s.numericalRank, 2);
+    assert.ok(s.effectiveRank > 1.5 && s.effectiveRank <= 2.0001, `effective rank ${s.effectiveRank}`);
+  });
+});
+
+describe("contrastive: constraints and fixes", () => {
+  before(backend);
+
+  it("cone parametrisation stays inside the cap and inverts", () => {
+    const axis = [0, 0, 1, 0];
+    const alpha = 0.4;
+    const k = C.cone(axis, alpha);
+    const z = tf.tensor2d(Float32Array.from({ length: 200 }, (_, i) => Math.sin(i * 1.7) * 5), [50, 4]);
+    const u = C.asMat(k.apply(z));
+    for (let i = 0; i < 50; i++) {
+      const r = C.row(u, i);
+      close(C.norm(r), 1, 1e-6, "unit");
+      assert.ok(Math.acos(Math.min(1, r[2])) <= alpha + 1e-5, "inside cap");
+    }
+    const P = C.sampleCap(30, axis, 0.3, rng(8));
+    const back = C.asMat(k.apply(C.toTensor(k.inverse(P))));
+    for (let i = 0; i < P.data.length; i++) close(back.data[i], P.data[i], 1e-5, "inverse");
+    assert.throws(() => C.cone(axis, 0), RangeError);
+    z.dispose();
+  });
+
+  it("subspace parametrisation lands on the subspace", () => {
+    const h = C.subspacePair(5, 0.6, "dihedral", { rotate: rng(2) });
+    const s = C.subspace(h.B2);
+    const z = tf.tensor2d([[1, 2, 3, 4], [0.1, -1, 0, 2]]);
+    const U = C.asMat(s.apply(z));
+    const a = C.principalAngles(C.transpose(U), h.B2);
+    for (const x of a) close(x, 0, 1e-6, "in H2");
+    assert.throws(() => s.apply(tf.zeros([2, 5]) as tf.Tensor2D), /ShapeError|\[N, 4\]/);
+    z.dispose();
+  });
+
+  it("ℝ⁴ example: u·v = 1 − x₃²(1 − cos φ); rotation and projection restore alignment", () => {
+    const phi = 50 * deg;
+    const { U, V, x3 } = C.r4Example(500, phi, rng(11));
+    const c = C.pairCosines(U, V);
+    for (let i = 0; i < 500; i++) close(c[i], C.r4PairCosine(x3[i], phi), 1e-14, "pair cosine");
+    // mean over uniform x on S²: 1 − (1 − cos φ)/3, Monte-Carlo error ~ (1−cos φ)·0.3/√500
+    close(C.meanPairCosine(U, V), C.expectedPairCosineDihedral(phi), 0.02, "mean cosine");
+    const h = C.subspacePair(4, phi, "dihedral");
+    const R = C.hyperplaneRotation(h.B1, h.B2);
+    // orthogonal
+    const RtR = C.matmul(C.transpose(R), R);
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) close(C.get(RtR, i, j), i === j ? 1 : 0, 1e-14, "RᵀR");
+    const Vr = C.applyRotation(V, R);
+    close(C.meanPairCosine(U, Vr), 1, 1e-12, "rotated alignment");
+    const S = C.sharedSubspace(h.B1, h.B2, { maxAngle: 1e-6 });
+    assert.equal(S.cols, 2, "shared space of two hyperplanes in ℝ⁴ is 2-dimensional");
+    close(C.meanPairCosine(C.projectOnto(U, S), C.projectOnto(V, S)), 1, 1e-12, "projected alignment");
+  });
+
+  it("fixes fitted from data on the disjoint reading", () => {
+    const h = C.subspacePair(8, 40 * deg, "disjoint", { k: 3, rotate: rng(12) });
+    const Z = C.sampleSphere(300, 3, rng(13));
+    const U = C.normalizeRows(C.matmul(Z, C.transpose(h.B1)));
+    const V = C.normalizeRows(C.matmul(Z, C.transpose(h.B2)));
+    close(C.meanPairCosine(U, V), Math.cos(40 * deg), 1e-12, "all pairs at φ");
+    const f = C.fitFixes(U, V, { energy: 0.999 });
+    for (const a of f.angles) close(a, 40 * deg, 1e-8, "estimated angles");
+    close(C.meanPairCosine(U, C.applyRotation(V, f.R)), 1, 1e-8, "rotation");
+    close(C.meanPairCosine(C.projectOnto(U, f.S), C.projectOnto(V, f.S)), 1, 1e-8, "bisector projection");
+    assert.throws(() => C.sharedSubspace(h.B1, h.B2, { maxAngle: 0.1 }), RangeError);
+  });
+
+  it("edge maps: constant image has edges only at the border, scaled to max 1", () => {
+    const img = new Float32Array(25).fill(1);
+    const e = C.edgeMaps(img, 1, 5, 5);
+    close(e[12], 0, 0, "centre");
+    close(Math.max(...e), 1, 1e-7, "max");
+    assert.throws(() => C.edgeMaps(img, 2, 5, 5), /ShapeError|values/);
+  });
+});
+
+describe("contrastive: training", () => {
+  before(backend);
+
+  it("free embeddings from offset cones: gap shrinks, tensor count flat across steps", async () => {
+    const d = 3, n = 48;
+    const [a, b] = C.offsetAxes(d, 1.2);
+    const encU = C.freeEmbeddings(C.sampleCap(n, a, 0.3, rng(20)), C.free(d));
+    const encV = C.freeEmbeddings(C.sampleCap(n, b, 0.3, rng(21)), C.free(d));
+    const counts: number[] = [];
+    const res = await C.trainContrastive(encU, encV, {
+      tau: 0.2, steps: 150, lr: 0.05, logEvery: 25,
+      onLog: () => counts.push(tf.memory().numTensors),
+    });
+    const h = res.history;
+    assert.ok(h[0].centroidDistance > 0.8, `initial gap ${h[0].centroidDistance}`);
+    assert.ok(h[h.length - 1].centroidDistance < 0.5 * h[0].centroidDistance, `final gap ${h[h.length - 1].centroidDistance}`);
+    assert.ok(h[h.length - 1].loss < h[0].loss, "loss decreased");
+    // after the first optimizer step (Adam slots created) the count must not grow
+    assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts ${counts}`);
+    encU.dispose();
+    encV.dispose();
+  });
+
+  it("MLP encoders with minibatches train, stay finite and do not leak", async () => {
+    const r = rng(30);
+    const n = 64;
+    const X = tf.tensor2d(Float32Array.from({ length: n * 10 }, () => r.normal()), [n, 10]);
+    const Y = tf.tidy(() => tf.tanh(tf.matMul(X, tf.tensor2d(Float32Array.from({ length: 60 }, () => r.normal()), [10, 6]))) as tf.Tensor2D);
+    const h = C.subspacePair(6, 0.5, "dihedral");
+    const encU = C.mlpEncoder([10, 16, 5], C.subspace(h.B1), rng(31));
+    const encV = C.mlpEncoder([6, 16, 5], C.subspace(h.B2), rng(32));
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const res = await C.trainContrastive(encU, encV, {
+      tau: 0.5, steps: 60, lr: 0.01, xu: X, xv: Y, batchSize: 16, logEvery: 10, seed: 1,
+      onLog: () => counts.push(tf.memory().numTensors),
+    });
+    assert.ok(res.history.every((x) => Number.isFinite(x.loss)));
+    assert.ok(res.history[res.history.length - 1].loss < res.history[0].loss, "loss decreased");
+    assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts ${counts}`);
+    assert.ok(res.history.every((x) => x.meanPairCosine <= 1 + 1e-9));
+    encU.dispose();
+    encV.dispose();
+    assert.equal(tf.memory().numTensors, before - encU.variables.length - encV.variables.length, "all training tensors freed");
+    tf.dispose([X, Y]);
+  });
+});
+
+describe("contrastive: closed forms (needs lib/special)", () => {
+  it("log E e^{κ u·v}: d = 3 is log(sinh κ / κ); large-N limit; uniform optimum", function () {
+    let lm: (d: number, k: number) => number;
+    try {
+      lm = C.logMeanExpDot;
+      lm(3, 1);
+    } catch (e) {
+      if (/not a function|undefined/.test(String(e))) return this.skip();
+      throw e;
+    }
+    for (const k of [0.5, 1, 10, 100]) close(lm(3, k), Math.log(Math.sinh(k) / k), 1e-12 * Math.max(1, k), `κ=${k}`);
+    // d = 2: E e^{κ cos θ} = I₀(κ); I₀(1) = 1.2660658777520082
+    close(lm(2, 1), Math.log(1.2660658777520082), 1e-13, "d=2");
+    close(lm(5, 0), 0, 0, "κ = 0");
+    // L*_N − log N → limit
+    const lim = C.largeNLimit(4, 0.5);
+    close(C.uniformOptimumLoss(4, 0.5, 1e7) - Math.log(1e7), lim, 1e-5, "large N");
+    // Monte-Carlo check of M_d(κ) in d = 6
+    const r = rng(40);
+    const X = C.sampleSphere(20000, 6, r);
+    let s = 0;
+    for (let i = 0; i < X.rows; i++) s += Math.exp(2 * X.data[i * 6]);
+    close(Math.log(s / X.rows), lm(6, 2), 0.02, "MC d=6 κ=2");
+    assert.throws(() => C.uniformOptimumLoss(3, 0.1, 1), RangeError);
+  });
+});
