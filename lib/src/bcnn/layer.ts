@@ -1,0 +1,333 @@
+/**
+ * Bessel convolution layer (B-conv) and a plain convolution layer with the same two compute paths.
+ *
+ * B-conv (Delchevalerie et al. 2021, eq. for the layer activation): for input I with C_in channels
+ * and output channel o,
+ *
+ *     out_o(x) = Σ_ν | Σ_{c,j} conj(w_{o,c,ν,j}) (I_c ⋆ ψ_{ν,j})(x) |²  + b_o .
+ *
+ * Rotating I by α multiplies (I ⋆ ψ_{ν,j}) at the rotated point by a phase e^{±iνα} that is the same
+ * for every j and c of a given ν, so each |·|² is unchanged: the output field rotates with the input.
+ *
+ * Implementation: with w = a + ib and ψ = ψr + iψi,
+ *     conj(w) ψ = (a ψr + b ψi) + i (a ψi − b ψr),
+ * so per (ν, o) the two real filters F_re = Σ_j (a ψr + b ψi), F_im = Σ_j (a ψi − b ψr) are built by
+ * one matmul of a fixed expansion matrix E [K²·V·2, 2M] with the coefficients [2M, C_in·C_out]
+ * (V = ν_max + 1, M = number of modes). Then ONE conv2d with V·2·C_out output channels, square,
+ * sum over (ν, Re/Im), add bias. The reflection-invariant variant keeps b = 0 (real coefficients):
+ * a reflection conjugates every (I ⋆ ψ), which |Σ_j a_j (·)|² does not see.
+ *
+ * Both layers take `impl: "conv" | "matmul"`: "matmul" expresses the convolution as im2col (K²
+ * slices of the padded input, concatenated) followed by one matMul, which on tfjs-backend-wasm needs
+ * only slice/concat/matMul gradients (no Conv2DBackpropFilter) and uses the SIMD matmul kernel.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ShapeError, domainError } from "../errors";
+import { fourierBesselBasis, FourierBesselBasis } from "./basis";
+
+type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+type Kwargs = Parameters<tf.layers.Layer["call"]>[1];
+type Shape = (number | null)[];
+
+export type ConvImpl = "conv" | "matmul";
+export type Padding = "same" | "valid";
+
+/**
+ * Cross-correlation of x [B, H, W, C] with filter [K, K, C, O] (stride 1), by tf.conv2d or by
+ * im2col + matMul. Both give the same numbers up to float32 summation order.
+ */
+export function conv2dBy(impl: ConvImpl, x: tf.Tensor4D, filter: tf.Tensor4D, padding: Padding): tf.Tensor4D {
+  if (impl === "conv") return tf.conv2d(x, filter, 1, padding);
+  const [K, K2, C, O] = filter.shape;
+  if (K !== K2) throw new ShapeError("conv2dBy filter", "[K, K, C, O] with a square kernel", filter.shape);
+  if (x.shape[3] !== C) throw new ShapeError("conv2dBy input", `[B, H, W, ${C}]`, x.shape);
+  return tf.tidy(() => {
+    const [B, H, W] = x.shape;
+    const p = (K - 1) / 2;
+    const xp = padding === "same" ? tf.pad(x, [[0, 0], [Math.floor(p), Math.ceil(p)], [Math.floor(p), Math.ceil(p)], [0, 0]]) : x;
+    const Ho = padding === "same" ? H : H - K + 1;
+    const Wo = padding === "same" ? W : W - K + 1;
+    if (Ho < 1 || Wo < 1) throw new ShapeError("conv2dBy input", `spatial size ≥ ${K} for a valid convolution`, x.shape);
+    const cols: tf.Tensor4D[] = [];
+    // Order (dy, dx, c) matches filter.reshape([K·K·C, O]).
+    for (let dy = 0; dy < K; dy++) for (let dx = 0; dx < K; dx++) cols.push(tf.slice(xp, [0, dy, dx, 0], [B, Ho, Wo, C]));
+    const patches = (cols.length === 1 ? cols[0] : tf.concat(cols, 3)).reshape([B * Ho * Wo, K * K * C]);
+    return tf.matMul(patches, filter.reshape([K * K * C, O])).reshape([B, Ho, Wo, O]) as tf.Tensor4D;
+  });
+}
+
+function check4d(name: string, shape: Shape): { C: number } {
+  if (shape.length !== 4) throw new ShapeError(name, "[batch, height, width, channels]", shape.map((d) => (d === null ? -1 : d)));
+  const C = shape[3];
+  if (C === null) throw new ShapeError(name, "a known channel count", "channels = null");
+  return { C };
+}
+
+export interface BesselConv2DArgs extends LayerArgs {
+  /** Output channels C_out. */
+  filters: number;
+  /** Odd kernel size K (basis sizes K = 3, 5, 7, 9, 11 → 5, 11, 20, 32, 44 modes). */
+  kernelSize: number;
+  /** Real coefficients only: invariant to reflections as well as rotations; half the parameters. */
+  reflectionInvariant?: boolean;
+  /** Truncation k ≤ kMax (default πK/2). */
+  kMax?: number;
+  padding?: Padding;
+  impl?: ConvImpl;
+  useBias?: boolean;
+  /** Seed of the coefficient initialiser. */
+  seed?: number;
+}
+
+/**
+ * The B-conv layer. Trainable weights: `coeff_re` [M, C_in·C_out], `coeff_im` (unless reflection
+ * invariant), `bias` [C_out]. Registered for tfjs serialization as "BesselConv2D", so a model that
+ * contains it round-trips through model.save / tf.loadLayersModel.
+ */
+export class BesselConv2D extends tf.layers.Layer {
+  static className = "BesselConv2D";
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly reflectionInvariant: boolean;
+  readonly kMax: number | undefined;
+  readonly padding: Padding;
+  readonly impl: ConvImpl;
+  readonly useBias: boolean;
+  readonly seed: number | undefined;
+  readonly basis: FourierBesselBasis;
+  private coeffRe: tf.LayerVariable | null = null;
+  private coeffIm: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+  /** Expansion matrix E [K²·V·2, 2M] (or [K²·V·2, M] when reflection invariant); a kept constant. */
+  private expansion: tf.Tensor2D | null = null;
+  private cIn = 0;
+
+  constructor(args: BesselConv2DArgs) {
+    super(args);
+    if (!Number.isInteger(args.filters) || args.filters < 1) domainError("BesselConv2D", "filters", args.filters, "a positive integer");
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.reflectionInvariant = args.reflectionInvariant ?? false;
+    this.kMax = args.kMax;
+    this.padding = args.padding ?? "same";
+    if (this.padding !== "same" && this.padding !== "valid") domainError("BesselConv2D", "padding", this.padding, '"same" or "valid"');
+    this.impl = args.impl ?? "conv";
+    if (this.impl !== "conv" && this.impl !== "matmul") domainError("BesselConv2D", "impl", this.impl, '"conv" or "matmul"');
+    this.useBias = args.useBias ?? true;
+    this.seed = args.seed;
+    // Validates kernelSize (odd, positive) and computes the sampled basis once, in float64.
+    this.basis = fourierBesselBasis(args.kernelSize, args.kMax === undefined ? {} : { kMax: args.kMax });
+  }
+
+  /** V = ν_max + 1: the layer runs 2V real convolutions per output channel. */
+  get orders(): number {
+    return this.basis.nuMax + 1;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const { C } = check4d(`${this.name} input`, shape);
+    this.cIn = C;
+    const M = this.basis.modes.length;
+    const { re, im } = this.basis;
+    // Initialise so that E[out] ≈ E[I²] at init: each of the (V·2) conv outputs has variance
+    // σ² C_in Σ_{p,m}|ψ_m(p)|² E[I²] summed over parts ⇒ σ² = 1 / (parts · C_in · energy).
+    let energy = 0;
+    for (let i = 0; i < re.length; i++) energy += re[i] * re[i] + im[i] * im[i];
+    const parts = this.reflectionInvariant ? 1 : 2;
+    const stddev = Math.sqrt(1 / (parts * C * energy));
+    const init = (s: number | undefined) => tf.initializers.randomNormal({ mean: 0, stddev, seed: s });
+    this.coeffRe = this.addWeight("coeff_re", [M, C * this.filters], "float32", init(this.seed));
+    if (!this.reflectionInvariant) {
+      this.coeffIm = this.addWeight("coeff_im", [M, C * this.filters], "float32", init(this.seed === undefined ? undefined : this.seed + 1));
+    }
+    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.expansion = tf.keep(this.expansionMatrix());
+    this.built = true;
+  }
+
+  /** E with rows (pixel p, order ν, part re/im) and columns (a_m | b_m); see file comment. */
+  private expansionMatrix(): tf.Tensor2D {
+    const { re, im, modes } = this.basis;
+    const K2 = this.kernelSize * this.kernelSize;
+    const V = this.orders;
+    const M = modes.length;
+    const cols = this.reflectionInvariant ? M : 2 * M;
+    const E = new Float32Array(K2 * V * 2 * cols);
+    for (let p = 0; p < K2; p++) {
+      for (let m = 0; m < M; m++) {
+        const nu = modes[m].nu;
+        const rowRe = (p * V + nu) * 2;
+        const rowIm = rowRe + 1;
+        const pr = re[p * M + m];
+        const pi = im[p * M + m];
+        E[rowRe * cols + m] = pr; // F_re += a ψr
+        E[rowIm * cols + m] = pi; // F_im += a ψi
+        if (!this.reflectionInvariant) {
+          E[rowRe * cols + M + m] = pi; // F_re += b ψi
+          E[rowIm * cols + M + m] = -pr; // F_im −= b ψr
+        }
+      }
+    }
+    return tf.tensor2d(E, [K2 * V * 2, cols]);
+  }
+
+  /** The real filter bank [K, K, C_in, V·2·C_out] (channel order ν, part, o) built from the coefficients. */
+  filterBank(): tf.Tensor4D {
+    if (!this.built || !this.coeffRe || !this.expansion) throw new Error(`${this.name}: filterBank() before build()`);
+    const K = this.kernelSize;
+    const V = this.orders;
+    const C = this.cIn;
+    const O = this.filters;
+    return tf.tidy(() => {
+      const w = this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read();
+      // [K²·V·2, C·O] → [K, K, V, 2, C, O] → [K, K, C, V, 2, O]
+      const f = tf.matMul(this.expansion!, w).reshape([K, K, V, 2, C, O]);
+      return f.transpose([0, 1, 4, 2, 3, 5]).reshape([K, K, C, V * 2 * O]) as tf.Tensor4D;
+    });
+  }
+
+  /** Pre-activation responses [B, H, W, V, 2, C_out] (before squaring), for inspection. */
+  responses(x: tf.Tensor4D): tf.Tensor {
+    return tf.tidy(() => {
+      const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
+      const [B, H, W] = y.shape;
+      return y.reshape([B, H, W, this.orders, 2, this.filters]);
+    });
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
+      const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
+      const [B, H, W] = y.shape;
+      // Σ over (ν, part) of squares: reshape channels to [V·2, O] and reduce.
+      let out: tf.Tensor = tf.square(y).reshape([B, H, W, this.orders * 2, this.filters]).sum(3);
+      if (this.bias) out = tf.add(out, this.bias.read());
+      return out;
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const k = this.kernelSize - 1;
+    const sp = (d: number | null) => (d === null || this.padding === "same" ? d : d - k);
+    return [s[0], sp(s[1]), sp(s[2]), this.filters];
+  }
+
+  /** Trainable scalars: M·C_in·C_out·(1 or 2) + C_out. */
+  parameterCount(cIn = this.cIn): number {
+    return this.basis.modes.length * cIn * this.filters * (this.reflectionInvariant ? 1 : 2) + (this.useBias ? this.filters : 0);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const cfg: tf.serialization.ConfigDict = {
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      reflectionInvariant: this.reflectionInvariant,
+      padding: this.padding,
+      impl: this.impl,
+      useBias: this.useBias,
+    };
+    if (this.kMax !== undefined) cfg.kMax = this.kMax;
+    if (this.seed !== undefined) cfg.seed = this.seed;
+    return { ...super.getConfig(), ...cfg };
+  }
+
+  override dispose(): ReturnType<tf.layers.Layer["dispose"]> {
+    const r = super.dispose();
+    if (r.refCountAfterDispose === 0 && this.expansion) {
+      this.expansion.dispose();
+      this.expansion = null;
+    }
+    return r;
+  }
+}
+tf.serialization.registerClass(BesselConv2D);
+
+export interface PlainConv2DArgs extends LayerArgs {
+  filters: number;
+  kernelSize: number;
+  padding?: Padding;
+  impl?: ConvImpl;
+  useBias?: boolean;
+  seed?: number;
+}
+
+/**
+ * An ordinary K×K convolution (weights [K, K, C_in, C_out] + bias) with the same `impl` switch as
+ * B-conv, so the CNN baseline and the B-CNN run through the same kernels and compare fairly.
+ * He-normal initialisation (std sqrt(2 / (K² C_in))), since it is followed by ReLU.
+ */
+export class PlainConv2D extends tf.layers.Layer {
+  static className = "PlainConv2D";
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly padding: Padding;
+  readonly impl: ConvImpl;
+  readonly useBias: boolean;
+  readonly seed: number | undefined;
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+  private cIn = 0;
+
+  constructor(args: PlainConv2DArgs) {
+    super(args);
+    if (!Number.isInteger(args.filters) || args.filters < 1) domainError("PlainConv2D", "filters", args.filters, "a positive integer");
+    if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
+      domainError("PlainConv2D", "kernelSize", args.kernelSize, "an odd positive integer");
+    }
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.padding = args.padding ?? "same";
+    this.impl = args.impl ?? "conv";
+    if (this.impl !== "conv" && this.impl !== "matmul") domainError("PlainConv2D", "impl", this.impl, '"conv" or "matmul"');
+    this.useBias = args.useBias ?? true;
+    this.seed = args.seed;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const { C } = check4d(`${this.name} input`, shape);
+    this.cIn = C;
+    const K = this.kernelSize;
+    const stddev = Math.sqrt(2 / (K * K * C));
+    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed }));
+    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
+      const y = conv2dBy(this.impl, x, this.kernel!.read() as tf.Tensor4D, this.padding);
+      return this.bias ? tf.add(y, this.bias.read()) : y;
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const k = this.kernelSize - 1;
+    const sp = (d: number | null) => (d === null || this.padding === "same" ? d : d - k);
+    return [s[0], sp(s[1]), sp(s[2]), this.filters];
+  }
+
+  parameterCount(cIn = this.cIn): number {
+    return this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const cfg: tf.serialization.ConfigDict = {
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      padding: this.padding,
+      impl: this.impl,
+      useBias: this.useBias,
+    };
+    if (this.seed !== undefined) cfg.seed = this.seed;
+    return { ...super.getConfig(), ...cfg };
+  }
+}
+tf.serialization.registerClass(PlainConv2D);

@@ -1,0 +1,240 @@
+/**
+ * Training, evaluation and the load-or-train weight cache for the notebook-05 classifiers.
+ *
+ * The loop is written out (not model.fit) so that every step is one tf.tidy, rotation augmentation
+ * happens on the host with the seeded PRNG, and the event loop gets a turn between steps (tslab
+ * sends progress displays only then).
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ShapeError, domainError, FormatError } from "../errors";
+import { rng } from "../tensor/rng";
+import { rotateArray, rotateEach } from "./rotate";
+
+/** Images [N, H, W, C] (row-major float32) with integer labels in [0, classes). */
+export interface ImageSet {
+  x: Float32Array;
+  y: Int32Array | Uint8Array | number[];
+  shape: [number, number, number, number];
+  classes: number;
+}
+
+function checkSet(fn: string, d: ImageSet): void {
+  const [N, H, W, C] = d.shape;
+  if (d.x.length !== N * H * W * C) throw new ShapeError(`${fn} x`, `length N·H·W·C = ${N * H * W * C}`, `length ${d.x.length}`);
+  if (d.y.length !== N) throw new ShapeError(`${fn} y`, `length N = ${N}`, `length ${d.y.length}`);
+}
+
+/** Rows `idx` of an image set, as a new set. */
+export function subset(d: ImageSet, idx: ArrayLike<number>): ImageSet {
+  const [, H, W, C] = d.shape;
+  const plane = H * W * C;
+  const x = new Float32Array(idx.length * plane);
+  const y = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    x.set(d.x.subarray(idx[i] * plane, (idx[i] + 1) * plane), i * plane);
+    y[i] = d.y[idx[i]];
+  }
+  return { x, y, shape: [idx.length, H, W, C], classes: d.classes };
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize?: number;
+  /** Adam learning rate. */
+  learningRate?: number;
+  seed?: number;
+  /** "rotate": each training image turned by a uniform random angle in [0, 360°) (bilinear). */
+  augment?: "none" | "rotate";
+  /** Called after every step (e.g. to update a progress display). */
+  onStep?: (info: { epoch: number; step: number; stepsPerEpoch: number; loss: number }) => void;
+}
+
+export interface TrainHistory {
+  /** Mean training loss per epoch. */
+  loss: number[];
+  seconds: number;
+  steps: number;
+}
+
+/** Softmax cross-entropy training with Adam; batch norm runs in training mode. */
+export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opts: TrainOptions): Promise<TrainHistory> {
+  checkSet("trainClassifier", data);
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 0) domainError("trainClassifier", "epochs", opts.epochs, "an integer ≥ 0");
+  const bs = opts.batchSize ?? 64;
+  if (!Number.isInteger(bs) || bs < 1) domainError("trainClassifier", "batchSize", bs, "a positive integer");
+  const [N, H, W, C] = data.shape;
+  const plane = H * W * C;
+  const r = rng(opts.seed ?? 0);
+  const optimizer = tf.train.adam(opts.learningRate ?? 3e-3);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const stepsPerEpoch = Math.ceil(N / bs);
+  const history: TrainHistory = { loss: [], seconds: 0, steps: 0 };
+  const t0 = Date.now();
+  const xb = new Float32Array(bs * plane);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    const order = r.permutation(N);
+    let sum = 0;
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const start = s * bs;
+      const n = Math.min(bs, N - start);
+      const labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = order[start + i];
+        xb.set(data.x.subarray(k * plane, (k + 1) * plane), i * plane);
+        labels[i] = data.y[k];
+      }
+      let batch: Float32Array = xb.subarray(0, n * plane);
+      if (opts.augment === "rotate") {
+        const angles = Array.from({ length: n }, () => 2 * Math.PI * r.uniform());
+        batch = rotateEach(batch, [n, H, W, C], angles);
+      }
+      const lossT = tf.tidy(() => {
+        const x = tf.tensor4d(batch, [n, H, W, C]);
+        const y = tf.oneHot(tf.tensor1d(labels, "int32"), data.classes);
+        return optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+          true,
+          vars,
+        )!;
+      });
+      const loss = (await lossT.data())[0];
+      lossT.dispose();
+      sum += loss;
+      history.steps++;
+      opts.onStep?.({ epoch, step: s, stepsPerEpoch, loss });
+      await new Promise((res) => setImmediate(res));
+    }
+    history.loss.push(sum / stepsPerEpoch);
+  }
+  optimizer.dispose();
+  history.seconds = (Date.now() - t0) / 1000;
+  return history;
+}
+
+/** Predicted class per image (argmax of the logits), in batches. */
+export function predictClasses(model: tf.LayersModel, x: Float32Array, shape: [number, number, number, number], batchSize = 250): Int32Array {
+  const [N, H, W, C] = shape;
+  const plane = H * W * C;
+  const out = new Int32Array(N);
+  for (let s = 0; s < N; s += batchSize) {
+    const n = Math.min(batchSize, N - s);
+    const pred = tf.tidy(() => {
+      const xb = tf.tensor4d(x.subarray(s * plane, (s + n) * plane), [n, H, W, C]);
+      return (model.predict(xb) as tf.Tensor).argMax(-1);
+    });
+    out.set(pred.dataSync() as Int32Array, s);
+    pred.dispose();
+  }
+  return out;
+}
+
+/** Fraction of correct predictions. */
+export function accuracy(model: tf.LayersModel, data: ImageSet, batchSize?: number): number {
+  checkSet("accuracy", data);
+  const pred = predictClasses(model, data.x, data.shape, batchSize);
+  let ok = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === data.y[i]) ok++;
+  return ok / pred.length;
+}
+
+/** Accuracy on the test set rotated by each angle (degrees, bilinear, zero fill). */
+export async function accuracyVsAngle(model: tf.LayersModel, data: ImageSet, anglesDeg: readonly number[]): Promise<{ angle: number; accuracy: number }[]> {
+  checkSet("accuracyVsAngle", data);
+  const out: { angle: number; accuracy: number }[] = [];
+  for (const angle of anglesDeg) {
+    const xr = rotateArray(data.x, data.shape, (angle * Math.PI) / 180);
+    out.push({ angle, accuracy: accuracy(model, { ...data, x: xr }) });
+    await new Promise((res) => setImmediate(res));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weight cache
+
+/** Root of the git-ignored weight cache: $BESSELBOOK_CACHE or <repo>/.besselbook/cache. */
+export function cacheDir(): string {
+  if (process.env.BESSELBOOK_CACHE) return path.resolve(process.env.BESSELBOOK_CACHE);
+  // dist/bcnn/train.js → lib/dist/bcnn → repo root is three levels up.
+  return path.resolve(__dirname, "..", "..", "..", ".besselbook", "cache");
+}
+
+function stable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stable);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+/** 16-hex-digit SHA-256 of the key-sorted JSON of `params`. */
+export function hashKey(params: unknown): string {
+  return crypto.createHash("sha256").update(JSON.stringify(stable(params))).digest("hex").slice(0, 16);
+}
+
+/** Save topology + weights (incl. batch-norm statistics) to `dir`/model.json + weights.bin. */
+export async function saveModel(model: tf.LayersModel, dir: string, meta: Record<string, unknown> = {}): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const tmp = path.join(dir, `.tmp-${process.pid}`);
+      fs.writeFileSync(`${tmp}.bin`, Buffer.from(weights));
+      fs.writeFileSync(`${tmp}.json`, JSON.stringify({ modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs, meta }));
+      // Weights first, then the manifest: a reader that sees model.json always finds its weights.
+      fs.renameSync(`${tmp}.bin`, path.join(dir, "weights.bin"));
+      fs.renameSync(`${tmp}.json`, path.join(dir, "model.json"));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.byteLength } };
+    }),
+  );
+}
+
+/** Load a model written by saveModel. Custom layers must be registered (importing bcnn does it). */
+export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; meta: Record<string, unknown> }> {
+  const jsonPath = path.join(dir, "model.json");
+  let parsed: { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[]; meta?: Record<string, unknown> };
+  try {
+    parsed = JSON.parse(fs.readFileSync(jsonPath, "utf8"));
+  } catch (e) {
+    throw new FormatError(jsonPath, `not a saved model (${(e as Error).message})`);
+  }
+  const buf = fs.readFileSync(path.join(dir, "weights.bin"));
+  const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData }));
+  return { model, meta: parsed.meta ?? {} };
+}
+
+export interface LoadOrTrainResult<M> {
+  model: tf.LayersModel;
+  /** "cache" if the weights were loaded, "trained" if trained now (and then saved). */
+  source: "cache" | "trained";
+  dir: string;
+  meta: M;
+}
+
+/**
+ * Load the model cached under hashKey(key), or build + train it and save it there.
+ * `train` returns metadata (e.g. the loss history) stored next to the weights.
+ */
+export async function loadOrTrain<M extends Record<string, unknown>>(
+  key: unknown,
+  build: () => tf.LayersModel,
+  train: (model: tf.LayersModel) => Promise<M>,
+): Promise<LoadOrTrainResult<M>> {
+  const dir = path.join(cacheDir(), hashKey(key));
+  if (fs.existsSync(path.join(dir, "model.json"))) {
+    try {
+      const { model, meta } = await loadModel(dir);
+      return { model, source: "cache", dir, meta: meta as M };
+    } catch {
+      // A corrupt entry is retrained and overwritten below.
+    }
+  }
+  const model = build();
+  const meta = await train(model);
+  await saveModel(model, dir, { ...meta, key: stable(key) });
+  return { model, source: "trained", dir, meta };
+}
