@@ -1,0 +1,363 @@
+/**
+ * Analytic glyphs: shapes defined as functions of continuous coordinates, rendered at an exact
+ * angle. Used to test rotation equivariance without interpolation error.
+ *
+ * Coordinates. Pixel (row r, col c) covers [c, c+1] × [r, r+1] in image coordinates (x right,
+ * y down). Glyph coordinates (u, v) have v pointing up, origin at `center`, and one unit equals
+ * scale · size / 2 pixels; every shape lies inside the disc u² + v² ≤ 0.85², so at scale 1 it
+ * stays inside the image at any angle.
+ *
+ * Rotation. A glyph rotated counter-clockwise (as seen on screen) by θ has value
+ * f(R(−θ)·p) at point p: each sample point is inverse-rotated into glyph coordinates and the
+ * shape evaluated there, so no image resampling happens. Each pixel averages S×S sample points on
+ * a regular sub-grid (box-filter anti-aliasing).
+ *
+ * Exactness of quarter turns. With the default centre (size/2, size/2), sample positions are
+ * k/(2S) for integers k, and for θ a multiple of π/2 cos θ and sin θ are taken exactly (0, ±1).
+ * The inverse-rotated sample points of the rotated image are then bit-for-bit the sample points
+ * of the upright image, so renderGlyph(s, {angle: π/2}) equals rot90(renderGlyph(s, {angle: 0}))
+ * up to the order of the per-pixel sum (exact for the 0/1 shapes).
+ */
+import { ShapeError, domainError } from "../errors";
+import { rng } from "../tensor/rng";
+import { ImageSet } from "./types";
+
+/** Shapes with no rotational symmetry: orientation is recoverable from the image. */
+export const GLYPH_SHAPES = Object.freeze([
+  "L",
+  "T",
+  "F",
+  "P",
+  "hook",
+  "arrow",
+  "triangle",
+  "cross",
+  "ring-with-notch",
+  "star",
+] as const);
+
+/**
+ * Smooth shapes (C^∞ intensity) for arbitrary-angle checks where interpolation must be accurate:
+ * an isotropic Gaussian "blob" (rotation invariant: a control), an anisotropic "ellipse" (180°
+ * symmetric) and an asymmetric "blob-pair".
+ * Their intensity is < 0.005 at distance 1 (the image border at scale 1), so rotating them does
+ * not push visible mass out of the frame.
+ */
+export const SMOOTH_GLYPHS = Object.freeze(["blob", "ellipse", "blob-pair"] as const);
+
+export type GlyphShape = (typeof GLYPH_SHAPES)[number] | (typeof SMOOTH_GLYPHS)[number];
+
+export interface RenderGlyphOptions {
+  /** Image side in pixels (square image). Integer in [2, 1024]. */
+  size: number;
+  /** Counter-clockwise rotation in radians. Default 0. */
+  angle?: number;
+  /** Glyph size relative to the image: one glyph unit = scale·size/2 px. Default 1. */
+  scale?: number;
+  /** Glyph origin in image coordinates [x, y] (pixels, y down). Default [size/2, size/2]. */
+  center?: readonly [number, number];
+  /** Samples per pixel side (S×S per pixel). Integer in [1, 16]. Default 4. */
+  supersample?: number;
+  /** Stroke width of line glyphs in glyph units. In (0, 1]. Default 0.18 (≈2.5 px at size 28). */
+  strokeWidth?: number;
+  /** Standard deviation (px) of a Gaussian blur applied after rendering; 0 = none. Default 0. */
+  blur?: number;
+}
+
+// ---------------- geometry primitives (glyph units, v up) ----------------
+
+type Pt = readonly [number, number];
+
+/** Squared distance from (u, v) to the segment a–b. */
+function segDist2(u: number, v: number, a: Pt, b: Pt): number {
+  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const t = Math.max(0, Math.min(1, ((u - a[0]) * dx + (v - a[1]) * dy) / (dx * dx + dy * dy)));
+  const ex = u - a[0] - t * dx, ey = v - a[1] - t * dy;
+  return ex * ex + ey * ey;
+}
+
+/** Distance from (u, v) to the circular arc of centre c, radius R, from angle a0 to a1 (a0 < a1, CCW). */
+function arcDist(u: number, v: number, c: Pt, R: number, a0: number, a1: number): number {
+  const du = u - c[0], dv = v - c[1];
+  let phi = Math.atan2(dv, du);
+  // Bring phi into [a0, a0 + 2π) so the in-arc test is a single comparison.
+  while (phi < a0) phi += 2 * Math.PI;
+  while (phi >= a0 + 2 * Math.PI) phi -= 2 * Math.PI;
+  if (phi <= a1) return Math.abs(Math.hypot(du, dv) - R);
+  const e0 = Math.hypot(u - c[0] - R * Math.cos(a0), v - c[1] - R * Math.sin(a0));
+  const e1 = Math.hypot(u - c[0] - R * Math.cos(a1), v - c[1] - R * Math.sin(a1));
+  return Math.min(e0, e1);
+}
+
+/** Even–odd point-in-polygon test. */
+function inPolygon(u: number, v: number, poly: readonly Pt[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [ui, vi] = poly[i], [uj, vj] = poly[j];
+    if (vi > v !== vj > v && u < ((uj - ui) * (v - vi)) / (vj - vi) + ui) inside = !inside;
+  }
+  return inside;
+}
+
+function strokes(segments: readonly (readonly [Pt, Pt])[]): (u: number, v: number, half: number) => number {
+  return (u, v, half) => {
+    const h2 = half * half;
+    for (const [a, b] of segments) if (segDist2(u, v, a, b) <= h2) return 1;
+    return 0;
+  };
+}
+
+const gauss = (u: number, v: number, cu: number, cv: number, su: number, sv: number): number =>
+  Math.exp(-0.5 * (((u - cu) / su) ** 2 + ((v - cv) / sv) ** 2));
+
+// A five-pointed star with one long ray (pointing up) so it has no rotational symmetry.
+const STAR: Pt[] = (() => {
+  const pts: Pt[] = [];
+  for (let i = 0; i < 10; i++) {
+    const a = Math.PI / 2 + (i * Math.PI) / 5;
+    const r = i % 2 === 1 ? 0.26 : i === 0 ? 0.82 : 0.55;
+    pts.push([r * Math.cos(a), r * Math.sin(a)]);
+  }
+  return pts;
+})();
+
+// Right triangle with unequal legs: no rotational or mirror symmetry.
+const TRIANGLE: Pt[] = [[-0.5, -0.45], [0.62, -0.45], [-0.5, 0.5]];
+
+/** Each shape: intensity in [0, 1] at glyph point (u, v); `half` = strokeWidth / 2. */
+const SHAPES: Record<GlyphShape, (u: number, v: number, half: number) => number> = {
+  L: strokes([[[-0.35, 0.65], [-0.35, -0.6]], [[-0.35, -0.6], [0.4, -0.6]]]),
+  T: strokes([[[-0.5, 0.6], [0.5, 0.6]], [[0, 0.6], [0, -0.65]]]),
+  F: strokes([[[-0.3, 0.65], [-0.3, -0.65]], [[-0.3, 0.65], [0.45, 0.65]], [[-0.3, 0.05], [0.25, 0.05]]]),
+  P: (u, v, half) =>
+    strokes([[[-0.3, 0.65], [-0.3, -0.65]], [[-0.3, 0.65], [0.1, 0.65]], [[-0.3, 0.05], [0.1, 0.05]]])(u, v, half) ||
+    (arcDist(u, v, [0.1, 0.35], 0.3, -Math.PI / 2, Math.PI / 2) <= half ? 1 : 0),
+  hook: (u, v, half) =>
+    strokes([[[0.25, 0.65], [0.25, -0.25]], [[0.0, 0.65], [0.45, 0.65]]])(u, v, half) ||
+    (arcDist(u, v, [-0.05, -0.25], 0.3, Math.PI, 2 * Math.PI) <= half ? 1 : 0),
+  arrow: strokes([[[-0.65, 0], [0.6, 0]], [[0.6, 0], [0.25, 0.32]], [[0.6, 0], [0.25, -0.32]], [[-0.65, 0], [-0.65, 0.25]]]),
+  triangle: (u, v) => (inPolygon(u, v, TRIANGLE) ? 1 : 0),
+  cross: strokes([[[0, 0.7], [0, -0.7]], [[-0.4, 0.3], [0.4, 0.3]]]),
+  "ring-with-notch": (u, v, half) => {
+    if (Math.abs(Math.hypot(u, v) - 0.5) > half) return 0;
+    // Notch: the ring is cut where the direction is within ±25° of +u. That leaves a mirror
+    // symmetry (v → −v) but no rotational one, so the angle is recoverable from the image.
+    return Math.abs(Math.atan2(v, u)) < (25 * Math.PI) / 180 ? 0 : 1;
+  },
+  star: (u, v) => (inPolygon(u, v, STAR) ? 1 : 0),
+  blob: (u, v) => gauss(u, v, 0, 0, 0.3, 0.3),
+  ellipse: (u, v) => gauss(u, v, 0, 0, 0.3, 0.13),
+  // Probabilistic union 1 − (1−g₁)(1−g₂): smooth and ≤ 1, unlike a sum or a max.
+  "blob-pair": (u, v) => 1 - (1 - gauss(u, v, -0.25, -0.05, 0.22, 0.22)) * (1 - 0.7 * gauss(u, v, 0.35, 0.2, 0.14, 0.14)),
+};
+
+/** cos and sin of θ, exact (0, ±1) when θ is a multiple of π/2 to within 1e-12 relative. */
+function exactCosSin(theta: number): [number, number] {
+  const q = theta / (Math.PI / 2);
+  const k = Math.round(q);
+  if (Math.abs(q - k) <= 1e-12 * Math.max(1, Math.abs(q))) {
+    switch (((k % 4) + 4) % 4) {
+      case 0: return [1, 0];
+      case 1: return [0, 1];
+      case 2: return [-1, 0];
+      default: return [0, -1];
+    }
+  }
+  return [Math.cos(theta), Math.sin(theta)];
+}
+
+function checkShape(fn: string, shape: unknown): asserts shape is GlyphShape {
+  if (typeof shape !== "string" || !(shape in SHAPES)) {
+    domainError(fn, "shape", JSON.stringify(shape), `one of ${Object.keys(SHAPES).map((s) => JSON.stringify(s)).join(", ")}`);
+  }
+}
+
+function checkSize(fn: string, size: unknown): asserts size is number {
+  if (typeof size !== "number" || !Number.isInteger(size) || size < 2 || size > 1024) domainError(fn, "size", size, "an integer in [2, 1024]");
+}
+
+/**
+ * Render one glyph to a square image, Float32Array of length size·size (row-major, row 0 on
+ * top), values in [0, 1]. See the module comment for coordinates and exactness guarantees.
+ */
+export function renderGlyph(shape: GlyphShape, options: RenderGlyphOptions): Float32Array {
+  const fn = "renderGlyph";
+  checkShape(fn, shape);
+  const { size } = options;
+  checkSize(fn, size);
+  const angle = options.angle ?? 0;
+  const scale = options.scale ?? 1;
+  const S = options.supersample ?? 4;
+  const strokeWidth = options.strokeWidth ?? 0.18;
+  const blur = options.blur ?? 0;
+  const [cx, cy] = options.center ?? [size / 2, size / 2];
+  if (!Number.isFinite(angle)) domainError(fn, "angle", angle, "a finite number of radians");
+  if (!(scale > 0 && Number.isFinite(scale))) domainError(fn, "scale", scale, "a finite number > 0");
+  if (!Number.isInteger(S) || S < 1 || S > 16) domainError(fn, "supersample", S, "an integer in [1, 16]");
+  if (!(strokeWidth > 0 && strokeWidth <= 1)) domainError(fn, "strokeWidth", strokeWidth, "a number in (0, 1] (glyph units)");
+  if (!(blur >= 0 && Number.isFinite(blur))) domainError(fn, "blur", blur, "a finite number ≥ 0 (pixels)");
+  if (!Number.isFinite(cx) || !Number.isFinite(cy)) domainError(fn, "center", `[${cx}, ${cy}]`, "two finite pixel coordinates");
+
+  const f = SHAPES[shape];
+  const half = strokeWidth / 2;
+  const [c, s] = exactCosSin(angle);
+  // Sample j of pixel column col sits at x = col + (2j+1)/(2S). Work in units of 1/(2S) pixel so
+  // the offsets from the centre are integers (exact) when 2S·cx is; divide once by D.
+  const twoS = 2 * S;
+  const D = twoS * ((scale * size) / 2);
+  const ox = twoS * cx, oy = twoS * cy;
+  const out = new Float32Array(size * size);
+  const inv = 1 / (S * S);
+  for (let r = 0; r < size; r++) {
+    for (let col = 0; col < size; col++) {
+      let acc = 0;
+      for (let a = 0; a < S; a++) {
+        // v up: negate the image-y offset.
+        const y = -(twoS * r + 2 * a + 1 - oy) / D;
+        for (let b = 0; b < S; b++) {
+          const x = (twoS * col + 2 * b + 1 - ox) / D;
+          // Inverse rotation R(−θ): u = c·x + s·y, v = −s·x + c·y.
+          acc += f(c * x + s * y, -s * x + c * y, half);
+        }
+      }
+      out[r * size + col] = acc * inv;
+    }
+  }
+  return blur > 0 ? gaussianBlur(out, size, blur) : out;
+}
+
+/**
+ * Separable Gaussian blur of a square image with zero padding. The kernel is normalised over its
+ * full support (not re-normalised at the border), so blurring commutes with quarter turns.
+ */
+export function gaussianBlur(image: Float32Array, size: number, sigma: number): Float32Array {
+  checkSize("gaussianBlur", size);
+  if (image.length !== size * size) throw new ShapeError("gaussianBlur image", `[${size * size}] (size²)`, [image.length]);
+  if (!(sigma > 0 && Number.isFinite(sigma))) domainError("gaussianBlur", "sigma", sigma, "a finite number > 0 (pixels)");
+  const rad = Math.max(1, Math.ceil(3 * sigma));
+  const w = new Float64Array(2 * rad + 1);
+  let tot = 0;
+  for (let i = -rad; i <= rad; i++) tot += w[i + rad] = Math.exp((-0.5 * i * i) / (sigma * sigma));
+  for (let i = 0; i < w.length; i++) w[i] /= tot;
+  const tmp = new Float64Array(size * size);
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++) {
+      let acc = 0;
+      for (let k = -rad; k <= rad; k++) {
+        const cc = c + k;
+        if (cc >= 0 && cc < size) acc += w[k + rad] * image[r * size + cc];
+      }
+      tmp[r * size + c] = acc;
+    }
+  const out = new Float32Array(size * size);
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++) {
+      let acc = 0;
+      for (let k = -rad; k <= rad; k++) {
+        const rr = r + k;
+        if (rr >= 0 && rr < size) acc += w[k + rad] * tmp[rr * size + c];
+      }
+      out[r * size + c] = acc;
+    }
+  return out;
+}
+
+/**
+ * Rotate a square image counter-clockwise by k quarter turns (as displayed, row 0 on top):
+ * out[r][c] = in[c][size−1−r] for k = 1 (numpy's rot90 convention).
+ */
+export function rot90(image: Float32Array, size: number, k = 1): Float32Array {
+  checkSize("rot90", size);
+  if (image.length !== size * size) throw new ShapeError("rot90 image", `[${size * size}] (size²)`, [image.length]);
+  if (!Number.isInteger(k)) domainError("rot90", "k", k, "an integer number of quarter turns");
+  let cur = Float32Array.from(image);
+  const turns = ((k % 4) + 4) % 4;
+  for (let t = 0; t < turns; t++) {
+    const next = new Float32Array(size * size);
+    for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) next[r * size + c] = cur[c * size + (size - 1 - r)];
+    cur = next;
+  }
+  return cur;
+}
+
+export interface GlyphDatasetOptions {
+  /** Number of images. Integer in [1, 10⁶]. */
+  n: number;
+  /** Image side in pixels. Default 28. */
+  size?: number;
+  /** Seed for labels, angles, jitter and scale. */
+  seed: number;
+  /** "upright" (0, default), "random" (uniform in [0, 2π)), or one fixed angle in radians. */
+  angles?: "upright" | "random" | number;
+  /** Classes to draw. Default GLYPH_SHAPES (all non-symmetric glyphs). */
+  shapes?: readonly GlyphShape[];
+  /** Centre jitter: uniform in ±jitter pixels on each axis. Default 1.5. */
+  jitter?: number;
+  /** Scale drawn uniformly from [lo, hi]. Default [0.8, 1]. */
+  scaleRange?: readonly [number, number];
+  /** Passed to renderGlyph. Default 4. */
+  supersample?: number;
+  /** Passed to renderGlyph. Default 0.18. */
+  strokeWidth?: number;
+  /** Passed to renderGlyph (px). Default 0. */
+  blur?: number;
+}
+
+export interface GlyphDataset extends ImageSet {
+  /** Rotation of each image, radians CCW. */
+  angles: Float64Array;
+  /** Scale of each image. */
+  scales: Float64Array;
+  /** Glyph centre of each image, [n, 2] as (x, y) pixels. */
+  centers: Float64Array;
+}
+
+/**
+ * A labelled set of rendered glyphs for training or testing a small classifier. Labels are
+ * balanced (a seeded shuffle of 0,1,…,K−1,0,1,…); `classNames` are the shape names.
+ */
+export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
+  const fn = "glyphDataset";
+  const { n, seed } = options;
+  const size = options.size ?? 28;
+  const shapes = options.shapes ?? GLYPH_SHAPES;
+  const mode = options.angles ?? "upright";
+  const jitter = options.jitter ?? 1.5;
+  const [lo, hi] = options.scaleRange ?? [0.8, 1];
+  if (!Number.isInteger(n) || n < 1 || n > 1e6) domainError(fn, "n", n, "an integer in [1, 10^6]");
+  if (!Number.isInteger(seed)) domainError(fn, "seed", seed, "an integer");
+  checkSize(fn, size);
+  if (!Array.isArray(shapes) || shapes.length === 0) domainError(fn, "shapes", shapes, "a non-empty array of glyph names");
+  shapes.forEach((s) => checkShape(fn, s));
+  if (new Set(shapes).size !== shapes.length) domainError(fn, "shapes", JSON.stringify(shapes), "no repeated shapes");
+  if (!(mode === "upright" || mode === "random" || (typeof mode === "number" && Number.isFinite(mode)))) {
+    domainError(fn, "angles", mode, '"upright", "random" or a finite angle in radians');
+  }
+  if (!(jitter >= 0 && Number.isFinite(jitter))) domainError(fn, "jitter", jitter, "a finite number ≥ 0 (pixels)");
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) domainError(fn, "scaleRange", `[${lo}, ${hi}]`, "0 < lo ≤ hi < ∞");
+
+  const r = rng(seed);
+  const K = shapes.length;
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) labels[i] = i % K;
+  r.shuffle(labels);
+  const px = size * size;
+  const images = new Float32Array(n * px);
+  const angles = new Float64Array(n), scales = new Float64Array(n), centers = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const angle = mode === "upright" ? 0 : mode === "random" ? r.uniformIn(0, 2 * Math.PI) : mode;
+    const scale = r.uniformIn(lo, hi);
+    const cx = size / 2 + r.uniformIn(-jitter, jitter);
+    const cy = size / 2 + r.uniformIn(-jitter, jitter);
+    angles[i] = angle;
+    scales[i] = scale;
+    centers[2 * i] = cx;
+    centers[2 * i + 1] = cy;
+    const img = renderGlyph(shapes[labels[i]], {
+      size, angle, scale, center: [cx, cy],
+      supersample: options.supersample, strokeWidth: options.strokeWidth, blur: options.blur,
+    });
+    images.set(img, i * px);
+  }
+  return { images, labels, n, height: size, width: size, classNames: [...shapes], angles, scales, centers };
+}
