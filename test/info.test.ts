@@ -224,6 +224,9 @@ describe("info: packing / minimax", () => {
     const best = info.bestPacking((M) => info.gaussianMeanPacking(10, 1, M), [3, 4, 5, 6, 8, 12, 16]);
     assert.ok(best.bound < info.sampleMeanMAE(10, 1));
     close(info.sampleMeanMAE(4, 2), Math.sqrt(2 / Math.PI), 1e-15);
+    const emp = info.sampleMeanRisk(9, 2, { reps: 20000, seed: 4 });
+    close(emp.mae, info.sampleMeanMAE(9, 2), 4 * emp.se, "empirical sample-mean MAE");
+    close(emp.rmse, 2 / 3, 0.02, "empirical RMSE σ/√n");
   });
 });
 
@@ -316,6 +319,12 @@ describe("info: von Mises", () => {
     const big = info.vonMisesPacking(1e6, 5, 16, "max");
     close(big.constant, 0.25 * Math.sqrt((8 * Math.log(8)) / 675), 1e-4, "c(16, max)");
     close(info.vonMisesPacking(1e6, 5, 16).constant, info.gaussianMeanPacking(1, 1, 16).constant, 1e-4, "c(16, centroid)");
-    assert.ok(info.vonMisesPacking(1, 0.1, 8).delta <= (2 * Math.PI) / 8 + 1e-12);
+    const small = info.vonMisesPacking(1, 0.1, 8);
+    assert.ok(small.delta <= (2 * Math.PI) / 8 + 1e-12);
+    // the optimiser's answer is the maximum of the bound-at-δ curve
+    const at = info.vonMisesPackingBoundAt(20, 3, 16, info.vonMisesPacking(20, 3, 16).delta);
+    close(at.bound, info.vonMisesPacking(20, 3, 16).bound, 1e-15, "bound at optimum");
+    for (const f of [0.8, 1.2]) assert.ok(info.vonMisesPackingBoundAt(20, 3, 16, f * info.vonMisesPacking(20, 3, 16).delta).bound < at.bound);
+    assert.throws(() => info.vonMisesPackingBoundAt(20, 3, 16, 1), (e: Error) => e instanceof RangeError && /argument delta = 1/.test(e.message));
   });
 });
