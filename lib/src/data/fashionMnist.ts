@@ -34,7 +34,10 @@ export interface LoadFashionMnistOptions {
    * their order are drawn from rng(seed).
    */
   seed?: number;
-  /** Directory holding manifest.json and the .bin.gz files. Default: <repo>/data/fashion-mnist-subset. */
+  /**
+   * Directory holding manifest.json and the .bin.gz files. Default: env BESSELBOOK_DATA_DIR if
+   * set, else <repo>/data/fashion-mnist-subset (found from this file: lib/dist/data → ../../../data).
+   */
   dir?: string;
 }
 
@@ -192,7 +195,7 @@ export function loadFashionMnist(options: LoadFashionMnistOptions = {}): Fashion
   const split = options.split ?? "train";
   if (split !== "train" && split !== "test") domainError("loadFashionMnist", "split", split, '"train" or "test"');
   if (options.seed !== undefined && !Number.isInteger(options.seed)) domainError("loadFashionMnist", "seed", options.seed, "an integer");
-  const dir = resolve(options.dir ?? defaultFashionMnistDir());
+  const dir = resolve(options.dir ?? (process.env.BESSELBOOK_DATA_DIR || defaultFashionMnistDir()));
   const { decoded, manifest } = loadSplit(dir, split);
   const classIds = resolveClasses(options.classes, manifest.classNames);
   const k = classIds.length;
