@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { killAllKernels } from "./client";
 import { installKernelSpec, jupyterDataDir, kernelSpec, listKernelSpecs, findKernelSpec, KERNEL_NAME } from "./kernelspec";
-import { Mode, RunResult, parseParam, runNotebooks } from "./run";
+import { Mode, RunResult, displayPath, parseParam, runNotebooks } from "./run";
 
 const USAGE = `usage:
   besselbook run [notebooks or directories…] [--mode smoke|full] [--save] [--timeout S]
@@ -167,7 +167,7 @@ async function run(argv: string[]): Promise<number> {
       jobs: args.jobs,
       kernel,
       signal: ctl.signal,
-      onDone: (r) => report(r, path.relative(process.cwd(), path.resolve(r.path)) || r.path),
+      onDone: (r) => report(r, displayPath(r.path)),
     });
     const passed = results.filter((r) => r.ok).length;
     const failed = results.length - passed;

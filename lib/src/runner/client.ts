@@ -112,6 +112,12 @@ class SendQueue {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Wait for p or ms, whichever is first, without leaving a timer behind to hold the event loop. */
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise((r) => (t = setTimeout(r, ms)))]).finally(() => clearTimeout(t));
+}
+
 export class KernelClient {
   readonly session: Session;
   private readonly shell = new zmq.Dealer({ linger: 0 });
@@ -338,11 +344,10 @@ export class KernelClient {
         if (replyAt && Date.now() - replyAt > 2000) break;
         const left = Math.min(deadline - Date.now(), replyAt ? 2000 : Infinity);
         if (left <= 0) break;
-        const timer = new Promise<"tick">((r) => {
-          const t = setTimeout(() => r("tick"), Math.min(left, 2 ** 31 - 1));
-          void next.then(() => clearTimeout(t));
-        });
-        const what = await Promise.race([next.then(() => "msg" as const), exit, timer]);
+        let handle: NodeJS.Timeout | undefined;
+        const timer = new Promise<"tick">((r) => (handle = setTimeout(() => r("tick"), Math.min(left, 2 ** 31 - 1))));
+        // Clear the timer whichever way the race ends, or it would keep the process alive.
+        const what = await Promise.race([next.then(() => "msg" as const), exit, timer]).finally(() => clearTimeout(handle));
         if (what === "exit") {
           // Messages sent just before death may still be in flight on iopub; give them a moment.
           await sleep(200);
@@ -402,7 +407,7 @@ export class KernelClient {
     if (!this.exitInfo && !this.closed) {
       const req = this.session.message("shutdown_request", { restart: false });
       await this.request(this.controlQ, req, graceMs).catch(() => null);
-      await Promise.race([this.onExit(), sleep(graceMs)]);
+      await within(this.onExit(), graceMs);
     }
     this.kill();
   }

@@ -85,6 +85,12 @@ const firstLine = (src: string): string => {
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 };
 
+/** Path relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(file));
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
 /** One line saying what went wrong, from an `error` output or tslab's stderr text. */
 function errorSummary(outputs: Output[], stderr: string): string {
   const err = outputs.find((o): o is Extract<Output, { output_type: "error" }> => o.output_type === "error");
@@ -197,7 +203,7 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   const t0 = Date.now();
   const nb = readNotebook(file);
   const spec = resolveKernel(opts.kernel);
-  const shown = opts.displayPath ?? path.relative(process.cwd(), path.resolve(file));
+  const shown = opts.displayPath ?? displayPath(file);
   const timeoutS = opts.timeoutS ?? 1800;
   const cells: CellResult[] = [];
   const result: RunResult = { path: file, ok: false, cells, notebook: nb, saved: false, timings: { startMs: 0, totalMs: 0 } };
@@ -247,10 +253,14 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
       }
       const tc = Date.now();
       collector.begin();
-      const outcome: ExecuteOutcome = await client.execute(cell.source, {
-        timeoutMs: timeoutS * 1000,
-        onIopub: (m) => collector.handle(m),
-      });
+      let outcome: ExecuteOutcome = await client.execute(cell.source, { timeoutMs: timeoutS * 1000, onIopub: (m) => collector.handle(m) });
+      if (outcome.kind === "reply" && outcome.reply.status === "abort") {
+        // tslab cancels requests that arrive within 200 ms after a failed cell (its TaskQueue.reset(200)),
+        // which only happens after an allowed `raises-exception` cell: wait that out and send it again.
+        await new Promise((r) => setTimeout(r, 300));
+        collector.begin();
+        outcome = await client.execute(cell.source, { timeoutMs: timeoutS * 1000, onIopub: (m) => collector.handle(m) });
+      }
       const res: CellResult = { index, id: cell.id, status: "ok", executionCount: null, outputs: collector.outputs, stderr: collector.stderr, ms: Date.now() - tc };
       cells.push(res);
       cell.outputs = collector.outputs;
