@@ -13,6 +13,7 @@ import { domainError, ShapeError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { logBesselI, logGamma } from "../special";
 import { Mat, zeros, norm } from "./linalg";
+import { infoNCELoss } from "./losses";
 
 function checkDim(fn: string, d: number): void {
   if (!Number.isInteger(d) || d < 2) domainError(fn, "d", d, "an integer ≥ 2");
@@ -46,6 +47,30 @@ export function uniformOptimumLoss(d: number, tau: number, n: number): number {
 export function largeNLimit(d: number, tau: number): number {
   if (!(tau > 0)) domainError("largeNLimit", "tau", tau, "a temperature > 0");
   return -1 / tau + logMeanExpDot(d, 1 / tau);
+}
+
+/**
+ * Wang–Isola uniformity of the uniform distribution on S^{d−1}: ‖x − y‖² = 2 − 2x·y, so
+ * log E e^{−t‖x−y‖²} = −2t + log M_d(2t) — the lowest value any distribution can reach for large N.
+ */
+export function uniformityOfUniform(d: number, t = 2): number {
+  if (!(t > 0)) domainError("uniformityOfUniform", "t", t, "> 0");
+  return -2 * t + logMeanExpDot(d, 2 * t);
+}
+
+/**
+ * Expected InfoNCE of aligned i.i.d. uniform pairs, Monte Carlo: mean over `reps` draws of N points
+ * (used to show that L*_N is the i.i.d. value and that trained point sets beat it).
+ */
+export function iidUniformLoss(d: number, tau: number, n: number, reps: number, r: Rng): { mean: number; se: number } {
+  const vals: number[] = [];
+  for (let k = 0; k < reps; k++) {
+    const U = sampleSphere(n, d, r);
+    vals.push(infoNCELoss(U, U, tau));
+  }
+  const mean = vals.reduce((a, b) => a + b, 0) / reps;
+  const sd = Math.sqrt(vals.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, reps - 1));
+  return { mean, se: sd / Math.sqrt(reps) };
 }
 
 // ---------------------------------------------------------------------------------------------
