@@ -1,0 +1,516 @@
+/**
+ * Bessel functions of the first and second kind, J_ν(x) and Y_ν(x), real order, float64.
+ *
+ * Regions (x > 0, ν ≥ 0; negative orders by reflection, DLMF 10.4.1 / 10.2.3):
+ *  - Power series (DLMF 10.2.2) for J when x ≤ 2 or x²/4 ≤ (ν+1)/2: the alternating terms then
+ *    decrease from the first, so the sum is ≥ ½ of the leading term and no digits are lost.
+ *  - Hankel's expansion (DLMF 10.17.3) when x ≥ 25 and ν² ≤ 2x: the terms a_k(ν)/x^k then fall
+ *    like 1/k! and the smallest one is ~e^{−2x} < 1e-21. The phase x − (ν/2 + ¼)π is never formed:
+ *    cos and sin of x (correctly reduced by the runtime) are combined with cos/sin of (ν/2 + ¼)π
+ *    from an exact sinpi/cospi, so J(1000) keeps ~1e-16 of its envelope.
+ *  - Otherwise (Steed's method as in Barnett et al. / Numerical Recipes §6.7 bessjy, rewritten
+ *    from the formulas, with Miller's backward recurrence in place of CF1): an unnormalised
+ *    solution u = cJ is carried from far above max(x, ν) down through ν to μ = ν − n;
+ *    Y_μ and Y_{μ+1} come from Temme's series (x < 2), CF2 for p + iq = (J′+iY′)/(J+iY) (2 ≤ x < 25)
+ *    or Hankel's expansion (x ≥ 25); the Wronskian J_{μ+1}Y_μ − J_μY_{μ+1} = 2/(πx) (DLMF 10.5.2)
+ *    then fixes the normalisation, and Y is carried up to ν by forward recurrence (stable for Y).
+ *  - J for ν ≤ x in the Hankel region: forward recurrence from J_μ, J_{μ+1} (both solutions
+ *    oscillate with equal amplitude below the turning point, so the recurrence is neutral there).
+ */
+import { rgamma, logGamma, temmeGammas, sinpi, cospi } from "./gamma";
+import { checkOrder, checkNonNegativeInteger } from "./checks";
+import { domainError } from "../errors";
+import { BIG2, BIG2_EXP, ldexp } from "./scale";
+
+const EPS = 2.220446049250313e-16;
+const TINY = 1e-300;
+const TWO_OVER_PI = 0.63661977236758134308;
+const MAXIT = 1_000_000;
+
+/** (x/2)^ν / Γ(ν+1), the leading factor of the power series, without spurious overflow. */
+export function seriesPrefactor(nu: number, x: number): number {
+  if (nu === 0) return 1;
+  if (nu < 150) {
+    const p = Math.pow(0.5 * x, nu);
+    if (p > 1e-290 && p < 1e290) return p * rgamma(nu + 1);
+  }
+  return Math.exp(nu * Math.log(0.5 * x) - logGamma(nu + 1));
+}
+
+/** Σ_k (−x²/4)^k / (k! (ν+1)_k): J_ν(x) = seriesPrefactor · this (DLMF 10.2.2). */
+function jSeriesSum(nu: number, x: number): number {
+  const z = 0.25 * x * x;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < 1000; k++) {
+    term *= -z / (k * (nu + k));
+    sum += term;
+    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return sum;
+}
+
+/** J′_ν from the differentiated series: (x/2)^ν/(xΓ(ν+1)) Σ (ν+2k)(−x²/4)^k/(k!(ν+1)_k). */
+function jPrimeSeries(nu: number, x: number): number {
+  const z = 0.25 * x * x;
+  let term = 1;
+  let sum = nu;
+  for (let k = 1; k < 1000; k++) {
+    term *= -z / (k * (nu + k));
+    const t = (nu + 2 * k) * term;
+    sum += t;
+    if (Math.abs(t) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return (seriesPrefactor(nu, x) / x) * sum;
+}
+
+function useSeries(nu: number, x: number): boolean {
+  return x <= 2 || 0.25 * x * x <= 0.5 * (nu + 1);
+}
+
+function useHankel(nu: number, x: number): boolean {
+  return x >= 25 && nu * nu <= 2 * x;
+}
+
+// Scratch output of the kernels below (single-threaded, never re-entered), to keep the hot paths
+// free of allocations.
+const H = { j: 0, y: 0 };
+
+/**
+ * Hankel's asymptotic expansion (DLMF 10.17.3) for J_ν(x), Y_ν(x): writes H.j, H.y.
+ * cx, sx = cos x, sin x (shared between orders by the caller).
+ */
+function hankel(nu: number, x: number, cx: number, sx: number): void {
+  const m = 4 * nu * nu;
+  const ex = 8 * x;
+  let t = 1;
+  let P = 1;
+  let Q = 0;
+  for (let k = 1; k < 400; k++) {
+    const o = 2 * k - 1;
+    const tn = (t * (m - o * o)) / (k * ex);
+    if (o * o > m && Math.abs(tn) >= Math.abs(t)) break; // asymptotic: stop at the smallest term
+    t = tn;
+    switch (k & 3) {
+      case 1: Q += t; break;
+      case 2: P -= t; break;
+      case 3: Q -= t; break;
+      default: P += t;
+    }
+    if (Math.abs(t) < 1e-17) break;
+  }
+  // χ = x − φ, φ = (ν/2 + ¼)π: expand cos χ, sin χ so the large x is reduced by Math.cos/sin only.
+  const cphi = cospi(0.5 * nu + 0.25);
+  const sphi = sinpi(0.5 * nu + 0.25);
+  const cchi = cx * cphi + sx * sphi;
+  const schi = sx * cphi - cx * sphi;
+  const a = Math.sqrt(TWO_OVER_PI / x);
+  H.j = a * (P * cchi - Q * schi);
+  H.y = a * (P * schi + Q * cchi);
+}
+
+/** Temme's series (1975) for Y_μ, Y_{μ+1}, |μ| ≤ ½, 0 < x < 2: writes H.j = Y_{μ+1}, H.y = Y_μ. */
+function temmeY(mu: number, x: number): void {
+  const x2 = 0.5 * x;
+  const pimu = Math.PI * mu;
+  const fact = Math.abs(pimu) < EPS ? 1 : pimu / Math.sin(pimu);
+  const d = -Math.log(x2);
+  const e = mu * d;
+  const fact2 = Math.abs(e) < EPS ? 1 : Math.sinh(e) / e;
+  const g = temmeGammas(mu);
+  let ff = TWO_OVER_PI * fact * (g.g1 * Math.cosh(e) + g.g2 * fact2 * d);
+  const ee = Math.exp(e);
+  let p = ee / (g.gp * Math.PI); // (x/2)^{−μ} Γ(1+μ) / π
+  let q = 1 / (ee * Math.PI * g.gm); // (x/2)^{μ} Γ(1−μ) / π
+  const pimu2 = 0.5 * pimu;
+  const fact3 = Math.abs(pimu2) < EPS ? 1 : Math.sin(pimu2) / pimu2;
+  const r = Math.PI * pimu2 * fact3 * fact3; // (2/μ) sin²(μπ/2)
+  let c = 1;
+  const dd = -x2 * x2;
+  let sum = ff + r * q;
+  let sum1 = p;
+  const mu2 = mu * mu;
+  for (let i = 1; i < 1000; i++) {
+    ff = (i * ff + p + q) / (i * i - mu2);
+    c *= dd / i;
+    p /= i - mu;
+    q /= i + mu;
+    const del = c * (ff + r * q);
+    sum += del;
+    const del1 = c * p - i * del;
+    sum1 += del1;
+    if (Math.abs(del) < (1 + Math.abs(sum)) * EPS * 0.5) break;
+  }
+  H.y = -sum;
+  H.j = -sum1 * (2 / x);
+}
+
+/**
+ * Miller's backward recurrence (DLMF 3.6(iii)): u_{k−1} = (2k/x) u_k − u_{k+1} from u_{N+1} = 0,
+ * u_N = 1 down to order μ, recording the pair at ν and at μ. For N far enough above the turning
+ * point k = x, u = c·J with c > 0 (J_N(x) > 0 for N > x) up to a relative J_{N}/Y_{N} ≲ 1e-17.
+ * N − max(x, ν) ≈ 8·max^{1/3} + 10 comes from the Debye form J_N/Y_N ≈ e^{−2N(α − tanh α)}/2,
+ * x = N sech α, which for N = x + t is e^{−(4√2/3) t^{3/2}/√N}: t ≥ 7.7 N^{1/3} makes it < 4e-18.
+ * Downward, the J-component is dominant above x and neutral below, so this is the stable way to
+ * get J_ν/J_μ — better than CF1 by modified Lentz, whose rounding grows in the oscillatory range.
+ * Writes M.{uNu, uNu1, uMu, uMu1, e2}: the values at ν, ν+1 carry an extra factor 2^{e2}.
+ */
+const M = { uNu: 0, uNu1: 0, uMu: 0, uMu1: 0, e2: 0 };
+function millerJ(nu: number, n: number, x: number): void {
+  const mu = nu - n;
+  const top = Math.max(x, nu);
+  const N = n + Math.ceil(top - nu + 8 * Math.cbrt(top) + 10); // steps above ν
+  let u1 = 0;
+  let u = 1;
+  let e2 = 0;
+  const xi2 = 2 / x;
+  let k = N;
+  for (; k > n; k--) {
+    const um = (mu + k) * xi2 * u - u1;
+    u1 = u;
+    u = um;
+    if (Math.abs(u) > BIG2) {
+      u /= BIG2;
+      u1 /= BIG2;
+    }
+  }
+  M.uNu = u;
+  M.uNu1 = u1;
+  for (; k >= 1; k--) {
+    const um = (mu + k) * xi2 * u - u1;
+    u1 = u;
+    u = um;
+    if (Math.abs(u) > BIG2) {
+      u /= BIG2;
+      u1 /= BIG2;
+      e2 += BIG2_EXP; // the stored ν values are now 2^{e2} too large relative to u
+    }
+  }
+  M.uMu = u;
+  M.uMu1 = u1;
+  M.e2 = e2;
+}
+
+/**
+ * CF2 (Steed): p + iq = (J′_μ + iY′_μ)/(J_μ + iY_μ)
+ *   = −1/(2x) + i + (i/x) · a₁/(b₁ + a₂/(b₂ + …)),  a_k = (k − ½)² − μ², b_k = 2(x + ik),
+ * by complex modified Lentz on b₁ + a₂/(b₂ + …). Converges quickly for x ≥ 2. Writes H.j = p, H.y = q.
+ */
+function cf2JY(mu: number, x: number): void {
+  const mu2 = mu * mu;
+  const a1 = 0.25 - mu2;
+  let fr = 2 * x;
+  let fi = 2;
+  let Cr = fr;
+  let Ci = fi;
+  let Dr = 0;
+  let Di = 0;
+  for (let k = 2; k < 100000; k++) {
+    const a = (k - 0.5) * (k - 0.5) - mu2;
+    const br = 2 * x;
+    const bi = 2 * k;
+    Dr = br + a * Dr;
+    Di = bi + a * Di;
+    const cden = Cr * Cr + Ci * Ci;
+    Cr = br + (a * Cr) / cden;
+    Ci = bi - (a * Ci) / cden;
+    let dden = Dr * Dr + Di * Di;
+    if (dden < TINY) dden = TINY;
+    Dr = Dr / dden;
+    Di = -Di / dden;
+    const delr = Cr * Dr - Ci * Di;
+    const deli = Cr * Di + Ci * Dr;
+    const t = fr * delr - fi * deli;
+    fi = fr * deli + fi * delr;
+    fr = t;
+    if (Math.abs(delr - 1) + Math.abs(deli) < EPS) break;
+  }
+  const fden = fr * fr + fi * fi;
+  const gr = (a1 * fr) / fden;
+  const gi = (-a1 * fi) / fden;
+  H.j = -0.5 / x - gi / x;
+  H.y = 1 + gr / x;
+}
+
+/** Result of the general kernel: J_ν, J_{ν+1}, Y_ν, Y_{ν+1} at x > 0, ν ≥ 0. */
+export const JY = { j: 0, j1: 0, y: 0, y1: 0 };
+
+/** Forward recurrence for Y from (y0 = Y_μ, y1 = Y_{μ+1}) over n steps: writes JY.y, JY.y1. */
+function upY(mu: number, x: number, y0: number, y1: number, n: number): void {
+  const xi2 = 2 / x;
+  for (let i = 1; i <= n; i++) {
+    const y2 = (mu + i) * xi2 * y1 - y0;
+    y0 = y1;
+    y1 = y2;
+    if (!Number.isFinite(y1)) {
+      // Y_ν(x) → −∞ for small x; once the recurrence overflows the true value does too.
+      JY.y = i === n ? y0 : -Infinity;
+      JY.y1 = -Infinity;
+      return;
+    }
+  }
+  JY.y = y0;
+  JY.y1 = y1;
+}
+
+/**
+ * The general kernel: J_ν(x), J_{ν+1}(x), Y_ν(x), Y_{ν+1}(x) for ν ≥ 0, 0 < x < ∞.
+ * Results in JY. `wantY = false` skips Y work where it is not needed for J.
+ */
+export function jyKernel(nu: number, x: number, wantY = true): void {
+  if (x < 2) {
+    // J from the series (x²/4 < 1); Y from Temme at μ = ν − round(ν), then upward.
+    const pre = seriesPrefactor(nu, x);
+    JY.j = pre * jSeriesSum(nu, x);
+    JY.j1 = seriesPrefactor(nu + 1, x) * jSeriesSum(nu + 1, x);
+    if (wantY) {
+      const n = Math.floor(nu + 0.5);
+      const mu = nu - n;
+      temmeY(mu, x);
+      upY(mu, x, H.y, H.j, n);
+    }
+    return;
+  }
+  if (x >= 25) {
+    const n = Math.floor(nu);
+    const mu = nu - n;
+    const cx = Math.cos(x);
+    const sx = Math.sin(x);
+    hankel(mu, x, cx, sx);
+    const j0 = H.j;
+    const y0 = H.y;
+    hankel(mu + 1, x, cx, sx);
+    const j1 = H.j;
+    const y1 = H.y;
+    upY(mu, x, y0, y1, n);
+    if (nu + 1 <= x) {
+      // Below the turning point: forward recurrence for J is as stable as for Y.
+      let a = j0;
+      let b = j1;
+      const xi2 = 2 / x;
+      for (let i = 1; i <= n; i++) {
+        const c = (mu + i) * xi2 * b - a;
+        a = b;
+        b = c;
+      }
+      JY.j = a;
+      JY.j1 = b;
+      return;
+    }
+    // Above the turning point: Miller's backward recurrence, normalised by the Wronskian with Y_μ.
+    millerJ(nu, n, x);
+    // u = c J (c > 0); J_{μ+1}Y_μ − J_μY_{μ+1} = 2/(πx) gives c (DLMF 10.5.2).
+    const cw = (M.uMu1 * y0 - M.uMu * y1) / (TWO_OVER_PI / x);
+    JY.j = ldexp(M.uNu / cw, -M.e2);
+    JY.j1 = ldexp(M.uNu1 / cw, -M.e2);
+    return;
+  }
+  // 2 ≤ x < 25: Miller from above ν down to μ ∈ [−½, ½), CF2 at μ.
+  const n = Math.floor(nu + 0.5);
+  const mu = nu - n;
+  millerJ(nu, n, x);
+  const u = M.uMu;
+  const u1 = M.uMu1;
+  cf2JY(mu, x);
+  const p = H.j;
+  const q = H.y;
+  // A = (p − f_μ) u_μ with f_μ = J′_μ/J_μ = μ/x − u_{μ+1}/u_μ; γ = Y_μ/J_μ = A/(q u_μ).
+  // |J + iY|² = W/q (W = 2/(πx)) gives the positive factor s = J_μ/u_μ without dividing by u_μ.
+  const A = (p - mu / x) * u + u1;
+  const s = Math.sqrt(TWO_OVER_PI / x / q) / Math.hypot(u, A / q);
+  JY.j = ldexp(s * M.uNu, -M.e2);
+  JY.j1 = ldexp(s * M.uNu1, -M.e2);
+  if (wantY) {
+    const ymu = (s * A) / q;
+    const ypmu = s * (u * q + (A * p) / q); // Y′ = pY + qJ
+    const ymu1 = (mu / x) * ymu - ypmu;
+    upY(mu, x, ymu, ymu1, n);
+  }
+}
+
+function isInt(v: number): boolean {
+  return Number.isInteger(v);
+}
+
+/** J_ν(x) for ν ≥ 0, x > 0 finite. */
+function jPos(nu: number, x: number): number {
+  if (useSeries(nu, x)) return seriesPrefactor(nu, x) * jSeriesSum(nu, x);
+  if (useHankel(nu, x)) {
+    hankel(nu, x, Math.cos(x), Math.sin(x));
+    return H.j;
+  }
+  jyKernel(nu, x, false);
+  return JY.j;
+}
+
+/** Y_ν(x) for ν ≥ 0, x > 0 finite. */
+function yPos(nu: number, x: number): number {
+  if (useHankel(nu, x)) {
+    hankel(nu, x, Math.cos(x), Math.sin(x));
+    return H.y;
+  }
+  jyKernel(nu, x, true);
+  return JY.y;
+}
+
+/**
+ * Bessel function of the first kind J_ν(x) (DLMF 10.2.2).
+ * Any real order; negative x only for integer order (J_n(−x) = (−1)^n J_n(x)).
+ * @throws RangeError naming `nu` (non-finite) or `x` (x < 0 with non-integer ν).
+ */
+export function besselJ(nu: number, x: number): number {
+  if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
+  checkOrder("besselJ", nu);
+  if (x < 0) {
+    if (!isInt(nu)) return domainError("besselJ", "x", x, "x ≥ 0 for non-integer order (J_ν(x) is complex for x < 0)");
+    const v = besselJ(nu, -x);
+    return nu % 2 === 0 ? v : -v;
+  }
+  if (nu < 0) {
+    if (isInt(nu)) {
+      const v = besselJ(-nu, x);
+      return nu % 2 === 0 ? v : -v; // J_{−n} = (−1)^n J_n (DLMF 10.4.1)
+    }
+    // DLMF 10.2.3 rearranged: J_{−ν} = cos(νπ) J_ν − sin(νπ) Y_ν.
+    const a = -nu;
+    const c = cospi(a);
+    const s = sinpi(a);
+    const jv = besselJ(a, x);
+    const yv = besselY(a, x);
+    return (c === 0 ? 0 : c * jv) - s * yv;
+  }
+  if (x === 0) return nu === 0 ? 1 : 0;
+  if (x === Infinity) return 0;
+  return jPos(nu, x);
+}
+
+/**
+ * Bessel function of the second kind Y_ν(x) (DLMF 10.2.3), x ≥ 0 (−∞ at x = 0).
+ * @throws RangeError naming `x` for x < 0 (complex there) or `nu` if it is not finite.
+ */
+export function besselY(nu: number, x: number): number {
+  if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
+  checkOrder("besselY", nu);
+  if (x < 0) return domainError("besselY", "x", x, "x ≥ 0 (Y_ν(x) is complex for x < 0)");
+  if (nu < 0) {
+    if (isInt(nu)) {
+      const v = besselY(-nu, x);
+      return nu % 2 === 0 ? v : -v; // Y_{−n} = (−1)^n Y_n
+    }
+    // Y_{−ν} = sin(νπ) J_ν + cos(νπ) Y_ν (DLMF 10.4.7 with 10.2.3).
+    const a = -nu;
+    const c = cospi(a);
+    const s = sinpi(a);
+    const jv = besselJ(a, x);
+    if (c === 0) return s * jv;
+    return s * jv + c * besselY(a, x);
+  }
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return 0;
+  return yPos(nu, x);
+}
+
+/**
+ * J′_ν(x) = dJ_ν/dx (DLMF 10.6.2: J′_ν = (ν/x)J_ν − J_{ν+1}). Same domain as besselJ.
+ */
+export function besselJPrime(nu: number, x: number): number {
+  if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
+  checkOrder("besselJPrime", nu);
+  if (x < 0) {
+    if (!isInt(nu)) return domainError("besselJPrime", "x", x, "x ≥ 0 for non-integer order (J_ν(x) is complex for x < 0)");
+    const v = besselJPrime(nu, -x);
+    return nu % 2 === 0 ? -v : v; // d/dx of an even/odd function
+  }
+  if (nu < 0) {
+    if (isInt(nu)) {
+      const v = besselJPrime(-nu, x);
+      return nu % 2 === 0 ? v : -v;
+    }
+    const a = -nu;
+    const c = cospi(a);
+    const s = sinpi(a);
+    return (c === 0 ? 0 : c * besselJPrime(a, x)) - s * besselYPrime(a, x);
+  }
+  if (x === 0) {
+    if (nu === 0 || nu > 1) return 0;
+    if (nu === 1) return 0.5;
+    return Infinity; // 0 < ν < 1: J′_ν ~ (ν/2)(x/2)^{ν−1}/Γ(ν+1)
+  }
+  if (x === Infinity) return 0;
+  if (useSeries(nu, x)) return jPrimeSeries(nu, x);
+  if (useHankel(nu + 1, x)) {
+    const cx = Math.cos(x);
+    const sx = Math.sin(x);
+    hankel(nu, x, cx, sx);
+    const j = H.j;
+    hankel(nu + 1, x, cx, sx);
+    return (nu / x) * j - H.j;
+  }
+  jyKernel(nu, x, false);
+  return (nu / x) * JY.j - JY.j1;
+}
+
+/** Y′_ν(x) = (ν/x)Y_ν − Y_{ν+1} (DLMF 10.6.2), x ≥ 0 (+∞ at 0). */
+export function besselYPrime(nu: number, x: number): number {
+  if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
+  checkOrder("besselYPrime", nu);
+  if (x < 0) return domainError("besselYPrime", "x", x, "x ≥ 0 (Y_ν(x) is complex for x < 0)");
+  if (nu < 0) {
+    if (isInt(nu)) {
+      const v = besselYPrime(-nu, x);
+      return nu % 2 === 0 ? v : -v;
+    }
+    const a = -nu;
+    const c = cospi(a);
+    const s = sinpi(a);
+    return s * besselJPrime(a, x) + (c === 0 ? 0 : c * besselYPrime(a, x));
+  }
+  if (x === 0) return Infinity;
+  if (x === Infinity) return 0;
+  if (useHankel(nu + 1, x)) {
+    const cx = Math.cos(x);
+    const sx = Math.sin(x);
+    hankel(nu, x, cx, sx);
+    const y = H.y;
+    hankel(nu + 1, x, cx, sx);
+    return (nu / x) * y - H.y;
+  }
+  jyKernel(nu, x, true);
+  return (nu / x) * JY.y - JY.y1;
+}
+
+const SQRT_HALF_PI = 1.2533141373155002512; // √(π/2)
+
+/**
+ * Spherical Bessel function j_ℓ(x) = √(π/(2x)) J_{ℓ+½}(x) (DLMF 10.47.3), ℓ = 0, 1, 2, …
+ * Any real x (j_ℓ(−x) = (−1)^ℓ j_ℓ(x)); j_0(0) = 1.
+ */
+export function sphericalJ(l: number, x: number): number {
+  if (Number.isNaN(l) || Number.isNaN(x)) return NaN;
+  checkNonNegativeInteger("sphericalJ", l, "l");
+  if (x < 0) {
+    const v = sphericalJ(l, -x);
+    return l % 2 === 0 ? v : -v;
+  }
+  if (x === 0) return l === 0 ? 1 : 0;
+  if (x === Infinity) return 0;
+  if (l === 0 && x > 1e-4) return Math.sin(x) / x; // exact closed form, cheaper
+  return (SQRT_HALF_PI / Math.sqrt(x)) * jPos(l + 0.5, x);
+}
+
+/**
+ * Spherical Bessel function of the second kind y_ℓ(x) = √(π/(2x)) Y_{ℓ+½}(x) (DLMF 10.47.4).
+ * Any real x ≠ 0 (y_ℓ(−x) = (−1)^{ℓ+1} y_ℓ(x)); −∞ at x = 0.
+ */
+export function sphericalY(l: number, x: number): number {
+  if (Number.isNaN(l) || Number.isNaN(x)) return NaN;
+  checkNonNegativeInteger("sphericalY", l, "l");
+  if (x < 0) {
+    const v = sphericalY(l, -x);
+    return l % 2 === 0 ? -v : v;
+  }
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return 0;
+  if (l === 0) return -Math.cos(x) / x;
+  return (SQRT_HALF_PI / Math.sqrt(x)) * yPos(l + 0.5, x);
+}
