@@ -131,13 +131,18 @@ async function choose(opts: InitOptions): Promise<BackendInfo> {
  * Returns the backend name.
  */
 export async function init(opts: InitOptions = {}): Promise<BackendName> {
-  const want = opts.backend !== undefined ? parseChoice(opts.backend, "argument backend") : undefined;
+  // Validate the request on every call, so a bad BESSELBOOK_BACKEND is reported even after a
+  // backend was chosen earlier in the session.
+  const env = process.env.BESSELBOOK_BACKEND;
+  const want = opts.backend !== undefined
+    ? parseChoice(opts.backend, "argument backend")
+    : env !== undefined && env.trim() !== "" ? parseChoice(env, "BESSELBOOK_BACKEND") : undefined;
   if (chosen && (want === undefined || want === chosen.backend)) {
     if (!opts.quiet) console.log(summary(chosen));
     return chosen.backend;
   }
   if (!pending) {
-    pending = choose(opts).finally(() => { pending = undefined; });
+    pending = choose({ ...opts, backend: want }).finally(() => { pending = undefined; });
   }
   const info = await pending;
   chosen = info;

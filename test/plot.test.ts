@@ -1,0 +1,136 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as plot from "besselbook/dist/plot";
+import { resetSession, notebook } from "besselbook/dist/kernel";
+import { ShapeError } from "besselbook/dist/errors";
+
+const xs = Array.from({ length: 40 }, (_, i) => i / 4);
+const trig = () => plot.line({ x: xs, y: { sin: xs.map(Math.sin), cos: xs.map(Math.cos) }, title: "trig", dashed: ["cos"] });
+
+/** Width and height from a PNG's IHDR chunk (bytes 16..24, big-endian). */
+function pngSize(png: Uint8Array): { w: number; h: number } {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  assert.deepEqual([...png.subarray(0, 8)], sig, "PNG signature");
+  assert.equal(Buffer.from(png.subarray(12, 16)).toString("ascii"), "IHDR");
+  const b = Buffer.from(png);
+  return { w: b.readUInt32BE(16), h: b.readUInt32BE(20) };
+}
+
+describe("plot: spec builders", () => {
+  it("line: long-form rows, one colour per series, rounding to 6 significant digits", () => {
+    const s = plot.line({ x: [0, 1], y: { a: new Float32Array([0.1, 0.2]), b: [1, NaN] } });
+    const values = (s.data as { values: Record<string, unknown>[] }).values;
+    assert.equal(values.length, 4);
+    assert.deepEqual(values[0], { x: 0, y: 0.1, series: "a" }); // float32 0.1 → 0.1, not 0.10000000149
+    assert.equal(values[3]!.y, null); // NaN → null (missing), JSON-safe
+    assert.equal((s.encoding as Record<string, { field: string }>).color!.field, "series");
+    assert.equal(s.$schema, plot.VEGA_LITE_SCHEMA);
+    assert.ok(plot.isVegaLiteSpec(s));
+  });
+  it("line rejects mismatched lengths with a ShapeError and missing x with a TypeError", () => {
+    assert.throws(() => plot.line({ x: [1, 2, 3], y: [1, 2] }), ShapeError);
+    assert.throws(() => plot.line({ y: [1, 2] }), TypeError);
+  });
+  it("scatter with identity adds the y=x layer spanning the data", () => {
+    const s = plot.scatter({ x: [1, 2, 3], y: [0.5, 2, 4], identity: true });
+    const layer = s.layer as { data?: { values: { x: number }[] } }[];
+    assert.equal(layer.length, 2);
+    assert.deepEqual(layer[1]!.data!.values.map((v) => v.x), [0.5, 4]);
+  });
+  it("heatmap: rows × cols cells, flat data needs a matching shape", () => {
+    const s = plot.heatmap({ z: [[1, 2, 3], [4, 5, 6]] });
+    assert.equal((s.data as { values: unknown[] }).values.length, 6);
+    assert.deepEqual((s.data as { values: unknown[] }).values[5], { i: 1, j: 2, z: 6 });
+    const img = plot.heatmap({ z: new Float32Array(12), shape: [3, 4], image: true });
+    assert.equal((img.data as { values: unknown[] }).values.length, 12);
+    assert.throws(() => plot.heatmap({ z: new Float32Array(12), shape: [5, 4] }), ShapeError);
+    assert.throws(() => plot.heatmap({ z: [[1, 2], [3]] }), ShapeError);
+  });
+  it("histogram, bar and compositions build valid top-level specs", () => {
+    const h = plot.histogram({ values: { a: [1, 2, 3], b: [2, 3, 4] }, bins: 10 });
+    assert.equal((h.data as { values: unknown[] }).values.length, 6);
+    const b = plot.bar({ labels: ["x", "y"], values: { u: [1, 2], v: [3, 4] } });
+    assert.ok("xOffset" in (b.encoding as object));
+    assert.throws(() => plot.bar({ labels: ["x"], values: [1, 2] }), ShapeError);
+    const g = plot.grid([trig(), h, b], { columns: 2 });
+    assert.equal((g.concat as unknown[]).length, 3);
+    assert.ok(!("$schema" in (g.concat as object[])[0]!), "nested specs lose $schema/config");
+    assert.throws(() => plot.grid([h], { columns: 0 }), RangeError);
+    const l = plot.layer([plot.scatter({ x: [1], y: [1] }), plot.line({ x: [0, 1], y: [0, 1] })]);
+    assert.equal((l.layer as unknown[]).length, 2);
+  });
+  it("every builder compiles with vega-lite without errors", () => {
+    for (const s of [trig(), plot.heatmap({ z: [[1]] }), plot.histogram({ values: [1, 2] }), plot.bar({ labels: ["a"], values: [1] }), plot.scatter({ x: [1], y: [2], color: ["k"] })]) {
+      const { vega } = plot.compile(s);
+      assert.ok(vega && typeof vega === "object");
+    }
+  });
+});
+
+describe("plot: rendering", function () {
+  this.timeout(60000);
+
+  it("SVG: same spec twice → identical bytes; sync path equals vega's async toSVG", async () => {
+    const a = plot.toSvgSync(trig());
+    const b = plot.toSvgSync(trig());
+    assert.equal(a, b);
+    assert.equal(await plot.toSvg(trig()), a);
+    assert.match(a, /^<svg [^>]*width="\d+"/);
+    assert.match(a, /font-family="DejaVu Sans/);
+  });
+  it("gradient/clip ids are renumbered per document, so repeated renders stay identical", async () => {
+    const h = plot.heatmap({ z: [[0, 1], [2, 3]], colorTitle: "z" });
+    const a = plot.toSvgSync(h), b = plot.toSvgSync(h);
+    assert.equal(a, b);
+    assert.match(a, /id="gradient_0"/);
+    assert.equal(await plot.toSvg(h), a);
+    assert.equal(plot.normalizeIds('<g id="clip7"><path clip-path="url(#clip7)"/></g>'), '<g id="clip_0"><path clip-path="url(#clip_0)"/></g>');
+  });
+  it("a different spec gives a different SVG and PNG", () => {
+    const s1 = plot.toSvgSync(trig());
+    const s2 = plot.toSvgSync(plot.line({ x: xs, y: { sin: xs.map(Math.sin) } }));
+    assert.notEqual(s1, s2);
+    assert.notDeepEqual(plot.toPng(s1), plot.toPng(s2));
+  });
+  it("PNG: byte-identical across renders, decodes, size = SVG size × scale", () => {
+    const svg = plot.toSvgSync(trig());
+    const p1 = plot.toPng(svg), p2 = plot.toPng(svg);
+    assert.ok(Buffer.compare(p1, p2) === 0, "PNG bytes are stable");
+    const w = Number(/width="(\d+)"/.exec(svg)![1]), h = Number(/height="(\d+)"/.exec(svg)![1]);
+    assert.deepEqual(pngSize(p1), { w: 2 * w, h: 2 * h });
+    assert.deepEqual(pngSize(plot.toPng(svg, { scale: 1 })), { w, h });
+    assert.throws(() => plot.toPng(svg, { scale: 0 }), RangeError);
+  });
+  it("text is drawn with the shipped font (PNG with text differs from PNG without it)", () => {
+    // If resvg found no font, text would render as nothing and these would be equal.
+    const withText = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><text x="2" y="15" font-family="DejaVu Sans" font-size="12">Jν(x)</text></svg>';
+    const noText = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"></svg>';
+    assert.notDeepEqual(plot.toPng(withText, { scale: 1 }), plot.toPng(noText, { scale: 1 }));
+    assert.ok(fs.existsSync(path.join(plot.FONT_DIR, "DejaVuSans.ttf")));
+    assert.ok(fs.existsSync(path.join(plot.FONT_DIR, "LICENSE")));
+  });
+  it("writeFigure writes figures/<notebook>/<name>.svg and .png under BESSELBOOK_OUT, atomically", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bb-plot-"));
+    const saved = process.env.BESSELBOOK_OUT;
+    process.env.BESSELBOOK_OUT = out;
+    try {
+      resetSession();
+      assert.throws(() => plot.writeFigure(trig(), "trig"), /notebook\(/); // no notebook id yet
+      notebook("00_plot_test");
+      const files = plot.writeFigure(trig(), "trig");
+      assert.equal(files.svg, path.join(out, "figures", "00_plot_test", "trig.svg"));
+      const svg1 = fs.readFileSync(files.svg, "utf8"), png1 = fs.readFileSync(files.png);
+      plot.writeFigure(trig(), "trig");
+      assert.equal(fs.readFileSync(files.svg, "utf8"), svg1);
+      assert.ok(fs.readFileSync(files.png).equals(png1));
+      assert.deepEqual(fs.readdirSync(path.dirname(files.svg)).sort(), ["trig.png", "trig.svg"], "no temp files left");
+      assert.throws(() => plot.writeFigure(trig(), "bad name"), RangeError);
+    } finally {
+      if (saved === undefined) delete process.env.BESSELBOOK_OUT; else process.env.BESSELBOOK_OUT = saved;
+      resetSession();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
