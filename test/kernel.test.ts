@@ -85,7 +85,7 @@ describe("kernel: mode and params", () => {
     assert.equal(notebook("01_ok.v2"), "01_ok.v2");
     assert.throws(() => seed(-1), RangeError);
     assert.throws(() => seed(1.5), RangeError);
-    assert.equal(seed(7), 7);
+    seed(7);
     assert.equal(resultsDocument().seed, 7);
   });
 });
@@ -252,7 +252,7 @@ describe("kernel: check", () => {
     const { lines, value } = logs(() => check.close(0.1 + 0.2, 0.3, { atol: 1e-15, what: "0.1+0.2" }));
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /^✓ 0\.1\+0\.2: max \|Δ\| = 5\.55e-17 \(atol 1\.00e-15/);
-    assert.ok(value > 0 && value < 1e-15);
+    assert.equal(value, undefined, "nothing for tslab to echo");
     logs(() => {
       check.close([[1, 2], [3, 4]], [new Float64Array([1, 2]), new Float32Array([3, 4])], { what: "nested vs typed" });
       check.close([1e6, 2e6], [1e6 + 0.5, 2e6], { rtol: 1e-6, what: "relative" });

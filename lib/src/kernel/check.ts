@@ -87,9 +87,10 @@ export interface CloseOptions {
 /**
  * |actual − expected| ≤ atol + rtol·|expected| elementwise (numpy.isclose convention; NaN
  * matches only NaN). Shapes must match exactly (a scalar expected is NOT broadcast: compare
- * like with like). Returns the largest absolute difference.
+ * like with like). Returns nothing (tslab would echo a returned number when the check ends a
+ * cell; the ✓ line already shows it).
  */
-function close(actual: Numeric, expected: Numeric, opts: CloseOptions): number {
+function close(actual: Numeric, expected: Numeric, opts: CloseOptions): void {
   const what = requireWhat(opts?.what, "close");
   const atol = opts.atol ?? 0;
   const rtol = opts.rtol ?? 1e-9;
@@ -126,7 +127,6 @@ function close(actual: Numeric, expected: Numeric, opts: CloseOptions): number {
     );
   }
   pass(`${what}: max |Δ| = ${fmt(maxAbs)}${n > 1 ? ` over ${n} values` : ""} (${tol})`);
-  return maxAbs;
 }
 
 /** A group element acting on inputs (`in`) and on outputs (`out`); `name` labels failures. */
@@ -248,39 +248,35 @@ function scalar(v: unknown, name: string, fn: string): number {
 }
 
 /** Passes if `cond` is true (a truthy tensor scalar counts). */
-function isTrue(cond: boolean | number | { dataSync(): ArrayLike<number>; shape: number[] }, what: string): true {
+function isTrue(cond: boolean | number | { dataSync(): ArrayLike<number>; shape: number[] }, what: string): void {
   requireWhat(what, "true");
   const ok = typeof cond === "boolean" ? cond : scalar(cond, "cond", "true") !== 0;
   if (!ok) throw new CheckError(`✗ ${what}: condition is false`);
   pass(what);
-  return true;
 }
 
-/** Passes if a < b (strictly). Returns a. */
-function less(a: Numeric, b: Numeric, what: string): number {
+/** Passes if a < b (strictly). */
+function less(a: Numeric, b: Numeric, what: string): void {
   requireWhat(what, "less");
   const x = scalar(a, "a", "less"), y = scalar(b, "b", "less");
   if (!(x < y)) throw new CheckError(`✗ ${what}: ${x} is not < ${y}`);
   pass(`${what}: ${fmt(x)} < ${fmt(y)}`);
-  return x;
 }
 
-/** Passes if a > b (strictly). Returns a. */
-function greater(a: Numeric, b: Numeric, what: string): number {
+/** Passes if a > b (strictly). */
+function greater(a: Numeric, b: Numeric, what: string): void {
   requireWhat(what, "greater");
   const x = scalar(a, "a", "greater"), y = scalar(b, "b", "greater");
   if (!(x > y)) throw new CheckError(`✗ ${what}: ${x} is not > ${y}`);
   pass(`${what}: ${fmt(x)} > ${fmt(y)}`);
-  return x;
 }
 
-/** Passes if lo ≤ x ≤ hi. Returns x. */
-function between(x: Numeric, lo: number, hi: number, what: string): number {
+/** Passes if lo ≤ x ≤ hi. */
+function between(x: Numeric, lo: number, hi: number, what: string): void {
   requireWhat(what, "between");
   const v = scalar(x, "x", "between");
   if (!(v >= lo && v <= hi)) throw new CheckError(`✗ ${what}: ${v} is not in [${lo}, ${hi}]`);
   pass(`${what}: ${fmt(v)} ∈ [${fmt(lo)}, ${fmt(hi)}]`);
-  return v;
 }
 
 /** The checks, as one namespace object: `check.close(...)`, `check.equivariant({...})`, … */

@@ -187,13 +187,13 @@ function activeTfBackend(): string | undefined {
 }
 
 /**
- * Record the notebook's seed for record() and return it. tfjs has no global seed (see module
- * comment): pass this seed (or rng(seed).fork()) to every lib function that draws.
+ * Record the notebook's seed for record(). tfjs has no global seed (see module comment): pass
+ * the seed (or rng(seed).fork()) to every lib function that draws. Returns nothing, so a setup
+ * cell ending in `seed(0)` doesn't echo the number.
  */
-export function seed(n: number): number {
+export function seed(n: number): void {
   if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) {
     throw new RangeError(`seed: argument n = ${n} is out of domain; expected an integer in [0, 2^32 - 1]`);
   }
   session.seed = n;
-  return n;
 }
