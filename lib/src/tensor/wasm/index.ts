@@ -8,6 +8,8 @@
  * Replaced (registered but slow scalar loops in 4.22):
  *   Conv2DBackpropInput   — stride 1: one XNNPACK conv with the flipped filter; else col2im
  *   BatchMatMul           — transposeA/transposeB: explicit transpose, then the XNNPACK path
+ *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
+ *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
@@ -15,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { BesselbookError } from "../../errors";
 import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
 import { einsumKernel } from "./einsum";
+import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { unsortedSegmentSum } from "./segment";
 
@@ -47,7 +50,16 @@ function add(kernelName: string, kernelFunc: unknown): boolean {
 }
 
 /** Names of the wasm kernels besselbook provides (added or replaced). */
-export const WASM_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "UnsortedSegmentSum", "Einsum"] as const;
+export const WASM_KERNELS = [
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "BatchMatMul",
+  "UnsortedSegmentSum",
+  "Einsum",
+  "GatherV2",
+  "LogicalAnd",
+  "LogicalOr",
+] as const;
 
 /**
  * Register besselbook's kernels for tfjs-backend-wasm. Idempotent: a second call changes nothing.
@@ -63,5 +75,8 @@ export function registerWasmKernels(): string[] {
   add("Einsum", einsumKernel);
   replace("Conv2DBackpropInput", () => conv2DBackpropInput);
   replace("BatchMatMul", (stock) => makeBatchMatMul(stock));
+  replace("GatherV2", (stock) => makeGatherV2(stock));
+  replace("LogicalAnd", (stock) => makeLogicalAnd(stock));
+  replace("LogicalOr", (stock) => makeLogicalOr(stock));
   return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc ?? {}));
 }
