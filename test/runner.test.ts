@@ -312,4 +312,21 @@ describe("runner: executing fixture notebooks", function () {
     assert.ok(fs.readFileSync(copy).equals(before));
     await assertNoKernelLeft({ kernelPid });
   });
+
+  it("SIGTERM to a host using the API (no handlers of its own) kills its kernels and still terminates it", async () => {
+    const script = `require(${JSON.stringify(path.join(ROOT, "lib", "dist", "runner"))}).runNotebook(${JSON.stringify(fx("loop.ipynb"))}, { timeoutS: 600 })`;
+    const child = spawn(process.execPath, ["-e", script], { cwd: ROOT, stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_c, sig) => r(sig)));
+    let kernelPid: number | undefined;
+    for (let i = 0; i < 1200 && !kernelPid; i++) {
+      const rows = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" }).split("\n");
+      const row = rows.find((l) => l.trim().split(/\s+/)[1] === String(child.pid) && l.includes("tslab"));
+      if (row) kernelPid = Number(row.trim().split(/\s+/)[0]);
+      else await sleep(100);
+    }
+    assert.ok(kernelPid, "kernel process should appear");
+    child.kill("SIGTERM");
+    assert.equal(await exited, "SIGTERM", "the host keeps its default signal behaviour");
+    await assertNoKernelLeft({ kernelPid });
+  });
 });

@@ -70,9 +70,21 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // 'exit' runs on normal exit and process.exit(); signal handlers are the CLI's job (a library
-  // must not change what Ctrl-C does to its host), and the CLI calls killAllKernels there.
+  // 'exit' runs on normal exit and process.exit(), but not when a signal kills the process, and
+  // kernels live in their own process group, so Ctrl-C on the terminal does not reach them. Kill
+  // them on signals too. If nobody else handles the signal, re-raise it so the host still dies the
+  // default way (a library must not change what Ctrl-C does); if the host handles it, leave it be.
   process.on("exit", killAllKernels);
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = () => {
+      killAllKernels();
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 /** Ports handed out recently by this process, so concurrent kernels never get the same one. */
