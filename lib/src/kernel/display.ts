@@ -16,7 +16,7 @@ import { inspect } from "util";
 import { isVegaLiteSpec, VlSpec, VEGA_LITE_SCHEMA } from "../plot/spec";
 import { toSvgSync, writeFigure, normalizeSpec, PngOptions } from "../plot/render";
 import { displayWriter, newDisplayId } from "./jupyter";
-import * as path from "path";
+import { displayPath } from "./paths";
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -174,10 +174,7 @@ export function show(x: unknown, opts: ShowOptions = {}): void {
   } else {
     console.log(String(bundle["text/plain"]));
   }
-  if (files) {
-    const rel = (f: string) => path.relative(process.cwd(), f) || f;
-    if (!write) console.log(`  figure: ${rel(files.svg)}, ${rel(files.png)}`);
-  }
+  if (files && !write) console.log(`  figure: ${displayPath(files.svg)}, ${displayPath(files.png)}`);
 }
 
 /** The schema URL used in bundles (exported for tests and the runner). */

@@ -70,3 +70,15 @@ export function figurePath(name: string): string {
 export function resultsPath(): string {
   return path.join(outRoot(), "results", `${currentNotebook("record()")}.json`);
 }
+
+/** A path for printing in notebook output: relative to the repository root when inside it
+ *  (committed outputs then carry no machine-specific prefix), else absolute. */
+export function displayPath(file: string): string {
+  let root: string | undefined;
+  try { root = repoRoot(); } catch { root = undefined; }
+  if (root) {
+    const rel = path.relative(root, file);
+    if (rel && !rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
+  }
+  return file;
+}

@@ -12,7 +12,7 @@ import * as path from "path";
 import { BesselbookError } from "../errors";
 import { atomicWrite } from "./io";
 import { mode } from "./mode";
-import { resultsPath } from "./paths";
+import { displayPath, resultsPath } from "./paths";
 import { currentNotebook, session } from "./session";
 import { backendName } from "../tensor/backend";
 
@@ -83,19 +83,18 @@ export function resultsDocument(): Record<string, Metric> {
 /**
  * Merge `metrics` into this session's results and write results/<notebook>.json atomically.
  * Values: numbers (finite), strings, booleans, arrays, typed arrays, tfjs tensors, plain objects.
- * Returns the path written.
+ * Prints where it wrote (relative to the repository root, so committed outputs carry no
+ * machine-specific paths); resultsPath() gives the absolute path.
  */
-export function record(metrics: Record<string, unknown>): string {
+export function record(metrics: Record<string, unknown>): void {
   if (metrics === null || typeof metrics !== "object" || Array.isArray(metrics)) {
     throw new TypeError(`record: expected an object of named metrics like { testAcc: 0.91 }, got ${Array.isArray(metrics) ? "array" : typeof metrics}`);
   }
-  const id = currentNotebook("record()");
+  currentNotebook("record()");
   const clean = canonical(metrics, "metrics") as Record<string, Metric>;
   if (Object.keys(clean).length === 0) throw new BesselbookError("record: no metrics given; expected at least one key");
   Object.assign(session.metrics, clean);
   const file = resultsPath();
   atomicWrite(file, JSON.stringify(resultsDocument(), null, 2) + "\n");
-  const rel = path.relative(process.cwd(), file) || file;
-  console.log(`recorded ${Object.keys(clean).join(", ")} → ${rel.startsWith("..") ? file : rel} (${id}, ${Object.keys(session.metrics).length} metrics)`);
-  return file;
+  console.log(`recorded ${Object.keys(clean).join(", ")} → ${displayPath(file)}`);
 }
