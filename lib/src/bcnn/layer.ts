@@ -72,6 +72,8 @@ export interface BesselConv2DArgs extends LayerArgs {
   reflectionInvariant?: boolean;
   /** Truncation k ≤ kMax (default πK/2). */
   kMax?: number;
+  /** Basis sampled as the mean over an s×s sub-grid per pixel (default 1: pixel centres, as the paper). */
+  oversample?: number;
   padding?: Padding;
   impl?: ConvImpl;
   useBias?: boolean;
@@ -90,6 +92,7 @@ export class BesselConv2D extends tf.layers.Layer {
   readonly kernelSize: number;
   readonly reflectionInvariant: boolean;
   readonly kMax: number | undefined;
+  readonly oversample: number;
   readonly padding: Padding;
   readonly impl: ConvImpl;
   readonly useBias: boolean;
@@ -100,6 +103,8 @@ export class BesselConv2D extends tf.layers.Layer {
   private bias: tf.LayerVariable | null = null;
   /** Expansion matrix E [K²·V·2, 2M] (or [K²·V·2, M] when reflection invariant); a kept constant. */
   private expansion: tf.Tensor2D | null = null;
+  /** 0/1 matrix [V·2·C_out, C_out] summing the squared responses of each output channel. */
+  private pooling: tf.Tensor2D | null = null;
   private cIn = 0;
 
   constructor(args: BesselConv2DArgs) {
@@ -109,6 +114,7 @@ export class BesselConv2D extends tf.layers.Layer {
     this.kernelSize = args.kernelSize;
     this.reflectionInvariant = args.reflectionInvariant ?? false;
     this.kMax = args.kMax;
+    this.oversample = args.oversample ?? 1;
     this.padding = args.padding ?? "same";
     if (this.padding !== "same" && this.padding !== "valid") domainError("BesselConv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
@@ -116,7 +122,7 @@ export class BesselConv2D extends tf.layers.Layer {
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
     // Validates kernelSize (odd, positive) and computes the sampled basis once, in float64.
-    this.basis = fourierBesselBasis(args.kernelSize, args.kMax === undefined ? {} : { kMax: args.kMax });
+    this.basis = fourierBesselBasis(args.kernelSize, { oversample: this.oversample, ...(args.kMax === undefined ? {} : { kMax: args.kMax }) });
   }
 
   /** V = ν_max + 1: the layer runs 2V real convolutions per output channel. */
@@ -143,6 +149,10 @@ export class BesselConv2D extends tf.layers.Layer {
     }
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.expansion = tf.keep(this.expansionMatrix());
+    const O = this.filters;
+    const S = new Float32Array(this.orders * 2 * O * O);
+    for (let r = 0; r < this.orders * 2 * O; r++) S[r * O + (r % O)] = 1; // channel r = (ν, part, o), o = r mod O
+    this.pooling = tf.keep(tf.tensor2d(S, [this.orders * 2 * O, O]));
     this.built = true;
   }
 
@@ -202,8 +212,10 @@ export class BesselConv2D extends tf.layers.Layer {
       if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
       const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
       const [B, H, W] = y.shape;
-      // Σ over (ν, part) of squares: reshape channels to [V·2, O] and reduce.
-      let out: tf.Tensor = tf.square(y).reshape([B, H, W, this.orders * 2, this.filters]).sum(3);
+      // Σ over (ν, part) of squares, as a matMul with the 0/1 pooling matrix S [V·2·O, O]: its
+      // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on wasm.
+      const sq = tf.square(y).reshape([B * H * W, this.orders * 2 * this.filters]);
+      let out: tf.Tensor = tf.matMul(sq, this.pooling!).reshape([B, H, W, this.filters]);
       if (this.bias) out = tf.add(out, this.bias.read());
       return out;
     });
@@ -231,15 +243,18 @@ export class BesselConv2D extends tf.layers.Layer {
       useBias: this.useBias,
     };
     if (this.kMax !== undefined) cfg.kMax = this.kMax;
+    if (this.oversample !== 1) cfg.oversample = this.oversample;
     if (this.seed !== undefined) cfg.seed = this.seed;
     return { ...super.getConfig(), ...cfg };
   }
 
   override dispose(): ReturnType<tf.layers.Layer["dispose"]> {
     const r = super.dispose();
-    if (r.refCountAfterDispose === 0 && this.expansion) {
-      this.expansion.dispose();
+    if (r.refCountAfterDispose === 0) {
+      this.expansion?.dispose();
+      this.pooling?.dispose();
       this.expansion = null;
+      this.pooling = null;
     }
     return r;
   }

@@ -6,14 +6,15 @@
  *
  *     e(α) = ‖ M ⊙ ( f(R_α x) − R_α f(x) ) ‖₂  /  ‖ M ⊙ R_α f(x) ‖₂ ,
  *
- * with sums over the batch, channels and pixels, R_α the bilinear rotation of rotate.ts and M the
+ * with sums over the batch, channels and pixels, R_α the rotation of rotate.ts (bicubic by default, so
+ * that interpolation error stays well below the effect being measured) and M the
  * disk mask of the feature map (the corners of a square image leave the frame under rotation, so
  * no model can be equivariant there). The reported number is the mean of e(α) over the angles.
  * For multiples of 90° R_α is exact and no mask is needed; the 90° check uses `maxRelDiff`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError } from "../errors";
-import { diskMask, rot90, rotateArray } from "./rotate";
+import { diskMask, Interpolation, rot90, rotateArray } from "./rotate";
 
 export type FeatureFn = (x: tf.Tensor4D) => tf.Tensor;
 
@@ -56,11 +57,23 @@ export interface EquivarianceReport {
   mean: number;
 }
 
+export interface EquivarianceOptions {
+  /** Disk-mask radius in feature-map pixels; default one pixel inside the inscribed disk. */
+  maskRadius?: number;
+  /** How R_α resamples the input and the feature map (default "bicubic"). */
+  interpolation?: Interpolation;
+  /**
+   * The rotated input for an angle in degrees, e.g. an analytic glyph rendered at that angle
+   * (no input interpolation at all). Default: rotate `x` with `interpolation`.
+   */
+  rotatedInput?: (deg: number) => tf.Tensor4D;
+}
+
 /**
  * Feature-map equivariance error e(α) (definition in the file comment) for each angle in degrees.
- * `maskRadius` (feature-map pixels) defaults to one pixel inside the inscribed disk.
  */
-export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: { maskRadius?: number } = {}): EquivarianceReport {
+export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: EquivarianceOptions = {}): EquivarianceReport {
+  const interp = opts.interpolation ?? "bicubic";
   const fx = tf.tidy(() => f(x));
   if (fx.rank !== 4) throw new ShapeError("equivarianceError feature map", "[B, H, W, C]", fx.shape);
   const shape = fx.shape as [number, number, number, number];
@@ -73,8 +86,8 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
   const errors: number[] = [];
   for (const deg of anglesDeg) {
     const a = (deg * Math.PI) / 180;
-    const target = rotateArray(fxData, shape, a);
-    const xr = tf.tensor4d(rotateArray(xData, xShape, a), xShape);
+    const target = rotateArray(fxData, shape, a, undefined, interp);
+    const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
     const frx = tf.tidy(() => f(xr));
     xr.dispose();
     if (frx.shape.join() !== fx.shape.join()) throw new ShapeError("equivarianceError f(R x)", `[${shape.join(", ")}]`, frx.shape);
@@ -98,14 +111,18 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
   return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length) };
 }
 
-/** Relative change of an invariant output (e.g. logits [B, classes]) under rotation by each angle (degrees). */
-export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[]): EquivarianceReport {
+/**
+ * Relative change ‖f(R_α x) − f(x)‖/‖f(x)‖ of an invariant output (e.g. logits [B, classes]) for
+ * each angle in degrees; the rotated input comes from `opts.rotatedInput` or bicubic rotation.
+ */
+export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: Omit<EquivarianceOptions, "maskRadius"> = {}): EquivarianceReport {
+  const interp = opts.interpolation ?? "bicubic";
   const fx = tf.tidy(() => f(x));
   const xShape = x.shape as [number, number, number, number];
   const xData = x.dataSync() as Float32Array;
   const errors = anglesDeg.map((deg) =>
     tf.tidy(() => {
-      const xr = tf.tensor4d(rotateArray(xData, xShape, (deg * Math.PI) / 180), xShape);
+      const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, (deg * Math.PI) / 180, undefined, interp), xShape);
       const d = tf.norm(tf.sub(f(xr), fx)).dataSync()[0];
       const n = tf.norm(fx).dataSync()[0];
       return n === 0 ? d : d / n;

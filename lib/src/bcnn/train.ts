@@ -11,33 +11,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ShapeError, domainError, FormatError } from "../errors";
 import { rng } from "../tensor/rng";
+import { ImageSet } from "../data/types";
 import { rotateArray, rotateEach } from "./rotate";
 
-/** Images [N, H, W, C] (row-major float32) with integer labels in [0, classes). */
-export interface ImageSet {
-  x: Float32Array;
-  y: Int32Array | Uint8Array | number[];
-  shape: [number, number, number, number];
-  classes: number;
-}
-
-function checkSet(fn: string, d: ImageSet): void {
-  const [N, H, W, C] = d.shape;
-  if (d.x.length !== N * H * W * C) throw new ShapeError(`${fn} x`, `length N·H·W·C = ${N * H * W * C}`, `length ${d.x.length}`);
-  if (d.y.length !== N) throw new ShapeError(`${fn} y`, `length N = ${N}`, `length ${d.y.length}`);
-}
-
-/** Rows `idx` of an image set, as a new set. */
-export function subset(d: ImageSet, idx: ArrayLike<number>): ImageSet {
-  const [, H, W, C] = d.shape;
-  const plane = H * W * C;
-  const x = new Float32Array(idx.length * plane);
-  const y = new Int32Array(idx.length);
-  for (let i = 0; i < idx.length; i++) {
-    x.set(d.x.subarray(idx[i] * plane, (idx[i] + 1) * plane), i * plane);
-    y[i] = d.y[idx[i]];
-  }
-  return { x, y, shape: [idx.length, H, W, C], classes: d.classes };
+function checkSet(fn: string, d: ImageSet): [number, number, number, number] {
+  const shape: [number, number, number, number] = [d.n, d.height, d.width, 1];
+  if (d.images.length !== d.n * d.height * d.width) throw new ShapeError(`${fn} images`, `length n·height·width = ${d.n * d.height * d.width}`, `length ${d.images.length}`);
+  if (d.labels.length !== d.n) throw new ShapeError(`${fn} labels`, `length n = ${d.n}`, `length ${d.labels.length}`);
+  if (d.classNames.length < 2) domainError(fn, "classNames.length", d.classNames.length, "≥ 2 classes");
+  return shape;
 }
 
 export interface TrainOptions {
@@ -61,12 +43,12 @@ export interface TrainHistory {
 
 /** Softmax cross-entropy training with Adam; batch norm runs in training mode. */
 export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opts: TrainOptions): Promise<TrainHistory> {
-  checkSet("trainClassifier", data);
+  const [N, H, W, C] = checkSet("trainClassifier", data);
   if (!Number.isInteger(opts.epochs) || opts.epochs < 0) domainError("trainClassifier", "epochs", opts.epochs, "an integer ≥ 0");
   const bs = opts.batchSize ?? 64;
   if (!Number.isInteger(bs) || bs < 1) domainError("trainClassifier", "batchSize", bs, "a positive integer");
-  const [N, H, W, C] = data.shape;
   const plane = H * W * C;
+  const classes = data.classNames.length;
   const r = rng(opts.seed ?? 0);
   const optimizer = tf.train.adam(opts.learningRate ?? 3e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -83,8 +65,8 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
       const labels = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const k = order[start + i];
-        xb.set(data.x.subarray(k * plane, (k + 1) * plane), i * plane);
-        labels[i] = data.y[k];
+        xb.set(data.images.subarray(k * plane, (k + 1) * plane), i * plane);
+        labels[i] = data.labels[k];
       }
       let batch: Float32Array = xb.subarray(0, n * plane);
       if (opts.augment === "rotate") {
@@ -93,7 +75,7 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
       }
       const lossT = tf.tidy(() => {
         const x = tf.tensor4d(batch, [n, H, W, C]);
-        const y = tf.oneHot(tf.tensor1d(labels, "int32"), data.classes);
+        const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
         return optimizer.minimize(
           () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
           true,
@@ -133,20 +115,20 @@ export function predictClasses(model: tf.LayersModel, x: Float32Array, shape: [n
 
 /** Fraction of correct predictions. */
 export function accuracy(model: tf.LayersModel, data: ImageSet, batchSize?: number): number {
-  checkSet("accuracy", data);
-  const pred = predictClasses(model, data.x, data.shape, batchSize);
+  const shape = checkSet("accuracy", data);
+  const pred = predictClasses(model, data.images, shape, batchSize);
   let ok = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] === data.y[i]) ok++;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === data.labels[i]) ok++;
   return ok / pred.length;
 }
 
 /** Accuracy on the test set rotated by each angle (degrees, bilinear, zero fill). */
 export async function accuracyVsAngle(model: tf.LayersModel, data: ImageSet, anglesDeg: readonly number[]): Promise<{ angle: number; accuracy: number }[]> {
-  checkSet("accuracyVsAngle", data);
+  const shape = checkSet("accuracyVsAngle", data);
   const out: { angle: number; accuracy: number }[] = [];
   for (const angle of anglesDeg) {
-    const xr = rotateArray(data.x, data.shape, (angle * Math.PI) / 180);
-    out.push({ angle, accuracy: accuracy(model, { ...data, x: xr }) });
+    const images = rotateArray(data.images, shape, (angle * Math.PI) / 180);
+    out.push({ angle, accuracy: accuracy(model, { ...data, images }) });
     await new Promise((res) => setImmediate(res));
   }
   return out;

@@ -1,0 +1,335 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { bcnn, data, init, ShapeError } from "besselbook";
+
+const { BesselConv2D, PlainConv2D } = bcnn;
+
+/** Smooth analytic glyph rendered at an exact angle (degrees), as [1, size, size, 1]. */
+function glyph(deg: number, shape: data.GlyphShape = "blob-pair", size = 28): tf.Tensor4D {
+  return tf.tensor4d(data.renderGlyph(shape, { size, angle: (deg * Math.PI) / 180, scale: 0.9 }), [1, size, size, 1]);
+}
+
+function randomImages(n: number, size: number, c: number, seed: number): tf.Tensor4D {
+  return tf.randomUniform([n, size, size, c], 0, 1, "float32", seed) as tf.Tensor4D;
+}
+
+describe("bcnn: Fourier–Bessel basis", () => {
+  it("has the paper's basis sizes for K = 3, 5, 7, 9, 11 (k ≤ πK/2)", () => {
+    assert.deepEqual([3, 5, 7, 9, 11].map((K) => bcnn.basisSize(K)), [5, 11, 20, 32, 44]);
+    // ν_max grows with K: K = 3 → 3, K = 5 → 6 (so 2(ν_max+1) = 8, 14 real convolutions).
+    assert.equal(bcnn.fourierBesselBasis(3).nuMax, 3);
+    assert.equal(bcnn.fourierBesselBasis(5).nuMax, 6);
+  });
+
+  it("uses zeros of J′_ν as wavenumbers (A&S values) and k = 0 for the constant mode", () => {
+    const modes = bcnn.besselModes(bcnn.defaultKMax(5));
+    const k = (nu: number, j: number) => modes.find((m) => m.nu === nu && m.j === j)!.k;
+    assert.equal(k(0, 0), 0);
+    assert.ok(Math.abs(k(0, 1) - 3.831705970207512) < 1e-10);
+    assert.ok(Math.abs(k(1, 0) - 1.841183781340659) < 1e-10);
+    assert.ok(Math.abs(k(1, 1) - 5.331442773525033) < 1e-10);
+    assert.ok(Math.abs(k(2, 0) - 3.05423692822714) < 1e-10);
+    assert.ok(Math.abs(k(2, 1) - 6.706133194158459) < 1e-10);
+    // Closed-form normaliser of the constant mode: A² = π.
+    assert.ok(Math.abs(modes[0].norm - Math.sqrt(Math.PI)) < 1e-15);
+  });
+
+  it("is orthonormal on the unit disk (fine polar grid, 44 modes of K = 11)", () => {
+    // Midpoint rule with 400 radial points: error O(400⁻²·k²) ≈ 1e-5 for k ≤ 17.3.
+    const err = bcnn.orthonormalityError(bcnn.besselModes(bcnn.defaultKMax(11)));
+    assert.ok(err < 1e-4, `Gram matrix deviates from I by ${err}`);
+    // A wrong normaliser must be caught: drop the (1 − ν²/k²) factor for one mode.
+    const modes = bcnn.besselModes(bcnn.defaultKMax(5)).map((m) => (m.nu === 2 && m.j === 0 ? { ...m, norm: m.norm / Math.sqrt(1 - 4 / (m.k * m.k)) } : m));
+    assert.ok(bcnn.orthonormalityError(modes) > 0.1);
+  });
+
+  it("sampled on the K×K grid, ψ(R₉₀ p) = e^{iνπ/2} ψ(p) exactly", () => {
+    for (const oversample of [1, 2]) {
+      const B = bcnn.fourierBesselBasis(5, { oversample });
+      const K = 5, M = B.modes.length;
+      let worst = 0;
+      for (let r = 0; r < K; r++) {
+        for (let c = 0; c < K; c++) {
+          // (x, y) = (c − 2, 2 − r) rotated by +90° is (−y, x) = (r − 2, c − 2) → row 2 − (c − 2), col r.
+          const p = r * K + c;
+          const q = (K - 1 - c) * K + r;
+          B.modes.forEach((m, i) => {
+            const ph = (m.nu * Math.PI) / 2;
+            const er = Math.cos(ph) * B.re[p * M + i] - Math.sin(ph) * B.im[p * M + i];
+            const ei = Math.sin(ph) * B.re[p * M + i] + Math.cos(ph) * B.im[p * M + i];
+            worst = Math.max(worst, Math.abs(B.re[q * M + i] - er), Math.abs(B.im[q * M + i] - ei));
+          });
+        }
+      }
+      assert.ok(worst < 1e-12, `oversample ${oversample}: ${worst}`);
+    }
+  });
+
+  it("coefficients of a rotated glyph pick up the phase e^{−iνα}", () => {
+    const modes = bcnn.besselModes(6); // smooth modes only: k ≤ 6 on a 14-pixel radius
+    const size = 28;
+    const coef = (deg: number) => bcnn.besselCoefficients(data.renderGlyph("blob-pair", { size, angle: (deg * Math.PI) / 180, scale: 0.9 }), size, size, modes);
+    const c0 = coef(0);
+    let scale = 0;
+    for (let m = 0; m < modes.length; m++) scale = Math.max(scale, Math.hypot(c0.re[m], c0.im[m]));
+    for (const deg of [90, 37]) {
+      const c1 = coef(deg);
+      const a = (deg * Math.PI) / 180;
+      let worst = 0;
+      modes.forEach((m, i) => {
+        const pr = Math.cos(-m.nu * a), pi = Math.sin(-m.nu * a);
+        const er = pr * c0.re[i] - pi * c0.im[i];
+        const ei = pr * c0.im[i] + pi * c0.re[i];
+        worst = Math.max(worst, Math.hypot(c1.re[i] - er, c1.im[i] - ei));
+      });
+      // 90°: the pixel grid maps onto itself (float32 rendering); 37°: pixel sampling of a smooth glyph.
+      const tol = deg === 90 ? 1e-6 : 0.02;
+      assert.ok(worst / scale < tol, `${deg}°: relative phase error ${worst / scale}`);
+    }
+  });
+
+  it("rejects bad arguments with RangeError naming them", () => {
+    assert.throws(() => bcnn.fourierBesselBasis(4), (e: Error) => e instanceof RangeError && /kernelSize/.test(e.message));
+    assert.throws(() => bcnn.basisSize(0), RangeError);
+    assert.throws(() => bcnn.besselModes(-1), (e: Error) => e instanceof RangeError && /kMax/.test(e.message));
+    assert.throws(() => bcnn.besselCoefficients(new Float32Array(10), 3, 3, []), (e: Error) => e instanceof RangeError && /image.length/.test(e.message));
+  });
+});
+
+describe("bcnn: rotations", () => {
+  before(async () => {
+    await init({ quiet: true });
+  });
+
+  it("rot90 matches numpy's convention and four turns are the identity", () => {
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    assert.deepEqual(Array.from(bcnn.rot90(x).dataSync()), [2, 4, 1, 3]);
+    assert.deepEqual(Array.from(bcnn.rot90(x, 4).dataSync()), [1, 2, 3, 4]);
+    assert.deepEqual(Array.from(bcnn.rot90(bcnn.rot90(x, 1), -1).dataSync()), [1, 2, 3, 4]);
+    assert.throws(() => bcnn.rot90(x, 0.5), RangeError);
+  });
+
+  it("rotateArray by 90° equals rot90 exactly, for both interpolations; agrees with data.rot90", () => {
+    const img = data.renderGlyph("F", { size: 12 });
+    const x = tf.tensor4d(img, [1, 12, 12, 1]);
+    const ref = Array.from(bcnn.rot90(x).dataSync());
+    for (const interp of ["bilinear", "bicubic"] as const) {
+      assert.deepEqual(Array.from(bcnn.rotateArray(img, [1, 12, 12, 1], Math.PI / 2, undefined, interp)), ref);
+    }
+    assert.deepEqual(Array.from(data.rot90(img, 12)), ref);
+  });
+
+  it("rotating a smooth glyph by interpolation approaches the analytic rendering (bicubic < bilinear)", () => {
+    const x = glyph(0).dataSync() as Float32Array;
+    const target = glyph(30).dataSync();
+    const err = (interp: "bilinear" | "bicubic") => {
+      const r = bcnn.rotateArray(x, [1, 28, 28, 1], Math.PI / 6, undefined, interp);
+      let n = 0, d = 0;
+      for (let i = 0; i < r.length; i++) { n += (r[i] - target[i]) ** 2; d += target[i] ** 2; }
+      return Math.sqrt(n / d);
+    };
+    assert.ok(err("bicubic") < 0.01, `bicubic ${err("bicubic")}`);
+    assert.ok(err("bicubic") < err("bilinear"));
+  });
+
+  it("rejects a shape mismatch", () => {
+    assert.throws(() => bcnn.rotateArray(new Float32Array(5), [1, 2, 2, 1], 1), ShapeError);
+    assert.throws(() => bcnn.rotateEach(new Float32Array(8), [2, 2, 2, 1], [1]), ShapeError);
+  });
+});
+
+describe("bcnn: B-conv layer", function () {
+  this.timeout(120000);
+  before(async () => {
+    await init({ quiet: true });
+  });
+
+  it("is invariant as a field under 90° rotations (≤ 1e-5, float32); a plain conv is not", () => {
+    const x = randomImages(2, 16, 3, 1);
+    for (const impl of ["conv", "matmul"] as const) {
+      const L = new BesselConv2D({ filters: 4, kernelSize: 5, impl, seed: 1 });
+      const err = bcnn.rot90Error((t) => L.apply(t) as tf.Tensor, x);
+      assert.ok(err < 1e-5, `${impl}: ${err}`);
+    }
+    const C = new PlainConv2D({ filters: 4, kernelSize: 5, seed: 1 });
+    assert.ok(bcnn.rot90Error((t) => C.apply(t) as tf.Tensor, x) > 0.1);
+  });
+
+  it("the conv and matmul paths agree", () => {
+    const x = randomImages(2, 10, 2, 2);
+    const a = new BesselConv2D({ filters: 3, kernelSize: 3, impl: "conv", seed: 5 }).apply(x) as tf.Tensor;
+    const b = new BesselConv2D({ filters: 3, kernelSize: 3, impl: "matmul", seed: 5 }).apply(x) as tf.Tensor;
+    assert.ok(bcnn.maxRelDiff(b, a) < 1e-5);
+    const c = new PlainConv2D({ filters: 3, kernelSize: 5, impl: "conv", seed: 5, padding: "valid" }).apply(x) as tf.Tensor;
+    const d = new PlainConv2D({ filters: 3, kernelSize: 5, impl: "matmul", seed: 5, padding: "valid" }).apply(x) as tf.Tensor;
+    assert.deepEqual(c.shape, [2, 6, 6, 3]);
+    assert.ok(bcnn.maxRelDiff(d, c) < 1e-5);
+  });
+
+  it("matches the formula Σ_ν |Σ_j conj(w) (I ⋆ ψ)|² + b at the centre pixel", () => {
+    // One input channel, one output channel, valid padding on a K×K image: a single output pixel.
+    const K = 5;
+    const L = new BesselConv2D({ filters: 1, kernelSize: K, padding: "valid", seed: 3 });
+    const img = data.renderGlyph("P", { size: K, supersample: 2 });
+    const out = (L.apply(tf.tensor4d(img, [1, K, K, 1])) as tf.Tensor).dataSync()[0];
+    const [wr, wi] = L.getWeights().map((w) => w.dataSync());
+    const { re, im, modes } = L.basis;
+    const M = modes.length;
+    let expect = 0;
+    for (let nu = 0; nu <= L.basis.nuMax; nu++) {
+      let sr = 0, si = 0;
+      modes.forEach((m, j) => {
+        if (m.nu !== nu) return;
+        // (I ⋆ ψ) = Σ_p I(p) ψ(p); conj(w)·z with w = a + ib.
+        let zr = 0, zi = 0;
+        for (let p = 0; p < K * K; p++) { zr += img[p] * re[p * M + j]; zi += img[p] * im[p * M + j]; }
+        sr += wr[j] * zr + wi[j] * zi;
+        si += wr[j] * zi - wi[j] * zr;
+      });
+      expect += sr * sr + si * si;
+    }
+    assert.ok(Math.abs(out - expect) <= 1e-5 * Math.abs(expect), `${out} vs ${expect}`);
+  });
+
+  it("is equivariant to ≈1% under arbitrary angles on a smooth analytic glyph; a plain conv is O(1) off", () => {
+    const x = glyph(0);
+    const angles = [15, 30, 45, 60, 75];
+    const opts = { rotatedInput: (deg: number) => glyph(deg) };
+    const L = new BesselConv2D({ filters: 8, kernelSize: 5, oversample: 2, seed: 2 });
+    const e = bcnn.equivarianceError((t) => L.apply(t) as tf.Tensor, x, angles, opts);
+    // Measured 0.4% (pixel-averaged basis); bicubic resampling of the output alone costs ≈0.3%.
+    assert.ok(Math.max(...e.errors) < 0.01, `B-conv errors ${e.errors}`);
+    const C = new PlainConv2D({ filters: 8, kernelSize: 5, seed: 2 });
+    const ec = bcnn.equivarianceError((t) => C.apply(t) as tf.Tensor, x, angles, opts);
+    assert.ok(ec.mean > 0.1, `plain conv ${ec.mean}`);
+  });
+
+  it("the reflection-invariant variant commutes with mirror images; the complex one does not", () => {
+    const x = randomImages(1, 12, 2, 7);
+    const flip = (t: tf.Tensor4D) => tf.reverse(t, 2) as tf.Tensor4D;
+    const R = new BesselConv2D({ filters: 4, kernelSize: 5, reflectionInvariant: true, seed: 4 });
+    const C = new BesselConv2D({ filters: 4, kernelSize: 5, seed: 4 });
+    const fr = (t: tf.Tensor4D) => R.apply(t) as tf.Tensor4D;
+    const fc = (t: tf.Tensor4D) => C.apply(t) as tf.Tensor4D;
+    assert.ok(bcnn.maxRelDiff(fr(flip(x)), flip(fr(x))) < 1e-5);
+    assert.ok(bcnn.maxRelDiff(fc(flip(x)), flip(fc(x))) > 0.01);
+    assert.equal(R.parameterCount(), 11 * 2 * 4 + 4);
+    assert.equal(C.parameterCount(), 2 * 11 * 2 * 4 + 4);
+  });
+
+  it("passes a finite-difference gradient check (the output is quadratic in the coefficients)", () => {
+    const L = new BesselConv2D({ filters: 2, kernelSize: 3, seed: 9 });
+    const x = randomImages(1, 6, 2, 3);
+    L.apply(x);
+    const probe = tf.randomNormal([1, 6, 6, 2], 0, 1, "float32", 11);
+    const weights = L.getWeights();
+    const loss = () => tf.sum(tf.mul(L.apply(x) as tf.Tensor, probe)) as tf.Scalar;
+    const vars = L.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(loss, vars);
+    const h = 1e-2;
+    let worst = 0, scale = 0;
+    vars.forEach((v, vi) => {
+      const g = grads[v.name].dataSync();
+      const base = weights[vi].dataSync().slice();
+      for (const i of new Set([0, 1, 5, base.length - 1].filter((k) => k < base.length))) {
+        const bump = (d: number) => { const w = base.slice(); w[i] += d; v.assign(tf.tensor(w, v.shape)); return loss().dataSync()[0]; };
+        // Central differences are exact for a quadratic; what remains is float32 rounding of the loss.
+        const fd = (bump(h) - bump(-h)) / (2 * h);
+        v.assign(tf.tensor(base, v.shape));
+        worst = Math.max(worst, Math.abs(fd - g[i]));
+        scale = Math.max(scale, Math.abs(g[i]));
+        assert.ok(Number.isFinite(g[i]));
+      }
+    });
+    assert.ok(worst <= 2e-3 * scale, `max |fd − grad| = ${worst}, max |grad| = ${scale}`);
+  });
+
+  it("rejects bad configs and inputs", () => {
+    assert.throws(() => new BesselConv2D({ filters: 0, kernelSize: 5 }), (e: Error) => e instanceof RangeError && /filters/.test(e.message));
+    assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 4 }), (e: Error) => e instanceof RangeError && /kernelSize/.test(e.message));
+    assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 3, impl: "fft" as never }), RangeError);
+    const L = new BesselConv2D({ filters: 2, kernelSize: 3 });
+    L.apply(randomImages(1, 6, 2, 1));
+    assert.throws(() => L.apply(randomImages(1, 6, 3, 1)), ShapeError);
+  });
+});
+
+describe("bcnn: models, training, cache", function () {
+  this.timeout(300000);
+  const spec: bcnn.NetSpec = { kind: "bcnn", inputShape: [12, 12, 1], widths: [4, 6], kernelSizes: [5, 3], pool: [true, false], classes: 3, seed: 1 };
+  let cacheRoot = "";
+  before(async () => {
+    await init({ quiet: true });
+    cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), "bcnn-cache-"));
+    process.env.BESSELBOOK_CACHE = cacheRoot;
+  });
+  after(() => {
+    delete process.env.BESSELBOOK_CACHE;
+    fs.rmSync(cacheRoot, { recursive: true, force: true });
+  });
+
+  it("B-CNN logits are invariant under 90° rotations (≤ 1e-5); the matched CNN's are not", () => {
+    const x = randomImages(3, 12, 1, 5);
+    const m = bcnn.buildNet(spec);
+    assert.ok(bcnn.rot90Error((t) => m.predict(t) as tf.Tensor, x) < 1e-5);
+    const c = bcnn.buildNet(bcnn.matchedCnnSpec(spec));
+    assert.ok(bcnn.rot90Error((t) => c.predict(t) as tf.Tensor, x) > 0.01);
+  });
+
+  it("counts parameters without building, and the CNN baseline matches within 10%", () => {
+    const m = bcnn.buildNet(spec);
+    assert.equal(bcnn.countParams(spec), bcnn.trainableParams(m));
+    const cs = bcnn.matchedCnnSpec(spec);
+    assert.equal(bcnn.countParams(cs), bcnn.trainableParams(bcnn.buildNet(cs)));
+    assert.ok(Math.abs(bcnn.countParams(cs) / bcnn.countParams(spec) - 1) < 0.1);
+    assert.throws(() => bcnn.buildNet({ ...spec, inputShape: [13, 13, 1] }), ShapeError); // odd size before a pool
+  });
+
+  it("trains (loss falls) with a flat tensor count, and round-trips through save/load", async () => {
+    const set = data.glyphDataset({ n: 96, size: 12, seed: 3, shapes: ["L", "T", "F"], jitter: 0 });
+    const m = bcnn.buildNet(spec);
+    await bcnn.trainClassifier(m, set, { epochs: 1, batchSize: 32, seed: 1 }); // warm-up allocations
+    const before = tf.memory().numTensors;
+    const h = await bcnn.trainClassifier(m, set, { epochs: 6, batchSize: 32, seed: 2, learningRate: 1e-2, augment: "rotate" });
+    assert.equal(tf.memory().numTensors, before);
+    assert.ok(h.loss[h.loss.length - 1] < h.loss[0], `loss ${h.loss}`);
+    const dir = path.join(cacheRoot, "roundtrip");
+    await bcnn.saveModel(m, dir, { note: "test" });
+    const { model, meta } = await bcnn.loadModel(dir);
+    assert.equal(meta.note, "test");
+    const x = randomImages(2, 12, 1, 8);
+    assert.equal(bcnn.maxRelDiff(model.predict(x) as tf.Tensor, m.predict(x) as tf.Tensor), 0);
+    const layer = model.getLayer("conv1") as InstanceType<typeof BesselConv2D>;
+    assert.ok(layer instanceof BesselConv2D);
+  });
+
+  it("loadOrTrain trains once, then loads from the cache keyed by parameters", async () => {
+    let trained = 0;
+    const key = { spec, epochs: 0, b: [1, 2] };
+    const train = async () => { trained++; return { epochs: 0 }; };
+    const a = await bcnn.loadOrTrain(key, () => bcnn.buildNet(spec), train);
+    const b = await bcnn.loadOrTrain({ b: [1, 2], epochs: 0, spec }, () => bcnn.buildNet(spec), train);
+    assert.equal(a.source, "trained");
+    assert.equal(b.source, "cache");
+    assert.equal(trained, 1);
+    assert.equal(a.dir, b.dir);
+    assert.notEqual(bcnn.hashKey({ ...key, epochs: 1 }), bcnn.hashKey(key));
+    assert.ok(a.dir.startsWith(cacheRoot));
+  });
+
+  it("accuracy and accuracyVsAngle on a labelled set", async () => {
+    const set = data.glyphDataset({ n: 30, size: 12, seed: 4, shapes: ["L", "T", "F"], jitter: 0 });
+    const m = bcnn.buildNet(spec);
+    const acc = bcnn.accuracy(m, set);
+    assert.ok(acc >= 0 && acc <= 1);
+    const curve = await bcnn.accuracyVsAngle(m, set, [0, 90, 180]);
+    assert.deepEqual(curve.map((c) => c.angle), [0, 90, 180]);
+    // Exact invariance under quarter turns ⇒ identical predictions ⇒ identical accuracy.
+    assert.equal(curve[0].accuracy, acc);
+    assert.equal(curve[1].accuracy, acc);
+    assert.equal(curve[2].accuracy, acc);
+  });
+});
