@@ -2,7 +2,7 @@
  * `besselbook` command line (lib/bin/besselbook.js → main(argv) → exit code).
  *
  *   besselbook run [notebooks or directories…] [--mode smoke|full] [--save] [--timeout S]
- *                  [-p key=value …] [--jobs N] [--out DIR] [--kernel NAME]
+ *                  [-p key=value …] [--jobs N] [--out DIR] [--kernel NAME] [--verbose]
  *   besselbook kernel install [--data-dir DIR]    write the besselbook kernelspec
  *   besselbook kernel spec                        print the kernelspec JSON
  *   besselbook kernel list                        list installed kernelspecs
@@ -18,7 +18,7 @@ import { Mode, RunResult, displayPath, parseParam, runNotebooks } from "./run";
 
 const USAGE = `usage:
   besselbook run [notebooks or directories…] [--mode smoke|full] [--save] [--timeout S]
-                 [-p key=value …] [--jobs N] [--out DIR] [--kernel NAME]
+                 [-p key=value …] [--jobs N] [--out DIR] [--kernel NAME] [--verbose]
   besselbook kernel install [--data-dir DIR]
   besselbook kernel spec | kernel list`;
 
@@ -58,10 +58,11 @@ interface RunArgs {
   jobs: number;
   out?: string;
   kernel?: string;
+  verbose: boolean;
 }
 
 function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { paths: [], mode: "full", save: false, params: {}, jobs: 1 };
+  const a: RunArgs = { paths: [], mode: "full", save: false, params: {}, jobs: 1, verbose: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || (v.startsWith("-") && v.length > 1 && isNaN(Number(v)))) throw new UsageError(`${flag} needs a value`);
@@ -109,6 +110,10 @@ function parseRunArgs(argv: string[]): RunArgs {
         break;
       case "--kernel":
         a.kernel = take();
+        break;
+      case "-v":
+      case "--verbose":
+        a.verbose = true;
         break;
       case "-h":
       case "--help":
@@ -168,6 +173,7 @@ async function run(argv: string[]): Promise<number> {
       kernel,
       signal: ctl.signal,
       onDone: (r) => report(r, displayPath(r.path)),
+      onCell: args.verbose ? (c, nb) => console.log(`  ${nb} cell ${c.index}${c.id ? ` (id ${c.id})` : ""}: ${c.status} ${secs(c.ms)}`) : undefined,
     });
     const passed = results.filter((r) => r.ok).length;
     const failed = results.length - passed;
