@@ -10,6 +10,7 @@
  *   BatchMatMul           — transposeA/transposeB: explicit transpose, then the XNNPACK path
  *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
  *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
+ *   MaxPoolGrad           — one scan per window, all channels at once (stock: ~200× the forward)
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
@@ -19,6 +20,7 @@ import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
 import { einsumKernel } from "./einsum";
 import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
+import { maxPoolGrad } from "./pool";
 import { unsortedSegmentSum } from "./segment";
 
 export { planEinsum, runEinsum } from "./einsum";
@@ -59,6 +61,7 @@ export const WASM_KERNELS = [
   "GatherV2",
   "LogicalAnd",
   "LogicalOr",
+  "MaxPoolGrad",
 ] as const;
 
 /**
@@ -76,6 +79,7 @@ export function registerWasmKernels(): string[] {
   replace("Conv2DBackpropInput", () => conv2DBackpropInput);
   replace("BatchMatMul", (stock) => makeBatchMatMul(stock));
   replace("GatherV2", (stock) => makeGatherV2(stock));
+  replace("MaxPoolGrad", () => maxPoolGrad);
   replace("LogicalAnd", (stock) => makeLogicalAnd(stock));
   replace("LogicalOr", (stock) => makeLogicalOr(stock));
   return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc ?? {}));
