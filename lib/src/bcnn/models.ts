@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
-import { basisSize } from "./basis";
+import { basisSize, fourierBesselBasis } from "./basis";
 import { BesselConv2D, ConvImpl, PlainConv2D } from "./layer";
 
 export interface NetSpec {
@@ -30,6 +30,8 @@ export interface NetSpec {
   reflectionInvariant?: boolean;
   /** Convolution path for both kinds, see conv2dBy. */
   impl?: ConvImpl;
+  /** B-CNN only: basis sampling sub-grid per pixel (see fourierBesselBasis); default 2. */
+  oversample?: number;
   /** Seed for all initialisers. */
   seed?: number;
 }
@@ -51,6 +53,34 @@ function validate(spec: NetSpec): void {
   });
 }
 
+/**
+ * The layout used by notebook 05 and the benchmark for 28×28 single-channel images:
+ * B-conv 5×5 (6) → pool → B-conv 5×5 (12) → pool → B-conv 3×3 (12) → global max → dense.
+ * Small on purpose: a B-conv layer with K = 5 runs 2(ν_max+1) = 14 real convolutions per output
+ * channel, and the whole notebook must train eight models in minutes on two CPU cores.
+ */
+export function defaultBcnnSpec(overrides: Partial<NetSpec> = {}): NetSpec {
+  return { kind: "bcnn", inputShape: [28, 28, 1], widths: [6, 12, 12], kernelSizes: [5, 5, 3], pool: [true, true, false], classes: 10, seed: 0, ...overrides };
+}
+
+/** Multiply–accumulates of the convolutions of one image's forward pass (what 2(ν_max+1) multiplies). */
+export function convMacs(spec: NetSpec): number {
+  validate(spec);
+  let [h, w, cIn] = spec.inputShape;
+  let macs = 0;
+  spec.widths.forEach((o, i) => {
+    const K = spec.kernelSizes[i];
+    const outCh = spec.kind === "bcnn" ? 2 * (fourierBesselBasis(K).nuMax + 1) * o : o;
+    macs += h * w * K * K * cIn * outCh;
+    cIn = o;
+    if (spec.pool[i]) {
+      h /= 2;
+      w /= 2;
+    }
+  });
+  return macs;
+}
+
 /** Build the classifier described by `spec` (functional tf.LayersModel, inputs [B, H, W, C]). */
 export function buildNet(spec: NetSpec): tf.LayersModel {
   validate(spec);
@@ -62,7 +92,7 @@ export function buildNet(spec: NetSpec): tf.LayersModel {
     const common = { filters, kernelSize: spec.kernelSizes[i], padding: "same" as const, impl: spec.impl ?? "conv", seed: seed * 1000 + i * 10, name };
     const conv =
       spec.kind === "bcnn"
-        ? new BesselConv2D({ ...common, reflectionInvariant: spec.reflectionInvariant ?? false })
+        ? new BesselConv2D({ ...common, reflectionInvariant: spec.reflectionInvariant ?? false, oversample: spec.oversample ?? 2 })
         : new PlainConv2D(common);
     x = conv.apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ axis: -1, name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
@@ -106,7 +136,9 @@ export function matchedCnnSpec(bcnn: NetSpec): NetSpec {
   let bestGap = Infinity;
   for (let s = 0.3; s <= 3; s += 0.005) {
     const widths = bcnn.widths.map((w) => Math.max(1, Math.round(s * w)));
-    const cand: NetSpec = { ...bcnn, kind: "cnn", widths, reflectionInvariant: undefined };
+    const cand: NetSpec = { ...bcnn, kind: "cnn", widths };
+    delete cand.reflectionInvariant;
+    delete cand.oversample;
     const gap = Math.abs(countParams(cand) - target);
     if (gap < bestGap) {
       bestGap = gap;

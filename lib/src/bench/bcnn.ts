@@ -1,0 +1,95 @@
+/**
+ * `npm run bench -- bcnn`: one training step (forward + backward + Adam, batch 64, 28×28×1) of the
+ * notebook-05 B-CNN and its parameter-matched CNN on the wasm backend, through both convolution
+ * paths (tf.conv2d and im2col + matMul). Prints ms/step, images/s, the measured B-CNN/CNN time
+ * ratio, and the theoretical ratio of convolution work: 2(ν_max+1) per B-conv layer (14 for K = 5),
+ * and the MAC-weighted ratio for the whole network (convMacs).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { init } from "../tensor/backend";
+import { buildNet, convMacs, defaultBcnnSpec, matchedCnnSpec, NetSpec, trainableParams } from "../bcnn/models";
+import { BesselConv2D, ConvImpl, PlainConv2D } from "../bcnn/layer";
+
+const BATCH = 64;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median wall time (ms) of `reps` calls of `step` after `warm` warm-up calls. */
+async function timeIt(step: () => void, reps: number, warm = 2): Promise<number> {
+  for (let i = 0; i < warm; i++) step();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    step();
+    ts.push(performance.now() - t0);
+    await new Promise((r) => setImmediate(r));
+  }
+  return median(ts);
+}
+
+function trainStep(spec: NetSpec): { step: () => void; params: number; dispose: () => void } {
+  const model = buildNet(spec);
+  const opt = tf.train.adam(1e-3);
+  const x = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, "float32", 1);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), "int32"), 10);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const step = () => {
+    const loss = tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, vars)!);
+    loss.dataSync();
+    loss.dispose();
+  };
+  return { step, params: trainableParams(model), dispose: () => { model.dispose(); opt.dispose(); x.dispose(); y.dispose(); } };
+}
+
+export async function run(): Promise<void> {
+  await init({ backend: "wasm" });
+  const reps = Number(process.env.BENCH_REPS ?? 5);
+  console.log(`batch ${BATCH}, 28×28×1, median of ${reps} steps after 2 warm-up steps`);
+
+  // 1. Single first layer: B-conv(K=5, 1→8) vs conv(K=5, 1→8), forward+backward w.r.t. weights.
+  console.log("\nlayer 1 alone (K = 5, 1 → 8 channels), forward + backward:");
+  const x1 = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, "float32", 2);
+  const layerTimes: Record<string, number> = {};
+  for (const impl of ["conv", "matmul"] as ConvImpl[]) {
+    for (const kind of ["bconv", "conv"]) {
+      const layer = kind === "bconv" ? new BesselConv2D({ filters: 8, kernelSize: 5, impl, seed: 1 }) : new PlainConv2D({ filters: 8, kernelSize: 5, impl, seed: 1 });
+      layer.apply(x1);
+      const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const ms = await timeIt(() => {
+        tf.tidy(() => {
+          const { grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x1) as tf.Tensor)) as tf.Scalar, vars);
+          Object.values(grads).forEach((g) => g.dataSync());
+        });
+      }, reps);
+      layerTimes[`${kind}/${impl}`] = ms;
+      console.log(`  ${kind.padEnd(5)} ${impl.padEnd(6)} ${ms.toFixed(1).padStart(7)} ms`);
+      layer.dispose();
+    }
+  }
+  x1.dispose();
+  for (const impl of ["conv", "matmul"]) {
+    console.log(`  B-conv/conv (${impl}): ${(layerTimes[`bconv/${impl}`] / layerTimes[`conv/${impl}`]).toFixed(1)}× (theory 2(ν_max+1) = 14 for the convolution itself)`);
+  }
+
+  // 2. Whole networks of notebook 05.
+  const bSpec = defaultBcnnSpec();
+  const cSpec = matchedCnnSpec(bSpec);
+  const theory = convMacs(bSpec) / convMacs(cSpec);
+  console.log(`\nnetworks: B-CNN widths ${bSpec.widths} K ${bSpec.kernelSizes}; CNN widths ${cSpec.widths}`);
+  console.log(`conv MACs/image: B-CNN ${(convMacs(bSpec) / 1e6).toFixed(2)} M, CNN ${(convMacs(cSpec) / 1e6).toFixed(2)} M → theoretical ratio ${theory.toFixed(1)}×`);
+  for (const impl of ["conv", "matmul"] as ConvImpl[]) {
+    const b = trainStep({ ...bSpec, impl });
+    const c = trainStep({ ...cSpec, impl });
+    const tb = await timeIt(b.step, reps);
+    const tc = await timeIt(c.step, reps);
+    console.log(
+      `  ${impl.padEnd(6)} B-CNN ${tb.toFixed(0).padStart(5)} ms/step (${((BATCH * 1000) / tb).toFixed(0)} img/s, ${b.params} params) · ` +
+        `CNN ${tc.toFixed(0).padStart(4)} ms/step (${((BATCH * 1000) / tc).toFixed(0)} img/s, ${c.params} params) · ratio ${(tb / tc).toFixed(1)}× (theory ${theory.toFixed(1)}×)`,
+    );
+    b.dispose();
+    c.dispose();
+  }
+}
