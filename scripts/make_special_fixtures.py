@@ -49,8 +49,9 @@ def make_jy():
     J = grid(mp.besselj)
     Y = grid(mp.bessely)
     Jp = grid(lambda nu, x: mp.besselj(nu, x, derivative=1))
-    return {"about": "J_nu(x), Y_nu(x), J'_nu(x) on the grid nu x x; row i = ORDERS[i]",
-            "nu": ORDERS, "x": XS, "J": J, "Y": Y, "Jp": Jp}
+    Yp = grid(lambda nu, x: mp.bessely(nu, x, derivative=1))
+    return {"about": "J_nu(x), Y_nu(x), J'_nu(x), Y'_nu(x) on the grid nu x x; row i = ORDERS[i]",
+            "nu": ORDERS, "x": XS, "J": J, "Y": Y, "Jp": Jp, "Yp": Yp}
 
 
 def make_ik():
