@@ -154,6 +154,21 @@ describe("runner: executing fixture notebooks", function () {
   // Kernel start is 2-3 s idle but >10 s when the two cores are busy with other test suites.
   this.timeout(180000);
   after(() => fs.rmSync(SCRATCH, { recursive: true, force: true }));
+  afterEach(async () => {
+    // Whatever the test did, no kernel started by this process may still be running.
+    let left: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      left = execFileSync("ps", ["-eo", "pid=,ppid=,stat=,args="], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => {
+          const [, ppid, stat] = l.trim().split(/\s+/);
+          return Number(ppid) === process.pid && !stat?.startsWith("Z") && l.includes("tslab");
+        });
+      if (!left.length) return;
+      await sleep(100);
+    }
+    assert.fail(`kernels still running after the test:\n${left.join("\n")}`);
+  });
 
   let passed: RunResult;
   let savedCopy: string;
