@@ -161,6 +161,18 @@ describe("contrastive: losses and metrics", () => {
     close(m.centroidAngle, Math.acos(0.5), 1e-15, "centroid angle: (1,0,1)·(0,1,1)/2");
   });
 
+  it("shiftAlongGap: λ = 0 is the identity, λ = ½ closes a symmetric gap", () => {
+    const U = C.asMat([[1, 1], [1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
+    const V = C.asMat([[-1, 1], [-1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
+    const s0 = C.shiftAlongGap(U, V, 0);
+    for (let i = 0; i < 4; i++) close(s0.U.data[i], U.data[i], 1e-15, "λ=0");
+    // Δ = (√2, 0): λ = ½ moves u to (0, ±1) and v to (0, ±1): centroids meet and pairs align
+    const s = C.shiftAlongGap(U, V, 0.5);
+    close(C.centroidDistance(s.U, s.V), 0, 1e-12, "gap closed");
+    close(C.meanPairCosine(s.U, s.V), 1, 1e-12, "pairs aligned");
+    assert.throws(() => C.shiftAlongGap(U, V, NaN), RangeError);
+  });
+
   it("recall@k", () => {
     const U = C.asMat([[1, 0], [0, 1], [-1, 0]]);
     close(C.recallAtK(U, U, 1), 1, 0, "identical");

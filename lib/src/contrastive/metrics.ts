@@ -8,7 +8,7 @@
  *  - pair angles        arccos(u_i·v_i), summarised by min / mean / max.
  */
 import { ShapeError, domainError } from "../errors";
-import { MatLike, asMat, columnMean, norm, dot, Mat, estimateSubspace, principalAngles, singularValues } from "./linalg";
+import { MatLike, asMat, columnMean, norm, dot, Mat, estimateSubspace, principalAngles, singularValues, normalizeRows } from "./linalg";
 import { alignment, uniformity } from "./losses";
 
 function pair(fn: string, U: MatLike, V: MatLike): [Mat, Mat] {
@@ -183,4 +183,19 @@ export function modalitySubspaceAngles(U: MatLike, V: MatLike, opts: { rank?: nu
   const eu = estimateSubspace(U, opts);
   const ev = estimateSubspace(V, opts);
   return { angles: principalAngles(eu.basis, ev.basis), rankU: eu.rank, rankV: ev.rank };
+}
+
+/**
+ * Liang et al. (2022) §4.2 shift experiment: move both modalities along the gap vector
+ * Δ = ū − v̄ and renormalise, u_i ↦ (u_i − λΔ)/‖·‖, v_i ↦ (v_i + λΔ)/‖·‖. λ = 0 is the original
+ * embedding; λ ≈ 1/2 brings the centroids together; λ < 0 widens the gap.
+ */
+export function shiftAlongGap(U: MatLike, V: MatLike, lambda: number): { U: Mat; V: Mat } {
+  if (!Number.isFinite(lambda)) domainError("shiftAlongGap", "lambda", lambda, "a finite number");
+  const [A, B] = pair("shiftAlongGap", U, V);
+  const delta = gapVector(A, B);
+  const d = A.cols;
+  const Us = { rows: A.rows, cols: d, data: A.data.map((x, i) => x - lambda * delta[i % d]) };
+  const Vs = { rows: B.rows, cols: d, data: B.data.map((x, i) => x + lambda * delta[i % d]) };
+  return { U: normalizeRows(Us), V: normalizeRows(Vs) };
 }
