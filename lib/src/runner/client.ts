@@ -122,6 +122,8 @@ class SendQueue {
   }
 }
 
+class PortInUseError extends BesselbookError {}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Wait for p or ms, whichever is first, without leaving a timer behind to hold the event loop. */
@@ -188,6 +190,19 @@ export class KernelClient {
 
   /** Start the kernel and wait until it answers kernel_info and its iopub reaches us. */
   static async start(opts: StartOptions): Promise<KernelClient> {
+    // Free ports are found by binding port 0 and closing it, so another process can take one before
+    // the kernel binds it (jupyter_client has the same race). tslab then logs EADDRINUSE and hangs:
+    // detect that and retry with fresh ports instead of waiting for the start timeout.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelClient.startOnce(opts);
+      } catch (e) {
+        if (!(e instanceof PortInUseError) || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private static async startOnce(opts: StartOptions): Promise<KernelClient> {
     const ports = await freePorts(5);
     const connection: ConnectionInfo = {
       transport: "tcp",
@@ -263,6 +278,7 @@ export class KernelClient {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exitInfo) throw this.startError("kernel exited during startup");
+      if (/EADDRINUSE|Address already in use/.test(this.output)) throw new PortInUseError(this.startError("kernel could not bind its ports").message);
       const req = this.session.message("kernel_info_request", {});
       let sawIopub = false;
       this.iopubListeners.set(req.header.msg_id, () => (sawIopub = true));
