@@ -1,1 +1,20 @@
-export {};
+/**
+ * Local canonicalization (PAPERS.md §2, arXiv 2509.26499): point-cloud graphs, Gram–Schmidt
+ * frames with the reflection sign rule, O(3) representations (Cartesian tensors ≤ rank 2, real
+ * irreps ℓ ≤ 2 with Wigner-D from rotation matrices), real Clebsch–Gordan coefficients, radial
+ * bases, frame message passing (tensorial and scalar messages), a plain GNN and a tensor field
+ * network baseline, synthetic targets of order 0/1/2, training and equivariance measurement.
+ * float64 for the algebra and checks; tfjs float32 for the models. Einsum is not available on
+ * the wasm backend, so all tensor contractions are reshape + (batched) matMul.
+ */
+export * from "./linalg";
+export * from "./graph";
+export * from "./frames";
+export * from "./reps";
+export * from "./cg";
+export * from "./radial";
+export * from "./nn";
+export * from "./data";
+export * from "./batch";
+export * from "./models";
+export * from "./train";

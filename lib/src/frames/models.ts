@@ -1,0 +1,294 @@
+/**
+ * Models for the frames notebooks, all with the same three heads per batch:
+ *   energy [G] (order 0, summed over nodes), forces [N, 3] (order 1), tensor [N, 9] (order 2).
+ *
+ * FramesNet (PAPERS.md §2) — one class, three message types:
+ *   "tensor": m_ij = MLP([h_i, ρ(L_iL_jᵀ) h_j, rbf(r_ij), L_i(x_j − x_i)/r_c]) · u(r_ij)
+ *             h_i lives in node i's frame; ρ(L_iL_jᵀ) re-expresses h_j (given in j's frame) in i's
+ *             frame. L_iL_jᵀ is invariant, so every input of the MLP is invariant and the MLP can
+ *             be anything.
+ *   "scalar": same, but h_j is passed as is (no transport): still exactly invariant, but the
+ *             MLP can no longer tell how j's frame is oriented relative to i's.
+ *   "none":   L_i = I for all i — a plain GNN on raw relative vectors (translation-invariant,
+ *             not rotation-equivariant); the non-equivariant baseline with the same budget.
+ *   Frames: v_k(i) = Σ_j w_k(rbf(r_ij), species_j) u(r_ij)(x_j − x_i), w a learned linear map,
+ *   then Gram–Schmidt with the reflection sign rule (frames.ts). Outputs are predicted in the
+ *   local frame and rotated back: F_i = L_iᵀ f_i, T_i = L_iᵀ τ_i L_i, E = Σ_i ε_i.
+ *
+ * TFN (tensor field network): features h^ℓ [N, c, 2ℓ+1] for ℓ ≤ ℓ_max; one convolution per path
+ *   (ℓ_f, ℓ_in, ℓ_out): m^{ℓ_out}_ij = R_p(r_ij) ⊙_c C^{ℓ_out}_{ℓ_f ℓ_in}(Y^{ℓ_f}(r̂_ij) ⊗ h^{ℓ_in}_j),
+ *   with channel-wise ("depthwise") radial weights R_p = MLP(rbf), then a channel-mixing linear
+ *   self-interaction per ℓ and gated nonlinearity (SiLU on ℓ = 0, sigmoid gates from scalars on
+ *   ℓ > 0). Only paths with ℓ_f + ℓ_in + ℓ_out even are kept, so the network is O(3)- (not just
+ *   SO(3)-) equivariant with natural-parity features, matching the frames models' symmetry.
+ *   The tensor head is ℓ = 0 (trace) ⊕ ℓ = 2 (symmetric traceless): with ℓ_max = 1 only the trace
+ *   part can be predicted.
+ * Einsum is not available on the wasm backend, so every contraction below is reshape + matMul.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { domainError } from "../errors";
+import { Rng } from "../tensor/rng";
+import { Batch } from "./batch";
+import { cgPaths, clebschGordan } from "./cg";
+import { gramSchmidtTf } from "./frames";
+import { transpose } from "./linalg";
+import { Dense, MLP, countParams, silu } from "./nn";
+import { Order, Q, Rep, parseRep, repDim, sphericalHarmonicsTf, transportTf } from "./reps";
+
+export interface Outputs {
+  energy: tf.Tensor1D;
+  forces: tf.Tensor2D;
+  tensor: tf.Tensor2D;
+}
+
+export interface Model {
+  name: string;
+  variables: tf.Variable[];
+  apply(b: Batch): Outputs;
+  nParams(): number;
+  dispose(): void;
+}
+
+export type MessageKind = "tensor" | "scalar" | "none";
+
+export interface FramesNetOptions {
+  message: MessageKind;
+  /** Hidden feature layout, e.g. "16x0e + 8x1o + 4x2e" or "16xT0 + 8xT1 + 4xT2". */
+  rep: string;
+  layers?: number;
+  hidden?: number;
+  nRbf?: number;
+  nTypes?: number;
+  seed?: number;
+  name?: string;
+}
+
+export class FramesNet implements Model {
+  readonly name: string;
+  readonly rep: Rep;
+  readonly D: number;
+  readonly message: MessageKind;
+  private readonly frameW: Dense;
+  private readonly embed: Dense;
+  private readonly msg: MLP[];
+  private readonly upd: MLP[];
+  private readonly out: MLP;
+  private readonly nTypes: number;
+  /** Degenerate frames counted at the last apply() (see frames.ts). */
+  lastDegenerate = 0;
+
+  constructor(o: FramesNetOptions) {
+    if (!["tensor", "scalar", "none"].includes(o.message)) domainError("FramesNet", "message", o.message, '"tensor", "scalar" or "none"');
+    const r = new Rng(o.seed ?? 0);
+    this.message = o.message;
+    this.rep = parseRep(o.rep);
+    this.D = repDim(this.rep);
+    const hidden = o.hidden ?? 64;
+    const nRbf = o.nRbf ?? 8;
+    const layers = o.layers ?? 2;
+    this.nTypes = o.nTypes ?? 2;
+    this.name = o.name ?? `frames-${o.message}`;
+    this.frameW = new Dense(r, nRbf + this.nTypes, 3);
+    this.embed = new Dense(r, this.nTypes, this.D);
+    this.msg = [];
+    this.upd = [];
+    for (let l = 0; l < layers; l++) {
+      this.msg.push(new MLP(r, [2 * this.D + nRbf + 3, hidden, this.D]));
+      this.upd.push(new MLP(r, [2 * this.D, hidden, this.D], { lastGain: 0.5 }));
+    }
+    this.out = new MLP(r, [this.D, hidden, 1 + 3 + 9]);
+  }
+
+  get variables(): tf.Variable[] {
+    const v = [...this.embed.variables, ...this.msg.flatMap((m) => m.variables), ...this.upd.flatMap((m) => m.variables), ...this.out.variables];
+    return this.message === "none" ? v : [...this.frameW.variables, ...v];
+  }
+
+  nParams(): number {
+    return countParams(this.variables);
+  }
+
+  /** Frames L [N, 3, 3] (rows e₁, e₂, e₃) for a batch; identity for message "none". */
+  frames(b: Batch): tf.Tensor3D {
+    return tf.tidy(() => {
+      if (this.message === "none") return tf.tile(tf.reshape(tf.eye(3), [1, 3, 3]), [b.N, 1, 1]) as tf.Tensor3D;
+      const w = tf.mul(this.frameW.apply(tf.concat([b.rbf, tf.gather(b.onehot, b.src)], 1) as tf.Tensor2D), b.env); // [E, 3]
+      const outer = tf.reshape(tf.mul(tf.reshape(w, [b.E, 3, 1]), tf.reshape(b.rel, [b.E, 1, 3])), [b.E, 9]);
+      const v = tf.reshape(tf.unsortedSegmentSum(outer, b.dst, b.N), [b.N, 3, 3]) as tf.Tensor3D;
+      const { L, degenerate } = gramSchmidtTf(v);
+      this.lastDegenerate = degenerate.dataSync()[0];
+      return L;
+    });
+  }
+
+  apply(b: Batch): Outputs {
+    return tf.tidy(() => {
+      const L = this.frames(b);
+      const Li = tf.gather(L, b.dst) as tf.Tensor3D;
+      const Lj = tf.gather(L, b.src) as tf.Tensor3D;
+      const Rij = tf.matMul(Li, Lj, false, true) as tf.Tensor3D; // L_i L_jᵀ, [E, 3, 3]
+      const local = tf.div(tf.reshape(tf.matMul(Li, tf.reshape(b.rel, [b.E, 3, 1])), [b.E, 3]), b.cutoff) as tf.Tensor2D;
+      let h = this.embed.apply(b.onehot);
+      for (let l = 0; l < this.msg.length; l++) {
+        const hi = tf.gather(h, b.dst) as tf.Tensor2D;
+        let hj = tf.gather(h, b.src) as tf.Tensor2D;
+        if (this.message === "tensor") hj = transportTf(this.rep, Rij, hj);
+        const m = tf.mul(this.msg[l].apply(tf.concat([hi, hj, b.rbf, local], 1) as tf.Tensor2D), b.env);
+        const agg = tf.div(tf.unsortedSegmentSum(m, b.dst, b.N), b.avgDegree) as tf.Tensor2D;
+        h = tf.add(h, this.upd[l].apply(tf.concat([h, agg], 1) as tf.Tensor2D)) as tf.Tensor2D;
+      }
+      const o = this.out.apply(h); // [N, 13], in the local frame
+      const eps = tf.reshape(tf.slice(o, [0, 0], [b.N, 1]), [b.N]);
+      const f = tf.reshape(tf.slice(o, [0, 1], [b.N, 3]), [b.N, 3, 1]);
+      const tau = tf.reshape(tf.slice(o, [0, 4], [b.N, 9]), [b.N, 3, 3]);
+      const forces = tf.reshape(tf.matMul(L, f, true, false), [b.N, 3]) as tf.Tensor2D; // L_iᵀ f_i
+      const tensor = tf.reshape(tf.matMul(tf.matMul(L, tau, true, false), L), [b.N, 9]) as tf.Tensor2D; // L_iᵀ τ_i L_i
+      const energy = tf.unsortedSegmentSum(eps, b.nodeGraph, b.G) as tf.Tensor1D;
+      return { energy, forces, tensor };
+    });
+  }
+
+  dispose(): void {
+    [...this.frameW.variables, ...this.variables].forEach((v) => { if (!v.isDisposed) v.dispose(); });
+  }
+}
+
+export interface TFNOptions {
+  lmax: Order;
+  /** Channels per ℓ. */
+  channels?: number;
+  layers?: number;
+  /** Hidden width of the radial MLP. */
+  hidden?: number;
+  nRbf?: number;
+  nTypes?: number;
+  seed?: number;
+  name?: string;
+}
+
+interface Path { lf: Order; lin: Order; lout: Order; cgT: tf.Tensor2D }
+
+export class TFN implements Model {
+  readonly name: string;
+  readonly lmax: Order;
+  readonly c: number;
+  private readonly embed: Dense;
+  private readonly paths: Path[];
+  private readonly radial: MLP[];
+  private readonly mix: Dense[][];
+  private readonly gate: Dense[];
+  private readonly headE: Dense;
+  private readonly headT0: Dense;
+  private readonly headF?: Dense;
+  private readonly headT2?: Dense;
+  private readonly consts: tf.Tensor[] = [];
+
+  constructor(o: TFNOptions) {
+    if (!(o.lmax === 0 || o.lmax === 1 || o.lmax === 2)) domainError("TFN", "lmax", o.lmax, "0, 1 or 2");
+    const r = new Rng(o.seed ?? 0);
+    this.lmax = o.lmax;
+    this.c = o.channels ?? 16;
+    const nRbf = o.nRbf ?? 8;
+    const layers = o.layers ?? 2;
+    const hidden = o.hidden ?? 32;
+    const nTypes = o.nTypes ?? 2;
+    this.name = o.name ?? `tfn-l${o.lmax}`;
+    this.paths = cgPaths(this.lmax).map(([lf, lin, lout]) => {
+      const C = clebschGordan(lf, lin, lout);
+      const cgT = tf.tensor2d(Float32Array.from(transpose(C).data), [C.cols, C.rows], "float32");
+      this.consts.push(cgT);
+      return { lf, lin, lout, cgT };
+    });
+    this.embed = new Dense(r, nTypes, this.c);
+    this.radial = [];
+    this.mix = [];
+    this.gate = [];
+    for (let l = 0; l < layers; l++) {
+      this.radial.push(new MLP(r, [nRbf, hidden, this.paths.length * this.c]));
+      this.mix.push(Array.from({ length: this.lmax + 1 }, (_, ell) => new Dense(r, this.c, this.c, { bias: ell === 0 })));
+      this.gate.push(new Dense(r, this.c, Math.max(this.lmax, 1) * this.c));
+    }
+    this.headE = new Dense(r, this.c, 1);
+    this.headT0 = new Dense(r, this.c, 1);
+    if (this.lmax >= 1) this.headF = new Dense(r, this.c, 1, { bias: false });
+    if (this.lmax >= 2) this.headT2 = new Dense(r, this.c, 1, { bias: false });
+  }
+
+  get variables(): tf.Variable[] {
+    return [
+      ...this.embed.variables,
+      ...this.radial.flatMap((m) => m.variables),
+      ...this.mix.flat().flatMap((d) => d.variables),
+      ...this.gate.flatMap((d) => d.variables),
+      ...this.headE.variables, ...this.headT0.variables,
+      ...(this.headF?.variables ?? []), ...(this.headT2?.variables ?? []),
+    ];
+  }
+
+  nParams(): number {
+    return countParams(this.variables);
+  }
+
+  /** Channel mixing of x [N, c, d] by a Dense c → c (reshape + matMul). */
+  private static mixChannels(d: Dense, x: tf.Tensor3D): tf.Tensor3D {
+    const [N, c, dim] = x.shape;
+    const y = d.apply(tf.reshape(tf.transpose(x, [0, 2, 1]), [N * dim, c]) as tf.Tensor2D);
+    return tf.transpose(tf.reshape(y, [N, dim, d.fanOut]), [0, 2, 1]) as tf.Tensor3D;
+  }
+
+  apply(b: Batch): Outputs {
+    return tf.tidy(() => {
+      const c = this.c;
+      const Y = Array.from({ length: this.lmax + 1 }, (_, l) => sphericalHarmonicsTf(l as Order, b.unit));
+      let h: tf.Tensor3D[] = [tf.reshape(this.embed.apply(b.onehot), [b.N, c, 1])];
+      for (let l = 1; l <= this.lmax; l++) h.push(tf.zeros([b.N, c, 2 * l + 1]));
+      for (let layer = 0; layer < this.radial.length; layer++) {
+        const Rw = tf.mul(this.radial[layer].apply(b.rbf), b.env); // [E, P·c]
+        const msgs: (tf.Tensor | null)[] = Array.from({ length: this.lmax + 1 }, () => null);
+        const hj = h.map((x, l) => tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src)); // [E, c·d]
+        this.paths.forEach((p, k) => {
+          const df = 2 * p.lf + 1, din = 2 * p.lin + 1, dout = 2 * p.lout + 1;
+          // (Y ⊗ h_j) per edge and channel: [E, 1, df, 1] * [E, c, 1, din] → [E·c, df·din]
+          const outer = tf.mul(tf.reshape(Y[p.lf], [b.E, 1, df, 1]), tf.reshape(hj[p.lin], [b.E, c, 1, din]));
+          const t = tf.reshape(tf.matMul(tf.reshape(outer, [b.E * c, df * din]), p.cgT), [b.E, c, dout]);
+          const w = tf.reshape(tf.slice(Rw, [0, k * c], [b.E, c]), [b.E, c, 1]);
+          const m = tf.mul(t, w);
+          msgs[p.lout] = msgs[p.lout] ? tf.add(msgs[p.lout]!, m) : m;
+        });
+        const agg = msgs.map((m, l) => {
+          const d = 2 * l + 1;
+          if (!m) return tf.zeros([b.N, c, d]) as tf.Tensor3D;
+          return tf.reshape(tf.div(tf.unsortedSegmentSum(tf.reshape(m, [b.E, c * d]), b.dst, b.N), b.avgDegree), [b.N, c, d]) as tf.Tensor3D;
+        });
+        const u = agg.map((a, l) => TFN.mixChannels(this.mix[layer][l], a));
+        const u0 = tf.reshape(u[0], [b.N, c]) as tf.Tensor2D;
+        const gates = tf.sigmoid(this.gate[layer].apply(u0)); // [N, lmax·c]
+        h = h.map((x, l) => {
+          if (l === 0) return tf.add(x, tf.reshape(silu(u0), [b.N, c, 1])) as tf.Tensor3D;
+          const g = tf.reshape(tf.slice(gates, [0, (l - 1) * c], [b.N, c]), [b.N, c, 1]);
+          return tf.add(x, tf.mul(u[l], g)) as tf.Tensor3D;
+        });
+      }
+      const s = tf.reshape(h[0], [b.N, c]) as tf.Tensor2D;
+      const energy = tf.unsortedSegmentSum(tf.reshape(this.headE.apply(s), [b.N]), b.nodeGraph, b.G) as tf.Tensor1D;
+      let forces: tf.Tensor2D = tf.zeros([b.N, 3]);
+      if (this.headF) {
+        const f = tf.reshape(TFN.mixChannels(this.headF, h[1]), [b.N, 3]);
+        forces = tf.gather(f, [2, 0, 1], 1) as tf.Tensor2D; // (y, z, x) → (x, y, z)
+      }
+      // tensor = a·I/√3 + Q₂ᵀ b: the ℓ = 0 and ℓ = 2 parts of a symmetric matrix (reps.ts Q).
+      const a = this.headT0.apply(s); // [N, 1]
+      let tensor = tf.mul(a, tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0, 1]]).div(Math.sqrt(3))) as tf.Tensor2D;
+      if (this.headT2) {
+        const t2 = tf.reshape(TFN.mixChannels(this.headT2, h[2]), [b.N, 5]);
+        tensor = tf.add(tensor, tf.matMul(t2, tf.tensor2d(Float32Array.from(Q(2).data), [5, 9]))) as tf.Tensor2D;
+      }
+      return { energy, forces, tensor };
+    });
+  }
+
+  dispose(): void {
+    this.variables.forEach((v) => { if (!v.isDisposed) v.dispose(); });
+    this.consts.forEach((t) => t.dispose());
+  }
+}

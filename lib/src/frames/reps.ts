@@ -1,0 +1,269 @@
+/**
+ * Representations of O(3) used to transport features between local frames (PAPERS.md §2).
+ *
+ * Two families, both built from the rotation matrix R itself (no Euler angles, so no gimbal
+ * singularities and reflections come for free):
+ *   Cartesian tensors of rank k:  ρ(R) = R^{⊗k}            (dim 3^k, reducible for k = 2: 9 = 1+3+5)
+ *   real irreps ℓ ≤ 2 (Wigner-D):  D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ (dim 2ℓ+1)
+ * Q_ℓ is an isometry from ℝ^{3^ℓ} onto the symmetric traceless tensors, written in the real
+ * spherical-harmonic basis (m = −ℓ…ℓ). Because that subspace is invariant under R⊗R and
+ * Q_ℓQ_ℓᵀ = I, D^ℓ is a homomorphism: D(R₁R₂) = D(R₁)D(R₂). D¹(R) = P R Pᵀ with P the
+ * permutation (x,y,z) → (y,z,x), i.e. D¹ ≅ R. Pseudo-tensors (and irreps with the "wrong" parity)
+ * get an extra factor det R, so a reflection flips their sign relative to normal tensors.
+ *
+ * Notation for feature layouts: "16x0e + 8x1o + 4x2e" (irreps ℓ with parity e/o; natural parity
+ * is (−1)^ℓ, i.e. 0e, 1o, 2e; the other parity is pseudo) or "16xT0 + 8xT1 + 4xT2" (Cartesian
+ * rank k, suffix p for pseudo: "2xT1p").
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ShapeError, domainError } from "../errors";
+import { Mat, blockDiag, det3, eye, fromMat3, kron, mat, matMul, transpose } from "./linalg";
+
+export type Order = 0 | 1 | 2;
+
+/** One block of a feature layout: `mult` copies of one representation. */
+export interface RepBlock {
+  kind: "cart" | "irrep";
+  /** Cartesian rank k or irrep degree ℓ. */
+  order: Order;
+  /** Multiply by det R (pseudo-tensor / odd-parity irrep relative to the natural one). */
+  pseudo: boolean;
+  mult: number;
+}
+
+export type Rep = RepBlock[];
+
+/** Dimension of one copy of a block: 3^k (Cartesian) or 2ℓ+1 (irrep). */
+export function blockDim(b: Pick<RepBlock, "kind" | "order">): number {
+  return b.kind === "cart" ? 3 ** b.order : 2 * b.order + 1;
+}
+
+export function repDim(rep: Rep): number {
+  return rep.reduce((s, b) => s + b.mult * blockDim(b), 0);
+}
+
+/** Parse "16x0e + 8x1o + 4x2e" or "16xT0 + 8xT1 + 2xT1p + 4xT2" into blocks. */
+export function parseRep(text: string): Rep {
+  const parts = text.split("+").map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) domainError("parseRep", "text", JSON.stringify(text), 'a layout like "16x0e + 8x1o" or "16xT0 + 8xT1"');
+  return parts.map((p) => {
+    const m = /^(\d+)\s*x\s*(T?)([0-2])([eop]?)$/.exec(p);
+    if (!m) domainError("parseRep", "text", JSON.stringify(p), 'blocks like "8x1o" (irrep ℓ ≤ 2, parity e/o) or "8xT1" / "8xT1p" (Cartesian rank ≤ 2)');
+    const mult = Number(m[1]);
+    const order = Number(m[3]) as Order;
+    if (mult < 1) domainError("parseRep", "multiplicity", mult, "≥ 1");
+    if (m[2] === "T") {
+      if (m[4] === "e" || m[4] === "o") domainError("parseRep", "text", JSON.stringify(p), "Cartesian blocks with suffix p (pseudo) or none");
+      return { kind: "cart", order, pseudo: m[4] === "p", mult };
+    }
+    if (m[4] !== "e" && m[4] !== "o") domainError("parseRep", "text", JSON.stringify(p), "irrep blocks with parity e or o, e.g. 1o");
+    const natural = order % 2 === 0 ? "e" : "o";
+    return { kind: "irrep", order, pseudo: m[4] !== natural, mult };
+  });
+}
+
+export function formatRep(rep: Rep): string {
+  return rep.map((b) => {
+    if (b.kind === "cart") return `${b.mult}xT${b.order}${b.pseudo ? "p" : ""}`;
+    const natural = b.order % 2 === 0 ? "e" : "o";
+    const other = natural === "e" ? "o" : "e";
+    return `${b.mult}x${b.order}${b.pseudo ? other : natural}`;
+  }).join(" + ");
+}
+
+const S2 = Math.SQRT1_2;
+const S6 = 1 / Math.sqrt(6);
+
+/**
+ * Q_ℓ: rows are an orthonormal basis of the symmetric traceless rank-ℓ tensors (flattened
+ * row-major, index 3a+b), ordered m = −ℓ…ℓ like real spherical harmonics:
+ * ℓ=1: (y, z, x); ℓ=2: (xy, yz, 3z²−r², xz, x²−y²) up to one common factor.
+ */
+export function Q(l: Order): Mat {
+  if (l === 0) return mat(1, 1, [1]);
+  if (l === 1) return mat(3, 3, [0, 1, 0, 0, 0, 1, 1, 0, 0]);
+  if (l === 2) {
+    // Symmetric matrices S_m with ‖S_m‖_F = 1, mutually orthogonal, all traceless.
+    return mat(5, 9, [
+      0, S2, 0, S2, 0, 0, 0, 0, 0, //      (E_xy + E_yx)/√2
+      0, 0, 0, 0, 0, S2, 0, S2, 0, //      (E_yz + E_zy)/√2
+      -S6, 0, 0, 0, -S6, 0, 0, 0, 2 * S6, // (2E_zz − E_xx − E_yy)/√6
+      0, 0, S2, 0, 0, 0, S2, 0, 0, //      (E_xz + E_zx)/√2
+      S2, 0, 0, 0, -S2, 0, 0, 0, 0, //     (E_xx − E_yy)/√2
+    ]);
+  }
+  return domainError("Q", "l", l, "0, 1 or 2");
+}
+
+/**
+ * Orthogonal change of basis of rank-2 Cartesian tensors, 9 = 1 + 3 + 5:
+ * row 0 trace part vec(I)/√3; rows 1–3 the antisymmetric part as an axial vector (x, y, z),
+ * w_x = (T_yz − T_zy)/√2 etc.; rows 4–8 Q_2. B (R⊗R) Bᵀ = diag(1, det(R)·R, D²(R)).
+ */
+export function cartesianDecomposition(): Mat {
+  const s3 = 1 / Math.sqrt(3);
+  const rows = [
+    [s3, 0, 0, 0, s3, 0, 0, 0, s3],
+    [0, 0, 0, 0, 0, S2, 0, -S2, 0],
+    [0, 0, -S2, 0, 0, 0, S2, 0, 0],
+    [0, S2, 0, -S2, 0, 0, 0, 0, 0],
+  ];
+  return mat(9, 9, [...rows.flat(), ...Q(2).data]);
+}
+
+/** R^{⊗k} for k ≤ 2 (float64). */
+export function tensorPower(R: ArrayLike<number>, k: Order): Mat {
+  if (k === 0) return eye(1);
+  const r = fromMat3(R);
+  return k === 1 ? r : kron(r, r);
+}
+
+/** Wigner-D matrix D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ for R ∈ O(3), ℓ ≤ 2 (float64). */
+export function wignerD(l: Order, R: ArrayLike<number>): Mat {
+  const q = Q(l);
+  return matMul(matMul(q, tensorPower(R, l)), transpose(q));
+}
+
+/** ρ(R) for one copy of a block (float64). */
+export function rhoBlock(b: Pick<RepBlock, "kind" | "order" | "pseudo">, R: ArrayLike<number>): Mat {
+  if (R.length !== 9) throw new ShapeError("rho R", "9 entries (row-major 3×3)", [R.length]);
+  const m = b.kind === "cart" ? tensorPower(R, b.order) : wignerD(b.order, R);
+  if (b.pseudo && det3(R) < 0) for (let i = 0; i < m.data.length; i++) m.data[i] = -m.data[i];
+  return m;
+}
+
+/** ρ(R) of a whole layout: block-diagonal, blocks repeated `mult` times (float64). */
+export function rho(rep: Rep | string, R: ArrayLike<number>): Mat {
+  const r = typeof rep === "string" ? parseRep(rep) : rep;
+  const blocks: Mat[] = [];
+  for (const b of r) {
+    const m = rhoBlock(b, R);
+    for (let c = 0; c < b.mult; c++) blocks.push(m);
+  }
+  return blockDiag(blocks);
+}
+
+/** Apply ρ(R) to a feature vector laid out as `rep` (float64). */
+export function applyRho(rep: Rep | string, R: ArrayLike<number>, f: ArrayLike<number>): Float64Array {
+  const m = rho(rep, R);
+  if (f.length !== m.cols) throw new ShapeError("applyRho f", `length ${m.cols} (dim of ${typeof rep === "string" ? rep : formatRep(rep)})`, [f.length]);
+  const out = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < m.cols; j++) s += m.data[i * m.cols + j] * f[j];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Real spherical harmonics Y^ℓ(x̂) = c_ℓ Q_ℓ x̂^{⊗ℓ}, normalised so ‖Y^ℓ‖² = 2ℓ+1 (float64). */
+export function sphericalHarmonic(l: Order, v: ArrayLike<number>): Float64Array {
+  const n = Math.hypot(v[0], v[1], v[2]);
+  if (!(n > 0)) domainError("sphericalHarmonic", "v", Array.from(v), "a non-zero 3-vector");
+  const x = [v[0] / n, v[1] / n, v[2] / n];
+  if (l === 0) return Float64Array.of(1);
+  if (l === 1) return Float64Array.of(Math.sqrt(3) * x[1], Math.sqrt(3) * x[2], Math.sqrt(3) * x[0]);
+  const q = Q(2);
+  const c = Math.sqrt(7.5); // ‖Q₂ vec(x̂x̂ᵀ)‖² = 2/3, so c² = 5 / (2/3)
+  const out = new Float64Array(5);
+  for (let m = 0; m < 5; m++) {
+    let s = 0;
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += q.data[m * 9 + a * 3 + b] * x[a] * x[b];
+    out[m] = c * s;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tfjs (float32, differentiable): batched ρ for per-edge transports R_ij = L_i L_jᵀ.
+// Einsum is not available on wasm, so every contraction is a reshape + matMul.
+
+/** det of a batch of 3×3 matrices [E, 3, 3] → [E] (cofactor expansion on unstacked entries). */
+export function det3Tf(R: tf.Tensor3D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const [a, b, c, d, e, f, g, h, i] = tf.unstack(tf.reshape(R, [-1, 9]), 1);
+    return tf.addN([
+      tf.mul(a, tf.sub(tf.mul(e, i), tf.mul(f, h))),
+      tf.neg(tf.mul(b, tf.sub(tf.mul(d, i), tf.mul(f, g)))),
+      tf.mul(c, tf.sub(tf.mul(d, h), tf.mul(e, g))),
+    ]) as tf.Tensor1D;
+  });
+}
+
+/** R⊗R for a batch [E, 3, 3] → [E, 9, 9] by broadcasting (R⊗R)[3a+b, 3c+d] = R[a,c]R[b,d]. */
+export function kronSelfTf(R: tf.Tensor3D): tf.Tensor3D {
+  const E = R.shape[0];
+  return tf.tidy(() => {
+    const A = tf.reshape(R, [E, 3, 1, 3, 1]);
+    const B = tf.reshape(R, [E, 1, 3, 1, 3]);
+    return tf.reshape(tf.mul(A, B), [E, 9, 9]) as tf.Tensor3D;
+  });
+}
+
+/** Q X Qᵀ for X [E, n, n] and a constant Q [m, n] → [E, m, m], with 2-D matMuls only. */
+export function sandwichTf(Qm: Mat, X: tf.Tensor3D): tf.Tensor3D {
+  const [E, n] = X.shape;
+  const m = Qm.rows;
+  if (Qm.cols !== n) throw new ShapeError("sandwichTf X", `[E, ${Qm.cols}, ${Qm.cols}]`, X.shape);
+  return tf.tidy(() => {
+    const Qt = tf.tensor2d(Float32Array.from(transpose(Qm).data), [n, m], "float32");
+    const Y = tf.reshape(tf.matMul(tf.reshape(X, [E * n, n]), Qt), [E, n, m]); // X Qᵀ
+    const Zt = tf.reshape(tf.matMul(tf.reshape(tf.transpose(Y, [0, 2, 1]), [E * m, n]), Qt), [E, m, m]); // (Q X Qᵀ)ᵀ
+    return tf.transpose(Zt, [0, 2, 1]) as tf.Tensor3D;
+  });
+}
+
+/**
+ * ρ(R) for one block, batched: R [E, 3, 3] → [E, d, d]. `det` ([E], ±1) is only needed for
+ * pseudo blocks; pass it to avoid recomputing.
+ */
+export function rhoBlockTf(b: Pick<RepBlock, "kind" | "order" | "pseudo">, R: tf.Tensor3D, det?: tf.Tensor1D): tf.Tensor3D {
+  const E = R.shape[0];
+  return tf.tidy(() => {
+    let m: tf.Tensor3D;
+    if (b.order === 0) m = tf.ones([E, 1, 1]);
+    else if (b.order === 1) m = b.kind === "cart" ? R : sandwichTf(Q(1), R);
+    else m = b.kind === "cart" ? kronSelfTf(R) : sandwichTf(Q(2), kronSelfTf(R));
+    if (b.pseudo) m = tf.mul(m, tf.reshape(det ?? det3Tf(R), [E, 1, 1]));
+    return m;
+  });
+}
+
+/**
+ * Transport features: f [E, D] laid out as `rep` ↦ ρ(R_e) f_e for every edge, block by block
+ * (each block: [E, mult, d] × ρᵀ [E, d, d] as one batched matMul).
+ */
+export function transportTf(rep: Rep, R: tf.Tensor3D, f: tf.Tensor2D): tf.Tensor2D {
+  const E = R.shape[0];
+  const D = repDim(rep);
+  if (f.shape[0] !== E || f.shape[1] !== D) throw new ShapeError("transportTf f", `[${E}, ${D}]`, f.shape);
+  return tf.tidy(() => {
+    const needDet = rep.some((b) => b.pseudo);
+    const det = needDet ? det3Tf(R) : undefined;
+    const outs: tf.Tensor2D[] = [];
+    let o = 0;
+    for (const b of rep) {
+      const d = blockDim(b);
+      const w = b.mult * d;
+      const part = tf.slice(f, [0, o], [E, w]);
+      o += w;
+      if (b.order === 0 && !b.pseudo) { outs.push(part); continue; }
+      const r = rhoBlockTf(b, R, det);
+      const x = tf.reshape(part, [E, b.mult, d]);
+      outs.push(tf.reshape(tf.matMul(x, r, false, true), [E, w]));
+    }
+    return (outs.length === 1 ? outs[0] : tf.concat(outs, 1)) as tf.Tensor2D;
+  });
+}
+
+/** Real spherical harmonics of degree ℓ for a batch of unit vectors u [E, 3] → [E, 2ℓ+1]. */
+export function sphericalHarmonicsTf(l: Order, u: tf.Tensor2D): tf.Tensor2D {
+  const E = u.shape[0];
+  return tf.tidy(() => {
+    if (l === 0) return tf.ones([E, 1]) as tf.Tensor2D;
+    if (l === 1) return tf.mul(tf.gather(u, [1, 2, 0], 1), Math.sqrt(3)) as tf.Tensor2D;
+    const outer = tf.reshape(tf.mul(tf.reshape(u, [E, 3, 1]), tf.reshape(u, [E, 1, 3])), [E, 9]);
+    const Qt = tf.tensor2d(Float32Array.from(transpose(Q(2)).data), [9, 5], "float32");
+    return tf.mul(tf.matMul(outer, Qt), Math.sqrt(7.5)) as tf.Tensor2D;
+  });
+}
