@@ -17,4 +17,6 @@ export * from "./kernel";
 export { init } from "./tensor/backend";
 export { rng, Rng } from "./tensor/rng";
 export * from "./errors";
+export { danfo } from "./danfo";
+export type { DanfoModule } from "./danfo";
 export const version = "0.1.0";
