@@ -143,7 +143,9 @@ export class KernelClient {
   private readonly replyWaiters = new Map<string, (m: Message) => void>();
   private readonly iopubListeners = new Map<string, (m: Message) => void>();
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  private readonly exitWaiters: Array<() => void> = [];
+  private resolveExit: () => void = () => undefined;
+  /** One shared promise (not one waiter per cell) that settles when the process is gone. */
+  private readonly exitPromise = new Promise<void>((r) => (this.resolveExit = r));
   private output = "";
   private closed = false;
   /** language_info etc. from kernel_info_reply. */
@@ -166,12 +168,12 @@ export class KernelClient {
     child.stderr?.on("data", keep);
     child.on("exit", (code, signal) => {
       this.exitInfo = { code, signal };
-      for (const w of this.exitWaiters.splice(0)) w();
+      this.resolveExit();
     });
     child.on("error", (e) => {
       keep(Buffer.from(`\n[besselbook] failed to start kernel: ${e.message}\n`));
       this.exitInfo = { code: null, signal: null };
-      for (const w of this.exitWaiters.splice(0)) w();
+      this.resolveExit();
     });
   }
 
@@ -322,7 +324,7 @@ export class KernelClient {
   }
 
   private onExit(): Promise<void> {
-    return this.exitInfo ? Promise.resolve() : new Promise((r) => this.exitWaiters.push(r));
+    return this.exitPromise;
   }
 
   /**
