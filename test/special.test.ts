@@ -118,6 +118,14 @@ describe("special: spherical, log I, ratio, vMF, Gamma against mpmath", () => {
     expectSweep("j_l", sweep(g, "j", S.sphericalJ, env));
     expectSweep("y_l", sweep(g, "y", S.sphericalY, env));
   });
+  it("orders 0–3 on 250 random x ∈ (0, 60) (table/Taylor fast path, integer recurrences)", () => {
+    const d = m.dense;
+    const g: Grid = { nu: d.nu, x: d.x, J: d.J, Y: d.Y, Ie: d.Ie };
+    const env = (i: number, j: number) => Math.hypot(d.J[i][j], d.Y[i][j]);
+    expectSweep("J_n dense", sweep(g, "J", S.besselJ, env));
+    expectSweep("Y_n dense", sweep(g, "Y", S.besselY, env));
+    expectSweep("e^-x I_n dense", sweep(g, "Ie", S.besselIScaled, () => 0));
+  });
   it("logBesselI and besselIRatio for ν up to 1000, x up to 1e4", () => {
     const g: Grid = { nu: m.logI.nu, x: m.logI.x, logI: m.logI.logI, ratio: m.logI.ratio };
     // log I is compared absolutely below |log I| = 1 (it crosses zero), relatively above.

@@ -19,6 +19,7 @@ import { logGamma, temmeGammas, rgamma, sinpi as sinpiLocal } from "./gamma";
 import { seriesPrefactor } from "./jy";
 import { checkOrder, checkNonNegativeOrder } from "./checks";
 import { BIG2, BIG2_EXP, expScaled } from "./scale";
+import { iInt, iIntScaled } from "./fast";
 import { domainError } from "../errors";
 
 const EPS = 2.220446049250313e-16;
@@ -238,6 +239,7 @@ function seriesIScaled(nu: number, x: number): void {
 }
 
 function scaledI(nu: number, x: number): number {
+  if (Number.isInteger(nu) && nu <= 10000) return iIntScaled(nu, x);
   ikKernel(nu, x, true, false);
   return IK.iE === 0 ? IK.i : expScaled(IK.i, 0, IK.iE);
 }
@@ -249,6 +251,7 @@ function scaledK(nu: number, x: number): number {
 
 /** I_ν(x) for ν ≥ 0, x > 0 finite (may overflow to Infinity for x ≳ 713). */
 function iPos(nu: number, x: number): number {
+  if (Number.isInteger(nu) && nu <= 10000) return iInt(nu, x);
   if (useSeriesI(nu, x)) {
     const s = 1 + iSeriesSumM1(nu, x);
     return nu < 150 ? seriesPrefactor(nu, x) * s : Math.exp(nu * Math.log(0.5 * x) - logGamma(nu + 1) + Math.log(s));

@@ -21,6 +21,7 @@ import { rgamma, logGamma, temmeGammas, sinpi, cospi } from "./gamma";
 import { checkOrder, checkNonNegativeInteger } from "./checks";
 import { domainError } from "../errors";
 import { BIG2, BIG2_EXP, ldexp } from "./scale";
+import { jInt, yInt } from "./fast"; // integer-order fast paths (calls back into this module at run time only)
 
 const EPS = 2.220446049250313e-16;
 const TINY = 1e-300;
@@ -38,7 +39,7 @@ export function seriesPrefactor(nu: number, x: number): number {
 }
 
 /** Σ_k (−x²/4)^k / (k! (ν+1)_k): J_ν(x) = seriesPrefactor · this (DLMF 10.2.2). */
-function jSeriesSum(nu: number, x: number): number {
+export function jSeriesSum(nu: number, x: number): number {
   const z = 0.25 * x * x;
   let term = 1;
   let sum = 1;
@@ -74,13 +75,13 @@ function useHankel(nu: number, x: number): boolean {
 
 // Scratch output of the kernels below (single-threaded, never re-entered), to keep the hot paths
 // free of allocations.
-const H = { j: 0, y: 0 };
+export const H = { j: 0, y: 0 };
 
 /**
  * Hankel's asymptotic expansion (DLMF 10.17.3) for J_ν(x), Y_ν(x): writes H.j, H.y.
  * cx, sx = cos x, sin x (shared between orders by the caller).
  */
-function hankel(nu: number, x: number, cx: number, sx: number): void {
+export function hankel(nu: number, x: number, cx: number, sx: number): void {
   const m = 4 * nu * nu;
   const ex = 8 * x;
   let t = 1;
@@ -100,8 +101,17 @@ function hankel(nu: number, x: number, cx: number, sx: number): void {
     if (Math.abs(t) < 1e-17) break;
   }
   // χ = x − φ, φ = (ν/2 + ¼)π: expand cos χ, sin χ so the large x is reduced by Math.cos/sin only.
-  const cphi = cospi(0.5 * nu + 0.25);
-  const sphi = sinpi(0.5 * nu + 0.25);
+  let cphi: number;
+  let sphi: number;
+  if (Number.isInteger(nu)) {
+    // φ = (2n+1)π/4: cos, sin are ±√½ by n mod 4 — no trig calls on the fast integer path.
+    const r = nu % 4;
+    cphi = r === 0 || r === 3 ? Math.SQRT1_2 : -Math.SQRT1_2;
+    sphi = r < 2 ? Math.SQRT1_2 : -Math.SQRT1_2;
+  } else {
+    cphi = cospi(0.5 * nu + 0.25);
+    sphi = sinpi(0.5 * nu + 0.25);
+  }
   const cchi = cx * cphi + sx * sphi;
   const schi = sx * cphi - cx * sphi;
   const a = Math.sqrt(TWO_OVER_PI / x);
@@ -334,6 +344,7 @@ function isInt(v: number): boolean {
 
 /** J_ν(x) for ν ≥ 0, x > 0 finite. */
 function jPos(nu: number, x: number): number {
+  if (Number.isInteger(nu)) return jInt(nu, x);
   if (useSeries(nu, x)) return seriesPrefactor(nu, x) * jSeriesSum(nu, x);
   if (useHankel(nu, x)) {
     hankel(nu, x, Math.cos(x), Math.sin(x));
@@ -345,6 +356,7 @@ function jPos(nu: number, x: number): number {
 
 /** Y_ν(x) for ν ≥ 0, x > 0 finite. */
 function yPos(nu: number, x: number): number {
+  if (x >= 2 && Number.isInteger(nu)) return yInt(nu, x);
   if (useHankel(nu, x)) {
     hankel(nu, x, Math.cos(x), Math.sin(x));
     return H.y;
