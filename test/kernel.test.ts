@@ -82,7 +82,8 @@ describe("kernel: mode and params", () => {
   it("notebook() validates the id; seed() validates and is recorded", () => {
     assert.throws(() => notebook("../evil"), RangeError);
     assert.throws(() => notebook(""), RangeError);
-    assert.equal(notebook("01_ok.v2"), "01_ok.v2");
+    notebook("01_ok.v2");
+    assert.equal(resultsDocument().notebook, "01_ok.v2");
     assert.throws(() => seed(-1), RangeError);
     assert.throws(() => seed(1.5), RangeError);
     seed(7);
@@ -178,6 +179,7 @@ describe("kernel: display bundles and show()", function () {
     p.update({ epoch: 4 }); // ignored after done
     assert.equal(sent.length, 5);
     assert.equal(sent[0]!.update, false);
+    assert.match(String(sent[0]!.msg.data["text/plain"]), /^training · starting/);
     assert.ok(sent.slice(1).every((s) => s.update));
     const id = sent[0]!.msg.transient!.display_id;
     assert.ok(id && sent.every((s) => s.msg.transient!.display_id === id));

@@ -239,7 +239,8 @@ export function progress(label: string, opts: ProgressOptions = {}): Progress {
     const parts = Object.entries(values).filter(([k]) => k !== stepKey).map(([k, v]) => `${k} ${fmtValue(v)}`);
     const head = stepKey !== undefined || opts.total !== undefined ? `${stepKey ?? "step"} ${step}${opts.total !== undefined ? `/${opts.total}` : ""}` : "";
     const elapsed = final ? "" : `${((Date.now() - start) / 1000).toFixed(1)} s`;
-    const text = [label, head, ...parts, elapsed].filter((s) => s !== "").join(" · ") + (final ? " · done" : "");
+    const body = updates === 0 && !final ? ["starting"] : [head, ...parts];
+    const text = [label, ...body, elapsed].filter((s) => s !== "").join(" · ") + (final ? " · done" : "");
     const bundle: MimeBundle = { "text/plain": text };
     if (opts.total !== undefined) {
       const frac = Math.min(1, Math.max(0, step / opts.total));

@@ -21,9 +21,10 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /**
  * Set the notebook id (setup cell): figures go to figures/<id>/, results to results/<id>.json.
  * Calling it again with the same id is a no-op (re-running the setup cell); a different id starts
- * a fresh session (params, seed and recorded metrics are cleared) and says so.
+ * a fresh session (params, seed and recorded metrics are cleared) and says so. Returns nothing
+ * (tslab echoes the value of a cell's last expression).
  */
-export function notebook(id: string): string {
+export function notebook(id: string): void {
   if (typeof id !== "string" || !ID_RE.test(id)) {
     throw new RangeError(`notebook: argument id = ${JSON.stringify(id)} is out of domain; expected a file-name-safe id like "05_bessel_cnn" (letters, digits, _ . -)`);
   }
@@ -34,7 +35,6 @@ export function notebook(id: string): string {
     session.seed = undefined;
   }
   session.notebook = id;
-  return id;
 }
 
 /** The current notebook id, or a typed error saying the setup cell is missing. */
