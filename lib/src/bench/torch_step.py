@@ -2,7 +2,7 @@
 
 Reads the exact inputs and initial weights the TypeScript bench used (a JSON manifest plus one
 raw little-endian float32/int32 file), builds the same network, runs the same SGD steps on one
-thread and prints one JSON line: {"ms_per_step": ..., "losses": [...], "threads": ...}.
+thread and prints one JSON line: {"ms_per_step": ..., "cpu_ms_per_step": ..., "losses": [...], ...}.
 Usage: python3 torch_step.py MANIFEST.json
 Layouts: tfjs conv filters are [kh, kw, ci, co] (torch: [co, ci, kh, kw]); tfjs dense kernels are
 [in, out] (torch Linear: [out, in]); tfjs flattens NHWC, so the torch model flattens after
@@ -122,11 +122,13 @@ def main():
 
     for _ in range(man["warmup"]):
         losses.append(step())
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(man["steps"]):
         losses.append(step())
-    ms = (time.perf_counter() - t0) * 1000 / max(man["steps"], 1)
-    print(json.dumps({"ms_per_step": ms, "losses": losses, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+    n = max(man["steps"], 1)
+    ms = (time.perf_counter() - t0) * 1000 / n
+    cpu_ms = (time.process_time() - c0) * 1000 / n
+    print(json.dumps({"ms_per_step": ms, "cpu_ms_per_step": cpu_ms, "losses": losses, "threads": torch.get_num_threads(), "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

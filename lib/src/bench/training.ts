@@ -193,7 +193,11 @@ export function workloads(): Workload[] {
 }
 
 interface Timing {
+  /** Wall-clock ms per step. */
   msPerStep: number;
+  /** Process CPU ms per step (user + system). All engines run one thread, so on an idle machine
+   *  this equals wall time; on a shared, loaded machine it is the number that stays comparable. */
+  cpuMsPerStep: number;
   losses: number[];
   tensorsBefore: number;
   tensorsAfter: number;
@@ -216,13 +220,16 @@ async function timeTfjs(backend: string, w: Workload, warmup: number, steps: num
   const losses: number[] = [];
   for (let i = 0; i < warmup; i++) losses.push(step());
   const tensorsBefore = tf.memory().numTensors;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) losses.push(step());
   const ms = (performance.now() - t0) / Math.max(steps, 1);
+  const c1 = process.cpuUsage(c0);
+  const cpuMs = (c1.user + c1.system) / 1000 / Math.max(steps, 1);
   const tensorsAfter = tf.memory().numTensors;
   dispose();
   tf.dispose([...consts.values()]);
-  return { msPerStep: ms, losses, tensorsBefore, tensorsAfter };
+  return { msPerStep: ms, cpuMsPerStep: cpuMs, losses, tensorsBefore, tensorsAfter };
 }
 
 function python(): string {
@@ -255,7 +262,7 @@ function timeTorch(w: Workload, warmup: number, steps: number, dir: string): Tim
   const r = spawnSync(python(), [script, manifest], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } });
   if (r.status !== 0) throw new Error(`torch_step.py failed (${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
-  return { msPerStep: out.ms_per_step, losses: out.losses, tensorsBefore: 0, tensorsAfter: 0, threads: out.threads, version: out.torch };
+  return { msPerStep: out.ms_per_step, cpuMsPerStep: out.cpu_ms_per_step, losses: out.losses, tensorsBefore: 0, tensorsAfter: 0, threads: out.threads, version: out.torch };
 }
 
 function envInt(name: string, dflt: number): number {
@@ -287,36 +294,40 @@ export async function run(): Promise<void> {
   const missing = torchMissing();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "besselbook-bench-"));
   console.log(missing ? `torch: SKIPPED — ${missing}` : `torch: ${python()} with torch.set_num_threads(1)`);
-  const rows: string[][] = [["workload", "wasm ms", "cpu ms", "torch ms", "wasm/torch", "cpu/wasm"]];
+  const rows: string[][] = [["workload", "wasm", "cpu", "torch", "wasm/torch", "cpu/wasm"]];
+  const line = (engine: string, t: Timing, note: string) =>
+    console.log(`  ${engine.padEnd(5)} ${fmt(t.cpuMsPerStep)} cpu-ms/step, ${fmt(t.msPerStep)} wall-ms/step (${note})`);
   try {
     for (const w of workloads()) {
       console.log(`\n[${w.name}] ${w.about}`);
       const wa = await timeTfjs("wasm", w, warmup, steps);
-      console.log(`  wasm  ${fmt(wa.msPerStep)} ms/step (${steps} steps after ${warmup} warm-up); tensors ${wa.tensorsBefore} → ${wa.tensorsAfter}${wa.tensorsAfter === wa.tensorsBefore ? " (flat)" : " (LEAK)"}`);
-      const cp = cpuSteps > 0 ? await timeTfjs("cpu", w, 1, cpuSteps) : null;
-      if (cp) console.log(`  cpu   ${fmt(cp.msPerStep)} ms/step (${cpuSteps} steps after 1 warm-up); tensors ${cp.tensorsBefore} → ${cp.tensorsAfter}`);
+      line("wasm", wa, `${steps} steps after ${warmup} warm-up; tensors ${wa.tensorsBefore} → ${wa.tensorsAfter}${wa.tensorsAfter === wa.tensorsBefore ? ", flat" : ", GROWING"}`);
+      const cp = cpuSteps > 0 ? await timeTfjs("cpu", w, 0, cpuSteps) : null;
+      if (cp) line("cpu", cp, `${cpuSteps} step(s); tensors ${cp.tensorsBefore} → ${cp.tensorsAfter}`);
       let to: (Timing & { threads: number; version: string }) | null = null;
       if (!missing) {
         to = timeTorch(w, warmup, steps, dir);
-        console.log(`  torch ${fmt(to.msPerStep)} ms/step (torch ${to.version}, ${to.threads} thread)`);
+        line("torch", to, `torch ${to.version}, ${to.threads} thread, ${steps} steps after ${warmup} warm-up`);
       }
-      const k = Math.min(4, wa.losses.length, cp?.losses.length ?? 99, to?.losses.length ?? 99);
+      // Engines start from identical weights and data, so the first losses agree to float32
+      // rounding; later steps drift apart slowly (summation order differs).
+      const k = Math.min(3, wa.losses.length, cp?.losses.length ?? 99, to?.losses.length ?? 99);
       const show = (t: Timing | null) => (t ? t.losses.slice(0, k).map((l) => l.toFixed(5)).join(" ") : "—");
-      console.log(`  losses, first ${k} steps: wasm ${show(wa)} | cpu ${show(cp)} | torch ${show(to)}`);
+      console.log(`  losses, first ${k} step(s): wasm ${show(wa)} | cpu ${show(cp)} | torch ${show(to)}`);
       rows.push([
         w.name,
-        fmt(wa.msPerStep),
-        cp ? fmt(cp.msPerStep) : "—",
-        to ? fmt(to.msPerStep) : "skipped",
-        to ? (wa.msPerStep / to.msPerStep).toFixed(2) : "—",
-        cp ? (cp.msPerStep / wa.msPerStep).toFixed(0) : "—",
+        fmt(wa.cpuMsPerStep),
+        cp ? fmt(cp.cpuMsPerStep) : "—",
+        to ? fmt(to.cpuMsPerStep) : "skipped",
+        to ? (wa.cpuMsPerStep / to.cpuMsPerStep).toFixed(2) : "—",
+        cp ? (cp.cpuMsPerStep / wa.cpuMsPerStep).toFixed(0) : "—",
       ]);
       await tf.setBackend("wasm");
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log("");
+  console.log("\nCPU ms per training step (process CPU time; every engine single-threaded):");
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   for (const r of rows) console.log("  " + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  "));
 }
