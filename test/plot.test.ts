@@ -80,6 +80,14 @@ describe("plot: rendering", function () {
     assert.match(a, /^<svg [^>]*width="\d+"/);
     assert.match(a, /font-family="DejaVu Sans/);
   });
+  it("the child-process fallback renders the same bytes as the in-process path", () => {
+    const h = plot.heatmap({ z: [[0, 1], [2, 3]], colorTitle: "z" });
+    assert.equal(plot.toSvgSync(h, { via: "child" }), plot.toSvgSync(h));
+  });
+  it("vega-lite warnings are collected, not printed", () => {
+    const r = plot.compile({ data: { values: [{ a: 1 }] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" }, shape: { field: "a", type: "quantitative" } } });
+    assert.ok(r.warnings.length >= 1, "quantitative shape is dropped with a warning");
+  });
   it("gradient/clip ids are renumbered per document, so repeated renders stay identical", async () => {
     const h = plot.heatmap({ z: [[0, 1], [2, 3]], colorTitle: "z" });
     const a = plot.toSvgSync(h), b = plot.toSvgSync(h);

@@ -150,10 +150,11 @@ function svgInChild(vgSpec: object): string {
   return execFileSync(process.execPath, ["-e", script], { input: JSON.stringify(vgSpec), maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
 }
 
-/** SVG synchronously (see module comment); byte-identical to `await toSvg(spec)`. */
-export function toSvgSync(spec: VlSpec): string {
+/** SVG synchronously (see module comment); byte-identical to `await toSvg(spec)`.
+ *  `{ via: "child" }` forces the child-process path (tests use it to check both paths agree). */
+export function toSvgSync(spec: VlSpec, opts: { via?: "auto" | "child" } = {}): string {
   const vg = compile(spec).vega;
-  const svg = trySyncSvg(vg) ?? svgInChild(vg);
+  const svg = (opts.via === "child" ? undefined : trySyncSvg(vg)) ?? svgInChild(vg);
   return normalizeIds(svg);
 }
 
