@@ -221,6 +221,11 @@ export class BesselConv2D extends tf.layers.Layer {
     });
   }
 
+  /** `apply` for a concrete batch, typed: x [B, H, W, C_in] → [B, H', W', C_out]. */
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    return this.apply(x) as tf.Tensor4D;
+  }
+
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const k = this.kernelSize - 1;
@@ -322,6 +327,11 @@ export class PlainConv2D extends tf.layers.Layer {
     });
   }
 
+  /** `apply` for a concrete batch, typed: x [B, H, W, C_in] → [B, H', W', C_out]. */
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    return this.apply(x) as tf.Tensor4D;
+  }
+
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const k = this.kernelSize - 1;
@@ -346,3 +356,85 @@ export class PlainConv2D extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(PlainConv2D);
+
+export interface ChannelNormArgs extends LayerArgs {
+  /** Moving-average momentum of the inference statistics (default 0.9). */
+  momentum?: number;
+  epsilon?: number;
+}
+
+/**
+ * Batch normalisation over all axes but the last (per channel), same maths as
+ * tf.layers.batchNormalization: y = γ (x − μ)/sqrt(σ² + ε) + β with batch statistics in training
+ * and moving averages at inference. Per-channel and per-pixel, so it commutes with rotations of
+ * the field. Why a separate layer: the batch statistics are computed as matMuls with a ones
+ * vector, whose gradients are matMuls too; the stock layer's gradient broadcasts through Tile,
+ * which on tfjs-backend-wasm took longer than the convolutions of the notebook-05 networks.
+ */
+export class ChannelNorm extends tf.layers.Layer {
+  static className = "ChannelNorm";
+  readonly momentum: number;
+  readonly epsilon: number;
+  private gamma: tf.LayerVariable | null = null;
+  private beta: tf.LayerVariable | null = null;
+  private movingMean: tf.LayerVariable | null = null;
+  private movingVar: tf.LayerVariable | null = null;
+
+  constructor(args: ChannelNormArgs = {}) {
+    super(args);
+    this.momentum = args.momentum ?? 0.9;
+    this.epsilon = args.epsilon ?? 1e-3;
+    if (!(this.momentum >= 0 && this.momentum < 1)) domainError("ChannelNorm", "momentum", this.momentum, "a number in [0, 1)");
+    if (!(this.epsilon > 0)) domainError("ChannelNorm", "epsilon", this.epsilon, "> 0");
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const C = shape[shape.length - 1];
+    if (C === null || C === undefined) throw new ShapeError(`${this.name} input`, "a known channel count", "channels = null");
+    this.gamma = this.addWeight("gamma", [C], "float32", tf.initializers.ones());
+    this.beta = this.addWeight("beta", [C], "float32", tf.initializers.zeros());
+    this.movingMean = this.addWeight("moving_mean", [C], "float32", tf.initializers.zeros(), undefined, false);
+    this.movingVar = this.addWeight("moving_variance", [C], "float32", tf.initializers.ones(), undefined, false);
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const training = kwargs?.training === true;
+    const C = x.shape[x.rank - 1];
+    return tf.tidy(() => {
+      let mean: tf.Tensor, variance: tf.Tensor;
+      const x2 = x.reshape([-1, C]);
+      if (training) {
+        const n = x2.shape[0];
+        const avg = tf.fill([1, n], 1 / n);
+        mean = tf.matMul(avg, x2); // [1, C]
+        const xc = tf.sub(x2, mean);
+        variance = tf.matMul(avg, tf.square(xc));
+        // Moving statistics (unbiased variance, as Keras); variable writes are not on the gradient tape.
+        const m = this.momentum;
+        const unbias = n > 1 ? n / (n - 1) : 1;
+        const newMean = tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean.reshape([C]), 1 - m));
+        const newVar = tf.add(tf.mul(this.movingVar!.read(), m), tf.mul(variance.reshape([C]), (1 - m) * unbias));
+        this.movingMean!.write(newMean);
+        this.movingVar!.write(newVar);
+      } else {
+        mean = this.movingMean!.read().reshape([1, C]);
+        variance = this.movingVar!.read().reshape([1, C]);
+      }
+      const scale = tf.mul(tf.rsqrt(tf.add(variance, this.epsilon)), this.gamma!.read().reshape([1, C]));
+      const y = tf.add(tf.mul(tf.sub(x2, mean), scale), this.beta!.read().reshape([1, C]));
+      return y.reshape(x.shape);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+  }
+}
+tf.serialization.registerClass(ChannelNorm);

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
 import { basisSize, fourierBesselBasis } from "./basis";
-import { BesselConv2D, ConvImpl, PlainConv2D } from "./layer";
+import { BesselConv2D, ChannelNorm, ConvImpl, PlainConv2D } from "./layer";
 
 export interface NetSpec {
   kind: "bcnn" | "cnn";
@@ -95,7 +95,7 @@ export function buildNet(spec: NetSpec): tf.LayersModel {
         ? new BesselConv2D({ ...common, reflectionInvariant: spec.reflectionInvariant ?? false, oversample: spec.oversample ?? 2 })
         : new PlainConv2D(common);
     x = conv.apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ axis: -1, name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = new ChannelNorm({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     if (spec.pool[i]) x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
