@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name…]` — every benchmark prints its own baseline measured in the same run
- * and the ratios against it. Names: runner, training, special, bcnn, frames.
+ * and the ratios against it. Names: runner, training, special, bcnn, info (frames when its layer lands).
  */
 type Bench = { name: string; load: () => Promise<{ run: () => Promise<void> }> };
 
@@ -8,6 +8,8 @@ const benches: Bench[] = [
   { name: "runner", load: () => import("./runner") },
   { name: "training", load: () => import("./training") },
   { name: "special", load: () => import("./special") },
+  { name: "bcnn", load: () => import("./bcnn") },
+  { name: "info", load: () => import("./info") },
 ];
 
 export async function main(argv: string[]): Promise<void> {
