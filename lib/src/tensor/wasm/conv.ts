@@ -131,9 +131,11 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   if (dy.shape.join() !== c.outShape.join()) throw new ShapeError("Conv2DBackpropFilter dy", `[${c.outShape.join(", ")}]`, dy.shape);
   const K = c.filterHeight * c.filterWidth * c.inChannels;
   const M = c.batchSize * c.outHeight * c.outWidth;
-  // Measured (min of 15, loaded machine): Pᵀ layout 20.2 ms vs P layout 22.9 ms for
-  // [64,13,13,32]→64, 1.9 vs 7.8 ms for [64,28,28,1]→32, 6.5 vs 14.3 ms for stride 2: keep Pᵀ.
-  const layout = backpropFilterVariant.layout === "auto" ? "colsT" : backpropFilterVariant.layout;
+  // XNNPACK packs the right-hand matmul operand on every call (it is a fresh tensor each step),
+  // costing ∝ M·(its width). Pᵀ·dY packs dY (M·co); dYᵀ·P packs P (M·K). Pick the narrower:
+  // measured CPU ms (fresh dy, min of 12): [64,28,28,1]→32: Pᵀ 10.5, P 7.0 (K=9 < co=32);
+  // [64,13,13,32]→64: Pᵀ 18.2, P 23.0 (K=288 > co=64); [64,5,5,64]→64: 2.5 vs 2.7.
+  const layout = backpropFilterVariant.layout === "auto" ? (K < c.outChannels ? "cols" : "colsT") : backpropFilterVariant.layout;
   if (layout === "cols") {
     // dWᵀ = dYᵀ·P: P is written with contiguous channel runs; only dY [M, co] and the small
     // result [co, K] are transposed (both linear-cost wasm Transposes).
