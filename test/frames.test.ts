@@ -1,0 +1,298 @@
+import * as assert from "assert";
+import * as tf from "@tensorflow/tfjs";
+import { check, CheckError, frames as F, init, rng, ShapeError } from "besselbook";
+
+const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
+
+describe("frames: graphs", () => {
+  // Four points: a unit square in the xy-plane plus one far away.
+  const pos = Float64Array.of(0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 10, 0, 0);
+
+  it("radiusGraph links exactly the pairs closer than r, both directions", () => {
+    const g = F.radiusGraph(pos, 1.2);
+    // square edges (not diagonals, √2 > 1.2): 4 undirected = 8 directed; node 4 isolated.
+    assert.strictEqual(g.src.length, 8);
+    assert.deepStrictEqual(Array.from(F.inDegree(g)), [2, 2, 2, 2, 0]);
+    const pairs = new Set(Array.from(g.src, (s, e) => `${s}->${g.dst[e]}`));
+    for (const p of ["1->0", "0->1", "2->0", "3->1", "3->2", "2->3"]) assert.ok(pairs.has(p), p);
+    assert.ok(!pairs.has("3->0"));
+    assert.strictEqual(F.radiusGraph(pos, 1.2, { maxNeighbors: 1 }).src.length, 4);
+  });
+
+  it("knnGraph gives every node in-degree k", () => {
+    const g = F.knnGraph(pos, 3);
+    assert.deepStrictEqual(Array.from(F.inDegree(g)), [3, 3, 3, 3, 3]);
+    // node 4's nearest three are 1, 3 (distance 9, √82) and then 0 (10) — not 2 (√101).
+    const from4 = Array.from(g.src.filter((_, e) => g.dst[e] === 4));
+    assert.deepStrictEqual(from4, [0, 1, 3]);
+  });
+
+  it("rejects bad arguments with typed errors", () => {
+    assert.throws(() => F.radiusGraph(pos, 0), /argument r = 0/);
+    assert.throws(() => F.radiusGraph([0, 1], 1), ShapeError);
+    assert.throws(() => F.knnGraph(pos, 5), /argument k = 5/);
+  });
+});
+
+describe("frames: Gram–Schmidt frames", () => {
+  const v1 = [1, 0.2, -0.3], v2 = [0.4, 1.1, 0.5], v3 = [-0.2, 0.3, 0.9];
+
+  it("is orthonormal and follows rotations and reflections: L(Qv) = L(v)Qᵀ", () => {
+    const r = rng(7);
+    const f = F.gramSchmidt(v1, v2, v3);
+    assert.strictEqual(f.degenerate, "none");
+    assert.ok(F.orthogonalityError(f.L) < 1e-14);
+    for (const reflect of [false, true]) {
+      const Q = F.randomRotation(r, reflect);
+      close(F.det3(Q), reflect ? -1 : 1, 1e-12, "det Q");
+      const Qv = (v: number[]) => F.transformPoints(v, Q);
+      const g = F.gramSchmidt(Qv(v1), Qv(v2), Qv(v3));
+      const expected = F.mul3(f.L, F.transpose3(Q));
+      for (let k = 0; k < 9; k++) close(g.L[k], expected[k], 1e-12, `L entry ${k}, reflect ${reflect}`);
+      close(F.det3(g.L), F.det3(f.L) * F.det3(Q), 1e-12, "det follows Q");
+    }
+  });
+
+  it("flags degenerate neighbourhoods instead of returning a silent frame", () => {
+    assert.strictEqual(F.gramSchmidt([0, 0, 0], v2, v3).degenerate, "v1");
+    assert.strictEqual(F.gramSchmidt([1, 0, 0], [2, 0, 0], v3).degenerate, "v2");
+    assert.strictEqual(F.gramSchmidt([1, 0, 0], [0, 1, 0], [1, 1, 0]).degenerate, "v3");
+    const planar = F.gramSchmidt([1, 0, 0], [0, 1, 0], [1, 1, 0]);
+    assert.ok(F.orthogonalityError(planar.L) < 1e-14, "fallback frames are still orthonormal");
+  });
+
+  it("makes canonicalised edges invariant and relative rotations L_iL_jᵀ invariant", () => {
+    const r = rng(3);
+    const c = F.randomCloud(r, { n: 20, genericRadius: 2 });
+    const g = F.radiusGraph(c.pos, 2);
+    const a = F.localFrames(c.pos, g);
+    assert.strictEqual(a.degenerate.none, 20);
+    const Q = F.randomRotation(r, true);
+    const moved = F.transformPoints(c.pos, Q, [1, -2, 0.5]);
+    const b = F.localFrames(moved, g);
+    const ea = F.canonicalEdges(c.pos, g, a.frames), eb = F.canonicalEdges(moved, g, b.frames);
+    let d = 0;
+    for (let k = 0; k < ea.length; k++) d = Math.max(d, Math.abs(ea[k] - eb[k]));
+    assert.ok(d < 1e-12, `canonical edges change by ${d}`);
+    const Rab = F.relativeRotation(a.frames[0].L, a.frames[1].L), Rbb = F.relativeRotation(b.frames[0].L, b.frames[1].L);
+    for (let k = 0; k < 9; k++) close(Rab[k], Rbb[k], 1e-12, "L_iL_jᵀ");
+  });
+
+  it("tfjs Gram–Schmidt matches the float64 one", async () => {
+    await init({ quiet: true });
+    const v = tf.tensor3d([[v1, v2, v3]]);
+    const { L, degenerate } = F.gramSchmidtTf(v);
+    const ref = F.gramSchmidt(v1, v2, v3).L;
+    const got = L.dataSync();
+    for (let k = 0; k < 9; k++) close(got[k], ref[k], 1e-6, `entry ${k}`);
+    assert.strictEqual(degenerate.dataSync()[0], 0);
+    tf.dispose([v, L, degenerate]);
+  });
+});
+
+describe("frames: representations", () => {
+  const r = rng(11);
+  const R1 = F.randomRotation(r), R2 = F.randomRotation(r, true);
+  const layouts = ["1x0e", "1x1o", "1x2e", "1x0o", "1x1e", "1xT0", "1xT1", "1xT2", "1xT1p", "2x1o + 1x2e"];
+
+  it("ρ(I) = I and ρ(R₁R₂) = ρ(R₁)ρ(R₂) for every layout, rotations and reflections", () => {
+    for (const rep of layouts) {
+      const n = F.repDim(F.parseRep(rep));
+      assert.ok(F.maxAbsDiff(F.rho(rep, F.I3), F.eye(n)) < 1e-15, `${rep} ρ(I)`);
+      for (const [a, b] of [[R1, R2], [R2, R2], [R2, R1]]) {
+        const d = F.maxAbsDiff(F.rho(rep, F.mul3(a, b)), F.matMul(F.rho(rep, a), F.rho(rep, b)));
+        assert.ok(d < 1e-13, `${rep} homomorphism: ${d}`);
+      }
+    }
+  });
+
+  it("D¹ is R in the (y, z, x) basis and parities act as expected", () => {
+    const D1 = F.wignerD(1, R2);
+    const P = F.Q(1);
+    assert.ok(F.maxAbsDiff(D1, F.matMul(F.matMul(P, F.fromMat3(R2)), F.transpose(P))) < 1e-15);
+    const minusI = Float64Array.of(-1, 0, 0, 0, -1, 0, 0, 0, -1);
+    for (const [rep, sign] of [["1x0e", 1], ["1x0o", -1], ["1x1o", -1], ["1x1e", 1], ["1x2e", 1], ["1xT1p", 1], ["1xT2", 1]] as const) {
+      const m = F.rho(rep, minusI);
+      assert.ok(F.maxAbsDiff(m, F.matMul(F.eye(m.rows), F.mat(m.rows, m.rows, F.eye(m.rows).data.map((x) => sign * x)))) < 1e-15, rep);
+    }
+  });
+
+  it("rank-2 Cartesian tensors split as 1 + 3 (pseudo-vector) + 5", () => {
+    const B = F.cartesianDecomposition();
+    assert.ok(F.maxAbsDiff(F.matMul(B, F.transpose(B)), F.eye(9)) < 1e-15, "B orthogonal");
+    const X = F.matMul(F.matMul(B, F.tensorPower(R2, 2)), F.transpose(B));
+    const expected = F.blockDiag([F.eye(1), F.mat(3, 3, Array.from(R2, (x) => -x)), F.wignerD(2, R2)]);
+    assert.ok(F.maxAbsDiff(X, expected) < 1e-14);
+  });
+
+  it("parses and formats layouts, and rejects bad ones", () => {
+    assert.strictEqual(F.formatRep(F.parseRep("16x0e+8x1o + 2x1e+4xT2+1xT1p")), "16x0e + 8x1o + 2x1e + 4xT2 + 1xT1p");
+    assert.strictEqual(F.repDim(F.parseRep("16x0e + 8x1o + 4x2e")), 60);
+    assert.strictEqual(F.repDim(F.parseRep("16xT0 + 8xT1 + 4xT2")), 76);
+    assert.throws(() => F.parseRep("3x3e"), RangeError);
+    assert.throws(() => F.parseRep("2x1"), /parity e or o/);
+    assert.throws(() => F.parseRep("2xT1e"), RangeError);
+  });
+
+  it("spherical harmonics satisfy Y(Rx) = D(R)Y(x) with ‖Y^ℓ‖² = 2ℓ+1", () => {
+    const x = [0.3, -0.5, 0.8];
+    for (const l of [0, 1, 2] as const) {
+      const y = F.sphericalHarmonic(l, x);
+      close(y.reduce((s, v) => s + v * v, 0), 2 * l + 1, 1e-12, `norm ℓ=${l}`);
+      for (const R of [R1, R2]) {
+        const lhs = F.sphericalHarmonic(l, F.transformPoints(x, R));
+        const D = F.wignerD(l, R);
+        for (let m = 0; m < 2 * l + 1; m++) {
+          let s = 0;
+          for (let k = 0; k < 2 * l + 1; k++) s += D.data[m * (2 * l + 1) + k] * y[k];
+          close(lhs[m], s, 1e-13, `ℓ=${l} m=${m}`);
+        }
+      }
+    }
+  });
+
+  it("tfjs transport equals the float64 ρ on every block", async () => {
+    await init({ quiet: true });
+    const rep = F.parseRep("2x0e + 1x1o + 1x2e + 1xT1 + 1xT2 + 1xT1p + 1x0o");
+    const D = F.repDim(rep);
+    const f = Float64Array.from({ length: D }, () => r.normal());
+    const Rt = tf.tensor3d([Array.from(R1), Array.from(R2)].map((m) => [Array.from(m.slice(0, 3)), Array.from(m.slice(3, 6)), Array.from(m.slice(6, 9))]));
+    const ft = tf.tensor2d([Array.from(f), Array.from(f)]);
+    const out = F.transportTf(rep, Rt, ft).arraySync();
+    [R1, R2].forEach((R, e) => {
+      const ref = F.applyRho(rep, R, f);
+      for (let k = 0; k < D; k++) close(out[e][k], ref[k], 1e-5, `edge ${e} component ${k}`);
+    });
+    tf.dispose([Rt, ft]);
+  });
+});
+
+describe("frames: Clebsch–Gordan coefficients", () => {
+  const r = rng(5);
+
+  it("are orthonormal: for fixed ℓ₁, ℓ₂ the stacked C^{ℓ₃} form an orthogonal matrix", () => {
+    for (const [l1, l2] of [[1, 1], [1, 2], [2, 2]] as const) {
+      const rows: number[] = [];
+      for (let l3 = Math.abs(l1 - l2); l3 <= l1 + l2 && l3 <= 2; l3++) rows.push(...F.clebschGordan(l1, l2, l3 as F.Order).data);
+      const n = (2 * l1 + 1) * (2 * l2 + 1);
+      if (l1 + l2 > 2) continue; // ℓ₃ = 3, 4 are beyond ℓ ≤ 2, so the stack is not square
+      const C = F.mat(rows.length / n, n, rows);
+      assert.ok(F.maxAbsDiff(F.matMul(C, F.transpose(C)), F.eye(n)) < 1e-12, `${l1}⊗${l2}`);
+    }
+    for (const [l1, l2, l3] of F.cgPaths(2, false)) {
+      const C = F.clebschGordan(l1, l2, l3);
+      assert.ok(F.maxAbsDiff(F.matMul(C, F.transpose(C)), F.eye(2 * l3 + 1)) < 1e-12, `CCᵀ = I for ${l1},${l2},${l3}`);
+    }
+  });
+
+  it("intertwine rotations; reflections exactly when ℓ₁+ℓ₂+ℓ₃ is even", () => {
+    for (const [l1, l2, l3] of F.cgPaths(2, false)) {
+      const C = F.clebschGordan(l1, l2, l3);
+      for (const reflect of [false, true]) {
+        const R = F.randomRotation(r, reflect);
+        const d = F.maxAbsDiff(F.matMul(F.wignerD(l3, R), C), F.matMul(C, F.kron(F.wignerD(l1, R), F.wignerD(l2, R))));
+        const even = (l1 + l2 + l3) % 2 === 0;
+        if (!reflect || even) assert.ok(d < 1e-12, `${l1}⊗${l2}→${l3} reflect=${reflect}: ${d}`);
+        else assert.ok(d > 0.1, `odd path ${l1}⊗${l2}→${l3} should fail for reflections`);
+      }
+    }
+    // 1 ⊗ 1 → 0 is the dot product: C ∝ vec(I).
+    const C110 = F.clebschGordan(1, 1, 0);
+    for (let k = 0; k < 9; k++) close(C110.data[k], k % 4 === 0 ? 1 / Math.sqrt(3) : 0, 1e-12, `C110[${k}]`);
+  });
+
+  it("rejects invalid triples", () => {
+    assert.throws(() => F.clebschGordan(0, 1, 2), /l3 = 2/);
+    assert.throws(() => F.clebschGordan(3 as F.Order, 1, 2), RangeError);
+  });
+});
+
+describe("frames: radial bases and targets", () => {
+  it("spherical Bessel zeros and orthonormality on [0, r_c] with weight r²", () => {
+    const z0 = F.sphericalBesselZeros(0, 3);
+    z0.forEach((z, k) => close(z, (k + 1) * Math.PI, 1e-12, `j0 zero ${k}`));
+    close(F.sphericalBesselZeros(1, 1)[0], 4.493409457909064, 1e-12, "first zero of j1");
+    const rc = 2, n = 4, M = 4000;
+    const rs = Float64Array.from({ length: M }, (_, i) => ((i + 0.5) * rc) / M);
+    const phi = F.sphericalBesselBasis(rs, n, rc);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+      let s = 0;
+      for (let i = 0; i < M; i++) s += phi[i * n + a] * phi[i * n + b] * rs[i] * rs[i] * (rc / M);
+      close(s, a === b ? 1 : 0, 2e-3, `⟨φ${a}, φ${b}⟩`);
+    }
+    assert.strictEqual(F.sphericalBesselBasis([2.5], 3, 2).every((x) => x === 0), true);
+    assert.throws(() => F.gaussianBasis([1], 0, 2), /argument n = 0/);
+  });
+
+  it("forces are −∇E (central differences) and the tensor is symmetric", () => {
+    const c = F.randomCloud(rng(2), { n: 12 });
+    const t = F.targets(c, { cutoff: 2 });
+    const h = 1e-5;
+    for (const k of [0, 4, 17, 35]) {
+      const p = Float64Array.from(c.pos), m = Float64Array.from(c.pos);
+      p[k] += h; m[k] -= h;
+      const fd = -(F.targets({ pos: p, types: c.types }, { cutoff: 2 }).energy - F.targets({ pos: m, types: c.types }, { cutoff: 2 }).energy) / (2 * h);
+      close(t.forces[k], fd, 1e-6 * Math.max(1, Math.abs(fd)), `force component ${k}`);
+    }
+    for (let i = 0; i < 12; i++) for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) close(t.tensor[9 * i + 3 * a + b], t.tensor[9 * i + 3 * b + a], 1e-12, "symmetric");
+    const Q = F.randomRotation(rng(4), true);
+    const tq = F.targets(F.transformCloud(c, Q), { cutoff: 2 });
+    close(tq.energy, t.energy, 1e-12, "E invariant");
+    const fq = F.actOnHead("forces", Q, t.forces), Tq = F.actOnHead("tensor", Q, t.tensor);
+    for (let k = 0; k < fq.length; k++) close(tq.forces[k], fq[k], 1e-12, "F equivariant");
+    for (let k = 0; k < Tq.length; k++) close(tq.tensor[k], Tq[k], 1e-12, "T equivariant");
+  });
+});
+
+describe("frames: models (tfjs)", function () {
+  this.timeout(120000);
+  const bo = { cutoff: 2, nRbf: 8 };
+  let clouds: F.Cloud[];
+  before(async () => {
+    await init({ quiet: true });
+    clouds = F.makeDataset(9, 2, { n: 24, genericRadius: 2 }, { cutoff: 2 }).clouds;
+  });
+  const Qs = () => F.randomO3(3, 2, 2);
+
+  for (const [name, make] of [
+    ["frames, tensorial messages (irreps)", () => new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 2x2e", hidden: 16 })],
+    ["frames, tensorial messages (Cartesian)", () => new F.FramesNet({ message: "tensor", rep: "4xT0 + 2xT1 + 2xT2 + 1xT1p", hidden: 16 })],
+    ["frames, scalar messages", () => new F.FramesNet({ message: "scalar", rep: "4x0e + 2x1o", hidden: 16 })],
+    ["TFN ℓmax = 2", () => new F.TFN({ lmax: 2, channels: 4, hidden: 8 })],
+  ] as const) {
+    it(`${name} is O(3)-equivariant for scalar, vector and rank-2 outputs (float32)`, () => {
+      const m = make();
+      for (const head of F.HEADS) {
+        // float32 through Gram–Schmidt and two layers: relative errors ~1e-6…1e-5; 1e-4 leaves room.
+        check.equivariant({ what: `${name}: ${head}`, f: F.predict(m, head, bo), inputs: clouds, g: F.o3Actions(head, Qs(), { translate: 0.7 }), tol: 1e-4 });
+      }
+      m.dispose();
+    });
+  }
+
+  it("the plain GNN is not equivariant (check.equivariant fails on vector outputs)", () => {
+    const m = new F.FramesNet({ message: "none", rep: "4x0e + 2x1o", hidden: 16 });
+    const errs = F.equivarianceErrors(m, clouds, Qs(), bo);
+    assert.ok(errs.forces > 0.1 && errs.tensor > 0.1, JSON.stringify(errs));
+    assert.throws(() => check.equivariant({ what: "plain GNN forces", f: F.predict(m, "forces", bo), inputs: clouds, g: F.o3Actions("forces", Qs()), tol: 1e-3 }), CheckError);
+    m.dispose();
+  });
+
+  it("trains: finite gradients, loss decreases, tensor count flat across steps", () => {
+    const d = F.makeDataset(10, 8, { n: 12, genericRadius: 2 }, { cutoff: 2 });
+    const s = F.targetScales(d);
+    const bs = F.batches(d, 4, bo);
+    for (const m of [new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 1x2e", hidden: 16, seed: 1 }), new F.TFN({ lmax: 1, channels: 4, hidden: 8, seed: 1 })]) {
+      const { grads, value } = tf.variableGrads(() => F.loss(m, bs[0], s), m.variables);
+      for (const g of Object.values(grads)) assert.ok(Array.from(g.dataSync()).every(Number.isFinite), `${m.name}: finite gradients`);
+      tf.dispose([value, ...Object.values(grads)]);
+      const res = F.train(m, bs, s, { epochs: 6, lr: 5e-3 });
+      assert.ok(res.losses[res.losses.length - 1] < res.losses[0], `${m.name}: ${res.losses}`);
+      assert.strictEqual(res.tensorsAtEnd, res.tensorsAfterFirstStep, `${m.name}: tensors leak`);
+      const e = F.evaluate(m, bs, s);
+      assert.ok(Number.isFinite(e.energy) && Number.isFinite(e.forces) && Number.isFinite(e.tensor));
+      m.dispose();
+    }
+    bs.forEach((b) => b.dispose());
+  });
+});
