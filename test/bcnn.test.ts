@@ -333,3 +333,22 @@ describe("bcnn: models, training, cache", function () {
     assert.equal(curve[2].accuracy, acc);
   });
 });
+
+describe("bcnn: ChannelNorm", () => {
+  before(async () => {
+    await init({ quiet: true });
+  });
+
+  it("normalises per channel with batch statistics in training and moving averages at inference", () => {
+    const norm = new bcnn.ChannelNorm({ momentum: 0 });
+    const x = tf.add(tf.mul(tf.randomNormal([8, 5, 5, 3], 0, 1, "float32", 4), tf.tensor1d([1, 2, 3])), tf.tensor1d([5, -1, 0])) as tf.Tensor4D;
+    const y = norm.apply(x, { training: true }) as tf.Tensor;
+    const { mean, variance } = tf.moments(y, [0, 1, 2]);
+    mean.dataSync().forEach((m) => assert.ok(Math.abs(m) < 1e-4, `mean ${m}`));
+    variance.dataSync().forEach((v) => assert.ok(Math.abs(v - 1) < 1e-2, `variance ${v}`));
+    // momentum 0: the moving statistics are the last batch's (variance unbiased by n/(n−1)), so inference ≈ training output.
+    const z = norm.apply(x) as tf.Tensor;
+    assert.ok(bcnn.maxRelDiff(z, y) < 0.01);
+    assert.throws(() => new bcnn.ChannelNorm({ momentum: 1 }), RangeError);
+  });
+});
