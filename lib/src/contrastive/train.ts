@@ -12,7 +12,7 @@ import { Rng } from "../tensor/rng";
 import { Constraint } from "./constraints";
 import { Mat, MatLike, asMat } from "./linalg";
 import { infoNCE, infoNCELoss } from "./losses";
-import { GapMetrics, gapMetrics } from "./metrics";
+import { GapMetrics, gapMetrics, recallAtK } from "./metrics";
 
 export interface Encoder {
   readonly variables: tf.Variable[];
@@ -115,6 +115,8 @@ export interface TrainRecord extends GapMetrics {
   loss: number;
   /** mean training-batch loss since the previous record */
   batchLoss: number;
+  /** retrieval recall@1 from U to V on the evaluation set */
+  recallAt1: number;
 }
 
 export interface TrainOptions {
@@ -176,7 +178,7 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
   const record = async (step: number, batchLoss: number) => {
     U = embed(encU, eu);
     V = embed(encV, ev);
-    const rec: TrainRecord = { step, loss: infoNCELoss(U, V, tau), batchLoss, ...gapMetrics(U, V) };
+    const rec: TrainRecord = { step, loss: infoNCELoss(U, V, tau), batchLoss, recallAt1: recallAtK(U, V, 1), ...gapMetrics(U, V) };
     history.push(rec);
     opts.onLog?.(rec);
     await new Promise((res) => setImmediate(res));
