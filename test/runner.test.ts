@@ -328,6 +328,35 @@ describe("runner: executing fixture notebooks", function () {
     await assertNoKernelLeft({ kernelPid });
   });
 
+  it("cross-check: real Jupyter (nbconvert/nbclient) runs the installed kernelspec and gets the same outputs", async function () {
+    const jupyter = "/usr/bin/jupyter";
+    const hasNbconvert = fs.existsSync(jupyter) && fs.existsSync("/usr/lib/python3/dist-packages/nbconvert");
+    if (!hasNbconvert) this.skip(); // Debian jupyter-nbconvert not installed
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bb-jupyter-x-"));
+    try {
+      installKernelSpec({ dataDir });
+      const ours = scratchCopy("pass.ipynb");
+      const theirs = path.join(SCRATCH, `${process.pid}-nbconvert.ipynb`);
+      fs.copyFileSync(path.join(FIX, "pass.ipynb"), theirs);
+      const env = { ...process.env, JUPYTER_DATA_DIR: dataDir, BESSELBOOK_MODE: "smoke", BESSELBOOK_PARAMS: '{"epochs":2}', BESSELBOOK_OUT: "/tmp/x", BESSELBOOK_NOTEBOOK: ours };
+      await new Promise<void>((resolve, reject) => {
+        const p = spawn(jupyter, ["nbconvert", "--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.kernel_name=besselbook", "--ExecutePreprocessor.timeout=120", theirs], { env, stdio: ["ignore", "ignore", "pipe"] });
+        let err = "";
+        p.stderr!.on("data", (b) => (err += b));
+        p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`nbconvert exited ${code}:\n${err}`))));
+      });
+      const r = await runNotebook(ours, { mode: "smoke", params: { epochs: 2 }, out: "/tmp/x", save: true, timeoutS: 60 });
+      assert.ok(r.ok, r.failure?.message);
+      const a = JSON.parse(fs.readFileSync(theirs, "utf8")), b = JSON.parse(fs.readFileSync(ours, "utf8"));
+      for (let i = 0; i < a.cells.length; i++) {
+        if (a.cells[i].cell_type !== "code") continue;
+        assert.deepEqual(b.cells[i].outputs, a.cells[i].outputs, `outputs of cell ${i + 1}`);
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("SIGTERM to a host using the API (no handlers of its own) kills its kernels and still terminates it", async () => {
     const script = `require(${JSON.stringify(path.join(ROOT, "lib", "dist", "runner"))}).runNotebook(${JSON.stringify(fx("loop.ipynb"))}, { timeoutS: 600 })`;
     const child = spawn(process.execPath, ["-e", script], { cwd: ROOT, stdio: "ignore" });
