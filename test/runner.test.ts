@@ -84,6 +84,31 @@ describe("runner: notebook IO and helpers", () => {
       assert.equal(serializeNotebook(readNotebook(file)), fs.readFileSync(file, "utf8"), f);
     }
   });
+  it("upgrades nbformat 4.4 (no cell ids) to 4.5 with stable ids, keeping vega-lite JSON as an object", async () => {
+    const { parseNotebook } = await import("besselbook/dist/runner/notebook");
+    const text = JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: { signature: "x" },
+      cells: [
+        { cell_type: "markdown", metadata: {}, source: ["# t\n", "body"] },
+        {
+          cell_type: "code", metadata: { trusted: true }, execution_count: 1, source: "show(x)",
+          outputs: [{ output_type: "display_data", metadata: {}, data: { "application/vnd.vegalite.v5+json": { mark: "line" }, "text/plain": ["a\n", "b"] } }],
+        },
+      ],
+    });
+    const once = serializeNotebook(parseNotebook("mem.ipynb", text));
+    assert.equal(once, serializeNotebook(parseNotebook("mem.ipynb", text)), "ids must not be random");
+    const nb = JSON.parse(once);
+    assert.equal(nb.nbformat_minor, 5);
+    assert.match(nb.cells[0].id, /^[0-9a-f]{8}$/);
+    assert.notEqual(nb.cells[0].id, nb.cells[1].id);
+    assert.deepEqual(nb.cells[1].metadata, {}, "transient 'trusted' is stripped like nbformat does");
+    assert.equal(nb.metadata.signature, undefined);
+    assert.deepEqual(nb.cells[1].outputs[0].data, { "application/vnd.vegalite.v5+json": { mark: "line" }, "text/plain": ["a\n", "b"] });
+    assert.deepEqual(nb.cells[0].source, ["# t\n", "body"]);
+  });
   it("splits lines like Python's str.splitlines(keepends=True)", () => {
     assert.deepEqual(splitLines("a\nb\r\nc\rd"), ["a\n", "b\r\n", "c\r", "d"]);
     assert.deepEqual(splitLines("x\n"), ["x\n"]);
