@@ -217,6 +217,22 @@ describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
     h.dispose();
   });
 
+  it("gather with batchDims 1, a negative axis and int32/bool data equals cpu", async () => {
+    const r = rng(6);
+    const xv = randArray(r, 3 * 5 * 4), ids = Int32Array.from({ length: 3 * 2 }, () => r.int(5));
+    const res = await onBoth(() => {
+      const x = tf.tensor3d(xv, [3, 5, 4]), i2 = tf.tensor2d(ids, [3, 2], "int32");
+      return [
+        tf.gather(x, i2, 1, 1),
+        tf.gather(x, tf.tensor1d([3, 0, 3], "int32"), -1),
+        tf.gather(x.toInt(), tf.tensor1d([4, 1], "int32"), 1).toFloat(),
+        tf.gather(x.greater(0), tf.tensor1d([2, 2, 0], "int32")).toFloat(),
+      ];
+    });
+    assertClose(res, "gather variants", 0);
+    assert.deepEqual(res.shapes, [[3, 2, 4], [3, 5, 3], [3, 2, 4], [3, 5, 4]]);
+  });
+
   it("broadcasting logicalAnd/logicalOr equal cpu", async () => {
     const a = Uint8Array.from({ length: 12 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0), b = Uint8Array.from({ length: 4 }, (_, i) => i % 2);
     const res = await onBoth(() => {
