@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import * as plot from "besselbook/dist/plot";
 import { resetSession, notebook } from "besselbook/dist/kernel";
 import { ShapeError } from "besselbook/dist/errors";
@@ -16,6 +17,17 @@ function pngSize(png: Uint8Array): { w: number; h: number } {
   assert.equal(Buffer.from(png.subarray(12, 16)).toString("ascii"), "IHDR");
   const b = Buffer.from(png);
   return { w: b.readUInt32BE(16), h: b.readUInt32BE(20) };
+}
+
+/** Inflate the IDAT chunk of a PNG we wrote (single IDAT) and return the raw scanline bytes. */
+function idatPixels(png: Buffer): number[] {
+  let off = 8;
+  while (off < png.length) {
+    const len = png.readUInt32BE(off);
+    if (png.toString("ascii", off + 4, off + 8) === "IDAT") return [...zlib.inflateSync(png.subarray(off + 8, off + 8 + len))];
+    off += 12 + len;
+  }
+  throw new Error("no IDAT");
 }
 
 describe("plot: spec builders", () => {
@@ -43,10 +55,40 @@ describe("plot: spec builders", () => {
     const s = plot.heatmap({ z: [[1, 2, 3], [4, 5, 6]] });
     assert.equal((s.data as { values: unknown[] }).values.length, 6);
     assert.deepEqual((s.data as { values: unknown[] }).values[5], { i: 1, j: 2, z: 6 });
+    // image mode with a reproducible scheme → one PNG image mark, not rows × cols rects
     const img = plot.heatmap({ z: new Float32Array(12), shape: [3, 4], image: true });
-    assert.equal((img.data as { values: unknown[] }).values.length, 12);
+    assert.equal((img.mark as { type: string }).type, "image");
+    assert.equal((img.data as { values: unknown[] }).values.length, 1);
+    const legend = plot.heatmap({ z: new Float32Array(12), shape: [3, 4], image: true, colorTitle: "v" });
+    assert.equal((legend.data as { values: unknown[] }).values.length, 12, "a legend needs rect marks");
     assert.throws(() => plot.heatmap({ z: new Float32Array(12), shape: [5, 4] }), ShapeError);
     assert.throws(() => plot.heatmap({ z: [[1, 2], [3]] }), ShapeError);
+  });
+  it("image: one PNG data URL whose pixels are the colour-mapped values", () => {
+    const s = plot.image({ z: [[0, 1, 2], [3, 4, 5]], width: 60, title: "ramp" });
+    assert.deepEqual([s.width, s.height], [60, 40]);
+    const url = (s.data as { values: { url: string }[] }).values[0]!.url;
+    assert.match(url, /^data:image\/png;base64,/);
+    const png = Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+    assert.deepEqual(pngSize(png), { w: 3, h: 2 });
+    assert.deepEqual(idatPixels(png), [0, 0, 51, 102, 0, 153, 204, 255]); // filter byte 0 + gray rows
+    const signed = plot.image({ z: [[-2, 0, 1]], cmap: "bluered" });
+    const px = idatPixels(Buffer.from(((signed.data as { values: { url: string }[] }).values[0]!.url).split(",")[1]!, "base64"));
+    assert.deepEqual(px.slice(1 + 3, 1 + 6), [247, 247, 247], "zero is white with the symmetric default domain");
+    assert.throws(() => plot.image({ z: [[1]], width: -1 }), RangeError);
+  });
+  it("PNG encoder: CRC-32 check value and chunk CRCs are right", () => {
+    assert.equal(plot.crc32(Buffer.from("123456789")), 0xcbf43926); // the standard CRC-32 check value
+    const png = plot.encodePng(2, 1, Uint8Array.from([10, 20]), 1);
+    let off = 8;
+    while (off < png.length) {
+      const len = png.readUInt32BE(off);
+      const body = png.subarray(off + 4, off + 8 + len);
+      assert.equal(png.readUInt32BE(off + 8 + len), plot.crc32(body));
+      off += 12 + len;
+    }
+    assert.equal(off, png.length);
+    assert.throws(() => plot.encodePng(2, 2, new Uint8Array(3), 1), RangeError);
   });
   it("histogram, bar and compositions build valid top-level specs", () => {
     const h = plot.histogram({ values: { a: [1, 2, 3], b: [2, 3, 4] }, bins: 10 });
@@ -95,6 +137,14 @@ describe("plot: rendering", function () {
     assert.match(a, /id="gradient_0"/);
     assert.equal(await plot.toSvg(h), a);
     assert.equal(plot.normalizeIds('<g id="clip7"><path clip-path="url(#clip7)"/></g>'), '<g id="clip_0"><path clip-path="url(#clip_0)"/></g>');
+  });
+  it("image charts render synchronously to the same SVG as vega's async path, with crisp pixels in PNG", async () => {
+    const g = plot.grid([plot.image({ z: [[0, 1], [1, 0]], title: "a" }), plot.image({ z: [[1, 0], [0, 1]], cmap: "viridis" })], { columns: 2 });
+    const svg = plot.toSvgSync(g);
+    assert.equal(await plot.toSvg(g), svg);
+    assert.equal((svg.match(/xlink:href="data:image\/png;base64,/g) ?? []).length, 2, "hrefs present in the sync render");
+    assert.doesNotMatch(svg, /aria-label="url/);
+    assert.ok(Buffer.compare(plot.toPng(svg), plot.toPng(svg)) === 0);
   });
   it("a different spec gives a different SVG and PNG", () => {
     const s1 = plot.toSvgSync(trig());

@@ -129,12 +129,33 @@ function trySyncSvg(vgSpec: object): string | undefined {
     const R = (v as any).SVGStringRenderer;
     if (typeof R !== "function") return undefined;
     const r = new R(view.loader()).initialize(null, w, h, [pad.left + anyView._origin[0], pad.top + anyView._origin[1]], 1).background(view.background());
+    // Image marks: the SVG renderer asks the loader for each image and writes its src once
+    // loaded. Headless (no node-canvas) that "load" always ends as { src: url }, and with an
+    // explicit width/height (plot.image sets both) the natural size is never used, so we can
+    // attach that final state up front and render in one synchronous pass.
+    presetImages(anyView._scenegraph.root);
     r.render(anyView._scenegraph.root);
-    if (r._ready) return undefined; // an image mark is still loading
+    if (r._ready) return undefined; // an image we could not preset: take the exact async path
     return r.svg() as string;
   } finally {
     view.finalize();
   }
+}
+
+/** Attach the headless-load result ({ src: url }) to sized image items that have none yet. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function presetImages(node: any): void {
+  if (!node || typeof node !== "object") return;
+  const kids = Array.isArray(node.items) ? node.items : [];
+  if (node.marktype === "image") {
+    for (const it of kids) {
+      if (typeof it.url === "string" && typeof it.width === "number" && typeof it.height === "number" && !it.image) {
+        it.image = { complete: false, width: 0, height: 0, src: it.url, url: it.url };
+      }
+    }
+    return;
+  }
+  for (const k of kids) presetImages(k);
 }
 
 /** Child-process fallback: the same async path as toSvg, run to completion synchronously. */
@@ -181,6 +202,10 @@ export function toPng(svg: string, opts: PngOptions = {}): Buffer {
   if (!(Number.isFinite(scale) && scale > 0 && scale <= 16)) {
     throw new RangeError(`toPng: argument scale = ${scale} is out of domain; expected a number in (0, 16]`);
   }
+  // vega writes `image-rendering: optimizeSpeed; image-rendering: pixelated;` for crisp images;
+  // resvg knows optimizeSpeed but treats the later `pixelated` as invalid and falls back to
+  // smooth scaling, so drop it for rasterising (browsers keep the full SVG).
+  svg = svg.replace(/\s*image-rendering:\s*pixelated;/g, "");
   const r = new Resvg(svg, {
     font: {
       loadSystemFonts: false,
