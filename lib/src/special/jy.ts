@@ -28,12 +28,15 @@ const TINY = 1e-300;
 const TWO_OVER_PI = 0.63661977236758134308;
 const MAXIT = 1_000_000;
 
+/** 1/n! for n < 150 (each from rgamma, a few ulp), for the integer-order series. */
+const RFACT = Float64Array.from({ length: 150 }, (_, n) => rgamma(n + 1));
+
 /** (x/2)^ν / Γ(ν+1), the leading factor of the power series, without spurious overflow. */
 export function seriesPrefactor(nu: number, x: number): number {
   if (nu === 0) return 1;
   if (nu < 150) {
     const p = Math.pow(0.5 * x, nu);
-    if (p > 1e-290 && p < 1e290) return p * rgamma(nu + 1);
+    if (p > 1e-290 && p < 1e290) return p * (Number.isInteger(nu) ? RFACT[nu]! : rgamma(nu + 1));
   }
   return Math.exp(nu * Math.log(0.5 * x) - logGamma(nu + 1));
 }
@@ -293,8 +296,8 @@ export function jyKernel(nu: number, x: number, wantY = true): void {
     const j1 = H.j;
     const y1 = H.y;
     upY(mu, x, y0, y1, n);
-    if (nu + 1 <= x) {
-      // Below the turning point: forward recurrence for J is as stable as for Y.
+    if (nu + Math.cbrt(x) <= x) {
+      // Below the turning point: forward recurrence for J is as stable as for Y (see fast.ts jInt).
       let a = j0;
       let b = j1;
       const xi2 = 2 / x;
