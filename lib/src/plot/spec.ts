@@ -306,15 +306,17 @@ export function heatmap(opts: HeatmapOptions): VlSpec {
   const colorScale: VlSpec = { scheme: opts.scheme ?? (isImage ? "greys" : "viridis") };
   if (opts.domain) colorScale.domain = [opts.domain[0], opts.domain[1]];
   if (opts.reverse) colorScale.reverse = true;
-  const axis = isImage ? null : undefined;
+  // Grid lines would cut through the middle of every cell of a band scale.
+  const xAxis = isImage ? null : { grid: false, labelAngle: 0 };
+  const yAxis = isImage ? null : { grid: false };
   const xOrder = xl ? xl : Array.from({ length: cols }, (_, j) => j);
   const yOrder = yl ? yl : Array.from({ length: rows }, (_, i) => i);
   const spec = top({ ...opts, width, height }, {
     data: { values },
     mark: { type: "rect" },
     encoding: {
-      x: { field: "j", type: "ordinal", title: opts.xTitle ?? (isImage ? null : "column"), sort: xOrder, axis },
-      y: { field: "i", type: "ordinal", title: opts.yTitle ?? (isImage ? null : "row"), sort: yOrder, axis },
+      x: { field: "j", type: "ordinal", title: opts.xTitle ?? (isImage ? null : "column"), sort: xOrder, axis: xAxis },
+      y: { field: "i", type: "ordinal", title: opts.yTitle ?? (isImage ? null : "row"), sort: yOrder, axis: yAxis },
       color: { field: "z", type: "quantitative", title: opts.colorTitle ?? null, scale: colorScale, legend: isImage && !opts.colorTitle ? null : undefined },
     },
   });
@@ -421,7 +423,7 @@ export function bar(opts: BarOptions): VlSpec {
     list.forEach((v, i) => values.push({ label: labels[i], v: clean(v), series: name }));
   }
   const multi = groups.length > 1;
-  const cat: VlSpec = { field: "label", type: "nominal", title: opts.xTitle ?? null, sort: labels };
+  const cat: VlSpec = { field: "label", type: "nominal", title: opts.xTitle ?? null, sort: labels, axis: opts.horizontal ? { grid: false } : { grid: false, labelAngle: 0 } };
   const val: VlSpec = withScale({ field: "v", type: "quantitative", title: opts.yTitle ?? "value" }, scaleOf(opts.yScale, opts.yDomain, true));
   const encoding: VlSpec = opts.horizontal ? { y: cat, x: val } : { x: cat, y: val };
   if (multi) {
