@@ -39,7 +39,7 @@ function cross(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
  * Gram–Schmidt frame with the reflection sign rule (float64). `eps` is relative: v₂'s component
  * orthogonal to e₁ and v₃'s component along e₁ × e₂ must exceed eps·‖v‖ to count.
  */
-export function gramSchmidt(v1: ArrayLike<number>, v2: ArrayLike<number>, v3: ArrayLike<number>, eps = 1e-6): Frame {
+export function gramSchmidt(v1: ArrayLike<number>, v2: ArrayLike<number>, v3: ArrayLike<number>, eps = 1e-6, opts: { signRule?: boolean } = {}): Frame {
   for (const [v, name] of [[v1, "v1"], [v2, "v2"], [v3, "v3"]] as const) {
     if (v.length !== 3) throw new ShapeError(`gramSchmidt ${name}`, "a 3-vector", [v.length]);
   }
@@ -68,7 +68,8 @@ export function gramSchmidt(v1: ArrayLike<number>, v2: ArrayLike<number>, v3: Ar
   const c = cross(e1, e2);
   const s3 = dot(c, v3);
   let s = 1;
-  if (Math.abs(s3) > eps * Math.max(Math.hypot(v3[0], v3[1], v3[2]), 1e-300)) s = Math.sign(s3);
+  if (opts.signRule === false) s = 1; // e₃ = e₁ × e₂ always: det L = +1 (for the notebook's comparison)
+  else if (Math.abs(s3) > eps * Math.max(Math.hypot(v3[0], v3[1], v3[2]), 1e-300)) s = Math.sign(s3);
   else if (degenerate === "none") degenerate = "v3";
   return { L: Float64Array.of(...e1, ...e2, s * c[0], s * c[1], s * c[2]), degenerate };
 }
@@ -101,16 +102,36 @@ export function frameVectors(pos: ArrayLike<number>, g: Graph, weights: readonly
 }
 
 /** Frames of every node from fixed radial weights (float64); degeneracies counted. */
-export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: readonly RadialWeight[]; eps?: number } = {}): { frames: Frame[]; degenerate: Record<Degeneracy, number> } {
+export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: readonly RadialWeight[]; eps?: number; signRule?: boolean } = {}): { frames: Frame[]; degenerate: Record<Degeneracy, number> } {
   const v = frameVectors(pos, g, opts.weights);
   const frames: Frame[] = [];
   const degenerate: Record<Degeneracy, number> = { none: 0, v1: 0, v2: 0, v3: 0 };
   for (let i = 0; i < g.n; i++) {
-    const f = gramSchmidt(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), v.subarray(9 * i + 6, 9 * i + 9), opts.eps);
+    const f = gramSchmidt(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), v.subarray(9 * i + 6, 9 * i + 9), opts.eps, { signRule: opts.signRule });
     frames.push(f);
     degenerate[f.degenerate]++;
   }
   return { frames, degenerate };
+}
+
+/**
+ * max over nodes and entries of |L_i(Qx + t) − L_i(x)Qᵀ| for fixed-weight frames (float64):
+ * 0 up to rounding when the frames are equivariant.
+ */
+export function frameEquivarianceError(pos: ArrayLike<number>, g: Graph, Q: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0], opts: { signRule?: boolean } = {}): number {
+  const a = localFrames(pos, g, opts).frames;
+  const moved = new Float64Array(pos.length);
+  for (let i = 0; i < pos.length; i += 3) {
+    for (let r = 0; r < 3; r++) moved[i + r] = Q[3 * r] * pos[i] + Q[3 * r + 1] * pos[i + 1] + Q[3 * r + 2] * pos[i + 2] + t[r];
+  }
+  const b = localFrames(moved, g, opts).frames;
+  const Qt = transpose3(Q);
+  let err = 0;
+  for (let i = 0; i < g.n; i++) {
+    const expected = mul3(a[i].L, Qt);
+    for (let k = 0; k < 9; k++) err = Math.max(err, Math.abs(b[i].L[k] - expected[k]));
+  }
+  return err;
 }
 
 /** Canonicalise: express each node's neighbours in its own frame, L_i(x_j − x_i) (float64, [E·3]). */
@@ -138,7 +159,7 @@ export function relativeRotation(Li: ArrayLike<number>, Lj: ArrayLike<number>): 
  * (nearly) degenerate. Norms are ε-stabilised (√(‖·‖² + ε²)) so gradients stay finite; frames of
  * flagged nodes are not equivariant (see module comment).
  */
-export function gramSchmidtTf(v: tf.Tensor3D, eps = 1e-6): { L: tf.Tensor3D; degenerate: tf.Scalar } {
+export function gramSchmidtTf(v: tf.Tensor3D, eps = 1e-6): { L: tf.Tensor3D; degenerate: tf.Scalar; condition: number } {
   const N = v.shape[0];
   if (v.shape[1] !== 3 || v.shape[2] !== 3) throw new ShapeError("gramSchmidtTf v", "[N, 3, 3]", v.shape);
   return tf.tidy(() => {
@@ -164,7 +185,11 @@ export function gramSchmidtTf(v: tf.Tensor3D, eps = 1e-6): { L: tf.Tensor3D; deg
     const len = (a: ArrayLike<number>, i: number) => Math.hypot(a[3 * i], a[3 * i + 1], a[3 * i + 2]);
     const sign = new Float32Array(N);
     let bad = 0;
+    // Condition number of the worst node: float32 rounding in v is amplified by ‖v₂‖/‖u₂‖ in e₂
+    // and by ‖v₃‖/|v₃·(e₁×e₂)| in the sign test, so equivariance error ≈ ε_float32 × condition.
+    let condition = 1;
     for (let i = 0; i < N; i++) {
+      condition = Math.max(condition, len(v1d, i) > 0 ? len(v2d, i) / Math.max(len(u2d, i), 1e-30) : Infinity, len(v3d, i) / Math.max(Math.abs(s3d[i]), 1e-30));
       const planar = Math.abs(s3d[i]) < 1e-4 * len(v3d, i);
       sign[i] = planar || s3d[i] >= 0 ? 1 : -1;
       if (planar || len(v1d, i) < eps || len(u2d, i) < 1e-4 * len(v2d, i)) bad++;
@@ -172,6 +197,6 @@ export function gramSchmidtTf(v: tf.Tensor3D, eps = 1e-6): { L: tf.Tensor3D; deg
     const e3 = tf.mul(c, tf.tensor2d(sign, [N, 1]));
     const L = tf.stack([e1, e2, e3], 1) as tf.Tensor3D;
     const degenerate = tf.scalar(bad);
-    return { L, degenerate };
+    return { L, degenerate, condition };
   });
 }

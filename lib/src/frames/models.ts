@@ -76,6 +76,8 @@ export class FramesNet implements Model {
   private readonly nTypes: number;
   /** Degenerate frames counted at the last apply() (see frames.ts). */
   lastDegenerate = 0;
+  /** Largest frame condition number at the last apply() (frames.ts gramSchmidtTf). */
+  lastCondition = 1;
 
   constructor(o: FramesNetOptions) {
     if (!["tensor", "scalar", "none"].includes(o.message)) domainError("FramesNet", "message", o.message, '"tensor", "scalar" or "none"');
@@ -115,8 +117,9 @@ export class FramesNet implements Model {
       const w = tf.mul(this.frameW.apply(tf.concat([b.rbf, tf.gather(b.onehot, b.src)], 1) as tf.Tensor2D), b.env); // [E, 3]
       const outer = tf.reshape(tf.mul(tf.reshape(w, [b.E, 3, 1]), tf.reshape(b.rel, [b.E, 1, 3])), [b.E, 9]);
       const v = tf.reshape(tf.unsortedSegmentSum(outer, b.dst, b.N), [b.N, 3, 3]) as tf.Tensor3D;
-      const { L, degenerate } = gramSchmidtTf(v);
+      const { L, degenerate, condition } = gramSchmidtTf(v);
       this.lastDegenerate = degenerate.dataSync()[0];
+      this.lastCondition = condition;
       return L;
     });
   }

@@ -188,26 +188,27 @@ export function predict(m: Model, head: Head, opts: BatchOptions): (c: Cloud) =>
 }
 
 /**
- * Equivariance error per head, the same measure as check.equivariant:
- * max over clouds and group elements of max|f(g·x) − g·f(x)| / max|f(x)|. Does not throw.
+ * Equivariance error per head: max over clouds and group elements of max|f(g·x) − g·f(x)|,
+ * divided by the largest |f(x)| over all clouds (pooled, unlike check.equivariant's per-input
+ * scale: a random-init energy can sum to ≈ 0 on one cloud, and dividing by that would measure
+ * cancellation, not equivariance). Does not throw.
  */
 export function equivarianceErrors(m: Model, clouds: Cloud[], Qs: Mat3[], opts: BatchOptions): Errors {
   const out: Errors = { energy: 0, forces: 0, tensor: 0 };
   for (const h of HEADS) {
     const f = predict(m, h, opts);
     const gs = o3Actions(h, Qs, { translate: 0.7 });
+    let scale = 0, diff = 0;
     for (const c of clouds) {
       const fx = f(c);
       const ref = fx.dataSync();
-      let scale = 0;
       for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
       for (const g of gs) {
         const lhs = f(g.in(c)).dataSync(), rhs = g.out(fx).dataSync();
-        let d = 0;
-        for (let i = 0; i < lhs.length; i++) d = Math.max(d, Math.abs(lhs[i] - rhs[i]));
-        out[h] = Math.max(out[h], scale > 0 ? d / scale : d);
+        for (let i = 0; i < lhs.length; i++) diff = Math.max(diff, Math.abs(lhs[i] - rhs[i]));
       }
     }
+    out[h] = scale > 0 ? diff / scale : diff;
   }
   return out;
 }
