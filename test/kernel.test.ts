@@ -159,6 +159,24 @@ describe("kernel: display bundles and show()", function () {
     fs.rmSync(out, { recursive: true, force: true });
   });
 
+  it("finds tslab's per-cell display sender in require.cache (how show() reaches the kernel)", () => {
+    // Simulate a loaded tslab/dist/jupyter.js whose exported lastWriteDisplayData is set, as
+    // tslab does at the start of every execute_request.
+    const key = path.join(os.tmpdir(), "fake", "node_modules", "tslab", "dist", "jupyter.js");
+    const sent: DisplayMessage[] = [];
+    const fake = { id: key, filename: key, loaded: true, exports: { lastWriteDisplayData: (m: DisplayMessage) => sent.push(m) } };
+    require.cache[key] = fake as unknown as NodeModule;
+    try {
+      useDisplayWriter(undefined);
+      show("via tslab");
+      assert.deepEqual(sent, [{ data: { "text/plain": "via tslab" }, metadata: {} }]);
+    } finally {
+      delete require.cache[key];
+    }
+    const { lines } = logs(() => show("no tslab"));
+    assert.deepEqual(lines, ["no tslab"], "falls back to printing once tslab is gone");
+  });
+
   it("outside a kernel: prints text/plain (and where the figure went), never throws", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bb-show-"));
     useDisplayWriter(null);

@@ -43,9 +43,11 @@ export function useDisplayWriter(w: DisplayWriter | null | undefined): void {
 /** The current cell's display writer, or null outside a tslab kernel. */
 export function displayWriter(): DisplayWriter | null {
   if (override !== undefined) return override;
-  if (cachedKey === undefined) {
+  if (cachedKey === undefined || !require.cache[cachedKey]) {
+    // Scan once and remember the key; scan again if nothing was found (tslab may load later)
+    // or the cached module was evicted.
     cachedKey = Object.keys(require.cache).find((k) => JUPYTER_JS.test(k));
-    if (cachedKey === undefined) return null; // look again next time: tslab may load later
+    if (cachedKey === undefined) return null;
   }
   const mod = require.cache[cachedKey]?.exports as { lastWriteDisplayData?: unknown } | undefined;
   const w = mod?.lastWriteDisplayData;
