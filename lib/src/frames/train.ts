@@ -9,7 +9,7 @@ import { ShapeError, domainError } from "../errors";
 import { GroupAction } from "../kernel/check";
 import { Rng } from "../tensor/rng";
 import { Batch, BatchOptions, makeBatch } from "./batch";
-import { Cloud, Dataset } from "./data";
+import { Cloud, Dataset, PotentialOptions, targets } from "./data";
 import { Mat3, det3, randomRotation, transformPoints } from "./linalg";
 import { Model, Outputs } from "./models";
 
@@ -230,4 +230,14 @@ export function timeStep(m: Model, b: Batch, s: Scales, opts: { reps?: number; w
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
+}
+
+/**
+ * A copy of a dataset with every cloud moved by a seeded random element of O(3) (reflections
+ * with probability ½) and a random translation, targets recomputed on the moved clouds.
+ */
+export function randomlyTransformed(d: Dataset, seed: number, potential: PotentialOptions): Dataset {
+  const r = new Rng(seed);
+  const clouds = d.clouds.map((c) => transformCloud(c, randomRotation(r, r.uniform() < 0.5), [r.normal(), r.normal(), r.normal()]));
+  return { clouds, targets: clouds.map((c) => targets(c, potential)) };
 }
