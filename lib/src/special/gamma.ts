@@ -175,3 +175,18 @@ export function logGamma(x: number): number {
   if (x < 10) return Math.log(gamma(x));
   return (x - 0.5) * Math.log(x) - x + LOG_SQRT_2PI + stirlingCorrection(x);
 }
+
+/**
+ * 1/Γ(1+ν) for an order ν, without forming 1 + ν: rounding ν + 1 (up to ½ ulp of ν+1) would move
+ * Γ by ψ(ν+1)·ulp — 1e-14 relative at ν ≈ 32. Uses 1/Γ(1+ν) = 1/(ν Γ(ν)) above 1.
+ */
+export function rgammaP1(nu: number): number {
+  if (nu > -1 && nu <= 1) return rgamma1p(nu);
+  return rgamma(nu) / nu;
+}
+
+/** log Γ(1+ν) without forming 1 + ν (see rgammaP1). */
+export function logGammaP1(nu: number): number {
+  if (nu > -1 && nu <= 1) return -Math.log1p(rgamma1pm1(nu));
+  return logGamma(nu) + Math.log(nu);
+}

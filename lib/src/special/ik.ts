@@ -15,7 +15,7 @@
  * Values are carried as mantissa × e^{log} so that log I_ν for ν in the hundreds (vMF normaliser
  * in d = 512) never overflows.
  */
-import { logGamma, temmeGammas, rgamma, sinpi as sinpiLocal } from "./gamma";
+import { logGammaP1, temmeGammas, rgamma, sinpi as sinpiLocal } from "./gamma";
 import { seriesPrefactor } from "./jy";
 import { checkOrder, checkNonNegativeOrder } from "./checks";
 import { BIG2, BIG2_EXP, expScaled } from "./scale";
@@ -254,7 +254,7 @@ function iPos(nu: number, x: number): number {
   if (Number.isInteger(nu) && nu <= 10000) return iInt(nu, x);
   if (useSeriesI(nu, x)) {
     const s = 1 + iSeriesSumM1(nu, x);
-    return nu < 150 ? seriesPrefactor(nu, x) * s : Math.exp(nu * Math.log(0.5 * x) - logGamma(nu + 1) + Math.log(s));
+    return nu < 150 ? seriesPrefactor(nu, x) * s : Math.exp(nu * Math.log(0.5 * x) - logGammaP1(nu) + Math.log(s));
   }
   ikKernel(nu, x, true, false);
   return expScaled(IK.i, x, IK.iE);
@@ -358,7 +358,7 @@ export function logBesselI(nu: number, x: number): number {
   if (x === 0) return nu === 0 ? 0 : -Infinity;
   if (x === Infinity) return Infinity;
   if (useSeriesI(nu, x)) {
-    const lead = nu === 0 ? 0 : nu * Math.log(0.5 * x) - logGamma(nu + 1);
+    const lead = nu === 0 ? 0 : nu * Math.log(0.5 * x) - logGammaP1(nu);
     return lead + Math.log1p(iSeriesSumM1(nu, x));
   }
   ikKernel(nu, x, true, false);

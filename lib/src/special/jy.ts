@@ -17,7 +17,7 @@
  *  - J for ν ≤ x in the Hankel region: forward recurrence from J_μ, J_{μ+1} (both solutions
  *    oscillate with equal amplitude below the turning point, so the recurrence is neutral there).
  */
-import { rgamma, logGamma, temmeGammas, sinpi, cospi } from "./gamma";
+import { rgammaP1, logGammaP1, temmeGammas, sinpi, cospi } from "./gamma";
 import { checkOrder, checkNonNegativeInteger } from "./checks";
 import { domainError } from "../errors";
 import { BIG2, BIG2_EXP, ldexp } from "./scale";
@@ -28,26 +28,27 @@ const TINY = 1e-300;
 const TWO_OVER_PI = 0.63661977236758134308;
 const MAXIT = 1_000_000;
 
-/** 1/n! for n < 150 (each from rgamma, a few ulp), for the integer-order series. */
-const RFACT = Float64Array.from({ length: 150 }, (_, n) => rgamma(n + 1));
+/** 1/n! for n < 150 (each from rgammaP1, a few ulp), for the integer-order series. */
+const RFACT = Float64Array.from({ length: 150 }, (_, n) => rgammaP1(n));
 
 /** (x/2)^ν / Γ(ν+1), the leading factor of the power series, without spurious overflow. */
 export function seriesPrefactor(nu: number, x: number): number {
   if (nu === 0) return 1;
   if (nu < 150) {
     const p = Math.pow(0.5 * x, nu);
-    if (p > 1e-290 && p < 1e290) return p * (Number.isInteger(nu) ? RFACT[nu]! : rgamma(nu + 1));
+    if (p > 1e-290 && p < 1e290) return p * (Number.isInteger(nu) ? RFACT[nu]! : rgammaP1(nu));
   }
-  return Math.exp(nu * Math.log(0.5 * x) - logGamma(nu + 1));
+  return Math.exp(nu * Math.log(0.5 * x) - logGammaP1(nu));
 }
 
 /** Σ_k (−x²/4)^k / (k! (ν+1)_k): J_ν(x) = seriesPrefactor · this (DLMF 10.2.2). */
-export function jSeriesSum(nu: number, x: number): number {
+export function jSeriesSum(nu: number, x: number, shift = 0): number {
+  // shift = 1 gives the sum for order ν + 1 without rounding ν + 1 first.
   const z = 0.25 * x * x;
   let term = 1;
   let sum = 1;
   for (let k = 1; k < 1000; k++) {
-    term *= -z / (k * (nu + k));
+    term *= -z / (k * (nu + (k + shift)));
     sum += term;
     if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
   }
@@ -84,8 +85,11 @@ export const H = { j: 0, y: 0 };
  * Hankel's asymptotic expansion (DLMF 10.17.3) for J_ν(x), Y_ν(x): writes H.j, H.y.
  * cx, sx = cos x, sin x (shared between orders by the caller).
  */
-export function hankel(nu: number, x: number, cx: number, sx: number): void {
-  const m = 4 * nu * nu;
+export function hankel(nu: number, x: number, cx: number, sx: number, plusOne = false): void {
+  // plusOne: order ν + 1, with the phase taken from ν (φ_{ν+1} = φ_ν + π/2) so that rounding
+  // ν + 1 cannot shift the phase (by up to ulp(ν+1)·π/2, i.e. 1e-14 of the envelope at ν ≈ 30).
+  const nuP = plusOne ? nu + 1 : nu;
+  const m = 4 * nuP * nuP;
   const ex = 8 * x;
   let t = 1;
   let P = 1;
@@ -114,6 +118,11 @@ export function hankel(nu: number, x: number, cx: number, sx: number): void {
   } else {
     cphi = cospi(0.5 * nu + 0.25);
     sphi = sinpi(0.5 * nu + 0.25);
+  }
+  if (plusOne) {
+    const t = cphi;
+    cphi = -sphi;
+    sphi = t;
   }
   const cchi = cx * cphi + sx * sphi;
   const schi = sx * cphi - cx * sphi;
@@ -275,7 +284,8 @@ export function jyKernel(nu: number, x: number, wantY = true): void {
     // J from the series (x²/4 < 1); Y from Temme at μ = ν − round(ν), then upward.
     const pre = seriesPrefactor(nu, x);
     JY.j = pre * jSeriesSum(nu, x);
-    JY.j1 = seriesPrefactor(nu + 1, x) * jSeriesSum(nu + 1, x);
+    // (x/2)^{ν+1}/Γ(ν+2) = pre · (x/2)/(ν+1): one rounding instead of Γ's sensitivity to ν+1
+    JY.j1 = ((pre * 0.5 * x) / (nu + 1)) * jSeriesSum(nu, x, 1);
     if (wantY) {
       const n = Math.floor(nu + 0.5);
       const mu = nu - n;
@@ -292,7 +302,7 @@ export function jyKernel(nu: number, x: number, wantY = true): void {
     hankel(mu, x, cx, sx);
     const j0 = H.j;
     const y0 = H.y;
-    hankel(mu + 1, x, cx, sx);
+    hankel(mu, x, cx, sx, true);
     const j1 = H.j;
     const y1 = H.y;
     upY(mu, x, y0, y1, n);
@@ -458,7 +468,7 @@ export function besselJPrime(nu: number, x: number): number {
     const sx = Math.sin(x);
     hankel(nu, x, cx, sx);
     const j = H.j;
-    hankel(nu + 1, x, cx, sx);
+    hankel(nu, x, cx, sx, true);
     return (nu / x) * j - H.j;
   }
   jyKernel(nu, x, false);
@@ -487,7 +497,7 @@ export function besselYPrime(nu: number, x: number): number {
     const sx = Math.sin(x);
     hankel(nu, x, cx, sx);
     const y = H.y;
-    hankel(nu + 1, x, cx, sx);
+    hankel(nu, x, cx, sx, true);
     return (nu / x) * y - H.y;
   }
   jyKernel(nu, x, true);
