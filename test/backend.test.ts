@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
 import { init, backendInfo, backendName, BACKENDS } from "besselbook/dist/tensor/backend";
-import { notebook, resetSession, resultsDocument } from "besselbook/dist/kernel";
+import { check, notebook, resetSession, resultsDocument } from "besselbook/dist/kernel";
+import { CheckError } from "besselbook/dist/errors";
 
 async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
   const lines: string[] = [];
@@ -87,5 +88,26 @@ describe("tensor/backend: init()", function () {
     assert.equal(await init({ backend: "wasm", quiet: true }), "wasm");
     assert.equal(tf.getBackend(), "wasm");
     assert.equal(tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]), 6);
+  });
+});
+
+describe("check with tfjs tensors", function () {
+  this.timeout(60000);
+  // rot90 of an [h, w] image: transpose then flip columns.
+  const rot90 = (x: tf.Tensor) => tf.reverse(tf.transpose(x), 1);
+  const quiet = <T>(fn: () => T): T => { const o = console.log; console.log = () => {}; try { return fn(); } finally { console.log = o; } };
+
+  it("equivariant/invariant read tensors, run inside tf.tidy and leak nothing", () => {
+    const x = tf.tensor2d([[1, -2, 3], [-4, 5, -6], [7, -8, 9]]);
+    const before = tf.memory().numTensors;
+    const err = quiet(() => check.equivariant({ what: "relu ∘ rot90", f: (t: tf.Tensor) => tf.relu(t), x, g: { in: rot90, out: rot90 }, tol: 0 }));
+    assert.equal(err, 0);
+    quiet(() => check.invariant({ what: "sum under rot90", f: (t: tf.Tensor) => tf.sum(t), x, g: rot90, tol: 1e-7 }));
+    assert.equal(tf.memory().numTensors, before, "no tensors leaked");
+    // a map that is not rotation-equivariant: keep only the first row
+    assert.throws(() => quiet(() => check.equivariant({ what: "first row", f: (t: tf.Tensor) => tf.slice(t, [0, 0], [1, 3]), x, g: { in: rot90, out: (y: tf.Tensor) => y }, tol: 1e-3 })), CheckError);
+    assert.equal(tf.memory().numTensors, before, "no tensors leaked on failure either");
+    quiet(() => check.close(tf.tensor1d([1, 2]), new Float32Array([1, 2]), { what: "tensor vs typed array" }));
+    x.dispose();
   });
 });
