@@ -150,9 +150,11 @@ describe("bcnn: B-conv layer", function () {
   it("is invariant as a field under 90° rotations (≤ 1e-5, float32); a plain conv is not", () => {
     const x = randomImages(2, 16, 3, 1);
     for (const impl of ["conv", "matmul"] as const) {
-      const L = new BesselConv2D({ filters: 4, kernelSize: 5, impl, seed: 1 });
-      const err = bcnn.rot90Error((t) => L.apply(t) as tf.Tensor, x);
-      assert.ok(err < 1e-5, `${impl}: ${err}`);
+      for (const response of ["power", "modulus"] as const) {
+        const L = new BesselConv2D({ filters: 4, kernelSize: 5, impl, response, seed: 1 });
+        const err = bcnn.rot90Error((t) => L.forward(t), x);
+        assert.ok(err < 1e-5, `${impl}/${response}: ${err}`);
+      }
     }
     const C = new PlainConv2D({ filters: 4, kernelSize: 5, seed: 1 });
     assert.ok(bcnn.rot90Error((t) => C.apply(t) as tf.Tensor, x) > 0.1);
@@ -273,8 +275,10 @@ describe("bcnn: models, training, cache", function () {
 
   it("B-CNN logits are invariant under 90° rotations (≤ 1e-5); the matched CNN's are not", () => {
     const x = randomImages(3, 12, 1, 5);
-    const m = bcnn.buildNet(spec);
-    assert.ok(bcnn.rot90Error((t) => m.predict(t) as tf.Tensor, x) < 1e-5);
+    for (const variant of [{}, { response: "modulus", globalPool: "mean" }] as Partial<bcnn.NetSpec>[]) {
+      const m = bcnn.buildNet({ ...spec, ...variant });
+      assert.ok(bcnn.rot90Error((t) => m.predict(t) as tf.Tensor, x) < 1e-5);
+    }
     const c = bcnn.buildNet(bcnn.matchedCnnSpec(spec));
     assert.ok(bcnn.rot90Error((t) => c.predict(t) as tf.Tensor, x) > 0.01);
   });

@@ -74,6 +74,12 @@ export interface BesselConv2DArgs extends LayerArgs {
   kMax?: number;
   /** Basis sampled as the mean over an s×s sub-grid per pixel (default 1: pixel centres, as the paper). */
   oversample?: number;
+  /**
+   * "power" (default, the paper): Σ_ν |·|² + b. "modulus": sqrt(Σ_ν |·|² + ε) + b, homogeneous of
+   * degree 1 in the input like a plain conv (better conditioned when layers are stacked). Both are
+   * functions of the same invariant moduli, so invariance is unaffected.
+   */
+  response?: "power" | "modulus";
   padding?: Padding;
   impl?: ConvImpl;
   useBias?: boolean;
@@ -93,6 +99,7 @@ export class BesselConv2D extends tf.layers.Layer {
   readonly reflectionInvariant: boolean;
   readonly kMax: number | undefined;
   readonly oversample: number;
+  readonly response: "power" | "modulus";
   readonly padding: Padding;
   readonly impl: ConvImpl;
   readonly useBias: boolean;
@@ -115,6 +122,8 @@ export class BesselConv2D extends tf.layers.Layer {
     this.reflectionInvariant = args.reflectionInvariant ?? false;
     this.kMax = args.kMax;
     this.oversample = args.oversample ?? 1;
+    this.response = args.response ?? "power";
+    if (this.response !== "power" && this.response !== "modulus") domainError("BesselConv2D", "response", this.response, '"power" or "modulus"');
     this.padding = args.padding ?? "same";
     if (this.padding !== "same" && this.padding !== "valid") domainError("BesselConv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
@@ -216,6 +225,8 @@ export class BesselConv2D extends tf.layers.Layer {
       // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on wasm.
       const sq = tf.square(y).reshape([B * H * W, this.orders * 2 * this.filters]);
       let out: tf.Tensor = tf.matMul(sq, this.pooling!).reshape([B, H, W, this.filters]);
+      // ε keeps the gradient of sqrt finite where all responses vanish (e.g. zero padding).
+      if (this.response === "modulus") out = tf.sqrt(tf.add(out, 1e-6));
       if (this.bias) out = tf.add(out, this.bias.read());
       return out;
     });
@@ -249,6 +260,7 @@ export class BesselConv2D extends tf.layers.Layer {
     };
     if (this.kMax !== undefined) cfg.kMax = this.kMax;
     if (this.oversample !== 1) cfg.oversample = this.oversample;
+    if (this.response !== "power") cfg.response = this.response;
     if (this.seed !== undefined) cfg.seed = this.seed;
     return { ...super.getConfig(), ...cfg };
   }
