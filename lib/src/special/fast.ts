@@ -57,6 +57,8 @@ const negate = (t: Float64Array) => t.map((v) => -v);
 const CJ = buildCoefficients(J0, negate(J1), 1); // J₀′ = −J₁
 const CY = buildCoefficients(Y0, negate(Y1), 1); // Y₀′ = −Y₁
 const CI = buildCoefficients(I0e, I1e, -1); // (e^{−x₀} I₀)′ = e^{−x₀} I₁ at fixed x₀ scaling
+const CJ0 = CJ.c0;
+const CJ1 = CJ.c1;
 const EXP_X0 = Float64Array.from({ length: TABLE_N }, (_, i) => Math.exp(TABLE_X0 + TABLE_H * i));
 
 /** Σ_k c[base + k] h^k, degree K − 1 (Horner, unrolled). */
@@ -82,8 +84,8 @@ export const F = { f0: 0, f1: 0 };
 function j0(x: number): number {
   if (x < TABLE_X0) return jSeriesSum(0, x);
   if (x < X_TABLE_END) {
-    locate(x);
-    return poly(CJ.c0, NODE * K, OFFSET);
+    const i = Math.round((x - TABLE_X0) * INV_H);
+    return poly(CJ0, i * K, x - (TABLE_X0 + TABLE_H * i));
   }
   hankel(0, x, Math.cos(x), Math.sin(x));
   return H.j;
@@ -93,8 +95,8 @@ function j0(x: number): number {
 function j1(x: number): number {
   if (x < TABLE_X0) return 0.5 * x * jSeriesSum(1, x);
   if (x < X_TABLE_END) {
-    locate(x);
-    return -poly(CJ.c1, NODE * K, OFFSET);
+    const i = Math.round((x - TABLE_X0) * INV_H);
+    return -poly(CJ1, i * K, x - (TABLE_X0 + TABLE_H * i));
   }
   hankel(1, x, Math.cos(x), Math.sin(x));
   return H.j;
@@ -153,7 +155,9 @@ export function jInt(n: number, x: number): number {
   // Forward recurrence is accurate below the turning point (measured ≤ 2.4e-15 of the envelope for
   // n ≤ 60, x ≤ 1000); within ~x^{1/3} of it, and above, Miller (whose rounding instead grows with the
   // number of oscillatory steps, ~x·1e-16, so it is kept for n > x − x^{1/3} only).
-  if (n + Math.cbrt(x) <= x) {
+  const d = x - n;
+  if (d > 0 && d * d * d >= x) {
+    // n + x^{1/3} ≤ x without a cbrt call
     let a = jz;
     let b = jo;
     for (let k = 1; k < n; k++) {

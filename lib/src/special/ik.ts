@@ -282,6 +282,8 @@ function iArgs(fn: string, nu: number, x: number): void {
  * logBesselI there.
  */
 export function besselI(nu: number, x: number): number {
+  // Hot path first: integer order 0 ≤ n ≤ 10000, positive finite x (NaN fails both tests).
+  if (x > 0 && x < Infinity && nu >= 0 && nu <= 10000 && (nu | 0) === nu) return iInt(nu, x);
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
   iArgs("besselI", nu, x);
   if (x < 0) {

@@ -384,6 +384,8 @@ function yPos(nu: number, x: number): number {
  * @throws RangeError naming `nu` (non-finite) or `x` (x < 0 with non-integer ν).
  */
 export function besselJ(nu: number, x: number): number {
+  // Hot path first: small non-negative integer order, positive finite x (NaN fails both tests).
+  if (x > 0 && x < Infinity && nu >= 0 && (nu | 0) === nu) return jInt(nu, x);
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
   checkOrder("besselJ", nu);
   if (x < 0) {
