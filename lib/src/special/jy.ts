@@ -14,8 +14,12 @@
  *    Y_μ and Y_{μ+1} come from Temme's series (x < 2), CF2 for p + iq = (J′+iY′)/(J+iY) (2 ≤ x < 25)
  *    or Hankel's expansion (x ≥ 25); the Wronskian J_{μ+1}Y_μ − J_μY_{μ+1} = 2/(πx) (DLMF 10.5.2)
  *    then fixes the normalisation, and Y is carried up to ν by forward recurrence (stable for Y).
- *  - J for ν ≤ x in the Hankel region: forward recurrence from J_μ, J_{μ+1} (both solutions
- *    oscillate with equal amplitude below the turning point, so the recurrence is neutral there).
+ *  - J for ν ≤ x − x^{1/3} in the Hankel region: forward recurrence from J_μ, J_{μ+1} (both
+ *    solutions oscillate with equal amplitude below the turning point, so the recurrence is
+ *    neutral there; Miller instead accumulates ~1e-16 per oscillatory step, 7e-14 at x = 1000).
+ *  - Integer orders go through fast.ts first (tables for orders 0 and 1, then recurrences).
+ * Measured against mpmath (test/special.test.ts): ≤ 6e-15 relative (or of the envelope
+ * √(J² + Y²) near zeros) for ν ∈ [0, 50], x ∈ [1e-10, 1000].
  */
 import { rgammaP1, logGammaP1, temmeGammas, sinpi, cospi } from "./gamma";
 import { checkOrder, checkNonNegativeInteger } from "./checks";
@@ -26,7 +30,6 @@ import { jInt, yInt } from "./fast"; // integer-order fast paths (calls back int
 const EPS = 2.220446049250313e-16;
 const TINY = 1e-300;
 const TWO_OVER_PI = 0.63661977236758134308;
-const MAXIT = 1_000_000;
 
 /** 1/n! for n < 150 (each from rgammaP1, a few ulp), for the integer-order series. */
 const RFACT = Float64Array.from({ length: 150 }, (_, n) => rgammaP1(n));
