@@ -244,6 +244,31 @@ describe("frames: radial bases and targets", () => {
   });
 });
 
+describe("frames: datasets and batches", () => {
+  it("randomlyTransformed moves clouds by O(3) + translation and recomputes targets", () => {
+    const d = F.makeDataset(4, 3, { n: 12 }, { cutoff: 2 });
+    const m = F.randomlyTransformed(d, 1, { cutoff: 2 });
+    d.clouds.forEach((c, k) => {
+      close(m.targets[k].energy, d.targets[k].energy, 1e-10, "energy invariant");
+      const g0 = F.radiusGraph(c.pos, 2), g1 = F.radiusGraph(m.clouds[k].pos, 2);
+      assert.deepStrictEqual(Array.from(g1.src), Array.from(g0.src), "same graph");
+    });
+    assert.ok(F.frameEquivarianceError(d.clouds[0].pos, F.radiusGraph(d.clouds[0].pos, 2), F.randomRotation(rng(1), true), [1, 2, 3]) < 1e-9);
+  });
+
+  it("makeBatch with knn gives exactly N·k edges and offsets clouds", async () => {
+    await init({ quiet: true });
+    const d = F.makeDataset(5, 2, { n: 15 }, { cutoff: 2 });
+    const b = F.makeBatch(d.clouds, { cutoff: 2, knn: 4 }, d.targets);
+    assert.strictEqual(b.E, 2 * 15 * 4);
+    assert.strictEqual(b.N, 30);
+    assert.ok(Array.from(b.graph.src.slice(60)).every((j) => j >= 15), "second cloud's edges stay in its own nodes");
+    assert.deepStrictEqual(b.y!.forces.shape, [30, 3]);
+    b.dispose();
+    assert.throws(() => F.makeBatch([], { cutoff: 2 }), ShapeError);
+  });
+});
+
 describe("frames: models (tfjs)", function () {
   this.timeout(120000);
   const bo = { cutoff: 2, nRbf: 8 };

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench -- frames`: forward+backward time of ONE message-passing layer — local frames
+ * with tensorial messages (irreps transported by Wigner-D of L_iL_jᵀ, then an MLP) vs a tensor
+ * field network layer (Clebsch–Gordan paths) — at ℓ_max = 1 and 2, on kNN graphs (k = 10) of
+ * 1,000 and 10,000 edges. Both models include their frame prediction / embedding and heads, so
+ * what is timed is a full training step of a one-layer model; the TFN is the baseline and the
+ * ratio TFN / frames is printed (> 1: frames faster).
+ *
+ * Feature sizes: frames "16x0e + 8x1o (+ 4x2e)" with hidden 64; TFN 16 channels per ℓ, radial
+ * MLP hidden 64. Env: BESSELBOOK_BENCH_STEPS (timed steps, default 5), BESSELBOOK_BACKEND.
+ */
+import { init } from "../tensor/backend";
+import { FramesNet, Model, TFN } from "../frames/models";
+import { makeBatch } from "../frames/batch";
+import { randomCloud, targets } from "../frames/data";
+import { timeStep } from "../frames/train";
+import { Rng } from "../tensor/rng";
+
+export async function run(): Promise<void> {
+  const backend = await init({ quiet: true });
+  const steps = Number(process.env.BESSELBOOK_BENCH_STEPS ?? 5);
+  console.log(`backend ${backend}; one layer, forward+backward, median of ${steps} steps after 1 warm-up`);
+  const k = 10, cutoff = 2.5;
+  const rows: string[][] = [["edges", "ℓmax", "frames ms", "TFN ms", "TFN / frames"]];
+  for (const nodes of [100, 1000]) {
+    const cloud = randomCloud(new Rng(nodes), { n: nodes });
+    const t = targets(cloud, { cutoff });
+    const b = makeBatch([cloud], { cutoff, knn: k, nRbf: 8 }, [t]);
+    const s = { energy: 1, forces: 1, tensor: 1 };
+    for (const lmax of [1, 2] as const) {
+      const fr: Model = new FramesNet({ message: "tensor", rep: lmax === 1 ? "16x0e + 8x1o" : "16x0e + 8x1o + 4x2e", layers: 1, hidden: 64, seed: 1 });
+      const tfn: Model = new TFN({ lmax, channels: 16, layers: 1, hidden: 64, seed: 1 });
+      // Interleave so both see the same machine load.
+      const a = timeStep(fr, b, s, { reps: steps, warmup: 1 });
+      const c = timeStep(tfn, b, s, { reps: steps, warmup: 1 });
+      rows.push([String(b.E), String(lmax), a.toFixed(1), c.toFixed(1), (c / a).toFixed(2)]);
+      console.log(`  ${b.E} edges, ℓmax ${lmax}: frames ${a.toFixed(1)} ms (${fr.nParams()} params), TFN ${c.toFixed(1)} ms (${tfn.nParams()} params), TFN/frames ${(c / a).toFixed(2)}×`);
+      fr.dispose();
+      tfn.dispose();
+    }
+    b.dispose();
+  }
+  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  console.log(rows.map((r) => r.map((x, j) => x.padStart(w[j])).join("  ")).join("\n"));
+}
