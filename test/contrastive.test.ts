@@ -343,4 +343,52 @@ describe("contrastive: closed forms (needs lib/special)", () => {
     close(Math.log(s / X.rows), lm(6, 2), 0.02, "MC d=6 κ=2");
     assert.throws(() => C.uniformOptimumLoss(3, 0.1, 1), RangeError);
   });
+
+  it("uniformity of the uniform distribution and the i.i.d. InfoNCE Monte Carlo", function () {
+    try {
+      C.logMeanExpDot(3, 1);
+    } catch (e) {
+      if (/not a function|undefined/.test(String(e))) return this.skip();
+      throw e;
+    }
+    // d = 3, t = 2: −4 + log(sinh 4 / 4)
+    close(C.uniformityOfUniform(3, 2), -4 + Math.log(Math.sinh(4) / 4), 1e-12, "closed form");
+    // Monte Carlo over random pairs: log mean e^{−2‖x−y‖²}
+    const X = C.sampleSphere(4000, 3, rng(41)), Y = C.sampleSphere(4000, 3, rng(42));
+    let s = 0;
+    for (let i = 0; i < 4000; i++) {
+      let d2 = 0;
+      for (let k = 0; k < 3; k++) d2 += (X.data[3 * i + k] - Y.data[3 * i + k]) ** 2;
+      s += Math.exp(-2 * d2);
+    }
+    close(Math.log(s / 4000), C.uniformityOfUniform(3, 2), 0.05, "MC uniformity");
+    // Jensen: E log ≤ log E, so the i.i.d. Monte Carlo loss sits at or below L*_N
+    const mc = C.iidUniformLoss(3, 0.5, 32, 30, rng(43));
+    assert.ok(mc.mean <= C.uniformOptimumLoss(3, 0.5, 32) + 4 * mc.se, `MC ${mc.mean} ± ${mc.se} vs L* ${C.uniformOptimumLoss(3, 0.5, 32)}`);
+    assert.ok(mc.mean > C.uniformOptimumLoss(3, 0.5, 32) - 0.2, "and close to it");
+  });
+});
+
+describe("contrastive: helpers", () => {
+  before(backend);
+
+  it("randomOrthogonal is orthogonal; modalitySubspaceAngles recovers constructed angles", () => {
+    const r = rng(50);
+    const Q = C.randomOrthogonal(5, () => r.normal());
+    const QtQ = C.matmul(C.transpose(Q), Q);
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) close(C.get(QtQ, i, j), i === j ? 1 : 0, 1e-13, "QᵀQ");
+    const h = C.subspacePair(6, 0.4, "disjoint", { k: 2, rotate: rng(51) });
+    const Z = C.sampleSphere(100, 2, rng(52));
+    const U = C.normalizeRows(C.matmul(Z, C.transpose(h.B1))), V = C.normalizeRows(C.matmul(Z, C.transpose(h.B2)));
+    const m = C.modalitySubspaceAngles(U, V, { energy: 0.999 });
+    assert.deepEqual([m.rankU, m.rankV], [2, 2]);
+    for (const a of m.angles) close(a, 0.4, 1e-9, "angle");
+  });
+
+  it("tensorLeak counts tensors left alive", () => {
+    const kept: tf.Tensor[] = [];
+    close(C.tensorLeak(() => tf.tidy(() => tf.add(tf.ones([2]), 1).dispose())), 0, 0, "no leak");
+    close(C.tensorLeak(() => kept.push(tf.ones([3]), tf.zeros([1]))), 2, 0, "two leaked");
+    tf.dispose(kept);
+  });
 });
