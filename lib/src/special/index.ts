@@ -1,8 +1,24 @@
 /**
- * Special functions in float64 (plain TypeScript, no tfjs): Bessel J, Y, I, K of real order,
- * scaled and log forms, I_{ν+1}/I_ν, spherical Bessel functions, derivatives, zeros of J_ν and
- * J′_ν, Gamma, and the von Mises–Fisher normaliser. Argument order is (order, x) throughout;
- * out-of-domain input throws a RangeError naming the argument; NaN in gives NaN out.
+ * Special functions in float64 (plain TypeScript, no tfjs). Argument order is (order, x)
+ * throughout; out-of-domain input throws a RangeError naming the argument; NaN in gives NaN out.
+ *
+ *   besselJ(ν, x), besselY(ν, x)          J_ν, Y_ν, any real ν (negative by reflection);
+ *                                          x < 0 only for integer ν (J; Y is complex there)
+ *   besselI(ν, x), besselK(ν, x)          I_ν, K_ν (I overflows past x ≈ 713, K underflows past ≈ 705)
+ *   besselIScaled, besselKScaled          e^{−|x|} I_ν(x), e^{x} K_ν(x)
+ *   logBesselI(ν, x), besselIRatio(ν, x)  log I_ν (no overflow for any ν, x), I_{ν+1}/I_ν
+ *   besselJPrime, besselYPrime            J′_ν, Y′_ν
+ *   sphericalJ(ℓ, x), sphericalY(ℓ, x)    j_ℓ, y_ℓ, ℓ = 0, 1, 2, …
+ *   besselJZeros(ν, n)                    first n positive zeros of J_ν (ν ≥ 0)
+ *   besselJPrimeZeros(ν, n, {includeZero}) first n zeros of J′_ν (x = 0 first for ν = 0 if asked)
+ *   logExpectedExpDot(d, κ)               log E_{u~S^{d−1}} e^{κ u·v} = log(2^ν Γ(ν+1) κ^{−ν} I_ν(κ))
+ *   logVmfNormaliser(d, κ)                log C_d(κ) of the von Mises–Fisher density
+ *   gamma, logGamma, rgamma, sinpi, cospi
+ *   …Array(ν, xs, out?)                   the same over a Float64Array
+ *
+ * Accuracy against mpmath (test/special.test.ts, ν ∈ [0, 50], x ∈ [1e-10, 1000]): ≤ 6e-15
+ * relative, or of the envelope √(J² + Y²) near zeros of J and Y; zeros to ~2e-16 relative.
+ * Methods per region are described in jy.ts, ik.ts, fast.ts and zeros.ts.
  */
 export { gamma, logGamma, rgamma, sinpi, cospi, EULER_GAMMA } from "./gamma";
 export { besselJ, besselY, besselJPrime, besselYPrime, sphericalJ, sphericalY } from "./jy";
