@@ -49,6 +49,13 @@ export interface Model {
   dispose(): void;
 }
 
+/** [nTypes, 1] constant of per-species reference energies (zeros if not given). */
+function referenceTensor(ref: number[] | undefined, nTypes: number): tf.Tensor2D {
+  const v = ref ?? new Array(nTypes).fill(0);
+  if (v.length !== nTypes) domainError("energyReference", "length", v.length, `${nTypes} (one per species)`);
+  return tf.tensor2d(v, [nTypes, 1]);
+}
+
 export type MessageKind = "tensor" | "scalar" | "none";
 
 export interface FramesNetOptions {
@@ -61,6 +68,8 @@ export interface FramesNetOptions {
   nTypes?: number;
   seed?: number;
   name?: string;
+  /** Per-species reference energies added to ε_i (see speciesReference); default zeros. */
+  energyReference?: number[];
 }
 
 export class FramesNet implements Model {
@@ -74,6 +83,7 @@ export class FramesNet implements Model {
   private readonly upd: MLP[];
   private readonly out: MLP;
   private readonly nTypes: number;
+  private readonly eRef: tf.Tensor2D;
   /** Degenerate frames counted at the last apply() (see frames.ts). */
   lastDegenerate = 0;
   /** Largest frame condition number at the last apply() (frames.ts gramSchmidtTf). */
@@ -98,7 +108,9 @@ export class FramesNet implements Model {
       this.msg.push(new MLP(r, [2 * this.D + nRbf + 3, hidden, this.D]));
       this.upd.push(new MLP(r, [2 * this.D, hidden, this.D], { lastGain: 0.5 }));
     }
-    this.out = new MLP(r, [this.D, hidden, 1 + 3 + 9]);
+    // Small last layer: outputs start near 0, so the first steps don't fight a huge initial loss.
+    this.out = new MLP(r, [this.D, hidden, 1 + 3 + 9], { lastGain: 0.1 });
+    this.eRef = referenceTensor(o.energyReference, this.nTypes);
   }
 
   get variables(): tf.Variable[] {
@@ -141,7 +153,7 @@ export class FramesNet implements Model {
         h = tf.add(h, this.upd[l].apply(tf.concat([h, agg], 1) as tf.Tensor2D)) as tf.Tensor2D;
       }
       const o = this.out.apply(h); // [N, 13], in the local frame
-      const eps = tf.reshape(tf.slice(o, [0, 0], [b.N, 1]), [b.N]);
+      const eps = tf.reshape(tf.add(tf.slice(o, [0, 0], [b.N, 1]), tf.matMul(b.onehot, this.eRef)), [b.N]);
       const f = tf.reshape(tf.slice(o, [0, 1], [b.N, 3]), [b.N, 3, 1]);
       const tau = tf.reshape(tf.slice(o, [0, 4], [b.N, 9]), [b.N, 3, 3]);
       const forces = tf.reshape(tf.matMul(L, f, true, false), [b.N, 3]) as tf.Tensor2D; // L_iᵀ f_i
@@ -153,6 +165,7 @@ export class FramesNet implements Model {
 
   dispose(): void {
     [...this.frameW.variables, ...this.variables].forEach((v) => { if (!v.isDisposed) v.dispose(); });
+    this.eRef.dispose();
   }
 }
 
@@ -167,6 +180,8 @@ export interface TFNOptions {
   nTypes?: number;
   seed?: number;
   name?: string;
+  /** Per-species reference energies added to the energy per node; default zeros. */
+  energyReference?: number[];
 }
 
 interface Path { lf: Order; lin: Order; lout: Order; cgT: tf.Tensor2D }
@@ -185,6 +200,7 @@ export class TFN implements Model {
   private readonly headF?: Dense;
   private readonly headT2?: Dense;
   private readonly consts: tf.Tensor[] = [];
+  private readonly eRef: tf.Tensor2D;
 
   constructor(o: TFNOptions) {
     if (!(o.lmax === 0 || o.lmax === 1 || o.lmax === 2)) domainError("TFN", "lmax", o.lmax, "0, 1 or 2");
@@ -211,7 +227,9 @@ export class TFN implements Model {
       this.mix.push(Array.from({ length: this.lmax + 1 }, (_, ell) => new Dense(r, this.c, this.c, { bias: ell === 0 })));
       this.gate.push(new Dense(r, this.c, Math.max(this.lmax, 1) * this.c));
     }
-    this.headE = new Dense(r, this.c, 1);
+    this.headE = new Dense(r, this.c, 1, { gain: 0.1 });
+    this.eRef = referenceTensor(o.energyReference, nTypes);
+    this.consts.push(this.eRef);
     this.headT0 = new Dense(r, this.c, 1);
     if (this.lmax >= 1) this.headF = new Dense(r, this.c, 1, { bias: false });
     if (this.lmax >= 2) this.headT2 = new Dense(r, this.c, 1, { bias: false });
@@ -273,7 +291,7 @@ export class TFN implements Model {
         });
       }
       const s = tf.reshape(h[0], [b.N, c]) as tf.Tensor2D;
-      const energy = tf.unsortedSegmentSum(tf.reshape(this.headE.apply(s), [b.N]), b.nodeGraph, b.G) as tf.Tensor1D;
+      const energy = tf.unsortedSegmentSum(tf.reshape(tf.add(this.headE.apply(s), tf.matMul(b.onehot, this.eRef)), [b.N]), b.nodeGraph, b.G) as tf.Tensor1D;
       let forces: tf.Tensor2D = tf.zeros([b.N, 3]);
       if (this.headF) {
         const f = tf.reshape(TFN.mixChannels(this.headF, h[1]), [b.N, 3]);

@@ -31,6 +31,42 @@ export function targetScales(d: Dataset): Scales {
   };
 }
 
+/**
+ * Per-species reference energies: least-squares fit E ≈ Σ_t n_t(cloud)·e_t over the training
+ * clouds (normal equations, tiny ridge for stability). Standard "atomic reference energies":
+ * the network then learns only the geometry-dependent part, which is invariant anyway.
+ */
+export function speciesReference(d: Dataset, nTypes = 2): number[] {
+  const A = new Float64Array(nTypes * nTypes), y = new Float64Array(nTypes);
+  d.clouds.forEach((c, k) => {
+    const n = new Float64Array(nTypes);
+    for (const t of c.types) n[t]++;
+    for (let a = 0; a < nTypes; a++) {
+      y[a] += n[a] * d.targets[k].energy;
+      for (let b = 0; b < nTypes; b++) A[a * nTypes + b] += n[a] * n[b];
+    }
+  });
+  for (let a = 0; a < nTypes; a++) A[a * nTypes + a] += 1e-9 * (A[a * nTypes + a] + 1);
+  // Gaussian elimination (nTypes is tiny).
+  const M = Array.from({ length: nTypes }, (_, a) => [...Array.from(A.subarray(a * nTypes, (a + 1) * nTypes)), y[a]]);
+  for (let p = 0; p < nTypes; p++) {
+    let best = p;
+    for (let q = p + 1; q < nTypes; q++) if (Math.abs(M[q][p]) > Math.abs(M[best][p])) best = q;
+    [M[p], M[best]] = [M[best], M[p]];
+    for (let q = p + 1; q < nTypes; q++) {
+      const f = M[q][p] / M[p][p];
+      for (let k = p; k <= nTypes; k++) M[q][k] -= f * M[p][k];
+    }
+  }
+  const x = new Array(nTypes).fill(0);
+  for (let p = nTypes - 1; p >= 0; p--) {
+    let s = M[p][nTypes];
+    for (let k = p + 1; k < nTypes; k++) s -= M[p][k] * x[k];
+    x[p] = s / M[p][p];
+  }
+  return x;
+}
+
 /** Split a dataset into batches of `size` clouds (order kept). Caller disposes the batches. */
 export function batches(d: Dataset, size: number, opts: BatchOptions): Batch[] {
   if (!(Number.isInteger(size) && size >= 1)) domainError("batches", "size", size, "an integer ≥ 1");
