@@ -12,8 +12,10 @@
  *    yields e^x K_μ directly); K carried up to ν by forward recurrence (K is dominant upward);
  *    CF1 for I_{ν+1}/I_ν, backward recurrence (I is dominant downward) to μ, and the Wronskian
  *    I_μ K_{μ+1} + I_{μ+1} K_μ = 1/x (DLMF 10.28.2) fixes the scale — a sum of positive terms.
- * Values are carried as mantissa × e^{log} so that log I_ν for ν in the hundreds (vMF normaliser
- * in d = 512) never overflows.
+ * Values are carried as mantissa × 2^{e} (exact power-of-two rescaling in the recurrences, final
+ * e^{±x} by Cody–Waite reduction in scale.ts) so that log I_ν for ν in the hundreds (vMF normaliser
+ * in d = 512) never overflows and no digits go to exp of a large argument.
+ * Integer orders up to 10⁴ take the fast paths in fast.ts first.
  */
 import { logGammaP1, temmeGammas, rgamma, sinpi as sinpiLocal } from "./gamma";
 import { seriesPrefactor } from "./jy";
