@@ -27,10 +27,18 @@ export { planEinsum, runEinsum } from "./einsum";
 export type { EinsumPlan, EinsumAlgebra } from "./einsum";
 
 type AnyKernelFunc = tf.KernelFunc;
-const ours = new WeakSet<object>();
+// A global symbol (not a module-local WeakSet) so that two loaded copies of besselbook still
+// recognise each other's kernels and never wrap a wrapper.
+const TAG = Symbol.for("besselbook.wasmKernel");
+const ours = {
+  has: (f: unknown): boolean => typeof f === "function" && (f as unknown as Record<symbol, unknown>)[TAG] === true,
+  add: (f: unknown): void => {
+    (f as Record<symbol, unknown>)[TAG] = true;
+  },
+};
 
 function register(kernelName: string, kernelFunc: unknown, setupFunc?: tf.KernelConfig["setupFunc"]): void {
-  ours.add(kernelFunc as object);
+  ours.add(kernelFunc);
   tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as AnyKernelFunc, setupFunc });
 }
 
@@ -82,5 +90,5 @@ export function registerWasmKernels(): string[] {
   replace("MaxPoolGrad", () => maxPoolGrad);
   replace("LogicalAnd", (stock) => makeLogicalAnd(stock));
   replace("LogicalOr", (stock) => makeLogicalOr(stock));
-  return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc ?? {}));
+  return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc));
 }
