@@ -13,6 +13,8 @@ import * as path from "node:path";
 import * as S from "besselbook/dist/special";
 import { rng } from "besselbook/dist/tensor/rng";
 import { ShapeError } from "besselbook/dist/errors";
+import { jyKernel, JY } from "besselbook/dist/special/jy";
+import { ikKernel, IK } from "besselbook/dist/special/ik";
 
 const FIX = path.join(__dirname, "..", "..", "test", "fixtures", "special");
 function fixture<T = any>(name: string): T {
@@ -267,6 +269,27 @@ describe("special: identities on random points (ν ∈ [0, 50], x ∈ (0, 1000])
       const a = S.sphericalJ(l, x), b = Math.sqrt(Math.PI / (2 * x)) * S.besselJ(l + 0.5, x);
       assert.ok(Math.abs(a - b) <= 1e-13 * Math.abs(b) + 1e-15 * env, `j_${l}(${x})`);
     }
+  });
+});
+
+describe("special: integer fast paths agree with the general real-order kernels", () => {
+  it("J_n, Y_n, e^-x I_n (tables, recurrences, Miller) vs Steed/Temme kernels, n ≤ 60, x ≤ 300", () => {
+    const r = rng(7);
+    let worst = 0;
+    for (let t = 0; t < 3000; t++) {
+      const n = r.int(61);
+      const x = t % 2 ? 60 * r.uniform() + 1e-3 : 300 * r.uniform() + 1e-3;
+      jyKernel(n, x, true);
+      const env = Math.hypot(JY.j, JY.y);
+      const ej = Math.abs(S.besselJ(n, x) - JY.j) / Math.max(Math.abs(JY.j), env);
+      const ey = Number.isFinite(JY.y) ? Math.abs(S.besselY(n, x) - JY.y) / Math.max(Math.abs(JY.y), env) : 0;
+      ikKernel(n, x, true, false);
+      const ie = IK.i * 2 ** IK.iE;
+      const ei = ie > 1e-290 ? Math.abs(S.besselIScaled(n, x) - ie) / ie : 0;
+      worst = Math.max(worst, ej, ey, ei);
+      assert.ok(ej < 1e-13 && ey < 1e-13 && ei < 1e-13, `n=${n} x=${x}: ${ej} ${ey} ${ei}`);
+    }
+    console.log(`      fast vs general: max relative difference ${worst.toExponential(2)}`);
   });
 });
 
