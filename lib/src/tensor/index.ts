@@ -1,2 +1,4 @@
 export * from "./backend";
 export * from "./rng";
+export * as ops from "./ops";
+export { registerWasmKernels, WASM_KERNELS } from "./wasm";
