@@ -253,10 +253,12 @@ describe("book: in a real browser (headless Chromium)", function () {
     assert.equal(state.charts, target.charts);
     assert.ok(state.live >= 1, `at least one chart drawn by vega-embed (live ${state.live} of ${state.charts})`);
     assert.ok(state.marks.every((n: number) => n > 5), `every live chart has marks: ${state.marks.join(", ")}`);
+    const top = path.join(SHOTS, `${target.stem}-top.png`);
+    await page.screenshot({ path: top });
     await page.locator("figure.chart-live").first().scrollIntoViewIfNeeded();
     const shot = path.join(SHOTS, `${target.stem}.png`);
     await page.screenshot({ path: shot });
-    console.log(`      ${target.stem}: ${state.katex} formulas, ${state.live}/${state.charts} charts live; screenshot: ${path.relative(ROOT, shot)}`);
+    console.log(`      ${target.stem}: ${state.katex} formulas, ${state.live}/${state.charts} charts live; screenshots: ${path.relative(ROOT, top)} (math), ${path.relative(ROOT, shot)} (first chart)`);
     await page.close();
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(offsite(), []);

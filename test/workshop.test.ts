@@ -1,0 +1,153 @@
+/**
+ * Workshop copies (notebooks/workshop/): up to date with their sources, solutions replaced by stubs
+ * that fail a check naming the exercise, and — with the solutions put back — the source's code
+ * cells exactly. Executing them for real is costly (~1 min per notebook in smoke mode on 2 cores,
+ * and tests/notebooks already runs every source), so by default: the structural identity for every
+ * notebook, one stub run in a real kernel, and one restored notebook run in smoke mode.
+ * BESSELBOOK_WORKSHOP_RUN=all (or a comma list of stems) runs more restored copies.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { STUB_TAG, BANNER_TAG, codeCellDifferences, listNotebooks, makeWorkshopCopy, restoreSolutions, solutionLabels, stemOf, workshopStatus } from "besselbook/dist/book";
+import { expandNotebookArgs, runNotebook } from "besselbook/dist/runner";
+import { Notebook, cellTags, readNotebook, writeNotebook } from "besselbook/dist/runner/notebook";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const NOTEBOOKS = path.join(ROOT, "notebooks");
+const WORKSHOP = path.join(NOTEBOOKS, "workshop");
+const OUT = path.join(ROOT, ".besselbook", "smoke-workshop");
+const CELL_TIMEOUT_S = Number(process.env.BESSELBOOK_CELL_TIMEOUT ?? 300);
+
+const sources = listNotebooks(NOTEBOOKS);
+
+describe("workshop: copy rules (synthetic notebook)", () => {
+  const src: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "besselbook" } },
+    cells: [
+      { cell_type: "markdown", id: "m0", metadata: {}, source: "# T" },
+      { cell_type: "code", id: "c1", metadata: { execution: { t: 1 } }, source: "const a = 1;", execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: "x\n" }] },
+      { cell_type: "code", id: "e1", metadata: { tags: ["exercise"] }, source: "// Exercise 1: double a.", execution_count: 2, outputs: [] },
+      { cell_type: "code", id: "s1", metadata: { tags: ["solution"] }, source: "const b = 2 * a;", execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: "2\n" }] },
+      { cell_type: "markdown", id: "e2", metadata: { tags: ["exercise"] }, source: "**Exercise 2b.** Explain." },
+      { cell_type: "code", id: "s2", metadata: { tags: ["solution", "slow"] }, source: "// because", execution_count: 4, outputs: [] },
+    ],
+  };
+  const copy = makeWorkshopCopy(src, "99_demo");
+
+  it("clears outputs and counts, keeps exercises, drops run metadata, adds one banner", () => {
+    assert.equal(copy.cells.length, src.cells.length + 1);
+    assert.deepEqual(cellTags(copy.cells[0]!), [BANNER_TAG]);
+    assert.match(copy.cells[0]!.source, /Workshop copy of `99_demo.ipynb`/);
+    for (const c of copy.cells.filter((x) => x.cell_type === "code")) {
+      assert.deepEqual(c.outputs, []);
+      assert.equal(c.execution_count, null);
+    }
+    assert.equal(copy.cells[2]!.metadata.execution, undefined);
+    assert.equal(copy.cells[3]!.source, "// Exercise 1: double a.");
+    assert.equal(copy.cells[5]!.source, "**Exercise 2b.** Explain.");
+    assert.deepEqual(src.cells[1]!.outputs!.length, 1, "the source is not modified");
+  });
+
+  it("replaces each solution by a stub naming its exercise, same id, failing through check", () => {
+    assert.deepEqual([...solutionLabels(src).values()], ["Exercise 1", "Exercise 2b"]);
+    const s1 = copy.cells[4]!;
+    assert.equal(s1.id, "s1");
+    assert.deepEqual(cellTags(s1), [STUB_TAG]);
+    assert.match(s1.source, /^\/\/ Exercise 1: your solution goes here\./);
+    assert.match(s1.source, /import \{ check as workshopCheck \} from "besselbook";/);
+    assert.match(s1.source, /workshopCheck\.true\(false, "Exercise 1 in 99_demo is not solved yet/);
+    assert.deepEqual(cellTags(copy.cells[6]!), ["slow", STUB_TAG], "other tags survive");
+    assert.doesNotMatch(JSON.stringify(copy), /2 \* a/, "no solution text leaks into the copy");
+  });
+
+  it("restoring the solutions gives the source's code cells exactly; a misaligned copy is refused", () => {
+    const back = restoreSolutions(copy, src);
+    assert.deepEqual(codeCellDifferences(back, src), []);
+    assert.deepEqual(back.cells.map((c) => c.id), src.cells.map((c) => c.id));
+    const broken: Notebook = { ...copy, cells: copy.cells.filter((c) => c.id !== "c1") };
+    assert.throws(() => restoreSolutions(broken, src), /cells besides the banner/);
+    const swapped: Notebook = { ...copy, cells: copy.cells.map((c) => (c.id === "s1" ? { ...c, id: "zz" } : c)) };
+    assert.throws(() => restoreSolutions(swapped, src), /workshop stub \(id zz\)/);
+  });
+});
+
+describe("workshop: notebooks/workshop/ matches notebooks/", () => {
+  it("has an up-to-date copy of every notebook and nothing else (run `npm run workshop` to fix)", () => {
+    assert.ok(sources.length > 0);
+    const bad = workshopStatus(NOTEBOOKS).filter((e) => e.state !== "ok").map((e) => `${path.relative(ROOT, e.copy)}: ${e.state}`);
+    assert.deepEqual(bad, []);
+  });
+
+  for (const file of sources) {
+    const stem = stemOf(file);
+    it(`${stem}: no outputs, one stub per solution, and with the solutions back its code cells equal the source's`, () => {
+      const copyFile = path.join(WORKSHOP, `${stem}.ipynb`);
+      assert.ok(fs.existsSync(copyFile), `${path.relative(ROOT, copyFile)} exists`);
+      const src = readNotebook(file);
+      const copy = readNotebook(copyFile);
+      for (const c of copy.cells) if (c.cell_type === "code") assert.ok(!c.outputs?.length && c.execution_count === null, `cell ${c.id} has no outputs`);
+      const labels = [...solutionLabels(src).values()];
+      const stubs = copy.cells.filter((c) => cellTags(c).includes(STUB_TAG));
+      assert.equal(stubs.length, labels.length);
+      stubs.forEach((s, i) => assert.ok(s.source.includes(`${labels[i]} in ${stem} is not solved yet`), `stub ${s.id} names ${labels[i]}`));
+      assert.ok(!copy.cells.some((c) => cellTags(c).includes("solution")), "no cell tagged solution remains");
+      assert.equal(
+        copy.cells.filter((c) => cellTags(c).includes("exercise")).length,
+        src.cells.filter((c) => cellTags(c).includes("exercise")).length,
+        "exercise cells kept",
+      );
+      assert.deepEqual(codeCellDifferences(restoreSolutions(copy, src, copyFile), src), []);
+    });
+  }
+
+  it("the runner's directory expansion (and so the notebook smoke test) skips notebooks/workshop/", () => {
+    const expanded = expandNotebookArgs([NOTEBOOKS]).map((f) => path.resolve(f));
+    assert.deepEqual(expanded, sources.map((f) => path.resolve(f)));
+    assert.ok(expanded.every((f) => !f.includes(`${path.sep}workshop${path.sep}`)));
+  });
+});
+
+describe("workshop: executed in a real kernel (smoke mode)", function () {
+  this.timeout(15 * 60 * 1000);
+  const withStubs = sources.filter((f) => solutionLabels(readNotebook(f)).size > 0);
+  const env = process.env.BESSELBOOK_WORKSHOP_RUN;
+  // Default: the first of these present (fast, no training), else the first notebook with solutions.
+  const preferred = ["08_information_lower_bounds", "02_modality_gap_theory"].map((s) => withStubs.find((f) => stemOf(f) === s)).find(Boolean) ?? withStubs[0];
+  const toRun = env === "all" ? withStubs : env ? withStubs.filter((f) => env.split(",").includes(stemOf(f))) : preferred ? [preferred] : [];
+  const tmpFiles: string[] = [];
+  after(() => tmpFiles.forEach((f) => fs.rmSync(f, { force: true })));
+
+  it("a stub fails with a CheckError that names the exercise and the notebook", async function () {
+    const file = withStubs[0];
+    if (!file) this.skip();
+    const copy = readNotebook(path.join(WORKSHOP, path.basename(file!)));
+    const stub = copy.cells.find((c) => cellTags(c).includes(STUB_TAG))!;
+    // Just the stub, in the workshop folder: it imports check itself, so it fails the same way anywhere.
+    const probe = path.join(WORKSHOP, `.stub-probe-${process.pid}.ipynb`);
+    tmpFiles.push(probe);
+    writeNotebook(probe, { ...copy, cells: [stub] });
+    const r = await runNotebook(probe, { mode: "smoke", out: OUT, timeoutS: CELL_TIMEOUT_S, displayPath: "stub-probe" });
+    assert.equal(r.ok, false, "the stub must fail until it is filled in");
+    assert.equal(r.failure?.kind, "error");
+    const label = [...solutionLabels(readNotebook(file!)).values()][0]!;
+    assert.match(r.failure!.summary, new RegExp(`^CheckError: ✗ ${label} in ${stemOf(file!)} is not solved yet`));
+  });
+
+  for (const file of toRun) {
+    const stem = stemOf(file);
+    it(`${stem}: the workshop copy with its solutions put back runs in smoke mode`, async () => {
+      const restored = restoreSolutions(readNotebook(path.join(WORKSHOP, `${stem}.ipynb`)), readNotebook(file));
+      // Run it from notebooks/workshop/ (where students run the copy); hidden name, removed after.
+      const target = path.join(WORKSHOP, `.restored-${stem}-${process.pid}.ipynb`);
+      tmpFiles.push(target);
+      writeNotebook(target, restored);
+      const r = await runNotebook(target, { mode: "smoke", out: OUT, timeoutS: CELL_TIMEOUT_S, displayPath: `notebooks/workshop/${stem}.ipynb (solutions restored)` });
+      if (!r.ok) assert.fail(r.failure!.message);
+      const solutions = restored.cells.filter((c) => cellTags(c).includes("solution")).length;
+      console.log(`      ${stem}: ${(r.timings.totalMs / 1000).toFixed(1)} s, ${r.cells.length} cells incl. ${solutions} solutions`);
+    });
+  }
+});
