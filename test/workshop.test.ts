@@ -9,6 +9,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
+import { main as bookMain } from "besselbook/dist/book/cli";
 import { STUB_TAG, BANNER_TAG, codeCellDifferences, listNotebooks, makeWorkshopCopy, restoreSolutions, solutionLabels, stemOf, workshopStatus } from "besselbook/dist/book";
 import { expandNotebookArgs, runNotebook } from "besselbook/dist/runner";
 import { Notebook, cellTags, readNotebook, writeNotebook } from "besselbook/dist/runner/notebook";
@@ -71,6 +73,43 @@ describe("workshop: copy rules (synthetic notebook)", () => {
     assert.throws(() => restoreSolutions(broken, src), /cells besides the banner/);
     const swapped: Notebook = { ...copy, cells: copy.cells.map((c) => (c.id === "s1" ? { ...c, id: "zz" } : c)) };
     assert.throws(() => restoreSolutions(swapped, src), /workshop stub \(id zz\)/);
+  });
+});
+
+describe("workshop: CLI (temp notebooks folder)", () => {
+  it("writes missing copies, --check fails on stale or orphan copies, a rebuild removes orphans", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "besselbook-workshop-"));
+    const quiet = async (argv: string[]) => {
+      const log = console.log, err = console.error;
+      console.log = console.error = () => undefined;
+      try {
+        return await bookMain(argv);
+      } finally {
+        console.log = log;
+        console.error = err;
+      }
+    };
+    try {
+      const nb: Notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", id: "s", metadata: { tags: ["solution"] }, source: "1", outputs: [], execution_count: null }] };
+      writeNotebook(path.join(dir, "01_a.ipynb"), nb);
+      assert.equal(await quiet(["workshop", "--check", "--notebooks", dir]), 1, "missing copy");
+      assert.equal(await quiet(["workshop", "--notebooks", dir]), 0);
+      assert.equal(await quiet(["workshop", "--check", "--notebooks", dir]), 0);
+      writeNotebook(path.join(dir, "01_a.ipynb"), { ...nb, cells: [{ ...nb.cells[0]!, source: "2" }] });
+      fs.copyFileSync(path.join(dir, "workshop", "01_a.ipynb"), path.join(dir, "workshop", "02_gone.ipynb"));
+      assert.equal(await quiet(["workshop", "--check", "--notebooks", dir]), 1, "stale + orphan");
+      assert.equal(await quiet(["workshop", "--notebooks", dir]), 0);
+      assert.deepEqual(fs.readdirSync(path.join(dir, "workshop")), ["01_a.ipynb"]);
+      assert.equal(await quiet(["workshop", "--check", "--notebooks", dir]), 0);
+      assert.equal(await quiet(["workshop", "--bogus"]), 2, "usage error");
+      // The book builder refuses to replace a folder it did not write.
+      fs.mkdirSync(path.join(dir, "mine"));
+      fs.writeFileSync(path.join(dir, "mine", "keep.txt"), "x");
+      assert.equal(await quiet(["html", "--notebooks", dir, "--out", path.join(dir, "mine")]), 2);
+      assert.ok(fs.existsSync(path.join(dir, "mine", "keep.txt")));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

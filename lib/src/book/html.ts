@@ -315,7 +315,9 @@ export function renderNotebookPage(nb: Notebook, stem: string, opts: RenderOptio
     : "";
   const download = `<p class="download"><a href="notebooks/${escapeHtml(stem)}.ipynb" download>Download ${escapeHtml(stem)}.ipynb</a></p>`;
   const h2 = page.headings.filter((h) => h.level === 2);
-  const toc = h2.length ? `<nav class="toc"><strong>On this page</strong><ol>${h2.map((h) => `<li><a href="#${h.id}">${escapeHtml(stripMathMarkup(h.text))}</a></li>`).join("")}</ol></nav>\n` : "";
+  // Headings keep their math and emphasis in the table of contents (rendered again, not counted).
+  const tocMd = new MarkdownIt({ html: false }).use(mathPlugin, newMathContext());
+  const toc = h2.length ? `<nav class="toc"><strong>On this page</strong><ul>${h2.map((h) => `<li><a href="#${h.id}">${tocMd.renderInline(h.text)}</a></li>`).join("")}</ul></nav>\n` : "";
   const html = shell({ title: `${stripMathMarkup(title)} — besselbook`, body: `${banner}${download}\n${cellsHtml}\n${figList}`, prev: opts.prev, next: opts.next, toc });
   const info: PageInfo = {
     stem,
@@ -396,7 +398,7 @@ nav.top a:first-child { font-weight: bold; }
 a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
 main { max-width: 980px; margin: 0 auto; padding: 1em 1.5em 3em; }
 nav.toc { max-width: 980px; margin: 1em auto 0; padding: 0 1.5em; font-size: .9em; color: var(--muted); }
-nav.toc ol { margin: .3em 0; padding-left: 1.4em; columns: 2; }
+nav.toc ul { margin: .3em 0; padding-left: 1.4em; columns: 2; }
 footer { border-top: 1px solid var(--line); color: var(--muted); font-size: .8em; padding: 1em 1.5em; text-align: center; }
 .cell { margin: 1.1em 0; }
 .cell.markdown img { max-width: 100%; }
