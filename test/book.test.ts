@@ -124,6 +124,17 @@ describe("book: site built from notebooks/", function () {
     );
   });
 
+  it("leaves no unrendered $ delimiters in page text (outside code, outputs and scripts)", () => {
+    for (const p of report.pages) {
+      const text = fs
+        .readFileSync(path.join(SITE, p.file), "utf8")
+        .replace(/<(script|pre|code|annotation)\b[\s\S]*?<\/\1>/g, "")
+        .replace(/<img[^>]*>/g, "");
+      const stray = [...text.matchAll(/.{0,40}\$.{0,40}/g)].map((m) => m[0]);
+      assert.deepEqual(stray, [], `${p.file}: text with a literal $ (a formula the math rule did not pick up?)`);
+    }
+  });
+
   it("references only local assets (scripts, styles, fonts) and copies every figure file it links", () => {
     for (const f of fs.readdirSync(SITE).filter((x) => x.endsWith(".html"))) {
       const html = fs.readFileSync(path.join(SITE, f), "utf8");
