@@ -29,3 +29,4 @@ export {
   besselJArray, besselYArray, besselIArray, besselKArray, besselIScaledArray, besselKScaledArray,
   logBesselIArray, besselIRatioArray, besselJPrimeArray, sphericalJArray, sphericalYArray, type ArrayFn,
 } from "./array";
+export { gaussLegendre, diskModeImage, diskModeNormSq, diskGram, expectedExpDotMonteCarlo, type DiskMode, type DiskGramOptions } from "./disk";
