@@ -385,7 +385,8 @@ export interface ChannelNormArgs extends LayerArgs {
  */
 export class ChannelNorm extends tf.layers.Layer {
   static className = "ChannelNorm";
-  readonly momentum: number;
+  /** Weight of the old moving statistics per training call; calibrateNorms() varies it temporarily. */
+  momentum: number;
   readonly epsilon: number;
   private gamma: tf.LayerVariable | null = null;
   private beta: tf.LayerVariable | null = null;

@@ -13,6 +13,7 @@ import { ShapeError, domainError, FormatError } from "../errors";
 import { rng } from "../tensor/rng";
 import { ImageSet } from "../data/types";
 import { rotateArray, rotateEach } from "./rotate";
+import { ChannelNorm } from "./layer";
 
 function checkSet(fn: string, d: ImageSet): [number, number, number, number] {
   const shape: [number, number, number, number] = [d.n, d.height, d.width, 1];
@@ -30,6 +31,11 @@ export interface TrainOptions {
   seed?: number;
   /** "rotate": each training image turned by a uniform random angle in [0, 360°) (bilinear). */
   augment?: "none" | "rotate";
+  /**
+   * Batches used after training to recompute the batch-norm inference statistics with the final
+   * weights (see calibrateNorms); default 10, 0 to skip.
+   */
+  calibrationBatches?: number;
   /** Called after every step (e.g. to update a progress display). */
   onStep?: (info: { epoch: number; step: number; stepsPerEpoch: number; loss: number }) => void;
 }
@@ -92,8 +98,46 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
     history.loss.push(sum / stepsPerEpoch);
   }
   optimizer.dispose();
+  const nCal = opts.calibrationBatches ?? 10;
+  if (nCal > 0 && opts.epochs > 0) calibrateNorms(model, data, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: opts.augment });
   history.seconds = (Date.now() - t0) / 1000;
   return history;
+}
+
+/**
+ * Recompute the inference statistics of every ChannelNorm layer as the average of batch statistics
+ * under the final weights (momentum (t−1)/t at batch t), instead of the exponential moving average
+ * accumulated while the weights were still moving. Why: with few, large Adam steps the moving
+ * averages lag the weights; on the notebook-05 B-CNN this was the difference between 24% and 51%
+ * test accuracy. The statistics stay per channel, so invariance is untouched.
+ */
+export function calibrateNorms(model: tf.LayersModel, data: ImageSet, opts: { batches?: number; batchSize?: number; seed?: number; augment?: "none" | "rotate" } = {}): number {
+  const norms = model.layers.filter((l): l is ChannelNorm => l instanceof ChannelNorm);
+  if (norms.length === 0) return 0;
+  const [N, H, W, C] = checkSet("calibrateNorms", data);
+  const bs = Math.min(opts.batchSize ?? 64, N);
+  const batches = Math.max(1, Math.min(opts.batches ?? 10, Math.floor(N / bs)));
+  const r = rng(opts.seed ?? 0);
+  const order = r.permutation(N);
+  const plane = H * W * C;
+  const saved = norms.map((n) => n.momentum);
+  const xb = new Float32Array(bs * plane);
+  try {
+    for (let t = 1; t <= batches; t++) {
+      for (let i = 0; i < bs; i++) {
+        const k = order[(t - 1) * bs + i];
+        xb.set(data.images.subarray(k * plane, (k + 1) * plane), i * plane);
+      }
+      const batch = opts.augment === "rotate" ? rotateEach(xb, [bs, H, W, C], Array.from({ length: bs }, () => 2 * Math.PI * r.uniform())) : xb;
+      for (const n of norms) n.momentum = (t - 1) / t;
+      tf.tidy(() => {
+        model.apply(tf.tensor4d(batch, [bs, H, W, C]), { training: true });
+      });
+    }
+  } finally {
+    norms.forEach((n, i) => (n.momentum = saved[i]));
+  }
+  return batches;
 }
 
 /** Predicted class per image (argmax of the logits), in batches. */
