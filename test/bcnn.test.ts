@@ -324,6 +324,18 @@ describe("bcnn: models, training, cache", function () {
     assert.ok(a.dir.startsWith(cacheRoot));
   });
 
+  it("calibrateNorms sets batch-norm statistics to the data's statistics under the current weights", () => {
+    const set = data.glyphDataset({ n: 32, size: 12, seed: 6, shapes: ["L", "T", "F"], jitter: 0 });
+    const m = bcnn.buildNet(spec);
+    const bn1 = m.getLayer("bn1") as InstanceType<typeof bcnn.ChannelNorm>;
+    assert.equal(bcnn.calibrateNorms(m, set, { batches: 1, batchSize: 32 }), 1);
+    assert.equal(bn1.momentum, 0.9); // restored
+    const conv = bcnn.featureModel(m, "conv1").predict(tf.tensor4d(set.images, [32, 12, 12, 1])) as tf.Tensor;
+    const { mean } = tf.moments(conv, [0, 1, 2]);
+    const moving = bn1.getWeights()[2];
+    assert.ok(bcnn.maxRelDiff(moving, mean) < 1e-4, `moving mean ${moving.dataSync()} vs ${mean.dataSync()}`);
+  });
+
   it("accuracy and accuracyVsAngle on a labelled set", async () => {
     const set = data.glyphDataset({ n: 30, size: 12, seed: 4, shapes: ["L", "T", "F"], jitter: 0 });
     const m = bcnn.buildNet(spec);
