@@ -20,7 +20,7 @@ import { Rng } from "../tensor/rng";
 export async function run(): Promise<void> {
   const backend = await init({ quiet: true });
   const steps = Number(process.env.BESSELBOOK_BENCH_STEPS ?? 7);
-  console.log(`backend ${backend}; one layer, forward+backward, median of ${steps} steps after 1 warm-up`);
+  console.log(`backend ${backend}; one layer, forward+backward, median of ${steps} steps after 3 warm-up steps`);
   const k = 10, cutoff = 2.5;
   const rows: string[][] = [["edges", "ℓmax", "frames ms", "TFN ms", "TFN / frames"]];
   {
@@ -43,8 +43,8 @@ export async function run(): Promise<void> {
       const fr: Model = new FramesNet({ message: "tensor", rep: lmax === 1 ? "16x0e + 8x1o" : "16x0e + 8x1o + 4x2e", layers: 1, hidden: 64, seed: 1 });
       const tfn: Model = new TFN({ lmax, channels: 16, layers: 1, hidden: 64, seed: 1 });
       // Interleave so both see the same machine load.
-      const a = timeStep(fr, b, s, { reps: steps, warmup: 1 });
-      const c = timeStep(tfn, b, s, { reps: steps, warmup: 1 });
+      const a = timeStep(fr, b, s, { reps: steps, warmup: 3 });
+      const c = timeStep(tfn, b, s, { reps: steps, warmup: 3 });
       rows.push([String(b.E), String(lmax), a.toFixed(1), c.toFixed(1), (c / a).toFixed(2)]);
       console.log(`  ${b.E} edges, ℓmax ${lmax}: frames ${a.toFixed(1)} ms (${fr.nParams()} params), TFN ${c.toFixed(1)} ms (${tfn.nParams()} params), TFN/frames ${(c / a).toFixed(2)}×`);
       fr.dispose();
