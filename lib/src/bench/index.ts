@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name…]` — every benchmark prints its own baseline measured in the same run
- * and the ratios against it. Names: runner, training, special, bcnn, info (frames when its layer lands).
+ * and the ratios against it. Names: runner, training, special, bcnn, info, frames.
  */
 type Bench = { name: string; load: () => Promise<{ run: () => Promise<void> }> };
 
@@ -10,6 +10,7 @@ const benches: Bench[] = [
   { name: "special", load: () => import("./special") },
   { name: "bcnn", load: () => import("./bcnn") },
   { name: "info", load: () => import("./info") },
+  { name: "frames", load: () => import("./frames") },
 ];
 
 export async function main(argv: string[]): Promise<void> {

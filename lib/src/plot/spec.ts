@@ -75,7 +75,8 @@ function scaleOf(type: Scale | undefined, domain: [number, number] | undefined, 
   const s: VlSpec = {};
   if (type && type !== "linear") s.type = type;
   if (domain) s.domain = [domain[0], domain[1]];
-  if (zero) s.zero = true;
+  // A log scale has no zero: asking for one (bars) makes vega draw empty bars.
+  if (zero && type !== "log") s.zero = true;
   else if (!type || type === "linear") s.zero = false;
   return Object.keys(s).length ? s : undefined;
 }
