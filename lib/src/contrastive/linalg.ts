@@ -8,12 +8,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
 
-/** Row-major dense matrix: element (i, j) is `data[i * cols + j]`. */
-export interface Mat {
-  readonly rows: number;
-  readonly cols: number;
-  readonly data: Float64Array;
-}
+import { zeros, eye, transpose, matMul } from "../linalg";
+import type { Mat } from "../linalg";
+export { zeros, eye, transpose };
+export type { Mat };
+/** a·b (float64). */
+export const matmul = matMul;
 
 /** Anything a matrix can be read from: a Mat, nested arrays (rows), or a rank-2 tfjs tensor. */
 export type MatLike = Mat | readonly (readonly number[])[] | readonly Float64Array[] | readonly Float32Array[] | tf.Tensor2D;
@@ -42,15 +42,7 @@ export function asMat(x: MatLike, what = "matrix"): Mat {
   return { rows, cols, data };
 }
 
-export function zeros(rows: number, cols: number): Mat {
-  return { rows, cols, data: new Float64Array(rows * cols) };
-}
 
-export function eye(n: number): Mat {
-  const m = zeros(n, n);
-  for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
-  return m;
-}
 
 /** Nested-array copy (for printing, danfo tables, JSON). */
 export function toArray(m: Mat): number[][] {
@@ -90,26 +82,7 @@ export function fromColumns(cols: readonly ArrayLike<number>[]): Mat {
   return m;
 }
 
-export function transpose(a: Mat): Mat {
-  const t = zeros(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
-  return t;
-}
 
-export function matmul(a: Mat, b: Mat): Mat {
-  if (a.cols !== b.rows) throw new ShapeError("matmul", `[${a.rows}, k] × [k = ${a.cols}, n]`, [b.rows, b.cols]);
-  const c = zeros(a.rows, b.cols);
-  for (let i = 0; i < a.rows; i++) {
-    for (let k = 0; k < a.cols; k++) {
-      const aik = a.data[i * a.cols + k];
-      if (aik === 0) continue;
-      const bo = k * b.cols;
-      const co = i * b.cols;
-      for (let j = 0; j < b.cols; j++) c.data[co + j] += aik * b.data[bo + j];
-    }
-  }
-  return c;
-}
 
 export function sub(a: Mat, b: Mat): Mat {
   if (a.rows !== b.rows || a.cols !== b.cols) throw new ShapeError("sub", `[${a.rows}, ${a.cols}]`, [b.rows, b.cols]);

@@ -9,42 +9,10 @@ import { Rng } from "../tensor/rng";
 /** A 3×3 matrix, row-major. */
 export type Mat3 = Float64Array;
 
-/** A dense row-major matrix. */
-export interface Mat {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
-
-export function mat(rows: number, cols: number, data?: ArrayLike<number>): Mat {
-  if (data && data.length !== rows * cols) throw new ShapeError("mat data", `length ${rows * cols} (${rows}×${cols})`, [data.length]);
-  return { rows, cols, data: data ? Float64Array.from(data) : new Float64Array(rows * cols) };
-}
-
-export function eye(n: number): Mat {
-  const m = mat(n, n);
-  for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
-  return m;
-}
-
-export function matMul(a: Mat, b: Mat): Mat {
-  if (a.cols !== b.rows) throw new ShapeError("matMul b", `${a.cols} rows (a has ${a.cols} columns)`, [b.rows, b.cols]);
-  const c = mat(a.rows, b.cols);
-  for (let i = 0; i < a.rows; i++) {
-    for (let k = 0; k < a.cols; k++) {
-      const aik = a.data[i * a.cols + k];
-      if (aik === 0) continue;
-      for (let j = 0; j < b.cols; j++) c.data[i * b.cols + j] += aik * b.data[k * b.cols + j];
-    }
-  }
-  return c;
-}
-
-export function transpose(a: Mat): Mat {
-  const t = mat(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
-  return t;
-}
+export { mat, eye, matMul, transpose } from "../linalg";
+export type { Mat } from "../linalg";
+import { mat, eye } from "../linalg";
+import type { Mat } from "../linalg";
 
 /** Kronecker product a ⊗ b: (a⊗b)[i·p+k, j·q+l] = a[i,j]·b[k,l]. */
 export function kron(a: Mat, b: Mat): Mat {
