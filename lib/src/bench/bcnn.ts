@@ -5,6 +5,7 @@
  * ratio, and the theoretical ratio of convolution work: 2(ν_max+1) per B-conv layer (14 for K = 5),
  * and the MAC-weighted ratio for the whole network (convMacs).
  */
+import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { init } from "../tensor/backend";
 import { buildNet, convMacs, defaultBcnnSpec, matchedCnnSpec, NetSpec, trainableParams } from "../bcnn/models";
@@ -47,7 +48,8 @@ function trainStep(spec: NetSpec): { step: () => void; params: number; dispose: 
 export async function run(): Promise<void> {
   await init({ backend: "wasm" });
   const reps = Number(process.env.BENCH_REPS ?? 5);
-  console.log(`batch ${BATCH}, 28×28×1, median of ${reps} steps after 2 warm-up steps`);
+  // The machine may be shared: the load average tells how much the timings below are inflated.
+  console.log(`batch ${BATCH}, 28×28×1, median of ${reps} steps after 2 warm-up steps; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
 
   // 1. Single first layer: B-conv(K=5, 1→8) vs conv(K=5, 1→8), forward+backward w.r.t. weights.
   console.log("\nlayer 1 alone (K = 5, 1 → 8 channels), forward + backward:");
