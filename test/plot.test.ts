@@ -77,6 +77,13 @@ describe("plot: spec builders", () => {
     assert.deepEqual(px.slice(1 + 3, 1 + 6), [247, 247, 247], "zero is white with the symmetric default domain");
     assert.throws(() => plot.image({ z: [[1]], width: -1 }), RangeError);
   });
+  it("heatmap image with vega's redblue scheme becomes one PNG mark, negative red and positive blue like vega", () => {
+    const s = plot.heatmap({ z: [-1, 0, 1], shape: [1, 3], image: true, scheme: "redblue", domain: [-1, 1] });
+    assert.equal((s.mark as { type: string }).type, "image");
+    const px = idatPixels(Buffer.from(((s.data as { values: { url: string }[] }).values[0]!.url).split(",")[1]!, "base64"));
+    assert.deepEqual(px.slice(1, 4), [178, 24, 43], "−1 → red (vega redblue's low end)");
+    assert.deepEqual(px.slice(7, 10), [33, 102, 172], "+1 → blue (its high end)");
+  });
   it("PNG encoder: CRC-32 check value and chunk CRCs are right", () => {
     assert.equal(plot.crc32(Buffer.from("123456789")), 0xcbf43926); // the standard CRC-32 check value
     const png = plot.encodePng(2, 1, Uint8Array.from([10, 20]), 1);

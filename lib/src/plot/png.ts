@@ -59,7 +59,7 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
   return Buffer.concat([sig, chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw, { level: 9 })), chunk("IEND", new Uint8Array(0))]);
 }
 
-export type ColorMap = "gray" | "gray_r" | "bluered" | "viridis";
+export type ColorMap = "gray" | "gray_r" | "bluered" | "redblue" | "viridis";
 
 // viridis at 11 evenly spaced stops (matplotlib's map); linear interpolation between them is
 // within a few units of the 256-entry table, invisible at figure scale.
@@ -68,6 +68,8 @@ const VIRIDIS = ["440154", "482475", "414487", "355f8d", "2a788e", "21918c", "22
 ]);
 // Diverging blue → white → red (negative blue, zero white, positive red).
 const BLUERED = [[33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247], [253, 219, 199], [239, 138, 98], [178, 24, 43]];
+// vega's "redblue" runs the other way: negative red, zero white, positive blue.
+const REDBLUE = BLUERED.slice().reverse();
 
 function ramp(stops: number[][], t: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
@@ -95,7 +97,7 @@ export function colorize(values: ArrayLike<number>, domain: [number, number], cm
     }
     return { pixels: px, channels: 1 };
   }
-  const stops = cmap === "viridis" ? VIRIDIS : BLUERED;
+  const stops = cmap === "viridis" ? VIRIDIS : cmap === "redblue" ? REDBLUE : BLUERED;
   const px = new Uint8Array(3 * n);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;

@@ -276,7 +276,7 @@ export interface HeatmapOptions extends Omit<CommonOptions, "xScale" | "yScale" 
 }
 
 /** Matrix → rect marks, one per cell, with axes and a colour legend. With `{ image: true }` and
- *  scheme "greys" (default) or "viridis" it returns `image(...)` instead (one PNG mark). */
+ *  scheme "greys" (default), "viridis" or "redblue" it returns `image(...)` instead (one PNG mark). */
 export function heatmap(opts: HeatmapOptions): VlSpec {
   const { rows, cols, data } = matrixOf(opts.z, opts.shape);
   // Image mode with a scheme we can reproduce → one PNG image mark instead of rows×cols rects
@@ -284,7 +284,8 @@ export function heatmap(opts: HeatmapOptions): VlSpec {
   if (opts.image && !opts.xLabels && !opts.yLabels && !opts.colorTitle) {
     const base = IMAGE_CMAPS[opts.scheme ?? "greys"];
     if (base) {
-      const cmap: ColorMap = opts.reverse ? (base === "gray_r" ? "gray" : base) : base;
+      const reversed: Partial<Record<ColorMap, ColorMap>> = { gray_r: "gray", redblue: "bluered" };
+      const cmap: ColorMap = opts.reverse ? (reversed[base] ?? base) : base;
       if (!(opts.reverse && base === "viridis")) {
         return image({ z: data, shape: [rows, cols], cmap, domain: opts.domain, width: opts.width, title: opts.title });
       }
@@ -325,7 +326,7 @@ export function heatmap(opts: HeatmapOptions): VlSpec {
 }
 
 /** vega scheme names (heatmap `scheme`) that plot.image reproduces exactly enough. */
-const IMAGE_CMAPS: Record<string, ColorMap> = { greys: "gray_r", viridis: "viridis" };
+const IMAGE_CMAPS: Record<string, ColorMap> = { greys: "gray_r", viridis: "viridis", redblue: "redblue" };
 
 function matrixOf(z: HeatmapOptions["z"], shape?: [number, number]): { rows: number; cols: number; data: number[] } {
   if (shape) {
