@@ -44,6 +44,18 @@ describe("kernel: mode and params", () => {
     withEnv({ BESSELBOOK_MODE: "fast" }, () => assert.throws(() => mode(), /BESSELBOOK_MODE.*"full", "smoke"/));
   });
 
+  it("types parameters by kind, not by literal default (a boolean default can be reassigned false)", () => {
+    withEnv({ BESSELBOOK_MODE: "smoke", BESSELBOOK_PARAMS: undefined }, () => {
+      // Compile-time part: with literal inference `P.augment` would have type `true` and this
+      // smoke override and assignment would not type-check, so the test file would not build.
+      const P = logs(() => params({ augment: true, epochs: 4 }, { smoke: { augment: false } })).value;
+      const off: boolean = P.augment;
+      P.epochs = 7;
+      assert.equal(off, false);
+      assert.equal(P.epochs, 7);
+    });
+  });
+
   it("applies smoke overrides only in smoke mode, then BESSELBOOK_PARAMS, and prints one line", () => {
     const full = { epochs: 12, lr: 0.01, tag: "a", fast: false };
     withEnv({ BESSELBOOK_MODE: "full", BESSELBOOK_PARAMS: undefined }, () => {

@@ -10,7 +10,7 @@ export type { ParamValue } from "./session";
 export { mode } from "./mode";
 export type { Mode } from "./mode";
 export { params } from "./params";
-export type { Params } from "./params";
+export type { Params, Widened } from "./params";
 export { show, progress, displayBundle, htmlTable, textTable, isDanfo, VEGALITE_MIME } from "./display";
 export type { MimeBundle, ShowOptions, Progress, ProgressOptions, ProgressValues } from "./display";
 export { useDisplayWriter } from "./jupyter";

@@ -70,7 +70,11 @@ function fmt(v: ParamValue): string {
  * When a notebook has several params() cells, BESSELBOOK_PARAMS keys may belong to any of them,
  * so unknown env keys are only an error if no params() call in the session knows them.
  */
-export function params<T extends Record<string, number | string | boolean>>(full: T, opts: { smoke?: Partial<T>; quiet?: boolean } = {}): T {
+/** `{ augment: true, epochs: 3 }` → `{ augment: boolean, epochs: number }`: the types a parameter
+ *  may take, not the literal defaults (TypeScript infers `true`, not `boolean`, under this constraint). */
+export type Widened<T> = { [K in keyof T]: T[K] extends boolean ? boolean : T[K] extends number ? number : T[K] extends string ? string : T[K] };
+
+export function params<T extends Record<string, number | string | boolean>>(full: T, opts: { smoke?: Partial<Widened<T>>; quiet?: boolean } = {}): Widened<T> {
   if (full === null || typeof full !== "object" || Array.isArray(full)) {
     throw new TypeError(`params: expected an object of defaults like { epochs: 12 }, got ${typeName(full)}`);
   }
@@ -107,5 +111,5 @@ export function params<T extends Record<string, number | string | boolean>>(full
     const body = known.map((k) => `${k}=${fmt(out[k]!)}${changed.includes(k) ? "*" : ""}`).join(" ");
     console.log(`params (${m} mode): ${body}${changed.length ? "   (* overridden)" : ""}`);
   }
-  return out as T;
+  return out as Widened<T>;
 }
