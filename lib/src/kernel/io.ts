@@ -1,21 +1,37 @@
-/** File writes that never leave a half-written file behind. */
+/** File writes that never leave a half-written file behind — the one implementation in lib. */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
 /**
- * Write `data` to `file` atomically: write a sibling temp file, then rename over the target.
- * rename(2) within one directory is atomic on POSIX, so a reader (git, a viewer, a parallel
- * test) sees either the old or the new file, never a truncated one. Creates parent directories.
- * The temp name ends in .tmp (git-ignored) and carries the pid so concurrent writers don't clash.
+ * Write `data` to `file` atomically: write a hidden sibling temp file (exclusive create, fsync),
+ * then rename it over the target. rename(2) within one directory is atomic on POSIX, so a reader
+ * (git, JupyterLab, a parallel test) sees the old or the new file, never a truncated one, and a
+ * failure leaves the target untouched. Keeps an existing target's permissions and creates parent
+ * directories. The temp name starts with "." (skipped by notebook globbing), carries the pid
+ * (concurrent writers don't clash) and ends in .tmp (git-ignored).
  */
 export function atomicWrite(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Math.floor(Math.random() * 1e9)}.tmp`;
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
+  let fd: number | undefined;
   try {
-    fs.writeFileSync(tmp, data);
+    fd = fs.openSync(tmp, "wx");
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    try {
+      // A fresh temp file gets the umask default; keep the original file's mode.
+      fs.chmodSync(tmp, fs.statSync(file).mode & 0o7777);
+    } catch {
+      /* target did not exist yet */
+    }
     fs.renameSync(tmp, file);
   } catch (e) {
-    try { fs.unlinkSync(tmp); } catch { /* temp file may not exist */ }
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
     throw e;
   }
 }

@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { atomicWrite } from "../kernel/io";
 import { BesselbookError } from "../errors";
 
 export const KERNEL_NAME = "besselbook";
@@ -96,11 +97,7 @@ export function jupyterPaths(env: NodeJS.ProcessEnv = process.env, platform: Nod
 /** Write the besselbook kernelspec to `<data dir>/kernels/besselbook/kernel.json`; returns the dir. */
 export function installKernelSpec(opts: { dataDir?: string; root?: string } = {}): string {
   const dir = path.join(opts.dataDir ?? jupyterDataDir(), "kernels", KERNEL_NAME);
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "kernel.json");
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(kernelSpec(opts.root), null, 1) + "\n");
-  fs.renameSync(tmp, file);
+  atomicWrite(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(opts.root), null, 1) + "\n");
   return dir;
 }
 

@@ -10,6 +10,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { FormatError } from "../errors";
+import { atomicWrite } from "../kernel/io";
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -197,27 +198,7 @@ export function serializeNotebook(nb: Notebook): string {
  * a half-written one; on any error the temp file is removed and the target is untouched.
  */
 export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(tmp, "wx");
-    fs.writeFileSync(fd, text);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    try {
-      // Keep the original file's permissions (a fresh temp file gets the umask default).
-      fs.chmodSync(tmp, fs.statSync(file).mode & 0o7777);
-    } catch {
-      /* target did not exist yet */
-    }
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  atomicWrite(file, text);
 }
 
 export function writeNotebook(file: string, nb: Notebook): void {
