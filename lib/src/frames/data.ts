@@ -109,6 +109,7 @@ export function targets(c: Cloud, opts: PotentialOptions): Targets {
   if (c.pos.length !== 3 * n) throw new ShapeError("targets pos", `length ${3 * n}`, [c.pos.length]);
   const rc = opts.cutoff;
   if (!(rc > 0)) domainError("targets", "cutoff", rc, "> 0");
+  for (let k = 0; k < c.pos.length; k++) if (!Number.isFinite(c.pos[k])) domainError("targets", "pos", c.pos[k], `finite coordinates (entry ${k})`);
   const depth = opts.depth ?? DEFAULTS.depth;
   const nT = Math.round(Math.sqrt(depth.length));
   const a = opts.a ?? DEFAULTS.a, r0 = opts.r0 ?? DEFAULTS.r0, mass = opts.mass ?? DEFAULTS.mass;
@@ -121,6 +122,8 @@ export function targets(c: Cloud, opts: PotentialOptions): Targets {
       const d = [c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]];
       const r = Math.hypot(d[0], d[1], d[2]);
       if (r >= rc) continue;
+      // The Morse force (dV/dr)·d/r has no direction at r = 0: refuse rather than return NaN.
+      if (!(r > 1e-9 * rc)) domainError("targets", "pos", `points ${i} and ${j} at distance ${r}`, "distinct points");
       const u = 0.5 * (Math.cos((Math.PI * r) / rc) + 1);
       const du = (-0.5 * Math.PI * Math.sin((Math.PI * r) / rc)) / rc;
       // Order 2: inertia of the neighbourhood about x_i, weighted by mass and the envelope.
