@@ -18,3 +18,4 @@ export * from "./data";
 export * from "./batch";
 export * from "./models";
 export * from "./train";
+export * from "./molecules";

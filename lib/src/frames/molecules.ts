@@ -1,0 +1,194 @@
+/**
+ * Real-molecule experiments for notebook 07 (ours): the shipped GFN2-xTB MD frames
+ * (data/molecules) as labelled datasets with three heads, and one seeded training run
+ * (`moleculeSeed`, callable from parallelSeeds as frames.moleculeSeed).
+ *
+ * Heads:
+ *   energy  E (eV, GFN2-xTB total energy: a many-body function of the geometry);
+ *   vector  either the GFN2-xTB forces F_i (eV/Å, predicted directly, not as −∇E), or the
+ *           "transport" target V_i = Σ_j u(r_ij) D_j with D_j = Σ_k u(r_jk)(x_k − x_j): linear in
+ *           vectors that live at the neighbours j, so a model must move D_j into i's frame —
+ *           what tensorial messages ρ(L_iL_jᵀ) do and scalar messages cannot (ours);
+ *   tensor  T_i = Σ_j m_j u(r_ij)(r_ij² I − d_ij d_ijᵀ) (neighbourhood inertia, masses H 1, C 12,
+ *           O 16): its traceless (ℓ = 2) part is large for molecules, and errors are reported
+ *           separately for the trace (ℓ = 0) and the traceless remainder.
+ * u(r) = ½(cos πr/r_c + 1) for r < r_c.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DomainError } from "../errors";
+import { Rng } from "../tensor/rng";
+import { loadMolecule } from "../data/molecules";
+import { Batch } from "./batch";
+import { Cloud, Dataset, Targets } from "./data";
+import { randomRotation } from "./linalg";
+import { FramesNet, MessageKind, Model, TFN } from "./models";
+import { Order } from "./reps";
+import { actOnHead, batches, evaluate, speciesReference, targetScales, train, transformCloud } from "./train";
+
+export const MOLECULE_ELEMENTS = ["H", "C", "O"];
+const MASS = [1, 12, 16];
+
+function envelope(r: number, rc: number): number {
+  return r < rc ? 0.5 * (Math.cos((Math.PI * r) / rc) + 1) : 0;
+}
+
+/** T_i per node [N·9] (see module comment). */
+export function neighbourhoodTensor(c: Cloud, cutoff: number, mass: readonly number[] = MASS): Float64Array {
+  const n = c.types.length, T = new Float64Array(9 * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    if (i === j) continue;
+    const d = [0, 1, 2].map((a) => c.pos[3 * j + a] - c.pos[3 * i + a]);
+    const r = Math.hypot(d[0], d[1], d[2]);
+    const m = mass[c.types[j]] * envelope(r, cutoff);
+    if (m === 0) continue;
+    for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) T[9 * i + 3 * p + q] += m * ((p === q ? r * r : 0) - d[p] * d[q]);
+  }
+  return T;
+}
+
+/** V_i = Σ_j u(r_ij) D_j, D_j = Σ_k u(r_jk)(x_k − x_j) per node [N·3]. */
+export function transportTarget(c: Cloud, cutoff: number): Float64Array {
+  const n = c.types.length, D = new Float64Array(3 * n), V = new Float64Array(3 * n);
+  const u = (i: number, j: number) => envelope(Math.hypot(c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]), cutoff);
+  for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) if (k !== j) {
+    const w = u(j, k);
+    for (let a = 0; a < 3; a++) D[3 * j + a] += w * (c.pos[3 * k + a] - c.pos[3 * j + a]);
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j !== i) {
+    const w = u(i, j);
+    for (let a = 0; a < 3; a++) V[3 * i + a] += w * D[3 * j + a];
+  }
+  return V;
+}
+
+export type VectorTarget = "forces" | "transport";
+
+/** Frames `indices` of a shipped molecule as a labelled Dataset (heads: see module comment). */
+export function moleculeDataset(name: string, indices: ArrayLike<number>, opts: { cutoff: number; vector?: VectorTarget }): Dataset {
+  const m = loadMolecule(name);
+  const A = m.atoms;
+  const types = Int32Array.from(m.symbols, (s) => {
+    const t = MOLECULE_ELEMENTS.indexOf(s);
+    if (t < 0) throw new DomainError(`moleculeDataset: element ${s} of ${name} is not one of ${MOLECULE_ELEMENTS.join(", ")}`);
+    return t;
+  });
+  const clouds: Cloud[] = [], targets: Targets[] = [];
+  for (let n = 0; n < indices.length; n++) {
+    const k = indices[n];
+    if (!(Number.isInteger(k) && k >= 0 && k < m.frames)) throw new DomainError(`moleculeDataset: argument indices[${n}] = ${k} is out of domain; expected an integer in [0, ${m.frames - 1}]`);
+    const c: Cloud = { pos: m.pos.slice(3 * A * k, 3 * A * (k + 1)), types };
+    clouds.push(c);
+    targets.push({
+      energy: m.energy[k],
+      forces: opts.vector === "transport" ? transportTarget(c, opts.cutoff) : m.forces.slice(3 * A * k, 3 * A * (k + 1)),
+      tensor: neighbourhoodTensor(c, opts.cutoff),
+    });
+  }
+  return { clouds, targets };
+}
+
+/** Every cloud moved by a seeded random O(3) element (reflection with prob. ½) + translation; targets moved with it. */
+export function movedDataset(d: Dataset, seed: number): Dataset {
+  const r = new Rng(seed);
+  const clouds: Cloud[] = [], targets: Targets[] = [];
+  d.clouds.forEach((c, k) => {
+    const Q = randomRotation(r, r.uniform() < 0.5);
+    clouds.push(transformCloud(c, Q, [r.normal(), r.normal(), r.normal()]));
+    const t = d.targets[k];
+    targets.push({ energy: t.energy, forces: actOnHead("forces", Q, t.forces), tensor: actOnHead("tensor", Q, t.tensor) });
+  });
+  return { clouds, targets };
+}
+
+/**
+ * Normalised RMSE of the tensor head split into the trace part (ℓ = 0, tr(T)/3·I) and the rest
+ * (ℓ = 2 and any antisymmetric part), each divided by the RMS of that part of the targets.
+ */
+export function tensorErrorParts(m: Model, bs: Batch[]): { l0: number; l2: number; traceOracle: number } {
+  let e0 = 0, e2 = 0, n0 = 0, n2 = 0, nAll = 0, sAll = 0, mean = 0, cnt = 0;
+  for (const b of bs) {
+    const y = b.y!.tensor.dataSync();
+    const p = tf.tidy(() => m.apply(b).tensor.dataSync());
+    for (let i = 0; i < y.length; i += 9) {
+      const ty = (y[i] + y[i + 4] + y[i + 8]) / 3, tp = (p[i] + p[i + 4] + p[i + 8]) / 3;
+      for (let a = 0; a < 9; a++) {
+        const iso = a % 4 === 0 ? 1 : 0;
+        const ry = y[i + a] - iso * ty, rp = p[i + a] - iso * tp;
+        e0 += (iso * (ty - tp)) ** 2; n0 += (iso * ty) ** 2;
+        e2 += (ry - rp) ** 2; n2 += ry * ry;
+        sAll += y[i + a] ** 2; mean += y[i + a]; cnt++;
+      }
+    }
+  }
+  nAll = sAll / cnt - (mean / cnt) ** 2;
+  // Trace oracle: predict tr(T)/3·I exactly; its error is the traceless part, over the head's std.
+  return { l0: Math.sqrt(e0 / n0), l2: Math.sqrt(e2 / n2), traceOracle: Math.sqrt(n2 / cnt / nAll) };
+}
+
+export type ModelSpec =
+  | { kind: "frames"; message: MessageKind; rep: string; hidden: number; name?: string }
+  | { kind: "tfn"; lmax: Order; channels: number; hidden: number; name?: string };
+
+export interface MoleculeRunConfig {
+  molecule: string;
+  model: ModelSpec;
+  vector: VectorTarget;
+  /** Training frames drawn (seeded) from [trainFrom, trainTo); test = every frame in [testFrom, testTo). */
+  nTrain: number;
+  trainFrom: number;
+  trainTo: number;
+  testFrom: number;
+  testTo: number;
+  cutoff: number;
+  epochs: number;
+  lr: number;
+  decay: number;
+  batch: number;
+  /** Message normaliser stored in the model (see models.ts); default: training mean in-degree. */
+  avgNeighbors?: number;
+}
+
+export function makeModel(spec: ModelSpec, seed: number, energyReference: number[], avgNeighbors: number): Model {
+  const common = { seed, energyReference, avgNeighbors, nTypes: MOLECULE_ELEMENTS.length, name: spec.name };
+  if (spec.kind === "frames") return new FramesNet({ ...common, message: spec.message, rep: spec.rep, hidden: spec.hidden });
+  if (spec.kind === "tfn") return new TFN({ ...common, lmax: spec.lmax, channels: spec.channels, hidden: spec.hidden });
+  throw new DomainError(`makeModel: argument spec.kind = ${JSON.stringify((spec as { kind: unknown }).kind)} is out of domain; expected "frames" or "tfn"`);
+}
+
+/**
+ * One seeded run: draw nTrain frames from the training block, train, evaluate on the test block
+ * as stored and moved by random O(3) elements. Errors are RMSE / target std (training-set std).
+ * `plateau` is 1 when the mean training loss of the last 3 epochs is within 5 % of the 3 before.
+ */
+export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<string, number | number[]> {
+  if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("moleculeSeed: the training and test blocks overlap");
+  if (!(Number.isInteger(cfg.nTrain) && cfg.nTrain >= 1 && cfg.nTrain <= cfg.trainTo - cfg.trainFrom)) throw new DomainError(`moleculeSeed: argument nTrain = ${cfg.nTrain} is out of domain; expected 1…${cfg.trainTo - cfg.trainFrom}`);
+  const r = new Rng(1000 + seed);
+  const perm = r.permutation(cfg.trainTo - cfg.trainFrom);
+  const trainIdx = Array.from(perm.slice(0, cfg.nTrain), (k) => cfg.trainFrom + k);
+  const testIdx = Array.from({ length: cfg.testTo - cfg.testFrom }, (_, k) => cfg.testFrom + k);
+  const trainSet = moleculeDataset(cfg.molecule, trainIdx, { cutoff: cfg.cutoff, vector: cfg.vector });
+  const testSet = moleculeDataset(cfg.molecule, testIdx, { cutoff: cfg.cutoff, vector: cfg.vector });
+  const moved = movedDataset(testSet, 77 + seed);
+  const bo = { cutoff: cfg.cutoff, nRbf: 8, nTypes: MOLECULE_ELEMENTS.length };
+  const trainB = batches(trainSet, cfg.batch, bo), testB = batches(testSet, 50, bo), movedB = batches(moved, 50, bo);
+  const avg = cfg.avgNeighbors ?? trainB.reduce((s, b) => s + b.E, 0) / trainB.reduce((s, b) => s + b.N, 0);
+  const s = targetScales(trainSet);
+  const m = makeModel(cfg.model, seed, speciesReference(trainSet, MOLECULE_ELEMENTS.length), avg);
+  try {
+    const res = train(m, trainB, s, { epochs: cfg.epochs, lr: cfg.lr, decay: cfg.decay, seed });
+    const te = evaluate(m, testB, s), tm = evaluate(m, movedB, s), tr = evaluate(m, trainB, s);
+    const parts = tensorErrorParts(m, testB);
+    const L = res.losses, k = L.length;
+    const plateau = k >= 6 && Math.abs(L.slice(k - 3).reduce((a, b) => a + b, 0) / L.slice(k - 6, k - 3).reduce((a, b) => a + b, 0) - 1) < 0.05 ? 1 : 0;
+    return {
+      energy: te.energy, vector: te.forces, tensor: te.tensor, tensorL0: parts.l0, tensorL2: parts.l2, traceOracle: parts.traceOracle,
+      energyMoved: tm.energy, vectorMoved: tm.forces, tensorMoved: tm.tensor,
+      energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
+      losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
+    };
+  } finally {
+    m.dispose();
+    [...trainB, ...testB, ...movedB].forEach((b) => b.dispose());
+  }
+}
