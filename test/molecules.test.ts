@@ -64,3 +64,38 @@ describe("data: shipped molecules (GFN2-xTB MD frames)", () => {
     assert.throws(() => data.loadMolecule("co2", { dir }), FormatError);
   });
 });
+
+import { frames as F, init } from "besselbook";
+
+describe("frames on molecules (issue 15)", function () {
+  this.timeout(120000);
+  before(async () => { await init({ quiet: true }); });
+
+  it("ambiguity projectors are projections that absorb their group: P² = P, ρ(g)P = P", () => {
+    for (const rep of ["2x0e + 1x1o + 1x2e", "1xT1 + 1xT2 + 1xT1p", "1x0o + 1x1e"]) {
+      for (const k of [0, 1, 2, 3]) {
+        const P = F.ambiguityProjector(rep, k);
+        assert.ok(F.maxAbsDiff(F.matMul(P, P), P) < 1e-12, `${rep} rank ${k}: P² = P`);
+        for (const g of F.ambiguityGroup(k)) assert.ok(F.maxAbsDiff(F.matMul(F.rho(rep, g), P), P) < 1e-12, `${rep} rank ${k}: ρ(g)P = P`);
+      }
+    }
+    // Ranks 0: only true scalars survive (1 of "2x0e + 1x1o + 1x2e" would be 2 dims; pseudo-scalars die).
+    const tr = (P: { data: Float64Array; rows: number }) => Array.from({ length: P.rows }, (_, i) => P.data[i * P.rows + i]).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(tr(F.ambiguityProjector("2x0e + 1x1o + 1x2e", 0)) - 2) < 1e-12);
+    assert.ok(Math.abs(tr(F.ambiguityProjector("1x0o + 1x1e", 0))) < 1e-12);
+    // Rank 1 keeps the axis component of a vector and one ℓ = 2 component; rank 2 keeps 2 + 3.
+    assert.ok(Math.abs(tr(F.ambiguityProjector("1x1o", 1)) - 1) < 1e-12);
+    assert.ok(Math.abs(tr(F.ambiguityProjector("1x2e", 1)) - 1) < 1e-12);
+    assert.ok(Math.abs(tr(F.ambiguityProjector("1x1o + 1x2e", 2)) - 5) < 1e-12);
+    assert.throws(() => F.ambiguityGroup(4), /argument rank/);
+  });
+
+  it("moleculeSeed runs end to end and refuses overlapping train/test blocks", () => {
+    const cfg = { molecule: "ethanol", vector: "transport" as const, nTrain: 4, trainFrom: 0, trainTo: 10, testFrom: 10, testTo: 14, cutoff: 3, epochs: 1, lr: 1e-3, decay: 1, batch: 2,
+      model: { kind: "frames" as const, message: "tensor" as const, rep: "2x0e + 1x1o", hidden: 8 } };
+    const r = F.moleculeSeed(cfg, 0);
+    for (const k of ["energy", "vector", "tensor", "tensorL0", "tensorL2", "vectorMoved", "baseVector"]) assert.ok(Number.isFinite(r[k] as number), k);
+    assert.ok(Math.abs((r.vectorMoved as number) - (r.vector as number)) < 1e-4 * (r.vector as number), "equivariant model: moved = stored");
+    assert.throws(() => F.moleculeSeed({ ...cfg, testFrom: 5 }, 0), /overlap/);
+  });
+});
