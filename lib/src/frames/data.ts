@@ -43,7 +43,8 @@ export interface CloudOptions {
    * If set, redraw the whole cloud until every node has ≥ 3 neighbours within this radius and a
    * non-degenerate Gram–Schmidt frame (frames.ts localFrames with its default weights). Boundary
    * nodes with 1–2 neighbours have no equivariant frame at all (collinear/planar neighbourhoods),
-   * so without this, frame models are only approximately equivariant on sparse clouds.
+   * so without this, such nodes get fallback frames and the models keep only the feature
+   * components their frame ambiguity cannot change (exactly equivariant, less expressive there).
    */
   genericRadius?: number;
   /** Number of species; default 2. */

@@ -25,7 +25,7 @@ import { radiusGraph } from "./graph";
 import { mul3, randomRotation, transpose3 } from "./linalg";
 import { FramesNet, MessageKind, Model, TFN } from "./models";
 import { Order, ambiguityProjector } from "./reps";
-import { actOnHead, batches, evaluate, targetScales, train, transformCloud } from "./train";
+import { actOnHead, batches, equivarianceErrors, evaluate, randomO3, targetScales, train, transformCloud } from "./train";
 
 export const MOLECULE_ELEMENTS = ["H", "C", "O"];
 const MASS = [1, 12, 16];
@@ -200,13 +200,16 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
     const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
     const baseEnergy = Math.sqrt(meanSq(testSet.targets.map((t) => t.energy)) / s.energy);
     const baseVector = Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces);
+    // Direct equivariance error after training (train.ts equivarianceErrors: pooled relative
+    // max error over 2 test molecules, one rotation and one reflection, with a translation).
+    const eq = equivarianceErrors(m, testSet.clouds.slice(0, 2), randomO3(500 + seed, 1, 1), bo);
     const L = res.losses, k = L.length;
     const plateau = k >= 6 && Math.abs(L.slice(k - 3).reduce((a, b) => a + b, 0) / L.slice(k - 6, k - 3).reduce((a, b) => a + b, 0) - 1) < 0.05 ? 1 : 0;
     return {
       energy: te.energy, vector: te.forces, tensor: te.tensor, tensorL0: parts.l0, tensorL2: parts.l2, traceOracle: parts.traceOracle,
       energyMoved: tm.energy, vectorMoved: tm.forces, tensorMoved: tm.tensor,
       energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
-      baseEnergy, baseVector,
+      baseEnergy, baseVector, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
       losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
     };
   } finally {
