@@ -118,6 +118,73 @@ describe("plot: spec builders", () => {
   });
 });
 
+describe("plot: interactivity (tooltips, zoom, slider)", function () {
+  this.timeout(60000);
+  const th = Array.from({ length: 61 }, (_, i) => -Math.PI + (2 * Math.PI * i) / 60);
+  const vm = (k: number) => plot.line({ x: th, y: { density: th.map((t) => Math.exp(k * Math.cos(t))) }, xTitle: "θ" });
+
+  it("tooltips are on for every builder's marks (config.mark.tooltip), off for image marks (data URL)", () => {
+    assert.deepEqual((trig().config as { mark: unknown }).mark, { tooltip: true });
+    const img = plot.image({ z: [[0, 1], [1, 0]] });
+    assert.equal((img.mark as { tooltip: boolean }).tooltip, false);
+  });
+
+  it("zoom: true binds an interval selection to the scales (line and scatter); off by default", () => {
+    assert.equal(trig().params, undefined);
+    const z = plot.line({ x: [0, 1], y: [1, 2], zoom: true });
+    assert.deepEqual(z.params, [{ name: "zoom", select: "interval", bind: "scales" }]);
+    const sc = plot.scatter({ x: [0, 1], y: [1, 2], identity: true, zoom: true });
+    assert.deepEqual((sc.layer as { params?: unknown }[])[0]!.params, [{ name: "zoom", select: "interval", bind: "scales" }]);
+    assert.deepEqual(plot.compile(z).warnings, []);
+    assert.deepEqual(plot.compile(sc).warnings, []);
+  });
+
+  it("slider: one dataset with the frame value per row, a bound range slider for evenly spaced values, fixed axes", () => {
+    const ks = [1, 2, 3, 4];
+    const s = plot.slider(ks.map(vm), { values: ks, label: "κ", initial: 2 });
+    const rows = (s.data as { values: Record<string, number>[] }).values;
+    assert.equal(rows.length, 4 * th.length);
+    assert.deepEqual([...new Set(rows.map((r) => r[plot.SLIDER_FIELD]))], ks);
+    assert.deepEqual(s.params, [{ name: "slider", value: 2, bind: { input: "range", min: 1, max: 4, step: 1, name: "κ " } }]);
+    assert.deepEqual(s.transform, [{ filter: `abs(datum.${plot.SLIDER_FIELD} - slider) < 0.5` }]);
+    const ys = rows.map((r) => r.y!);
+    assert.deepEqual(((s.encoding as Record<string, { scale: { domain: number[] } }>).y!.scale.domain), [Math.min(...ys), Math.max(...ys)]);
+    assert.deepEqual(plot.compile(s).warnings, []);
+  });
+
+  it("slider: log-spaced or label values get a drop-down; exact-match filter", () => {
+    const ks = [0.5, 2, 8];
+    const s = plot.slider(ks.map(vm), { values: ks, label: "κ" });
+    assert.deepEqual((s.params as { bind: unknown }[])[0]!.bind, { input: "select", options: ks, name: "κ " });
+    assert.deepEqual(s.transform, [{ filter: `datum.${plot.SLIDER_FIELD} === slider` }]);
+    const r = plot.slider([vm(1), vm(2)], { values: ["a", "b"], label: "case", input: "radio" });
+    assert.equal(((r.params as { bind: { input: string } }[])[0]!.bind.input), "radio");
+  });
+
+  it("slider: the static render at `initial` is exactly that frame (frame k alone, same axes)", () => {
+    const ks = [1, 2, 3];
+    const frames = ks.map(vm);
+    const s = plot.slider(frames, { values: ks, label: "κ", initial: 3, fixedAxes: false });
+    assert.equal(plot.toSvgSync(s), plot.toSvgSync(frames[2]!));
+    assert.notEqual(plot.toSvgSync(s), plot.toSvgSync(frames[0]!), "a different frame renders differently");
+    // compositions: every data-bearing node is merged and filtered
+    const pair = ks.map((k) => plot.hconcat([vm(k), plot.scatter({ x: [k], y: [k] })]));
+    const hs = plot.slider(pair, { values: ks, label: "κ", initial: 2, fixedAxes: false });
+    assert.equal(plot.toSvgSync(hs), plot.toSvgSync(pair[1]!));
+  });
+
+  it("slider: bad input is a typed error naming the argument", () => {
+    const f = [vm(1), vm(2)];
+    assert.throws(() => plot.slider(f, { values: [1], label: "κ" }), ShapeError);
+    assert.throws(() => plot.slider(f, { values: [1, 1], label: "κ" }), /repeated/);
+    assert.throws(() => plot.slider(f, { values: [1, NaN], label: "κ" }), /values\[1\] = NaN is out of domain/);
+    assert.throws(() => plot.slider(f, { values: [1, 2], label: "κ", initial: 5 }), /initial = 5 is not one of values/);
+    assert.throws(() => plot.slider(f, { values: [1, 2], label: "κ", name: "bad name" }), /argument name/);
+    assert.throws(() => plot.slider([vm(1), plot.hconcat([vm(2)])], { values: [1, 2], label: "κ" }), ShapeError);
+    assert.throws(() => plot.slider([], { values: [], label: "κ" }), TypeError);
+  });
+});
+
 describe("plot: rendering", function () {
   this.timeout(60000);
 

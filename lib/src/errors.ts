@@ -29,3 +29,15 @@ export class CheckError extends BesselbookError {}
 export function domainError(fn: string, arg: string, value: unknown, expected: string): never {
   throw new RangeError(`${fn}: argument ${arg} = ${String(value)} is out of domain; expected ${expected}`);
 }
+
+/**
+ * A workshop exercise is not solved yet (only with BESSELBOOK_EXERCISES=strict; by default an
+ * unsolved exercise prints a reminder and the notebook carries on). Displayed as ONE line
+ * (`ExerciseError: Exercise 2 in 05_bessel_cnn is not solved yet …`): tslab prints a failing
+ * cell's error with util.inspect, and a student needs the exercise, not Node's stack frames.
+ */
+export class ExerciseError extends BesselbookError {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.name}: ${this.message}`;
+  }
+}

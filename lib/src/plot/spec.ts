@@ -26,10 +26,14 @@ export const FONT_FAMILY = "DejaVu Sans";
 export const DEFAULT_WIDTH = 360;
 export const DEFAULT_HEIGHT = 220;
 
-/** Shared vega-lite config: one font everywhere, modest sizes, no frame around the plot area. */
+/** Shared vega-lite config: one font everywhere, modest sizes, no frame around the plot area,
+ *  and tooltips on every mark (hovering shows the encoded values in JupyterLab and the book;
+ *  static SVG/PNG renders are unaffected). A builder switches them off where a tooltip would
+ *  be noise (image marks carry a data URL). */
 export function defaultConfig(): VlSpec {
   return {
     font: FONT_FAMILY,
+    mark: { tooltip: true },
     background: "white",
     view: { stroke: null },
     axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridOpacity: 0.5 },
@@ -53,6 +57,15 @@ export interface CommonOptions {
   /** Fixed axis domains [min, max]; otherwise vega-lite picks "nice" ones. */
   xDomain?: [number, number];
   yDomain?: [number, number];
+  /** line and scatter: drag to pan, scroll/pinch to zoom, double-click to reset (vega-lite
+   *  interval selection bound to the scales). Off by default: it captures the mouse wheel,
+   *  which gets in the way of scrolling a notebook. */
+  zoom?: boolean;
+}
+
+/** The interval selection that binds a unit chart's scales to drag/zoom. */
+function zoomParams(opts: CommonOptions): VlSpec | undefined {
+  return opts.zoom ? { params: [{ name: "zoom", select: "interval", bind: "scales" }] } : undefined;
 }
 
 type Num = ArrayLike<number>;
@@ -150,6 +163,7 @@ export function line(opts: LineOptions): VlSpec {
     };
   }
   return top(opts, {
+    ...zoomParams(opts),
     data: { values },
     mark: { type: "line", point: opts.points ?? false, strokeWidth: 1.8 },
     encoding,
@@ -200,6 +214,7 @@ export function scatter(opts: ScatterOptions): VlSpec {
     encoding.color = { field: "c", type: categorical ? "nominal" : "quantitative", title: opts.colorTitle ?? null };
   }
   const points: VlSpec = {
+    ...zoomParams(opts),
     mark: { type: "point", filled: true, size: opts.size ?? 30, opacity: opts.opacity ?? 0.7 },
     encoding,
   };
@@ -396,7 +411,8 @@ export function image(opts: ImageOptions): VlSpec {
     width, height,
     data: { values: [{ url }] },
     // aria: false keeps vega from copying the data URL into an aria-label (doubling the SVG).
-    mark: { type: "image", width, height, aspect: false, smooth: false, align: "left", baseline: "top", aria: false },
+    // tooltip: false — the only datum is the data URL itself.
+    mark: { type: "image", width, height, aspect: false, smooth: false, align: "left", baseline: "top", aria: false, tooltip: false },
     encoding: { url: { field: "url", type: "nominal" }, x: { value: 0 }, y: { value: 0 } },
     config: defaultConfig(),
   });
