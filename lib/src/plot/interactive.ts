@@ -20,7 +20,7 @@
  *  - evenly spaced numeric values get a range slider over the values themselves (the widget shows
  *    the value); anything else (log-spaced κ, labels) gets a drop-down of the values.
  */
-import { ShapeError } from "../errors";
+import { DomainError, ShapeError } from "../errors";
 import { VlSpec, isVegaLiteSpec } from "./spec";
 
 export type SliderValue = number | string;
@@ -108,14 +108,14 @@ export function slider(frames: VlSpec[], opts: SliderOptions): VlSpec {
   }
   values.forEach((v, i) => {
     if (!((typeof v === "number" && Number.isFinite(v)) || typeof v === "string")) {
-      throw new RangeError(`plot.slider: argument values[${i}] = ${String(v)} is out of domain; expected a finite number or a string`);
+      throw new DomainError(`plot.slider: argument values[${i}] = ${String(v)} is out of domain; expected a finite number or a string`);
     }
   });
-  if (new Set(values).size !== values.length) throw new RangeError("plot.slider: argument values has repeated entries; expected one distinct value per frame");
+  if (new Set(values).size !== values.length) throw new DomainError("plot.slider: argument values has repeated entries; expected one distinct value per frame");
   const name = opts.name ?? "slider";
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`plot.slider: argument name = ${JSON.stringify(name)} is out of domain; expected a JavaScript identifier`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new DomainError(`plot.slider: argument name = ${JSON.stringify(name)} is out of domain; expected a JavaScript identifier`);
   const initial = opts.initial ?? values[0]!;
-  if (!values.includes(initial)) throw new RangeError(`plot.slider: argument initial = ${JSON.stringify(initial)} is not one of values`);
+  if (!values.includes(initial)) throw new DomainError(`plot.slider: argument initial = ${JSON.stringify(initial)} is not one of values`);
 
   const out = clone(frames[0]!);
   const paths = dataNodes(out);
@@ -160,7 +160,7 @@ export function slider(frames: VlSpec[], opts: SliderOptions): VlSpec {
   const kind = opts.input ?? "auto";
   let bind: VlSpec;
   if (kind === "range" || (kind === "auto" && even)) {
-    if (!even) throw new RangeError("plot.slider: input \"range\" needs evenly spaced numeric values; use \"select\" or \"radio\"");
+    if (!even) throw new DomainError("plot.slider: input \"range\" needs evenly spaced numeric values; use \"select\" or \"radio\"");
     bind = { input: "range", min: even.min, max: even.max, step: even.step, name: `${opts.label} ` };
   } else {
     bind = { input: kind === "radio" ? "radio" : "select", options: values, name: `${opts.label} ` };
