@@ -132,6 +132,40 @@ describe("JupyterLab's own renderers (rendermime + vega5-extension) in headless 
     console.log(`      ${summary.join("; ")}; ${charts} live charts`);
   });
 
+  it("saved SVG is as wide as the live chart (text measured with the shipped DejaVu Sans, as the browser does)", async function () {
+    // Needs DejaVu Sans as a system font in the browser; Debian's chromium pulls in fonts-dejavu-core.
+    if (!["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"].some((f) => fs.existsSync(f))) {
+      console.log("      skipped: DejaVu Sans is not a system font here, so the browser would measure another font");
+      this.skip();
+    }
+    const specs = {
+      legend: plot.line({ x: [0, 1, 2], y: { "a long series name number one": [1, 2, 3], "second series": [2, 3, 1] }, title: "Legend width check", yTitle: "accuracy (%)" }),
+      bars: plot.bar({ labels: ["von Mises", "wrapped Cauchy", "uniform"], values: { fano: [0.1, 0.2, 0.3], packing: [0.2, 0.1, 0.4] }, title: "Grouped bars" }),
+      wide: plot.scatter({ x: [1e-6, 2e-6], y: [123456, 654321], color: ["alpha", "beta"], colorTitle: "group", xTitle: "tiny x values", yTitle: "large y values" }),
+    };
+    const errors: string[] = [];
+    const page = await newPage(errors);
+    const lines: string[] = [];
+    for (const [name, spec] of Object.entries(specs)) {
+      const svgWidth = Number(/<svg[^>]*\swidth="([0-9.]+)"/.exec(plot.toSvgSync(spec))![1]);
+      const { data, metadata } = chartBundle(spec);
+      const live = (await page.evaluate(async ([d, m]: [Record<string, unknown>, Record<string, unknown>]) => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const g = globalThis as any;
+        const host = g.document.getElementById("host");
+        host.textContent = "";
+        await g.jlabRender.render({ output_type: "display_data", data: d, metadata: m }, host, true);
+        const c = host.querySelector("canvas");
+        return c ? c.getBoundingClientRect().width : -1;
+      }, [data, metadata])) as number;
+      lines.push(`${name}: SVG ${svgWidth} px, live ${live.toFixed(0)} px`);
+      assert.ok(Math.abs(svgWidth - live) <= Math.max(2, 0.01 * live), `${name}: saved SVG ${svgWidth} px vs live chart ${live} px (> 1% apart)`);
+    }
+    await page.close();
+    assert.deepEqual(errors, []);
+    console.log(`      ${lines.join("; ")}`);
+  });
+
   it("a plot.slider chart responds: moving its bound slider redraws the chart; a tooltip shows values on hover", async () => {
     const th = Array.from({ length: 91 }, (_, i) => -Math.PI + (2 * Math.PI * i) / 90);
     const ks = [1, 2, 3, 4];

@@ -6,6 +6,7 @@ import * as zlib from "node:zlib";
 import * as plot from "besselbook/dist/plot";
 import { resetSession, notebook } from "besselbook/dist/kernel";
 import { ShapeError } from "besselbook/dist/errors";
+import { readFontMetrics, textWidth } from "besselbook/dist/plot/fontmetrics";
 
 const xs = Array.from({ length: 40 }, (_, i) => i / 4);
 const trig = () => plot.line({ x: xs, y: { sin: xs.map(Math.sin), cos: xs.map(Math.cos) }, title: "trig", dashed: ["cos"] });
@@ -182,6 +183,28 @@ describe("plot: interactivity (tooltips, zoom, slider)", function () {
     assert.throws(() => plot.slider(f, { values: [1, 2], label: "κ", name: "bad name" }), /argument name/);
     assert.throws(() => plot.slider([vm(1), plot.hconcat([vm(2)])], { values: [1, 2], label: "κ" }), ShapeError);
     assert.throws(() => plot.slider([], { values: [], label: "κ" }), TypeError);
+  });
+});
+
+describe("plot: text metrics from the shipped font", () => {
+  it("reads DejaVu Sans advance widths: proportional (W wider than i), bold wider, unknown glyph falls back; not a font → error", () => {
+    const dir = plot.FONT_DIR;
+    const r = readFontMetrics(path.join(dir, "DejaVuSans.ttf"));
+    const b = readFontMetrics(path.join(dir, "DejaVuSans-Bold.ttf"));
+    assert.equal(r.unitsPerEm, 2048);
+    assert.ok(r.advance("W".codePointAt(0)!) > 2 * r.advance("i".codePointAt(0)!));
+    assert.ok(textWidth(b, "Legend", 14) > textWidth(r, "Legend", 14));
+    // vega's headless estimate is 0.8 em per character; real text is far narrower
+    const w = textWidth(r, "accuracy (%)", 11);
+    assert.ok(w < 0.75 * 0.8 * 11 * 12 && w > 0.6 * 0.8 * 11 * 12, `width ${w} (measured 72.2 px, 68% of the estimate)`);
+    assert.ok(Number.isFinite(r.advance(0x10ffff)));
+    const tmp = path.join(os.tmpdir(), `notafont-${process.pid}.ttf`);
+    fs.writeFileSync(tmp, Buffer.alloc(64));
+    try {
+      assert.throws(() => readFontMetrics(tmp), /has no "head" table/);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
   });
 });
 

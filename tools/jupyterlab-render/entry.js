@@ -40,6 +40,7 @@ async function render(output, host, trusted) {
   host.appendChild(box);
   Widget.attach(renderer, box);
   await renderer.renderModel(model);
+  window.jlabLastRenderer = renderer;
   const r = renderer.node.getBoundingClientRect();
   return {
     mime,
