@@ -42,6 +42,13 @@ describe("plot: spec builders", () => {
     assert.equal(s.$schema, plot.VEGA_LITE_SCHEMA);
     assert.ok(plot.isVegaLiteSpec(s));
   });
+  it("xTicks/yTicks fix the axis ticks (an angle axis 0–360 in steps of 90, not vega's nice 0–400)", () => {
+    const xs = Array.from({ length: 13 }, (_, i) => i * 30);
+    const ticks = (spec: plot.VlSpec) => [...plot.toSvgSync(spec).matchAll(/>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    assert.deepEqual(ticks(plot.line({ x: xs, y: xs.map(Math.sin) })).slice(-1), [400], "default: vega's nice domain ends at 400");
+    assert.deepEqual(ticks(plot.line({ x: xs, y: xs.map(Math.sin), xDomain: [0, 360], xTicks: [0, 90, 180, 270, 360] })), [0, 90, 180, 270, 360]);
+    assert.throws(() => plot.scatter({ x: [1], y: [1], yTicks: [0, NaN] }), /yTicks = \[0,null\] is out of domain/);
+  });
   it("line rejects mismatched lengths with a ShapeError and missing x with a TypeError", () => {
     assert.throws(() => plot.line({ x: [1, 2, 3], y: [1, 2] }), ShapeError);
     assert.throws(() => plot.line({ y: [1, 2] }), TypeError);

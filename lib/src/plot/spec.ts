@@ -10,7 +10,7 @@
  * churn in digits no one can see. Non-finite values become null (JSON has no NaN), which
  * vega-lite treats as missing.
  */
-import { ShapeError } from "../errors";
+import { DomainError, ShapeError } from "../errors";
 import { ColorMap, colorize, encodePng } from "./png";
 
 /** A vega-lite v5 spec as a JSON object. Kept loose on purpose: tslab type-checks notebook code
@@ -57,6 +57,10 @@ export interface CommonOptions {
   /** Fixed axis domains [min, max]; otherwise vega-lite picks "nice" ones. */
   xDomain?: [number, number];
   yDomain?: [number, number];
+  /** Explicit tick values (line, scatter), e.g. an angle axis `xDomain: [0, 360]`,
+   *  `xTicks: [0, 90, 180, 270, 360]` instead of vega's "nice" 0…400 in steps of 50. */
+  xTicks?: number[];
+  yTicks?: number[];
   /** line and scatter: drag to pan, scroll/pinch to zoom, double-click to reset (vega-lite
    *  interval selection bound to the scales). Off by default: it captures the mouse wheel,
    *  which gets in the way of scrolling a notebook. */
@@ -96,6 +100,15 @@ function scaleOf(type: Scale | undefined, domain: [number, number] | undefined, 
 
 function withScale(enc: VlSpec, scale: VlSpec | undefined): VlSpec {
   return scale ? { ...enc, scale } : enc;
+}
+
+/** Fixed tick values on an encoding's axis (see CommonOptions.xTicks). */
+function withTicks(enc: VlSpec, ticks: number[] | undefined): VlSpec {
+  if (!ticks) return enc;
+  if (!Array.isArray(ticks) || !ticks.every(Number.isFinite)) {
+    throw new DomainError(`plot: argument xTicks/yTicks = ${JSON.stringify(ticks)} is out of domain; expected an array of finite numbers`);
+  }
+  return { ...enc, axis: { ...((enc.axis as VlSpec | undefined) ?? {}), values: [...ticks] } };
 }
 
 function top(opts: CommonOptions, body: VlSpec): VlSpec {
@@ -152,8 +165,8 @@ export function line(opts: LineOptions): VlSpec {
   const multi = series.length > 1;
   const names = series.map((s) => s.name);
   const encoding: VlSpec = {
-    x: withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)),
-    y: withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? (multi ? "y" : names[0]) }, scaleOf(opts.yScale, opts.yDomain)),
+    x: withTicks(withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)), opts.xTicks),
+    y: withTicks(withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? (multi ? "y" : names[0]) }, scaleOf(opts.yScale, opts.yDomain)), opts.yTicks),
   };
   if (multi) encoding.color = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names };
   if (opts.dashed && opts.dashed.length) {
@@ -206,8 +219,8 @@ export function scatter(opts: ScatterOptions): VlSpec {
     return row;
   });
   const encoding: VlSpec = {
-    x: withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)),
-    y: withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? "y" }, scaleOf(opts.yScale, opts.yDomain)),
+    x: withTicks(withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)), opts.xTicks),
+    y: withTicks(withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? "y" }, scaleOf(opts.yScale, opts.yDomain)), opts.yTicks),
   };
   if (colors) {
     const categorical = colors.some((c) => typeof c === "string");
