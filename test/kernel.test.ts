@@ -172,7 +172,7 @@ describe("kernel: display bundles and show()", function () {
     const cb = chartBundle(chart());
     const m = /width="(\d+)" height="(\d+)"/.exec(String(b["image/svg+xml"]))!;
     assert.deepEqual(cb.metadata, { "image/png": { width: Number(m[1]), height: Number(m[2]) } });
-    assert.equal(png.readUInt32BE(16), 2 * Number(m[1]), "PNG width = 2 × CSS width");
+    assert.equal(png.readUInt32BE(16), Number(m[1]), "with the SVG in the bundle, the PNG is 1× (the SVG is the sharp copy)");
     assert.deepEqual(cb.dropped, []);
     assert.equal(VEGALITE_MIME, "application/vnd.vegalite.v5+json");
     const spec = b[VEGALITE_MIME] as Record<string, unknown>;
@@ -191,6 +191,8 @@ describe("kernel: display bundles and show()", function () {
     const pts = (n: number) => plot.scatter({ x: Array.from({ length: n }, (_, i) => Math.sin(i)), y: Array.from({ length: n }, (_, i) => Math.cos(1.3 * i)) });
     const mid = chartBundle(pts(6000));
     assert.deepEqual(mid.dropped, ["image/svg+xml"]);
+    const midPng = Buffer.from(String(mid.data["image/png"]), "base64");
+    assert.equal(midPng.readUInt32BE(16), 2 * (mid.metadata["image/png"] as { width: number }).width, "the only static image: 2×");
     assert.deepEqual(Object.keys(mid.data).sort(), [VEGALITE_MIME, "image/png", "text/plain"].sort());
     assert.match(String(mid.data["text/plain"]), /static image only: the SVG, \d+ kB left out/);
     const big = chartBundle(pts(12000));
@@ -233,7 +235,8 @@ describe("kernel: display bundles and show()", function () {
     assert.deepEqual(Object.keys(sent[0]!.msg.data).sort(), [VEGALITE_MIME, "image/png", "image/svg+xml", "text/plain"].sort());
     const svgFile = path.join(out, "figures", "00_show_test", "squares.svg");
     assert.equal(fs.readFileSync(svgFile, "utf8"), sent[0]!.msg.data["image/svg+xml"], "file = displayed SVG");
-    assert.equal(fs.readFileSync(svgFile.replace(/svg$/, "png")).toString("base64"), sent[0]!.msg.data["image/png"], "file = displayed PNG");
+    const shown = Buffer.from(String(sent[0]!.msg.data["image/png"]), "base64");
+    assert.equal(shown.readUInt32BE(16) * 2, fs.readFileSync(svgFile.replace(/svg$/, "png")).readUInt32BE(16), "displayed PNG 1×, file 2×");
     assert.ok((sent[0]!.msg.metadata as Record<string, unknown>)["image/png"], "PNG display size in the metadata");
     fs.rmSync(out, { recursive: true, force: true });
   });

@@ -11,7 +11,7 @@ export { mode } from "./mode";
 export type { Mode } from "./mode";
 export { params } from "./params";
 export type { Params, Widened } from "./params";
-export { show, progress, displayBundle, chartBundle, htmlTable, textTable, isDanfo, VEGALITE_MIME, CHART_SVG_MAX_BYTES, CHART_SPEC_MAX_BYTES, CHART_PNG_SCALE } from "./display";
+export { show, progress, displayBundle, chartBundle, htmlTable, textTable, isDanfo, VEGALITE_MIME, CHART_SVG_MAX_BYTES, CHART_SPEC_MAX_BYTES, CHART_PNG_SCALE, CHART_PNG_SCALE_WITH_SVG } from "./display";
 export type { MimeBundle, ChartBundle, ShowOptions, Progress, ProgressOptions, ProgressValues } from "./display";
 export { useDisplayWriter } from "./jupyter";
 export type { DisplayWriter, DisplayMessage } from "./jupyter";
