@@ -27,6 +27,8 @@ export interface Message<C = Record<string, unknown>> {
   metadata: Record<string, unknown>;
   content: C;
   buffers: Buffer[];
+  /** Received messages: bytes of the content frame plus buffers (for output size limits). */
+  size?: number;
 }
 
 /** Thrown for frames that are not a well-formed or correctly signed Jupyter message. */
@@ -106,6 +108,7 @@ export class Session {
       metadata: parse(body[2], "metadata"),
       content: parse(body[3], "content"),
       buffers: frames.slice(at + 6),
+      size: frames.slice(at + 5).reduce((n, f) => n + f.length, 0),
     };
   }
 }
