@@ -27,6 +27,7 @@ import { AsyncLocalStorage } from "async_hooks";
 import * as fs from "fs";
 import * as path from "path";
 import * as util from "util";
+import { Worker, isMainThread } from "worker_threads";
 
 /** Prefix of the line the runner parses; keep in sync with CALLBACK_ERROR in run.ts. */
 export const CALLBACK_MARK = "[besselbook]";
@@ -41,49 +42,64 @@ function configPath(): string | undefined {
   return inline ? path.resolve(inline.slice("--config-path=".length)) : undefined;
 }
 
-/** Our process group id on Linux (field 5 of /proc/self/stat), else undefined. */
-function processGroup(): number | undefined {
+// ---- 1. parent watch -------------------------------------------------------------------------
+
+/**
+ * Runs in a worker thread: a cell stuck in `while (true) {}` blocks the kernel's event loop, so a
+ * timer on the main thread would never fire (measured). The worker has its own loop; when the
+ * parent is gone it removes the connection file and SIGKILLs the kernel's process group (cells
+ * may have started children) or, if the kernel does not lead its group, the kernel alone.
+ */
+const WATCHDOG = `
+const { workerData } = require("worker_threads");
+const fs = require("fs");
+const path = require("path");
+const { expected, conn, pollMs } = workerData;
+// process.ppid is not the process's parent inside a worker (measured: 1); /proc/self/stat is.
+function stat(field) {
   try {
-    const stat = fs.readFileSync("/proc/self/stat", "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    const s = fs.readFileSync("/proc/self/stat", "utf8");
+    return Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[field]);
   } catch {
     return undefined;
   }
 }
-
-// ---- 1. parent watch -------------------------------------------------------------------------
-
-/** The runner passes its pid, so a parent that died before this line ran is still noticed. */
-const expectedParent = Number(process.env.BESSELBOOK_PARENT_PID) || process.ppid;
-const POLL_MS = 500;
-
-function orphaned(): void {
-  const conn = configPath();
+const parent = () => stat(1);
+const group = () => stat(2);
+function orphaned() {
   if (conn) {
     try {
       fs.rmSync(conn, { force: true });
-      // The runner's private temp dir (besselbook-kernel-XXXXXX) held only this file.
       if (path.basename(path.dirname(conn)).startsWith("besselbook-kernel-")) fs.rmdirSync(path.dirname(conn));
-    } catch {
-      /* best effort */
-    }
+    } catch {}
   }
   try {
-    // Only when we lead our group (the runner and jupyter_client start kernels that way): then
-    // -pid is exactly us and whatever the cells started, never an unrelated group.
-    if (processGroup() === process.pid) process.kill(-process.pid, "SIGKILL");
-  } catch {
-    /* not permitted or gone: fall through to exit */
-  }
-  process.exit(129);
+    if (group() === process.pid) process.kill(-process.pid, "SIGKILL");
+  } catch {}
+  process.kill(process.pid, "SIGKILL");
 }
+if (parent() !== expected) orphaned();
+setInterval(() => { if (parent() !== expected) orphaned(); }, pollMs);
+`;
 
 function watchParent(): void {
   if (process.env.BESSELBOOK_KERNEL_WATCHDOG === "0") return;
-  if (process.ppid !== expectedParent) return orphaned();
-  setInterval(() => {
-    if (process.ppid !== expectedParent) orphaned();
-  }, POLL_MS).unref();
+  // The runner passes its pid, so a parent that died before this line ran is still noticed.
+  const expected = Number(process.env.BESSELBOOK_PARENT_PID) || process.ppid;
+  if (!fs.existsSync("/proc/self/stat")) {
+    // No procfs (macOS): a main-thread timer; it cannot fire while a cell blocks the event loop.
+    setInterval(() => {
+      if (process.ppid === expected) return;
+      const conn = configPath();
+      if (conn) fs.rmSync(conn, { force: true });
+      process.kill(process.pid, "SIGKILL");
+    }, 500).unref();
+    return;
+  }
+  // execArgv: [] so the worker does not load this preload again (workers inherit --require).
+  const w = new Worker(WATCHDOG, { eval: true, execArgv: [], workerData: { expected, conn: configPath(), pollMs: 500 } });
+  w.unref(); // never keeps the kernel alive on its own
+  w.on("error", () => undefined);
 }
 
 // ---- 2. errors from callbacks ----------------------------------------------------------------
@@ -147,48 +163,79 @@ function insideProject(dir: string): boolean {
   return !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
-type TsLike = {
-  createWatchCompilerHost: (...a: unknown[]) => Record<string, unknown>;
-  resolveModuleName: (name: string, file: string, opts: unknown, host: unknown, cache?: unknown, redirected?: unknown) => { resolvedModule?: unknown };
-};
+type Sys = Record<string, (...a: any[]) => any>;
 
+/**
+ * Outside the checkout, make `/node_modules` (the last directory TypeScript's Node10 resolution and
+ * its default type roots look in) show the project's node_modules: real entries there still win,
+ * and everything under the notebook's own folders is looked up first, so this is a lowest-priority
+ * fallback, the compile-time twin of NODE_PATH. tslab's converter calls `ts.sys` methods at call
+ * time (its own sys delegates to them), so patching that object is enough; the module's exports
+ * are read-only getters and cannot be patched.
+ */
 function resolveFromProject(): void {
   const tslabBin = process.argv[1];
   if (!tslabBin || insideProject(process.cwd())) return;
-  let ts: TsLike;
+  let sys: Sys;
   try {
-    // The TypeScript fork tslab loads (same path → same module instance, patched before use).
-    ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(fs.realpathSync(tslabBin))] }));
+    // The TypeScript fork tslab loads (same resolved path, so the same module instance).
+    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(fs.realpathSync(tslabBin))] }));
+    sys = ts.sys;
   } catch {
     return;
   }
-  const types = path.join(projectRoot, "node_modules", "@types");
-  const anchor = path.join(projectRoot, "__besselbook_resolve__.ts");
-  const orig = ts.createWatchCompilerHost;
-  ts.createWatchCompilerHost = function (this: unknown, ...args: unknown[]) {
-    const [rootFiles, options] = args as [unknown, { typeRoots?: string[] } | undefined];
-    if (Array.isArray(rootFiles) && options) {
-      const roots = options.typeRoots ?? [];
-      if (!roots.some((r) => fs.existsSync(path.join(r, "node", "package.json")))) args[1] = { ...options, typeRoots: [...roots, types] };
-    }
-    const host = orig.apply(this, args);
-    if (Array.isArray(rootFiles)) {
-      // Resolve as usual first; only what the notebook's folder cannot resolve comes from the project.
-      host.resolveModuleNames = (names: string[], containing: string, _reused: unknown, redirected: unknown, opts: unknown) =>
-        names.map((n) => ts.resolveModuleName(n, containing, opts, host, undefined, redirected).resolvedModule ?? ts.resolveModuleName(n, anchor, opts, host, undefined, redirected).resolvedModule);
-    }
-    return host;
+  if (!sys || typeof sys.fileExists !== "function") return;
+  const vroot = path.join(path.parse(process.cwd()).root, "node_modules");
+  const target = path.join(projectRoot, "node_modules");
+  const mapped = (p: unknown): string | undefined => {
+    if (typeof p !== "string") return undefined;
+    const rel = path.relative(vroot, p);
+    return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : path.join(target, rel);
   };
+  const orig: Sys = {};
+  for (const k of ["fileExists", "directoryExists", "readFile", "getDirectories", "readDirectory", "realpath", "getModifiedTime", "getFileSize"]) {
+    if (typeof sys[k] === "function") orig[k] = sys[k].bind(sys);
+  }
+  const either = (k: string, empty: (v: unknown) => boolean) =>
+    function (p: unknown, ...rest: unknown[]) {
+      const v = orig[k](p, ...rest);
+      const m = mapped(p);
+      return empty(v) && m ? orig[k](m, ...rest) : v;
+    };
+  sys.fileExists = either("fileExists", (v) => !v);
+  sys.directoryExists = (p: unknown, ...rest: unknown[]) => p === vroot || either("directoryExists", (v) => !v)(p, ...rest);
+  sys.readFile = either("readFile", (v) => v === undefined);
+  if (orig.getModifiedTime) sys.getModifiedTime = either("getModifiedTime", (v) => v === undefined);
+  if (orig.getFileSize) sys.getFileSize = either("getFileSize", (v) => !v);
+  if (orig.realpath) {
+    sys.realpath = (p: unknown) => {
+      const m = mapped(p);
+      return m && !fs.existsSync(p as string) && fs.existsSync(m) ? orig.realpath(m) : orig.realpath(p);
+    };
+  }
+  const union = (k: string) =>
+    function (p: unknown, ...rest: unknown[]) {
+      const m = mapped(p);
+      const a: string[] = orig[k](p, ...rest) ?? [];
+      return m ? [...new Set([...a, ...(orig[k](m, ...rest) ?? [])])] : a;
+    };
+  sys.getDirectories = union("getDirectories");
+  if (orig.readDirectory) sys.readDirectory = union("readDirectory");
 }
 
 // ---- install ---------------------------------------------------------------------------------
 
-try {
-  watchParent();
-  process.on("uncaughtException", onUncaught);
-  process.on("unhandledRejection", onRejection);
-  resolveFromProject();
-  setImmediate(patchTslab);
-} catch {
-  /* never stop the kernel */
+// Worker threads inherit `--require`: a cell's workers (parallelSeeds) must not install any of this.
+if (isMainThread) install();
+
+function install(): void {
+  try {
+    watchParent();
+    process.on("uncaughtException", onUncaught);
+    process.on("unhandledRejection", onRejection);
+    resolveFromProject();
+    setImmediate(patchTslab);
+  } catch {
+    /* never stop the kernel */
+  }
 }

@@ -210,6 +210,8 @@ export interface CallbackError {
   text: string;
   /** 1-based cell index during (or after) which it was reported. */
   seenIn: number;
+  /** Reported after that cell's reply (between cells or after the last one). */
+  late: boolean;
 }
 
 /** The line kernel-preload.ts writes; keep in sync with its report(). */
@@ -258,7 +260,7 @@ class OutputCollector {
     return { "text/plain": `[besselbook run: ${what} of ${formatBytes(size)} not kept (limit ${formatBytes(this.limit)} per output, --max-output)]` };
   }
 
-  handle(msg: Message, sink: CellSink): void {
+  handle(msg: Message, sink: CellSink, late = false): void {
     const c = msg.content as Record<string, any>;
     const size = msg.size ?? 0;
     switch (msg.header.msg_type) {
@@ -269,7 +271,7 @@ class OutputCollector {
           const m = CALLBACK_ERROR.exec(text);
           if (m) {
             const full = text.slice(m.index + m[0].length - m[3].length).trimEnd();
-            this.callbackErrors.push({ what: m[1], count: m[2] ? Number(m[2]) : undefined, summary: m[3].trim(), text: full, seenIn: sink.index });
+            this.callbackErrors.push({ what: m[1], count: m[2] ? Number(m[2]) : undefined, summary: m[3].trim(), text: full, seenIn: sink.index, late });
           }
         }
         const last = sink.outputs[sink.outputs.length - 1];
@@ -480,7 +482,7 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   client.onLateIopub = (m) => {
     const sink = sinks.get(m.parent_header?.msg_id ?? "");
     if (!sink) return;
-    collector.handle(m, sink);
+    collector.handle(m, sink, true);
     const cell = nb.cells[sink.index - 1];
     cell.outputs = sink.outputs;
     if (sink.done) sink.finish(limit, limit * NOTEBOOK_OUTPUT_FACTOR);
@@ -493,7 +495,13 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
     const from = e.count !== undefined ? cells.find((c) => c.executionCount === e.count) : undefined;
     const index = from?.index ?? e.seenIn;
     const cell = nb.cells[index - 1];
-    const when = !from ? ` (reported during cell ${e.seenIn}; the cell that scheduled it is unknown)` : from.index === e.seenIn ? "" : ` (after the cell finished; reported during cell ${e.seenIn})`;
+    const when = !from
+      ? ` (reported ${e.late ? "after" : "during"} cell ${e.seenIn}; the cell that scheduled it is unknown)`
+      : from.index === e.seenIn
+        ? e.late
+          ? " (after the cell finished)"
+          : ""
+        : ` (after the cell finished; reported ${e.late ? "after" : "during"} cell ${e.seenIn})`;
     return fail({ kind: "error", cell: index, cellId: cell?.id, summary: `${e.what}: ${e.summary}${when}`, detail: e.text }, cell);
   };
 
