@@ -165,6 +165,11 @@ export class KernelClient {
    * the cell that made the request; the runner does the same and checks them for errors.
    */
   onLateIopub?: (msg: Message) => void;
+  /**
+   * iopub messages with a larger content frame are not decoded in full (protocol.ts largeContent):
+   * bounds the memory one huge output costs. Default: no limit.
+   */
+  maxIopubContentBytes = Infinity;
 
   private constructor(
     readonly child: ChildProcess,
@@ -274,7 +279,7 @@ export class KernelClient {
       for await (const frames of sock) {
         let msg: Message;
         try {
-          msg = this.session.deserialize(frames);
+          msg = this.session.deserialize(frames, sock === this.iopub ? { maxContentBytes: this.maxIopubContentBytes } : {});
         } catch {
           continue; // unsigned or malformed: not from our kernel, drop it
         }

@@ -262,7 +262,8 @@ class OutputCollector {
 
   handle(msg: Message, sink: CellSink, late = false): void {
     const c = msg.content as Record<string, any>;
-    const size = msg.size ?? 0;
+    // A message too large to decode (KernelClient.maxIopubContentBytes) carries only its size.
+    const size = Math.max(msg.size ?? 0, Number(c.tooLargeBytes) || 0);
     switch (msg.header.msg_type) {
       case "stream": {
         const text = String(c.text ?? "");
@@ -274,18 +275,20 @@ class OutputCollector {
             this.callbackErrors.push({ what: m[1], count: m[2] ? Number(m[2]) : undefined, summary: m[3].trim(), text: full, seenIn: sink.index, late });
           }
         }
+        // Characters (or, for a message too large to decode, bytes) this chunk adds beyond what we keep.
+        const undecoded = Number(c.truncatedBytes) || 0;
         const last = sink.outputs[sink.outputs.length - 1];
         if (!sink.clearPending && last && last.output_type === "stream" && last.name === c.name) {
           const t = sink.truncated.get(last);
           if (t) {
-            t.dropped += text.length;
+            t.dropped += text.length + undecoded;
             return;
           }
-          if (last.text.length + text.length > this.limit) {
-            const room = Math.max(0, this.limit - last.text.length);
+          if (last.text.length + text.length > this.limit || undecoded) {
+            const room = Math.max(0, Math.min(text.length, this.limit - last.text.length));
             last.text += text.slice(0, room);
             this.grow(last, room);
-            sink.truncated.set(last, { kept: last.text, dropped: text.length - room });
+            sink.truncated.set(last, { kept: last.text, dropped: text.length - room + undecoded });
             return;
           }
           if (this.kept + text.length > this.total) {
@@ -297,7 +300,8 @@ class OutputCollector {
           this.grow(last, text.length);
         } else {
           const o: Output = { output_type: "stream", name: c.name, text: text.slice(0, this.limit) };
-          if (this.push(sink, o, Math.min(text.length, this.limit)) && text.length > this.limit) sink.truncated.set(o, { kept: o.text as string, dropped: text.length - this.limit });
+          const over = Math.max(0, text.length - this.limit) + undecoded;
+          if (this.push(sink, o, Math.min(text.length, this.limit)) && over) sink.truncated.set(o, { kept: o.text as string, dropped: over });
         }
         break;
       }
@@ -328,7 +332,9 @@ class OutputCollector {
       case "error": {
         const traceback: string[] = Array.isArray(c.traceback) ? c.traceback.map(String) : [];
         const tb = size > this.limit ? [...traceback.slice(0, 20), `[besselbook run: traceback of ${formatBytes(size)} cut to 20 lines]`] : traceback;
-        this.push(sink, { output_type: "error", ename: String(c.ename ?? "Error"), evalue: String(c.evalue ?? "").slice(0, this.limit), traceback: tb }, Math.min(size, this.limit));
+        const ename = c.tooLargeBytes ? "Error" : String(c.ename ?? "Error");
+        const evalue = c.tooLargeBytes ? `[besselbook run: error message of ${formatBytes(size)} not kept]` : String(c.evalue ?? "").slice(0, this.limit);
+        this.push(sink, { output_type: "error", ename, evalue, traceback: tb }, Math.min(size, this.limit));
         break;
       }
       case "clear_output":
@@ -476,6 +482,8 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   opts.signal?.addEventListener("abort", onAbort);
 
   const collector = new OutputCollector(limit, limit * NOTEBOOK_OUTPUT_FACTOR);
+  // Stream text beyond the limit is dropped anyway: do not decode more than that of one message.
+  client.maxIopubContentBytes = limit + 64 * 1024;
   /** Which cell sent each execute_request, for output that arrives after its reply. */
   const sinks = new Map<string, CellSink>();
   const allSinks: CellSink[] = [];
