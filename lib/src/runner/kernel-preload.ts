@@ -4,16 +4,18 @@
  *
  * 1. Parent watch. The kernel runs detached in its own process group and tslab has no parent
  *    watch, so a runner killed with SIGKILL (OOM killer, CI hard timeout) used to leave its kernel
- *    running forever. Like ipykernel's ParentPollerUnix, we poll the parent pid; when the process
- *    that started us is gone we delete the connection file (it holds the signing key), kill our
- *    own process group (cells may have started children) and exit.
+ *    running forever. Like ipykernel's ParentPollerUnix, a worker thread polls the parent pid
+ *    every 0.5 s; when the process that started us is gone it deletes the connection file (it
+ *    holds the signing key) and SIGKILLs our process group (cells may have started children).
  *
  * 2. Errors after a cell ended. tslab prints uncaught exceptions and unhandled rejections to
  *    whichever cell's stream is current and the reply still says "ok", so a throwing timer showed
  *    up in the *next* cell and a rejection left no trace. We tag every execution with an
  *    AsyncLocalStorage context (its execution count), and report such errors as one line
  *    `[besselbook] <what> (from the cell run as [N]): <error>` that the runner recognises
- *    (run.ts, CALLBACK_ERROR) to fail the run and name cell N.
+ *    (run.ts, CALLBACK_ERROR) to fail the run and name cell N. Side effect (Node 20 implements
+ *    AsyncLocalStorage with async hooks): a Promise printed with util.inspect, e.g. as a cell's
+ *    last value, also lists Node's async-id symbols and the store; no committed notebook shows one.
  *
  * 3. Notebooks outside the checkout. tslab type-checks cells from the kernel's working directory
  *    (the notebook's folder), so outside the project neither @types/node ("Cannot find name
