@@ -192,7 +192,8 @@ class Progress {
   }
 
   private line(c: CellStart): string {
-    const text = `  ${c.nb}  cell ${c.ordinal}/${c.total}  ${clock(Date.now() - c.startedAt)}  ${c.firstLine}`;
+    const what = c.ordinal ? `cell ${c.ordinal}/${c.total}` : `starting kernel (${c.total} code cells)`;
+    const text = `  ${c.nb}  ${what}  ${clock(Date.now() - c.startedAt)}  ${c.firstLine}`.trimEnd();
     return text.length > this.width ? `${text.slice(0, this.width - 1)}…` : text;
   }
 

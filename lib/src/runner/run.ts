@@ -405,9 +405,9 @@ const EMPTY_NOTEBOOK = (): Notebook => ({ nbformat: 4, nbformat_minor: 5, metada
 /** What onCellStart reports: enough for "cell 3/12 0:42 `const r = train(…)`". */
 export interface CellStart {
   nb: string;
-  /** 1-based position among all cells (as in failure reports). */
+  /** 1-based position among all cells (as in failure reports); 0 while the kernel starts. */
   index: number;
-  /** 1-based position among the code cells that run, and how many there are. */
+  /** 1-based position among the code cells that run (0: kernel starting), and how many there are. */
   ordinal: number;
   total: number;
   firstLine: string;
@@ -456,6 +456,8 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   }
   if (opts.signal?.aborted) return fail({ kind: "interrupted", summary: "interrupted before start" });
 
+  const code = nb.cells.map((c, i) => ({ c, index: i + 1 })).filter(({ c }) => c.cell_type === "code" && c.source.trim());
+  opts.onCellStart?.({ nb: shown, index: 0, ordinal: 0, total: code.length, firstLine: "", startedAt: t0 });
   let client: KernelClient;
   try {
     client = await KernelClient.start({
@@ -514,7 +516,6 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   };
 
   try {
-    const code = nb.cells.map((c, i) => ({ c, index: i + 1 })).filter(({ c }) => c.cell_type === "code" && c.source.trim());
     let ordinal = 0;
     for (let i = 0; i < nb.cells.length; i++) {
       const cell = nb.cells[i];
