@@ -103,7 +103,7 @@ export function parseNotebook(file: string, text: string): Notebook {
       const outputs = Array.isArray(c.outputs) ? c.outputs : [];
       cell.outputs = outputs.map((o: any, j: number) => {
         if (o === null || typeof o !== "object" || Array.isArray(o) || typeof o.output_type !== "string") {
-          bad(`${where} output ${j + 1} is ${o === null ? "null" : Array.isArray(o) ? "an array" : typeof o !== "object" ? typeof o : "an object without output_type"}; expected an output object`);
+          bad(`${where} output ${j + 1} is ${o === null ? "null" : Array.isArray(o) ? "an array" : typeof o !== "object" ? `a ${typeof o}` : "an object without output_type"}, not an output`);
         }
         if (o.output_type === "display_data" || o.output_type === "execute_result") return { ...o, data: joinBundle(o.data ?? {}) };
         if (o.output_type === "stream" && isTextLines(o.text)) return { ...o, text: o.text.join("") };
