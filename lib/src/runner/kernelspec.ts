@@ -47,15 +47,23 @@ export function tslabEntry(root = projectRoot()): string {
   return path.join(path.dirname(pkg), "bin", "tslab");
 }
 
+/** Absolute path of the kernel preload (parent watch, callback errors, type resolution). */
+export function kernelPreload(root = projectRoot()): string {
+  return path.join(root, "lib", "dist", "runner", "kernel-preload.js");
+}
+
 /**
- * The besselbook kernelspec. argv is `node <abs tslab> kernel --config-path {connection_file}`,
- * exactly what `tslab install` writes (tslab/python/install.py) except that both the node binary
- * and tslab are absolute, so JupyterLab started from any PATH/cwd runs this project's tslab and
- * Node. env makes the kernel see the project (module resolution and the repo root for outputs).
+ * The besselbook kernelspec. argv is `node --require <preload> <abs tslab> kernel --config-path
+ * {connection_file}`: what `tslab install` writes (tslab/python/install.py) except that the node
+ * binary and tslab are absolute, so JupyterLab started from any PATH/cwd runs this project's tslab
+ * and Node, and that kernel-preload.js is loaded first (it makes the kernel exit when its parent
+ * dies, reports errors thrown by callbacks after their cell ended, and lets notebooks outside the
+ * checkout type-check against the project). env makes the kernel see the project (module
+ * resolution and the repo root for outputs).
  */
 export function kernelSpec(root = projectRoot()): KernelSpec {
   return {
-    argv: [process.execPath, tslabEntry(root), "kernel", "--config-path", "{connection_file}"],
+    argv: [process.execPath, "--require", kernelPreload(root), tslabEntry(root), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
     // tslab installs a SIGINT handler that interrupts the running cell (vm breakOnSigint).
