@@ -50,8 +50,17 @@ export class FormatError extends BesselbookError {
   }
 }
 
-/** A numerical check in a notebook or test failed. */
-export class CheckError extends BesselbookError {}
+/**
+ * A numerical check in a notebook or test failed. Shown as ONE line in a notebook (tslab prints a
+ * failing cell's error with util.inspect): the message already says what was measured, against
+ * what, and which claim it tests; Node's stack frames point into the library, not at the cell.
+ * BESSELBOOK_STACK=1 shows the full stack.
+ */
+export class CheckError extends BesselbookError {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return process.env.BESSELBOOK_STACK === "1" ? (this.stack ?? this.message) : `${this.name}: ${this.message}`;
+  }
+}
 
 /** Throw a DomainError naming the argument, its value and the expected domain. */
 export function domainError(fn: string, arg: string, value: unknown, expected: string): never {
