@@ -3,7 +3,8 @@
 
 Run with Debian's interpreter (pyenv's python3 shadows it):
     /usr/bin/python3 scripts/make_special_fixtures.py
-Writes test/fixtures/special/{jy,ik,misc}.json, and lib/src/special/tables.ts (the node values
+Writes test/fixtures/special/{jy,ik,misc,sweep}.json (`--sweep-only`: only sweep.json, the random
+off-grid points behind the accuracy claim in README.md / environment.md), and lib/src/special/tables.ts (the node values
 J0, J1, Y0, Y1, e^-x I0, e^-x I1 on x = 2, 2.25, ..., 50 used by the Taylor-table fast path for
 orders 0 and 1; the fixtures never sample those nodes).
 
@@ -160,7 +161,100 @@ def make_tables():
     print(f"wrote {path}", file=sys.stderr)
 
 
+def make_sweep():
+    """Random off-grid points (issue #16): the accuracy claim in README/environment.md is what the
+    test computes on these. mpmath at 35 digits; a separate seed so the other fixtures keep theirs.
+    Orders: a quarter integers, the rest uniform reals; arguments: log-uniform, uniform and near the
+    turning point x ≈ ν, where the library switches methods."""
+    mp.mp.dps = 35
+    r = random.Random(16)
+
+    def order(lo, hi):
+        return float(r.randint(int(lo), int(hi))) if r.random() < 0.25 else r.uniform(lo, hi)
+
+    def arg(nu, xmax):
+        u = r.random()
+        if u < 0.4:
+            return 10 ** r.uniform(-6, math.log10(xmax))
+        if u < 0.8:
+            return r.uniform(0, xmax) + 1e-9
+        return max(1e-6, nu * r.uniform(0.7, 1.3))
+
+    def pts(n, lo, hi, xmax):
+        out = []
+        for _ in range(n):
+            nu = order(lo, hi)
+            out.append((nu, arg(nu, xmax)))
+        return out
+
+    def jy(points):
+        rows = {"nu": [], "x": [], "J": [], "Y": [], "Jp": [], "Yp": []}
+        for nu, x in points:
+            a, b = mp.mpf(nu), mp.mpf(x)
+            rows["nu"].append(nu)
+            rows["x"].append(x)
+            rows["J"].append(f(mp.besselj(a, b)))
+            rows["Y"].append(f(mp.bessely(a, b)))
+            rows["Jp"].append(f(mp.besselj(a, b, derivative=1)))
+            rows["Yp"].append(f(mp.bessely(a, b, derivative=1)))
+        return rows
+
+    def ik(points):
+        rows = {"nu": [], "x": [], "I": [], "K": [], "Ie": [], "Ke": []}
+        for nu, x in points:
+            a, b = mp.mpf(nu), mp.mpf(x)
+            i, k = mp.besseli(a, b), mp.besselk(a, b)
+            rows["nu"].append(nu)
+            rows["x"].append(x)
+            rows["I"].append(f(i))
+            rows["K"].append(f(k))
+            rows["Ie"].append(f(i * mp.exp(-b)))
+            rows["Ke"].append(f(k * mp.exp(b)))
+        return rows
+
+    out = {"about": "random (nu, x) with mpmath values at 35 digits; null = overflows a double",
+           "jy": jy(pts(2000, 0, 100, 1000)), "jyLarge": jy(pts(100, 100, 1000, 3000)),
+           "ik": ik(pts(1500, 0, 100, 1e4)), "ikLarge": ik(pts(100, 100, 1000, 3000))}
+    print("sweep: J, Y, I, K done", file=sys.stderr)
+    sph = {"l": [], "x": [], "j": [], "y": []}
+    for _ in range(400):
+        l = r.randint(0, 100)
+        x = arg(l + 0.5, 1000)
+        b = mp.mpf(x)
+        h = mp.sqrt(mp.pi / (2 * b))
+        sph["l"].append(l)
+        sph["x"].append(x)
+        sph["j"].append(f(h * mp.besselj(l + mp.mpf(1) / 2, b)))
+        sph["y"].append(f(h * mp.bessely(l + mp.mpf(1) / 2, b)))
+    out["spherical"] = sph
+    li = {"nu": [], "x": [], "logI": [], "ratio": []}
+    for _ in range(300):
+        nu = order(0, 1000)
+        x = 10 ** r.uniform(-3, 5)
+        a, b = mp.mpf(nu), mp.mpf(x)
+        li["nu"].append(nu)
+        li["x"].append(x)
+        li["logI"].append(f(mp.log(mp.besseli(a, b))))
+        li["ratio"].append(f(mp.besseli(a + 1, b) / mp.besseli(a, b)))
+    out["logI"] = li
+    print("sweep: spherical, log I done", file=sys.stderr)
+    znu = sorted([0.0, 12.0] + [round(r.uniform(0, 100), 6) for _ in range(2)])
+    out["zeros"] = {"nu": znu, "n": 100,
+                    "J": [[f(mp.besseljzero(mp.mpf(nu), k)) for k in range(1, 101)] for nu in znu],
+                    "Jp": [[f(mp.besseljzero(mp.mpf(nu), k, derivative=1)) for k in range(1, 101)] for nu in znu]}
+    mp.mp.dps = 40
+    return out
+
+
 def main():
+    if "--sweep-only" in sys.argv:
+        os.makedirs(OUT, exist_ok=True)
+        path = os.path.join(OUT, "sweep.json")
+        with open(path, "w") as fh:
+            json.dump(make_sweep(), fh, separators=(",", ":"))
+            fh.write("\n")
+        print(f"wrote {path} ({os.path.getsize(path)} bytes)", file=sys.stderr)
+        return
     make_tables()
     if "--tables-only" in sys.argv:
         return
@@ -168,7 +262,7 @@ def main():
     jy = make_jy()
     ik = make_ik()
     misc = make_misc()
-    for name, obj in [("jy", jy), ("ik", ik), ("misc", misc)]:
+    for name, obj in [("jy", jy), ("ik", ik), ("misc", misc), ("sweep", make_sweep())]:
         path = os.path.join(OUT, name + ".json")
         with open(path, "w") as fh:
             json.dump(obj, fh, separators=(",", ":"))

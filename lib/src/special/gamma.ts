@@ -93,7 +93,7 @@ export function cospi(x: number): number {
 }
 
 /** Stirling correction log Γ(x) − [(x−½)log x − x + ½log 2π] for x ≥ 10 (DLMF 5.11.1). */
-function stirlingCorrection(x: number): number {
+export function stirlingCorrection(x: number): number {
   const w = 1 / (x * x);
   // B_{2k} / (2k(2k−1)), k = 1..9
   const s =

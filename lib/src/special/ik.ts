@@ -379,6 +379,12 @@ export function besselIRatio(nu: number, x: number): number {
   if (x < 0) return domainError("besselIRatio", "x", x, "x ≥ 0");
   if (x === 0) return 0;
   if (x === Infinity) return 1;
+  const z = 0.25 * x * x;
+  if (z < 1e-17 * (nu + 1) * (nu + 2)) {
+    // Leading terms of the two series: (x/2)/(ν+1)·(1 − z/((ν+1)(ν+2)) + O(z²)), the O(z) term
+    // below ε here. Covers x → 0 and huge ν, where CF1's b_k = 2(ν+k)/x overflows (∞·0 = NaN).
+    return (0.5 * x) / (nu + 1);
+  }
   if (useAsymptotic(nu + 1, x)) {
     asymptoticIK(nu + 1, x);
     const a = A.i;

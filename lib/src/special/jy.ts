@@ -21,7 +21,7 @@
  * Measured against mpmath (test/special.test.ts): ≤ 6e-15 relative (or of the envelope
  * √(J² + Y²) near zeros) for ν ∈ [0, 50], x ∈ [1e-10, 1000].
  */
-import { rgammaP1, logGammaP1, temmeGammas, sinpi, cospi } from "./gamma";
+import { rgammaP1, logGammaP1, temmeGammas, sinpi, cospi, stirlingCorrection } from "./gamma";
 import { checkOrder, checkNonNegativeInteger } from "./checks";
 import { domainError } from "../errors";
 import { BIG2, BIG2_EXP, ldexp } from "./scale";
@@ -31,17 +31,54 @@ const EPS = 2.220446049250313e-16;
 const TINY = 1e-300;
 const TWO_OVER_PI = 0.63661977236758134308;
 
-/** 1/n! for n < 150 (each from rgammaP1, a few ulp), for the integer-order series. */
-const RFACT = Float64Array.from({ length: 150 }, (_, n) => rgammaP1(n));
+/** Veltkamp/Dekker: a·b = P.hi + P.lo exactly (no FMA in JS; |a·b| far from overflow here). */
+const P2 = { hi: 0, lo: 0 };
+const SPLIT = 134217729; // 2^27 + 1
+function twoProd(a: number, b: number): void {
+  const p = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  P2.hi = p;
+  P2.lo = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+const E_HI = 2.718281828459045; // e = E_HI + E_LO (mpmath, 40 digits)
+const E_LO = 1.4456468917292502e-16;
 
-/** (x/2)^ν / Γ(ν+1), the leading factor of the power series, without spurious overflow. */
+/**
+ * (x/2)^ν / Γ(ν+1), the leading factor of the power series, without spurious overflow and
+ * without the ν·ε·|log(x/2)| relative error of exp(ν log(x/2) − log Γ(ν+1)) (an exponent of
+ * −450 rounded to an ulp is a 1e-13 relative error; issue #16).
+ * ν < 10: Math.pow times 1/Γ(ν+1) from the Taylor series / recurrence (≤ 10 roundings).
+ * ν ≥ 10: Stirling, Γ(ν+1) = √(2πν) (ν/e)^ν e^{S(ν)} (DLMF 5.11.1), so the factor is
+ * t^ν e^{−S(ν)}/√(2πν) with t = e·x/(2ν). t is formed as a double-double th + tl (error-free
+ * products), and t^ν = pow(th, ν)·exp(ν tl/th): the only large-exponent operation left is
+ * Math.pow, which works in extended precision internally (measured against mpmath in
+ * scripts/special_sweep.py). ours; the method is the standard "split the exponent exactly" idea.
+ */
 export function seriesPrefactor(nu: number, x: number): number {
   if (nu === 0) return 1;
-  if (nu < 150) {
-    const p = Math.pow(0.5 * x, nu);
-    if (p > 1e-290 && p < 1e290) return p * (Number.isInteger(nu) ? RFACT[nu]! : rgammaP1(nu));
+  const y = 0.5 * x;
+  if (nu < 10) {
+    const p = Math.pow(y, nu);
+    if (p > 1e-300 && p < 1e300) return p * rgammaP1(nu);
+    return Math.exp(nu * Math.log(y) - logGammaP1(nu)); // tiny x only: the result is ≲ 1e-294
   }
-  return Math.exp(nu * Math.log(0.5 * x) - logGammaP1(nu));
+  // t = e·y/ν as th + tl
+  twoProd(E_HI, y);
+  const ah = P2.hi;
+  const al = P2.lo + E_LO * y;
+  const q1 = ah / nu;
+  twoProd(q1, nu);
+  const q2 = ((ah - P2.hi) - P2.lo + al) / nu;
+  const th = q1 + q2;
+  const tl = q2 - (th - q1);
+  const p = Math.pow(th, nu);
+  if (p === 0) return 0;
+  return (p * Math.exp(nu * (tl / th) - stirlingCorrection(nu))) / Math.sqrt(2 * Math.PI * nu);
 }
 
 /** Σ_k (−x²/4)^k / (k! (ν+1)_k): J_ν(x) = seriesPrefactor · this (DLMF 10.2.2). */
@@ -258,24 +295,38 @@ function cf2JY(mu: number, x: number): void {
 }
 
 /** Result of the general kernel: J_ν, J_{ν+1}, Y_ν, Y_{ν+1} at x > 0, ν ≥ 0. */
-export const JY = { j: 0, j1: 0, y: 0, y1: 0 };
+export const JY = { j: 0, j1: 0, y: 0, y1: 0, ym: 0, ym1: 0, ye: 0 };
 
-/** Forward recurrence for Y from (y0 = Y_μ, y1 = Y_{μ+1}) over n steps: writes JY.y, JY.y1. */
+/**
+ * Forward recurrence for Y from (y0 = Y_μ, y1 = Y_{μ+1}) over n steps: writes JY.y, JY.y1 and the
+ * unscaled pair JY.ym, JY.ym1 with Y = ym·2^{JY.ye} (so Y′ = (ν/x)Y_ν − Y_{ν+1} can be formed
+ * before it is scaled: where Y_{ν+1} overflows but Y′ ≈ −Y_{ν+1}/2 does not, and where both
+ * overflow, +∞ instead of −∞ − (−∞) = NaN; issue #16).
+ */
 function upY(mu: number, x: number, y0: number, y1: number, n: number): void {
   const xi2 = 2 / x;
+  let e = 0;
   for (let i = 1; i <= n; i++) {
     const y2 = (mu + i) * xi2 * y1 - y0;
     y0 = y1;
     y1 = y2;
+    if (Math.abs(y1) > BIG2) {
+      y0 /= BIG2;
+      y1 /= BIG2;
+      e += BIG2_EXP;
+    }
     if (!Number.isFinite(y1)) {
-      // Y_ν(x) → −∞ for small x; once the recurrence overflows the true value does too.
-      JY.y = i === n ? y0 : -Infinity;
-      JY.y1 = -Infinity;
-      return;
+      // (μ+i)·2/x overflowed (x ≲ 1e-300): every higher order overflows too (Y_ν → −∞ as x → 0).
+      if (i < n) y0 = -Infinity;
+      y1 = -Infinity;
+      break;
     }
   }
-  JY.y = y0;
-  JY.y1 = y1;
+  JY.ym = y0;
+  JY.ym1 = y1;
+  JY.ye = e;
+  JY.y = e === 0 ? y0 : ldexp(y0, e);
+  JY.y1 = e === 0 ? y1 : ldexp(y1, e);
 }
 
 /**
@@ -506,7 +557,11 @@ export function besselYPrime(nu: number, x: number): number {
     return (nu / x) * y - H.y;
   }
   jyKernel(nu, x, true);
-  return (nu / x) * JY.y - JY.y1;
+  // In the scaled form: (ν/x)·ym cannot overflow where (ν/x)·Y would not.
+  const d = (nu / x) * JY.ym - JY.ym1;
+  // NaN here only from ∞ − ∞ (x ≲ 1e-300, both terms overflow): Y′ > 0 below its first zero.
+  if (Number.isNaN(d)) return Infinity;
+  return JY.ye === 0 ? d : ldexp(d, JY.ye);
 }
 
 const SQRT_HALF_PI = 1.2533141373155002512; // √(π/2)
