@@ -11,7 +11,7 @@
  * ("centroid" bound below) ≤ max_j KL(P_j‖Q) ("max" bound).
  */
 import { fanoErrorLowerBound } from "./fano";
-import { meanResultantLength } from "./bessel";
+import { meanResultantLength, logI0 } from "./bessel";
 import { assertIn, assertInt } from "./validate";
 import { rng } from "../tensor/rng";
 import type { RiskEstimate } from "./vonmises";
@@ -194,4 +194,62 @@ export function bestPacking(make: (M: number) => PackingResult, Ms: readonly num
     if (r.bound > best.bound) best = r;
   }
   return best;
+}
+
+export interface PackingExact {
+  M: number;
+  delta: number;
+  /** exact I(V; X) for one observation X ~ vM(μ_V, κ), V uniform on the M packed locations */
+  mutualInfo: number;
+  /** the centroid bound (1/M) Σ_j KL(P_j ‖ vM(0, κ)) ≥ mutualInfo */
+  centroidBound: number;
+  /** error probability of the maximum a posteriori test ψ(X) = argmax_j p_j(X): the best test */
+  mapError: number;
+  /** Fano's weakened form with the exact I: 1 − (I + log 2)/log M ≤ mapError */
+  fanoLower: number;
+}
+
+/**
+ * The packing of `vonMisesPacking` at n = 1, evaluated exactly instead of bounded (ours): with
+ * μ_j = (j − (M−1)/2)δ and X ~ vM(μ_V, κ),
+ *   I(V; X) = (1/M) Σ_j ∫ p_j log(p_j / p̄),  p̄ = (1/M) Σ_j p_j,
+ *   P(MAP error) = 1 − ∫ max_j p_j / M,
+ * by the periodic trapezoid rule on `grid` points of the circle (spectrally accurate for the smooth
+ * I-integrand; the max has kinks, so the MAP error is O(grid⁻²) ≈ 1e-8 at the default 2¹⁴).
+ * Fano says fanoLower ≤ mapError (no test beats MAP), and centroidBound ≥ mutualInfo: both can
+ * fail for a wrong constant (e.g. a missing log 2), unlike a comparison with a far-away risk.
+ */
+export function vonMisesPackingExact(kappa: number, M: number, delta: number, grid = 1 << 14): PackingExact {
+  assertIn("vonMisesPackingExact", "kappa", kappa, 0, 1e4, { loOpen: true });
+  assertInt("vonMisesPackingExact", "M", M, 2);
+  assertIn("vonMisesPackingExact", "delta", delta, 0, (2 * Math.PI) / M * (1 + 1e-12), { loOpen: true });
+  assertInt("vonMisesPackingExact", "grid", grid, 64);
+  const mus = Array.from({ length: M }, (_, j) => (j - (M - 1) / 2) * delta);
+  const logNorm = Math.log(2 * Math.PI) + logI0(kappa);
+  const h = (2 * Math.PI) / grid;
+  const lp = new Float64Array(M);
+  let info = 0, hit = 0;
+  for (let g = 0; g < grid; g++) {
+    const t = -Math.PI + g * h;
+    let mx = -Infinity;
+    for (let j = 0; j < M; j++) {
+      lp[j] = kappa * Math.cos(t - mus[j]!) - logNorm;
+      if (lp[j]! > mx) mx = lp[j]!;
+    }
+    // log p̄ = mx + log((1/M) Σ e^{lp − mx}) (no underflow for large κ)
+    let s = 0;
+    for (let j = 0; j < M; j++) s += Math.exp(lp[j]! - mx);
+    const logBar = mx + Math.log(s / M);
+    let a = 0;
+    for (let j = 0; j < M; j++) a += Math.exp(lp[j]!) * (lp[j]! - logBar);
+    info += a / M;
+    hit += Math.exp(mx) / M;
+  }
+  info *= h;
+  const mapError = Math.max(0, 1 - hit * h);
+  const fisher = kappa * meanResultantLength(kappa);
+  let c = 0;
+  for (const mu of mus) c += fisher * 2 * Math.sin(mu / 2) ** 2;
+  const mutualInfo = Math.max(0, info);
+  return { M, delta, mutualInfo, centroidBound: c / M, mapError, fanoLower: fanoErrorLowerBound(mutualInfo, M) };
 }
