@@ -161,13 +161,13 @@ def make_tables():
     print(f"wrote {path}", file=sys.stderr)
 
 
-def make_sweep():
+def make_sweep(parts=("jy", "jyLarge", "ik", "misc")):
     """Random off-grid points (issue #16): the accuracy claim in README/environment.md is what the
     test computes on these. mpmath at 35 digits; a separate seed so the other fixtures keep theirs.
     Orders: a quarter integers, the rest uniform reals; arguments: log-uniform, uniform and near the
     turning point x ≈ ν, where the library switches methods."""
     mp.mp.dps = 35
-    r = random.Random(16)
+    r = random.Random(16)  # reseeded per part below, so parts can run as separate processes
 
     def order(lo, hi):
         return float(r.randint(int(lo), int(hi))) if r.random() < 0.25 else r.uniform(lo, hi)
@@ -188,14 +188,15 @@ def make_sweep():
         return out
 
     def safe(fn):
-        """mpmath's hypercomb can refuse huge-order K (cancellation beyond its maxprec): retry with
-        a larger working precision, else give up on the point (None → skipped by the test)."""
+        """mpmath can refuse huge-order K (cancellation beyond its maxprec) or a slowly converging
+        series for I at large x: retry with more precision and terms, else give up on the point
+        (it is then left out of the fixture)."""
         try:
             return fn()
-        except ValueError:
+        except (ValueError, mp.libmp.NoConvergence):
             try:
-                return fn(maxprec=40000)
-            except ValueError:
+                return fn(maxprec=40000, maxterms=10**6)
+            except (ValueError, mp.libmp.NoConvergence):
                 return None
 
     def jy(points):
@@ -226,51 +227,79 @@ def make_sweep():
             rows["Ke"].append(f(k * mp.exp(b)))
         return rows
 
-    out = {"about": "random (nu, x) with mpmath values at 35 digits; null = overflows a double",
-           "jy": jy(pts(2000, 0, 100, 1000)), "jyLarge": jy(pts(100, 100, 1000, 3000)),
-           "ik": ik(pts(1500, 0, 100, 1e4)), "ikLarge": ik(pts(100, 100, 1000, 3000))}
-    print("sweep: J, Y, I, K done", file=sys.stderr)
-    sph = {"l": [], "x": [], "j": [], "y": []}
-    for _ in range(400):
-        l = r.randint(0, 100)
-        x = arg(l + 0.5, 1000)
-        b = mp.mpf(x)
-        h = mp.sqrt(mp.pi / (2 * b))
-        sph["l"].append(l)
-        sph["x"].append(x)
-        sph["j"].append(f(h * mp.besselj(l + mp.mpf(1) / 2, b)))
-        sph["y"].append(f(h * mp.bessely(l + mp.mpf(1) / 2, b)))
-    out["spherical"] = sph
-    li = {"nu": [], "x": [], "logI": [], "ratio": []}
-    for _ in range(300):
-        nu = order(0, 1000)
-        x = 10 ** r.uniform(-3, 5)
-        a, b = mp.mpf(nu), mp.mpf(x)
-        i0 = safe(lambda **kw: mp.besseli(a, b, **kw))
-        i1 = safe(lambda **kw: mp.besseli(a + 1, b, **kw))
-        if i0 is None or i1 is None:
-            continue
-        li["nu"].append(nu)
-        li["x"].append(x)
-        li["logI"].append(f(mp.log(i0)))
-        li["ratio"].append(f(i1 / i0))
-    out["logI"] = li
-    print("sweep: spherical, log I done", file=sys.stderr)
-    znu = sorted([0.0, 12.0] + [round(r.uniform(0, 100), 6) for _ in range(2)])
-    out["zeros"] = {"nu": znu, "n": 100,
-                    "J": [[f(mp.besseljzero(mp.mpf(nu), k)) for k in range(1, 101)] for nu in znu],
-                    "Jp": [[f(mp.besseljzero(mp.mpf(nu), k, derivative=1)) for k in range(1, 101)] for nu in znu]}
+    out = {"about": "random (nu, x) with mpmath values at 35 digits; null = overflows a double"}
+    if "jy" in parts:
+        r.seed(16)
+        out["jy"] = jy(pts(2000, 0, 100, 1000))
+    if "jyLarge" in parts:
+        r.seed(17)
+        out["jyLarge"] = jy(pts(40, 100, 1000, 3000))
+    if "ik" in parts:
+        r.seed(18)
+        out["ik"] = ik(pts(1500, 0, 100, 1e4))
+        out["ikLarge"] = ik(pts(40, 100, 1000, 3000))
+    if "misc" in parts:
+        r.seed(19)
+        sph = {"l": [], "x": [], "j": [], "y": []}
+        for _ in range(400):
+            l = r.randint(0, 100)
+            x = arg(l + 0.5, 1000)
+            b = mp.mpf(x)
+            h = mp.sqrt(mp.pi / (2 * b))
+            sph["l"].append(l)
+            sph["x"].append(x)
+            sph["j"].append(f(h * mp.besselj(l + mp.mpf(1) / 2, b)))
+            sph["y"].append(f(h * mp.bessely(l + mp.mpf(1) / 2, b)))
+        out["spherical"] = sph
+        li = {"nu": [], "x": [], "logI": [], "ratio": []}
+        for _ in range(300):
+            nu = order(0, 1000)
+            x = 10 ** r.uniform(-3, 5)
+            a, b = mp.mpf(nu), mp.mpf(x)
+            i0 = safe(lambda **kw: mp.besseli(a, b, **kw))
+            i1 = safe(lambda **kw: mp.besseli(a + 1, b, **kw))
+            if i0 is None or i1 is None:
+                continue
+            li["nu"].append(nu)
+            li["x"].append(x)
+            li["logI"].append(f(mp.log(i0)))
+            li["ratio"].append(f(i1 / i0))
+        out["logI"] = li
+        print("sweep: spherical, log I done", file=sys.stderr)
+        znu = sorted([0.0, 12.0] + [round(r.uniform(0, 100), 6) for _ in range(2)])
+        out["zeros"] = {"nu": znu, "n": 100,
+                        "J": [[f(mp.besseljzero(mp.mpf(nu), k)) for k in range(1, 101)] for nu in znu],
+                        "Jp": [[f(mp.besseljzero(mp.mpf(nu), k, derivative=1)) for k in range(1, 101)] for nu in znu]}
+
     mp.mp.dps = 40
     return out
 
 
 def main():
     if "--sweep-only" in sys.argv:
+        # --sweep-only [part ...]: parts jy, jyLarge, ik, misc (default all), merged into sweep.json,
+        # so the slow parts can run as separate processes
+        parts = [a for a in sys.argv[1:] if not a.startswith("--")] or ["jy", "jyLarge", "ik", "misc"]
         os.makedirs(OUT, exist_ok=True)
         path = os.path.join(OUT, "sweep.json")
+        result = make_sweep(parts)
+        lock = path + ".lock"  # parts running in parallel merge one at a time
+        while True:
+            try:
+                os.close(os.open(lock, os.O_CREAT | os.O_EXCL))
+                break
+            except FileExistsError:
+                import time
+                time.sleep(1)
+        old = {}
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            with open(path) as fh:
+                old = json.load(fh)
+        old.update(result)
         with open(path, "w") as fh:
-            json.dump(make_sweep(), fh, separators=(",", ":"))
+            json.dump(old, fh, separators=(",", ":"))
             fh.write("\n")
+        os.remove(lock)
         print(f"wrote {path} ({os.path.getsize(path)} bytes)", file=sys.stderr)
         return
     make_tables()

@@ -406,9 +406,20 @@ describe("special: array versions", () => {
       [S.besselYArray, S.besselY], [S.besselIArray, S.besselI], [S.besselKArray, S.besselK],
       [S.besselIScaledArray, S.besselIScaled], [S.besselKScaledArray, S.besselKScaled],
       [S.logBesselIArray, S.logBesselI], [S.besselIRatioArray, S.besselIRatio],
-      [S.besselJPrimeArray, S.besselJPrime], [S.sphericalJArray, S.sphericalJ], [S.sphericalYArray, S.sphericalY],
+      [S.besselJPrimeArray, S.besselJPrime], [S.besselYPrimeArray, S.besselYPrime],
+      [S.sphericalJArray, S.sphericalJ], [S.sphericalYArray, S.sphericalY],
     ];
     for (const [fa, f] of pairs) fa(3, xs).forEach((v, i) => assert.ok(Object.is(v, f(3, xs[i]!))));
+  });
+  it("all or nothing: bad input at xs[2] throws naming the index and leaves `out` untouched", () => {
+    const out = new Float64Array([7, 7, 7, 7]);
+    assert.throws(() => S.besselJArray(0.5, new Float64Array([1, 2, -1, 3]), out),
+      (e: unknown) => e instanceof BesselbookError && /besselJArray: xs\[2\]: besselJ: argument x = -1/.test((e as Error).message));
+    assert.deepEqual(Array.from(out), [7, 7, 7, 7]);
+    // out may alias xs
+    const xs = new Float64Array([0.5, 1, 2]);
+    const want = Array.from(xs, (x) => S.besselY(1, x));
+    assert.deepEqual(Array.from(S.besselYArray(1, xs, xs)), want);
   });
   it("a wrong-length output buffer is a ShapeError", () => {
     assert.throws(() => S.besselJArray(0, new Float64Array(3), new Float64Array(2)), ShapeError);

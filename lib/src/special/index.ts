@@ -27,6 +27,6 @@ export { besselJZeros, besselJPrimeZeros, type PrimeZerosOptions } from "./zeros
 export { logExpectedExpDot, logVmfNormaliser, logSphereArea } from "./vmf";
 export {
   besselJArray, besselYArray, besselIArray, besselKArray, besselIScaledArray, besselKScaledArray,
-  logBesselIArray, besselIRatioArray, besselJPrimeArray, sphericalJArray, sphericalYArray, type ArrayFn,
+  logBesselIArray, besselIRatioArray, besselJPrimeArray, besselYPrimeArray, sphericalJArray, sphericalYArray, type ArrayFn,
 } from "./array";
 export { gaussLegendre, diskModeImage, diskModeNormSq, diskGram, expectedExpDotMonteCarlo, type DiskMode, type DiskGramOptions } from "./disk";
