@@ -10,6 +10,7 @@
  * and I(V;X) = min_Q (1/M) Σ_j KL(P_j‖Q) ≤ (1/M) Σ_j KL(P_j‖Q) for any fixed Q
  * ("centroid" bound below) ≤ max_j KL(P_j‖Q) ("max" bound).
  */
+import { DomainError } from "../errors";
 import { fanoErrorLowerBound } from "./fano";
 import { meanResultantLength, logI0 } from "./bessel";
 import { assertIn, assertInt } from "./validate";
@@ -101,7 +102,7 @@ export function gaussianMeanPacking(n: number, sigma: number, M: number, klBound
   assertIn("gaussianMeanPacking", "sigma", sigma, 0, Infinity, { loOpen: true, hiOpen: true });
   assertInt("gaussianMeanPacking", "M", M, 3);
   const spread = klBound === "centroid" ? (M * M - 1) / 12 : ((M - 1) * (M - 1)) / 4;
-  if (klBound !== "centroid" && klBound !== "max") throw new RangeError(`gaussianMeanPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  if (klBound !== "centroid" && klBound !== "max") throw new DomainError(`gaussianMeanPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
   const a = (n * spread) / (2 * sigma * sigma);
   const logM = Math.log(M);
   const delta = Math.sqrt((logM - Math.LN2) / (3 * a));
@@ -147,7 +148,7 @@ function checkVonMisesPacking(fn: string, n: number, kappa: number, M: number, k
   assertIn(fn, "n", n, 0, Infinity, { loOpen: true, hiOpen: true });
   assertIn(fn, "kappa", kappa, 0, Infinity, { loOpen: true, hiOpen: true });
   assertInt(fn, "M", M, 3);
-  if (klBound !== "centroid" && klBound !== "max") throw new RangeError(`${fn}: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  if (klBound !== "centroid" && klBound !== "max") throw new DomainError(`${fn}: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
 }
 
 /** μ_j = (j − (M−1)/2)δ; KL(P_j^n‖vM(0,κ)^n) = n·κA·(1 − cos μ_j) = n·κA·2sin²(μ_j/2). */
@@ -187,7 +188,7 @@ export function sampleMeanRisk(n: number, sigma: number, opts: { reps: number; s
 
 /** Best packing over a range of M (returns the M with the largest bound). */
 export function bestPacking(make: (M: number) => PackingResult, Ms: readonly number[]): PackingResult {
-  if (Ms.length === 0) throw new RangeError("bestPacking: argument Ms is empty; expected at least one M");
+  if (Ms.length === 0) throw new DomainError("bestPacking: argument Ms is empty; expected at least one M");
   let best = make(Ms[0]);
   for (const M of Ms.slice(1)) {
     const r = make(M);

@@ -1,4 +1,4 @@
-/** Argument checks shared by the special functions: RangeErrors that name the argument. */
+/** Argument checks shared by the special functions: DomainErrors (BesselbookError family) that name the argument. */
 import { domainError } from "../errors";
 
 /** Order ν must be a finite number (NaN is handled by the caller: NaN in, NaN out). */

@@ -113,7 +113,7 @@ function isNonPositiveInteger(x: number): boolean {
 
 /**
  * Γ(x) for real x. Overflows to Infinity above x ≈ 171.62; poles at 0, −1, −2, … throw a
- * RangeError naming x. NaN in gives NaN out.
+ * DomainError naming x. NaN in gives NaN out.
  */
 export function gamma(x: number): number {
   if (Number.isNaN(x)) return NaN;

@@ -327,7 +327,7 @@ export function besselIScaled(nu: number, x: number): number {
 /**
  * Modified Bessel function of the second kind K_ν(x) (DLMF 10.27.4), x ≥ 0 (+∞ at 0).
  * K_{−ν} = K_ν. Underflows to 0 for x ≳ 705 — use besselKScaled there.
- * @throws RangeError naming `x` for x < 0.
+ * @throws DomainError naming `x` for x < 0.
  */
 export function besselK(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
@@ -353,7 +353,7 @@ export function besselKScaled(nu: number, x: number): number {
 /**
  * log I_ν(x) for ν ≥ 0, x ≥ 0, without overflow or underflow for any size of ν or x
  * (e.g. ν = 255, x = 100 for the vMF normaliser in d = 512). −Infinity at x = 0 for ν > 0.
- * @throws RangeError naming `nu` for ν < 0 (I_ν can be negative there) or `x` for x < 0.
+ * @throws DomainError naming `nu` for ν < 0 (I_ν can be negative there) or `x` for x < 0.
  */
 export function logBesselI(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;

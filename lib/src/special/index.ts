@@ -1,6 +1,7 @@
 /**
  * Special functions in float64 (plain TypeScript, no tfjs). Argument order is (order, x)
- * throughout; out-of-domain input throws a RangeError naming the argument; NaN in gives NaN out.
+ * throughout; out-of-domain input throws a DomainError (a BesselbookError and a RangeError)
+ * naming the argument; NaN in gives NaN out, and nothing else gives NaN (overflow gives ±∞).
  *
  *   besselJ(ν, x), besselY(ν, x)          J_ν, Y_ν, any real ν (negative by reflection);
  *                                          x < 0 only for integer ν (J; Y is complex there)

@@ -435,7 +435,7 @@ function yPos(nu: number, x: number): number {
 /**
  * Bessel function of the first kind J_ν(x) (DLMF 10.2.2).
  * Any real order; negative x only for integer order (J_n(−x) = (−1)^n J_n(x)).
- * @throws RangeError naming `nu` (non-finite) or `x` (x < 0 with non-integer ν).
+ * @throws DomainError naming `nu` (non-finite) or `x` (x < 0 with non-integer ν).
  */
 export function besselJ(nu: number, x: number): number {
   // Hot path first: small non-negative integer order, positive finite x (NaN fails both tests).
@@ -467,7 +467,7 @@ export function besselJ(nu: number, x: number): number {
 
 /**
  * Bessel function of the second kind Y_ν(x) (DLMF 10.2.3), x ≥ 0 (−∞ at x = 0).
- * @throws RangeError naming `x` for x < 0 (complex there) or `nu` if it is not finite.
+ * @throws DomainError naming `x` for x < 0 (complex there) or `nu` if it is not finite.
  */
 export function besselY(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
