@@ -1,6 +1,6 @@
 /**
  * The von Mises–Fisher normaliser and the uniform-sphere moment generating function that the
- * contrastive notebooks compare a trained InfoNCE loss with (PAPERS.md §0–1).
+ * contrastive notebooks compare a trained InfoNCE loss with (notebooks 02–03).
  *
  * For u uniform on S^{d−1} ⊂ ℝ^d and any unit v, ν = d/2 − 1:
  *   E_u e^{κ u·v} = 2^ν Γ(ν+1) κ^{−ν} I_ν(κ)            (d = 3: sinh κ / κ; d = 1: cosh κ),
