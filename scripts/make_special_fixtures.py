@@ -217,8 +217,15 @@ def make_sweep(parts=("jy", "jyLarge", "ik", "misc")):
             a, b = mp.mpf(nu), mp.mpf(x)
             i = safe(lambda **kw: mp.besseli(a, b, **kw))
             k = safe(lambda **kw: mp.besselk(a, b, **kw))
-            if i is None or k is None:
-                continue
+            if i is None or k is None or not (i > 0 and k > 0):
+                continue  # I, K > 0 for x > 0: a non-positive value is mpmath failing silently
+            if nu > 100:
+                # mpmath's K can be silently wrong at large order (measured: K_503(434.4) off by
+                # 1e145): keep the point only if the Wronskian I_ν K_{ν+1} + I_{ν+1} K_ν = 1/x holds
+                i1 = safe(lambda **kw: mp.besseli(a + 1, b, **kw))
+                k1 = safe(lambda **kw: mp.besselk(a + 1, b, **kw))
+                if i1 is None or k1 is None or abs(b * (i * k1 + i1 * k) - 1) > mp.mpf(10) ** -25:
+                    continue
             rows["nu"].append(nu)
             rows["x"].append(x)
             rows["I"].append(f(i))

@@ -66,8 +66,9 @@ function asymptoticIK(nu: number, x: number): void {
     si += k & 1 ? -t : t;
     if (Math.abs(t) < 1e-17) break;
   }
-  A.i = si / Math.sqrt(2 * Math.PI * x);
-  A.k = sk * Math.sqrt(Math.PI / (2 * x));
+  const rx = 1 / Math.sqrt(x); // not √(2πx): that overflows for x > 2.8e307
+  A.i = si * (0.3989422804014327 * rx); // 1/√(2π)
+  A.k = sk * (1.2533141373155003 * rx); // √(π/2)
 }
 
 /** Temme's series for K_μ, K_{μ+1}, |μ| ≤ ½, 0 < x < 2 (unscaled). Writes A.k = K_μ, A.i = K_{μ+1}. */
@@ -75,7 +76,7 @@ function temmeK(mu: number, x: number): void {
   const x2 = 0.5 * x;
   const pimu = Math.PI * mu;
   const fact = Math.abs(pimu) < EPS ? 1 : pimu / Math.sin(pimu);
-  const d = -Math.log(x2);
+  const d = Math.LN2 - Math.log(x); // −log(x/2), finite even where x/2 underflows (x = 5e-324)
   const e = mu * d;
   const fact2 = Math.abs(e) < EPS ? 1 : Math.sinh(e) / e;
   const g = temmeGammas(mu);
@@ -256,7 +257,7 @@ function iPos(nu: number, x: number): number {
   if (Number.isInteger(nu) && nu <= 10000) return iInt(nu, x);
   if (useSeriesI(nu, x)) {
     const s = 1 + iSeriesSumM1(nu, x);
-    return nu < 150 ? seriesPrefactor(nu, x) * s : Math.exp(nu * Math.log(0.5 * x) - logGammaP1(nu) + Math.log(s));
+    return seriesPrefactor(nu, x) * s; // s ≤ e⁴ here, so the product under/overflows only with the prefactor
   }
   ikKernel(nu, x, true, false);
   return expScaled(IK.i, x, IK.iE);
@@ -316,8 +317,12 @@ export function besselIScaled(nu: number, x: number): number {
     if (isInt(nu)) return besselIScaled(-nu, x);
     const a = -nu;
     if (x === 0) return besselI(nu, 0);
-    // e^{−x} I_{−ν} = e^{−x} I_ν + (2/π) sin(νπ) e^{−2x} (e^{x} K_ν)
-    return besselIScaled(a, x) + (2 / Math.PI) * sinpiLocal(a) * Math.exp(-2 * x) * besselKScaled(a, x);
+    // e^{−x} I_{−ν} = e^{−x} I_ν + (2/π) sin(νπ) e^{−x} K_ν, with e^{−x} K_ν from the kernel's
+    // mantissa × 2^kE form (e^{x}K_ν alone can overflow where e^{−x}K_ν does not: 0·∞ = NaN)
+    const s = sinpiLocal(a);
+    if (s === 0) return besselIScaled(a, x);
+    ikKernel(a, x, false, true);
+    return besselIScaled(a, x) + (2 / Math.PI) * s * expScaled(IK.k, -2 * x, IK.kE);
   }
   if (x === 0) return nu === 0 ? 1 : 0;
   if (x === Infinity) return 0;

@@ -21,8 +21,8 @@
  * Measured against mpmath (test/special.test.ts): ≤ 6e-15 relative (or of the envelope
  * √(J² + Y²) near zeros) for ν ∈ [0, 50], x ∈ [1e-10, 1000].
  */
-import { rgammaP1, logGammaP1, temmeGammas, sinpi, cospi, stirlingCorrection } from "./gamma";
-import { checkOrder, checkNonNegativeInteger } from "./checks";
+import { rgamma, rgammaP1, logGammaP1, temmeGammas, sinpi, cospi, stirlingCorrection } from "./gamma";
+import { checkOrder, checkNonNegativeInteger, MAX_ORDER } from "./checks";
 import { domainError } from "../errors";
 import { BIG2, BIG2_EXP, ldexp } from "./scale";
 import { jInt, yInt } from "./fast"; // integer-order fast paths (calls back into this module at run time only)
@@ -176,7 +176,7 @@ function temmeY(mu: number, x: number): void {
   const x2 = 0.5 * x;
   const pimu = Math.PI * mu;
   const fact = Math.abs(pimu) < EPS ? 1 : pimu / Math.sin(pimu);
-  const d = -Math.log(x2);
+  const d = Math.LN2 - Math.log(x); // −log(x/2), finite even where x/2 underflows (x = 5e-324)
   const e = mu * d;
   const fact2 = Math.abs(e) < EPS ? 1 : Math.sinh(e) / e;
   const g = temmeGammas(mu);
@@ -439,7 +439,7 @@ function yPos(nu: number, x: number): number {
  */
 export function besselJ(nu: number, x: number): number {
   // Hot path first: small non-negative integer order, positive finite x (NaN fails both tests).
-  if (x > 0 && x < Infinity && nu >= 0 && (nu | 0) === nu) return jInt(nu, x);
+  if (x > 0 && x < Infinity && nu >= 0 && nu <= MAX_ORDER && (nu | 0) === nu) return jInt(nu, x);
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
   checkOrder("besselJ", nu);
   if (x < 0) {
@@ -510,7 +510,9 @@ export function besselJPrime(nu: number, x: number): number {
     const a = -nu;
     const c = cospi(a);
     const s = sinpi(a);
-    return (c === 0 ? 0 : c * besselJPrime(a, x)) - s * besselYPrime(a, x);
+    const v = (c === 0 ? 0 : c * besselJPrime(a, x)) - s * besselYPrime(a, x);
+    // ∞ − ∞ only at subnormal x, where J_{−a} ~ (x/2)^{−a}/Γ(1−a) dominates: J′ ~ −a J_{−a}/x
+    return Number.isNaN(v) ? -Math.sign(rgamma(1 - a)) * Infinity : v;
   }
   if (x === 0) {
     if (nu === 0 || nu > 1) return 0;
@@ -518,6 +520,7 @@ export function besselJPrime(nu: number, x: number): number {
     return Infinity; // 0 < ν < 1: J′_ν ~ (ν/2)(x/2)^{ν−1}/Γ(ν+1)
   }
   if (x === Infinity) return 0;
+  if (nu === 0) return -besselJ(1, x); // J′₀ = −J₁ (the series form is 0·∞ at subnormal x)
   if (useSeries(nu, x)) return jPrimeSeries(nu, x);
   if (useHankel(nu + 1, x)) {
     const cx = Math.cos(x);
@@ -573,6 +576,7 @@ const SQRT_HALF_PI = 1.2533141373155002512; // √(π/2)
 export function sphericalJ(l: number, x: number): number {
   if (Number.isNaN(l) || Number.isNaN(x)) return NaN;
   checkNonNegativeInteger("sphericalJ", l, "l");
+  checkOrder("sphericalJ", l, "l");
   if (x < 0) {
     const v = sphericalJ(l, -x);
     return l % 2 === 0 ? v : -v;
@@ -590,6 +594,7 @@ export function sphericalJ(l: number, x: number): number {
 export function sphericalY(l: number, x: number): number {
   if (Number.isNaN(l) || Number.isNaN(x)) return NaN;
   checkNonNegativeInteger("sphericalY", l, "l");
+  checkOrder("sphericalY", l, "l");
   if (x < 0) {
     const v = sphericalY(l, -x);
     return l % 2 === 0 ? -v : v;
