@@ -69,7 +69,7 @@ const below = (nu: number, x: number) => x <= nu;
 const above = (nu: number, x: number) => x > nu;
 
 // Claimed bounds (README.md "Accuracy"): ν ≤ 100 and ν ∈ (100, 1000] separately.
-const B = { jy: 4e-14, jyRel: 6e-14, ik: 3e-14, jyLarge: 5e-13, ikLarge: 5e-13, sph: 4e-14, logI: 4e-14, zeros: 3e-15 };
+const B = { jy: 1e-14, jyRel: 2e-14, ik: 2e-14, jyLarge: 1e-13, ikLarge: 1e-13, sph: 2e-14, logI: 1e-14, zeros: 1e-15 };
 
 for (const set of ["jy", "jyLarge"] as const) {
   describe(`special sweep (${set === "jy" ? "ν ≤ 100, x ≤ 1000" : "100 < ν ≤ 1000, x ≤ 3000"}): J, Y, J′, Y′ against mpmath`, () => {
