@@ -68,6 +68,16 @@ export function seriesPrefactor(nu: number, x: number): number {
     if (p > 1e-300 && p < 1e300) return p * rgammaP1(nu);
     return Math.exp(nu * Math.log(y) - logGammaP1(nu)); // tiny x only: the result is ≲ 1e-294
   }
+  if (nu < 150 && (nu | 0) === nu) {
+    // integer fast path (J_n, I_n series): Math.pow is within an ulp, 1/n! is tabulated below
+    const p = Math.pow(y, nu);
+    if (p > 1e-290 && p < 1e290) return p * RFACT[nu]!;
+  }
+  return stirlingPrefactor(nu, y);
+}
+
+/** (y)^ν / Γ(ν+1) for ν ≥ 10 by Stirling with the base e·y/ν in double-double (see above). */
+function stirlingPrefactor(nu: number, y: number): number {
   // t = e·y/ν as th + tl
   twoProd(E_HI, y);
   const ah = P2.hi;
@@ -81,6 +91,9 @@ export function seriesPrefactor(nu: number, x: number): number {
   if (p === 0) return 0;
   return (p * Math.exp(nu * (tl / th) - stirlingCorrection(nu))) / Math.sqrt(2 * Math.PI * nu);
 }
+
+/** 1/n! for n < 150: rgammaP1 below 10, the Stirling form above (1^n/n!, a few ulp). */
+const RFACT = Float64Array.from({ length: 150 }, (_, n) => (n < 10 ? rgammaP1(n) : stirlingPrefactor(n, 1)));
 
 /** Σ_k (−x²/4)^k / (k! (ν+1)_k): J_ν(x) = seriesPrefactor · this (DLMF 10.2.2). */
 export function jSeriesSum(nu: number, x: number, shift = 0): number {
