@@ -9,7 +9,9 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
-import { buildSite, listNotebooks, mathtoolsCompat, newMathContext, renderMath, renderNotebookPage, SiteReport } from "besselbook/dist/book";
+import { buildSite, listNotebooks, mathtoolsCompat, newMathContext, pageTitle, renderMath, renderNotebookPage, SiteReport } from "besselbook/dist/book";
+import * as plot from "besselbook/dist/plot";
+import { chartBundle, notebook as setNotebook, resetSession, show, useDisplayWriter } from "besselbook/dist/kernel";
 import type { Notebook } from "besselbook/dist/runner/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -88,6 +90,49 @@ describe("book: rendering", () => {
     assert.match(html, /\[3\]:/);
     assert.equal(info.charts, 1);
     assert.ok(info.executed);
+  });
+});
+
+describe("book: titles and PNG-only charts (issue #18)", () => {
+  const nb = (heading: string): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", id: "t", metadata: {}, source: `# ${heading}\n\nText.` }] });
+  it("every page title is numbered 'NN · …' from the file name, never twice", () => {
+    assert.equal(pageTitle(nb("The modality gap, in theory"), "02_modality_gap_theory"), "02 · The modality gap, in theory");
+    assert.equal(pageTitle(nb("06 · Local frames"), "06_local_frames"), "06 · Local frames");
+    assert.equal(pageTitle(nb("5. Bessel-CNNs"), "05_bessel_cnn"), "05 · Bessel-CNNs");
+    assert.equal(pageTitle(nb("2D convolutions"), "04_x"), "04 · 2D convolutions", "a leading '2D' is not a number prefix");
+    assert.equal(pageTitle(nb("Untitled"), "scratch"), "Untitled");
+  });
+
+  it("a chart whose bundle has no SVG (size rule) falls back to its PNG and links its figure file by the PNG", function () {
+    this.timeout(60000);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bb-book-png-"));
+    const n = 6000;
+    const spec = plot.scatter({ x: Array.from({ length: n }, (_, i) => Math.sin(i)), y: Array.from({ length: n }, (_, i) => Math.cos(1.3 * i)) });
+    const sent: { data: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
+    const saved = process.env.BESSELBOOK_OUT;
+    process.env.BESSELBOOK_OUT = out;
+    try {
+      useDisplayWriter((m) => sent.push(m as { data: Record<string, unknown>; metadata: Record<string, unknown> }));
+      resetSession();
+      setNotebook("99_png_only");
+      show(spec, { name: "cloud" });
+    } finally {
+      useDisplayWriter(undefined);
+      resetSession();
+      if (saved === undefined) delete process.env.BESSELBOOK_OUT; else process.env.BESSELBOOK_OUT = saved;
+    }
+    assert.equal(sent.length, 1);
+    assert.ok(!("image/svg+xml" in sent[0]!.data), "the size rule dropped the SVG");
+    assert.deepEqual(chartBundle(spec).dropped, ["image/svg+xml"]);
+    const page: Notebook = {
+      nbformat: 4, nbformat_minor: 5, metadata: { besselbook: { id: "99_png_only" } },
+      cells: [{ cell_type: "code", id: "c", metadata: {}, source: "show(x)", execution_count: 1, outputs: [{ output_type: "display_data", data: sent[0]!.data, metadata: sent[0]!.metadata }] }],
+    };
+    const { html, info } = renderNotebookPage(page, "99_png_only", { figuresRoot: path.join(out, "figures") });
+    assert.equal(info.charts, 1);
+    assert.equal(info.chartsLinked, 1, "linked to figures/99_png_only/cloud.* through the PNG bytes");
+    assert.match(html, /<img class="chart-fallback"[^>]* width="\d+" src="data:image\/png;base64,/);
+    fs.rmSync(out, { recursive: true, force: true });
   });
 });
 

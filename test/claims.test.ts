@@ -20,6 +20,10 @@ function logs<T>(fn: () => T): { lines: string[]; value: T } {
   }
 }
 const quiet = <T>(fn: () => T): T => logs(fn).value;
+const resultsDocumentSafe = (): { checks: { what: string }[] } => {
+  quiet(() => notebook("zz_claims_ledger"));
+  return resultsDocument() as unknown as { checks: { what: string }[] };
+};
 
 const OURS = { text: "a statement of our own for the test", source: "ours" as const, kind: "ours" as const };
 
@@ -182,6 +186,9 @@ describe("check: negative controls for every kind (each fails on a plausible wro
     quiet(() => check.rejects(() => check.close(Math.log(15), Math.log(16), { rtol: 1e-9, what: "log(M−1)" }), "wrong-by-one Fano constant is rejected"));
     assert.throws(() => quiet(() => check.rejects(() => check.close(1, 1, { what: "same" }), "no power")), /has no power/);
     assert.throws(() => quiet(() => check.rejects(() => { throw new TypeError("crash"); }, "crash")), TypeError);
+    // the wrong variant's own (expected) failure is not recorded as a failed check of the notebook
+    const doc = resultsDocumentSafe();
+    assert.ok(!doc.checks.some((c) => c.what === "log(M−1)"), "inner check left out of the ledger");
   });
 
   it("interval checks: both directions, and one run has no interval", () => {

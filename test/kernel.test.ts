@@ -4,10 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   check, displayBundle, mode, notebook, params, progress, record, resetSession, resultsDocument, show, useDisplayWriter,
-  outRoot, repoRoot, VEGALITE_MIME, DisplayMessage, seed,
+  outRoot, repoRoot, VEGALITE_MIME, DisplayMessage, seed, chartBundle, exerciseTodo, CHART_SVG_MAX_BYTES, CHART_SPEC_MAX_BYTES,
 } from "besselbook/dist/kernel";
 import * as plot from "besselbook/dist/plot";
-import { BesselbookError, CheckError, ShapeError } from "besselbook/dist/errors";
+import { BesselbookError, CheckError, ExerciseError, ShapeError } from "besselbook/dist/errors";
+import { inspect } from "node:util";
 
 /** Run fn with environment variables set (undefined deletes), restoring them afterwards. */
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
@@ -113,6 +114,46 @@ describe("kernel: output paths", () => {
     withEnv({ BESSELBOOK_OUT: undefined, BESSELBOOK_MODE: "smoke" }, () => assert.equal(outRoot(), path.join(root, ".besselbook", "smoke")));
     withEnv({ BESSELBOOK_OUT: "some/dir", BESSELBOOK_MODE: "smoke" }, () => assert.equal(outRoot(), path.resolve(process.cwd(), "some/dir")));
   });
+
+  it("a workshop copy (kernel cwd notebooks/workshop/) writes to notebooks/workshop/out/ in full mode", () => {
+    const root = repoRoot();
+    const ws = path.join(root, "notebooks", "workshop");
+    const here = process.cwd();
+    process.chdir(ws);
+    try {
+      withEnv({ BESSELBOOK_OUT: undefined, BESSELBOOK_MODE: "full" }, () => assert.equal(outRoot(), path.join(ws, "out")));
+      withEnv({ BESSELBOOK_OUT: undefined, BESSELBOOK_MODE: "smoke" }, () => assert.equal(outRoot(), path.join(root, ".besselbook", "smoke")));
+      withEnv({ BESSELBOOK_OUT: "/tmp/x", BESSELBOOK_MODE: "full" }, () => assert.equal(outRoot(), "/tmp/x"));
+      process.chdir(path.join(root, "notebooks"));
+      withEnv({ BESSELBOOK_OUT: undefined, BESSELBOOK_MODE: "full" }, () => assert.equal(outRoot(), root, "source notebooks still write the repo"));
+    } finally {
+      process.chdir(here);
+    }
+  });
+
+  it("exerciseTodo: one stderr line naming the exercise by default; strict → a one-line ExerciseError; bad input → RangeError", () => {
+    const write = process.stderr.write;
+    let err = "";
+    (process.stderr as { write: unknown }).write = (c: string) => { err += c; return true; };
+    try {
+      withEnv({ BESSELBOOK_EXERCISES: undefined }, () => exerciseTodo("Exercise 2", "05_bessel_cnn"));
+    } finally {
+      (process.stderr as { write: unknown }).write = write;
+    }
+    assert.equal(err, "⚠ Exercise 2 in 05_bessel_cnn is not solved yet: write your solution in this cell (and delete the exerciseTodo line); the notebook carries on.\n");
+    withEnv({ BESSELBOOK_EXERCISES: "strict" }, () => {
+      try {
+        exerciseTodo("Exercise 2", "05_bessel_cnn");
+        assert.fail("strict mode must throw");
+      } catch (e) {
+        assert.ok(e instanceof ExerciseError);
+        // tslab prints a failing cell's error with util.inspect (console.error): one line, no frames.
+        assert.equal(inspect(e), "ExerciseError: Exercise 2 in 05_bessel_cnn is not solved yet: write your solution in this cell (and delete the exerciseTodo line)");
+      }
+    });
+    withEnv({ BESSELBOOK_EXERCISES: "sometimes" }, () => assert.throws(() => exerciseTodo("Exercise 2", "x"), /BESSELBOOK_EXERCISES = "sometimes" is out of domain/));
+    assert.throws(() => exerciseTodo("", "x"), RangeError);
+  });
 });
 
 describe("kernel: display bundles and show()", function () {
@@ -121,9 +162,18 @@ describe("kernel: display bundles and show()", function () {
 
   const chart = () => plot.line({ x: [0, 1, 2], y: [0, 1, 4], title: "squares" });
 
-  it("chart bundle: vega-lite v5 spec object + SVG + text/plain, nothing else", () => {
+  it("chart bundle: vega-lite v5 spec object + PNG + SVG + text/plain, nothing else", () => {
     const b = displayBundle(chart());
-    assert.deepEqual(Object.keys(b).sort(), [VEGALITE_MIME, "image/svg+xml", "text/plain"].sort());
+    assert.deepEqual(Object.keys(b).sort(), [VEGALITE_MIME, "image/png", "image/svg+xml", "text/plain"].sort());
+    // The PNG (what classic Notebook shows for an untrusted notebook) is the SVG at 2×, and the
+    // metadata asks front ends to show it at the chart's CSS size.
+    const png = Buffer.from(String(b["image/png"]), "base64");
+    assert.equal(png.subarray(1, 4).toString("ascii"), "PNG");
+    const cb = chartBundle(chart());
+    const m = /width="(\d+)" height="(\d+)"/.exec(String(b["image/svg+xml"]))!;
+    assert.deepEqual(cb.metadata, { "image/png": { width: Number(m[1]), height: Number(m[2]) } });
+    assert.equal(png.readUInt32BE(16), Number(m[1]), "with the SVG in the bundle, the PNG is 1× (the SVG is the sharp copy)");
+    assert.deepEqual(cb.dropped, []);
     assert.equal(VEGALITE_MIME, "application/vnd.vegalite.v5+json");
     const spec = b[VEGALITE_MIME] as Record<string, unknown>;
     assert.equal(typeof spec, "object");
@@ -133,6 +183,24 @@ describe("kernel: display bundles and show()", function () {
     // a hand-written spec without $schema is recognised and gets one
     const hand = displayBundle({ data: { values: [{ a: 1 }] }, mark: "bar", encoding: { x: { field: "a", type: "quantitative" } } });
     assert.match(String((hand[VEGALITE_MIME] as { $schema: string }).$schema), /v5/);
+  });
+
+  it("size rule: a chart with many marks keeps its PNG and drops the SVG (and a huge spec), saying so", () => {
+    // 6,000 points: the SVG is ~100 bytes per point, over CHART_SVG_MAX_BYTES; the spec (~30 bytes
+    // per row) stays under CHART_SPEC_MAX_BYTES. 12,000 points push the spec over too.
+    const pts = (n: number) => plot.scatter({ x: Array.from({ length: n }, (_, i) => Math.sin(i)), y: Array.from({ length: n }, (_, i) => Math.cos(1.3 * i)) });
+    const mid = chartBundle(pts(6000));
+    assert.deepEqual(mid.dropped, ["image/svg+xml"]);
+    const midPng = Buffer.from(String(mid.data["image/png"]), "base64");
+    assert.equal(midPng.readUInt32BE(16), 2 * (mid.metadata["image/png"] as { width: number }).width, "the only static image: 2×");
+    assert.deepEqual(Object.keys(mid.data).sort(), [VEGALITE_MIME, "image/png", "text/plain"].sort());
+    assert.match(String(mid.data["text/plain"]), /static image only: the SVG, \d+ kB left out/);
+    const big = chartBundle(pts(12000));
+    assert.deepEqual(big.dropped.sort(), [VEGALITE_MIME, "image/svg+xml"].sort());
+    const bytes = Buffer.byteLength(JSON.stringify(big.data));
+    assert.ok(bytes < 500_000, `bundle ${bytes} bytes ≥ 500 kB`);
+    assert.ok(Buffer.byteLength(JSON.stringify(chartBundle(chart()).data)) > 0);
+    assert.ok(CHART_SVG_MAX_BYTES < 500_000 && CHART_SPEC_MAX_BYTES < 500_000);
   });
 
   it("danfo DataFrame/Series (duck-typed) → HTML table + text; record arrays → table; others → text/plain", () => {
@@ -164,10 +232,12 @@ describe("kernel: display bundles and show()", function () {
     });
     assert.equal(sent.length, 2);
     assert.equal(sent[0]!.update, false);
-    assert.deepEqual(Object.keys(sent[0]!.msg.data).sort(), [VEGALITE_MIME, "image/svg+xml", "text/plain"].sort());
+    assert.deepEqual(Object.keys(sent[0]!.msg.data).sort(), [VEGALITE_MIME, "image/png", "image/svg+xml", "text/plain"].sort());
     const svgFile = path.join(out, "figures", "00_show_test", "squares.svg");
     assert.equal(fs.readFileSync(svgFile, "utf8"), sent[0]!.msg.data["image/svg+xml"], "file = displayed SVG");
-    assert.ok(fs.existsSync(svgFile.replace(/svg$/, "png")));
+    const shown = Buffer.from(String(sent[0]!.msg.data["image/png"]), "base64");
+    assert.equal(shown.readUInt32BE(16) * 2, fs.readFileSync(svgFile.replace(/svg$/, "png")).readUInt32BE(16), "displayed PNG 1×, file 2×");
+    assert.ok((sent[0]!.msg.metadata as Record<string, unknown>)["image/png"], "PNG display size in the metadata");
     fs.rmSync(out, { recursive: true, force: true });
   });
 

@@ -53,6 +53,9 @@ describe("notebooks (smoke mode)", function () {
       const file = path.join(NOTEBOOKS, name);
       const r = await runs.get(name)!;
       if (!r.ok) assert.fail(r.failure!.message);
+      // The first thing a smoke run prints says its numbers are not results (issue: smoke mode says so).
+      const firstText = r.cells.flatMap((c) => c.outputs).map((o) => (o as { text?: string | string[] }).text).find((t) => t !== undefined);
+      assert.match(Array.isArray(firstText) ? firstText.join("") : String(firstText), /^⚠ smoke mode: tiny budgets/, `${name}: no smoke banner before other output`);
       // A smoke run must never rewrite the committed notebook.
       assert.ok(fs.readFileSync(file).equals(original.get(name)!), `${name} changed on disk during a smoke run`);
       console.log(`      ${name}: ${(r.timings.totalMs / 1000).toFixed(1)} s (kernel start ${(r.timings.startMs / 1000).toFixed(1)} s, ${r.cells.length} cells)`);

@@ -6,6 +6,7 @@ import * as zlib from "node:zlib";
 import * as plot from "besselbook/dist/plot";
 import { resetSession, notebook } from "besselbook/dist/kernel";
 import { ShapeError } from "besselbook/dist/errors";
+import { readFontMetrics, textWidth } from "besselbook/dist/plot/fontmetrics";
 
 const xs = Array.from({ length: 40 }, (_, i) => i / 4);
 const trig = () => plot.line({ x: xs, y: { sin: xs.map(Math.sin), cos: xs.map(Math.cos) }, title: "trig", dashed: ["cos"] });
@@ -40,6 +41,13 @@ describe("plot: spec builders", () => {
     assert.equal((s.encoding as Record<string, { field: string }>).color!.field, "series");
     assert.equal(s.$schema, plot.VEGA_LITE_SCHEMA);
     assert.ok(plot.isVegaLiteSpec(s));
+  });
+  it("xTicks/yTicks fix the axis ticks (an angle axis 0–360 in steps of 90, not vega's nice 0–400)", () => {
+    const xs = Array.from({ length: 13 }, (_, i) => i * 30);
+    const ticks = (spec: plot.VlSpec) => [...plot.toSvgSync(spec).matchAll(/>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    assert.deepEqual(ticks(plot.line({ x: xs, y: xs.map(Math.sin) })).slice(-1), [400], "default: vega's nice domain ends at 400");
+    assert.deepEqual(ticks(plot.line({ x: xs, y: xs.map(Math.sin), xDomain: [0, 360], xTicks: [0, 90, 180, 270, 360] })), [0, 90, 180, 270, 360]);
+    assert.throws(() => plot.scatter({ x: [1], y: [1], yTicks: [0, NaN] }), /yTicks = \[0,null\] is out of domain/);
   });
   it("line rejects mismatched lengths with a ShapeError and missing x with a TypeError", () => {
     assert.throws(() => plot.line({ x: [1, 2, 3], y: [1, 2] }), ShapeError);
@@ -114,6 +122,95 @@ describe("plot: spec builders", () => {
     for (const s of [trig(), plot.heatmap({ z: [[1]] }), plot.histogram({ values: [1, 2] }), plot.bar({ labels: ["a"], values: [1] }), plot.scatter({ x: [1], y: [2], color: ["k"] })]) {
       const { vega } = plot.compile(s);
       assert.ok(vega && typeof vega === "object");
+    }
+  });
+});
+
+describe("plot: interactivity (tooltips, zoom, slider)", function () {
+  this.timeout(60000);
+  const th = Array.from({ length: 61 }, (_, i) => -Math.PI + (2 * Math.PI * i) / 60);
+  const vm = (k: number) => plot.line({ x: th, y: { density: th.map((t) => Math.exp(k * Math.cos(t))) }, xTitle: "θ" });
+
+  it("tooltips are on for every builder's marks (config.mark.tooltip), off for image marks (data URL)", () => {
+    assert.deepEqual((trig().config as { mark: unknown }).mark, { tooltip: true });
+    const img = plot.image({ z: [[0, 1], [1, 0]] });
+    assert.equal((img.mark as { tooltip: boolean }).tooltip, false);
+  });
+
+  it("zoom: true binds an interval selection to the scales (line and scatter); off by default", () => {
+    assert.equal(trig().params, undefined);
+    const z = plot.line({ x: [0, 1], y: [1, 2], zoom: true });
+    assert.deepEqual(z.params, [{ name: "zoom", select: "interval", bind: "scales" }]);
+    const sc = plot.scatter({ x: [0, 1], y: [1, 2], identity: true, zoom: true });
+    assert.deepEqual((sc.layer as { params?: unknown }[])[0]!.params, [{ name: "zoom", select: "interval", bind: "scales" }]);
+    assert.deepEqual(plot.compile(z).warnings, []);
+    assert.deepEqual(plot.compile(sc).warnings, []);
+  });
+
+  it("slider: one dataset with the frame value per row, a bound range slider for evenly spaced values, fixed axes", () => {
+    const ks = [1, 2, 3, 4];
+    const s = plot.slider(ks.map(vm), { values: ks, label: "κ", initial: 2 });
+    const rows = (s.data as { values: Record<string, number>[] }).values;
+    assert.equal(rows.length, 4 * th.length);
+    assert.deepEqual([...new Set(rows.map((r) => r[plot.SLIDER_FIELD]))], ks);
+    assert.deepEqual(s.params, [{ name: "slider", value: 2, bind: { input: "range", min: 1, max: 4, step: 1, name: "κ " } }]);
+    assert.deepEqual(s.transform, [{ filter: `abs(datum.${plot.SLIDER_FIELD} - slider) < 0.5` }]);
+    const ys = rows.map((r) => r.y!);
+    assert.deepEqual(((s.encoding as Record<string, { scale: { domain: number[] } }>).y!.scale.domain), [Math.min(...ys), Math.max(...ys)]);
+    assert.deepEqual(plot.compile(s).warnings, []);
+  });
+
+  it("slider: log-spaced or label values get a drop-down; exact-match filter", () => {
+    const ks = [0.5, 2, 8];
+    const s = plot.slider(ks.map(vm), { values: ks, label: "κ" });
+    assert.deepEqual((s.params as { bind: unknown }[])[0]!.bind, { input: "select", options: ks, name: "κ " });
+    assert.deepEqual(s.transform, [{ filter: `datum.${plot.SLIDER_FIELD} === slider` }]);
+    const r = plot.slider([vm(1), vm(2)], { values: ["a", "b"], label: "case", input: "radio" });
+    assert.equal(((r.params as { bind: { input: string } }[])[0]!.bind.input), "radio");
+  });
+
+  it("slider: the static render at `initial` is exactly that frame (frame k alone, same axes)", () => {
+    const ks = [1, 2, 3];
+    const frames = ks.map(vm);
+    const s = plot.slider(frames, { values: ks, label: "κ", initial: 3, fixedAxes: false });
+    assert.equal(plot.toSvgSync(s), plot.toSvgSync(frames[2]!));
+    assert.notEqual(plot.toSvgSync(s), plot.toSvgSync(frames[0]!), "a different frame renders differently");
+    // compositions: every data-bearing node is merged and filtered
+    const pair = ks.map((k) => plot.hconcat([vm(k), plot.scatter({ x: [k], y: [k] })]));
+    const hs = plot.slider(pair, { values: ks, label: "κ", initial: 2, fixedAxes: false });
+    assert.equal(plot.toSvgSync(hs), plot.toSvgSync(pair[1]!));
+  });
+
+  it("slider: bad input is a typed error naming the argument", () => {
+    const f = [vm(1), vm(2)];
+    assert.throws(() => plot.slider(f, { values: [1], label: "κ" }), ShapeError);
+    assert.throws(() => plot.slider(f, { values: [1, 1], label: "κ" }), /repeated/);
+    assert.throws(() => plot.slider(f, { values: [1, NaN], label: "κ" }), /values\[1\] = NaN is out of domain/);
+    assert.throws(() => plot.slider(f, { values: [1, 2], label: "κ", initial: 5 }), /initial = 5 is not one of values/);
+    assert.throws(() => plot.slider(f, { values: [1, 2], label: "κ", name: "bad name" }), /argument name/);
+    assert.throws(() => plot.slider([vm(1), plot.hconcat([vm(2)])], { values: [1, 2], label: "κ" }), ShapeError);
+    assert.throws(() => plot.slider([], { values: [], label: "κ" }), TypeError);
+  });
+});
+
+describe("plot: text metrics from the shipped font", () => {
+  it("reads DejaVu Sans advance widths: proportional (W wider than i), bold wider, unknown glyph falls back; not a font → error", () => {
+    const dir = plot.FONT_DIR;
+    const r = readFontMetrics(path.join(dir, "DejaVuSans.ttf"));
+    const b = readFontMetrics(path.join(dir, "DejaVuSans-Bold.ttf"));
+    assert.equal(r.unitsPerEm, 2048);
+    assert.ok(r.advance("W".codePointAt(0)!) > 2 * r.advance("i".codePointAt(0)!));
+    assert.ok(textWidth(b, "Legend", 14) > textWidth(r, "Legend", 14));
+    // vega's headless estimate is 0.8 em per character; real text is far narrower
+    const w = textWidth(r, "accuracy (%)", 11);
+    assert.ok(w < 0.75 * 0.8 * 11 * 12 && w > 0.6 * 0.8 * 11 * 12, `width ${w} (measured 72.2 px, 68% of the estimate)`);
+    assert.ok(Number.isFinite(r.advance(0x10ffff)));
+    const tmp = path.join(os.tmpdir(), `notafont-${process.pid}.ttf`);
+    fs.writeFileSync(tmp, Buffer.alloc(64));
+    try {
+      assert.throws(() => readFontMetrics(tmp), /has no "head" table/);
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
   });
 });

@@ -50,10 +50,31 @@ export class FormatError extends BesselbookError {
   }
 }
 
-/** A numerical check in a notebook or test failed. */
-export class CheckError extends BesselbookError {}
+/**
+ * A numerical check in a notebook or test failed. Shown as ONE line in a notebook (tslab prints a
+ * failing cell's error with util.inspect): the message already says what was measured, against
+ * what, and which claim it tests; Node's stack frames point into the library, not at the cell.
+ * BESSELBOOK_STACK=1 shows the full stack.
+ */
+export class CheckError extends BesselbookError {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return process.env.BESSELBOOK_STACK === "1" ? (this.stack ?? this.message) : `${this.name}: ${this.message}`;
+  }
+}
 
 /** Throw a DomainError naming the argument, its value and the expected domain. */
 export function domainError(fn: string, arg: string, value: unknown, expected: string): never {
   throw new DomainError(`${fn}: argument ${arg} = ${String(value)} is out of domain; expected ${expected}`);
+}
+
+/**
+ * A workshop exercise is not solved yet (only with BESSELBOOK_EXERCISES=strict; by default an
+ * unsolved exercise prints a reminder and the notebook carries on). Displayed as ONE line
+ * (`ExerciseError: Exercise 2 in 05_bessel_cnn is not solved yet …`): tslab prints a failing
+ * cell's error with util.inspect, and a student needs the exercise, not Node's stack frames.
+ */
+export class ExerciseError extends BesselbookError {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.name}: ${this.message}`;
+  }
 }

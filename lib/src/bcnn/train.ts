@@ -55,6 +55,11 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
   if (!Number.isInteger(bs) || bs < 1) domainError("trainClassifier", "batchSize", bs, "a positive integer");
   const plane = H * W * C;
   const classes = data.classNames.length;
+  // tf.oneHot turns an out-of-range label into an all-zero target (zero loss, silently wrong).
+  for (let i = 0; i < N; i++) {
+    const y = data.labels[i];
+    if (!Number.isInteger(y) || y < 0 || y >= classes) domainError("trainClassifier", `data.labels[${i}]`, y, `an integer class index in [0, ${classes}) (classNames has ${classes} entries)`);
+  }
   const r = rng(opts.seed ?? 0);
   const optimizer = tf.train.adam(opts.learningRate ?? 3e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -62,42 +67,46 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
   const history: TrainHistory = { loss: [], seconds: 0, steps: 0 };
   const t0 = Date.now();
   const xb = new Float32Array(bs * plane);
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    const order = r.permutation(N);
-    let sum = 0;
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      const start = s * bs;
-      const n = Math.min(bs, N - start);
-      const labels = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const k = order[start + i];
-        xb.set(data.images.subarray(k * plane, (k + 1) * plane), i * plane);
-        labels[i] = data.labels[k];
+  // try/finally: the optimizer's slot variables must be freed even when onStep (or a step) throws.
+  try {
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      const order = r.permutation(N);
+      let sum = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        const start = s * bs;
+        const n = Math.min(bs, N - start);
+        const labels = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const k = order[start + i];
+          xb.set(data.images.subarray(k * plane, (k + 1) * plane), i * plane);
+          labels[i] = data.labels[k];
+        }
+        let batch: Float32Array = xb.subarray(0, n * plane);
+        if (opts.augment === "rotate") {
+          const angles = Array.from({ length: n }, () => 2 * Math.PI * r.uniform());
+          batch = rotateEach(batch, [n, H, W, C], angles);
+        }
+        const lossT = tf.tidy(() => {
+          const x = tf.tensor4d(batch, [n, H, W, C]);
+          const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
+          return optimizer.minimize(
+            () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+            true,
+            vars,
+          )!;
+        });
+        const loss = (await lossT.data())[0];
+        lossT.dispose();
+        sum += loss;
+        history.steps++;
+        opts.onStep?.({ epoch, step: s, stepsPerEpoch, loss });
+        await new Promise((res) => setImmediate(res));
       }
-      let batch: Float32Array = xb.subarray(0, n * plane);
-      if (opts.augment === "rotate") {
-        const angles = Array.from({ length: n }, () => 2 * Math.PI * r.uniform());
-        batch = rotateEach(batch, [n, H, W, C], angles);
-      }
-      const lossT = tf.tidy(() => {
-        const x = tf.tensor4d(batch, [n, H, W, C]);
-        const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
-        return optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-          true,
-          vars,
-        )!;
-      });
-      const loss = (await lossT.data())[0];
-      lossT.dispose();
-      sum += loss;
-      history.steps++;
-      opts.onStep?.({ epoch, step: s, stepsPerEpoch, loss });
-      await new Promise((res) => setImmediate(res));
+      history.loss.push(sum / stepsPerEpoch);
     }
-    history.loss.push(sum / stepsPerEpoch);
+  } finally {
+    optimizer.dispose();
   }
-  optimizer.dispose();
   const nCal = opts.calibrationBatches ?? 10;
   if (nCal > 0 && opts.epochs > 0) calibrateNorms(model, data, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: opts.augment });
   history.seconds = (Date.now() - t0) / 1000;

@@ -62,6 +62,8 @@ interface PageContext {
   md: MarkdownIt;
   /** sha256(svg text) → figure; links a displayed chart to its file. */
   figureBySvg: Map<string, FigureFile>;
+  /** sha256(png bytes) → figure; the link when a bundle carries no SVG (size rule in show()). */
+  figureByPng: Map<string, FigureFile>;
   charts: number;
   chartsLinked: number;
   headings: Array<{ level: number; id: string; text: string }>;
@@ -69,6 +71,7 @@ interface PageContext {
 }
 
 const sha = (s: string) => crypto.createHash("sha256").update(s.trim()).digest("hex");
+const shaBytes = (b: Uint8Array) => crypto.createHash("sha256").update(b).digest("hex");
 
 function slugify(text: string, taken: Set<string>): string {
   const base =
@@ -143,16 +146,24 @@ function figureLinks(f: FigureFile): string {
   return `<figcaption>figure <code>${escapeHtml(f.name)}</code>: ${links}</figcaption>`;
 }
 
-function renderBundle(data: MimeBundle, pc: PageContext): string {
+function renderBundle(data: MimeBundle, pc: PageContext, meta?: Record<string, unknown>): string {
   const vlMime = VEGALITE_MIMES.find((m) => m in data);
   const svg = data["image/svg+xml"] !== undefined ? asText(data["image/svg+xml"]) : undefined;
   const plain = data["text/plain"] !== undefined ? asText(data["text/plain"]) : "";
   if (vlMime) {
     pc.charts++;
     const spec = typeof data[vlMime] === "string" ? JSON.parse(data[vlMime] as string) : data[vlMime];
-    const fig = svg !== undefined ? pc.figureBySvg.get(sha(svg)) : undefined;
+    const png = data["image/png"] !== undefined ? asText(data["image/png"]).replace(/\s+/g, "") : undefined;
+    const fig = svg !== undefined ? pc.figureBySvg.get(sha(svg)) : png !== undefined ? pc.figureByPng.get(shaBytes(Buffer.from(png, "base64"))) : undefined;
     if (fig) pc.chartsLinked++;
-    const fallback = svg !== undefined ? `<img class="chart-fallback" alt="${escapeHtml(plain || "chart")}" src="${svgDataUri(svg)}">` : `<pre class="chart-fallback">${escapeHtml(plain)}</pre>`;
+    // The static fallback: the SVG when the bundle has one, else the PNG at the chart's CSS width.
+    const pngMeta = (meta?.["image/png"] ?? {}) as { width?: number };
+    const pngWidth = typeof pngMeta.width === "number" ? ` width="${pngMeta.width}"` : "";
+    const fallback = svg !== undefined
+      ? `<img class="chart-fallback" alt="${escapeHtml(plain || "chart")}" src="${svgDataUri(svg)}">`
+      : png !== undefined
+        ? `<img class="chart-fallback" alt="${escapeHtml(plain || "chart")}"${pngWidth} src="data:image/png;base64,${png}">`
+        : `<pre class="chart-fallback">${escapeHtml(plain)}</pre>`;
     return (
       `<figure class="output chart"><div class="vega-chart">${fallback}</div>` +
       `<script type="application/json" class="vega-spec">${scriptJson(spec)}</script>${fig ? figureLinks(fig) : ""}</figure>`
@@ -178,7 +189,7 @@ function renderOutput(o: Output, pc: PageContext): string {
       return `<pre class="output stream ${o.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(stripAnsi(o.text))}</pre>`;
     case "display_data":
     case "execute_result":
-      return renderBundle(o.data, pc);
+      return renderBundle(o.data, pc, (o as { metadata?: Record<string, unknown> }).metadata);
     case "error":
       return `<pre class="output error">${escapeHtml(stripAnsi([`${o.ename}: ${o.evalue}`, ...o.traceback].join("\n")))}</pre>`;
     default:
@@ -237,6 +248,19 @@ function firstHeading(nb: Notebook): string | undefined {
     if (m) return m[1]!;
   }
   return undefined;
+}
+
+/**
+ * The page title: "NN · <first heading>", numbered from the file name (NN_topic) whatever the
+ * notebook's own heading says, so every page and nav link is numbered the same way; a heading that
+ * already starts with a number ("05 · …", "05. …", "5 — …") has it replaced, not doubled.
+ */
+export function pageTitle(nb: Notebook, stem: string): string {
+  const heading = firstHeading(nb);
+  const num = /^(\d+)_/.exec(stem)?.[1];
+  if (heading === undefined) return stem;
+  const bare = heading.replace(/^\s*\d+(?:\s*[·.:—–-]\s*|\s+)/, "");
+  return num !== undefined ? `${num} · ${bare}` : heading;
 }
 
 /** The first paragraph after the title in the first markdown cell (markdown source). */
@@ -300,12 +324,14 @@ export function renderNotebookPage(nb: Notebook, stem: string, opts: RenderOptio
   const figures = opts.figuresRoot ? figureFiles(opts.figuresRoot, id) : [];
   const figureBySvg = new Map<string, FigureFile>();
   for (const f of figures) if (f.svg && opts.figuresRoot) figureBySvg.set(sha(fs.readFileSync(path.join(opts.figuresRoot, id, path.basename(f.svg)), "utf8")), f);
+  const figureByPng = new Map<string, FigureFile>();
+  for (const f of figures) if (f.png && opts.figuresRoot) figureByPng.set(shaBytes(fs.readFileSync(path.join(opts.figuresRoot, id, path.basename(f.png)))), f);
   // md is set right after: the markdown rules close over this object to count math and headings.
-  const page = { stem, notebookId: id, math: newMathContext(), figureBySvg, charts: 0, chartsLinked: 0, headings: [], slugs: new Set<string>() } as unknown as PageContext;
+  const page = { stem, notebookId: id, math: newMathContext(), figureBySvg, figureByPng, charts: 0, chartsLinked: 0, headings: [], slugs: new Set<string>() } as unknown as PageContext;
   page.md = pageMarkdown(page);
   const executed = isExecuted(nb);
   const cellsHtml = nb.cells.map((c) => renderCell(c, page)).join("\n");
-  const title = firstHeading(nb) ?? stem;
+  const title = pageTitle(nb, stem);
   const summaryMath = newMathContext();
   const summaryMd = new MarkdownIt({ html: true }).use(mathPlugin, summaryMath);
   const summary = summaryMd.renderInline(firstParagraph(nb));
@@ -338,7 +364,7 @@ export function renderNotebookPage(nb: Notebook, stem: string, opts: RenderOptio
 /** Titles go into <title> and nav links as text: drop $ delimiters and markdown emphasis marks. */
 const stripMathMarkup = (s: string): string => s.replace(/\$+/g, "").replace(/[*_`]/g, "");
 
-function renderIndex(pages: PageInfo[]): string {
+function renderIndex(pages: PageInfo[], extra = ""): string {
   const items = pages
     .map(
       (p) =>
@@ -352,7 +378,7 @@ function renderIndex(pages: PageInfo[]): string {
 Each page is a notebook with its saved outputs; charts are interactive (hover for values) and fall back to static SVG.</p>
 <ol class="notebooks">
 ${items}
-</ol>`;
+</ol>${extra}`;
   return shell({ title: "besselbook — notebooks", body });
 }
 
@@ -486,6 +512,23 @@ export interface SiteReport {
 }
 
 /**
+ * The reproduction report and the references as book pages (report.html, references.html), when
+ * the repository has results/ and REFERENCES.md; returns the index's links to them.
+ */
+function writeLedgerPages(site: string, root: string): string {
+  const refsFile = path.join(root, "REFERENCES.md");
+  const resultsDir = path.join(root, "results");
+  if (!fs.existsSync(refsFile) || !fs.existsSync(resultsDir)) return "";
+  const { loadResults, reportMarkdown } = require("./report") as typeof import("./report");
+  const md = new MarkdownIt({ html: true, linkify: true });
+  const fixLinks = (html: string) => html.replace(/href="REFERENCES\.md#/g, 'href="references.html#').replace(/href="REPORT\.md"/g, 'href="report.html"');
+  const report = reportMarkdown(loadResults(resultsDir), refsFile, "references.html");
+  fs.writeFileSync(path.join(site, "report.html"), shell({ title: "besselbook — reproduction report", body: fixLinks(md.render(report)) }));
+  fs.writeFileSync(path.join(site, "references.html"), shell({ title: "besselbook — references", body: fixLinks(md.render(fs.readFileSync(refsFile, "utf8"))) }));
+  return `\n<h2>Claims and sources</h2>\n<p><a href="report.html">Reproduction report</a>: every claim of every notebook, its source, our measurement with its interval, and the verdict. <a href="references.html">References</a>: what each paper claims and where, and what we could not read.</p>`;
+}
+
+/**
  * Build the whole site into a fresh temp directory next to `outDir`, then swap it in, so a failed
  * build leaves the previous site intact and stale pages of deleted notebooks disappear. Refuses to
  * replace an existing non-empty directory it did not create.
@@ -500,7 +543,7 @@ export function buildSite(opts: BuildSiteOptions): SiteReport {
   const files = listNotebooks(notebooksDir);
   if (!files.length) throw new BesselbookError(`book: no notebooks (*.ipynb) in ${notebooksDir}`);
   const nbs = files.map((f) => ({ file: f, stem: stemOf(f), nb: readNotebook(f) }));
-  const titles = nbs.map((x) => stripMathMarkup(firstHeading(x.nb) ?? x.stem));
+  const titles = nbs.map((x) => stripMathMarkup(pageTitle(x.nb, x.stem)));
 
   fs.mkdirSync(path.dirname(outDir), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
@@ -520,7 +563,7 @@ export function buildSite(opts: BuildSiteOptions): SiteReport {
       }
       pages.push(info);
     });
-    fs.writeFileSync(path.join(tmp, "index.html"), renderIndex(pages));
+    fs.writeFileSync(path.join(tmp, "index.html"), renderIndex(pages, writeLedgerPages(tmp, path.join(notebooksDir, ".."))));
     fs.writeFileSync(path.join(tmp, SITE_MARKER), "Generated by `besselbook book html`; this directory is replaced on every build.\n");
     // Swap: old site aside, new one in, old one removed.
     const old = `${tmp}-old`;

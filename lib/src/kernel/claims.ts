@@ -143,8 +143,22 @@ export function requireClaim(id: string | undefined, what: string): void {
   }
 }
 
+let paused = 0;
+
+/** Run fn without recording checks (check.rejects runs a wrong variant's check: its expected
+ *  failure is the rejects check's evidence, not a failed check of the notebook). */
+export function withoutLedger<T>(fn: () => T): T {
+  paused++;
+  try {
+    return fn();
+  } finally {
+    paused--;
+  }
+}
+
 /** Add a check's outcome to the ledger; the same (claim, check, what) re-run replaces the old entry. */
 export function noteCheck(rec: CheckRecord): void {
+  if (paused > 0) return;
   const list = rec.claim !== undefined ? session.claims[rec.claim]!.checks : session.checks;
   const i = list.findIndex((c) => c.check === rec.check && c.what === rec.what);
   if (i >= 0) list[i] = rec; else list.push(rec);

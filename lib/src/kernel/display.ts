@@ -3,8 +3,11 @@
  * GitHub, nbconvert and JupyterLab can each use:
  *
  *   chart (vega-lite v5 spec)  application/vnd.vegalite.v5+json (the spec object, JupyterLab
- *                              renders it live), image/svg+xml (static renderers don't run
- *                              vega), text/plain (a one-line description)
+ *                              and Notebook 7 render it live), image/png (every front end shows
+ *                              it without running or trusting the notebook: classic Notebook 6
+ *                              drops SVG and HTML from untrusted notebooks but shows PNG),
+ *                              image/svg+xml (vector, for nbconvert/GitHub, when small — see
+ *                              the size rule), text/plain (a one-line description)
  *   danfo DataFrame / Series   text/html table + text/plain
  *   array of records           text/html table + text/plain
  *   anything else              text/plain (util.inspect; tfjs tensors via their toString)
@@ -12,15 +15,35 @@
  * `displayBundle` is the pure part (value → {mime: data}); `show` sends it through tslab
  * (see ./jupyter) or, outside a kernel, prints the text/plain part.
  */
+import * as fs from "fs";
 import { inspect } from "util";
 import { isVegaLiteSpec, VlSpec, VEGA_LITE_SCHEMA } from "../plot/spec";
-import { toSvgSync, writeFigure, normalizeSpec, PngOptions } from "../plot/render";
+import { toSvgSync, toPng, writeFigure, normalizeSpec, PngOptions } from "../plot/render";
 import { displayWriter, newDisplayId } from "./jupyter";
 import { displayPath } from "./paths";
 
 export type MimeBundle = Record<string, unknown>;
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+
+/**
+ * Size rule for chart bundles (one output ≲ 500 KB, so notebooks stay small enough to diff,
+ * review and open quickly). The PNG is always kept: it is the one image every front end shows.
+ *  - SVG: included only when it is at most CHART_SVG_MAX_BYTES (a chart with thousands of marks
+ *    writes a multi-megabyte SVG; the figure file on disk keeps it);
+ *  - vega-lite spec: included only when its JSON is at most CHART_SPEC_MAX_BYTES (the inline
+ *    data dominates; a bigger chart is shown as the PNG only, and text/plain says so);
+ *  - PNG: at 1× when the SVG is in the bundle too (the SVG is the sharp static copy), at
+ *    CHART_PNG_SCALE× (2×, sharp on high-dpi screens, the same bytes as the figure file) when the
+ *    PNG is the only static image; always shown at the chart's CSS size via image/png metadata.
+ * Measured on the 40 charts of the committed notebooks (2026-11-30, base64 bytes in total): spec
+ * 1.27 MB, SVG 4.30 MB, PNG 2.18 MB at 1×, 4.84 MB at 2×.
+ */
+export const CHART_SVG_MAX_BYTES = 100_000;
+export const CHART_SPEC_MAX_BYTES = 250_000;
+export const CHART_PNG_SCALE = 2;
+/** PNG scale in a bundle that also carries the SVG. */
+export const CHART_PNG_SCALE_WITH_SVG = 1;
 
 /** Rows shown in HTML tables before eliding the middle (head + tail). */
 const MAX_ROWS = 30;
@@ -118,6 +141,46 @@ function describeChart(spec: VlSpec): string {
 export interface BundleOptions {
   /** Precomputed SVG for a chart (show() renders once and reuses it for the figure file). */
   svg?: string;
+  /** Precomputed PNG at CHART_PNG_SCALE (the figure file's bytes), used when the SVG is dropped. */
+  png?: Buffer;
+}
+
+/** A chart's display bundle plus the metadata Jupyter uses to size the PNG. */
+export interface ChartBundle {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+  /** What the size rule dropped (for tests and the text/plain line). */
+  dropped: ("image/svg+xml" | "application/vnd.vegalite.v5+json")[];
+}
+
+/** CSS size of an SVG from its root width/height attributes. */
+function svgSize(svg: string): { width: number; height: number } | undefined {
+  const m = /<svg\b[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"/.exec(svg);
+  return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
+}
+
+/** The bundle for a chart under the size rule (see CHART_SVG_MAX_BYTES above). */
+export function chartBundle(x: VlSpec, opts: BundleOptions = {}): ChartBundle {
+  const spec = normalizeSpec(x);
+  const svg = opts.svg ?? toSvgSync(spec);
+  const specBytes = Buffer.byteLength(JSON.stringify(spec), "utf8");
+  const svgBytes = Buffer.byteLength(svg, "utf8");
+  const keepSvg = svgBytes <= CHART_SVG_MAX_BYTES;
+  const png = keepSvg ? toPng(svg, { scale: CHART_PNG_SCALE_WITH_SVG }) : (opts.png ?? toPng(svg, { scale: CHART_PNG_SCALE }));
+  const dropped: ChartBundle["dropped"] = [];
+  const data: MimeBundle = {};
+  if (specBytes <= CHART_SPEC_MAX_BYTES) data[VEGALITE_MIME] = spec;
+  else dropped.push(VEGALITE_MIME);
+  data["image/png"] = png.toString("base64");
+  if (keepSvg) data["image/svg+xml"] = svg;
+  else dropped.push("image/svg+xml");
+  const note = dropped.length
+    ? ` (static image only: ${dropped.map((d) => (d === VEGALITE_MIME ? `the vega-lite spec, ${Math.round(specBytes / 1000)} kB` : `the SVG, ${Math.round(svgBytes / 1000)} kB`)).join(" and ")} left out of the notebook; see figures/ for the files)`
+    : "";
+  data["text/plain"] = describeChart(spec) + note;
+  const size = svgSize(svg);
+  const metadata: Record<string, unknown> = size ? { "image/png": { width: Math.round(size.width), height: Math.round(size.height) } } : {};
+  return { data, metadata, dropped };
 }
 
 /**
@@ -125,14 +188,7 @@ export interface BundleOptions {
  * The vega-lite entry is the spec as a JSON object (not a string), as JupyterLab expects.
  */
 export function displayBundle(x: unknown, opts: BundleOptions = {}): MimeBundle {
-  if (isVegaLiteSpec(x)) {
-    const spec = normalizeSpec(x);
-    return {
-      [VEGALITE_MIME]: spec,
-      "image/svg+xml": opts.svg ?? toSvgSync(spec),
-      "text/plain": describeChart(spec),
-    };
-  }
+  if (isVegaLiteSpec(x)) return chartBundle(x, opts).data;
   if (isDanfo(x)) {
     const t = danfoTable(x);
     return { "text/html": htmlTable(t.columns, t.rows, t.index), "text/plain": textTable(t.columns, t.rows, t.index) };
@@ -160,17 +216,20 @@ export interface ShowOptions extends PngOptions {
  */
 export function show(x: unknown, opts: ShowOptions = {}): void {
   let svg: string | undefined;
+  let png: Buffer | undefined;
   let files: { svg: string; png: string } | undefined;
   const chart = isVegaLiteSpec(x);
   if (opts.name !== undefined) {
     if (!chart) throw new TypeError(`show: { name: ${JSON.stringify(opts.name)} } writes figure files, which needs a vega-lite chart; got ${x === null ? "null" : typeof x}`);
     svg = toSvgSync(x);
     files = writeFigure(x, opts.name, { ...opts, svg });
+    // The figure file's PNG doubles as the bundle's when it has the bundle's scale (the default).
+    if ((opts.scale ?? CHART_PNG_SCALE) === CHART_PNG_SCALE) png = fs.readFileSync(files.png);
   }
-  const bundle = displayBundle(x, { svg });
+  const { data: bundle, metadata } = chart ? chartBundle(x, { svg, png }) : { data: displayBundle(x), metadata: {} };
   const write = displayWriter();
   if (write) {
-    write({ data: bundle, metadata: {} }, false);
+    write({ data: bundle, metadata }, false);
   } else {
     console.log(String(bundle["text/plain"]));
   }

@@ -1,10 +1,15 @@
 /**
  * Where figures/ and results/ go.
  *
- * BESSELBOOK_OUT (absolute, or relative to the working directory) wins. Otherwise full mode
- * writes into the repository root, so committed figures and results are refreshed, and smoke
- * mode writes into <repo>/.besselbook/smoke/ (git-ignored), so `npm test` never changes
- * committed files. Read on every call: the runner and tests set the environment per run.
+ * BESSELBOOK_OUT (absolute, or relative to the working directory) wins. Otherwise:
+ *  - smoke mode writes into <repo>/.besselbook/smoke/ (git-ignored), so `npm test` never
+ *    changes committed files;
+ *  - a workshop copy (the kernel's working directory is notebooks/workshop/, as Jupyter and the
+ *    runner start kernels in the notebook's folder) writes into notebooks/workshop/out/
+ *    (git-ignored), so students' runs never overwrite the repository's figures and results;
+ *  - otherwise full mode writes into the repository root, so committed figures and results are
+ *    refreshed.
+ * Read on every call: the runner and tests set the environment per run.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -49,7 +54,11 @@ export function outRoot(): string {
   const env = process.env.BESSELBOOK_OUT;
   if (env !== undefined && env.trim() !== "") return path.resolve(process.cwd(), env);
   const root = repoRoot();
-  return mode() === "smoke" ? path.join(root, ".besselbook", "smoke") : root;
+  if (mode() === "smoke") return path.join(root, ".besselbook", "smoke");
+  const workshop = path.join(root, "notebooks", "workshop");
+  const rel = path.relative(workshop, path.resolve(process.cwd()));
+  if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) return path.join(workshop, "out");
+  return root;
 }
 
 /** Stem (no extension) for a figure: a bare name goes to figures/<notebook>/<name>; a name with

@@ -6,8 +6,9 @@
  *  - fonts: resvg loads only lib/assets/fonts (never system fonts), so PNGs do not depend on
  *    the machine;
  *  - text measurement: vega measures text with node-canvas when it is installed and otherwise
- *    estimates widths from character counts; we never install canvas, so layout is the same
- *    everywhere (labels may sit a little loose, which is the price of no native dependency);
+ *    estimates widths from character counts (0.8 em per character, far too wide); we never
+ *    install canvas and instead measure with the shipped DejaVu Sans's advance widths
+ *    (./fontmetrics), so layout is the same everywhere and matches the font the PNG is drawn in;
  *  - element ids: vega numbers gradients and clip paths with process-wide counters
  *    ("gradient_7", "clip3"), so the second render of a spec differs from the first;
  *    `normalizeIds` renumbers them per document.
@@ -28,6 +29,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { FONT_FAMILY, VEGA_LITE_SCHEMA, VlSpec, defaultConfig } from "./spec";
 import { figurePath } from "../kernel/paths";
 import { atomicWrite } from "../kernel/io";
+import { useShippedFontMetrics } from "./fontmetrics";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 // vega and vega-lite are loaded lazily: they cost ~0.3 s and many lib users never plot.
@@ -36,7 +38,13 @@ type VegaLiteModule = typeof import("vega-lite");
 let vegaMod: VegaModule | undefined;
 let vlMod: VegaLiteModule | undefined;
 function vega(): VegaModule {
-  return (vegaMod ??= require("vega") as VegaModule);
+  if (!vegaMod) {
+    vegaMod = require("vega") as VegaModule;
+    // Lay text out with the shipped font's real widths, not vega's 0.8 em/char estimate
+    // (see ./fontmetrics): saved SVG/PNG then match the live chart's width.
+    useShippedFontMetrics(vegaMod, FONT_DIR);
+  }
+  return vegaMod;
 }
 function vegaLite(): VegaLiteModule {
   return (vlMod ??= require("vega-lite") as VegaLiteModule);
@@ -162,6 +170,7 @@ function presetImages(node: any): void {
 function svgInChild(vgSpec: object): string {
   const script = `
     const vega = require(${JSON.stringify(require.resolve("vega"))});
+    require(${JSON.stringify(require.resolve("./fontmetrics"))}).useShippedFontMetrics(vega, ${JSON.stringify(FONT_DIR)});
     let input = ""; process.stdin.setEncoding("utf8");
     process.stdin.on("data", (d) => { input += d; });
     process.stdin.on("end", async () => {

@@ -10,7 +10,7 @@
  * churn in digits no one can see. Non-finite values become null (JSON has no NaN), which
  * vega-lite treats as missing.
  */
-import { ShapeError } from "../errors";
+import { DomainError, ShapeError } from "../errors";
 import { ColorMap, colorize, encodePng } from "./png";
 
 /** A vega-lite v5 spec as a JSON object. Kept loose on purpose: tslab type-checks notebook code
@@ -26,10 +26,14 @@ export const FONT_FAMILY = "DejaVu Sans";
 export const DEFAULT_WIDTH = 360;
 export const DEFAULT_HEIGHT = 220;
 
-/** Shared vega-lite config: one font everywhere, modest sizes, no frame around the plot area. */
+/** Shared vega-lite config: one font everywhere, modest sizes, no frame around the plot area,
+ *  and tooltips on every mark (hovering shows the encoded values in JupyterLab and the book;
+ *  static SVG/PNG renders are unaffected). A builder switches them off where a tooltip would
+ *  be noise (image marks carry a data URL). */
 export function defaultConfig(): VlSpec {
   return {
     font: FONT_FAMILY,
+    mark: { tooltip: true },
     background: "white",
     view: { stroke: null },
     axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridOpacity: 0.5 },
@@ -53,6 +57,19 @@ export interface CommonOptions {
   /** Fixed axis domains [min, max]; otherwise vega-lite picks "nice" ones. */
   xDomain?: [number, number];
   yDomain?: [number, number];
+  /** Explicit tick values (line, scatter), e.g. an angle axis `xDomain: [0, 360]`,
+   *  `xTicks: [0, 90, 180, 270, 360]` instead of vega's "nice" 0…400 in steps of 50. */
+  xTicks?: number[];
+  yTicks?: number[];
+  /** line and scatter: drag to pan, scroll/pinch to zoom, double-click to reset (vega-lite
+   *  interval selection bound to the scales). Off by default: it captures the mouse wheel,
+   *  which gets in the way of scrolling a notebook. */
+  zoom?: boolean;
+}
+
+/** The interval selection that binds a unit chart's scales to drag/zoom. */
+function zoomParams(opts: CommonOptions): VlSpec | undefined {
+  return opts.zoom ? { params: [{ name: "zoom", select: "interval", bind: "scales" }] } : undefined;
 }
 
 type Num = ArrayLike<number>;
@@ -83,6 +100,15 @@ function scaleOf(type: Scale | undefined, domain: [number, number] | undefined, 
 
 function withScale(enc: VlSpec, scale: VlSpec | undefined): VlSpec {
   return scale ? { ...enc, scale } : enc;
+}
+
+/** Fixed tick values on an encoding's axis (see CommonOptions.xTicks). */
+function withTicks(enc: VlSpec, ticks: number[] | undefined): VlSpec {
+  if (!ticks) return enc;
+  if (!Array.isArray(ticks) || !ticks.every(Number.isFinite)) {
+    throw new DomainError(`plot: argument xTicks/yTicks = ${JSON.stringify(ticks)} is out of domain; expected an array of finite numbers`);
+  }
+  return { ...enc, axis: { ...((enc.axis as VlSpec | undefined) ?? {}), values: [...ticks] } };
 }
 
 function top(opts: CommonOptions, body: VlSpec): VlSpec {
@@ -139,8 +165,8 @@ export function line(opts: LineOptions): VlSpec {
   const multi = series.length > 1;
   const names = series.map((s) => s.name);
   const encoding: VlSpec = {
-    x: withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)),
-    y: withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? (multi ? "y" : names[0]) }, scaleOf(opts.yScale, opts.yDomain)),
+    x: withTicks(withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)), opts.xTicks),
+    y: withTicks(withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? (multi ? "y" : names[0]) }, scaleOf(opts.yScale, opts.yDomain)), opts.yTicks),
   };
   if (multi) encoding.color = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names };
   if (opts.dashed && opts.dashed.length) {
@@ -150,6 +176,7 @@ export function line(opts: LineOptions): VlSpec {
     };
   }
   return top(opts, {
+    ...zoomParams(opts),
     data: { values },
     mark: { type: "line", point: opts.points ?? false, strokeWidth: 1.8 },
     encoding,
@@ -192,14 +219,15 @@ export function scatter(opts: ScatterOptions): VlSpec {
     return row;
   });
   const encoding: VlSpec = {
-    x: withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)),
-    y: withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? "y" }, scaleOf(opts.yScale, opts.yDomain)),
+    x: withTicks(withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scaleOf(opts.xScale, opts.xDomain)), opts.xTicks),
+    y: withTicks(withScale({ field: "y", type: "quantitative", title: opts.yTitle ?? "y" }, scaleOf(opts.yScale, opts.yDomain)), opts.yTicks),
   };
   if (colors) {
     const categorical = colors.some((c) => typeof c === "string");
     encoding.color = { field: "c", type: categorical ? "nominal" : "quantitative", title: opts.colorTitle ?? null };
   }
   const points: VlSpec = {
+    ...zoomParams(opts),
     mark: { type: "point", filled: true, size: opts.size ?? 30, opacity: opts.opacity ?? 0.7 },
     encoding,
   };
@@ -396,7 +424,8 @@ export function image(opts: ImageOptions): VlSpec {
     width, height,
     data: { values: [{ url }] },
     // aria: false keeps vega from copying the data URL into an aria-label (doubling the SVG).
-    mark: { type: "image", width, height, aspect: false, smooth: false, align: "left", baseline: "top", aria: false },
+    // tooltip: false — the only datum is the data URL itself.
+    mark: { type: "image", width, height, aspect: false, smooth: false, align: "left", baseline: "top", aria: false, tooltip: false },
     encoding: { url: { field: "url", type: "nominal" }, x: { value: 0 }, y: { value: 0 } },
     config: defaultConfig(),
   });

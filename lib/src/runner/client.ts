@@ -42,7 +42,12 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for kernel_info_reply plus a working iopub channel. */
   startTimeoutMs?: number;
+  /** Abort the start (Ctrl-C): the kernel is killed and start() rejects with KernelStartAborted. */
+  signal?: AbortSignal;
 }
+
+/** start() was aborted through its signal; the kernel process was killed. */
+export class KernelStartAborted extends BesselbookError {}
 
 export type ExecuteOutcome =
   | { kind: "reply"; reply: Record<string, any> }
@@ -56,6 +61,8 @@ export interface ExecuteOptions {
   interruptGraceMs?: number;
   /** Called for every iopub message whose parent is this request, in order. */
   onIopub?: (msg: Message) => void;
+  /** Called with the request's msg_id before it is sent (to route late output, see onLateIopub). */
+  onSent?: (msgId: string) => void;
 }
 
 /** Every kernel started by this process that has not been reaped, for the exit/signal handlers. */
@@ -148,8 +155,21 @@ export class KernelClient {
   private readonly exitPromise = new Promise<void>((r) => (this.resolveExit = r));
   private output = "";
   private closed = false;
+  /** Timers of requests still waiting for a reply; kill() clears them so none holds the process. */
+  private readonly pendingTimers = new Set<NodeJS.Timeout>();
   /** language_info etc. from kernel_info_reply. */
   kernelInfo: Record<string, any> = {};
+  /**
+   * iopub messages of this session whose request is no longer being waited for: output of a cell
+   * that arrives after its reply (a timer, a late rejection). Jupyter front ends append these to
+   * the cell that made the request; the runner does the same and checks them for errors.
+   */
+  onLateIopub?: (msg: Message) => void;
+  /**
+   * iopub messages with a larger content frame are not decoded in full (protocol.ts largeContent):
+   * bounds the memory one huge output costs. Default: no limit.
+   */
+  maxIopubContentBytes = Infinity;
 
   private constructor(
     readonly child: ChildProcess,
@@ -205,6 +225,11 @@ export class KernelClient {
   }
 
   private static async startOnce(opts: StartOptions): Promise<KernelClient> {
+    if (opts.signal?.aborted) throw new KernelStartAborted("kernel start interrupted");
+    // Before spawning: a SIGTERM that arrives between the kernel's exec and the end of this
+    // function must find our handler, or the default action kills this process and leaves the
+    // detached kernel running (the flaky "kernel processes left behind" test, issue 17 item 10).
+    installExitHook();
     const ports = await freePorts(5);
     const connection: ConnectionInfo = {
       transport: "tcp",
@@ -227,13 +252,20 @@ export class KernelClient {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, opts.spec.env ?? {}, opts.env ?? {});
+    // The kernel's parent watch (kernel-preload.ts) exits when this process is gone.
+    env.BESSELBOOK_PARENT_PID = String(process.pid);
     const child = spawn(cmd, args, { cwd: opts.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     const client = new KernelClient(child, connection, connectionFile, tmpDir);
+    const onAbort = () => client.kill();
+    opts.signal?.addEventListener("abort", onAbort);
     try {
-      await client.connect(opts.startTimeoutMs ?? 60000);
+      await client.connect(opts.startTimeoutMs ?? 60000, opts.signal);
     } catch (e) {
       client.kill();
+      if (opts.signal?.aborted) throw new KernelStartAborted("kernel start interrupted");
       throw e;
+    } finally {
+      opts.signal?.removeEventListener("abort", onAbort);
     }
     return client;
   }
@@ -247,7 +279,7 @@ export class KernelClient {
       for await (const frames of sock) {
         let msg: Message;
         try {
-          msg = this.session.deserialize(frames);
+          msg = this.session.deserialize(frames, sock === this.iopub ? { maxContentBytes: this.maxIopubContentBytes } : {});
         } catch {
           continue; // unsigned or malformed: not from our kernel, drop it
         }
@@ -258,7 +290,7 @@ export class KernelClient {
     }
   }
 
-  private async connect(timeoutMs: number): Promise<void> {
+  private async connect(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     this.shell.connect(this.url(this.connection.shell_port));
     this.control.connect(this.url(this.connection.control_port));
     this.iopub.connect(this.url(this.connection.iopub_port));
@@ -271,7 +303,9 @@ export class KernelClient {
     void this.pump(this.control, toWaiter);
     void this.pump(this.iopub, (m) => {
       const id = m.parent_header?.msg_id;
-      if (id) this.iopubListeners.get(id)?.(m);
+      const l = id ? this.iopubListeners.get(id) : undefined;
+      if (l) l(m);
+      else if (m.parent_header?.session === this.session.id) this.onLateIopub?.(m);
     });
 
     // A SUB socket only receives after its subscription reached the publisher ("slow joiner"), so
@@ -279,13 +313,15 @@ export class KernelClient {
     // iopub status messages arrives too (the approach of jupyter_client's wait_for_ready).
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (signal?.aborted) throw new KernelStartAborted("kernel start interrupted");
       if (this.exitInfo) throw this.startError("kernel exited during startup");
       if (/EADDRINUSE|Address already in use/.test(this.output)) throw new PortInUseError(this.startError("kernel could not bind its ports").message);
       const req = this.session.message("kernel_info_request", {});
       let sawIopub = false;
       this.iopubListeners.set(req.header.msg_id, () => (sawIopub = true));
       const reply = this.request(this.shellQ, req, Math.min(5000, Math.max(1, deadline - Date.now())));
-      const r = await reply.catch(() => null);
+      // A kernel that dies at once is reported at once, not after the 5 s request timeout.
+      const r = await Promise.race([reply.catch(() => null), this.exitPromise.then(() => null)]);
       if (r) {
         this.kernelInfo = r.content as Record<string, any>;
         const until = Date.now() + 500;
@@ -307,15 +343,19 @@ export class KernelClient {
   private request(q: SendQueue, msg: Message<unknown>, timeoutMs: number): Promise<Message> {
     return new Promise<Message>((resolve, reject) => {
       const timer = setTimeout(() => {
+        this.pendingTimers.delete(timer);
         this.replyWaiters.delete(msg.header.msg_id);
         reject(new BesselbookError(`no reply to ${msg.header.msg_type} within ${timeoutMs} ms`));
       }, timeoutMs);
+      this.pendingTimers.add(timer);
       this.replyWaiters.set(msg.header.msg_id, (m) => {
+        this.pendingTimers.delete(timer);
         clearTimeout(timer);
         this.replyWaiters.delete(msg.header.msg_id);
         resolve(m);
       });
       q.send(this.session.serialize(msg)).catch((e) => {
+        this.pendingTimers.delete(timer);
         clearTimeout(timer);
         this.replyWaiters.delete(msg.header.msg_id);
         reject(e);
@@ -363,6 +403,7 @@ export class KernelClient {
       this.replyWaiters.delete(id);
     };
     const exit = this.onExit().then(() => "exit" as const);
+    opts.onSent?.(id);
     try {
       await this.shellQ.send(this.session.serialize(req));
       const timeoutMs = opts.timeoutMs ?? Infinity;
@@ -460,6 +501,8 @@ export class KernelClient {
         }
       }
     }
+    for (const t of this.pendingTimers) clearTimeout(t);
+    this.pendingTimers.clear();
     if (!this.closed) {
       this.closed = true;
       for (const s of [this.shell, this.control, this.iopub]) {

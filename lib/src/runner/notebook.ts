@@ -99,8 +99,12 @@ export function parseNotebook(file: string, text: string): Notebook {
     const cell: Cell = { ...c, source: typeof c.source === "string" ? c.source : c.source.join(""), metadata: c.metadata ?? {} };
     if (c.attachments) cell.attachments = Object.fromEntries(Object.entries(c.attachments as Record<string, MimeBundle>).map(([k, v]) => [k, joinBundle(v)]));
     if (c.cell_type === "code") {
+      if (c.outputs !== undefined && !Array.isArray(c.outputs)) bad(`${where} "outputs" is ${typeof c.outputs}, not an array`);
       const outputs = Array.isArray(c.outputs) ? c.outputs : [];
-      cell.outputs = outputs.map((o: any) => {
+      cell.outputs = outputs.map((o: any, j: number) => {
+        if (o === null || typeof o !== "object" || Array.isArray(o) || typeof o.output_type !== "string") {
+          bad(`${where} output ${j + 1} is ${o === null ? "null" : Array.isArray(o) ? "an array" : typeof o !== "object" ? `a ${typeof o}` : "an object without output_type"}, not an output`);
+        }
         if (o.output_type === "display_data" || o.output_type === "execute_result") return { ...o, data: joinBundle(o.data ?? {}) };
         if (o.output_type === "stream" && isTextLines(o.text)) return { ...o, text: o.text.join("") };
         return o;
@@ -201,6 +205,19 @@ export function writeFileAtomic(file: string, text: string): void {
   atomicWrite(file, text);
 }
 
+/**
+ * Write a notebook atomically. A symlink is followed and its target rewritten (replacing the link
+ * by a regular file would leave the target stale and break the link's purpose).
+ */
 export function writeNotebook(file: string, nb: Notebook): void {
-  writeFileAtomic(file, serializeNotebook(nb));
+  writeFileAtomic(saveTarget(file), serializeNotebook(nb));
+}
+
+/** The file a save of `file` writes: the symlink's final target, or the path itself. */
+export function saveTarget(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file; // does not exist yet
+  }
 }

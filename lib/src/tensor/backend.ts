@@ -1,9 +1,20 @@
 /**
  * tfjs backend choice for notebooks and tests: `await init()`.
  *
- * Order: @tensorflow/tfjs-node ("tensorflow", native libtensorflow; an optionalDependency that
- * only installs with access to its binary host) → "wasm" (@tensorflow/tfjs-backend-wasm) →
- * "cpu" (pure JS, always there). BESSELBOOK_BACKEND (or `init({ backend })`) forces one.
+ * One stated backend everywhere: **wasm** (@tensorflow/tfjs-backend-wasm, SIMD, one thread),
+ * with besselbook's own kernels for the ops tfjs-backend-wasm 4.22 lacks. The committed
+ * results, `npm run main` and the tests use it on every machine, whatever else is installed.
+ * Other backends are an explicit opt-in, recorded in results/<notebook>.json ("backend"):
+ *   BESSELBOOK_BACKEND=tensorflow   @tensorflow/tfjs-node (native libtensorflow). Not a
+ *                                   dependency: install it yourself
+ *                                   (`npm install --no-save @tensorflow/tfjs-node@4.22.0`, which
+ *                                   downloads libtensorflow from Google's storage at install time);
+ *   BESSELBOOK_BACKEND=cpu          pure JS (slow; a cross-check);
+ *   init({ backend })               the same, from code.
+ * Why not "best available": tfjs-node used to be picked automatically when it happened to
+ * install (a laptop with internet) and then every trained number differed from the committed
+ * notebooks (float32 kernels differ in summation order). If wasm fails to initialise, init()
+ * throws rather than silently falling back to another backend.
  *
  * wasm in Node: the .wasm binaries are read from the package's dist/ directory, so
  * setWasmPaths gets that directory (with a trailing separator) resolved from node_modules; no
@@ -21,6 +32,8 @@ import { session } from "../kernel/session";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+/** The backend used unless BESSELBOOK_BACKEND or init({ backend }) asks for another. */
+export const DEFAULT_BACKEND: BackendName = "wasm";
 
 /** Aliases accepted in BESSELBOOK_BACKEND. */
 const ALIASES: Record<string, BackendName> = {
@@ -43,6 +56,8 @@ export interface BackendInfo {
   threads?: number;
   /** Names of besselbook's own wasm kernels registered (see ./wasm). */
   kernels: string[];
+  /** "default" (wasm, the stated backend) or "explicit" (BESSELBOOK_BACKEND / init({ backend })). */
+  requested: "default" | "explicit";
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -99,21 +114,22 @@ async function choose(opts: InitOptions): Promise<BackendInfo> {
     ? parseChoice(opts.backend, "argument backend")
     : env !== undefined && env.trim() !== "" ? parseChoice(env, "BESSELBOOK_BACKEND") : undefined;
 
-  const order: BackendName[] = forced ? [forced] : [...BACKENDS];
+  // No fallback chain: the default is wasm on every machine (see module comment).
+  const order: BackendName[] = [forced ?? DEFAULT_BACKEND];
   let picked: BackendName | undefined;
   const failures: string[] = [];
   for (const name of order) {
     if (name === "tensorflow") {
-      if (!loadTfjsNode()) { failures.push("tensorflow (@tensorflow/tfjs-node not installed or its native library failed to load)"); continue; }
+      if (!loadTfjsNode()) { failures.push("tensorflow (@tensorflow/tfjs-node is not installed or its native library failed to load; it is an opt-in: npm install --no-save @tensorflow/tfjs-node@4.22.0)"); continue; }
     } else if (name === "wasm") {
       try { setupWasm(); } catch (e) { failures.push(`wasm (${(e as Error).message})`); continue; }
     }
     if (await trySet(t, name)) { picked = name; break; }
     failures.push(`${name} (setBackend failed)`);
   }
-  if (!picked) throw new Error(`init: no tfjs backend could be initialised; tried ${failures.join("; ")}`);
+  if (!picked) throw new Error(`init: tfjs backend ${JSON.stringify(order[0])} could not be initialised: ${failures.join("; ")}`);
 
-  const info: BackendInfo = { backend: picked, tfjs: t.version?.tfjs ?? String(t.version_core), kernels: [] };
+  const info: BackendInfo = { backend: picked, tfjs: t.version?.tfjs ?? String(t.version_core), kernels: [], requested: forced ? "explicit" : "default" };
   if (picked === "wasm") {
     const wasm = require("@tensorflow/tfjs-backend-wasm");
     info.simd = Boolean(await t.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
@@ -152,8 +168,9 @@ export async function init(opts: InitOptions = {}): Promise<BackendName> {
 
 function summary(i: BackendInfo): string {
   const detail = i.backend === "wasm" ? ` (${i.simd ? "SIMD" : "no SIMD"}, ${i.threads ?? 1} thread${(i.threads ?? 1) === 1 ? "" : "s"})` : "";
-  const why = process.env.BESSELBOOK_BACKEND ? " [BESSELBOOK_BACKEND]" : "";
-  return `backend: ${i.backend}${detail}${why} · tfjs ${i.tfjs} · ${i.kernels.length} besselbook wasm kernel${i.kernels.length === 1 ? "" : "s"}`;
+  const why = i.requested === "explicit" ? (process.env.BESSELBOOK_BACKEND ? " [BESSELBOOK_BACKEND]" : " [init({ backend })]") : "";
+  const note = i.backend === DEFAULT_BACKEND ? "" : ` · not the default (${DEFAULT_BACKEND}): trained numbers will differ from the committed notebooks`;
+  return `backend: ${i.backend}${detail}${why} · tfjs ${i.tfjs} · ${i.kernels.length} besselbook wasm kernel${i.kernels.length === 1 ? "" : "s"}${note}`;
 }
 
 /** What init() chose, or undefined before init(). */
