@@ -13,3 +13,6 @@ export * from "./fixes";
 export * from "./theory";
 export * from "./train";
 export * from "./views";
+export * from "./fast";
+export * from "./experiments";
+export * from "./charts";
