@@ -426,6 +426,45 @@ describe("contrastive: the fixes with observation noise", () => {
   });
 });
 
+describe("contrastive: float64 trainer", () => {
+  before(backend);
+  it("infoNCEGrad: loss equals infoNCELoss and the gradient matches finite differences", () => {
+    const r = rng(80);
+    const U = C.sampleSphere(30, 4, r), V = C.sampleSphere(30, 4, r);
+    for (const tau of [1, 0.05, 0.01, 0.004]) {
+      const g = C.infoNCEGrad(U, V, tau);
+      close(g.loss, C.infoNCELoss(U, V, tau), 1e-12 * Math.max(1, g.loss), `loss τ = ${tau}`);
+      for (const idx of [0, 5, 77]) {
+        const h = 1e-6;
+        const Up = { ...U, data: U.data.slice() }, Um = { ...U, data: U.data.slice() };
+        Up.data[idx] += h; Um.data[idx] -= h;
+        const fd = (C.infoNCEGrad(Up, V, tau).loss - C.infoNCEGrad(Um, V, tau).loss) / (2 * h);
+        close(g.gU[idx], fd, 1e-6 / tau, `∂L/∂U[${idx}] τ = ${tau}`);
+      }
+    }
+  });
+  it("trainFreeEmbeddings follows trainContrastive (tfjs) on the same start, free and subspace", async () => {
+    const r = rng(81);
+    const U0 = C.sampleSphere(20, 4, r), V0 = C.sampleSphere(20, 4, r);
+    const h = C.subspacePair(4, 0.6, "dihedral", { rotate: rng(82) });
+    for (const [cu, cv, B1, B2] of [[C.free(4), C.free(4), undefined, undefined], [C.subspace(h.B1), C.subspace(h.B2), h.B1, h.B2]] as const) {
+      const opts = { tau: 0.2, steps: 40, lr: 0.03, logEvery: 10 };
+      const a = await C.trainContrastive(C.freeEmbeddings(U0, cu), C.freeEmbeddings(V0, cv), opts);
+      const b = C.trainFreeEmbeddings(U0, V0, { ...opts, B1, B2 });
+      for (let k = 0; k < a.history.length; k++) close(b.history[k].loss, a.history[k].loss, 1e-4, `step ${a.history[k].step}`);
+    }
+    assert.throws(() => C.trainFreeEmbeddings(U0, V0, { tau: 0.1, lr: NaN, steps: 3 }), C.ArgumentError);
+  });
+  it("convergence criterion stops early and reports it", () => {
+    const r = rng(83);
+    const res = C.trainFreeEmbeddings(C.sampleSphere(16, 3, r), C.sampleSphere(16, 3, r),
+      { tau: 0.5, lr: 0.05, steps: 5000, logEvery: 50, until: { window: 100, lossTol: 1e-4, gapTol: 1e-3 } });
+    assert.ok(res.converged && res.steps < 5000, `steps ${res.steps}`);
+    const h = res.history;
+    assert.ok(Math.abs(h[h.length - 1].loss - h[h.length - 3].loss) < 1e-4);
+  });
+});
+
 describe("contrastive: helpers", () => {
   before(backend);
 

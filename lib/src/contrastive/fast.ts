@@ -64,6 +64,11 @@ function setup(fn: string, arg: string, X: Mat, B?: MatLike): Side {
       else s = X.data[i * d + c];
       z[i * k + c] = s;
     }
+    // unit parameter rows, as the tfjs constraints' inverse() gives (Adam's steps are scale-sensitive)
+    let nz = 0;
+    for (let c = 0; c < k; c++) nz += z[i * k + c] ** 2;
+    nz = Math.sqrt(nz);
+    if (nz > 0) for (let c = 0; c < k; c++) z[i * k + c] /= nz;
   }
   return { B: Bm, k, z, m: new Float64Array(z.length), v: new Float64Array(z.length) };
 }
@@ -119,7 +124,38 @@ export function infoNCEGrad(U: Mat, V: Mat, tau: number): { loss: number; gU: Fl
     }
   const G = new Float64Array(n * n);
   let loss = 0;
-  for (let i = 0; i < n; i++) {
+  if (tau >= 0.006) {
+    // One exp per logit: X_ij = e^{S_ij − m_i} (row max m_i) gives the row softmax; the column
+    // softmax reuses it with weights w_i = e^{m_i − M}. Every factor is ≥ e^{−4/τ} > 1e-290 for
+    // τ ≥ 0.006 (|S_ij| ≤ 1/τ), so nothing underflows to 0.
+    const m = new Float64Array(n);
+    let M = -Infinity;
+    for (let i = 0; i < n; i++) {
+      let mi = -Infinity;
+      for (let j = 0; j < n; j++) mi = Math.max(mi, S[i * n + j]);
+      m[i] = mi;
+      M = Math.max(M, mi);
+    }
+    const X = new Float64Array(n * n);
+    const colSum = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let e = 0;
+      const wi = Math.exp(m[i] - M);
+      for (let j = 0; j < n; j++) {
+        const x = Math.exp(S[i * n + j] - m[i]);
+        X[i * n + j] = x;
+        e += x;
+        colSum[j] += x * wi;
+      }
+      loss += m[i] + Math.log(e) - S[i * n + i];
+      for (let j = 0; j < n; j++) G[i * n + j] += X[i * n + j] / e;
+    }
+    for (let j = 0; j < n; j++) loss += M + Math.log(colSum[j]) - S[j * n + j];
+    for (let i = 0; i < n; i++) {
+      const wi = Math.exp(m[i] - M);
+      for (let j = 0; j < n; j++) G[i * n + j] += (X[i * n + j] * wi) / colSum[j];
+    }
+  } else for (let i = 0; i < n; i++) {
     let m = -Infinity;
     for (let j = 0; j < n; j++) m = Math.max(m, S[i * n + j]);
     let e = 0;
@@ -127,7 +163,7 @@ export function infoNCEGrad(U: Mat, V: Mat, tau: number): { loss: number; gU: Fl
     loss += m + Math.log(e) - S[i * n + i];
     for (let j = 0; j < n; j++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
   }
-  for (let j = 0; j < n; j++) {
+  if (tau < 0.006) for (let j = 0; j < n; j++) {
     let m = -Infinity;
     for (let i = 0; i < n; i++) m = Math.max(m, S[i * n + j]);
     let e = 0;
