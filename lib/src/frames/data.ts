@@ -1,5 +1,5 @@
 /**
- * Synthetic point clouds and targets of order 0, 1 and 2 (PAPERS.md §2: the paper's QM9 / NMA
+ * Synthetic point clouds and targets of order 0, 1 and 2 (see REFERENCES.md#frames2025: the paper's QM9 / NMA
  * tables could not be read, so the comparison is made on targets whose equivariance is known).
  *
  * Cloud: N points with a species t ∈ {0, 1}, uniform in a ball at fixed number density with a

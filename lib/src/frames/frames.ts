@@ -1,5 +1,5 @@
 /**
- * Local frames L_i ∈ O(3) with L_i(Qx + t) = L_i(x) Qᵀ (PAPERS.md §2).
+ * Local frames L_i ∈ O(3) with L_i(Qx + t) = L_i(x) Qᵀ (REFERENCES.md#frames2025).
  *
  * Equivariant vectors v₁, v₂, v₃ are predicted per node as weighted sums of neighbour directions
  * v_k(i) = Σ_j w_k(r_ij, …) (x_j − x_i), with weights from invariant features only, so

@@ -1,5 +1,5 @@
 /**
- * Local canonicalization (PAPERS.md §2, arXiv 2509.26499): point-cloud graphs, Gram–Schmidt
+ * Local canonicalization (REFERENCES.md#frames2025, arXiv 2509.26499): point-cloud graphs, Gram–Schmidt
  * frames with the reflection sign rule, O(3) representations (Cartesian tensors ≤ rank 2, real
  * irreps ℓ ≤ 2 with Wigner-D from rotation matrices), real Clebsch–Gordan coefficients, radial
  * bases, frame message passing (tensorial and scalar messages), a plain GNN and a tensor field

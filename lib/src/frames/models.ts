@@ -2,7 +2,7 @@
  * Models for the frames notebooks, all with the same three heads per batch:
  *   energy [G] (order 0, summed over nodes), forces [N, 3] (order 1), tensor [N, 9] (order 2).
  *
- * FramesNet (PAPERS.md §2) — one class, three message types:
+ * FramesNet (REFERENCES.md#frames2025) — one class, three message types:
  *   "tensor": m_ij = MLP([h_i, ρ(L_iL_jᵀ) h_j, rbf(r_ij), L_i(x_j − x_i)/r_c]) · u(r_ij)
  *             h_i lives in node i's frame; ρ(L_iL_jᵀ) re-expresses h_j (given in j's frame) in i's
  *             frame. L_iL_jᵀ is invariant, so every input of the MLP is invariant and the MLP can

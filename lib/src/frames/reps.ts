@@ -1,5 +1,5 @@
 /**
- * Representations of O(3) used to transport features between local frames (PAPERS.md §2).
+ * Representations of O(3) used to transport features between local frames (REFERENCES.md#frames2025).
  *
  * Two families, both built from the rotation matrix R itself (no Euler angles, so no gimbal
  * singularities and reflections come for free):
