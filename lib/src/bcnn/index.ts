@@ -4,6 +4,7 @@
  * load-or-train weight cache used by notebooks 04 and 05.
  */
 export * from "./basis";
+export * from "./steer";
 export * from "./layer";
 export * from "./rotate";
 export * from "./metrics";
