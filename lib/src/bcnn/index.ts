@@ -10,3 +10,4 @@ export * from "./rotate";
 export * from "./metrics";
 export * from "./models";
 export * from "./train";
+export * from "./experiment";
