@@ -164,6 +164,15 @@ export function policyModes(kernelSize: number, policy: BasisPolicy, opts: Polic
   const tol = opts.steerTol ?? 0.1;
   if (!(tol > 0 && tol < 10)) domainError(fn, "steerTol", tol, "a number in (0, 10)");
   const s = opts.oversample ?? 1;
-  const steer = modeSteering(kernelSize, { modes: nyq, sampling: s === 1 ? "point" : "oversampled", oversample: s === 1 ? 2 : s });
-  return nyq.filter((m, i) => (m.nu === 0 && m.j === 0) || steer[i].max <= tol);
+  const key = `${kernelSize}/${s}/${tol}`;
+  let errs = steerMemo.get(key);
+  if (!errs) {
+    errs = modeSteering(kernelSize, { modes: nyq, sampling: s === 1 ? "point" : "oversampled", oversample: s === 1 ? 2 : s }).map((m) => m.max);
+    steerMemo.set(key, errs);
+  }
+  const e = errs;
+  return nyq.filter((m, i) => (m.nu === 0 && m.j === 0) || e[i] <= tol);
 }
+
+/** Steering errors per (K, sub-grid, tol): deterministic, so computed once per process. */
+const steerMemo = new Map<string, number[]>();
