@@ -224,8 +224,8 @@ describe("bcnn: B-conv layer", function () {
     assert.ok(bcnn.maxRelDiff(fr(flip(x)), flip(fr(x))) < 1e-5);
     assert.ok(bcnn.maxRelDiff(fc(flip(x)), flip(fc(x))) > 0.01);
     assert.equal(R.parameterCount(), 11 * 2 * 4 + 4);
-    // Complex: 11 real coefficients + 9 imaginary ones (the two ν = 0 modes have none) per channel pair.
-    assert.equal(C.parameterCount(), (11 + 9) * 2 * 4 + 4);
+    // Complex: 11 real coefficients + 8 imaginary ones (the three ν = 0 modes have none) per channel pair.
+    assert.equal(C.parameterCount(), (11 + 8) * 2 * 4 + 4);
   });
 
   it("passes a finite-difference gradient check (the output is quadratic in the coefficients)", () => {
