@@ -10,7 +10,8 @@
  *   BatchMatMul           — transposeA/transposeB: explicit transpose, then the XNNPACK path
  *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
  *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
- *   MaxPoolGrad           — one scan per window, all channels at once (stock: ~200× the forward)
+ *   MaxPoolGrad           — finds the forward output's value in each window (stock: ~200× the forward)
+ *   Sum                   — over leading axes (bias gradients): one pass, no transpose copy
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
@@ -22,6 +23,7 @@ import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
 import { unsortedSegmentSum } from "./segment";
+import { makeSum } from "./sum";
 
 export { planEinsum, runEinsum } from "./einsum";
 export type { EinsumPlan, EinsumAlgebra } from "./einsum";
@@ -70,6 +72,7 @@ export const WASM_KERNELS = [
   "LogicalAnd",
   "LogicalOr",
   "MaxPoolGrad",
+  "Sum",
 ] as const;
 
 /**
@@ -90,5 +93,6 @@ export function registerWasmKernels(): string[] {
   replace("MaxPoolGrad", () => maxPoolGrad);
   replace("LogicalAnd", (stock) => makeLogicalAnd(stock));
   replace("LogicalOr", (stock) => makeLogicalOr(stock));
+  replace("Sum", (stock) => makeSum(stock));
   return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc));
 }
