@@ -21,7 +21,8 @@
  * same numbers: a check that all engines run one network), and the wasm tensor count must not grow.
  * Env: BESSELBOOK_BENCH_ROUNDS (default 7), BESSELBOOK_BENCH_BLOCK (steps per block, default 5),
  * BESSELBOOK_BENCH_WORKLOADS (comma list, default all), BESSELBOOK_BENCH_TORCH_THREADS (comma list
- * of PyTorch thread counts, default "1,2"), BESSELBOOK_BENCH_CPU_STEPS (tfjs-cpu steps, default 0:
+ * of PyTorch thread counts, default "1,2"), BESSELBOOK_BENCH_DP (comma list of thread counts for
+ * data-parallel wasm training, default "2"; empty skips), BESSELBOOK_BENCH_CPU_STEPS (tfjs-cpu steps, default 0:
  * a cpu CNN step takes 13+ s), BESSELBOOK_PYTHON (default /usr/bin/python3).
  */
 import { spawn, spawnSync, ChildProcessWithoutNullStreams } from "node:child_process";
@@ -33,6 +34,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmKernels } from "../tensor/wasm";
 import { rng, Rng } from "../tensor/rng";
+import { DataParallel, Replica, Shard, splitBatch } from "../tensor/dataparallel";
 
 type Arr = { name: string; shape: number[]; dtype: "float32" | "int32"; data: Float32Array | Int32Array };
 
@@ -280,6 +282,127 @@ async function tfjsEngine(backend: string, w: Workload, warmup: number): Promise
   };
 }
 
+function arraysOf(w: Workload): Map<string, Arr> {
+  return new Map(w.arrays.map((a) => [a.name, a]));
+}
+
+/**
+ * Replica factory for data-parallel training of a bench workload (called on every thread with
+ * { workload }): the same network and initial weights as `build`, loss = mean over the batch.
+ */
+export function benchReplica(config: { workload: string }): Replica {
+  const w = workloads().find((x) => x.name === config.workload);
+  if (!w) throw new RangeError(`benchReplica: unknown workload ${config.workload}`);
+  const A = arraysOf(w);
+  const t = (n: string) => tf.tensor(A.get(n)!.data, A.get(n)!.shape, A.get(n)!.dtype);
+  if (w.kind === "cnn") {
+    const { convs, dense } = w.spec as { convs: ConvSpec[]; dense: number[] };
+    const model = tf.sequential();
+    convs.forEach((c, i) => {
+      model.add(tf.layers.conv2d({ filters: c.filters, kernelSize: 3, strides: c.stride, padding: c.padding, activation: "relu", ...(i === 0 ? { inputShape: [28, 28, 1] } : {}) }));
+      if (c.pool) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    });
+    model.add(tf.layers.flatten());
+    dense.forEach((units, i) => model.add(tf.layers.dense({ units, activation: i < dense.length - 1 ? "relu" : "linear" })));
+    const init = w.arrays.filter((a) => a.name.startsWith("conv") || a.name.startsWith("dense")).map((a) => t(a.name));
+    model.setWeights(init);
+    tf.dispose(init);
+    return {
+      variables: model.trainableWeights.map((v) => v.read() as tf.Variable),
+      loss: (b) => tf.losses.softmaxCrossEntropy(tf.oneHot(b.y as tf.Tensor1D, 10).toFloat(), model.apply(b.x) as tf.Tensor) as tf.Scalar,
+    };
+  }
+  const { layers: L } = w.spec as { layers: number };
+  const variables: tf.Variable[] = [];
+  const layers = Array.from({ length: L }, (_, i) => {
+    const v = (n: string) => {
+      const x = tf.variable(t(`mp${i}.${n}`));
+      variables.push(x);
+      return x;
+    };
+    return { wm: v("wm"), bm: v("bm"), wu: v("wu") };
+  });
+  return {
+    variables,
+    loss: (b) => {
+      let h = b.h;
+      const n = h.shape[0];
+      for (const { wm, bm, wu } of layers) {
+        const msg = tf.relu(tf.gather(h, b.src as tf.Tensor1D).matMul(wm).add(bm));
+        h = tf.tanh(tf.unsortedSegmentSum(msg, b.dst as tf.Tensor1D, n).matMul(wu).add(h));
+      }
+      return tf.mean(tf.square(h.sub(b.target)));
+    },
+  };
+}
+
+/** The whole batch of a workload split into `parts` shards (CNN: by images; mp: by graphs). */
+export function benchShards(w: Workload, parts: number): Shard[] {
+  const A = arraysOf(w);
+  const arr = (n: string) => ({ data: A.get(n)!.data, shape: A.get(n)!.shape, dtype: A.get(n)!.dtype });
+  if (w.kind === "cnn") return splitBatch({ x: arr("x"), y: arr("y") }, parts);
+  const { nodes: N, edges: E, graphs: G, features: F } = w.spec as { nodes: number; edges: number; graphs: number; features: number };
+  if (parts > G) throw new RangeError(`benchShards: ${parts} shards for ${G} graphs`);
+  const n = N / G, eg = E / G;
+  const src = A.get("src")!.data as Int32Array, dst = A.get("dst")!.data as Int32Array;
+  const h = A.get("h")!.data as Float32Array, target = A.get("target")!.data as Float32Array;
+  const shards: Shard[] = [];
+  let g0 = 0;
+  for (let p = 0; p < parts; p++) {
+    const g1 = g0 + Math.floor(G / parts) + (p < G % parts ? 1 : 0);
+    const v0 = g0 * n, v1 = g1 * n, e0 = g0 * eg, e1 = g1 * eg;
+    // Node ids relative to the shard's first node (graphs are disjoint, so no edge leaves a shard).
+    const s = Int32Array.from(src.subarray(e0, e1), (v) => v - v0), d = Int32Array.from(dst.subarray(e0, e1), (v) => v - v0);
+    shards.push({
+      items: v1 - v0,
+      arrays: {
+        h: { data: h.slice(v0 * F, v1 * F), shape: [v1 - v0, F], dtype: "float32" },
+        target: { data: target.slice(v0 * F, v1 * F), shape: [v1 - v0, F], dtype: "float32" },
+        src: { data: s, shape: [e1 - e0], dtype: "int32" },
+        dst: { data: d, shape: [e1 - e0], dtype: "int32" },
+      },
+    });
+    g0 = g1;
+  }
+  return shards;
+}
+
+/** Data-parallel wasm training of a workload on `threads` threads (./tensor/dataparallel). */
+async function dpEngine(w: Workload, warmup: number, threads: number): Promise<Engine> {
+  await tf.setBackend("wasm");
+  const dp = await DataParallel.start({ module: __filename, fn: "benchReplica", config: { workload: w.name } }, { threads });
+  const shards = benchShards(w, threads);
+  const opt = tf.train.sgd(LR);
+  const step = async () => {
+    const { loss, grads } = await dp.gradients(shards);
+    opt.applyGradients(dp.named(grads));
+    tf.dispose(grads);
+    return loss;
+  };
+  const warm: number[] = [];
+  for (let i = 0; i < warmup; i++) warm.push(await step());
+  return {
+    label: `wasm-dp${threads}`,
+    threads,
+    warm,
+    describe: `wasm, data-parallel over ${threads} threads (shard sizes ${shards.map((s) => s.items).join("/")}; gradients averaged)`,
+    async block(k) {
+      const losses: number[] = [];
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < k; i++) losses.push(await step());
+      const wallMs = performance.now() - t0;
+      const c1 = process.cpuUsage(c0);
+      return { wallMs, cpuMs: (c1.user + c1.system) / 1000, losses };
+    },
+    async stop() {
+      await dp.close();
+      opt.dispose();
+      tf.dispose(dp.replica.variables);
+    },
+  };
+}
+
 interface KernelRow {
   name: string;
   ms: number;
@@ -447,6 +570,11 @@ export async function run(): Promise<void> {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`BESSELBOOK_BENCH_TORCH_THREADS entry ${t} is out of domain; expected integers ≥ 1`);
     return n;
   });
+  const dpThreads = envList("BESSELBOOK_BENCH_DP", "2").map((t) => {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 2) throw new RangeError(`BESSELBOOK_BENCH_DP entry ${t} is out of domain; expected integers ≥ 2`);
+    return n;
+  });
   const wanted = envList("BESSELBOOK_BENCH_WORKLOADS", workloads().map((w) => w.name).join(","));
   const all = workloads();
   const unknown = wanted.filter((n) => !all.some((w) => w.name === n));
@@ -468,6 +596,7 @@ export async function run(): Promise<void> {
       const wasm = await tfjsEngine("wasm", w, warmup);
       const engines: Engine[] = [wasm];
       if (!missing) for (const t of torchThreads) engines.push(await torchEngine(w, warmup, t, dir));
+      for (const t of dpThreads) engines.push(await dpEngine(w, warmup, t));
       for (const x of extraEngines) {
         const e = await x.make(w, warmup);
         if (e) engines.push(e);
