@@ -2,3 +2,5 @@ export * from "./backend";
 export * from "./rng";
 export * as ops from "./ops";
 export { registerWasmKernels, WASM_KERNELS } from "./wasm";
+export { dataParallel, DataParallel, splitBatch } from "./dataparallel";
+export type { Replica, ReplicaSource, Shard, ShardArray } from "./dataparallel";
