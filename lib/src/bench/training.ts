@@ -561,6 +561,65 @@ const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
 export type EngineFactory = (w: Workload, warmup: number) => Promise<Engine | null>;
 export const extraEngines: { name: string; make: EngineFactory }[] = [];
 
+/**
+ * Arithmetic throughput of the two engines on the same dense kernels, one thread each: a GEMM
+ * [1024,1024]·[1024,256] and the CNN's second forward convolution ([64,13,13,32] * [3,3,32,64]).
+ * Min CPU time of 5 calls per round (fresh operands), rounds alternating between the engines.
+ * It bounds what kernel work can reach: time spent in these kernels cannot shrink below
+ * MACs / (wasm MAC rate), whatever the surrounding code does.
+ */
+async function roofline(rounds: number, torchOk: boolean): Promise<void> {
+  const shapes = { gemm: [1024, 1024, 256], conv: [64, 13, 13, 32, 64] };
+  const macs = { gemm: 1024 * 1024 * 256, conv: 64 * 11 * 11 * 64 * 9 * 32 };
+  const py = [
+    "import time, torch, json; torch.set_num_threads(1)",
+    "def t(f):",
+    "  best = 1e9",
+    "  for _ in range(5):",
+    "    c = time.process_time(); f(); best = min(best, time.process_time() - c)",
+    "  return best * 1000",
+    "a = torch.randn(1024, 1024); b = torch.randn(1024, 256)",
+    "x = torch.randn(64, 32, 13, 13); w = torch.randn(64, 32, 3, 3)",
+    "torch.mm(a, b); torch.nn.functional.conv2d(x, w)",
+    "print(json.dumps({'gemm': t(lambda: torch.mm(a, b)), 'conv': t(lambda: torch.nn.functional.conv2d(x, w))}))",
+  ].join("\n");
+  await tf.setBackend("wasm");
+  const wasmMs = (f: () => tf.Tensor): number => {
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const c0 = process.cpuUsage();
+      const y = f();
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 1000);
+      y.dispose();
+    }
+    return best;
+  };
+  const [M, K, N] = shapes.gemm;
+  const a = tf.randomNormal([M, K], 0, 1, "float32", 1), x = tf.randomNormal([64, 13, 13, 32], 0, 1, "float32", 2);
+  const res: Record<string, { wasm: number[]; torch: number[] }> = { gemm: { wasm: [], torch: [] }, conv: { wasm: [], torch: [] } };
+  for (let r = 0; r < rounds; r++) {
+    // Fresh right-hand operands each call: XNNPACK packs (and caches) them per tensor.
+    res.gemm.wasm.push(wasmMs(() => tf.tidy(() => tf.matMul(a, tf.randomNormal([K, N], 0, 1, "float32", r)))));
+    res.conv.wasm.push(wasmMs(() => tf.tidy(() => tf.conv2d(x as tf.Tensor4D, tf.randomNormal([3, 3, 32, 64], 0, 1, "float32", r) as tf.Tensor4D, 1, "valid"))));
+    if (torchOk) {
+      const out = spawnSync(python(), ["-c", py], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } });
+      if (out.status === 0) {
+        const j = JSON.parse(out.stdout.trim().split("\n").pop()!);
+        res.gemm.torch.push(j.gemm);
+        res.conv.torch.push(j.conv);
+      }
+    }
+  }
+  tf.dispose([a, x]);
+  console.log(`\nArithmetic throughput, one thread (min CPU time of 5 calls, median over ${rounds} alternating rounds; load ${load()}):`);
+  for (const k of ["gemm", "conv"] as const) {
+    const w = med(res[k].wasm), t = res[k].torch.length ? med(res[k].torch) : NaN;
+    const rate = (ms: number) => (macs[k] / ms / 1e6).toFixed(1);
+    console.log(`  ${k === "gemm" ? "GEMM [1024,1024]·[1024,256]" : "conv [64,13,13,32]*[3,3,32,64]"}: wasm ${fmt(w)} ms = ${rate(w)} GMAC/s` + (Number.isFinite(t) ? `; PyTorch ${fmt(t)} ms = ${rate(t)} GMAC/s; wasm/PyTorch ${(w / t).toFixed(2)}` : ""));
+  }
+}
+
 export async function run(): Promise<void> {
   const rounds = envInt("BESSELBOOK_BENCH_ROUNDS", 7, 1);
   const blockSteps = envInt("BESSELBOOK_BENCH_BLOCK", 5, 1);
@@ -590,6 +649,7 @@ export async function run(): Promise<void> {
   const summary: string[][] = [["workload", "wasm cpu-ms", "torch-1t cpu-ms", "wasm/torch-1t (median [min–max])", "load before → after"]];
   const multi: string[][] = [];
   try {
+    await roofline(rounds, !missing);
     for (const w of all.filter((x) => wanted.includes(x.name))) {
       const load0 = load();
       console.log(`\n[${w.name}] ${w.about}\n  load average ${load0}`);
