@@ -209,30 +209,6 @@ describe("tensor/wasm: maxPool gradient matches cpu", () => {
   });
 });
 
-describe("tensor/wasm: sum over leading axes (bias gradients) matches cpu", () => {
-  before(() => registerWasmKernels());
-  it("every rank 2–4 leading-axes reduction, keepDims, and the stock path for other axes", async () => {
-    const r = rng(11);
-    const xv = randArray(r, 3 * 5 * 7 * 33);
-    const res = await onBoth(() => {
-      const x = tf.tensor4d(xv, [3, 5, 7, 33]);
-      return [
-        x.sum([0, 1, 2]),
-        x.sum([2, 1, 0], true), // unsorted axes, keepDims
-        x.sum(0),
-        x.sum([0, 1]),
-        x.reshape([105, 33]).sum(0),
-        x.sum([-4, -3]), // negative axes
-        x.sum([1, 2]), // not leading: stock kernel
-        x.sum(), // all axes: stock kernel
-        tf.tensor2d(Int32Array.from({ length: 12 }, (_, i) => i - 5), [4, 3], "int32").sum(0).toFloat(), // int: stock
-      ];
-    });
-    assertClose(res, "sum");
-    assert.deepEqual(res.shapes.slice(0, 6), [[33], [1, 1, 1, 33], [5, 7, 33], [7, 33], [33], [7, 33]]);
-  });
-});
-
 describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
   before(() => registerWasmKernels());
 

@@ -32,7 +32,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
-import { registerWasmKernels } from "../tensor/wasm";
+import { registerWasmKernels, stockWasmKernel } from "../tensor/wasm";
+import { backpropFilterVariant } from "../tensor/wasm/conv";
 import { rng, Rng } from "../tensor/rng";
 import { DataParallel, Replica, Shard, splitBatch } from "../tensor/dataparallel";
 
@@ -620,6 +621,73 @@ async function roofline(rounds: number, torchOk: boolean): Promise<void> {
   }
 }
 
+/**
+ * Kernel variants on the CNN's layer shapes, one thread, min CPU ms of 7 calls with fresh inputs
+ * (XNNPACK caches packed operands per tensor, so reusing one tensor would flatter a matmul):
+ * every way of computing the filter gradient, and besselbook's MaxPoolGrad against the stock
+ * tfjs-backend-wasm kernel it replaces. (A JS Sum over leading axes for bias gradients was tried
+ * and dropped: 3.43 vs the stock kernel's 3.42 CPU-ms on [64,26,26,32].)
+ */
+async function kernelVariants(): Promise<void> {
+  await tf.setBackend("wasm");
+  const minMs = (run: () => tf.TensorInfo, fresh: () => tf.Tensor[]): number => {
+    let best = Infinity;
+    for (let i = 0; i < 7; i++) {
+      const inputs = fresh();
+      const c0 = process.cpuUsage();
+      const out = run.call(inputs);
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 1000);
+      tf.engine().backend.disposeData(out.dataId);
+      tf.dispose(inputs);
+    }
+    return best;
+  };
+  const kernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>, stock = false): tf.TensorInfo => {
+    const f = stock ? stockWasmKernel(name) : tf.getKernel(name, "wasm")?.kernelFunc;
+    if (!f) throw new Error(`bench: no ${stock ? "stock " : ""}wasm kernel ${name}`);
+    const out = f({ inputs, backend: tf.engine().backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]);
+    return Array.isArray(out) ? out[0] : out;
+  };
+  console.log("\nKernel variants, CPU ms per call (min of 7, fresh inputs):");
+  const layers: [number[], number, number, "valid" | "same"][] = [
+    [[64, 28, 28, 1], 32, 1, "valid"],
+    [[64, 13, 13, 32], 64, 1, "valid"],
+    [[64, 5, 5, 64], 64, 1, "valid"],
+    [[64, 14, 14, 32], 64, 2, "same"],
+  ];
+  for (const [xs, co, s, pad] of layers) {
+    const [n, h, w, ci] = xs;
+    const info = tf.backend_util.computeConv2DInfo(xs as [number, number, number, number], [3, 3, ci, co], s, 1, pad);
+    const attrs = { strides: s, pad, dataFormat: "NHWC", filterShape: [3, 3, ci, co] };
+    const parts: string[] = [];
+    for (const v of ["conv", "colsT", "cols"] as const) {
+      backpropFilterVariant.layout = v;
+      let x: tf.Tensor, dy: tf.Tensor;
+      const ms = minMs(
+        () => kernel("Conv2DBackpropFilter", { x, dy }, attrs),
+        () => [(x = tf.randomNormal([n, h, w, ci])), (dy = tf.randomNormal(info.outShape))],
+      );
+      parts.push(`${v} ${fmt(ms)}`);
+    }
+    backpropFilterVariant.layout = "auto";
+    console.log(`  Conv2DBackpropFilter x [${xs}] → ${co}, stride ${s} ${pad}: ${parts.join(", ")} (auto uses ${ci >= 8 ? "conv" : "cols or colsT"})`);
+  }
+  {
+    let x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor;
+    const fresh = () => {
+      x = tf.randomNormal([64, 26, 26, 32]);
+      y = tf.maxPool(x as tf.Tensor4D, 2, 2, "valid");
+      dy = tf.randomNormal(y.shape);
+      return [x, y, dy];
+    };
+    const attrs = { filterSize: 2, strides: 2, pad: "valid" };
+    const ours = minMs(() => kernel("MaxPoolGrad", { dy, input: x, output: y }, attrs), fresh);
+    const stock = minMs(() => kernel("MaxPoolGrad", { dy, input: x, output: y }, attrs, true), fresh);
+    console.log(`  MaxPoolGrad 2×2/2 on [64,26,26,32]: besselbook ${fmt(ours)}, stock ${fmt(stock)}`);
+  }
+}
+
 export async function run(): Promise<void> {
   const rounds = envInt("BESSELBOOK_BENCH_ROUNDS", 7, 1);
   const blockSteps = envInt("BESSELBOOK_BENCH_BLOCK", 5, 1);
@@ -650,6 +718,7 @@ export async function run(): Promise<void> {
   const multi: string[][] = [];
   try {
     await roofline(rounds, !missing);
+    await kernelVariants();
     for (const w of all.filter((x) => wanted.includes(x.name))) {
       const load0 = load();
       console.log(`\n[${w.name}] ${w.about}\n  load average ${load0}`);

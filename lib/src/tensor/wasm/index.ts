@@ -11,7 +11,6 @@
  *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
  *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
  *   MaxPoolGrad           — finds the forward output's value in each window (stock: ~200× the forward)
- *   Sum                   — over leading axes (bias gradients): one pass, no transpose copy
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
@@ -23,7 +22,6 @@ import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
 import { unsortedSegmentSum } from "./segment";
-import { makeSum } from "./sum";
 
 export { planEinsum, runEinsum } from "./einsum";
 export type { EinsumPlan, EinsumAlgebra } from "./einsum";
@@ -44,11 +42,19 @@ function register(kernelName: string, kernelFunc: unknown, setupFunc?: tf.Kernel
   tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as AnyKernelFunc, setupFunc });
 }
 
+const stockKernels = new Map<string, AnyKernelFunc>();
+
+/** The stock tfjs-backend-wasm kernel that besselbook replaced (for benchmarks), if any. */
+export function stockWasmKernel(kernelName: string): AnyKernelFunc | undefined {
+  return stockKernels.get(kernelName);
+}
+
 /** Replace a stock wasm kernel, keeping its setupFunc so a re-created backend still initialises it. */
 function replace(kernelName: string, build: (stock: AnyKernelFunc) => unknown): boolean {
   const stock = tf.getKernel(kernelName, "wasm");
   if (!stock) throw new BesselbookError(`registerWasmKernels: stock wasm kernel ${kernelName} not found; import @tensorflow/tfjs-backend-wasm first`);
   if (ours.has(stock.kernelFunc)) return false;
+  stockKernels.set(kernelName, stock.kernelFunc);
   tf.unregisterKernel(kernelName, "wasm");
   register(kernelName, build(stock.kernelFunc), stock.setupFunc);
   return true;
@@ -72,7 +78,6 @@ export const WASM_KERNELS = [
   "LogicalAnd",
   "LogicalOr",
   "MaxPoolGrad",
-  "Sum",
 ] as const;
 
 /**
@@ -93,6 +98,5 @@ export function registerWasmKernels(): string[] {
   replace("MaxPoolGrad", () => maxPoolGrad);
   replace("LogicalAnd", (stock) => makeLogicalAnd(stock));
   replace("LogicalOr", (stock) => makeLogicalOr(stock));
-  replace("Sum", (stock) => makeSum(stock));
   return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc));
 }
