@@ -251,7 +251,7 @@ describe("kernel: record()", () => {
       const file = path.join(out, "results", "00_rec_test.json");
       const text = fs.readFileSync(file, "utf8");
       const doc = JSON.parse(text);
-      assert.deepEqual(Object.keys(doc), ["backend", "metrics", "mode", "notebook", "params", "seed", "versions"]);
+      assert.deepEqual(Object.keys(doc), ["backend", "checks", "claims", "metrics", "mode", "notebook", "params", "seed", "versions"]);
       assert.deepEqual(doc.metrics, { alpha: { x: [0.5], y: 1 }, beta: true, zeta: 3 });
       assert.deepEqual(Object.keys(doc.metrics.alpha), ["x", "y"]);
       assert.equal(doc.mode, "smoke");
@@ -288,7 +288,7 @@ describe("kernel: check", () => {
     logs(() => {
       check.close([[1, 2], [3, 4]], [new Float64Array([1, 2]), new Float32Array([3, 4])], { what: "nested vs typed" });
       check.close([1e6, 2e6], [1e6 + 0.5, 2e6], { rtol: 1e-6, what: "relative" });
-      check.close([NaN, Infinity], [NaN, Infinity], { what: "NaN matches NaN" });
+      check.close([1, Infinity], [1, Infinity], { what: "equal infinities match" });
       check.close({ shape: [2], dataSync: () => new Float32Array([1, 2]) }, [1, 2], { what: "tensor-like" });
     });
   });
@@ -300,6 +300,8 @@ describe("kernel: check", () => {
     );
     assert.throws(() => logs(() => check.close(1, 1 + 1e-8, { what: "default rtol 1e-9" })), CheckError);
     assert.throws(() => logs(() => check.close([NaN], [1], { what: "NaN" })), CheckError);
+    assert.throws(() => logs(() => check.close([NaN], [NaN], { what: "NaN vs NaN" })), /NaN is a failed computation/);
+    assert.throws(() => logs(() => check.close([], [], { what: "empty" })), /nothing to compare/);
     assert.throws(() => logs(() => check.close([1, 2, 3], [[1, 2, 3]], { what: "shape" })), ShapeError);
     assert.throws(() => logs(() => check.close([[1, 2], [3]], [[1, 2], [3, 4]], { what: "ragged" })), ShapeError);
     assert.throws(() => logs(() => check.close(1, 1, { what: "neg", atol: -1 })), RangeError);

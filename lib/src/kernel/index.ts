@@ -15,10 +15,12 @@ export { show, progress, displayBundle, htmlTable, textTable, isDanfo, VEGALITE_
 export type { MimeBundle, ShowOptions, Progress, ProgressOptions, ProgressValues } from "./display";
 export { useDisplayWriter } from "./jupyter";
 export type { DisplayWriter, DisplayMessage } from "./jupyter";
-export { record, resultsDocument } from "./record";
+export { record, resultsDocument, finish } from "./record";
+export { claim, ledger, verdict, referenceKeys, CLAIM_KINDS } from "./claims";
+export type { ClaimKind, ClaimSpec, ClaimEntry, CheckRecord, Source, Verdict } from "./claims";
 export type { Metric } from "./record";
 export { check } from "./check";
-export type { Numeric, CloseOptions, EquivariantOptions, InvariantOptions, GroupAction } from "./check";
+export type { Numeric, CloseOptions, EquivariantOptions, InvariantOptions, GroupAction, Label, IntervalLabel } from "./check";
 export { outRoot, repoRoot, resultsPath } from "./paths";
 export { atomicWrite } from "./io";
 export { seed } from "../tensor/backend";

@@ -14,6 +14,7 @@ import { atomicWrite } from "./io";
 import { mode } from "./mode";
 import { displayPath, resultsPath } from "./paths";
 import { currentNotebook, session } from "./session";
+import { ledger, verdict, verifyClaims } from "./claims";
 import { backendName } from "../tensor/backend";
 
 export type Metric = number | string | boolean | null | Metric[] | { [key: string]: Metric };
@@ -76,6 +77,7 @@ export function resultsDocument(): Record<string, Metric> {
     versions: { besselbook: besselbookVersion(), tfjs: tfjsVersion(), node: process.version },
     params: session.params,
     metrics: session.metrics,
+    ...ledger(),
   };
   return canonical(doc, "results") as Record<string, Metric>;
 }
@@ -94,7 +96,31 @@ export function record(metrics: Record<string, unknown>): void {
   const clean = canonical(metrics, "metrics") as Record<string, Metric>;
   if (Object.keys(clean).length === 0) throw new BesselbookError("record: no metrics given; expected at least one key");
   Object.assign(session.metrics, clean);
+  const file = writeResults();
+  console.log(`recorded ${Object.keys(clean).join(", ")} → ${displayPath(file)}`);
+}
+
+function writeResults(): string {
   const file = resultsPath();
   atomicWrite(file, JSON.stringify(resultsDocument(), null, 2) + "\n");
-  console.log(`recorded ${Object.keys(clean).join(", ")} → ${displayPath(file)}`);
+  return file;
+}
+
+/**
+ * The notebook's last code cell: verify the claims ledger (every claim has a passing check; see
+ * claims.ts), write it with the metrics into results/<notebook>.json, and print one line per
+ * claim with its verdict. Throws CheckError, writing nothing, if a claim is unchecked.
+ */
+export function finish(): void {
+  currentNotebook("finish()");
+  const claims = verifyClaims();
+  const file = writeResults();
+  const counts: Record<string, number> = {};
+  for (const c of claims) counts[verdict(c)] = (counts[verdict(c)] ?? 0) + 1;
+  const summary = Object.entries(counts).map(([v, n]) => `${n} ${v}`).join(", ");
+  console.log(`claims: ${claims.length} (${summary || "none"}); ${session.checks.length} other checks → ${displayPath(file)}`);
+  for (const c of claims) {
+    const src = c.source === "ours" ? "ours" : `${c.source.ref} ${c.source.where}`;
+    console.log(`  ${verdict(c).padEnd(20)} ${c.id} (${src}; ${c.checks.length} check${c.checks.length === 1 ? "" : "s"})`);
+  }
 }

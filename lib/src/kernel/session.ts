@@ -4,6 +4,8 @@
  * module state is exactly "this notebook session"; re-running a cell updates it in place.
  */
 import { BesselbookError } from "../errors";
+import type { CheckRecord, ClaimEntry } from "./claims";
+import { mode } from "./mode";
 
 export type ParamValue = number | string | boolean;
 
@@ -12,9 +14,18 @@ export interface Session {
   seed?: number;
   params: Record<string, ParamValue>;
   metrics: Record<string, unknown>;
+  /** Claims declared with claim(), by id, each with the checks that named it. */
+  claims: Record<string, ClaimEntry>;
+  /** Checks that named no claim (sanity checks), in order. */
+  checks: CheckRecord[];
 }
 
-export const session: Session = { params: {}, metrics: {} };
+export const session: Session = { params: {}, metrics: {}, claims: {}, checks: [] };
+
+/** The one line a smoke run prints at the top, so prose written for full runs doesn't mislead. */
+export const SMOKE_BANNER =
+  "⚠ smoke mode: tiny budgets to test that the notebook runs — the numbers below are NOT results, " +
+  "and prose describing them was written for the full run (BESSELBOOK_MODE=full, the default)";
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -32,8 +43,11 @@ export function notebook(id: string): void {
     console.log(`notebook: switching from "${session.notebook}" to "${id}" (session state cleared)`);
     session.params = {};
     session.metrics = {};
+    session.claims = {};
+    session.checks = [];
     session.seed = undefined;
   }
+  if (session.notebook === undefined && mode() === "smoke") console.log(SMOKE_BANNER);
   session.notebook = id;
 }
 
@@ -51,4 +65,6 @@ export function resetSession(): void {
   session.seed = undefined;
   session.params = {};
   session.metrics = {};
+  session.claims = {};
+  session.checks = [];
 }

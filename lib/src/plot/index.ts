@@ -7,6 +7,8 @@
  */
 export { line, scatter, histogram, heatmap, image, bar, hconcat, vconcat, grid, layer, isVegaLiteSpec, defaultConfig, clean, VEGA_LITE_SCHEMA, FONT_FAMILY, DEFAULT_WIDTH, DEFAULT_HEIGHT } from "./spec";
 export type { VlSpec, Scale, CommonOptions, Series, LineOptions, ScatterOptions, HistogramOptions, HeatmapOptions, ImageOptions, BarOptions } from "./spec";
+export { band, errorbars } from "./interval";
+export type { BandOptions, ErrorbarOptions } from "./interval";
 export { toSvg, toSvgSync, toPng, writeFigure, compile, normalizeSpec, normalizeIds, FONT_DIR } from "./render";
 export type { PngOptions, FigureFiles } from "./render";
 export { encodePng, colorize, crc32 } from "./png";

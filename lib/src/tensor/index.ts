@@ -4,3 +4,5 @@ export * as ops from "./ops";
 export { registerWasmKernels, WASM_KERNELS } from "./wasm";
 export { dataParallel, DataParallel, splitBatch } from "./dataparallel";
 export type { Replica, ReplicaSource, Shard, ShardArray } from "./dataparallel";
+export { softmaxRegressionSeed } from "./softmax";
+export type { SoftmaxRegressionConfig, SoftmaxRegressionResult } from "./softmax";

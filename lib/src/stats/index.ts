@@ -1,0 +1,264 @@
+/**
+ * Uncertainty of results: summaries over seeds with confidence intervals, paired differences,
+ * and binomial proportions. Every interval says how it was made (`method`), so a reader of a
+ * check line or of results/<notebook>.json knows what "95%" means there.
+ *
+ *   const r = await overSeeds([0, 1, 2, 3, 4], async (seed) => ({ acc: await trainAndTest(seed) }));
+ *   check.above(stats.pairedDiff(r.values.bcnnAcc, r.values.cnnAcc), 0, { what, claim });
+ */
+import { DomainError } from "../errors";
+import { logGamma } from "../special/gamma";
+
+/** A sample of independent runs (usually one value per seed) and its confidence interval. */
+export interface Summary {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n − 1 in the denominator); 0 when n = 1. */
+  sd: number;
+  /** Confidence interval for the mean (or the proportion, for `wilson`). */
+  lo: number;
+  hi: number;
+  /** Confidence level, e.g. 0.95. */
+  level: number;
+  /** How the interval was made, e.g. "Student t, 4 df". */
+  method: string;
+  /** The values summarised (seed order). Empty for a proportion. */
+  values: number[];
+}
+
+function checkLevel(fn: string, level: number): void {
+  if (!(level > 0 && level < 1)) throw new DomainError(`${fn}: argument level = ${level} is out of domain; expected a number in (0, 1), e.g. 0.95`);
+}
+
+function finiteList(fn: string, arg: string, xs: ArrayLike<number>): number[] {
+  if (xs == null || typeof xs.length !== "number") throw new DomainError(`${fn}: argument ${arg} is ${typeof xs}; expected an array of numbers`);
+  const out = Array.from(xs, Number);
+  out.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new DomainError(`${fn}: argument ${arg}[${i}] = ${v} is out of domain; expected a finite number (a NaN result from one seed is a bug to fix, not a value to average)`);
+  });
+  return out;
+}
+
+/** Regularised incomplete beta I_x(a, b) by its continued fraction (modified Lentz), x ∈ [0, 1]. */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (!(x >= 0 && x <= 1)) throw new DomainError(`incompleteBeta: argument x = ${x} is out of domain; expected [0, 1]`);
+  if (!(a > 0) || !(b > 0)) throw new DomainError(`incompleteBeta: arguments a = ${a}, b = ${b} are out of domain; expected a, b > 0`);
+  if (x === 0 || x === 1) return x;
+  // The continued fraction converges fast for x < (a+1)/(a+b+2); use the symmetry otherwise.
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  const tiny = 1e-300;
+  let c = 1, d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 500; m++) {
+    const m2 = 2 * m;
+    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + num * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
+    c = 1 + num / c; if (Math.abs(c) < tiny) c = tiny;
+    f *= d * c;
+    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + num * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
+    c = 1 + num / c; if (Math.abs(c) < tiny) c = tiny;
+    const delta = d * c;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return (Math.exp(lnFront) * f) / a;
+}
+
+/** CDF of Student's t distribution with `df` degrees of freedom. */
+export function studentTCdf(t: number, df: number): number {
+  if (!(df > 0)) throw new DomainError(`studentTCdf: argument df = ${df} is out of domain; expected df > 0`);
+  if (Number.isNaN(t)) throw new DomainError("studentTCdf: argument t is NaN");
+  if (t === Infinity) return 1;
+  if (t === -Infinity) return 0;
+  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** Quantile of Student's t: the q with P(T ≤ q) = p (bisection on the CDF; |error| < 1e-12). */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) throw new DomainError(`studentTQuantile: argument p = ${p} is out of domain; expected (0, 1)`);
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  let lo = 0, hi = 1;
+  while (studentTCdf(hi, df) < p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * Math.max(1, hi); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (studentTCdf(mid, df) < p) lo = mid; else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Standard normal quantile: Newton's method on Φ(z) = p from a logistic start. */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new DomainError(`normalQuantile: argument p = ${p} is out of domain; expected (0, 1)`);
+  let z = Math.log(p / (1 - p)) / 1.702;
+  for (let i = 0; i < 60; i++) {
+    const cdf = 0.5 * erfc(-z / Math.SQRT2);
+    const pdf = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+    const step = (cdf - p) / pdf;
+    z -= Math.max(-1, Math.min(1, step));
+    if (Math.abs(step) < 1e-14) break;
+  }
+  return z;
+}
+
+/** Complementary error function: the Maclaurin series of erf for x < 0.5, the Laplace continued
+ *  fraction (modified Lentz) above; relative error ≲ 1e-14 (tested against scipy values). */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 0) return 2 - erfc(-x);
+  if (x < 0.5) {
+    // erf by its Maclaurin series.
+    let term = x, sum = x;
+    for (let n = 1; n < 60; n++) {
+      term *= (-x * x) / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (x > 27) return 0;
+  // Continued fraction erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), Lentz.
+  const tiny = 1e-300;
+  let f = x, c = x, d = 0;
+  for (let k = 1; k < 500; k++) {
+    const a = k / 2;
+    d = x + a * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
+    c = x + a / c; if (Math.abs(c) < tiny) c = tiny;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+}
+
+export interface SummarizeOptions {
+  /** Confidence level (default 0.95). */
+  level?: number;
+}
+
+/**
+ * Mean, sample standard deviation and the Student-t confidence interval for the mean of
+ * independent runs: mean ± t_{(1+level)/2, n−1} · sd/√n. Needs n ≥ 2 for an interval (with
+ * one run the interval is the point itself, and the method says "1 run: no interval", so a
+ * check on it cannot pass by accident: interval checks refuse n < 2).
+ */
+export function summarize(values: ArrayLike<number>, opts: SummarizeOptions = {}): Summary {
+  const level = opts.level ?? 0.95;
+  checkLevel("stats.summarize", level);
+  const xs = finiteList("stats.summarize", "values", values);
+  const n = xs.length;
+  if (n === 0) throw new DomainError("stats.summarize: argument values is empty; expected one value per run");
+  const mean = xs.reduce((s, v) => s + v, 0) / n;
+  if (n === 1) return { n, mean, sd: 0, lo: mean, hi: mean, level, method: "1 run: no interval", values: xs };
+  const sd = Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  const t = studentTQuantile(0.5 + level / 2, n - 1);
+  const half = (t * sd) / Math.sqrt(n);
+  return { n, mean, sd, lo: mean - half, hi: mean + half, level, method: `Student t, ${n - 1} df`, values: xs };
+}
+
+/** Summary of the paired differences a[i] − b[i] (same seeds for both arms). */
+export function pairedDiff(a: ArrayLike<number>, b: ArrayLike<number>, opts: SummarizeOptions = {}): Summary {
+  const xa = finiteList("stats.pairedDiff", "a", a);
+  const xb = finiteList("stats.pairedDiff", "b", b);
+  if (xa.length !== xb.length) {
+    throw new DomainError(`stats.pairedDiff: a has ${xa.length} values and b has ${xb.length}; expected one value per seed in each, paired by seed`);
+  }
+  const s = summarize(xa.map((v, i) => v - xb[i]!), opts);
+  return { ...s, method: `${s.method}, paired differences` };
+}
+
+/**
+ * Wilson score interval for a proportion k/n (e.g. an accuracy on n test items). Better than
+ * the normal (Wald) interval near 0 and 1, where accuracies live.
+ */
+export function wilson(k: number, n: number, level = 0.95): Summary {
+  checkLevel("stats.wilson", level);
+  if (!Number.isInteger(n) || n < 1) throw new DomainError(`stats.wilson: argument n = ${n} is out of domain; expected an integer ≥ 1`);
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new DomainError(`stats.wilson: argument k = ${k} is out of domain; expected an integer in [0, ${n}]`);
+  const z = normalQuantile(0.5 + level / 2);
+  const p = k / n;
+  const den = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / den;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
+  return { n, mean: p, sd: Math.sqrt(p * (1 - p)), lo: Math.max(0, centre - half), hi: Math.min(1, centre + half), level, method: `Wilson score, n = ${n}`, values: [] };
+}
+
+/** The result of running an experiment over several seeds. */
+export interface SeedRuns<K extends string = string> {
+  seeds: number[];
+  /** Per metric, one value per seed (seed order). */
+  values: Record<K, number[]>;
+  /** Per metric, `summarize(values[k])` at level 0.95. */
+  summary: Record<K, Summary>;
+  /** Any array-valued metrics (e.g. a learning curve), one array per seed. */
+  series: Record<string, number[][]>;
+}
+
+export type SeedResult = Record<string, number | ArrayLike<number>>;
+
+/** Validate a seed list: distinct non-negative integers, at least one. */
+export function checkSeeds(fn: string, seeds: readonly number[]): number[] {
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new DomainError(`${fn}: argument seeds is empty; expected a non-empty array of integer seeds`);
+  seeds.forEach((s, i) => {
+    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new DomainError(`${fn}: argument seeds[${i}] = ${s} is out of domain; expected an integer in [0, 2^32 − 1]`);
+  });
+  if (new Set(seeds).size !== seeds.length) throw new DomainError(`${fn}: argument seeds has duplicates (${seeds.join(", ")}); runs with the same seed are not independent`);
+  return [...seeds];
+}
+
+/** Gather per-seed results into values/summary/series; all seeds must report the same keys. */
+export function collectRuns(fn: string, seeds: number[], results: SeedResult[]): SeedRuns {
+  const keys = Object.keys(results[0] ?? {}).sort();
+  const values: Record<string, number[]> = {};
+  const series: Record<string, number[][]> = {};
+  results.forEach((r, i) => {
+    if (r === null || typeof r !== "object") throw new DomainError(`${fn}: seed ${seeds[i]} returned ${r === null ? "null" : typeof r}; expected an object of named numbers`);
+    const ks = Object.keys(r).sort();
+    if (ks.join("\u0000") !== keys.join("\u0000")) {
+      throw new DomainError(`${fn}: seed ${seeds[i]} returned keys [${ks.join(", ")}] but seed ${seeds[0]} returned [${keys.join(", ")}]; every seed must report the same metrics`);
+    }
+    for (const k of keys) {
+      const v = r[k]!;
+      if (typeof v === "number") {
+        if (!Number.isFinite(v)) throw new DomainError(`${fn}: seed ${seeds[i]} returned ${k} = ${v}; expected a finite number`);
+        (values[k] ??= []).push(v);
+      } else if (v != null && typeof (v as ArrayLike<number>).length === "number") {
+        (series[k] ??= []).push(Array.from(v as ArrayLike<number>, Number));
+      } else {
+        throw new DomainError(`${fn}: seed ${seeds[i]} returned ${k} of type ${typeof v}; expected a number or an array of numbers`);
+      }
+    }
+  });
+  const summary: Record<string, Summary> = {};
+  for (const k of Object.keys(values)) summary[k] = summarize(values[k]!);
+  return { seeds, values, summary, series };
+}
+
+/**
+ * Run `run(seed)` for each seed, one after another, in this process (a notebook's kernel), and
+ * summarise each numeric metric it returns. For lib trainers with a serializable configuration,
+ * `parallelSeeds` runs the same on worker threads.
+ */
+export async function overSeeds(seeds: readonly number[], run: (seed: number) => SeedResult | Promise<SeedResult>): Promise<SeedRuns> {
+  const list = checkSeeds("overSeeds", seeds);
+  if (typeof run !== "function") throw new DomainError("overSeeds: argument run is not a function; expected (seed) => ({ metric: number, … })");
+  const results: SeedResult[] = [];
+  for (const s of list) results.push(await run(s));
+  return collectRuns("overSeeds", list, results);
+}
+
+/** Elementwise mean and interval over per-seed series (e.g. learning curves) for bands. */
+export function summarizeSeries(series: number[][], opts: SummarizeOptions = {}): Summary[] {
+  if (!Array.isArray(series) || series.length === 0) throw new DomainError("stats.summarizeSeries: argument series is empty; expected one array per seed");
+  const len = series[0]!.length;
+  series.forEach((s, i) => {
+    if (s.length !== len) throw new DomainError(`stats.summarizeSeries: series[${i}] has length ${s.length}; expected ${len} like series[0]`);
+  });
+  return Array.from({ length: len }, (_, j) => summarize(series.map((s) => s[j]!), opts));
+}
