@@ -271,10 +271,16 @@ describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
     const a = Uint8Array.from({ length: 12 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0), b = Uint8Array.from({ length: 4 }, (_, i) => i % 2);
     const res = await onBoth(() => {
       const A = tf.tensor(a, [3, 4, 1], "bool"), B = tf.tensor(b, [1, 4], "bool");
-      return [tf.logicalAnd(A, B).toFloat(), tf.logicalOr(A, B).toFloat(), tf.logicalAnd(B, A).toFloat()];
+      // The segment-sum gradient's shape pair: a [rows, 1] mask against a [rows, F] tensor.
+      const M = tf.tensor(Uint8Array.from({ length: 7 }, (_, i) => (i * 5) % 3 === 1 ? 0 : 1), [7, 1], "bool");
+      const G = tf.tensor(Uint8Array.from({ length: 7 * 9 }, (_, i) => (i * 11) % 4 === 0 ? 0 : 1), [7, 9], "bool");
+      return [
+        tf.logicalAnd(A, B).toFloat(), tf.logicalOr(A, B).toFloat(), tf.logicalAnd(B, A).toFloat(), tf.logicalOr(B, A).toFloat(),
+        tf.logicalAnd(M, G).toFloat(), tf.logicalAnd(G, M).toFloat(), tf.logicalOr(M, G).toFloat(), tf.logicalOr(G, M).toFloat(),
+      ];
     });
     assertClose(res, "logical", 0);
-    assert.deepEqual(res.shapes, [[3, 4, 4], [3, 4, 4], [3, 4, 4]]);
+    assert.deepEqual(res.shapes, [[3, 4, 4], [3, 4, 4], [3, 4, 4], [3, 4, 4], [7, 9], [7, 9], [7, 9], [7, 9]]);
   });
 });
 

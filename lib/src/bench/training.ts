@@ -35,7 +35,7 @@ import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmKernels, stockWasmKernel } from "../tensor/wasm";
 import { backpropFilterVariant } from "../tensor/wasm/conv";
 import { rng, Rng } from "../tensor/rng";
-import { DataParallel, Replica, Shard, splitBatch } from "../tensor/dataparallel";
+import { DataParallel, Replica, Shard, shardGradients, splitBatch } from "../tensor/dataparallel";
 
 type Arr = { name: string; shape: number[]; dtype: "float32" | "int32"; data: Float32Array | Int32Array };
 
@@ -688,6 +688,34 @@ async function kernelVariants(): Promise<void> {
   }
 }
 
+/**
+ * What data parallelism can gain at most on `parts` threads: CPU time of one gradient
+ * computation on the whole batch vs on one shard, both on this thread, alternating for `rounds`
+ * rounds of 3 calls. With perfect threads and no transfer cost a step takes the shard's time, so
+ * full / shard bounds the speed-up; per-step costs that do not shrink with the batch (op dispatch,
+ * operator creation) keep it below `parts`.
+ */
+async function dpBound(w: Workload, parts: number, rounds: number): Promise<{ ratio: number[] }> {
+  await tf.setBackend("wasm");
+  const rep = benchReplica({ workload: w.name });
+  const full = benchShards(w, 1)[0], shard = benchShards(w, parts)[0];
+  const cpu = (s: Shard) => {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 3; i++) shardGradients(rep, s);
+    const c = process.cpuUsage(c0);
+    return c.user + c.system;
+  };
+  cpu(full);
+  cpu(shard);
+  const ratio: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = r % 2 ? cpu(shard) : cpu(full), b = r % 2 ? cpu(full) : cpu(shard);
+    ratio.push(r % 2 ? b / a : a / b);
+  }
+  tf.dispose(rep.variables);
+  return { ratio };
+}
+
 export async function run(): Promise<void> {
   const rounds = envInt("BESSELBOOK_BENCH_ROUNDS", 7, 1);
   const blockSteps = envInt("BESSELBOOK_BENCH_BLOCK", 5, 1);
@@ -763,6 +791,11 @@ export async function run(): Promise<void> {
         if (!missing) parts.push(`vs torch-1t ${spread(ratio(e.label, "torch-1t", "wallMs"))}`);
         console.log("  " + parts.join("; "));
         multi.push([w.name, e.label, ...parts]);
+      }
+      for (const t of dpThreads) {
+        const b = await dpBound(w, t, rounds);
+        console.log(`  data-parallel bound on ${t} threads: CPU time of the whole batch / one shard (gradient only, one thread) = ${spread(b.ratio)} — the most ${t} threads can gain`);
+        multi.push([w.name, `bound-${t}`, `bound on the ${t}-thread speed-up (whole batch / one shard, CPU time): ${spread(b.ratio)}`]);
       }
       console.log(`  load average after: ${load1}`);
       // Where the wasm step's time goes (process CPU time per kernel, see profileKernels).
