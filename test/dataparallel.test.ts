@@ -126,6 +126,7 @@ describe("tensor/dataparallel: training over worker threads", function () {
     await assert.rejects(DataParallel.start({ module: FIXTURE, fn: "nope", config: {} }, { threads: 1 }), (e: unknown) => e instanceof BesselbookError && /nope is not a function/.test((e as Error).message));
     assert.throws(() => splitBatch({ x: { data: new Float32Array(6), shape: [3, 2], dtype: "float32" }, y: { data: new Int32Array(2), shape: [2], dtype: "int32" } }, 2), ShapeError);
     assert.throws(() => splitBatch(batch(), 11), /10 rows cannot fill 11 shards/);
+    assert.throws(() => splitBatch({ x: { data: new Float32Array(5), shape: [3, 2], dtype: "float32" } }, 2), /arrays\.x\.data/);
     assert.throws(() => splitBatch(batch(), 1.5), /parts = 1.5 is out of domain/);
     const dp = await DataParallel.start({ module: FIXTURE, fn: "tinyReplica", config: { seed: 3, reduce: "mean" } }, { threads: 1 });
     await assert.rejects(dp.gradients(splitBatch(batch(), 2)), /2 shards for 1 threads/);

@@ -76,6 +76,8 @@ export function splitBatch(arrays: Record<string, ShardArray>, parts: number): S
   for (const n of names) {
     const a = arrays[n];
     if (a.shape.length === 0 || a.shape[0] !== rows) throw new ShapeError(`splitBatch arrays.${n}`, `[${rows}, …] (same first dimension as ${names[0]})`, a.shape);
+    const want = a.shape.reduce((x, y) => x * y, 1);
+    if (a.data.length !== want) throw new ShapeError(`splitBatch arrays.${n}.data`, `${want} values for shape [${a.shape}]`, [a.data.length]);
   }
   if (rows < parts) throw new RangeError(`splitBatch: ${rows} rows cannot fill ${parts} shards; expected rows ≥ parts`);
   const shards: Shard[] = [];
@@ -136,9 +138,13 @@ export class DataParallel {
         if (m.error !== undefined) p.reject(new BesselbookError(`dataParallel worker: ${m.error}`));
         else p.resolve({ loss: m.loss!, grads: m.grads! });
       });
-      w.on("error", (e) => {
+      const fail = (e: Error) => {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
+      };
+      w.on("error", fail);
+      w.on("exit", (code) => {
+        if (!this.closed) fail(new BesselbookError(`dataParallel: a worker exited (code ${code}) during training`));
       });
     }
   }
