@@ -1,0 +1,38 @@
+// StrykerJS configuration, one module at a time: STRYKER_MODULE=<name> picks an entry of
+// modules.json (scripts/mutate.mjs sets it; `npm run mutate -- <name>`).
+import { readFileSync } from "node:fs";
+
+const modules = JSON.parse(readFileSync(new URL("./modules.json", import.meta.url), "utf8"));
+const name = process.env.STRYKER_MODULE;
+const m = modules[name];
+if (!m || name.startsWith("_")) {
+  throw new Error(`STRYKER_MODULE = ${JSON.stringify(name)}; expected one of ${Object.keys(modules).filter((k) => !k.startsWith("_")).join(", ")}`);
+}
+
+export default {
+  packageManager: "npm",
+  testRunner: "mocha",
+  checkers: ["typescript"],
+  tsconfigFile: "lib/tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: m.mutate,
+  // Build the (schemata-instrumented) library and the tests once per run, inside the sandbox.
+  buildCommand: "node node_modules/typescript/bin/tsc -p lib/tsconfig.json && node node_modules/typescript/bin/tsc -p test",
+  mochaOptions: {
+    "no-config": true,
+    spec: m.tests.map((t) => `.besselbook/test-dist/${t}.test.js`),
+    require: ["stryker/resolve-sandbox.js"],
+    timeout: 60000,
+  },
+  coverageAnalysis: "perTest",
+  concurrency: 1,
+  timeoutMS: 20000,
+  timeoutFactor: 3,
+  ignorePatterns: ["figures", "site", ".besselbook", "reports", ".stryker-tmp"],
+  reporters: ["clear-text", "json", "progress-append-only"],
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: true,
+};
