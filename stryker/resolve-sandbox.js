@@ -10,3 +10,10 @@ Module._resolveFilename = function (request, ...rest) {
   else if (request.startsWith("besselbook/")) request = path.join(lib, request.slice("besselbook/".length));
   return orig.call(this, request, ...rest);
 };
+
+// mochaOptions has no `timeout`; give each test the 60 s that .mocharc.json gives it (loaded machine).
+exports.mochaHooks = {
+  beforeEach() {
+    if (this.currentTest) this.currentTest.timeout(60000);
+  },
+};

@@ -17,12 +17,11 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: m.mutate,
   // Build the (schemata-instrumented) library and the tests once per run, inside the sandbox.
-  buildCommand: "node node_modules/typescript/bin/tsc -p lib/tsconfig.json && node node_modules/typescript/bin/tsc -p test",
+  buildCommand: "node stryker/build.cjs",
   mochaOptions: {
     "no-config": true,
     spec: m.tests.map((t) => `.besselbook/test-dist/${t}.test.js`),
     require: ["stryker/resolve-sandbox.js"],
-    timeout: 60000,
   },
   coverageAnalysis: "perTest",
   concurrency: 1,
