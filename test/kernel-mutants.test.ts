@@ -134,6 +134,14 @@ describe("check.close: tolerances, boundaries and messages", () => {
     assert.deepEqual(lastCheck(), { check: "close", what: "−∞ expected", claim: undefined, passed: false, value: null, tol: null });
   });
 
+  it("ties and positions: the FIRST worst element is named; a worst element in the middle still fails", () => {
+    assert.match(thrown(() => check.close([2, 2], [1, 1], { atol: 0.5, rtol: 0, what: "tie" }), CheckError).message, / at \[0\] /);
+    assert.match(thrown(() => check.close([1, 5, 1], [1, 1, 1], { atol: 0.1, what: "middle" }), CheckError).message, / at \[1\] \(actual 5, expected 1\)/);
+    // an expected 0 with |Δ| = 0 contributes no relative error (0/0 must not turn maxRel into NaN)
+    line(() => check.close([0, 1], [0, 1.5], { atol: 1, what: "zero with zero" }));
+    assert.deepEqual(lastCheck().value, { maxAbs: 0.5, maxRel: 0.5 / 1.5 });
+  });
+
   it("NaN anywhere and shape mismatches are named", () => {
     assert.equal(thrown(() => check.close([1, NaN], [1, 2], { what: "w" }), CheckError).message,
       "✗ w: actual[1] is NaN (actual NaN, expected 2); NaN is a failed computation, not a value");
@@ -172,6 +180,13 @@ describe("check.equivariant / invariant: every input and every group element", (
     assert.match(thrown(() => check.equivariant({ what: "w", f: double, x: [1, 2], g: [exact, exact, unnamed], tol: 0.01 }), CheckError).message, /input 0, g\[2\]; 1 input × 3 group elements\)$/);
     // the tolerance is inclusive: err = tol passes
     logs(() => check.equivariant({ what: "boundary", f: (x: number[]) => x, x: [1], g: { in: (x) => x, out: shift(0.5) }, tol: 0.5 }));
+  });
+
+  it("ties name the first element; a rank change with the same leading size is a shape error", () => {
+    const offA = { ...off, name: "offA" }, offB = { ...off, name: "offB" };
+    assert.match(thrown(() => check.equivariant({ what: "tie", f: double, x: [1, 2], g: [exact, offA, offB], tol: 0.001 }), CheckError).message, /input 0, offA;/);
+    thrown(() => check.equivariant({ what: "rank", f: (x: number[]) => x, x: [1, 2], g: { in: (x) => x, out: (y: number[]) => y.map((v) => [v]) as never }, tol: 1 }), ShapeError);
+    thrown(() => check.equivariant({ what: "rank", f: (x: number[]) => x.map((v) => [v]) as never, x: [1, 2], g: { in: (x) => x, out: (y: never) => (y as number[][]).map((r) => r[0]) as never }, tol: 1 }), ShapeError);
   });
 
   it("a NaN from any group element fails, even after a good one", () => {
@@ -372,6 +387,7 @@ describe("interval checks: strict and inclusive ends, refusals, ledger", () => {
     assert.match(thrown(() => check.within(s, 0, NaN, "x"), DomainError).message, /^check\.within: argument hi = NaN/);
     assert.equal(thrown(() => check.within(s, 2, 1, "x"), DomainError).message, "check.within: arguments lo = 2 > hi = 1; expected lo ≤ hi");
     line(() => check.within(s, -Infinity, Infinity, "open"));
+    line(() => check.within({ ...s, lo: 2, hi: 2 }, 2, 2, "a point interval inside a point"));
     assert.equal(thrown(() => check.covers(s, Infinity, "x"), DomainError).message, "check.covers: argument v = Infinity is out of domain; expected a finite predicted value");
     thrown(() => check.covers(s, NaN, "x"), DomainError);
   });
