@@ -32,7 +32,8 @@ describe("runner protocol: signatures", () => {
     assert.equal(f[1]!.toString(), createHmac("sha256", "secret").update(Buffer.concat(f.slice(2, 6))).digest("hex"));
     const header = JSON.parse(f[2]!.toString());
     assert.equal(header.msg_type, "execute_request");
-    assert.equal(header.version, PROTOCOL_VERSION);
+    assert.equal(header.version, "5.3");
+    assert.equal(PROTOCOL_VERSION, "5.3");
     assert.equal(header.session, s.id);
     assert.equal(header.username, "besselbook");
     assert.match(header.msg_id, /^[0-9a-f]{32}$/);
@@ -91,6 +92,8 @@ describe("runner protocol: signatures", () => {
     const f = frames(s);
     assert.equal(f[1]!.toString(), "");
     assert.deepEqual(s.deserialize(f).content, { code: "1 + 1" });
+    // and ignores whatever signature arrives (nothing to verify it with)
+    assert.deepEqual(s.deserialize(frames(new Session("some-key"))).content, { code: "1 + 1" });
   });
 
   it("rejects malformed frames: no delimiter, too few frames, non-JSON body (naming the frame)", () => {
@@ -98,6 +101,9 @@ describe("runner protocol: signatures", () => {
     const good = frames(s);
     assert.throws(() => s.deserialize(good.slice(1)), (e: unknown) => e instanceof ProtocolError && /no <IDS\|MSG> delimiter/.test(e.message));
     assert.throws(() => s.deserialize(good.slice(0, 5)), (e: unknown) => e instanceof ProtocolError && /has 4 frames after the delimiter, expected at least 5/.test(e.message));
+    // the count is of frames after the delimiter, whatever routing prefix comes before it
+    assert.throws(() => s.deserialize([Buffer.from("id1"), Buffer.from("id2"), ...good.slice(0, 4)]),
+      (e: unknown) => e instanceof ProtocolError && /has 3 frames after the delimiter, expected at least 5/.test(e.message));
     // exactly the minimum (delimiter + signature + 4 JSON frames, no buffers) is fine
     assert.equal(s.deserialize(good.slice(0, 6)).buffers.length, 0);
     const open = new Session("");
