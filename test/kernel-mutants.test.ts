@@ -794,3 +794,85 @@ describe("paths: output root, figure names, display paths", () => {
     assert.equal(displayPath(root), root);
   });
 });
+
+describe("check: names in messages and ledger entries (second round of survivors)", () => {
+  beforeEach(() => { resetSession(); logs(() => notebook("zz_kernel_mutants")); });
+
+  it("every check records its own name in the ledger and in its 'what is required' error", () => {
+    const s: Summary = { n: 3, mean: 2, sd: 1, lo: 1, hi: 3, level: 0.95, method: "m", values: [1, 2, 3] };
+    const id = (x: number[]) => x;
+    const runs: [string, (w: never) => unknown][] = [
+      ["close", (w) => check.close(1, 1, { what: w })],
+      ["equivariant", (w) => check.equivariant({ what: w, f: id, x: [1], g: { in: id, out: id }, tol: 0 })],
+      ["invariant", (w) => check.invariant({ what: w, f: id, x: [1], g: id, tol: 0 })],
+      ["true", (w) => check.true(true, w)],
+      ["less", (w) => check.less(1, 2, w)],
+      ["greater", (w) => check.greater(2, 1, w)],
+      ["between", (w) => check.between(1, 0, 2, w)],
+      ["rejects", (w) => check.rejects(() => check.less(2, 1, "x"), w)],
+      ["above", (w) => check.above(s, 0, w)],
+      ["below", (w) => check.below(s, 4, w)],
+      ["within", (w) => check.within(s, 0, 4, w)],
+      ["covers", (w) => check.covers(s, 2, w)],
+    ];
+    for (const [name, run] of runs) {
+      line(() => run(`w-${name}` as never));
+      assert.deepEqual([lastCheck().check, lastCheck().what], [name, `w-${name}`]);
+      assert.equal(thrown(() => run("" as never), TypeError).message, `check.${name}: option what is required (a short description printed with the result)`);
+    }
+    assert.equal(thrown(() => check.close(1, 1, undefined as never), TypeError).message, "check.close: option what is required (a short description printed with the result)");
+    assert.equal(thrown(() => check.equivariant(undefined as never), TypeError).message, "check.equivariant: option what is required (a short description printed with the result)");
+  });
+
+  it("scalar arguments are named in shape errors; non-number bounds are refused", () => {
+    assert.equal(thrown(() => check.less([1, 2], 3, "v"), ShapeError).message, "check.less a: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.greater(1, [1, 2], "v"), ShapeError).message, "check.greater b: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.between([1, 2], 0, 3, "v"), ShapeError).message, "check.between x: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.between(0.5, "0" as never, 1, "v"), DomainError).message,
+      "check.between: argument lo = 0 is out of domain; expected a number (±Infinity for an open side)");
+    assert.match(thrown(() => check.above({ n: 2, mean: 1, sd: 0, lo: 1, hi: 1, level: 0.95, method: "m", values: [1, 1] }, "0" as never, "v"), DomainError).message, /^check\.above: argument t = 0 is out of domain/);
+  });
+
+  it("ragged and rank-changed inputs are named down to the element, with full shapes", () => {
+    assert.equal(thrown(() => flatten([[[1, 2], [3]]]), ShapeError).message,
+      "value[0][1]: expected shape [2] like value[0][0] (ragged arrays are not numeric), got [1]");
+    thrown(() => flatten([[[1]], [1]]), ShapeError);
+    assert.equal(thrown(() => flatten([[[1, 2], [3, 4]], [[1, 2]]]), ShapeError).message,
+      "value[1]: expected shape [2, 2] like value[0] (ragged arrays are not numeric), got [1, 2]");
+    assert.equal(thrown(() => check.close([[1, 2], [3]], [[1, 2], [3, 4]], { what: "w" }), ShapeError).message.split(":")[0], "actual[1]");
+    assert.equal(thrown(() => check.close([1], [[1, 2], [3]], { what: "w" }), ShapeError).message.split(":")[0], "expected[1]");
+    assert.equal(thrown(() => check.close([1, 2, 3, 4], [[1, 2], [3, 4]], { what: "w" }), ShapeError).message,
+      "check.close (w) actual: expected shape [2, 2] (the shape of expected), got [4]");
+    thrown(() => check.close([1, 2], [[1], [2]], { what: "rank grows, same leading size" }), ShapeError);
+    const id = (x: number[]) => x;
+    assert.equal(thrown(() => check.equivariant({ what: "w", f: (() => [[1, 2], [3]]) as never, x: [1], g: { in: id, out: id }, tol: 1 }), ShapeError).message.split(":")[0], "f(x)[1]");
+    assert.equal(thrown(() => check.equivariant({ what: "w", f: ((x: number[]) => (x[0] === 2 ? [[1, 2], [3]] : [[1, 2], [3, 4]])) as never, x: [1], g: { in: () => [2], out: id }, tol: 1 }), ShapeError).message.split(":")[0], "f(g·x)[1]");
+    assert.equal(thrown(() => check.equivariant({ what: "w", f: (() => [[1, 2], [3, 4]]) as never, x: [1], g: { in: id, out: () => [[1, 2], [3]] as never }, tol: 1 }), ShapeError).message.split(":")[0], "g·f(x)[1]");
+    assert.equal(thrown(() => check.equivariant({ what: "w", f: () => [[1, 2], [3, 4]], x: [1], g: { in: id, out: () => [[1, 2, 3, 4]] }, tol: 1 }), ShapeError).message,
+      "check.equivariant (w) f(g·x): expected shape [1, 4] (the shape of g·f(x)), got [2, 2]");
+    assert.equal(thrown(() => flatten({ shape: [2], dataSync: [1, 2] }), TypeError).message, "check: value is object; expected a number, array, typed array or tfjs tensor");
+    assert.equal(thrown(() => check.equivariant({ what: "w", f: id, g: { in: id, out: id }, tol: 1 }), TypeError).message,
+      "check.equivariant: expected an input `x` or a non-empty `inputs` array");
+  });
+
+  it("rejects: the quoted output keeps spaces and separators; only a leading ✗ is stripped", () => {
+    assert.equal(thrown(() => check.rejects(() => { console.log("a", "b"); console.log("c"); }, "r"), CheckError).message,
+      "✗ r: the wrong variant passed its check (a b; c); the check has no power against it");
+    assert.equal(line(() => check.rejects(() => { throw new CheckError("✗   three spaces"); }, "r")), "✓ r: rejected as it should be — three spaces");
+    assert.equal(line(() => check.rejects(() => { throw new CheckError("x ✗ y"); }, "r")), "✓ r: rejected as it should be — x ✗ y");
+  });
+});
+
+describe("check.equivariant frees the tensors f and g make (tf.tidy when tfjs is loaded)", () => {
+  it("no tensors leak from a tensor-valued f", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+    await tf.setBackend("cpu");
+    resetSession();
+    logs(() => notebook("zz_kernel_mutants"));
+    const f = (x: number[]) => tf.tensor1d(x).mul(2);
+    const before = tf.memory().numTensors;
+    line(() => check.equivariant({ what: "tensors", f, inputs: [[1, 2], [3, 4]], g: [{ in: (x) => x.map((v) => v + 1), out: (y) => (y as import("@tensorflow/tfjs").Tensor).add(2) }], tol: 1e-6 }));
+    assert.equal(tf.memory().numTensors, before, "every intermediate tensor disposed");
+  });
+});
