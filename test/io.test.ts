@@ -121,5 +121,14 @@ describe("kernel io: atomicWrite", () => {
       assert.throws(() => atomicWrite(f, "data"), /EEXIST/);
     });
     assert.ok(!fs.existsSync(f));
+    assert.equal(fs.readFileSync(tmp, "utf8"), "another writer's temp file", "and leaves it alone");
+  });
+
+  it("a failed create reports its own error (not a cleanup error)", () => {
+    const f = path.join(dir, "denied.txt");
+    patched("openSync", (() => { throw Object.assign(new Error("EACCES: permission denied, open"), { code: "EACCES" }); }) as typeof fs.openSync, () => {
+      assert.throws(() => atomicWrite(f, "data"), /EACCES/);
+    });
+    assert.deepEqual(fs.readdirSync(dir), []);
   });
 });

@@ -654,8 +654,12 @@ describe("params: coercion, precedence, messages", () => {
       run(`{"epochs": ${v}}`, "full", () => assert.equal(thrown(() => params(full), BesselbookError).message,
         `params: BESSELBOOK_PARAMS sets epochs = ${shown} (${type}); expected a number like the default ${like}`));
     }
-    for (const v of ["\"yes\"", "\"True\"", "1"]) {
+    for (const v of ["\"yes\"", "\"True\"", "1", "\"1\"", "\" \""]) {
       run(`{"fast": ${v}}`, "full", () => assert.match(thrown(() => params(full), BesselbookError).message, /expected a boolean like the default false$/));
+    }
+    run("{\"fast\": \" true \"}", "full", () => assert.equal(logs(() => params(full)).value.fast, true));
+    for (const v of ["\"  \"", "\"true\""]) {
+      run(`{"epochs": ${v}}`, "full", () => assert.match(thrown(() => params(full), BesselbookError).message, /expected a number like the default 12$/));
     }
     run("{\"tag\": 3}", "full", () => assert.match(thrown(() => params(full), BesselbookError).message, /tag = 3 \(number\); expected a string like the default "a"$/));
     run(undefined, "smoke", () => assert.equal(thrown(() => params(full, { smoke: { epochs: NaN } }), BesselbookError).message,
@@ -878,3 +882,45 @@ describe("check.equivariant frees the tensors f and g make (tf.tidy when tfjs is
     assert.equal(tf.memory().numTensors, before, "every intermediate tensor disposed");
   });
 });
+
+describe("paths: finding the repository root", () => {
+  let tmp: string;
+  const cwd = process.cwd();
+  beforeEach(() => { tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "bb-root-"))); resetSession(); });
+  afterEach(() => { process.chdir(cwd); fs.rmSync(tmp, { recursive: true, force: true }); });
+  const pkg = (dir: string, json: string) => { fs.mkdirSync(dir, { recursive: true }); fs.writeFileSync(path.join(dir, "package.json"), json); };
+
+  it("walks up from the working directory to a package.json with workspace lib (any spelling)", () => {
+    pkg(path.join(tmp, "a"), JSON.stringify({ workspaces: ["docs", "./lib/"] }));
+    fs.mkdirSync(path.join(tmp, "a", "notebooks", "deep"), { recursive: true });
+    process.chdir(path.join(tmp, "a", "notebooks", "deep"));
+    assert.equal(repoRoot(), path.join(tmp, "a"));
+    pkg(path.join(tmp, "b"), JSON.stringify({ workspaces: { packages: ["lib"] } }));
+    process.chdir(path.join(tmp, "b"));
+    assert.equal(repoRoot(), path.join(tmp, "b"));
+  });
+
+  it("other package.json files are passed over; from outside, the library's own location is used", () => {
+    const real = (() => { process.chdir(cwd); return repoRoot(); })();
+    for (const [name, json] of [["c", JSON.stringify({ workspaces: ["lib2", 3, "xlib"] })], ["d", "{broken"], ["e", JSON.stringify({ workspaces: "lib" })], ["f", JSON.stringify({ name: "x" })]]) {
+      pkg(path.join(tmp, name!), json!);
+      process.chdir(path.join(tmp, name!));
+      assert.equal(repoRoot(), real, name);
+    }
+    fs.mkdirSync(path.join(tmp, "g"));
+    process.chdir(path.join(tmp, "g"));
+    assert.equal(repoRoot(), real);
+  });
+
+  it("figure and results paths need a notebook id, saying which call needed it", () => {
+    assert.equal(thrown(() => figurePath("x"), BesselbookError).message, "show(chart, { name }): no notebook id set; call notebook(\"NN_topic\") in the setup cell first");
+    assert.equal(thrown(() => resultsPathOf(), BesselbookError).message, "record(): no notebook id set; call notebook(\"NN_topic\") in the setup cell first");
+    assert.equal(thrown(() => figurePath(5 as never), RangeError).message, "figure name: argument name = 5 is out of domain; expected a non-empty file name like \"loss_curve\"");
+    withEnv({ BESSELBOOK_OUT: "/tmp/bb-out" }, () => {
+      logs(() => notebook("zz_fig"));
+      assert.equal(figurePath("a.png.b"), "/tmp/bb-out/figures/zz_fig/a.png.b", "only a trailing .svg/.png is an extension");
+      assert.equal(resultsPathOf(), "/tmp/bb-out/results/zz_fig.json");
+    });
+  });
+});
+import { resultsPath as resultsPathOf } from "besselbook/dist/kernel/paths";

@@ -42,6 +42,8 @@ describe("runner protocol: signatures", () => {
     assert.deepEqual(JSON.parse(f[4]!.toString()), {});
     assert.deepEqual(JSON.parse(f[5]!.toString()), { code: "1 + 1" });
     assert.deepEqual([...f[6]!], [1, 2, 3]);
+    const bare = s.message("kernel_info_request", {});
+    assert.deepEqual([bare.buffers, bare.parent_header, bare.metadata], [[], {}, {}]);
     assert.match(newId(), /^[0-9a-f]{32}$/);
     assert.notEqual(newId(), newId());
   });
