@@ -164,7 +164,8 @@ function close(actual: Numeric, expected: Numeric, opts: CloseOptions): void {
       if (d > maxAbs) maxAbs = d;
       if (y !== 0 && Number.isFinite(y)) maxRel = Math.max(maxRel, d / Math.abs(y));
       else if (d > 0) maxRel = Infinity;
-      const excess = d - (atol + rtol * Math.abs(y));
+      // d = ∞ (a finite value against an infinity) must fail even though rtol·|∞| = ∞ too.
+      const excess = d === Infinity ? Infinity : d - (atol + rtol * Math.abs(y));
       if (excess > worstExcess) { worstExcess = excess; worst = i; }
     }
     const tol = `atol ${fmt(atol)}, rtol ${fmt(rtol)}`;

@@ -16,8 +16,10 @@ export function atomicWrite(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd: number | undefined;
+  let created = false;
   try {
     fd = fs.openSync(tmp, "wx");
+    created = true;
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
@@ -31,7 +33,8 @@ export function atomicWrite(file: string, data: string | Uint8Array): void {
     fs.renameSync(tmp, file);
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    // Only our own temp file: if the exclusive create failed, the name belongs to someone else.
+    if (created) fs.rmSync(tmp, { force: true });
     throw e;
   }
 }

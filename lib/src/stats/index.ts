@@ -186,7 +186,7 @@ export function wilson(k: number, n: number, level = 0.95): Summary {
   const den = 1 + (z * z) / n;
   const centre = (p + (z * z) / (2 * n)) / den;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
-  return { n, mean: p, sd: Math.sqrt(p * (1 - p)), lo: Math.max(0, centre - half), hi: Math.min(1, centre + half), level, method: `Wilson score, n = ${n}`, values: [] };
+  return { n, mean: p, sd: Math.sqrt(p * (1 - p)), lo: k === 0 ? 0 : Math.max(0, centre - half), hi: k === n ? 1 : Math.min(1, centre + half), level, method: `Wilson score, n = ${n}`, values: [] };
 }
 
 /** The result of running an experiment over several seeds. */
@@ -228,8 +228,13 @@ export function collectRuns(fn: string, seeds: number[], results: SeedResult[]):
       if (typeof v === "number") {
         if (!Number.isFinite(v)) throw new DomainError(`${fn}: seed ${seeds[i]} returned ${k} = ${v}; expected a finite number`);
         (values[k] ??= []).push(v);
-      } else if (v != null && typeof (v as ArrayLike<number>).length === "number") {
-        (series[k] ??= []).push(Array.from(v as ArrayLike<number>, Number));
+      } else if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+        // (a string also has a length: "0.93" must not become the series [0, NaN, 9, 3])
+        const arr = Array.from(v as ArrayLike<number>, Number);
+        arr.forEach((x, j) => {
+          if (!Number.isFinite(x)) throw new DomainError(`${fn}: seed ${seeds[i]} returned ${k}[${j}] = ${x}; expected finite numbers`);
+        });
+        (series[k] ??= []).push(arr);
       } else {
         throw new DomainError(`${fn}: seed ${seeds[i]} returned ${k} of type ${typeof v}; expected a number or an array of numbers`);
       }

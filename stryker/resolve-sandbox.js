@@ -1,0 +1,19 @@
+// Loaded by mocha (--require) inside Stryker's sandbox. The unit tests import "besselbook/…",
+// which node_modules/besselbook (an npm-workspace symlink into the ORIGINAL lib/) would resolve
+// to the un-mutated build; map it to the sandbox's own lib/ so the tests exercise the mutants.
+const Module = require("module");
+const path = require("path");
+const lib = path.resolve(__dirname, "..", "lib");
+const orig = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === "besselbook") request = lib;
+  else if (request.startsWith("besselbook/")) request = path.join(lib, request.slice("besselbook/".length));
+  return orig.call(this, request, ...rest);
+};
+
+// mochaOptions has no `timeout`; give each test the 60 s that .mocharc.json gives it (loaded machine).
+exports.mochaHooks = {
+  beforeEach() {
+    if (this.currentTest) this.currentTest.timeout(60000);
+  },
+};

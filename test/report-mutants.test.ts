@@ -1,0 +1,148 @@
+/**
+ * lib/src/book/report.ts on a small synthetic results set: the exact markdown (grouping by
+ * REFERENCES.md section, "ours" last, smoke runs left out, pipes escaped, only passing checks
+ * shown), every branch of describeValue / describeTol, and the file errors.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describeTol, describeValue, expectedReport, loadResults, readmeSummary, referenceIndex, reportMarkdown, REPORT_END, REPORT_START, ResultsDoc } from "besselbook/dist/book/report";
+import { BesselbookError, FormatError } from "besselbook/dist/errors";
+
+const REFS = [
+  "# References", "<a id=\"early\"></a>", "### early — Before any section", "",
+  "## Information theory", "", "<a id=\"gray2011\"></a>", "### gray2011 — Entropy and Information Theory", "text",
+  "## Equivariant networks", "<a id=\"bcnn2021\"></a>", "### Bessel CNNs", "",
+].join("\n");
+
+const c = (check: string, what: string, passed: boolean, value: unknown, tol: unknown) => ({ check, what, passed, value, tol });
+const DOCS: ResultsDoc[] = [
+  { notebook: "01_a", mode: "full", seed: 0, backend: "cpu", claims: {
+    "c-one": { text: "a | pipe\nand a newline", source: { ref: "gray2011", where: "Lemma 6.2" }, kind: "reproduces", verdict: "reproduced",
+      checks: [c("close", "w1", true, { maxRel: 1e-13 }, { atol: 0, rtol: 1e-12 }), c("less", "failing", false, null, null), c("less", "w|2", true, 0.25, { below: 0.5 })] },
+    "c-ours": { text: "our experiment", source: "ours", kind: "ours", verdict: "ours",
+      checks: [c("above", "gain", true, { mean: 0.5, lo: 0.25, hi: 0.75, level: 0.95, values: [1, 2, 3] }, { above: 0 })] },
+  } },
+  { notebook: "02_b", mode: "smoke", seed: 0, backend: "cpu", claims: { "c-smoke": { text: "x", source: "ours", kind: "ours", verdict: "ours", checks: [] } } },
+  { notebook: "03_c", mode: "full", seed: null, backend: null },
+  { notebook: "04_d", mode: "full", seed: 1, backend: "wasm", claims: {
+    "c-diff": { text: "differs text", source: { ref: "bcnn2021", where: "Fig. 3" }, kind: "differs", why: "because | x", verdict: "differs", checks: [c("true", "t", true, true, null)] },
+    "c-other": { text: "unknown ref", source: { ref: "zzz", where: "§1" }, kind: "extends", verdict: "extends", checks: [] },
+  } },
+];
+const HEAD = "| notebook | claim | source | measured | tolerance | verdict |";
+
+describe("report: markdown from results", () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "bb-report-")); fs.writeFileSync(path.join(dir, "REFERENCES.md"), REFS); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("referenceIndex: the ## group of each anchor and its ### title without the key prefix", () => {
+    const { group, title } = referenceIndex(path.join(dir, "REFERENCES.md"));
+    assert.deepEqual([...group], [["early", "Other"], ["gray2011", "Information theory"], ["bcnn2021", "Equivariant networks"]]);
+    assert.deepEqual([...title], [["early", "Before any section"], ["gray2011", "Entropy and Information Theory"], ["bcnn2021", "Bessel CNNs"]]);
+  });
+
+  it("the report: counts, left-out notebooks, groups in REFERENCES.md order with ours last, escaped cells", () => {
+    const md = reportMarkdown(DOCS, path.join(dir, "REFERENCES.md"), "R.md");
+    const lines = md.split("\n");
+    assert.deepEqual(lines.slice(0, 2), ["# Reproduction report", ""]);
+    assert.ok(lines[3]!.includes("([references](R.md))"));
+    assert.deepEqual(lines.slice(7), [
+      "**4 claims** from 2 notebooks: 1 reproduced, 1 differs, 1 extends, 1 ours.", "",
+      "Notebooks whose results carry no claims yet: 03_c.", "",
+      "Left out (not a full-mode run): 02_b.", "",
+      "## Information theory", "", HEAD, "|---|---|---|---|---|---|",
+      "| 01_a | **c-one**: a \\| pipe and a newline | [gray2011](R.md#gray2011), Lemma 6.2 | w1: max rel err 1.00e-13<br>w\\|2: 0.25 | rtol 1.00e-12<br>< 0.5 | reproduced |", "",
+      "## Equivariant networks", "", HEAD, "|---|---|---|---|---|---|",
+      "| 04_d | **c-diff**: differs text | [bcnn2021](R.md#bcnn2021), Fig. 3 | t: true | must hold | differs — because \\| x |", "",
+      "## Other", "", HEAD, "|---|---|---|---|---|---|",
+      "| 04_d | **c-other**: unknown ref | [zzz](R.md#zzz), §1 | — | — | extends |", "",
+      "## Our own constructions and experiments", "", HEAD, "|---|---|---|---|---|---|",
+      "| 01_a | **c-ours**: our experiment | ours | gain: 0.5 (95% CI 0.25…0.75, 3 runs) | > 0 | ours |", "",
+    ]);
+    assert.ok(reportMarkdown(DOCS, path.join(dir, "REFERENCES.md")).includes("[gray2011](REFERENCES.md#gray2011)"), "default link target");
+    const none = reportMarkdown([DOCS[2]!], path.join(dir, "REFERENCES.md")).split("\n");
+    assert.deepEqual(none.slice(7), ["**0 claims** from 0 notebooks: .", "", "Notebooks whose results carry no claims yet: 03_c.", ""]);
+  });
+
+  it("readmeSummary: one row per full-mode notebook with its verdict counts", () => {
+    assert.equal(readmeSummary(DOCS), [
+      "| notebook | claims | verdicts |", "|---|---|---|",
+      "| 01_a | 2 | 1 reproduced, 1 ours |", "| 03_c | 0 | no claims recorded yet |", "| 04_d | 2 | 1 differs, 1 extends |",
+    ].join("\n"));
+  });
+
+  it("loadResults reads *.json sorted; a missing directory or a broken file is named", () => {
+    const res = path.join(dir, "results");
+    fs.mkdirSync(res);
+    fs.writeFileSync(path.join(res, "b.json"), JSON.stringify(DOCS[2]));
+    fs.writeFileSync(path.join(res, "a.json"), JSON.stringify(DOCS[0]));
+    fs.writeFileSync(path.join(res, "notes.txt"), "not results");
+    assert.deepEqual(loadResults(res).map((d) => d.notebook), ["01_a", "03_c"]);
+    fs.writeFileSync(path.join(res, "c.json"), "{broken");
+    assert.throws(() => loadResults(res), (e: unknown) => e instanceof FormatError && e.message.startsWith(`${path.join(res, "c.json")}: not JSON (`));
+    const missing = path.join(dir, "nope");
+    assert.throws(() => loadResults(missing), (e: unknown) => e instanceof BesselbookError && e.message === `report: ${missing} does not exist; run the notebooks first (npm run main)`);
+  });
+
+  it("expectedReport: REPORT.md from results; README's table replaced between the markers only", () => {
+    const res = path.join(dir, "results");
+    fs.mkdirSync(res);
+    fs.writeFileSync(path.join(res, "01_a.json"), JSON.stringify(DOCS[0]));
+    fs.writeFileSync(path.join(dir, "README.md"), `intro\n${REPORT_START}\nold table\n${REPORT_END}\noutro\n`);
+    const want = expectedReport(dir);
+    assert.equal(want.report, reportMarkdown([DOCS[0]!], path.join(dir, "REFERENCES.md")) + "\n");
+    assert.equal(want.readme, `intro\n${REPORT_START}\n${readmeSummary([DOCS[0]!])}\n${REPORT_END}\noutro\n`);
+    for (const readme of ["no markers\n", `${REPORT_END}\n${REPORT_START}\n`, `${REPORT_START} only\n`]) {
+      fs.writeFileSync(path.join(dir, "README.md"), readme);
+      assert.throws(() => expectedReport(dir), (e: unknown) => e instanceof FormatError && e.message === `${path.join(dir, "README.md")}: no report markers (${REPORT_START} … ${REPORT_END})`);
+    }
+  });
+});
+
+describe("report: describing one check's value and tolerance", () => {
+  const v = (value: unknown, check = "close") => describeValue({ check, what: "w", passed: true, value, tol: null });
+  const t = (tol: unknown, check = "close") => describeTol({ check, what: "w", passed: true, value: 1, tol });
+
+  it("values: numbers (4 digits, exponent outside [1e-3, 1e5)), booleans, strings, intervals, errors", () => {
+    assert.equal(v(null), "—");
+    assert.equal(v(undefined), "—");
+    assert.equal(v(0), "0");
+    assert.equal(v(0.123456), "0.1235");
+    assert.equal(v(-0.001), "-0.001");
+    assert.equal(v(9.99e-4), "9.99e-4");
+    assert.equal(v(12345), "12350");
+    assert.equal(v(1e5), "1.00e+5");
+    assert.equal(v(true), "true");
+    assert.equal(v(false), "false");
+    assert.equal(v("msg", "rejects"), "wrong variant rejected");
+    assert.equal(v("msg", "close"), "msg");
+    assert.equal(v({ mean: 0.5, lo: 0.25, hi: 0.75, level: 0.9, values: [1, 2] }), "0.5 (90% CI 0.25…0.75, 2 runs)");
+    assert.equal(v({ mean: 0.5, lo: 0.25, hi: 0.75, values: [] }), "0.5 (CI 0.25…0.75)");
+    assert.equal(v({ mean: 0.5, lo: 0.25, hi: "x" }), "{\"mean\":0.5,\"lo\":0.25,\"hi\":\"x\"}");
+    assert.equal(v({ maxRel: 2e-12 }), "max rel err 2.00e-12");
+    assert.equal(v({ maxAbs: 0.5, maxRel: 0.1 }), "max abs err 0.5");
+    assert.equal(v({ maxAbs: 0.002, maxRel: null }), "max abs err 0.002");
+    assert.equal(v({ other: 1 }), "{\"other\":1}");
+  });
+
+  it("tolerances: each kind of bound, exact comparisons, and checks without one", () => {
+    assert.equal(t(null, "true"), "must hold");
+    assert.equal(t(null, "rejects"), "must fail");
+    assert.equal(t(null, "less"), "—");
+    assert.equal(t(undefined, "true"), "must hold");
+    assert.equal(t(1e-12), "≤ 1.00e-12");
+    assert.equal(t({ atol: 0.001, rtol: 0 }), "atol 0.001");
+    assert.equal(t({ atol: 0.001, rtol: 1e-9 }), "atol 0.001, rtol 1.00e-9");
+    assert.equal(t({ atol: 0, rtol: 0 }), "exact");
+    assert.equal(t({ rtol: 0.5 }), "rtol 0.5");
+    assert.equal(t({ below: 2 }), "< 2");
+    assert.equal(t({ above: -1 }), "> -1");
+    assert.equal(t({ lo: 0, hi: 1 }), "in [0, 1]");
+    assert.equal(t({ lo: 0 }), "{\"lo\":0}");
+    assert.equal(t({ value: 0.5 }), "covers 0.5");
+    assert.equal(t({ what: 1 }), "{\"what\":1}");
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * lib/src/stats against independent reference values (scipy 1.10: scipy.special.betainc / erfc,
+ * scipy.stats.t / norm, computed once and pasted with the call that made them), every branch of
+ * each special function, and the refusal messages (written against StrykerJS survivors).
+ */
+import { strict as assert } from "node:assert";
+import { stats, overSeeds, DomainError } from "besselbook";
+import { checkSeeds, collectRuns, summarizeSeries } from "besselbook/dist/stats";
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+function domain(fn: () => unknown): string {
+  try { fn(); } catch (e) { assert.ok(e instanceof DomainError, `expected DomainError, got ${String(e)}`); return (e as Error).message; }
+  assert.fail("expected a DomainError");
+}
+
+describe("stats: special functions on every branch (vs scipy)", () => {
+  it("incompleteBeta: both sides of the symmetry switch, ends, domain", () => {
+    for (const [x, a, b, want] of [
+      [0.9, 2, 3, 0.9963],                    // betainc(2, 3, 0.9): x above (a+1)/(a+b+2), symmetry branch
+      [0.2, 0.5, 0.5, 0.2951672353008665],    // betainc(0.5, 0.5, 0.2)
+      [0.99, 5, 1.5, 0.9911908166941406],     // betainc(5, 1.5, 0.99)
+      [0.4, 30, 40, 0.31814380259056413],     // betainc(30, 40, 0.4): many continued-fraction terms
+    ]) assert.ok(rel(stats.incompleteBeta(x!, a!, b!), want!) < 1e-12, `I_${x}(${a}, ${b})`);
+    assert.equal(stats.incompleteBeta(0, 2, 3), 0);
+    assert.equal(stats.incompleteBeta(1, 2, 3), 1);
+    for (const x of [-0.1, 1.1, NaN]) assert.equal(domain(() => stats.incompleteBeta(x, 1, 1)), `incompleteBeta: argument x = ${x} is out of domain; expected [0, 1]`);
+    assert.equal(domain(() => stats.incompleteBeta(0.5, 0, 1)), "incompleteBeta: arguments a = 0, b = 1 are out of domain; expected a, b > 0");
+    assert.equal(domain(() => stats.incompleteBeta(0.5, 1, -1)), "incompleteBeta: arguments a = 1, b = -1 are out of domain; expected a, b > 0");
+    domain(() => stats.incompleteBeta(0.5, NaN, 1));
+  });
+
+  it("studentTCdf: both signs, 0, ±∞; refuses NaN t and df ≤ 0", () => {
+    assert.ok(rel(stats.studentTCdf(-1.5, 3), 0.11529193262241147) < 1e-12);   // t.cdf(-1.5, 3)
+    assert.ok(rel(stats.studentTCdf(2, 1), 0.8524163823495667) < 1e-12);       // t.cdf(2, 1)
+    assert.ok(rel(stats.studentTCdf(0.3, 7.5), 0.6138386707156109) < 1e-12);   // t.cdf(0.3, 7.5)
+    assert.equal(stats.studentTCdf(0, 4), 0.5);
+    assert.equal(stats.studentTCdf(Infinity, 4), 1);
+    assert.equal(stats.studentTCdf(-Infinity, 4), 0);
+    assert.equal(domain(() => stats.studentTCdf(1, 0)), "studentTCdf: argument df = 0 is out of domain; expected df > 0");
+    assert.equal(domain(() => stats.studentTCdf(NaN, 3)), "studentTCdf: argument t is NaN");
+  });
+
+  it("studentTQuantile: lower tail by symmetry, heavy tails (bracket doubling), the median", () => {
+    for (const [p, df, want] of [
+      [0.025, 4, -2.7764451051977943],   // t.ppf(0.025, 4)
+      [0.9995, 1, 636.6192487687897],    // t.ppf(0.9995, 1): needs the bracket to grow past 512
+      [0.95, 2, 2.9199855803537242],     // t.ppf(0.95, 2)
+      [0.6, 30, 0.2556053649519128],     // t.ppf(0.6, 30)
+    ]) assert.ok(rel(stats.studentTQuantile(p!, df!), want!) < 1e-11, `t.ppf(${p}, ${df})`);
+    assert.equal(stats.studentTQuantile(0.5, 3), 0);
+    for (const p of [0, 1, NaN]) assert.equal(domain(() => stats.studentTQuantile(p, 3)), `studentTQuantile: argument p = ${p} is out of domain; expected (0, 1)`);
+  });
+
+  it("normalQuantile: far tail, both sides, the median", () => {
+    for (const [p, want] of [[1e-10, -6.361340902404056], [0.995, 2.5758293035489004], [0.3, -0.5244005127080409], [0.95, 1.6448536269514722]]) {
+      assert.ok(rel(stats.normalQuantile(p!), want!) < 1e-12, `norm.ppf(${p})`);
+    }
+    assert.ok(Math.abs(stats.normalQuantile(0.5)) < 1e-15);
+    for (const p of [0, 1, NaN]) assert.equal(domain(() => stats.normalQuantile(p)), `normalQuantile: argument p = ${p} is out of domain; expected (0, 1)`);
+  });
+
+  it("erfc: series below 0.5, continued fraction above, reflection below 0, underflow, NaN", () => {
+    for (const [x, want] of [
+      [-1, 1.8427007929497148], [1e-3, 0.9988716212090307], [0.3, 0.6713732405408726], [0.49, 0.48833173881147696],
+      [0.5, 0.4795001221869535], [5, 1.5374597944280347e-12], [26, 5.663192408856145e-296],
+    ]) assert.ok(rel(stats.erfc(x!), want!) < 1e-13, `erfc(${x})`);
+    assert.equal(stats.erfc(0), 1);
+    assert.equal(stats.erfc(27.5), 0);
+    assert.equal(stats.erfc(-27.5), 2);
+    assert.ok(Number.isNaN(stats.erfc(NaN)));
+  });
+});
+
+describe("stats: summaries and their refusals", () => {
+  it("summarize at another level; one run; values copied", () => {
+    const xs = [0.2, 0.5, 0.4, 0.9];
+    const s = stats.summarize(xs, { level: 0.9 });
+    // numpy/scipy: mean, std(ddof=1), mean ∓ t.ppf(0.95, 3)·sd/√4
+    assert.ok(rel(s.mean, 0.5) < 1e-15);
+    assert.ok(rel(s.sd, 0.2943920288775949) < 1e-14);
+    assert.ok(rel(s.lo, 0.15359428187117286) < 1e-12 && rel(s.hi, 0.8464057181288271) < 1e-12);
+    assert.deepEqual([s.n, s.level, s.method, s.values], [4, 0.9, "Student t, 3 df", xs]);
+    assert.notEqual(s.values, xs, "a copy, not the caller's array");
+    assert.deepEqual(stats.summarize(Float64Array.of(2.5)), { n: 1, mean: 2.5, sd: 0, lo: 2.5, hi: 2.5, level: 0.95, method: "1 run: no interval", values: [2.5] });
+    for (const level of [0, 1, NaN, 95]) {
+      assert.equal(domain(() => stats.summarize([1, 2], { level })), `stats.summarize: argument level = ${level} is out of domain; expected a number in (0, 1), e.g. 0.95`);
+    }
+    assert.equal(domain(() => stats.summarize([])), "stats.summarize: argument values is empty; expected one value per run");
+    assert.equal(domain(() => stats.summarize([1, Infinity])),
+      "stats.summarize: argument values[1] = Infinity is out of domain; expected a finite number (a NaN result from one seed is a bug to fix, not a value to average)");
+    assert.equal(domain(() => stats.summarize(null as never)), "stats.summarize: argument values is object; expected an array of numbers");
+    assert.equal(domain(() => stats.summarize(3 as never)), "stats.summarize: argument values is number; expected an array of numbers");
+  });
+
+  it("pairedDiff is a − b (not b − a), says so, and names the bad argument", () => {
+    const d = stats.pairedDiff([3, 5, 4], [1, 2, 2]);
+    assert.deepEqual(d.values, [2, 3, 2]);
+    assert.ok(rel(d.mean, 7 / 3) < 1e-15);
+    assert.equal(d.method, "Student t, 2 df, paired differences");
+    assert.equal(stats.pairedDiff([1, 2], [0, 0], { level: 0.5 }).level, 0.5);
+    assert.equal(domain(() => stats.pairedDiff([1, NaN], [1, 2])), "stats.pairedDiff: argument a[1] = NaN is out of domain; expected a finite number (a NaN result from one seed is a bug to fix, not a value to average)");
+    assert.match(domain(() => stats.pairedDiff([1, 2], [NaN, 2])), /^stats\.pairedDiff: argument b\[0\] = NaN/);
+    assert.equal(domain(() => stats.pairedDiff([1, 2, 3], [1, 2])), "stats.pairedDiff: a has 3 values and b has 2; expected one value per seed in each, paired by seed");
+  });
+
+  it("wilson: closed form at another level, clamped ends, refusals", () => {
+    const w = stats.wilson(7, 40, 0.99);  // closed form with z = norm.ppf(0.995)
+    assert.ok(rel(w.lo, 0.07064423503673012) < 1e-12 && rel(w.hi, 0.37183335374319965) < 1e-12);
+    assert.deepEqual([w.n, w.mean, w.level, w.method, w.values], [40, 0.175, 0.99, "Wilson score, n = 40", []]);
+    assert.ok(rel(w.sd, Math.sqrt(0.175 * 0.825)) < 1e-15);
+    const z = stats.wilson(0, 20);
+    assert.equal(z.lo, 0, "exactly 0 for k = 0 (the closed form rounds to 1.4e-17)");
+    assert.ok(rel(z.hi, 0.16112515805281938) < 1e-12);
+    const one = stats.wilson(20, 20);
+    assert.equal(one.hi, 1);
+    assert.ok(rel(one.lo, 1 - 0.16112515805281938) < 1e-12);
+    assert.ok(stats.wilson(1, 1).lo > 0 && stats.wilson(1, 1).hi === 1);
+    for (const n of [0, 2.5, -1, NaN]) assert.equal(domain(() => stats.wilson(0, n)), `stats.wilson: argument n = ${n} is out of domain; expected an integer ≥ 1`);
+    for (const k of [-1, 11, 0.5]) assert.equal(domain(() => stats.wilson(k, 10)), `stats.wilson: argument k = ${k} is out of domain; expected an integer in [0, 10]`);
+    assert.match(domain(() => stats.wilson(1, 10, 1)), /^stats\.wilson: argument level = 1 is out of domain/);
+  });
+});
+
+describe("stats: seeds, runs and series", () => {
+  it("checkSeeds: distinct integers in [0, 2^32 − 1], copied", () => {
+    const seeds = [0, 4294967295];
+    const out = checkSeeds("f", seeds);
+    assert.deepEqual(out, seeds);
+    assert.notEqual(out, seeds);
+    for (const bad of [[], "0" as never, undefined as never]) assert.equal(domain(() => checkSeeds("f", bad)), "f: argument seeds is empty; expected a non-empty array of integer seeds");
+    for (const s of [-1, 1.5, 4294967296, NaN]) {
+      assert.equal(domain(() => checkSeeds("f", [0, s])), `f: argument seeds[1] = ${s} is out of domain; expected an integer in [0, 2^32 − 1]`);
+    }
+    assert.equal(domain(() => checkSeeds("f", [3, 1, 3])), "f: argument seeds has duplicates (3, 1, 3); runs with the same seed are not independent");
+  });
+
+  it("collectRuns: same keys for every seed, numbers or arrays, named refusals", () => {
+    const r = collectRuns("f", [5, 6], [{ b: 1, a: Float32Array.of(1, 2) }, { a: [3, 4], b: 2 }]);
+    assert.deepEqual(r.seeds, [5, 6]);
+    assert.deepEqual(r.values, { b: [1, 2] });
+    assert.deepEqual(r.series, { a: [[1, 2], [3, 4]] });
+    assert.deepEqual(Object.keys(r.summary), ["b"]);
+    assert.equal(r.summary.b!.mean, 1.5);
+    assert.deepEqual(collectRuns("f", [], []), { seeds: [], values: {}, summary: {}, series: {} });
+    assert.equal(domain(() => collectRuns("f", [5, 6], [{ a: 1 }, null as never])), "f: seed 6 returned null; expected an object of named numbers");
+    assert.equal(domain(() => collectRuns("f", [5, 6], [{ a: 1 }, 3 as never])), "f: seed 6 returned number; expected an object of named numbers");
+    assert.equal(domain(() => collectRuns("f", [5, 6], [{ a: 1, b: 2 }, { a: 1 }])),
+      "f: seed 6 returned keys [a] but seed 5 returned [a, b]; every seed must report the same metrics");
+    assert.equal(domain(() => collectRuns("f", [5], [{ a: -Infinity }])), "f: seed 5 returned a = -Infinity; expected a finite number");
+    assert.equal(domain(() => collectRuns("f", [5], [{ a: "1" as never }])), "f: seed 5 returned a of type string; expected a number or an array of numbers");
+    assert.equal(domain(() => collectRuns("f", [5], [{ a: [1, NaN] }])), "f: seed 5 returned a[1] = NaN; expected finite numbers");
+    assert.equal(domain(() => collectRuns("f", [5], [{ a: null as never }])), "f: seed 5 returned a of type object; expected a number or an array of numbers");
+  });
+
+  it("overSeeds runs seeds in order (awaiting each) and refuses a non-function", async () => {
+    const order: number[] = [];
+    const r = await overSeeds([2, 0, 1], async (s) => { await new Promise((res) => setTimeout(res, 3 - s)); order.push(s); return { x: s * 10 }; });
+    assert.deepEqual(order, [2, 0, 1]);
+    assert.deepEqual(r.values.x, [20, 0, 10]);
+    assert.deepEqual(r.seeds, [2, 0, 1]);
+    await assert.rejects(overSeeds([0], 3 as never), (e: unknown) => e instanceof DomainError && e.message === "overSeeds: argument run is not a function; expected (seed) => ({ metric: number, … })");
+    await assert.rejects(overSeeds([], () => ({ a: 1 })), /overSeeds: argument seeds is empty/);
+  });
+
+  it("summarizeSeries: elementwise summaries; ragged and empty refused", () => {
+    const s = summarizeSeries([[1, 10], [3, 20], [2, 30]], { level: 0.9 });
+    assert.equal(s.length, 2);
+    assert.deepEqual(s.map((x) => x.mean), [2, 20]);
+    assert.deepEqual(s.map((x) => x.values), [[1, 3, 2], [10, 20, 30]]);
+    assert.equal(s[0]!.level, 0.9);
+    for (const bad of [[], null as never]) assert.equal(domain(() => summarizeSeries(bad)), "stats.summarizeSeries: argument series is empty; expected one array per seed");
+    assert.equal(domain(() => summarizeSeries([[1, 2], [1, 2], [1]])), "stats.summarizeSeries: series[2] has length 1; expected 2 like series[0]");
+  });
+});
