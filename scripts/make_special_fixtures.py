@@ -3,7 +3,8 @@
 
 Run with Debian's interpreter (pyenv's python3 shadows it):
     /usr/bin/python3 scripts/make_special_fixtures.py
-Writes test/fixtures/special/{jy,ik,misc}.json, and lib/src/special/tables.ts (the node values
+Writes test/fixtures/special/{jy,ik,misc,sweep}.json (`--sweep-only`: only sweep.json, the random
+off-grid points behind the accuracy claim in README.md / environment.md), and lib/src/special/tables.ts (the node values
 J0, J1, Y0, Y1, e^-x I0, e^-x I1 on x = 2, 2.25, ..., 50 used by the Taylor-table fast path for
 orders 0 and 1; the fixtures never sample those nodes).
 
@@ -160,7 +161,154 @@ def make_tables():
     print(f"wrote {path}", file=sys.stderr)
 
 
+def make_sweep(parts=("jy", "jyLarge", "ik", "misc")):
+    """Random off-grid points (issue #16): the accuracy claim in README/environment.md is what the
+    test computes on these. mpmath at 35 digits; a separate seed so the other fixtures keep theirs.
+    Orders: a quarter integers, the rest uniform reals; arguments: log-uniform, uniform and near the
+    turning point x ≈ ν, where the library switches methods."""
+    mp.mp.dps = 35
+    r = random.Random(16)  # reseeded per part below, so parts can run as separate processes
+
+    def order(lo, hi):
+        return float(r.randint(int(lo), int(hi))) if r.random() < 0.25 else r.uniform(lo, hi)
+
+    def arg(nu, xmax):
+        u = r.random()
+        if u < 0.4:
+            return 10 ** r.uniform(-6, math.log10(xmax))
+        if u < 0.8:
+            return r.uniform(0, xmax) + 1e-9
+        return max(1e-6, nu * r.uniform(0.7, 1.3))
+
+    def pts(n, lo, hi, xmax):
+        out = []
+        for _ in range(n):
+            nu = order(lo, hi)
+            out.append((nu, arg(nu, xmax)))
+        return out
+
+    def safe(fn):
+        """mpmath can refuse huge-order K (cancellation beyond its maxprec) or a slowly converging
+        series for I at large x: retry with more precision and terms, else give up on the point
+        (it is then left out of the fixture)."""
+        try:
+            return fn()
+        except (ValueError, mp.libmp.NoConvergence):
+            try:
+                return fn(maxprec=40000, maxterms=10**6)
+            except (ValueError, mp.libmp.NoConvergence):
+                return None
+
+    def jy(points):
+        rows = {"nu": [], "x": [], "J": [], "Y": [], "Jp": [], "Yp": []}
+        for nu, x in points:
+            a, b = mp.mpf(nu), mp.mpf(x)
+            rows["nu"].append(nu)
+            rows["x"].append(x)
+            rows["J"].append(f(mp.besselj(a, b)))
+            rows["Y"].append(f(mp.bessely(a, b)))
+            rows["Jp"].append(f(mp.besselj(a, b, derivative=1)))
+            rows["Yp"].append(f(mp.bessely(a, b, derivative=1)))
+        return rows
+
+    def ik(points):
+        rows = {"nu": [], "x": [], "I": [], "K": [], "Ie": [], "Ke": []}
+        for nu, x in points:
+            a, b = mp.mpf(nu), mp.mpf(x)
+            i = safe(lambda **kw: mp.besseli(a, b, **kw))
+            k = safe(lambda **kw: mp.besselk(a, b, **kw))
+            if i is None or k is None or not (i > 0 and k > 0):
+                continue  # I, K > 0 for x > 0: a non-positive value is mpmath failing silently
+            if nu > 100:
+                # mpmath's K can be silently wrong at large order (measured: K_503(434.4) off by
+                # 1e145): keep the point only if the Wronskian I_ν K_{ν+1} + I_{ν+1} K_ν = 1/x holds
+                i1 = safe(lambda **kw: mp.besseli(a + 1, b, **kw))
+                k1 = safe(lambda **kw: mp.besselk(a + 1, b, **kw))
+                if i1 is None or k1 is None or abs(b * (i * k1 + i1 * k) - 1) > mp.mpf(10) ** -25:
+                    continue
+            rows["nu"].append(nu)
+            rows["x"].append(x)
+            rows["I"].append(f(i))
+            rows["K"].append(f(k))
+            rows["Ie"].append(f(i * mp.exp(-b)))
+            rows["Ke"].append(f(k * mp.exp(b)))
+        return rows
+
+    out = {"about": "random (nu, x) with mpmath values at 35 digits; null = overflows a double"}
+    if "jy" in parts:
+        r.seed(16)
+        out["jy"] = jy(pts(2000, 0, 100, 1000))
+    if "jyLarge" in parts:
+        r.seed(17)
+        out["jyLarge"] = jy(pts(40, 100, 1000, 3000))
+    if "ik" in parts:
+        r.seed(18)
+        out["ik"] = ik(pts(1500, 0, 100, 1e4))
+        out["ikLarge"] = ik(pts(40, 100, 1000, 3000))
+    if "misc" in parts:
+        r.seed(19)
+        sph = {"l": [], "x": [], "j": [], "y": []}
+        for _ in range(400):
+            l = r.randint(0, 100)
+            x = arg(l + 0.5, 1000)
+            b = mp.mpf(x)
+            h = mp.sqrt(mp.pi / (2 * b))
+            sph["l"].append(l)
+            sph["x"].append(x)
+            sph["j"].append(f(h * mp.besselj(l + mp.mpf(1) / 2, b)))
+            sph["y"].append(f(h * mp.bessely(l + mp.mpf(1) / 2, b)))
+        out["spherical"] = sph
+        li = {"nu": [], "x": [], "logI": [], "ratio": []}
+        for _ in range(300):
+            nu = order(0, 1000)
+            x = 10 ** r.uniform(-3, 5)
+            a, b = mp.mpf(nu), mp.mpf(x)
+            i0 = safe(lambda **kw: mp.besseli(a, b, **kw))
+            i1 = safe(lambda **kw: mp.besseli(a + 1, b, **kw))
+            if i0 is None or i1 is None:
+                continue
+            li["nu"].append(nu)
+            li["x"].append(x)
+            li["logI"].append(f(mp.log(i0)))
+            li["ratio"].append(f(i1 / i0))
+        out["logI"] = li
+        print("sweep: spherical, log I done", file=sys.stderr)
+        znu = sorted([0.0, 12.0] + [round(r.uniform(0, 100), 6) for _ in range(2)])
+        out["zeros"] = {"nu": znu, "n": 100,
+                        "J": [[f(mp.besseljzero(mp.mpf(nu), k)) for k in range(1, 101)] for nu in znu],
+                        "Jp": [[f(mp.besseljzero(mp.mpf(nu), k, derivative=1)) for k in range(1, 101)] for nu in znu]}
+
+    mp.mp.dps = 40
+    return out
+
+
 def main():
+    if "--sweep-only" in sys.argv:
+        # --sweep-only [part ...]: parts jy, jyLarge, ik, misc (default all), merged into sweep.json,
+        # so the slow parts can run as separate processes
+        parts = [a for a in sys.argv[1:] if not a.startswith("--")] or ["jy", "jyLarge", "ik", "misc"]
+        os.makedirs(OUT, exist_ok=True)
+        path = os.path.join(OUT, "sweep.json")
+        result = make_sweep(parts)
+        lock = path + ".lock"  # parts running in parallel merge one at a time
+        while True:
+            try:
+                os.close(os.open(lock, os.O_CREAT | os.O_EXCL))
+                break
+            except FileExistsError:
+                import time
+                time.sleep(1)
+        old = {}
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            with open(path) as fh:
+                old = json.load(fh)
+        old.update(result)
+        with open(path, "w") as fh:
+            json.dump(old, fh, separators=(",", ":"))
+            fh.write("\n")
+        os.remove(lock)
+        print(f"wrote {path} ({os.path.getsize(path)} bytes)", file=sys.stderr)
+        return
     make_tables()
     if "--tables-only" in sys.argv:
         return
@@ -168,7 +316,7 @@ def main():
     jy = make_jy()
     ik = make_ik()
     misc = make_misc()
-    for name, obj in [("jy", jy), ("ik", ik), ("misc", misc)]:
+    for name, obj in [("jy", jy), ("ik", ik), ("misc", misc), ("sweep", make_sweep())]:
         path = os.path.join(OUT, name + ".json")
         with open(path, "w") as fh:
             json.dump(obj, fh, separators=(",", ":"))

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { contrastive as C, rng, init } from "besselbook";
+import { contrastive as C, rng, init, BesselbookError } from "besselbook";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
@@ -46,7 +46,7 @@ describe("contrastive: linear algebra", () => {
   it("orthonormalBasis drops dependent columns", () => {
     const B = C.orthonormalBasis([[1, 2, 3], [0, 0, 0], [1, 2, 4], [0, 0, 0]].map((r) => r));
     assert.equal(B.cols, 2);
-    const G = C.matmul(C.transpose(B), B);
+    const G = C.matMul(C.transpose(B), B);
     close(C.get(G, 0, 1), 0, 1e-14, "orthogonal");
     close(C.get(G, 1, 1), 1, 1e-14, "unit");
   });
@@ -84,12 +84,12 @@ describe("contrastive: linear algebra", () => {
     const h = C.subspacePair(6, 0.5, "disjoint", { rotate: rng(9) });
     const r = rng(10);
     const Z = C.sampleSphere(200, 3, r);
-    const X = C.normalizeRows(C.matmul(Z, C.transpose(h.B1)));
+    const X = C.normalizeRows(C.matMul(Z, C.transpose(h.B1)));
     const est = C.estimateSubspace(X, { energy: 0.999 });
     assert.equal(est.rank, 3);
     const ang = C.principalAngles(est.basis, h.B1);
     for (const a of ang) close(a, 0, 1e-7, "same subspace");
-    assert.throws(() => C.estimateSubspace(X, { rank: 0 }), RangeError);
+    assert.throws(() => C.estimateSubspace(X, { rank: 0 }), C.ArgumentError);
   });
 });
 
@@ -126,7 +126,7 @@ describe("contrastive: losses and metrics", () => {
       assert.ok(Array.from(g.dataSync()).every(Number.isFinite), "finite gradient");
       tf.dispose([u, v, l, g]);
     }
-    assert.throws(() => C.infoNCELoss(U, V, 0), RangeError);
+    assert.throws(() => C.infoNCELoss(U, V, 0), C.ArgumentError);
     assert.throws(() => C.infoNCE(C.toTensor(U), tf.zeros([3, 8]) as tf.Tensor2D, 1), /ShapeError|same as u/);
   });
 
@@ -170,7 +170,7 @@ describe("contrastive: losses and metrics", () => {
     const s = C.shiftAlongGap(U, V, 0.5);
     close(C.centroidDistance(s.U, s.V), 0, 1e-12, "gap closed");
     close(C.meanPairCosine(s.U, s.V), 1, 1e-12, "pairs aligned");
-    assert.throws(() => C.shiftAlongGap(U, V, NaN), RangeError);
+    assert.throws(() => C.shiftAlongGap(U, V, NaN), C.ArgumentError);
   });
 
   it("recall@k", () => {
@@ -185,12 +185,12 @@ describe("contrastive: losses and metrics", () => {
     // ties count against: collapsed embeddings retrieve nothing
     const Z = C.asMat([[1, 0], [1, 0], [1, 0]]);
     close(C.recallAtK(Z, Z, 1), 0, 0, "collapsed");
-    assert.throws(() => C.recallAtK(U, V, 0), RangeError);
+    assert.throws(() => C.recallAtK(U, V, 0), C.ArgumentError);
   });
 
   it("embeddingSpectrum sees dimension collapse", () => {
     const h = C.subspacePair(8, 0.3, "disjoint", { k: 2 });
-    const X = C.normalizeRows(C.matmul(C.sampleSphere(100, 2, rng(7)), C.transpose(h.B1)));
+    const X = C.normalizeRows(C.matMul(C.sampleSphere(100, 2, rng(7)), C.transpose(h.B1)));
     const s = C.embeddingSpectrum(X);
     assert.equal(s.numericalRank, 2);
     assert.ok(s.effectiveRank > 1.5 && s.effectiveRank <= 2.0001, `effective rank ${s.effectiveRank}`);
@@ -214,7 +214,7 @@ describe("contrastive: constraints and fixes", () => {
     const P = C.sampleCap(30, axis, 0.3, rng(8));
     const back = C.asMat(k.apply(C.toTensor(k.inverse(P))));
     for (let i = 0; i < P.data.length; i++) close(back.data[i], P.data[i], 1e-5, "inverse");
-    assert.throws(() => C.cone(axis, 0), RangeError);
+    assert.throws(() => C.cone(axis, 0), C.ArgumentError);
     z.dispose();
   });
 
@@ -239,7 +239,7 @@ describe("contrastive: constraints and fixes", () => {
     const h = C.subspacePair(4, phi, "dihedral");
     const R = C.hyperplaneRotation(h.B1, h.B2);
     // orthogonal
-    const RtR = C.matmul(C.transpose(R), R);
+    const RtR = C.matMul(C.transpose(R), R);
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) close(C.get(RtR, i, j), i === j ? 1 : 0, 1e-14, "RᵀR");
     const Vr = C.applyRotation(V, R);
     close(C.meanPairCosine(U, Vr), 1, 1e-12, "rotated alignment");
@@ -251,14 +251,15 @@ describe("contrastive: constraints and fixes", () => {
   it("fixes fitted from data on the disjoint reading", () => {
     const h = C.subspacePair(8, 40 * deg, "disjoint", { k: 3, rotate: rng(12) });
     const Z = C.sampleSphere(300, 3, rng(13));
-    const U = C.normalizeRows(C.matmul(Z, C.transpose(h.B1)));
-    const V = C.normalizeRows(C.matmul(Z, C.transpose(h.B2)));
+    const U = C.normalizeRows(C.matMul(Z, C.transpose(h.B1)));
+    const V = C.normalizeRows(C.matMul(Z, C.transpose(h.B2)));
     close(C.meanPairCosine(U, V), Math.cos(40 * deg), 1e-12, "all pairs at φ");
     const f = C.fitFixes(U, V, { energy: 0.999 });
     for (const a of f.angles) close(a, 40 * deg, 1e-8, "estimated angles");
     close(C.meanPairCosine(U, C.applyRotation(V, f.R)), 1, 1e-8, "rotation");
-    close(C.meanPairCosine(C.projectOnto(U, f.S), C.projectOnto(V, f.S)), 1, 1e-8, "bisector projection");
-    assert.throws(() => C.sharedSubspace(h.B1, h.B2, { maxAngle: 0.1 }), RangeError);
+    assert.equal(f.S, null, "disjoint subspaces share no direction: no intersection");
+    close(C.meanPairCosine(C.projectOnto(U, f.bisector), C.projectOnto(V, f.bisector)), 1, 1e-8, "bisector map");
+    assert.throws(() => C.sharedSubspace(h.B1, h.B2, { maxAngle: 0.1 }), C.ArgumentError);
   });
 
   it("edge maps: constant image has edges only at the border, scaled to max 1", () => {
@@ -318,42 +319,47 @@ describe("contrastive: training", () => {
   });
 });
 
-describe("contrastive: closed forms (needs lib/special)", () => {
-  it("log E e^{κ u·v}: d = 3 is log(sinh κ / κ); large-N limit; uniform optimum", function () {
-    let lm: (d: number, k: number) => number;
-    try {
-      lm = C.logMeanExpDot;
-      lm(3, 1);
-    } catch (e) {
-      if (/not a function|undefined/.test(String(e))) return this.skip();
-      throw e;
-    }
-    for (const k of [0.5, 1, 10, 100]) close(lm(3, k), Math.log(Math.sinh(k) / k), 1e-12 * Math.max(1, k), `κ=${k}`);
-    // d = 2: E e^{κ cos θ} = I₀(κ); I₀(1) = 1.2660658777520082
-    close(lm(2, 1), Math.log(1.2660658777520082), 1e-13, "d=2");
-    close(lm(5, 0), 0, 0, "κ = 0");
-    // L*_N − log N → limit
+describe("contrastive: closed forms", () => {
+  it("large-N limit, the i.i.d. bound and the subspace limit", () => {
+    // d = 3: −κ + log(sinh κ/κ); τ = 0.5 → −2 + log(sinh 2 / 2)
+    close(C.largeNLimit(3, 0.5), -2 + Math.log(Math.sinh(2) / 2), 1e-14, "d = 3 limit");
+    // the i.i.d. bound minus log N tends to the limit like (e^κ/M − 1)/N
     const lim = C.largeNLimit(4, 0.5);
-    close(C.uniformOptimumLoss(4, 0.5, 1e7) - Math.log(1e7), lim, 1e-5, "large N");
-    // Monte-Carlo check of M_d(κ) in d = 6
-    const r = rng(40);
-    const X = C.sampleSphere(20000, 6, r);
-    let s = 0;
-    for (let i = 0; i < X.rows; i++) s += Math.exp(2 * X.data[i * 6]);
-    close(Math.log(s / X.rows), lm(6, 2), 0.02, "MC d=6 κ=2");
-    assert.throws(() => C.uniformOptimumLoss(3, 0.1, 1), RangeError);
+    close(C.iidUniformLossBound(4, 0.5, 1e7) - Math.log(1e7), lim, 1e-5, "large N");
+    assert.ok(C.iidUniformLossBound(4, 0.5, 64) - Math.log(64) > lim, "bound above the limit at finite N");
+    assert.throws(() => C.iidUniformLossBound(3, 0.1, 1), C.ArgumentError);
+    // subspace limit: θ = 0 is the free limit in k dimensions; the issue's trained values at τ = 0.1, k = 3
+    close(C.subspaceLimit(3, 0, 0.1), C.largeNLimit(3, 0.1), 1e-14, "θ = 0");
+    close(C.subspaceLimit(3, 60 * deg, 0.1), -5 + Math.log(Math.sinh(5) / 5), 1e-13, "θ = 60°: κ cos θ = 5");
+    close(C.subspaceLimit(3, 30 * deg, 0.1), -2.8519, 1e-4, "θ = 30°");
+    // k = 2: M_2 = I₀, I₀(1) = 1.2660658777520082 (A&S table 9.8)
+    close(C.subspaceLimit(2, Math.acos(0.5), 0.5), -1 + Math.log(1.2660658777520082), 1e-13, "k = 2");
+    assert.throws(() => C.subspaceLimit(3, 2, 0.1), C.ArgumentError);
+    assert.throws(() => C.subspaceLimit(2.5, 0.1, 0.1), C.ArgumentError);
   });
 
-  it("uniformity of the uniform distribution and the i.i.d. InfoNCE Monte Carlo", function () {
-    try {
-      C.logMeanExpDot(3, 1);
-    } catch (e) {
-      if (/not a function|undefined/.test(String(e))) return this.skip();
-      throw e;
-    }
+  it("cap terms: quadrature matches Monte Carlo; aligned caps reduce to the single-cap values", () => {
+    const q = C.capTerms(20 * deg, Math.PI, 0.5);
+    // the issue's Monte Carlo values: cross −1.876, total +0.007 (independent draws, so ±0.01)
+    close(q.cross, -1.876, 0.01, "cross term, opposite 20° caps, τ = 0.5");
+    close(q.total, 0.007, 0.01, "total");
+    // closed-form alignment: E[u·v] = −(1 + c + c²)/3 at ψ = π
+    const c = Math.cos(20 * deg);
+    close(q.meanCos, -(1 + c + c * c) / 3, 1e-15, "alignment at ψ = π");
+    const mc = C.capTermsMC(20 * deg, Math.PI, 0.5, 3000, rng(7));
+    close(mc.cross, q.cross, 0.01, "MC cross");
+    close(mc.meanCos, q.meanCos, 0.005, "MC mean cosine");
+    // a full cap (α = π) is the uniform sphere: cross = log M_3(κ) for every ψ
+    for (const psi of [0, 1, Math.PI]) close(C.capTerms(Math.PI, psi, 0.5, { nodes: 64 }).cross, Math.log(Math.sinh(2) / 2), 1e-6, `α = π, ψ = ${psi}`);
+    // τ = 0.1: cross −9.29 for opposite caps (the issue's value)
+    close(C.capTerms(20 * deg, Math.PI, 0.1).cross, -9.29, 0.02, "τ = 0.1");
+    assert.throws(() => C.capTerms(0, 1, 0.5), C.ArgumentError);
+    assert.throws(() => C.capTerms(0.3, 4, 0.5), C.ArgumentError);
+  });
+
+  it("uniformity of the uniform distribution and the i.i.d. InfoNCE Monte Carlo", () => {
     // d = 3, t = 2: −4 + log(sinh 4 / 4)
     close(C.uniformityOfUniform(3, 2), -4 + Math.log(Math.sinh(4) / 4), 1e-12, "closed form");
-    // Monte Carlo over random pairs: log mean e^{−2‖x−y‖²}
     const X = C.sampleSphere(4000, 3, rng(41)), Y = C.sampleSphere(4000, 3, rng(42));
     let s = 0;
     for (let i = 0; i < 4000; i++) {
@@ -362,10 +368,100 @@ describe("contrastive: closed forms (needs lib/special)", () => {
       s += Math.exp(-2 * d2);
     }
     close(Math.log(s / 4000), C.uniformityOfUniform(3, 2), 0.05, "MC uniformity");
-    // Jensen: E log ≤ log E, so the i.i.d. Monte Carlo loss sits at or below L*_N
+    // Jensen: E log ≤ log E, so the i.i.d. Monte Carlo loss sits at or below the bound
     const mc = C.iidUniformLoss(3, 0.5, 32, 30, rng(43));
-    assert.ok(mc.mean <= C.uniformOptimumLoss(3, 0.5, 32) + 4 * mc.se, `MC ${mc.mean} ± ${mc.se} vs L* ${C.uniformOptimumLoss(3, 0.5, 32)}`);
-    assert.ok(mc.mean > C.uniformOptimumLoss(3, 0.5, 32) - 0.2, "and close to it");
+    const bound = C.iidUniformLossBound(3, 0.5, 32);
+    assert.ok(mc.mean <= bound + 4 * mc.se, `MC ${mc.mean} ± ${mc.se} vs bound ${bound}`);
+    assert.ok(mc.mean > bound - 0.2, "and close to it");
+  });
+
+  it("sampleCap is uniform on the cap: cos β uniform on [cos α, 1] in d = 3", () => {
+    const a = 50 * deg;
+    const X = C.sampleCap(20000, [0, 0, 1], a, rng(44));
+    let m = 0;
+    for (let i = 0; i < X.rows; i++) m += X.data[3 * i + 2];
+    m /= X.rows;
+    // E cos β = (1 + cos α)/2; sd of cos β = (1 − cos α)/√12, s.e. ≈ 0.0007
+    close(m, (1 + Math.cos(a)) / 2, 0.003, "mean cos β");
+    // the tangent-ball sampler β = α√U has E cos β = 2(α sin α + cos α − 1)/α² = 0.8175 here (off by 0.004,
+    // ≈ 5 s.e.): this check separates the two
+  });
+});
+
+describe("contrastive: bad input is refused with a typed error", () => {
+  const isTyped = (fn: () => unknown, arg: RegExp) =>
+    assert.throws(fn, (e: unknown) => e instanceof BesselbookError && arg.test(String((e as Error).message)));
+  it("NaN/∞ embeddings, wrong shapes, non-integer counts, degenerate axes", () => {
+    const N = { rows: 4, cols: 3, data: new Float64Array(12).fill(NaN) };
+    const G = C.sampleSphere(4, 3, rng(60));
+    isTyped(() => C.recallAtK(N, N, 1), /recallAtK U/);
+    isTyped(() => C.recallAtK(G, N, 1), /recallAtK V/);
+    isTyped(() => C.svd(N), /svd a/);
+    isTyped(() => C.principalAngles(N, G), /principalVectors B1/);
+    isTyped(() => C.estimateSubspace({ rows: 2, cols: 2, data: Float64Array.from([1, Infinity, 0, 1]) }), /estimateSubspace X/);
+    isTyped(() => C.sampleCap(2.5, [0, 0, 1], 0.3, rng(1)), /sampleCap: argument n/);
+    isTyped(() => C.cone([NaN, 0, 0], 0.3), /cone: argument axis\[0\]/);
+    isTyped(() => C.meanPairCosine({ rows: 2, cols: 3, data: new Float64Array(5) }, G), /data/);
+    isTyped(() => C.gapMetrics({ rows: 2.5, cols: 2, data: new Float64Array(5) }, G), /gapMetrics U/);
+    isTyped(() => C.r4Example(10, 0.3, rng(1), { noise: -1 }), /noise/);
+    isTyped(() => C.sharedSubspace(G, G, { maxAngle: NaN }), /maxAngle/);
+    isTyped(() => C.infoNCELoss(G, G, Infinity), /tau/);
+    isTyped(() => C.embeddingSpectrum(C.sampleSphere(1, 3, rng(2))), /embeddingSpectrum X/);
+  });
+});
+
+describe("contrastive: the fixes with observation noise", () => {
+  it("intersection vs bisector vs rotation on the noisy ℝ⁴ example", () => {
+    const ex = C.r4Example(1000, 60 * deg, rng(70), { noise: 0.02 });
+    const f = C.fitFixes(ex.U, ex.V, { rank: 3 });
+    assert.ok(f.S !== null && f.S.cols === 2, `intersection of two ℝ⁴ hyperplanes is 2-dim (got ${f.S?.cols})`);
+    assert.equal(f.bisector.cols, 3, "bisector map keeps three directions");
+    const before = C.recallAtK(ex.U, ex.V, 1);
+    const rot = C.recallAtK(ex.U, C.applyRotation(ex.V, f.R), 1);
+    const inter = C.recallAtK(C.projectOnto(ex.U, f.S!), C.projectOnto(ex.V, f.S!), 1);
+    const bis = C.recallAtK(C.projectOnto(ex.U, f.bisector), C.projectOnto(ex.V, f.bisector), 1);
+    // projecting onto the intersection throws x₃ away: retrieval drops below the bisector map's
+    assert.ok(rot > 3 * before && bis > 3 * before, `rotation ${rot}, bisector ${bis}, before ${before}`);
+    assert.ok(inter < bis / 3, `intersection ${inter} vs bisector ${bis}`);
+  });
+});
+
+describe("contrastive: float64 trainer", () => {
+  before(backend);
+  it("infoNCEGrad: loss equals infoNCELoss and the gradient matches finite differences", () => {
+    const r = rng(80);
+    const U = C.sampleSphere(30, 4, r), V = C.sampleSphere(30, 4, r);
+    for (const tau of [1, 0.05, 0.01, 0.004]) {
+      const g = C.infoNCEGrad(U, V, tau);
+      close(g.loss, C.infoNCELoss(U, V, tau), 1e-12 * Math.max(1, g.loss), `loss τ = ${tau}`);
+      for (const idx of [0, 5, 77]) {
+        const h = 1e-6;
+        const Up = { ...U, data: U.data.slice() }, Um = { ...U, data: U.data.slice() };
+        Up.data[idx] += h; Um.data[idx] -= h;
+        const fd = (C.infoNCEGrad(Up, V, tau).loss - C.infoNCEGrad(Um, V, tau).loss) / (2 * h);
+        close(g.gU[idx], fd, 1e-6 / tau, `∂L/∂U[${idx}] τ = ${tau}`);
+      }
+    }
+  });
+  it("trainFreeEmbeddings follows trainContrastive (tfjs) on the same start, free and subspace", async () => {
+    const r = rng(81);
+    const U0 = C.sampleSphere(20, 4, r), V0 = C.sampleSphere(20, 4, r);
+    const h = C.subspacePair(4, 0.6, "dihedral", { rotate: rng(82) });
+    for (const [cu, cv, B1, B2] of [[C.free(4), C.free(4), undefined, undefined], [C.subspace(h.B1), C.subspace(h.B2), h.B1, h.B2]] as const) {
+      const opts = { tau: 0.2, steps: 40, lr: 0.03, logEvery: 10 };
+      const a = await C.trainContrastive(C.freeEmbeddings(U0, cu), C.freeEmbeddings(V0, cv), opts);
+      const b = C.trainFreeEmbeddings(U0, V0, { ...opts, B1, B2 });
+      for (let k = 0; k < a.history.length; k++) close(b.history[k].loss, a.history[k].loss, 1e-4, `step ${a.history[k].step}`);
+    }
+    assert.throws(() => C.trainFreeEmbeddings(U0, V0, { tau: 0.1, lr: NaN, steps: 3 }), C.ArgumentError);
+  });
+  it("convergence criterion stops early and reports it", () => {
+    const r = rng(83);
+    const res = C.trainFreeEmbeddings(C.sampleSphere(16, 3, r), C.sampleSphere(16, 3, r),
+      { tau: 0.5, lr: 0.05, steps: 5000, logEvery: 50, until: { window: 100, lossTol: 1e-4, gapTol: 1e-3 } });
+    assert.ok(res.converged && res.steps < 5000, `steps ${res.steps}`);
+    const h = res.history;
+    assert.ok(Math.abs(h[h.length - 1].loss - h[h.length - 3].loss) < 1e-4);
   });
 });
 
@@ -375,11 +471,11 @@ describe("contrastive: helpers", () => {
   it("randomOrthogonal is orthogonal; modalitySubspaceAngles recovers constructed angles", () => {
     const r = rng(50);
     const Q = C.randomOrthogonal(5, () => r.normal());
-    const QtQ = C.matmul(C.transpose(Q), Q);
+    const QtQ = C.matMul(C.transpose(Q), Q);
     for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) close(C.get(QtQ, i, j), i === j ? 1 : 0, 1e-13, "QᵀQ");
     const h = C.subspacePair(6, 0.4, "disjoint", { k: 2, rotate: rng(51) });
     const Z = C.sampleSphere(100, 2, rng(52));
-    const U = C.normalizeRows(C.matmul(Z, C.transpose(h.B1))), V = C.normalizeRows(C.matmul(Z, C.transpose(h.B2)));
+    const U = C.normalizeRows(C.matMul(Z, C.transpose(h.B1))), V = C.normalizeRows(C.matMul(Z, C.transpose(h.B2)));
     const m = C.modalitySubspaceAngles(U, V, { energy: 0.999 });
     assert.deepEqual([m.rankU, m.rankV], [2, 2]);
     for (const a of m.angles) close(a, 0.4, 1e-9, "angle");

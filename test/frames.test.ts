@@ -81,12 +81,11 @@ describe("frames: Gram–Schmidt frames", () => {
   it("tfjs Gram–Schmidt matches the float64 one", async () => {
     await init({ quiet: true });
     const v = tf.tensor3d([[v1, v2, v3]]);
-    const { L, degenerate } = F.gramSchmidtTf(v);
+    const L = F.gramSchmidtTf(v);
     const ref = F.gramSchmidt(v1, v2, v3).L;
     const got = L.dataSync();
     for (let k = 0; k < 9; k++) close(got[k], ref[k], 1e-6, `entry ${k}`);
-    assert.strictEqual(degenerate.dataSync()[0], 0);
-    tf.dispose([v, L, degenerate]);
+    tf.dispose([v, L]);
   });
 });
 
@@ -108,7 +107,7 @@ describe("frames: representations", () => {
 
   it("D¹ is R in the (y, z, x) basis and parities act as expected", () => {
     const D1 = F.wignerD(1, R2);
-    const P = F.Q(1);
+    const P = F.irrepBasis(1);
     assert.ok(F.maxAbsDiff(D1, F.matMul(F.matMul(P, F.fromMat3(R2)), F.transpose(P))) < 1e-15);
     const minusI = Float64Array.of(-1, 0, 0, 0, -1, 0, 0, 0, -1);
     for (const [rep, sign] of [["1x0e", 1], ["1x0o", -1], ["1x1o", -1], ["1x1e", 1], ["1x2e", 1], ["1xT1p", 1], ["1xT2", 1]] as const) {
@@ -319,5 +318,193 @@ describe("frames: models (tfjs)", function () {
       m.dispose();
     }
     bs.forEach((b) => b.dispose());
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 15: batching, degenerate frames, bad input.
+
+/** Small molecules with exactly degenerate sites (species 0 = C, 1 = O/H), ångström. */
+function co2(): F.Cloud {
+  return { pos: Float64Array.of(-1.16, 0, 0, 0, 0, 0, 1.16, 0, 0), types: Int32Array.of(1, 0, 1) };
+}
+function methane(): F.Cloud {
+  const a = 1.09 / Math.sqrt(3);
+  return { pos: Float64Array.of(0, 0, 0, a, a, a, a, -a, -a, -a, a, -a, -a, -a, a), types: Int32Array.of(0, 1, 1, 1, 1) };
+}
+function benzene(): F.Cloud {
+  const pos: number[] = [], types: number[] = [];
+  for (let k = 0; k < 6; k++) {
+    const t = (k * Math.PI) / 3;
+    pos.push(1.39 * Math.cos(t), 1.39 * Math.sin(t), 0);
+    types.push(0);
+  }
+  for (let k = 0; k < 6; k++) {
+    const t = (k * Math.PI) / 3;
+    pos.push(2.47 * Math.cos(t), 2.47 * Math.sin(t), 0);
+    types.push(1);
+  }
+  return { pos: Float64Array.from(pos), types: Int32Array.from(types) };
+}
+
+describe("frames: degenerate neighbourhoods (issue 15)", function () {
+  this.timeout(120000);
+  before(async () => { await init({ quiet: true }); });
+  const bo = { cutoff: 2, nRbf: 8 };
+
+  it("frameRanks finds the symmetric, collinear and planar sites of CO₂, CH₄ and benzene", () => {
+    const rk = (c: F.Cloud, rc: number) => Array.from(F.frameRanks(c.pos, F.radiusGraph(c.pos, rc), { types: c.types }).rank);
+    assert.deepStrictEqual(rk(co2(), 2), [1, 0, 1], "CO₂: O collinear, C cancels by symmetry");
+    assert.deepStrictEqual(rk(methane(), 2), [0, 1, 1, 1, 1], "CH₄: C cancels, each H sees an axis");
+    // Benzene's carbon: its two C neighbours are mirror images across the C–H axis, so every
+    // weighted sum points along that axis — rank 1, not 2 (with or without the second shell).
+    assert.deepStrictEqual(rk(benzene(), 1.5), [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], "benzene: on the mirror axis");
+    assert.deepStrictEqual(rk(benzene(), 2.6).slice(0, 6), [1, 1, 1, 1, 1, 1], "benzene, second shell");
+    // Distorted in its plane: no mirror left, but still flat — rank 2.
+    const flat = benzene();
+    const r = rng(8);
+    for (let i = 0; i < 12; i++) { flat.pos[3 * i] += 0.05 * r.normal(); flat.pos[3 * i + 1] += 0.05 * r.normal(); }
+    assert.deepStrictEqual(rk(flat, 1.5).slice(0, 6), [2, 2, 2, 2, 2, 2], "in-plane distorted benzene: planar");
+    // Same geometry, all species equal: the group sums no longer see the species, CO₂'s C still 0.
+    const g = F.radiusGraph(Float64Array.of(0, 0, 0, 1, 0.2, 0.1, -0.3, 1, 0.2, 0.1, 0.3, 1.1), 2);
+    assert.deepStrictEqual(Array.from(F.frameRanks(Float64Array.of(0, 0, 0, 1, 0.2, 0.1, -0.3, 1, 0.2, 0.1, 0.3, 1.1), g).rank), [3, 3, 3, 3]);
+  });
+
+  it("every frame the model runs is orthonormal, also at degenerate and isolated nodes", () => {
+    const far: F.Cloud = { pos: Float64Array.of(0, 0, 0, 9, 9, 9), types: Int32Array.of(0, 1) }; // no edges
+    for (const c of [co2(), methane(), benzene(), far]) {
+      const b = F.makeBatch([c], { cutoff: 2 });
+      const m = new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 1x2e", hidden: 8, seed: 3 });
+      const d = m.diagnostics(b);
+      assert.ok(d.orthogonality < 1e-6, `max |LLᵀ − I| = ${d.orthogonality}`);
+      assert.strictEqual(d.degenerate, b.frameRank.filter((k) => k < 3).length);
+      m.dispose();
+      b.dispose();
+    }
+  });
+
+  it("projected models are O(3)-equivariant on CO₂, CH₄ and benzene; without projection they are not", () => {
+    const mols = [co2(), methane(), benzene()];
+    const Qs = F.randomO3(5, 2, 2);
+    for (const message of ["tensor", "scalar"] as const) {
+      const m = new F.FramesNet({ message, rep: "4x0e + 2x1o + 2x2e", hidden: 16, seed: 2 });
+      for (const head of F.HEADS) {
+        check.equivariant({ what: `${message} msgs, ${head}, symmetric molecules`, f: F.predict(m, head, bo), inputs: mols, g: F.o3Actions(head, Qs, { translate: 0.7 }), tol: 1e-4 });
+      }
+      m.dispose();
+    }
+    // Negative control: the same fallback frames used as if they were equivariant.
+    const bad = new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 2x2e", hidden: 16, seed: 2, ambiguity: "ignore" });
+    const e = F.equivarianceErrors(bad, mols, Qs, bo);
+    assert.ok(e.forces > 1e-2 && e.tensor > 1e-2, `unprojected fallback frames: ${JSON.stringify(e)}`);
+    bad.dispose();
+  });
+
+  it("the forward pass reads nothing back from the backend (no dataSync)", () => {
+    const b = F.makeBatch([benzene(), co2()], bo);
+    const m = new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 1x2e", hidden: 8 });
+    const proto = tf.Tensor.prototype as unknown as { dataSync: () => unknown };
+    const orig = proto.dataSync;
+    let calls = 0;
+    proto.dataSync = function (this: tf.Tensor) { calls++; return orig.call(this); };
+    try {
+      const o = m.apply(b);
+      tf.dispose([o.energy, o.forces, o.tensor]);
+    } finally {
+      proto.dataSync = orig;
+    }
+    assert.strictEqual(calls, 0);
+    m.dispose();
+    b.dispose();
+  });
+});
+
+describe("frames: batching does not mix clouds (issue 15)", function () {
+  this.timeout(120000);
+  before(async () => { await init({ quiet: true }); });
+  const bo = { cutoff: 2, nRbf: 8 };
+  const models = (): F.Model[] => [
+    new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 1x2e", hidden: 16, seed: 4 }),
+    new F.FramesNet({ message: "scalar", rep: "4x0e + 2x1o", hidden: 16, seed: 4 }),
+    new F.TFN({ lmax: 2, channels: 4, hidden: 8, seed: 4 }),
+  ];
+
+  it("a cloud's outputs are the same alone and in any batch (float32 rounding)", () => {
+    const dense = F.makeDataset(12, 1, { n: 24, genericRadius: 2 }, { cutoff: 2 }).clouds[0];
+    const sparse = F.makeDataset(13, 1, { n: 10, density: 0.1 }, { cutoff: 2 }).clouds[0];
+    for (const m of models()) {
+      const alone = F.makeBatch([dense], bo), mixed = F.makeBatch([sparse, dense, co2()], bo);
+      const a = m.apply(alone), b = m.apply(mixed);
+      const off = sparse.types.length;
+      for (const head of F.HEADS) {
+        const x = a[head].dataSync();
+        const y = head === "energy" ? [b.energy.dataSync()[1]] : b[head].dataSync().slice(off * x.length / 24, off * x.length / 24 + x.length);
+        let diff = 0, scale = 0;
+        for (let k = 0; k < x.length; k++) { diff = Math.max(diff, Math.abs(x[k] - y[k])); scale = Math.max(scale, Math.abs(x[k])); }
+        assert.ok(diff <= 1e-5 * scale, `${m.name} ${head}: alone vs batched differ by ${diff} (scale ${scale})`);
+      }
+      tf.dispose([a.energy, a.forces, a.tensor, b.energy, b.forces, b.tensor]);
+      alone.dispose(); mixed.dispose(); m.dispose();
+    }
+  });
+
+  it("outputs change continuously when a neighbour crosses the cutoff (generic nodes)", () => {
+    // An extra node at distance r_c ± δ from the cloud's outermost node, placed inward so it has
+    // many neighbours; every frame stays generic (rank 3) on both sides (asserted).
+    const base = F.makeDataset(14, 1, { n: 30, genericRadius: 2 }, { cutoff: 2 }).clouds[0];
+    const n = 30, cen = [0, 1, 2].map((a) => base.pos.filter((_, k) => k % 3 === a).reduce((s, x) => s + x, 0) / n);
+    let i0 = 0;
+    for (let i = 1; i < n; i++) if (Math.hypot(base.pos[3 * i] - cen[0], base.pos[3 * i + 1] - cen[1], base.pos[3 * i + 2] - cen[2]) > Math.hypot(base.pos[3 * i0] - cen[0], base.pos[3 * i0 + 1] - cen[1], base.pos[3 * i0 + 2] - cen[2])) i0 = i;
+    const x0 = Array.from(base.pos.subarray(3 * i0, 3 * i0 + 3));
+    const u = cen.map((c, a) => c - x0[a]), un = Math.hypot(...u);
+    const at = (r: number): F.Cloud => ({ pos: Float64Array.from([...base.pos, ...x0.map((x, a) => x + (r * u[a]) / un)]), types: Int32Array.from([...base.types, 0]) });
+    const d = 1e-6;
+    const b1 = F.makeBatch([at(2 - d)], bo), b2 = F.makeBatch([at(2 + d)], bo);
+    assert.strictEqual(b1.E, b2.E + 2, "exactly one pair crosses");
+    assert.deepStrictEqual(Array.from(b1.frameRank), Array.from(b2.frameRank));
+    assert.ok(b1.frameRank.every((k) => k === 3), `ranks ${b1.frameRank}`);
+    for (const m of models()) {
+      const o1 = m.apply(b1), o2 = m.apply(b2);
+      for (const head of F.HEADS) {
+        const x = o1[head].dataSync(), y = o2[head].dataSync();
+        let diff = 0, scale = 0;
+        for (let k = 0; k < x.length; k++) { diff = Math.max(diff, Math.abs(x[k] - y[k])); scale = Math.max(scale, Math.abs(x[k])); }
+        assert.ok(diff <= 1e-4 * scale, `${m.name} ${head}: jump ${diff} (scale ${scale}) across the cutoff`);
+      }
+      m.dispose();
+    }
+  });
+});
+
+describe("frames: bad input (issue 15)", function () {
+  this.timeout(60000);
+  before(async () => { await init({ quiet: true }); });
+
+  it("coincident points: typed errors from targets() and makeBatch, not NaN", () => {
+    const c: F.Cloud = { pos: Float64Array.of(0, 0, 0, 1, 0, 0, 1, 0, 0), types: Int32Array.of(0, 1, 1) };
+    assert.throws(() => F.targets(c, { cutoff: 2 }), /argument pos = points 1 and 2/);
+    assert.throws(() => F.makeBatch([c], { cutoff: 2 }), /argument clouds\[0\]\.pos = points/);
+  });
+
+  it("NaN coordinates are refused, naming the argument", () => {
+    const c: F.Cloud = { pos: Float64Array.of(0, 0, 0, NaN, 0, 0), types: Int32Array.of(0, 1) };
+    assert.throws(() => F.makeBatch([methane(), c], { cutoff: 2 }), /clouds\[1\]\.pos/);
+    assert.throws(() => F.targets(c, { cutoff: 2 }), /argument pos/);
+    assert.throws(() => F.localFrames(c.pos, F.radiusGraph(Float64Array.of(0, 0, 0, 1, 0, 0), 2)), /argument pos/);
+  });
+
+  it("a batch without edges gives the isolated-node result (finite, same as inside a batch)", () => {
+    const far: F.Cloud = { pos: Float64Array.of(0, 0, 0, 9, 9, 9), types: Int32Array.of(0, 1) };
+    for (const m of [new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o", hidden: 8 }), new F.TFN({ lmax: 1, channels: 4, hidden: 8 })] as F.Model[]) {
+      const b = F.makeBatch([far], { cutoff: 2 });
+      assert.strictEqual(b.E, 0);
+      const o = m.apply(b);
+      const withEdges = m.apply(F.makeBatch([methane(), far], { cutoff: 2 }));
+      assert.ok(Array.from(o.energy.dataSync()).every(Number.isFinite));
+      close(o.energy.dataSync()[0], withEdges.energy.dataSync()[1], 1e-5, `${m.name}: isolated energy`);
+      // An isolated node has no direction: its force must be 0, its tensor isotropic.
+      assert.ok(Array.from(o.forces.dataSync()).every((x) => Math.abs(x) < 1e-7), `${m.name}: forces ${o.forces.dataSync()}`);
+      m.dispose();
+    }
   });
 });

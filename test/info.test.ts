@@ -328,3 +328,41 @@ describe("info: von Mises", () => {
     assert.throws(() => info.vonMisesPackingBoundAt(20, 3, 16, 1), (e: Error) => e instanceof RangeError && /argument delta = 1/.test(e.message));
   });
 });
+
+describe("info: issue #16 — statements with power", () => {
+  it("equality ⇒ sufficiency needs strict convexity: a merge of two groups with p/q < 1 keeps TV, loses KL", () => {
+    // ratios 0.5, 0.8 (both < 1) and 1.7: merging the first two is not sufficient
+    const Q = [0.3, 0.3, 0.4];
+    const P = [0.15, 0.24, 0.61]; // P/Q = 0.5, 0.8, 1.525
+    const merge = info.deterministicKernel([0, 0, 1], 2);
+    const [pm, qm] = [info.pushForward(P, merge), info.pushForward(Q, merge)];
+    close(info.totalVariation(pm, qm), info.totalVariation(P, Q), 1e-15, "TV unchanged");
+    assert.ok(info.klDivergence(pm, qm) < info.klDivergence(P, Q) * 0.99, "KL strictly smaller");
+    assert.ok(info.chiSquare(pm, qm) < info.chiSquare(P, Q) * 0.99, "χ² strictly smaller");
+  });
+  it("von Mises packing at n = 1, exact: I < centroid bound, Fano < MAP error, and Fano without log 2 fails", () => {
+    for (const kappa of [0.5, 1, 2, 4]) {
+      const d = info.vonMisesPacking(1, kappa, 16).delta;
+      const e = info.vonMisesPackingExact(kappa, 16, d);
+      assert.ok(e.mutualInfo > 0 && e.mutualInfo < e.centroidBound, `κ=${kappa}: I ${e.mutualInfo} vs ${e.centroidBound}`);
+      assert.ok(e.fanoLower < e.mapError, `κ=${kappa}: Fano ${e.fanoLower} vs MAP ${e.mapError}`);
+      assert.ok(1 - e.mutualInfo / Math.log(16) > e.mapError, `κ=${kappa}: the no-log-2 variant should exceed the MAP error`);
+    }
+    // quadrature converged: a coarser grid agrees to 1e-6
+    const a = info.vonMisesPackingExact(2, 8, 0.3), b = info.vonMisesPackingExact(2, 8, 0.3, 1 << 11);
+    close(a.mutualInfo, b.mutualInfo, 1e-10, "I(V;X) grid");
+    close(a.mapError, b.mapError, 1e-6, "MAP error grid");
+    // M = 2 at δ = π (antipodal, κ → 0): I → 0, MAP error → ½
+    const z = info.vonMisesPackingExact(1e-6, 2, Math.PI);
+    close(z.mutualInfo, 0, 1e-11, "I at κ → 0");
+    close(z.mapError, 0.5, 1e-6, "MAP error at κ → 0");
+  });
+  it("Gaussian Fano constant c(M) matches its closed form ⅓√(8 log(M/2)/(M²−1))(1 − log 2/log M)", () => {
+    for (const M of [3, 5, 16, 32]) {
+      const c = (Math.sqrt((8 * Math.log(M / 2)) / (M * M - 1)) / 3) * (1 - Math.LN2 / Math.log(M));
+      close(info.gaussianMeanPacking(1, 1, M).constant, c, 1e-15, `c(${M})`);
+    }
+    close(info.gaussianMeanPacking(1, 1, 16).constant, 0.0639, 5e-5, "c(16)");
+    assert.equal(info.bestPacking((M) => info.gaussianMeanPacking(1, 1, M), Array.from({ length: 30 }, (_, i) => i + 3)).M, 5);
+  });
+});

@@ -5,6 +5,7 @@ import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
 import { rng, Rng } from "besselbook";
 import { registerWasmKernels, WASM_KERNELS } from "besselbook/dist/tensor/wasm";
 import { einsum } from "besselbook/dist/tensor/ops";
+import { backpropFilterVariant } from "besselbook/dist/tensor/wasm/conv";
 
 // Values and gradients on wasm (with besselbook's kernels) must equal tfjs-cpu's to float32
 // rounding. 1e-5 relative to the largest |value| leaves ~100 ulps for different summation orders.
@@ -90,6 +91,11 @@ describe("tensor/wasm: conv2d values and gradients match cpu", function () {
     [2, 10, 9, 2, 3, 5, 1, "same"], // 5×5, odd width
     [2, 12, 10, 3, 4, 2, 2, "same"], // even kernel: asymmetric 'same' padding
     [1, 7, 9, 2, 3, 3, [1, 2], "same"], // unequal strides
+    [2, 9, 9, 12, 7, 3, 1, "valid"], // ≥ 8 input channels: dW as one XNNPACK conv ("auto")
+    [2, 10, 11, 9, 4, 3, 2, "same"], // … with stride 2 → dilated conv
+    [1, 9, 9, 8, 3, 3, 2, "valid"], // stride 2 'valid', last input row read: conv path
+    [1, 10, 10, 8, 3, 3, 2, "valid"], // stride 2 'valid', last row never read: im2col fallback
+    [2, 8, 9, 10, 3, 2, [2, 1], "same"], // even kernel, unequal strides
   ];
   const r = rng(20261129);
   for (let i = 0; i < 8; i++) {
@@ -103,15 +109,23 @@ describe("tensor/wasm: conv2d values and gradients match cpu", function () {
     it(`x [${n},${h},${w},${ci}] * W [${k},${k},${ci},${co}], stride ${s}, ${pad}`, async () => {
       const rr = rng(n * 1000 + h * 100 + w * 10 + ci + co + k);
       const xv = randArray(rr, n * h * w * ci), wv = randArray(rr, k * k * ci * co), up = randArray(rr, 1 << 16);
-      const res = await onBoth(() => {
-        const x = tf.tensor4d(xv, [n, h, w, ci]), f = tf.tensor4d(wv, [k, k, ci, co]);
-        const y = tf.conv2d(x, f, s, pad);
-        // Weight the output by a fixed random field so every dy entry differs.
-        const wts = tf.tensor(up.subarray(0, y.size), y.shape);
-        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad).mul(wts).sum())([x, f]);
-        return [y, dx, dw];
-      });
-      assertClose(res, "conv2d [y, dx, dW]");
+      // Every way of computing dW (the "auto" choice and each forced variant) against cpu.
+      for (const layout of ["auto", "conv", "colsT", "cols"] as const) {
+        backpropFilterVariant.layout = layout;
+        try {
+          const res = await onBoth(() => {
+            const x = tf.tensor4d(xv, [n, h, w, ci]), f = tf.tensor4d(wv, [k, k, ci, co]);
+            const y = tf.conv2d(x, f, s, pad);
+            // Weight the output by a fixed random field so every dy entry differs.
+            const wts = tf.tensor(up.subarray(0, y.size), y.shape);
+            const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad).mul(wts).sum())([x, f]);
+            return [y, dx, dw];
+          });
+          assertClose(res, `conv2d [y, dx, dW] (dW layout ${layout})`);
+        } finally {
+          backpropFilterVariant.layout = "auto";
+        }
+      }
     });
   }
 
@@ -173,6 +187,26 @@ describe("tensor/wasm: maxPool gradient matches cpu", () => {
       assertClose(res, "maxPool dx", 0);
     });
   }
+
+  it("NaN and −∞ inputs: the gradient goes where tfjs-cpu sends it", async () => {
+    // Windows (2×2/2) holding: a NaN among finite values; all NaN; all −∞; −∞ and a finite value;
+    // ties at the maximum. Checked per channel against cpu (which scans with '>').
+    const shape: [number, number, number, number] = [1, 2, 10, 2];
+    const pattern = [1, NaN, 3, 2, NaN, NaN, NaN, NaN, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, 4, -Infinity, -Infinity, 5, 5, 5, 1];
+    const xv = new Float32Array(40);
+    for (let i = 0; i < 20; i++) {
+      // pattern lists windows' 4 values in row-major window order; lay them out as NHWC.
+      const win = Math.floor(i / 4), j = i % 4, r = j >> 1, col = 2 * win + (j & 1);
+      for (let c = 0; c < 2; c++) xv[(r * 10 + col) * 2 + c] = c === 0 ? pattern[i] : -pattern[i];
+    }
+    const wts = Float32Array.from({ length: 10 }, (_, i) => i + 1);
+    const res = await onBoth(() => {
+      const x = tf.tensor4d(xv, shape);
+      const g = tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, "valid").mul(tf.tensor4d(wts, [1, 1, 5, 2])).sum());
+      return [g(x)];
+    });
+    assertClose(res, "maxPool dx with NaN/−∞", 0);
+  });
 });
 
 describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
@@ -237,10 +271,16 @@ describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
     const a = Uint8Array.from({ length: 12 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0), b = Uint8Array.from({ length: 4 }, (_, i) => i % 2);
     const res = await onBoth(() => {
       const A = tf.tensor(a, [3, 4, 1], "bool"), B = tf.tensor(b, [1, 4], "bool");
-      return [tf.logicalAnd(A, B).toFloat(), tf.logicalOr(A, B).toFloat(), tf.logicalAnd(B, A).toFloat()];
+      // The segment-sum gradient's shape pair: a [rows, 1] mask against a [rows, F] tensor.
+      const M = tf.tensor(Uint8Array.from({ length: 7 }, (_, i) => (i * 5) % 3 === 1 ? 0 : 1), [7, 1], "bool");
+      const G = tf.tensor(Uint8Array.from({ length: 7 * 9 }, (_, i) => (i * 11) % 4 === 0 ? 0 : 1), [7, 9], "bool");
+      return [
+        tf.logicalAnd(A, B).toFloat(), tf.logicalOr(A, B).toFloat(), tf.logicalAnd(B, A).toFloat(), tf.logicalOr(B, A).toFloat(),
+        tf.logicalAnd(M, G).toFloat(), tf.logicalAnd(G, M).toFloat(), tf.logicalOr(M, G).toFloat(), tf.logicalOr(G, M).toFloat(),
+      ];
     });
     assertClose(res, "logical", 0);
-    assert.deepEqual(res.shapes, [[3, 4, 4], [3, 4, 4], [3, 4, 4]]);
+    assert.deepEqual(res.shapes, [[3, 4, 4], [3, 4, 4], [3, 4, 4], [3, 4, 4], [7, 9], [7, 9], [7, 9], [7, 9]]);
   });
 });
 

@@ -12,8 +12,11 @@
  *
  *     A²_{ν,j} = π (1 − ν²/k²) J_ν(k)²,       A²_{0,0} = π  (ν = k = 0, ψ constant).
  *
- * A K×K kernel cannot resolve radial/angular frequencies beyond the grid's Nyquist limit, so the
- * paper keeps only k_{ν,j} ≤ k_max = πK/2 (radius K/2 in pixels, frequency π per pixel).
+ * Truncation. The paper keeps k_{ν,j} ≤ πK/2 (a disk of radius K/2 pixels, π rad per pixel). But the
+ * sampled disk's rim sits on the outer pixel centres, radius (K−1)/2 pixels (fourierBesselBasis), so
+ * a wavenumber k on the unit disk is k/((K−1)/2) rad per pixel and the Nyquist bound is
+ * k ≤ π(K−1)/2 (`nyquistKMax`): for K = 5 the paper's rule admits 4 of its 11 modes above it. Orders
+ * that pass Nyquist may still not steer on so few pixels; steer.ts measures that per mode.
  * Only ν ≥ 0 is kept: ψ_{−ν,j} = (−1)^ν conj ψ_{ν,j} carries no new information once the
  * coefficients are complex.
  */
@@ -32,10 +35,28 @@ export interface BesselMode {
   readonly norm: number;
 }
 
-/** Default truncation for a K×K kernel: k ≤ πK/2 (the paper's Nyquist argument). */
+/** Default truncation for a K×K kernel: k ≤ πK/2 (the paper's rule, Delchevalerie et al. 2021 §3). */
 export function defaultKMax(kernelSize: number): number {
   checkKernelSize("defaultKMax", kernelSize);
   return (Math.PI * kernelSize) / 2;
+}
+
+/**
+ * Nyquist bound of the sampled disk (ours): the unit disk spans (K−1)/2 pixels, so k ≤ π(K−1)/2
+ * keeps every kept wavenumber at or below π rad per pixel. K = 1 has no room for any wave: 0.
+ */
+export function nyquistKMax(kernelSize: number): number {
+  checkKernelSize("nyquistKMax", kernelSize);
+  return (Math.PI * (kernelSize - 1)) / 2;
+}
+
+/**
+ * Largest kMax a K×K basis accepts: πK, twice the paper's bound. Beyond it a K×K grid holds far more
+ * modes than its K² samples can tell apart (kMax = 200 would give 5,079 modes on 25 pixels).
+ */
+export function maxKMax(kernelSize: number): number {
+  checkKernelSize("maxKMax", kernelSize);
+  return Math.PI * kernelSize;
 }
 
 function checkKernelSize(fn: string, kernelSize: number): void {
@@ -60,7 +81,8 @@ export function modeNorm(nu: number, k: number): number {
  * which is safe because the first zero of J′_ν increases with ν (j′_{ν,1} > ν).
  */
 export function besselModes(kMax: number): BesselMode[] {
-  if (!(kMax >= 0) || !Number.isFinite(kMax)) domainError("besselModes", "kMax", kMax, "a finite number ≥ 0");
+  // 500 keeps the list below ~30,000 modes; the continuous disk basis has no other natural limit.
+  if (!(kMax >= 0 && kMax <= 500)) domainError("besselModes", "kMax", kMax, "a number in [0, 500]");
   const modes: BesselMode[] = [{ nu: 0, j: 0, k: 0, norm: Math.sqrt(Math.PI) }];
   for (let nu = 0; ; nu++) {
     // Ask for zeros in growing batches until one exceeds kMax.
@@ -132,10 +154,15 @@ export function orthonormalityError(modes: readonly BesselMode[], opts: { nRho?:
 /** A basis sampled on a K×K grid: `re[p·M + m]`, `im[p·M + m]` for pixel p = row·K + col, mode m. */
 export interface FourierBesselBasis {
   readonly kernelSize: number;
+  /** Largest k kept (the truncation used, or the largest k of an explicit mode list). */
   readonly kMax: number;
   readonly modes: readonly BesselMode[];
-  /** Largest angular order present; the layer needs 2(nuMax + 1) real convolutions per output channel. */
+  /** Largest angular order present. */
   readonly nuMax: number;
+  /** The distinct orders ν present, ascending: the layer runs one complex response per order. */
+  readonly orders: readonly number[];
+  /** Sub-grid side s used for each pixel (1 = point samples at pixel centres). */
+  readonly oversample: number;
   readonly re: Float64Array;
   readonly im: Float64Array;
 }
@@ -149,13 +176,44 @@ export interface FourierBesselBasis {
  *
  * Because the grid is invariant under 90° rotations, ψ(R₉₀ p) = e^{iν·90°} ψ(p) holds for the
  * sampled values exactly (up to float64 rounding) — the discrete layer inherits exact 90° invariance.
+ *
+ * Which modes: `modes` (an explicit list, e.g. from steer.ts's `policyModes`) or all with
+ * k ≤ `kMax` (default πK/2, the paper's rule; at most `maxKMax(K)` = πK).
  */
-export function fourierBesselBasis(kernelSize: number, opts: { kMax?: number; oversample?: number } = {}): FourierBesselBasis {
+export function fourierBesselBasis(
+  kernelSize: number,
+  opts: { kMax?: number; oversample?: number; modes?: readonly BesselMode[] } = {},
+): FourierBesselBasis {
   checkKernelSize("fourierBesselBasis", kernelSize);
-  const kMax = opts.kMax ?? defaultKMax(kernelSize);
   const s = opts.oversample ?? 1;
-  if (!Number.isInteger(s) || s < 1) domainError("fourierBesselBasis", "oversample", s, "a positive integer");
-  const modes = besselModes(kMax);
+  if (!Number.isInteger(s) || s < 1 || s > 64) domainError("fourierBesselBasis", "oversample", s, "an integer in [1, 64]");
+  let modes: readonly BesselMode[];
+  let kMax: number;
+  if (opts.modes !== undefined) {
+    if (opts.kMax !== undefined) domainError("fourierBesselBasis", "kMax", opts.kMax, "undefined when an explicit mode list is given");
+    if (!Array.isArray(opts.modes) || opts.modes.length === 0) domainError("fourierBesselBasis", "modes", opts.modes, "a non-empty array of modes");
+    modes = opts.modes;
+    kMax = Math.max(...modes.map((m) => m.k));
+    if (!(kMax <= maxKMax(kernelSize))) domainError("fourierBesselBasis", "modes", `k up to ${kMax}`, `k ≤ πK = ${maxKMax(kernelSize)}`);
+  } else {
+    kMax = opts.kMax ?? defaultKMax(kernelSize);
+    const hi = maxKMax(kernelSize);
+    if (!(kMax >= 0 && kMax <= hi)) domainError("fourierBesselBasis", "kMax", kMax, `a number in [0, πK = ${hi.toFixed(4)}] for K = ${kernelSize}`);
+    modes = besselModes(kMax);
+  }
+  const { re, im } = sampleModes(modes, kernelSize, s);
+  const orders = [...new Set(modes.map((m) => m.nu))].sort((a, b) => a - b);
+  return { kernelSize, kMax, modes, nuMax: orders[orders.length - 1], orders, oversample: s, re, im };
+}
+
+/**
+ * The sampled values of `modes` on a K×K grid (see fourierBesselBasis for the geometry):
+ * `re[p·M + m]`, `im[p·M + m]`, each pixel the mean over an s×s sub-grid (s = 1: pixel centres).
+ */
+export function sampleModes(modes: readonly BesselMode[], kernelSize: number, oversample = 1): { re: Float64Array; im: Float64Array } {
+  checkKernelSize("sampleModes", kernelSize);
+  const s = oversample;
+  if (!Number.isInteger(s) || s < 1 || s > 64) domainError("sampleModes", "oversample", s, "an integer in [1, 64]");
   const K = kernelSize;
   const M = modes.length;
   const c = (K - 1) / 2;
@@ -180,7 +238,7 @@ export function fourierBesselBasis(kernelSize: number, opts: { kMax?: number; ov
       }
     }
   }
-  return { kernelSize: K, kMax, modes, nuMax: Math.max(...modes.map((m) => m.nu)), re, im };
+  return { re, im };
 }
 
 /**

@@ -4,8 +4,10 @@
  * load-or-train weight cache used by notebooks 04 and 05.
  */
 export * from "./basis";
+export * from "./steer";
 export * from "./layer";
 export * from "./rotate";
 export * from "./metrics";
 export * from "./models";
 export * from "./train";
+export * from "./experiment";

@@ -12,10 +12,18 @@
  * Implementation: with w = a + ib and ψ = ψr + iψi,
  *     conj(w) ψ = (a ψr + b ψi) + i (a ψi − b ψr),
  * so per (ν, o) the two real filters F_re = Σ_j (a ψr + b ψi), F_im = Σ_j (a ψi − b ψr) are built by
- * one matmul of a fixed expansion matrix E [K²·V·2, 2M] with the coefficients [2M, C_in·C_out]
- * (V = ν_max + 1, M = number of modes). Then ONE conv2d with V·2·C_out output channels, square,
- * sum over (ν, Re/Im), add bias. The reflection-invariant variant keeps b = 0 (real coefficients):
- * a reflection conjugates every (I ⋆ ψ), which |Σ_j a_j (·)|² does not see.
+ * one matmul of a fixed expansion matrix E [K²·R, M + M′] with the coefficients [M + M′, C_in·C_out]
+ * (R real response channels, M modes, M′ imaginary coefficients). Then ONE conv2d with R·C_out output
+ * channels, square, sum per output channel, add bias. R counts only the orders the basis keeps
+ * (`basis` policy, steer.ts), two parts each, except that ν = 0 has one: ψ_{0,j} is real, so without
+ * an imaginary coefficient its imaginary response is identically zero and is not computed.
+ *
+ * Coefficients (documented choices): ν = 0 modes get a real coefficient only (`zeroOrderImag: false`,
+ * default), as in the reference code (83 parameters per channel pair at K = 11, not 89);
+ * `zeroOrderImag: true` restores the extra b for ν = 0 (a second real ν = 0 filter). The
+ * reflection-invariant variant keeps b = 0 for all modes (one real coefficient set): a reflection
+ * conjugates every (I ⋆ ψ), which |Σ_j a_j (·)|² does not see. The reference code is reported to
+ * use two real sets there (issue #14); we have not verified that and keep one.
  *
  * Both layers take `impl: "conv" | "matmul"`: "matmul" expresses the convolution as im2col (K²
  * slices of the padded input, concatenated) followed by one matMul, which on tfjs-backend-wasm needs
@@ -24,6 +32,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
 import { fourierBesselBasis, FourierBesselBasis } from "./basis";
+import { BasisPolicy, policyModes } from "./steer";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type Kwargs = Parameters<tf.layers.Layer["call"]>[1];
@@ -37,17 +46,24 @@ export type Padding = "same" | "valid";
  * im2col + matMul. Both give the same numbers up to float32 summation order.
  */
 export function conv2dBy(impl: ConvImpl, x: tf.Tensor4D, filter: tf.Tensor4D, padding: Padding): tf.Tensor4D {
-  if (impl === "conv") return tf.conv2d(x, filter, 1, padding);
+  if (impl !== "conv" && impl !== "matmul") domainError("conv2dBy", "impl", impl, '"conv" or "matmul"');
+  if (padding !== "same" && padding !== "valid") domainError("conv2dBy", "padding", padding, '"same" or "valid"');
+  if (x.rank !== 4) throw new ShapeError("conv2dBy input", "[B, H, W, C]", x.shape);
+  if (filter.rank !== 4) throw new ShapeError("conv2dBy filter", "[K, K, C, O]", filter.shape);
   const [K, K2, C, O] = filter.shape;
   if (K !== K2) throw new ShapeError("conv2dBy filter", "[K, K, C, O] with a square kernel", filter.shape);
   if (x.shape[3] !== C) throw new ShapeError("conv2dBy input", `[B, H, W, ${C}]`, x.shape);
+  // Checked for both paths: tf.conv2d would otherwise fail inside tfjs with an unrelated message.
+  if (padding === "valid" && (x.shape[1] < K || x.shape[2] < K)) {
+    throw new ShapeError("conv2dBy input", `[B, H ≥ ${K}, W ≥ ${K}, C] for a valid ${K}×${K} convolution`, x.shape);
+  }
+  if (impl === "conv") return tf.conv2d(x, filter, 1, padding);
   return tf.tidy(() => {
     const [B, H, W] = x.shape;
     const p = (K - 1) / 2;
     const xp = padding === "same" ? tf.pad(x, [[0, 0], [Math.floor(p), Math.ceil(p)], [Math.floor(p), Math.ceil(p)], [0, 0]]) : x;
     const Ho = padding === "same" ? H : H - K + 1;
     const Wo = padding === "same" ? W : W - K + 1;
-    if (Ho < 1 || Wo < 1) throw new ShapeError("conv2dBy input", `spatial size ≥ ${K} for a valid convolution`, x.shape);
     const cols: tf.Tensor4D[] = [];
     // Order (dy, dx, c) matches filter.reshape([K·K·C, O]).
     for (let dy = 0; dy < K; dy++) for (let dx = 0; dx < K; dx++) cols.push(tf.slice(xp, [0, dy, dx, 0], [B, Ho, Wo, C]));
@@ -70,8 +86,17 @@ export interface BesselConv2DArgs extends LayerArgs {
   kernelSize: number;
   /** Real coefficients only: invariant to reflections as well as rotations; half the parameters. */
   reflectionInvariant?: boolean;
-  /** Truncation k ≤ kMax (default πK/2). */
+  /**
+   * Which modes (steer.ts `policyModes`): "paper" k ≤ πK/2 (default), "nyquist" k ≤ π(K−1)/2, or
+   * "steerable" (Nyquist modes whose steering error ≤ `steerTol` with this layer's sampling).
+   */
+  basis?: BasisPolicy;
+  /** "steerable" only: tolerance on the per-mode steering error (default 0.1). */
+  steerTol?: number;
+  /** "paper" only: truncation k ≤ kMax instead of πK/2 (at most πK). */
   kMax?: number;
+  /** Also train an imaginary coefficient for ν = 0 modes (default false, as the reference code). */
+  zeroOrderImag?: boolean;
   /** Basis sampled as the mean over an s×s sub-grid per pixel (default 1: pixel centres, as the paper). */
   oversample?: number;
   /**
@@ -98,6 +123,9 @@ export class BesselConv2D extends tf.layers.Layer {
   readonly kernelSize: number;
   readonly reflectionInvariant: boolean;
   readonly kMax: number | undefined;
+  readonly basisPolicy: BasisPolicy;
+  readonly steerTol: number | undefined;
+  readonly zeroOrderImag: boolean;
   readonly oversample: number;
   readonly response: "power" | "modulus";
   readonly padding: Padding;
@@ -108,10 +136,14 @@ export class BesselConv2D extends tf.layers.Layer {
   private coeffRe: tf.LayerVariable | null = null;
   private coeffIm: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
-  /** Expansion matrix E [K²·V·2, 2M] (or [K²·V·2, M] when reflection invariant); a kept constant. */
+  /** Expansion matrix E [K²·R, M + M′]; a kept constant. */
   private expansion: tf.Tensor2D | null = null;
-  /** 0/1 matrix [V·2·C_out, C_out] summing the squared responses of each output channel. */
+  /** 0/1 matrix [R·C_out, C_out] summing the squared responses of each output channel. */
   private pooling: tf.Tensor2D | null = null;
+  /** The R real response channels: order ν, its index in basis.orders, and the part. */
+  readonly channels: readonly { nu: number; order: number; part: "re" | "im" }[];
+  /** Indices of the modes that carry an imaginary coefficient (M′ of them). */
+  private readonly imagModes: readonly number[];
   private cIn = 0;
 
   constructor(args: BesselConv2DArgs) {
@@ -121,7 +153,11 @@ export class BesselConv2D extends tf.layers.Layer {
     this.kernelSize = args.kernelSize;
     this.reflectionInvariant = args.reflectionInvariant ?? false;
     this.kMax = args.kMax;
+    this.basisPolicy = args.basis ?? "paper";
+    this.steerTol = args.steerTol;
+    this.zeroOrderImag = args.zeroOrderImag ?? false;
     this.oversample = args.oversample ?? 1;
+    if (!Number.isInteger(this.oversample) || this.oversample < 1 || this.oversample > 64) domainError("BesselConv2D", "oversample", this.oversample, "an integer in [1, 64]");
     this.response = args.response ?? "power";
     if (this.response !== "power" && this.response !== "modulus") domainError("BesselConv2D", "response", this.response, '"power" or "modulus"');
     this.padding = args.padding ?? "same";
@@ -130,13 +166,33 @@ export class BesselConv2D extends tf.layers.Layer {
     if (this.impl !== "conv" && this.impl !== "matmul") domainError("BesselConv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
-    // Validates kernelSize (odd, positive) and computes the sampled basis once, in float64.
-    this.basis = fourierBesselBasis(args.kernelSize, { oversample: this.oversample, ...(args.kMax === undefined ? {} : { kMax: args.kMax }) });
+    if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
+      domainError("BesselConv2D", "kernelSize", args.kernelSize, "an odd positive integer (the filter needs a centre pixel)");
+    }
+    if (args.kMax !== undefined && this.basisPolicy !== "paper") domainError("BesselConv2D", "kMax", args.kMax, `undefined with basis "${this.basisPolicy}"`);
+    if (args.steerTol !== undefined && this.basisPolicy !== "steerable") domainError("BesselConv2D", "steerTol", args.steerTol, 'undefined unless basis is "steerable"');
+    // Computes the sampled basis once, in float64 (policyModes validates the policy).
+    this.basis =
+      args.kMax !== undefined
+        ? fourierBesselBasis(args.kernelSize, { oversample: this.oversample, kMax: args.kMax })
+        : fourierBesselBasis(args.kernelSize, {
+            oversample: this.oversample,
+            modes: policyModes(args.kernelSize, this.basisPolicy, { oversample: this.oversample, ...(args.steerTol === undefined ? {} : { steerTol: args.steerTol }) }),
+          });
+    const ch: { nu: number; order: number; part: "re" | "im" }[] = [];
+    const hasImag = (nu: number) => !this.reflectionInvariant && (nu > 0 || this.zeroOrderImag);
+    this.basis.orders.forEach((nu, order) => {
+      ch.push({ nu, order, part: "re" });
+      // ν = 0 with real coefficients only: F_im = Σ a ψi = 0, so that channel is skipped.
+      if (nu > 0 || hasImag(0)) ch.push({ nu, order, part: "im" });
+    });
+    this.channels = ch;
+    this.imagModes = this.basis.modes.map((m, i) => (hasImag(m.nu) ? i : -1)).filter((i) => i >= 0);
   }
 
-  /** V = ν_max + 1: the layer runs 2V real convolutions per output channel. */
+  /** Number of distinct orders ν kept (V); the layer runs `channels.length` ≤ 2V real convolutions per output channel. */
   get orders(): number {
-    return this.basis.nuMax + 1;
+    return this.basis.orders.length;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -149,69 +205,92 @@ export class BesselConv2D extends tf.layers.Layer {
     // σ² C_in Σ_{p,m}|ψ_m(p)|² E[I²] summed over parts ⇒ σ² = 1 / (parts · C_in · energy).
     let energy = 0;
     for (let i = 0; i < re.length; i++) energy += re[i] * re[i] + im[i] * im[i];
-    const parts = this.reflectionInvariant ? 1 : 2;
+    const parts = this.imagModes.length > 0 ? 2 : 1;
     const stddev = Math.sqrt(1 / (parts * C * energy));
     const init = (s: number | undefined) => tf.initializers.randomNormal({ mean: 0, stddev, seed: s });
     this.coeffRe = this.addWeight("coeff_re", [M, C * this.filters], "float32", init(this.seed));
-    if (!this.reflectionInvariant) {
-      this.coeffIm = this.addWeight("coeff_im", [M, C * this.filters], "float32", init(this.seed === undefined ? undefined : this.seed + 1));
+    if (this.imagModes.length > 0) {
+      this.coeffIm = this.addWeight("coeff_im", [this.imagModes.length, C * this.filters], "float32", init(this.seed === undefined ? undefined : this.seed + 1));
     }
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.expansion = tf.keep(this.expansionMatrix());
     const O = this.filters;
-    const S = new Float32Array(this.orders * 2 * O * O);
-    for (let r = 0; r < this.orders * 2 * O; r++) S[r * O + (r % O)] = 1; // channel r = (ν, part, o), o = r mod O
-    this.pooling = tf.keep(tf.tensor2d(S, [this.orders * 2 * O, O]));
+    const R = this.channels.length;
+    const S = new Float32Array(R * O * O);
+    for (let r = 0; r < R * O; r++) S[r * O + (r % O)] = 1; // channel r = (response, o), o = r mod O
+    this.pooling = tf.keep(tf.tensor2d(S, [R * O, O]));
     this.built = true;
   }
 
-  /** E with rows (pixel p, order ν, part re/im) and columns (a_m | b_m); see file comment. */
+  /** E with rows (pixel p, response channel r) and columns (a_m | b_m′); see file comment. */
   private expansionMatrix(): tf.Tensor2D {
     const { re, im, modes } = this.basis;
     const K2 = this.kernelSize * this.kernelSize;
-    const V = this.orders;
+    const R = this.channels.length;
     const M = modes.length;
-    const cols = this.reflectionInvariant ? M : 2 * M;
-    const E = new Float32Array(K2 * V * 2 * cols);
+    const cols = M + this.imagModes.length;
+    const bCol = new Map(this.imagModes.map((m, i) => [m, M + i]));
+    const rowOf = new Map(this.channels.map((c, r) => [`${c.nu}/${c.part}`, r]));
+    const E = new Float32Array(K2 * R * cols);
     for (let p = 0; p < K2; p++) {
       for (let m = 0; m < M; m++) {
         const nu = modes[m].nu;
-        const rowRe = (p * V + nu) * 2;
-        const rowIm = rowRe + 1;
+        const rRe = rowOf.get(`${nu}/re`)!;
+        const rIm = rowOf.get(`${nu}/im`);
         const pr = re[p * M + m];
         const pi = im[p * M + m];
-        E[rowRe * cols + m] = pr; // F_re += a ψr
-        E[rowIm * cols + m] = pi; // F_im += a ψi
-        if (!this.reflectionInvariant) {
-          E[rowRe * cols + M + m] = pi; // F_re += b ψi
-          E[rowIm * cols + M + m] = -pr; // F_im −= b ψr
+        const b = bCol.get(m);
+        E[(p * R + rRe) * cols + m] = pr; // F_re += a ψr
+        if (b !== undefined) E[(p * R + rRe) * cols + b] = pi; // F_re += b ψi
+        if (rIm !== undefined) {
+          E[(p * R + rIm) * cols + m] = pi; // F_im += a ψi
+          if (b !== undefined) E[(p * R + rIm) * cols + b] = -pr; // F_im −= b ψr
         }
       }
     }
-    return tf.tensor2d(E, [K2 * V * 2, cols]);
+    return tf.tensor2d(E, [K2 * R, cols]);
   }
 
-  /** The real filter bank [K, K, C_in, V·2·C_out] (channel order ν, part, o) built from the coefficients. */
+  /** The real filter bank [K, K, C_in, R·C_out] (channel order: response r, then o) built from the coefficients. */
   filterBank(): tf.Tensor4D {
     if (!this.built || !this.coeffRe || !this.expansion) throw new Error(`${this.name}: filterBank() before build()`);
     const K = this.kernelSize;
-    const V = this.orders;
+    const R = this.channels.length;
     const C = this.cIn;
     const O = this.filters;
     return tf.tidy(() => {
       const w = this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read();
-      // [K²·V·2, C·O] → [K, K, V, 2, C, O] → [K, K, C, V, 2, O]
-      const f = tf.matMul(this.expansion!, w).reshape([K, K, V, 2, C, O]);
-      return f.transpose([0, 1, 4, 2, 3, 5]).reshape([K, K, C, V * 2 * O]) as tf.Tensor4D;
+      // [K²·R, C·O] → [K, K, R, C, O] → [K, K, C, R, O]
+      const f = tf.matMul(this.expansion!, w).reshape([K, K, R, C, O]);
+      return f.transpose([0, 1, 3, 2, 4]).reshape([K, K, C, R * O]) as tf.Tensor4D;
     });
   }
 
-  /** Pre-activation responses [B, H, W, V, 2, C_out] (before squaring), for inspection. */
+  /** Pre-activation responses [B, H, W, R, C_out] (before squaring; channel r is `channels[r]`). */
   responses(x: tf.Tensor4D): tf.Tensor {
+    if (!this.built) tf.tidy(() => void this.apply(x)); // builds the weights for x's channel count
     return tf.tidy(() => {
       const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
       const [B, H, W] = y.shape;
-      return y.reshape([B, H, W, this.orders, 2, this.filters]);
+      return y.reshape([B, H, W, this.channels.length, this.filters]);
+    });
+  }
+
+  /**
+   * Power of each order, |Σ_{c,j} conj(w)(I_c ⋆ ψ_{ν,j})|², as [B, H, W, V, C_out] (V = basis.orders).
+   * Each is an invariant field on its own (the phase e^{iνα} cancels order by order), so their
+   * equivariance errors can be measured one order at a time; their sum is the "power" output.
+   */
+  orderPower(x: tf.Tensor4D): tf.Tensor {
+    return tf.tidy(() => {
+      const sq = tf.square(this.responses(x));
+      const [B, H, W] = sq.shape;
+      const per = this.basis.orders.map((_, v) => {
+        const idx = this.channels.map((c, r) => (c.order === v ? r : -1)).filter((r) => r >= 0);
+        const parts = idx.map((r) => tf.slice(sq, [0, 0, 0, r, 0], [B, H, W, 1, this.filters]));
+        return parts.length === 1 ? parts[0] : tf.addN(parts);
+      });
+      return tf.concat(per, 3);
     });
   }
 
@@ -223,7 +302,7 @@ export class BesselConv2D extends tf.layers.Layer {
       const [B, H, W] = y.shape;
       // Σ over (ν, part) of squares, as a matMul with the 0/1 pooling matrix S [V·2·O, O]: its
       // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on wasm.
-      const sq = tf.square(y).reshape([B * H * W, this.orders * 2 * this.filters]);
+      const sq = tf.square(y).reshape([B * H * W, this.channels.length * this.filters]);
       let out: tf.Tensor = tf.matMul(sq, this.pooling!).reshape([B, H, W, this.filters]);
       // ε keeps the gradient of sqrt finite where all responses vanish (e.g. zero padding).
       if (this.response === "modulus") out = tf.sqrt(tf.add(out, 1e-6));
@@ -244,9 +323,9 @@ export class BesselConv2D extends tf.layers.Layer {
     return [s[0], sp(s[1]), sp(s[2]), this.filters];
   }
 
-  /** Trainable scalars: M·C_in·C_out·(1 or 2) + C_out. */
+  /** Trainable scalars: (M + M′)·C_in·C_out + C_out (M′ = modes with an imaginary coefficient). */
   parameterCount(cIn = this.cIn): number {
-    return this.basis.modes.length * cIn * this.filters * (this.reflectionInvariant ? 1 : 2) + (this.useBias ? this.filters : 0);
+    return (this.basis.modes.length + this.imagModes.length) * cIn * this.filters + (this.useBias ? this.filters : 0);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -259,6 +338,9 @@ export class BesselConv2D extends tf.layers.Layer {
       useBias: this.useBias,
     };
     if (this.kMax !== undefined) cfg.kMax = this.kMax;
+    if (this.basisPolicy !== "paper") cfg.basis = this.basisPolicy;
+    if (this.steerTol !== undefined) cfg.steerTol = this.steerTol;
+    if (this.zeroOrderImag) cfg.zeroOrderImag = true;
     if (this.oversample !== 1) cfg.oversample = this.oversample;
     if (this.response !== "power") cfg.response = this.response;
     if (this.seed !== undefined) cfg.seed = this.seed;
@@ -313,6 +395,7 @@ export class PlainConv2D extends tf.layers.Layer {
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.padding = args.padding ?? "same";
+    if (this.padding !== "same" && this.padding !== "valid") domainError("PlainConv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
     if (this.impl !== "conv" && this.impl !== "matmul") domainError("PlainConv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;
@@ -368,6 +451,122 @@ export class PlainConv2D extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(PlainConv2D);
+
+export interface C4Conv2DArgs extends PlainConv2DArgs {
+  /** First layer: the input is an ordinary image (C channels); otherwise a C4 field of 4·C channels. */
+  lifting: boolean;
+}
+
+/** Quarter turn (counter-clockwise as displayed) of the spatial axes of a filter [K, K, C, O]. */
+function rot90Filter(w: tf.Tensor4D, k: number): tf.Tensor4D {
+  const q = ((k % 4) + 4) % 4;
+  if (q === 0) return w;
+  if (q === 2) return tf.reverse(w, [0, 1]);
+  if (q === 1) return tf.transpose(tf.reverse(w, 1), [1, 0, 2, 3]);
+  return tf.reverse(tf.transpose(w, [1, 0, 2, 3]), 1);
+}
+
+/**
+ * A C4 group convolution (ours; the construction of group-equivariant CNNs for the four quarter
+ * turns). Weights W [K, K, C_in′, F] (+ bias [F]); the output has 4F channels, orientation-major
+ * (channel r·F + f). Output orientation r uses W turned by r quarter turns and, for a group layer
+ * (input 4C channels, orientation-major too), the input orientations cycled by r. So turning the
+ * input image by 90° turns every field and cycles its orientation blocks: pooling over the blocks
+ * at the end gives logits exactly invariant under quarter turns (tested), and nothing more.
+ */
+export class C4Conv2D extends tf.layers.Layer {
+  static className = "C4Conv2D";
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly lifting: boolean;
+  readonly padding: Padding;
+  readonly impl: ConvImpl;
+  readonly useBias: boolean;
+  readonly seed: number | undefined;
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+  private cIn = 0;
+
+  constructor(args: C4Conv2DArgs) {
+    super(args);
+    if (!Number.isInteger(args.filters) || args.filters < 1) domainError("C4Conv2D", "filters", args.filters, "a positive integer");
+    if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
+      domainError("C4Conv2D", "kernelSize", args.kernelSize, "an odd positive integer");
+    }
+    if (typeof args.lifting !== "boolean") domainError("C4Conv2D", "lifting", args.lifting, "true or false");
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.lifting = args.lifting;
+    this.padding = args.padding ?? "same";
+    if (this.padding !== "same" && this.padding !== "valid") domainError("C4Conv2D", "padding", this.padding, '"same" or "valid"');
+    this.impl = args.impl ?? "conv";
+    if (this.impl !== "conv" && this.impl !== "matmul") domainError("C4Conv2D", "impl", this.impl, '"conv" or "matmul"');
+    this.useBias = args.useBias ?? true;
+    this.seed = args.seed;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const { C } = check4d(`${this.name} input`, shape);
+    if (!this.lifting && C % 4 !== 0) throw new ShapeError(`${this.name} input`, "[B, H, W, 4·C] (a C4 field)", shape.map((d) => (d === null ? -1 : d)));
+    this.cIn = C;
+    const K = this.kernelSize;
+    const stddev = Math.sqrt(2 / (K * K * C));
+    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed }));
+    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  /** The filter bank [K, K, C_in′, 4F]: block r is W turned r times, input orientations cycled by r. */
+  filterBank(): tf.Tensor4D {
+    if (!this.built || !this.kernel) throw new Error(`${this.name}: filterBank() before build()`);
+    return tf.tidy(() => {
+      const W = this.kernel!.read() as tf.Tensor4D;
+      const K = this.kernelSize;
+      const Cg = this.cIn / 4;
+      const blocks = [0, 1, 2, 3].map((r) => {
+        let w = rot90Filter(W, r);
+        if (!this.lifting && r > 0) {
+          // input orientation s of block r reads W's orientation (s − r) mod 4
+          const parts = [0, 1, 2, 3].map((sIn) => tf.slice(w, [0, 0, (((sIn - r) % 4) + 4) % 4 * Cg, 0], [K, K, Cg, this.filters]));
+          w = tf.concat(parts, 2) as tf.Tensor4D;
+        }
+        return w;
+      });
+      return tf.concat(blocks, 3) as tf.Tensor4D;
+    });
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
+      const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
+      return this.bias ? tf.add(y, tf.tile(this.bias.read(), [4])) : y;
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const k = this.kernelSize - 1;
+    const sp = (d: number | null) => (d === null || this.padding === "same" ? d : d - k);
+    return [s[0], sp(s[1]), sp(s[2]), 4 * this.filters];
+  }
+
+  /** Trainable scalars: K²·C_in′·F + F (C_in′ = C for lifting, 4C for a group layer). */
+  parameterCount(cIn = this.cIn): number {
+    return this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const cfg: tf.serialization.ConfigDict = {
+      filters: this.filters, kernelSize: this.kernelSize, lifting: this.lifting, padding: this.padding, impl: this.impl, useBias: this.useBias,
+    };
+    if (this.seed !== undefined) cfg.seed = this.seed;
+    return { ...super.getConfig(), ...cfg };
+  }
+}
+tf.serialization.registerClass(C4Conv2D);
 
 export interface ChannelNormArgs extends LayerArgs {
   /** Moving-average momentum of the inference statistics (default 0.9). */

@@ -1,8 +1,8 @@
 /**
  * Equivariance measurements for feature maps and invariance of logits.
  *
- * Feature-map equivariance error (our definition; the paper's exact normalisation could not be
- * read, see PAPERS.md §4): for a map f: image → field [B, H', W', C'] and angle α,
+ * Feature-map equivariance error (our definition; `paperEquivarianceError` below is the variant
+ * issue #14 describes for the paper's §5.5): for a map f: image → field [B, H', W', C'] and angle α,
  *
  *     e(α) = ‖ M ⊙ ( f(R_α x) − R_α f(x) ) ‖₂  /  ‖ M ⊙ R_α f(x) ‖₂ ,
  *
@@ -17,6 +17,17 @@ import { ShapeError } from "../errors";
 import { diskMask, Interpolation, rot90, rotateArray } from "./rotate";
 
 export type FeatureFn = (x: tf.Tensor4D) => tf.Tensor;
+
+/**
+ * f(x) inside a tidy, as a tensor the caller may dispose: when f returns its input unchanged (an
+ * identity map) the result is a clone, so disposing it never disposes the caller's tensor.
+ */
+function own(f: FeatureFn, x: tf.Tensor4D): tf.Tensor {
+  return tf.tidy(() => {
+    const y = f(x);
+    return y === x ? y.clone() : y;
+  });
+}
 
 /** max|a − b| / max|b|, the scale-free error used by the 90° checks. */
 export function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -35,7 +46,7 @@ export function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
  */
 export function rot90Error(f: FeatureFn, x: tf.Tensor4D): number {
   let worst = 0;
-  const fx = tf.tidy(() => f(x));
+  const fx = own(f, x);
   for (let k = 1; k < 4; k++) {
     const e = tf.tidy(() => {
       const frx = f(rot90(x, k));
@@ -74,8 +85,11 @@ export interface EquivarianceOptions {
  */
 export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: EquivarianceOptions = {}): EquivarianceReport {
   const interp = opts.interpolation ?? "bicubic";
-  const fx = tf.tidy(() => f(x));
-  if (fx.rank !== 4) throw new ShapeError("equivarianceError feature map", "[B, H, W, C]", fx.shape);
+  const fx = own(f, x);
+  if (fx.rank !== 4) {
+    fx.dispose();
+    throw new ShapeError("equivarianceError feature map", "[B, H, W, C]", fx.shape);
+  }
   const shape = fx.shape as [number, number, number, number];
   const [B, H, W, C] = shape;
   const fxData = fx.dataSync() as Float32Array;
@@ -88,7 +102,7 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
     const a = (deg * Math.PI) / 180;
     const target = rotateArray(fxData, shape, a, undefined, interp);
     const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
-    const frx = tf.tidy(() => f(xr));
+    const frx = own(f, xr);
     xr.dispose();
     if (frx.shape.join() !== fx.shape.join()) throw new ShapeError("equivarianceError f(R x)", `[${shape.join(", ")}]`, frx.shape);
     const got = frx.dataSync() as Float32Array;
@@ -117,7 +131,7 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
  */
 export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: Omit<EquivarianceOptions, "maskRadius"> = {}): EquivarianceReport {
   const interp = opts.interpolation ?? "bicubic";
-  const fx = tf.tidy(() => f(x));
+  const fx = own(f, x);
   const xShape = x.shape as [number, number, number, number];
   const xData = x.dataSync() as Float32Array;
   const errors = anglesDeg.map((deg) =>
@@ -129,5 +143,106 @@ export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonl
     }),
   );
   fx.dispose();
+  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length) };
+}
+
+/**
+ * Equivariance error of each order's field of one B-conv layer (`layer.orderPower`), on the same
+ * inputs and angles as equivarianceError, plus the share of the output energy Σ|·|² each order
+ * carries on `x`. Why per order: the total is dominated by ν = 0 (isotropic, easy to steer), so a
+ * small total error can hide orders that do not steer at all.
+ */
+export function orderEquivariance(
+  layer: { orderPower(x: tf.Tensor4D): tf.Tensor; basis: { orders: readonly number[] } },
+  x: tf.Tensor4D,
+  anglesDeg: readonly number[],
+  opts: EquivarianceOptions = {},
+): { nu: number; energyShare: number; errors: number[]; mean: number; max: number }[] {
+  const V = layer.basis.orders.length;
+  const energy = tf.tidy(() => {
+    const p = layer.orderPower(x);
+    return Array.from(tf.sum(p, [0, 1, 2, 4]).dataSync());
+  });
+  const total = energy.reduce((s, e) => s + e, 0);
+  return layer.basis.orders.map((nu, v) => {
+    const f = (t: tf.Tensor4D) => tf.tidy(() => {
+      const p = layer.orderPower(t);
+      const [B, H, W, , O] = p.shape;
+      return tf.slice(p, [0, 0, 0, v, 0], [B, H, W, 1, O]).reshape([B, H, W, O]);
+    });
+    const r = equivarianceError(f, x, anglesDeg, opts);
+    return { nu, energyShare: total === 0 ? 0 : energy[v] / total, errors: r.errors, mean: r.mean, max: Math.max(...r.errors) };
+  }).filter((_, v) => v < V);
+}
+
+export interface PaperMetricOptions extends EquivarianceOptions {
+  /** Number of most active maps (channels with the largest mean activation on x), default 8. */
+  topMaps?: number;
+}
+
+/**
+ * The feature-map equivariance metric as issue #14 describes the paper's §5.5 (we could not read
+ * that section ourselves; see REFERENCES.md): take the `topMaps` channels with the largest mean
+ * activation on the upright inputs, min-max scale each map of f(R_α x) and of R_α f(x) to [0, 1]
+ * (per image and channel), mask the corners (disk mask), and report the mean absolute difference
+ * over the masked pixels, as a fraction (0.0758 = 7.58%), averaged over angles.
+ */
+export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: PaperMetricOptions = {}): EquivarianceReport {
+  const interp = opts.interpolation ?? "bicubic";
+  const top = opts.topMaps ?? 8;
+  if (!Number.isInteger(top) || top < 1) throw new RangeError(`paperEquivarianceError: argument topMaps = ${top} is out of domain; expected a positive integer`);
+  const fx = own(f, x);
+  if (fx.rank !== 4) {
+    fx.dispose();
+    throw new ShapeError("paperEquivarianceError feature map", "[B, H, W, C]", fx.shape);
+  }
+  const shape = fx.shape as [number, number, number, number];
+  const [B, H, W, C] = shape;
+  const fxData = fx.dataSync() as Float32Array;
+  const act = Array.from(tf.tidy(() => tf.mean(fx, [0, 1, 2]).dataSync()));
+  fx.dispose();
+  const chosen = act.map((a, c) => [a, c]).sort((p, q) => q[0] - p[0]).slice(0, Math.min(top, C)).map((p) => p[1]);
+  const xShape = x.shape as [number, number, number, number];
+  const xData = x.dataSync() as Float32Array;
+  const mask = diskMask(H, W, opts.maskRadius);
+  const scaled = (d: Float32Array, b: number, c: number): Float64Array => {
+    const out = new Float64Array(H * W);
+    let lo = Infinity, hi = -Infinity;
+    for (let p = 0; p < H * W; p++) {
+      if (mask[p] === 0) continue;
+      const v = d[(b * H * W + p) * C + c];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const span = hi - lo;
+    for (let p = 0; p < H * W; p++) out[p] = mask[p] === 0 || span === 0 ? 0 : (d[(b * H * W + p) * C + c] - lo) / span;
+    return out;
+  };
+  const errors: number[] = [];
+  for (const deg of anglesDeg) {
+    const a = (deg * Math.PI) / 180;
+    const target = rotateArray(fxData, shape, a, undefined, interp);
+    const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
+    const frx = own(f, xr);
+    xr.dispose();
+    if (frx.shape.join() !== fx.shape.join()) {
+      frx.dispose();
+      throw new ShapeError("paperEquivarianceError f(R x)", `[${shape.join(", ")}]`, frx.shape);
+    }
+    const got = frx.dataSync() as Float32Array;
+    frx.dispose();
+    let sum = 0, n = 0;
+    for (let b = 0; b < B; b++) {
+      for (const c of chosen) {
+        const u = scaled(got, b, c), v = scaled(target, b, c);
+        for (let p = 0; p < H * W; p++) {
+          if (mask[p] === 0) continue;
+          sum += Math.abs(u[p] - v[p]);
+          n++;
+        }
+      }
+    }
+    errors.push(n === 0 ? 0 : sum / n);
+  }
   return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length) };
 }

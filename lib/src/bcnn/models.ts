@@ -1,22 +1,31 @@
 /**
- * The two classifiers compared in notebook 05: a B-CNN and a parameter-matched plain CNN with the
- * same layout,
+ * The classifiers compared in notebook 05: a B-CNN, a parameter-matched plain CNN and a
+ * parameter-matched C4 group CNN (rot90 weight sharing), all with the same layout,
  *
- *   [conv(K) → batch norm → ReLU → (2×2 max pool)] × L → global max pool → dense(classes).
+ *   [conv(K) → batch norm → ReLU → (2×2 pool)] × L → global pool → dense(classes),
  *
- * Why this layout keeps the B-CNN invariant: B-conv outputs rotate with the input (basis.ts); batch
- * norm (inference) and ReLU act per pixel; 2×2 max pooling on an even-sized map commutes with rot90
- * exactly (2×2 blocks map onto blocks) and with other angles approximately; the global max over
+ * with the defaults of `defaultBcnnSpec` (average pooling between blocks, global mean, B-conv
+ * response "modulus", basis sampled on a 2×2 sub-grid); buildNet fills any field a spec leaves out
+ * from the same defaults (one source of truth: NET_DEFAULTS).
+ *
+ * Why the B-CNN is invariant: B-conv outputs rotate with the input (basis.ts); batch norm
+ * (inference) and ReLU act per pixel; 2×2 pooling on an even-sized map commutes with rot90
+ * exactly (2×2 blocks map onto blocks) and with other angles approximately; the global pool over
  * the field is invariant. So the logits are exactly invariant under 90° rotations of an input with
  * even size at every pooling stage (28 → 14 → 7), and approximately under other angles.
+ *
+ * The C4 CNN (ours, in the spirit of group-equivariant CNNs): each layer holds F filters and uses
+ * them in 4 rotated copies; a group layer also shifts the orientation axis of its input, so the
+ * field is equivariant to quarter turns (rotate + cycle orientations); batch norm shares its
+ * statistics across orientations, and the head pools over orientations (max) after the global pool.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
-import { basisSize, fourierBesselBasis } from "./basis";
-import { BesselConv2D, ChannelNorm, ConvImpl, PlainConv2D } from "./layer";
+import { BesselConv2D, C4Conv2D, ChannelNorm, ConvImpl, PlainConv2D } from "./layer";
+import { BasisPolicy } from "./steer";
 
 export interface NetSpec {
-  kind: "bcnn" | "cnn";
+  kind: "bcnn" | "cnn" | "c4";
   /** [H, W, C] of one input image. */
   inputShape: [number, number, number];
   /** Output channels per conv block. */
@@ -32,26 +41,42 @@ export interface NetSpec {
   impl?: ConvImpl;
   /** B-CNN only: basis sampling sub-grid per pixel (see fourierBesselBasis); default 2. */
   oversample?: number;
-  /** B-CNN only: "power" Σ|·|² (the paper's layer, default) or "modulus" sqrt(Σ|·|² + ε). */
+  /** B-CNN only: "modulus" sqrt(Σ|·|² + ε) (default) or "power" Σ|·|² (the paper's layer). */
   response?: "power" | "modulus";
+  /** B-CNN only: which modes each layer keeps (steer.ts policyModes); default "paper". */
+  basis?: BasisPolicy;
+  /** B-CNN only, basis "steerable": per-mode steering-error tolerance (default 0.1). */
+  steerTol?: number;
   /**
-   * 2×2 pooling between blocks: "max" (default) or "avg". Both commute exactly with quarter turns on
+   * 2×2 pooling between blocks: "avg" (default) or "max". Both commute exactly with quarter turns on
    * even-sized maps; for other angles averaging aliases less than taking maxima.
    */
   poolKind?: "max" | "avg";
-  /** Global pooling over the final field: "max" (default) or "mean"; both are rotation invariant. */
+  /** Global pooling over the final field: "mean" (default) or "max"; both are rotation invariant. */
   globalPool?: "max" | "mean";
   /** Seed for all initialisers. */
   seed?: number;
 }
 
+/** Defaults of every optional NetSpec field (buildNet, countParams, convMacs and defaultBcnnSpec use these). */
+export const NET_DEFAULTS = Object.freeze({
+  response: "modulus" as const, poolKind: "avg" as const, globalPool: "mean" as const, oversample: 2, basis: "paper" as BasisPolicy,
+  impl: "conv" as ConvImpl, reflectionInvariant: false, seed: 0,
+});
+
 function validate(spec: NetSpec): void {
+  if (spec.kind !== "bcnn" && spec.kind !== "cnn" && spec.kind !== "c4") domainError("buildNet", "spec.kind", spec.kind, '"bcnn", "cnn" or "c4"');
   const L = spec.widths.length;
   if (L === 0) domainError("buildNet", "spec.widths", "[]", "at least one conv block");
   if (spec.kernelSizes.length !== L || spec.pool.length !== L) {
     throw new ShapeError("buildNet spec", `kernelSizes and pool of length widths.length = ${L}`, `${spec.kernelSizes.length} and ${spec.pool.length}`);
   }
   if (!Number.isInteger(spec.classes) || spec.classes < 2) domainError("buildNet", "spec.classes", spec.classes, "an integer ≥ 2");
+  spec.widths.forEach((w, i) => {
+    if (!Number.isInteger(w) || w < 1) domainError("buildNet", `spec.widths[${i}]`, w, "a positive integer");
+  });
+  if (spec.poolKind !== undefined && spec.poolKind !== "avg" && spec.poolKind !== "max") domainError("buildNet", "spec.poolKind", spec.poolKind, '"avg" or "max"');
+  if (spec.globalPool !== undefined && spec.globalPool !== "mean" && spec.globalPool !== "max") domainError("buildNet", "spec.globalPool", spec.globalPool, '"mean" or "max"');
   let [h, w] = spec.inputShape;
   spec.pool.forEach((p, i) => {
     if (p) {
@@ -65,7 +90,8 @@ function validate(spec: NetSpec): void {
 /**
  * The layout used by notebook 05 and the benchmark for 28×28 single-channel images:
  * B-conv 5×5 (6) → avg pool → B-conv 5×5 (12) → avg pool → B-conv 5×5 (12) → global mean → dense.
- * Small on purpose: a 5×5 B-conv layer runs 2(ν_max+1) = 14 real convolutions per output channel
+ * Small on purpose: a 5×5 B-conv layer with the paper's basis runs 13 real convolutions per output
+ * channel (2 per order ν = 1…6, one for ν = 0)
  * and the notebook trains eight models in minutes on two CPU cores. Measured choices (glyphs,
  * 1200 upright training images, 3 epochs, test accuracy at 0°/45°):
  *  - 5×5 everywhere, not 3×3 in the later layers: a 3×3 grid cannot resolve orders ν = 2, 3, and the
@@ -78,19 +104,47 @@ function validate(spec: NetSpec): void {
 export function defaultBcnnSpec(overrides: Partial<NetSpec> = {}): NetSpec {
   return {
     kind: "bcnn", inputShape: [28, 28, 1], widths: [6, 12, 12], kernelSizes: [5, 5, 5], pool: [true, true, false], classes: 10,
-    response: "modulus", poolKind: "avg", globalPool: "mean", seed: 0, ...overrides,
+    response: NET_DEFAULTS.response, poolKind: NET_DEFAULTS.poolKind, globalPool: NET_DEFAULTS.globalPool, oversample: NET_DEFAULTS.oversample,
+    basis: NET_DEFAULTS.basis, seed: 0, ...overrides,
   };
 }
 
-/** Multiply–accumulates of the convolutions of one image's forward pass (what 2(ν_max+1) multiplies). */
+/** The conv layer of block i of `spec` (not built), with every default filled in. */
+function convLayer(spec: NetSpec, i: number, name?: string): BesselConv2D | PlainConv2D | C4Conv2D {
+  const seed = spec.seed ?? NET_DEFAULTS.seed;
+  const common = {
+    filters: spec.widths[i], kernelSize: spec.kernelSizes[i], padding: "same" as const, impl: spec.impl ?? NET_DEFAULTS.impl,
+    seed: seed * 1000 + i * 10, ...(name === undefined ? {} : { name }),
+  };
+  if (spec.kind === "cnn") return new PlainConv2D(common);
+  if (spec.kind === "c4") return new C4Conv2D({ ...common, lifting: i === 0 });
+  return new BesselConv2D({
+    ...common,
+    reflectionInvariant: spec.reflectionInvariant ?? NET_DEFAULTS.reflectionInvariant,
+    oversample: spec.oversample ?? NET_DEFAULTS.oversample,
+    response: spec.response ?? NET_DEFAULTS.response,
+    basis: spec.basis ?? NET_DEFAULTS.basis,
+    ...(spec.steerTol === undefined ? {} : { steerTol: spec.steerTol }),
+  });
+}
+
+/** Real convolution output channels per output channel of block i (R for B-conv, 4 for C4, 1 for plain). */
+function convChannelsPer(layer: BesselConv2D | PlainConv2D | C4Conv2D): number {
+  if (layer instanceof BesselConv2D) return layer.channels.length;
+  if (layer instanceof C4Conv2D) return 4;
+  return 1;
+}
+
+/** Multiply–accumulates of the convolutions of one image's forward pass (what the kept orders multiply). */
 export function convMacs(spec: NetSpec): number {
   validate(spec);
   let [h, w, cIn] = spec.inputShape;
   let macs = 0;
   spec.widths.forEach((o, i) => {
     const K = spec.kernelSizes[i];
-    const outCh = spec.kind === "bcnn" ? 2 * (fourierBesselBasis(K).nuMax + 1) * o : o;
-    macs += h * w * K * K * cIn * outCh;
+    const layer = convLayer(spec, i);
+    const inCh = spec.kind === "c4" && i > 0 ? 4 * cIn : cIn;
+    macs += h * w * K * K * inCh * convChannelsPer(layer) * o;
     cIn = o;
     if (spec.pool[i]) {
       h /= 2;
@@ -103,25 +157,38 @@ export function convMacs(spec: NetSpec): number {
 /** Build the classifier described by `spec` (functional tf.LayersModel, inputs [B, H, W, C]). */
 export function buildNet(spec: NetSpec): tf.LayersModel {
   validate(spec);
-  const seed = spec.seed ?? 0;
+  const seed = spec.seed ?? NET_DEFAULTS.seed;
   const input = tf.input({ shape: spec.inputShape, name: "image" });
   let x: tf.SymbolicTensor = input;
+  let [h, w] = spec.inputShape;
   spec.widths.forEach((filters, i) => {
-    const name = `conv${i + 1}`;
-    const common = { filters, kernelSize: spec.kernelSizes[i], padding: "same" as const, impl: spec.impl ?? "conv", seed: seed * 1000 + i * 10, name };
-    const conv =
-      spec.kind === "bcnn"
-        ? new BesselConv2D({ ...common, reflectionInvariant: spec.reflectionInvariant ?? false, oversample: spec.oversample ?? 2, response: spec.response ?? "power" })
-        : new PlainConv2D(common);
-    x = conv.apply(x) as tf.SymbolicTensor;
-    x = new ChannelNorm({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = convLayer(spec, i, `conv${i + 1}`).apply(x) as tf.SymbolicTensor;
+    if (spec.kind === "c4") {
+      // Shared statistics across the 4 orientations: [H, W, 4F] → [H, 4W, F] (orientation-major
+      // channels r·F + f become 4 neighbouring columns), normalise per f, and back.
+      x = tf.layers.reshape({ targetShape: [h, 4 * w, filters], name: `c4split${i + 1}` }).apply(x) as tf.SymbolicTensor;
+      x = new ChannelNorm({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+      x = tf.layers.reshape({ targetShape: [h, w, 4 * filters], name: `c4merge${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    } else {
+      x = new ChannelNorm({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    }
     x = tf.layers.reLU({ name: `relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     if (spec.pool[i]) {
       const args = { poolSize: 2, strides: 2, name: `pool${i + 1}` };
-      x = (spec.poolKind === "avg" ? tf.layers.averagePooling2d(args) : tf.layers.maxPooling2d(args)).apply(x) as tf.SymbolicTensor;
+      const kind = spec.poolKind ?? NET_DEFAULTS.poolKind;
+      x = (kind === "avg" ? tf.layers.averagePooling2d(args) : tf.layers.maxPooling2d(args)).apply(x) as tf.SymbolicTensor;
+      h /= 2;
+      w /= 2;
     }
   });
-  x = (spec.globalPool === "mean" ? tf.layers.globalAveragePooling2d({ name: "gpool" }) : tf.layers.globalMaxPooling2d({ name: "gpool" })).apply(x) as tf.SymbolicTensor;
+  const gp = spec.globalPool ?? NET_DEFAULTS.globalPool;
+  x = (gp === "mean" ? tf.layers.globalAveragePooling2d({ name: "gpool" }) : tf.layers.globalMaxPooling2d({ name: "gpool" })).apply(x) as tf.SymbolicTensor;
+  if (spec.kind === "c4") {
+    // [4F] → [4, F] → max over the 4 orientations: invariant to their cyclic shift.
+    const F = spec.widths[spec.widths.length - 1];
+    x = tf.layers.reshape({ targetShape: [4, F], name: "orientations" }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.globalMaxPooling1d({ name: "opool" }).apply(x) as tf.SymbolicTensor;
+  }
   const logits = tf.layers
     .dense({ units: spec.classes, name: "logits", kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + 999 }) })
     .apply(x) as tf.SymbolicTensor;
@@ -139,9 +206,8 @@ export function countParams(spec: NetSpec): number {
   let cIn = spec.inputShape[2];
   let n = 0;
   spec.widths.forEach((o, i) => {
-    const K = spec.kernelSizes[i];
-    const perPair = spec.kind === "bcnn" ? basisSize(K) * (spec.reflectionInvariant ? 1 : 2) : K * K;
-    n += perPair * cIn * o + o + 2 * o;
+    const inCh = spec.kind === "c4" && i > 0 ? 4 * cIn : cIn;
+    n += convLayer(spec, i).parameterCount(inCh) + 2 * o; // conv (+ bias) and batch-norm γ, β
     cIn = o;
   });
   return n + cIn * spec.classes + spec.classes;
@@ -151,17 +217,20 @@ export function countParams(spec: NetSpec): number {
  * Widths for a plain CNN with the layout of `bcnn` whose trainable-parameter count is closest to the
  * B-CNN's: each width is round(s · w) for one common scale s, searched on a fine grid.
  */
-export function matchedCnnSpec(bcnn: NetSpec): NetSpec {
+export function matchedCnnSpec(bcnn: NetSpec, kind: "cnn" | "c4" = "cnn"): NetSpec {
   if (bcnn.kind !== "bcnn") domainError("matchedCnnSpec", "bcnn.kind", bcnn.kind, '"bcnn"');
+  if (kind !== "cnn" && kind !== "c4") domainError("matchedCnnSpec", "kind", kind, '"cnn" or "c4"');
   const target = countParams(bcnn);
   let best: NetSpec | null = null;
   let bestGap = Infinity;
   for (let s = 0.3; s <= 3; s += 0.005) {
     const widths = bcnn.widths.map((w) => Math.max(1, Math.round(s * w)));
-    const cand: NetSpec = { ...bcnn, kind: "cnn", widths };
+    const cand: NetSpec = { ...bcnn, kind, widths };
     delete cand.reflectionInvariant;
     delete cand.oversample;
     delete cand.response;
+    delete cand.basis;
+    delete cand.steerTol;
     const gap = Math.abs(countParams(cand) - target);
     if (gap < bestGap) {
       bestGap = gap;

@@ -2,13 +2,16 @@
  * `npm run bench -- bcnn`: one training step (forward + backward + Adam, batch 64, 28×28×1) of the
  * notebook-05 B-CNN and its parameter-matched CNN on the wasm backend, through both convolution
  * paths (tf.conv2d and im2col + matMul). Prints ms/step, images/s, the measured B-CNN/CNN time
- * ratio, and the theoretical ratio of convolution work: 2(ν_max+1) per B-conv layer (14 for K = 5),
- * and the MAC-weighted ratio for the whole network (convMacs).
+ * ratio, and the theoretical ratio of convolution work: the real response channels per B-conv output
+ * channel (13 for K = 5 with the paper's basis, 5 with the steerable basis), and the MAC-weighted
+ * ratio for the whole network (convMacs). Also the B-CNN step with the steerable basis (notebook 04
+ * §7) at the same widths and widened to the same parameter count (notebook 05).
  */
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { init } from "../tensor/backend";
 import { buildNet, convMacs, defaultBcnnSpec, matchedCnnSpec, NetSpec, trainableParams } from "../bcnn/models";
+import { notebook05Specs } from "../bcnn/experiment";
 import { BesselConv2D, ConvImpl, PlainConv2D } from "../bcnn/layer";
 
 const BATCH = 64;
@@ -73,7 +76,7 @@ export async function run(): Promise<void> {
   }
   x1.dispose();
   for (const impl of ["conv", "matmul"]) {
-    console.log(`  B-conv/conv (${impl}): ${(layerTimes[`bconv/${impl}`] / layerTimes[`conv/${impl}`]).toFixed(1)}× (theory 2(ν_max+1) = 14 for the convolution itself)`);
+    console.log(`  B-conv/conv (${impl}): ${(layerTimes[`bconv/${impl}`] / layerTimes[`conv/${impl}`]).toFixed(1)}× (theory 13 real responses per channel for the convolution itself)`);
   }
 
   // 2. Whole networks of notebook 05.
@@ -93,5 +96,21 @@ export async function run(): Promise<void> {
     );
     b.dispose();
     c.dispose();
+  }
+
+  // 3. Basis policies (conv path): the paper's basis vs the steerable one.
+  const nb = notebook05Specs();
+  const variants: [string, NetSpec][] = [
+    ["B-CNN paper basis", bSpec],
+    ["B-CNN steerable, same widths", defaultBcnnSpec({ basis: "steerable" })],
+    ["B-CNN steerable, same params", nb.bcnnSteer],
+    ["C4 CNN, same params", nb.c4],
+  ];
+  console.log("\nbasis policies (conv path):");
+  for (const [name, spec] of variants) {
+    const t = trainStep(spec);
+    const ms = await timeIt(t.step, reps);
+    console.log(`  ${name.padEnd(30)} ${ms.toFixed(0).padStart(5)} ms/step · ${t.params} params · ${(convMacs(spec) / 1e6).toFixed(2)} M conv MACs/image`);
+    t.dispose();
   }
 }

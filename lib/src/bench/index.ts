@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name…]` — every benchmark prints its own baseline measured in the same run
- * and the ratios against it. Names: runner, kernel, training, special, bcnn, info, frames.
+ * and the ratios against it. Names: runner, kernel, training, special, bcnn, info, frames, seeds.
  */
 type Bench = { name: string; load: () => Promise<{ run: () => Promise<void> }> };
 
@@ -12,6 +12,7 @@ const benches: Bench[] = [
   { name: "bcnn", load: () => import("./bcnn") },
   { name: "info", load: () => import("./info") },
   { name: "frames", load: () => import("./frames") },
+  { name: "seeds", load: () => import("./seeds") },
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -2,7 +2,11 @@
 
 Reads the exact inputs and initial weights the TypeScript bench used (a JSON manifest plus one
 raw little-endian float32/int32 file), builds the same network, runs the same SGD steps on one
-thread and prints one JSON line: {"ms_per_step": ..., "cpu_ms_per_step": ..., "losses": [...], ...}.
+thread (or `threads` from the manifest) and serves timing requests so the caller can alternate engines
+in short blocks:
+  start:  prints {"ready": true, "losses": [warm-up losses], "threads": n, "torch": version}
+  stdin "run K\n" → K steps, prints {"wall_ms": .., "cpu_ms": .., "losses": [...]} (totals for the block)
+  stdin "quit\n" (or EOF) → exit.
 Usage: python3 torch_step.py MANIFEST.json
 Layouts: tfjs conv filters are [kh, kw, ci, co] (torch: [co, ci, kh, kw]); tfjs dense kernels are
 [in, out] (torch Linear: [out, in]); tfjs flattens NHWC, so the torch model flattens after
@@ -15,9 +19,6 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-
-torch.set_num_threads(1)
-
 
 def load(manifest_path):
     with open(manifest_path) as f:
@@ -106,6 +107,7 @@ def mp_step_fn(man, A):
 
 def main():
     man, A = load(sys.argv[1])
+    torch.set_num_threads(int(man.get("threads", 1)))
     params, forward = (cnn_step_fn if man["kind"] == "cnn" else mp_step_fn)(man, A)
     lr = man["lr"]
     losses = []
@@ -122,14 +124,20 @@ def main():
 
     for _ in range(man["warmup"]):
         losses.append(step())
-    t0, c0 = time.perf_counter(), time.process_time()
-    for _ in range(man["steps"]):
-        losses.append(step())
-    n = max(man["steps"], 1)
-    ms = (time.perf_counter() - t0) * 1000 / n
-    cpu_ms = (time.process_time() - c0) * 1000 / n
-    print(json.dumps({"ms_per_step": ms, "cpu_ms_per_step": cpu_ms, "losses": losses, "threads": torch.get_num_threads(), "torch": torch.__version__}))
-
+    print(json.dumps({"ready": True, "losses": losses, "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
+    while True:
+        line = sys.stdin.readline()
+        cmd = line.split()
+        if not cmd or cmd[0] == "quit":
+            break
+        if cmd[0] != "run" or len(cmd) != 2:
+            raise SystemExit(f"torch_step.py: unknown command {line!r}; expected 'run K' or 'quit'")
+        k = int(cmd[1])
+        t0, c0 = time.perf_counter(), time.process_time()
+        block = [step() for _ in range(k)]
+        wall = (time.perf_counter() - t0) * 1000
+        cpu = (time.process_time() - c0) * 1000
+        print(json.dumps({"wall_ms": wall, "cpu_ms": cpu, "losses": block}), flush=True)
 
 if __name__ == "__main__":
     main()

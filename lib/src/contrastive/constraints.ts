@@ -11,8 +11,9 @@
  * chosen embeddings (e.g. Liang et al.'s offset cones).
  */
 import * as tf from "@tensorflow/tfjs";
-import { ShapeError, domainError } from "../errors";
-import { Mat, MatLike, asMat, eye, matmul, normalizeRows, orthonormalBasis, toTensor, zeros, fromColumns, randomOrthogonal, norm } from "./linalg";
+import { ShapeError } from "../errors";
+import { argError, checkCount, checkFiniteVector } from "./errors";
+import { Mat, MatLike, asMat, eye, matMul, normalizeRows, orthonormalBasis, toTensor, zeros, fromColumns, randomOrthogonal, norm } from "./linalg";
 import { l2Normalize } from "./losses";
 import { Rng } from "../tensor/rng";
 
@@ -30,7 +31,7 @@ export interface Constraint {
 
 /** No constraint: the whole unit sphere in ℝ^d. */
 export function free(d: number): Constraint {
-  if (!Number.isInteger(d) || d < 2) domainError("free", "d", d, "an integer ≥ 2");
+  if (!Number.isInteger(d) || d < 2) argError("free", "d", d, "an integer ≥ 2");
   return {
     kind: "free",
     dim: d,
@@ -39,17 +40,22 @@ export function free(d: number): Constraint {
       if (z.rank !== 2 || z.shape[1] !== d) throw new ShapeError("free.apply z", `[N, ${d}]`, z.shape);
       return l2Normalize(z);
     },
-    inverse: (U) => normalizeRows(U),
+    inverse: (U) => {
+      const A = normalizeRows(U);
+      if (A.cols !== d) throw new ShapeError("free.inverse U", `[N, ${d}]`, [A.rows, A.cols]);
+      return A;
+    },
   };
 }
 
 /** Spherical cap {u : ∠(u, c) ≤ α} around the unit axis c (α in (0, π)). */
 export function cone(axis: ArrayLike<number>, halfAngle: number): Constraint {
   const d = axis.length;
-  if (d < 2) domainError("cone", "axis", `length ${d}`, "a vector of length ≥ 2");
-  if (!(halfAngle > 0 && halfAngle < Math.PI)) domainError("cone", "halfAngle", halfAngle, "an angle in (0, π) radians");
+  if (!(d >= 2)) argError("cone", "axis", `length ${d}`, "a vector of length ≥ 2");
+  checkFiniteVector("cone", "axis", axis);
+  if (!(halfAngle > 0 && halfAngle < Math.PI)) argError("cone", "halfAngle", halfAngle, "an angle in (0, π) radians");
   const na = norm(axis);
-  if (na === 0) domainError("cone", "axis", "0", "a non-zero vector");
+  if (na === 0) argError("cone", "axis", "0", "a non-zero vector");
   const c = Float64Array.from(axis, (x) => x / na);
   return {
     kind: "cone",
@@ -68,6 +74,7 @@ export function cone(axis: ArrayLike<number>, halfAngle: number): Constraint {
     },
     inverse: (U) => {
       const A = normalizeRows(U);
+      if (A.cols !== d) throw new ShapeError("cone.inverse U", `[N, ${d}]`, [A.rows, A.cols]);
       const out = zeros(A.rows, d);
       for (let i = 0; i < A.rows; i++) {
         const u = A.data.subarray(i * d, (i + 1) * d);
@@ -102,7 +109,11 @@ export function subspace(basis: MatLike): Constraint {
       });
     },
     // z = Bᵀu (coordinates of the projection of u onto span B), then unit length
-    inverse: (U) => normalizeRows(matmul(asMat(U), B)),
+    inverse: (U) => {
+      const A = asMat(U, "subspace.inverse U");
+      if (A.cols !== d) throw new ShapeError("subspace.inverse U", `[N, ${d}]`, [A.rows, A.cols]);
+      return normalizeRows(matMul(A, B));
+    },
   };
 }
 
@@ -128,12 +139,13 @@ export interface SubspacePair {
  *    angles are (0, …, 0, φ): θ₁ = 0 and φ is the dihedral angle (the largest principal angle).
  *  - "disjoint": k ≤ d/2, H₁ = span(e₁..e_k), H₂ = span(cos φ e_i + sin φ e_{k+i}); they meet only at 0
  *    and every principal angle is φ, so θ₁ = φ.
- * (ℝ⁴ with "dihedral" is the paper's worked example.) With `rotate`, both bases are turned by one
+ * (ℝ⁴ with "dihedral" is our running example: ours, not taken from the paper, whose body could not
+ * be read.) With `rotate`, both bases are turned by one
  * random rotation so nothing is axis-aligned; angles are unchanged.
  */
 export function subspacePair(d: number, phi: number, reading: SubspaceReading, opts: { k?: number; rotate?: Rng } = {}): SubspacePair {
-  if (!Number.isInteger(d) || d < 3) domainError("subspacePair", "d", d, "an integer ≥ 3");
-  if (!(phi >= 0 && phi <= Math.PI / 2)) domainError("subspacePair", "phi", phi, "an angle in [0, π/2] radians");
+  if (!Number.isInteger(d) || d < 3) argError("subspacePair", "d", d, "an integer ≥ 3");
+  if (!(Number.isFinite(phi) && phi >= 0 && phi <= Math.PI / 2)) argError("subspacePair", "phi", phi, "an angle in [0, π/2] radians");
   const e = (i: number) => {
     const v = new Float64Array(d);
     v[i] = 1;
@@ -150,26 +162,26 @@ export function subspacePair(d: number, phi: number, reading: SubspaceReading, o
   let angles: number[];
   if (reading === "dihedral") {
     const k = opts.k ?? d - 1;
-    if (k !== d - 1) domainError("subspacePair", "opts.k", k, `d − 1 = ${d - 1} for the dihedral (hyperplane) reading`);
+    if (k !== d - 1) argError("subspacePair", "opts.k", k, `d − 1 = ${d - 1} for the dihedral (hyperplane) reading`);
     c1 = Array.from({ length: d - 1 }, (_, i) => e(i));
     c2 = [...Array.from({ length: d - 2 }, (_, i) => e(i)), mix(d - 2, d - 1)];
     angles = [...Array(d - 2).fill(0), phi];
   } else if (reading === "disjoint") {
     const k = opts.k ?? Math.floor(d / 2);
-    if (!Number.isInteger(k) || k < 1 || 2 * k > d) domainError("subspacePair", "opts.k", k, `an integer in [1, ${Math.floor(d / 2)}] for the disjoint reading`);
+    if (!Number.isInteger(k) || k < 1 || 2 * k > d) argError("subspacePair", "opts.k", k, `an integer in [1, ${Math.floor(d / 2)}] for the disjoint reading`);
     c1 = Array.from({ length: k }, (_, i) => e(i));
     c2 = Array.from({ length: k }, (_, i) => mix(i, k + i));
     angles = Array(k).fill(phi);
   } else {
-    return domainError("subspacePair", "reading", reading, '"dihedral" or "disjoint"');
+    return argError("subspacePair", "reading", reading, '"dihedral" or "disjoint"');
   }
   let B1 = fromColumns(c1);
   let B2 = fromColumns(c2);
   if (opts.rotate) {
     const r = opts.rotate;
     const R = randomOrthogonal(d, () => r.normal());
-    B1 = matmul(R, B1);
-    B2 = matmul(R, B2);
+    B1 = matMul(R, B1);
+    B2 = matMul(R, B2);
   }
   return { B1, B2, angles, phi, reading };
 }

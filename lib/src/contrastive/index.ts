@@ -1,9 +1,10 @@
 /**
- * Modality gap in multimodal contrastive learning (PAPERS.md §1; arXiv 2510.03268, with
- * Wang & Isola 2020 and Liang et al. 2022): losses, gap metrics, principal angles, constraint
- * parametrisations, the two fixes (hyperplane rotation, shared-space projection), closed forms,
- * encoders and a training loop.
+ * Modality gap in multimodal contrastive learning (REFERENCES.md: gap2025, with wangisola2020 and
+ * liang2022): losses, gap metrics, principal angles, constraint parametrisations, the two fixes
+ * (hyperplane rotation, shared-space projection) and the bisector map, closed forms, encoders and a
+ * training loop. Bad input throws ArgumentError / ShapeError (both BesselbookError).
  */
+export * from "./errors";
 export * from "./linalg";
 export * from "./losses";
 export * from "./metrics";
@@ -12,3 +13,6 @@ export * from "./fixes";
 export * from "./theory";
 export * from "./train";
 export * from "./views";
+export * from "./fast";
+export * from "./experiments";
+export * from "./charts";

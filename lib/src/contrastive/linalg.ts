@@ -6,14 +6,13 @@
  * tfjs float32 would lose the small principal angles (acos near 1 amplifies rounding).
  */
 import * as tf from "@tensorflow/tfjs";
-import { ShapeError, domainError } from "../errors";
+import { ShapeError } from "../errors";
+import { argError, checkCount } from "./errors";
 
 import { zeros, eye, transpose, matMul } from "../linalg";
 import type { Mat } from "../linalg";
-export { zeros, eye, transpose };
+export { zeros, eye, transpose, matMul };
 export type { Mat };
-/** a·b (float64). */
-export const matmul = matMul;
 
 /** Anything a matrix can be read from: a Mat, nested arrays (rows), or a rank-2 tfjs tensor. */
 export type MatLike = Mat | readonly (readonly number[])[] | readonly Float64Array[] | readonly Float32Array[] | tf.Tensor2D;
@@ -22,24 +21,42 @@ export function isMat(x: unknown): x is Mat {
   return typeof x === "object" && x !== null && "rows" in x && "cols" in x && (x as Mat).data instanceof Float64Array;
 }
 
-/** Read any MatLike into a fresh float64 Mat (rows must all have the same length). */
+/**
+ * Read any MatLike as a float64 Mat (a Mat is returned as is, anything else is copied) and validate
+ * it: at least one row and one column, rows of equal length, data length = rows·cols, and every
+ * entry finite. `what` names the argument in the error (e.g. "recallAtK U").
+ * @throws ShapeError on a shape mismatch, ArgumentError on NaN/±∞ entries.
+ */
 export function asMat(x: MatLike, what = "matrix"): Mat {
-  if (isMat(x)) return x;
-  if (x instanceof tf.Tensor) {
-    if (x.rank !== 2) throw new ShapeError(what, "[rows, cols]", x.shape);
-    return { rows: x.shape[0], cols: x.shape[1], data: Float64Array.from(x.dataSync()) };
+  let m: Mat;
+  if (isMat(x)) {
+    if (!Number.isInteger(x.rows) || !Number.isInteger(x.cols) || x.rows < 1 || x.cols < 1)
+      throw new ShapeError(what, "[rows ≥ 1, cols ≥ 1] with integer sizes", `[${x.rows}, ${x.cols}]`);
+    if (x.data.length !== x.rows * x.cols)
+      throw new ShapeError(`${what} data`, `length rows·cols = ${x.rows * x.cols}`, [x.data.length]);
+    m = x;
+  } else if (x instanceof tf.Tensor) {
+    if (x.rank !== 2 || x.shape[0] < 1 || x.shape[1] < 1) throw new ShapeError(what, "[rows ≥ 1, cols ≥ 1]", x.shape);
+    m = { rows: x.shape[0], cols: x.shape[1], data: Float64Array.from(x.dataSync()) };
+  } else {
+    if (!Array.isArray(x)) throw new ShapeError(what, "a Mat, an array of rows or a rank-2 tensor", typeof x);
+    const rowsArr = x as readonly ArrayLike<number>[];
+    const rows = rowsArr.length;
+    if (rows === 0) throw new ShapeError(what, "[rows ≥ 1, cols]", "[0, ?]");
+    const cols = rowsArr[0].length;
+    if (!(cols >= 1)) throw new ShapeError(what, "[rows, cols ≥ 1]", `[${rows}, ${cols}]`);
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const r = rowsArr[i];
+      if (r.length !== cols) throw new ShapeError(`${what} row ${i}`, `[${cols}]`, [r.length]);
+      for (let j = 0; j < cols; j++) data[i * cols + j] = r[j];
+    }
+    m = { rows, cols, data };
   }
-  const rowsArr = x as readonly ArrayLike<number>[];
-  const rows = rowsArr.length;
-  if (rows === 0) throw new ShapeError(what, "[rows ≥ 1, cols]", "[0, ?]");
-  const cols = rowsArr[0].length;
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const r = rowsArr[i];
-    if (r.length !== cols) throw new ShapeError(`${what} row ${i}`, `[${cols}]`, [r.length]);
-    for (let j = 0; j < cols; j++) data[i * cols + j] = r[j];
-  }
-  return { rows, cols, data };
+  const d = m.data;
+  for (let i = 0; i < d.length; i++)
+    if (!Number.isFinite(d[i])) argError(what, `[${Math.floor(i / m.cols)}, ${i % m.cols}]`, d[i], "finite entries");
+  return m;
 }
 
 
@@ -72,6 +89,7 @@ export function col(m: Mat, j: number): Float64Array {
 
 /** Matrix whose columns are the given vectors. */
 export function fromColumns(cols: readonly ArrayLike<number>[]): Mat {
+  if (!Array.isArray(cols)) throw new ShapeError("fromColumns cols", "an array of columns", typeof cols);
   if (cols.length === 0) throw new ShapeError("fromColumns", "at least one column", "[]");
   const rows = cols[0].length;
   const m = zeros(rows, cols.length);
@@ -85,6 +103,8 @@ export function fromColumns(cols: readonly ArrayLike<number>[]): Mat {
 
 
 export function sub(a: Mat, b: Mat): Mat {
+  asMat(a, "sub a");
+  asMat(b, "sub b");
   if (a.rows !== b.rows || a.cols !== b.cols) throw new ShapeError("sub", `[${a.rows}, ${a.cols}]`, [b.rows, b.cols]);
   const c = zeros(a.rows, a.cols);
   for (let i = 0; i < c.data.length; i++) c.data[i] = a.data[i] - b.data[i];
@@ -104,7 +124,7 @@ export function norm(a: ArrayLike<number>): number {
 
 /** Rows scaled to unit length (zero rows stay zero). */
 export function normalizeRows(x: MatLike): Mat {
-  const m = asMat(x);
+  const m = asMat(x, "normalizeRows x");
   const out = zeros(m.rows, m.cols);
   for (let i = 0; i < m.rows; i++) {
     let s = 0;
@@ -117,7 +137,7 @@ export function normalizeRows(x: MatLike): Mat {
 
 /** Column means, as a vector of length cols. */
 export function columnMean(x: MatLike): Float64Array {
-  const m = asMat(x);
+  const m = asMat(x, "columnMean x");
   const mu = new Float64Array(m.cols);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) mu[j] += m.data[i * m.cols + j];
   for (let j = 0; j < m.cols; j++) mu[j] /= m.rows;
@@ -126,7 +146,7 @@ export function columnMean(x: MatLike): Float64Array {
 
 /** Rows minus the column mean. */
 export function centerRows(x: MatLike): Mat {
-  const m = asMat(x);
+  const m = asMat(x, "centerRows x");
   const mu = columnMean(m);
   const out = zeros(m.rows, m.cols);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out.data[i * m.cols + j] = m.data[i * m.cols + j] - mu[j];
@@ -149,7 +169,7 @@ export interface SVD {
  * principal angles near 0 and 90° need.
  */
 export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {}): SVD {
-  const A = asMat(a, "svd input");
+  const A = asMat(a, "svd a");
   if (A.rows < A.cols) {
     // Work on Aᵀ so the Jacobi sweep runs over the smaller number of columns.
     const t = svd(transpose(A), opts);
@@ -159,6 +179,8 @@ export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {})
   const n = A.cols;
   const tol = opts.tol ?? 1e-15;
   const maxSweeps = opts.maxSweeps ?? 60;
+  if (!(tol > 0 && tol < 1)) argError("svd", "opts.tol", tol, "a number in (0, 1)");
+  checkCount("svd", "opts.maxSweeps", maxSweeps);
   // Column-major copies make the column-pair rotations cache-friendly.
   const W: Float64Array[] = [];
   const Vc: Float64Array[] = [];
@@ -252,7 +274,7 @@ export function orthonormalBasis(a: MatLike, tol = 1e-10): Mat {
     for (let i = 0; i < v.length; i++) v[i] /= n1;
     basis.push(v);
   }
-  if (basis.length === 0) throw new RangeError("orthonormalBasis: argument a spans only {0}; expected at least one non-zero column");
+  if (basis.length === 0) argError("orthonormalBasis", "a", "a matrix spanning only {0}", "at least one non-zero column");
   return fromColumns(basis);
 }
 
@@ -278,14 +300,14 @@ export function principalVectors(b1: MatLike, b2: MatLike): PrincipalVectors {
   if (B1.rows !== B2.rows) throw new ShapeError("principalVectors B2", `[${B1.rows}, k] (same ambient dimension as B1)`, [B2.rows, B2.cols]);
   const Q1 = orthonormalBasis(B1);
   const Q2 = orthonormalBasis(B2);
-  const { U: Y, S, V: Z } = svd(matmul(transpose(Q1), Q2));
+  const { U: Y, S, V: Z } = svd(matMul(transpose(Q1), Q2));
   const r = Math.min(Q1.cols, Q2.cols);
-  const P = matmul(Q1, sliceCols(Y, r));
-  const Q = matmul(Q2, sliceCols(Z, r));
+  const P = matMul(Q1, sliceCols(Y, r));
+  const Q = matMul(Q2, sliceCols(Z, r));
   const angles = new Float64Array(r);
   for (let k = 0; k < r; k++) angles[k] = Math.acos(Math.min(1, Math.max(-1, S[k])));
   // Sine branch: the k-th column of Q minus its projection on H₁ has length sin θ_k exactly.
-  const R = sub(Q, matmul(Q1, matmul(transpose(Q1), Q)));
+  const R = sub(Q, matMul(Q1, matMul(transpose(Q1), Q)));
   for (let k = 0; k < r; k++) {
     if (angles[k] < Math.PI / 4) angles[k] = Math.asin(Math.min(1, norm(col(R, k))));
   }
@@ -301,6 +323,7 @@ export function principalAngles(b1: MatLike, b2: MatLike): Float64Array {
 
 /** First `k` columns of m. */
 export function sliceCols(m: Mat, k: number): Mat {
+  checkCount("sliceCols", "k", k);
   if (k > m.cols) throw new ShapeError("sliceCols", `at most ${m.cols} columns`, [m.rows, k]);
   const out = zeros(m.rows, k);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < k; j++) out.data[i * k + j] = m.data[i * m.cols + j];
@@ -328,11 +351,11 @@ export function estimateSubspace(x: MatLike, opts: { rank?: number; energy?: num
   let r: number;
   if (opts.rank !== undefined) {
     if (!Number.isInteger(opts.rank) || opts.rank < 1 || opts.rank > Math.min(X.rows, X.cols))
-      domainError("estimateSubspace", "rank", opts.rank, `an integer in [1, ${Math.min(X.rows, X.cols)}]`);
+      argError("estimateSubspace", "opts.rank", opts.rank, `an integer in [1, ${Math.min(X.rows, X.cols)}]`);
     r = opts.rank;
   } else {
     const energy = opts.energy ?? 0.99;
-    if (!(energy > 0 && energy <= 1)) domainError("estimateSubspace", "energy", energy, "a fraction in (0, 1]");
+    if (!(energy > 0 && energy <= 1)) argError("estimateSubspace", "opts.energy", energy, "a fraction in (0, 1]");
     const total = S.reduce((s, v) => s + v * v, 0);
     let acc = 0;
     r = 0;
@@ -344,14 +367,15 @@ export function estimateSubspace(x: MatLike, opts: { rank?: number; energy?: num
 
 /** Rows of X mapped by a linear map M ([d, d]): x ↦ M x, i.e. X Mᵀ. */
 export function applyToRows(x: MatLike, m: Mat): Mat {
-  const X = asMat(x);
-  if (m.cols !== X.cols) throw new ShapeError("applyToRows map", `[d', ${X.cols}]`, [m.rows, m.cols]);
-  return matmul(X, transpose(m));
+  const X = asMat(x, "applyToRows x");
+  asMat(m, "applyToRows m");
+  if (m.cols !== X.cols) throw new ShapeError("applyToRows m", `[d', ${X.cols}]`, [m.rows, m.cols]);
+  return matMul(X, transpose(m));
 }
 
 /** Random orthogonal d×d matrix (QR of a Gaussian matrix, Haar up to the sign convention). */
 export function randomOrthogonal(d: number, normal: () => number): Mat {
-  if (!Number.isInteger(d) || d < 1) domainError("randomOrthogonal", "d", d, "an integer ≥ 1");
+  checkCount("randomOrthogonal", "d", d);
   const g = zeros(d, d);
   for (let i = 0; i < g.data.length; i++) g.data[i] = normal();
   return orthonormalBasis(g);

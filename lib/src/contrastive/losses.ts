@@ -12,11 +12,12 @@
  * plain-JS version (for evaluating trained embeddings, loss landscapes and closed forms).
  */
 import * as tf from "@tensorflow/tfjs";
-import { ShapeError, domainError } from "../errors";
+import { ShapeError } from "../errors";
+import { argError } from "./errors";
 import { MatLike, asMat } from "./linalg";
 
 function checkTau(fn: string, tau: number): void {
-  if (!(tau > 0) || !Number.isFinite(tau)) domainError(fn, "tau", tau, "a finite temperature > 0");
+  if (!(tau > 0) || !Number.isFinite(tau)) argError(fn, "tau", tau, "a finite temperature > 0");
 }
 
 function checkPair(fn: string, u: tf.Tensor, v: tf.Tensor): void {
@@ -54,7 +55,7 @@ export function infoNCE(u: tf.Tensor2D, v: tf.Tensor2D, tau: number, opts: InfoN
 
 /** Wang–Isola alignment E‖u_i − v_i‖₂^α (α > 0; default 2). */
 export function alignLoss(u: tf.Tensor2D, v: tf.Tensor2D, alpha = 2): tf.Scalar {
-  if (!(alpha > 0)) domainError("alignLoss", "alpha", alpha, "> 0");
+  if (!(alpha > 0 && Number.isFinite(alpha))) argError("alignLoss", "alpha", alpha, "a finite number > 0");
   checkPair("alignLoss", u, v);
   return tf.tidy(() => {
     const sq = tf.sum(tf.square(tf.sub(u, v)), 1);
@@ -68,7 +69,7 @@ export function alignLoss(u: tf.Tensor2D, v: tf.Tensor2D, alpha = 2): tf.Scalar 
  * (same value as over unordered pairs). Computed as LSE over off-diagonal entries − log(N(N−1)).
  */
 export function uniformLoss(x: tf.Tensor2D, t = 2): tf.Scalar {
-  if (!(t > 0)) domainError("uniformLoss", "t", t, "> 0");
+  if (!(t > 0 && Number.isFinite(t))) argError("uniformLoss", "t", t, "a finite number > 0");
   if (x.rank !== 2 || x.shape[0] < 2) throw new ShapeError("uniformLoss x", "[N ≥ 2, d]", x.shape);
   const n = x.shape[0];
   return tf.tidy(() => {
@@ -121,7 +122,7 @@ export function infoNCELoss(U: MatLike, V: MatLike, tau: number, opts: InfoNCEOp
 
 /** float64 Wang–Isola alignment E‖u_i − v_i‖^α. */
 export function alignment(U: MatLike, V: MatLike, alpha = 2): number {
-  if (!(alpha > 0)) domainError("alignment", "alpha", alpha, "> 0");
+  if (!(alpha > 0 && Number.isFinite(alpha))) argError("alignment", "alpha", alpha, "a finite number > 0");
   const A = asMat(U, "alignment U");
   const B = asMat(V, "alignment V");
   if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError("alignment V", `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
@@ -136,7 +137,7 @@ export function alignment(U: MatLike, V: MatLike, alpha = 2): number {
 
 /** float64 Wang–Isola uniformity log E_{i≠j} exp(−t‖x_i − x_j‖²). */
 export function uniformity(X: MatLike, t = 2): number {
-  if (!(t > 0)) domainError("uniformity", "t", t, "> 0");
+  if (!(t > 0 && Number.isFinite(t))) argError("uniformity", "t", t, "a finite number > 0");
   const A = asMat(X, "uniformity X");
   const n = A.rows;
   if (n < 2) throw new ShapeError("uniformity X", "[N ≥ 2, d]", [n, A.cols]);

@@ -1,13 +1,15 @@
 /**
  * Modality-gap metrics on paired embeddings (rows of U and V, [N, d], unit norm), in float64.
  *
- * Definitions used in this project (the paper's exact formulas could not be read; see PAPERS.md §1):
+ * Definitions used in this project (the modality-gap paper's own formulas could not be read; see
+ * REFERENCES.md, gap2025):
  *  - centroid distance  ‖ū − v̄‖₂, ū = (1/N) Σ u_i  (Liang et al. 2022, "Mind the Gap");
  *  - centroid angle     ∠(ū, v̄) = arccos( ū·v̄ / (‖ū‖‖v̄‖) );
  *  - mean pair cosine   (1/N) Σ u_i·v_i  (1 ⇔ every pair aligned);
  *  - pair angles        arccos(u_i·v_i), summarised by min / mean / max.
  */
-import { ShapeError, domainError } from "../errors";
+import { ShapeError } from "../errors";
+import { argError, checkCount } from "./errors";
 import { MatLike, asMat, columnMean, norm, dot, Mat, estimateSubspace, principalAngles, singularValues, normalizeRows } from "./linalg";
 import { alignment, uniformity } from "./losses";
 
@@ -117,11 +119,12 @@ export function gapMetrics(U: MatLike, V: MatLike): GapMetrics {
 /**
  * Retrieval recall@k from U to V: the fraction of i for which v_i is among the k rows of V with the
  * largest u_i·v_j. Ties count against the query (rank = 1 + #{j : u_i·v_j > u_i·v_i} + #{j ≠ i tied}),
- * so a collapsed embedding scores 0 rather than 1.
+ * so a collapsed embedding scores 0 rather than 1. Non-finite entries throw (ArgumentError naming U
+ * or V), so NaN embeddings cannot score a recall.
  */
 export function recallAtK(U: MatLike, V: MatLike, k = 1): number {
   const [A, B] = pair("recallAtK", U, V);
-  if (!Number.isInteger(k) || k < 1) domainError("recallAtK", "k", k, "an integer ≥ 1");
+  checkCount("recallAtK", "k", k);
   const n = A.rows;
   const d = A.cols;
   let hits = 0;
@@ -156,6 +159,8 @@ export interface SpectrumSummary {
  */
 export function embeddingSpectrum(X: MatLike, relTol = 1e-3): SpectrumSummary {
   const A = asMat(X, "embeddingSpectrum X");
+  if (!(relTol > 0 && relTol < 1)) argError("embeddingSpectrum", "relTol", relTol, "a number in (0, 1)");
+  if (A.rows < 2) throw new ShapeError("embeddingSpectrum X", "[N ≥ 2, d] (centring needs two rows)", [A.rows, A.cols]);
   const mu = columnMean(A);
   const C = { rows: A.rows, cols: A.cols, data: A.data.map((x, i) => x - mu[i % A.cols]) };
   const S = singularValues(C);
@@ -191,7 +196,7 @@ export function modalitySubspaceAngles(U: MatLike, V: MatLike, opts: { rank?: nu
  * embedding; λ ≈ 1/2 brings the centroids together; λ < 0 widens the gap.
  */
 export function shiftAlongGap(U: MatLike, V: MatLike, lambda: number): { U: Mat; V: Mat } {
-  if (!Number.isFinite(lambda)) domainError("shiftAlongGap", "lambda", lambda, "a finite number");
+  if (!Number.isFinite(lambda)) argError("shiftAlongGap", "lambda", lambda, "a finite number");
   const [A, B] = pair("shiftAlongGap", U, V);
   const delta = gapVector(A, B);
   const d = A.cols;

@@ -7,7 +7,8 @@
  * and disposes its cost, so the live tensor count stays flat after the first step (Adam's slots).
  */
 import * as tf from "@tensorflow/tfjs";
-import { ShapeError, domainError } from "../errors";
+import { ShapeError } from "../errors";
+import { argError, checkCount } from "./errors";
 import { Rng } from "../tensor/rng";
 import { Constraint } from "./constraints";
 import { Mat, MatLike, asMat } from "./linalg";
@@ -48,9 +49,9 @@ export function freeEmbeddings(init: MatLike, constraint: Constraint): Encoder {
  * cone (Liang et al.'s cone effect), and it is 0 by default.
  */
 export function mlpEncoder(sizes: readonly number[], constraint: Constraint, r: Rng, opts: { biasStd?: number } = {}): Encoder {
-  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) domainError("mlpEncoder", "sizes", `[${sizes.join(", ")}]`, "≥ 2 positive integer layer sizes");
+  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) argError("mlpEncoder", "sizes", `[${sizes.join(", ")}]`, "≥ 2 positive integer layer sizes");
   if (sizes[sizes.length - 1] !== constraint.paramDim)
-    domainError("mlpEncoder", "sizes", `[${sizes.join(", ")}]`, `last size = constraint.paramDim = ${constraint.paramDim}`);
+    argError("mlpEncoder", "sizes", `[${sizes.join(", ")}]`, `last size = constraint.paramDim = ${constraint.paramDim}`);
   const biasStd = opts.biasStd ?? 0;
   const vars: tf.Variable[] = [];
   const layers: { W: tf.Variable; b: tf.Variable }[] = [];
@@ -138,10 +139,20 @@ export interface TrainOptions {
   evalMax?: number;
   /** called with each record (e.g. to update a progress display) */
   onLog?: (rec: TrainRecord) => void;
+  /**
+   * Convergence criterion: stop at the first logged step t ≥ window at which, against the record
+   * `window` steps earlier, the evaluated loss moved by less than lossTol (nats) AND the centroid
+   * distance by less than gapTol. Without it the run always takes `steps` steps.
+   */
+  until?: { window: number; lossTol: number; gapTol: number };
 }
 
 export interface TrainResult {
   history: TrainRecord[];
+  /** steps actually taken */
+  steps: number;
+  /** whether opts.until was met (false when no criterion was given) */
+  converged: boolean;
   /** final evaluation embeddings */
   U: Mat;
   V: Mat;
@@ -153,9 +164,15 @@ export interface TrainResult {
  */
 export async function trainContrastive(encU: Encoder, encV: Encoder, opts: TrainOptions): Promise<TrainResult> {
   const { tau, steps, lr } = opts;
-  if (!Number.isInteger(steps) || steps < 0) domainError("trainContrastive", "opts.steps", steps, "an integer ≥ 0");
-  if (!(lr > 0)) domainError("trainContrastive", "opts.lr", lr, "> 0");
-  if (!(tau > 0)) domainError("trainContrastive", "opts.tau", tau, "> 0");
+  checkCount("trainContrastive", "opts.steps", steps, 0);
+  if (!(lr > 0 && Number.isFinite(lr))) argError("trainContrastive", "opts.lr", lr, "a finite number > 0");
+  if (!(tau > 0 && Number.isFinite(tau))) argError("trainContrastive", "opts.tau", tau, "a finite number > 0");
+  const until = opts.until;
+  if (until) {
+    checkCount("trainContrastive", "opts.until.window", until.window);
+    if (!(until.lossTol > 0)) argError("trainContrastive", "opts.until.lossTol", until.lossTol, "a number > 0");
+    if (!(until.gapTol > 0)) argError("trainContrastive", "opts.until.gapTol", until.gapTol, "a number > 0");
+  }
   const withData = encU.inDim !== null || encV.inDim !== null;
   if (withData && (!opts.xu || !opts.xv)) throw new ShapeError("trainContrastive opts.xu/xv", "paired input tensors for MLP encoders", "missing");
   const n = withData ? opts.xu!.shape[0] : 0;
@@ -185,6 +202,16 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
   };
   await record(0, NaN);
 
+  let converged = false;
+  let taken = 0;
+  const hasConverged = (): boolean => {
+    if (!until) return false;
+    const now = history[history.length - 1];
+    if (now.step < until.window) return false;
+    let then: TrainRecord | undefined;
+    for (const h of history) if (h.step <= now.step - until.window) then = h;
+    return !!then && Math.abs(now.loss - then.loss) < until.lossTol && Math.abs(now.centroidDistance - then.centroidDistance) < until.gapTol;
+  };
   let perm = withData ? order.permutation(n) : new Int32Array(0);
   let cursor = 0;
   let acc = 0;
@@ -218,10 +245,15 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
       acc += cost!.dataSync()[0];
       accN++;
       cost!.dispose();
+      taken = step;
       if (step % logEvery === 0 || step === steps) {
         await record(step, acc / accN);
         acc = 0;
         accN = 0;
+        if (hasConverged()) {
+          converged = true;
+          break;
+        }
       }
     }
   } finally {
@@ -229,7 +261,7 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
     if (eu !== evalU) eu?.dispose();
     if (ev !== evalV) ev?.dispose();
   }
-  return { history, U, V };
+  return { history, U, V, steps: taken, converged };
 }
 
 /** Run `fn` and return how many tensors it left alive (for memory tests and notebook checks). */

@@ -5,11 +5,14 @@
  * with zero padding, scaled so each image's maximum is 1. It keeps outlines and drops fill, so two
  * different encoders have to learn a shared notion of shape.
  */
-import { ShapeError, domainError } from "../errors";
+import { ShapeError } from "../errors";
+import { checkCount } from "./errors";
 
 /** Sobel edge maps of n images [n, h, w] (row-major, float32) → same shape, each scaled to max 1. */
 export function edgeMaps(images: Float32Array, n: number, h: number, w: number): Float32Array {
-  if (!Number.isInteger(n) || n < 1) domainError("edgeMaps", "n", n, "an integer ≥ 1");
+  checkCount("edgeMaps", "n", n);
+  checkCount("edgeMaps", "h", h);
+  checkCount("edgeMaps", "w", w);
   if (images.length !== n * h * w) throw new ShapeError("edgeMaps images", `[${n}, ${h}, ${w}] = ${n * h * w} values`, [images.length]);
   const out = new Float32Array(images.length);
   const px = (base: number, y: number, x: number) => (y < 0 || y >= h || x < 0 || x >= w ? 0 : images[base + y * w + x]);

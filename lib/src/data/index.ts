@@ -32,3 +32,4 @@ export {
   glyphDataset,
 } from "./glyphs";
 export { ImagesLike, toTensor4d, oneHot, oneHotArray } from "./tensor";
+export { MOLECULES, MoleculeName, MoleculeSet, MoleculeFrame, loadMolecule, moleculeFrames, defaultMoleculesDir } from "./molecules";

@@ -1,12 +1,15 @@
 /**
  * Batches of clouds as one disjoint graph (node offsets per cloud), with every per-edge geometric
  * quantity precomputed in float64 and uploaded once as float32: relative vectors, lengths, unit
- * vectors, radial basis and cutoff envelope. Positions are not differentiated (forces are a
- * direct target, not −∇E), so none of this needs gradients.
+ * vectors, radial basis and cutoff envelope, and each node's frame rank (frames.ts frameRanks).
+ * Positions are not differentiated (forces are a direct target, not −∇E), so none of this needs
+ * gradients. Nothing here mixes clouds: every per-node and per-edge quantity depends on its own
+ * cloud only, so a cloud's outputs do not depend on what else is in the batch.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
 import { Cloud, Targets } from "./data";
+import { FrameFallback, frameRanks } from "./frames";
 import { Graph, knnGraph, radiusGraph } from "./graph";
 import { RadialBasis, cosineCutoff, radialBasis } from "./radial";
 
@@ -39,8 +42,13 @@ export interface Batch {
   /** Radial basis [E, nRbf] and envelope [E, 1]. */
   rbf: tf.Tensor2D;
   env: tf.Tensor2D;
-  /** Mean in-degree (messages are summed then divided by it, so scale doesn't depend on density). */
-  avgDegree: number;
+  /** Frame rank per node (0–3, frames.ts frameRanks) and as an int32 tensor [N]. */
+  frameRank: Int32Array;
+  rank: tf.Tensor1D;
+  /** Fallback data for gramSchmidtTf. */
+  fallback: FrameFallback;
+  /** Nodes with frame rank < 3. */
+  degenerate: number;
   cutoff: number;
   /** Targets, when built from a labelled set. */
   y?: { energy: tf.Tensor1D; forces: tf.Tensor2D; tensor: tf.Tensor2D };
@@ -57,8 +65,21 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
   const nRbf = opts.nRbf ?? 8;
   let N = 0;
   const pos: number[] = [], types: number[] = [], nodeGraph: number[] = [], src: number[] = [], dst: number[] = [];
+  const rank: number[] = [], axis: number[] = [];
   clouds.forEach((c, gi) => {
+    if (c.pos.length !== 3 * c.types.length) throw new ShapeError(`makeBatch clouds[${gi}].pos`, `length ${3 * c.types.length} (3 per species entry)`, [c.pos.length]);
+    for (let k = 0; k < c.pos.length; k++) {
+      if (!Number.isFinite(c.pos[k])) domainError("makeBatch", `clouds[${gi}].pos`, c.pos[k], `finite coordinates (entry ${k})`);
+    }
     const g = opts.knn ? knnGraph(c.pos, opts.knn) : radiusGraph(c.pos, cutoff);
+    for (let e = 0; e < g.src.length; e++) {
+      const i = g.dst[e], j = g.src[e];
+      const d = Math.hypot(c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]);
+      if (!(d > 1e-9 * cutoff)) domainError("makeBatch", `clouds[${gi}].pos`, `points ${j} and ${i} at distance ${d}`, "distinct points (coincident points have no direction)");
+    }
+    const fr = frameRanks(c.pos, g, { types: c.types });
+    rank.push(...fr.rank);
+    axis.push(...fr.axis);
     for (let e = 0; e < g.src.length; e++) { src.push(g.src[e] + N); dst.push(g.dst[e] + N); }
     for (let i = 0; i < g.n; i++) {
       pos.push(c.pos[3 * i], c.pos[3 * i + 1], c.pos[3 * i + 2]);
@@ -94,7 +115,13 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
     unit: keep(tf.tensor2d(unit, [E, 3])),
     rbf: keep(tf.tensor2d(radialBasis(opts.basis ?? "bessel", r, nRbf, cutoff), [E, nRbf])),
     env: keep(tf.tensor2d(cosineCutoff(r, cutoff), [E, 1])),
-    avgDegree: Math.max(E / N, 1),
+    frameRank: Int32Array.from(rank),
+    rank: keep(tf.tensor1d(rank, "int32")),
+    fallback: {
+      mask: keep(tf.tensor2d(Float32Array.from(rank.flatMap((k) => [k >= 1 ? 1 : 0, k >= 2 ? 1 : 0, k >= 3 ? 1 : 0])), [N, 3])),
+      axis: keep(tf.tensor2d(Float32Array.from(axis), [N, 3])),
+    },
+    degenerate: rank.filter((k) => k < 3).length,
     cutoff,
     dispose: () => tensors.forEach((t) => t.dispose()),
   };

@@ -1,5 +1,5 @@
 /**
- * Synthetic point clouds and targets of order 0, 1 and 2 (PAPERS.md §2: the paper's QM9 / NMA
+ * Synthetic point clouds and targets of order 0, 1 and 2 (see REFERENCES.md#frames2025: the paper's QM9 / NMA
  * tables could not be read, so the comparison is made on targets whose equivariance is known).
  *
  * Cloud: N points with a species t ∈ {0, 1}, uniform in a ball at fixed number density with a
@@ -43,7 +43,8 @@ export interface CloudOptions {
    * If set, redraw the whole cloud until every node has ≥ 3 neighbours within this radius and a
    * non-degenerate Gram–Schmidt frame (frames.ts localFrames with its default weights). Boundary
    * nodes with 1–2 neighbours have no equivariant frame at all (collinear/planar neighbourhoods),
-   * so without this, frame models are only approximately equivariant on sparse clouds.
+   * so without this, such nodes get fallback frames and the models keep only the feature
+   * components their frame ambiguity cannot change (exactly equivariant, less expressive there).
    */
   genericRadius?: number;
   /** Number of species; default 2. */
@@ -109,6 +110,7 @@ export function targets(c: Cloud, opts: PotentialOptions): Targets {
   if (c.pos.length !== 3 * n) throw new ShapeError("targets pos", `length ${3 * n}`, [c.pos.length]);
   const rc = opts.cutoff;
   if (!(rc > 0)) domainError("targets", "cutoff", rc, "> 0");
+  for (let k = 0; k < c.pos.length; k++) if (!Number.isFinite(c.pos[k])) domainError("targets", "pos", c.pos[k], `finite coordinates (entry ${k})`);
   const depth = opts.depth ?? DEFAULTS.depth;
   const nT = Math.round(Math.sqrt(depth.length));
   const a = opts.a ?? DEFAULTS.a, r0 = opts.r0 ?? DEFAULTS.r0, mass = opts.mass ?? DEFAULTS.mass;
@@ -121,6 +123,8 @@ export function targets(c: Cloud, opts: PotentialOptions): Targets {
       const d = [c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]];
       const r = Math.hypot(d[0], d[1], d[2]);
       if (r >= rc) continue;
+      // The Morse force (dV/dr)·d/r has no direction at r = 0: refuse rather than return NaN.
+      if (!(r > 1e-9 * rc)) domainError("targets", "pos", `points ${i} and ${j} at distance ${r}`, "distinct points");
       const u = 0.5 * (Math.cos((Math.PI * r) / rc) + 1);
       const du = (-0.5 * Math.PI * Math.sin((Math.PI * r) / rc)) / rc;
       // Order 2: inertia of the neighbourhood about x_i, weighted by mass and the envelope.

@@ -1,5 +1,5 @@
 /**
- * Local frames L_i ∈ O(3) with L_i(Qx + t) = L_i(x) Qᵀ (PAPERS.md §2).
+ * Local frames L_i ∈ O(3) with L_i(Qx + t) = L_i(x) Qᵀ (REFERENCES.md#frames2025).
  *
  * Equivariant vectors v₁, v₂, v₃ are predicted per node as weighted sums of neighbour directions
  * v_k(i) = Σ_j w_k(r_ij, …) (x_j − x_i), with weights from invariant features only, so
@@ -9,15 +9,18 @@
  * e₃ ↦ Qe₃: the frame follows reflections too (without the sign rule L would stay in SO(3) and
  * could not satisfy L(Qx) = L(x)Qᵀ for det Q = −1).
  *
- * Degenerate neighbourhoods have no equivariant frame and are flagged rather than hidden:
- *   "v1": ‖v₁‖ ≈ 0 (isolated node or perfectly balanced neighbours) → L = I;
- *   "v2": v₂ ∥ v₁ (collinear neighbourhood) → e₂ from the coordinate axis least aligned with e₁;
- *   "v3": v₃ ⟂ e₁ × e₂ (planar neighbourhood) → s = +1, rotation- but not reflection-equivariant.
+ * Degenerate neighbourhoods have no equivariant frame and are flagged rather than hidden
+ * (frameRanks below decides from the geometry, for every choice of weights at once):
+ *   "v1": rank 0 — isolated node or neighbours that cancel by symmetry → L = I;
+ *   "v2": rank 1 — collinear neighbourhood → e₂ from the coordinate axis least aligned with e₁;
+ *   "v3": rank 2 — planar neighbourhood → s = +1, rotation- but not reflection-equivariant.
+ * The frames are orthonormal in every case; the models keep only the feature components that the
+ * node's ambiguity cannot change, so they stay equivariant and lose exactly those components.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
 import { Graph } from "./graph";
-import { Mat3, mul3, transpose3 } from "./linalg";
+import { Mat3, mat, mul3, orthogonalityError, symmetricEigen, transpose3 } from "./linalg";
 
 export type Degeneracy = "none" | "v1" | "v2" | "v3";
 
@@ -101,17 +104,44 @@ export function frameVectors(pos: ArrayLike<number>, g: Graph, weights: readonly
   return v;
 }
 
-/** Frames of every node from fixed radial weights (float64); degeneracies counted. */
-export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: readonly RadialWeight[]; eps?: number; signRule?: boolean } = {}): { frames: Frame[]; degenerate: Record<Degeneracy, number> } {
+/**
+ * The fallback frame of a degenerate node (rank < 3, see frameRanks), exactly as gramSchmidtTf
+ * builds it: e₁ = v₁/‖v₁‖ (x̂ at rank 0), e₂ from v₂ (rank 2) or the fallback axis (rank ≤ 1),
+ * e₃ = e₁ × e₂ (s = +1). Orthonormal; equivariant only up to the node's ambiguity group.
+ */
+export function fallbackFrame(v1: ArrayLike<number>, v2: ArrayLike<number>, rank: number, axis: ArrayLike<number>): Frame {
+  const a = rank >= 1 ? [v1[0], v1[1], v1[2]] : [1, 0, 0];
+  const n1 = Math.hypot(a[0], a[1], a[2]);
+  const e1 = n1 > 0 ? a.map((x) => x / n1) : [1, 0, 0];
+  const b = rank >= 2 ? [v2[0], v2[1], v2[2]] : [axis[0], axis[1], axis[2]];
+  const p = dot(b, e1);
+  const u2 = [b[0] - p * e1[0], b[1] - p * e1[1], b[2] - p * e1[2]];
+  const n2 = Math.hypot(u2[0], u2[1], u2[2]);
+  const e2 = n2 > 0 ? u2.map((x) => x / n2) : [0, 1, 0];
+  const c = cross(e1, e2);
+  const degenerate: Degeneracy = rank === 0 ? "v1" : rank === 1 ? "v2" : "v3";
+  return { L: Float64Array.of(...e1, ...e2, ...c), degenerate };
+}
+
+/**
+ * Frames of every node from fixed radial weights (float64); degeneracies counted. Nodes whose
+ * frame rank (frameRanks, species from `types`) is below 3 get fallbackFrame — the same frame the
+ * model's float32 path uses; generic nodes get gramSchmidt.
+ */
+export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: readonly RadialWeight[]; eps?: number; signRule?: boolean; types?: ArrayLike<number> } = {}): { frames: Frame[]; degenerate: Record<Degeneracy, number>; rank: Int32Array } {
+  for (let k = 0; k < pos.length; k++) if (!Number.isFinite(pos[k])) domainError("localFrames", "pos", pos[k], `finite coordinates (entry ${k})`);
   const v = frameVectors(pos, g, opts.weights);
+  const fr = frameRanks(pos, g, { types: opts.types });
   const frames: Frame[] = [];
   const degenerate: Record<Degeneracy, number> = { none: 0, v1: 0, v2: 0, v3: 0 };
   for (let i = 0; i < g.n; i++) {
-    const f = gramSchmidt(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), v.subarray(9 * i + 6, 9 * i + 9), opts.eps, { signRule: opts.signRule });
+    const f = fr.rank[i] < 3
+      ? fallbackFrame(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), fr.rank[i], fr.axis.subarray(3 * i, 3 * i + 3))
+      : gramSchmidt(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), v.subarray(9 * i + 6, 9 * i + 9), opts.eps, { signRule: opts.signRule });
     frames.push(f);
     degenerate[f.degenerate]++;
   }
-  return { frames, degenerate };
+  return { frames, degenerate, rank: fr.rank };
 }
 
 /**
@@ -151,19 +181,115 @@ export function relativeRotation(Li: ArrayLike<number>, Lj: ArrayLike<number>): 
 }
 
 // ---------------------------------------------------------------------------------------------
-// tfjs (float32, differentiable in v)
+// Degenerate neighbourhoods (ours). Every frame in this module is v_k = Σ_j w_k(r_ij, t_j)(x_j − x_i)
+// with weights that depend on the neighbour's distance and species only. Group the neighbours by
+// (species, distance) and let S_g = Σ_{j∈g}(x_j − x_i): then v_k = Σ_g w_k(g) S_g lies in
+// span{S_g} for EVERY choice of weights. The rank of that span is the node's frame rank:
+//   3  generic: three independent v_k, the frame is equivariant under O(3);
+//   2  planar (benzene carbon, 3 neighbours): e₁, e₂ are equivariant, the sign of e₃ is not
+//      determined (a reflection through the plane fixes the neighbourhood);
+//   1  collinear (CO₂ oxygen, a bond end): e₁ is equivariant, e₂/e₃ can turn freely about e₁;
+//   0  isolated, or symmetric so that every S_g cancels (CH₄ / CO₂ carbon): no direction at all.
+// Such a node's frame is only determined up to a group G (O(3), O(2) about e₁, {I, diag(1,1,−1)}).
+// The fallback picks one element (L = I; e₂ from the coordinate axis least aligned with the
+// neighbourhood line; e₃ = e₁ × e₂), which is orthonormal but not equivariant; models stay
+// equivariant by keeping only G-invariant feature components at that node (models.ts).
+
+export interface FrameRanks {
+  /** Frame rank per node, 0–3. */
+  rank: Int32Array;
+  /** Fallback direction for e₂ per node [N·3] (used when rank < 2). */
+  axis: Float64Array;
+  /** Singular values of the span of the group sums S_g per node, descending [N·3]. */
+  sigma: Float64Array;
+}
 
 /**
- * Gram–Schmidt for a batch: v [N, 3, 3] (vector k along axis 1) → L [N, 3, 3] (rows e₁, e₂, e₃)
- * and the count of nodes whose sign test |v₃·(e₁×e₂)| fell below eps·‖v₃‖ or whose v₁/v₂ were
- * (nearly) degenerate. Norms are ε-stabilised (√(‖·‖² + ε²)) so gradients stay finite; frames of
- * flagged nodes are not equivariant (see module comment).
+ * Frame rank of every node (float64; see the comment above). `types` are the species used to
+ * group neighbours (all equal if omitted); `groupTol` is the distance tolerance for "the same
+ * distance" (default 1e-4, in the units of pos); `tol` the relative singular-value threshold below
+ * which a direction counts as absent (default 1e-3: float32 frames lose about ε₃₂/tol ≈ 1e-4 of
+ * accuracy at the threshold).
  */
-export function gramSchmidtTf(v: tf.Tensor3D, eps = 1e-6): { L: tf.Tensor3D; degenerate: tf.Scalar; condition: number } {
+export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: ArrayLike<number>; groupTol?: number; tol?: number } = {}): FrameRanks {
+  if (pos.length !== 3 * g.n) throw new ShapeError("frameRanks pos", `length ${3 * g.n} (graph has ${g.n} nodes)`, [pos.length]);
+  const types = opts.types;
+  if (types && types.length !== g.n) throw new ShapeError("frameRanks types", `length ${g.n}`, [types.length]);
+  const groupTol = opts.groupTol ?? 1e-4, tol = opts.tol ?? 1e-3;
+  if (!(groupTol >= 0)) domainError("frameRanks", "groupTol", groupTol, "≥ 0");
+  if (!(tol > 0 && tol < 1)) domainError("frameRanks", "tol", tol, "in (0, 1)");
+  const nb: { t: number; r: number; d: number[] }[][] = Array.from({ length: g.n }, () => []);
+  for (let e = 0; e < g.src.length; e++) {
+    const i = g.dst[e], j = g.src[e];
+    const d = [pos[3 * j] - pos[3 * i], pos[3 * j + 1] - pos[3 * i + 1], pos[3 * j + 2] - pos[3 * i + 2]];
+    nb[i].push({ t: types ? types[j] : 0, r: Math.hypot(d[0], d[1], d[2]), d });
+  }
+  const rank = new Int32Array(g.n), axis = new Float64Array(3 * g.n), sigma = new Float64Array(3 * g.n);
+  for (let i = 0; i < g.n; i++) {
+    const list = nb[i].sort((a, b) => a.t - b.t || a.r - b.r);
+    const M = new Float64Array(9);
+    let scale = 0;
+    for (let k = 0; k < list.length;) {
+      const S = [0, 0, 0];
+      let m = k;
+      while (m < list.length && list[m].t === list[k].t && list[m].r - list[m === k ? k : m - 1].r <= groupTol) {
+        for (let a = 0; a < 3; a++) S[a] += list[m].d[a];
+        scale += list[m].r;
+        m++;
+      }
+      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) M[3 * a + b] += S[a] * S[b];
+      k = m;
+    }
+    const { values, vectors } = symmetricEigen(mat(3, 3, Array.from(M)));
+    const s = [2, 1, 0].map((k) => Math.sqrt(Math.max(values[k], 0)));
+    sigma.set(s, 3 * i);
+    let rk = 0;
+    if (s[0] > tol * scale && scale > 0) rk = 1 + (s[1] > tol * s[0] ? 1 : 0) + (s[2] > tol * s[0] ? 1 : 0);
+    rank[i] = rk;
+    let ax = [0, 1, 0];
+    if (rk === 1) {
+      const u = [vectors.data[2], vectors.data[5], vectors.data[8]]; // top eigenvector: the line
+      const k = [0, 1, 2].sort((a, b) => Math.abs(u[a]) - Math.abs(u[b]))[0];
+      ax = [0, 0, 0];
+      ax[k] = 1;
+    }
+    axis.set(ax, 3 * i);
+  }
+  return { rank, axis, sigma };
+}
+
+// ---------------------------------------------------------------------------------------------
+// tfjs (float32, differentiable in v)
+
+/** Per-node degeneracy information for gramSchmidtTf, uploaded once per batch (batch.ts). */
+export interface FrameFallback {
+  /** [N, 3] float 0/1: v₁ usable (rank ≥ 1), v₂ usable (rank ≥ 2), sign of v₃ usable (rank 3). */
+  mask: tf.Tensor2D;
+  /** [N, 3] fallback direction for e₂ (FrameRanks.axis). */
+  axis: tf.Tensor2D;
+}
+
+/**
+ * Gram–Schmidt for a batch: v [N, 3, 3] (vector k along axis 1) → L [N, 3, 3] (rows e₁, e₂, e₃),
+ * orthonormal for every node. With `fallback`, degenerate nodes use the fallback of the comment
+ * above (x̂ for e₁ at rank 0, the fallback axis for e₂ at rank ≤ 1, s = +1 at rank ≤ 2); without
+ * it every node is treated as generic (rank 3), which is only right for generic clouds. No data
+ * is read back to JS (no dataSync), so the pass never stalls an asynchronous backend.
+ */
+export function gramSchmidtTf(v: tf.Tensor3D, fallback?: FrameFallback, eps = 1e-12): tf.Tensor3D {
   const N = v.shape[0];
   if (v.shape[1] !== 3 || v.shape[2] !== 3) throw new ShapeError("gramSchmidtTf v", "[N, 3, 3]", v.shape);
+  if (fallback && (fallback.mask.shape[0] !== N || fallback.axis.shape[0] !== N)) throw new ShapeError("gramSchmidtTf fallback", `[${N}, 3] mask and axis`, fallback.mask.shape);
   return tf.tidy(() => {
-    const [v1, v2, v3] = tf.unstack(v, 1) as tf.Tensor2D[];
+    let [v1, v2, v3] = tf.unstack(v, 1) as tf.Tensor2D[];
+    let m3: tf.Tensor | null = null;
+    if (fallback) {
+      const [m1, m2, m3_] = tf.split(fallback.mask, 3, 1);
+      const x = tf.tensor2d([[1, 0, 0]]);
+      v1 = tf.add(tf.mul(m1, v1), tf.mul(tf.sub(1, m1), x)) as tf.Tensor2D;
+      v2 = tf.add(tf.mul(m2, v2), tf.mul(tf.sub(1, m2), fallback.axis)) as tf.Tensor2D;
+      m3 = m3_;
+    }
     const norm = (x: tf.Tensor2D) => tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), eps * eps));
     const e1 = tf.div(v1, norm(v1)) as tf.Tensor2D;
     const u2 = tf.sub(v2, tf.mul(tf.sum(tf.mul(v2, e1), 1, true), e1)) as tf.Tensor2D;
@@ -175,28 +301,35 @@ export function gramSchmidtTf(v: tf.Tensor3D, eps = 1e-6): { L: tf.Tensor3D; deg
       tf.sub(tf.mul(a3, b1), tf.mul(a1, b3)),
       tf.sub(tf.mul(a1, b2), tf.mul(a2, b1)),
     ], 1) as tf.Tensor2D;
-    const s3 = tf.sum(tf.mul(c, v3), 1, true);
-    // The sign s and the degeneracy flags are piecewise constant in v: computed from a detached
-    // copy in JS (comparison ops have no gradient in tfjs, so keeping them on the tape would
-    // fail in backprop). When |v₃·(e₁×e₂)| is at float32 noise level (planar neighbourhood) the
-    // sign of the noise would flip e₃ at random under rotations, so s = +1 there (rotation-
-    // equivariant, not reflection-equivariant) and the node is counted as degenerate.
-    const [s3d, v1d, v2d, v3d, u2d] = [s3, v1, v2, v3, u2].map((t) => t.dataSync());
-    const len = (a: ArrayLike<number>, i: number) => Math.hypot(a[3 * i], a[3 * i + 1], a[3 * i + 2]);
-    const sign = new Float32Array(N);
-    let bad = 0;
-    // Condition number of the worst node: float32 rounding in v is amplified by ‖v₂‖/‖u₂‖ in e₂
-    // and by ‖v₃‖/|v₃·(e₁×e₂)| in the sign test, so equivariance error ≈ ε_float32 × condition.
-    let condition = 1;
-    for (let i = 0; i < N; i++) {
-      condition = Math.max(condition, len(v1d, i) > 0 ? len(v2d, i) / Math.max(len(u2d, i), 1e-30) : Infinity, len(v3d, i) / Math.max(Math.abs(s3d[i]), 1e-30));
-      const planar = Math.abs(s3d[i]) < 1e-4 * len(v3d, i);
-      sign[i] = planar || s3d[i] >= 0 ? 1 : -1;
-      if (planar || len(v1d, i) < eps || len(u2d, i) < 1e-4 * len(v2d, i)) bad++;
-    }
-    const e3 = tf.mul(c, tf.tensor2d(sign, [N, 1]));
-    const L = tf.stack([e1, e2, e3], 1) as tf.Tensor3D;
-    const degenerate = tf.scalar(bad);
-    return { L, degenerate, condition };
+    // s = sign(v₃·(e₁×e₂)) with sign(0) := +1; piecewise constant, so its gradient is 0.
+    const sg = tf.sign(tf.sum(tf.mul(c, v3), 1, true));
+    let s: tf.Tensor = tf.sub(tf.add(sg, 1), tf.abs(sg));
+    if (m3) s = tf.add(tf.mul(m3, s), tf.sub(1, m3));
+    const L = tf.stack([e1, e2, tf.mul(c, s)], 1) as tf.Tensor3D;
+    return L;
   });
+}
+
+/**
+ * Diagnostics that read data back (call explicitly, not in a training step): the worst node's
+ * condition number ‖v₂‖/‖u₂‖ and ‖v₃‖/|v₃·(e₁×e₂)| over generic (rank-3) nodes — float32
+ * rounding in v is amplified by it in the frame — and max |LLᵀ − I| over all nodes.
+ */
+export function frameDiagnostics(v: tf.Tensor3D, L: tf.Tensor3D, rank?: ArrayLike<number>): { condition: number; orthogonality: number } {
+  const vd = v.dataSync(), Ld = L.dataSync();
+  const N = v.shape[0];
+  let condition = 1, orthogonality = 0;
+  for (let i = 0; i < N; i++) {
+    const o = 9 * i;
+    const Li = Ld.subarray(o, o + 9);
+    orthogonality = Math.max(orthogonality, orthogonalityError(Li));
+    if (rank && rank[i] < 3) continue;
+    const v2 = [vd[o + 3], vd[o + 4], vd[o + 5]], v3 = [vd[o + 6], vd[o + 7], vd[o + 8]];
+    const e1 = [Li[0], Li[1], Li[2]];
+    const p = dot(v2, e1);
+    const u2 = [v2[0] - p * e1[0], v2[1] - p * e1[1], v2[2] - p * e1[2]];
+    const s3 = Math.abs(dot(cross(e1, [Li[3], Li[4], Li[5]]), v3));
+    condition = Math.max(condition, Math.hypot(...v2) / Math.max(Math.hypot(...u2), 1e-30), Math.hypot(...v3) / Math.max(s3, 1e-30));
+  }
+  return { condition, orthogonality };
 }

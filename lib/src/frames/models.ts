@@ -2,7 +2,7 @@
  * Models for the frames notebooks, all with the same three heads per batch:
  *   energy [G] (order 0, summed over nodes), forces [N, 3] (order 1), tensor [N, 9] (order 2).
  *
- * FramesNet (PAPERS.md §2) — one class, three message types:
+ * FramesNet (REFERENCES.md#frames2025) — one class, three message types:
  *   "tensor": m_ij = MLP([h_i, ρ(L_iL_jᵀ) h_j, rbf(r_ij), L_i(x_j − x_i)/r_c]) · u(r_ij)
  *             h_i lives in node i's frame; ρ(L_iL_jᵀ) re-expresses h_j (given in j's frame) in i's
  *             frame. L_iL_jᵀ is invariant, so every input of the MLP is invariant and the MLP can
@@ -30,10 +30,10 @@ import { domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { Batch } from "./batch";
 import { cgPaths, clebschGordan } from "./cg";
-import { gramSchmidtTf } from "./frames";
+import { frameDiagnostics, gramSchmidtTf } from "./frames";
 import { transpose } from "./linalg";
 import { Dense, MLP, countParams, silu } from "./nn";
-import { Order, Q, Rep, parseRep, repDim, sphericalHarmonicsTf, transportTf } from "./reps";
+import { Order, Rep, ambiguityProjector, irrepBasis, parseRep, repDim, sphericalHarmonicsTf, transportTf } from "./reps";
 
 export interface Outputs {
   energy: tf.Tensor1D;
@@ -47,6 +47,31 @@ export interface Model {
   apply(b: Batch): Outputs;
   nParams(): number;
   dispose(): void;
+}
+
+/**
+ * Messages are summed over incoming edges and divided by a constant stored in the model
+ * (`avgNeighbors`, e.g. the training set's mean in-degree), never by a statistic of the batch:
+ * a cloud's outputs must not depend on the other clouds it is batched with, and must change
+ * continuously when a neighbour crosses the cutoff (the envelope u(r) → 0 takes care of that).
+ */
+function checkNormaliser(fn: string, v: number | undefined): number {
+  const x = v ?? 10;
+  if (!(x > 0 && Number.isFinite(x))) domainError(fn, "avgNeighbors", x, "a finite number > 0");
+  return x;
+}
+
+/** [4, d, d] float32 stack of the ambiguity projectors of `rep` for frame ranks 0–3. */
+function projectorStack(rep: Rep | string): tf.Tensor3D {
+  const Ps = [0, 1, 2, 3].map((k) => ambiguityProjector(rep, k));
+  const d = Ps[0].rows;
+  return tf.tensor3d(Float32Array.from(Ps.flatMap((P) => Array.from(P.data))), [4, d, d]);
+}
+
+/** y [n, d] ↦ P[idx] y per row (P a [4, d, d] stack, idx int32 [n]). */
+function projectRows(P: tf.Tensor3D, idx: tf.Tensor1D, y: tf.Tensor2D): tf.Tensor2D {
+  const [n, d] = y.shape;
+  return tf.reshape(tf.matMul(tf.gather(P, idx), tf.reshape(y, [n, d, 1])), [n, d]) as tf.Tensor2D;
 }
 
 /** [nTypes, 1] constant of per-species reference energies (zeros if not given). */
@@ -70,6 +95,14 @@ export interface FramesNetOptions {
   name?: string;
   /** Per-species reference energies added to ε_i (see speciesReference); default zeros. */
   energyReference?: number[];
+  /** Constant message normaliser (default 10); see checkNormaliser. */
+  avgNeighbors?: number;
+  /**
+   * "project" (default): degenerate nodes keep only ambiguity-invariant feature components, so the
+   * model stays O(3)-equivariant on any geometry. "ignore": use the fallback frame as if it were
+   * equivariant (the negative control: equivariance then breaks at symmetric sites).
+   */
+  ambiguity?: "project" | "ignore";
 }
 
 export class FramesNet implements Model {
@@ -84,10 +117,12 @@ export class FramesNet implements Model {
   private readonly out: MLP;
   private readonly nTypes: number;
   private readonly eRef: tf.Tensor2D;
-  /** Degenerate frames counted at the last apply() (see frames.ts). */
-  lastDegenerate = 0;
-  /** Largest frame condition number at the last apply() (frames.ts gramSchmidtTf). */
-  lastCondition = 1;
+  /** Ambiguity projectors for the features, the force head and the tensor head (ranks 0–3). */
+  private readonly Ph: tf.Tensor3D;
+  private readonly Pf: tf.Tensor3D;
+  private readonly PT: tf.Tensor3D;
+  readonly avgNeighbors: number;
+  readonly ambiguity: "project" | "ignore";
 
   constructor(o: FramesNetOptions) {
     if (!["tensor", "scalar", "none"].includes(o.message)) domainError("FramesNet", "message", o.message, '"tensor", "scalar" or "none"');
@@ -111,6 +146,12 @@ export class FramesNet implements Model {
     // Small last layer: outputs start near 0, so the first steps don't fight a huge initial loss.
     this.out = new MLP(r, [this.D, hidden, 1 + 3 + 9], { lastGain: 0.1 });
     this.eRef = referenceTensor(o.energyReference, this.nTypes);
+    this.avgNeighbors = checkNormaliser("FramesNet", o.avgNeighbors);
+    this.ambiguity = o.ambiguity ?? "project";
+    if (!["project", "ignore"].includes(this.ambiguity)) domainError("FramesNet", "ambiguity", o.ambiguity, '"project" or "ignore"');
+    this.Ph = projectorStack(this.rep);
+    this.Pf = projectorStack("1xT1");
+    this.PT = projectorStack("1xT2");
   }
 
   get variables(): tf.Variable[] {
@@ -122,40 +163,70 @@ export class FramesNet implements Model {
     return countParams(this.variables);
   }
 
-  /** Frames L [N, 3, 3] (rows e₁, e₂, e₃) for a batch; identity for message "none". */
+  /** Frame vectors v [N, 3, 3] (vector k along axis 1) for a batch. */
+  frameVectors(b: Batch): tf.Tensor3D {
+    return tf.tidy(() => {
+      if (b.E === 0) return tf.zeros([b.N, 3, 3]) as tf.Tensor3D;
+      const w = tf.mul(this.frameW.apply(tf.concat([b.rbf, tf.gather(b.onehot, b.src)], 1) as tf.Tensor2D), b.env); // [E, 3]
+      const outer = tf.reshape(tf.mul(tf.reshape(w, [b.E, 3, 1]), tf.reshape(b.rel, [b.E, 1, 3])), [b.E, 9]);
+      return tf.reshape(tf.unsortedSegmentSum(outer, b.dst, b.N), [b.N, 3, 3]) as tf.Tensor3D;
+    });
+  }
+
+  /**
+   * Frames L [N, 3, 3] (rows e₁, e₂, e₃) for a batch; identity for message "none". Orthonormal
+   * for every node; degenerate nodes (b.frameRank < 3) get the fallback frame (frames.ts).
+   */
   frames(b: Batch): tf.Tensor3D {
     return tf.tidy(() => {
       if (this.message === "none") return tf.tile(tf.reshape(tf.eye(3), [1, 3, 3]), [b.N, 1, 1]) as tf.Tensor3D;
-      const w = tf.mul(this.frameW.apply(tf.concat([b.rbf, tf.gather(b.onehot, b.src)], 1) as tf.Tensor2D), b.env); // [E, 3]
-      const outer = tf.reshape(tf.mul(tf.reshape(w, [b.E, 3, 1]), tf.reshape(b.rel, [b.E, 1, 3])), [b.E, 9]);
-      const v = tf.reshape(tf.unsortedSegmentSum(outer, b.dst, b.N), [b.N, 3, 3]) as tf.Tensor3D;
-      const { L, degenerate, condition } = gramSchmidtTf(v);
-      this.lastDegenerate = degenerate.dataSync()[0];
-      this.lastCondition = condition;
-      return L;
+      return gramSchmidtTf(this.frameVectors(b), b.fallback);
     });
+  }
+
+  /** Frame condition number and orthogonality for a batch (reads data back: not for training). */
+  diagnostics(b: Batch): { condition: number; orthogonality: number; degenerate: number } {
+    const v = this.frameVectors(b), L = this.frames(b);
+    try {
+      return { ...frameDiagnostics(v, L, b.frameRank), degenerate: this.message === "none" ? 0 : b.degenerate };
+    } finally {
+      v.dispose();
+      L.dispose();
+    }
   }
 
   apply(b: Batch): Outputs {
     return tf.tidy(() => {
       const L = this.frames(b);
-      const Li = tf.gather(L, b.dst) as tf.Tensor3D;
-      const Lj = tf.gather(L, b.src) as tf.Tensor3D;
-      const Rij = tf.matMul(Li, Lj, false, true) as tf.Tensor3D; // L_i L_jᵀ, [E, 3, 3]
-      const local = tf.div(tf.reshape(tf.matMul(Li, tf.reshape(b.rel, [b.E, 3, 1])), [b.E, 3]), b.cutoff) as tf.Tensor2D;
-      let h = this.embed.apply(b.onehot);
-      for (let l = 0; l < this.msg.length; l++) {
-        const hi = tf.gather(h, b.dst) as tf.Tensor2D;
-        let hj = tf.gather(h, b.src) as tf.Tensor2D;
-        if (this.message === "tensor") hj = transportTf(this.rep, Rij, hj);
-        const m = tf.mul(this.msg[l].apply(tf.concat([hi, hj, b.rbf, local], 1) as tf.Tensor2D), b.env);
-        const agg = tf.div(tf.unsortedSegmentSum(m, b.dst, b.N), b.avgDegree) as tf.Tensor2D;
-        h = tf.add(h, this.upd[l].apply(tf.concat([h, agg], 1) as tf.Tensor2D)) as tf.Tensor2D;
+      // Degenerate nodes keep only the components their frame ambiguity cannot change (reps.ts
+      // ambiguityProjector); skipped when the batch has none (then every projector is I).
+      const proj = this.message !== "none" && this.ambiguity === "project" && b.degenerate > 0;
+      const P = (Pk: tf.Tensor3D, idx: tf.Tensor1D, y: tf.Tensor2D) => (proj ? projectRows(Pk, idx, y) : y);
+      let h = P(this.Ph, b.rank, this.embed.apply(b.onehot));
+      if (b.E > 0) {
+        const dstRank = proj ? (tf.gather(b.rank, b.dst) as tf.Tensor1D) : b.rank;
+        const Li = tf.gather(L, b.dst) as tf.Tensor3D;
+        const Lj = tf.gather(L, b.src) as tf.Tensor3D;
+        const Rij = tf.matMul(Li, Lj, false, true) as tf.Tensor3D; // L_i L_jᵀ, [E, 3, 3]
+        const local = P(this.Pf, dstRank, tf.div(tf.reshape(tf.matMul(Li, tf.reshape(b.rel, [b.E, 3, 1])), [b.E, 3]), b.cutoff) as tf.Tensor2D);
+        for (let l = 0; l < this.msg.length; l++) {
+          const hi = tf.gather(h, b.dst) as tf.Tensor2D;
+          let hj = tf.gather(h, b.src) as tf.Tensor2D;
+          if (this.message === "tensor") hj = P(this.Ph, dstRank, transportTf(this.rep, Rij, hj));
+          const m = tf.mul(this.msg[l].apply(tf.concat([hi, hj, b.rbf, local], 1) as tf.Tensor2D), b.env);
+          const agg = tf.div(tf.unsortedSegmentSum(m, b.dst, b.N), this.avgNeighbors) as tf.Tensor2D;
+          h = P(this.Ph, b.rank, tf.add(h, this.upd[l].apply(tf.concat([h, agg], 1) as tf.Tensor2D)) as tf.Tensor2D);
+        }
+      } else {
+        // No edges: every node is isolated; the update still sees a zero aggregate.
+        for (let l = 0; l < this.msg.length; l++) {
+          h = P(this.Ph, b.rank, tf.add(h, this.upd[l].apply(tf.concat([h, tf.zerosLike(h)], 1) as tf.Tensor2D)) as tf.Tensor2D);
+        }
       }
       const o = this.out.apply(h); // [N, 13], in the local frame
       const eps = tf.reshape(tf.add(tf.slice(o, [0, 0], [b.N, 1]), tf.matMul(b.onehot, this.eRef)), [b.N]);
-      const f = tf.reshape(tf.slice(o, [0, 1], [b.N, 3]), [b.N, 3, 1]);
-      const tau = tf.reshape(tf.slice(o, [0, 4], [b.N, 9]), [b.N, 3, 3]);
+      const f = tf.reshape(P(this.Pf, b.rank, tf.slice(o, [0, 1], [b.N, 3]) as tf.Tensor2D), [b.N, 3, 1]);
+      const tau = tf.reshape(P(this.PT, b.rank, tf.slice(o, [0, 4], [b.N, 9]) as tf.Tensor2D), [b.N, 3, 3]);
       const forces = tf.reshape(tf.matMul(L, f, true, false), [b.N, 3]) as tf.Tensor2D; // L_iᵀ f_i
       const tensor = tf.reshape(tf.matMul(tf.matMul(L, tau, true, false), L), [b.N, 9]) as tf.Tensor2D; // L_iᵀ τ_i L_i
       const energy = tf.unsortedSegmentSum(eps, b.nodeGraph, b.G) as tf.Tensor1D;
@@ -165,7 +236,7 @@ export class FramesNet implements Model {
 
   dispose(): void {
     [...this.frameW.variables, ...this.variables].forEach((v) => { if (!v.isDisposed) v.dispose(); });
-    this.eRef.dispose();
+    [this.eRef, this.Ph, this.Pf, this.PT].forEach((t) => t.dispose());
   }
 }
 
@@ -182,6 +253,8 @@ export interface TFNOptions {
   name?: string;
   /** Per-species reference energies added to the energy per node; default zeros. */
   energyReference?: number[];
+  /** Constant message normaliser (default 10); see checkNormaliser. */
+  avgNeighbors?: number;
 }
 
 interface Path { lf: Order; lin: Order; lout: Order; cgT: tf.Tensor2D }
@@ -201,6 +274,7 @@ export class TFN implements Model {
   private readonly headT2?: Dense;
   private readonly consts: tf.Tensor[] = [];
   private readonly eRef: tf.Tensor2D;
+  readonly avgNeighbors: number;
 
   constructor(o: TFNOptions) {
     if (!(o.lmax === 0 || o.lmax === 1 || o.lmax === 2)) domainError("TFN", "lmax", o.lmax, "0, 1 or 2");
@@ -212,6 +286,7 @@ export class TFN implements Model {
     const hidden = o.hidden ?? 32;
     const nTypes = o.nTypes ?? 2;
     this.name = o.name ?? `tfn-l${o.lmax}`;
+    this.avgNeighbors = checkNormaliser("TFN", o.avgNeighbors);
     this.paths = cgPaths(this.lmax).map(([lf, lin, lout]) => {
       const C = clebschGordan(lf, lin, lout);
       const cgT = tf.tensor2d(Float32Array.from(transpose(C).data), [C.cols, C.rows], "float32");
@@ -264,10 +339,11 @@ export class TFN implements Model {
       let h: tf.Tensor3D[] = [tf.reshape(this.embed.apply(b.onehot), [b.N, c, 1])];
       for (let l = 1; l <= this.lmax; l++) h.push(tf.zeros([b.N, c, 2 * l + 1]));
       for (let layer = 0; layer < this.radial.length; layer++) {
-        const Rw = tf.mul(this.radial[layer].apply(b.rbf), b.env); // [E, P·c]
         const msgs: (tf.Tensor | null)[] = Array.from({ length: this.lmax + 1 }, () => null);
-        const hj = h.map((x, l) => tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src)); // [E, c·d]
-        this.paths.forEach((p, k) => {
+        // No edges (every node isolated): all messages are zero, the layer still runs.
+        const Rw = b.E > 0 ? tf.mul(this.radial[layer].apply(b.rbf), b.env) : null; // [E, P·c]
+        const hj = b.E > 0 ? h.map((x, l) => tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src)) : []; // [E, c·d]
+        if (Rw) this.paths.forEach((p, k) => {
           const df = 2 * p.lf + 1, din = 2 * p.lin + 1, dout = 2 * p.lout + 1;
           // (Y ⊗ h_j) per edge and channel: [E, 1, df, 1] * [E, c, 1, din] → [E·c, df·din]
           const outer = tf.mul(tf.reshape(Y[p.lf], [b.E, 1, df, 1]), tf.reshape(hj[p.lin], [b.E, c, 1, din]));
@@ -279,7 +355,7 @@ export class TFN implements Model {
         const agg = msgs.map((m, l) => {
           const d = 2 * l + 1;
           if (!m) return tf.zeros([b.N, c, d]) as tf.Tensor3D;
-          return tf.reshape(tf.div(tf.unsortedSegmentSum(tf.reshape(m, [b.E, c * d]), b.dst, b.N), b.avgDegree), [b.N, c, d]) as tf.Tensor3D;
+          return tf.reshape(tf.div(tf.unsortedSegmentSum(tf.reshape(m, [b.E, c * d]), b.dst, b.N), this.avgNeighbors), [b.N, c, d]) as tf.Tensor3D;
         });
         const u = agg.map((a, l) => TFN.mixChannels(this.mix[layer][l], a));
         const u0 = tf.reshape(u[0], [b.N, c]) as tf.Tensor2D;
@@ -302,7 +378,7 @@ export class TFN implements Model {
       let tensor = tf.mul(a, tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0, 1]]).div(Math.sqrt(3))) as tf.Tensor2D;
       if (this.headT2) {
         const t2 = tf.reshape(TFN.mixChannels(this.headT2, h[2]), [b.N, 5]);
-        tensor = tf.add(tensor, tf.matMul(t2, tf.tensor2d(Float32Array.from(Q(2).data), [5, 9]))) as tf.Tensor2D;
+        tensor = tf.add(tensor, tf.matMul(t2, tf.tensor2d(Float32Array.from(irrepBasis(2).data), [5, 9]))) as tf.Tensor2D;
       }
       return { energy, forces, tensor };
     });

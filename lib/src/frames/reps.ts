@@ -1,5 +1,5 @@
 /**
- * Representations of O(3) used to transport features between local frames (PAPERS.md §2).
+ * Representations of O(3) used to transport features between local frames (REFERENCES.md#frames2025).
  *
  * Two families, both built from the rotation matrix R itself (no Euler angles, so no gimbal
  * singularities and reflections come for free):
@@ -79,7 +79,7 @@ const S6 = 1 / Math.sqrt(6);
  * row-major, index 3a+b), ordered m = −ℓ…ℓ like real spherical harmonics:
  * ℓ=1: (y, z, x); ℓ=2: (xy, yz, 3z²−r², xz, x²−y²) up to one common factor.
  */
-export function Q(l: Order): Mat {
+export function irrepBasis(l: Order): Mat {
   if (l === 0) return mat(1, 1, [1]);
   if (l === 1) return mat(3, 3, [0, 1, 0, 0, 0, 1, 1, 0, 0]);
   if (l === 2) {
@@ -92,7 +92,7 @@ export function Q(l: Order): Mat {
       S2, 0, 0, 0, -S2, 0, 0, 0, 0, //     (E_xx − E_yy)/√2
     ]);
   }
-  return domainError("Q", "l", l, "0, 1 or 2");
+  return domainError("irrepBasis", "l", l, "0, 1 or 2");
 }
 
 /**
@@ -108,7 +108,7 @@ export function cartesianDecomposition(): Mat {
     [0, 0, -S2, 0, 0, 0, S2, 0, 0],
     [0, S2, 0, -S2, 0, 0, 0, 0, 0],
   ];
-  return mat(9, 9, [...rows.flat(), ...Q(2).data]);
+  return mat(9, 9, [...rows.flat(), ...irrepBasis(2).data]);
 }
 
 /** R^{⊗k} for k ≤ 2 (float64). */
@@ -120,7 +120,7 @@ export function tensorPower(R: ArrayLike<number>, k: Order): Mat {
 
 /** Wigner-D matrix D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ for R ∈ O(3), ℓ ≤ 2 (float64). */
 export function wignerD(l: Order, R: ArrayLike<number>): Mat {
-  const q = Q(l);
+  const q = irrepBasis(l);
   return matMul(matMul(q, tensorPower(R, l)), transpose(q));
 }
 
@@ -156,6 +156,58 @@ export function applyRho(rep: Rep | string, R: ArrayLike<number>, f: ArrayLike<n
   return out;
 }
 
+/**
+ * The frame ambiguity group of a node of frame rank k (frames.ts frameRanks), as a finite set
+ * whose average of ρ equals the Haar average for every representation used here (ℓ ≤ 2, and ℓ ≤ 3
+ * as well; ours):
+ *   k = 3: {I};  k = 2: {I, diag(1, 1, −1)};
+ *   k = 1: rotations about x by 2πm/8, m = 0..7, with and without diag(1, 1, −1) (O(2) about e₁;
+ *          8 angles average Fourier modes |m| ≤ 7 to zero exactly, enough for ℓ ≤ 7);
+ *   k = 0: the 48 signed permutation matrices (the full octahedral group O_h): an O_h-average
+ *          kills every ℓ = 1, 2, 3 component and every odd-parity one, like the O(3) average.
+ */
+export function ambiguityGroup(rank: number): Float64Array[] {
+  if (!(rank === 0 || rank === 1 || rank === 2 || rank === 3)) domainError("ambiguityGroup", "rank", rank, "0, 1, 2 or 3");
+  const I = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), Z = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, -1);
+  if (rank === 3) return [I];
+  if (rank === 2) return [I, Z];
+  if (rank === 1) {
+    const out: Float64Array[] = [];
+    for (let m = 0; m < 8; m++) {
+      const c = Math.cos((2 * Math.PI * m) / 8), s = Math.sin((2 * Math.PI * m) / 8);
+      const R = Float64Array.of(1, 0, 0, 0, c, -s, 0, s, c);
+      out.push(R, Float64Array.of(1, 0, 0, 0, c, s, 0, s, -c)); // R·diag(1,1,−1)
+    }
+    return out;
+  }
+  const out: Float64Array[] = [];
+  for (const p of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+    for (let sg = 0; sg < 8; sg++) {
+      const R = new Float64Array(9);
+      for (let r = 0; r < 3; r++) R[3 * r + p[r]] = sg & (1 << r) ? -1 : 1;
+      out.push(R);
+    }
+  }
+  return out;
+}
+
+/**
+ * P_k = mean over the ambiguity group of ρ(g) (float64, D × D): the orthogonal projector onto the
+ * feature components a rank-k node's frame ambiguity cannot change. ρ(g)P = P for every g in the
+ * group, so ρ(L_iL_jᵀ) P_j h_j does not depend on which frame of the ambiguity class j got.
+ */
+export function ambiguityProjector(rep: Rep | string, rank: number): Mat {
+  const G = ambiguityGroup(rank);
+  let acc: Mat | null = null;
+  for (const g of G) {
+    const m = rho(rep, g);
+    if (!acc) acc = m;
+    else for (let i = 0; i < m.data.length; i++) acc.data[i] += m.data[i];
+  }
+  for (let i = 0; i < acc!.data.length; i++) acc!.data[i] /= G.length;
+  return acc!;
+}
+
 /** Real spherical harmonics Y^ℓ(x̂) = c_ℓ Q_ℓ x̂^{⊗ℓ}, normalised so ‖Y^ℓ‖² = 2ℓ+1 (float64). */
 export function sphericalHarmonic(l: Order, v: ArrayLike<number>): Float64Array {
   const n = Math.hypot(v[0], v[1], v[2]);
@@ -163,7 +215,7 @@ export function sphericalHarmonic(l: Order, v: ArrayLike<number>): Float64Array 
   const x = [v[0] / n, v[1] / n, v[2] / n];
   if (l === 0) return Float64Array.of(1);
   if (l === 1) return Float64Array.of(Math.sqrt(3) * x[1], Math.sqrt(3) * x[2], Math.sqrt(3) * x[0]);
-  const q = Q(2);
+  const q = irrepBasis(2);
   const c = Math.sqrt(7.5); // ‖Q₂ vec(x̂x̂ᵀ)‖² = 2/3, so c² = 5 / (2/3)
   const out = new Float64Array(5);
   for (let m = 0; m < 5; m++) {
@@ -222,8 +274,8 @@ export function rhoBlockTf(b: Pick<RepBlock, "kind" | "order" | "pseudo">, R: tf
   return tf.tidy(() => {
     let m: tf.Tensor3D;
     if (b.order === 0) m = tf.ones([E, 1, 1]);
-    else if (b.order === 1) m = b.kind === "cart" ? R : sandwichTf(Q(1), R);
-    else m = b.kind === "cart" ? kronSelfTf(R) : sandwichTf(Q(2), kronSelfTf(R));
+    else if (b.order === 1) m = b.kind === "cart" ? R : sandwichTf(irrepBasis(1), R);
+    else m = b.kind === "cart" ? kronSelfTf(R) : sandwichTf(irrepBasis(2), kronSelfTf(R));
     if (b.pseudo) m = tf.mul(m, tf.reshape(det ?? det3Tf(R), [E, 1, 1]));
     return m;
   });
@@ -263,7 +315,7 @@ export function sphericalHarmonicsTf(l: Order, u: tf.Tensor2D): tf.Tensor2D {
     if (l === 0) return tf.ones([E, 1]) as tf.Tensor2D;
     if (l === 1) return tf.mul(tf.gather(u, [1, 2, 0], 1), Math.sqrt(3)) as tf.Tensor2D;
     const outer = tf.reshape(tf.mul(tf.reshape(u, [E, 3, 1]), tf.reshape(u, [E, 1, 3])), [E, 9]);
-    const Qt = tf.tensor2d(Float32Array.from(transpose(Q(2)).data), [9, 5], "float32");
+    const Qt = tf.tensor2d(Float32Array.from(transpose(irrepBasis(2)).data), [9, 5], "float32");
     return tf.mul(tf.matMul(outer, Qt), Math.sqrt(7.5)) as tf.Tensor2D;
   });
 }

@@ -8,6 +8,7 @@
  * Data processing: for any Markov kernel T, D_f(PT‖QT) ≤ D_f(P‖Q), with equality when T is
  * sufficient for {P, Q} (the likelihood ratio p/q is a function of T's output).
  */
+import { DomainError } from "../errors";
 import { assertInt, MatrixInput, toDistribution, toKernel } from "./validate";
 
 /** A convex generator f with f(1) = 0. `f(0)` must return the limit lim_{t↓0} f(t). */
@@ -21,8 +22,8 @@ export interface FGenerator {
 /** Build a generator; checks f(1) = 0 (|f(1)| ≤ 1e-12) so that D_f(P‖P) = 0. */
 export function fGenerator(name: string, f: (t: number) => number, slopeAtInfinity: number): FGenerator {
   const f1 = f(1);
-  if (!(Math.abs(f1) <= 1e-12)) throw new RangeError(`fGenerator: f(1) = ${f1} for "${name}"; expected f(1) = 0`);
-  if (Number.isNaN(slopeAtInfinity)) throw new RangeError(`fGenerator: slopeAtInfinity is NaN for "${name}"; expected a number or Infinity`);
+  if (!(Math.abs(f1) <= 1e-12)) throw new DomainError(`fGenerator: f(1) = ${f1} for "${name}"; expected f(1) = 0`);
+  if (Number.isNaN(slopeAtInfinity)) throw new DomainError(`fGenerator: slopeAtInfinity is NaN for "${name}"; expected a number or Infinity`);
   return { name, f, slopeAtInfinity };
 }
 
@@ -45,7 +46,7 @@ export const generators = {
 /** D_f(P‖Q) for a generator (see module doc for the q = 0 convention). */
 export function fDivergence(gen: FGenerator, p: ArrayLike<number>, q: ArrayLike<number>): number {
   const P = toDistribution("fDivergence", "p", p), Q = toDistribution("fDivergence", "q", q);
-  if (P.length !== Q.length) throw new RangeError(`fDivergence: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`);
+  if (P.length !== Q.length) throw new DomainError(`fDivergence: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`);
   let d = 0, singular = 0;
   for (let i = 0; i < P.length; i++) {
     if (Q[i] > 0) d += Q[i] * gen.f(P[i] / Q[i]);
@@ -58,7 +59,7 @@ export function fDivergence(gen: FGenerator, p: ArrayLike<number>, q: ArrayLike<
 
 function pair(fn: string, p: ArrayLike<number>, q: ArrayLike<number>): [Float64Array, Float64Array] {
   const P = toDistribution(fn, "p", p), Q = toDistribution(fn, "q", q);
-  if (P.length !== Q.length) throw new RangeError(`${fn}: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`);
+  if (P.length !== Q.length) throw new DomainError(`${fn}: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`);
   return [P, Q];
 }
 
@@ -111,7 +112,7 @@ export function hellingerSquared(p: ArrayLike<number>, q: ArrayLike<number>): nu
 export function pushForward(p: ArrayLike<number>, kernel: MatrixInput): Float64Array {
   const P = toDistribution("pushForward", "p", p);
   const K = toKernel("pushForward", "kernel", kernel);
-  if (K.rows !== P.length) throw new RangeError(`pushForward: kernel has ${K.rows} rows but p has ${P.length} entries; expected equal`);
+  if (K.rows !== P.length) throw new DomainError(`pushForward: kernel has ${K.rows} rows but p has ${P.length} entries; expected equal`);
   const out = new Float64Array(K.cols);
   for (let i = 0; i < K.rows; i++) {
     const pi = P[i];
@@ -124,7 +125,7 @@ export function pushForward(p: ArrayLike<number>, kernel: MatrixInput): Float64A
 /** Compose kernels: (K₁K₂)[x][z] = Σ_y K₁[x][y] K₂[y][z]. */
 export function composeKernels(k1: MatrixInput, k2: MatrixInput): { data: Float64Array; shape: [number, number] } {
   const A = toKernel("composeKernels", "k1", k1), B = toKernel("composeKernels", "k2", k2);
-  if (A.cols !== B.rows) throw new RangeError(`composeKernels: k1 has ${A.cols} columns but k2 has ${B.rows} rows; expected equal`);
+  if (A.cols !== B.rows) throw new DomainError(`composeKernels: k1 has ${A.cols} columns but k2 has ${B.rows} rows; expected equal`);
   const data = new Float64Array(A.rows * B.cols);
   for (let i = 0; i < A.rows; i++)
     for (let k = 0; k < A.cols; k++) {
@@ -139,11 +140,11 @@ export function composeKernels(k1: MatrixInput, k2: MatrixInput): { data: Float6
 export function deterministicKernel(map: ArrayLike<number>, m: number): { data: Float64Array; shape: [number, number] } {
   assertInt("deterministicKernel", "m", m, 1);
   const n = map.length;
-  if (n === 0) throw new RangeError("deterministicKernel: argument map is empty; expected a map from n ≥ 1 points");
+  if (n === 0) throw new DomainError("deterministicKernel: argument map is empty; expected a map from n ≥ 1 points");
   const data = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     const t = map[i];
-    if (!Number.isInteger(t) || t < 0 || t >= m) throw new RangeError(`deterministicKernel: argument map[${i}] = ${t}; expected an integer in [0, ${m})`);
+    if (!Number.isInteger(t) || t < 0 || t >= m) throw new DomainError(`deterministicKernel: argument map[${i}] = ${t}; expected an integer in [0, ${m})`);
     data[i * m + t] = 1;
   }
   return { data, shape: [n, m] };

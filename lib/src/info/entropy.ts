@@ -4,6 +4,7 @@
  * Convention for joints: a matrix p[x][y] — the ROW index is X, the COLUMN index is Y.
  * 0·log 0 = 0 (the limit t log t → 0), so zero cells contribute nothing.
  */
+import { DomainError } from "../errors";
 import { assertIn, MatrixInput, Matrix, toDistribution, toJoint, toKernel } from "./validate";
 
 function plogp(p: number): number {
@@ -54,7 +55,7 @@ export function jointEntropy(pxy: MatrixInput): number {
  * (not as a difference of entropies) so it is ≥ 0 to rounding and exactly 0 for deterministic joints.
  */
 export function conditionalEntropy(pxy: MatrixInput, given: "x" | "y" = "x"): number {
-  if (given !== "x" && given !== "y") throw new RangeError(`conditionalEntropy: argument given = ${String(given)}; expected "x" or "y"`);
+  if (given !== "x" && given !== "y") throw new DomainError(`conditionalEntropy: argument given = ${String(given)}; expected "x" or "y"`);
   const m = toJoint("conditionalEntropy", "pxy", pxy);
   const { px, py } = marginalsOf(m);
   let h = 0;
@@ -86,7 +87,7 @@ export function mutualInformation(pxy: MatrixInput): number {
 export function jointFromChannel(px: ArrayLike<number>, channel: MatrixInput): { data: Float64Array; shape: [number, number] } {
   const p = toDistribution("jointFromChannel", "px", px);
   const K = toKernel("jointFromChannel", "channel", channel);
-  if (K.rows !== p.length) throw new RangeError(`jointFromChannel: channel has ${K.rows} rows but px has ${p.length} entries; expected equal`);
+  if (K.rows !== p.length) throw new DomainError(`jointFromChannel: channel has ${K.rows} rows but px has ${p.length} entries; expected equal`);
   const data = new Float64Array(K.rows * K.cols);
   for (let i = 0; i < K.rows; i++) for (let j = 0; j < K.cols; j++) data[i * K.cols + j] = p[i] * K.data[i * K.cols + j];
   return { data, shape: [K.rows, K.cols] };

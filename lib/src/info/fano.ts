@@ -9,6 +9,7 @@
  * other M − 1 values, so H(V|E=1,V̂) ≤ log(M − 1). Equality iff E ⟂ V̂ and, given an error,
  * V is uniform on the M − 1 wrong values (see `fanoEqualityJoint`).
  */
+import { DomainError } from "../errors";
 import { binaryEntropy, conditionalEntropy } from "./entropy";
 import { assertIn, assertInt, MatrixInput, toJoint, toDistribution } from "./validate";
 
@@ -72,7 +73,7 @@ export interface FanoCheck {
  */
 export function fanoCheck(joint: MatrixInput): FanoCheck {
   const m = toJoint("fanoCheck", "joint", joint);
-  if (m.rows !== m.cols || m.rows < 2) throw new RangeError(`fanoCheck: joint is ${m.rows}×${m.cols}; expected a square M×M joint of (V, V̂) with M ≥ 2`);
+  if (m.rows !== m.cols || m.rows < 2) throw new DomainError(`fanoCheck: joint is ${m.rows}×${m.cols}; expected a square M×M joint of (V, V̂) with M ≥ 2`);
   const M = m.rows;
   let correct = 0;
   for (let v = 0; v < M; v++) correct += m.data[v * M + v];
@@ -90,7 +91,7 @@ export function fanoEqualityJoint(M: number, pe: number, estimateMarginal?: Arra
   assertInt("fanoEqualityJoint", "M", M, 2);
   assertIn("fanoEqualityJoint", "pe", pe, 0, 1);
   const q = estimateMarginal ? toDistribution("fanoEqualityJoint", "estimateMarginal", estimateMarginal) : new Float64Array(M).fill(1 / M);
-  if (q.length !== M) throw new RangeError(`fanoEqualityJoint: estimateMarginal has ${q.length} entries; expected M = ${M}`);
+  if (q.length !== M) throw new DomainError(`fanoEqualityJoint: estimateMarginal has ${q.length} entries; expected M = ${M}`);
   const data = new Float64Array(M * M);
   for (let v = 0; v < M; v++) for (let w = 0; w < M; w++) data[v * M + w] = q[w] * (v === w ? 1 - pe : pe / (M - 1));
   return { data, shape: [M, M] };

@@ -1,5 +1,5 @@
 /**
- * info — information-theoretic lower bounds (PAPERS.md §3): entropies and mutual information of
+ * info — information-theoretic lower bounds (notebook 08): entropies and mutual information of
  * discrete joints, f-divergences and Markov kernels (data processing), Fano's inequality, the
  * packing/Fano minimax bound, and the von Mises location family as the Bessel instance.
  * All logarithms are natural (nats).

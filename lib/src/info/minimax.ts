@@ -10,8 +10,9 @@
  * and I(V;X) = min_Q (1/M) Σ_j KL(P_j‖Q) ≤ (1/M) Σ_j KL(P_j‖Q) for any fixed Q
  * ("centroid" bound below) ≤ max_j KL(P_j‖Q) ("max" bound).
  */
+import { DomainError } from "../errors";
 import { fanoErrorLowerBound } from "./fano";
-import { meanResultantLength } from "./bessel";
+import { meanResultantLength, logI0 } from "./bessel";
 import { assertIn, assertInt } from "./validate";
 import { rng } from "../tensor/rng";
 import type { RiskEstimate } from "./vonmises";
@@ -101,7 +102,7 @@ export function gaussianMeanPacking(n: number, sigma: number, M: number, klBound
   assertIn("gaussianMeanPacking", "sigma", sigma, 0, Infinity, { loOpen: true, hiOpen: true });
   assertInt("gaussianMeanPacking", "M", M, 3);
   const spread = klBound === "centroid" ? (M * M - 1) / 12 : ((M - 1) * (M - 1)) / 4;
-  if (klBound !== "centroid" && klBound !== "max") throw new RangeError(`gaussianMeanPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  if (klBound !== "centroid" && klBound !== "max") throw new DomainError(`gaussianMeanPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
   const a = (n * spread) / (2 * sigma * sigma);
   const logM = Math.log(M);
   const delta = Math.sqrt((logM - Math.LN2) / (3 * a));
@@ -147,7 +148,7 @@ function checkVonMisesPacking(fn: string, n: number, kappa: number, M: number, k
   assertIn(fn, "n", n, 0, Infinity, { loOpen: true, hiOpen: true });
   assertIn(fn, "kappa", kappa, 0, Infinity, { loOpen: true, hiOpen: true });
   assertInt(fn, "M", M, 3);
-  if (klBound !== "centroid" && klBound !== "max") throw new RangeError(`${fn}: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  if (klBound !== "centroid" && klBound !== "max") throw new DomainError(`${fn}: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
 }
 
 /** μ_j = (j − (M−1)/2)δ; KL(P_j^n‖vM(0,κ)^n) = n·κA·(1 − cos μ_j) = n·κA·2sin²(μ_j/2). */
@@ -187,11 +188,69 @@ export function sampleMeanRisk(n: number, sigma: number, opts: { reps: number; s
 
 /** Best packing over a range of M (returns the M with the largest bound). */
 export function bestPacking(make: (M: number) => PackingResult, Ms: readonly number[]): PackingResult {
-  if (Ms.length === 0) throw new RangeError("bestPacking: argument Ms is empty; expected at least one M");
+  if (Ms.length === 0) throw new DomainError("bestPacking: argument Ms is empty; expected at least one M");
   let best = make(Ms[0]);
   for (const M of Ms.slice(1)) {
     const r = make(M);
     if (r.bound > best.bound) best = r;
   }
   return best;
+}
+
+export interface PackingExact {
+  M: number;
+  delta: number;
+  /** exact I(V; X) for one observation X ~ vM(μ_V, κ), V uniform on the M packed locations */
+  mutualInfo: number;
+  /** the centroid bound (1/M) Σ_j KL(P_j ‖ vM(0, κ)) ≥ mutualInfo */
+  centroidBound: number;
+  /** error probability of the maximum a posteriori test ψ(X) = argmax_j p_j(X): the best test */
+  mapError: number;
+  /** Fano's weakened form with the exact I: 1 − (I + log 2)/log M ≤ mapError */
+  fanoLower: number;
+}
+
+/**
+ * The packing of `vonMisesPacking` at n = 1, evaluated exactly instead of bounded (ours): with
+ * μ_j = (j − (M−1)/2)δ and X ~ vM(μ_V, κ),
+ *   I(V; X) = (1/M) Σ_j ∫ p_j log(p_j / p̄),  p̄ = (1/M) Σ_j p_j,
+ *   P(MAP error) = 1 − ∫ max_j p_j / M,
+ * by the periodic trapezoid rule on `grid` points of the circle (spectrally accurate for the smooth
+ * I-integrand; the max has kinks, so the MAP error is O(grid⁻²) ≈ 1e-8 at the default 2¹⁴).
+ * Fano says fanoLower ≤ mapError (no test beats MAP), and centroidBound ≥ mutualInfo: both can
+ * fail for a wrong constant (e.g. a missing log 2), unlike a comparison with a far-away risk.
+ */
+export function vonMisesPackingExact(kappa: number, M: number, delta: number, grid = 1 << 14): PackingExact {
+  assertIn("vonMisesPackingExact", "kappa", kappa, 0, 1e4, { loOpen: true });
+  assertInt("vonMisesPackingExact", "M", M, 2);
+  assertIn("vonMisesPackingExact", "delta", delta, 0, (2 * Math.PI) / M * (1 + 1e-12), { loOpen: true });
+  assertInt("vonMisesPackingExact", "grid", grid, 64);
+  const mus = Array.from({ length: M }, (_, j) => (j - (M - 1) / 2) * delta);
+  const logNorm = Math.log(2 * Math.PI) + logI0(kappa);
+  const h = (2 * Math.PI) / grid;
+  const lp = new Float64Array(M);
+  let info = 0, hit = 0;
+  for (let g = 0; g < grid; g++) {
+    const t = -Math.PI + g * h;
+    let mx = -Infinity;
+    for (let j = 0; j < M; j++) {
+      lp[j] = kappa * Math.cos(t - mus[j]!) - logNorm;
+      if (lp[j]! > mx) mx = lp[j]!;
+    }
+    // log p̄ = mx + log((1/M) Σ e^{lp − mx}) (no underflow for large κ)
+    let s = 0;
+    for (let j = 0; j < M; j++) s += Math.exp(lp[j]! - mx);
+    const logBar = mx + Math.log(s / M);
+    let a = 0;
+    for (let j = 0; j < M; j++) a += Math.exp(lp[j]!) * (lp[j]! - logBar);
+    info += a / M;
+    hit += Math.exp(mx) / M;
+  }
+  info *= h;
+  const mapError = Math.max(0, 1 - hit * h);
+  const fisher = kappa * meanResultantLength(kappa);
+  let c = 0;
+  for (const mu of mus) c += fisher * 2 * Math.sin(mu / 2) ** 2;
+  const mutualInfo = Math.max(0, info);
+  return { M, delta, mutualInfo, centroidBound: c / M, mapError, fanoLower: fanoErrorLowerBound(mutualInfo, M) };
 }

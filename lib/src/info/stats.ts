@@ -1,6 +1,7 @@
 /**
  * Small statistics helpers: the one-sample Kolmogorov–Smirnov test and log–log slope fits.
  */
+import { DomainError } from "../errors";
 import { assertIn } from "./validate";
 
 /** Kolmogorov survival function Q(t) = P(K > t) = 2 Σ_{k≥1} (−1)^{k−1} e^{−2k²t²}. */
@@ -34,12 +35,12 @@ export interface KsResult {
 /** One-sample KS test of `samples` against a continuous CDF. */
 export function ksTest(samples: ArrayLike<number>, cdf: (x: number) => number): KsResult {
   const n = samples.length;
-  if (n < 1) throw new RangeError("ksTest: argument samples is empty; expected at least one sample");
+  if (n < 1) throw new DomainError("ksTest: argument samples is empty; expected at least one sample");
   const x = Float64Array.from(samples).sort();
   let D = 0;
   for (let i = 0; i < n; i++) {
     const F = cdf(x[i]);
-    if (!(F >= -1e-12 && F <= 1 + 1e-12)) throw new RangeError(`ksTest: cdf(${x[i]}) = ${F}; expected a value in [0, 1]`);
+    if (!(F >= -1e-12 && F <= 1 + 1e-12)) throw new DomainError(`ksTest: cdf(${x[i]}) = ${F}; expected a value in [0, 1]`);
     D = Math.max(D, (i + 1) / n - F, F - i / n);
   }
   const sn = Math.sqrt(n);
@@ -49,15 +50,15 @@ export function ksTest(samples: ArrayLike<number>, cdf: (x: number) => number): 
 /** Least-squares fit log y = intercept + slope·log x (all x, y > 0). */
 export function logLogSlope(xs: ArrayLike<number>, ys: ArrayLike<number>): { slope: number; intercept: number } {
   const n = xs.length;
-  if (n !== ys.length || n < 2) throw new RangeError(`logLogSlope: got ${n} x and ${ys.length} y values; expected equal lengths ≥ 2`);
+  if (n !== ys.length || n < 2) throw new DomainError(`logLogSlope: got ${n} x and ${ys.length} y values; expected equal lengths ≥ 2`);
   let sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (let i = 0; i < n; i++) {
-    if (!(xs[i] > 0) || !(ys[i] > 0)) throw new RangeError(`logLogSlope: point ${i} = (${xs[i]}, ${ys[i]}); expected positive coordinates`);
+    if (!(xs[i] > 0) || !(ys[i] > 0)) throw new DomainError(`logLogSlope: point ${i} = (${xs[i]}, ${ys[i]}); expected positive coordinates`);
     const lx = Math.log(xs[i]), ly = Math.log(ys[i]);
     sx += lx; sy += ly; sxx += lx * lx; sxy += lx * ly;
   }
   const den = n * sxx - sx * sx;
-  if (!(den > 0)) throw new RangeError("logLogSlope: all x values are equal; expected at least two distinct x");
+  if (!(den > 0)) throw new DomainError("logLogSlope: all x values are equal; expected at least two distinct x");
   const slope = (n * sxy - sx * sy) / den;
   return { slope, intercept: (sy - slope * sx) / n };
 }

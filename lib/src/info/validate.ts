@@ -2,7 +2,7 @@
  * Input handling shared by the info module: discrete distributions as flat arrays, joint
  * distributions / Markov kernels as matrices (number[][] or a Float64Array with a shape).
  */
-import { ShapeError } from "../errors";
+import { ShapeError, DomainError } from "../errors";
 
 /** A matrix given either as rows or as row-major data with its shape `[rows, cols]`. */
 export type MatrixInput = readonly (readonly number[])[] | { data: ArrayLike<number>; shape: readonly [number, number] | readonly number[] };
@@ -14,7 +14,7 @@ export interface Matrix {
   cols: number;
 }
 
-/** Tolerance on Σp = 1 (the issue's contract: within 1e-9, else RangeError). */
+/** Tolerance on Σp = 1 (the issue's contract: within 1e-9, else DomainError). */
 export const SUM_TOL = 1e-9;
 
 /** Convert a MatrixInput to row-major form; ragged rows or a data/shape mismatch are ShapeErrors. */
@@ -40,18 +40,18 @@ export function toMatrix(fn: string, arg: string, m: MatrixInput): Matrix {
   return { data: Float64Array.from(data), rows: shape[0], cols: shape[1] };
 }
 
-/** Throw a RangeError naming `arg` unless every entry is finite and ≥ 0 and the total is 1 ± SUM_TOL. */
+/** Throw a DomainError naming `arg` unless every entry is finite and ≥ 0 and the total is 1 ± SUM_TOL. */
 export function assertDistribution(fn: string, arg: string, p: ArrayLike<number>): void {
-  if (p.length === 0) throw new RangeError(`${fn}: argument ${arg} is empty; expected a probability distribution (non-negative, sums to 1)`);
+  if (p.length === 0) throw new DomainError(`${fn}: argument ${arg} is empty; expected a probability distribution (non-negative, sums to 1)`);
   let s = 0;
   for (let i = 0; i < p.length; i++) {
     const v = p[i];
     if (!Number.isFinite(v) || v < 0)
-      throw new RangeError(`${fn}: argument ${arg}[${i}] = ${v}; expected a probability distribution (finite, non-negative entries)`);
+      throw new DomainError(`${fn}: argument ${arg}[${i}] = ${v}; expected a probability distribution (finite, non-negative entries)`);
     s += v;
   }
   if (Math.abs(s - 1) > SUM_TOL)
-    throw new RangeError(`${fn}: argument ${arg} sums to ${s}; expected a probability distribution summing to 1 within ${SUM_TOL}`);
+    throw new DomainError(`${fn}: argument ${arg} sums to ${s}; expected a probability distribution summing to 1 within ${SUM_TOL}`);
 }
 
 /** Validate a joint distribution matrix (all entries together sum to 1). */
@@ -81,16 +81,16 @@ export function toRows(m: Matrix): number[][] {
   return out;
 }
 
-/** RangeError unless `v` is an integer ≥ `min`. */
+/** DomainError unless `v` is an integer ≥ `min`. */
 export function assertInt(fn: string, arg: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${fn}: argument ${arg} = ${v} is out of domain; expected an integer ≥ ${min}`);
+  if (!Number.isInteger(v) || v < min) throw new DomainError(`${fn}: argument ${arg} = ${v} is out of domain; expected an integer ≥ ${min}`);
 }
 
-/** RangeError unless `v` is finite and lo ≤ v ≤ hi (bounds inclusive unless flagged). */
+/** DomainError unless `v` is finite and lo ≤ v ≤ hi (bounds inclusive unless flagged). */
 export function assertIn(fn: string, arg: string, v: number, lo: number, hi: number, opts: { loOpen?: boolean; hiOpen?: boolean } = {}): void {
   const ok = Number.isFinite(v) || (hi === Infinity && v === Infinity && !opts.hiOpen);
   const aboveLo = opts.loOpen ? v > lo : v >= lo;
   const belowHi = opts.hiOpen ? v < hi : v <= hi;
   if (!ok || !aboveLo || !belowHi)
-    throw new RangeError(`${fn}: argument ${arg} = ${v} is out of domain; expected ${lo} ${opts.loOpen ? "<" : "≤"} ${arg} ${opts.hiOpen ? "<" : "≤"} ${hi}`);
+    throw new DomainError(`${fn}: argument ${arg} = ${v} is out of domain; expected ${lo} ${opts.loOpen ? "<" : "≤"} ${arg} ${opts.hiOpen ? "<" : "≤"} ${hi}`);
 }

@@ -7,6 +7,7 @@
  * KL(vM(μ₁,κ)‖vM(μ₂,κ)) = κA(κ)(1 − cos(μ₁ − μ₂)).
  * Angles returned by this module are wrapped to [−π, π).
  */
+import { DomainError } from "../errors";
 import { Rng, rng as makeRng } from "../tensor/rng";
 import { logI0, meanResultantLength } from "./bessel";
 import { assertIn, assertInt } from "./validate";
@@ -34,8 +35,8 @@ function checkKappa(fn: string, kappa: number): void {
 /** log f(θ; μ, κ). */
 export function vonMisesLogPdf(theta: number, mu: number, kappa: number): number {
   checkKappa("vonMisesLogPdf", kappa);
-  if (!Number.isFinite(theta)) throw new RangeError(`vonMisesLogPdf: argument theta = ${theta}; expected a finite angle`);
-  if (!Number.isFinite(mu)) throw new RangeError(`vonMisesLogPdf: argument mu = ${mu}; expected a finite angle`);
+  if (!Number.isFinite(theta)) throw new DomainError(`vonMisesLogPdf: argument theta = ${theta}; expected a finite angle`);
+  if (!Number.isFinite(mu)) throw new DomainError(`vonMisesLogPdf: argument mu = ${mu}; expected a finite angle`);
   return kappa * Math.cos(theta - mu) - Math.log(TWO_PI) - logI0(kappa);
 }
 
@@ -81,7 +82,7 @@ export function vonMisesFourierCoefficients(kappa: number, tol = 1e-17): Float64
  */
 export function vonMisesCdf(mu: number, kappa: number): (x: number) => number {
   checkKappa("vonMisesCdf", kappa);
-  if (!Number.isFinite(mu)) throw new RangeError(`vonMisesCdf: argument mu = ${mu}; expected a finite angle`);
+  if (!Number.isFinite(mu)) throw new DomainError(`vonMisesCdf: argument mu = ${mu}; expected a finite angle`);
   const rho = vonMisesFourierCoefficients(kappa);
   const K = rho.length - 1;
   const w = new Float64Array(K + 1);
@@ -101,7 +102,7 @@ export function vonMisesCdf(mu: number, kappa: number): (x: number) => number {
   };
   const G0 = G(-Math.PI - mu);
   return (x: number) => {
-    if (!Number.isFinite(x)) throw new RangeError(`vonMisesCdf: argument x = ${x}; expected a finite angle`);
+    if (!Number.isFinite(x)) throw new DomainError(`vonMisesCdf: argument x = ${x}; expected a finite angle`);
     if (x < -Math.PI) return 0;
     if (x >= Math.PI) return 1;
     return Math.min(1, Math.max(0, G(x - mu) - G0));
@@ -118,7 +119,7 @@ export function vonMisesCdf(mu: number, kappa: number): (x: number) => number {
 export function sampleVonMises(n: number, mu: number, kappa: number, seed: number | Rng): Float64Array {
   assertInt("sampleVonMises", "n", n, 0);
   checkKappa("sampleVonMises", kappa);
-  if (!Number.isFinite(mu)) throw new RangeError(`sampleVonMises: argument mu = ${mu}; expected a finite angle`);
+  if (!Number.isFinite(mu)) throw new DomainError(`sampleVonMises: argument mu = ${mu}; expected a finite angle`);
   const r = typeof seed === "number" ? makeRng(seed) : seed;
   const out = new Float64Array(n);
   if (kappa < 1e-12) {
@@ -193,7 +194,7 @@ export function vonMisesFisherInformation(kappa: number): number {
 
 /** Circular mean atan2(Σ sin θ_i, Σ cos θ_i) — the MLE of μ; NaN-free (0 if the resultant is 0). */
 export function circularMean(theta: ArrayLike<number>, offset = 0, count = theta.length - offset): number {
-  if (count < 1) throw new RangeError(`circularMean: ${count} angles; expected at least one`);
+  if (count < 1) throw new DomainError(`circularMean: ${count} angles; expected at least one`);
   let s = 0, c = 0;
   for (let i = offset; i < offset + count; i++) {
     s += Math.sin(theta[i]);

@@ -3,19 +3,41 @@
  * output (same length; lets a caller reuse one buffer across calls).
  */
 import { ShapeError } from "../errors";
-import { besselJ, besselY, besselJPrime, sphericalJ, sphericalY } from "./jy";
+import { besselJ, besselY, besselJPrime, besselYPrime, sphericalJ, sphericalY } from "./jy";
 import { besselI, besselK, besselIScaled, besselKScaled, logBesselI, besselIRatio } from "./ik";
 
 type Scalar = (nu: number, x: number) => number;
 export type ArrayFn = (nu: number, xs: ArrayLike<number>, out?: Float64Array) => Float64Array;
 
+// Reused scratch buffer for the all-or-nothing contract when the caller passes `out`.
+let scratch = new Float64Array(0);
+
+/**
+ * All or nothing: when f throws on some x_i (a BesselbookError naming the argument), the error
+ * message is prefixed with the array and index, and a caller-supplied `out` is left untouched
+ * (values are computed into scratch space first and copied only on success). `out` may alias `xs`.
+ */
 function lift(name: string, f: Scalar): ArrayFn {
   return (nu, xs, out) => {
     const n = xs.length;
-    const o = out ?? new Float64Array(n);
-    if (o.length !== n) throw new ShapeError(`${name}: out`, `[${n}] (same as xs)`, [o.length]);
-    for (let i = 0; i < n; i++) o[i] = f(nu, xs[i]!);
-    return o;
+    if (out !== undefined && out.length !== n) throw new ShapeError(`${name}: out`, `[${n}] (same as xs)`, [out.length]);
+    let o: Float64Array;
+    if (out === undefined) o = new Float64Array(n);
+    else {
+      if (scratch.length < n) scratch = new Float64Array(n);
+      o = scratch;
+    }
+    for (let i = 0; i < n; i++) {
+      try {
+        o[i] = f(nu, xs[i]!);
+      } catch (e) {
+        if (e instanceof Error) e.message = `${name}: xs[${i}]: ${e.message}`;
+        throw e;
+      }
+    }
+    if (out === undefined) return o;
+    out.set(o.subarray(0, n));
+    return out;
   };
 }
 
@@ -37,6 +59,8 @@ export const logBesselIArray = lift("logBesselIArray", logBesselI);
 export const besselIRatioArray = lift("besselIRatioArray", besselIRatio);
 /** J′_ν(x_i) for each x_i. */
 export const besselJPrimeArray = lift("besselJPrimeArray", besselJPrime);
+/** Y′_ν(x_i) for each x_i. */
+export const besselYPrimeArray = lift("besselYPrimeArray", besselYPrime);
 /** j_ℓ(x_i) for each x_i (first argument is ℓ). */
 export const sphericalJArray = lift("sphericalJArray", sphericalJ);
 /** y_ℓ(x_i) for each x_i (first argument is ℓ). */

@@ -1,14 +1,20 @@
-/** Argument checks shared by the special functions: RangeErrors that name the argument. */
+/** Argument checks shared by the special functions: DomainErrors (BesselbookError family) that name the argument. */
 import { domainError } from "../errors";
 
-/** Order ν must be a finite number (NaN is handled by the caller: NaN in, NaN out). */
+/**
+ * Largest order accepted: the recurrences (Miller, forward Y/K) take O(ν) steps, so an order of
+ * 1e15 would never return. 1e5 costs ~1 ms; the book needs ν ≤ 511 (vMF normaliser, d = 1024).
+ */
+export const MAX_ORDER = 1e5;
+
+/** Order ν must be finite with |ν| ≤ MAX_ORDER (NaN is handled by the caller: NaN in, NaN out). */
 export function checkOrder(fn: string, nu: number, name = "nu"): void {
-  if (!Number.isFinite(nu)) domainError(fn, name, nu, "a finite order");
+  if (!(Math.abs(nu) <= MAX_ORDER)) domainError(fn, name, nu, "a finite order with |ν| ≤ 1e5");
 }
 
-/** Order must be ≥ 0. */
+/** Order must be ≥ 0 (and ≤ MAX_ORDER). */
 export function checkNonNegativeOrder(fn: string, nu: number, name = "nu"): void {
-  if (!Number.isFinite(nu) || nu < 0) domainError(fn, name, nu, "a finite order ≥ 0");
+  if (!(nu >= 0 && nu <= MAX_ORDER)) domainError(fn, name, nu, "a finite order with 0 ≤ ν ≤ 1e5");
 }
 
 /** Non-negative integer (spherical degree ℓ, zero count). */

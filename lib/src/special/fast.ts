@@ -203,6 +203,7 @@ export function yInt(n: number, x: number): number {
     const c = k * xi2 * b - a;
     a = b;
     b = c;
+    if (!Number.isFinite(b)) return -Infinity; // Y_n(x) → −∞ with n; once it overflows, so does Y_n
   }
   return b;
 }
@@ -235,7 +236,7 @@ function i01(x: number, unscaled: boolean): void {
       s1 += t1;
       if (Math.abs(t0) < 1e-17 && Math.abs(t1) < 1e-17) break;
     }
-    const a = (unscaled ? expScaled(1, x) : 1) / Math.sqrt(2 * Math.PI * x);
+    const a = (unscaled ? expScaled(1, x) : 1) * (0.3989422804014327 / Math.sqrt(x)); // not √(2πx): overflows
     F.f0 = a * s0;
     F.f1 = a * s1;
   }
@@ -263,7 +264,7 @@ export function iIntScaled(n: number, x: number): number {
       s += t;
       if (Math.abs(t) < 1e-17) break;
     }
-    return s / Math.sqrt(2 * Math.PI * x);
+    return s * (0.3989422804014327 / Math.sqrt(x)); // 1/√(2π); √(2πx) would overflow for x > 2.8e307
   }
   return millerI(n, x, false);
 }

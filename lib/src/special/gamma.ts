@@ -93,7 +93,7 @@ export function cospi(x: number): number {
 }
 
 /** Stirling correction log Γ(x) − [(x−½)log x − x + ½log 2π] for x ≥ 10 (DLMF 5.11.1). */
-function stirlingCorrection(x: number): number {
+export function stirlingCorrection(x: number): number {
   const w = 1 / (x * x);
   // B_{2k} / (2k(2k−1)), k = 1..9
   const s =
@@ -113,7 +113,7 @@ function isNonPositiveInteger(x: number): boolean {
 
 /**
  * Γ(x) for real x. Overflows to Infinity above x ≈ 171.62; poles at 0, −1, −2, … throw a
- * RangeError naming x. NaN in gives NaN out.
+ * DomainError naming x. NaN in gives NaN out.
  */
 export function gamma(x: number): number {
   if (Number.isNaN(x)) return NaN;

@@ -66,8 +66,9 @@ function asymptoticIK(nu: number, x: number): void {
     si += k & 1 ? -t : t;
     if (Math.abs(t) < 1e-17) break;
   }
-  A.i = si / Math.sqrt(2 * Math.PI * x);
-  A.k = sk * Math.sqrt(Math.PI / (2 * x));
+  const rx = 1 / Math.sqrt(x); // not √(2πx): that overflows for x > 2.8e307
+  A.i = si * (0.3989422804014327 * rx); // 1/√(2π)
+  A.k = sk * (1.2533141373155003 * rx); // √(π/2)
 }
 
 /** Temme's series for K_μ, K_{μ+1}, |μ| ≤ ½, 0 < x < 2 (unscaled). Writes A.k = K_μ, A.i = K_{μ+1}. */
@@ -75,7 +76,7 @@ function temmeK(mu: number, x: number): void {
   const x2 = 0.5 * x;
   const pimu = Math.PI * mu;
   const fact = Math.abs(pimu) < EPS ? 1 : pimu / Math.sin(pimu);
-  const d = -Math.log(x2);
+  const d = Math.LN2 - Math.log(x); // −log(x/2), finite even where x/2 underflows (x = 5e-324)
   const e = mu * d;
   const fact2 = Math.abs(e) < EPS ? 1 : Math.sinh(e) / e;
   const g = temmeGammas(mu);
@@ -256,7 +257,7 @@ function iPos(nu: number, x: number): number {
   if (Number.isInteger(nu) && nu <= 10000) return iInt(nu, x);
   if (useSeriesI(nu, x)) {
     const s = 1 + iSeriesSumM1(nu, x);
-    return nu < 150 ? seriesPrefactor(nu, x) * s : Math.exp(nu * Math.log(0.5 * x) - logGammaP1(nu) + Math.log(s));
+    return seriesPrefactor(nu, x) * s; // s ≤ e⁴ here, so the product under/overflows only with the prefactor
   }
   ikKernel(nu, x, true, false);
   return expScaled(IK.i, x, IK.iE);
@@ -316,8 +317,12 @@ export function besselIScaled(nu: number, x: number): number {
     if (isInt(nu)) return besselIScaled(-nu, x);
     const a = -nu;
     if (x === 0) return besselI(nu, 0);
-    // e^{−x} I_{−ν} = e^{−x} I_ν + (2/π) sin(νπ) e^{−2x} (e^{x} K_ν)
-    return besselIScaled(a, x) + (2 / Math.PI) * sinpiLocal(a) * Math.exp(-2 * x) * besselKScaled(a, x);
+    // e^{−x} I_{−ν} = e^{−x} I_ν + (2/π) sin(νπ) e^{−x} K_ν, with e^{−x} K_ν from the kernel's
+    // mantissa × 2^kE form (e^{x}K_ν alone can overflow where e^{−x}K_ν does not: 0·∞ = NaN)
+    const s = sinpiLocal(a);
+    if (s === 0) return besselIScaled(a, x);
+    ikKernel(a, x, false, true);
+    return besselIScaled(a, x) + (2 / Math.PI) * s * expScaled(IK.k, -2 * x, IK.kE);
   }
   if (x === 0) return nu === 0 ? 1 : 0;
   if (x === Infinity) return 0;
@@ -327,7 +332,7 @@ export function besselIScaled(nu: number, x: number): number {
 /**
  * Modified Bessel function of the second kind K_ν(x) (DLMF 10.27.4), x ≥ 0 (+∞ at 0).
  * K_{−ν} = K_ν. Underflows to 0 for x ≳ 705 — use besselKScaled there.
- * @throws RangeError naming `x` for x < 0.
+ * @throws DomainError naming `x` for x < 0.
  */
 export function besselK(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
@@ -353,7 +358,7 @@ export function besselKScaled(nu: number, x: number): number {
 /**
  * log I_ν(x) for ν ≥ 0, x ≥ 0, without overflow or underflow for any size of ν or x
  * (e.g. ν = 255, x = 100 for the vMF normaliser in d = 512). −Infinity at x = 0 for ν > 0.
- * @throws RangeError naming `nu` for ν < 0 (I_ν can be negative there) or `x` for x < 0.
+ * @throws DomainError naming `nu` for ν < 0 (I_ν can be negative there) or `x` for x < 0.
  */
 export function logBesselI(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
@@ -379,6 +384,12 @@ export function besselIRatio(nu: number, x: number): number {
   if (x < 0) return domainError("besselIRatio", "x", x, "x ≥ 0");
   if (x === 0) return 0;
   if (x === Infinity) return 1;
+  const z = 0.25 * x * x;
+  if (z < 1e-17 * (nu + 1) * (nu + 2)) {
+    // Leading terms of the two series: (x/2)/(ν+1)·(1 − z/((ν+1)(ν+2)) + O(z²)), the O(z) term
+    // below ε here. Covers x → 0 and huge ν, where CF1's b_k = 2(ν+k)/x overflows (∞·0 = NaN).
+    return (0.5 * x) / (nu + 1);
+  }
   if (useAsymptotic(nu + 1, x)) {
     asymptoticIK(nu + 1, x);
     const a = A.i;

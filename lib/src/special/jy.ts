@@ -18,11 +18,12 @@
  *    solutions oscillate with equal amplitude below the turning point, so the recurrence is
  *    neutral there; Miller instead accumulates ~1e-16 per oscillatory step, 7e-14 at x = 1000).
  *  - Integer orders go through fast.ts first (tables for orders 0 and 1, then recurrences).
- * Measured against mpmath (test/special.test.ts): ≤ 6e-15 relative (or of the envelope
- * √(J² + Y²) near zeros) for ν ∈ [0, 50], x ∈ [1e-10, 1000].
+ * Measured against mpmath (test/special-sweep.test.ts): ≤ 1e-14 for ν ≤ 100, x ≤ 1000 (relative
+ * where x ≤ ν, of the envelope √(J² + Y²) where x > ν); integer orders ≳ 1000 near the turning
+ * point are worse (long recurrences; J₂₉₄₆(3385) is off by 4.7e-12 relative).
  */
-import { rgammaP1, logGammaP1, temmeGammas, sinpi, cospi } from "./gamma";
-import { checkOrder, checkNonNegativeInteger } from "./checks";
+import { rgamma, rgammaP1, logGammaP1, temmeGammas, sinpi, cospi, stirlingCorrection } from "./gamma";
+import { checkOrder, checkNonNegativeInteger, MAX_ORDER } from "./checks";
 import { domainError } from "../errors";
 import { BIG2, BIG2_EXP, ldexp } from "./scale";
 import { jInt, yInt } from "./fast"; // integer-order fast paths (calls back into this module at run time only)
@@ -31,18 +32,68 @@ const EPS = 2.220446049250313e-16;
 const TINY = 1e-300;
 const TWO_OVER_PI = 0.63661977236758134308;
 
-/** 1/n! for n < 150 (each from rgammaP1, a few ulp), for the integer-order series. */
-const RFACT = Float64Array.from({ length: 150 }, (_, n) => rgammaP1(n));
+/** Veltkamp/Dekker: a·b = P.hi + P.lo exactly (no FMA in JS; |a·b| far from overflow here). */
+const P2 = { hi: 0, lo: 0 };
+const SPLIT = 134217729; // 2^27 + 1
+function twoProd(a: number, b: number): void {
+  const p = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  P2.hi = p;
+  P2.lo = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+const E_HI = 2.718281828459045; // e = E_HI + E_LO (mpmath, 40 digits)
+const E_LO = 1.4456468917292502e-16;
 
-/** (x/2)^ν / Γ(ν+1), the leading factor of the power series, without spurious overflow. */
+/**
+ * (x/2)^ν / Γ(ν+1), the leading factor of the power series, without spurious overflow and
+ * without the ν·ε·|log(x/2)| relative error of exp(ν log(x/2) − log Γ(ν+1)) (an exponent of
+ * −450 rounded to an ulp is a 1e-13 relative error; issue #16).
+ * ν < 10: Math.pow times 1/Γ(ν+1) from the Taylor series / recurrence (≤ 10 roundings).
+ * ν ≥ 10: Stirling, Γ(ν+1) = √(2πν) (ν/e)^ν e^{S(ν)} (DLMF 5.11.1), so the factor is
+ * t^ν e^{−S(ν)}/√(2πν) with t = e·x/(2ν). t is formed as a double-double th + tl (error-free
+ * products), and t^ν = pow(th, ν)·exp(ν tl/th): the only large-exponent operation left is
+ * Math.pow, which works in extended precision internally (measured against mpmath in
+ * scripts/special_sweep.py). ours; the method is the standard "split the exponent exactly" idea.
+ */
 export function seriesPrefactor(nu: number, x: number): number {
   if (nu === 0) return 1;
-  if (nu < 150) {
-    const p = Math.pow(0.5 * x, nu);
-    if (p > 1e-290 && p < 1e290) return p * (Number.isInteger(nu) ? RFACT[nu]! : rgammaP1(nu));
+  const y = 0.5 * x;
+  if (nu < 10) {
+    const p = Math.pow(y, nu);
+    if (p > 1e-300 && p < 1e300) return p * rgammaP1(nu);
+    return Math.exp(nu * Math.log(y) - logGammaP1(nu)); // tiny x only: the result is ≲ 1e-294
   }
-  return Math.exp(nu * Math.log(0.5 * x) - logGammaP1(nu));
+  if (nu < 150 && (nu | 0) === nu) {
+    // integer fast path (J_n, I_n series): Math.pow is within an ulp, 1/n! is tabulated below
+    const p = Math.pow(y, nu);
+    if (p > 1e-290 && p < 1e290) return p * RFACT[nu]!;
+  }
+  return stirlingPrefactor(nu, y);
 }
+
+/** (y)^ν / Γ(ν+1) for ν ≥ 10 by Stirling with the base e·y/ν in double-double (see above). */
+function stirlingPrefactor(nu: number, y: number): number {
+  // t = e·y/ν as th + tl
+  twoProd(E_HI, y);
+  const ah = P2.hi;
+  const al = P2.lo + E_LO * y;
+  const q1 = ah / nu;
+  twoProd(q1, nu);
+  const q2 = ((ah - P2.hi) - P2.lo + al) / nu;
+  const th = q1 + q2;
+  const tl = q2 - (th - q1);
+  const p = Math.pow(th, nu);
+  if (p === 0) return 0;
+  return (p * Math.exp(nu * (tl / th) - stirlingCorrection(nu))) / Math.sqrt(2 * Math.PI * nu);
+}
+
+/** 1/n! for n < 150: rgammaP1 below 10, the Stirling form above (1^n/n!, a few ulp). */
+const RFACT = Float64Array.from({ length: 150 }, (_, n) => (n < 10 ? rgammaP1(n) : stirlingPrefactor(n, 1)));
 
 /** Σ_k (−x²/4)^k / (k! (ν+1)_k): J_ν(x) = seriesPrefactor · this (DLMF 10.2.2). */
 export function jSeriesSum(nu: number, x: number, shift = 0): number {
@@ -139,7 +190,7 @@ function temmeY(mu: number, x: number): void {
   const x2 = 0.5 * x;
   const pimu = Math.PI * mu;
   const fact = Math.abs(pimu) < EPS ? 1 : pimu / Math.sin(pimu);
-  const d = -Math.log(x2);
+  const d = Math.LN2 - Math.log(x); // −log(x/2), finite even where x/2 underflows (x = 5e-324)
   const e = mu * d;
   const fact2 = Math.abs(e) < EPS ? 1 : Math.sinh(e) / e;
   const g = temmeGammas(mu);
@@ -258,24 +309,38 @@ function cf2JY(mu: number, x: number): void {
 }
 
 /** Result of the general kernel: J_ν, J_{ν+1}, Y_ν, Y_{ν+1} at x > 0, ν ≥ 0. */
-export const JY = { j: 0, j1: 0, y: 0, y1: 0 };
+export const JY = { j: 0, j1: 0, y: 0, y1: 0, ym: 0, ym1: 0, ye: 0 };
 
-/** Forward recurrence for Y from (y0 = Y_μ, y1 = Y_{μ+1}) over n steps: writes JY.y, JY.y1. */
+/**
+ * Forward recurrence for Y from (y0 = Y_μ, y1 = Y_{μ+1}) over n steps: writes JY.y, JY.y1 and the
+ * unscaled pair JY.ym, JY.ym1 with Y = ym·2^{JY.ye} (so Y′ = (ν/x)Y_ν − Y_{ν+1} can be formed
+ * before it is scaled: where Y_{ν+1} overflows but Y′ ≈ −Y_{ν+1}/2 does not, and where both
+ * overflow, +∞ instead of −∞ − (−∞) = NaN; issue #16).
+ */
 function upY(mu: number, x: number, y0: number, y1: number, n: number): void {
   const xi2 = 2 / x;
+  let e = 0;
   for (let i = 1; i <= n; i++) {
     const y2 = (mu + i) * xi2 * y1 - y0;
     y0 = y1;
     y1 = y2;
+    if (Math.abs(y1) > BIG2) {
+      y0 /= BIG2;
+      y1 /= BIG2;
+      e += BIG2_EXP;
+    }
     if (!Number.isFinite(y1)) {
-      // Y_ν(x) → −∞ for small x; once the recurrence overflows the true value does too.
-      JY.y = i === n ? y0 : -Infinity;
-      JY.y1 = -Infinity;
-      return;
+      // (μ+i)·2/x overflowed (x ≲ 1e-300): every higher order overflows too (Y_ν → −∞ as x → 0).
+      if (i < n) y0 = -Infinity;
+      y1 = -Infinity;
+      break;
     }
   }
-  JY.y = y0;
-  JY.y1 = y1;
+  JY.ym = y0;
+  JY.ym1 = y1;
+  JY.ye = e;
+  JY.y = e === 0 ? y0 : ldexp(y0, e);
+  JY.y1 = e === 0 ? y1 : ldexp(y1, e);
 }
 
 /**
@@ -384,11 +449,11 @@ function yPos(nu: number, x: number): number {
 /**
  * Bessel function of the first kind J_ν(x) (DLMF 10.2.2).
  * Any real order; negative x only for integer order (J_n(−x) = (−1)^n J_n(x)).
- * @throws RangeError naming `nu` (non-finite) or `x` (x < 0 with non-integer ν).
+ * @throws DomainError naming `nu` (non-finite) or `x` (x < 0 with non-integer ν).
  */
 export function besselJ(nu: number, x: number): number {
   // Hot path first: small non-negative integer order, positive finite x (NaN fails both tests).
-  if (x > 0 && x < Infinity && nu >= 0 && (nu | 0) === nu) return jInt(nu, x);
+  if (x > 0 && x < Infinity && nu >= 0 && nu <= MAX_ORDER && (nu | 0) === nu) return jInt(nu, x);
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
   checkOrder("besselJ", nu);
   if (x < 0) {
@@ -416,7 +481,7 @@ export function besselJ(nu: number, x: number): number {
 
 /**
  * Bessel function of the second kind Y_ν(x) (DLMF 10.2.3), x ≥ 0 (−∞ at x = 0).
- * @throws RangeError naming `x` for x < 0 (complex there) or `nu` if it is not finite.
+ * @throws DomainError naming `x` for x < 0 (complex there) or `nu` if it is not finite.
  */
 export function besselY(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
@@ -459,7 +524,9 @@ export function besselJPrime(nu: number, x: number): number {
     const a = -nu;
     const c = cospi(a);
     const s = sinpi(a);
-    return (c === 0 ? 0 : c * besselJPrime(a, x)) - s * besselYPrime(a, x);
+    const v = (c === 0 ? 0 : c * besselJPrime(a, x)) - s * besselYPrime(a, x);
+    // ∞ − ∞ only at subnormal x, where J_{−a} ~ (x/2)^{−a}/Γ(1−a) dominates: J′ ~ −a J_{−a}/x
+    return Number.isNaN(v) ? -Math.sign(rgamma(1 - a)) * Infinity : v;
   }
   if (x === 0) {
     if (nu === 0 || nu > 1) return 0;
@@ -467,6 +534,7 @@ export function besselJPrime(nu: number, x: number): number {
     return Infinity; // 0 < ν < 1: J′_ν ~ (ν/2)(x/2)^{ν−1}/Γ(ν+1)
   }
   if (x === Infinity) return 0;
+  if (nu === 0) return -besselJ(1, x); // J′₀ = −J₁ (the series form is 0·∞ at subnormal x)
   if (useSeries(nu, x)) return jPrimeSeries(nu, x);
   if (useHankel(nu + 1, x)) {
     const cx = Math.cos(x);
@@ -506,7 +574,11 @@ export function besselYPrime(nu: number, x: number): number {
     return (nu / x) * y - H.y;
   }
   jyKernel(nu, x, true);
-  return (nu / x) * JY.y - JY.y1;
+  // In the scaled form: (ν/x)·ym cannot overflow where (ν/x)·Y would not.
+  const d = (nu / x) * JY.ym - JY.ym1;
+  // NaN here only from ∞ − ∞ (x ≲ 1e-300, both terms overflow): Y′ > 0 below its first zero.
+  if (Number.isNaN(d)) return Infinity;
+  return JY.ye === 0 ? d : ldexp(d, JY.ye);
 }
 
 const SQRT_HALF_PI = 1.2533141373155002512; // √(π/2)
@@ -518,6 +590,7 @@ const SQRT_HALF_PI = 1.2533141373155002512; // √(π/2)
 export function sphericalJ(l: number, x: number): number {
   if (Number.isNaN(l) || Number.isNaN(x)) return NaN;
   checkNonNegativeInteger("sphericalJ", l, "l");
+  checkOrder("sphericalJ", l, "l");
   if (x < 0) {
     const v = sphericalJ(l, -x);
     return l % 2 === 0 ? v : -v;
@@ -535,6 +608,7 @@ export function sphericalJ(l: number, x: number): number {
 export function sphericalY(l: number, x: number): number {
   if (Number.isNaN(l) || Number.isNaN(x)) return NaN;
   checkNonNegativeInteger("sphericalY", l, "l");
+  checkOrder("sphericalY", l, "l");
   if (x < 0) {
     const v = sphericalY(l, -x);
     return l % 2 === 0 ? -v : v;

@@ -9,6 +9,10 @@ export const BIG2_EXP = 600;
 
 /** y · 2^n, exact unless the result under/overflows (one final rounding into subnormals). */
 export function ldexp(y: number, n: number): number {
+  // Nothing to scale, or a scale far past the double range: answer without looping n/1000 times.
+  if (y === 0 || !Number.isFinite(y) || Number.isNaN(n)) return Number.isNaN(n) ? NaN : y;
+  if (n > 2200) return y * Infinity;
+  if (n < -2200) return y * 0;
   while (n > 1000) {
     y *= 2 ** 1000;
     n -= 1000;
@@ -34,7 +38,11 @@ export function expScaled(v: number, e: number, n2 = 0): number {
   if (Math.abs(e) < 700 && n2 === 0) return v * Math.exp(e);
   if (!Number.isFinite(e)) return v * Math.exp(e);
   const k = Math.round(e / Math.LN2);
-  if (Math.abs(k) >= 2 ** 21) return ldexp(v * Math.exp(e - k * Math.LN2), k + n2); // |e| > 1.4e6: no precision claim
+  if (Math.abs(k) >= 2 ** 21) {
+    // |e| > 1.4e6: far past the double range whatever n2 (|n2| ≲ 2e6 for orders ≤ 1e5)
+    if (v === 0 || Number.isNaN(v)) return v;
+    return e + n2 * Math.LN2 > 0 ? v * Infinity : v * 0;
+  }
   const r = e - k * LN2_HI - k * LN2_LO;
   return ldexp(v * Math.exp(r), k + n2);
 }

@@ -1,6 +1,6 @@
 /**
  * The von Mises–Fisher normaliser and the uniform-sphere moment generating function that the
- * contrastive notebooks compare a trained InfoNCE loss with (PAPERS.md §0–1).
+ * contrastive notebooks compare a trained InfoNCE loss with (notebooks 02–03).
  *
  * For u uniform on S^{d−1} ⊂ ℝ^d and any unit v, ν = d/2 − 1:
  *   E_u e^{κ u·v} = 2^ν Γ(ν+1) κ^{−ν} I_ν(κ)            (d = 3: sinh κ / κ; d = 1: cosh κ),
@@ -22,7 +22,7 @@ function checkVmfArgs(fn: string, d: number, kappa: number): void {
 /**
  * log E_{u∼Unif(S^{d−1})} e^{κ u·v} = log(2^ν Γ(ν+1) κ^{−ν} I_ν(κ)), ν = d/2 − 1.
  * 0 at κ = 0; ≈ κ − ((d−1)/2) log κ + const for large κ.
- * @throws RangeError naming `d` (not an integer ≥ 1) or `kappa` (κ < 0).
+ * @throws DomainError naming `d` (not an integer ≥ 1) or `kappa` (κ < 0).
  */
 export function logExpectedExpDot(d: number, kappa: number): number {
   if (Number.isNaN(d) || Number.isNaN(kappa)) return NaN;
@@ -48,7 +48,7 @@ export function logSphereArea(d: number): number {
  * log C_d(κ), the vMF normalising constant with respect to surface measure on S^{d−1}:
  * C_d(κ) = κ^{d/2−1} / ((2π)^{d/2} I_{d/2−1}(κ)); at κ = 0 it is 1/|S^{d−1}|.
  * Stable for large d and κ (d = 512, κ = 100 is fine).
- * @throws RangeError naming `d` (not an integer ≥ 1) or `kappa` (κ < 0).
+ * @throws DomainError naming `d` (not an integer ≥ 1) or `kappa` (κ < 0).
  */
 export function logVmfNormaliser(d: number, kappa: number): number {
   if (Number.isNaN(d) || Number.isNaN(kappa)) return NaN;

@@ -68,7 +68,7 @@ function scanJZeros(nu: number, count: number): Float64Array {
 
 /**
  * The first n positive zeros j_{ν,1} < j_{ν,2} < … of J_ν, ν ≥ 0.
- * @throws RangeError naming `nu` (ν < 0 or not finite) or `n` (not an integer ≥ 1).
+ * @throws DomainError naming `nu` (ν < 0 or not finite) or `n` (not an integer ≥ 1).
  */
 export function besselJZeros(nu: number, n: number): Float64Array {
   checkNonNegativeOrder("besselJZeros", nu);
@@ -87,7 +87,7 @@ export interface PrimeZerosOptions {
 /**
  * The first n positive zeros j′_{ν,1} < j′_{ν,2} < … of J′_ν, ν ≥ 0 (for ν = 0 optionally
  * preceded by the trivial zero at 0, see `includeZero`).
- * @throws RangeError naming `nu` (ν < 0 or not finite) or `n` (not an integer ≥ 1).
+ * @throws DomainError naming `nu` (ν < 0 or not finite) or `n` (not an integer ≥ 1).
  */
 export function besselJPrimeZeros(nu: number, n: number, options: PrimeZerosOptions = {}): Float64Array {
   checkNonNegativeOrder("besselJPrimeZeros", nu);

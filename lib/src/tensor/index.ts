@@ -2,5 +2,7 @@ export * from "./backend";
 export * from "./rng";
 export * as ops from "./ops";
 export { registerWasmKernels, WASM_KERNELS } from "./wasm";
+export { dataParallel, DataParallel, splitBatch } from "./dataparallel";
+export type { Replica, ReplicaSource, Shard, ShardArray } from "./dataparallel";
 export { softmaxRegressionSeed } from "./softmax";
 export type { SoftmaxRegressionConfig, SoftmaxRegressionResult } from "./softmax";

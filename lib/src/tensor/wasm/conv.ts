@@ -118,8 +118,42 @@ function im2col(x: Float32Array, c: Conv2DInfo, out: Float32Array): void {
         }
 }
 
-/** Variant used for dW; exported for the benchmark's variant comparison. */
-export const backpropFilterVariant = { layout: "auto" as "auto" | "colsT" | "cols" };
+/** Variant used for dW; exported for the benchmark's and tests' variant comparison. */
+export const backpropFilterVariant = { layout: "auto" as "auto" | "conv" | "colsT" | "cols" };
+
+/**
+ * dW as one XNNPACK convolution (no JS loop over the data). Swapping the roles of batch and
+ * channels, dW[kh,kw,ci,co] = Σ_{oh,ow,n} xᵀ[ci, kh + oh·s_h − pt, kw + ow·s_w − pl, n] · dyᵀ[oh,ow,n,co]
+ * with xᵀ = x permuted to [ci, H, W, n] and dyᵀ = dy permuted to [OH, OW, n, co]: a stride-1
+ * convolution of xᵀ (padding pt/pl, and at the far side whatever makes the output exactly
+ * KH × KW) with the "filter" dyᵀ dilated by the forward stride. Its output [ci, KH, KW, co] is
+ * permuted to [KH, KW, ci, co]. Returns null when the far-side padding would be negative
+ * (e.g. 'valid' with stride 2 and an input row the forward pass never read); im2col handles that.
+ */
+function backpropFilterByConv(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, c: Conv2DInfo): TensorInfo | null {
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = c;
+  const { strideHeight: sh, strideWidth: sw } = c;
+  const pt = c.padInfo.top, pl = c.padInfo.left;
+  const pb = KH + (OH - 1) * sh - H - pt;
+  const pr = KW + (OW - 1) * sw - W - pl;
+  if (pb < 0 || pr < 0 || pt < 0 || pl < 0) return null;
+  const xT = callKernel("Transpose", backend, { x }, { perm: [3, 1, 2, 0] });
+  const dyT = callKernel("Transpose", backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  const out = callKernel("Conv2D", backend, { x: xT, filter: dyT }, {
+    strides: 1,
+    pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]],
+    dilations: [sh, sw],
+    dataFormat: "NHWC",
+  });
+  release(backend, xT, dyT);
+  if (out.shape.join() !== [c.inChannels, KH, KW, c.outChannels].join()) {
+    release(backend, out);
+    throw new BesselbookError(`Conv2DBackpropFilter: internal shape mismatch [${out.shape}]`);
+  }
+  const dw = callKernel("Transpose", backend, { x: out }, { perm: [1, 2, 0, 3] });
+  release(backend, out);
+  return dw;
+}
 
 /** dW[kh,kw,ci,co] = Σ_{n,oh,ow} x_pad[n, oh·s+kh, ow·s+kw, ci] · dy[n,oh,ow,co]  (one matmul Pᵀ·dY). */
 export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
@@ -135,7 +169,18 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   // costing ∝ M·(its width). Pᵀ·dY packs dY (M·co); dYᵀ·P packs P (M·K). Pick the narrower:
   // measured CPU ms (fresh dy, min of 12): [64,28,28,1]→32: Pᵀ 10.5, P 7.0 (K=9 < co=32);
   // [64,13,13,32]→64: Pᵀ 18.2, P 23.0 (K=288 > co=64); [64,5,5,64]→64: 2.5 vs 2.7.
-  const layout = backpropFilterVariant.layout === "auto" ? (K < c.outChannels ? "cols" : "colsT") : backpropFilterVariant.layout;
+  const v = backpropFilterVariant.layout;
+  // Measured CPU ms (fresh dy each call, 3rd of 8 sorted): ci = 1 (K = 9): conv 9.3, cols 6.7;
+  // [64,13,13,32]→64: conv 17.3, colsT 23.8; [64,5,5,64]→64: 2.6 vs 3.4; stride 2 'same'
+  // [64,14,14,32]→64: 7.8 vs 9.7. With one input channel the conv's GEMM has only K·ci = 9 rows.
+  // The single-convolution dW changes the float32 summation order, so trained numbers shift at
+  // rounding level; it stays opt-in (BESSELBOOK_WASM_DW=conv) until the committed notebooks that
+  // train convolutions (05) are re-run with it. The tests and the bench force each variant.
+  if (v === "conv" || (v === "auto" && process.env.BESSELBOOK_WASM_DW === "conv" && c.inChannels >= 8)) {
+    const dw = backpropFilterByConv(backend, x, dy, c);
+    if (dw) return dw;
+  }
+  const layout = v === "auto" || v === "conv" ? (K < c.outChannels ? "cols" : "colsT") : v;
   if (layout === "cols") {
     // dWᵀ = dYᵀ·P: P is written with contiguous channel runs; only dY [M, co] and the small
     // result [co, K] are transposed (both linear-cost wasm Transposes).

@@ -60,7 +60,11 @@ export function makeGatherV2(stock: KernelFunc): (args: KernelArgs) => TensorInf
 }
 
 /** Element-wise boolean op with numpy broadcasting, for shapes the stock kernel handles slowly. */
-function makeLogical(stock: KernelFunc, op: (a: number, b: number) => number): (args: KernelArgs) => TensorInfo {
+function makeLogical(stock: KernelFunc, isAnd: boolean): (args: KernelArgs) => TensorInfo {
+  const op = isAnd ? (x: number, y: number) => (x && y ? 1 : 0) : (x: number, y: number) => (x || y ? 1 : 0);
+  // A value of the broadcast operand that decides the whole run: 0 for and, nonzero for or.
+  const decides = (v: number) => (isAnd ? v === 0 : v !== 0);
+  const decided = isAnd ? 0 : 1;
   return function logical(args: KernelArgs): TensorInfo {
     const { inputs, backend } = args;
     const { a, b } = inputs;
@@ -91,7 +95,16 @@ function makeLogical(stock: KernelFunc, op: (a: number, b: number) => number): (
     const ctr = new Array<number>(Math.max(r - 1, 0)).fill(0);
     let pa = 0, pb = 0;
     for (let o = 0; o < n; o += last) {
-      for (let j = 0, ia = pa, ib = pb; j < last; j++, ia += la, ib += lb) C[o + j] = op(A[ia], Bv[ib]);
+      if (la === 0 && lb === 1) {
+        // One value of a against a run of b (the segment-sum gradient's [E,1] & [E,F] mask).
+        if (decides(A[pa])) C.fill(decided, o, o + last);
+        else for (let j = 0; j < last; j++) C[o + j] = Bv[pb + j] ? 1 : 0;
+      } else if (lb === 0 && la === 1) {
+        if (decides(Bv[pb])) C.fill(decided, o, o + last);
+        else for (let j = 0; j < last; j++) C[o + j] = A[pa + j] ? 1 : 0;
+      } else {
+        for (let j = 0, ia = pa, ib = pb; j < last; j++, ia += la, ib += lb) C[o + j] = op(A[ia], Bv[ib]);
+      }
       // Odometer over the outer axes.
       for (let ax = r - 2; ax >= 0; ax--) {
         ctr[ax]++;
@@ -107,6 +120,6 @@ function makeLogical(stock: KernelFunc, op: (a: number, b: number) => number): (
   };
 }
 
-export const makeLogicalAnd = (stock: KernelFunc) => makeLogical(stock, (x, y) => (x && y ? 1 : 0));
-export const makeLogicalOr = (stock: KernelFunc) => makeLogical(stock, (x, y) => (x || y ? 1 : 0));
+export const makeLogicalAnd = (stock: KernelFunc) => makeLogical(stock, true);
+export const makeLogicalOr = (stock: KernelFunc) => makeLogical(stock, false);
 

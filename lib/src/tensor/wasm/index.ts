@@ -10,7 +10,7 @@
  *   BatchMatMul           — transposeA/transposeB: explicit transpose, then the XNNPACK path
  *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
  *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
- *   MaxPoolGrad           — one scan per window, all channels at once (stock: ~200× the forward)
+ *   MaxPoolGrad           — finds the forward output's value in each window (stock: ~200× the forward)
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
@@ -42,11 +42,19 @@ function register(kernelName: string, kernelFunc: unknown, setupFunc?: tf.Kernel
   tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as AnyKernelFunc, setupFunc });
 }
 
+const stockKernels = new Map<string, AnyKernelFunc>();
+
+/** The stock tfjs-backend-wasm kernel that besselbook replaced (for benchmarks), if any. */
+export function stockWasmKernel(kernelName: string): AnyKernelFunc | undefined {
+  return stockKernels.get(kernelName);
+}
+
 /** Replace a stock wasm kernel, keeping its setupFunc so a re-created backend still initialises it. */
 function replace(kernelName: string, build: (stock: AnyKernelFunc) => unknown): boolean {
   const stock = tf.getKernel(kernelName, "wasm");
   if (!stock) throw new BesselbookError(`registerWasmKernels: stock wasm kernel ${kernelName} not found; import @tensorflow/tfjs-backend-wasm first`);
   if (ours.has(stock.kernelFunc)) return false;
+  stockKernels.set(kernelName, stock.kernelFunc);
   tf.unregisterKernel(kernelName, "wasm");
   register(kernelName, build(stock.kernelFunc), stock.setupFunc);
   return true;

@@ -1,0 +1,303 @@
+/**
+ * One seed of the notebook-05 experiment as a plain function of (config, seed) → numbers, so that
+ * `parallelSeeds({ ns: "bcnn", fn: "trainSeed", ... })` can run seeds in worker threads and the
+ * result is the same as running them one after another (everything is seeded; no shared state but
+ * a memo of rendered test sets).
+ *
+ * Per seed: build the network (initialiser seed = `seed`), measure how much its global-pool
+ * features and logits change for glyphs *rendered* at each test angle (no image resampling),
+ * train it on the fixed upright training set (batch order and augmentation angles seeded by
+ * `seed`), measure the same again, then the test accuracy at each angle — glyphs rendered at the
+ * angle, Fashion-MNIST rotated bilinearly (a photo cannot be re-rendered).
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { domainError } from "../errors";
+import { collectRuns, SeedRuns } from "../stats";
+import { parallelSeeds } from "../stats/parallel";
+import { backendName } from "../tensor/backend";
+import { glyphDataset } from "../data/glyphs";
+import { loadFashionMnist } from "../data/fashionMnist";
+import { ImageSet } from "../data/types";
+import { buildNet, countParams, defaultBcnnSpec, featureModel, matchedCnnSpec, NetSpec } from "./models";
+import { accuracy, cacheDir, hashKey, trainClassifier } from "./train";
+import { rotateArray } from "./rotate";
+import { BesselConv2D } from "./layer";
+import { equivarianceError, paperEquivarianceError } from "./metrics";
+
+export interface SeedConfig {
+  data: "glyphs" | "fashion";
+  /** Network; its `seed` is replaced by the run's seed. */
+  spec: NetSpec;
+  nTrain: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  augment: boolean;
+  nTest: number;
+  /** Test angles in degrees (0 first). */
+  anglesDeg: number[];
+  /** Seed of the training and test sets (fixed across runs so runs differ only by `seed`). */
+  dataSeed: number;
+  /** Glyphs used for the feature/logit invariance measurements (rendered at each angle); 0 = skip. */
+  nProbe: number;
+  /** Feature layers for the equivariance errors (ours and the paper-style metric); [] = skip. */
+  eqLayers: string[];
+  /** Images for the equivariance errors. */
+  nEq: number;
+}
+
+const memo = new Map<string, ImageSet>();
+
+/**
+ * Glyph set rendered at `deg` (same glyphs, scales and positions at every angle; each glyph turns
+ * about its own centre). With `jitter` 0 every glyph is centred on the image, so a rendering at
+ * 90° is exactly rot90 of the upright one and other angles are exact continuous rotations.
+ */
+export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5): ImageSet {
+  const key = `g/${n}/${dataSeed}/${deg}/${jitter}`;
+  let s = memo.get(key);
+  if (!s) {
+    s = glyphDataset({ n, seed: dataSeed, jitter, angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 });
+    if (memo.size > 64) memo.clear();
+    memo.set(key, s);
+  }
+  return s;
+}
+
+function trainSet(cfg: SeedConfig): ImageSet {
+  const key = `train/${cfg.data}/${cfg.nTrain}/${cfg.dataSeed}`;
+  let s = memo.get(key);
+  if (!s) {
+    s = cfg.data === "glyphs" ? glyphDataset({ n: cfg.nTrain, seed: cfg.dataSeed, angles: "upright" }) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
+    memo.set(key, s);
+  }
+  return s;
+}
+
+function testAt(cfg: SeedConfig, deg: number): ImageSet {
+  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, cfg.dataSeed + 1, deg);
+  const key = `fashion-test/${cfg.nTest}/${cfg.dataSeed}`;
+  let s = memo.get(key);
+  if (!s) {
+    s = loadFashionMnist({ split: "test", n: cfg.nTest, seed: cfg.dataSeed + 1 });
+    memo.set(key, s);
+  }
+  if (deg === 0) return s;
+  return { ...s, images: rotateArray(s.images, [s.n, s.height, s.width, 1], (deg * Math.PI) / 180) };
+}
+
+/** Relative change ‖g(α) − g(0)‖/‖g(0)‖ of a batch output for glyphs rendered at each angle. */
+function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Tensor4D, angles: number[]): number[] {
+  const g0 = tf.tidy(() => model.predict(probe(0)) as tf.Tensor);
+  const out = angles.map((a) =>
+    tf.tidy(() => {
+      const d = tf.norm(tf.sub(model.predict(probe(a)) as tf.Tensor, g0)).dataSync()[0];
+      return d / tf.norm(g0).dataSync()[0];
+    }),
+  );
+  g0.dispose();
+  return out;
+}
+
+/** Share of conv2's output power in orders ν ≥ 2 (B-CNN only), on the probe glyphs. */
+function highOrderShare(model: tf.LayersModel, x: tf.Tensor4D): number {
+  const layer = model.getLayer("conv2");
+  if (!(layer instanceof BesselConv2D)) return NaN;
+  const before = featureModel(model, model.layers.some((l) => l.name === "pool1") ? "pool1" : "relu1");
+  return tf.tidy(() => {
+    const input = before.predict(x) as tf.Tensor4D;
+    const e = Array.from(tf.sum(layer.orderPower(input), [0, 1, 2, 4]).dataSync());
+    const tot = e.reduce((s, v) => s + v, 0);
+    const hi = layer.basis.orders.reduce((s, nu, v) => s + (nu >= 2 ? e[v] : 0), 0);
+    return tot === 0 ? 0 : hi / tot;
+  });
+}
+
+export type SeedResult = Record<string, number | number[]>;
+
+/** One seed of the experiment (see file comment). Returns plain numbers and number arrays. */
+export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResult> {
+  const fn = "trainSeed";
+  if (cfg.data !== "glyphs" && cfg.data !== "fashion") domainError(fn, "config.data", cfg.data, '"glyphs" or "fashion"');
+  if (!Number.isInteger(seed) || seed < 0) domainError(fn, "seed", seed, "an integer ≥ 0");
+  if (!Array.isArray(cfg.anglesDeg) || cfg.anglesDeg[0] !== 0) domainError(fn, "config.anglesDeg", cfg.anglesDeg, "an array of degrees starting with 0");
+  const angles = cfg.anglesDeg;
+  const spec: NetSpec = { ...cfg.spec, seed };
+  const model = buildNet(spec);
+  const res: SeedResult = {};
+  const gpName = spec.kind === "c4" ? "opool" : "gpool";
+  const probe = (deg: number) => {
+    const s = glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, deg, 0);
+    return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
+  };
+  if (!Number.isInteger(cfg.nProbe) || cfg.nProbe < 1) domainError(fn, "config.nProbe", cfg.nProbe, "an integer ≥ 1");
+  const measure = (tag: string) => {
+    const feats = featureModel(model, gpName);
+    res[`featureChange${tag}`] = renderedInvariance(feats, probe, angles);
+    res[`logitChange${tag}`] = renderedInvariance(model, probe, angles);
+    // Every seed and model reports the same keys (parallel runs are collected key by key):
+    // B-CNN-only numbers are one-element arrays, empty for the other models.
+    const x = probe(0);
+    res[`highOrderShare${tag}`] = spec.kind === "bcnn" ? [highOrderShare(model, x)] : [];
+    x.dispose();
+  };
+  try {
+    measure("Untrained");
+    const hist = await trainClassifier(model, trainSet(cfg), {
+      epochs: cfg.epochs, batchSize: cfg.batch, learningRate: cfg.lr, seed, augment: cfg.augment ? "rotate" : "none",
+    });
+    res.finalLoss = hist.loss[hist.loss.length - 1];
+    res.lossCurve = hist.loss;
+    res.seconds = hist.seconds;
+    measure("Trained");
+    res.acc = angles.map((a) => accuracy(model, testAt(cfg, a)));
+    res.trainAcc = accuracy(model, trainSet(cfg));
+    const eqOurs: number[] = [], eqPaper: number[] = [];
+    for (const name of cfg.eqLayers) {
+      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0) : testAt(cfg, 0);
+      const x = tf.tensor4d(s.images.subarray(0, cfg.nEq * s.height * s.width), [cfg.nEq, s.height, s.width, 1]);
+      const fm = featureModel(model, name);
+      const f = (t: tf.Tensor4D) => fm.predict(t) as tf.Tensor;
+      const eqAngles = [15, 30, 45, 60, 75];
+      const opts = cfg.data === "glyphs"
+        ? { rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
+        : {};
+      eqOurs.push(equivarianceError(f, x, eqAngles, opts).mean);
+      eqPaper.push(paperEquivarianceError(f, x, eqAngles, opts).mean);
+      x.dispose();
+    }
+    res.eqOurs = eqOurs;
+    res.eqPaper = eqPaper;
+  } finally {
+    model.dispose();
+  }
+  return res;
+}
+
+/** parallelSeeds entry for a batch of (config, seed) jobs: job `id` of `batch`. */
+export async function trainJob(batch: { jobs: SeedConfig[]; seeds: number[] }, id: number): Promise<SeedResult> {
+  if (!batch || !Array.isArray(batch.jobs) || !Number.isInteger(id) || id < 0 || id >= batch.jobs.length) domainError("trainJob", "id", id, "an index into batch.jobs");
+  return trainSeed(batch.jobs[id], batch.seeds[id]);
+}
+
+/** Bump when trainSeed's results change meaning, so cached runs are not reused. */
+const RESULTS_VERSION = 3;
+
+export interface ExperimentRuns {
+  runs: Record<string, SeedRuns>;
+  /** How many (config, seed) runs were loaded from the cache and how many ran now. */
+  loaded: number;
+  ran: number;
+  seconds: number;
+}
+
+/**
+ * Run trainSeed for every named config and seed on `workers` threads (all jobs share one pool, so
+ * both cores stay busy), with a result cache under cacheDir()/runs keyed by (config, seed, backend,
+ * version). Each run is a deterministic function of its key, so a cached result is the result.
+ */
+export async function runExperiments(configs: Record<string, SeedConfig>, seeds: number[], opts: { workers?: number; cache?: boolean } = {}): Promise<ExperimentRuns> {
+  const names = Object.keys(configs);
+  if (names.length === 0) domainError("runExperiments", "configs", "{}", "at least one named config");
+  const backend = backendName() ?? "wasm";
+  const dir = path.join(cacheDir(), "runs");
+  const useCache = opts.cache ?? true;
+  const t0 = Date.now();
+  const jobs = names.flatMap((name) => seeds.map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, backend, cfg: configs[name], seed })}.json`) })));
+  const results = new Map<string, SeedResult>();
+  for (const j of jobs) {
+    if (useCache && fs.existsSync(j.file)) {
+      try {
+        results.set(`${j.name}/${j.seed}`, JSON.parse(fs.readFileSync(j.file, "utf8")) as SeedResult);
+      } catch {
+        // unreadable entry: run again
+      }
+    }
+  }
+  // Longest first (B-CNN, augmented), so the last job to start is a short one.
+  const cost = (c: SeedConfig) => (c.spec.kind === "bcnn" ? 4 : c.spec.kind === "c4" ? 2 : 1) * c.nTrain * c.epochs;
+  const todo = jobs.filter((j) => !results.has(`${j.name}/${j.seed}`)).sort((a, b) => cost(configs[b.name]) - cost(configs[a.name]));
+  if (todo.length > 0) {
+    const r = await parallelSeeds({
+      ns: "bcnn", fn: "trainJob", config: { jobs: todo.map((j) => configs[j.name]), seeds: todo.map((j) => j.seed) },
+      seeds: todo.map((_, i) => i), ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+    });
+    // parallelSeeds collects by key; rebuild each job's object from the collected values.
+    todo.forEach((j, i) => {
+      const one: SeedResult = {};
+      for (const [k, v] of Object.entries(r.values)) one[k] = v[i];
+      for (const [k, v] of Object.entries(r.series)) one[k] = v[i];
+      results.set(`${j.name}/${j.seed}`, one);
+      if (useCache) {
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = `${j.file}.tmp-${process.pid}`;
+        fs.writeFileSync(tmp, JSON.stringify(one));
+        fs.renameSync(tmp, j.file);
+      }
+    });
+  }
+  const runs: Record<string, SeedRuns> = {};
+  for (const name of names) runs[name] = collectRuns(`runExperiments ${name}`, [...seeds], seeds.map((s) => results.get(`${name}/${s}`)!));
+  return { runs, loaded: jobs.length - todo.length, ran: todo.length, seconds: (Date.now() - t0) / 1000 };
+}
+
+/**
+ * A B-CNN spec with the layout of `base` and widths round(s·w) for the common scale s whose
+ * parameter count is closest to `target` (e.g. to compare basis policies at equal parameters).
+ */
+export function scaledToParams(base: NetSpec, target: number): NetSpec {
+  let best = base;
+  let gap = Infinity;
+  for (let s = 0.3; s <= 3; s += 0.01) {
+    const cand: NetSpec = { ...base, widths: base.widths.map((w) => Math.max(1, Math.round(s * w))) };
+    const g = Math.abs(countParams(cand) - target);
+    if (g < gap) {
+      gap = g;
+      best = cand;
+    }
+  }
+  return best;
+}
+
+export interface Notebook05Params {
+  glyphTrain: number; glyphEpochs: number; glyphTest: number;
+  fashionTrain: number; fashionEpochs: number; fashionTest: number;
+  batch: number; lr: number; angleStep: number; nProbe: number; nEq: number; augment: boolean; dataSeed: number;
+}
+
+/**
+ * The model specs of notebook 05: the B-CNN with the paper's basis (`defaultBcnnSpec`), the
+ * B-CNN with the steerable basis widened to the same parameter count, and the plain CNN and C4
+ * group CNN matched to the paper-basis B-CNN's parameter count.
+ */
+export function notebook05Specs(): Record<"bcnnPaper" | "bcnnSteer" | "cnn" | "c4", NetSpec> {
+  const paper = defaultBcnnSpec();
+  return {
+    bcnnPaper: paper,
+    bcnnSteer: scaledToParams(defaultBcnnSpec({ basis: "steerable" }), countParams(paper)),
+    cnn: matchedCnnSpec(paper, "cnn"),
+    c4: matchedCnnSpec(paper, "c4"),
+  };
+}
+
+/** Every (data, model, augmentation) configuration notebook 05 runs; keys like "glyphs/bcnnPaper/aug". */
+export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfig> {
+  const specs = notebook05Specs();
+  const angles = Array.from({ length: Math.floor(90 / P.angleStep) + 1 }, (_, i) => i * P.angleStep);
+  const out: Record<string, SeedConfig> = {};
+  for (const [model, spec] of Object.entries(specs)) {
+    for (const augment of P.augment ? [false, true] : [false]) {
+      out[`glyphs/${model}/${augment ? "aug" : "upright"}`] = {
+        data: "glyphs", spec, nTrain: P.glyphTrain, epochs: P.glyphEpochs, batch: P.batch, lr: P.lr, augment,
+        nTest: P.glyphTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: augment ? [] : ["relu1", "relu3"], nEq: P.nEq,
+      };
+    }
+    out[`fashion/${model}/upright`] = {
+      data: "fashion", spec, nTrain: P.fashionTrain, epochs: P.fashionEpochs, batch: P.batch, lr: P.lr, augment: false,
+      nTest: P.fashionTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: ["relu1", "relu3"], nEq: P.nEq,
+    };
+  }
+  return out;
+}

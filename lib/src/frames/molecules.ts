@@ -1,0 +1,267 @@
+/**
+ * Real-molecule experiments for notebook 07 (ours): the shipped GFN2-xTB MD frames
+ * (data/molecules) as labelled datasets with three heads, and one seeded training run
+ * (`moleculeSeed`, callable from parallelSeeds as frames.moleculeSeed).
+ *
+ * Heads:
+ *   energy  E (eV, GFN2-xTB total energy: a many-body function of the geometry);
+ *   vector  either the GFN2-xTB forces F_i (eV/Å, predicted directly, not as −∇E), or the
+ *           "transport" target V_i = Σ_j u(r_ij) D_j with D_j = Σ_k u(r_jk)(x_k − x_j): linear in
+ *           vectors that live at the neighbours j, so a model must move D_j into i's frame —
+ *           what tensorial messages ρ(L_iL_jᵀ) do and scalar messages cannot (ours);
+ *   tensor  T_i = Σ_j m_j u(r_ij)(r_ij² I − d_ij d_ijᵀ) (neighbourhood inertia, masses H 1, C 12,
+ *           O 16): its traceless (ℓ = 2) part is large for molecules, and errors are reported
+ *           separately for the trace (ℓ = 0) and the traceless remainder.
+ * u(r) = ½(cos πr/r_c + 1) for r < r_c.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DomainError } from "../errors";
+import { Rng } from "../tensor/rng";
+import { loadMolecule } from "../data/molecules";
+import { Batch } from "./batch";
+import { Cloud, Dataset, Targets } from "./data";
+import { localFrames } from "./frames";
+import { radiusGraph } from "./graph";
+import { mul3, randomRotation, transpose3 } from "./linalg";
+import { FramesNet, MessageKind, Model, TFN } from "./models";
+import { Order, ambiguityProjector } from "./reps";
+import { actOnHead, batches, equivarianceErrors, evaluate, randomO3, targetScales, train, transformCloud } from "./train";
+
+export const MOLECULE_ELEMENTS = ["H", "C", "O"];
+const MASS = [1, 12, 16];
+
+function envelope(r: number, rc: number): number {
+  return r < rc ? 0.5 * (Math.cos((Math.PI * r) / rc) + 1) : 0;
+}
+
+/** T_i per node [N·9] (see module comment). */
+export function neighbourhoodTensor(c: Cloud, cutoff: number, mass: readonly number[] = MASS): Float64Array {
+  const n = c.types.length, T = new Float64Array(9 * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    if (i === j) continue;
+    const d = [0, 1, 2].map((a) => c.pos[3 * j + a] - c.pos[3 * i + a]);
+    const r = Math.hypot(d[0], d[1], d[2]);
+    const m = mass[c.types[j]] * envelope(r, cutoff);
+    if (m === 0) continue;
+    for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) T[9 * i + 3 * p + q] += m * ((p === q ? r * r : 0) - d[p] * d[q]);
+  }
+  return T;
+}
+
+/** V_i = Σ_j u(r_ij) D_j, D_j = Σ_k u(r_jk)(x_k − x_j) per node [N·3]. */
+export function transportTarget(c: Cloud, cutoff: number): Float64Array {
+  const n = c.types.length, D = new Float64Array(3 * n), V = new Float64Array(3 * n);
+  const u = (i: number, j: number) => envelope(Math.hypot(c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]), cutoff);
+  for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) if (k !== j) {
+    const w = u(j, k);
+    for (let a = 0; a < 3; a++) D[3 * j + a] += w * (c.pos[3 * k + a] - c.pos[3 * j + a]);
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j !== i) {
+    const w = u(i, j);
+    for (let a = 0; a < 3; a++) V[3 * i + a] += w * D[3 * j + a];
+  }
+  return V;
+}
+
+export type VectorTarget = "forces" | "transport";
+
+/** Frames `indices` of a shipped molecule as a labelled Dataset (heads: see module comment). */
+export function moleculeDataset(name: string, indices: ArrayLike<number>, opts: { cutoff: number; vector?: VectorTarget }): Dataset {
+  const m = loadMolecule(name);
+  const A = m.atoms;
+  const types = Int32Array.from(m.symbols, (s) => {
+    const t = MOLECULE_ELEMENTS.indexOf(s);
+    if (t < 0) throw new DomainError(`moleculeDataset: element ${s} of ${name} is not one of ${MOLECULE_ELEMENTS.join(", ")}`);
+    return t;
+  });
+  const clouds: Cloud[] = [], targets: Targets[] = [];
+  for (let n = 0; n < indices.length; n++) {
+    const k = indices[n];
+    if (!(Number.isInteger(k) && k >= 0 && k < m.frames)) throw new DomainError(`moleculeDataset: argument indices[${n}] = ${k} is out of domain; expected an integer in [0, ${m.frames - 1}]`);
+    const c: Cloud = { pos: m.pos.slice(3 * A * k, 3 * A * (k + 1)), types };
+    clouds.push(c);
+    targets.push({
+      energy: m.energy[k],
+      forces: opts.vector === "transport" ? transportTarget(c, opts.cutoff) : m.forces.slice(3 * A * k, 3 * A * (k + 1)),
+      tensor: neighbourhoodTensor(c, opts.cutoff),
+    });
+  }
+  return { clouds, targets };
+}
+
+/** Every cloud moved by a seeded random O(3) element (reflection with prob. ½) + translation; targets moved with it. */
+export function movedDataset(d: Dataset, seed: number): Dataset {
+  const r = new Rng(seed);
+  const clouds: Cloud[] = [], targets: Targets[] = [];
+  d.clouds.forEach((c, k) => {
+    const Q = randomRotation(r, r.uniform() < 0.5);
+    clouds.push(transformCloud(c, Q, [r.normal(), r.normal(), r.normal()]));
+    const t = d.targets[k];
+    targets.push({ energy: t.energy, forces: actOnHead("forces", Q, t.forces), tensor: actOnHead("tensor", Q, t.tensor) });
+  });
+  return { clouds, targets };
+}
+
+/**
+ * Normalised RMSE of the tensor head split into the trace part (ℓ = 0, tr(T)/3·I) and the rest
+ * (ℓ = 2 and any antisymmetric part), each divided by the RMS of that part of the targets.
+ */
+export function tensorErrorParts(m: Model, bs: Batch[]): { l0: number; l2: number; traceOracle: number } {
+  let e0 = 0, e2 = 0, n0 = 0, n2 = 0, nAll = 0, sAll = 0, mean = 0, cnt = 0;
+  for (const b of bs) {
+    const y = b.y!.tensor.dataSync();
+    const p = tf.tidy(() => m.apply(b).tensor.dataSync());
+    for (let i = 0; i < y.length; i += 9) {
+      const ty = (y[i] + y[i + 4] + y[i + 8]) / 3, tp = (p[i] + p[i + 4] + p[i + 8]) / 3;
+      for (let a = 0; a < 9; a++) {
+        const iso = a % 4 === 0 ? 1 : 0;
+        const ry = y[i + a] - iso * ty, rp = p[i + a] - iso * tp;
+        e0 += (iso * (ty - tp)) ** 2; n0 += (iso * ty) ** 2;
+        e2 += (ry - rp) ** 2; n2 += ry * ry;
+        sAll += y[i + a] ** 2; mean += y[i + a]; cnt++;
+      }
+    }
+  }
+  nAll = sAll / cnt - (mean / cnt) ** 2;
+  // Trace oracle: predict tr(T)/3·I exactly; its error is the traceless part, over the head's std.
+  return { l0: Math.sqrt(e0 / n0), l2: Math.sqrt(e2 / n2), traceOracle: Math.sqrt(n2 / cnt / nAll) };
+}
+
+export type ModelSpec =
+  | { kind: "frames"; message: MessageKind; rep: string; hidden: number; name?: string }
+  | { kind: "tfn"; lmax: Order; channels: number; hidden: number; name?: string };
+
+export interface MoleculeRunConfig {
+  molecule: string;
+  model: ModelSpec;
+  vector: VectorTarget;
+  /** Training frames drawn (seeded) from [trainFrom, trainTo); test = every frame in [testFrom, testTo). */
+  nTrain: number;
+  trainFrom: number;
+  trainTo: number;
+  testFrom: number;
+  testTo: number;
+  cutoff: number;
+  epochs: number;
+  lr: number;
+  decay: number;
+  batch: number;
+  /** Message normaliser stored in the model (see models.ts); default: training mean in-degree. */
+  avgNeighbors?: number;
+}
+
+export function makeModel(spec: ModelSpec, seed: number, energyReference: number[], avgNeighbors: number): Model {
+  const common = { seed, energyReference, avgNeighbors, nTypes: MOLECULE_ELEMENTS.length, name: spec.name };
+  if (spec.kind === "frames") return new FramesNet({ ...common, message: spec.message, rep: spec.rep, hidden: spec.hidden });
+  if (spec.kind === "tfn") return new TFN({ ...common, lmax: spec.lmax, channels: spec.channels, hidden: spec.hidden });
+  throw new DomainError(`makeModel: argument spec.kind = ${JSON.stringify((spec as { kind: unknown }).kind)} is out of domain; expected "frames" or "tfn"`);
+}
+
+/**
+ * One seeded run: draw nTrain frames from the training block, train, evaluate on the test block
+ * as stored and moved by random O(3) elements. Errors are RMSE / target std (training-set std).
+ * `plateau` is 1 when the mean training loss of the last 3 epochs is within 5 % of the 3 before.
+ */
+export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<string, number | number[]> {
+  if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("moleculeSeed: the training and test blocks overlap");
+  if (!(Number.isInteger(cfg.nTrain) && cfg.nTrain >= 1 && cfg.nTrain <= cfg.trainTo - cfg.trainFrom)) throw new DomainError(`moleculeSeed: argument nTrain = ${cfg.nTrain} is out of domain; expected 1…${cfg.trainTo - cfg.trainFrom}`);
+  const r = new Rng(1000 + seed);
+  const perm = r.permutation(cfg.trainTo - cfg.trainFrom);
+  const trainIdx = Array.from(perm.slice(0, cfg.nTrain), (k) => cfg.trainFrom + k);
+  const testIdx = Array.from({ length: cfg.testTo - cfg.testFrom }, (_, k) => cfg.testFrom + k);
+  let trainSet = moleculeDataset(cfg.molecule, trainIdx, { cutoff: cfg.cutoff, vector: cfg.vector });
+  let testSet = moleculeDataset(cfg.molecule, testIdx, { cutoff: cfg.cutoff, vector: cfg.vector });
+  // Standardise with training statistics (energy: minus the mean, then / std; vectors and
+  // tensors: / RMS): raw GFN2-xTB energies are ≈ −300 eV with a spread of 0.1 eV and tensor entries
+  // reach 10², which a small network with unit-scale weights cannot output in a few hundred steps.
+  // Errors are reported relative to the target std, so this changes no reported ratio.
+  const eMean = trainSet.targets.reduce((a, t) => a + t.energy, 0) / trainSet.targets.length;
+  const rms = (xs: Float64Array[]) => Math.sqrt(xs.reduce((a, x) => a + x.reduce((b, v) => b + v * v, 0), 0) / xs.reduce((a, x) => a + x.length, 0));
+  const eSd = Math.sqrt(trainSet.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / trainSet.targets.length);
+  const fS = rms(trainSet.targets.map((t) => t.forces)), tS = rms(trainSet.targets.map((t) => t.tensor));
+  const scale = (d: Dataset): Dataset => ({
+    clouds: d.clouds,
+    targets: d.targets.map((t) => ({ energy: (t.energy - eMean) / eSd, forces: t.forces.map((v) => v / fS), tensor: t.tensor.map((v) => v / tS) })),
+  });
+  trainSet = scale(trainSet);
+  testSet = scale(testSet);
+  const moved = movedDataset(testSet, 77 + seed);
+  const bo = { cutoff: cfg.cutoff, nRbf: 8, nTypes: MOLECULE_ELEMENTS.length };
+  const trainB = batches(trainSet, cfg.batch, bo), testB = batches(testSet, 50, bo), movedB = batches(moved, 50, bo);
+  const avg = cfg.avgNeighbors ?? trainB.reduce((s, b) => s + b.E, 0) / trainB.reduce((s, b) => s + b.N, 0);
+  const s = targetScales(trainSet);
+  const m = makeModel(cfg.model, seed, new Array(MOLECULE_ELEMENTS.length).fill(0), avg);
+  try {
+    const res = train(m, trainB, s, { epochs: cfg.epochs, lr: cfg.lr, decay: cfg.decay, seed });
+    const te = evaluate(m, testB, s), tm = evaluate(m, movedB, s), tr = evaluate(m, trainB, s);
+    const parts = tensorErrorParts(m, testB);
+    // Baselines on the test block: energy = training mean (for one molecule that is the species-
+    // only model), vector = 0.
+    const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
+    const baseEnergy = Math.sqrt(meanSq(testSet.targets.map((t) => t.energy)) / s.energy);
+    const baseVector = Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces);
+    // Direct equivariance error after training (train.ts equivarianceErrors: pooled relative
+    // max error over 2 test molecules, one rotation and one reflection, with a translation).
+    const eq = equivarianceErrors(m, testSet.clouds.slice(0, 2), randomO3(500 + seed, 1, 1), bo);
+    const L = res.losses, k = L.length;
+    const plateau = k >= 6 && Math.abs(L.slice(k - 3).reduce((a, b) => a + b, 0) / L.slice(k - 6, k - 3).reduce((a, b) => a + b, 0) - 1) < 0.05 ? 1 : 0;
+    return {
+      energy: te.energy, vector: te.forces, tensor: te.tensor, tensorL0: parts.l0, tensorL2: parts.l2, traceOracle: parts.traceOracle,
+      energyMoved: tm.energy, vectorMoved: tm.forces, tensorMoved: tm.tensor,
+      energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
+      baseEnergy, baseVector, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
+      losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
+    };
+  } finally {
+    m.dispose();
+    [...trainB, ...testB, ...movedB].forEach((b) => b.dispose());
+  }
+}
+
+/**
+ * Exactly symmetric stress geometries (Å; species H 0, C 1, O 2 as MOLECULE_ELEMENTS): linear CO₂
+ * (C–O 1.16), tetrahedral CH₄ (C–H 1.09), planar D6h benzene (C–C 1.39, C–H 1.08). Ours, from
+ * textbook bond lengths; the shipped MD frames of these molecules are only nearly symmetric.
+ */
+export function idealMolecule(name: "co2" | "methane" | "benzene"): Cloud {
+  if (name === "co2") return { pos: Float64Array.of(-1.16, 0, 0, 0, 0, 0, 1.16, 0, 0), types: Int32Array.of(2, 1, 2) };
+  if (name === "methane") {
+    const a = 1.09 / Math.sqrt(3);
+    return { pos: Float64Array.of(0, 0, 0, a, a, a, a, -a, -a, -a, a, -a, -a, -a, a), types: Int32Array.of(1, 0, 0, 0, 0) };
+  }
+  if (name === "benzene") {
+    const pos: number[] = [], types: number[] = [];
+    for (const [r, t] of [[1.39, 1], [2.47, 0]]) for (let k = 0; k < 6; k++) {
+      pos.push(r * Math.cos((k * Math.PI) / 3), r * Math.sin((k * Math.PI) / 3), 0);
+      types.push(t);
+    }
+    return { pos: Float64Array.from(pos), types: Int32Array.from(types) };
+  }
+  throw new DomainError(`idealMolecule: argument name = ${JSON.stringify(name)} is out of domain; expected "co2", "methane" or "benzene"`);
+}
+
+/**
+ * What the ambiguity projection removes from a rank-2 tensor target at every node (float64):
+ * ‖(I − P_k) vec(L_i T_i L_iᵀ)‖ / ‖T_i‖ with L_i the node's (fallback) frame and P_k the
+ * projector of its frame rank k (reps.ts ambiguityProjector). 0 at generic nodes.
+ */
+export function ambiguityLoss(c: Cloud, cutoff: number, T: ArrayLike<number>): Float64Array {
+  const g = radiusGraph(c.pos, cutoff);
+  const { frames: fr, rank } = localFrames(c.pos, g, { types: c.types });
+  const P = [0, 1, 2, 3].map((k) => ambiguityProjector("1xT2", k));
+  const out = new Float64Array(g.n);
+  for (let i = 0; i < g.n; i++) {
+    const L = fr[i].L, Ti = Array.from(T).slice(9 * i, 9 * i + 9);
+    const loc = mul3(mul3(L, Ti), transpose3(L));
+    const p = P[rank[i]].data;
+    let lost = 0, norm = 0;
+    for (let a = 0; a < 9; a++) {
+      let y = 0;
+      for (let b = 0; b < 9; b++) y += p[9 * a + b] * loc[b];
+      lost += (loc[a] - y) ** 2;
+      norm += Ti[a] ** 2;
+    }
+    out[i] = norm > 0 ? Math.sqrt(lost / norm) : 0;
+  }
+  return out;
+}
