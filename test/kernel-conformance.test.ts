@@ -97,6 +97,8 @@ describe("kernel conformance: fixtures through the real kernel", function () {
     const r = await run("shorthand");
     assertOk(r);
     assert.equal(stdout(r, "c2"), '{ acc: 0.93 }\n{"acc":0.93,"seeds":[0,1,2]}\n');
+    // A parameter that shadows the earlier-cell variable keeps its own value.
+    assert.equal(stdout(r, "c3"), '{"acc":5}\n');
   });
   it("negative control: without the patches the same cell fails as in tslab 1.0.22", async () => {
     const r = await run("shorthand", { BESSELBOOK_TSLAB_PATCHES: "0" });
@@ -187,6 +189,18 @@ describe("kernel conformance: fixtures through the real kernel", function () {
     );
     assert.doesNotMatch(err, /node:internal|tslab|exports\./);
     assert.equal(stdout(r, "c3"), "");
+  });
+  it("... also after a top-level await, and for an error thrown inside a built-in", async () => {
+    const a = await run("error-async");
+    assert.equal(a.ok, false);
+    assert.equal(
+      stderrOf(a, "c1"),
+      'TypeError: async 2\n    at line 3 of this cell: throw new TypeError("async " + v);\n' +
+        "(BESSELBOOK_STACK=1 shows the full stack)\n",
+    );
+    const n = await run("error-native");
+    assert.equal(n.ok, false);
+    assert.match(stderrOf(n, "c1"), /^SyntaxError: .*JSON.*\n {4}at line 2 of this cell: const parsed = JSON.parse\(bad\);\n\(BESSELBOOK/);
   });
   it("BESSELBOOK_STACK=1 restores the full stack", async () => {
     const r = await run("runtime-error", { BESSELBOOK_STACK: "1" });
