@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- name…]` — every benchmark prints its own baseline measured in the same run
- * and the ratios against it. Names: runner, training, special, bcnn, info, frames, seeds.
+ * and the ratios against it. Names: runner, kernel, training, special, bcnn, info, frames, seeds.
  */
 type Bench = { name: string; load: () => Promise<{ run: () => Promise<void> }> };
 
 const benches: Bench[] = [
   { name: "runner", load: () => import("./runner") },
+  { name: "kernel", load: () => import("./kernel") },
   { name: "training", load: () => import("./training") },
   { name: "special", load: () => import("./special") },
   { name: "bcnn", load: () => import("./bcnn") },

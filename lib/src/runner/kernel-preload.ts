@@ -23,6 +23,12 @@
  *    node_modules for modules and types it cannot find from the notebook's folder. At run time
  *    NODE_PATH (kernelspec env) already does the same for require().
  *
+ * 4. tslab's gaps for people writing ordinary TypeScript (issue #20; tslab-patch.ts,
+ *    cell-errors.ts): load-time patches of tslab's converter and executor (shorthand properties
+ *    naming earlier-cell variables, `exports`-map type resolution, short runtime errors that name
+ *    the user's cell and line), and a require() fallback for packages whose `exports` map offers
+ *    only an `import` condition (ESM-only packages; Node 20.19+ can require() ES modules).
+ *
  * Plain Node built-ins only, and nothing here may throw: a broken preload must not stop a kernel.
  */
 import { AsyncLocalStorage } from "async_hooks";
@@ -30,6 +36,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as util from "util";
 import { Worker, isMainThread } from "worker_threads";
+import Module = require("module");
+import { CELL_FILE_PREFIX, CellRecord, shortError } from "./cell-errors";
+import { installTslabPatches, patchReport } from "./tslab-patch";
 
 /** Prefix of the line the runner parses; keep in sync with CALLBACK_ERROR in run.ts. */
 export const CALLBACK_MARK = "[besselbook]";
@@ -225,6 +234,96 @@ function resolveFromProject(): void {
   if (orig.readDirectory) sys.readDirectory = union("readDirectory");
 }
 
+// ---- 4. cells: short errors, ESM-only packages ------------------------------------------------
+
+const cells = new Map<number, CellRecord>();
+let cellSeq = 0;
+const KEEP_CELLS = 500;
+
+/** Called by the patched executor with each cell's source and compiled code; names its file. */
+function cellFile(src: string, output: string): string {
+  const n = execution.getStore()?.count ?? ++cellSeq + 100000;
+  cells.delete(n);
+  cells.set(n, { label: n, src, output });
+  if (cells.size > KEEP_CELLS) cells.delete(cells.keys().next().value as number);
+  return `${CELL_FILE_PREFIX}${n}`;
+}
+
+/** Called by the patched executor instead of `console.error(e)` when a cell throws. */
+function cellError(err: unknown, cellConsole: Console): void {
+  try {
+    const note = patchReport();
+    if (note) cellConsole.error(note);
+    if (process.env.BESSELBOOK_STACK === "1") {
+      cellConsole.error(err);
+      return;
+    }
+    cellConsole.error(shortError(err, cells, execution.getStore()?.count));
+  } catch {
+    cellConsole.error(err);
+  }
+}
+
+type Exports = string | null | Exports[] | { [k: string]: Exports };
+
+/** Target of `sub` ("." or "./x") in an `exports` map under the conditions node/import/default. */
+export function exportsTarget(exp: Exports, sub: string): string | undefined {
+  const conditions = ["node", "import", "default"];
+  const pick = (e: Exports): string | undefined => {
+    if (typeof e === "string") return e;
+    if (Array.isArray(e)) {
+      for (const x of e) {
+        const t = pick(x);
+        if (t) return t;
+      }
+      return undefined;
+    }
+    if (!e) return undefined;
+    for (const [k, v] of Object.entries(e)) if (conditions.includes(k)) return pick(v) ?? undefined;
+    return undefined;
+  };
+  if (typeof exp === "string" || Array.isArray(exp)) return sub === "." ? pick(exp) : undefined;
+  if (!exp) return undefined;
+  const keys = Object.keys(exp);
+  if (!keys.some((k) => k.startsWith("."))) return sub === "." ? pick(exp) : undefined;
+  return exp[sub] !== undefined ? pick(exp[sub]) : undefined;
+}
+
+/**
+ * require() of a package whose `exports` offers only `import` fails with
+ * ERR_PACKAGE_PATH_NOT_EXPORTED although Node 20.19+ can require() the ES module itself. We retry
+ * such bare specifiers with the `import` condition (no subpath patterns) and require the file.
+ */
+function esmFallback(): void {
+  const M = Module as unknown as { _resolveFilename: (...a: any[]) => string };
+  const orig = M._resolveFilename;
+  M._resolveFilename = function (request: string, parent: any, ...rest: any[]) {
+    try {
+      return orig.call(this, request, parent, ...rest);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ERR_PACKAGE_PATH_NOT_EXPORTED" || /^[./]/.test(request)) throw e;
+      const m = /^((?:@[^/]+\/)?[^/]+)(\/.*)?$/.exec(request);
+      if (!m) throw e;
+      const paths: string[] = (Module as any)._nodeModulePaths(parent?.filename ? path.dirname(parent.filename) : process.cwd());
+      for (const dir of paths) {
+        const pkgFile = path.join(dir, m[1], "package.json");
+        if (!fs.existsSync(pkgFile)) continue;
+        const t = exportsTarget(JSON.parse(fs.readFileSync(pkgFile, "utf8")).exports ?? null, m[2] ? "." + m[2] : ".");
+        if (t && t.startsWith("./")) return path.join(dir, m[1], t);
+        break;
+      }
+      throw e;
+    }
+  };
+}
+
+function installCells(): void {
+  (globalThis as any).__besselbookCellFile = cellFile;
+  (globalThis as any).__besselbookCellError = cellError;
+  installTslabPatches();
+  esmFallback();
+}
+
 // ---- install ---------------------------------------------------------------------------------
 
 // Worker threads inherit `--require`: a cell's workers (parallelSeeds) must not install any of this.
@@ -236,6 +335,7 @@ function install(): void {
     process.on("uncaughtException", onUncaught);
     process.on("unhandledRejection", onRejection);
     resolveFromProject();
+    if (process.env.BESSELBOOK_TSLAB_PATCHES !== "0") installCells();
     setImmediate(patchTslab);
   } catch {
     /* never stop the kernel */
