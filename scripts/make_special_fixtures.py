@@ -234,6 +234,26 @@ def make_sweep(parts=("jy", "jyLarge", "ik", "misc")):
             rows["Ke"].append(f(k * mp.exp(b)))
         return rows
 
+    def ik_all(points):
+        """I, K, e^{-x} I, e^{x} K at every point (no filtering: negative orders and tiny x have
+        I of either sign and K beyond a double; null = overflows)."""
+        rows = {"nu": [], "x": [], "I": [], "K": [], "Ie": [], "Ke": []}
+        for nu, x in points:
+            a, b = mp.mpf(nu), mp.mpf(x)
+            # I_{-n} = I_n and K_{-nu} = K_nu (DLMF 10.27.1, 10.27.3): mpmath's hypercomb can fail
+            # to converge at a negative integer order, where 1/Gamma has its poles
+            i = safe(lambda **kw: mp.besseli(abs(a) if nu == int(nu) else a, b, **kw))
+            k = safe(lambda **kw: mp.besselk(abs(a), b, **kw))
+            if i is None or k is None:
+                continue
+            rows["nu"].append(nu)
+            rows["x"].append(x)
+            rows["I"].append(f(i))
+            rows["K"].append(f(k))
+            rows["Ie"].append(f(i * mp.exp(-b)))
+            rows["Ke"].append(f(k * mp.exp(b)))
+        return rows
+
     out = {"about": "random (nu, x) with mpmath values at 35 digits; null = overflows a double"}
     if "jy" in parts:
         r.seed(16)
@@ -278,15 +298,58 @@ def make_sweep(parts=("jy", "jyLarge", "ik", "misc")):
                         "J": [[f(mp.besseljzero(mp.mpf(nu), k)) for k in range(1, 101)] for nu in znu],
                         "Jp": [[f(mp.besseljzero(mp.mpf(nu), k, derivative=1)) for k in range(1, 101)] for nu in znu]}
 
+    if "neg" in parts:
+        # negative orders (review of #16: the sweep never sampled one), a third of them integers
+        r.seed(20)
+        pts_neg = []
+        for _ in range(300):
+            nu = -float(r.randint(1, 60)) if r.random() < 1 / 3 else -r.uniform(0, 60)
+            pts_neg.append((nu, 10 ** r.uniform(-3, 2.5)))
+        out["neg"] = jy(pts_neg)
+        out["negIK"] = ik_all(pts_neg)
+    if "tiny" in parts:
+        # x from 1e-320 to 1e-6 (subnormal included), orders 0…5 (a third integers) and spherical ℓ ≤ 10
+        r.seed(21)
+        pts_tiny = []
+        for _ in range(300):
+            nu = float(r.randint(0, 5)) if r.random() < 1 / 3 else r.uniform(0, 5)
+            pts_tiny.append((nu, 10 ** r.uniform(-320, -6)))
+        out["tiny"] = jy(pts_tiny)
+        out["tinyIK"] = ik_all(pts_tiny)
+        sph = {"l": [], "x": [], "j": []}
+        for _ in range(200):
+            l = r.randint(0, 10)
+            x = 10 ** r.uniform(-320, -6)
+            b = mp.mpf(x)
+            sph["l"].append(l)
+            sph["x"].append(x)
+            sph["j"].append(f(mp.sqrt(mp.pi / (2 * b)) * mp.besselj(l + mp.mpf(1) / 2, b)))
+        out["tinySpherical"] = sph
+    if "ratio" in parts:
+        # log I and the ratio for small orders and small x (the misc part has ν up to 1000, x ≥ 1e-3);
+        # the order ν + 1 is formed in mpmath (a double ν + 1 would be rounded: a 3e-14 error at ν ≈ 15)
+        r.seed(22)
+        li = {"nu": [], "x": [], "logI": [], "ratio": []}
+        for _ in range(400):
+            nu = float(r.randint(0, 20)) if r.random() < 0.25 else r.uniform(0, 20)
+            x = 10 ** r.uniform(-6, 1.5)
+            a, b = mp.mpf(nu), mp.mpf(x)
+            i0 = mp.besseli(a, b)
+            li["nu"].append(nu)
+            li["x"].append(x)
+            li["logI"].append(f(mp.log(i0)))
+            li["ratio"].append(f(mp.besseli(a + 1, b) / i0))
+        out["ratioSmall"] = li
+
     mp.mp.dps = 40
     return out
 
 
 def main():
     if "--sweep-only" in sys.argv:
-        # --sweep-only [part ...]: parts jy, jyLarge, ik, misc (default all), merged into sweep.json,
+        # --sweep-only [part ...]: parts jy, jyLarge, ik, misc, neg, tiny, ratio (default all), merged into sweep.json,
         # so the slow parts can run as separate processes
-        parts = [a for a in sys.argv[1:] if not a.startswith("--")] or ["jy", "jyLarge", "ik", "misc"]
+        parts = [a for a in sys.argv[1:] if not a.startswith("--")] or ["jy", "jyLarge", "ik", "misc", "neg", "tiny", "ratio"]
         os.makedirs(OUT, exist_ok=True)
         path = os.path.join(OUT, "sweep.json")
         result = make_sweep(parts)

@@ -147,6 +147,24 @@ describe("info: f-divergences and data processing", () => {
     const lossy = info.deterministicKernel([0, 0, 0, 1, 1], 2);
     assert.ok(info.klDivergence(info.pushForward(P, lossy), info.pushForward(Q, lossy)) < info.klDivergence(P, Q) - 1e-3);
   });
+  it("sufficientStatistic: a q = 0 < p point is its own group (ratio ∞ equals only ∞); rtol validated", () => {
+    // review of #16: ∞ ≤ rtol·∞ merged the ∞ group into a finite one (map [0, 1, 0], KL ∞ → 0.082)
+    const P = [0.5, 0.3, 0.2], Q = [0.5, 0.5, 0];
+    const { map, m } = info.sufficientStatistic(P, Q);
+    assert.deepEqual(Array.from(map), [0, 1, 2]);
+    assert.equal(m, 3);
+    const T = info.deterministicKernel(map, m);
+    const PT = info.pushForward(P, T), QT = info.pushForward(Q, T);
+    assert.equal(info.klDivergence(PT, QT), Infinity);
+    assert.equal(info.chiSquare(PT, QT), Infinity);
+    close(info.hellingerSquared(PT, QT), info.hellingerSquared(P, Q), 1e-15, "Hellinger²");
+    // two q = 0 points share the ∞ group, and a point with p = q = 0 joins group 0
+    const r2 = info.sufficientStatistic([0.4, 0.3, 0.3, 0], [1, 0, 0, 0]);
+    assert.deepEqual(Array.from(r2.map), [0, 1, 1, 0]);
+    for (const bad of [NaN, -1e-3, 1, Infinity]) {
+      assert.throws(() => info.sufficientStatistic(P, [0.4, 0.4, 0.2], bad), (e: Error) => e instanceof RangeError && /rtol/.test(e.message));
+    }
+  });
   it("pushForward / composeKernels are consistent", () => {
     const r = rng(3);
     const P = info.randomDistribution(4, r), K1 = info.randomKernel(4, 3, r), K2 = info.randomKernel(3, 5, r);

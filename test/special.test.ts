@@ -69,7 +69,7 @@ function expectSweep(label: string, r: ReturnType<typeof sweep>): void {
   assert.deepEqual(r.bad.slice(0, 5), [], `${r.bad.length} points over tolerance`);
 }
 
-describe("special: published values (A&S Tables 9.1, 9.5 as transcribed; REFERENCES.md as1964)", () => {
+describe("special: 16-digit reference values (our mpmath evaluations at 30 digits; A&S could not be read, REFERENCES.md as1964)", () => {
   it("J at tabulated points", () => {
     const cases: [number, number, number][] = [
       [0, 1, 0.765197686557967], [1, 1, 0.440050585744934], [2, 2.5, 0.446059058439617], [5, 10, -0.234061528186794],

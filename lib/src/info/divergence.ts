@@ -9,7 +9,7 @@
  * sufficient for {P, Q} (the likelihood ratio p/q is a function of T's output).
  */
 import { DomainError } from "../errors";
-import { assertInt, MatrixInput, toDistribution, toKernel } from "./validate";
+import { assertIn, assertInt, MatrixInput, toDistribution, toKernel } from "./validate";
 
 /** A convex generator f with f(1) = 0. `f(0)` must return the limit lim_{t↓0} f(t). */
 export interface FGenerator {
@@ -158,6 +158,7 @@ export function deterministicKernel(map: ArrayLike<number>, m: number): { data: 
  */
 export function sufficientStatistic(p: ArrayLike<number>, q: ArrayLike<number>, rtol = 1e-9): { map: Int32Array; m: number } {
   const [P, Q] = pair("sufficientStatistic", p, q);
+  assertIn("sufficientStatistic", "rtol", rtol, 0, 1, { hiOpen: true });
   const ratios: number[] = [];
   const map = new Int32Array(P.length);
   const empty: number[] = [];
@@ -167,7 +168,7 @@ export function sufficientStatistic(p: ArrayLike<number>, q: ArrayLike<number>, 
       continue;
     }
     const r = Q[i] === 0 ? Infinity : P[i] / Q[i];
-    let g = ratios.findIndex((s) => (s === Infinity ? r === Infinity : Math.abs(s - r) <= rtol * Math.max(s, r)));
+    let g = ratios.findIndex((s) => (s === Infinity || r === Infinity ? s === r : Math.abs(s - r) <= rtol * Math.max(s, r)));
     if (g < 0) {
       g = ratios.length;
       ratios.push(r);

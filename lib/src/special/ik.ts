@@ -321,8 +321,10 @@ export function besselIScaled(nu: number, x: number): number {
     // mantissa × 2^kE form (e^{x}K_ν alone can overflow where e^{−x}K_ν does not: 0·∞ = NaN)
     const s = sinpiLocal(a);
     if (s === 0) return besselIScaled(a, x);
+    // Evaluate e^{−x} I_ν first: it may run the kernel again and overwrite the shared IK state.
+    const iPart = besselIScaled(a, x);
     ikKernel(a, x, false, true);
-    return besselIScaled(a, x) + (2 / Math.PI) * s * expScaled(IK.k, -2 * x, IK.kE);
+    return iPart + (2 / Math.PI) * s * expScaled(IK.k, -2 * x, IK.kE);
   }
   if (x === 0) return nu === 0 ? 1 : 0;
   if (x === Infinity) return 0;

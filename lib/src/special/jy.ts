@@ -60,13 +60,16 @@ const E_LO = 1.4456468917292502e-16;
  * Math.pow, which works in extended precision internally (measured against mpmath in
  * scripts/special_sweep.py). ours; the method is the standard "split the exponent exactly" idea.
  */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
 export function seriesPrefactor(nu: number, x: number): number {
   if (nu === 0) return 1;
   const y = 0.5 * x;
   if (nu < 10) {
     const p = Math.pow(y, nu);
-    if (p > 1e-300 && p < 1e300) return p * rgammaP1(nu);
-    return Math.exp(nu * Math.log(y) - logGammaP1(nu)); // tiny x only: the result is ≲ 1e-294
+    if (p > 1e-300 && p < 1e300 && x >= MIN_NORMAL) return p * rgammaP1(nu);
+    // tiny x only (result ≲ 1e-294, or x subnormal, where 0.5·x itself rounds): log x − log 2
+    return Math.exp(nu * (Math.log(x) - Math.LN2) - logGammaP1(nu));
   }
   if (nu < 150 && (nu | 0) === nu) {
     // integer fast path (J_n, I_n series): Math.pow is within an ulp, 1/n! is tabulated below
@@ -120,6 +123,9 @@ function jPrimeSeries(nu: number, x: number): number {
     sum += t;
     if (Math.abs(t) <= 1e-17 * Math.abs(sum)) break;
   }
+  // (x/2)^ν/(xΓ(ν+1)) = (x/2)^{ν−1}/(2νΓ(ν)) for ν ≥ 1: no underflow of (x/2)^ν before the
+  // division by x (J′_{1.5}(1e-250) ≈ 4e-126 is representable, (x/2)^{1.5} is not; issue #16 review)
+  if (nu >= 1) return (seriesPrefactor(nu - 1, x) / (2 * nu)) * sum;
   return (seriesPrefactor(nu, x) / x) * sum;
 }
 
@@ -598,7 +604,28 @@ export function sphericalJ(l: number, x: number): number {
   if (x === 0) return l === 0 ? 1 : 0;
   if (x === Infinity) return 0;
   if (l === 0 && x > 1e-4) return Math.sin(x) / x; // exact closed form, cheaper
-  return (SQRT_HALF_PI / Math.sqrt(x)) * jPos(l + 0.5, x);
+  if (x < 1) return sphericalJSeries(l, x); // no alternation, ≤ ℓ + 2 roundings in the lead
+  const v = (SQRT_HALF_PI / Math.sqrt(x)) * jPos(l + 0.5, x);
+  // J_{ℓ+½} underflows before j_ℓ does (j_1(1e-250) ≈ 3e-251 but J_{3/2}(1e-250) ≈ 1e-375):
+  // there use the series of j_ℓ itself (DLMF 10.53.1), x^ℓ/(2ℓ+1)!! Σ (−x²/2)^k/(k!(2ℓ+3)…(2ℓ+2k+1))
+  if (Math.abs(v) < 1e-280 && x * x < 2 * l + 3) return sphericalJSeries(l, x);
+  return v;
+}
+
+/** j_ℓ(x) by its power series (DLMF 10.53.1) for x² < 2ℓ + 3; the lead x^ℓ/(2ℓ+1)!! as a product. */
+function sphericalJSeries(l: number, x: number): number {
+  let lead = 1;
+  for (let i = 1; i <= l && lead !== 0; i++) lead *= x / (2 * i + 1);
+  if (lead === 0) return 0;
+  const z = 0.5 * x * x;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < 1000; k++) {
+    term *= -z / (k * (2 * l + 2 * k + 1));
+    sum += term;
+    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return lead * sum;
 }
 
 /**
