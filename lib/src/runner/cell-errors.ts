@@ -79,6 +79,11 @@ const FRAME = new RegExp(`${CELL_FILE_PREFIX}(\\d+):(\\d+):(\\d+)`);
 /** The short report of an error thrown by a cell (several lines, no trailing newline). */
 export function shortError(err: unknown, cells: Map<number, CellRecord>, current?: number): string {
   if (!(err instanceof Error)) return `Uncaught ${util.inspect(err)}`;
+  // Errors that choose their own one-line display (CheckError, ExerciseError: the message says
+  // everything a reader needs) are shown exactly as they choose.
+  if (typeof (err as unknown as Record<symbol, unknown>)[Symbol.for("nodejs.util.inspect.custom")] === "function" && process.env.BESSELBOOK_STACK !== "1") {
+    return util.inspect(err);
+  }
   const head = `${err.name}: ${err.message}`;
   const out = [head];
   const seen = new Set<string>();
