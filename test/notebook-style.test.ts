@@ -48,15 +48,7 @@ describe("notebook style", () => {
 
   const files = [...notebooks(path.join(ROOT, "notebooks")), ...notebooks(path.join(ROOT, "notebooks", "workshop"))];
   const offenders = files.map((f) => ({ f, bad: longLines(f) })).filter((x) => x.bad.length > 0);
-  // TODO(issue #18, item 8): the notebook owners are reflowing their notebooks; until every
-  // notebook passes, this check reports instead of failing (the lead turns it on after the merges
-  // by deleting this condition). It becomes a hard failure as soon as no notebook violates it.
-  const enforce = offenders.length === 0 || process.env.BESSELBOOK_STYLE_STRICT === "1";
-  const count = offenders.reduce((a, x) => a + x.bad.length, 0);
-  const title = enforce
-    ? `every notebook code line is ≤ ${MAX_CODE_LINE} characters`
-    : `every notebook code line is ≤ ${MAX_CODE_LINE} characters — PENDING (TODO #18 item 8): ${count} lines in ${offenders.length} notebooks still longer; BESSELBOOK_STYLE_STRICT=1 runs it`;
-  (enforce ? it : it.skip)(title, () => {
+  it(`every notebook code line is ≤ ${MAX_CODE_LINE} characters`, () => {
     const report = offenders.map((x) => `${path.relative(ROOT, x.f)}: ${x.bad.length} long lines, e.g. ${x.bad[0]}`);
     assert.deepEqual(report, []);
   });
