@@ -408,6 +408,50 @@ describe("contrastive: bad input is refused with a typed error", () => {
     isTyped(() => C.infoNCELoss(G, G, Infinity), /tau/);
     isTyped(() => C.embeddingSpectrum(C.sampleSphere(1, 3, rng(2))), /embeddingSpectrum X/);
   });
+  it("review round 2: matMul/transpose validate, zero data, non-unit rows, degenerate shifts", () => {
+    isTyped(() => C.matMul({ rows: 2, cols: 2, data: new Float64Array(3) }, C.eye(2)), /matMul a data/);
+    isTyped(() => C.matMul(C.eye(2), { rows: 2, cols: 2, data: Float64Array.from([0, Infinity, 0, 0]) }), /matMul b/);
+    isTyped(() => C.transpose({ rows: 2, cols: 2, data: Float64Array.from([1, NaN, 0, 0]) }), /transpose a/);
+    isTyped(() => C.estimateSubspace([[0, 0], [0, 0]]), /estimateSubspace: argument X/);
+    isTyped(() => C.meanPairCosine([[10, 0]], [[10, 0]]), /pairCosines: argument U row 0/);
+    isTyped(() => C.shiftAlongGap([[1, 0]], [[-1, 0]], 0.5), /shiftAlongGap: argument lambda/);
+    // the contrastive ArgumentError is the shared DomainError (a BesselbookError and a RangeError)
+    assert.throws(() => C.estimateSubspace([[0, 0], [0, 0]]), (e: unknown) => e instanceof RangeError && e instanceof C.ArgumentError);
+    // documented defined result: identical rows have no spread, both ranks 0 (not 1)
+    const z = C.embeddingSpectrum([[0, 0], [0, 0]]);
+    assert.equal(z.effectiveRank, 0);
+    assert.equal(z.numericalRank, 0);
+  });
+  it("svd of finite extreme input stays finite (scaling before the sweep)", () => {
+    const s = C.svd([[1e300, 1e300], [1e300, -1e300]]).S;
+    close(s[0] / 1e300, Math.SQRT2, 1e-14, "σ₁ / 1e300");
+    close(s[1] / 1e300, Math.SQRT2, 1e-14, "σ₂ / 1e300");
+    const t = C.svd([[1e200, 0], [0, 1e200]]).S;
+    close(t[0] / 1e200, 1, 1e-15, "diag 1e200");
+  });
+  it("orthogonal principal pairs: P, Q orthonormal, hyperplaneRotation orthogonal (axis-aligned 90°)", () => {
+    const cases: [number[][], number[][]][] = [
+      [[[1], [0]], [[0], [1]]],
+      [[[1, 0], [0, 1], [0, 0]], [[1, 0], [0, 0], [0, 1]]],
+    ];
+    for (const [b1, b2] of cases) {
+      const { P, Q, angles } = C.principalVectors(b1, b2);
+      close(angles[angles.length - 1], Math.PI / 2, 1e-15, "largest angle 90°");
+      for (const M of [P, Q]) {
+        const G = C.matMul(C.transpose(M), M);
+        for (let i = 0; i < G.rows; i++)
+          for (let j = 0; j < G.cols; j++) close(G.data[i * G.cols + j], i === j ? 1 : 0, 1e-14, "orthonormal columns");
+      }
+      const R = C.hyperplaneRotation(b1, b2);
+      const RtR = C.matMul(C.transpose(R), R);
+      for (let i = 0; i < R.rows; i++)
+        for (let j = 0; j < R.rows; j++) close(RtR.data[i * R.rows + j], i === j ? 1 : 0, 1e-14, "RᵀR = I");
+      // R maps span(B₂) onto span(B₁): the rotated B₂ has no component outside B₁
+      const RB2 = C.matMul(R, C.asMat(b2));
+      const ang = C.principalAngles(b1, RB2);
+      close(ang[ang.length - 1], 0, 1e-7, "R·span(B₂) = span(B₁)");
+    }
+  });
 });
 
 describe("contrastive: the fixes with observation noise", () => {

@@ -1,15 +1,15 @@
 /**
- * Typed input errors for the contrastive module. `ArgumentError` subclasses `BesselbookError`, so a
- * caller can catch everything the library throws on bad input with one `instanceof`; the message
- * names the function, the argument, what it was and what was expected.
- * (Kept here rather than in ../errors.ts: the shared `domainError` throws RangeError, which other
- * modules' tests rely on.)
+ * Typed input errors for the contrastive module. `ArgumentError` subclasses the shared `DomainError`
+ * (both a `BesselbookError` and a `RangeError`), so a caller can catch everything the library throws
+ * on bad input with one `instanceof BesselbookError`; the message names the function, the argument,
+ * what it was and what was expected.
  */
-import { BesselbookError } from "../errors";
+import { DomainError } from "../errors";
 
-export class ArgumentError extends BesselbookError {
+export class ArgumentError extends DomainError {
   constructor(readonly fn: string, readonly arg: string, got: string, expected: string) {
     super(`${fn}: argument ${arg} = ${got} is invalid; expected ${expected}`);
+    this.name = "ArgumentError";
   }
 }
 

@@ -28,6 +28,8 @@ export interface FashionGapConfig {
   lr: number;
   batch: number;
   hidden: number;
+  /** log the held-out metrics every this many steps (default: only at the start and the end) */
+  logEvery?: number;
 }
 
 /**
@@ -52,6 +54,10 @@ export function bottleneckBases(d: number, r: number, shared: number, phi: numbe
  * Fashion-MNIST image ↔ Sobel edge map, two MLP encoders 784 → hidden → r, each followed by its own
  * fixed rank-r bottleneck into ℝ^d (bottleneckBases), trained with symmetric InfoNCE. Returns
  * held-out numbers before and after the fixes (fitted on training embeddings, applied to test ones).
+ * A fixed budget of `steps` (no convergence criterion); `trajSteps` / `trajCos` / `trajGap` /
+ * `trajLoss` hold the held-out metrics every `logEvery` steps so a notebook can show whether they
+ * are still moving. Controls: `r1Untrained` (the encoders before training) and `r1Shuffled` (the
+ * trained test embeddings with the pairing permuted: what retrieval scores when it ignores pairs).
  */
 export async function fashionGapSeed(cfg: FashionGapConfig, seed: number): Promise<Record<string, number | number[]>> {
   const r = new Rng(seed);
@@ -69,7 +75,7 @@ export async function fashionGapSeed(cfg: FashionGapConfig, seed: number): Promi
   try {
     const res = await trainContrastive(encU, encV, {
       tau: cfg.tau, steps: cfg.steps, lr: cfg.lr, xu: xTr, xv: eTr, batchSize: cfg.batch, seed,
-      evalXu: xTe, evalXv: eTe, logEvery: cfg.steps,
+      evalXu: xTe, evalXv: eTe, logEvery: cfg.logEvery ?? cfg.steps,
     });
     const Ute = res.U;
     const Vte = res.V;
@@ -80,10 +86,22 @@ export async function fashionGapSeed(cfg: FashionGapConfig, seed: number): Promi
     const rank = control ? undefined : cfg.r;
     const fx = fitFixes(Utr, Vtr, rank ? { rank } : { energy: 0.9 });
     const Vrot = applyRotation(Vte, fx.R);
+    // shuffled pairing: the same test embeddings, V rows permuted (Fisher–Yates with the seed's rng)
+    const perm = Array.from({ length: Vte.rows }, (_, i) => i);
+    for (let i = perm.length - 1; i > 0; i--) {
+      const j = Math.floor(r.uniform() * (i + 1));
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    const d = Vte.cols;
+    const Vshuf = { rows: Vte.rows, cols: d, data: new Float64Array(Vte.rows * d) };
+    perm.forEach((src, i) => Vshuf.data.set(Vte.data.subarray(src * d, (src + 1) * d), i * d));
     const out: Record<string, number | number[]> = {
       loss0: h0.loss, loss: hN.loss, gap0: h0.centroidDistance, gap: centroidDistance(Ute, Vte),
       meanCos: meanPairCosine(Ute, Vte), meanCosRot: meanPairCosine(Ute, Vrot),
       r1: recallAtK(Ute, Vte, 1), r1Rot: recallAtK(Ute, Vrot, 1),
+      r1Untrained: h0.recallAt1, r1Shuffled: recallAtK(Ute, Vshuf, 1),
+      trajSteps: res.history.map((h) => h.step), trajCos: res.history.map((h) => h.meanPairCosine),
+      trajGap: res.history.map((h) => h.centroidDistance), trajLoss: res.history.map((h) => h.loss),
       r1Bis: recallAtK(projectOnto(Ute, fx.bisector), projectOnto(Vte, fx.bisector), 1),
       r1Inter: fx.S ? recallAtK(projectOnto(Ute, fx.S), projectOnto(Vte, fx.S), 1) : NaN,
       interDim: fx.S ? fx.S.cols : 0,

@@ -9,9 +9,9 @@ import * as tf from "@tensorflow/tfjs";
 import { ShapeError } from "../errors";
 import { argError, checkCount } from "./errors";
 
-import { zeros, eye, transpose, matMul } from "../linalg";
+import { zeros, eye, transpose as rawTranspose, matMul as rawMatMul } from "../linalg";
 import type { Mat } from "../linalg";
-export { zeros, eye, transpose, matMul };
+export { zeros, eye };
 export type { Mat };
 
 /** Anything a matrix can be read from: a Mat, nested arrays (rows), or a rank-2 tfjs tensor. */
@@ -59,7 +59,18 @@ export function asMat(x: MatLike, what = "matrix"): Mat {
   return m;
 }
 
+/** Aᵀ of a validated matrix (wrong data length or non-finite entries throw, see `asMat`). */
+export function transpose(a: MatLike): Mat {
+  return rawTranspose(asMat(a, "transpose a"));
+}
 
+/**
+ * a·b, [m, k] × [k, n] → [m, n], both validated first (wrong data length, NaN/±∞ throw), so the
+ * zero-skipping product of ../linalg never sees 0·∞.
+ */
+export function matMul(a: MatLike, b: MatLike): Mat {
+  return rawMatMul(asMat(a, "matMul a"), asMat(b, "matMul b"));
+}
 
 /** Nested-array copy (for printing, danfo tables, JSON). */
 export function toArray(m: Mat): number[][] {
@@ -165,8 +176,11 @@ export interface SVD {
 /**
  * Thin SVD A = U diag(S) Vᵀ by one-sided (Hestenes) Jacobi: rotate column pairs of W = A V until
  * all columns are mutually orthogonal; then S = column norms and U = W / S. Converges quadratically
- * and gives small singular values to high relative accuracy (Demmel & Veselić 1992), which is what
- * principal angles near 0 and 90° need.
+ * and gives small singular values to high relative accuracy (standard numerical linear algebra),
+ * which is what principal angles near 0 and 90° need. The input is scaled by its largest |entry|
+ * first, so finite input gives finite output (no overflow of sums of squares near 1e300). Columns of
+ * U whose singular value is (numerically) zero are completed to an orthonormal set, so U always
+ * has orthonormal columns, as documented.
  */
 export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {}): SVD {
   const A = asMat(a, "svd a");
@@ -177,6 +191,9 @@ export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {})
   }
   const m = A.rows;
   const n = A.cols;
+  let scale = 0;
+  for (let i = 0; i < A.data.length; i++) scale = Math.max(scale, Math.abs(A.data[i]));
+  if (scale === 0) scale = 1;
   const tol = opts.tol ?? 1e-15;
   const maxSweeps = opts.maxSweeps ?? 60;
   if (!(tol > 0 && tol < 1)) argError("svd", "opts.tol", tol, "a number in (0, 1)");
@@ -186,7 +203,7 @@ export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {})
   const Vc: Float64Array[] = [];
   for (let j = 0; j < n; j++) {
     const c = new Float64Array(m);
-    for (let i = 0; i < m; i++) c[i] = A.data[i * n + j];
+    for (let i = 0; i < m; i++) c[i] = A.data[i * n + j] / scale;
     W.push(c);
     const v = new Float64Array(n);
     v[j] = 1;
@@ -236,14 +253,37 @@ export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {})
   const U = zeros(m, n);
   const V = zeros(n, n);
   const S = new Float64Array(n);
+  const cut = 1e-13 * sv[order[0]];
+  const Ucols: Float64Array[] = [];
   order.forEach((src, k) => {
-    S[k] = sv[src];
-    const inv = sv[src] > 0 ? 1 / sv[src] : 0;
-    for (let i = 0; i < m; i++) U.data[i * n + k] = W[src][i] * inv;
+    S[k] = sv[src] * scale;
     for (let i = 0; i < n; i++) V.data[i * n + k] = Vc[src][i];
+    if (sv[src] > cut && sv[src] > 0) {
+      const u = W[src].map((x) => x / sv[src]);
+      Ucols.push(u);
+    } else Ucols.push(completeColumn(Ucols, m));
   });
-  // Columns of U for zero singular values are left zero: callers here only use the leading ones.
+  Ucols.forEach((u, k) => { for (let i = 0; i < m; i++) U.data[i * n + k] = u[i]; });
   return { U, S, V };
+}
+
+/** A unit vector of length m orthogonal to every column in `cols` (m > cols.length). */
+function completeColumn(cols: readonly Float64Array[], m: number): Float64Array {
+  let best: Float64Array | null = null;
+  let bestNorm = -1;
+  for (let e = 0; e < m; e++) {
+    const v = new Float64Array(m);
+    v[e] = 1;
+    for (let pass = 0; pass < 2; pass++)
+      for (const c of cols) {
+        const cdot = dot(c, v);
+        for (let i = 0; i < m; i++) v[i] -= cdot * c[i];
+      }
+    const nv = norm(v);
+    if (nv > bestNorm) { bestNorm = nv; best = v; }
+    if (nv > 0.5) break;
+  }
+  return (best as Float64Array).map((x) => x / bestNorm);
 }
 
 /** Singular values only, descending. */
@@ -253,7 +293,7 @@ export function singularValues(a: MatLike): Float64Array {
 
 /**
  * Orthonormal basis (as columns, [d, r]) of the column span of `a` ([d, k]), by modified
- * Gram–Schmidt applied twice ("twice is enough", Giraud et al. 2005). Columns whose remainder is
+ * Gram–Schmidt applied twice (standard reorthogonalisation). Columns whose remainder is
  * below `tol` times their norm are dropped, so r = numerical rank.
  */
 export function orthonormalBasis(a: MatLike, tol = 1e-10): Mat {
@@ -290,9 +330,10 @@ export interface PrincipalVectors {
 /**
  * Principal angles and vectors between span(B₁) and span(B₂) (columns; any basis, not necessarily
  * orthonormal). With orthonormal bases Q₁, Q₂ and the SVD Q₁ᵀQ₂ = Y diag(cos θ) Zᵀ
- * (Björck & Golub 1973): θ_k = arccos σ_k, P = Q₁Y, Q = Q₂Z.
+ * (the standard construction of numerical linear algebra): θ_k = arccos σ_k, P = Q₁Y, Q = Q₂Z.
+ * For orthogonal pairs (σ_k = 0) `svd` completes Y, so P and Q keep orthonormal columns.
  * arccos loses half the digits near θ = 0, so angles below π/4 are recomputed from sines, the
- * singular values of (I − Q₁Q₁ᵀ)Q₂Z (Knyazev & Argentati 2002).
+ * singular values of (I − Q₁Q₁ᵀ)Q₂Z.
  */
 export function principalVectors(b1: MatLike, b2: MatLike): PrincipalVectors {
   const B1 = asMat(b1, "principalVectors B1");
@@ -347,6 +388,7 @@ export interface SubspaceEstimate {
  */
 export function estimateSubspace(x: MatLike, opts: { rank?: number; energy?: number } = {}): SubspaceEstimate {
   const X = asMat(x, "estimateSubspace X");
+  if (X.data.every((v) => v === 0)) argError("estimateSubspace", "X", "the zero matrix", "data with at least one non-zero entry (no subspace can be estimated from zeros)");
   const { S, V } = svd(X);
   let r: number;
   if (opts.rank !== undefined) {

@@ -39,6 +39,9 @@ export interface InfoNCEOptions {
 /**
  * InfoNCE loss (scalar) for paired rows u, v ([N, d], assumed unit norm). Logits u vᵀ/τ; tf.logSumExp
  * subtracts the row maximum, so τ = 0.01 (logits up to 100) does not overflow float32.
+ * Defined result on non-finite input: this runs inside gradient tapes, where reading the tensor
+ * back to check it would force a device sync every step, so NaN/±∞ entries propagate and the loss
+ * is NaN (never a finite number). Use `infoNCELoss` (float64, throws ArgumentError) to validate.
  */
 export function infoNCE(u: tf.Tensor2D, v: tf.Tensor2D, tau: number, opts: InfoNCEOptions = {}): tf.Scalar {
   checkTau("infoNCE", tau);

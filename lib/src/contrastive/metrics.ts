@@ -51,9 +51,20 @@ export function centroidAngle(U: MatLike, V: MatLike): number {
   return clampAcos(dot(a, b) / (na * nb));
 }
 
-/** Per-pair cosines u_i·v_i (rows are assumed unit; not renormalised here). */
+/** Every row of A has unit length (to 1e-6); otherwise an ArgumentError naming the row. */
+function checkUnitRows(fn: string, arg: string, A: Mat): void {
+  for (let i = 0; i < A.rows; i++) {
+    let s = 0;
+    for (let k = 0; k < A.cols; k++) s += A.data[i * A.cols + k] ** 2;
+    if (!(Math.abs(Math.sqrt(s) - 1) <= 1e-6)) argError(fn, `${arg} row ${i}`, `a row of norm ${Math.sqrt(s)}`, "unit rows (embeddings on the sphere; normalise first)");
+  }
+}
+
+/** Per-pair cosines u_i·v_i. Rows must be unit (to 1e-6; ArgumentError otherwise): not renormalised. */
 export function pairCosines(U: MatLike, V: MatLike): Float64Array {
   const [A, B] = pair("pairCosines", U, V);
+  checkUnitRows("pairCosines", "U", A);
+  checkUnitRows("pairCosines", "V", B);
   const out = new Float64Array(A.rows);
   for (let i = 0; i < A.rows; i++) {
     let s = 0;
@@ -147,15 +158,16 @@ export interface SpectrumSummary {
   singularValues: Float64Array;
   /** σ_k / σ_1 */
   normalized: Float64Array;
-  /** exp(entropy of σ²/Σσ²) — Roy & Vetterli's effective rank, computed on the variance spectrum */
+  /** exp(entropy of σ²/Σσ²): the entropy-based effective rank of the variance spectrum */
   effectiveRank: number;
   /** number of σ_k above `relTol`·σ₁ */
   numericalRank: number;
 }
 
 /**
- * Dimension-collapse diagnostics (Jing et al. 2022): the singular-value spectrum of the centred
- * embedding matrix X − x̄ ([N, d]).
+ * Dimension-collapse diagnostics (ours; a standard spectrum summary): the singular-value spectrum
+ * of the centred embedding matrix X − x̄ ([N, d]). If all rows are equal the spectrum is zero and
+ * both ranks are reported as 0.
  */
 export function embeddingSpectrum(X: MatLike, relTol = 1e-3): SpectrumSummary {
   const A = asMat(X, "embeddingSpectrum X");
@@ -164,8 +176,13 @@ export function embeddingSpectrum(X: MatLike, relTol = 1e-3): SpectrumSummary {
   const mu = columnMean(A);
   const C = { rows: A.rows, cols: A.cols, data: A.data.map((x, i) => x - mu[i % A.cols]) };
   const S = singularValues(C);
-  const s1 = S[0] || 1;
-  const total = S.reduce((a, x) => a + x * x, 0) || 1;
+  const total0 = S.reduce((a, x) => a + x * x, 0);
+  // Identical rows (a total collapse, or all-zero input): no spread at all. Defined result: every
+  // rank is 0 (not 1), normalized spectrum all 0.
+  if (total0 === 0)
+    return { singularValues: S, normalized: S.map(() => 0), effectiveRank: 0, numericalRank: 0 };
+  const s1 = S[0];
+  const total = total0;
   let h = 0;
   for (const s of S) {
     const p = (s * s) / total;
@@ -191,9 +208,11 @@ export function modalitySubspaceAngles(U: MatLike, V: MatLike, opts: { rank?: nu
 }
 
 /**
- * Liang et al. (2022) §4.2 shift experiment: move both modalities along the gap vector
- * Δ = ū − v̄ and renormalise, u_i ↦ (u_i − λΔ)/‖·‖, v_i ↦ (v_i + λΔ)/‖·‖. λ = 0 is the original
- * embedding; λ ≈ 1/2 brings the centroids together; λ < 0 widens the gap.
+ * Shift along the gap (our construction, after the idea of Liang et al. 2022, whose body could not
+ * be read): move both modalities along the gap vector Δ = ū − v̄ and renormalise,
+ * u_i ↦ (u_i − λΔ)/‖·‖, v_i ↦ (v_i + λΔ)/‖·‖. λ = 0 is the original embedding; λ ≈ 1/2 brings the
+ * centroids together; λ < 0 widens the gap. A row that the shift maps to (numerically) zero has no
+ * direction: ArgumentError naming lambda.
  */
 export function shiftAlongGap(U: MatLike, V: MatLike, lambda: number): { U: Mat; V: Mat } {
   if (!Number.isFinite(lambda)) argError("shiftAlongGap", "lambda", lambda, "a finite number");
@@ -202,5 +221,11 @@ export function shiftAlongGap(U: MatLike, V: MatLike, lambda: number): { U: Mat;
   const d = A.cols;
   const Us = { rows: A.rows, cols: d, data: A.data.map((x, i) => x - lambda * delta[i % d]) };
   const Vs = { rows: B.rows, cols: d, data: B.data.map((x, i) => x + lambda * delta[i % d]) };
+  for (const [M, nm] of [[Us, "U"], [Vs, "V"]] as const)
+    for (let i = 0; i < M.rows; i++) {
+      let q = 0;
+      for (let k = 0; k < d; k++) q += M.data[i * d + k] ** 2;
+      if (!(q > 1e-24)) argError("shiftAlongGap", "lambda", lambda, `a shift that leaves row ${i} of ${nm} non-zero`);
+    }
   return { U: normalizeRows(Us), V: normalizeRows(Vs) };
 }

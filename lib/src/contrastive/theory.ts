@@ -1,7 +1,8 @@
 /**
  * Closed forms and samplers for the theory notebook (float64).
  *
- * Large-N limit (Wang & Isola 2020, Thm 1, one encoder): InfoNCE minus log N tends to
+ * Large-N limit (our two-encoder version of Wang & Isola 2020's one-encoder view; their body was
+ * not read): InfoNCE minus log N tends to
  *   T = −κ E[u·v] + E_u log E_{v'} e^{κ u·v'},   κ = 1/τ,  v' drawn from the v-marginal.
  * With ONE encoder both marginals are the same distribution and each term is optimised separately:
  * alignment by u = v, uniformity by the uniform distribution. With TWO encoders the second term is a
