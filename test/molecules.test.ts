@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { data, FormatError } from "besselbook";
+import { data, DomainError, FormatError, ShapeError } from "besselbook";
 
 describe("data: shipped molecules (GFN2-xTB MD frames)", () => {
   it("loads every molecule with consistent sizes and hash", () => {
@@ -97,5 +97,28 @@ describe("frames on molecules (issue 15)", function () {
     for (const k of ["energy", "vector", "tensor", "tensorL0", "tensorL2", "vectorMoved", "baseVector"]) assert.ok(Number.isFinite(r[k] as number), k);
     assert.ok(Math.abs((r.vectorMoved as number) - (r.vector as number)) < 1e-4 * (r.vector as number), "equivariant model: moved = stored");
     assert.throws(() => F.moleculeSeed({ ...cfg, testFrom: 5 }, 0), /overlap/);
+  });
+
+  it("bad input to the frame ranks, targets and loaders gives typed errors naming the argument", () => {
+    const c = F.moleculeDataset("ethanol", [0], { cutoff: 2 }).clouds[0];
+    const g = F.radiusGraph(c.pos, 2);
+    const nanPos = Float64Array.from(c.pos); nanPos[4] = NaN;
+    // used to loop forever (NaN distances never advance the grouping loop)
+    assert.throws(() => F.frameRanks(nanPos, g, { types: c.types }), (e: unknown) => e instanceof DomainError && /pos\[4\]/.test(String(e)));
+    const infPos = Float64Array.from(c.pos); infPos[0] = Infinity;
+    for (const fn of [F.neighbourhoodTensor, F.transportTarget] as ((c: any, r: number) => Float64Array)[]) {
+      assert.throws(() => fn({ pos: nanPos, types: c.types }, 2), (e: unknown) => e instanceof DomainError && /c\.pos\[4\]/.test(String(e)));
+      assert.throws(() => fn({ pos: infPos, types: c.types }, 2), (e: unknown) => e instanceof DomainError && /c\.pos\[0\]/.test(String(e)));
+      for (const rc of [-1, NaN, 0, Infinity]) assert.throws(() => fn(c, rc), (e: unknown) => e instanceof DomainError && /cutoff/.test(String(e)));
+      assert.throws(() => fn({ pos: c.pos.slice(0, 9), types: c.types }, 2), (e: unknown) => e instanceof ShapeError && /c\.pos/.test(String(e)));
+      assert.ok(fn(c, 2).every(Number.isFinite), "valid input still gives finite numbers");
+    }
+    const bad = Int32Array.from(c.types); bad[0] = 7;
+    assert.throws(() => F.neighbourhoodTensor({ pos: c.pos, types: bad }, 2), (e: unknown) => e instanceof DomainError && /c\.types\[0\]/.test(String(e)));
+    for (const rc of [NaN, -3]) assert.throws(() => F.moleculeDataset("ethanol", [0], { cutoff: rc }), (e: unknown) => e instanceof DomainError && /opts\.cutoff/.test(String(e)));
+    const T = F.neighbourhoodTensor(c, 2);
+    assert.throws(() => F.ambiguityLoss(c, 2, T.slice(0, 9)), (e: unknown) => e instanceof ShapeError && /ambiguityLoss T/.test(String(e)));
+    assert.ok(F.ambiguityLoss(c, 2, T).every((x) => x >= 0 && x <= 1), "valid T: a fraction per atom");
+    assert.throws(() => F.makeBatch([c], { cutoff: 2, nTypes: 1.5 }), (e: unknown) => e instanceof DomainError && /nTypes/.test(String(e)));
   });
 });

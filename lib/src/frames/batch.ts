@@ -62,6 +62,7 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
   const cutoff = opts.cutoff;
   if (!(cutoff > 0)) domainError("makeBatch", "cutoff", cutoff, "> 0");
   const nTypes = opts.nTypes ?? 2;
+  if (!(Number.isInteger(nTypes) && nTypes >= 1)) domainError("makeBatch", "opts.nTypes", nTypes, "an integer ≥ 1");
   const nRbf = opts.nRbf ?? 8;
   let N = 0;
   const pos: number[] = [], types: number[] = [], nodeGraph: number[] = [], src: number[] = [], dst: number[] = [];

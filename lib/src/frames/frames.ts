@@ -186,11 +186,16 @@ export function relativeRotation(Li: ArrayLike<number>, Lj: ArrayLike<number>): 
 // (species, distance) and let S_g = Σ_{j∈g}(x_j − x_i): then v_k = Σ_g w_k(g) S_g lies in
 // span{S_g} for EVERY choice of weights. The rank of that span is the node's frame rank:
 //   3  generic: three independent v_k, the frame is equivariant under O(3);
-//   2  planar (benzene carbon, 3 neighbours): e₁, e₂ are equivariant, the sign of e₃ is not
-//      determined (a reflection through the plane fixes the neighbourhood);
+//   2  planar group sums (e.g. a trigonal site whose three group sums are not balanced): e₁, e₂
+//      are equivariant, the sign of e₃ is not determined (a reflection through the plane fixes
+//      the neighbourhood). Benzene's carbon is rank 1, not 2: its two C neighbours form one
+//      group (same species and distance) whose sum lies on the C–H line (notebook 06, §2b);
 //   1  collinear (CO₂ oxygen, a bond end): e₁ is equivariant, e₂/e₃ can turn freely about e₁;
 //   0  isolated, or symmetric so that every S_g cancels (CH₄ / CO₂ carbon): no direction at all.
-// Such a node's frame is only determined up to a group G (O(3), O(2) about e₁, {I, diag(1,1,−1)}).
+// Such a node's frame is only determined *from the linear group sums* up to a group G (O(3), O(2)
+// about e₁, {I, diag(1,1,−1)}). That G can be larger than the site's true stabiliser (CO₂'s C:
+// D∞h, benzene's C: C2v): a second-moment (tensor) frame such as Σ_j d_ij d_ijᵀ would orient more.
+// The rank is a hard threshold (`tol`), so outputs jump where a singular value crosses it.
 // The fallback picks one element (L = I; e₂ from the coordinate axis least aligned with the
 // neighbourhood line; e₃ = e₁ × e₂), which is orthonormal but not equivariant; models stay
 // equivariant by keeping only G-invariant feature components at that node (models.ts).
@@ -215,6 +220,8 @@ export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: Arr
   if (pos.length !== 3 * g.n) throw new ShapeError("frameRanks pos", `length ${3 * g.n} (graph has ${g.n} nodes)`, [pos.length]);
   const types = opts.types;
   if (types && types.length !== g.n) throw new ShapeError("frameRanks types", `length ${g.n}`, [types.length]);
+  // A non-finite coordinate would make the grouping loop below stall (NaN comparisons are false).
+  for (let k = 0; k < pos.length; k++) if (!Number.isFinite(pos[k])) domainError("frameRanks", `pos[${k}]`, pos[k], "a finite coordinate");
   const groupTol = opts.groupTol ?? 1e-4, tol = opts.tol ?? 1e-3;
   if (!(groupTol >= 0)) domainError("frameRanks", "groupTol", groupTol, "≥ 0");
   if (!(tol > 0 && tol < 1)) domainError("frameRanks", "tol", tol, "in (0, 1)");

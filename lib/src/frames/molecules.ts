@@ -7,15 +7,17 @@
  *   energy  E (eV, GFN2-xTB total energy: a many-body function of the geometry);
  *   vector  either the GFN2-xTB forces F_i (eV/Å, predicted directly, not as −∇E), or the
  *           "transport" target V_i = Σ_j u(r_ij) D_j with D_j = Σ_k u(r_jk)(x_k − x_j): linear in
- *           vectors that live at the neighbours j, so a model must move D_j into i's frame —
- *           what tensorial messages ρ(L_iL_jᵀ) do and scalar messages cannot (ours);
+ *           vectors that live at the neighbours j (ours). Tensorial messages ρ(L_iL_jᵀ) move
+ *           D_j into i's frame directly; scalar messages are NOT structurally barred from V
+ *           when the graph is (nearly) complete — then D_j is a function of i's own
+ *           neighbourhood (ethanol at r_c = 4 Å) — only a sparse graph could separate them;
  *   tensor  T_i = Σ_j m_j u(r_ij)(r_ij² I − d_ij d_ijᵀ) (neighbourhood inertia, masses H 1, C 12,
  *           O 16): its traceless (ℓ = 2) part is large for molecules, and errors are reported
  *           separately for the trace (ℓ = 0) and the traceless remainder.
  * u(r) = ½(cos πr/r_c + 1) for r < r_c.
  */
 import * as tf from "@tensorflow/tfjs";
-import { DomainError } from "../errors";
+import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { loadMolecule } from "../data/molecules";
 import { Batch } from "./batch";
@@ -34,8 +36,21 @@ function envelope(r: number, rc: number): number {
   return r < rc ? 0.5 * (Math.cos((Math.PI * r) / rc) + 1) : 0;
 }
 
+/** Typed errors for a cloud and cutoff passed to the target functions below (bad input never
+ *  becomes a confident zero). `nTypes`, if given, bounds the species indices. */
+function checkTargetInput(fn: string, c: Cloud, cutoff: number, nTypes?: number): void {
+  if (!(cutoff > 0 && Number.isFinite(cutoff))) domainError(fn, "cutoff", cutoff, "a finite radius > 0");
+  if (c.pos.length !== 3 * c.types.length) throw new ShapeError(`${fn} c.pos`, `length ${3 * c.types.length} (3 per atom of c.types)`, [c.pos.length]);
+  for (let k = 0; k < c.pos.length; k++) if (!Number.isFinite(c.pos[k])) domainError(fn, `c.pos[${k}]`, c.pos[k], "a finite coordinate");
+  if (nTypes !== undefined) for (let k = 0; k < c.types.length; k++) {
+    const t = c.types[k];
+    if (!(Number.isInteger(t) && t >= 0 && t < nTypes)) domainError(fn, `c.types[${k}]`, t, `a species index in [0, ${nTypes})`);
+  }
+}
+
 /** T_i per node [N·9] (see module comment). */
 export function neighbourhoodTensor(c: Cloud, cutoff: number, mass: readonly number[] = MASS): Float64Array {
+  checkTargetInput("neighbourhoodTensor", c, cutoff, mass.length);
   const n = c.types.length, T = new Float64Array(9 * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
     if (i === j) continue;
@@ -50,6 +65,7 @@ export function neighbourhoodTensor(c: Cloud, cutoff: number, mass: readonly num
 
 /** V_i = Σ_j u(r_ij) D_j, D_j = Σ_k u(r_jk)(x_k − x_j) per node [N·3]. */
 export function transportTarget(c: Cloud, cutoff: number): Float64Array {
+  checkTargetInput("transportTarget", c, cutoff);
   const n = c.types.length, D = new Float64Array(3 * n), V = new Float64Array(3 * n);
   const u = (i: number, j: number) => envelope(Math.hypot(c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]), cutoff);
   for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) if (k !== j) {
@@ -67,6 +83,7 @@ export type VectorTarget = "forces" | "transport";
 
 /** Frames `indices` of a shipped molecule as a labelled Dataset (heads: see module comment). */
 export function moleculeDataset(name: string, indices: ArrayLike<number>, opts: { cutoff: number; vector?: VectorTarget }): Dataset {
+  if (!(opts.cutoff > 0 && Number.isFinite(opts.cutoff))) domainError("moleculeDataset", "opts.cutoff", opts.cutoff, "a finite radius > 0");
   const m = loadMolecule(name);
   const A = m.atoms;
   const types = Int32Array.from(m.symbols, (s) => {
@@ -246,6 +263,8 @@ export function idealMolecule(name: "co2" | "methane" | "benzene"): Cloud {
  * projector of its frame rank k (reps.ts ambiguityProjector). 0 at generic nodes.
  */
 export function ambiguityLoss(c: Cloud, cutoff: number, T: ArrayLike<number>): Float64Array {
+  if (T.length !== 9 * c.types.length) throw new ShapeError("ambiguityLoss T", `length ${9 * c.types.length} (9 per atom)`, [T.length]);
+  for (let k = 0; k < T.length; k++) if (!Number.isFinite(T[k])) domainError("ambiguityLoss", `T[${k}]`, T[k], "a finite number");
   const g = radiusGraph(c.pos, cutoff);
   const { frames: fr, rank } = localFrames(c.pos, g, { types: c.types });
   const P = [0, 1, 2, 3].map((k) => ambiguityProjector("1xT2", k));
