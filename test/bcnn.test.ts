@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { bcnn, data, init, ShapeError } from "besselbook";
+import { bcnn, data, DomainError, init, ShapeError } from "besselbook";
 
 const { BesselConv2D, PlainConv2D } = bcnn;
 
@@ -277,7 +277,7 @@ describe("bcnn: B-conv layer", function () {
     }
   });
 
-  it("has the reference code's parameter count (83 per channel pair at K = 11) and drops the zero ν = 0 imaginary channel", () => {
+  it("has 83 parameters per channel pair at K = 11 (no ν = 0 imaginary coefficient) and drops the zero ν = 0 imaginary channel", () => {
     const L = new BesselConv2D({ filters: 1, kernelSize: 11 });
     assert.equal(L.parameterCount(1), 83);
     const L2 = new BesselConv2D({ filters: 1, kernelSize: 11, zeroOrderImag: true });
@@ -350,6 +350,9 @@ describe("bcnn: per-mode steering and basis policies", () => {
     const st = bcnn.policyModes(5, "steerable", { oversample: 2 });
     assert.deepEqual(st.map((m) => `${m.nu}/${m.j}`), ["0/0", "0/1", "1/0", "1/1", "2/0"]);
     assert.throws(() => bcnn.policyModes(5, "steerable", { steerTol: -1 }), RangeError);
+    // point samples on a 5×5 grid: no ν > 0 mode steers within 10%, so the policy refuses
+    assert.throws(() => bcnn.policyModes(5, "steerable"), (e: Error) => e instanceof DomainError && /oversample/.test(e.message));
+    assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 5, basis: "steerable" }), /oversample/);
     assert.throws(() => bcnn.modeSteering(4), (e: Error) => e instanceof RangeError && /kernelSize/.test(e.message));
     assert.throws(() => bcnn.modeSteering(5, { anglesDeg: [NaN] }), (e: Error) => e instanceof RangeError && /anglesDeg/.test(e.message));
     assert.throws(() => bcnn.modeSteering(5, { sigma: 0 }), RangeError);
@@ -378,6 +381,32 @@ describe("bcnn: metrics leave the caller's tensors alone", () => {
     const C = new PlainConv2D({ filters: 8, kernelSize: 5, seed: 1 });
     assert.ok(bcnn.paperEquivarianceError((t) => C.apply(t) as tf.Tensor, x, [45], { rotatedInput: (d) => glyph(d) }).mean > 0.05);
   });
+  it("bad metric arguments give a DomainError naming the argument, not a confident number", () => {
+    const x = glyph(0);
+    const sq = (t: tf.Tensor4D) => tf.square(t);
+    const L = new BesselConv2D({ filters: 2, kernelSize: 5, oversample: 2, seed: 3 });
+    L.apply(x);
+    for (const [name, fn] of [
+      ["equivarianceError", () => bcnn.equivarianceError(sq, x, [])],
+      ["invarianceError", () => bcnn.invarianceError(sq, x, [])],
+      ["paperEquivarianceError", () => bcnn.paperEquivarianceError(sq, x, [])],
+      ["orderEquivariance", () => bcnn.orderEquivariance(L, x, [])],
+    ] as [string, () => unknown][]) {
+      assert.throws(fn, (e: Error) => e instanceof DomainError && /anglesDeg/.test(e.message), name);
+    }
+    assert.throws(() => bcnn.equivarianceError(sq, x, [NaN]), /anglesDeg/);
+    assert.throws(() => bcnn.paperEquivarianceError(sq, x, [45], { topMaps: 0 }), (e: Error) => e instanceof DomainError && /topMaps/.test(e.message));
+    const bad = tf.fill([1, 28, 28, 1], NaN) as tf.Tensor4D;
+    assert.throws(() => bcnn.equivarianceError(sq, bad, [45]), (e: Error) => e instanceof DomainError && /argument x/.test(e.message));
+    bad.dispose();
+    // a shape mismatch does not leak f(R x)
+    const before = tf.memory().numTensors;
+    let calls = 0;
+    const shrink = (t: tf.Tensor4D) => (calls++ === 0 ? tf.square(t) : tf.slice(t, [0, 0, 0, 0], [1, 27, 28, 1]));
+    assert.throws(() => bcnn.equivarianceError(shrink, x, [45]), ShapeError);
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  });
 });
 
 describe("bcnn: models, training, cache", function () {
@@ -392,6 +421,26 @@ describe("bcnn: models, training, cache", function () {
   after(() => {
     delete process.env.BESSELBOOK_CACHE;
     fs.rmSync(cacheRoot, { recursive: true, force: true });
+  });
+
+  it("a run seed fixes every initial weight, including seed 0 (tfjs reads a seed of 0 as 'random')", () => {
+    const weights = (sp: bcnn.NetSpec) => {
+      const m = bcnn.buildNet(sp);
+      const out = m.getWeights().map((w) => Array.from(w.dataSync()));
+      m.dispose();
+      return out;
+    };
+    for (const kind of ["bcnn", "cnn", "c4"] as const) {
+      const base = kind === "bcnn" ? spec : bcnn.matchedCnnSpec(spec, kind);
+      const w = [0, 1, 2].map((seed) => [weights({ ...base, seed }), weights({ ...base, seed })]);
+      for (const [a, b] of w) assert.deepEqual(a, b, `${kind}: two builds with one seed differ`);
+      // and different seeds give different first-layer weights (the seed is not ignored)
+      assert.notDeepEqual(w[0][0][0], w[1][0][0], `${kind}: seeds 0 and 1 give the same conv1 weights`);
+    }
+    assert.equal(bcnn.tfjsSeed(undefined), undefined);
+    for (const s of [0, 1, 7]) assert.ok(bcnn.tfjsSeed(s, 0)! > 0 && bcnn.tfjsSeed(s, 1) !== bcnn.tfjsSeed(s + 1, 0));
+    assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 5, seed: -1 }), /seed/);
+    assert.throws(() => new PlainConv2D({ filters: 2, kernelSize: 5, seed: 0.5 }), /seed/);
   });
 
   it("the matched C4 group CNN is exactly invariant under quarter turns, within 10% of the B-CNN's parameters", () => {

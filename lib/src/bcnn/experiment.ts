@@ -183,7 +183,27 @@ export async function trainJob(batch: { jobs: SeedConfig[]; seeds: number[] }, i
 }
 
 /** Bump when trainSeed's results change meaning, so cached runs are not reused. */
-const RESULTS_VERSION = 3;
+const RESULTS_VERSION = 4; // 4: layer seed 0 now seeds the initialiser (tfjsSeed in layer.ts)
+
+/**
+ * Content hash of the compiled bcnn modules next to this file (and the data generators they use),
+ * part of the cache key so that runs cached under older library code are not loaded silently.
+ * Any edit to these files, even a comment, invalidates the cache (the conservative choice).
+ */
+let codeHashMemo: string | undefined;
+function libCodeHash(): string {
+  if (codeHashMemo !== undefined) return codeHashMemo;
+  const files: string[] = [];
+  for (const d of [__dirname, path.join(__dirname, "..", "data")]) {
+    try {
+      for (const f of fs.readdirSync(d).sort()) if (f.endsWith(".js")) files.push(path.join(d, f));
+    } catch {
+      // directory missing (e.g. bundled): the version number alone keys the cache
+    }
+  }
+  codeHashMemo = hashKey(files.map((f) => fs.readFileSync(f, "utf8")));
+  return codeHashMemo;
+}
 
 export interface ExperimentRuns {
   runs: Record<string, SeedRuns>;
@@ -196,7 +216,7 @@ export interface ExperimentRuns {
 /**
  * Run trainSeed for every named config and seed on `workers` threads (all jobs share one pool, so
  * both cores stay busy), with a result cache under cacheDir()/runs keyed by (config, seed, backend,
- * version). Each run is a deterministic function of its key, so a cached result is the result.
+ * version, hash of the compiled bcnn/data code). Each run is a deterministic function of its key, so a cached result is the result.
  */
 export async function runExperiments(configs: Record<string, SeedConfig>, seeds: number[], opts: { workers?: number; cache?: boolean } = {}): Promise<ExperimentRuns> {
   const names = Object.keys(configs);
@@ -205,7 +225,7 @@ export async function runExperiments(configs: Record<string, SeedConfig>, seeds:
   const dir = path.join(cacheDir(), "runs");
   const useCache = opts.cache ?? true;
   const t0 = Date.now();
-  const jobs = names.flatMap((name) => seeds.map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, backend, cfg: configs[name], seed })}.json`) })));
+  const jobs = names.flatMap((name) => seeds.map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, code: libCodeHash(), backend, cfg: configs[name], seed })}.json`) })));
   const results = new Map<string, SeedResult>();
   for (const j of jobs) {
     if (useCache && fs.existsSync(j.file)) {

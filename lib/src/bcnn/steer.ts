@@ -148,7 +148,7 @@ export interface PolicyOptions {
 
 /**
  * The modes a K×K layer keeps under each policy:
- *  - "paper": k ≤ πK/2 (Delchevalerie et al. 2021, §3);
+ *  - "paper": k ≤ πK/2, the rule issue #14 attributes to bcnn2021 (the paper could not be read; no section number);
  *  - "nyquist": k ≤ π(K−1)/2, the bound for a disk whose rim is the outer pixel centres (ours);
  *  - "steerable": among the "nyquist" modes, those whose steering error (modeSteering, σ = 1 px,
  *    with the layer's own sampling) stays ≤ steerTol at every off-grid angle (ours). The constant
@@ -171,7 +171,14 @@ export function policyModes(kernelSize: number, policy: BasisPolicy, opts: Polic
     steerMemo.set(key, errs);
   }
   const e = errs;
-  return nyq.filter((m, i) => (m.nu === 0 && m.j === 0) || e[i] <= tol);
+  const kept = nyq.filter((m, i) => (m.nu === 0 && m.j === 0) || e[i] <= tol);
+  // A basis of ν = 0 modes only is an isotropic filter bank, not a steerable one: with point
+  // samples (oversample 1) on a 5×5 grid no mode with ν > 0 reaches 10%, which used to return the
+  // constant mode alone without a word.
+  if (!kept.some((m) => m.nu > 0)) {
+    domainError(fn, "oversample", s, `a sampling under which some mode with ν > 0 steers within steerTol = ${tol} at K = ${kernelSize} (none does; try oversample ≥ 2 or a larger steerTol)`);
+  }
+  return kept;
 }
 
 /** Steering errors per (K, sub-grid, tol): deterministic, so computed once per process. */
