@@ -114,13 +114,17 @@ export interface BesselConv2DArgs extends LayerArgs {
 }
 
 /**
- * The seed handed to a tfjs initialiser for layer seed `seed` and weight stream `stream` (0, 1).
- * tfjs treats a seed of 0 as "no seed" (`seed ? seed : Math.random()` in tfjs-core rand_util), so a
- * layer seed of 0 used to give unseeded, irreproducible weights. The map 2·seed + stream + 1 is
- * injective and never 0. `undefined` (no seed requested) stays undefined.
+ * The seed handed to a tfjs initialiser for layer seed `seed` and weight stream `stream` (0: the
+ * real coefficients / kernel, 1: the imaginary coefficients): seed + stream, as before, except that
+ * 0 becomes 0.5. tfjs treats a seed of 0 as "no seed" (`seed ? seed : Math.random()` in tfjs-core
+ * rand_util), so a layer seed of 0 used to give unseeded, irreproducible weights. 0.5 is never
+ * produced by an integer seed, and every other seed keeps its old initialisation (saved results of
+ * runs with seeds ≠ 0 are unchanged). `undefined` (no seed requested) stays undefined.
  */
 export function tfjsSeed(seed: number | undefined, stream: 0 | 1 = 0): number | undefined {
-  return seed === undefined ? undefined : 2 * seed + stream + 1;
+  if (seed === undefined) return undefined;
+  const s = seed + stream;
+  return s === 0 ? 0.5 : s;
 }
 
 function checkSeed(layer: string, seed: number | undefined): void {
