@@ -353,6 +353,14 @@ describe("bcnn: per-mode steering and basis policies", () => {
     // point samples on a 5×5 grid: no ν > 0 mode steers within 10%, so the policy refuses
     assert.throws(() => bcnn.policyModes(5, "steerable"), (e: Error) => e instanceof DomainError && /oversample/.test(e.message));
     assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 5, basis: "steerable" }), /oversample/);
+    // modes beyond πK, malformed modes and absurd angles are refused, not turned into NaN
+    assert.throws(() => bcnn.modeSteering(5, { modes: bcnn.besselModes(40) }), (e: Error) => e instanceof DomainError && /modes/.test(e.message));
+    const good = bcnn.besselModes(bcnn.defaultKMax(5));
+    assert.throws(() => bcnn.modeSteering(5, { modes: [{ ...good[1], norm: NaN }] }), /modes/);
+    assert.throws(() => bcnn.modeSteering(5, { anglesDeg: [1e308] }), /anglesDeg/);
+    assert.ok(bcnn.modeSteering(5, { modes: good, nInputs: 8 }).every((m) => Number.isFinite(m.max)));
+    const base = bcnn.defaultBcnnSpec();
+    for (const t of [NaN, -5, 0]) assert.throws(() => bcnn.scaledToParams(base, t), (e: Error) => e instanceof DomainError && /target/.test(e.message));
     assert.throws(() => bcnn.modeSteering(4), (e: Error) => e instanceof RangeError && /kernelSize/.test(e.message));
     assert.throws(() => bcnn.modeSteering(5, { anglesDeg: [NaN] }), (e: Error) => e instanceof RangeError && /anglesDeg/.test(e.message));
     assert.throws(() => bcnn.modeSteering(5, { sigma: 0 }), RangeError);

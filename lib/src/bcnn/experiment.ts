@@ -268,6 +268,7 @@ export async function runExperiments(configs: Record<string, SeedConfig>, seeds:
  * parameter count is closest to `target` (e.g. to compare basis policies at equal parameters).
  */
 export function scaledToParams(base: NetSpec, target: number): NetSpec {
+  if (typeof target !== "number" || !Number.isFinite(target) || target < 1) domainError("scaledToParams", "target", target, "a finite parameter count ≥ 1");
   let best = base;
   let gap = Infinity;
   for (let s = 0.3; s <= 3; s += 0.01) {

@@ -58,7 +58,7 @@ export interface ModeSteering {
 }
 
 function checkAngles(fn: string, a: readonly number[]): void {
-  if (!Array.isArray(a) || a.length === 0 || !a.every((x) => Number.isFinite(x))) domainError(fn, "anglesDeg", a, "a non-empty array of finite angles in degrees");
+  if (!Array.isArray(a) || a.length === 0 || !a.every((x) => Number.isFinite(x) && Math.abs(x) <= 1e6)) domainError(fn, "anglesDeg", a, "a non-empty array of finite angles in degrees, |α| ≤ 1e6");
 }
 
 /**
@@ -78,6 +78,14 @@ export function modeSteering(kernelSize: number, opts: SteeringOptions & { modes
   if (!Number.isInteger(n) || n < 1 || n > 100000) domainError(fn, "nInputs", n, "an integer in [1, 10^5]");
   const modes = opts.modes ?? besselModes(defaultKMax(K));
   if (!Array.isArray(modes) || modes.length === 0) domainError(fn, "modes", modes, "a non-empty array of modes");
+  // Given modes must be well formed and within the same bound as besselModes (k ≤ πK): a list
+  // from besselModes(40) has 218 modes no 5×5 grid can represent.
+  const kBound = maxKMax(K);
+  for (const m of modes) {
+    const ok = m && Number.isInteger(m.nu) && m.nu >= 0 && Number.isInteger(m.j) && m.j >= 0 &&
+      Number.isFinite(m.k) && m.k >= 0 && m.k <= kBound && Number.isFinite(m.norm) && m.norm > 0;
+    if (!ok) domainError(fn, "modes", JSON.stringify(m), `modes with integer ν, j ≥ 0, finite norm > 0 and 0 ≤ k ≤ πK = ${kBound.toFixed(3)}`);
+  }
   const { re, im } = sampleModes(modes, K, s);
   const M = modes.length;
   const c = (K - 1) / 2;
