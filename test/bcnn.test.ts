@@ -389,6 +389,20 @@ describe("bcnn: metrics leave the caller's tensors alone", () => {
     const C = new PlainConv2D({ filters: 8, kernelSize: 5, seed: 1 });
     assert.ok(bcnn.paperEquivarianceError((t) => C.apply(t) as tf.Tensor, x, [45], { rotatedInput: (d) => glyph(d) }).mean > 0.05);
   });
+  it("C4 fields: with orientation blocks cycled (c4Field) a C4 layer is exactly equivariant at 90° and 180°; without, it is not", () => {
+    const x = randomImages(2, 28, 1, 5);
+    const L = new bcnn.C4Conv2D({ filters: 3, kernelSize: 5, lifting: true, seed: 2 });
+    const f = (t: tf.Tensor4D) => L.apply(t) as tf.Tensor;
+    const rot = { rotatedInput: (d: number) => bcnn.rot90(x, d / 90) };
+    for (const metric of [bcnn.equivarianceError, bcnn.paperEquivarianceError]) {
+      const cyc = metric(f, x, [90, 180, 270], { ...rot, c4Field: true });
+      const raw = metric(f, x, [90, 180], rot);
+      assert.ok(Math.max(...cyc.errors) < 1e-5, `cycled: ${cyc.errors}`);
+      assert.ok(Math.min(...raw.errors) > 0.05, `not cycled: ${raw.errors}`);
+    }
+    // 90° and 270° both pass only if the cycle runs in the right direction (180° would not tell)
+    x.dispose();
+  });
   it("bad metric arguments give a DomainError naming the argument, not a confident number", () => {
     const x = glyph(0);
     const sq = (t: tf.Tensor4D) => tf.square(t);

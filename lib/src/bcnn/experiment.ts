@@ -154,22 +154,29 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     measure("Trained");
     res.acc = angles.map((a) => accuracy(model, testAt(cfg, a)));
     res.trainAcc = accuracy(model, trainSet(cfg));
-    const eqOurs: number[] = [], eqPaper: number[] = [];
+    const eqOurs: number[] = [], eqPaper: number[] = [], eq90Ours: number[] = [], eq90Paper: number[] = [];
     for (const name of cfg.eqLayers) {
       const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0) : testAt(cfg, 0);
       const x = tf.tensor4d(s.images.subarray(0, cfg.nEq * s.height * s.width), [cfg.nEq, s.height, s.width, 1]);
       const fm = featureModel(model, name);
       const f = (t: tf.Tensor4D) => fm.predict(t) as tf.Tensor;
       const eqAngles = [15, 30, 45, 60, 75];
+      // C4 fields: the target's orientation blocks are cycled too (metrics.ts, c4Field)
+      const c4Field = cfg.spec.kind === "c4";
       const opts = cfg.data === "glyphs"
-        ? { rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
-        : {};
+        ? { c4Field, rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
+        : { c4Field };
       eqOurs.push(equivarianceError(f, x, eqAngles, opts).mean);
       eqPaper.push(paperEquivarianceError(f, x, eqAngles, opts).mean);
+      // control: at 90° the B-CNNs and the C4 CNN must give ≈ 0 under both metrics
+      eq90Ours.push(equivarianceError(f, x, [90], opts).mean);
+      eq90Paper.push(paperEquivarianceError(f, x, [90], opts).mean);
       x.dispose();
     }
     res.eqOurs = eqOurs;
     res.eqPaper = eqPaper;
+    res.eq90Ours = eq90Ours;
+    res.eq90Paper = eq90Paper;
   } finally {
     model.dispose();
   }

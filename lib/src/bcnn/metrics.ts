@@ -78,6 +78,30 @@ export interface EquivarianceOptions {
    * (no input interpolation at all). Default: rotate `x` with `interpolation`.
    */
   rotatedInput?: (deg: number) => tf.Tensor4D;
+  /**
+   * The feature map is a C4 field (C4Conv2D output: 4F channels, orientation-major, channel r·F + f).
+   * Turning the input turns each map *and* cycles the orientation blocks, so the target R_α f(x)
+   * also has its blocks cycled by q = round(α / 90°) mod 4 (the nearest quarter turn). Without this,
+   * a C4 model fails the metric even at exact quarter turns. Default false.
+   */
+  c4Field?: boolean;
+}
+
+/** Cycle the orientation blocks of a C4 field [B, H, W, 4F] (orientation-major) for angle `deg`. */
+function cycleC4(d: Float32Array, shape: readonly number[], deg: number, fn: string): Float32Array {
+  const C = shape[3];
+  if (C % 4 !== 0) throw new ShapeError(`${fn} C4 field`, "[B, H, W, 4·F] (orientation-major)", [...shape]);
+  const F = C / 4;
+  const q = ((Math.round(deg / 90) % 4) + 4) % 4;
+  if (q === 0) return d;
+  const out = new Float32Array(d.length);
+  for (let base = 0; base < d.length; base += C) {
+    for (let r = 0; r < 4; r++) {
+      const to = ((r + q) % 4) * F;
+      for (let f = 0; f < F; f++) out[base + to + f] = d[base + r * F + f];
+    }
+  }
+  return out;
 }
 
 /**
@@ -112,7 +136,8 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
   const errors: number[] = [];
   for (const deg of anglesDeg) {
     const a = (deg * Math.PI) / 180;
-    const target = rotateArray(fxData, shape, a, undefined, interp);
+    const rotated = rotateArray(fxData, shape, a, undefined, interp);
+    const target = opts.c4Field ? cycleC4(rotated, shape, deg, "equivarianceError") : rotated;
     const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
     const frx = own(f, xr);
     xr.dispose();
@@ -240,7 +265,8 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
   const errors: number[] = [];
   for (const deg of anglesDeg) {
     const a = (deg * Math.PI) / 180;
-    const target = rotateArray(fxData, shape, a, undefined, interp);
+    const rotated = rotateArray(fxData, shape, a, undefined, interp);
+    const target = opts.c4Field ? cycleC4(rotated, shape, deg, "paperEquivarianceError") : rotated;
     const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
     const frx = own(f, xr);
     xr.dispose();
