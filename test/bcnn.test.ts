@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { bcnn, data, init, ShapeError } from "besselbook";
+import { bcnn, data, DomainError, init, ShapeError } from "besselbook";
 
 const { BesselConv2D, PlainConv2D } = bcnn;
 
@@ -277,7 +277,7 @@ describe("bcnn: B-conv layer", function () {
     }
   });
 
-  it("has the reference code's parameter count (83 per channel pair at K = 11) and drops the zero ν = 0 imaginary channel", () => {
+  it("has 83 parameters per channel pair at K = 11 (no ν = 0 imaginary coefficient) and drops the zero ν = 0 imaginary channel", () => {
     const L = new BesselConv2D({ filters: 1, kernelSize: 11 });
     assert.equal(L.parameterCount(1), 83);
     const L2 = new BesselConv2D({ filters: 1, kernelSize: 11, zeroOrderImag: true });
@@ -350,6 +350,17 @@ describe("bcnn: per-mode steering and basis policies", () => {
     const st = bcnn.policyModes(5, "steerable", { oversample: 2 });
     assert.deepEqual(st.map((m) => `${m.nu}/${m.j}`), ["0/0", "0/1", "1/0", "1/1", "2/0"]);
     assert.throws(() => bcnn.policyModes(5, "steerable", { steerTol: -1 }), RangeError);
+    // point samples on a 5×5 grid: no ν > 0 mode steers within 10%, so the policy refuses
+    assert.throws(() => bcnn.policyModes(5, "steerable"), (e: Error) => e instanceof DomainError && /oversample/.test(e.message));
+    assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 5, basis: "steerable" }), /oversample/);
+    // modes beyond πK, malformed modes and absurd angles are refused, not turned into NaN
+    assert.throws(() => bcnn.modeSteering(5, { modes: bcnn.besselModes(40) }), (e: Error) => e instanceof DomainError && /modes/.test(e.message));
+    const good = bcnn.besselModes(bcnn.defaultKMax(5));
+    assert.throws(() => bcnn.modeSteering(5, { modes: [{ ...good[1], norm: NaN }] }), /modes/);
+    assert.throws(() => bcnn.modeSteering(5, { anglesDeg: [1e308] }), /anglesDeg/);
+    assert.ok(bcnn.modeSteering(5, { modes: good, nInputs: 8 }).every((m) => Number.isFinite(m.max)));
+    const base = bcnn.defaultBcnnSpec();
+    for (const t of [NaN, -5, 0]) assert.throws(() => bcnn.scaledToParams(base, t), (e: Error) => e instanceof DomainError && /target/.test(e.message));
     assert.throws(() => bcnn.modeSteering(4), (e: Error) => e instanceof RangeError && /kernelSize/.test(e.message));
     assert.throws(() => bcnn.modeSteering(5, { anglesDeg: [NaN] }), (e: Error) => e instanceof RangeError && /anglesDeg/.test(e.message));
     assert.throws(() => bcnn.modeSteering(5, { sigma: 0 }), RangeError);
@@ -378,6 +389,46 @@ describe("bcnn: metrics leave the caller's tensors alone", () => {
     const C = new PlainConv2D({ filters: 8, kernelSize: 5, seed: 1 });
     assert.ok(bcnn.paperEquivarianceError((t) => C.apply(t) as tf.Tensor, x, [45], { rotatedInput: (d) => glyph(d) }).mean > 0.05);
   });
+  it("C4 fields: with orientation blocks cycled (c4Field) a C4 layer is exactly equivariant at 90° and 180°; without, it is not", () => {
+    const x = randomImages(2, 28, 1, 5);
+    const L = new bcnn.C4Conv2D({ filters: 3, kernelSize: 5, lifting: true, seed: 2 });
+    const f = (t: tf.Tensor4D) => L.apply(t) as tf.Tensor;
+    const rot = { rotatedInput: (d: number) => bcnn.rot90(x, d / 90) };
+    for (const metric of [bcnn.equivarianceError, bcnn.paperEquivarianceError]) {
+      const cyc = metric(f, x, [90, 180, 270], { ...rot, c4Field: true });
+      const raw = metric(f, x, [90, 180], rot);
+      assert.ok(Math.max(...cyc.errors) < 1e-5, `cycled: ${cyc.errors}`);
+      assert.ok(Math.min(...raw.errors) > 0.05, `not cycled: ${raw.errors}`);
+    }
+    // 90° and 270° both pass only if the cycle runs in the right direction (180° would not tell)
+    x.dispose();
+  });
+  it("bad metric arguments give a DomainError naming the argument, not a confident number", () => {
+    const x = glyph(0);
+    const sq = (t: tf.Tensor4D) => tf.square(t);
+    const L = new BesselConv2D({ filters: 2, kernelSize: 5, oversample: 2, seed: 3 });
+    L.apply(x);
+    for (const [name, fn] of [
+      ["equivarianceError", () => bcnn.equivarianceError(sq, x, [])],
+      ["invarianceError", () => bcnn.invarianceError(sq, x, [])],
+      ["paperEquivarianceError", () => bcnn.paperEquivarianceError(sq, x, [])],
+      ["orderEquivariance", () => bcnn.orderEquivariance(L, x, [])],
+    ] as [string, () => unknown][]) {
+      assert.throws(fn, (e: Error) => e instanceof DomainError && /anglesDeg/.test(e.message), name);
+    }
+    assert.throws(() => bcnn.equivarianceError(sq, x, [NaN]), /anglesDeg/);
+    assert.throws(() => bcnn.paperEquivarianceError(sq, x, [45], { topMaps: 0 }), (e: Error) => e instanceof DomainError && /topMaps/.test(e.message));
+    const bad = tf.fill([1, 28, 28, 1], NaN) as tf.Tensor4D;
+    assert.throws(() => bcnn.equivarianceError(sq, bad, [45]), (e: Error) => e instanceof DomainError && /argument x/.test(e.message));
+    bad.dispose();
+    // a shape mismatch does not leak f(R x)
+    const before = tf.memory().numTensors;
+    let calls = 0;
+    const shrink = (t: tf.Tensor4D) => (calls++ === 0 ? tf.square(t) : tf.slice(t, [0, 0, 0, 0], [1, 27, 28, 1]));
+    assert.throws(() => bcnn.equivarianceError(shrink, x, [45]), ShapeError);
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  });
 });
 
 describe("bcnn: models, training, cache", function () {
@@ -392,6 +443,29 @@ describe("bcnn: models, training, cache", function () {
   after(() => {
     delete process.env.BESSELBOOK_CACHE;
     fs.rmSync(cacheRoot, { recursive: true, force: true });
+  });
+
+  it("a run seed fixes every initial weight, including seed 0 (tfjs reads a seed of 0 as 'random')", () => {
+    const weights = (sp: bcnn.NetSpec) => {
+      const m = bcnn.buildNet(sp);
+      const out = m.getWeights().map((w) => Array.from(w.dataSync()));
+      m.dispose();
+      return out;
+    };
+    for (const kind of ["bcnn", "cnn", "c4"] as const) {
+      const base = kind === "bcnn" ? spec : bcnn.matchedCnnSpec(spec, kind);
+      const w = [0, 1, 2].map((seed) => [weights({ ...base, seed }), weights({ ...base, seed })]);
+      for (const [a, b] of w) assert.deepEqual(a, b, `${kind}: two builds with one seed differ`);
+      // and different seeds give different first-layer weights (the seed is not ignored)
+      assert.notDeepEqual(w[0][0][0], w[1][0][0], `${kind}: seeds 0 and 1 give the same conv1 weights`);
+    }
+    assert.equal(bcnn.tfjsSeed(undefined), undefined);
+    const used = new Set<number | undefined>();
+    for (let s = 1; s < 200; s++) used.add(bcnn.tfjsSeed(s, 0)).add(bcnn.tfjsSeed(s, 1));
+    assert.ok(bcnn.tfjsSeed(0, 0)! !== 0 && !used.has(bcnn.tfjsSeed(0, 0)), "seed 0 maps to a seed no other uses");
+    assert.equal(bcnn.tfjsSeed(7, 0), 7); // seeds ≠ 0 keep their old initialisation
+    assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 5, seed: -1 }), /seed/);
+    assert.throws(() => new PlainConv2D({ filters: 2, kernelSize: 5, seed: 0.5 }), /seed/);
   });
 
   it("the matched C4 group CNN is exactly invariant under quarter turns, within 10% of the B-CNN's parameters", () => {

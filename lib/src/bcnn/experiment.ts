@@ -154,22 +154,29 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     measure("Trained");
     res.acc = angles.map((a) => accuracy(model, testAt(cfg, a)));
     res.trainAcc = accuracy(model, trainSet(cfg));
-    const eqOurs: number[] = [], eqPaper: number[] = [];
+    const eqOurs: number[] = [], eqPaper: number[] = [], eq90Ours: number[] = [], eq90Paper: number[] = [];
     for (const name of cfg.eqLayers) {
       const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0) : testAt(cfg, 0);
       const x = tf.tensor4d(s.images.subarray(0, cfg.nEq * s.height * s.width), [cfg.nEq, s.height, s.width, 1]);
       const fm = featureModel(model, name);
       const f = (t: tf.Tensor4D) => fm.predict(t) as tf.Tensor;
       const eqAngles = [15, 30, 45, 60, 75];
+      // C4 fields: the target's orientation blocks are cycled too (metrics.ts, c4Field)
+      const c4Field = cfg.spec.kind === "c4";
       const opts = cfg.data === "glyphs"
-        ? { rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
-        : {};
+        ? { c4Field, rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
+        : { c4Field };
       eqOurs.push(equivarianceError(f, x, eqAngles, opts).mean);
       eqPaper.push(paperEquivarianceError(f, x, eqAngles, opts).mean);
+      // control: at 90° the B-CNNs and the C4 CNN must give ≈ 0 under both metrics
+      eq90Ours.push(equivarianceError(f, x, [90], opts).mean);
+      eq90Paper.push(paperEquivarianceError(f, x, [90], opts).mean);
       x.dispose();
     }
     res.eqOurs = eqOurs;
     res.eqPaper = eqPaper;
+    res.eq90Ours = eq90Ours;
+    res.eq90Paper = eq90Paper;
   } finally {
     model.dispose();
   }
@@ -183,7 +190,27 @@ export async function trainJob(batch: { jobs: SeedConfig[]; seeds: number[] }, i
 }
 
 /** Bump when trainSeed's results change meaning, so cached runs are not reused. */
-const RESULTS_VERSION = 3;
+const RESULTS_VERSION = 4; // 4: layer seed 0 now seeds the initialiser (tfjsSeed in layer.ts)
+
+/**
+ * Content hash of the compiled bcnn modules next to this file (and the data generators they use),
+ * part of the cache key so that runs cached under older library code are not loaded silently.
+ * Any edit to these files, even a comment, invalidates the cache (the conservative choice).
+ */
+let codeHashMemo: string | undefined;
+function libCodeHash(): string {
+  if (codeHashMemo !== undefined) return codeHashMemo;
+  const files: string[] = [];
+  for (const d of [__dirname, path.join(__dirname, "..", "data")]) {
+    try {
+      for (const f of fs.readdirSync(d).sort()) if (f.endsWith(".js")) files.push(path.join(d, f));
+    } catch {
+      // directory missing (e.g. bundled): the version number alone keys the cache
+    }
+  }
+  codeHashMemo = hashKey(files.map((f) => fs.readFileSync(f, "utf8")));
+  return codeHashMemo;
+}
 
 export interface ExperimentRuns {
   runs: Record<string, SeedRuns>;
@@ -196,7 +223,7 @@ export interface ExperimentRuns {
 /**
  * Run trainSeed for every named config and seed on `workers` threads (all jobs share one pool, so
  * both cores stay busy), with a result cache under cacheDir()/runs keyed by (config, seed, backend,
- * version). Each run is a deterministic function of its key, so a cached result is the result.
+ * version, hash of the compiled bcnn/data code). Each run is a deterministic function of its key, so a cached result is the result.
  */
 export async function runExperiments(configs: Record<string, SeedConfig>, seeds: number[], opts: { workers?: number; cache?: boolean } = {}): Promise<ExperimentRuns> {
   const names = Object.keys(configs);
@@ -205,7 +232,7 @@ export async function runExperiments(configs: Record<string, SeedConfig>, seeds:
   const dir = path.join(cacheDir(), "runs");
   const useCache = opts.cache ?? true;
   const t0 = Date.now();
-  const jobs = names.flatMap((name) => seeds.map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, backend, cfg: configs[name], seed })}.json`) })));
+  const jobs = names.flatMap((name) => seeds.map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, code: libCodeHash(), backend, cfg: configs[name], seed })}.json`) })));
   const results = new Map<string, SeedResult>();
   for (const j of jobs) {
     if (useCache && fs.existsSync(j.file)) {
@@ -248,6 +275,7 @@ export async function runExperiments(configs: Record<string, SeedConfig>, seeds:
  * parameter count is closest to `target` (e.g. to compare basis policies at equal parameters).
  */
 export function scaledToParams(base: NetSpec, target: number): NetSpec {
+  if (typeof target !== "number" || !Number.isFinite(target) || target < 1) domainError("scaledToParams", "target", target, "a finite parameter count ≥ 1");
   let best = base;
   let gap = Infinity;
   for (let s = 0.3; s <= 3; s += 0.01) {

@@ -19,7 +19,8 @@
  * an imaginary coefficient its imaginary response is identically zero and is not computed.
  *
  * Coefficients (documented choices): ν = 0 modes get a real coefficient only (`zeroOrderImag: false`,
- * default), as in the reference code (83 parameters per channel pair at K = 11, not 89);
+ * default; 83 parameters per channel pair at K = 11, not 89 — issue #14 reports the same count
+ * for the authors' reference code, which is not in REFERENCES.md and was not read here);
  * `zeroOrderImag: true` restores the extra b for ν = 0 (a second real ν = 0 filter). The
  * reflection-invariant variant keeps b = 0 for all modes (one real coefficient set): a reflection
  * conjugates every (I ⋆ ψ), which |Σ_j a_j (·)|² does not see. The reference code is reported to
@@ -95,12 +96,12 @@ export interface BesselConv2DArgs extends LayerArgs {
   steerTol?: number;
   /** "paper" only: truncation k ≤ kMax instead of πK/2 (at most πK). */
   kMax?: number;
-  /** Also train an imaginary coefficient for ν = 0 modes (default false, as the reference code). */
+  /** Also train an imaginary coefficient for ν = 0 modes (default false; see the file comment). */
   zeroOrderImag?: boolean;
-  /** Basis sampled as the mean over an s×s sub-grid per pixel (default 1: pixel centres, as the paper). */
+  /** Basis sampled as the mean over an s×s sub-grid per pixel (default 1: pixel centres). */
   oversample?: number;
   /**
-   * "power" (default, the paper): Σ_ν |·|² + b. "modulus": sqrt(Σ_ν |·|² + ε) + b, homogeneous of
+   * "power" (default): Σ_ν |·|² + b. "modulus": sqrt(Σ_ν |·|² + ε) + b, homogeneous of
    * degree 1 in the input like a plain conv (better conditioned when layers are stacked). Both are
    * functions of the same invariant moduli, so invariance is unaffected.
    */
@@ -110,6 +111,24 @@ export interface BesselConv2DArgs extends LayerArgs {
   useBias?: boolean;
   /** Seed of the coefficient initialiser. */
   seed?: number;
+}
+
+/**
+ * The seed handed to a tfjs initialiser for layer seed `seed` and weight stream `stream` (0: the
+ * real coefficients / kernel, 1: the imaginary coefficients): seed + stream, as before, except that
+ * 0 becomes 0.5. tfjs treats a seed of 0 as "no seed" (`seed ? seed : Math.random()` in tfjs-core
+ * rand_util), so a layer seed of 0 used to give unseeded, irreproducible weights. 0.5 is never
+ * produced by an integer seed, and every other seed keeps its old initialisation (saved results of
+ * runs with seeds ≠ 0 are unchanged). `undefined` (no seed requested) stays undefined.
+ */
+export function tfjsSeed(seed: number | undefined, stream: 0 | 1 = 0): number | undefined {
+  if (seed === undefined) return undefined;
+  const s = seed + stream;
+  return s === 0 ? 0.5 : s;
+}
+
+function checkSeed(layer: string, seed: number | undefined): void {
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 40)) domainError(layer, "seed", seed, "an integer in [0, 2^40]");
 }
 
 /**
@@ -166,6 +185,7 @@ export class BesselConv2D extends tf.layers.Layer {
     if (this.impl !== "conv" && this.impl !== "matmul") domainError("BesselConv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
+    checkSeed("BesselConv2D", this.seed);
     if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
       domainError("BesselConv2D", "kernelSize", args.kernelSize, "an odd positive integer (the filter needs a centre pixel)");
     }
@@ -208,9 +228,9 @@ export class BesselConv2D extends tf.layers.Layer {
     const parts = this.imagModes.length > 0 ? 2 : 1;
     const stddev = Math.sqrt(1 / (parts * C * energy));
     const init = (s: number | undefined) => tf.initializers.randomNormal({ mean: 0, stddev, seed: s });
-    this.coeffRe = this.addWeight("coeff_re", [M, C * this.filters], "float32", init(this.seed));
+    this.coeffRe = this.addWeight("coeff_re", [M, C * this.filters], "float32", init(tfjsSeed(this.seed, 0)));
     if (this.imagModes.length > 0) {
-      this.coeffIm = this.addWeight("coeff_im", [this.imagModes.length, C * this.filters], "float32", init(this.seed === undefined ? undefined : this.seed + 1));
+      this.coeffIm = this.addWeight("coeff_im", [this.imagModes.length, C * this.filters], "float32", init(tfjsSeed(this.seed, 1)));
     }
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.expansion = tf.keep(this.expansionMatrix());
@@ -400,6 +420,7 @@ export class PlainConv2D extends tf.layers.Layer {
     if (this.impl !== "conv" && this.impl !== "matmul") domainError("PlainConv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
+    checkSeed("PlainConv2D", this.seed);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -408,7 +429,7 @@ export class PlainConv2D extends tf.layers.Layer {
     this.cIn = C;
     const K = this.kernelSize;
     const stddev = Math.sqrt(2 / (K * K * C));
-    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed }));
+    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: tfjsSeed(this.seed, 0) }));
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.built = true;
   }
@@ -503,6 +524,7 @@ export class C4Conv2D extends tf.layers.Layer {
     if (this.impl !== "conv" && this.impl !== "matmul") domainError("C4Conv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
+    checkSeed("C4Conv2D", this.seed);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -512,7 +534,7 @@ export class C4Conv2D extends tf.layers.Layer {
     this.cIn = C;
     const K = this.kernelSize;
     const stddev = Math.sqrt(2 / (K * K * C));
-    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: this.seed }));
+    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: tfjsSeed(this.seed, 0) }));
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.built = true;
   }

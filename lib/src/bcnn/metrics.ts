@@ -13,7 +13,7 @@
  * For multiples of 90° R_α is exact and no mask is needed; the 90° check uses `maxRelDiff`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { ShapeError } from "../errors";
+import { domainError, ShapeError } from "../errors";
 import { diskMask, Interpolation, rot90, rotateArray } from "./rotate";
 
 export type FeatureFn = (x: tf.Tensor4D) => tf.Tensor;
@@ -78,12 +78,48 @@ export interface EquivarianceOptions {
    * (no input interpolation at all). Default: rotate `x` with `interpolation`.
    */
   rotatedInput?: (deg: number) => tf.Tensor4D;
+  /**
+   * The feature map is a C4 field (C4Conv2D output: 4F channels, orientation-major, channel r·F + f).
+   * Turning the input turns each map *and* cycles the orientation blocks, so the target R_α f(x)
+   * also has its blocks cycled by q = round(α / 90°) mod 4 (the nearest quarter turn). Without this,
+   * a C4 model fails the metric even at exact quarter turns. Default false.
+   */
+  c4Field?: boolean;
+}
+
+/** Cycle the orientation blocks of a C4 field [B, H, W, 4F] (orientation-major) for angle `deg`. */
+function cycleC4(d: Float32Array, shape: readonly number[], deg: number, fn: string): Float32Array {
+  const C = shape[3];
+  if (C % 4 !== 0) throw new ShapeError(`${fn} C4 field`, "[B, H, W, 4·F] (orientation-major)", [...shape]);
+  const F = C / 4;
+  const q = ((Math.round(deg / 90) % 4) + 4) % 4;
+  if (q === 0) return d;
+  const out = new Float32Array(d.length);
+  for (let base = 0; base < d.length; base += C) {
+    for (let r = 0; r < 4; r++) {
+      const to = ((r + q) % 4) * F;
+      for (let f = 0; f < F; f++) out[base + to + f] = d[base + r * F + f];
+    }
+  }
+  return out;
 }
 
 /**
  * Feature-map equivariance error e(α) (definition in the file comment) for each angle in degrees.
  */
+/**
+ * Arguments every metric shares: at least one finite angle (an empty list used to give mean 0,
+ * "perfectly equivariant") and a finite input (NaN used to give a NaN error).
+ */
+function checkMetricArgs(fn: string, x: tf.Tensor4D, anglesDeg: readonly number[]): void {
+  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0) domainError(fn, "anglesDeg", "[]", "a non-empty array of angles in degrees");
+  for (const a of anglesDeg) if (typeof a !== "number" || !Number.isFinite(a) || Math.abs(a) > 1e6) domainError(fn, "anglesDeg", a, "finite angles in degrees, |α| ≤ 1e6");
+  const d = x.dataSync();
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) domainError(fn, "x", d[i], "finite input values");
+}
+
 export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: EquivarianceOptions = {}): EquivarianceReport {
+  checkMetricArgs("equivarianceError", x, anglesDeg);
   const interp = opts.interpolation ?? "bicubic";
   const fx = own(f, x);
   if (fx.rank !== 4) {
@@ -100,11 +136,16 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
   const errors: number[] = [];
   for (const deg of anglesDeg) {
     const a = (deg * Math.PI) / 180;
-    const target = rotateArray(fxData, shape, a, undefined, interp);
+    const rotated = rotateArray(fxData, shape, a, undefined, interp);
+    const target = opts.c4Field ? cycleC4(rotated, shape, deg, "equivarianceError") : rotated;
     const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
     const frx = own(f, xr);
     xr.dispose();
-    if (frx.shape.join() !== fx.shape.join()) throw new ShapeError("equivarianceError f(R x)", `[${shape.join(", ")}]`, frx.shape);
+    if (frx.shape.join() !== fx.shape.join()) {
+      const got = frx.shape;
+      frx.dispose();
+      throw new ShapeError("equivarianceError f(R x)", `[${shape.join(", ")}]`, got);
+    }
     const got = frx.dataSync() as Float32Array;
     frx.dispose();
     let num = 0;
@@ -130,6 +171,7 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
  * each angle in degrees; the rotated input comes from `opts.rotatedInput` or bicubic rotation.
  */
 export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: Omit<EquivarianceOptions, "maskRadius"> = {}): EquivarianceReport {
+  checkMetricArgs("invarianceError", x, anglesDeg);
   const interp = opts.interpolation ?? "bicubic";
   const fx = own(f, x);
   const xShape = x.shape as [number, number, number, number];
@@ -158,6 +200,7 @@ export function orderEquivariance(
   anglesDeg: readonly number[],
   opts: EquivarianceOptions = {},
 ): { nu: number; energyShare: number; errors: number[]; mean: number; max: number }[] {
+  checkMetricArgs("orderEquivariance", x, anglesDeg);
   const V = layer.basis.orders.length;
   const energy = tf.tidy(() => {
     const p = layer.orderPower(x);
@@ -190,7 +233,8 @@ export interface PaperMetricOptions extends EquivarianceOptions {
 export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: PaperMetricOptions = {}): EquivarianceReport {
   const interp = opts.interpolation ?? "bicubic";
   const top = opts.topMaps ?? 8;
-  if (!Number.isInteger(top) || top < 1) throw new RangeError(`paperEquivarianceError: argument topMaps = ${top} is out of domain; expected a positive integer`);
+  if (!Number.isInteger(top) || top < 1) domainError("paperEquivarianceError", "topMaps", top, "a positive integer");
+  checkMetricArgs("paperEquivarianceError", x, anglesDeg);
   const fx = own(f, x);
   if (fx.rank !== 4) {
     fx.dispose();
@@ -221,7 +265,8 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
   const errors: number[] = [];
   for (const deg of anglesDeg) {
     const a = (deg * Math.PI) / 180;
-    const target = rotateArray(fxData, shape, a, undefined, interp);
+    const rotated = rotateArray(fxData, shape, a, undefined, interp);
+    const target = opts.c4Field ? cycleC4(rotated, shape, deg, "paperEquivarianceError") : rotated;
     const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
     const frx = own(f, xr);
     xr.dispose();

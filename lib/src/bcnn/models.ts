@@ -32,7 +32,7 @@ export interface NetSpec {
   widths: number[];
   /** Odd kernel size per conv block. */
   kernelSizes: number[];
-  /** 2×2 max pooling after the block (the spatial size must be even there). */
+  /** 2×2 pooling after the block, average or max by `poolKind` (the spatial size must be even there). */
   pool: boolean[];
   classes: number;
   /** B-CNN only: real coefficients (invariant to reflections too). */
@@ -41,7 +41,7 @@ export interface NetSpec {
   impl?: ConvImpl;
   /** B-CNN only: basis sampling sub-grid per pixel (see fourierBesselBasis); default 2. */
   oversample?: number;
-  /** B-CNN only: "modulus" sqrt(Σ|·|² + ε) (default) or "power" Σ|·|² (the paper's layer). */
+  /** B-CNN only: "modulus" sqrt(Σ|·|² + ε) (default) or "power" Σ|·|² (the squared response; we could not read the paper's layer equation). */
   response?: "power" | "modulus";
   /** B-CNN only: which modes each layer keeps (steer.ts policyModes); default "paper". */
   basis?: BasisPolicy;

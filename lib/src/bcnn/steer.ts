@@ -58,7 +58,7 @@ export interface ModeSteering {
 }
 
 function checkAngles(fn: string, a: readonly number[]): void {
-  if (!Array.isArray(a) || a.length === 0 || !a.every((x) => Number.isFinite(x))) domainError(fn, "anglesDeg", a, "a non-empty array of finite angles in degrees");
+  if (!Array.isArray(a) || a.length === 0 || !a.every((x) => Number.isFinite(x) && Math.abs(x) <= 1e6)) domainError(fn, "anglesDeg", a, "a non-empty array of finite angles in degrees, |α| ≤ 1e6");
 }
 
 /**
@@ -78,6 +78,14 @@ export function modeSteering(kernelSize: number, opts: SteeringOptions & { modes
   if (!Number.isInteger(n) || n < 1 || n > 100000) domainError(fn, "nInputs", n, "an integer in [1, 10^5]");
   const modes = opts.modes ?? besselModes(defaultKMax(K));
   if (!Array.isArray(modes) || modes.length === 0) domainError(fn, "modes", modes, "a non-empty array of modes");
+  // Given modes must be well formed and within the same bound as besselModes (k ≤ πK): a list
+  // from besselModes(40) has 218 modes no 5×5 grid can represent.
+  const kBound = maxKMax(K);
+  for (const m of modes) {
+    const ok = m && Number.isInteger(m.nu) && m.nu >= 0 && Number.isInteger(m.j) && m.j >= 0 &&
+      Number.isFinite(m.k) && m.k >= 0 && m.k <= kBound && Number.isFinite(m.norm) && m.norm > 0;
+    if (!ok) domainError(fn, "modes", JSON.stringify(m), `modes with integer ν, j ≥ 0, finite norm > 0 and 0 ≤ k ≤ πK = ${kBound.toFixed(3)}`);
+  }
   const { re, im } = sampleModes(modes, K, s);
   const M = modes.length;
   const c = (K - 1) / 2;
@@ -148,7 +156,7 @@ export interface PolicyOptions {
 
 /**
  * The modes a K×K layer keeps under each policy:
- *  - "paper": k ≤ πK/2 (Delchevalerie et al. 2021, §3);
+ *  - "paper": k ≤ πK/2, the rule issue #14 attributes to bcnn2021 (the paper could not be read; no section number);
  *  - "nyquist": k ≤ π(K−1)/2, the bound for a disk whose rim is the outer pixel centres (ours);
  *  - "steerable": among the "nyquist" modes, those whose steering error (modeSteering, σ = 1 px,
  *    with the layer's own sampling) stays ≤ steerTol at every off-grid angle (ours). The constant
@@ -171,7 +179,14 @@ export function policyModes(kernelSize: number, policy: BasisPolicy, opts: Polic
     steerMemo.set(key, errs);
   }
   const e = errs;
-  return nyq.filter((m, i) => (m.nu === 0 && m.j === 0) || e[i] <= tol);
+  const kept = nyq.filter((m, i) => (m.nu === 0 && m.j === 0) || e[i] <= tol);
+  // A basis of ν = 0 modes only is an isotropic filter bank, not a steerable one: with point
+  // samples (oversample 1) on a 5×5 grid no mode with ν > 0 reaches 10%, which used to return the
+  // constant mode alone without a word.
+  if (!kept.some((m) => m.nu > 0)) {
+    domainError(fn, "oversample", s, `a sampling under which some mode with ν > 0 steers within steerTol = ${tol} at K = ${kernelSize} (none does; try oversample ≥ 2 or a larger steerTol)`);
+  }
+  return kept;
 }
 
 /** Steering errors per (K, sub-grid, tol): deterministic, so computed once per process. */
