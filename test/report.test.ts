@@ -77,6 +77,10 @@ describe("claims ledger: committed results", () => {
     assert.match(md, /Left out \(not a full-mode run\): zz_a/);
     assert.match(md, /\| zz_b \| \*\*fano\*\*: Fano bounds the error \| \[gray2011\]\(REFERENCES\.md#gray2011\), Lemma 6\.2 \| gap: 0\.5 \(95% CI 0\.4…0\.6, 3 runs\) \| > 0 \| reproduced \|/);
     assert.match(md, /## Information-theoretic lower bounds/);
+    // a notebook under revision (a markdown cell tagged "status") is named and its rows marked
+    const marked = reportMarkdown(fake as unknown as ResultsDoc[], path.join(root, "REFERENCES.md"), "REFERENCES.md", { zz_b: "Status: seed 0 was not seeded" });
+    assert.match(marked, /\*\*Under revision\*\*[^]*- zz_b: Status: seed 0 was not seeded/);
+    assert.match(marked, /reproduced \*\*\(under revision: see the notebook's status cell\)\*\* \|/);
   });
 });
 

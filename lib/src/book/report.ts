@@ -92,8 +92,26 @@ function sourceCell(c: ClaimRec, refsLink: string): string {
 
 const VERDICT_ORDER = ["reproduced", "differs", "extends", "ours", "not testable offline", "unchecked", "failed"];
 
-/** The report as markdown. `refsLink` is how REPORT.md links to REFERENCES.md. */
-export function reportMarkdown(docs: ResultsDoc[], refsFile: string, refsLink = "REFERENCES.md"): string {
+/**
+ * Notebooks under revision: a markdown cell tagged `status` in notebooks/<id>.ipynb says that its
+ * saved results predate fixes (e.g. after a review). Returns id → the cell's first line.
+ */
+export function notebookStatuses(notebooksDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(notebooksDir)) return out;
+  for (const f of fs.readdirSync(notebooksDir).filter((x) => x.endsWith(".ipynb")).sort()) {
+    const nb = JSON.parse(fs.readFileSync(path.join(notebooksDir, f), "utf8")) as { cells: { cell_type: string; metadata?: { tags?: string[] }; source: string | string[] }[] };
+    const cell = nb.cells.find((c) => c.cell_type === "markdown" && (c.metadata?.tags ?? []).includes("status"));
+    if (!cell) continue;
+    const text = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+    out[f.replace(/\.ipynb$/, "")] = text.split("\n")[0]!.replace(/\*\*/g, "").trim();
+  }
+  return out;
+}
+
+/** The report as markdown. `refsLink` is how REPORT.md links to REFERENCES.md; `statuses` are
+ *  notebooks under revision (see notebookStatuses), whose claims are marked in every row. */
+export function reportMarkdown(docs: ResultsDoc[], refsFile: string, refsLink = "REFERENCES.md", statuses: Record<string, string> = {}): string {
   const { group } = referenceIndex(refsFile);
   const full = docs.filter((d) => d.mode === "full");
   const skipped = docs.filter((d) => d.mode !== "full").map((d) => d.notebook);
@@ -114,6 +132,12 @@ export function reportMarkdown(docs: ResultsDoc[], refsFile: string, refsLink = 
     VERDICT_ORDER.filter((v) => counts.has(v)).map((v) => `${counts.get(v)} ${v}`).join(", ") + ".", "");
   if (notebooksWithout.length) lines.push(`Notebooks whose results carry no claims yet: ${notebooksWithout.join(", ")}.`, "");
   if (skipped.length) lines.push(`Left out (not a full-mode run): ${skipped.join(", ")}.`, "");
+  const revising = Object.keys(statuses).filter((id) => full.some((d) => d.notebook === id));
+  if (revising.length) {
+    lines.push("**Under revision** — the saved results of these notebooks predate fixes found in review; their rows below are marked, and the notebook's status cell says which statements no longer hold:", "");
+    for (const id of revising) lines.push(`- ${id}: ${statuses[id]}`);
+    lines.push("");
+  }
 
   // Group: by the REFERENCES.md section of the claim's source; "ours" claims by notebook topic.
   const groups = new Map<string, typeof rows>();
@@ -129,7 +153,8 @@ export function reportMarkdown(docs: ResultsDoc[], refsFile: string, refsLink = 
       const checks = r.c.checks.filter((k) => k.passed);
       const measured = checks.map((k) => `${esc(k.what)}: ${esc(describeValue(k))}`).join("<br>") || "—";
       const tol = checks.map((k) => esc(describeTol(k))).join("<br>") || "—";
-      const verdict = r.c.why ? `${r.c.verdict} — ${esc(r.c.why)}` : r.c.verdict;
+      const base = r.c.why ? `${r.c.verdict} — ${esc(r.c.why)}` : r.c.verdict;
+      const verdict = statuses[r.nb] ? `${base} **(under revision: see the notebook's status cell)**` : base;
       lines.push(`| ${r.nb} | **${r.id}**: ${esc(r.c.text)} | ${sourceCell(r.c, refsLink)} | ${measured} | ${tol} | ${verdict} |`);
     }
     lines.push("");
@@ -138,14 +163,14 @@ export function reportMarkdown(docs: ResultsDoc[], refsFile: string, refsLink = 
 }
 
 /** The short per-notebook table that README.md carries between its report markers. */
-export function readmeSummary(docs: ResultsDoc[]): string {
+export function readmeSummary(docs: ResultsDoc[], statuses: Record<string, string> = {}): string {
   const lines = ["| notebook | claims | verdicts |", "|---|---|---|"];
   for (const d of docs.filter((x) => x.mode === "full")) {
     const cs = Object.values(d.claims ?? {});
     const counts = new Map<string, number>();
     for (const c of cs) counts.set(c.verdict, (counts.get(c.verdict) ?? 0) + 1);
     const v = VERDICT_ORDER.filter((x) => counts.has(x)).map((x) => `${counts.get(x)} ${x}`).join(", ");
-    lines.push(`| ${d.notebook} | ${cs.length} | ${v || "no claims recorded yet"} |`);
+    lines.push(`| ${d.notebook} | ${cs.length} | ${v || "no claims recorded yet"}${statuses[d.notebook] ? " — **under revision** (see its status cell)" : ""} |`);
   }
   return lines.join("\n");
 }
@@ -155,12 +180,12 @@ export interface ReportFiles { report: string; readme: string }
 /** What REPORT.md and README.md should contain, given the repository at `root`. */
 export function expectedReport(root: string): ReportFiles {
   const docs = loadResults(path.join(root, "results"));
-  const report = reportMarkdown(docs, path.join(root, "REFERENCES.md")) + "\n";
+  const report = reportMarkdown(docs, path.join(root, "REFERENCES.md"), "REFERENCES.md", notebookStatuses(path.join(root, "notebooks"))) + "\n";
   const readmeFile = path.join(root, "README.md");
   const readme = fs.readFileSync(readmeFile, "utf8");
   const i = readme.indexOf(REPORT_START), j = readme.indexOf(REPORT_END);
   if (i < 0 || j < i) throw new FormatError(readmeFile, `no report markers (${REPORT_START} … ${REPORT_END})`);
-  const next = readme.slice(0, i + REPORT_START.length) + "\n" + readmeSummary(docs) + "\n" + readme.slice(j);
+  const next = readme.slice(0, i + REPORT_START.length) + "\n" + readmeSummary(docs, notebookStatuses(path.join(root, "notebooks"))) + "\n" + readme.slice(j);
   return { report, readme: next };
 }
 
