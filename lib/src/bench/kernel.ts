@@ -10,12 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import { KernelClient } from "../runner/client";
 import { kernelSpec, projectRoot, KernelSpec } from "../runner/kernelspec";
+import { median } from "./stats";
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Resident set size (MB) of a process and its descendants, from /proc (Linux), else NaN. */
 function rssMB(pid: number): number {

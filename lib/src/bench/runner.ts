@@ -11,12 +11,8 @@ import * as path from "path";
 import { KernelClient } from "../runner/client";
 import { kernelSpec, projectRoot } from "../runner/kernelspec";
 import { runNotebook } from "../runner/run";
+import { median } from "./stats";
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function nodeEMs(code: string, reps: number): number {
   const ts: number[] = [];

@@ -8,12 +8,8 @@
 import * as os from "os";
 import { parallelSeeds } from "../stats/parallel";
 import { init } from "../tensor/backend";
+import { median } from "./stats";
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 export async function run(): Promise<void> {
   await init({ quiet: true, backend: "wasm" });
