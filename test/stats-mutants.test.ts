@@ -103,6 +103,23 @@ describe("stats: summaries and their refusals", () => {
     assert.equal(domain(() => stats.pairedDiff([1, 2, 3], [1, 2])), "stats.pairedDiff: a has 3 values and b has 2; expected one value per seed in each, paired by seed");
   });
 
+  it("welch: a − b with Welch–Satterthwaite df (vs scipy ttest_ind equal_var=False), refusals", () => {
+    const a = [0.81, 0.78, 0.85, 0.8, 0.83], b = [0.7, 0.75, 0.66];
+    const w = stats.welch(a, b);
+    // scipy.stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95); df 2.88745125258127
+    assert.ok(Math.abs(w.lo - 0.017278019720166404) < 1e-10, `lo ${w.lo}`);
+    assert.ok(Math.abs(w.hi - 0.2040553136131672) < 1e-10, `hi ${w.hi}`);
+    assert.match(w.method, /Welch t, 2\.9 df/);
+    const r = stats.welch(b, a); // the sign follows the order of the arguments
+    assert.ok(Math.abs(r.lo + w.hi) < 1e-12 && Math.abs(r.hi + w.lo) < 1e-12);
+    // a pooled (equal-variance) interval would be narrower here: df = 6, not 2.9
+    assert.ok(w.hi - w.lo > 0.15);
+    assert.throws(() => stats.welch([1], [1, 2]), (e: unknown) => e instanceof DomainError && /at least 2/.test(String(e)));
+    assert.throws(() => stats.welch([1, NaN], [1, 2]), (e: unknown) => e instanceof DomainError && /\ba\b/.test(String(e)));
+    const c = stats.welch([1, 1], [0, 0]);
+    assert.equal(c.lo, 1); assert.equal(c.hi, 1);
+  });
+
   it("wilson: closed form at another level, clamped ends, refusals", () => {
     const w = stats.wilson(7, 40, 0.99);  // closed form with z = norm.ppf(0.995)
     assert.ok(rel(w.lo, 0.07064423503673012) < 1e-12 && rel(w.hi, 0.37183335374319965) < 1e-12);

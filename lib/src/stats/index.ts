@@ -174,6 +174,32 @@ export function pairedDiff(a: ArrayLike<number>, b: ArrayLike<number>, opts: Sum
 }
 
 /**
+ * Welch's interval for the difference of means mean(a) − mean(b) of two independent groups
+ * (e.g. two architectures over their own seeds): standard error √(s_a²/n_a + s_b²/n_b) and the
+ * Welch–Satterthwaite degrees of freedom. Use it, not `pairedDiff`, when seed i of one arm shares
+ * nothing real with seed i of the other. `values` holds a's values then b's; `n` is n_a + n_b; `sd` is the standard error of the difference.
+ */
+export function welch(a: ArrayLike<number>, b: ArrayLike<number>, opts: SummarizeOptions = {}): Summary {
+  const level = opts.level ?? 0.95;
+  checkLevel("stats.welch", level);
+  const xa = finiteList("stats.welch", "a", a);
+  const xb = finiteList("stats.welch", "b", b);
+  if (xa.length < 2 || xb.length < 2) {
+    throw new DomainError(`stats.welch: a has ${xa.length} and b has ${xb.length} values; expected at least 2 runs in each group`);
+  }
+  const sa = summarize(xa, { level }), sb = summarize(xb, { level });
+  const va = sa.sd ** 2 / xa.length, vb = sb.sd ** 2 / xb.length;
+  const se = Math.sqrt(va + vb);
+  const mean = sa.mean - sb.mean;
+  if (se === 0) {
+    return { n: xa.length + xb.length, mean, sd: 0, lo: mean, hi: mean, level, method: "Welch: both groups constant, no spread", values: [...xa, ...xb] };
+  }
+  const df = (va + vb) ** 2 / (va ** 2 / (xa.length - 1) + vb ** 2 / (xb.length - 1));
+  const half = studentTQuantile(0.5 + level / 2, df) * se;
+  return { n: xa.length + xb.length, mean, sd: se, lo: mean - half, hi: mean + half, level, method: `Welch t, ${df.toFixed(1)} df, difference of means`, values: [...xa, ...xb] };
+}
+
+/**
  * Wilson score interval for a proportion k/n (e.g. an accuracy on n test items). Better than
  * the normal (Wald) interval near 0 and 1, where accuracies live.
  */
