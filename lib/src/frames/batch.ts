@@ -2,8 +2,9 @@
  * Batches of clouds as one disjoint graph (node offsets per cloud), with every per-edge geometric
  * quantity precomputed in float64 and uploaded once as float32: relative vectors, lengths, unit
  * vectors, radial basis and cutoff envelope, and each node's frame rank (frames.ts frameRanks).
- * Positions are not differentiated (forces are a direct target, not −∇E), so none of this needs
- * gradients. Nothing here mixes clouds: every per-node and per-edge quantity depends on its own
+ * The same edge geometry can also be recomputed differentiably from node positions
+ * (`edgeGeometry(b, pos)`), so a model's energy can be differentiated w.r.t. positions and forces
+ * predicted as F = −∇E (potential.ts). Nothing here mixes clouds: every per-node and per-edge quantity depends on its own
  * cloud only, so a cloud's outputs do not depend on what else is in the batch.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -23,7 +24,21 @@ export interface BatchOptions {
   knn?: number;
 }
 
-export interface Batch {
+/** The per-edge inputs a model reads; a Batch is one (constants), edgeGeometry makes another. */
+export interface Geometry {
+  /** x_j − x_i [E, 3], r_ij [E, 1], unit vectors [E, 3], radial basis [E, nRbf], envelope [E, 1]. */
+  rel: tf.Tensor2D;
+  dist: tf.Tensor2D;
+  unit: tf.Tensor2D;
+  rbf: tf.Tensor2D;
+  env: tf.Tensor2D;
+}
+
+export interface Batch extends Geometry {
+  /** Node positions [N, 3] (float32), the source of edgeGeometry. */
+  pos: tf.Tensor2D;
+  basis: RadialBasis;
+  nRbf: number;
   /** Nodes, edges, graphs. */
   N: number;
   E: number;
@@ -107,6 +122,9 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
   const b: Batch = {
     N, E, G: clouds.length,
     graph: { n: N, src: Int32Array.from(src), dst: Int32Array.from(dst) },
+    pos: keep(tf.tensor2d(Float32Array.from(pos), [N, 3])),
+    basis: opts.basis ?? "bessel",
+    nRbf,
     onehot: keep(tf.tensor2d(onehot, [N, nTypes])),
     src: keep(tf.tensor1d(src, "int32")),
     dst: keep(tf.tensor1d(dst, "int32")),
@@ -134,4 +152,33 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
     };
   }
   return b;
+}
+
+/**
+ * The edge geometry of `b` recomputed from node positions `pos` [N, 3] with tfjs ops, so that it
+ * is differentiable in `pos` (forces as −∇E). Same formulas as makeBatch (radial.ts): the
+ * spherical-Bessel basis √(2/r_c)·sin(kπr/r_c)/r (k = 1…nRbf: z_{0,k} = kπ, N_k = √(2/r_c³)·kπ), the
+ * Gaussian basis, and u(r) = ½(cos πr/r_c + 1) on edges with r < r_c. Call inside tf.tidy.
+ */
+export function edgeGeometry(b: Batch, pos: tf.Tensor2D): Geometry {
+  if (pos.shape[0] !== b.N || pos.shape[1] !== 3) throw new ShapeError("edgeGeometry pos", `[${b.N}, 3]`, pos.shape);
+  const rc = b.cutoff;
+  const rel = tf.sub(tf.gather(pos, b.src), tf.gather(pos, b.dst)) as tf.Tensor2D;
+  const dist = tf.sqrt(tf.sum(tf.square(rel), 1, true)) as tf.Tensor2D;
+  const unit = tf.div(rel, dist) as tf.Tensor2D;
+  // Which edges are inside the cutoff, from the batch's constant lengths (no gradient: piecewise
+  // constant, and tfjs has no gradient for comparisons).
+  const inside = tf.cast(tf.greater(b.env, 0), "float32");
+  const env = tf.mul(tf.mul(tf.add(tf.cos(tf.mul(dist, Math.PI / rc)), 1), 0.5), inside) as tf.Tensor2D;
+  const k = tf.range(1, b.nRbf + 1).reshape([1, b.nRbf]);
+  let rbf: tf.Tensor2D;
+  if (b.basis === "bessel") {
+    rbf = tf.mul(tf.div(tf.sin(tf.mul(tf.mul(dist, k), Math.PI / rc)), dist), Math.sqrt(2 / rc) * 1) as tf.Tensor2D;
+    rbf = tf.mul(rbf, inside) as tf.Tensor2D;
+  } else {
+    const step = b.nRbf > 1 ? rc / (b.nRbf - 1) : rc;
+    const z = tf.div(tf.sub(dist, tf.mul(tf.sub(k, 1), step)), step);
+    rbf = tf.exp(tf.mul(tf.square(z), -0.5)) as tf.Tensor2D;
+  }
+  return { rel, dist, unit, rbf, env };
 }

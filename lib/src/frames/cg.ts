@@ -1,5 +1,5 @@
 /**
- * Real Clebsch–Gordan coefficients for ℓ ≤ 2, in the same real basis as wignerD (reps.ts).
+ * Real Clebsch–Gordan coefficients for ℓ ≤ 3, in the same real basis as wignerD (reps.ts).
  *
  * C^{ℓ₃}_{ℓ₁ℓ₂} is the [2ℓ₃+1, (2ℓ₁+1)(2ℓ₂+1)] matrix with
  *   D^{ℓ₃}(R) C = C (D^{ℓ₁}(R) ⊗ D^{ℓ₂}(R))  for all R ∈ SO(3),  C Cᵀ = I.
@@ -29,7 +29,7 @@ export function triangle(l1: number, l2: number, l3: number): boolean {
 /** C^{ℓ₃}_{ℓ₁ℓ₂} as [2ℓ₃+1, (2ℓ₁+1)(2ℓ₂+1)], column index m₁·(2ℓ₂+1) + m₂ (float64, cached). */
 export function clebschGordan(l1: Order, l2: Order, l3: Order): Mat {
   for (const [v, name] of [[l1, "l1"], [l2, "l2"], [l3, "l3"]] as const) {
-    if (!(v === 0 || v === 1 || v === 2)) domainError("clebschGordan", name, v, "0, 1 or 2");
+    if (!(v === 0 || v === 1 || v === 2 || v === 3)) domainError("clebschGordan", name, v, "0, 1, 2 or 3");
   }
   if (!triangle(l1, l2, l3)) domainError("clebschGordan", "l3", l3, `|l1 − l2| ≤ l3 ≤ l1 + l2 = [${Math.abs(l1 - l2)}, ${l1 + l2}]`);
   const key = `${l1},${l2},${l3}`;
@@ -65,6 +65,7 @@ export function clebschGordan(l1: Order, l2: Order, l3: Order): Mat {
 
 /** All (ℓ₁, ℓ₂, ℓ₃) with ℓ ≤ lmax, triangle rule, and, if `parity`, ℓ₁+ℓ₂+ℓ₃ even (O(3)-safe). */
 export function cgPaths(lmax: Order, parity = true): [Order, Order, Order][] {
+  if (!(lmax === 0 || lmax === 1 || lmax === 2 || lmax === 3)) domainError("cgPaths", "lmax", lmax, "0, 1, 2 or 3");
   const out: [Order, Order, Order][] = [];
   for (let a = 0; a <= lmax; a++) for (let b = 0; b <= lmax; b++) for (let c = 0; c <= lmax; c++) {
     if (triangle(a, b, c) && (!parity || (a + b + c) % 2 === 0)) out.push([a as Order, b as Order, c as Order]);

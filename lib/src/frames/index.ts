@@ -23,3 +23,4 @@ export * from "./batch";
 export * from "./models";
 export * from "./train";
 export * from "./molecules";
+export * from "./potential";

@@ -26,14 +26,14 @@
  * Einsum is not available on the wasm backend, so every contraction below is reshape + matMul.
  */
 import * as tf from "@tensorflow/tfjs";
-import { domainError } from "../errors";
+import { DomainError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
-import { Batch } from "./batch";
+import { Batch, Geometry } from "./batch";
 import { cgPaths, clebschGordan } from "./cg";
 import { frameDiagnostics, gramSchmidtTf } from "./frames";
 import { transpose } from "./linalg";
 import { Dense, MLP, countParams, silu } from "./nn";
-import { Order, Rep, ambiguityProjector, irrepBasis, parseRep, repDim, sphericalHarmonicsTf, transportTf } from "./reps";
+import { Order, Rep, ambiguityProjector, irrepBasis, parseRep, repDim, rhoBlockTf, sphericalHarmonicsTf, transportTf } from "./reps";
 
 export interface Outputs {
   energy: tf.Tensor1D;
@@ -44,7 +44,9 @@ export interface Outputs {
 export interface Model {
   name: string;
   variables: tf.Variable[];
-  apply(b: Batch): Outputs;
+  /** Outputs for a batch; `g` replaces the batch's edge geometry (e.g. edgeGeometry(b, pos), to
+   *  differentiate w.r.t. positions). */
+  apply(b: Batch, g?: Geometry): Outputs;
   nParams(): number;
   dispose(): void;
 }
@@ -164,11 +166,11 @@ export class FramesNet implements Model {
   }
 
   /** Frame vectors v [N, 3, 3] (vector k along axis 1) for a batch. */
-  frameVectors(b: Batch): tf.Tensor3D {
+  frameVectors(b: Batch, g: Geometry = b): tf.Tensor3D {
     return tf.tidy(() => {
       if (b.E === 0) return tf.zeros([b.N, 3, 3]) as tf.Tensor3D;
-      const w = tf.mul(this.frameW.apply(tf.concat([b.rbf, tf.gather(b.onehot, b.src)], 1) as tf.Tensor2D), b.env); // [E, 3]
-      const outer = tf.reshape(tf.mul(tf.reshape(w, [b.E, 3, 1]), tf.reshape(b.rel, [b.E, 1, 3])), [b.E, 9]);
+      const w = tf.mul(this.frameW.apply(tf.concat([g.rbf, tf.gather(b.onehot, b.src)], 1) as tf.Tensor2D), g.env); // [E, 3]
+      const outer = tf.reshape(tf.mul(tf.reshape(w, [b.E, 3, 1]), tf.reshape(g.rel, [b.E, 1, 3])), [b.E, 9]);
       return tf.reshape(tf.unsortedSegmentSum(outer, b.dst, b.N), [b.N, 3, 3]) as tf.Tensor3D;
     });
   }
@@ -177,10 +179,10 @@ export class FramesNet implements Model {
    * Frames L [N, 3, 3] (rows e₁, e₂, e₃) for a batch; identity for message "none". Orthonormal
    * for every node; degenerate nodes (b.frameRank < 3) get the fallback frame (frames.ts).
    */
-  frames(b: Batch): tf.Tensor3D {
+  frames(b: Batch, g: Geometry = b): tf.Tensor3D {
     return tf.tidy(() => {
       if (this.message === "none") return tf.tile(tf.reshape(tf.eye(3), [1, 3, 3]), [b.N, 1, 1]) as tf.Tensor3D;
-      return gramSchmidtTf(this.frameVectors(b), b.fallback);
+      return gramSchmidtTf(this.frameVectors(b, g), b.fallback);
     });
   }
 
@@ -195,9 +197,9 @@ export class FramesNet implements Model {
     }
   }
 
-  apply(b: Batch): Outputs {
+  apply(b: Batch, g: Geometry = b): Outputs {
     return tf.tidy(() => {
-      const L = this.frames(b);
+      const L = this.frames(b, g);
       // Degenerate nodes keep only the components their frame ambiguity cannot change (reps.ts
       // ambiguityProjector); skipped when the batch has none (then every projector is I).
       const proj = this.message !== "none" && this.ambiguity === "project" && b.degenerate > 0;
@@ -208,12 +210,12 @@ export class FramesNet implements Model {
         const Li = tf.gather(L, b.dst) as tf.Tensor3D;
         const Lj = tf.gather(L, b.src) as tf.Tensor3D;
         const Rij = tf.matMul(Li, Lj, false, true) as tf.Tensor3D; // L_i L_jᵀ, [E, 3, 3]
-        const local = P(this.Pf, dstRank, tf.div(tf.reshape(tf.matMul(Li, tf.reshape(b.rel, [b.E, 3, 1])), [b.E, 3]), b.cutoff) as tf.Tensor2D);
+        const local = P(this.Pf, dstRank, tf.div(tf.reshape(tf.matMul(Li, tf.reshape(g.rel, [b.E, 3, 1])), [b.E, 3]), b.cutoff) as tf.Tensor2D);
         for (let l = 0; l < this.msg.length; l++) {
           const hi = tf.gather(h, b.dst) as tf.Tensor2D;
           let hj = tf.gather(h, b.src) as tf.Tensor2D;
           if (this.message === "tensor") hj = P(this.Ph, dstRank, transportTf(this.rep, Rij, hj));
-          const m = tf.mul(this.msg[l].apply(tf.concat([hi, hj, b.rbf, local], 1) as tf.Tensor2D), b.env);
+          const m = tf.mul(this.msg[l].apply(tf.concat([hi, hj, g.rbf, local], 1) as tf.Tensor2D), g.env);
           const agg = tf.div(tf.unsortedSegmentSum(m, b.dst, b.N), this.avgNeighbors) as tf.Tensor2D;
           h = P(this.Ph, b.rank, tf.add(h, this.upd[l].apply(tf.concat([h, agg], 1) as tf.Tensor2D)) as tf.Tensor2D);
         }
@@ -255,6 +257,18 @@ export interface TFNOptions {
   energyReference?: number[];
   /** Constant message normaliser (default 10); see checkNormaliser. */
   avgNeighbors?: number;
+  /**
+   * "global" (default): the usual TFN. "local": the same network computed in local frames (ours):
+   * features h^ℓ_i are stored in node i's frame L_i, a neighbour's features are moved into it by
+   * D^ℓ(L_iL_jᵀ), filters are evaluated at the local edge direction L_i r̂_ij, and the vector and
+   * tensor heads are rotated back (L_iᵀ f, L_iᵀ τ L_i). Frames come from Gram–Schmidt of
+   * v_k = Σ_j w_k(rbf(r_ij), species_j) u(r_ij)(x_j − x_i) with FIXED (seeded, not trained) weights,
+   * so both variants have exactly the same parameters. Because every TFN layer is equivariant,
+   * the local variant computes the same function as the global one for any orthonormal frames.
+   */
+  frame?: "global" | "local";
+  /** Local frames only: false drops D^ℓ(L_iL_jᵀ) (the negative control: a different function). */
+  transport?: boolean;
 }
 
 interface Path { lf: Order; lin: Order; lout: Order; cgT: tf.Tensor2D }
@@ -275,9 +289,13 @@ export class TFN implements Model {
   private readonly consts: tf.Tensor[] = [];
   private readonly eRef: tf.Tensor2D;
   readonly avgNeighbors: number;
+  readonly frame: "global" | "local";
+  readonly transport: boolean;
+  private readonly frameW?: tf.Tensor2D;
+  private readonly nTypes: number;
 
   constructor(o: TFNOptions) {
-    if (!(o.lmax === 0 || o.lmax === 1 || o.lmax === 2)) domainError("TFN", "lmax", o.lmax, "0, 1 or 2");
+    if (!(o.lmax === 0 || o.lmax === 1 || o.lmax === 2 || o.lmax === 3)) domainError("TFN", "lmax", o.lmax, "0, 1, 2 or 3");
     const r = new Rng(o.seed ?? 0);
     this.lmax = o.lmax;
     this.c = o.channels ?? 16;
@@ -287,6 +305,16 @@ export class TFN implements Model {
     const nTypes = o.nTypes ?? 2;
     this.name = o.name ?? `tfn-l${o.lmax}`;
     this.avgNeighbors = checkNormaliser("TFN", o.avgNeighbors);
+    this.nTypes = nTypes;
+    this.frame = o.frame ?? "global";
+    if (!["global", "local"].includes(this.frame)) domainError("TFN", "frame", o.frame, '"global" or "local"');
+    this.transport = o.transport ?? true;
+    if (this.frame === "local") {
+      // A separate stream, so the trained parameters are initialised exactly as in the global TFN.
+      const rf = new Rng(7919 + (o.seed ?? 0));
+      this.frameW = tf.tensor2d(Array.from({ length: (nRbf + nTypes) * 3 }, () => rf.normal()), [nRbf + nTypes, 3]);
+      this.consts.push(this.frameW);
+    }
     this.paths = cgPaths(this.lmax).map(([lf, lin, lout]) => {
       const C = clebschGordan(lf, lin, lout);
       const cgT = tf.tensor2d(Float32Array.from(transpose(C).data), [C.cols, C.rows], "float32");
@@ -332,17 +360,41 @@ export class TFN implements Model {
     return tf.transpose(tf.reshape(y, [N, dim, d.fanOut]), [0, 2, 1]) as tf.Tensor3D;
   }
 
-  apply(b: Batch): Outputs {
+  /** Local frames L [N, 3, 3] (rows e₁, e₂, e₃) from the fixed frame weights; frame "local" only. */
+  frames(b: Batch, g: Geometry = b): tf.Tensor3D {
+    if (!this.frameW) throw new DomainError('TFN.frames: this TFN was built with frame "global" (no frames)');
+    return tf.tidy(() => {
+      if (b.E === 0) return gramSchmidtTf(tf.zeros([b.N, 3, 3]) as tf.Tensor3D, b.fallback);
+      const w = tf.mul(tf.matMul(tf.concat([g.rbf, tf.gather(b.onehot, b.src)], 1), this.frameW!), g.env); // [E, 3]
+      const outer = tf.reshape(tf.mul(tf.reshape(w, [b.E, 3, 1]), tf.reshape(g.rel, [b.E, 1, 3])), [b.E, 9]);
+      const v = tf.reshape(tf.unsortedSegmentSum(outer, b.dst, b.N), [b.N, 3, 3]) as tf.Tensor3D;
+      return gramSchmidtTf(v, b.fallback);
+    });
+  }
+
+  apply(b: Batch, g: Geometry = b): Outputs {
     return tf.tidy(() => {
       const c = this.c;
-      const Y = Array.from({ length: this.lmax + 1 }, (_, l) => sphericalHarmonicsTf(l as Order, b.unit));
+      const local = this.frame === "local";
+      const L = local ? this.frames(b, g) : null;
+      const Li = L && b.E > 0 ? (tf.gather(L, b.dst) as tf.Tensor3D) : null;
+      // Edge directions as the filters see them: global r̂_ij, or L_i r̂_ij in the local variant.
+      const unit = Li ? (tf.reshape(tf.matMul(Li, tf.reshape(g.unit, [b.E, 3, 1])), [b.E, 3]) as tf.Tensor2D) : g.unit;
+      const Rij = Li && this.transport ? (tf.matMul(Li, tf.gather(L!, b.src) as tf.Tensor3D, false, true) as tf.Tensor3D) : null;
+      const Dij = Rij ? Array.from({ length: this.lmax + 1 }, (_, l) => (l === 0 ? null : rhoBlockTf({ kind: "irrep", order: l as Order, pseudo: false }, Rij))) : [];
+      const Y = Array.from({ length: this.lmax + 1 }, (_, l) => sphericalHarmonicsTf(l as Order, unit));
       let h: tf.Tensor3D[] = [tf.reshape(this.embed.apply(b.onehot), [b.N, c, 1])];
       for (let l = 1; l <= this.lmax; l++) h.push(tf.zeros([b.N, c, 2 * l + 1]));
       for (let layer = 0; layer < this.radial.length; layer++) {
         const msgs: (tf.Tensor | null)[] = Array.from({ length: this.lmax + 1 }, () => null);
         // No edges (every node isolated): all messages are zero, the layer still runs.
-        const Rw = b.E > 0 ? tf.mul(this.radial[layer].apply(b.rbf), b.env) : null; // [E, P·c]
-        const hj = b.E > 0 ? h.map((x, l) => tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src)) : []; // [E, c·d]
+        const Rw = b.E > 0 ? tf.mul(this.radial[layer].apply(g.rbf), g.env) : null; // [E, P·c]
+        const hj = b.E > 0 ? h.map((x, l) => {
+          const y = tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src); // [E, c·d]
+          if (!Dij[l]) return y;
+          // D^ℓ(L_iL_jᵀ) h_j: j's features re-expressed in i's frame, [E, c, d] × Dᵀ
+          return tf.reshape(tf.matMul(tf.reshape(y, [b.E, c, 2 * l + 1]), Dij[l]!, false, true), [b.E, c * (2 * l + 1)]);
+        }) : [];
         if (Rw) this.paths.forEach((p, k) => {
           const df = 2 * p.lf + 1, din = 2 * p.lin + 1, dout = 2 * p.lout + 1;
           // (Y ⊗ h_j) per edge and channel: [E, 1, df, 1] * [E, c, 1, din] → [E·c, df·din]
@@ -372,13 +424,16 @@ export class TFN implements Model {
       if (this.headF) {
         const f = tf.reshape(TFN.mixChannels(this.headF, h[1]), [b.N, 3]);
         forces = tf.gather(f, [2, 0, 1], 1) as tf.Tensor2D; // (y, z, x) → (x, y, z)
+        if (L) forces = tf.reshape(tf.matMul(L, tf.reshape(forces, [b.N, 3, 1]), true, false), [b.N, 3]) as tf.Tensor2D; // L_iᵀ f_i
       }
       // tensor = a·I/√3 + Q₂ᵀ b: the ℓ = 0 and ℓ = 2 parts of a symmetric matrix (reps.ts Q).
       const a = this.headT0.apply(s); // [N, 1]
       let tensor = tf.mul(a, tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0, 1]]).div(Math.sqrt(3))) as tf.Tensor2D;
       if (this.headT2) {
         const t2 = tf.reshape(TFN.mixChannels(this.headT2, h[2]), [b.N, 5]);
-        tensor = tf.add(tensor, tf.matMul(t2, tf.tensor2d(Float32Array.from(irrepBasis(2).data), [5, 9]))) as tf.Tensor2D;
+        let t = tf.matMul(t2, tf.tensor2d(Float32Array.from(irrepBasis(2).data), [5, 9])) as tf.Tensor2D;
+        if (L) t = tf.reshape(tf.matMul(tf.matMul(L, tf.reshape(t, [b.N, 3, 3]), true, false), L), [b.N, 9]) as tf.Tensor2D; // L_iᵀ τ_i L_i
+        tensor = tf.add(tensor, t) as tf.Tensor2D;
       }
       return { energy, forces, tensor };
     });

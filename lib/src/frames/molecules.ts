@@ -146,7 +146,7 @@ export function tensorErrorParts(m: Model, bs: Batch[]): { l0: number; l2: numbe
 
 export type ModelSpec =
   | { kind: "frames"; message: MessageKind; rep: string; hidden: number; name?: string }
-  | { kind: "tfn"; lmax: Order; channels: number; hidden: number; name?: string };
+  | { kind: "tfn"; lmax: Order; channels: number; hidden: number; name?: string; frame?: "global" | "local" };
 
 export interface MoleculeRunConfig {
   molecule: string;
@@ -167,10 +167,10 @@ export interface MoleculeRunConfig {
   avgNeighbors?: number;
 }
 
-export function makeModel(spec: ModelSpec, seed: number, energyReference: number[], avgNeighbors: number): Model {
-  const common = { seed, energyReference, avgNeighbors, nTypes: MOLECULE_ELEMENTS.length, name: spec.name };
+export function makeModel(spec: ModelSpec, seed: number, energyReference: number[], avgNeighbors: number, nRbf = 8): Model {
+  const common = { seed, energyReference, avgNeighbors, nTypes: MOLECULE_ELEMENTS.length, name: spec.name, nRbf };
   if (spec.kind === "frames") return new FramesNet({ ...common, message: spec.message, rep: spec.rep, hidden: spec.hidden });
-  if (spec.kind === "tfn") return new TFN({ ...common, lmax: spec.lmax, channels: spec.channels, hidden: spec.hidden });
+  if (spec.kind === "tfn") return new TFN({ ...common, lmax: spec.lmax, channels: spec.channels, hidden: spec.hidden, frame: spec.frame });
   throw new DomainError(`makeModel: argument spec.kind = ${JSON.stringify((spec as { kind: unknown }).kind)} is out of domain; expected "frames" or "tfn"`);
 }
 

@@ -4,7 +4,7 @@
  * Two families, both built from the rotation matrix R itself (no Euler angles, so no gimbal
  * singularities and reflections come for free):
  *   Cartesian tensors of rank k:  ρ(R) = R^{⊗k}            (dim 3^k, reducible for k = 2: 9 = 1+3+5)
- *   real irreps ℓ ≤ 2 (Wigner-D):  D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ (dim 2ℓ+1)
+ *   real irreps ℓ ≤ 3 (Wigner-D):  D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ (dim 2ℓ+1)
  * Q_ℓ is an isometry from ℝ^{3^ℓ} onto the symmetric traceless tensors, written in the real
  * spherical-harmonic basis (m = −ℓ…ℓ). Because that subspace is invariant under R⊗R and
  * Q_ℓQ_ℓᵀ = I, D^ℓ is a homomorphism: D(R₁R₂) = D(R₁)D(R₂). D¹(R) = P R Pᵀ with P the
@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ShapeError, domainError } from "../errors";
 import { Mat, blockDiag, det3, eye, fromMat3, kron, mat, matMul, transpose } from "./linalg";
 
-export type Order = 0 | 1 | 2;
+export type Order = 0 | 1 | 2 | 3;
 
 /** One block of a feature layout: `mult` copies of one representation. */
 export interface RepBlock {
@@ -47,8 +47,8 @@ export function parseRep(text: string): Rep {
   const parts = text.split("+").map((s) => s.trim()).filter(Boolean);
   if (parts.length === 0) domainError("parseRep", "text", JSON.stringify(text), 'a layout like "16x0e + 8x1o" or "16xT0 + 8xT1"');
   return parts.map((p) => {
-    const m = /^(\d+)\s*x\s*(T?)([0-2])([eop]?)$/.exec(p);
-    if (!m) domainError("parseRep", "text", JSON.stringify(p), 'blocks like "8x1o" (irrep ℓ ≤ 2, parity e/o) or "8xT1" / "8xT1p" (Cartesian rank ≤ 2)');
+    const m = /^(\d+)\s*x\s*(T?)([0-3])([eop]?)$/.exec(p);
+    if (!m) domainError("parseRep", "text", JSON.stringify(p), 'blocks like "8x1o" (irrep ℓ ≤ 3, parity e/o) or "8xT1" / "8xT1p" (Cartesian rank ≤ 3)');
     const mult = Number(m[1]);
     const order = Number(m[3]) as Order;
     if (mult < 1) domainError("parseRep", "multiplicity", mult, "≥ 1");
@@ -75,9 +75,50 @@ const S2 = Math.SQRT1_2;
 const S6 = 1 / Math.sqrt(6);
 
 /**
+ * Real harmonic cubics in real-spherical-harmonic order m = −3…3 (unnormalised), as
+ * [coefficient, exponents of (x, y, z)] monomials: y(3x²−y²), xyz, y(4z²−x²−y²), z(2z²−3x²−3y²),
+ * x(4z²−x²−y²), z(x²−y²), x(x²−3y²). Each is harmonic, so its symmetric coefficient tensor is
+ * traceless; distinct m are L²-orthogonal on the sphere, hence (Schur: the Frobenius product of
+ * symmetric traceless tensors is proportional to the L² product of their polynomials) orthogonal.
+ */
+const CUBICS: [number, [number, number, number]][][] = [
+  [[3, [2, 1, 0]], [-1, [0, 3, 0]]],
+  [[1, [1, 1, 1]]],
+  [[4, [0, 1, 2]], [-1, [2, 1, 0]], [-1, [0, 3, 0]]],
+  [[2, [0, 0, 3]], [-3, [2, 0, 1]], [-3, [0, 2, 1]]],
+  [[4, [1, 0, 2]], [-1, [3, 0, 0]], [-1, [1, 2, 0]]],
+  [[1, [2, 0, 1]], [-1, [0, 2, 1]]],
+  [[1, [3, 0, 0]], [-3, [1, 2, 0]]],
+];
+
+let Q3: Mat | null = null;
+
+/** Q₃ [7, 27]: each cubic's symmetric coefficient tensor (a monomial's coefficient shared equally
+ *  by its index permutations), flattened (index 9a+3b+c) and scaled to unit Frobenius norm. */
+function cubicBasis(): Mat {
+  if (Q3) return Q3;
+  const out = mat(7, 27);
+  CUBICS.forEach((poly, m) => {
+    const row = new Float64Array(27);
+    for (let k = 0; k < 27; k++) {
+      const e = [0, 0, 0];
+      e[Math.floor(k / 9)]++; e[Math.floor(k / 3) % 3]++; e[k % 3]++;
+      const mono = poly.find(([, x]) => x[0] === e[0] && x[1] === e[1] && x[2] === e[2]);
+      // multinomial count 3!/(e_x! e_y! e_z!) of index triples with these exponents
+      const count = 6 / e.reduce((p, n) => p * (n === 3 ? 6 : n === 2 ? 2 : 1), 1);
+      if (mono) row[k] = mono[0] / count;
+    }
+    const n = Math.hypot(...row);
+    for (let k = 0; k < 27; k++) out.data[27 * m + k] = row[k] / n;
+  });
+  Q3 = out;
+  return out;
+}
+
+/**
  * Q_ℓ: rows are an orthonormal basis of the symmetric traceless rank-ℓ tensors (flattened
  * row-major, index 3a+b), ordered m = −ℓ…ℓ like real spherical harmonics:
- * ℓ=1: (y, z, x); ℓ=2: (xy, yz, 3z²−r², xz, x²−y²) up to one common factor.
+ * ℓ=1: (y, z, x); ℓ=2: (xy, yz, 3z²−r², xz, x²−y²) up to one common factor; ℓ=3: CUBICS.
  */
 export function irrepBasis(l: Order): Mat {
   if (l === 0) return mat(1, 1, [1]);
@@ -92,7 +133,11 @@ export function irrepBasis(l: Order): Mat {
       S2, 0, 0, 0, -S2, 0, 0, 0, 0, //     (E_xx − E_yy)/√2
     ]);
   }
-  return domainError("irrepBasis", "l", l, "0, 1 or 2");
+  if (l === 3) {
+    const q = cubicBasis();
+    return mat(7, 27, Array.from(q.data));
+  }
+  return domainError("irrepBasis", "l", l, "0, 1, 2 or 3");
 }
 
 /**
@@ -111,14 +156,15 @@ export function cartesianDecomposition(): Mat {
   return mat(9, 9, [...rows.flat(), ...irrepBasis(2).data]);
 }
 
-/** R^{⊗k} for k ≤ 2 (float64). */
+/** R^{⊗k} for k ≤ 3 (float64). */
 export function tensorPower(R: ArrayLike<number>, k: Order): Mat {
+  if (!(k === 0 || k === 1 || k === 2 || k === 3)) domainError("tensorPower", "k", k, "0, 1, 2 or 3");
   if (k === 0) return eye(1);
   const r = fromMat3(R);
-  return k === 1 ? r : kron(r, r);
+  return k === 1 ? r : k === 2 ? kron(r, r) : kron(kron(r, r), r);
 }
 
-/** Wigner-D matrix D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ for R ∈ O(3), ℓ ≤ 2 (float64). */
+/** Wigner-D matrix D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ for R ∈ O(3), ℓ ≤ 3 (float64). */
 export function wignerD(l: Order, R: ArrayLike<number>): Mat {
   const q = irrepBasis(l);
   return matMul(matMul(q, tensorPower(R, l)), transpose(q));
@@ -208,19 +254,29 @@ export function ambiguityProjector(rep: Rep | string, rank: number): Mat {
   return acc!;
 }
 
+/** c_ℓ with ‖c_ℓ Q_ℓ x̂^{⊗ℓ}‖² = 2ℓ+1 (rotation invariance: evaluate at x̂ = ẑ). */
+export function harmonicScale(l: Order): number {
+  const q = irrepBasis(l), n = 3 ** l, z = n - 1; // index of z⊗…⊗z
+  let s = 0;
+  for (let m = 0; m < q.rows; m++) s += q.data[m * n + z] ** 2;
+  return Math.sqrt((2 * l + 1) / s);
+}
+
 /** Real spherical harmonics Y^ℓ(x̂) = c_ℓ Q_ℓ x̂^{⊗ℓ}, normalised so ‖Y^ℓ‖² = 2ℓ+1 (float64). */
 export function sphericalHarmonic(l: Order, v: ArrayLike<number>): Float64Array {
   const n = Math.hypot(v[0], v[1], v[2]);
-  if (!(n > 0)) domainError("sphericalHarmonic", "v", Array.from(v), "a non-zero 3-vector");
+  if (!(n > 0 && Number.isFinite(n))) domainError("sphericalHarmonic", "v", Array.from(v), "a finite non-zero 3-vector");
   const x = [v[0] / n, v[1] / n, v[2] / n];
   if (l === 0) return Float64Array.of(1);
-  if (l === 1) return Float64Array.of(Math.sqrt(3) * x[1], Math.sqrt(3) * x[2], Math.sqrt(3) * x[0]);
-  const q = irrepBasis(2);
-  const c = Math.sqrt(7.5); // ‖Q₂ vec(x̂x̂ᵀ)‖² = 2/3, so c² = 5 / (2/3)
-  const out = new Float64Array(5);
-  for (let m = 0; m < 5; m++) {
+  const q = irrepBasis(l), d = 3 ** l, c = harmonicScale(l);
+  const out = new Float64Array(2 * l + 1);
+  for (let m = 0; m < q.rows; m++) {
     let s = 0;
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += q.data[m * 9 + a * 3 + b] * x[a] * x[b];
+    for (let k = 0; k < d; k++) {
+      let p = 1;
+      for (let t = 0, kk = k; t < l; t++, kk = Math.floor(kk / 3)) p *= x[kk % 3];
+      s += q.data[m * d + k] * p;
+    }
     out[m] = c * s;
   }
   return out;
@@ -252,6 +308,15 @@ export function kronSelfTf(R: tf.Tensor3D): tf.Tensor3D {
   });
 }
 
+/** R⊗R⊗R for a batch [E, 3, 3] → [E, 27, 27]. */
+export function kronCubeTf(R: tf.Tensor3D): tf.Tensor3D {
+  const E = R.shape[0];
+  return tf.tidy(() => {
+    const RR = tf.reshape(kronSelfTf(R), [E, 9, 1, 9, 1]);
+    return tf.reshape(tf.mul(RR, tf.reshape(R, [E, 1, 3, 1, 3])), [E, 27, 27]) as tf.Tensor3D;
+  });
+}
+
 /** Q X Qᵀ for X [E, n, n] and a constant Q [m, n] → [E, m, m], with 2-D matMuls only. */
 export function sandwichTf(Qm: Mat, X: tf.Tensor3D): tf.Tensor3D {
   const [E, n] = X.shape;
@@ -275,7 +340,8 @@ export function rhoBlockTf(b: Pick<RepBlock, "kind" | "order" | "pseudo">, R: tf
     let m: tf.Tensor3D;
     if (b.order === 0) m = tf.ones([E, 1, 1]);
     else if (b.order === 1) m = b.kind === "cart" ? R : sandwichTf(irrepBasis(1), R);
-    else m = b.kind === "cart" ? kronSelfTf(R) : sandwichTf(irrepBasis(2), kronSelfTf(R));
+    else if (b.order === 2) m = b.kind === "cart" ? kronSelfTf(R) : sandwichTf(irrepBasis(2), kronSelfTf(R));
+    else m = b.kind === "cart" ? kronCubeTf(R) : sandwichTf(irrepBasis(3), kronCubeTf(R));
     if (b.pseudo) m = tf.mul(m, tf.reshape(det ?? det3Tf(R), [E, 1, 1]));
     return m;
   });
@@ -314,8 +380,10 @@ export function sphericalHarmonicsTf(l: Order, u: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     if (l === 0) return tf.ones([E, 1]) as tf.Tensor2D;
     if (l === 1) return tf.mul(tf.gather(u, [1, 2, 0], 1), Math.sqrt(3)) as tf.Tensor2D;
-    const outer = tf.reshape(tf.mul(tf.reshape(u, [E, 3, 1]), tf.reshape(u, [E, 1, 3])), [E, 9]);
-    const Qt = tf.tensor2d(Float32Array.from(transpose(irrepBasis(2)).data), [9, 5], "float32");
-    return tf.mul(tf.matMul(outer, Qt), Math.sqrt(7.5)) as tf.Tensor2D;
+    let outer = tf.reshape(tf.mul(tf.reshape(u, [E, 3, 1]), tf.reshape(u, [E, 1, 3])), [E, 9]);
+    if (l === 3) outer = tf.reshape(tf.mul(tf.reshape(outer, [E, 9, 1]), tf.reshape(u, [E, 1, 3])), [E, 27]);
+    const q = irrepBasis(l);
+    const Qt = tf.tensor2d(Float32Array.from(transpose(q).data), [q.cols, q.rows], "float32");
+    return tf.mul(tf.matMul(outer, Qt), harmonicScale(l)) as tf.Tensor2D;
   });
 }

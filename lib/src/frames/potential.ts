@@ -1,0 +1,282 @@
+/**
+ * Conservative forces and potential training (ours; MD17-style energy + force training).
+ *
+ * F = −∇_x E: the model's energy is differentiated w.r.t. node positions through the whole
+ * network — edge vectors, lengths, radial basis and envelope (batch.ts edgeGeometry), and, for
+ * frame models, the Gram–Schmidt frames — so the forces are exactly the negative gradient of
+ * the predicted energy (a conservative field), not a separate head.
+ *
+ * Training on energy + forces: ℒ = w_E·mean((Ê − E)²)/Var(E) + w_F·mean((F̂ − F)²)/Var(F), with
+ * energies standardised with training statistics (E' = (E − μ)/σ) and forces in the same units
+ * (F' = F/σ, because −∇E' = F/σ). The gradient of ℒ w.r.t. the parameters differentiates −∇E a
+ * second time (tfjs supports this on the wasm backend with the lib's kernels; tested).
+ *
+ * Learning-rate schedule: constant `lr` for the first epochs, then ×`decay` per epoch for
+ * `decayEpochs`, then constant `lr·decay^decayEpochs` for the last `judge` epochs: the
+ * convergence criterion (`converged`) is judged only on that constant-lr window, so a decaying
+ * learning rate cannot satisfy it by itself.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DomainError, ShapeError, domainError } from "../errors";
+import { Rng } from "../tensor/rng";
+import { Batch, edgeGeometry } from "./batch";
+import { Cloud, Dataset } from "./data";
+import { Model } from "./models";
+import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec } from "./molecules";
+import { batches } from "./train";
+
+/** Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint). */
+export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const f = (pos: tf.Tensor2D) => tf.sum(m.apply(b, edgeGeometry(b, pos)).energy) as tf.Scalar;
+    const { value, grad } = tf.valueAndGrad(f)(b.pos);
+    value.dispose();
+    const energy = m.apply(b, edgeGeometry(b, b.pos)).energy;
+    return { energy, forces: tf.neg(grad) as tf.Tensor2D };
+  });
+}
+
+export interface PotentialWeights { energy: number; forces: number }
+
+/** Normalised energy + force loss (module comment); `s` holds the target variances. */
+export function potentialLoss(m: Model, b: Batch, s: { energy: number; forces: number }, w: PotentialWeights): tf.Scalar {
+  if (!b.y) throw new ShapeError("potentialLoss batch", "a labelled batch (built with targets)", "no targets");
+  const y = b.y;
+  return tf.tidy(() => {
+    const mse = (a: tf.Tensor, t: tf.Tensor) => tf.mean(tf.square(tf.sub(a, t)));
+    if (w.forces === 0) return tf.mul(tf.div(mse(m.apply(b, edgeGeometry(b, b.pos)).energy, y.energy), s.energy), w.energy) as tf.Scalar;
+    const o = energyForces(m, b);
+    return tf.add(tf.mul(tf.div(mse(o.energy, y.energy), s.energy), w.energy), tf.mul(tf.div(mse(o.forces, y.forces), s.forces), w.forces)) as tf.Scalar;
+  });
+}
+
+export interface PotentialSchedule {
+  epochs: number;
+  lr: number;
+  /** Epochs at constant lr before the decay starts. */
+  warm: number;
+  decay: number;
+  decayEpochs: number;
+  /** Last epochs at the final constant lr, on which `converged` is judged (≥ 4). */
+  judge: number;
+}
+
+function checkSchedule(o: PotentialSchedule): void {
+  for (const k of ["epochs", "warm", "decayEpochs", "judge"] as const) {
+    if (!(Number.isInteger(o[k]) && o[k] >= 0)) domainError("trainPotential", `schedule.${k}`, o[k], "an integer ≥ 0");
+  }
+  if (!(o.lr > 0 && Number.isFinite(o.lr))) domainError("trainPotential", "schedule.lr", o.lr, "a finite number > 0");
+  if (!(o.decay > 0 && o.decay <= 1)) domainError("trainPotential", "schedule.decay", o.decay, "a number in (0, 1]");
+  if (o.judge < 4) domainError("trainPotential", "schedule.judge", o.judge, "≥ 4 (two halves of ≥ 2 epochs)");
+  if (o.warm + o.decayEpochs + o.judge !== o.epochs) domainError("trainPotential", "schedule.epochs", o.epochs, `warm + decayEpochs + judge = ${o.warm + o.decayEpochs + o.judge}`);
+}
+
+/** Learning rate of epoch `ep` (0-based) under the schedule. */
+export function scheduleLr(o: PotentialSchedule, ep: number): number {
+  return o.lr * o.decay ** Math.min(Math.max(ep - o.warm + 1, 0), o.decayEpochs);
+}
+
+/**
+ * Convergence on the constant-lr window: the mean training loss of its second half is within
+ * `rtol` of its first half (relative). Returns the relative change too.
+ */
+export function judgeConvergence(losses: number[], judge: number, rtol = 0.05): { converged: boolean; change: number } {
+  if (losses.length < judge || judge < 4) throw new ShapeError("judgeConvergence losses", `≥ ${Math.max(judge, 4)} epochs`, [losses.length]);
+  const w = losses.slice(losses.length - judge), h = Math.floor(judge / 2);
+  const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
+  const a = mean(w.slice(0, h)), b = mean(w.slice(h));
+  const change = (a - b) / a;
+  return { converged: Math.abs(change) < rtol, change };
+}
+
+/** Adam on potentialLoss with the schedule above; returns per-epoch mean training losses. */
+export function trainPotential(m: Model, train: Batch[], s: { energy: number; forces: number }, w: PotentialWeights, o: PotentialSchedule & { seed?: number }): number[] {
+  checkSchedule(o);
+  const r = new Rng(o.seed ?? 0);
+  const opt = tf.train.adam(o.lr);
+  const losses: number[] = [];
+  for (let ep = 0; ep < o.epochs; ep++) {
+    (opt as unknown as { learningRate: number }).learningRate = scheduleLr(o, ep);
+    let sum = 0;
+    for (const k of r.permutation(train.length)) {
+      const l = opt.minimize(() => potentialLoss(m, train[k], s, w), true, m.variables) as tf.Scalar;
+      sum += l.dataSync()[0];
+      l.dispose();
+    }
+    losses.push(sum / train.length);
+  }
+  opt.dispose();
+  return losses;
+}
+
+/** Normalised RMSE of the energy and the conservative forces over labelled batches. */
+export function evaluatePotential(m: Model, bs: Batch[], s: { energy: number; forces: number }): { energy: number; forces: number } {
+  let e = 0, f = 0, ne = 0, nf = 0;
+  for (const b of bs) {
+    tf.tidy(() => {
+      const o = energyForces(m, b);
+      e += tf.sum(tf.square(tf.sub(o.energy, b.y!.energy))).dataSync()[0];
+      f += tf.sum(tf.square(tf.sub(o.forces, b.y!.forces))).dataSync()[0];
+      ne += o.energy.size; nf += o.forces.size;
+    });
+  }
+  return { energy: Math.sqrt(e / ne / s.energy), forces: Math.sqrt(f / nf / s.forces) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A linear baseline (ours): ridge regression of the energy on pairwise-distance features.
+
+/** Features {1/r, r, r², 1/r²} of every atom pair (i < j), [4·n(n−1)/2] per cloud. */
+export function pairFeatures(c: Cloud): Float64Array {
+  const n = c.types.length, out: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const r = Math.hypot(c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]);
+    if (!(r > 0 && Number.isFinite(r))) domainError("pairFeatures", `c.pos (atoms ${i}, ${j})`, r, "distinct finite points");
+    out.push(1 / r, r, r * r, 1 / (r * r));
+  }
+  return Float64Array.from(out);
+}
+
+/** Solve (A + λI)x = y for symmetric positive definite A (Cholesky), A [n·n] row-major. */
+function solveSPD(A: Float64Array, y: Float64Array, n: number): Float64Array {
+  const Lm = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+    let s = A[i * n + j];
+    for (let k = 0; k < j; k++) s -= Lm[i * n + k] * Lm[j * n + k];
+    if (i === j) {
+      if (!(s > 0)) throw new DomainError("ridge: the normal matrix is not positive definite (use λ > 0)");
+      Lm[i * n + i] = Math.sqrt(s);
+    } else Lm[i * n + j] = s / Lm[j * n + j];
+  }
+  const z = new Float64Array(n), x = new Float64Array(n);
+  for (let i = 0; i < n; i++) { let s = y[i]; for (let k = 0; k < i; k++) s -= Lm[i * n + k] * z[k]; z[i] = s / Lm[i * n + i]; }
+  for (let i = n - 1; i >= 0; i--) { let s = z[i]; for (let k = i + 1; k < n; k++) s -= Lm[k * n + i] * x[k]; x[i] = s / Lm[i * n + i]; }
+  return x;
+}
+
+/**
+ * Ridge regression of E on standardised pair features (+ intercept, not penalised), fitted on
+ * `train`, returning normalised RMSEs (RMSE / training std of E) on both sets.
+ */
+export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01): { train: number; test: number } {
+  if (!(lambda > 0 && Number.isFinite(lambda))) domainError("ridgeEnergy", "lambda", lambda, "a finite number > 0");
+  if (train.clouds.length < 2) throw new ShapeError("ridgeEnergy train", "≥ 2 clouds", [train.clouds.length]);
+  const X = train.clouds.map(pairFeatures), p = X[0].length, n = X.length;
+  if (test.clouds.some((c) => pairFeatures(c).length !== p)) throw new ShapeError("ridgeEnergy test clouds", `${p} pair features (same atom count as train)`, "another atom count");
+  const mu = new Float64Array(p), sd = new Float64Array(p);
+  for (const x of X) for (let k = 0; k < p; k++) mu[k] += x[k] / n;
+  for (const x of X) for (let k = 0; k < p; k++) sd[k] += (x[k] - mu[k]) ** 2 / n;
+  for (let k = 0; k < p; k++) sd[k] = Math.sqrt(sd[k]) || 1;
+  const eMean = train.targets.reduce((a, t) => a + t.energy, 0) / n;
+  const eSd = Math.sqrt(train.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n);
+  const z = (x: Float64Array) => Float64Array.from(x, (v, k) => (v - mu[k]) / sd[k]);
+  const Z = X.map(z);
+  const A = new Float64Array(p * p), y = new Float64Array(p);
+  Z.forEach((x, i) => {
+    const t = (train.targets[i].energy - eMean) / eSd;
+    for (let a = 0; a < p; a++) { y[a] += x[a] * t; for (let b = 0; b < p; b++) A[a * p + b] += x[a] * x[b]; }
+  });
+  for (let a = 0; a < p; a++) A[a * p + a] += lambda;
+  const wts = solveSPD(A, y, p);
+  const err = (d: Dataset) => Math.sqrt(d.clouds.reduce((s, c, i) => {
+    const x = z(pairFeatures(c));
+    let pred = 0;
+    for (let k = 0; k < p; k++) pred += wts[k] * x[k];
+    return s + (pred - (d.targets[i].energy - eMean) / eSd) ** 2;
+  }, 0) / d.clouds.length);
+  return { train: err(train), test: err(test) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One seeded energy + force run on a shipped molecule (for parallelSeeds: frames.potentialSeed).
+
+export interface PotentialRunConfig extends PotentialSchedule {
+  molecule: string;
+  model: ModelSpec;
+  nTrain: number;
+  trainFrom: number;
+  trainTo: number;
+  testFrom: number;
+  testTo: number;
+  cutoff: number;
+  nRbf: number;
+  batch: number;
+  weights: PotentialWeights;
+}
+
+/**
+ * Draw nTrain frames (seeded) from [trainFrom, trainTo), train on energy (+ forces if
+ * weights.forces > 0) with conservative forces, evaluate on every frame of [testFrom, testTo).
+ * Also returns the ridge baseline on the same split and the mean-predictor baseline.
+ */
+export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<string, number | number[]> {
+  if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("potentialSeed: the training and test blocks overlap");
+  if (!(Number.isInteger(cfg.nTrain) && cfg.nTrain >= 2 && cfg.nTrain <= cfg.trainTo - cfg.trainFrom)) throw new DomainError(`potentialSeed: argument nTrain = ${cfg.nTrain} is out of domain; expected 2…${cfg.trainTo - cfg.trainFrom}`);
+  const r = new Rng(1000 + seed);
+  const perm = r.permutation(cfg.trainTo - cfg.trainFrom);
+  const trainIdx = Array.from(perm.slice(0, cfg.nTrain), (k) => cfg.trainFrom + k);
+  const testIdx = Array.from({ length: cfg.testTo - cfg.testFrom }, (_, k) => cfg.testFrom + k);
+  const rawTrain = moleculeDataset(cfg.molecule, trainIdx, { cutoff: cfg.cutoff });
+  const rawTest = moleculeDataset(cfg.molecule, testIdx, { cutoff: cfg.cutoff });
+  const eMean = rawTrain.targets.reduce((a, t) => a + t.energy, 0) / rawTrain.targets.length;
+  const eSd = Math.sqrt(rawTrain.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / rawTrain.targets.length);
+  const scale = (d: Dataset): Dataset => ({
+    clouds: d.clouds,
+    targets: d.targets.map((t) => ({ energy: (t.energy - eMean) / eSd, forces: t.forces.map((v) => v / eSd), tensor: t.tensor })),
+  });
+  const trainSet = scale(rawTrain), testSet = scale(rawTest);
+  const varOf = (xs: number[]) => { const m = xs.reduce((a, v) => a + v, 0) / xs.length; return xs.reduce((a, v) => a + (v - m) ** 2, 0) / xs.length; };
+  const s = { energy: varOf(trainSet.targets.map((t) => t.energy)), forces: varOf(trainSet.targets.flatMap((t) => Array.from(t.forces))) };
+  const bo = { cutoff: cfg.cutoff, nRbf: cfg.nRbf, nTypes: MOLECULE_ELEMENTS.length };
+  const trainB = batches(trainSet, cfg.batch, bo), testB = batches(testSet, 50, bo);
+  const avg = trainB.reduce((a, b) => a + b.E, 0) / trainB.reduce((a, b) => a + b.N, 0);
+  const m = makeModel(cfg.model, seed, new Array(MOLECULE_ELEMENTS.length).fill(0), avg, cfg.nRbf);
+  try {
+    const t0 = process.cpuUsage();
+    const losses = trainPotential(m, trainB, s, cfg.weights, { ...cfg, seed });
+    const cpu = process.cpuUsage(t0);
+    const te = evaluatePotential(m, testB, s), tr = evaluatePotential(m, trainB, s);
+    const conv = judgeConvergence(losses, cfg.judge);
+    const ridge = ridgeEnergy(rawTrain, rawTest);
+    const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
+    return {
+      energy: te.energy, forces: te.forces, energyTrain: tr.energy, forcesTrain: tr.forces,
+      ridgeTest: ridge.test, ridgeTrain: ridge.train,
+      baseEnergy: Math.sqrt(meanSq(testSet.targets.map((t) => t.energy)) / s.energy),
+      baseForces: Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces),
+      losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    };
+  } finally {
+    m.dispose();
+    [...trainB, ...testB].forEach((b) => b.dispose());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interleaved timing of training steps (forward + backward), for comparisons on a shared machine.
+
+/**
+ * Time one energy + force training step (loss, gradients of every parameter, read back) of each
+ * model on the same batch, interleaved: in every round each model runs once, in an order that
+ * alternates between rounds, so slow phases of the machine hit all models alike. Returns per
+ * model the list of per-round times (ms) after `warmup` untimed rounds.
+ */
+export function timeInterleaved(models: Model[], b: Batch, s: { energy: number; forces: number }, w: PotentialWeights, opts: { rounds?: number; warmup?: number } = {}): number[][] {
+  const rounds = opts.rounds ?? 7, warmup = opts.warmup ?? 1;
+  if (!(Number.isInteger(rounds) && rounds >= 1)) domainError("timeInterleaved", "opts.rounds", rounds, "an integer ≥ 1");
+  const out = models.map(() => [] as number[]);
+  for (let k = 0; k < warmup + rounds; k++) {
+    const order = models.map((_, i) => i);
+    if (k % 2 === 1) order.reverse();
+    for (const i of order) {
+      const t0 = performance.now();
+      const { value, grads } = tf.variableGrads(() => potentialLoss(models[i], b, s, w), models[i].variables);
+      value.dataSync();
+      for (const g of Object.values(grads)) { g.dataSync(); g.dispose(); }
+      value.dispose();
+      if (k >= warmup) out[i].push(performance.now() - t0);
+    }
+  }
+  return out;
+}
