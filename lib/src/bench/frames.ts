@@ -9,6 +9,10 @@
  * Feature sizes: frames "16x0e + 8x1o (+ 4x2e)" with hidden 64; TFN 16 channels per ℓ, radial
  * MLP hidden 64 (so the frames layer has MORE parameters: its message MLP reads [h_i, ρh_j, rbf,
  * local edge]). Env: BESSELBOOK_BENCH_STEPS (timed steps, default 7), BESSELBOOK_BACKEND.
+ *
+ * Second table (issue 15): the SAME TFN (two layers, 8 channels) in the global frame and in local
+ * frames (TFN frame "local": equal parameters, same function), one energy + conservative-force
+ * training step on 10 ethanol configurations, ℓmax 1–3, interleaved rounds; ratio local / global.
  */
 import { init } from "../tensor/backend";
 import { FramesNet, Model, TFN } from "../frames/models";
@@ -16,6 +20,9 @@ import { makeBatch } from "../frames/batch";
 import { randomCloud, targets } from "../frames/data";
 import { timeStep } from "../frames/train";
 import { Rng } from "../tensor/rng";
+import { batches } from "../frames/train";
+import { moleculeDataset } from "../frames/molecules";
+import { timeInterleaved } from "../frames/potential";
 
 export async function run(): Promise<void> {
   const backend = await init({ quiet: true });
@@ -54,4 +61,15 @@ export async function run(): Promise<void> {
   }
   const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   console.log(rows.map((r) => r.map((x, j) => x.padStart(w[j])).join("  ")).join("\n"));
+  const ds = moleculeDataset("ethanol", Array.from({ length: 10 }, (_, k) => 400 + 20 * k), { cutoff: 4 });
+  const mb = batches(ds, 10, { cutoff: 4, nRbf: 24, nTypes: 3 })[0];
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  console.log(`same TFN, global vs local frames, energy + force step, ${mb.E} edges, ${steps} interleaved rounds:`);
+  for (const lmax of [1, 2, 3] as const) {
+    const ms = [new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2 }), new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2, frame: "local" })];
+    const t = timeInterleaved(ms, mb, { energy: 1, forces: 1 }, { energy: 1, forces: 1 }, { rounds: steps, warmup: 1 });
+    console.log(`  ℓmax ${lmax}: global ${med(t[0]).toFixed(1)} ms, local ${med(t[1]).toFixed(1)} ms (${ms[0].nParams()} params each), local/global median ${med(t[1].map((x, r) => x / t[0][r])).toFixed(2)}`);
+    ms.forEach((m) => m.dispose());
+  }
+  mb.dispose();
 }
