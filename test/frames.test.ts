@@ -128,7 +128,8 @@ describe("frames: representations", () => {
     assert.strictEqual(F.formatRep(F.parseRep("16x0e+8x1o + 2x1e+4xT2+1xT1p")), "16x0e + 8x1o + 2x1e + 4xT2 + 1xT1p");
     assert.strictEqual(F.repDim(F.parseRep("16x0e + 8x1o + 4x2e")), 60);
     assert.strictEqual(F.repDim(F.parseRep("16xT0 + 8xT1 + 4xT2")), 76);
-    assert.throws(() => F.parseRep("3x3e"), RangeError);
+    assert.throws(() => F.parseRep("3x4e"), RangeError); // ℓ ≤ 3 since issue 15
+    assert.strictEqual(F.repDim(F.parseRep("2x3o + 1xT3")), 41);
     assert.throws(() => F.parseRep("2x1"), /parity e or o/);
     assert.throws(() => F.parseRep("2xT1e"), RangeError);
   });
@@ -202,7 +203,7 @@ describe("frames: Clebsch–Gordan coefficients", () => {
 
   it("rejects invalid triples", () => {
     assert.throws(() => F.clebschGordan(0, 1, 2), /l3 = 2/);
-    assert.throws(() => F.clebschGordan(3 as F.Order, 1, 2), RangeError);
+    assert.throws(() => F.clebschGordan(4 as F.Order, 1, 2), RangeError); // ℓ ≤ 3 since issue 15
   });
 });
 
