@@ -8,6 +8,7 @@ import { einsum } from "besselbook/dist/tensor/ops";
 import { backpropFilterVariant } from "besselbook/dist/tensor/wasm/conv";
 import { segmentGradOptions } from "besselbook/dist/tensor/wasm/segment";
 import { isNoOpPerm, shareOptions } from "besselbook/dist/tensor/wasm/share";
+import { KERNELS_BEFORE, KERNELS_NOW, wasmKernelOptions } from "besselbook/dist/tensor/wasm";
 
 // Values and gradients on wasm (with besselbook's kernels) must equal tfjs-cpu's to float32
 // rounding. 1e-5 relative to the largest |value| leaves ~100 ulps for different summation orders.
@@ -112,7 +113,7 @@ describe("tensor/wasm: conv2d values and gradients match cpu", function () {
       const rr = rng(n * 1000 + h * 100 + w * 10 + ci + co + k);
       const xv = randArray(rr, n * h * w * ci), wv = randArray(rr, k * k * ci * co), up = randArray(rr, 1 << 16);
       // Every way of computing dW (the "auto" choice and each forced variant) against cpu.
-      for (const layout of ["auto", "conv", "colsT", "cols"] as const) {
+      for (const layout of ["auto", "im2col", "conv", "colsT", "cols"] as const) {
         backpropFilterVariant.layout = layout;
         try {
           const res = await onBoth(() => {
@@ -519,5 +520,43 @@ describe("tensor/wasm: short training runs match cpu, memory stays flat", functi
     assert.ok(wasm.losses[14] < wasm.losses[0]);
     const e = maxRel(wasm.losses, cpu.losses);
     assert.ok(e < 1e-4, `loss curves differ by ${e.toExponential(2)}`);
+  });
+
+  it("buffer sharing and the fused segment-sum gradient leave training byte-identical; the conv dW does not", async () => {
+    await tf.setBackend("wasm");
+    const r = rng(13);
+    const N = 60, E = 400, F = 16;
+    const src = Int32Array.from({ length: E }, () => r.int(N)), dst = Int32Array.from({ length: E }, (_, i) => (i % 9 === 4 ? -1 : r.int(N)));
+    const hv = randArray(r, N * F), wv = randArray(r, F * F).map((v) => v / Math.sqrt(F));
+    const xv = Float32Array.from({ length: 8 * 10 * 10 * 3 }, () => r.uniform()), kv = randArray(r, 9 * 3 * 12).map((v) => v * 0.3);
+    const k2 = randArray(r, 9 * 12 * 8).map((v) => v * 0.1);
+    const run = (opts: Partial<typeof KERNELS_NOW>): Buffer => {
+      const prev = wasmKernelOptions(opts);
+      try {
+        const w = tf.variable(tf.tensor2d(wv, [F, F])), k = tf.variable(tf.tensor4d(kv, [3, 3, 3, 12])), kk = tf.variable(tf.tensor4d(k2, [3, 3, 12, 8]));
+        const s = tf.tensor1d(src, "int32"), d = tf.tensor1d(dst, "int32"), h = tf.tensor2d(hv, [N, F]), x = tf.tensor4d(xv, [8, 10, 10, 3]);
+        const opt = tf.train.adam(0.01);
+        const loss = () => {
+          const msg = tf.relu(tf.gather(h, s).matMul(w));
+          const mp = tf.tanh(tf.unsortedSegmentSum(msg, d, N).add(h)).square().mean();
+          const c = tf.conv2d(tf.relu(tf.conv2d(x, k as unknown as tf.Tensor4D, 1, "valid")), kk as unknown as tf.Tensor4D, 1, "valid").square().mean();
+          return mp.add(c) as tf.Scalar;
+        };
+        const losses: number[] = [];
+        for (let i = 0; i < 6; i++) losses.push(tf.tidy(() => opt.minimize(loss, true)!.dataSync()[0]));
+        const out = Buffer.concat([Buffer.from(Float64Array.from(losses).buffer), ...[w, k, kk].map((v) => Buffer.from((v.dataSync() as Float32Array).buffer))]);
+        opt.dispose();
+        tf.dispose([w, k, kk, s, d, h, x]);
+        return out;
+      } finally {
+        wasmKernelOptions(prev);
+      }
+    };
+    const now = run(KERNELS_NOW);
+    const sameDw = run({ ...KERNELS_BEFORE, dw: KERNELS_NOW.dw });
+    assert.ok(now.equals(sameDw), "sharing/fused segment gradient changed the trained bytes");
+    // Power: the dW form (im2col vs one conv, ci = 12 ≥ 8) does change the float32 bytes.
+    const before = run(KERNELS_BEFORE);
+    assert.ok(!now.equals(before), "the dW form was expected to change the summation order");
   });
 });

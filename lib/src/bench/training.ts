@@ -23,7 +23,9 @@
  * BESSELBOOK_BENCH_WORKLOADS (comma list, default all), BESSELBOOK_BENCH_TORCH_THREADS (comma list
  * of PyTorch thread counts, default "1,2"), BESSELBOOK_BENCH_DP (comma list of thread counts for
  * data-parallel wasm training, default "2"; empty skips), BESSELBOOK_BENCH_CPU_STEPS (tfjs-cpu steps, default 0:
- * a cpu CNN step takes 13+ s), BESSELBOOK_PYTHON (default /usr/bin/python3).
+ * a cpu CNN step takes 13+ s), BESSELBOOK_PYTHON (default /usr/bin/python3), BESSELBOOK_BENCH_BEFORE
+ * (default 1: also run "wasm-before", the wasm kernels as they were before session 3, as one
+ * more engine in the rotation, with its own kernel profile; 0 skips it).
  */
 import { spawn, spawnSync, ChildProcessWithoutNullStreams } from "node:child_process";
 import * as readline from "node:readline";
@@ -32,7 +34,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
-import { registerWasmKernels, stockWasmKernel } from "../tensor/wasm";
+import { KERNELS_BEFORE, registerWasmKernels, stockWasmKernel, wasmKernelOptions, WasmKernelOptions } from "../tensor/wasm";
 import { backpropFilterVariant } from "../tensor/wasm/conv";
 import { rng, Rng } from "../tensor/rng";
 import { DataParallel, Replica, Shard, shardGradients, splitBatch } from "../tensor/dataparallel";
@@ -251,29 +253,49 @@ function constGetter(w: Workload): { get: (n: string) => tf.Tensor; dispose: () 
   return { get, dispose: () => tf.dispose([...consts.values()]) };
 }
 
-/** tfjs in this process on `backend`, one thread. */
-async function tfjsEngine(backend: string, w: Workload, warmup: number): Promise<Engine & { profile(steps: number): Promise<KernelRow[]>; tensors(): number }> {
+/**
+ * tfjs in this process on `backend`, one thread. With `kernels`, the wasm kernel options are set
+ * to them around every warm-up step, block and profile (e.g. KERNELS_BEFORE: the kernels as they
+ * were before this session, so before/after alternate in one run) and restored afterwards.
+ */
+async function tfjsEngine(
+  backend: string,
+  w: Workload,
+  warmup: number,
+  kernels?: { label: string; options: Partial<WasmKernelOptions>; about: string },
+): Promise<Engine & { profile(steps: number): Promise<KernelRow[]>; tensors(): number }> {
   await tf.setBackend(backend);
   const c = constGetter(w);
   const { step, dispose } = w.build(c.get);
+  const under = <T>(f: () => T): T => {
+    if (!kernels) return f();
+    const prev = wasmKernelOptions(kernels.options);
+    try {
+      return f();
+    } finally {
+      wasmKernelOptions(prev);
+    }
+  };
   const warm: number[] = [];
-  for (let i = 0; i < warmup; i++) warm.push(step());
+  for (let i = 0; i < warmup; i++) warm.push(under(step));
   return {
-    label: backend,
+    label: kernels?.label ?? backend,
     threads: 1,
     warm,
-    describe: `tfjs ${backend}, one thread`,
+    describe: `tfjs ${backend}, one thread${kernels ? `, ${kernels.about}` : ""}`,
     async block(k) {
-      const losses: number[] = [];
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < k; i++) losses.push(step());
-      const wallMs = performance.now() - t0;
-      const c1 = process.cpuUsage(c0);
-      return { wallMs, cpuMs: (c1.user + c1.system) / 1000, losses };
+      return under(() => {
+        const losses: number[] = [];
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        for (let i = 0; i < k; i++) losses.push(step());
+        const wallMs = performance.now() - t0;
+        const c1 = process.cpuUsage(c0);
+        return { wallMs, cpuMs: (c1.user + c1.system) / 1000, losses };
+      });
     },
     async profile(steps) {
-      return profileKernels(step, steps);
+      return under(() => profileKernels(step, steps));
     },
     tensors: () => tf.memory().numTensors,
     async stop() {
@@ -744,6 +766,8 @@ export async function run(): Promise<void> {
   console.log(`method: ${rounds} rounds × ${blockSteps} steps per engine, engine order rotating each round, after ${warmup} warm-up steps`);
   const summary: string[][] = [["workload", "wasm cpu-ms", "torch-1t cpu-ms", "wasm/torch-1t (median [min–max])", "load before → after"]];
   const multi: string[][] = [];
+  const withBefore = process.env.BESSELBOOK_BENCH_BEFORE !== "0";
+  const beforeRows: string[][] = [["workload", "before cpu-ms", "now cpu-ms", "now/before (median [min–max])", "before/torch-1t"]];
   try {
     await roofline(rounds, !missing);
     await kernelVariants();
@@ -751,7 +775,10 @@ export async function run(): Promise<void> {
       const load0 = load();
       console.log(`\n[${w.name}] ${w.about}\n  load average ${load0}`);
       const wasm = await tfjsEngine("wasm", w, warmup);
-      const engines: Engine[] = [wasm];
+      const before = withBefore
+        ? await tfjsEngine("wasm", w, warmup, { label: "wasm-before", options: KERNELS_BEFORE, about: "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient)" })
+        : null;
+      const engines: Engine[] = before ? [wasm, before] : [wasm];
       if (!missing) for (const t of torchThreads) engines.push(await torchEngine(w, warmup, t, dir));
       for (const t of dpThreads) engines.push(await dpEngine(w, warmup, t));
       for (const x of extraEngines) {
@@ -781,6 +808,12 @@ export async function run(): Promise<void> {
         return A.map((x, i) => x[f] / B[i][f]);
       };
       const load1 = load();
+      if (before) {
+        const rb = ratio("wasm", "wasm-before", "cpuMs");
+        console.log(`  wasm now / wasm before this session, CPU time per round: ${spread(rb)}`);
+        beforeRows.push([w.name, fmt(med(perStep("wasm-before", "cpuMs"))), fmt(med(perStep("wasm", "cpuMs"))), spread(rb)]);
+        if (!missing) beforeRows[beforeRows.length - 1].push(spread(ratio("wasm-before", "torch-1t", "cpuMs")));
+      }
       if (!missing) {
         const rc = ratio("wasm", "torch-1t", "cpuMs");
         console.log(`  wasm / torch-1t, CPU time per round: ${spread(rc)}; wall time: ${spread(ratio("wasm", "torch-1t", "wallMs"))}`);
@@ -798,14 +831,28 @@ export async function run(): Promise<void> {
         multi.push([w.name, `bound-${t}`, `bound on the ${t}-thread speed-up (whole batch / one shard, CPU time): ${spread(b.ratio)}`]);
       }
       console.log(`  load average after: ${load1}`);
-      // Where the wasm step's time goes (process CPU time per kernel, see profileKernels).
+      // Where the wasm step's time goes (process CPU time per kernel, see profileKernels); with the
+      // before engine, its profile is printed next to it (kernel by kernel, before → now).
       await tf.setBackend("wasm");
       const prof = await wasm.profile(5);
       const total = prof.reduce((a, r) => a + r.ms, 0);
-      console.log(`  wasm kernels, CPU ms per step (mean of 5 steps; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all):`);
-      for (const r of prof.slice(0, 10)) console.log(`    ${r.name.padEnd(24)} ${fmt(r.ms).padStart(6)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0)} calls`);
-      const rest = prof.slice(10).reduce((a, r) => a + r.ms, 0);
-      if (prof.length > 10) console.log(`    ${`${prof.length - 10} other kernels`.padEnd(24)} ${fmt(rest).padStart(6)} ms  ${((100 * rest) / total).toFixed(1).padStart(5)}%`);
+      const profB = before ? await before.profile(5) : [];
+      const totalB = profB.reduce((a, r) => a + r.ms, 0);
+      const bMs = new Map(profB.map((r) => [r.name, r.ms]));
+      console.log(`  wasm kernels, CPU ms per step (mean of 5 steps; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all)${before ? `; before this session: ${fmt(totalB)} ms in kernels` : ""}:`);
+      const names = [...prof.map((r) => r.name), ...profB.map((r) => r.name).filter((n) => !prof.some((r) => r.name === n))];
+      const byName = new Map(prof.map((r) => [r.name, r]));
+      // Rows: the top 10 of either profile.
+      const top = names.filter((n) => prof.slice(0, 10).some((r) => r.name === n) || profB.slice(0, 10).some((r) => r.name === n));
+      for (const n of top) {
+        const r = byName.get(n);
+        const ms = r?.ms ?? 0;
+        const was = before ? `   before ${fmt(bMs.get(n) ?? 0).padStart(6)} ms` : "";
+        console.log(`    ${n.padEnd(30)} ${fmt(ms).padStart(6)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(r?.calls ?? 0).toFixed(0).padStart(3)} calls${was}`);
+      }
+      const rest = prof.filter((r) => !top.includes(r.name)).reduce((a, r) => a + r.ms, 0);
+      const restB = profB.filter((r) => !top.includes(r.name)).reduce((a, r) => a + r.ms, 0);
+      console.log(`    ${"other kernels".padEnd(30)} ${fmt(rest).padStart(6)} ms  ${((100 * rest) / total).toFixed(1).padStart(5)}%${before ? `             before ${fmt(restB).padStart(6)} ms` : ""}`);
       for (const e of engines) await e.stop();
       if (cpuSteps > 0 && w.cpuSkip === null) {
         const cp = await tfjsEngine("cpu", w, 0);
@@ -821,6 +868,11 @@ export async function run(): Promise<void> {
   console.log(`\nSingle thread, CPU ms per training step (goal wasm/torch-1t ≤ 2):`);
   const widths = summary[0].map((_, j) => Math.max(...summary.map((r) => r[j].length)));
   for (const r of summary) console.log("  " + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  "));
+  if (beforeRows.length > 1) {
+    console.log(`\nThis session's kernels against the kernels before it (same process, alternating blocks):`);
+    const wb = beforeRows[0].map((_, j) => Math.max(...beforeRows.map((r) => (r[j] ?? "").length)));
+    for (const r of beforeRows) console.log("  " + r.map((c, j) => (j === 0 ? c.padEnd(wb[j]) : c.padStart(wb[j]))).join("  "));
+  }
   if (multi.length) {
     console.log(`\nMore threads, wall-time ratios per round (goal: ≤ 1.0 vs torch-1t, ≤ 1/1.7 = 0.59 vs wasm 1 thread):`);
     for (const m of multi) console.log(`  ${m[0]}: ${m.slice(2).join("; ")}`);

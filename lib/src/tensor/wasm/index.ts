@@ -20,13 +20,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { BesselbookError } from "../../errors";
-import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
+import { backpropFilterVariant, conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
 import { einsumKernel } from "./einsum";
 import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
 import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, unsortedSegmentSum } from "./segment";
-import { makeIdentity, makeTranspose } from "./share";
+import { makeIdentity, makeTranspose, shareOptions } from "./share";
 
 export { planEinsum, runEinsum } from "./einsum";
 export type { EinsumPlan, EinsumAlgebra } from "./einsum";
@@ -87,6 +87,30 @@ export const WASM_KERNELS = [
   "Transpose",
   "BesselbookGatherDropNegatives",
 ] as const;
+
+/** Switches between kernel forms, for the bench's before/after and the tests. */
+export interface WasmKernelOptions {
+  /** Conv2DBackpropFilter form (see conv.ts backpropFilterVariant). */
+  dw: "auto" | "im2col" | "conv" | "colsT" | "cols";
+  /** Identity / identity Transpose share the input's buffer (share.ts). */
+  share: boolean;
+  /** UnsortedSegmentSum gradient as one fused gather (segment.ts). */
+  segmentGrad: boolean;
+}
+
+/** The kernels as they were before session 3 (bench "before" engine). */
+export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false };
+/** The defaults. */
+export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true };
+
+/** Set some options; returns the previous ones (pass them back to restore). */
+export function wasmKernelOptions(next: Partial<WasmKernelOptions> = {}): WasmKernelOptions {
+  const prev: WasmKernelOptions = { dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on };
+  if (next.dw !== undefined) backpropFilterVariant.layout = next.dw;
+  if (next.share !== undefined) shareOptions.on = next.share;
+  if (next.segmentGrad !== undefined) segmentGradOptions.on = next.segmentGrad;
+  return prev;
+}
 
 let segmentGradInstalled = false;
 
