@@ -38,6 +38,7 @@ import { KERNELS_BEFORE, registerWasmKernels, stockWasmKernel, wasmKernelOptions
 import { backpropFilterVariant } from "../tensor/wasm/conv";
 import { rng, Rng } from "../tensor/rng";
 import { DataParallel, Replica, Shard, shardGradients, splitBatch } from "../tensor/dataparallel";
+import { simdPeak } from "./simdpeak";
 
 type Arr = { name: string; shape: number[]; dtype: "float32" | "int32"; data: Float32Array | Int32Array };
 
@@ -130,7 +131,13 @@ function cnnWorkload(name: string, about: string, convs: ConvSpec[], dense: numb
   };
 }
 
-function mpWorkload(seed: number): Workload {
+/**
+ * order "edge": the message is computed on every edge, gather(h, src)·Wm (the issue's workload);
+ * order "node": the same function computed as gather(h·Wm, src) — the message is linear in the
+ * sender's features before the bias and relu, so the product can be taken on the nodes (10× fewer
+ * rows) and gathered after. Both engines run the same order (a model-level change, not a kernel).
+ */
+function mpWorkload(seed: number, order: "edge" | "node" = "edge"): Workload {
   const r = rng(seed);
   // A batch of G disjoint random graphs (like a batch of molecules or point clouds), so that the
   // batch can be split between threads by graph; per graph n = N/G nodes and E/G edges.
@@ -155,13 +162,14 @@ function mpWorkload(seed: number): Workload {
     arrays.push({ name: `mp${i}.wu`, shape: [F, F], dtype: "float32", data: normals(r, F * F, 1 / Math.sqrt(10 * F)) });
   }
   return {
-    name: "mp",
-    about: `message passing: ${L} layers, ${G} graphs × ${n} nodes × ${eg} edges, ${F} features (gather + segment sum)`,
+    name: order === "edge" ? "mp" : "mp-pre",
+    about: `message passing: ${L} layers, ${G} graphs × ${n} nodes × ${eg} edges, ${F} features (gather + segment sum)` +
+      (order === "node" ? "; h·Wm on the nodes, then gathered (same function, 10× fewer matmul rows)" : ""),
     kind: "mp",
     // tfjs-cpu's UnsortedSegmentSum loops over segments with a mask each (O(E·N·F)): one call
     // here measured 129 CPU-s, one training step 353 CPU-s (26 min wall on the loaded machine).
     cpuSkip: "one step measured 353 CPU-s (tfjs-cpu UnsortedSegmentSum is O(edges·nodes·features))",
-    spec: { nodes: N, edges: E, features: F, layers: L, graphs: G },
+    spec: { nodes: N, edges: E, features: F, layers: L, graphs: G, order },
     arrays,
     build(get) {
       const vars: tf.Variable[] = [];
@@ -178,7 +186,8 @@ function mpWorkload(seed: number): Workload {
       const forward = (): tf.Scalar => {
         let h = h0;
         for (const { wm, bm, wu } of layers) {
-          const msg = tf.relu(tf.gather(h, s).matMul(wm).add(bm));
+          const pre = order === "edge" ? tf.gather(h, s).matMul(wm) : tf.gather(h.matMul(wm), s);
+          const msg = tf.relu(pre.add(bm));
           const agg = tf.unsortedSegmentSum(msg, d, N);
           h = tf.tanh(agg.matMul(wu).add(h));
         }
@@ -215,6 +224,7 @@ export function workloads(): Workload[] {
       2,
     ),
     mpWorkload(3),
+    mpWorkload(3, "node"),
   ];
 }
 
@@ -335,7 +345,7 @@ export function benchReplica(config: { workload: string }): Replica {
       loss: (b) => tf.losses.softmaxCrossEntropy(tf.oneHot(b.y as tf.Tensor1D, 10).toFloat(), model.apply(b.x) as tf.Tensor) as tf.Scalar,
     };
   }
-  const { layers: L } = w.spec as { layers: number };
+  const { layers: L, order } = w.spec as { layers: number; order: "edge" | "node" };
   const variables: tf.Variable[] = [];
   const layers = Array.from({ length: L }, (_, i) => {
     const v = (n: string) => {
@@ -351,7 +361,9 @@ export function benchReplica(config: { workload: string }): Replica {
       let h = b.h;
       const n = h.shape[0];
       for (const { wm, bm, wu } of layers) {
-        const msg = tf.relu(tf.gather(h, b.src as tf.Tensor1D).matMul(wm).add(bm));
+        const src = b.src as tf.Tensor1D;
+        const pre = order === "edge" ? tf.gather(h, src).matMul(wm) : tf.gather(h.matMul(wm), src);
+        const msg = tf.relu(pre.add(bm));
         h = tf.tanh(tf.unsortedSegmentSum(msg, b.dst as tf.Tensor1D, n).matMul(wu).add(h));
       }
       return tf.mean(tf.square(h.sub(b.target)));
@@ -641,6 +653,13 @@ async function roofline(rounds: number, torchOk: boolean): Promise<void> {
     const rate = (ms: number) => (macs[k] / ms / 1e6).toFixed(1);
     console.log(`  ${k === "gemm" ? "GEMM [1024,1024]·[1024,256]" : "conv [64,13,13,32]*[3,3,32,64]"}: wasm ${fmt(w)} ms = ${rate(w)} GMAC/s` + (Number.isFinite(t) ? `; PyTorch ${fmt(t)} ms = ${rate(t)} GMAC/s; wasm/PyTorch ${(w / t).toFixed(2)}` : ""));
   }
+  // The ceiling for any wasm kernel: register-only f32x4 multiply-add chains (./simdpeak).
+  const peak = simdPeak(rounds);
+  console.log(`  wasm SIMD peak (12 register chains of f32x4 acc·x + y, no memory; median [min–max] of ${rounds} alternating child processes, load ${load()}):`);
+  console.log(`    mul + add (what tfjs 4.22's binary has): ${spread(peak.muladd)} GMAC/s`);
+  console.log(peak.fma.length
+    ? `    relaxed_madd (FMA; needs node --experimental-wasm-relaxed-simd; tfjs 4.22 has no such binary): ${spread(peak.fma)} GMAC/s`
+    : `    relaxed_madd: not runnable here (${peak.fmaError ?? "unknown"})`);
 }
 
 /**
@@ -834,12 +853,29 @@ export async function run(): Promise<void> {
       // Where the wasm step's time goes (process CPU time per kernel, see profileKernels); with the
       // before engine, its profile is printed next to it (kernel by kernel, before → now).
       await tf.setBackend("wasm");
-      const prof = await wasm.profile(5);
+      // One profiled step at a time, now and before alternating, so load hits both alike.
+      const merge = (rows: KernelRow[][]): KernelRow[] => {
+        const m = new Map<string, KernelRow>();
+        for (const list of rows)
+          for (const r of list) {
+            const x = m.get(r.name) ?? { name: r.name, ms: 0, calls: 0 };
+            x.ms += r.ms / rows.length;
+            x.calls += r.calls / rows.length;
+            m.set(r.name, x);
+          }
+        return [...m.values()].sort((a, b) => b.ms - a.ms);
+      };
+      const nowRuns: KernelRow[][] = [], beforeRuns: KernelRow[][] = [];
+      for (let i = 0; i < 5; i++) {
+        nowRuns.push(await wasm.profile(1));
+        if (before) beforeRuns.push(await before.profile(1));
+      }
+      const prof = merge(nowRuns);
       const total = prof.reduce((a, r) => a + r.ms, 0);
-      const profB = before ? await before.profile(5) : [];
+      const profB = before ? merge(beforeRuns) : [];
       const totalB = profB.reduce((a, r) => a + r.ms, 0);
       const bMs = new Map(profB.map((r) => [r.name, r.ms]));
-      console.log(`  wasm kernels, CPU ms per step (mean of 5 steps; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all)${before ? `; before this session: ${fmt(totalB)} ms in kernels` : ""}:`);
+      console.log(`  wasm kernels, CPU ms per step (mean of 5 steps, alternating with the before engine; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all)${before ? `; before this session: ${fmt(totalB)} ms in kernels` : ""}:`);
       const names = [...prof.map((r) => r.name), ...profB.map((r) => r.name).filter((n) => !prof.some((r) => r.name === n))];
       const byName = new Map(prof.map((r) => [r.name, r]));
       // Rows: the top 10 of either profile.
