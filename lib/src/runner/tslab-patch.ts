@@ -16,6 +16,7 @@
  *   declare their types only through a package.json `exports` map (danfojs, vega-lite 6) resolve.
  * - cell-file: compiled cells run under a file name `besselbook-cell-<n>` so a runtime error's
  *   stack can be mapped back to the user's cell and line (kernel-preload.ts, `cellError`).
+ * - one-build: one program rebuild per cell instead of two (see ONE_BUILD_FIND below; issue #20.4).
  * - cell-error: a failing cell reports through the preload's short error printer (the error and
  *   the user's cell/line; BESSELBOOK_STACK=1 restores tslab's full print).
  */
@@ -64,29 +65,38 @@ const SHORTHAND_REPLACE = `        function wrapPrevIdentifier(node) {
 const ONE_BUILD_FIND = `        updateContent(prevDecl, src);
         let declsFile = builder.getSourceFile(declFilename);
         let srcFile = builder.getSourceFile(srcFilename);
-        const locals = srcFile.locals;`;
-
-const ONE_BUILD_REPLACE = `        // besselbook patch "one-build": the cell's top-level names without a program rebuild.
-        const localsFile = ts.createSourceFile(srcFilename, srcPrefix + src, transpileTarget, false);
-        ts.bindSourceFile(localsFile, builder.getCompilerOptions());
-        let declsFile;
-        let srcFile;
-        const locals = localsFile.locals;`;
-
-const ONE_BUILD_FIND_2 = `            updateContent(prevDecl, src + suffix);
+        const locals = srcFile.locals;
+        const keys = new Set();
+        if (locals) {
+            locals.forEach((_, key) => {
+                keys.add(key);
+            });
+        }
+        if (keys.size > 0) {
+            // Export all local variables.
+            // TODO: Disallow "export" in the input.
+            const suffix = "\\nexport {" + Array.from(keys).join(", ") + "}";
+            updateContent(prevDecl, src + suffix);
             declsFile = builder.getSourceFile(declFilename);
             srcFile = builder.getSourceFile(srcFilename);
         }
         asMutable(srcFile).parent = declsFile;`;
 
-const ONE_BUILD_REPLACE_2 = `            updateContent(prevDecl, src + suffix);
-            declsFile = builder.getSourceFile(declFilename);
-            srcFile = builder.getSourceFile(srcFilename);
-        } else {
-            updateContent(prevDecl, src);
-            declsFile = builder.getSourceFile(declFilename);
-            srcFile = builder.getSourceFile(srcFilename);
+const ONE_BUILD_REPLACE = `        // besselbook patch "one-build": the cell's top-level names without a program rebuild.
+        const localsFile = ts.createSourceFile(srcFilename, srcPrefix + src, transpileTarget, false);
+        ts.bindSourceFile(localsFile, builder.getCompilerOptions());
+        const locals = localsFile.locals;
+        const keys = new Set();
+        if (locals) {
+            locals.forEach((_, key) => {
+                keys.add(key);
+            });
         }
+        // Export all local variables (one build, with or without the export suffix).
+        const suffix = keys.size > 0 ? "\\nexport {" + Array.from(keys).join(", ") + "}" : "";
+        updateContent(prevDecl, src + suffix);
+        const declsFile = builder.getSourceFile(declFilename);
+        const srcFile = builder.getSourceFile(srcFilename);
         asMutable(srcFile).parent = declsFile;`;
 
 export const TSLAB_PATCHES: SourcePatch[] = [
@@ -113,7 +123,6 @@ export const TSLAB_PATCHES: SourcePatch[] = [
     all: true,
   },
   { id: "one-build", file: "tslab/dist/converter.js", find: ONE_BUILD_FIND, replace: ONE_BUILD_REPLACE },
-  { id: "one-build-2", file: "tslab/dist/converter.js", find: ONE_BUILD_FIND_2, replace: ONE_BUILD_REPLACE_2 },
 ];
 
 export interface PatchResult {
