@@ -17,6 +17,11 @@
  *   mp      2 message-passing layers on a batch of 8 random graphs, 1,000 nodes / 10,000 edges in
  *           all, 64 features:
  *           h ← tanh(segmentSum_dst(relu(gather(h, src)·Wm + bm))·Wu + h), MSE to a target
+ *   mp-pre  the same function with the message product on the nodes: relu(gather(h·Wm, src) + bm)
+ *           (a model-level reordering both engines run; see mpWorkload)
+ * Engines: wasm (this session's kernels), wasm-before (KERNELS_BEFORE, for before/after), PyTorch
+ * with 1 and 2 threads, data-parallel wasm; plus arithmetic throughput (GEMM, conv) of both
+ * engines and the wasm SIMD peak with and without FMA (./simdpeak).
  * All take plain SGD steps (lr 0.01). The first losses of every engine are printed (same weights ⇒
  * same numbers: a check that all engines run one network), and the wasm tensor count must not grow.
  * Env: BESSELBOOK_BENCH_ROUNDS (default 7), BESSELBOOK_BENCH_BLOCK (steps per block, default 5),
