@@ -25,7 +25,7 @@ import { einsumKernel } from "./einsum";
 import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
-import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, unsortedSegmentSum } from "./segment";
+import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, segmentSumOptions, unsortedSegmentSum } from "./segment";
 import { makeIdentity, makeTranspose, shareOptions } from "./share";
 
 export { planEinsum, runEinsum } from "./einsum";
@@ -96,19 +96,24 @@ export interface WasmKernelOptions {
   share: boolean;
   /** UnsortedSegmentSum gradient as one fused gather (segment.ts). */
   segmentGrad: boolean;
+  /** UnsortedSegmentSum's row add unrolled by 4 (same order, same bytes; segment.ts). */
+  segmentUnroll: boolean;
 }
 
 /** The kernels as they were before session 3 (bench "before" engine). */
-export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false };
+export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false, segmentUnroll: false };
 /** The defaults. */
-export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true };
+export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true, segmentUnroll: true };
 
 /** Set some options; returns the previous ones (pass them back to restore). */
 export function wasmKernelOptions(next: Partial<WasmKernelOptions> = {}): WasmKernelOptions {
-  const prev: WasmKernelOptions = { dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on };
+  const prev: WasmKernelOptions = {
+    dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on, segmentUnroll: segmentSumOptions.unroll,
+  };
   if (next.dw !== undefined) backpropFilterVariant.layout = next.dw;
   if (next.share !== undefined) shareOptions.on = next.share;
   if (next.segmentGrad !== undefined) segmentGradOptions.on = next.segmentGrad;
+  if (next.segmentUnroll !== undefined) segmentSumOptions.unroll = next.segmentUnroll;
   return prev;
 }
 

@@ -39,10 +39,14 @@ export function unsortedSegmentSum(args: KernelArgs): TensorInfo {
       backend.disposeData(out.dataId);
       throw new RangeError(`unsortedSegmentSum: segmentIds[${i}] = ${s} is out of domain; expected < numSegments = ${numSegments}`);
     }
-    addRow(dst, s * D, src, i * D, D);
+    if (segmentSumOptions.unroll) addRow(dst, s * D, src, i * D, D);
+    else for (let o = s * D, p = i * D, d = 0; d < D; d++) dst[o + d] += src[p + d];
   }
   return out;
 }
+
+/** `unroll = false` restores the plain row loop (same sums; the bench's "before" engine). */
+export const segmentSumOptions = { unroll: true };
 
 /**
  * dst[o + d] += src[p + d] for d = 0 … D−1, in that order (so the float32 sums are the same as a
