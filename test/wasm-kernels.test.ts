@@ -237,11 +237,11 @@ describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
       const xv = randArray(r, n * D);
       const ref = new Float32Array(S * D);
       for (let i = 0; i < n; i++) if (ids[i] >= 0) for (let d = 0; d < D; d++) ref[ids[i] * D + d] += xv[i * D + d];
-      for (const segmentUnroll of [true, false]) {
-        const prev = wasmKernelOptions({ segmentUnroll });
+      for (const fastLoops of [true, false]) {
+        const prev = wasmKernelOptions({ fastLoops });
         const y = tf.unsortedSegmentSum(tf.tensor2d(xv, [n, D]), tf.tensor1d(ids, "int32"), S);
         wasmKernelOptions(prev);
-        assert.deepEqual(Buffer.from((y.dataSync() as Float32Array).buffer), Buffer.from(ref.buffer), `D = ${D}, unroll ${segmentUnroll}`);
+        assert.deepEqual(Buffer.from((y.dataSync() as Float32Array).buffer), Buffer.from(ref.buffer), `D = ${D}, fastLoops ${fastLoops}`);
         y.dispose();
       }
     }

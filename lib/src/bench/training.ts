@@ -800,7 +800,7 @@ export async function run(): Promise<void> {
       console.log(`\n[${w.name}] ${w.about}\n  load average ${load0}`);
       const wasm = await tfjsEngine("wasm", w, warmup);
       const before = withBefore
-        ? await tfjsEngine("wasm", w, warmup, { label: "wasm-before", options: KERNELS_BEFORE, about: "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient, plain segment-sum loop)" })
+        ? await tfjsEngine("wasm", w, warmup, { label: "wasm-before", options: KERNELS_BEFORE, about: "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient, plain segment-sum and gather loops)" })
         : null;
       const engines: Engine[] = before ? [wasm, before] : [wasm];
       if (!missing) for (const t of torchThreads) engines.push(await torchEngine(w, warmup, t, dir));

@@ -27,6 +27,7 @@ import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
 import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, segmentSumOptions, unsortedSegmentSum } from "./segment";
 import { makeIdentity, makeTranspose, shareOptions } from "./share";
+import { heapCopyOptions } from "./util";
 
 export { planEinsum, runEinsum } from "./einsum";
 export type { EinsumPlan, EinsumAlgebra } from "./einsum";
@@ -96,24 +97,27 @@ export interface WasmKernelOptions {
   share: boolean;
   /** UnsortedSegmentSum gradient as one fused gather (segment.ts). */
   segmentGrad: boolean;
-  /** UnsortedSegmentSum's row add unrolled by 4 (same order, same bytes; segment.ts). */
-  segmentUnroll: boolean;
+  /**
+   * Byte-identical JS loop speed-ups: UnsortedSegmentSum's row add unrolled by 4 (same order;
+   * segment.ts) and gather row copies by copyWithin on the heap (util.ts heapCopier).
+   */
+  fastLoops: boolean;
 }
 
 /** The kernels as they were before session 3 (bench "before" engine). */
-export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false, segmentUnroll: false };
+export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false, fastLoops: false };
 /** The defaults. */
-export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true, segmentUnroll: true };
+export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true, fastLoops: true };
 
 /** Set some options; returns the previous ones (pass them back to restore). */
 export function wasmKernelOptions(next: Partial<WasmKernelOptions> = {}): WasmKernelOptions {
   const prev: WasmKernelOptions = {
-    dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on, segmentUnroll: segmentSumOptions.unroll,
+    dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on, fastLoops: segmentSumOptions.unroll,
   };
   if (next.dw !== undefined) backpropFilterVariant.layout = next.dw;
   if (next.share !== undefined) shareOptions.on = next.share;
   if (next.segmentGrad !== undefined) segmentGradOptions.on = next.segmentGrad;
-  if (next.segmentUnroll !== undefined) segmentSumOptions.unroll = next.segmentUnroll;
+  if (next.fastLoops !== undefined) segmentSumOptions.unroll = heapCopyOptions.on = next.fastLoops;
   return prev;
 }
 

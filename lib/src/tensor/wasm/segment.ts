@@ -8,7 +8,7 @@
  * drops them silently, which hides indexing bugs).
  */
 import { BesselbookError, ShapeError } from "../../errors";
-import { KernelArgs, size, TensorInfo } from "./util";
+import { heapCopier, KernelArgs, size, TensorInfo } from "./util";
 
 export function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   const { inputs, backend } = args;
@@ -89,6 +89,7 @@ export function gatherDropNegatives(args: KernelArgs): TensorInfo {
   const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
   const ids = backend.typedArrayFromHeap(indices) as Int32Array;
   const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+  const copy = heapCopier(src, dst);
   for (let i = 0; i < N; i++) {
     const s = ids[i];
     const o = i * D;
@@ -100,7 +101,7 @@ export function gatherDropNegatives(args: KernelArgs): TensorInfo {
       backend.disposeData(out.dataId);
       throw new RangeError(`gatherDropNegatives: indices[${i}] = ${s} is out of domain; expected < ${S}`);
     }
-    if (D >= 16) dst.set(src.subarray(s * D, s * D + D), o);
+    if (D >= 16) copy(o, s * D, D);
     else for (let d = 0; d < D; d++) dst[o + d] = src[s * D + d];
   }
   return out;
