@@ -7,7 +7,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describeTol, describeValue, expectedReport, loadResults, readmeSummary, referenceIndex, reportMarkdown, REPORT_END, REPORT_START, ResultsDoc } from "besselbook/dist/book/report";
+import { describeTol, describeValue, expectedReport, loadResults, notebookStatuses, readmeSummary, referenceIndex, reportMarkdown, REPORT_END, REPORT_START, ResultsDoc } from "besselbook/dist/book/report";
+import Module = require("node:module");
 import { BesselbookError, FormatError } from "besselbook/dist/errors";
 
 const REFS = [
@@ -144,5 +145,112 @@ describe("report: describing one check's value and tolerance", () => {
     assert.equal(t({ lo: 0 }), "{\"lo\":0}");
     assert.equal(t({ value: 0.5 }), "covers 0.5");
     assert.equal(t({ what: 1 }), "{\"what\":1}");
+  });
+});
+
+describe("report: notebooks under revision (a markdown cell tagged status)", () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "bb-status-")); fs.writeFileSync(path.join(dir, "REFERENCES.md"), REFS); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const nb = (name: string, cells: unknown[]) => fs.writeFileSync(path.join(dir, "nb", name), JSON.stringify({ cells }));
+
+  it("notebookStatuses: the first line of the tagged markdown cell, bold removed; others ignored", () => {
+    assert.deepEqual(notebookStatuses(path.join(dir, "absent")), {});
+    fs.mkdirSync(path.join(dir, "nb"));
+    nb("01_a.ipynb", [{ cell_type: "markdown", source: "intro" },
+      { cell_type: "markdown", metadata: { tags: ["x", "status"] }, source: ["**Under revision:** ", "claim c-one\n", "second line"] }]);
+    nb("02_b.ipynb", [{ cell_type: "code", metadata: { tags: ["status"] }, source: "code cell, not markdown" },
+      { cell_type: "markdown", metadata: { tags: ["statuses"] }, source: "other tag" }, { cell_type: "markdown", source: "no metadata" }]);
+    nb("04_d.ipynb", [{ cell_type: "markdown", metadata: { tags: ["status"] }, source: "  plain **string** source \nmore" }]);
+    fs.writeFileSync(path.join(dir, "nb", "05_e.json"), "not a notebook");
+    assert.deepEqual(notebookStatuses(path.join(dir, "nb")), { "01_a": "Under revision: claim c-one", "04_d": "plain string source" });
+  });
+
+  it("the report and the README mark exactly the rows of notebooks under revision (full runs only)", () => {
+    const statuses = { "01_a": "claim c-one no longer holds", "02_b": "smoke only", "09_z": "no results" };
+    const lines = reportMarkdown(DOCS, path.join(dir, "REFERENCES.md"), "R.md", statuses).split("\n");
+    const i = lines.findIndex((l) => l.startsWith("**Under revision**"));
+    assert.ok(i > 0, "a block naming the notebooks under revision");
+    assert.equal(lines[i - 2], "Left out (not a full-mode run): 02_b.");
+    assert.deepEqual(lines.slice(i + 1, i + 4), ["", "- 01_a: claim c-one no longer holds", ""]);
+    const marked = lines.filter((l) => l.includes("**(under revision: see the notebook's status cell)**"));
+    assert.deepEqual(marked.map((l) => l.split(" | ")[0]), ["| 01_a", "| 01_a"]);
+    assert.ok(marked[0]!.endsWith("| reproduced **(under revision: see the notebook's status cell)** |"));
+    assert.ok(!reportMarkdown(DOCS, path.join(dir, "REFERENCES.md"), "R.md", { "02_b": "x" }).includes("Under revision"), "a smoke-only notebook is not listed");
+    assert.equal(readmeSummary(DOCS, statuses).split("\n")[2], "| 01_a | 2 | 1 reproduced, 1 ours — **under revision** (see its status cell) |");
+    assert.equal(readmeSummary(DOCS, statuses).split("\n")[4], "| 04_d | 2 | 1 differs, 1 extends |");
+  });
+});
+
+/** Runs lib/dist/book/report.js as `npm run report [-- --check]` would (as the main module), but
+ *  from a copy under `root`/lib/dist, so its repository root is the temporary one. In-process (so
+ *  Stryker's active mutant applies); returns the exit code and what it printed. */
+function runReportCli(root: string, argv: string[]): { code: number; out: string[]; err: string[] } {
+  const built = path.dirname(path.dirname(require.resolve("besselbook/dist/book/report")));
+  for (const f of ["book/report.js", "errors.js", "kernel/io.js"]) {
+    fs.mkdirSync(path.dirname(path.join(root, "lib", "dist", f)), { recursive: true });
+    fs.copyFileSync(path.join(built, f), path.join(root, "lib", "dist", f));
+  }
+  const file = path.join(root, "lib", "dist", "book", "report.js");
+  const out: string[] = [], err: string[] = [];
+  const [log, error, argvBefore, mainBefore, codeBefore] = [console.log, console.error, process.argv, process.mainModule, process.exitCode];
+  console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
+  console.error = (...a: unknown[]) => { err.push(a.join(" ")); };
+  process.argv = [process.argv[0]!, file, ...argv];
+  process.exitCode = undefined;
+  try {
+    (Module as unknown as { _load(f: string, parent: null, isMain: boolean): unknown })._load(file, null, true);
+    return { code: Number(process.exitCode ?? 0), out, err };
+  } finally {
+    for (const k of Object.keys(require.cache)) if (k.startsWith(root + path.sep)) delete require.cache[k];
+    [console.log, console.error, process.argv] = [log, error, argvBefore];
+    (process as { mainModule?: NodeModule }).mainModule = mainBefore;
+    process.exitCode = codeBefore;
+  }
+}
+
+describe("report: the CLI (npm run report, -- --check) on a temporary repository", () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "bb-report-cli-")));
+    fs.writeFileSync(path.join(root, "REFERENCES.md"), REFS);
+    fs.mkdirSync(path.join(root, "results"));
+    fs.writeFileSync(path.join(root, "results", "01_a.json"), JSON.stringify(DOCS[0]));
+    fs.writeFileSync(path.join(root, "README.md"), `intro\n${REPORT_START}\nold\n${REPORT_END}\n`);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("--check fails on stale or missing files, naming them; writing fixes them; then --check passes", () => {
+    let r = runReportCli(root, ["--check"]);
+    assert.deepEqual([r.code, r.out, r.err], [1, [], ["report: out of date: REPORT.md, README.md — run `npm run report`"]]);
+    assert.ok(!fs.existsSync(path.join(root, "REPORT.md")), "--check writes nothing");
+    assert.equal(fs.readFileSync(path.join(root, "README.md"), "utf8"), `intro\n${REPORT_START}\nold\n${REPORT_END}\n`);
+    r = runReportCli(root, []);
+    assert.deepEqual([r.code, r.out, r.err], [0, ["report: wrote REPORT.md, README.md"], []]);
+    const want = expectedReport(root);
+    assert.equal(fs.readFileSync(path.join(root, "REPORT.md"), "utf8"), want.report);
+    assert.equal(fs.readFileSync(path.join(root, "README.md"), "utf8"), want.readme);
+    assert.ok(want.readme.includes("| 01_a | 2 | 1 reproduced, 1 ours |"));
+    assert.deepEqual(fs.readdirSync(root).filter((f) => f.includes(".tmp")), [], "no temp files left");
+    r = runReportCli(root, ["--check"]);
+    assert.deepEqual([r.code, r.out, r.err], [0, ["report: REPORT.md and README.md are up to date with results/"], []]);
+    fs.appendFileSync(path.join(root, "REPORT.md"), "hand edit\n");
+    r = runReportCli(root, ["--check"]);
+    assert.deepEqual([r.code, r.err], [1, ["report: out of date: REPORT.md — run `npm run report`"]]);
+    fs.writeFileSync(path.join(root, "results", "02_b.json"), JSON.stringify({ ...DOCS[0], notebook: "02_b" }));
+    runReportCli(root, []);
+    r = runReportCli(root, ["--check"]);
+    assert.equal(r.code, 0);
+    fs.writeFileSync(path.join(root, "results", "03_c.json"), JSON.stringify({ ...DOCS[0], notebook: "03_c" }));
+    r = runReportCli(root, ["--check"]);
+    assert.deepEqual([r.code, r.err], [1, ["report: out of date: REPORT.md, README.md — run `npm run report`"]], "new results make both stale");
+  });
+
+  it("only the README is stale when only its table region was edited", () => {
+    runReportCli(root, []);
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    fs.writeFileSync(path.join(root, "README.md"), readme.replace("| 01_a | 2 |", "| 01_a | 3 |"));
+    const r = runReportCli(root, ["--check"]);
+    assert.deepEqual([r.code, r.out, r.err], [1, [], ["report: out of date: README.md — run `npm run report`"]]);
   });
 });
