@@ -47,7 +47,13 @@ def tppf(p, df):
 
 
 def nppf(p):
-    return float(mp.sqrt(2) * mp.erfinv(2 * mp.mpf(p) - 1))
+    # bisection on Phi(z) = erfc(-z/sqrt 2)/2 at 40 digits (erfinv(2p - 1) would lose the far tail)
+    p, lo, hi = mp.mpf(p), mp.mpf(-40), mp.mpf(40)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mp.erfc(-mid / mp.sqrt(2)) / 2 < p: lo = mid
+        else: hi = mid
+    return float((lo + hi) / 2)
 
 
 beta = []
