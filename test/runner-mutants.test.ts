@@ -97,6 +97,11 @@ describe("runner notebook format: parsing and its refusals", () => {
     assert.deepEqual(parseParam("a=1.5"), ["a", 1.5]);
     assert.deepEqual(parseParam("a="), ["a", ""]);
     assert.deepEqual(parseParam("a={\"b\":[1]}"), ["a", { b: [1] }]);
+    assert.deepEqual(parseParam("a=null"), ["a", null]);
+    assert.deepEqual(parseParam("a={\"b\":null,\"c\":[1,\"x\"]}"), ["a", { b: null, c: [1, "x"] }]);
+    for (const raw of ["1e400", "[1,-1e400]", "{\"b\":{\"c\":1e999}}"]) {
+      assert.throws(() => parseParam(`k=${raw}`), (e: unknown) => e instanceof BesselbookError && (e as Error).message === `-p k=${raw}: not a finite number (JSON cannot carry ±Infinity); expected a value like k=2`);
+    }
     for (const bad of ["=1", "a", ""]) assert.throws(() => parseParam(bad), (e: unknown) => e instanceof BesselbookError && (e as Error).message === `-p expects key=value, got "${bad}"`);
   });
 });

@@ -36,7 +36,8 @@ export function loadResults(dir: string): ResultsDoc[] {
 export function referenceIndex(file: string): { group: Map<string, string>; title: Map<string, string> } {
   const group = new Map<string, string>(), title = new Map<string, string>();
   let g = "Other", pending: string | undefined;
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+  // (\r?\n: a CRLF checkout must not lose every group — `$` does not match before a \r.)
+  for (const line of fs.readFileSync(file, "utf8").split(/\r?\n/)) {
     const h2 = /^## (.+)$/.exec(line);
     if (h2) { g = h2[1]!.trim(); continue; }
     const a = /<a id="([^"]+)"><\/a>/.exec(line);
