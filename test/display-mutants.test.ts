@@ -1,0 +1,203 @@
+/**
+ * lib/src/kernel/display.ts without a kernel (fast; written against `npm run mutate -- display`):
+ * the exact HTML and text tables (escaping, number formatting, elision of long tables), which
+ * values become tables (danfo frames and series, plain-object records) and which do not, the chart
+ * summary line, and progress() with and without a display writer.
+ */
+import { strict as assert } from "node:assert";
+import { chartBundle, displayBundle, htmlTable, isDanfo, progress, show, textTable } from "besselbook/dist/kernel/display";
+import { useDisplayWriter, DisplayMessage } from "besselbook/dist/kernel/jupyter";
+
+function logs(fn: () => void): string[] {
+  const out: string[] = [];
+  const orig = console.log;
+  console.log = (...a: unknown[]) => { out.push(a.map(String).join(" ")); };
+  try { fn(); } finally { console.log = orig; }
+  return out;
+}
+
+describe("display: tables", () => {
+  it("htmlTable: exact markup, escaping, index column, cell formats", () => {
+    const html = htmlTable(["a<b", "c&\"d\""], [[1, 0.123456789], [null, { k: [1, 2] }], [undefined, "x>y"]], ["r1", 2.5, NaN]);
+    assert.equal(html, [
+      "<table class=\"besselbook-table\">",
+      "<thead><tr><th></th><th>a&lt;b</th><th>c&amp;&quot;d&quot;</th></tr></thead>",
+      "<tbody>",
+      "<tr><th>r1</th><td>1</td><td>0.123457</td></tr>",
+      "<tr><th>2.5</th><td></td><td>{ k: [ 1, 2 ] }</td></tr>",
+      "<tr><th>NaN</th><td></td><td>x&gt;y</td></tr>",
+      "</tbody>",
+      "</table>",
+    ].join("\n"));
+    assert.equal(htmlTable(["v"], [[-Infinity], [1e21 + 0.5], [true]]), [
+      "<table class=\"besselbook-table\">", "<thead><tr><th>v</th></tr></thead>", "<tbody>",
+      "<tr><td>-Infinity</td></tr>", "<tr><td>1e+21</td></tr>", "<tr><td>true</td></tr>", "</tbody>", "</table>",
+    ].join("\n"));
+  });
+
+  it("htmlTable / textTable: 30 rows in full; 31 rows → first 20, an ellipsis row, last 5, and the size", () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => [i]);
+    const h30 = htmlTable(["i"], rows(30));
+    assert.equal((h30.match(/<tr><td>/g) ?? []).length, 30);
+    assert.ok(!h30.includes("…") && !h30.includes("rows ×"));
+    const h31 = htmlTable(["i", "j"], rows(31).map((r) => [r[0], -r[0]!]), Array.from({ length: 31 }, (_, i) => `r${i}`));
+    const trs = h31.split("\n").filter((l) => l.startsWith("<tr>"));
+    assert.equal(trs.length, 26);
+    assert.equal(trs[0], "<tr><th>r0</th><td>0</td><td>0</td></tr>");
+    assert.equal(trs[19], "<tr><th>r19</th><td>19</td><td>-19</td></tr>");
+    assert.equal(trs[20], "<tr><th>…</th><td>…</td><td>…</td></tr>");
+    assert.equal(trs[21], "<tr><th>r26</th><td>26</td><td>-26</td></tr>");
+    assert.equal(trs[25], "<tr><th>r30</th><td>30</td><td>-30</td></tr>");
+    assert.ok(h31.endsWith("</table>\n<p>31 rows × 2 columns</p>"));
+    assert.equal(htmlTable(["i"], rows(31)).split("\n").filter((l) => l.startsWith("<tr>"))[20], "<tr><td>…</td></tr>");
+    const t31 = textTable(["i"], rows(31)).split("\n");
+    assert.equal(t31.length, 1 + 26 + 1);
+    assert.deepEqual([t31[0], t31[1], t31[20], t31[21], t31[22], t31[26], t31[27]], [" i", " 0", "19", " …", "26", "30", "[31 rows × 1 columns]"]);
+    assert.ok(!textTable(["i"], rows(30)).includes("rows ×"));
+    assert.equal(textTable(["i"], rows(30)).split("\n").length, 31);
+  });
+
+  it("textTable: right-aligned columns two spaces apart, widest cell wins, index column, empty cells", () => {
+    // widths: index 2 ("yy"), name 9 ("long name"), v 3 ("1.5"); each cell padded on the left
+    assert.equal(textTable(["name", "v"], [["a", 1.5], ["long name", null]], ["x", "yy"]), [
+      "  " + "  " + "     name" + "  " + "  v",
+      " x" + "  " + "        a" + "  " + "1.5",
+      "yy" + "  " + "long name" + "  " + "   ",
+    ].join("\n"));
+  });
+});
+
+describe("display: which values become which bundle", () => {
+  const frame = { $data: [[1, 2], [3, 4]], columns: ["a", "b"], index: [0, 1], values: [[1, 2], [3, 4]], shape: [2, 2] };
+  it("isDanfo needs $data and the four arrays", () => {
+    assert.equal(isDanfo(frame), true);
+    for (const k of ["$data", "columns", "index", "values", "shape"]) {
+      const o: Record<string, unknown> = { ...frame };
+      if (k === "$data") delete o.$data; else o[k] = "not an array";
+      assert.equal(isDanfo(o), false, `without ${k}`);
+    }
+    assert.equal(isDanfo(null), false);
+    assert.equal(isDanfo("$data"), false);
+  });
+
+  it("a danfo frame and a series (flag, 1-D shape, or scalar values) become tables", () => {
+    assert.deepEqual(displayBundle(frame), { "text/html": htmlTable(["a", "b"], [[1, 2], [3, 4]], [0, 1]), "text/plain": textTable(["a", "b"], [[1, 2], [3, 4]], [0, 1]) });
+    const series = (extra: Record<string, unknown>) => ({ $data: [5, 6], columns: ["s"], index: ["p", "q"], values: [5, 6], shape: [2, 1], ...extra });
+    const want = textTable(["s"], [[5], [6]], ["p", "q"]);
+    assert.equal(displayBundle(series({}))["text/plain"], want, "scalar values");
+    assert.equal(displayBundle(series({ $isSeries: true, values: [[5], [6]] }))["text/plain"], textTable(["s"], [[[5]], [[6]]], ["p", "q"]), "flagged series: each value is a row");
+    assert.equal(displayBundle(series({ shape: [2], values: [[5], [6]] }))["text/plain"], textTable(["s"], [[[5]], [[6]]], ["p", "q"]), "1-D shape");
+    assert.equal(displayBundle({ ...frame, index: [], values: [], shape: [0, 2] })["text/plain"], "  a  b", "an empty frame is a header only");
+    assert.equal(displayBundle({ ...frame, columns: [1, 2] })["text/plain"], textTable(["1", "2"], [[1, 2], [3, 4]], [0, 1]), "column names as strings");
+  });
+
+  it("plain-object records become a table with the union of keys in first-seen order; others are inspected", () => {
+    const b = displayBundle([{ a: 1, b: "x" }, { c: true, a: 2 }]);
+    assert.equal(b["text/plain"], textTable(["a", "b", "c"], [[1, "x", undefined], [2, undefined, true]]));
+    assert.equal(b["text/html"], htmlTable(["a", "b", "c"], [[1, "x", undefined], [2, undefined, true]]));
+    class P { a = 1; }
+    for (const x of [[], [new P()], [{ a: 1 }, null], [{ a: 1 }, [1]], [{ a: 1 }, new Float64Array(2)], [1, 2]]) {
+      assert.deepEqual(Object.keys(displayBundle(x)), ["text/plain"], JSON.stringify(x));
+    }
+    assert.deepEqual(displayBundle("plain text"), { "text/plain": "plain text" });
+    const deep = String(displayBundle({ a: { b: { c: { d: { e: 1 } } } } })["text/plain"]);
+    assert.ok(deep.includes("e: 1") && !deep.includes("[Object]"), "inspected to depth 4");
+    assert.ok(String(displayBundle({ a: { b: { c: { d: { e: { f: 1 } } } } } })["text/plain"]).includes("[Object]"), "not deeper");
+    assert.ok(String(displayBundle(Array.from({ length: 60 }, (_, i) => i))["text/plain"]).endsWith("... 10 more items\n]"), "50 array items");
+    const tensorLike = { shape: [2], dtype: "float32", dataSync: () => [1, 2], toString: () => "Tensor\n    [1, 2]" };
+    assert.deepEqual(displayBundle(tensorLike), { "text/plain": "Tensor\n    [1, 2]" });
+    for (const notTensor of [{ ...tensorLike, dtype: 3 }, { ...tensorLike, shape: "2" }, { ...tensorLike, dataSync: 1 }]) {
+      assert.notEqual(displayBundle(notTensor)["text/plain"], "Tensor\n    [1, 2]");
+    }
+  });
+
+  it("a chart's text/plain line: mark (string or object) or composition, title, number of data rows", () => {
+    const svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40.4\" height=\"20\"><rect width=\"4\" height=\"4\"/></svg>";
+    const line = (spec: Record<string, unknown>) => String(chartBundle({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", ...spec } as never, { svg }).data["text/plain"]);
+    assert.equal(line({ mark: "line", title: "Loss", data: { values: [{ x: 1 }, { x: 2 }] } }), "<vega-lite line chart \"Loss\", 2 data rows>");
+    assert.equal(line({ mark: { type: "point" }, title: { text: "T" }, data: { url: "x" } }), "<vega-lite point chart \"T\">");
+    for (const k of ["layer", "hconcat", "vconcat", "concat", "facet", "repeat"]) assert.equal(line({ [k]: [] }), `<vega-lite ${k} chart>`);
+    assert.equal(line({}), "<vega-lite chart chart>");
+    const b = chartBundle({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "line" } as never, { svg });
+    assert.deepEqual(b.metadata, { "image/png": { width: 40, height: 20 } });
+    assert.equal(b.data["image/svg+xml"], svg);
+    assert.deepEqual(b.dropped, []);
+  });
+
+  it("show() outside a kernel prints the text/plain part; { name } needs a chart", () => {
+    assert.deepEqual(logs(() => show("hello")), ["hello"]);
+    assert.throws(() => show([1], { name: "fig" }), (e: unknown) => e instanceof TypeError && (e as Error).message === "show: { name: \"fig\" } writes figure files, which needs a vega-lite chart; got object");
+    assert.throws(() => show(null, { name: "fig" }), (e: unknown) => e instanceof TypeError && (e as Error).message === "show: { name: \"fig\" } writes figure files, which needs a vega-lite chart; got null");
+  });
+});
+
+describe("display: progress()", () => {
+  afterEach(() => useDisplayWriter(null));
+
+  it("in a kernel: one display, then updates in place; the final state has no time and says done", () => {
+    const sent: [DisplayMessage, boolean][] = [];
+    useDisplayWriter((m, u) => sent.push([m, u]));
+    const p = progress("training", { total: 4, throttleMs: 0 });
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]![1], false, "the first message creates the display");
+    assert.match(String(sent[0]![0].data["text/plain"]), /^training · starting · \d+\.\d s$/);
+    const id = (sent[0]![0] as { transient?: { display_id?: string } }).transient?.display_id;
+    assert.match(String(id), /^progress/);
+    p.update({ epoch: 1, loss: 0.123456, acc: 2e-5, big: 123456.7, ok: true, tag: "a" });
+    assert.equal(sent[1]![1], true, "later messages update it");
+    assert.equal((sent[1]![0] as { transient?: { display_id?: string } }).transient?.display_id, id);
+    assert.match(String(sent[1]![0].data["text/plain"]), /^training · epoch 1\/4 · loss 0\.1235 · acc 2\.000e-5 · big 1\.235e\+5 · ok true · tag a · \d+\.\d s$/);
+    assert.match(String(sent[1]![0].data["text/html"]), /^<div style="font-family:monospace"><progress value="0\.250" max="1" style="width:12em;vertical-align:middle"><\/progress> training · epoch 1\/4 · /);
+    p.done({ epoch: 6, loss: 0 });
+    const last = sent[sent.length - 1]![0].data;
+    assert.equal(last["text/plain"], "training · epoch 6/4 · loss 0 · acc 2.000e-5 · big 1.235e+5 · ok true · tag a · done");
+    assert.match(String(last["text/html"]), /progress value="1\.000"/, "the bar is clamped at 1");
+    const n = sent.length;
+    p.update({ epoch: 7 });
+    p.done();
+    assert.equal(sent.length, n, "nothing after done");
+  });
+
+  it("throttling, the step key (epoch, step, a chosen key, or the update count) and no total", () => {
+    const sent: DisplayMessage[] = [];
+    useDisplayWriter((m) => sent.push(m));
+    const p = progress("run", { throttleMs: 1e9 });
+    p.update({ loss: 1 });
+    p.update({ loss: 2 });
+    assert.equal(sent.length, 1, "throttled: only the initial display");
+    p.done();
+    assert.equal(sent[1]!.data["text/plain"], "run · loss 2 · done", "no step key, no total: no step shown");
+    assert.equal(sent[1]!.data["text/html"], undefined, "no bar without a total");
+    const q = progress("run", { throttleMs: 0, key: "it", total: 10 });
+    q.update({ it: 3, step: 9 });
+    q.done();
+    assert.equal(sent[sent.length - 1]!.data["text/plain"], "run · it 3/10 · step 9 · done");
+    const r = progress("run", { throttleMs: 0, total: 8 });
+    r.update({ step: 2, x: -0.5 });
+    r.done();
+    assert.equal(sent[sent.length - 1]!.data["text/plain"], "run · step 2/8 · x -0.5 · done");
+    const s = progress("run", { throttleMs: 0, total: 5 });
+    s.update({ x: 1 }); s.update({ x: 2 });
+    s.done();
+    assert.equal(sent[sent.length - 1]!.data["text/plain"], "run · step 2/5 · x 2 · done", "without a step key, updates are counted");
+    assert.match(String(sent[sent.length - 1]!.data["text/html"]), /value="0\.400"/);
+    const e = progress("empty", { throttleMs: 0 });
+    e.done();
+    assert.equal(sent[sent.length - 1]!.data["text/plain"], "empty · done");
+  });
+
+  it("outside a kernel: plain lines, throttled (2 s by default), the final line always", () => {
+    const lines = logs(() => {
+      const p = progress("fit", { total: 2 });
+      p.update({ epoch: 1 });
+      p.update({ epoch: 2 });
+      p.done();
+    });
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /^fit · epoch 1\/2 · \d+\.\d s$/);
+    assert.equal(lines[1], "fit · epoch 2/2 · done");
+    for (const total of [0, -1, NaN, Infinity]) {
+      assert.throws(() => progress("x", { total }), (e: unknown) => e instanceof RangeError && (e as Error).message === `progress: argument total = ${total} is out of domain; expected a positive number`);
+    }
+  });
+});
