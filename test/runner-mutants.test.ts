@@ -72,6 +72,13 @@ describe("runner notebook format: parsing and its refusals", () => {
     assert.equal(p.cells[1]!.execution_count, null);
     assert.deepEqual(p.cells[2]!.outputs, []);
     assert.deepEqual(parseNotebook("m", nb([], { metadata: { a: 1 }, nbformat_minor: 4 })).metadata, { a: 1 });
+    assert.deepEqual(parseNotebook("m", nb([], { metadata: "junk" })).metadata, {}, "non-object metadata is replaced");
+    const other = parseNotebook("m", nb([{ cell_type: "code", source: "", outputs: [
+      { output_type: "future_type", text: ["a", "b"] },
+      { output_type: "display_data", metadata: {}, data: { "text/x+json": ["a", "b"], "application/javascript": ["c", "d"], "application/geo+json": ["e"] } },
+    ] }])).cells[0]!.outputs!;
+    assert.deepEqual(other[0], { output_type: "future_type", text: ["a", "b"] }, "only stream text is joined");
+    assert.deepEqual((other[1] as { data: unknown }).data, { "text/x+json": "ab", "application/javascript": "cd", "application/geo+json": ["e"] }, "JSON mimes are application/json and application/*+json");
     assert.equal(parseNotebook("m", nb([], { nbformat_minor: 4 })).nbformat_minor, 4);
   });
 
@@ -99,7 +106,7 @@ describe("runner notebook format: parsing and its refusals", () => {
     assert.deepEqual(parseParam("a={\"b\":[1]}"), ["a", { b: [1] }]);
     assert.deepEqual(parseParam("a=null"), ["a", null]);
     assert.deepEqual(parseParam("a={\"b\":null,\"c\":[1,\"x\"]}"), ["a", { b: null, c: [1, "x"] }]);
-    for (const raw of ["1e400", "[1,-1e400]", "{\"b\":{\"c\":1e999}}"]) {
+    for (const raw of ["1e400", "[1,-1e400]", "{\"b\":{\"c\":1e999}}", "{\"a\":1e400,\"b\":1}"]) {
       assert.throws(() => parseParam(`k=${raw}`), (e: unknown) => e instanceof BesselbookError && (e as Error).message === `-p k=${raw}: not a finite number (JSON cannot carry ±Infinity); expected a value like k=2`);
     }
     for (const bad of ["=1", "a", ""]) assert.throws(() => parseParam(bad), (e: unknown) => e instanceof BesselbookError && (e as Error).message === `-p expects key=value, got "${bad}"`);
@@ -152,6 +159,26 @@ describe("runner notebook format: the on-disk serialization", () => {
     assert.equal(JSON.parse(serializeNotebook(base([], {}, 7))).nbformat_minor, 7);
   });
 
+  it("error and execute_result outputs, keys that are prefixes of others, data already split", () => {
+    const text = serializeNotebook(base([{ id: "e", cell_type: "code", source: "", metadata: { ab: 1, a: 2, b: 3 }, execution_count: 2, outputs: [
+      { output_type: "error", ename: "E", evalue: "v", traceback: ["t"] },
+      { output_type: "execute_result", execution_count: 2, metadata: {}, data: { "text/plain": "1\n2", "text/x": ["kept", "as is"] } },
+    ] }]));
+    const c = JSON.parse(text).cells[0];
+    assert.deepEqual(c.outputs[0], { ename: "E", evalue: "v", output_type: "error", traceback: ["t"] });
+    assert.deepEqual(c.outputs[1].data, { "text/plain": ["1\n", "2"], "text/x": ["kept", "as is"] });
+    assert.deepEqual(Object.keys(c.metadata), ["a", "ab", "b"], "a before ab (shorter prefix first)");
+  });
+
+  it("a missing id that clashes with a taken one is re-salted deterministically (sha256 of index, salt, source)", () => {
+    const { createHash } = require("node:crypto") as typeof import("node:crypto");
+    const id = (i: number, salt: number, src: string) => createHash("sha256").update(`${i}\0${salt}\0${src}`).digest("hex").slice(0, 8);
+    const cells = [{ cell_type: "code", source: "s", metadata: {} }, { cell_type: "raw", source: "r", metadata: {}, id: id(0, 0, "s") }];
+    const ids = JSON.parse(serializeNotebook(base(cells))).cells.map((c: { id: string }) => c.id);
+    assert.deepEqual(ids, [id(0, 1, "s"), id(0, 0, "s")]);
+    assert.equal(JSON.parse(serializeNotebook(base([cells[0]]))).cells[0].id, id(0, 0, "s"));
+  });
+
   it("parse ∘ serialize is the identity on what it wrote", () => {
     const text = serializeNotebook(base([{ id: "a", cell_type: "code", source: "x\r\ny", metadata: { tags: ["t"] }, execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: "1\n2\n" }] }]));
     assert.equal(serializeNotebook(parseNotebook("r", text)), text);
@@ -181,6 +208,25 @@ describe("runner save path: saveProblem, saveTarget and an interrupted notebook 
     assert.equal(saveProblem(f), undefined, "any write bit makes it writable");
     fs.rmSync(f);
     assert.equal(saveProblem(path.join(dir, "link.ipynb")), "cannot save: ENOENT", "a dangling link cannot be saved");
+  });
+
+  it("saveProblem: a file or a directory this user may not write (access denied although mode bits allow)", () => {
+    const f = path.join(dir, "a.ipynb");
+    fs.writeFileSync(f, "{}");
+    const real = fs.accessSync;
+    const deny = (which: string) => ((p: fs.PathLike, mode?: number) => {
+      if (String(p) === which) throw Object.assign(new Error("EACCES"), { code: "EACCES" });
+      return real(p, mode);
+    }) as typeof fs.accessSync;
+    try {
+      (fs as { accessSync: unknown }).accessSync = deny(f);
+      assert.equal(saveProblem(f), "the notebook is not writable by this user (EACCES); nothing was run");
+      (fs as { accessSync: unknown }).accessSync = deny(dir);
+      assert.equal(saveProblem(f), `its directory ${dir} is not writable (EACCES); --save writes a temp file there and renames it over the notebook`);
+    } finally {
+      (fs as { accessSync: unknown }).accessSync = real;
+    }
+    assert.equal(saveProblem(f), undefined);
   });
 
   it("saveTarget: a symlink's final target, or the path itself when it does not exist", () => {
