@@ -151,13 +151,15 @@ export function erfc(x: number): number {
 function erfcFraction(x: number): number {
   const tiny = 1e-300;
   let f = x, c = x, d = 0;
-  for (let k = 1; k < 500; k++) {
+  // Near x = 0.5 the fraction needs ~710 terms (1 − x² small); 500 cut it short (erfc(0.5) was off by
+  // 7.6e-14). Stop within 2 ulp of 1: |δ − 1| < 1e-16 only holds for δ = 1 exactly.
+  for (let k = 1; k < 2000; k++) {
     const a = k / 2;
     d = x + a * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
     c = x + a / c; if (Math.abs(c) < tiny) c = tiny;
     const delta = c * d;
     f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
+    if (Math.abs(delta - 1) <= 4.5e-16) break;
   }
   return f;
 }
