@@ -201,3 +201,55 @@ describe("display: progress()", () => {
     }
   });
 });
+
+describe("display: finding tslab's display writer (jupyter.ts)", () => {
+  const fake = "/nowhere/node_modules/tslab/dist/jupyter.js";
+  const saved: [string, NodeJS.Module][] = [];
+  beforeEach(() => {
+    for (const k of Object.keys(require.cache)) if (/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k)) { saved.push([k, require.cache[k]!]); delete require.cache[k]; }
+    useDisplayWriter(undefined);
+  });
+  afterEach(() => {
+    delete require.cache[fake];
+    delete require.cache[fake + "x"];
+    for (const [k, m] of saved.splice(0)) require.cache[k] = m;
+    useDisplayWriter(null);
+  });
+  const { displayWriter, newDisplayId } = require("besselbook/dist/kernel/jupyter") as typeof import("besselbook/dist/kernel/jupyter");
+  const install = (key: string, exports: unknown) => { require.cache[key] = { id: key, filename: key, loaded: true, exports } as unknown as NodeJS.Module; };
+
+  it("auto-detects tslab/dist/jupyter.js in the module cache, follows its current writer, and rescans", () => {
+    assert.equal(displayWriter(), null, "no tslab loaded: plain text");
+    install(fake + "x", { lastWriteDisplayData: () => undefined });
+    assert.equal(displayWriter(), null, "only a file named exactly jupyter.js counts");
+    const w1 = () => undefined, w2 = () => undefined;
+    const exports: { lastWriteDisplayData?: unknown } = { lastWriteDisplayData: w1 };
+    install(fake, exports);
+    assert.equal(displayWriter(), w1, "found after it was loaded (rescanned)");
+    exports.lastWriteDisplayData = w2;
+    assert.equal(displayWriter(), w2, "the writer of the current cell, read on each call");
+    exports.lastWriteDisplayData = "not a function";
+    assert.equal(displayWriter(), null);
+    delete exports.lastWriteDisplayData;
+    assert.equal(displayWriter(), null);
+    delete require.cache[fake];
+    assert.equal(displayWriter(), null, "evicted: scanned again, nothing found");
+    install(fake, { lastWriteDisplayData: w1 });
+    assert.equal(displayWriter(), w1, "and found again when it comes back");
+    const rec = () => undefined;
+    useDisplayWriter(rec);
+    assert.equal(displayWriter(), rec, "an explicit writer wins");
+    useDisplayWriter(null);
+    assert.equal(displayWriter(), null, "null forces plain text even inside tslab");
+  });
+
+  it("newDisplayId: prefix-pid-time-counter, unique and increasing within the process", () => {
+    const a = newDisplayId(), b = newDisplayId("progress");
+    const pa = a.split("-"), pb = b.split("-");
+    assert.equal(pa[0], "bb");
+    assert.equal(pb[0], "progress");
+    assert.equal(pa[1], process.pid.toString(36));
+    assert.ok(Math.abs(parseInt(pa[2]!, 36) - Date.now()) < 60000);
+    assert.equal(Number(pb[3]), Number(pa[3]) + 1);
+  });
+});
