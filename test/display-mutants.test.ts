@@ -253,3 +253,53 @@ describe("display: finding tslab's display writer (jupyter.ts)", () => {
     assert.equal(Number(pb[3]), Number(pa[3]) + 1);
   });
 });
+
+describe("display: the chart size rule, number formats in progress, elapsed time", () => {
+  const schema = "https://vega.github.io/schema/vega-lite/v5.json";
+  // An SVG of exactly `bytes` bytes (a comment pads it), sized 30×10.
+  const svgOf = (bytes: number) => {
+    const head = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"30\" height=\"10\"><rect width=\"3\" height=\"3\"/><!--", tail = "--></svg>";
+    return head + "x".repeat(bytes - head.length - tail.length) + tail;
+  };
+
+  it("an SVG up to 100,000 bytes is kept; one byte more is dropped (the given PNG is used) and the line says so", () => {
+    const png = Buffer.from("PNGBYTES");
+    const keep = chartBundle({ $schema: schema, mark: "bar" } as never, { svg: svgOf(100_000), png });
+    assert.deepEqual(keep.dropped, []);
+    assert.equal(Buffer.byteLength(String(keep.data["image/svg+xml"])), 100_000);
+    assert.notEqual(keep.data["image/png"], png.toString("base64"), "with the SVG kept, a 1× PNG is rendered");
+    const drop = chartBundle({ $schema: schema, mark: "bar" } as never, { svg: svgOf(100_001), png });
+    assert.deepEqual(drop.dropped, ["image/svg+xml"]);
+    assert.equal(drop.data["image/svg+xml"], undefined);
+    assert.equal(drop.data["image/png"], png.toString("base64"));
+    assert.equal(drop.data["text/plain"], "<vega-lite bar chart> (static image only: the SVG, 100 kB left out of the notebook; see figures/ for the files)");
+    assert.deepEqual(drop.metadata, { "image/png": { width: 30, height: 10 } });
+    assert.deepEqual(chartBundle({ $schema: schema, mark: "bar" } as never, { svg: "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>" }).metadata, {}, "no size attributes, no metadata");
+  });
+
+  it("a vega-lite spec over 250,000 bytes is dropped, both dropped parts are named with their sizes", () => {
+    const values = Array.from({ length: 12_000 }, (_, i) => ({ x: i, y: i * 0.5 }));
+    const spec = { $schema: schema, mark: "point", data: { values } };
+    const b = chartBundle(spec as never, { svg: svgOf(150_000), png: Buffer.from("P") });
+    assert.deepEqual(b.dropped, ["application/vnd.vegalite.v5+json", "image/svg+xml"]);
+    const kb = Math.round(Buffer.byteLength(JSON.stringify(b.data["application/vnd.vegalite.v5+json"] ?? spec)) / 1000);
+    assert.match(String(b.data["text/plain"]), new RegExp(`^<vega-lite point chart, 12000 data rows> \\(static image only: the vega-lite spec, \\d+ kB and the SVG, 150 kB left out`));
+    assert.ok(kb > 250);
+    const small = chartBundle({ $schema: schema, mark: "point", data: { values: values.slice(0, 10) } } as never, { svg: svgOf(500) });
+    assert.deepEqual(small.dropped, []);
+    assert.ok(small.data["application/vnd.vegalite.v5+json"]);
+  });
+
+  it("progress numbers: integers as is, 4 significant digits, exponent below 1e-3 and from 1e5; elapsed seconds", () => {
+    const sent: DisplayMessage[] = [];
+    useDisplayWriter((m) => sent.push(m));
+    const p = progress("n", { throttleMs: 0 });
+    p.update({ a: 0.001, b: 99999.4, c: 123456.7, d: -0.000999, e: 0, f: -3, g: "s", h: false });
+    const text = String(sent[sent.length - 1]!.data["text/plain"]);
+    assert.match(text, /^n · a 0\.001 · b 100000 · c 1\.235e\+5 · d -9\.990e-4 · e 0 · f -3 · g s · h false · (\d+\.\d) s$/);
+    const secs = Number(/ (\d+\.\d) s$/.exec(text)![1]);
+    assert.ok(secs >= 0 && secs < 30, `elapsed ${secs} s`);
+    p.done();
+    useDisplayWriter(null);
+  });
+});
