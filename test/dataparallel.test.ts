@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
 import { rng, BesselbookError, ShapeError } from "besselbook";
 import { registerWasmKernels } from "besselbook/dist/tensor/wasm";
-import { DataParallel, splitBatch, ShardArray } from "besselbook/dist/tensor/dataparallel";
+import { DataParallel, splitBatch, ShardArray, Stepper, trainThreads } from "besselbook/dist/tensor/dataparallel";
 import { tinyReplica } from "./fixtures/dp_replica";
 
 // Data-parallel training (lib/src/tensor/dataparallel): same seed + thread count → byte-identical
@@ -132,5 +132,62 @@ describe("tensor/dataparallel: training over worker threads", function () {
     await assert.rejects(dp.gradients(splitBatch(batch(), 2)), /2 shards for 1 threads/);
     await dp.close();
     tf.dispose(dp.replica.variables);
+  });
+
+  describe("Stepper: the trainer's opt-in (one thread by default)", () => {
+    async function trainStepper(threads: number | undefined, steps: number): Promise<{ weights: Float32Array[]; losses: number[] }> {
+      const opt = tf.train.sgd(0.1);
+      const st = await Stepper.start({ source: { module: FIXTURE, fn: "tinyReplica", config: { seed: 3, reduce: "mean" } }, optimizer: opt, threads, lossIsItemMean: true });
+      const losses: number[] = [];
+      try {
+        for (let i = 0; i < steps; i++) losses.push(await st.step(batch()));
+        return { weights: st.replica.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array)), losses };
+      } finally {
+        await st.close();
+        opt.dispose();
+        tf.dispose(st.replica.variables);
+      }
+    }
+
+    it("default (no option, no env) is one thread and byte-identical to opt.minimize", async () => {
+      const saved = process.env.BESSELBOOK_TRAIN_THREADS;
+      delete process.env.BESSELBOOK_TRAIN_THREADS;
+      try {
+        assert.equal(trainThreads(), 1);
+        const a = await trainStepper(undefined, 4);
+        assert.ok(bytes(a.weights).equals(bytes(trainPlain(4))), "Stepper(1) weights differ from opt.minimize");
+      } finally {
+        if (saved !== undefined) process.env.BESSELBOOK_TRAIN_THREADS = saved;
+      }
+    });
+
+    it("two threads: deterministic, equal to one thread to float32 rounding, equal to DataParallel", async () => {
+      const a = await trainStepper(2, 4), b = await trainStepper(2, 4);
+      assert.ok(bytes(a.weights).equals(bytes(b.weights)), "2 threads: weights differ between runs");
+      assert.ok(bytes(a.weights).equals(bytes((await trainDp(2, 4)).weights)), "Stepper(2) differs from DataParallel(2)");
+      const e = maxRel(a.weights, trainPlain(4));
+      assert.ok(e > 0 && e < 1e-5, `2 threads vs plain: relative difference ${e} (expected rounding-level, not zero)`);
+    });
+
+    it("env BESSELBOOK_TRAIN_THREADS is read and validated; coupling losses are refused on > 1 thread", async () => {
+      const saved = process.env.BESSELBOOK_TRAIN_THREADS;
+      try {
+        process.env.BESSELBOOK_TRAIN_THREADS = "2";
+        assert.equal(trainThreads(), 2);
+        assert.equal(trainThreads(1), 1, "the trainer's own option wins");
+        process.env.BESSELBOOK_TRAIN_THREADS = "two";
+        assert.throws(() => trainThreads(), (e: unknown) => e instanceof BesselbookError && /BESSELBOOK_TRAIN_THREADS = "two"/.test((e as Error).message));
+      } finally {
+        if (saved === undefined) delete process.env.BESSELBOOK_TRAIN_THREADS;
+        else process.env.BESSELBOOK_TRAIN_THREADS = saved;
+      }
+      assert.throws(() => trainThreads(0), /argument threads = 0 is out of domain/);
+      const opt = tf.train.sgd(0.1);
+      await assert.rejects(
+        Stepper.start({ source: { module: FIXTURE, fn: "tinyReplica", config: { seed: 3, reduce: "sum" } }, optimizer: opt, threads: 2, lossIsItemMean: false }),
+        (e: unknown) => e instanceof BesselbookError && /needs lossIsItemMean: true/.test((e as Error).message),
+      );
+      opt.dispose();
+    });
   });
 });

@@ -6,6 +6,9 @@ import { rng, Rng } from "besselbook";
 import { registerWasmKernels, WASM_KERNELS } from "besselbook/dist/tensor/wasm";
 import { einsum } from "besselbook/dist/tensor/ops";
 import { backpropFilterVariant } from "besselbook/dist/tensor/wasm/conv";
+import { segmentGradOptions } from "besselbook/dist/tensor/wasm/segment";
+import { isNoOpPerm, shareOptions } from "besselbook/dist/tensor/wasm/share";
+import { KERNELS_BEFORE, KERNELS_NOW, wasmKernelOptions } from "besselbook/dist/tensor/wasm";
 
 // Values and gradients on wasm (with besselbook's kernels) must equal tfjs-cpu's to float32
 // rounding. 1e-5 relative to the largest |value| leaves ~100 ulps for different summation orders.
@@ -110,7 +113,7 @@ describe("tensor/wasm: conv2d values and gradients match cpu", function () {
       const rr = rng(n * 1000 + h * 100 + w * 10 + ci + co + k);
       const xv = randArray(rr, n * h * w * ci), wv = randArray(rr, k * k * ci * co), up = randArray(rr, 1 << 16);
       // Every way of computing dW (the "auto" choice and each forced variant) against cpu.
-      for (const layout of ["auto", "conv", "colsT", "cols"] as const) {
+      for (const layout of ["auto", "im2col", "conv", "colsT", "cols"] as const) {
         backpropFilterVariant.layout = layout;
         try {
           const res = await onBoth(() => {
@@ -265,6 +268,81 @@ describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
     });
     assertClose(res, "gather variants", 0);
     assert.deepEqual(res.shapes, [[3, 2, 4], [3, 5, 3], [3, 2, 4], [3, 5, 4]]);
+  });
+
+  it("segment-sum gradient (one fused gather on wasm) equals cpu and tfjs-core's gradient bit for bit", async () => {
+    const r = rng(7);
+    // Negative ids (dropped rows), empty segments, rank-2 and rank-1 inner shapes, int ids of rank 1.
+    const ids = Int32Array.from({ length: 41 }, (_, i) => (i % 7 === 3 ? -1 : r.int(9)));
+    const xv = randArray(r, 41 * 3 * 2), wv = randArray(r, 12 * 3 * 2);
+    const f = () => {
+      const w = tf.tensor3d(wv, [12, 3, 2]);
+      const g = tf.grad((a: tf.Tensor) => tf.unsortedSegmentSum(a, tf.tensor1d(ids, "int32"), 12).mul(w).sum());
+      const g2 = tf.grad((a: tf.Tensor) => tf.unsortedSegmentSum(a, tf.tensor1d(ids, "int32"), 12).square().sum());
+      const x = tf.tensor3d(xv, [41, 3, 2]);
+      return [g(x), g2(x), g(x.reshape([41, 6]).reshape([41, 3, 2]))];
+    };
+    const res = await onBoth(f);
+    assertClose(res, "segment-sum gradient", 1e-6);
+    // Rows with a negative id get exactly 0.
+    for (let i = 0; i < 41; i++) if (ids[i] < 0) for (let j = 0; j < 6; j++) assert.equal(res.wasm[0][i * 6 + j], 0);
+    // Same bytes as tfjs-core's seven-op gradient on wasm.
+    const fused = tf.tidy(() => f().map((t) => Float32Array.from(t.dataSync() as Float32Array)));
+    segmentGradOptions.on = false;
+    try {
+      const core = tf.tidy(() => f().map((t) => Float32Array.from(t.dataSync() as Float32Array)));
+      fused.forEach((a, i) => assert.deepEqual(a, core[i], `output ${i} differs from tfjs-core's gradient`));
+    } finally {
+      segmentGradOptions.on = true;
+    }
+    // Second order through the fused kernel: d/dx Σ (∂/∂x Σ segsum(x)²)·v = 2·segsum-gather of v.
+    const hv = await onBoth(() => {
+      const v = tf.tensor3d(xv.map((t) => t * 0.5), [41, 3, 2]);
+      const inner = (a: tf.Tensor) => tf.grad((b: tf.Tensor) => tf.unsortedSegmentSum(b, tf.tensor1d(ids, "int32"), 12).square().sum())(a).mul(v).sum();
+      return [tf.grad(inner)(tf.tensor3d(xv, [41, 3, 2]))];
+    });
+    assertClose(hv, "segment-sum second derivative", 1e-6);
+    assert.throws(
+      () => tf.engine().runKernel("BesselbookGatherDropNegatives", { x: tf.zeros([3, 2]), indices: tf.tensor1d([0, 3], "int32") }, {}),
+      (e: Error) => e instanceof RangeError && /indices\[1\] = 3/.test(e.message),
+    );
+  });
+
+  it("Identity and identity Transpose share the buffer: values survive disposing either tensor", async () => {
+    assert.ok(isNoOpPerm([0, 1, 2]) && isNoOpPerm([]) && !isNoOpPerm([1, 0, 2]));
+    const before = tf.memory().numBytes;
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6], [2, 1, 3]);
+    const c = x.clone(), t = tf.transpose(x, [0, 1, 2]), t2 = tf.transpose(x, [2, 1, 0]);
+    assert.equal(t.dataId, x.dataId, "identity transpose shares");
+    assert.deepEqual([...t2.dataSync()], [1, 4, 2, 5, 3, 6]);
+    x.dispose();
+    assert.deepEqual([...c.dataSync()], [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual([...t.dataSync()], [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(t.shape, [2, 1, 3]);
+    c.dispose();
+    assert.deepEqual([...t.dataSync()], [1, 2, 3, 4, 5, 6]);
+    tf.dispose([t, t2]);
+    assert.equal(tf.memory().numBytes, before, "all bytes released");
+    // A variable assigned from a clone keeps its value when the source is disposed and reassigned.
+    const v = tf.variable(tf.tensor1d([7, 8]));
+    const s = v.clone();
+    v.assign(tf.tensor1d([9, 10]));
+    assert.deepEqual([...s.dataSync()], [7, 8]);
+    tf.dispose([v, s]);
+    const res = await onBoth(() => {
+      const a = tf.tensor4d(Float32Array.from({ length: 24 }, (_, i) => i), [2, 1, 3, 4]);
+      return [tf.transpose(a, [1, 0, 2, 3]), tf.transpose(a, [0, 2, 1, 3]), tf.transpose(a, [0, 1, 3, 2]), a.clone()];
+    });
+    assertClose(res, "transpose", 0);
+    shareOptions.on = false;
+    try {
+      const y = tf.tensor1d([1, 2]);
+      const z = y.clone();
+      assert.notEqual(z.dataId, y.dataId, "copying Identity when sharing is off");
+      tf.dispose([y, z]);
+    } finally {
+      shareOptions.on = true;
+    }
   });
 
   it("broadcasting logicalAnd/logicalOr equal cpu", async () => {
@@ -442,5 +520,43 @@ describe("tensor/wasm: short training runs match cpu, memory stays flat", functi
     assert.ok(wasm.losses[14] < wasm.losses[0]);
     const e = maxRel(wasm.losses, cpu.losses);
     assert.ok(e < 1e-4, `loss curves differ by ${e.toExponential(2)}`);
+  });
+
+  it("buffer sharing and the fused segment-sum gradient leave training byte-identical; the conv dW does not", async () => {
+    await tf.setBackend("wasm");
+    const r = rng(13);
+    const N = 60, E = 400, F = 16;
+    const src = Int32Array.from({ length: E }, () => r.int(N)), dst = Int32Array.from({ length: E }, (_, i) => (i % 9 === 4 ? -1 : r.int(N)));
+    const hv = randArray(r, N * F), wv = randArray(r, F * F).map((v) => v / Math.sqrt(F));
+    const xv = Float32Array.from({ length: 8 * 10 * 10 * 3 }, () => r.uniform()), kv = randArray(r, 9 * 3 * 12).map((v) => v * 0.3);
+    const k2 = randArray(r, 9 * 12 * 8).map((v) => v * 0.1);
+    const run = (opts: Partial<typeof KERNELS_NOW>): Buffer => {
+      const prev = wasmKernelOptions(opts);
+      try {
+        const w = tf.variable(tf.tensor2d(wv, [F, F])), k = tf.variable(tf.tensor4d(kv, [3, 3, 3, 12])), kk = tf.variable(tf.tensor4d(k2, [3, 3, 12, 8]));
+        const s = tf.tensor1d(src, "int32"), d = tf.tensor1d(dst, "int32"), h = tf.tensor2d(hv, [N, F]), x = tf.tensor4d(xv, [8, 10, 10, 3]);
+        const opt = tf.train.adam(0.01);
+        const loss = () => {
+          const msg = tf.relu(tf.gather(h, s).matMul(w));
+          const mp = tf.tanh(tf.unsortedSegmentSum(msg, d, N).add(h)).square().mean();
+          const c = tf.conv2d(tf.relu(tf.conv2d(x, k as unknown as tf.Tensor4D, 1, "valid")), kk as unknown as tf.Tensor4D, 1, "valid").square().mean();
+          return mp.add(c) as tf.Scalar;
+        };
+        const losses: number[] = [];
+        for (let i = 0; i < 6; i++) losses.push(tf.tidy(() => opt.minimize(loss, true)!.dataSync()[0]));
+        const out = Buffer.concat([Buffer.from(Float64Array.from(losses).buffer), ...[w, k, kk].map((v) => Buffer.from((v.dataSync() as Float32Array).buffer))]);
+        opt.dispose();
+        tf.dispose([w, k, kk, s, d, h, x]);
+        return out;
+      } finally {
+        wasmKernelOptions(prev);
+      }
+    };
+    const now = run(KERNELS_NOW);
+    const sameDw = run({ ...KERNELS_BEFORE, dw: KERNELS_NOW.dw });
+    assert.ok(now.equals(sameDw), "sharing/fused segment gradient changed the trained bytes");
+    // Power: the dW form (im2col vs one conv, ci = 12 ≥ 8) does change the float32 bytes.
+    const before = run(KERNELS_BEFORE);
+    assert.ok(!now.equals(before), "the dW form was expected to change the summation order");
   });
 });

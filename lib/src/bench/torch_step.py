@@ -97,7 +97,10 @@ def mp_step_fn(man, A):
     def forward():
         h = h0
         for wm, bm, wu in layers:
-            msg = F.relu(h.index_select(0, src) @ wm + bm)  # message on every edge
+            if spec.get("order", "edge") == "edge":
+                msg = F.relu(h.index_select(0, src) @ wm + bm)  # message on every edge
+            else:
+                msg = F.relu((h @ wm).index_select(0, src) + bm)  # product on the nodes, then gathered
             agg = torch.zeros(n, msg.shape[1]).index_add_(0, dst, msg)  # segment sum at the receiver
             h = torch.tanh(agg @ wu + h)
         return ((h - target) ** 2).mean()

@@ -23,7 +23,9 @@
  * BESSELBOOK_BENCH_WORKLOADS (comma list, default all), BESSELBOOK_BENCH_TORCH_THREADS (comma list
  * of PyTorch thread counts, default "1,2"), BESSELBOOK_BENCH_DP (comma list of thread counts for
  * data-parallel wasm training, default "2"; empty skips), BESSELBOOK_BENCH_CPU_STEPS (tfjs-cpu steps, default 0:
- * a cpu CNN step takes 13+ s), BESSELBOOK_PYTHON (default /usr/bin/python3).
+ * a cpu CNN step takes 13+ s), BESSELBOOK_PYTHON (default /usr/bin/python3), BESSELBOOK_BENCH_BEFORE
+ * (default 1: also run "wasm-before", the wasm kernels as they were before session 3, as one
+ * more engine in the rotation, with its own kernel profile; 0 skips it).
  */
 import { spawn, spawnSync, ChildProcessWithoutNullStreams } from "node:child_process";
 import * as readline from "node:readline";
@@ -32,10 +34,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
-import { registerWasmKernels, stockWasmKernel } from "../tensor/wasm";
+import { KERNELS_BEFORE, registerWasmKernels, stockWasmKernel, wasmKernelOptions, WasmKernelOptions } from "../tensor/wasm";
 import { backpropFilterVariant } from "../tensor/wasm/conv";
 import { rng, Rng } from "../tensor/rng";
 import { DataParallel, Replica, Shard, shardGradients, splitBatch } from "../tensor/dataparallel";
+import { simdPeak } from "./simdpeak";
 
 type Arr = { name: string; shape: number[]; dtype: "float32" | "int32"; data: Float32Array | Int32Array };
 
@@ -128,7 +131,13 @@ function cnnWorkload(name: string, about: string, convs: ConvSpec[], dense: numb
   };
 }
 
-function mpWorkload(seed: number): Workload {
+/**
+ * order "edge": the message is computed on every edge, gather(h, src)·Wm (the issue's workload);
+ * order "node": the same function computed as gather(h·Wm, src) — the message is linear in the
+ * sender's features before the bias and relu, so the product can be taken on the nodes (10× fewer
+ * rows) and gathered after. Both engines run the same order (a model-level change, not a kernel).
+ */
+function mpWorkload(seed: number, order: "edge" | "node" = "edge"): Workload {
   const r = rng(seed);
   // A batch of G disjoint random graphs (like a batch of molecules or point clouds), so that the
   // batch can be split between threads by graph; per graph n = N/G nodes and E/G edges.
@@ -153,13 +162,14 @@ function mpWorkload(seed: number): Workload {
     arrays.push({ name: `mp${i}.wu`, shape: [F, F], dtype: "float32", data: normals(r, F * F, 1 / Math.sqrt(10 * F)) });
   }
   return {
-    name: "mp",
-    about: `message passing: ${L} layers, ${G} graphs × ${n} nodes × ${eg} edges, ${F} features (gather + segment sum)`,
+    name: order === "edge" ? "mp" : "mp-pre",
+    about: `message passing: ${L} layers, ${G} graphs × ${n} nodes × ${eg} edges, ${F} features (gather + segment sum)` +
+      (order === "node" ? "; h·Wm on the nodes, then gathered (same function, 10× fewer matmul rows)" : ""),
     kind: "mp",
     // tfjs-cpu's UnsortedSegmentSum loops over segments with a mask each (O(E·N·F)): one call
     // here measured 129 CPU-s, one training step 353 CPU-s (26 min wall on the loaded machine).
     cpuSkip: "one step measured 353 CPU-s (tfjs-cpu UnsortedSegmentSum is O(edges·nodes·features))",
-    spec: { nodes: N, edges: E, features: F, layers: L, graphs: G },
+    spec: { nodes: N, edges: E, features: F, layers: L, graphs: G, order },
     arrays,
     build(get) {
       const vars: tf.Variable[] = [];
@@ -176,7 +186,8 @@ function mpWorkload(seed: number): Workload {
       const forward = (): tf.Scalar => {
         let h = h0;
         for (const { wm, bm, wu } of layers) {
-          const msg = tf.relu(tf.gather(h, s).matMul(wm).add(bm));
+          const pre = order === "edge" ? tf.gather(h, s).matMul(wm) : tf.gather(h.matMul(wm), s);
+          const msg = tf.relu(pre.add(bm));
           const agg = tf.unsortedSegmentSum(msg, d, N);
           h = tf.tanh(agg.matMul(wu).add(h));
         }
@@ -213,6 +224,7 @@ export function workloads(): Workload[] {
       2,
     ),
     mpWorkload(3),
+    mpWorkload(3, "node"),
   ];
 }
 
@@ -251,29 +263,49 @@ function constGetter(w: Workload): { get: (n: string) => tf.Tensor; dispose: () 
   return { get, dispose: () => tf.dispose([...consts.values()]) };
 }
 
-/** tfjs in this process on `backend`, one thread. */
-async function tfjsEngine(backend: string, w: Workload, warmup: number): Promise<Engine & { profile(steps: number): Promise<KernelRow[]>; tensors(): number }> {
+/**
+ * tfjs in this process on `backend`, one thread. With `kernels`, the wasm kernel options are set
+ * to them around every warm-up step, block and profile (e.g. KERNELS_BEFORE: the kernels as they
+ * were before this session, so before/after alternate in one run) and restored afterwards.
+ */
+async function tfjsEngine(
+  backend: string,
+  w: Workload,
+  warmup: number,
+  kernels?: { label: string; options: Partial<WasmKernelOptions>; about: string },
+): Promise<Engine & { profile(steps: number): Promise<KernelRow[]>; tensors(): number }> {
   await tf.setBackend(backend);
   const c = constGetter(w);
   const { step, dispose } = w.build(c.get);
+  const under = <T>(f: () => T): T => {
+    if (!kernels) return f();
+    const prev = wasmKernelOptions(kernels.options);
+    try {
+      return f();
+    } finally {
+      wasmKernelOptions(prev);
+    }
+  };
   const warm: number[] = [];
-  for (let i = 0; i < warmup; i++) warm.push(step());
+  for (let i = 0; i < warmup; i++) warm.push(under(step));
   return {
-    label: backend,
+    label: kernels?.label ?? backend,
     threads: 1,
     warm,
-    describe: `tfjs ${backend}, one thread`,
+    describe: `tfjs ${backend}, one thread${kernels ? `, ${kernels.about}` : ""}`,
     async block(k) {
-      const losses: number[] = [];
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < k; i++) losses.push(step());
-      const wallMs = performance.now() - t0;
-      const c1 = process.cpuUsage(c0);
-      return { wallMs, cpuMs: (c1.user + c1.system) / 1000, losses };
+      return under(() => {
+        const losses: number[] = [];
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        for (let i = 0; i < k; i++) losses.push(step());
+        const wallMs = performance.now() - t0;
+        const c1 = process.cpuUsage(c0);
+        return { wallMs, cpuMs: (c1.user + c1.system) / 1000, losses };
+      });
     },
     async profile(steps) {
-      return profileKernels(step, steps);
+      return under(() => profileKernels(step, steps));
     },
     tensors: () => tf.memory().numTensors,
     async stop() {
@@ -313,7 +345,7 @@ export function benchReplica(config: { workload: string }): Replica {
       loss: (b) => tf.losses.softmaxCrossEntropy(tf.oneHot(b.y as tf.Tensor1D, 10).toFloat(), model.apply(b.x) as tf.Tensor) as tf.Scalar,
     };
   }
-  const { layers: L } = w.spec as { layers: number };
+  const { layers: L, order } = w.spec as { layers: number; order: "edge" | "node" };
   const variables: tf.Variable[] = [];
   const layers = Array.from({ length: L }, (_, i) => {
     const v = (n: string) => {
@@ -329,7 +361,9 @@ export function benchReplica(config: { workload: string }): Replica {
       let h = b.h;
       const n = h.shape[0];
       for (const { wm, bm, wu } of layers) {
-        const msg = tf.relu(tf.gather(h, b.src as tf.Tensor1D).matMul(wm).add(bm));
+        const src = b.src as tf.Tensor1D;
+        const pre = order === "edge" ? tf.gather(h, src).matMul(wm) : tf.gather(h.matMul(wm), src);
+        const msg = tf.relu(pre.add(bm));
         h = tf.tanh(tf.unsortedSegmentSum(msg, b.dst as tf.Tensor1D, n).matMul(wu).add(h));
       }
       return tf.mean(tf.square(h.sub(b.target)));
@@ -619,6 +653,13 @@ async function roofline(rounds: number, torchOk: boolean): Promise<void> {
     const rate = (ms: number) => (macs[k] / ms / 1e6).toFixed(1);
     console.log(`  ${k === "gemm" ? "GEMM [1024,1024]·[1024,256]" : "conv [64,13,13,32]*[3,3,32,64]"}: wasm ${fmt(w)} ms = ${rate(w)} GMAC/s` + (Number.isFinite(t) ? `; PyTorch ${fmt(t)} ms = ${rate(t)} GMAC/s; wasm/PyTorch ${(w / t).toFixed(2)}` : ""));
   }
+  // The ceiling for any wasm kernel: register-only f32x4 multiply-add chains (./simdpeak).
+  const peak = simdPeak(rounds);
+  console.log(`  wasm SIMD peak (12 register chains of f32x4 acc·x + y, no memory; median [min–max] of ${rounds} alternating child processes, load ${load()}):`);
+  console.log(`    mul + add (what tfjs 4.22's binary has): ${spread(peak.muladd)} GMAC/s`);
+  console.log(peak.fma.length
+    ? `    relaxed_madd (FMA; needs node --experimental-wasm-relaxed-simd; tfjs 4.22 has no such binary): ${spread(peak.fma)} GMAC/s`
+    : `    relaxed_madd: not runnable here (${peak.fmaError ?? "unknown"})`);
 }
 
 /**
@@ -744,6 +785,8 @@ export async function run(): Promise<void> {
   console.log(`method: ${rounds} rounds × ${blockSteps} steps per engine, engine order rotating each round, after ${warmup} warm-up steps`);
   const summary: string[][] = [["workload", "wasm cpu-ms", "torch-1t cpu-ms", "wasm/torch-1t (median [min–max])", "load before → after"]];
   const multi: string[][] = [];
+  const withBefore = process.env.BESSELBOOK_BENCH_BEFORE !== "0";
+  const beforeRows: string[][] = [["workload", "before cpu-ms", "now cpu-ms", "now/before (median [min–max])", "before/torch-1t"]];
   try {
     await roofline(rounds, !missing);
     await kernelVariants();
@@ -751,7 +794,10 @@ export async function run(): Promise<void> {
       const load0 = load();
       console.log(`\n[${w.name}] ${w.about}\n  load average ${load0}`);
       const wasm = await tfjsEngine("wasm", w, warmup);
-      const engines: Engine[] = [wasm];
+      const before = withBefore
+        ? await tfjsEngine("wasm", w, warmup, { label: "wasm-before", options: KERNELS_BEFORE, about: "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient)" })
+        : null;
+      const engines: Engine[] = before ? [wasm, before] : [wasm];
       if (!missing) for (const t of torchThreads) engines.push(await torchEngine(w, warmup, t, dir));
       for (const t of dpThreads) engines.push(await dpEngine(w, warmup, t));
       for (const x of extraEngines) {
@@ -781,6 +827,12 @@ export async function run(): Promise<void> {
         return A.map((x, i) => x[f] / B[i][f]);
       };
       const load1 = load();
+      if (before) {
+        const rb = ratio("wasm", "wasm-before", "cpuMs");
+        console.log(`  wasm now / wasm before this session, CPU time per round: ${spread(rb)}`);
+        beforeRows.push([w.name, fmt(med(perStep("wasm-before", "cpuMs"))), fmt(med(perStep("wasm", "cpuMs"))), spread(rb)]);
+        if (!missing) beforeRows[beforeRows.length - 1].push(spread(ratio("wasm-before", "torch-1t", "cpuMs")));
+      }
       if (!missing) {
         const rc = ratio("wasm", "torch-1t", "cpuMs");
         console.log(`  wasm / torch-1t, CPU time per round: ${spread(rc)}; wall time: ${spread(ratio("wasm", "torch-1t", "wallMs"))}`);
@@ -798,14 +850,45 @@ export async function run(): Promise<void> {
         multi.push([w.name, `bound-${t}`, `bound on the ${t}-thread speed-up (whole batch / one shard, CPU time): ${spread(b.ratio)}`]);
       }
       console.log(`  load average after: ${load1}`);
-      // Where the wasm step's time goes (process CPU time per kernel, see profileKernels).
+      // Where the wasm step's time goes (process CPU time per kernel, see profileKernels); with the
+      // before engine, its profile is printed next to it (kernel by kernel, before → now).
       await tf.setBackend("wasm");
-      const prof = await wasm.profile(5);
+      // One profiled step at a time, now and before alternating, so load hits both alike.
+      const merge = (rows: KernelRow[][]): KernelRow[] => {
+        const m = new Map<string, KernelRow>();
+        for (const list of rows)
+          for (const r of list) {
+            const x = m.get(r.name) ?? { name: r.name, ms: 0, calls: 0 };
+            x.ms += r.ms / rows.length;
+            x.calls += r.calls / rows.length;
+            m.set(r.name, x);
+          }
+        return [...m.values()].sort((a, b) => b.ms - a.ms);
+      };
+      const nowRuns: KernelRow[][] = [], beforeRuns: KernelRow[][] = [];
+      for (let i = 0; i < 5; i++) {
+        nowRuns.push(await wasm.profile(1));
+        if (before) beforeRuns.push(await before.profile(1));
+      }
+      const prof = merge(nowRuns);
       const total = prof.reduce((a, r) => a + r.ms, 0);
-      console.log(`  wasm kernels, CPU ms per step (mean of 5 steps; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all):`);
-      for (const r of prof.slice(0, 10)) console.log(`    ${r.name.padEnd(24)} ${fmt(r.ms).padStart(6)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0)} calls`);
-      const rest = prof.slice(10).reduce((a, r) => a + r.ms, 0);
-      if (prof.length > 10) console.log(`    ${`${prof.length - 10} other kernels`.padEnd(24)} ${fmt(rest).padStart(6)} ms  ${((100 * rest) / total).toFixed(1).padStart(5)}%`);
+      const profB = before ? merge(beforeRuns) : [];
+      const totalB = profB.reduce((a, r) => a + r.ms, 0);
+      const bMs = new Map(profB.map((r) => [r.name, r.ms]));
+      console.log(`  wasm kernels, CPU ms per step (mean of 5 steps, alternating with the before engine; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all)${before ? `; before this session: ${fmt(totalB)} ms in kernels` : ""}:`);
+      const names = [...prof.map((r) => r.name), ...profB.map((r) => r.name).filter((n) => !prof.some((r) => r.name === n))];
+      const byName = new Map(prof.map((r) => [r.name, r]));
+      // Rows: the top 10 of either profile.
+      const top = names.filter((n) => prof.slice(0, 10).some((r) => r.name === n) || profB.slice(0, 10).some((r) => r.name === n));
+      for (const n of top) {
+        const r = byName.get(n);
+        const ms = r?.ms ?? 0;
+        const was = before ? `   before ${fmt(bMs.get(n) ?? 0).padStart(6)} ms` : "";
+        console.log(`    ${n.padEnd(30)} ${fmt(ms).padStart(6)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(r?.calls ?? 0).toFixed(0).padStart(3)} calls${was}`);
+      }
+      const rest = prof.filter((r) => !top.includes(r.name)).reduce((a, r) => a + r.ms, 0);
+      const restB = profB.filter((r) => !top.includes(r.name)).reduce((a, r) => a + r.ms, 0);
+      console.log(`    ${"other kernels".padEnd(30)} ${fmt(rest).padStart(6)} ms  ${((100 * rest) / total).toFixed(1).padStart(5)}%${before ? `             before ${fmt(restB).padStart(6)} ms` : ""}`);
       for (const e of engines) await e.stop();
       if (cpuSteps > 0 && w.cpuSkip === null) {
         const cp = await tfjsEngine("cpu", w, 0);
@@ -821,6 +904,11 @@ export async function run(): Promise<void> {
   console.log(`\nSingle thread, CPU ms per training step (goal wasm/torch-1t ≤ 2):`);
   const widths = summary[0].map((_, j) => Math.max(...summary.map((r) => r[j].length)));
   for (const r of summary) console.log("  " + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  "));
+  if (beforeRows.length > 1) {
+    console.log(`\nThis session's kernels against the kernels before it (same process, alternating blocks):`);
+    const wb = beforeRows[0].map((_, j) => Math.max(...beforeRows.map((r) => (r[j] ?? "").length)));
+    for (const r of beforeRows) console.log("  " + r.map((c, j) => (j === 0 ? c.padEnd(wb[j]) : c.padStart(wb[j]))).join("  "));
+  }
   if (multi.length) {
     console.log(`\nMore threads, wall-time ratios per round (goal: ≤ 1.0 vs torch-1t, ≤ 1/1.7 = 0.59 vs wasm 1 thread):`);
     for (const m of multi) console.log(`  ${m[0]}: ${m.slice(2).join("; ")}`);

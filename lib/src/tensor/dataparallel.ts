@@ -25,7 +25,7 @@
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { BesselbookError, ShapeError } from "../errors";
+import { BesselbookError, DomainError, ShapeError } from "../errors";
 
 export type ShardArray = { data: Float32Array | Int32Array; shape: number[]; dtype: "float32" | "int32" };
 /** One thread's part of a batch: `items` counts the loss's averaging units (samples, nodes, …). */
@@ -234,4 +234,94 @@ export class DataParallel {
 /** Start data-parallel training (see the module comment). */
 export function dataParallel(src: ReplicaSource, opts: { threads: number }): Promise<DataParallel> {
   return DataParallel.start(src, opts);
+}
+
+/**
+ * Threads for single-run training: the trainer's own `threads` option if given, else the
+ * environment variable BESSELBOOK_TRAIN_THREADS, else 1. The default is 1 on purpose: the
+ * notebooks use the machine's cores by running independent seeds in parallel (parallelSeeds,
+ * bit-identical to sequential), and data parallelism inside one run changes the float32
+ * summation order of the batch gradient (results agree with one thread to rounding, not to the
+ * bit) — so it is an opt-in for a single long run, never a silent default.
+ */
+export function trainThreads(threads?: number): number {
+  const raw = threads ?? (process.env.BESSELBOOK_TRAIN_THREADS?.trim() || undefined);
+  if (raw === undefined) return 1;
+  const t = typeof raw === "number" ? raw : Number(raw);
+  if (!Number.isInteger(t) || t < 1 || t > 64) {
+    const where = threads !== undefined ? "argument threads" : "BESSELBOOK_TRAIN_THREADS";
+    throw new DomainError(`trainThreads: ${where} = ${JSON.stringify(raw)} is out of domain; expected an integer in [1, 64]`);
+  }
+  return t;
+}
+
+export interface StepperOptions {
+  /** Where the replica factory lives (see ReplicaSource): both threads build the same model. */
+  source: ReplicaSource;
+  optimizer: tf.Optimizer;
+  /** Requested threads (default: trainThreads()). */
+  threads?: number;
+  /**
+   * The trainer's statement that its loss is a mean over independent items (samples, graphs):
+   * required for threads > 1. A loss that couples the items of a batch — batch norm statistics,
+   * in-batch negatives of a contrastive loss, a sum instead of a mean — is not split correctly,
+   * so such trainers must pass false and stay on one thread.
+   */
+  lossIsItemMean: boolean;
+  /** How to split a batch into `threads` shards (default: splitBatch along axis 0). */
+  split?: (batch: Record<string, ShardArray>, parts: number) => Shard[];
+}
+
+/**
+ * One optimizer step on one thread or data-parallel, behind one call — the opt-in for a trainer:
+ *   const st = await Stepper.start({ source, optimizer, lossIsItemMean: true });
+ *   for (…) loss = await st.step(batchArrays);
+ *   await st.close();
+ * With one thread, step() is `optimizer.minimize(() => replica.loss(batch))` on the calling thread
+ * (byte-identical to ordinary training); with more, the gradients come from DataParallel (same
+ * thread count and seed → byte-identical; different count → float32 rounding).
+ */
+export class Stepper {
+  private constructor(
+    readonly replica: Replica,
+    readonly threads: number,
+    private readonly opt: tf.Optimizer,
+    private readonly dp: DataParallel | null,
+    private readonly split: (batch: Record<string, ShardArray>, parts: number) => Shard[],
+  ) {}
+
+  static async start(o: StepperOptions): Promise<Stepper> {
+    const threads = trainThreads(o.threads);
+    if (threads > 1 && o.lossIsItemMean !== true) {
+      throw new DomainError(`Stepper: threads = ${threads} needs lossIsItemMean: true; a loss that couples the items of a batch (batch norm, in-batch negatives, a sum) is not data-parallel — use threads = 1`);
+    }
+    const split = o.split ?? splitBatch;
+    if (threads === 1) {
+      const replica = await resolveFactory(o.source)(o.source.config);
+      return new Stepper(replica, 1, o.optimizer, null, split);
+    }
+    const dp = await DataParallel.start(o.source, { threads });
+    return new Stepper(dp.replica, threads, o.optimizer, dp, split);
+  }
+
+  /** One step on `batch` (whole batch; it is split here when threads > 1). Returns the mean loss. */
+  async step(batch: Record<string, ShardArray>): Promise<number> {
+    if (!this.dp) {
+      return tf.tidy(() => {
+        const xs: Record<string, tf.Tensor> = {};
+        for (const [k, a] of Object.entries(batch)) xs[k] = tf.tensor(a.data, a.shape, a.dtype);
+        const loss = this.opt.minimize(() => this.replica.loss(xs), true, this.replica.variables)!;
+        return loss.dataSync()[0];
+      });
+    }
+    const { loss, grads } = await this.dp.gradients(this.split(batch, this.threads));
+    this.opt.applyGradients(this.dp.named(grads));
+    tf.dispose(grads);
+    return loss;
+  }
+
+  /** Stop the workers (the replica's variables stay with the caller: dispose them when done). */
+  async close(): Promise<void> {
+    if (this.dp) await this.dp.close();
+  }
 }

@@ -118,8 +118,13 @@ function im2col(x: Float32Array, c: Conv2DInfo, out: Float32Array): void {
         }
 }
 
-/** Variant used for dW; exported for the benchmark's and tests' variant comparison. */
-export const backpropFilterVariant = { layout: "auto" as "auto" | "conv" | "colsT" | "cols" };
+/**
+ * Variant used for dW; exported for the benchmark's and tests' variant comparison.
+ * "auto": one XNNPACK convolution from 8 input channels up (backpropFilterByConv), else im2col;
+ * "im2col": always im2col + one matmul (the default before session 3; also chosen by
+ * BESSELBOOK_WASM_DW=im2col); "conv", "colsT", "cols": force one form (tests, bench).
+ */
+export const backpropFilterVariant = { layout: "auto" as "auto" | "im2col" | "conv" | "colsT" | "cols" };
 
 /**
  * dW as one XNNPACK convolution (no JS loop over the data). Swapping the roles of batch and
@@ -169,18 +174,17 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   // costing ∝ M·(its width). Pᵀ·dY packs dY (M·co); dYᵀ·P packs P (M·K). Pick the narrower:
   // measured CPU ms (fresh dy, min of 12): [64,28,28,1]→32: Pᵀ 10.5, P 7.0 (K=9 < co=32);
   // [64,13,13,32]→64: Pᵀ 18.2, P 23.0 (K=288 > co=64); [64,5,5,64]→64: 2.5 vs 2.7.
-  const v = backpropFilterVariant.layout;
+  const v = backpropFilterVariant.layout === "auto" && process.env.BESSELBOOK_WASM_DW === "im2col" ? "im2col" : backpropFilterVariant.layout;
   // Measured CPU ms (fresh dy each call, 3rd of 8 sorted): ci = 1 (K = 9): conv 9.3, cols 6.7;
   // [64,13,13,32]→64: conv 17.3, colsT 23.8; [64,5,5,64]→64: 2.6 vs 3.4; stride 2 'same'
   // [64,14,14,32]→64: 7.8 vs 9.7. With one input channel the conv's GEMM has only K·ci = 9 rows.
-  // The single-convolution dW changes the float32 summation order, so trained numbers shift at
-  // rounding level; it stays opt-in (BESSELBOOK_WASM_DW=conv) until the committed notebooks that
-  // train convolutions (05) are re-run with it. The tests and the bench force each variant.
-  if (v === "conv" || (v === "auto" && process.env.BESSELBOOK_WASM_DW === "conv" && c.inChannels >= 8)) {
+  // The single-convolution dW sums in a different float32 order than im2col, so trained numbers
+  // differ at rounding level from runs made before it became the default (session 3).
+  if (v === "conv" || (v === "auto" && c.inChannels >= 8)) {
     const dw = backpropFilterByConv(backend, x, dy, c);
     if (dw) return dw;
   }
-  const layout = v === "auto" || v === "conv" ? (K < c.outChannels ? "cols" : "colsT") : v;
+  const layout = v === "auto" || v === "conv" || v === "im2col" ? (K < c.outChannels ? "cols" : "colsT") : v;
   if (layout === "cols") {
     // dWᵀ = dYᵀ·P: P is written with contiguous channel runs; only dY [M, co] and the small
     // result [co, K] are transposed (both linear-cost wasm Transposes).

@@ -11,17 +11,22 @@
  *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
  *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
  *   MaxPoolGrad           — finds the forward output's value in each window (stock: ~200× the forward)
+ *   Identity, Transpose   — identity permutations share the input's buffer instead of copying it
+ * Gradient (wasm only; other backends keep tfjs-core's):
+ *   UnsortedSegmentSum    — dx = one row gather that zeroes negative ids (tfjs-core: seven ops and
+ *                           an [E, …] boolean mask), via the added kernel BesselbookGatherDropNegatives
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
 import * as tf from "@tensorflow/tfjs";
 import { BesselbookError } from "../../errors";
-import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
+import { backpropFilterVariant, conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
 import { einsumKernel } from "./einsum";
 import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
-import { unsortedSegmentSum } from "./segment";
+import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, unsortedSegmentSum } from "./segment";
+import { makeIdentity, makeTranspose, shareOptions } from "./share";
 
 export { planEinsum, runEinsum } from "./einsum";
 export type { EinsumPlan, EinsumAlgebra } from "./einsum";
@@ -78,7 +83,67 @@ export const WASM_KERNELS = [
   "LogicalAnd",
   "LogicalOr",
   "MaxPoolGrad",
+  "Identity",
+  "Transpose",
+  "BesselbookGatherDropNegatives",
 ] as const;
+
+/** Switches between kernel forms, for the bench's before/after and the tests. */
+export interface WasmKernelOptions {
+  /** Conv2DBackpropFilter form (see conv.ts backpropFilterVariant). */
+  dw: "auto" | "im2col" | "conv" | "colsT" | "cols";
+  /** Identity / identity Transpose share the input's buffer (share.ts). */
+  share: boolean;
+  /** UnsortedSegmentSum gradient as one fused gather (segment.ts). */
+  segmentGrad: boolean;
+}
+
+/** The kernels as they were before session 3 (bench "before" engine). */
+export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false };
+/** The defaults. */
+export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true };
+
+/** Set some options; returns the previous ones (pass them back to restore). */
+export function wasmKernelOptions(next: Partial<WasmKernelOptions> = {}): WasmKernelOptions {
+  const prev: WasmKernelOptions = { dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on };
+  if (next.dw !== undefined) backpropFilterVariant.layout = next.dw;
+  if (next.share !== undefined) shareOptions.on = next.share;
+  if (next.segmentGrad !== undefined) segmentGradOptions.on = next.segmentGrad;
+  return prev;
+}
+
+let segmentGradInstalled = false;
+
+/**
+ * Route UnsortedSegmentSum's gradient through BesselbookGatherDropNegatives on wasm; every other
+ * backend (and the bench's "before" switch) keeps tfjs-core's own gradient function.
+ */
+function installSegmentSumGradient(): void {
+  if (segmentGradInstalled) return;
+  const core = tf.getGradient("UnsortedSegmentSum");
+  if (!core) return;
+  segmentGradInstalled = true;
+  tf.registerGradient({
+    kernelName: "UnsortedSegmentSum",
+    inputsToSave: core.inputsToSave,
+    outputsToSave: core.outputsToSave,
+    gradFunc: (dy, saved, attrs) => {
+      const fused = segmentGradOptions.on && tf.getBackend() === "wasm" && !Array.isArray(dy) && saved[0].dtype === "int32";
+      if (!fused) return core.gradFunc(dy, saved, attrs);
+      const ids = saved[0];
+      return { x: () => tf.engine().runKernel(GATHER_DROP_NEGATIVES, { x: dy as tf.Tensor, indices: ids }, {}) as tf.Tensor };
+    },
+  });
+  // Its own gradient (second order): the segment sum of the upstream gradient over the same ids.
+  tf.registerGradient({
+    kernelName: GATHER_DROP_NEGATIVES,
+    inputsToSave: ["x", "indices"],
+    gradFunc: (dy, saved) => {
+      const [x, ids] = saved;
+      return { x: () => tf.unsortedSegmentSum(dy as tf.Tensor, ids as tf.Tensor1D, x.shape[0]) };
+    },
+  });
+}
 
 /**
  * Register besselbook's kernels for tfjs-backend-wasm. Idempotent: a second call changes nothing.
@@ -98,5 +163,9 @@ export function registerWasmKernels(): string[] {
   replace("MaxPoolGrad", () => maxPoolGrad);
   replace("LogicalAnd", (stock) => makeLogicalAnd(stock));
   replace("LogicalOr", (stock) => makeLogicalOr(stock));
+  replace("Identity", (stock) => makeIdentity(stock));
+  replace("Transpose", (stock) => makeTranspose(stock));
+  add(GATHER_DROP_NEGATIVES, gatherDropNegatives);
+  installSegmentSumGradient();
   return WASM_KERNELS.filter((k) => ours.has(tf.getKernel(k, "wasm")?.kernelFunc));
 }

@@ -45,3 +45,45 @@ export function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   }
   return out;
 }
+
+/**
+ * The gradient of UnsortedSegmentSum with respect to x: out[i, …] = dy[ids[i], …], and 0 where
+ * ids[i] < 0 (TensorFlow's _GatherDropNegatives). tfjs-core builds it from seven ops (maximum,
+ * gather, greaterEqual, expandDims, a [E, …] boolean `ones`, logicalAnd and a select against a
+ * zero tensor); on wasm it is one row copy here, byte-identical (the rows are copied, the dropped
+ * rows are +0 either way). `segmentGradOptions.on = false` keeps tfjs-core's gradient (bench
+ * before/after). Other backends always get tfjs-core's gradient.
+ */
+export const GATHER_DROP_NEGATIVES = "BesselbookGatherDropNegatives";
+export const segmentGradOptions = { on: true };
+
+export function gatherDropNegatives(args: KernelArgs): TensorInfo {
+  const { inputs, backend } = args;
+  const { x, indices } = inputs;
+  if (indices.dtype !== "int32") throw new BesselbookError(`gatherDropNegatives: indices must be int32, got ${indices.dtype}`);
+  if (x.dtype !== "float32" && x.dtype !== "int32") throw new BesselbookError(`gatherDropNegatives: x must be float32 or int32, got ${x.dtype}`);
+  if (x.shape.length < 1) throw new ShapeError("gatherDropNegatives x", "[numSegments, …]", x.shape);
+  const S = x.shape[0];
+  const inner = x.shape.slice(1);
+  const D = size(inner);
+  const N = size(indices.shape);
+  const out = backend.makeOutput([...indices.shape, ...inner], x.dtype);
+  const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
+  const ids = backend.typedArrayFromHeap(indices) as Int32Array;
+  const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+  for (let i = 0; i < N; i++) {
+    const s = ids[i];
+    const o = i * D;
+    if (s < 0) {
+      dst.fill(0, o, o + D);
+      continue;
+    }
+    if (s >= S) {
+      backend.disposeData(out.dataId);
+      throw new RangeError(`gatherDropNegatives: indices[${i}] = ${s} is out of domain; expected < ${S}`);
+    }
+    if (D >= 16) dst.set(src.subarray(s * D, s * D + D), o);
+    else for (let d = 0; d < D; d++) dst[o + d] = src[s * D + d];
+  }
+  return out;
+}
