@@ -73,6 +73,19 @@ describe("contrastive theory: closed forms against mpmath / scipy", () => {
     assert.deepEqual([...b], [Math.cos(0.7), Math.sin(0.7), 0, 0]);
   });
 
+  it("log-sum-exps shift by the largest term: no overflow when the terms are 1,000s apart", () => {
+    // positive logit 1/τ = 1000 vs negatives' log M ≈ 100 (d = 5000): e^{900} would overflow
+    assert.equal(theory.iidUniformLossBound(5000, 1e-3, 2), 0);
+    // logits 1000 and −1000: shifting by the last one would need e^{2000}
+    close(theory.crossUniformity([[1, 0]], [[1, 0], [-1, 0]], 1e-3), 1000 - Math.log(2), "τ = 1e-3, opposite points");
+    close(theory.crossUniformity([[1, 0]], [[-1, 0], [1, 0]], 1e-3), 1000 - Math.log(2), "the largest last");
+    // κ = 1e4 in the cap quadrature: the γ terms span thousands
+    const c = theory.capTerms(1, 0.5, 1e-4);
+    assert.ok(Number.isFinite(c.cross) && c.cross > 9000 && c.cross < 1e4, `cross ${c.cross}`);
+    refused(() => theory.crossUniformity("x" as never, [[1]], 1), "crossUniformity U: expected shape a Mat, an array of rows or a rank-2 tensor, got string", ShapeError);
+    refused(() => theory.crossUniformity([[1]], 5 as never, 1), "crossUniformity V: expected shape a Mat, an array of rows or a rank-2 tensor, got number", ShapeError);
+  });
+
   it("every argument is refused by name (out of range, non-integer, non-finite)", () => {
     refused(() => theory.iidUniformLossBound(1, 1, 2), "iidUniformLossBound: argument d = 1 is invalid; expected an integer ≥ 2");
     refused(() => theory.iidUniformLossBound(3, 0, 2), "iidUniformLossBound: argument tau = 0 is invalid; expected a finite temperature > 0");
