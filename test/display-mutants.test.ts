@@ -303,3 +303,59 @@ describe("display: the chart size rule, number formats in progress, elapsed time
     useDisplayWriter(null);
   });
 });
+
+describe("display: third round (nested cells, nullish values, svg attributes, exact kB, step keys, elapsed)", () => {
+  afterEach(() => useDisplayWriter(null));
+
+  it("object cells are inspected one level deep on one line; ragged rows; an elided text table with an index", () => {
+    const html = htmlTable(["o"], [[{ a: { b: { c: 1 } }, long: "x".repeat(90) }]]);
+    assert.ok(html.includes(`<td>{ a: { b: [Object] }, long: &#39;`.replace("&#39;", "'") + "x".repeat(90) + "' }</td>"), html);
+    assert.equal(textTable(["a", "b"], [[1]]), "a  b\n1", "a short row leaves its missing cells out of the widths");
+    const t = textTable(["v"], Array.from({ length: 31 }, (_, i) => [i]), Array.from({ length: 31 }, (_, i) => `r${i}`)).split("\n");
+    assert.equal(t[21], "  …   …");
+  });
+
+  it("null and undefined are shown as text, not taken for tensors", () => {
+    assert.deepEqual(displayBundle(null), { "text/plain": "null" });
+    assert.deepEqual(displayBundle(undefined), { "text/plain": "undefined" });
+  });
+
+  it("the PNG size comes from the root svg's width and height, with other attributes between them", () => {
+    const svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"50\" viewBox=\"0 0 50 25\" height=\"25\"></svg>";
+    assert.deepEqual(chartBundle({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "bar" } as never, { svg }).metadata, { "image/png": { width: 50, height: 25 } });
+  });
+
+  it("the dropped spec's size in kB is its byte length / 1000, rounded", () => {
+    const { normalizeSpec } = require("besselbook/dist/plot/render") as typeof import("besselbook/dist/plot/render");
+    const spec = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "point", data: { values: Array.from({ length: 12_000 }, (_, i) => ({ x: i, y: i * 0.5 })) } };
+    const kb = Math.round(Buffer.byteLength(JSON.stringify(normalizeSpec(spec as never))) / 1000);
+    const b = chartBundle(spec as never, { svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"3\" height=\"3\"></svg>" });
+    assert.equal(b.data["text/plain"], `<vega-lite point chart, 12000 data rows> (static image only: the vega-lite spec, ${kb} kB left out of the notebook; see figures/ for the files)`);
+  });
+
+  it("progress: large integers in full, a non-number step value falls back to the update count, elapsed in seconds", () => {
+    const sent: DisplayMessage[] = [];
+    useDisplayWriter((m) => sent.push(m));
+    const p = progress("q", { throttleMs: 0, total: 9 });
+    p.update({ epoch: "warmup" as never, n: 123456 });
+    assert.match(String(sent[sent.length - 1]!.data["text/plain"]), /^q · epoch 1\/9 · n 123456 · /);
+    const t0 = Date.now();
+    while (Date.now() - t0 < 150) { /* let time pass */ }
+    p.update({ epoch: 2 });
+    const secs = Number(/ (\d+\.\d) s$/.exec(String(sent[sent.length - 1]!.data["text/plain"]))![1]);
+    assert.ok(secs >= 0.1 && secs < 30, `elapsed ${secs} s`);
+    p.done();
+  });
+
+  it("a cached tslab module whose exports are missing gives plain text", () => {
+    const { displayWriter } = require("besselbook/dist/kernel/jupyter") as typeof import("besselbook/dist/kernel/jupyter");
+    const key = "/nowhere2/node_modules/tslab/dist/jupyter.js";
+    useDisplayWriter(undefined);
+    require.cache[key] = { id: key, filename: key, loaded: true, exports: undefined } as unknown as NodeJS.Module;
+    try {
+      assert.equal(displayWriter(), null);
+    } finally {
+      delete require.cache[key];
+    }
+  });
+});
