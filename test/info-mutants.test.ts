@@ -142,3 +142,94 @@ describe("info divergences: exact values, the q = 0 convention, kernels", () => 
     domain(() => sufficientStatistic([1], [0.5, 0.5]), "sufficientStatistic: p has 1 entries, q has 2; expected equal lengths");
   });
 });
+
+import { binaryEntropy, conditionalEntropy, entropy, jointEntropy, jointFromChannel, marginals, mutualInformation } from "besselbook/dist/info/entropy";
+import { fanoBound, fanoCheck, fanoEqualityJoint, fanoErrorLowerBound, fanoInverse } from "besselbook/dist/info/fano";
+import { assertIn } from "besselbook/dist/info/validate";
+import { ShapeError } from "besselbook/dist/errors";
+
+describe("info validation: every matrix form and every refusal names the function and the argument", () => {
+  function shape(fn: () => unknown, message: string): void {
+    assert.throws(fn, (e: unknown) => e instanceof ShapeError && (e as Error).message === message);
+  }
+  it("matrices: empty, ragged, holey, bad shapes and data lengths", () => {
+    shape(() => jointEntropy([]), "jointEntropy: pxy: expected shape [rows ≥ 1, cols ≥ 1], got [0]");
+    shape(() => jointEntropy([[]]), "jointEntropy: pxy: expected shape [rows ≥ 1, cols ≥ 1], got [1, 0]");
+    shape(() => jointEntropy([[0.5, 0.5], [0]]), "jointEntropy: pxy row 1: expected shape length 2 (rectangular), got length 1");
+    shape(() => jointEntropy([[0.5, 0.5], undefined as never]), "jointEntropy: pxy row 1: expected shape length 2 (rectangular), got length undefined");
+    const bad = "jointEntropy: pxy.shape: expected shape [rows ≥ 1, cols ≥ 1] (integers), got ";
+    shape(() => jointEntropy({ data: [1] } as never), bad + "undefined");
+    shape(() => jointEntropy({ data: [1], shape: [1] } as never), bad + "[1]");
+    shape(() => jointEntropy({ data: [], shape: [0, 1] }), bad + "[0, 1]");
+    shape(() => jointEntropy({ data: [], shape: [1, 0] }), bad + "[1, 0]");
+    shape(() => jointEntropy({ data: [1, 0], shape: [1.5, 1] }), bad + "[1.5, 1]");
+    shape(() => jointEntropy({ data: [1, 0], shape: [1, 1.5] }), bad + "[1, 1.5]");
+    shape(() => jointEntropy({ data: [1, 0, 0], shape: [2, 2] }), "jointEntropy: pxy.data: expected shape length 2×2 = 4, got length 3");
+    assert.equal(jointEntropy({ data: [0.25, 0.25, 0.25, 0.25], shape: [2, 2] }), Math.log(4));
+    assert.equal(jointEntropy({ data: [0.5, 0.5], shape: [1, 2] }), Math.log(2));
+  });
+
+  it("each entropy function names itself and its argument", () => {
+    domain(() => entropy([]), "entropy: argument p is empty; expected a probability distribution (non-negative, sums to 1)");
+    domain(() => binaryEntropy(1.5), "binaryEntropy: argument p = 1.5 is out of domain; expected 0 ≤ p ≤ 1");
+    domain(() => marginals([[0.5, 0.6]]), /^marginals: argument pxy sums to 1\.1/);
+    domain(() => jointEntropy([[0.5, 0.6]]), /^jointEntropy: argument pxy sums to 1\.1/);
+    domain(() => conditionalEntropy([[0.5, 0.6]]), /^conditionalEntropy: argument pxy sums to 1\.1/);
+    domain(() => conditionalEntropy([[0.5, 0.5]], "z" as never), "conditionalEntropy: argument given = z; expected \"x\" or \"y\"");
+    domain(() => mutualInformation([[0.5, 0.6]]), /^mutualInformation: argument pxy sums to 1\.1/);
+    domain(() => jointFromChannel([0.5, 0.6], [[1, 0], [0, 1]]), /^jointFromChannel: argument px sums to 1\.1/);
+    domain(() => jointFromChannel([0.5, 0.5], [[1, 0], [0.5, 0.6]]), /^jointFromChannel: argument channel row 1 sums to 1\.1/);
+    domain(() => jointFromChannel([0.5, 0.5], [[1, 0]]), "jointFromChannel: channel has 1 rows but px has 2 entries; expected equal");
+    const j = jointFromChannel([0.25, 0.75], [[1, 0, 0], [0.5, 0.25, 0.25]]);
+    assert.deepEqual([[...j.data], j.shape], [[0.25, 0, 0, 0.375, 0.1875, 0.1875], [2, 3]]);
+  });
+
+  it("Fano: names, the square-joint rule, the equality joint exactly, the inverse at and past log M", () => {
+    domain(() => fanoInverse(1, 1), "fanoInverse: argument M = 1 is out of domain; expected an integer ≥ 2");
+    domain(() => fanoInverse(-0.1, 3), /^fanoInverse: argument h = -0\.1 is out of domain; expected 0 ≤ h ≤ 1\.0986/);
+    assert.equal(fanoInverse(Math.log(3), 3), 2 / 3, "h = log M: the largest error");
+    assert.equal(fanoInverse(Math.log(3) * (1 + 5e-13), 3), 2 / 3, "rounding slack above log M");
+    domain(() => fanoInverse(Math.log(3) * (1 + 2e-12), 3), /^fanoInverse: argument h = /);
+    const pe = fanoInverse(0.5, 4);
+    assert.ok(Math.abs(fanoBound(pe, 4) - 0.5) < 1e-12 && pe > 0 && pe < 0.75);
+    domain(() => fanoErrorLowerBound(-1, 4), "fanoErrorLowerBound: argument mutualInfo = -1 is out of domain; expected 0 ≤ mutualInfo ≤ Infinity");
+    domain(() => fanoErrorLowerBound(1, 1.5), "fanoErrorLowerBound: argument M = 1.5 is out of domain; expected an integer ≥ 2");
+    domain(() => fanoCheck([[0.5, 0.5]]), "fanoCheck: joint is 1×2; expected a square M×M joint of (V, V̂) with M ≥ 2");
+    domain(() => fanoCheck([[1]]), "fanoCheck: joint is 1×1; expected a square M×M joint of (V, V̂) with M ≥ 2");
+    domain(() => fanoCheck([[0.5, 0.6], [0, 0]]), /^fanoCheck: argument joint sums to 1\.1/);
+    domain(() => fanoEqualityJoint(1, 0.1), "fanoEqualityJoint: argument M = 1 is out of domain; expected an integer ≥ 2");
+    domain(() => fanoEqualityJoint(3, 1.1), "fanoEqualityJoint: argument pe = 1.1 is out of domain; expected 0 ≤ pe ≤ 1");
+    domain(() => fanoEqualityJoint(3, 0.1, [0.5, 0.6, 0]), /^fanoEqualityJoint: argument estimateMarginal sums to 1\.1/);
+    domain(() => fanoEqualityJoint(3, 0.1, [0.5, 0.5]), "fanoEqualityJoint: estimateMarginal has 2 entries; expected M = 3");
+    const q = [0.2, 0.3, 0.5], e = fanoEqualityJoint(3, 0.3, q);
+    assert.deepEqual(e.shape, [3, 3]);
+    assert.equal(e.data.length, 9);
+    e.data.forEach((x, k) => near(x, q[k % 3]! * (Math.floor(k / 3) === k % 3 ? 0.7 : 0.15), `entry ${k}`, 1e-15));
+  });
+
+  it("assertIn: +∞ is allowed only by an inclusive infinite upper bound", () => {
+    assertIn("g", "x", Infinity, 0, Infinity);
+    domain(() => assertIn("g", "x", Infinity, 0, Infinity, { hiOpen: true }), "g: argument x = Infinity is out of domain; expected 0 ≤ x < Infinity");
+    domain(() => assertIn("g", "x", Infinity, 0, 5), "g: argument x = Infinity is out of domain; expected 0 ≤ x ≤ 5");
+    domain(() => assertIn("g", "x", NaN, 0, Infinity), "g: argument x = NaN is out of domain; expected 0 ≤ x ≤ Infinity");
+    domain(() => assertIn("g", "x", -Infinity, -Infinity, Infinity), "g: argument x = -Infinity is out of domain; expected -Infinity ≤ x ≤ Infinity");
+    domain(() => assertIn("g", "x", 0, 0, 1, { loOpen: true }), "g: argument x = 0 is out of domain; expected 0 < x ≤ 1");
+  });
+
+  it("sufficientStatistic: p = 0 < q is its own group, two ratio-∞ points share one, rtol relative to the larger ratio", () => {
+    assert.deepEqual([...sufficientStatistic([0.5, 0.5, 0], [0.25, 0.25, 0.5]).map], [0, 0, 1]);
+    const inf = sufficientStatistic([0.2, 0.3, 0.5], [0, 0, 1]);
+    assert.deepEqual([[...inf.map], inf.m], [[0, 0, 1], 2]);
+    // ratios 1, 2, 2/3 with rtol 0.5: |1 − 2| = 1 ≤ 0.5·max(1, 2) joins (equality counts), and 2/3 joins 1
+    assert.deepEqual([...sufficientStatistic([0.2, 0.4, 0.4], [0.2, 0.2, 0.6], 0.5).map], [0, 0, 0]);
+  });
+
+  it("ksTest accepts cdf values within 1e-12 outside [0, 1] and no further; logLogSlope needs y > 0", () => {
+    assert.equal(ksTest([0.5], () => -1e-12).n, 1);
+    assert.equal(ksTest([0.5], () => 1 + 1e-12).n, 1);
+    domain(() => ksTest([0.5], () => -2e-12), "ksTest: cdf(0.5) = -2e-12; expected a value in [0, 1]");
+    domain(() => ksTest([0.5], () => 1 + 3e-12), /^ksTest: cdf\(0\.5\) = 1\.000000000003/);
+    domain(() => logLogSlope([1, 2], [0, 2]), "logLogSlope: point 0 = (1, 0); expected positive coordinates");
+    near(ksTest([0.1, 0.2, 0.9, 0.95], (x) => x).D, 0.4, "D from the i/n side (F − i/n at 0.9: 0.9 − 2/4)");
+  });
+});
