@@ -233,3 +233,17 @@ describe("info validation: every matrix form and every refusal names the functio
     near(ksTest([0.1, 0.2, 0.9, 0.95], (x) => x).D, 0.4, "D from the i/n side (F − i/n at 0.9: 0.9 − 2/4)");
   });
 });
+
+describe("info: refusals name fDivergence, hellingerSquared, pushForward, composeKernels and fanoBound", () => {
+  it("each names itself and the argument", () => {
+    domain(() => fDivergence(generators.kl, [0.5, 0.6], [0.5, 0.5]), /^fDivergence: argument p sums to 1\.1/);
+    domain(() => fDivergence(generators.kl, [0.5, 0.5], [0.5, 0.6]), /^fDivergence: argument q sums to 1\.1/);
+    domain(() => hellingerSquared([0.5, 0.6], [0.5, 0.5]), /^hellingerSquared: argument p sums to 1\.1/);
+    domain(() => pushForward([0.5, 0.6], [[1], [1]]), /^pushForward: argument p sums to 1\.1/);
+    domain(() => pushForward([0.5, 0.5], [[1], [0.5]]), /^pushForward: argument kernel row 1 sums to 0\.5/);
+    domain(() => composeKernels([[0.5]], [[1]]), /^composeKernels: argument k1 row 0 sums to 0\.5/);
+    domain(() => composeKernels([[1]], [[0.5]]), /^composeKernels: argument k2 row 0 sums to 0\.5/);
+    domain(() => fanoBound(1.5, 3), "fanoBound: argument pe = 1.5 is out of domain; expected 0 ≤ pe ≤ 1");
+    domain(() => fanoBound(0.5, 1), "fanoBound: argument M = 1 is out of domain; expected an integer ≥ 2");
+  });
+});
