@@ -267,3 +267,17 @@ describe("stats: welch, wilson and overSeeds details (second round of survivors)
     await assert.rejects(overSeeds([1], () => ({ acc: NaN })), (e: unknown) => e instanceof DomainError && e.message === "overSeeds: seed 1 returned acc = NaN; expected a finite number");
   });
 });
+
+describe("stats: third round (b = 0, the exact median, both key lists in the message)", () => {
+  it("incompleteBeta refuses b = 0 and a = 0; normalQuantile(½) is exactly 0", () => {
+    assert.equal(domain(() => stats.incompleteBeta(0.5, 1, 0)), "incompleteBeta: arguments a = 1, b = 0 are out of domain; expected a, b > 0");
+    assert.equal(domain(() => stats.incompleteBeta(0.5, 0, 1)), "incompleteBeta: arguments a = 0, b = 1 are out of domain; expected a, b > 0");
+    assert.equal(Object.is(stats.normalQuantile(0.5), 0), true);
+    assert.equal(Object.is(stats.studentTQuantile(0.5, 4), 0), true);
+  });
+
+  it("overSeeds lists every key of both seeds when they disagree", async () => {
+    await assert.rejects(overSeeds([1, 2], (s): Record<string, number> => (s === 1 ? { a: 1 } : { a: 1, b: 2, c: 3 })), (e: unknown) => e instanceof DomainError &&
+      e.message === "overSeeds: seed 2 returned keys [a, b, c] but seed 1 returned [a]; every seed must report the same metrics");
+  });
+});
