@@ -28,7 +28,8 @@ const DEFAULT = [
 const steps = process.argv[2] ? JSON.parse(process.argv[2]) : DEFAULT;
 const probe = 'console.log("MEM " + JSON.stringify(((m: any) => ({ rss_MB: Math.round(m.rss / 1e6), ' +
   'heap_MB: Math.round(m.heapUsed / 1e6), external_MB: Math.round(m.external / 1e6), ' +
-  'modules: Object.keys(require.cache).length }))(process.memoryUsage())));';
+  'modules: Object.keys(require.cache).length, cpu_ms: Math.round((process.cpuUsage().user + ' +
+  'process.cpuUsage().system) / 1000) }))(process.memoryUsage())));';
 const cells = [];
 steps.forEach((src, i) => {
   cells.push({ cell_type: "code", id: `s${i}`, metadata: {}, source: src, outputs: [], execution_count: null });

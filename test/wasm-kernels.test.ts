@@ -229,6 +229,24 @@ describe("tensor/wasm: unsortedSegmentSum, gather and its gradient", () => {
     assert.deepEqual(res.shapes, [[12], [12, 5], [12, 2, 3], [12, 1]]);
   });
 
+  it("segment sums equal a plain float32 loop over rows in order, bit for bit (D = 1, 5, 64)", () => {
+    const r = rng(8);
+    for (const D of [1, 5, 64]) {
+      const n = 300, S = 17;
+      const ids = Int32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? -1 : r.int(S)));
+      const xv = randArray(r, n * D);
+      const ref = new Float32Array(S * D);
+      for (let i = 0; i < n; i++) if (ids[i] >= 0) for (let d = 0; d < D; d++) ref[ids[i] * D + d] += xv[i * D + d];
+      for (const fastLoops of [true, false]) {
+        const prev = wasmKernelOptions({ fastLoops });
+        const y = tf.unsortedSegmentSum(tf.tensor2d(xv, [n, D]), tf.tensor1d(ids, "int32"), S);
+        wasmKernelOptions(prev);
+        assert.deepEqual(Buffer.from((y.dataSync() as Float32Array).buffer), Buffer.from(ref.buffer), `D = ${D}, fastLoops ${fastLoops}`);
+        y.dispose();
+      }
+    }
+  });
+
   it("drops negative ids (TensorFlow semantics) and rejects ids ≥ numSegments", () => {
     const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
     const y = tf.unsortedSegmentSum(x, tf.tensor1d([1, -1, 1], "int32"), 2);

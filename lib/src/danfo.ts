@@ -1,11 +1,12 @@
 /**
  * danfo.js for notebooks, loaded on first use.
  *
- * Why a function and not `import * as dfd from "danfojs"` in the notebook: danfojs 1.2 declares its
- * types only through a package.json `exports` map, which tslab's TypeScript (Node10 resolution)
- * cannot see, so the notebook import fails to type-check. The deep type path below is visible to
- * Node10 resolution, while the runtime `require("danfojs")` goes through the exports map as usual.
- * Loading is lazy because danfojs pulls in mathjs and plotly (~2–7 s here), which most cells never need.
+ * Written when tslab's TypeScript (Node10 resolution) could not see danfojs 1.2's types, which are
+ * declared only through a package.json `exports` map. The kernel now resolves them (the "bundler"
+ * patch, runner/tslab-patch.ts), so notebooks write `import * as dfd from "danfojs"` in the cell
+ * that first needs it; measured, danfo() buys no load time over that (environment.md, Pins).
+ * Kept for existing code. The deep type path below is visible to Node10 resolution (tsc for lib);
+ * the runtime `require("danfojs")` goes through the exports map as usual.
  */
 import type * as Danfo from "danfojs/dist/danfojs-browser/src/index";
 

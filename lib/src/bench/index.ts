@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name…]` — every benchmark prints its own baseline measured in the same run
- * and the ratios against it. Names: runner, kernel, training, special, bcnn, info, frames, seeds.
+ * and the ratios against it. Names: runner, kernel, training, special, bcnn, info, frames, seeds, trainers.
  */
 type Bench = { name: string; load: () => Promise<{ run: () => Promise<void> }> };
 
@@ -13,6 +13,7 @@ const benches: Bench[] = [
   { name: "info", load: () => import("./info") },
   { name: "frames", load: () => import("./frames") },
   { name: "seeds", load: () => import("./seeds") },
+  { name: "trainers", load: () => import("./trainers") },
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -17,6 +17,11 @@
  *   mp      2 message-passing layers on a batch of 8 random graphs, 1,000 nodes / 10,000 edges in
  *           all, 64 features:
  *           h ← tanh(segmentSum_dst(relu(gather(h, src)·Wm + bm))·Wu + h), MSE to a target
+ *   mp-pre  the same function with the message product on the nodes: relu(gather(h·Wm, src) + bm)
+ *           (a model-level reordering both engines run; see mpWorkload)
+ * Engines: wasm (this session's kernels), wasm-before (KERNELS_BEFORE, for before/after), PyTorch
+ * with 1 and 2 threads, data-parallel wasm; plus arithmetic throughput (GEMM, conv) of both
+ * engines and the wasm SIMD peak with and without FMA (./simdpeak).
  * All take plain SGD steps (lr 0.01). The first losses of every engine are printed (same weights ⇒
  * same numbers: a check that all engines run one network), and the wasm tensor count must not grow.
  * Env: BESSELBOOK_BENCH_ROUNDS (default 7), BESSELBOOK_BENCH_BLOCK (steps per block, default 5),
@@ -795,7 +800,7 @@ export async function run(): Promise<void> {
       console.log(`\n[${w.name}] ${w.about}\n  load average ${load0}`);
       const wasm = await tfjsEngine("wasm", w, warmup);
       const before = withBefore
-        ? await tfjsEngine("wasm", w, warmup, { label: "wasm-before", options: KERNELS_BEFORE, about: "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient)" })
+        ? await tfjsEngine("wasm", w, warmup, { label: "wasm-before", options: KERNELS_BEFORE, about: "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient, plain segment-sum and gather loops)" })
         : null;
       const engines: Engine[] = before ? [wasm, before] : [wasm];
       if (!missing) for (const t of torchThreads) engines.push(await torchEngine(w, warmup, t, dir));

@@ -29,6 +29,9 @@
  *    the user's cell and line), and a require() fallback for packages whose `exports` map offers
  *    only an `import` condition (ESM-only packages; Node 20.19+ can require() ES modules).
  *
+ * 5. A V8 code cache for tslab's TypeScript compiler (compile-cache.ts): kernels after the first
+ *    skip most of compiling its 8 MB of JavaScript.
+ *
  * Plain Node built-ins only, and nothing here may throw: a broken preload must not stop a kernel.
  */
 import { AsyncLocalStorage } from "async_hooks";
@@ -39,6 +42,7 @@ import { Worker, isMainThread } from "worker_threads";
 import Module = require("module");
 import { CELL_FILE_PREFIX, CellRecord, shortError } from "./cell-errors";
 import { installTslabPatches, patchReport } from "./tslab-patch";
+import { installCompileCache, writeCompileCache } from "./compile-cache";
 
 /** Prefix of the line the runner parses; keep in sync with CALLBACK_ERROR in run.ts. */
 export const CALLBACK_MARK = "[besselbook]";
@@ -245,6 +249,7 @@ function cellFile(src: string, output: string): string {
   const n = execution.getStore()?.count ?? ++cellSeq + 100000;
   cells.delete(n);
   cells.set(n, { label: n, src, output });
+  if (cells.size === 1) setImmediate(writeCompileCache); // after the first cell: see compile-cache.ts
   if (cells.size > KEEP_CELLS) cells.delete(cells.keys().next().value as number);
   return `${CELL_FILE_PREFIX}${n}`;
 }
@@ -331,12 +336,14 @@ if (isMainThread) install();
 
 function install(): void {
   try {
+    installCompileCache(path.join(projectRoot, ".besselbook", "cache", "v8"));
     watchParent();
     process.on("uncaughtException", onUncaught);
     process.on("unhandledRejection", onRejection);
     resolveFromProject();
     if (process.env.BESSELBOOK_TSLAB_PATCHES !== "0") installCells();
     setImmediate(patchTslab);
+    if (process.env.BESSELBOOK_TSLAB_PATCHES === "0") setImmediate(writeCompileCache);
   } catch {
     /* never stop the kernel */
   }

@@ -16,6 +16,7 @@
  *   declare their types only through a package.json `exports` map (danfojs, vega-lite 6) resolve.
  * - cell-file: compiled cells run under a file name `besselbook-cell-<n>` so a runtime error's
  *   stack can be mapped back to the user's cell and line (kernel-preload.ts, `cellError`).
+ * - one-build: one program rebuild per cell instead of two (see ONE_BUILD_FIND below; issue #20.4).
  * - cell-error: a failing cell reports through the preload's short error printer (the error and
  *   the user's cell/line; BESSELBOOK_STACK=1 restores tslab's full print).
  */
@@ -55,6 +56,49 @@ const SHORTHAND_REPLACE = `        function wrapPrevIdentifier(node) {
             }
             if (!ts.isIdentifier(node)) {`;
 
+// One program rebuild per cell instead of two. tslab compiled each cell twice: once to learn the
+// cell's top-level names (the source file's binder `locals`), then again with `export { names }`
+// appended. Each rebuild makes a new program, builder state and type checker over every
+// declaration file (lib, @types/node, the imported libraries). The names come from parsing and
+// binding the cell text alone, the same text and target the program parses; only the second
+// (final) build remains.
+const ONE_BUILD_FIND = `        updateContent(prevDecl, src);
+        let declsFile = builder.getSourceFile(declFilename);
+        let srcFile = builder.getSourceFile(srcFilename);
+        const locals = srcFile.locals;
+        const keys = new Set();
+        if (locals) {
+            locals.forEach((_, key) => {
+                keys.add(key);
+            });
+        }
+        if (keys.size > 0) {
+            // Export all local variables.
+            // TODO: Disallow "export" in the input.
+            const suffix = "\\nexport {" + Array.from(keys).join(", ") + "}";
+            updateContent(prevDecl, src + suffix);
+            declsFile = builder.getSourceFile(declFilename);
+            srcFile = builder.getSourceFile(srcFilename);
+        }
+        asMutable(srcFile).parent = declsFile;`;
+
+const ONE_BUILD_REPLACE = `        // besselbook patch "one-build": the cell's top-level names without a program rebuild.
+        const localsFile = ts.createSourceFile(srcFilename, srcPrefix + src, transpileTarget, false);
+        ts.bindSourceFile(localsFile, builder.getCompilerOptions());
+        const locals = localsFile.locals;
+        const keys = new Set();
+        if (locals) {
+            locals.forEach((_, key) => {
+                keys.add(key);
+            });
+        }
+        // Export all local variables (one build, with or without the export suffix).
+        const suffix = keys.size > 0 ? "\\nexport {" + Array.from(keys).join(", ") + "}" : "";
+        updateContent(prevDecl, src + suffix);
+        const declsFile = builder.getSourceFile(declFilename);
+        const srcFile = builder.getSourceFile(srcFilename);
+        asMutable(srcFile).parent = declsFile;`;
+
 export const TSLAB_PATCHES: SourcePatch[] = [
   { id: "shorthand", file: "tslab/dist/converter.js", find: SHORTHAND_FIND, replace: SHORTHAND_REPLACE },
   {
@@ -78,6 +122,7 @@ export const TSLAB_PATCHES: SourcePatch[] = [
     replace: "(globalThis.__besselbookCellError ? globalThis.__besselbookCellError(e, console) : console.error(e));",
     all: true,
   },
+  { id: "one-build", file: "tslab/dist/converter.js", find: ONE_BUILD_FIND, replace: ONE_BUILD_REPLACE },
 ];
 
 export interface PatchResult {
@@ -91,8 +136,9 @@ export function applyPatches(file: string, source: string, patches: SourcePatch[
   const norm = file.split(path.sep).join("/");
   const applied: string[] = [];
   const missing: string[] = [];
+  const skip = new Set((process.env.BESSELBOOK_TSLAB_SKIP ?? "").split(",").map((x) => x.trim()));
   for (const p of patches) {
-    if (!norm.endsWith("/" + p.file)) continue;
+    if (!norm.endsWith("/" + p.file) || skip.has(p.id)) continue;
     if (!source.includes(p.find)) {
       missing.push(p.id);
       continue;

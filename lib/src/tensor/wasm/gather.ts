@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { KernelFunc } from "@tensorflow/tfjs";
-import { KernelArgs, release, size, TensorInfo } from "./util";
+import { heapCopier, KernelArgs, release, size, TensorInfo } from "./util";
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 
@@ -39,6 +39,7 @@ export function makeGatherV2(stock: KernelFunc): (args: KernelArgs) => TensorInf
     const src = backend.typedArrayFromHeap(x) as Heap;
     const idx = backend.typedArrayFromHeap(indices) as Int32Array | Float32Array;
     const dst = backend.typedArrayFromHeap(out) as Heap;
+    const copy = heapCopier(src, dst);
     let o = 0;
     for (let b = 0; b < B; b++)
       for (let q = 0; q < O; q++) {
@@ -50,7 +51,7 @@ export function makeGatherV2(stock: KernelFunc): (args: KernelArgs) => TensorInf
             throw new RangeError(`gather: indices[${b * nIdx + i}] = ${k} is out of domain; expected an integer in [0, ${D - 1}]`);
           }
           const s = (base + k) * S;
-          if (S >= 16) dst.set(src.subarray(s, s + S), o);
+          if (S >= 16) copy(o, s, S);
           else for (let j = 0; j < S; j++) dst[o + j] = src[s + j];
           o += S;
         }

@@ -25,8 +25,9 @@ import { einsumKernel } from "./einsum";
 import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
-import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, unsortedSegmentSum } from "./segment";
+import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, segmentSumOptions, unsortedSegmentSum } from "./segment";
 import { makeIdentity, makeTranspose, shareOptions } from "./share";
+import { heapCopyOptions } from "./util";
 
 export { planEinsum, runEinsum } from "./einsum";
 export type { EinsumPlan, EinsumAlgebra } from "./einsum";
@@ -96,19 +97,27 @@ export interface WasmKernelOptions {
   share: boolean;
   /** UnsortedSegmentSum gradient as one fused gather (segment.ts). */
   segmentGrad: boolean;
+  /**
+   * Byte-identical JS loop speed-ups: UnsortedSegmentSum's row add unrolled by 4 (same order;
+   * segment.ts) and gather row copies by copyWithin on the heap (util.ts heapCopier).
+   */
+  fastLoops: boolean;
 }
 
 /** The kernels as they were before session 3 (bench "before" engine). */
-export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false };
+export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false, fastLoops: false };
 /** The defaults. */
-export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true };
+export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true, fastLoops: true };
 
 /** Set some options; returns the previous ones (pass them back to restore). */
 export function wasmKernelOptions(next: Partial<WasmKernelOptions> = {}): WasmKernelOptions {
-  const prev: WasmKernelOptions = { dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on };
+  const prev: WasmKernelOptions = {
+    dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on, fastLoops: segmentSumOptions.unroll,
+  };
   if (next.dw !== undefined) backpropFilterVariant.layout = next.dw;
   if (next.share !== undefined) shareOptions.on = next.share;
   if (next.segmentGrad !== undefined) segmentGradOptions.on = next.segmentGrad;
+  if (next.fastLoops !== undefined) segmentSumOptions.unroll = heapCopyOptions.on = next.fastLoops;
   return prev;
 }
 

@@ -8,7 +8,7 @@
  * drops them silently, which hides indexing bugs).
  */
 import { BesselbookError, ShapeError } from "../../errors";
-import { KernelArgs, size, TensorInfo } from "./util";
+import { heapCopier, KernelArgs, size, TensorInfo } from "./util";
 
 export function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   const { inputs, backend } = args;
@@ -39,11 +39,29 @@ export function unsortedSegmentSum(args: KernelArgs): TensorInfo {
       backend.disposeData(out.dataId);
       throw new RangeError(`unsortedSegmentSum: segmentIds[${i}] = ${s} is out of domain; expected < numSegments = ${numSegments}`);
     }
-    let o = s * D, p = i * D;
-    if (D === 1) dst[o] += src[p];
-    else for (let d = 0; d < D; d++) dst[o++] += src[p++];
+    if (segmentSumOptions.unroll) addRow(dst, s * D, src, i * D, D);
+    else for (let o = s * D, p = i * D, d = 0; d < D; d++) dst[o + d] += src[p + d];
   }
   return out;
+}
+
+/** `unroll = false` restores the plain row loop (same sums; the bench's "before" engine). */
+export const segmentSumOptions = { unroll: true };
+
+/**
+ * dst[o + d] += src[p + d] for d = 0 … D−1, in that order (so the float32 sums are the same as a
+ * plain loop), unrolled by 4: measured 0.73 vs 1.32 ms for [10000, 64] → 1000 segments (min of 30).
+ */
+function addRow(dst: Float32Array | Int32Array, o: number, src: Float32Array | Int32Array, p: number, D: number): void {
+  const D4 = D & ~3;
+  let d = 0;
+  for (; d < D4; d += 4) {
+    dst[o + d] += src[p + d];
+    dst[o + d + 1] += src[p + d + 1];
+    dst[o + d + 2] += src[p + d + 2];
+    dst[o + d + 3] += src[p + d + 3];
+  }
+  for (; d < D; d++) dst[o + d] += src[p + d];
 }
 
 /**
@@ -71,6 +89,7 @@ export function gatherDropNegatives(args: KernelArgs): TensorInfo {
   const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
   const ids = backend.typedArrayFromHeap(indices) as Int32Array;
   const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+  const copy = heapCopier(src, dst);
   for (let i = 0; i < N; i++) {
     const s = ids[i];
     const o = i * D;
@@ -82,7 +101,7 @@ export function gatherDropNegatives(args: KernelArgs): TensorInfo {
       backend.disposeData(out.dataId);
       throw new RangeError(`gatherDropNegatives: indices[${i}] = ${s} is out of domain; expected < ${S}`);
     }
-    if (D >= 16) dst.set(src.subarray(s * D, s * D + D), o);
+    if (D >= 16) copy(o, s * D, D);
     else for (let d = 0; d < D; d++) dst[o + d] = src[s * D + d];
   }
   return out;
