@@ -429,6 +429,19 @@ describe("bcnn: metrics leave the caller's tensors alone", () => {
     assert.equal(tf.memory().numTensors, before);
     x.dispose();
   });
+  it("a dead (all-zero) reference map is refused or left out and counted, never scored as error 0", () => {
+    const x = glyph(0);
+    const dead = (t: tf.Tensor4D) => tf.zerosLike(t);
+    assert.throws(() => bcnn.equivarianceError(dead, x, [45]), (e: Error) => e instanceof DomainError && /all zeros/.test(e.message));
+    assert.throws(() => bcnn.invarianceError(dead, x, [45]), (e: Error) => e instanceof DomainError && /all zeros/.test(e.message));
+    assert.throws(() => bcnn.paperEquivarianceError(dead, x, [45]), (e: Error) => e instanceof DomainError && /constant/.test(e.message));
+    // one live channel and one dead: the dead one is excluded (counted), the live one scored
+    const half = (t: tf.Tensor4D) => tf.concat([tf.square(t), tf.zerosLike(t)], 3);
+    const r = bcnn.paperEquivarianceError(half, x, [45], { rotatedInput: (d) => glyph(d) });
+    assert.equal(r.excluded, 1);
+    assert.ok(r.errors[0]! > 0 && Number.isFinite(r.errors[0]!), `${r.errors}`);
+    x.dispose();
+  });
 });
 
 describe("bcnn: models, training, cache", function () {

@@ -2,7 +2,7 @@
  * The Fourier–Bessel basis on the unit disk and its sampling on a K×K filter grid.
  *
  * Delchevalerie et al., "Achieving Rotational Invariance with Bessel-Convolutional Neural
- * Networks" (NeurIPS 2021), §3: the Laplacian eigenfunctions on the unit disk with Neumann
+ * Networks" (NeurIPS 2021; bcnn2021, whose text could not be read here): the Laplacian eigenfunctions on the unit disk with Neumann
  * boundary condition,
  *
  *     ψ_{ν,j}(ρ, θ) = J_ν(k_{ν,j} ρ) e^{iνθ} / A_{ν,j},      J′_ν(k_{ν,j}) = 0,
@@ -12,7 +12,7 @@
  *
  *     A²_{ν,j} = π (1 − ν²/k²) J_ν(k)²,       A²_{0,0} = π  (ν = k = 0, ψ constant).
  *
- * Truncation. The paper keeps k_{ν,j} ≤ πK/2 (a disk of radius K/2 pixels, π rad per pixel). But the
+ * Truncation. The rule issue #14 attributes to the paper keeps k_{ν,j} ≤ πK/2 (a disk of radius K/2 pixels, π rad per pixel). But the
  * sampled disk's rim sits on the outer pixel centres, radius (K−1)/2 pixels (fourierBesselBasis), so
  * a wavenumber k on the unit disk is k/((K−1)/2) rad per pixel and the Nyquist bound is
  * k ≤ π(K−1)/2 (`nyquistKMax`): for K = 5 the paper's rule admits 4 of its 11 modes above it. Orders
@@ -35,7 +35,7 @@ export interface BesselMode {
   readonly norm: number;
 }
 
-/** Default truncation for a K×K kernel: k ≤ πK/2 (the paper's rule, Delchevalerie et al. 2021 §3). */
+/** Default truncation for a K×K kernel: k ≤ πK/2 (the rule issue #14 attributes to bcnn2021; not read here). */
 export function defaultKMax(kernelSize: number): number {
   checkKernelSize("defaultKMax", kernelSize);
   return (Math.PI * kernelSize) / 2;

@@ -46,6 +46,14 @@ export interface SeedConfig {
   eqLayers: string[];
   /** Images for the equivariance errors. */
   nEq: number;
+  /**
+   * Glyphs only: standard deviation (px) of a Gaussian prefilter applied to every rendering
+   * (training, test, probe and metric sets), so that oblique renderings are band-limited like
+   * upright ones rather than differing in aliasing; default 0 (box-averaged hard edges).
+   */
+  blur?: number;
+  /** Angles (degrees, 0 first) for the feature/logit change of the probe glyphs; default anglesDeg. */
+  probeAnglesDeg?: number[];
 }
 
 const memo = new Map<string, ImageSet>();
@@ -55,11 +63,11 @@ const memo = new Map<string, ImageSet>();
  * about its own centre). With `jitter` 0 every glyph is centred on the image, so a rendering at
  * 90° is exactly rot90 of the upright one and other angles are exact continuous rotations.
  */
-export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5): ImageSet {
-  const key = `g/${n}/${dataSeed}/${deg}/${jitter}`;
+export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5, blur = 0): ImageSet {
+  const key = `g/${n}/${dataSeed}/${deg}/${jitter}/${blur}`;
   let s = memo.get(key);
   if (!s) {
-    s = glyphDataset({ n, seed: dataSeed, jitter, angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 });
+    s = glyphDataset({ n, seed: dataSeed, jitter, blur, angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 });
     if (memo.size > 64) memo.clear();
     memo.set(key, s);
   }
@@ -67,17 +75,17 @@ export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.
 }
 
 function trainSet(cfg: SeedConfig): ImageSet {
-  const key = `train/${cfg.data}/${cfg.nTrain}/${cfg.dataSeed}`;
+  const key = `train/${cfg.data}/${cfg.nTrain}/${cfg.dataSeed}/${cfg.blur ?? 0}`;
   let s = memo.get(key);
   if (!s) {
-    s = cfg.data === "glyphs" ? glyphDataset({ n: cfg.nTrain, seed: cfg.dataSeed, angles: "upright" }) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
+    s = cfg.data === "glyphs" ? glyphDataset({ n: cfg.nTrain, seed: cfg.dataSeed, angles: "upright", blur: cfg.blur ?? 0 }) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
     memo.set(key, s);
   }
   return s;
 }
 
 function testAt(cfg: SeedConfig, deg: number): ImageSet {
-  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, cfg.dataSeed + 1, deg);
+  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, cfg.dataSeed + 1, deg, 1.5, cfg.blur ?? 0);
   const key = `fashion-test/${cfg.nTest}/${cfg.dataSeed}`;
   let s = memo.get(key);
   if (!s) {
@@ -91,11 +99,13 @@ function testAt(cfg: SeedConfig, deg: number): ImageSet {
 /** Relative change ‖g(α) − g(0)‖/‖g(0)‖ of a batch output for glyphs rendered at each angle. */
 function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Tensor4D, angles: number[]): number[] {
   const g0 = tf.tidy(() => model.predict(probe(0)) as tf.Tensor);
+  const n0 = tf.tidy(() => tf.norm(g0).dataSync()[0]);
+  if (!(n0 > 0)) {
+    g0.dispose();
+    domainError("trainSeed", "features of the upright probe", "all zeros", "a non-zero output (the relative change is undefined)");
+  }
   const out = angles.map((a) =>
-    tf.tidy(() => {
-      const d = tf.norm(tf.sub(model.predict(probe(a)) as tf.Tensor, g0)).dataSync()[0];
-      return d / tf.norm(g0).dataSync()[0];
-    }),
+    tf.tidy(() => tf.norm(tf.sub(model.predict(probe(a)) as tf.Tensor, g0)).dataSync()[0] / n0),
   );
   g0.dispose();
   return out;
@@ -111,7 +121,8 @@ function highOrderShare(model: tf.LayersModel, x: tf.Tensor4D): number {
     const e = Array.from(tf.sum(layer.orderPower(input), [0, 1, 2, 4]).dataSync());
     const tot = e.reduce((s, v) => s + v, 0);
     const hi = layer.basis.orders.reduce((s, nu, v) => s + (nu >= 2 ? e[v] : 0), 0);
-    return tot === 0 ? 0 : hi / tot;
+    if (!(tot > 0)) domainError("highOrderShare", "conv2 power", tot, "non-zero response power");
+    return hi / tot;
   });
 }
 
@@ -128,15 +139,19 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   const model = buildNet(spec);
   const res: SeedResult = {};
   const gpName = spec.kind === "c4" ? "opool" : "gpool";
+  const blur = cfg.blur ?? 0;
+  if (!(typeof blur === "number" && blur >= 0 && Number.isFinite(blur))) domainError(fn, "config.blur", blur, "a finite number ≥ 0 (pixels)");
+  const probeAngles = cfg.probeAnglesDeg ?? angles;
+  if (!Array.isArray(probeAngles) || probeAngles[0] !== 0) domainError(fn, "config.probeAnglesDeg", probeAngles, "an array of degrees starting with 0");
   const probe = (deg: number) => {
-    const s = glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, deg, 0);
+    const s = glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, deg, 0, blur);
     return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
   };
   if (!Number.isInteger(cfg.nProbe) || cfg.nProbe < 1) domainError(fn, "config.nProbe", cfg.nProbe, "an integer ≥ 1");
   const measure = (tag: string) => {
     const feats = featureModel(model, gpName);
-    res[`featureChange${tag}`] = renderedInvariance(feats, probe, angles);
-    res[`logitChange${tag}`] = renderedInvariance(model, probe, angles);
+    res[`featureChange${tag}`] = renderedInvariance(feats, probe, probeAngles);
+    res[`logitChange${tag}`] = renderedInvariance(model, probe, probeAngles);
     // Every seed and model reports the same keys (parallel runs are collected key by key):
     // B-CNN-only numbers are one-element arrays, empty for the other models.
     const x = probe(0);
@@ -156,7 +171,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     res.trainAcc = accuracy(model, trainSet(cfg));
     const eqOurs: number[] = [], eqPaper: number[] = [], eq90Ours: number[] = [], eq90Paper: number[] = [];
     for (const name of cfg.eqLayers) {
-      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0) : testAt(cfg, 0);
+      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0, blur) : testAt(cfg, 0);
       const x = tf.tensor4d(s.images.subarray(0, cfg.nEq * s.height * s.width), [cfg.nEq, s.height, s.width, 1]);
       const fm = featureModel(model, name);
       const f = (t: tf.Tensor4D) => fm.predict(t) as tf.Tensor;
@@ -164,7 +179,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
       // C4 fields: the target's orientation blocks are cycled too (metrics.ts, c4Field)
       const c4Field = cfg.spec.kind === "c4";
       const opts = cfg.data === "glyphs"
-        ? { c4Field, rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
+        ? { c4Field, rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0, blur); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
         : { c4Field };
       eqOurs.push(equivarianceError(f, x, eqAngles, opts).mean);
       eqPaper.push(paperEquivarianceError(f, x, eqAngles, opts).mean);
@@ -190,7 +205,7 @@ export async function trainJob(batch: { jobs: SeedConfig[]; seeds: number[] }, i
 }
 
 /** Bump when trainSeed's results change meaning, so cached runs are not reused. */
-const RESULTS_VERSION = 4; // 4: layer seed 0 now seeds the initialiser (tfjsSeed in layer.ts)
+const RESULTS_VERSION = 5; // 4: layer seed 0 seeds the initialiser (tfjsSeed); 5: blur, probe angles
 
 /**
  * Content hash of the compiled bcnn modules next to this file (and the data generators they use),
@@ -293,8 +308,11 @@ export interface Notebook05Params {
   glyphTrain: number; glyphEpochs: number; glyphTest: number;
   fashionTrain: number; fashionEpochs: number; fashionTest: number;
   batch: number; lr: number; angleStep: number; nProbe: number; nEq: number; augment: boolean; dataSeed: number;
+  /** Gaussian prefilter (px) of every glyph rendering; default 0. */
+  blur?: number;
+  /** Extra small angles (degrees) for the probe's feature change, e.g. [1, 3, 7]; default none. */
+  probeExtra?: number[];
 }
-
 /**
  * The model specs of notebook 05: the B-CNN with the paper's basis (`defaultBcnnSpec`), the
  * B-CNN with the steerable basis widened to the same parameter count, and the plain CNN and C4
@@ -310,21 +328,33 @@ export function notebook05Specs(): Record<"bcnnPaper" | "bcnnSteer" | "cnn" | "c
   };
 }
 
-/** Every (data, model, augmentation) configuration notebook 05 runs; keys like "glyphs/bcnnPaper/aug". */
+/**
+ * The configurations notebook 05 runs, sized to fit its time budget (full mode of 04 + 05 in about
+ * six minutes on two idle cores), cutting configurations before seeds:
+ *  - glyphs, upright training: all four models (the invariance experiment and the §5.5-style metric);
+ *  - glyphs, augmented training (if `P.augment`): the CNN only (the cheap model; augmentation is the
+ *    alternative route to invariance the B-CNN is compared with);
+ *  - Fashion-MNIST, upright training: the steerable B-CNN and the CNN only (a smaller confirmation
+ *    on photographs, rotated bilinearly).
+ * Keys like "glyphs/bcnnPaper/upright".
+ */
 export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfig> {
   const specs = notebook05Specs();
   const angles = Array.from({ length: Math.floor(90 / P.angleStep) + 1 }, (_, i) => i * P.angleStep);
+  const probeAnglesDeg = [...new Set([...angles, ...(P.probeExtra ?? [])])].sort((a, b) => a - b);
+  const blur = P.blur ?? 0;
+  const glyphs = (spec: NetSpec, augment: boolean): SeedConfig => ({
+    data: "glyphs", spec, nTrain: P.glyphTrain, epochs: P.glyphEpochs, batch: P.batch, lr: P.lr, augment,
+    nTest: P.glyphTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: augment ? [] : ["relu1", "relu3"],
+    nEq: P.nEq, blur, probeAnglesDeg,
+  });
   const out: Record<string, SeedConfig> = {};
-  for (const [model, spec] of Object.entries(specs)) {
-    for (const augment of P.augment ? [false, true] : [false]) {
-      out[`glyphs/${model}/${augment ? "aug" : "upright"}`] = {
-        data: "glyphs", spec, nTrain: P.glyphTrain, epochs: P.glyphEpochs, batch: P.batch, lr: P.lr, augment,
-        nTest: P.glyphTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: augment ? [] : ["relu1", "relu3"], nEq: P.nEq,
-      };
-    }
+  for (const [model, spec] of Object.entries(specs)) out[`glyphs/${model}/upright`] = glyphs(spec, false);
+  if (P.augment) out["glyphs/cnn/aug"] = glyphs(specs.cnn, true);
+  for (const model of ["bcnnSteer", "cnn"] as const) {
     out[`fashion/${model}/upright`] = {
-      data: "fashion", spec, nTrain: P.fashionTrain, epochs: P.fashionEpochs, batch: P.batch, lr: P.lr, augment: false,
-      nTest: P.fashionTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: ["relu1", "relu3"], nEq: P.nEq,
+      data: "fashion", spec: specs[model], nTrain: P.fashionTrain, epochs: P.fashionEpochs, batch: P.batch, lr: P.lr, augment: false,
+      nTest: P.fashionTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: [], nEq: P.nEq, probeAnglesDeg,
     };
   }
   return out;

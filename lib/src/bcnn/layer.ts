@@ -1,8 +1,8 @@
 /**
  * Bessel convolution layer (B-conv) and a plain convolution layer with the same two compute paths.
  *
- * B-conv (Delchevalerie et al. 2021, eq. for the layer activation): for input I with C_in channels
- * and output channel o,
+ * B-conv, after Delchevalerie et al. 2021 (bcnn2021; its layer equation could not be read here, so
+ * this is our construction from the basis): for input I with C_in channels and output channel o,
  *
  *     out_o(x) = Σ_ν | Σ_{c,j} conj(w_{o,c,ν,j}) (I_c ⋆ ψ_{ν,j})(x) |²  + b_o .
  *

@@ -66,6 +66,11 @@ export interface EquivarianceReport {
   errors: number[];
   /** Mean of `errors`. */
   mean: number;
+  /**
+   * paperEquivarianceError only: (image, map, angle) triples left out because the reference map
+   * R_α f(x) is constant on the disk (min-max scaling undefined, e.g. a dead ReLU map).
+   */
+  excluded?: number;
 }
 
 export interface EquivarianceOptions {
@@ -161,9 +166,11 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
         }
       }
     }
-    errors.push(den === 0 ? 0 : Math.sqrt(num / den));
+    // An all-zero reference (a dead map) has no relative error: refuse rather than report 0.
+    if (!(den > 0)) domainError("equivarianceError", "f(x)", `all zeros on the disk at ${deg}°`, "a feature map with non-zero energy inside the mask (the relative error is undefined for a dead map)");
+    errors.push(Math.sqrt(num / den));
   }
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length) };
+  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
 }
 
 /**
@@ -181,11 +188,13 @@ export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonl
       const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, (deg * Math.PI) / 180, undefined, interp), xShape);
       const d = tf.norm(tf.sub(f(xr), fx)).dataSync()[0];
       const n = tf.norm(fx).dataSync()[0];
-      return n === 0 ? d : d / n;
+      return d / n;
     }),
   );
+  const n0 = tf.tidy(() => tf.norm(fx).dataSync()[0]);
   fx.dispose();
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length) };
+  if (!(n0 > 0)) domainError("invarianceError", "f(x)", "all zeros", "an output with non-zero norm (the relative change is undefined)");
+  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
 }
 
 /**
@@ -249,7 +258,8 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
   const xShape = x.shape as [number, number, number, number];
   const xData = x.dataSync() as Float32Array;
   const mask = diskMask(H, W, opts.maskRadius);
-  const scaled = (d: Float32Array, b: number, c: number): Float64Array => {
+  // undefined when the map is constant on the disk (min-max scaling undefined)
+  const scaled = (d: Float32Array, b: number, c: number): Float64Array | undefined => {
     const out = new Float64Array(H * W);
     let lo = Infinity, hi = -Infinity;
     for (let p = 0; p < H * W; p++) {
@@ -259,10 +269,12 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
       if (v > hi) hi = v;
     }
     const span = hi - lo;
-    for (let p = 0; p < H * W; p++) out[p] = mask[p] === 0 || span === 0 ? 0 : (d[(b * H * W + p) * C + c] - lo) / span;
+    if (!(span > 0)) return undefined;
+    for (let p = 0; p < H * W; p++) out[p] = mask[p] === 0 ? 0 : (d[(b * H * W + p) * C + c] - lo) / span;
     return out;
   };
   const errors: number[] = [];
+  let excluded = 0;
   for (const deg of anglesDeg) {
     const a = (deg * Math.PI) / 180;
     const rotated = rotateArray(fxData, shape, a, undefined, interp);
@@ -279,7 +291,14 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
     let sum = 0, n = 0;
     for (let b = 0; b < B; b++) {
       for (const c of chosen) {
-        const u = scaled(got, b, c), v = scaled(target, b, c);
+        const v = scaled(target, b, c);
+        if (v === undefined) {
+          // a constant reference map (e.g. dead): left out and counted, never scored as 0
+          excluded++;
+          continue;
+        }
+        // a constant f(R x) against a varying reference scores as an all-zero map (maximal error)
+        const u = scaled(got, b, c) ?? new Float64Array(H * W);
         for (let p = 0; p < H * W; p++) {
           if (mask[p] === 0) continue;
           sum += Math.abs(u[p] - v[p]);
@@ -287,7 +306,8 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
         }
       }
     }
-    errors.push(n === 0 ? 0 : sum / n);
+    if (n === 0) domainError("paperEquivarianceError", "f(x)", `every chosen map constant on the disk at ${deg}°`, "at least one non-constant map (min-max scaling is undefined for a constant map)");
+    errors.push(sum / n);
   }
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length) };
+  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length, excluded };
 }

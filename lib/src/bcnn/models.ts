@@ -98,7 +98,7 @@ function validate(spec: NetSpec): void {
  *    3×3 variant lost its invariance off the 90° grid (0.71 → 0.30) while 5×5 stayed flat (0.80 → 0.88);
  *  - average pooling between blocks (aliases less than max pooling; on the 3×3 variant it raised the
  *    upright glyph accuracy from 0.55 to 0.71);
- *  - response "modulus": the paper's squared response learned markedly slower in short trainings
+ *  - response "modulus": the squared response ("power") learned markedly slower in short trainings
  *    (Fashion-MNIST, 64 Adam steps: 20% vs 44% test accuracy); same invariants, so no change in symmetry.
  */
 export function defaultBcnnSpec(overrides: Partial<NetSpec> = {}): NetSpec {

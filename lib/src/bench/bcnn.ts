@@ -106,11 +106,33 @@ export async function run(): Promise<void> {
     ["B-CNN steerable, same params", nb.bcnnSteer],
     ["C4 CNN, same params", nb.c4],
   ];
-  console.log("\nbasis policies (conv path):");
-  for (const [name, spec] of variants) {
-    const t = trainStep(spec);
-    const ms = await timeIt(t.step, reps);
-    console.log(`  ${name.padEnd(30)} ${ms.toFixed(0).padStart(5)} ms/step · ${t.params} params · ${(convMacs(spec) / 1e6).toFixed(2)} M conv MACs/image`);
-    t.dispose();
+  // Interleaved rounds (one step of each variant per round), so that a load change on a shared
+  // machine hits every variant alike; the ratio to the paper basis is taken per round (CPU time
+  // of this thread, which is less sensitive to other processes than wall time) and summarised
+  // as median [min, max] over rounds.
+  console.log(`\nbasis policies (conv path), ${reps} interleaved rounds after 2 warm-up steps each:`);
+  const built = variants.map(([name, spec]) => ({ name, spec, t: trainStep(spec), wall: [] as number[], cpu: [] as number[] }));
+  for (const b of built) for (let i = 0; i < 2; i++) b.t.step();
+  for (let r = 0; r < reps; r++) {
+    for (const b of built) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      b.t.step();
+      b.wall.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      b.cpu.push((c.user + c.system) / 1000);
+      await new Promise((res) => setImmediate(res));
+    }
   }
+  const ref = built[0];
+  for (const b of built) {
+    const ratios = b.cpu.map((v, i) => v / ref.cpu[i]);
+    console.log(
+      `  ${b.name.padEnd(30)} ${median(b.wall).toFixed(0).padStart(5)} ms/step wall · ${median(b.cpu).toFixed(0).padStart(5)} ms/step CPU · ` +
+        `CPU ratio to paper basis ${median(ratios).toFixed(2)} [${Math.min(...ratios).toFixed(2)}, ${Math.max(...ratios).toFixed(2)}] · ` +
+        `${b.t.params} params · ${(convMacs(b.spec) / 1e6).toFixed(2)} M conv MACs/image`,
+    );
+  }
+  for (const b of built) b.t.dispose();
+  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 }
