@@ -162,6 +162,16 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
  */
 export function edgeGeometry(b: Batch, pos: tf.Tensor2D): Geometry {
   if (pos.shape[0] !== b.N || pos.shape[1] !== 3) throw new ShapeError("edgeGeometry pos", `[${b.N}, 3]`, pos.shape);
+  // b.pos was validated by makeBatch (finite, no coincident points). Other positions are read
+  // back once and checked (a documented read-back; training and energyForces pass b.pos itself).
+  if (pos !== b.pos) {
+    const x = pos.dataSync(), src = b.graph.src, dst = b.graph.dst;
+    for (let k = 0; k < x.length; k++) if (!Number.isFinite(x[k])) domainError("edgeGeometry", `pos[${Math.floor(k / 3)}][${k % 3}]`, x[k], "a finite coordinate");
+    for (let e = 0; e < src.length; e++) {
+      const i = src[e], j = dst[e];
+      if (x[3 * i] === x[3 * j] && x[3 * i + 1] === x[3 * j + 1] && x[3 * i + 2] === x[3 * j + 2]) domainError("edgeGeometry", `pos (nodes ${i}, ${j} of edge ${e})`, "coincident", "distinct points at both ends of every edge (the edge direction is undefined)");
+    }
+  }
   const rc = b.cutoff;
   const rel = tf.sub(tf.gather(pos, b.src), tf.gather(pos, b.dst)) as tf.Tensor2D;
   const dist = tf.sqrt(tf.sum(tf.square(rel), 1, true)) as tf.Tensor2D;

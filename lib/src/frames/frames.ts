@@ -207,6 +207,9 @@ export interface FrameRanks {
   axis: Float64Array;
   /** Singular values of the span of the group sums S_g per node, descending [N·3]. */
   sigma: Float64Array;
+  /** The matching principal directions per node [N·9], row k for sigma k (descending). A rank-r
+   *  node's frame can orient exactly the span of the first r rows (ours). */
+  directions: Float64Array;
 }
 
 /**
@@ -232,6 +235,7 @@ export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: Arr
     nb[i].push({ t: types ? types[j] : 0, r: Math.hypot(d[0], d[1], d[2]), d });
   }
   const rank = new Int32Array(g.n), axis = new Float64Array(3 * g.n), sigma = new Float64Array(3 * g.n);
+  const directions = new Float64Array(9 * g.n);
   for (let i = 0; i < g.n; i++) {
     const list = nb[i].sort((a, b) => a.t - b.t || a.r - b.r);
     const M = new Float64Array(9);
@@ -250,6 +254,7 @@ export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: Arr
     const { values, vectors } = symmetricEigen(mat(3, 3, Array.from(M)));
     const s = [2, 1, 0].map((k) => Math.sqrt(Math.max(values[k], 0)));
     sigma.set(s, 3 * i);
+    for (let k = 0; k < 3; k++) for (let a = 0; a < 3; a++) directions[9 * i + 3 * k + a] = vectors.data[3 * a + 2 - k];
     let rk = 0;
     if (s[0] > tol * scale && scale > 0) rk = 1 + (s[1] > tol * s[0] ? 1 : 0) + (s[2] > tol * s[0] ? 1 : 0);
     rank[i] = rk;
@@ -262,7 +267,7 @@ export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: Arr
     }
     axis.set(ax, 3 * i);
   }
-  return { rank, axis, sigma };
+  return { rank, axis, sigma, directions };
 }
 
 // ---------------------------------------------------------------------------------------------

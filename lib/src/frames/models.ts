@@ -26,7 +26,7 @@
  * Einsum is not available on the wasm backend, so every contraction below is reshape + matMul.
  */
 import * as tf from "@tensorflow/tfjs";
-import { DomainError, domainError } from "../errors";
+import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { Batch, Geometry } from "./batch";
 import { cgPaths, clebschGordan } from "./cg";
@@ -135,6 +135,7 @@ export class FramesNet implements Model {
     const hidden = o.hidden ?? 64;
     const nRbf = o.nRbf ?? 8;
     const layers = o.layers ?? 2;
+    if (!(Number.isInteger(layers) && layers >= 1)) domainError("FramesNet", "layers", layers, "an integer ≥ 1");
     this.nTypes = o.nTypes ?? 2;
     this.name = o.name ?? `frames-${o.message}`;
     this.frameW = new Dense(r, nRbf + this.nTypes, 3);
@@ -269,6 +270,12 @@ export interface TFNOptions {
   frame?: "global" | "local";
   /** Local frames only: false drops D^ℓ(L_iL_jᵀ) (the negative control: a different function). */
   transport?: boolean;
+  /**
+   * Optional per-function standardisation of the radial basis before the radial MLPs (ours):
+   * rbf_k → (rbf_k − mean_k)/std_k with constants (e.g. training-edge statistics; not trained).
+   * Invariant, so equivariance is unchanged. Default: the raw basis values.
+   */
+  rbfStandardise?: { mean: number[]; std: number[] };
 }
 
 interface Path { lf: Order; lin: Order; lout: Order; cgT: tf.Tensor2D }
@@ -293,6 +300,8 @@ export class TFN implements Model {
   readonly transport: boolean;
   private readonly frameW?: tf.Tensor2D;
   private readonly nTypes: number;
+  private readonly rbfMean?: tf.Tensor2D;
+  private readonly rbfStd?: tf.Tensor2D;
 
   constructor(o: TFNOptions) {
     if (!(o.lmax === 0 || o.lmax === 1 || o.lmax === 2 || o.lmax === 3)) domainError("TFN", "lmax", o.lmax, "0, 1, 2 or 3");
@@ -301,14 +310,26 @@ export class TFN implements Model {
     this.c = o.channels ?? 16;
     const nRbf = o.nRbf ?? 8;
     const layers = o.layers ?? 2;
+    if (!(Number.isInteger(layers) && layers >= 1)) domainError("TFN", "layers", layers, "an integer ≥ 1");
     const hidden = o.hidden ?? 32;
     const nTypes = o.nTypes ?? 2;
     this.name = o.name ?? `tfn-l${o.lmax}`;
     this.avgNeighbors = checkNormaliser("TFN", o.avgNeighbors);
+    if (o.rbfStandardise !== undefined) {
+      const { mean, std } = o.rbfStandardise;
+      if (mean.length !== nRbf || std.length !== nRbf) throw new ShapeError("TFN rbfStandardise", `mean and std of length nRbf = ${nRbf}`, [mean.length, std.length]);
+      mean.forEach((v, k) => { if (!Number.isFinite(v)) domainError("TFN", `rbfStandardise.mean[${k}]`, v, "a finite number"); });
+      std.forEach((v, k) => { if (!(v > 0 && Number.isFinite(v))) domainError("TFN", `rbfStandardise.std[${k}]`, v, "a finite number > 0"); });
+      this.rbfMean = tf.tensor2d(mean, [1, nRbf]);
+      this.rbfStd = tf.tensor2d(std, [1, nRbf]);
+      this.consts.push(this.rbfMean, this.rbfStd);
+    }
     this.nTypes = nTypes;
     this.frame = o.frame ?? "global";
     if (!["global", "local"].includes(this.frame)) domainError("TFN", "frame", o.frame, '"global" or "local"');
     this.transport = o.transport ?? true;
+    if (typeof this.transport !== "boolean") domainError("TFN", "transport", o.transport, "true or false");
+    if (!this.transport && this.frame === "global") domainError("TFN", "transport", false, 'true with frame "global" (transport: false only exists for frame "local")');
     if (this.frame === "local") {
       // A separate stream, so the trained parameters are initialised exactly as in the global TFN.
       const rf = new Rng(7919 + (o.seed ?? 0));
@@ -388,7 +409,8 @@ export class TFN implements Model {
       for (let layer = 0; layer < this.radial.length; layer++) {
         const msgs: (tf.Tensor | null)[] = Array.from({ length: this.lmax + 1 }, () => null);
         // No edges (every node isolated): all messages are zero, the layer still runs.
-        const Rw = b.E > 0 ? tf.mul(this.radial[layer].apply(g.rbf), g.env) : null; // [E, P·c]
+        const rbf = this.rbfMean ? (tf.div(tf.sub(g.rbf, this.rbfMean), this.rbfStd!) as tf.Tensor2D) : g.rbf;
+        const Rw = b.E > 0 ? tf.mul(this.radial[layer].apply(rbf), g.env) : null; // [E, P·c]
         const hj = b.E > 0 ? h.map((x, l) => {
           const y = tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src); // [E, c·d]
           if (!Dij[l]) return y;

@@ -84,6 +84,7 @@ export type VectorTarget = "forces" | "transport";
 /** Frames `indices` of a shipped molecule as a labelled Dataset (heads: see module comment). */
 export function moleculeDataset(name: string, indices: ArrayLike<number>, opts: { cutoff: number; vector?: VectorTarget }): Dataset {
   if (!(opts.cutoff > 0 && Number.isFinite(opts.cutoff))) domainError("moleculeDataset", "opts.cutoff", opts.cutoff, "a finite radius > 0");
+  if (opts.vector !== undefined && opts.vector !== "forces" && opts.vector !== "transport") domainError("moleculeDataset", "opts.vector", JSON.stringify(opts.vector), '"forces" or "transport"');
   const m = loadMolecule(name);
   const A = m.atoms;
   const types = Int32Array.from(m.symbols, (s) => {
@@ -144,6 +145,30 @@ export function tensorErrorParts(m: Model, bs: Batch[]): { l0: number; l2: numbe
   return { l0: Math.sqrt(e0 / n0), l2: Math.sqrt(e2 / n2), traceOracle: Math.sqrt(n2 / cnt / nAll) };
 }
 
+/**
+ * Vector-head error split by frame rank (batch.ts frameRank, 1–3; rank-0 nodes are skipped):
+ * for each rank r, sqrt(Σ|y − p|² / Σ|y|²) over the nodes of that rank (the zero predictor scores
+ * 1), and the node count. Ours: where the frames are full rank (ethanol's carbons at 1.6 Å) a
+ * frames model can use every component; at rank-1 sites it cannot reach the perpendicular part.
+ */
+export function vectorErrorByRank(m: Model, bs: Batch[]): { error: number[]; nodes: number[] } {
+  const num = [0, 0, 0, 0], den = [0, 0, 0, 0], cnt = [0, 0, 0, 0];
+  for (const b of bs) {
+    if (!b.y) throw new ShapeError("vectorErrorByRank batch", "a labelled batch (built with targets)", "no targets");
+    const y = b.y.forces.dataSync();
+    const p = tf.tidy(() => m.apply(b).forces.dataSync());
+    for (let i = 0; i < b.N; i++) {
+      const r = b.frameRank[i];
+      cnt[r]++;
+      for (let a = 0; a < 3; a++) {
+        num[r] += (y[3 * i + a] - p[3 * i + a]) ** 2;
+        den[r] += y[3 * i + a] ** 2;
+      }
+    }
+  }
+  return { error: [1, 2, 3].map((r) => (den[r] > 0 ? Math.sqrt(num[r] / den[r]) : NaN)), nodes: [1, 2, 3].map((r) => cnt[r]) };
+}
+
 export type ModelSpec =
   | { kind: "frames"; message: MessageKind; rep: string; hidden: number; name?: string }
   | { kind: "tfn"; lmax: Order; channels: number; hidden: number; name?: string; frame?: "global" | "local" };
@@ -167,10 +192,11 @@ export interface MoleculeRunConfig {
   avgNeighbors?: number;
 }
 
-export function makeModel(spec: ModelSpec, seed: number, energyReference: number[], avgNeighbors: number, nRbf = 8): Model {
+export function makeModel(spec: ModelSpec, seed: number, energyReference: number[], avgNeighbors: number, nRbf = 8, rbfStandardise?: { mean: number[]; std: number[] }): Model {
   const common = { seed, energyReference, avgNeighbors, nTypes: MOLECULE_ELEMENTS.length, name: spec.name, nRbf };
   if (spec.kind === "frames") return new FramesNet({ ...common, message: spec.message, rep: spec.rep, hidden: spec.hidden });
-  if (spec.kind === "tfn") return new TFN({ ...common, lmax: spec.lmax, channels: spec.channels, hidden: spec.hidden, frame: spec.frame });
+  if (spec.kind === "tfn") return new TFN({ ...common, lmax: spec.lmax, channels: spec.channels, hidden: spec.hidden, frame: spec.frame, rbfStandardise });
+  if (rbfStandardise) throw new DomainError("makeModel: argument rbfStandardise is only implemented for TFN specs");
   throw new DomainError(`makeModel: argument spec.kind = ${JSON.stringify((spec as { kind: unknown }).kind)} is out of domain; expected "frames" or "tfn"`);
 }
 
@@ -212,6 +238,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
     const res = train(m, trainB, s, { epochs: cfg.epochs, lr: cfg.lr, decay: cfg.decay, seed });
     const te = evaluate(m, testB, s), tm = evaluate(m, movedB, s), tr = evaluate(m, trainB, s);
     const parts = tensorErrorParts(m, testB);
+    const byRank = vectorErrorByRank(m, testB);
     // Baselines on the test block: energy = training mean (for one molecule that is the species-
     // only model), vector = 0.
     const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
@@ -226,6 +253,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
       energy: te.energy, vector: te.forces, tensor: te.tensor, tensorL0: parts.l0, tensorL2: parts.l2, traceOracle: parts.traceOracle,
       energyMoved: tm.energy, vectorMoved: tm.forces, tensorMoved: tm.tensor,
       energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
+      vectorByRank: byRank.error, nodesByRank: byRank.nodes,
       baseEnergy, baseVector, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
       losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
     };

@@ -24,6 +24,7 @@ import { Cloud, Dataset } from "./data";
 import { Model } from "./models";
 import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec } from "./molecules";
 import { batches } from "./train";
+import { cosineCutoff, sphericalBesselBasis } from "./radial";
 
 /** Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint). */
 export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces: tf.Tensor2D } {
@@ -38,9 +39,16 @@ export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces:
 
 export interface PotentialWeights { energy: number; forces: number }
 
+/** The target variances divide the loss: zero, negative or non-finite ones are refused. */
+function checkScales(fn: string, s: { energy: number; forces: number }): void {
+  for (const k of ["energy", "forces"] as const) if (!(s[k] > 0 && Number.isFinite(s[k]))) domainError(fn, `s.${k}`, s[k], "a finite variance > 0");
+}
+
 /** Normalised energy + force loss (module comment); `s` holds the target variances. */
 export function potentialLoss(m: Model, b: Batch, s: { energy: number; forces: number }, w: PotentialWeights): tf.Scalar {
   if (!b.y) throw new ShapeError("potentialLoss batch", "a labelled batch (built with targets)", "no targets");
+  checkScales("potentialLoss", s);
+  for (const k of ["energy", "forces"] as const) if (!(w[k] >= 0 && Number.isFinite(w[k]))) domainError("potentialLoss", `w.${k}`, w[k], "a finite weight ≥ 0");
   const y = b.y;
   return tf.tidy(() => {
     const mse = (a: tf.Tensor, t: tf.Tensor) => tf.mean(tf.square(tf.sub(a, t)));
@@ -73,6 +81,8 @@ function checkSchedule(o: PotentialSchedule): void {
 
 /** Learning rate of epoch `ep` (0-based) under the schedule. */
 export function scheduleLr(o: PotentialSchedule, ep: number): number {
+  if (!(Number.isInteger(ep) && ep >= 0)) domainError("scheduleLr", "ep", ep, "an integer epoch ≥ 0");
+  checkSchedule(o);
   return o.lr * o.decay ** Math.min(Math.max(ep - o.warm + 1, 0), o.decayEpochs);
 }
 
@@ -81,10 +91,14 @@ export function scheduleLr(o: PotentialSchedule, ep: number): number {
  * `rtol` of its first half (relative). Returns the relative change too.
  */
 export function judgeConvergence(losses: number[], judge: number, rtol = 0.05): { converged: boolean; change: number } {
+  if (!(Number.isInteger(judge) && judge >= 4)) domainError("judgeConvergence", "judge", judge, "an integer ≥ 4");
+  if (!(rtol > 0 && Number.isFinite(rtol))) domainError("judgeConvergence", "rtol", rtol, "a finite number > 0");
   if (losses.length < judge || judge < 4) throw new ShapeError("judgeConvergence losses", `≥ ${Math.max(judge, 4)} epochs`, [losses.length]);
   const w = losses.slice(losses.length - judge), h = Math.floor(judge / 2);
   const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
   const a = mean(w.slice(0, h)), b = mean(w.slice(h));
+  if (!(Number.isFinite(a) && Number.isFinite(b))) domainError("judgeConvergence", "losses", Number.isFinite(a) ? b : a, "finite losses in the judged window");
+  if (a === 0) domainError("judgeConvergence", "losses", a, "a judged window whose first half has a nonzero mean (relative change)");
   const change = (a - b) / a;
   return { converged: Math.abs(change) < rtol, change };
 }
@@ -111,6 +125,9 @@ export function trainPotential(m: Model, train: Batch[], s: { energy: number; fo
 
 /** Normalised RMSE of the energy and the conservative forces over labelled batches. */
 export function evaluatePotential(m: Model, bs: Batch[], s: { energy: number; forces: number }): { energy: number; forces: number } {
+  if (bs.length === 0) throw new ShapeError("evaluatePotential bs", "≥ 1 labelled batch", [0]);
+  checkScales("evaluatePotential", s);
+  bs.forEach((b, k) => { if (!b.y) throw new ShapeError(`evaluatePotential bs[${k}]`, "a labelled batch (built with targets)", "no targets"); });
   let e = 0, f = 0, ne = 0, nf = 0;
   for (const b of bs) {
     tf.tidy(() => {
@@ -137,6 +154,29 @@ export function pairFeatures(c: Cloud): Float64Array {
   return Float64Array.from(out);
 }
 
+/**
+ * The radial basis a model sees, summed per unordered species pair (ours): for every pair of
+ * species a ≤ b, Σ over atom pairs (i < j) of that species pair of φ_k(r_ij)·u(r_ij), with φ the
+ * spherical-Bessel basis of `nRbf` functions and u the cosine envelope (batch.ts uses the same
+ * two). [nTypes(nTypes+1)/2 · nRbf] per cloud: a two-body linear model on the models' own basis.
+ */
+export function rbfPairFeatures(c: Cloud, nRbf: number, cutoff: number, nTypes: number): Float64Array {
+  if (!(Number.isInteger(nTypes) && nTypes >= 1)) domainError("rbfPairFeatures", "nTypes", nTypes, "an integer ≥ 1");
+  const n = c.types.length, P = (nTypes * (nTypes + 1)) / 2, out = new Float64Array(P * nRbf);
+  const rs: number[] = [], slot: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const r = Math.hypot(c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]);
+    if (!(r > 0 && Number.isFinite(r))) domainError("rbfPairFeatures", `c.pos (atoms ${i}, ${j})`, r, "distinct finite points");
+    const [a, b] = [c.types[i], c.types[j]].sort((x, y) => x - y);
+    if (!(Number.isInteger(a) && a >= 0 && b < nTypes)) domainError("rbfPairFeatures", "c.types", b, `species indices in [0, ${nTypes})`);
+    rs.push(r);
+    slot.push(a * nTypes - (a * (a - 1)) / 2 + (b - a));
+  }
+  const phi = sphericalBesselBasis(rs, nRbf, cutoff), u = cosineCutoff(rs, cutoff);
+  rs.forEach((_, e) => { for (let k = 0; k < nRbf; k++) out[slot[e] * nRbf + k] += phi[e * nRbf + k] * u[e]; });
+  return out;
+}
+
 /** Solve (A + λI)x = y for symmetric positive definite A (Cholesky), A [n·n] row-major. */
 function solveSPD(A: Float64Array, y: Float64Array, n: number): Float64Array {
   const Lm = new Float64Array(n * n);
@@ -155,20 +195,26 @@ function solveSPD(A: Float64Array, y: Float64Array, n: number): Float64Array {
 }
 
 /**
- * Ridge regression of E on standardised pair features (+ intercept, not penalised), fitted on
- * `train`, returning normalised RMSEs (RMSE / training std of E) on both sets.
+ * Ridge regression of E on standardised features (+ intercept, not penalised), fitted on
+ * `train`, returning normalised RMSEs (RMSE / training std of E) on both sets. `features`
+ * defaults to pairFeatures ({1/r, r, r², 1/r²} per atom pair); rbfPairFeatures is the other.
  */
-export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01): { train: number; test: number } {
+export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01, features: (c: Cloud) => Float64Array = pairFeatures): { train: number; test: number } {
   if (!(lambda > 0 && Number.isFinite(lambda))) domainError("ridgeEnergy", "lambda", lambda, "a finite number > 0");
   if (train.clouds.length < 2) throw new ShapeError("ridgeEnergy train", "≥ 2 clouds", [train.clouds.length]);
-  const X = train.clouds.map(pairFeatures), p = X[0].length, n = X.length;
-  if (test.clouds.some((c) => pairFeatures(c).length !== p)) throw new ShapeError("ridgeEnergy test clouds", `${p} pair features (same atom count as train)`, "another atom count");
+  if (test.clouds.length < 1) throw new ShapeError("ridgeEnergy test", "≥ 1 cloud", [0]);
+  for (const [name, d] of [["train", train], ["test", test]] as const) d.targets.forEach((t, k) => {
+    if (!Number.isFinite(t.energy)) domainError("ridgeEnergy", `${name}.targets[${k}].energy`, t.energy, "a finite energy");
+  });
+  const X = train.clouds.map(features), p = X[0].length, n = X.length;
+  if (test.clouds.some((c) => features(c).length !== p)) throw new ShapeError("ridgeEnergy test clouds", `${p} pair features (same atom count as train)`, "another atom count");
   const mu = new Float64Array(p), sd = new Float64Array(p);
   for (const x of X) for (let k = 0; k < p; k++) mu[k] += x[k] / n;
   for (const x of X) for (let k = 0; k < p; k++) sd[k] += (x[k] - mu[k]) ** 2 / n;
   for (let k = 0; k < p; k++) sd[k] = Math.sqrt(sd[k]) || 1;
   const eMean = train.targets.reduce((a, t) => a + t.energy, 0) / n;
   const eSd = Math.sqrt(train.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n);
+  if (!(eSd > 0)) domainError("ridgeEnergy", "train.targets (energy spread)", eSd, "training energies that are not all equal (errors are relative to their std)");
   const z = (x: Float64Array) => Float64Array.from(x, (v, k) => (v - mu[k]) / sd[k]);
   const Z = X.map(z);
   const A = new Float64Array(p * p), y = new Float64Array(p);
@@ -179,7 +225,7 @@ export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01): { tra
   for (let a = 0; a < p; a++) A[a * p + a] += lambda;
   const wts = solveSPD(A, y, p);
   const err = (d: Dataset) => Math.sqrt(d.clouds.reduce((s, c, i) => {
-    const x = z(pairFeatures(c));
+    const x = z(features(c));
     let pred = 0;
     for (let k = 0; k < p; k++) pred += wts[k] * x[k];
     return s + (pred - (d.targets[i].energy - eMean) / eSd) ** 2;
@@ -202,6 +248,8 @@ export interface PotentialRunConfig extends PotentialSchedule {
   nRbf: number;
   batch: number;
   weights: PotentialWeights;
+  /** Standardise each radial basis function with training-edge mean and std (TFN only; ours). */
+  standardiseRbf?: boolean;
 }
 
 /**
@@ -211,6 +259,7 @@ export interface PotentialRunConfig extends PotentialSchedule {
  */
 export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<string, number | number[]> {
   if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("potentialSeed: the training and test blocks overlap");
+  if (!(Number.isInteger(cfg.testFrom) && Number.isInteger(cfg.testTo) && cfg.testTo > cfg.testFrom)) domainError("potentialSeed", "cfg.testTo", cfg.testTo, `an integer > testFrom = ${cfg.testFrom} (a non-empty test block)`);
   if (!(Number.isInteger(cfg.nTrain) && cfg.nTrain >= 2 && cfg.nTrain <= cfg.trainTo - cfg.trainFrom)) throw new DomainError(`potentialSeed: argument nTrain = ${cfg.nTrain} is out of domain; expected 2…${cfg.trainTo - cfg.trainFrom}`);
   const r = new Rng(1000 + seed);
   const perm = r.permutation(cfg.trainTo - cfg.trainFrom);
@@ -230,7 +279,23 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
   const bo = { cutoff: cfg.cutoff, nRbf: cfg.nRbf, nTypes: MOLECULE_ELEMENTS.length };
   const trainB = batches(trainSet, cfg.batch, bo), testB = batches(testSet, 50, bo);
   const avg = trainB.reduce((a, b) => a + b.E, 0) / trainB.reduce((a, b) => a + b.N, 0);
-  const m = makeModel(cfg.model, seed, new Array(MOLECULE_ELEMENTS.length).fill(0), avg, cfg.nRbf);
+  let rbfStats: { mean: number[]; std: number[] } | undefined;
+  if (cfg.standardiseRbf) {
+    // Per basis function over the training edges inside the cutoff (all of them at r_c = 4 Å).
+    const sum = new Array(cfg.nRbf).fill(0), sq = new Array(cfg.nRbf).fill(0);
+    let n = 0;
+    for (const b of trainB) {
+      const x = b.rbf.dataSync(), env = b.env.dataSync();
+      for (let e = 0; e < b.E; e++) {
+        if (!(env[e] > 0)) continue;
+        n++;
+        for (let k = 0; k < cfg.nRbf; k++) { sum[k] += x[e * cfg.nRbf + k]; sq[k] += x[e * cfg.nRbf + k] ** 2; }
+      }
+    }
+    const mean = sum.map((s) => s / n);
+    rbfStats = { mean, std: sq.map((s, k) => Math.sqrt(Math.max(s / n - mean[k] ** 2, 0)) || 1) };
+  }
+  const m = makeModel(cfg.model, seed, new Array(MOLECULE_ELEMENTS.length).fill(0), avg, cfg.nRbf, rbfStats);
   try {
     const t0 = process.cpuUsage();
     const losses = trainPotential(m, trainB, s, cfg.weights, { ...cfg, seed });
@@ -238,10 +303,11 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
     const te = evaluatePotential(m, testB, s), tr = evaluatePotential(m, trainB, s);
     const conv = judgeConvergence(losses, cfg.judge);
     const ridge = ridgeEnergy(rawTrain, rawTest);
+    const ridgeRbf = ridgeEnergy(rawTrain, rawTest, 0.01, (c) => rbfPairFeatures(c, cfg.nRbf, cfg.cutoff, MOLECULE_ELEMENTS.length));
     const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
     return {
       energy: te.energy, forces: te.forces, energyTrain: tr.energy, forcesTrain: tr.forces,
-      ridgeTest: ridge.test, ridgeTrain: ridge.train,
+      ridgeTest: ridge.test, ridgeTrain: ridge.train, ridgeRbfTest: ridgeRbf.test, ridgeRbfTrain: ridgeRbf.train,
       baseEnergy: Math.sqrt(meanSq(testSet.targets.map((t) => t.energy)) / s.energy),
       baseForces: Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces),
       losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
@@ -265,6 +331,9 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
 export function timeInterleaved(models: Model[], b: Batch, s: { energy: number; forces: number }, w: PotentialWeights, opts: { rounds?: number; warmup?: number } = {}): number[][] {
   const rounds = opts.rounds ?? 7, warmup = opts.warmup ?? 1;
   if (!(Number.isInteger(rounds) && rounds >= 1)) domainError("timeInterleaved", "opts.rounds", rounds, "an integer ≥ 1");
+  if (!(Number.isInteger(warmup) && warmup >= 0)) domainError("timeInterleaved", "opts.warmup", warmup, "an integer ≥ 0");
+  if (models.length === 0) throw new ShapeError("timeInterleaved models", "≥ 1 model", [0]);
+  checkScales("timeInterleaved", s);
   const out = models.map(() => [] as number[]);
   for (let k = 0; k < warmup + rounds; k++) {
     const order = models.map((_, i) => i);

@@ -166,8 +166,22 @@ export function tensorPower(R: ArrayLike<number>, k: Order): Mat {
 
 /** Wigner-D matrix D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ for R ∈ O(3), ℓ ≤ 3 (float64). */
 export function wignerD(l: Order, R: ArrayLike<number>): Mat {
+  checkOrthogonal("wignerD", R);
   const q = irrepBasis(l);
   return matMul(matMul(q, tensorPower(R, l)), transpose(q));
+}
+
+/** R must be a finite orthogonal 3×3 matrix (row-major): D^ℓ is only a representation on O(3). */
+function checkOrthogonal(fn: string, R: ArrayLike<number>): void {
+  if (R.length !== 9) throw new ShapeError(`${fn} R`, "9 entries (row-major 3×3)", [R.length]);
+  for (let k = 0; k < 9; k++) if (!Number.isFinite(R[k])) domainError(fn, `R[${k}]`, R[k], "a finite entry");
+  let err = 0;
+  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+    let s = 0;
+    for (let k = 0; k < 3; k++) s += R[3 * a + k] * R[3 * b + k];
+    err = Math.max(err, Math.abs(s - (a === b ? 1 : 0)));
+  }
+  if (err > 1e-6) domainError(fn, "R", `a matrix with max|RRᵀ − I| = ${err.toExponential(2)}`, "an orthogonal matrix (max|RRᵀ − I| ≤ 1e-6)");
 }
 
 /** ρ(R) for one copy of a block (float64). */
