@@ -195,7 +195,11 @@ export function relativeRotation(Li: ArrayLike<number>, Lj: ArrayLike<number>): 
 // Such a node's frame is only determined *from the linear group sums* up to a group G (O(3), O(2)
 // about e₁, {I, diag(1,1,−1)}). That G can be larger than the site's true stabiliser (CO₂'s C:
 // D∞h, benzene's C: C2v): a second-moment (tensor) frame such as Σ_j d_ij d_ijᵀ would orient more.
-// The rank is a hard threshold (`tol`), so outputs jump where a singular value crosses it.
+// The rank is decided by hard thresholds, so outputs jump where (a) a neighbour crosses the
+// cutoff, (b) a singular value crosses `tol`, or (c) two same-species neighbour distances start or
+// stop differing by more than `groupTol` (1e-4 Å by default): the groups S_g split or merge. (c)
+// is single linkage on the sorted distances, so a chain of near-equal distances can merge groups
+// whose ends differ by more than groupTol. Notebook 06 §2b measures (b) and (c) on CO₂ (ours).
 // The fallback picks one element (L = I; e₂ from the coordinate axis least aligned with the
 // neighbourhood line; e₃ = e₁ × e₂), which is orthonormal but not equivariant; models stay
 // equivariant by keeping only G-invariant feature components at that node (models.ts).
