@@ -208,6 +208,13 @@ describe("bcnn (mutants): sampling on the K×K grid", () => {
     assert.equal(B.kMax, Math.max(modes[1]!.k, modes[2]!.k));
     assert.deepEqual(B.orders, [...new Set([modes[1]!.nu, modes[2]!.nu])].sort((a, b) => a - b));
     assert.doesNotThrow(() => bcnn.fourierBesselBasis(K, { kMax: bcnn.maxKMax(K) }));
+    assert.doesNotThrow(() => bcnn.fourierBesselBasis(1, { kMax: 0, oversample: 64 }));
+    // the bound πK is inclusive for an explicit list too (a synthetic mode at k = πK)
+    const edge = { nu: 0, j: 1, k: bcnn.maxKMax(K), norm: 1 };
+    assert.equal(bcnn.fourierBesselBasis(K, { modes: [edge] }).kMax, 3 * Math.PI);
+    // orders come out ascending whatever the order of the list
+    const rev = [...modes].reverse();
+    assert.deepEqual(bcnn.fourierBesselBasis(K, { modes: rev }).orders, [0, 1, 2, 3]);
     assert.throws(() => bcnn.fourierBesselBasis(K, { kMax: bcnn.maxKMax(K) * (1 + 1e-12) }),
       domain(/^fourierBesselBasis: argument kMax = .*\[0, πK = 9\.4248\] for K = 3/));
     assert.throws(() => bcnn.fourierBesselBasis(K, { kMax: -0.1 }), domain(/^fourierBesselBasis: argument kMax = -0.1 /));
@@ -276,8 +283,20 @@ describe("bcnn (mutants): Fourier–Bessel coefficients of an image", () => {
     // c00 = (pixels with ρ ≤ 1)·(1/√π)/R², R = 2
     const inside = img.reduce((s, v) => s + v, 0);
     assert.ok(Math.abs(d.re[0]! - inside / Math.sqrt(Math.PI) / 4) < 1e-15);
+    // an explicit radius 3 > h/2: pixels of every row are inside, none beyond the image
     const f = bcnn.besselCoefficients(img, 4, 6, modes, 3);
-    assert.notEqual(f.re[0], d.re[0]);
+    let want = 0;
+    for (let row = 0; row < 4; row++) {
+      for (let col = 0; col < 6; col++) {
+        if (Math.hypot((col - 2.5) / 3, (1.5 - row) / 3) <= 1) want += img[row * 6 + col]!;
+      }
+    }
+    assert.ok(Math.abs(f.re[0]! - want / Math.sqrt(Math.PI) / 9) < 1e-15, `radius 3: ${f.re[0]}`);
+    // a pixel exactly on the rim (ρ = 1: x = 3/5, y = 4/5 at radius 5) counts
+    const rim = new Float64Array(121);
+    rim[1 * 11 + 8] = 2; // row cy − 4, col cx + 3
+    const g = bcnn.besselCoefficients(rim, 11, 11, modes, 5);
+    assert.ok(Math.abs(g.re[0]! - 2 / Math.sqrt(Math.PI) / 25) < 1e-16, `rim pixel: ${g.re[0]}`);
   });
 
   it("refuses a wrong image length or a non-positive radius, naming them", () => {
@@ -287,5 +306,11 @@ describe("bcnn (mutants): Fourier–Bessel coefficients of an image", () => {
       assert.throws(() => bcnn.besselCoefficients(new Float64Array(12), 3, 4, modes, r),
         domain(new RegExp(`^besselCoefficients: argument radius = ${r} .*> 0`)));
     }
+  });
+});
+
+describe("bcnn (mutants): the kMax bound is inclusive (slow: 31,451 modes)", () => {
+  it("besselModes(500) is accepted", () => {
+    assert.ok(bcnn.besselModes(500).length > 30000);
   });
 });
