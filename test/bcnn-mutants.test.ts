@@ -249,7 +249,12 @@ describe("bcnn (mutants): Fourier–Bessel coefficients of an image", () => {
     }
     return out;
   }
-  const modes = bcnn.besselModes(4); // (0,0), (0,1), (1,0), (2,0), (3,0)
+  // (0,0), (0,1), (1,0), (2,0), (3,0); built in a hook, not at load time, so that a mutant
+  // breaking besselModes fails a test instead of the whole file
+  let modes: bcnn.BesselMode[] = [];
+  before(() => {
+    modes = bcnn.besselModes(4);
+  });
   const idx = (nu: number, j: number) => modes.findIndex((m) => m.nu === nu && m.j === j);
 
   it("⟨1, ψ₀₀⟩ = √π (ΔA = 1/R²), other modes ≈ 0", () => {
@@ -292,6 +297,10 @@ describe("bcnn (mutants): Fourier–Bessel coefficients of an image", () => {
       }
     }
     assert.ok(Math.abs(f.re[0]! - want / Math.sqrt(Math.PI) / 9) < 1e-15, `radius 3: ${f.re[0]}`);
+    // radius 4: the disk reaches past every edge; pixels beyond the image must not be read
+    // (all 24 pixels lie within 4 of the centre; a read past a row's end would add one more)
+    const h = bcnn.besselCoefficients(new Float64Array(24).fill(1), 4, 6, modes, 4);
+    assert.ok(Math.abs(h.re[0]! - 24 / Math.sqrt(Math.PI) / 16) < 1e-15, `radius 4: ${h.re[0]}`);
     // a pixel exactly on the rim (ρ = 1: x = 3/5, y = 4/5 at radius 5) counts
     const rim = new Float64Array(121);
     rim[1 * 11 + 8] = 2; // row cy − 4, col cx + 3
