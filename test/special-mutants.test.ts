@@ -42,6 +42,7 @@ describe("special (mutants): Γ and its relatives against mpmath", () => {
       near(S.logGamma(x), want, 4.5e-16, 1e-15 * scale, `logGamma(${x})`);
     });
     assert.equal(S.logGamma(-Infinity), Infinity);
+    assert.equal(S.logGamma(Infinity), Infinity);
     assert.equal(S.logGamma(-7), Infinity);
     assert.equal(S.logGamma(0), Infinity);
   });
@@ -62,6 +63,9 @@ describe("special (mutants): Γ and its relatives against mpmath", () => {
       near(S.rgamma(x), num(M.rgamma.y[i]), 1e-14, 0, `rgamma(${x})`);
     });
     assert.equal(S.rgamma(171.8), 0);
+    // entire: no overflow of Γ near 0, even for subnormal x (1/Γ(x) = x(1 + γx + …))
+    assert.equal(S.rgamma(1e-310), 1e-310);
+    assert.equal(S.rgamma(-1e-310), -1e-310);
     assert.equal(S.rgamma(1e10), 0);
     assert.ok(Number.isNaN(S.rgamma(NaN)));
   });
@@ -71,6 +75,8 @@ describe("special (mutants): Γ and its relatives against mpmath", () => {
       // absolute 1e-16 too: near ν = −1, 1 + (1/Γ(1+ν) − 1) cancels (4.7e-17 absolute at −0.999)
       near(rgammaP1(nu), num(M.rgammaP1.y[i]), 1e-14, 1e-16, `rgammaP1(${nu})`);
     });
+    assert.equal(rgammaP1(0), 1); // not rgamma(0)/0
+    assert.equal(Math.abs(rgammaP1(-1)), 0); // 1/Γ(0) = 0 exactly
     M.logGammaP1.nu.forEach((nu: number, i: number) => {
       near(logGammaP1(nu), num(M.logGammaP1.y[i]), 1e-14, 1e-17, `logGammaP1(${nu})`);
     });
@@ -90,6 +96,19 @@ describe("special (mutants): Γ and its relatives against mpmath", () => {
       near(S.sinpi(x), num(M.trig.sin[i]), 0, 3e-16, `sinpi(${x})`);
       near(S.cospi(x), num(M.trig.cos[i]), 0, 3e-16, `cospi(${x})`);
     });
+    // relative accuracy next to the zeros: only an exact reduction to |r| ≤ ¼ keeps it
+    // (the differences below are exact by Sterbenz's lemma, so the references are 1-ulp values)
+    const sp = (t: number) => Math.sin(Math.PI * t);
+    const a = 1 - 1e-7, b = 2 + 2 ** -30, c = -3 + 1e-8, d = 0.9999999999;
+    near(S.sinpi(a), sp(1 - a), 4.5e-16, 0, `sinpi(${a})`);
+    near(S.sinpi(b), sp(b - 2), 4.5e-16, 0, `sinpi(${b})`);
+    near(S.sinpi(c), -sp(c + 3), 4.5e-16, 0, `sinpi(${c})`);
+    near(S.sinpi(d), sp(1 - d), 4.5e-16, 0, `sinpi(${d})`);
+    const e = 0.5 - 1e-7, f = 1.5 + 2 ** -30, g = -0.5 + 1e-8, h = 2.5 - 1e-9;
+    near(S.cospi(e), sp(0.5 - e), 4.5e-16, 0, `cospi(${e})`);
+    near(S.cospi(f), sp(f - 1.5), 4.5e-16, 0, `cospi(${f})`);
+    near(S.cospi(g), sp(0.5 + g), 4.5e-16, 0, `cospi(${g})`);
+    near(S.cospi(h), sp(2.5 - h), 4.5e-16, 0, `cospi(${h})`);
     assert.equal(S.sinpi(0.5), 1);
     assert.equal(S.sinpi(1.5), -1);
     assert.equal(S.sinpi(-0.5), -1);
@@ -149,6 +168,8 @@ describe("special (mutants): exact power-of-two scaling", () => {
     assert.ok(Object.is(expScaled(-2, -1e7), -0));
     assert.ok(Object.is(expScaled(2, 1.5e6, -2.2e6), 0)); // e^e·2^n2 = 2^(−35958)
     assert.equal(expScaled(2, -1.5e6, 2.2e6), Infinity); // 2^(+35958)
+    assert.equal(expScaled(2, 2e6, -2.5e6), Infinity); // e + n2·ln 2 = +2.7e5 (not e + n2/ln 2)
+    assert.ok(Object.is(expScaled(2, -2e6, 2.5e6), 0)); // e + n2·ln 2 = −2.7e5
     assert.equal(expScaled(0, 1e7), 0);
     assert.ok(Number.isNaN(expScaled(NaN, 1e7)));
     assert.equal(expScaled(3, Infinity, 5), Infinity);
