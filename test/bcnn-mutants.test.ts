@@ -323,3 +323,19 @@ describe("bcnn (mutants): the kMax bound is inclusive (slow: 31,451 modes)", () 
     assert.ok(bcnn.besselModes(500).length > 30000);
   });
 });
+
+describe("bcnn (mutants): diskMask", () => {
+  it("marks pixels within radius of the centre (inclusive), default radius (min(H, W) − 1)/2 − 1", () => {
+    const plus = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+    assert.deepEqual(Array.from(bcnn.diskMask(5, 5)), plus); // radius 1: the centre and its 4 neighbours
+    assert.deepEqual(Array.from(bcnn.diskMask(5, 5, 1)), plus);
+    const block = [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0];
+    assert.deepEqual(Array.from(bcnn.diskMask(5, 5, Math.SQRT2)), block); // corners at exactly √2 count
+    // 4×6: centre (row 1.5, col 2.5); radius 1 keeps the central 2×2 block
+    const m = Array.from(bcnn.diskMask(4, 6, 1));
+    assert.deepEqual(m, [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    for (const r of [0, -1, NaN]) {
+      assert.throws(() => bcnn.diskMask(5, 5, r), domain(new RegExp(`^diskMask: argument radius = ${r} .*> 0`)));
+    }
+  });
+});
