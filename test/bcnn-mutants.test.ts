@@ -329,6 +329,9 @@ describe("bcnn (mutants): diskMask", () => {
     const plus = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
     assert.deepEqual(Array.from(bcnn.diskMask(5, 5)), plus); // radius 1: the centre and its 4 neighbours
     assert.deepEqual(Array.from(bcnn.diskMask(5, 5, 1)), plus);
+    // non-square: the default radius follows the shorter side, (5 − 1)/2 − 1 = 1 → 5 pixels
+    assert.equal(bcnn.diskMask(5, 9).reduce((a, v) => a + v, 0), 5);
+    assert.equal(bcnn.diskMask(9, 5).reduce((a, v) => a + v, 0), 5);
     const block = [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0];
     assert.deepEqual(Array.from(bcnn.diskMask(5, 5, Math.SQRT2)), block); // corners at exactly √2 count
     // 4×6: centre (row 1.5, col 2.5); radius 1 keeps the central 2×2 block
