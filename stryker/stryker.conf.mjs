@@ -17,6 +17,8 @@ if (!m || name.startsWith("_")) {
 const typecheck = process.env.STRYKER_TYPECHECK === "1";
 // STRYKER_LOGIC_ONLY=1 skips string-literal mutants (message texts) for a quick look.
 const logicOnly = process.env.STRYKER_LOGIC_ONLY === "1";
+// STRYKER_TAG names the report files when a run is scoped with --mutate (default: the module).
+const tag = process.env.STRYKER_TAG || name;
 
 export default {
   packageManager: "npm",
@@ -39,8 +41,8 @@ export default {
   timeoutFactor: 3,
   ignorePatterns: ["figures", "site", ".besselbook", "reports", ".stryker-tmp"],
   reporters: ["clear-text", "json", "progress-append-only"],
-  jsonReporter: { fileName: `reports/mutation/${name}.json` },
-  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${tag}.json` },
+  htmlReporter: { fileName: `reports/mutation/${tag}.html` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,

@@ -115,6 +115,31 @@ describe("claims: the ledger in results", () => {
     assert.equal(doc.checks.length, 1);
   });
 
+  it("a claim revised after the run is recorded as such, never as a pre-registered pass", () => {
+    const before = "expected the steerable basis to stay within 5 points (fixed before the run)";
+    const { lines } = logs(() => {
+      notebook("zz_claims_rev");
+      claim("rev", { ...OURS, revised: before });
+      claim("pre", OURS);
+      check.less(1, 2, { what: "describes the data", claim: "rev" });
+      check.less(1, 2, { what: "tests a prediction", claim: "pre" });
+      finish();
+    });
+    assert.match(lines.join("\n"), /claim rev \[ours; ours; revised after the run\]/);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, "results", "zz_claims_rev.json"), "utf8"));
+    assert.equal(doc.claims.rev.verdict, "revised after the run");
+    assert.equal(doc.claims.rev.revised, before);
+    assert.equal(doc.claims.pre.verdict, "ours");
+    assert.ok(!("revised" in doc.claims.pre), "an unrevised claim carries no revised field");
+    // a failing check still fails a revised claim; a revision must say something
+    resetSession();
+    quiet(() => { notebook("zz_claims_rev2"); claim("rev", { ...OURS, revised: before }); });
+    assert.throws(() => quiet(() => check.less(3, 2, { what: "bad", claim: "rev" })), CheckError);
+    assert.throws(() => quiet(() => finish()), /rev \(failed\)/);
+    assert.throws(() => claim("rev3", { ...OURS, revised: "" }), (e: unknown) => e instanceof DomainError && /revised/.test(String(e)));
+    assert.throws(() => claim("rev4", { ...OURS, revised: 5 as unknown as string }), DomainError);
+  });
+
   it("re-running a check replaces its entry; re-declaring a changed claim starts it afresh", () => {
     quiet(() => {
       notebook("zz_claims_d");

@@ -924,3 +924,69 @@ describe("paths: finding the repository root", () => {
   });
 });
 import { resultsPath as resultsPathOf } from "besselbook/dist/kernel/paths";
+
+describe("paths: workspace spellings, the workshop output root, no repository at all", () => {
+  let tmp: string;
+  const cwd = process.cwd();
+  beforeEach(() => { tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "bb-paths-"))); });
+  afterEach(() => { process.chdir(cwd); fs.rmSync(tmp, { recursive: true, force: true }); });
+  const pkg = (dir: string, ws: unknown) => { fs.mkdirSync(dir, { recursive: true }); fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ workspaces: ws })); };
+  const rootFrom = (dir: string) => { process.chdir(dir); return repoRoot(); };
+
+  it("a non-string workspace entry before \"lib\" does not hide it; near-misses of lib are not lib", () => {
+    const real = rootFrom(cwd);
+    pkg(path.join(tmp, "a"), [3, null, "lib"]);
+    assert.equal(rootFrom(path.join(tmp, "a")), path.join(tmp, "a"));
+    pkg(path.join(tmp, "b"), { packages: [{ name: "x" }, "./lib"] });
+    assert.equal(rootFrom(path.join(tmp, "b")), path.join(tmp, "b"));
+    for (const [i, near] of ["l./ib", "lib./", "li/b", "x/lib", "lib/x", "./lib//"].entries()) {
+      pkg(path.join(tmp, `n${i}`), [near]);
+      assert.equal(rootFrom(path.join(tmp, `n${i}`)), real, `workspace ${JSON.stringify(near)} is not "lib"`);
+    }
+  });
+
+  it("full mode in notebooks/workshop (or any folder under it) writes to workshop/out, elsewhere to the root", () => {
+    pkg(tmp, ["lib"]);
+    const ws = path.join(tmp, "notebooks", "workshop");
+    for (const d of ["sub/deep", "a.."]) fs.mkdirSync(path.join(ws, d), { recursive: true });
+    fs.mkdirSync(path.join(tmp, "notebooks", "workshop2"));
+    withEnv({ BESSELBOOK_OUT: undefined, BESSELBOOK_MODE: "full" }, () => {
+      for (const d of ["", "sub", "sub/deep", "a.."]) {
+        process.chdir(path.join(ws, d));
+        assert.equal(outRoot(), path.join(ws, "out"), `cwd workshop/${d}`);
+      }
+      for (const d of [tmp, path.join(tmp, "notebooks"), path.join(tmp, "notebooks", "workshop2")]) {
+        process.chdir(d);
+        assert.equal(outRoot(), tmp, `cwd ${d}`);
+      }
+    });
+    withEnv({ BESSELBOOK_OUT: undefined, BESSELBOOK_MODE: "smoke" }, () => {
+      process.chdir(path.join(ws, "sub"));
+      assert.equal(outRoot(), path.join(tmp, ".besselbook", "smoke"), "smoke mode never writes into the workshop");
+    });
+  });
+
+  it("an installed copy with no repository above it or the working directory: a clear error, absolute display paths", () => {
+    // The compiled kernel files (the ones under test) copied to <tmp>/pkg/lib/dist, loaded fresh.
+    const built = path.dirname(path.dirname(require.resolve("besselbook/dist/kernel/paths")));
+    for (const f of ["kernel/paths.js", "kernel/mode.js", "kernel/session.js", "errors.js"]) {
+      fs.mkdirSync(path.dirname(path.join(tmp, "pkg", "lib", "dist", f)), { recursive: true });
+      fs.copyFileSync(path.join(built, f), path.join(tmp, "pkg", "lib", "dist", f));
+    }
+    fs.mkdirSync(path.join(tmp, "elsewhere"));
+    process.chdir(path.join(tmp, "elsewhere"));
+    const file = path.join(tmp, "pkg", "lib", "dist", "kernel", "paths.js");
+    try {
+      const copy = require(file) as typeof import("besselbook/dist/kernel/paths");
+      const dir = path.join(tmp, "pkg", "lib", "dist", "kernel");
+      assert.equal(thrown(() => copy.repoRoot(), Error).message, `besselbook: cannot find the repository root (a package.json with workspaces ["lib"]) above ${path.join(tmp, "elsewhere")} or ${dir}; set BESSELBOOK_OUT`);
+      assert.equal(copy.displayPath(path.join(tmp, "elsewhere", "x.json")), path.join(tmp, "elsewhere", "x.json"));
+      withEnv({ BESSELBOOK_OUT: "out" }, () => assert.equal(copy.outRoot(), path.join(tmp, "elsewhere", "out"), "BESSELBOOK_OUT needs no repository"));
+      pkg(path.join(tmp, "pkg"), ["./lib"]);
+      assert.equal(copy.repoRoot(), path.join(tmp, "pkg"), "found from the library's own location");
+      assert.equal(copy.displayPath(path.join(tmp, "pkg", "results", "a.json")), "results/a.json");
+    } finally {
+      for (const k of Object.keys(require.cache)) if (k.startsWith(tmp + path.sep)) delete require.cache[k];
+    }
+  });
+});

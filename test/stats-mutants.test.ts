@@ -189,3 +189,95 @@ describe("stats: seeds, runs and series", () => {
     assert.equal(domain(() => summarizeSeries([[1, 2], [1, 2], [1]])), "stats.summarizeSeries: series[2] has length 1; expected 2 like series[0]");
   });
 });
+
+describe("stats: special functions on a grid against mpmath (test/fixtures/stats/grid.json)", () => {
+  // scripts/make_stats_fixtures.py: mpmath at 40 digits, rounded once. The grid reaches every branch
+  // (symmetry switches, far tails down to p = 1e-300, the erfc seam at 0.5, df from 0.5 to 1e4).
+  // Bounds: relative error ≤ rtol, plus an absolute floor where the value itself is ~1e-7 or less.
+  // Measured worst cases (2026-11-30): incompleteBeta 5.5e-13, studentTCdf 2.0e-12 (df = 1e4),
+  // studentTQuantile 2.1e-12 (df = 1e4), normalQuantile 4.5e-17 absolute at p = 0.4999 (p itself
+  // is only known to 5.6e-17 there), erfc 5.2e-14 (x = 22.9: e^{−x²} with x² rounded).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const grid = require("../../test/fixtures/stats/grid.json") as Record<string, number[][]>;
+  const cases: [keyof typeof stats, number, number, number][] = [
+    ["incompleteBeta", 3, 1e-12, 0], ["studentTCdf", 2, 3e-12, 0], ["studentTQuantile", 2, 3e-12, 2e-16],
+    ["normalQuantile", 1, 1e-13, 2e-16], ["erfc", 1, 1e-13, 0],
+  ];
+  for (const [fn, nargs, rtol, atol] of cases) {
+    it(`${fn}: ${grid[fn]!.length} points within rtol ${rtol}${atol ? `, atol ${atol}` : ""}`, () => {
+      const f = stats[fn] as (...a: number[]) => number;
+      const bad = grid[fn]!.filter((r) => {
+        const got = f(...r.slice(0, nargs)), want = r[nargs]!;
+        return !(Math.abs(got - want) <= rtol * Math.abs(want) + atol);
+      }).map((r) => `${fn}(${r.slice(0, nargs).join(", ")}) = ${f(...r.slice(0, nargs))}, want ${r[nargs]}`);
+      assert.deepEqual(bad, []);
+    });
+  }
+
+  it("the regressions the grid found: t near 0 at large df, quantiles near 1/2, the normal's far tails, erfc near 0.5", () => {
+    // erfc's continued fraction needs ~710 terms at x = 0.5; capped at 500 it was off by 7.6e-14.
+    assert.ok(rel(stats.erfc(0.5), 0.4795001221869535) < 5e-15);
+    assert.ok(rel(stats.erfc(0.5000001), 0.47950003430870003) < 5e-15);
+    // Before the fix: studentTCdf(1e-6, 1e4) was off by 3.9e-7 relative (1 − x lost its digits),
+    // studentTQuantile(0.5000001, 1e4) returned 9.5e-7 (want 2.5067e-7), and
+    // normalQuantile(1e-100) returned −75.3 (want −21.27: Newton with clamped steps from −135).
+    assert.ok(rel(stats.studentTCdf(1e-6, 1e4), 0.500000398932307) < 1e-15);
+    assert.ok(rel(stats.studentTQuantile(0.5000001, 1e4), 2.5066909398017043e-7) < 1e-9);
+    assert.ok(rel(stats.normalQuantile(1e-100), -21.273453560965326) < 1e-14);
+    assert.ok(rel(stats.normalQuantile(1e-300), -37.0470962993612) < 1e-14);
+    assert.equal(stats.normalQuantile(Number.MIN_VALUE) < -38, true, "the smallest double still gives a finite tail quantile");
+    assert.ok(Number.isFinite(stats.normalQuantile(Number.MIN_VALUE)));
+    assert.equal(stats.normalQuantile(0.25), -stats.normalQuantile(0.75), "exact symmetry (1 − p is exact above 1/2)");
+    assert.equal(stats.studentTQuantile(0.125, 3), -stats.studentTQuantile(0.875, 3));
+    assert.equal(domain(() => stats.studentTQuantile(0.5, 0)), "studentTQuantile: argument df = 0 is out of domain; expected df > 0");
+    assert.equal(domain(() => stats.studentTQuantile(0.9, NaN)), "studentTQuantile: argument df = NaN is out of domain; expected df > 0");
+  });
+});
+
+describe("stats: welch, wilson and overSeeds details (second round of survivors)", () => {
+  it("welch: n and values of both groups, the constant case's method, each group's refusals by name", () => {
+    const w = stats.welch([1, 2, 4], [0, 1]);
+    assert.equal(w.n, 5);
+    assert.deepEqual(w.values, [1, 2, 4, 0, 1]);
+    assert.equal(w.level, 0.95);
+    const c = stats.welch([2, 2, 2], [1, 1]);
+    assert.deepEqual(c, { n: 5, mean: 1, sd: 0, lo: 1, hi: 1, level: 0.95, method: "Welch: both groups constant, no spread", values: [2, 2, 2, 1, 1] });
+    assert.equal(domain(() => stats.welch([1, 2], [3])), "stats.welch: a has 2 and b has 1 values; expected at least 2 runs in each group");
+    assert.equal(domain(() => stats.welch([1], [3, 4])), "stats.welch: a has 1 and b has 2 values; expected at least 2 runs in each group");
+    assert.equal(domain(() => stats.welch([1, 2], [3, 4], { level: 1 })), "stats.welch: argument level = 1 is out of domain; expected a number in (0, 1), e.g. 0.95");
+    assert.match(domain(() => stats.welch([1, Infinity], [3, 4])), /^stats\.welch: argument a\[1\] = Infinity is out of domain/);
+    assert.match(domain(() => stats.welch([1, 2], [3, NaN])), /^stats\.welch: argument b\[1\] = NaN is out of domain/);
+    assert.equal(domain(() => stats.welch(null as never, [3, 4])), "stats.welch: argument a is object; expected an array of numbers");
+    assert.equal(domain(() => stats.welch([1, 2], 5 as never)), "stats.welch: argument b is number; expected an array of numbers");
+  });
+
+  it("wilson: k = n gives exactly 1 at the top and k = 0 exactly 0 at the bottom (the formula alone rounds)", () => {
+    for (const n of [1, 3, 7, 10, 40, 250]) {
+      for (const level of [0.8, 0.95, 0.99]) {
+        assert.equal(stats.wilson(n, n, level).hi, 1, `wilson(${n}, ${n}, ${level}).hi`);
+        assert.equal(stats.wilson(0, n, level).lo, 0, `wilson(0, ${n}, ${level}).lo`);
+        assert.ok(stats.wilson(n, n, level).lo < 1 && stats.wilson(0, n, level).hi > 0);
+      }
+    }
+  });
+
+  it("overSeeds names itself, the seeds and the keys when seeds disagree", async () => {
+    await assert.rejects(overSeeds([4, 9], (s): Record<string, number> => (s === 4 ? { acc: 1, loss: 2 } : { acc: 1 })), (e: unknown) => e instanceof DomainError &&
+      e.message === "overSeeds: seed 9 returned keys [acc] but seed 4 returned [acc, loss]; every seed must report the same metrics");
+    await assert.rejects(overSeeds([1], () => ({ acc: NaN })), (e: unknown) => e instanceof DomainError && e.message === "overSeeds: seed 1 returned acc = NaN; expected a finite number");
+  });
+});
+
+describe("stats: third round (b = 0, the exact median, both key lists in the message)", () => {
+  it("incompleteBeta refuses b = 0 and a = 0; normalQuantile(½) is exactly 0", () => {
+    assert.equal(domain(() => stats.incompleteBeta(0.5, 1, 0)), "incompleteBeta: arguments a = 1, b = 0 are out of domain; expected a, b > 0");
+    assert.equal(domain(() => stats.incompleteBeta(0.5, 0, 1)), "incompleteBeta: arguments a = 0, b = 1 are out of domain; expected a, b > 0");
+    assert.equal(Object.is(stats.normalQuantile(0.5), 0), true);
+    assert.equal(Object.is(stats.studentTQuantile(0.5, 4), 0), true);
+  });
+
+  it("overSeeds lists every key of both seeds when they disagree", async () => {
+    await assert.rejects(overSeeds([1, 2], (s): Record<string, number> => (s === 1 ? { a: 1 } : { a: 1, b: 2, c: 3 })), (e: unknown) => e instanceof DomainError &&
+      e.message === "overSeeds: seed 2 returned keys [a, b, c] but seed 1 returned [a]; every seed must report the same metrics");
+  });
+});

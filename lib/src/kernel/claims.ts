@@ -47,6 +47,12 @@ export interface ClaimSpec {
   kind: ClaimKind;
   /** Required for "differs" and "untestable": the evidence-based explanation. */
   why?: string;
+  /**
+   * Set when the claim was rewritten after its data were seen: what was expected before the run
+   * and why it changed. Its checks then follow the data rather than test a prediction, so the
+   * verdict is "revised after the run", never a pre-registered pass (the report keeps them apart).
+   */
+  revised?: string;
 }
 
 /** One check as the ledger keeps it: what was measured, against what tolerance, and whether it passed. */
@@ -69,7 +75,8 @@ export interface ClaimEntry extends ClaimSpec {
   checks: CheckRecord[];
 }
 
-export type Verdict = "reproduced" | "differs" | "extends" | "ours" | "not testable offline" | "unchecked" | "failed";
+export type Verdict =
+  | "reproduced" | "differs" | "extends" | "ours" | "not testable offline" | "revised after the run" | "unchecked" | "failed";
 
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -118,6 +125,9 @@ function validate(id: string, spec: ClaimSpec): void {
   if ((spec.kind === "differs" || spec.kind === "untestable") && !(typeof spec.why === "string" && spec.why.trim().length >= 10)) {
     throw new DomainError(`claim("${id}"): kind "${spec.kind}" needs \`why\`: the evidence for the difference, or why it cannot be tested offline`);
   }
+  if (spec.revised !== undefined && !(typeof spec.revised === "string" && spec.revised.trim().length >= 10)) {
+    throw new DomainError(`claim("${id}"): argument revised must say what was expected before the run and why the claim changed`);
+  }
 }
 
 /**
@@ -128,10 +138,13 @@ function validate(id: string, spec: ClaimSpec): void {
 export function claim(id: string, spec: ClaimSpec): void {
   validate(id, spec);
   const prev = session.claims[id];
-  const same = prev && prev.text === spec.text && prev.kind === spec.kind && prev.why === spec.why && JSON.stringify(prev.source) === JSON.stringify(spec.source);
-  session.claims[id] = { id, text: spec.text, source: spec.source, kind: spec.kind, why: spec.why, checks: same ? prev.checks : [] };
+  const same = prev && prev.text === spec.text && prev.kind === spec.kind && prev.why === spec.why && prev.revised === spec.revised && JSON.stringify(prev.source) === JSON.stringify(spec.source);
+  const entry: ClaimEntry = { id, text: spec.text, source: spec.source, kind: spec.kind, why: spec.why, checks: same ? prev.checks : [] };
+  if (spec.revised !== undefined) entry.revised = spec.revised;
+  session.claims[id] = entry;
   const src = spec.source === "ours" ? "ours" : `${spec.source.ref}, ${spec.source.where}`;
-  console.log(`claim ${id} [${spec.kind}; ${src}]: ${spec.text}`);
+  const rev = spec.revised !== undefined ? "; revised after the run" : "";
+  console.log(`claim ${id} [${spec.kind}; ${src}${rev}]: ${spec.text}`);
 }
 
 /** Throw unless `id` names a declared claim (checks call this before measuring). */
@@ -169,6 +182,7 @@ export function verdict(c: ClaimEntry): Verdict {
   if (c.checks.some((k) => !k.passed)) return "failed";
   if (c.kind === "untestable") return "not testable offline";
   if (!c.checks.some((k) => k.passed)) return "unchecked";
+  if (c.revised !== undefined) return "revised after the run";
   return ({ reproduces: "reproduced", differs: "differs", extends: "extends", ours: "ours" } as const)[c.kind];
 }
 
@@ -176,7 +190,7 @@ export function verdict(c: ClaimEntry): Verdict {
 export function ledger(): { claims: Record<string, unknown>; checks: CheckRecord[] } {
   const claims: Record<string, unknown> = {};
   for (const c of Object.values(session.claims)) {
-    claims[c.id] = { text: c.text, source: c.source, kind: c.kind, why: c.why, verdict: verdict(c), checks: c.checks };
+    claims[c.id] = { text: c.text, source: c.source, kind: c.kind, why: c.why, ...(c.revised !== undefined ? { revised: c.revised } : {}), verdict: verdict(c), checks: c.checks };
   }
   return { claims, checks: session.checks };
 }

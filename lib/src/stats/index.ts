@@ -74,40 +74,60 @@ export function studentTCdf(t: number, df: number): number {
   if (Number.isNaN(t)) throw new DomainError("studentTCdf: argument t is NaN");
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
-  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  // tail = P(T > |t|) = I_x(df/2, 1/2) / 2 with x = df/(df + t²). Where incompleteBeta would switch
+  // to its symmetry 1 − I_{1−x}(1/2, df/2), x is within rounding of 1 for small |t| and 1 − x
+  // keeps few digits, so pass 1 − x = t²/(df + t²) exactly instead.
+  const t2 = t * t, a = df / 2, x = df / (df + t2);
+  const tail = x > (a + 1) / (a + 2.5) ? 0.5 * (1 - incompleteBeta(t2 / (df + t2), 0.5, a)) : 0.5 * incompleteBeta(x, a, 0.5);
   return t >= 0 ? 1 - tail : tail;
 }
 
-/** Quantile of Student's t: the q with P(T ≤ q) = p (bisection on the CDF; |error| < 1e-12). */
+/** Quantile of Student's t: the q with P(T ≤ q) = p (bisection on the lower tail to a relative
+ *  width of 1e-15; p > 1/2 by symmetry, since 1 − p is exact there). */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new DomainError(`studentTQuantile: argument p = ${p} is out of domain; expected (0, 1)`);
+  if (!(df > 0)) throw new DomainError(`studentTQuantile: argument df = ${df} is out of domain; expected df > 0`);
   if (p === 0.5) return 0;
-  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  if (p > 0.5) return -studentTQuantile(1 - p, df);
+  // p < 1/2: find s > 0 with P(T ≤ −s) = p; that lower tail decreases in s.
   let lo = 0, hi = 1;
-  while (studentTCdf(hi, df) < p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-13 * Math.max(1, hi); i++) {
+  while (studentTCdf(-hi, df) > p) { lo = hi; hi *= 2; }
+  for (let i = 0; i < 2000 && hi - lo > 1e-15 * hi; i++) {
     const mid = 0.5 * (lo + hi);
-    if (studentTCdf(mid, df) < p) lo = mid; else hi = mid;
+    if (studentTCdf(-mid, df) > p) lo = mid; else hi = mid;
   }
-  return 0.5 * (lo + hi);
+  return -0.5 * (lo + hi);
 }
 
-/** Standard normal quantile: Newton's method on Φ(z) = p from a logistic start. */
+/** ln Φ(z) for z ≤ 0, without underflow: through the continued fraction of erfc below −0.5·√2. */
+function logNormalCdfLower(z: number): number {
+  const x = -z / Math.SQRT2;
+  if (x < 0.5) return Math.log(0.5 * erfc(x));
+  return Math.log(0.5) - x * x - Math.log(Math.sqrt(Math.PI) * erfcFraction(x));
+}
+
+/** Standard normal quantile: Newton's method on ln Φ(z) = ln p in the lower tail (ln Φ is concave,
+ *  so from the start −√(−2 ln p), left of the root, the iterates rise monotonically to it);
+ *  p > 1/2 by symmetry (1 − p is exact there). Accurate for every double p in (0, 1). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new DomainError(`normalQuantile: argument p = ${p} is out of domain; expected (0, 1)`);
-  let z = Math.log(p / (1 - p)) / 1.702;
-  for (let i = 0; i < 60; i++) {
-    const cdf = 0.5 * erfc(-z / Math.SQRT2);
-    const pdf = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-    const step = (cdf - p) / pdf;
-    z -= Math.max(-1, Math.min(1, step));
-    if (Math.abs(step) < 1e-14) break;
+  if (p === 0.5) return 0;
+  if (p > 0.5) return -normalQuantile(1 - p);
+  const lnp = Math.log(p);
+  let z = -Math.sqrt(-2 * lnp);
+  for (let i = 0; i < 100; i++) {
+    const lnCdf = logNormalCdfLower(z);
+    const lnPdf = -0.5 * z * z - 0.5 * Math.log(2 * Math.PI);
+    // Newton on f(z) = ln Φ(z) − ln p, f'(z) = φ(z)/Φ(z).
+    const step = (lnCdf - lnp) * Math.exp(lnCdf - lnPdf);
+    z -= step;
+    if (!(Math.abs(step) > 1e-16 * Math.abs(z))) break;
   }
   return z;
 }
 
 /** Complementary error function: the Maclaurin series of erf for x < 0.5, the Laplace continued
- *  fraction (modified Lentz) above; relative error ≲ 1e-14 (tested against scipy values). */
+ *  fraction (modified Lentz) above; relative error ≲ 1e-13 (tested against mpmath values). */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return 2 - erfc(-x);
@@ -123,18 +143,25 @@ export function erfc(x: number): number {
     return 1 - (2 / Math.sqrt(Math.PI)) * sum;
   }
   if (x > 27) return 0;
-  // Continued fraction erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), Lentz.
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * erfcFraction(x));
+}
+
+/** The continued fraction f(x) = x + (1/2)/(x + 1/(x + (3/2)/(x + …))), erfc(x) = e^{−x²}/(√π f),
+ *  by modified Lentz; for x ≥ 0.5. */
+function erfcFraction(x: number): number {
   const tiny = 1e-300;
   let f = x, c = x, d = 0;
-  for (let k = 1; k < 500; k++) {
+  // Near x = 0.5 the fraction needs ~710 terms (1 − x² small); 500 cut it short (erfc(0.5) was off by
+  // 7.6e-14). Stop within 2 ulp of 1: |δ − 1| < 1e-16 only holds for δ = 1 exactly.
+  for (let k = 1; k < 2000; k++) {
     const a = k / 2;
     d = x + a * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
     c = x + a / c; if (Math.abs(c) < tiny) c = tiny;
     const delta = c * d;
     f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
+    if (Math.abs(delta - 1) <= 4.5e-16) break;
   }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+  return f;
 }
 
 export interface SummarizeOptions {
