@@ -137,6 +137,68 @@ function highOrderShare(model: tf.LayersModel, x: tf.Tensor4D): number {
   });
 }
 
+/**
+ * Per-glyph change of two rotation-invariant image statistics between the upright rendering and
+ * the rendering at each angle: ink (pixel sum) and L2 norm, as root-mean-square over the `n`
+ * centred probe glyphs (jitter 0) of |s(α) − s(0)| / s(0). For an exact area-coverage renderer the
+ * ink is the same at every angle; a coarse sub-sample grid snaps axis-aligned edges at 0° and 90°
+ * only, so the ink then changes at every off-grid angle. (The L2 norm of area-sampled pixels
+ * also depends on how edges cross pixels, so it need not be constant even for exact coverage.)
+ */
+export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readonly number[], blur = 0, supersample = 4): { ink: number[]; l2: number[] } {
+  const fn = "renderedInkChange";
+  if (!Number.isInteger(n) || n < 1) domainError(fn, "n", n, "an integer ≥ 1");
+  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0 || anglesDeg.some((a) => !Number.isFinite(a))) domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of finite degrees");
+  const base = glyphSetAt(n, dataSeed, 0, 0, blur, supersample);
+  const P = base.height * base.width;
+  const stat = (im: Float32Array, i: number): [number, number] => {
+    let s = 0, q = 0;
+    for (let k = i * P; k < (i + 1) * P; k++) {
+      s += im[k];
+      q += im[k] * im[k];
+    }
+    return [s, Math.sqrt(q)];
+  };
+  const ink: number[] = [], l2: number[] = [];
+  for (const a of anglesDeg) {
+    const g = glyphSetAt(n, dataSeed, a, 0, blur, supersample);
+    let ri = 0, rl = 0;
+    for (let i = 0; i < n; i++) {
+      const [s0, l0] = stat(base.images, i), [s1, l1] = stat(g.images, i);
+      if (!(s0 > 0)) domainError(fn, `upright glyph ${i}`, "blank", "a glyph with ink");
+      ri += ((s1 - s0) / s0) ** 2;
+      rl += ((l1 - l0) / l0) ** 2;
+    }
+    ink.push(Math.sqrt(ri / n));
+    l2.push(Math.sqrt(rl / n));
+  }
+  return { ink, l2 };
+}
+
+/**
+ * Relative change ‖g(α) − g(0)‖/‖g(0)‖ of an *untrained* network's global-pool features for the
+ * `nProbe` centred probe glyphs of trainSeed (data seed `dataSeed + 7`), rendered at each angle
+ * with the given prefilter and sub-sample grid. Weight-independent parts of the change (e.g. the
+ * renderer's ink change) show up here as the same value for every seed.
+ */
+export function untrainedFeatureChange(spec: NetSpec, seed: number, anglesDeg: readonly number[], opts: { nProbe: number; dataSeed: number; blur?: number; supersample?: number }): number[] {
+  const fn = "untrainedFeatureChange";
+  if (!Number.isInteger(seed) || seed < 0) domainError(fn, "seed", seed, "an integer ≥ 0");
+  if (!Number.isInteger(opts.nProbe) || opts.nProbe < 1) domainError(fn, "opts.nProbe", opts.nProbe, "an integer ≥ 1");
+  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0 || anglesDeg.some((a) => !Number.isFinite(a))) domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of finite degrees");
+  const model = buildNet({ ...spec, seed });
+  try {
+    const feats = featureModel(model, spec.kind === "c4" ? "opool" : "gpool");
+    const probe = (deg: number) => {
+      const s = glyphSetAt(opts.nProbe, opts.dataSeed + 7, deg, 0, opts.blur ?? 0, opts.supersample ?? 4);
+      return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
+    };
+    return renderedInvariance(feats, probe, [0, ...anglesDeg]).slice(1);
+  } finally {
+    model.dispose();
+  }
+}
+
 export type SeedResult = Record<string, number | number[]>;
 
 /** One seed of the experiment (see file comment). Returns plain numbers and number arrays. */
@@ -178,8 +240,8 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
       ...(cfg.until ? { until: cfg.until } : {}),
     });
     res.epochsUsed = hist.epochs;
-    // 1 / 0 when an early-stop criterion was set, NaN without one
-    res.criterionMet = cfg.until ? (hist.criterionMet ? 1 : 0) : NaN;
+    // 1 / 0 when an early-stop criterion was set, −1 without one (results must be finite)
+    res.criterionMet = cfg.until ? (hist.criterionMet ? 1 : 0) : -1;
     res.trainAccCurve = hist.trainAcc ?? [];
     res.finalLoss = hist.loss[hist.loss.length - 1];
     res.lossCurve = hist.loss;
