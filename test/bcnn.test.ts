@@ -599,3 +599,89 @@ describe("bcnn: ChannelNorm", () => {
     assert.throws(() => new bcnn.ChannelNorm({ momentum: 1 }), RangeError);
   });
 });
+
+describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", function () {
+  this.timeout(120000);
+  before(async () => {
+    await init({ quiet: true });
+  });
+  it("rotatedInput returning a held tensor (or x itself) is not disposed by any metric", () => {
+    const x = glyph(0);
+    const held = glyph(30);
+    const f = (t: tf.Tensor4D) => tf.square(t);
+    bcnn.equivarianceError(f, x, [30], { rotatedInput: () => held });
+    bcnn.paperEquivarianceError(f, x, [30], { rotatedInput: () => held });
+    bcnn.invarianceError((t) => tf.sum(t, [1, 2]), x, [30], { rotatedInput: () => held });
+    bcnn.equivarianceError(f, x, [0], { rotatedInput: (d) => (d === 0 ? x : held) });
+    assert.equal(held.isDisposed, false);
+    assert.equal(x.isDisposed, false);
+    held.dispose();
+    x.dispose();
+  });
+  it("an f returning a cached tensor leaves it alive; fresh rotated inputs are not leaked", () => {
+    const x = glyph(0);
+    const cached = tf.square(x);
+    const before = tf.memory().numTensors;
+    bcnn.equivarianceError(() => cached as tf.Tensor4D, x, [90], { rotatedInput: () => glyph(90) });
+    assert.equal(cached.isDisposed, false);
+    assert.equal(tf.memory().numTensors, before);
+    cached.dispose();
+    x.dispose();
+  });
+  it("f with NaN / ±∞ output names f(x); an empty batch is a ShapeError; rot90Error refuses NaN and all-zero", () => {
+    const x = glyph(0);
+    const bad = (v: number) => (t: tf.Tensor4D) => tf.mul(t, v) as tf.Tensor4D;
+    for (const v of [NaN, Infinity]) {
+      assert.throws(() => bcnn.equivarianceError(bad(v), x, [30]), (e: Error) => e instanceof DomainError && /f\(x\)/.test(e.message) && /finite/.test(e.message));
+      assert.throws(() => bcnn.invarianceError(bad(v), x, [30]), (e: Error) => e instanceof DomainError && /finite/.test(e.message));
+    }
+    const empty = tf.zeros([0, 12, 12, 1]) as tf.Tensor4D;
+    assert.throws(() => bcnn.equivarianceError((t) => t, empty, [30]), ShapeError);
+    assert.throws(() => bcnn.rot90Error((t) => t, empty), ShapeError);
+    const nanX = tf.fill([1, 8, 8, 1], NaN) as tf.Tensor4D;
+    assert.throws(() => bcnn.rot90Error((t) => t, nanX), DomainError);
+    assert.throws(() => bcnn.rot90Error((t) => tf.mul(t, 0) as tf.Tensor4D, x), /all zeros/);
+    [x, empty, nanX].forEach((t) => t.dispose());
+  });
+  it("modeSteering refuses sigma below 0.25 px instead of reporting 0 error for every mode", () => {
+    assert.throws(() => bcnn.modeSteering(5, { sigma: 1e-3 }), (e: Error) => e instanceof DomainError && /sigma/.test(e.message));
+    assert.ok(bcnn.modeSteering(5, { sigma: 0.6, nInputs: 16 }).every((m) => m.max > 0));
+  });
+  it("policyModes: sigma is an option (narrower bumps keep fewer modes); K = 1 steerable refused", () => {
+    const wide = bcnn.policyModes(5, "steerable", { oversample: 2, sigma: 1 }).length;
+    const narrow = bcnn.policyModes(5, "steerable", { oversample: 2, sigma: 0.6 }).length;
+    assert.ok(narrow < wide, `σ = 0.6: ${narrow} modes, σ = 1: ${wide}`);
+    assert.throws(() => bcnn.policyModes(1, "steerable"), (e: Error) => e instanceof DomainError && /kernelSize/.test(e.message));
+    assert.equal(bcnn.policyModes(1, "paper").length, 1);
+  });
+  it("C4Conv2D names padding; non-integer seeds are refused (buildNet, tfjsSeed)", () => {
+    assert.throws(() => new bcnn.C4Conv2D({ filters: 2, kernelSize: 3, padding: "full" as "same" } as never), /padding/);
+    assert.throws(() => bcnn.buildNet({ ...bcnn.defaultBcnnSpec(), seed: 2.5 }), (e: Error) => e instanceof DomainError && /seed/.test(e.message));
+    assert.throws(() => bcnn.tfjsSeed(1.5), DomainError);
+    assert.equal(bcnn.tfjsSeed(0), 0.5);
+  });
+  it("16×16 sub-samples keep ink within 1% across angles; 4×4 changes it by > 2% (renderedInkChange)", () => {
+    const a = [1, 15, 45];
+    const fine = bcnn.renderedInkChange(12, 5, a, 0.8, 16).ink;
+    const coarse = bcnn.renderedInkChange(12, 5, a, 0.8, 4).ink;
+    assert.ok(Math.max(...fine) < 0.01, `16×16: ${fine}`);
+    assert.ok(Math.min(...coarse) > 0.015, `4×4: ${coarse}`);
+    assert.ok(bcnn.renderedInkChange(12, 5, [90], 0.8, 4).ink[0] < 1e-12, "90° is an exact turn");
+  });
+  it("trainClassifier's until stops when the training accuracy reaches the criterion and reports it", async () => {
+    const d = data.glyphDataset({ n: 64, seed: 3, angles: "upright" });
+    const spec = { ...bcnn.matchedCnnSpec(bcnn.defaultBcnnSpec(), "cnn"), seed: 1 };
+    const easy = bcnn.buildNet(spec);
+    const h1 = await bcnn.trainClassifier(easy, d, { epochs: 1, batchSize: 32, learningRate: 0.01, seed: 1, until: { trainAcc: 0.01, maxEpochs: 5 } });
+    assert.equal(h1.epochs, 1);
+    assert.equal(h1.criterionMet, true);
+    const hard = bcnn.buildNet(spec);
+    const h2 = await bcnn.trainClassifier(hard, d, { epochs: 1, batchSize: 32, learningRate: 1e-6, seed: 1, until: { trainAcc: 1, maxEpochs: 3 } });
+    assert.equal(h2.epochs, 3);
+    assert.equal(h2.criterionMet, false);
+    assert.equal(h2.trainAcc!.length, 3);
+    await assert.rejects(bcnn.trainClassifier(hard, d, { epochs: 4, until: { trainAcc: 0.9, maxEpochs: 2 } }), DomainError);
+    easy.dispose();
+    hard.dispose();
+  });
+});

@@ -990,3 +990,15 @@ describe("paths: workspace spellings, the workshop output root, no repository at
     }
   });
 });
+
+describe("claim({ revised }): the revision note has a floor of 10 characters after trimming", () => {
+  beforeEach(() => { resetSession(); logs(() => notebook("zz_kernel_mutants")); });
+  const OURS = { text: "a statement of our own for the test", source: "ours" as const, kind: "ours" as const };
+
+  it("accepts exactly 10 characters; refuses 9, and whitespace padding does not count", () => {
+    logs(() => claim("rev-10", { ...OURS, revised: "0123456789" }));
+    assert.throws(() => claim("rev-9", { ...OURS, revised: "012345678" }), (e: unknown) => e instanceof DomainError && /revised/.test(String(e)));
+    assert.throws(() => claim("rev-pad", { ...OURS, revised: "   12345678   " }), (e: unknown) => e instanceof DomainError && /revised/.test(String(e)));
+    logs(() => claim("rev-pad-ok", { ...OURS, revised: "  0123456789  " }));
+  });
+});

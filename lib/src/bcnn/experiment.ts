@@ -21,7 +21,7 @@ import { glyphDataset } from "../data/glyphs";
 import { loadFashionMnist } from "../data/fashionMnist";
 import { ImageSet } from "../data/types";
 import { buildNet, countParams, defaultBcnnSpec, featureModel, matchedCnnSpec, NetSpec } from "./models";
-import { accuracy, cacheDir, hashKey, trainClassifier } from "./train";
+import { accuracy, accuracyAndLoss, cacheDir, hashKey, trainClassifier } from "./train";
 import { rotateArray } from "./rotate";
 import { BesselConv2D } from "./layer";
 import { equivarianceError, paperEquivarianceError } from "./metrics";
@@ -54,6 +54,17 @@ export interface SeedConfig {
   blur?: number;
   /** Angles (degrees, 0 first) for the feature/logit change of the probe glyphs; default anglesDeg. */
   probeAnglesDeg?: number[];
+  /**
+   * Glyphs only: sub-samples per pixel side of every rendering (renderGlyph's `supersample`);
+   * default 4. 16 keeps the ink of a glyph within ≈ 1% across angles; 4 changes it by 2–3% at
+   * every off-grid angle (axis-aligned edges snap to the 1/4-px sub-grid only at 0° and 90°).
+   */
+  supersample?: number;
+  /**
+   * Early stop on a training criterion (trainClassifier's `until`): train `epochs` epochs, then
+   * continue epoch by epoch until the training accuracy is ≥ trainAcc or maxEpochs is reached.
+   */
+  until?: { trainAcc: number; maxEpochs: number };
 }
 
 const memo = new Map<string, ImageSet>();
@@ -63,11 +74,11 @@ const memo = new Map<string, ImageSet>();
  * about its own centre). With `jitter` 0 every glyph is centred on the image, so a rendering at
  * 90° is exactly rot90 of the upright one and other angles are exact continuous rotations.
  */
-export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5, blur = 0): ImageSet {
-  const key = `g/${n}/${dataSeed}/${deg}/${jitter}/${blur}`;
+export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5, blur = 0, supersample = 4): ImageSet {
+  const key = `g/${n}/${dataSeed}/${deg}/${jitter}/${blur}/${supersample}`;
   let s = memo.get(key);
   if (!s) {
-    s = glyphDataset({ n, seed: dataSeed, jitter, blur, angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 });
+    s = glyphDataset({ n, seed: dataSeed, jitter, blur, supersample, angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 });
     if (memo.size > 64) memo.clear();
     memo.set(key, s);
   }
@@ -75,17 +86,17 @@ export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.
 }
 
 function trainSet(cfg: SeedConfig): ImageSet {
-  const key = `train/${cfg.data}/${cfg.nTrain}/${cfg.dataSeed}/${cfg.blur ?? 0}`;
+  const key = `train/${cfg.data}/${cfg.nTrain}/${cfg.dataSeed}/${cfg.blur ?? 0}/${cfg.supersample ?? 4}`;
   let s = memo.get(key);
   if (!s) {
-    s = cfg.data === "glyphs" ? glyphDataset({ n: cfg.nTrain, seed: cfg.dataSeed, angles: "upright", blur: cfg.blur ?? 0 }) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
+    s = cfg.data === "glyphs" ? glyphDataset({ n: cfg.nTrain, seed: cfg.dataSeed, angles: "upright", blur: cfg.blur ?? 0, supersample: cfg.supersample ?? 4 }) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
     memo.set(key, s);
   }
   return s;
 }
 
 function testAt(cfg: SeedConfig, deg: number): ImageSet {
-  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, cfg.dataSeed + 1, deg, 1.5, cfg.blur ?? 0);
+  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, cfg.dataSeed + 1, deg, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4);
   const key = `fashion-test/${cfg.nTest}/${cfg.dataSeed}`;
   let s = memo.get(key);
   if (!s) {
@@ -126,6 +137,68 @@ function highOrderShare(model: tf.LayersModel, x: tf.Tensor4D): number {
   });
 }
 
+/**
+ * Per-glyph change of two rotation-invariant image statistics between the upright rendering and
+ * the rendering at each angle: ink (pixel sum) and L2 norm, as root-mean-square over the `n`
+ * centred probe glyphs (jitter 0) of |s(α) − s(0)| / s(0). For an exact area-coverage renderer the
+ * ink is the same at every angle; a coarse sub-sample grid snaps axis-aligned edges at 0° and 90°
+ * only, so the ink then changes at every off-grid angle. (The L2 norm of area-sampled pixels
+ * also depends on how edges cross pixels, so it need not be constant even for exact coverage.)
+ */
+export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readonly number[], blur = 0, supersample = 4): { ink: number[]; l2: number[] } {
+  const fn = "renderedInkChange";
+  if (!Number.isInteger(n) || n < 1) domainError(fn, "n", n, "an integer ≥ 1");
+  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0 || anglesDeg.some((a) => !Number.isFinite(a))) domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of finite degrees");
+  const base = glyphSetAt(n, dataSeed, 0, 0, blur, supersample);
+  const P = base.height * base.width;
+  const stat = (im: Float32Array, i: number): [number, number] => {
+    let s = 0, q = 0;
+    for (let k = i * P; k < (i + 1) * P; k++) {
+      s += im[k];
+      q += im[k] * im[k];
+    }
+    return [s, Math.sqrt(q)];
+  };
+  const ink: number[] = [], l2: number[] = [];
+  for (const a of anglesDeg) {
+    const g = glyphSetAt(n, dataSeed, a, 0, blur, supersample);
+    let ri = 0, rl = 0;
+    for (let i = 0; i < n; i++) {
+      const [s0, l0] = stat(base.images, i), [s1, l1] = stat(g.images, i);
+      if (!(s0 > 0)) domainError(fn, `upright glyph ${i}`, "blank", "a glyph with ink");
+      ri += ((s1 - s0) / s0) ** 2;
+      rl += ((l1 - l0) / l0) ** 2;
+    }
+    ink.push(Math.sqrt(ri / n));
+    l2.push(Math.sqrt(rl / n));
+  }
+  return { ink, l2 };
+}
+
+/**
+ * Relative change ‖g(α) − g(0)‖/‖g(0)‖ of an *untrained* network's global-pool features for the
+ * `nProbe` centred probe glyphs of trainSeed (data seed `dataSeed + 7`), rendered at each angle
+ * with the given prefilter and sub-sample grid. Weight-independent parts of the change (e.g. the
+ * renderer's ink change) show up here as the same value for every seed.
+ */
+export function untrainedFeatureChange(spec: NetSpec, seed: number, anglesDeg: readonly number[], opts: { nProbe: number; dataSeed: number; blur?: number; supersample?: number }): number[] {
+  const fn = "untrainedFeatureChange";
+  if (!Number.isInteger(seed) || seed < 0) domainError(fn, "seed", seed, "an integer ≥ 0");
+  if (!Number.isInteger(opts.nProbe) || opts.nProbe < 1) domainError(fn, "opts.nProbe", opts.nProbe, "an integer ≥ 1");
+  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0 || anglesDeg.some((a) => !Number.isFinite(a))) domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of finite degrees");
+  const model = buildNet({ ...spec, seed });
+  try {
+    const feats = featureModel(model, spec.kind === "c4" ? "opool" : "gpool");
+    const probe = (deg: number) => {
+      const s = glyphSetAt(opts.nProbe, opts.dataSeed + 7, deg, 0, opts.blur ?? 0, opts.supersample ?? 4);
+      return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
+    };
+    return renderedInvariance(feats, probe, [0, ...anglesDeg]).slice(1);
+  } finally {
+    model.dispose();
+  }
+}
+
 export type SeedResult = Record<string, number | number[]>;
 
 /** One seed of the experiment (see file comment). Returns plain numbers and number arrays. */
@@ -140,11 +213,13 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   const res: SeedResult = {};
   const gpName = spec.kind === "c4" ? "opool" : "gpool";
   const blur = cfg.blur ?? 0;
+  const ss = cfg.supersample ?? 4;
+  if (!Number.isInteger(ss) || ss < 1 || ss > 16) domainError(fn, "config.supersample", ss, "an integer in [1, 16]");
   if (!(typeof blur === "number" && blur >= 0 && Number.isFinite(blur))) domainError(fn, "config.blur", blur, "a finite number ≥ 0 (pixels)");
   const probeAngles = cfg.probeAnglesDeg ?? angles;
   if (!Array.isArray(probeAngles) || probeAngles[0] !== 0) domainError(fn, "config.probeAnglesDeg", probeAngles, "an array of degrees starting with 0");
   const probe = (deg: number) => {
-    const s = glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, deg, 0, blur);
+    const s = glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, deg, 0, blur, ss);
     return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
   };
   if (!Number.isInteger(cfg.nProbe) || cfg.nProbe < 1) domainError(fn, "config.nProbe", cfg.nProbe, "an integer ≥ 1");
@@ -162,16 +237,25 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     measure("Untrained");
     const hist = await trainClassifier(model, trainSet(cfg), {
       epochs: cfg.epochs, batchSize: cfg.batch, learningRate: cfg.lr, seed, augment: cfg.augment ? "rotate" : "none",
+      ...(cfg.until ? { until: cfg.until } : {}),
     });
+    res.epochsUsed = hist.epochs;
+    // 1 / 0 when an early-stop criterion was set, −1 without one (results must be finite)
+    res.criterionMet = cfg.until ? (hist.criterionMet ? 1 : 0) : -1;
+    res.trainAccCurve = hist.trainAcc ?? [];
     res.finalLoss = hist.loss[hist.loss.length - 1];
     res.lossCurve = hist.loss;
     res.seconds = hist.seconds;
     measure("Trained");
-    res.acc = angles.map((a) => accuracy(model, testAt(cfg, a)));
+    const evals = angles.map((a) => accuracyAndLoss(model, testAt(cfg, a)));
+    res.acc = evals.map((e) => e.accuracy);
+    res.xent = evals.map((e) => e.loss);
     res.trainAcc = accuracy(model, trainSet(cfg));
     const eqOurs: number[] = [], eqPaper: number[] = [], eq90Ours: number[] = [], eq90Paper: number[] = [];
+    // maps left out of the paper-style metric (constant on the disk), summed over the 15°–75° angles
+    const eqExcluded: number[] = [];
     for (const name of cfg.eqLayers) {
-      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0, blur) : testAt(cfg, 0);
+      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0, blur, ss) : testAt(cfg, 0);
       const x = tf.tensor4d(s.images.subarray(0, cfg.nEq * s.height * s.width), [cfg.nEq, s.height, s.width, 1]);
       const fm = featureModel(model, name);
       const f = (t: tf.Tensor4D) => fm.predict(t) as tf.Tensor;
@@ -179,10 +263,12 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
       // C4 fields: the target's orientation blocks are cycled too (metrics.ts, c4Field)
       const c4Field = cfg.spec.kind === "c4";
       const opts = cfg.data === "glyphs"
-        ? { c4Field, rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0, blur); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
+        ? { c4Field, rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0, blur, ss); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
         : { c4Field };
       eqOurs.push(equivarianceError(f, x, eqAngles, opts).mean);
-      eqPaper.push(paperEquivarianceError(f, x, eqAngles, opts).mean);
+      const pm = paperEquivarianceError(f, x, eqAngles, opts);
+      eqPaper.push(pm.mean);
+      eqExcluded.push(pm.excluded ?? 0);
       // control: at 90° the B-CNNs and the C4 CNN must give ≈ 0 under both metrics
       eq90Ours.push(equivarianceError(f, x, [90], opts).mean);
       eq90Paper.push(paperEquivarianceError(f, x, [90], opts).mean);
@@ -192,6 +278,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     res.eqPaper = eqPaper;
     res.eq90Ours = eq90Ours;
     res.eq90Paper = eq90Paper;
+    res.eqExcluded = eqExcluded;
   } finally {
     model.dispose();
   }
@@ -205,7 +292,7 @@ export async function trainJob(batch: { jobs: SeedConfig[]; seeds: number[] }, i
 }
 
 /** Bump when trainSeed's results change meaning, so cached runs are not reused. */
-const RESULTS_VERSION = 5; // 4: layer seed 0 seeds the initialiser (tfjsSeed); 5: blur, probe angles
+const RESULTS_VERSION = 6; // 4: layer seed 0 seeds the initialiser (tfjsSeed); 5: blur, probe angles; 6: supersample, early stop, xent, excluded maps
 
 /**
  * Content hash of the compiled bcnn modules next to this file (and the data generators they use),
@@ -312,6 +399,12 @@ export interface Notebook05Params {
   blur?: number;
   /** Extra small angles (degrees) for the probe's feature change, e.g. [1, 3, 7]; default none. */
   probeExtra?: number[];
+  /** Sub-samples per pixel side of every glyph rendering; default 4. */
+  supersample?: number;
+  /** Glyph runs: early stop at this training accuracy (evaluated each epoch from glyphEpochs on). */
+  minTrainAcc?: number;
+  /** Glyph runs with minTrainAcc: the most epochs a run may use. */
+  maxGlyphEpochs?: number;
 }
 /**
  * The model specs of notebook 05: the B-CNN with the paper's basis (`defaultBcnnSpec`), the
@@ -346,7 +439,8 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
   const glyphs = (spec: NetSpec, augment: boolean): SeedConfig => ({
     data: "glyphs", spec, nTrain: P.glyphTrain, epochs: P.glyphEpochs, batch: P.batch, lr: P.lr, augment,
     nTest: P.glyphTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: augment ? [] : ["relu1", "relu3"],
-    nEq: P.nEq, blur, probeAnglesDeg,
+    nEq: P.nEq, blur, probeAnglesDeg, supersample: P.supersample ?? 4,
+    ...(P.minTrainAcc !== undefined ? { until: { trainAcc: P.minTrainAcc, maxEpochs: P.maxGlyphEpochs ?? P.glyphEpochs } } : {}),
   });
   const out: Record<string, SeedConfig> = {};
   for (const [model, spec] of Object.entries(specs)) out[`glyphs/${model}/upright`] = glyphs(spec, false);

@@ -103,7 +103,9 @@ export interface BesselConv2DArgs extends LayerArgs {
   /**
    * "power" (default): Σ_ν |·|² + b. "modulus": sqrt(Σ_ν |·|² + ε) + b, homogeneous of
    * degree 1 in the input like a plain conv (better conditioned when layers are stacked). Both are
-   * functions of the same invariant moduli, so invariance is unaffected.
+   * functions of the same invariant moduli, so invariance is unaffected. The bare layer defaults
+   * to "power" (notebook 04's equation); the networks of models.ts default to "modulus"
+   * (NET_DEFAULTS), so a layer built by hand and one inside buildNet differ unless this is set.
    */
   response?: "power" | "modulus";
   padding?: Padding;
@@ -123,6 +125,7 @@ export interface BesselConv2DArgs extends LayerArgs {
  */
 export function tfjsSeed(seed: number | undefined, stream: 0 | 1 = 0): number | undefined {
   if (seed === undefined) return undefined;
+  if (!Number.isInteger(seed) || seed < 0) domainError("tfjsSeed", "seed", seed, "an integer ≥ 0 (or undefined)");
   const s = seed + stream;
   return s === 0 ? 0.5 : s;
 }
@@ -514,12 +517,12 @@ export class C4Conv2D extends tf.layers.Layer {
     if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
       domainError("C4Conv2D", "kernelSize", args.kernelSize, "an odd positive integer");
     }
+    this.padding = args.padding ?? "same";
+    if (this.padding !== "same" && this.padding !== "valid") domainError("C4Conv2D", "padding", this.padding, '"same" or "valid"');
     if (typeof args.lifting !== "boolean") domainError("C4Conv2D", "lifting", args.lifting, "true or false");
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.lifting = args.lifting;
-    this.padding = args.padding ?? "same";
-    if (this.padding !== "same" && this.padding !== "valid") domainError("C4Conv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
     if (this.impl !== "conv" && this.impl !== "matmul") domainError("C4Conv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;

@@ -22,11 +22,27 @@ export type FeatureFn = (x: tf.Tensor4D) => tf.Tensor;
  * f(x) inside a tidy, as a tensor the caller may dispose: when f returns its input unchanged (an
  * identity map) the result is a clone, so disposing it never disposes the caller's tensor.
  */
-function own(f: FeatureFn, x: tf.Tensor4D): tf.Tensor {
-  return tf.tidy(() => {
-    const y = f(x);
-    return y === x ? y.clone() : y;
-  });
+function own(fn: string, f: FeatureFn, x: tf.Tensor4D): tf.Tensor {
+  // clone inside tidy: a tensor f creates is disposed by tidy, while one f merely returns (x
+  // itself, or a tensor it holds) is left to its owner — the metric only ever disposes its clone
+  const y = tf.tidy(() => f(x).clone());
+  const d = y.dataSync();
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      y.dispose();
+      domainError(fn, "f(x)", d[i], "finite outputs (f returned NaN or ±∞)");
+    }
+  }
+  return y;
+}
+
+/**
+ * f applied to the rotated input: `rotatedInput(deg)` if given, else `make()`. Inside tidy, so a
+ * tensor rotatedInput creates is freed afterwards and one it merely returns (held by the caller,
+ * or x itself) is never disposed.
+ */
+function ownRotated(fn: string, f: FeatureFn, deg: number, rotatedInput: ((deg: number) => tf.Tensor4D) | undefined, make: () => tf.Tensor4D): tf.Tensor {
+  return tf.tidy(() => own(fn, f, rotatedInput ? rotatedInput(deg) : make()));
 }
 
 /** max|a − b| / max|b|, the scale-free error used by the 90° checks. */
@@ -45,11 +61,18 @@ export function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
  * maxRelDiff(f(rot90ᵏ x), f(x)).
  */
 export function rot90Error(f: FeatureFn, x: tf.Tensor4D): number {
+  checkInput("rot90Error", x);
   let worst = 0;
-  const fx = own(f, x);
+  const fx = own("rot90Error", f, x);
+  // an all-zero output (e.g. every map dead) has no relative error: refuse rather than report 0
+  const peak = tf.tidy(() => tf.max(tf.abs(fx)).dataSync()[0]);
+  if (!(peak > 0)) {
+    fx.dispose();
+    domainError("rot90Error", "f(x)", "all zeros", "an output with a non-zero value (the relative error is undefined)");
+  }
   for (let k = 1; k < 4; k++) {
     const e = tf.tidy(() => {
-      const frx = f(rot90(x, k));
+      const frx = own("rot90Error", f, rot90(x, k));
       const target = fx.rank === 4 ? rot90(fx as tf.Tensor4D, k) : fx;
       return maxRelDiff(frx, target);
     });
@@ -119,6 +142,13 @@ function cycleC4(d: Float32Array, shape: readonly number[], deg: number, fn: str
 function checkMetricArgs(fn: string, x: tf.Tensor4D, anglesDeg: readonly number[]): void {
   if (!Array.isArray(anglesDeg) || anglesDeg.length === 0) domainError(fn, "anglesDeg", "[]", "a non-empty array of angles in degrees");
   for (const a of anglesDeg) if (typeof a !== "number" || !Number.isFinite(a) || Math.abs(a) > 1e6) domainError(fn, "anglesDeg", a, "finite angles in degrees, |α| ≤ 1e6");
+  checkInput(fn, x);
+}
+
+/** x is a non-empty [B, H, W, C] tensor of finite values. */
+function checkInput(fn: string, x: tf.Tensor4D): void {
+  if (!x || x.rank !== 4) throw new ShapeError(`${fn} x`, "[B, H, W, C]", x ? x.shape : "none");
+  if (x.shape.some((n) => n === 0)) throw new ShapeError(`${fn} x`, "[B, H, W, C] with every size ≥ 1 (an empty batch has no error to measure)", x.shape);
   const d = x.dataSync();
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) domainError(fn, "x", d[i], "finite input values");
 }
@@ -126,7 +156,7 @@ function checkMetricArgs(fn: string, x: tf.Tensor4D, anglesDeg: readonly number[
 export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: EquivarianceOptions = {}): EquivarianceReport {
   checkMetricArgs("equivarianceError", x, anglesDeg);
   const interp = opts.interpolation ?? "bicubic";
-  const fx = own(f, x);
+  const fx = own("equivarianceError", f, x);
   if (fx.rank !== 4) {
     fx.dispose();
     throw new ShapeError("equivarianceError feature map", "[B, H, W, C]", fx.shape);
@@ -143,9 +173,7 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
     const a = (deg * Math.PI) / 180;
     const rotated = rotateArray(fxData, shape, a, undefined, interp);
     const target = opts.c4Field ? cycleC4(rotated, shape, deg, "equivarianceError") : rotated;
-    const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
-    const frx = own(f, xr);
-    xr.dispose();
+    const frx = ownRotated("equivarianceError", f, deg, opts.rotatedInput, () => tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape));
     if (frx.shape.join() !== fx.shape.join()) {
       const got = frx.shape;
       frx.dispose();
@@ -180,13 +208,13 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
 export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: Omit<EquivarianceOptions, "maskRadius"> = {}): EquivarianceReport {
   checkMetricArgs("invarianceError", x, anglesDeg);
   const interp = opts.interpolation ?? "bicubic";
-  const fx = own(f, x);
+  const fx = own("invarianceError", f, x);
   const xShape = x.shape as [number, number, number, number];
   const xData = x.dataSync() as Float32Array;
   const errors = anglesDeg.map((deg) =>
     tf.tidy(() => {
-      const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, (deg * Math.PI) / 180, undefined, interp), xShape);
-      const d = tf.norm(tf.sub(f(xr), fx)).dataSync()[0];
+      const frx = ownRotated("invarianceError", f, deg, opts.rotatedInput, () => tf.tensor4d(rotateArray(xData, xShape, (deg * Math.PI) / 180, undefined, interp), xShape));
+      const d = tf.norm(tf.sub(frx, fx)).dataSync()[0];
       const n = tf.norm(fx).dataSync()[0];
       return d / n;
     }),
@@ -244,7 +272,7 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
   const top = opts.topMaps ?? 8;
   if (!Number.isInteger(top) || top < 1) domainError("paperEquivarianceError", "topMaps", top, "a positive integer");
   checkMetricArgs("paperEquivarianceError", x, anglesDeg);
-  const fx = own(f, x);
+  const fx = own("paperEquivarianceError", f, x);
   if (fx.rank !== 4) {
     fx.dispose();
     throw new ShapeError("paperEquivarianceError feature map", "[B, H, W, C]", fx.shape);
@@ -279,9 +307,7 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
     const a = (deg * Math.PI) / 180;
     const rotated = rotateArray(fxData, shape, a, undefined, interp);
     const target = opts.c4Field ? cycleC4(rotated, shape, deg, "paperEquivarianceError") : rotated;
-    const xr = opts.rotatedInput ? opts.rotatedInput(deg) : tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape);
-    const frx = own(f, xr);
-    xr.dispose();
+    const frx = ownRotated("paperEquivarianceError", f, deg, opts.rotatedInput, () => tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape));
     if (frx.shape.join() !== fx.shape.join()) {
       frx.dispose();
       throw new ShapeError("paperEquivarianceError f(R x)", `[${shape.join(", ")}]`, frx.shape);

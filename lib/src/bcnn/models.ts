@@ -158,6 +158,8 @@ export function convMacs(spec: NetSpec): number {
 export function buildNet(spec: NetSpec): tf.LayersModel {
   validate(spec);
   const seed = spec.seed ?? NET_DEFAULTS.seed;
+  // layer seeds are seed·1000 + 10·i: a non-integer seed (2.5 → 2500) would pass them silently
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 30) domainError("buildNet", "spec.seed", seed, "an integer in [0, 2^30]");
   const input = tf.input({ shape: spec.inputShape, name: "image" });
   let x: tf.SymbolicTensor = input;
   let [h, w] = spec.inputShape;

@@ -73,7 +73,8 @@ export function modeSteering(kernelSize: number, opts: SteeringOptions & { modes
   const angles = opts.anglesDeg ?? [15, 30, 45, 60, 75];
   checkAngles(fn, angles);
   const sigma = opts.sigma ?? 1;
-  if (!(sigma > 0 && sigma <= K)) domainError(fn, "sigma", sigma, `a number in (0, K = ${K}] (pixels)`);
+  // below ≈ 0.25 px the bumps vanish at every sample point and the error is 0/0
+  if (!(sigma >= 0.25 && sigma <= K)) domainError(fn, "sigma", sigma, `a number in [0.25, K = ${K}] (pixels)`);
   const n = opts.nInputs ?? 64;
   if (!Number.isInteger(n) || n < 1 || n > 100000) domainError(fn, "nInputs", n, "an integer in [1, 10^5]");
   const modes = opts.modes ?? besselModes(defaultKMax(K));
@@ -138,7 +139,9 @@ export function modeSteering(kernelSize: number, opts: SteeringOptions & { modes
         num += er * er + ei * ei;
         den += br * br + bi * bi;
       }
-      out[m].errors.push(den === 0 ? 0 : Math.sqrt(num / den));
+      // a mode with no response at all has no relative error (it used to report 0, "steers perfectly")
+      if (!(den > 0)) domainError(fn, `response of mode (ν = ${modes[m].nu}, j = ${modes[m].j})`, "all zeros", "bumps wide enough to reach the sample points (larger sigma)");
+      out[m].errors.push(Math.sqrt(num / den));
     }
   }
   for (const o of out) o.max = Math.max(...o.errors);
@@ -152,30 +155,40 @@ export interface PolicyOptions {
   oversample?: number;
   /** "steerable": largest accepted steering error of a mode over 15°…75° (default 0.1 = 10%). */
   steerTol?: number;
+  /**
+   * "steerable": width σ (px) of the Gaussian bumps the steering test uses (default 1). The 10%
+   * refers to inputs this smooth: narrower bumps carry more high-frequency energy and fewer modes
+   * pass (e.g. (ν, j) = (1, 1) at σ = 0.8 px; notebook 04 §7 shows the kept set against σ).
+   */
+  sigma?: number;
 }
 
 /**
  * The modes a K×K layer keeps under each policy:
  *  - "paper": k ≤ πK/2, the rule issue #14 attributes to bcnn2021 (the paper could not be read; no section number);
  *  - "nyquist": k ≤ π(K−1)/2, the bound for a disk whose rim is the outer pixel centres (ours);
- *  - "steerable": among the "nyquist" modes, those whose steering error (modeSteering, σ = 1 px,
- *    with the layer's own sampling) stays ≤ steerTol at every off-grid angle (ours). The constant
+ *  - "steerable": among the "nyquist" modes, those whose steering error (modeSteering, σ = 1 px
+ *    unless `sigma` says otherwise, with the layer's own sampling) stays ≤ steerTol at every off-grid angle (ours). The constant
  *    mode (ν = j = 0) is always kept.
  */
 export function policyModes(kernelSize: number, policy: BasisPolicy, opts: PolicyOptions = {}): BesselMode[] {
   const fn = "policyModes";
   if (!Number.isInteger(kernelSize) || kernelSize < 1 || kernelSize % 2 === 0) domainError(fn, "kernelSize", kernelSize, "an odd positive integer");
   if (policy === "paper") return besselModes(defaultKMax(kernelSize));
+  // K = 1: a single pixel has no angular structure; only the constant mode exists (documented
+  // result for "paper"/"nyquist"); "steerable" refuses below, like any isotropic-only basis
+  if (policy === "steerable" && kernelSize < 3) domainError(fn, "kernelSize", kernelSize, 'an odd integer ≥ 3 for "steerable" (a 1×1 filter has no mode with ν > 0)');
   if (policy !== "nyquist" && policy !== "steerable") domainError(fn, "policy", policy, '"paper", "nyquist" or "steerable"');
   const nyq = besselModes(Math.min(nyquistKMax(kernelSize), maxKMax(kernelSize)));
   if (policy === "nyquist" || kernelSize < 3) return nyq;
   const tol = opts.steerTol ?? 0.1;
   if (!(tol > 0 && tol < 10)) domainError(fn, "steerTol", tol, "a number in (0, 10)");
   const s = opts.oversample ?? 1;
-  const key = `${kernelSize}/${s}/${tol}`;
+  const sigma = opts.sigma ?? 1;
+  const key = `${kernelSize}/${s}/${tol}/${sigma}`;
   let errs = steerMemo.get(key);
   if (!errs) {
-    errs = modeSteering(kernelSize, { modes: nyq, sampling: s === 1 ? "point" : "oversampled", oversample: s === 1 ? 2 : s }).map((m) => m.max);
+    errs = modeSteering(kernelSize, { modes: nyq, sampling: s === 1 ? "point" : "oversampled", oversample: s === 1 ? 2 : s, sigma }).map((m) => m.max);
     steerMemo.set(key, errs);
   }
   const e = errs;

@@ -36,6 +36,14 @@ export interface TrainOptions {
    * weights (see calibrateNorms); default 10, 0 to skip.
    */
   calibrationBatches?: number;
+  /**
+   * Early stop on a training criterion: from epoch `epochs` on, after every epoch, recalibrate the
+   * batch-norm statistics and measure the accuracy on the whole training set (inference mode);
+   * stop as soon as it is ≥ `trainAcc`, else continue up to `maxEpochs`. The accuracy is
+   * measured without touching the weights or the batch-order PRNG, so a run that meets the
+   * criterion at `epochs` is the run without this option.
+   */
+  until?: { trainAcc: number; maxEpochs: number };
   /** Called after every step (e.g. to update a progress display). */
   onStep?: (info: { epoch: number; step: number; stepsPerEpoch: number; loss: number }) => void;
 }
@@ -45,6 +53,11 @@ export interface TrainHistory {
   loss: number[];
   seconds: number;
   steps: number;
+  /** Epochs run (with `until`: where the criterion was met, or maxEpochs). */
+  epochs: number;
+  /** With `until`: training accuracy after each epoch from `epochs` on, and whether it was met. */
+  trainAcc?: number[];
+  criterionMet?: boolean;
 }
 
 /** Softmax cross-entropy training with Adam; batch norm runs in training mode. */
@@ -60,16 +73,27 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
     const y = data.labels[i];
     if (!Number.isInteger(y) || y < 0 || y >= classes) domainError("trainClassifier", `data.labels[${i}]`, y, `an integer class index in [0, ${classes}) (classNames has ${classes} entries)`);
   }
+  const until = opts.until;
+  if (until !== undefined) {
+    if (!(until.trainAcc > 0 && until.trainAcc <= 1)) domainError("trainClassifier", "until.trainAcc", until.trainAcc, "a number in (0, 1]");
+    if (!Number.isInteger(until.maxEpochs) || until.maxEpochs < Math.max(1, opts.epochs)) domainError("trainClassifier", "until.maxEpochs", until.maxEpochs, `an integer ≥ epochs (${opts.epochs}) and ≥ 1`);
+  }
+  const maxEpochs = until ? until.maxEpochs : opts.epochs;
   const r = rng(opts.seed ?? 0);
   const optimizer = tf.train.adam(opts.learningRate ?? 3e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const stepsPerEpoch = Math.ceil(N / bs);
-  const history: TrainHistory = { loss: [], seconds: 0, steps: 0 };
+  const history: TrainHistory = { loss: [], seconds: 0, steps: 0, epochs: 0 };
+  if (until) {
+    history.trainAcc = [];
+    history.criterionMet = false;
+  }
+  const nCal = opts.calibrationBatches ?? 10;
   const t0 = Date.now();
   const xb = new Float32Array(bs * plane);
   // try/finally: the optimizer's slot variables must be freed even when onStep (or a step) throws.
   try {
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let epoch = 0; epoch < maxEpochs; epoch++) {
       const order = r.permutation(N);
       let sum = 0;
       for (let s = 0; s < stepsPerEpoch; s++) {
@@ -103,12 +127,23 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
         await new Promise((res) => setImmediate(res));
       }
       history.loss.push(sum / stepsPerEpoch);
+      history.epochs = epoch + 1;
+      if (until && epoch + 1 >= Math.max(1, opts.epochs)) {
+        // calibration uses its own PRNG (seed + 1) and the final calibration below replaces these
+        // statistics entirely (momentum 0 at its first batch), so this does not change the run
+        if (nCal > 0) calibrateNorms(model, data, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: opts.augment });
+        const a = accuracy(model, data);
+        history.trainAcc!.push(a);
+        if (a >= until.trainAcc) {
+          history.criterionMet = true;
+          break;
+        }
+      }
     }
   } finally {
     optimizer.dispose();
   }
-  const nCal = opts.calibrationBatches ?? 10;
-  if (nCal > 0 && opts.epochs > 0) calibrateNorms(model, data, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: opts.augment });
+  if (nCal > 0 && history.epochs > 0) calibrateNorms(model, data, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: opts.augment });
   history.seconds = (Date.now() - t0) / 1000;
   return history;
 }
@@ -164,6 +199,33 @@ export function predictClasses(model: tf.LayersModel, x: Float32Array, shape: [n
     pred.dispose();
   }
   return out;
+}
+
+/**
+ * Accuracy and mean softmax cross-entropy (nats) of a labelled set, in one pass. The
+ * cross-entropy is a less saturated measure than accuracy: it still moves when every image stays
+ * correctly classified but with a smaller margin.
+ */
+export function accuracyAndLoss(model: tf.LayersModel, data: ImageSet, batchSize = 250): { accuracy: number; loss: number } {
+  const [N, H, W, C] = checkSet("accuracyAndLoss", data);
+  const plane = H * W * C;
+  const classes = data.classNames.length;
+  let ok = 0, loss = 0;
+  for (let s = 0; s < N; s += batchSize) {
+    const n = Math.min(batchSize, N - s);
+    const [pred, ce] = tf.tidy(() => {
+      const logits = model.predict(tf.tensor4d(data.images.subarray(s * plane, (s + n) * plane), [n, H, W, C])) as tf.Tensor2D;
+      const y = tf.oneHot(tf.tensor1d(Array.from(data.labels.slice(s, s + n)), "int32"), classes);
+      return [logits.argMax(-1), tf.sum(tf.mul(y, tf.neg(tf.logSoftmax(logits))))];
+    });
+    const p = pred.dataSync();
+    for (let i = 0; i < n; i++) if (p[i] === data.labels[s + i]) ok++;
+    loss += ce.dataSync()[0];
+    pred.dispose();
+    ce.dispose();
+  }
+  if (!Number.isFinite(loss)) domainError("accuracyAndLoss", "model output", loss, "finite logits");
+  return { accuracy: ok / N, loss: loss / N };
 }
 
 /** Fraction of correct predictions. */

@@ -1,0 +1,285 @@
+/**
+ * Tests written against the survivors of a StrykerJS run on lib/src/special (issue #22; the
+ * survivors and why the rest stay are listed in environment.md, "Mutation testing"). Reference
+ * values: mpmath at 40 digits, test/fixtures/special/mutants.json, made by
+ * scripts/make_special_mutant_fixtures.py. Power-of-two scaling is checked exactly (no
+ * reference needed: y·2^n is exact in float64 unless it leaves the range).
+ *
+ * Each block tests a branch that no other unit test reached: log|Γ| for x < 0 (reflection), the
+ * switches of Γ, 1/Γ, 1/Γ(1+ν) and log Γ(1+ν), Temme's Γ₁ and Γ₂, sin πx and cos πx in every
+ * octant, ldexp and expScaled far outside the double range, the vMF log-MGF on both sides of
+ * its series switch, the zeros of J_ν and J′_ν to the promised ~2 ulp, and the argument checks
+ * (boundaries and messages).
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as S from "besselbook/dist/special";
+import { rgammaP1, logGammaP1, temmeGammas } from "besselbook/dist/special/gamma";
+import { ldexp, expScaled } from "besselbook/dist/special/scale";
+import * as C from "besselbook/dist/special/checks";
+import { DomainError } from "besselbook/dist/errors";
+
+const FIX = path.join(__dirname, "..", "..", "test", "fixtures", "special", "mutants.json");
+const num = (v: number | string): number =>
+  v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : (v as number);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const M: any = JSON.parse(fs.readFileSync(FIX, "utf8"));
+
+/** |got − want| ≤ rtol·|want| + atol, with a message naming the point. */
+function near(got: number, want: number, rtol: number, atol: number, what: string): void {
+  const err = Math.abs(got - want);
+  assert.ok(err <= rtol * Math.abs(want) + atol, `${what}: ${got} vs ${want} (err ${err})`);
+}
+
+const domain = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test((e as Error).message);
+
+describe("special (mutants): Γ and its relatives against mpmath", () => {
+  it("log|Γ(x)| for x < 0 (reflection), to 2 ulp + 1e-15·max(1, |log Γ(1−x)|)", () => {
+    M.logGammaNeg.x.forEach((x: number, i: number) => {
+      const want = num(M.logGammaNeg.y[i]);
+      const scale = Math.max(1, Math.abs(S.logGamma(1 - x)));
+      near(S.logGamma(x), want, 4.5e-16, 1e-15 * scale, `logGamma(${x})`);
+    });
+    assert.equal(S.logGamma(-Infinity), Infinity);
+    assert.equal(S.logGamma(Infinity), Infinity);
+    assert.equal(S.logGamma(-7), Infinity);
+    assert.equal(S.logGamma(0), Infinity);
+  });
+
+  it("Γ(x) on both sides of its switches (|x| = ½, 1.5, 10, 171.7) to 1e-14 relative", () => {
+    M.gamma.x.forEach((x: number, i: number) => {
+      near(S.gamma(x), num(M.gamma.y[i]), 1e-14, 0, `gamma(${x})`);
+    });
+    assert.equal(S.gamma(171.8), Infinity);
+    assert.equal(S.gamma(Infinity), Infinity);
+    assert.throws(() => S.gamma(-Infinity), domain(/^gamma: argument x = -Infinity .*finite/));
+    assert.throws(() => S.gamma(0), domain(/^gamma: argument x = 0 .*poles/));
+    assert.throws(() => S.gamma(-5), domain(/^gamma: argument x = -5 /));
+  });
+
+  it("1/Γ(x): zeros at the poles, values elsewhere to 1e-14 relative", () => {
+    M.rgamma.x.forEach((x: number, i: number) => {
+      near(S.rgamma(x), num(M.rgamma.y[i]), 1e-14, 0, `rgamma(${x})`);
+    });
+    assert.equal(S.rgamma(171.8), 0);
+    // entire: no overflow of Γ near 0, even for subnormal x (1/Γ(x) = x(1 + γx + …))
+    assert.equal(S.rgamma(1e-310), 1e-310);
+    assert.equal(S.rgamma(-1e-310), -1e-310);
+    assert.equal(S.rgamma(1e10), 0);
+    assert.ok(Number.isNaN(S.rgamma(NaN)));
+  });
+
+  it("1/Γ(1+ν) and log Γ(1+ν) on both sides of the (−1, 1] switch", () => {
+    M.rgammaP1.nu.forEach((nu: number, i: number) => {
+      // absolute 1e-16 too: near ν = −1, 1 + (1/Γ(1+ν) − 1) cancels (4.7e-17 absolute at −0.999)
+      near(rgammaP1(nu), num(M.rgammaP1.y[i]), 1e-14, 1e-16, `rgammaP1(${nu})`);
+    });
+    assert.equal(rgammaP1(0), 1); // not rgamma(0)/0
+    assert.equal(Math.abs(rgammaP1(-1)), 0); // 1/Γ(0) = 0 exactly
+    M.logGammaP1.nu.forEach((nu: number, i: number) => {
+      near(logGammaP1(nu), num(M.logGammaP1.y[i]), 1e-14, 1e-17, `logGammaP1(${nu})`);
+    });
+  });
+
+  it("Temme's Γ₁, Γ₂ and 1/Γ(1±μ) on |μ| ≤ ½ (Γ₁(0) = −γ)", () => {
+    M.temme.mu.forEach((mu: number, i: number) => {
+      const t = temmeGammas(mu);
+      for (const k of ["g1", "g2", "gp", "gm"] as const) {
+        near(t[k], num(M.temme[k][i]), 0, 3e-16, `temmeGammas(${mu}).${k}`);
+      }
+    });
+  });
+
+  it("sin πx and cos πx in every octant, for negative and large x; exact at special points", () => {
+    M.trig.x.forEach((x: number, i: number) => {
+      near(S.sinpi(x), num(M.trig.sin[i]), 0, 3e-16, `sinpi(${x})`);
+      near(S.cospi(x), num(M.trig.cos[i]), 0, 3e-16, `cospi(${x})`);
+    });
+    // relative accuracy next to the zeros: only an exact reduction to |r| ≤ ¼ keeps it
+    // (the differences below are exact by Sterbenz's lemma, so the references are 1-ulp values)
+    const sp = (t: number) => Math.sin(Math.PI * t);
+    const a = 1 - 1e-7, b = 2 + 2 ** -30, c = -3 + 1e-8, d = 0.9999999999;
+    near(S.sinpi(a), sp(1 - a), 4.5e-16, 0, `sinpi(${a})`);
+    near(S.sinpi(b), sp(b - 2), 4.5e-16, 0, `sinpi(${b})`);
+    near(S.sinpi(c), -sp(c + 3), 4.5e-16, 0, `sinpi(${c})`);
+    near(S.sinpi(d), sp(1 - d), 4.5e-16, 0, `sinpi(${d})`);
+    const e = 0.5 - 1e-7, f = 1.5 + 2 ** -30, g = -0.5 + 1e-8, h = 2.5 - 1e-9;
+    near(S.cospi(e), sp(0.5 - e), 4.5e-16, 0, `cospi(${e})`);
+    near(S.cospi(f), sp(f - 1.5), 4.5e-16, 0, `cospi(${f})`);
+    near(S.cospi(g), sp(0.5 + g), 4.5e-16, 0, `cospi(${g})`);
+    near(S.cospi(h), sp(2.5 - h), 4.5e-16, 0, `cospi(${h})`);
+    assert.equal(S.sinpi(0.5), 1);
+    assert.equal(S.sinpi(1.5), -1);
+    assert.equal(S.sinpi(-0.5), -1);
+    assert.equal(S.sinpi(2.5), 1);
+    assert.equal(Math.abs(S.sinpi(7)), 0);
+    assert.equal(S.cospi(0.5), 0);
+    assert.equal(S.cospi(-1.5), 0);
+    assert.equal(S.cospi(1), -1);
+    assert.equal(S.cospi(2), 1);
+    assert.equal(S.cospi(-3), -1);
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      assert.ok(Number.isNaN(S.sinpi(bad)) && Number.isNaN(S.cospi(bad)), `sinpi/cospi(${bad})`);
+    }
+  });
+});
+
+describe("special (mutants): exact power-of-two scaling", () => {
+  it("ldexp is exact across the 2^±1000 steps and rounds once into subnormals", () => {
+    assert.equal(ldexp(2 ** -1074, 2097), 2 ** 1023); // n > 2000, still finite
+    assert.equal(ldexp(2 ** 1023, -2097), 2 ** -1074);
+    assert.equal(ldexp(1e-300, 2000), 1e-300 * 2 ** 1000 * 2 ** 1000);
+    assert.equal(ldexp(1e300, -2000), 1e300 * 2 ** -1000 * 2 ** -1000);
+    assert.equal(ldexp(-1.25, 1001), -1.25 * 2 ** 1000 * 2);
+    assert.equal(ldexp(1.5, -1075), 2 ** -1074); // 0.75 ulp rounds up to the smallest subnormal
+    assert.equal(ldexp(3, -1075), 2 ** -1073); // 1.5 ulp: ties to even
+    assert.equal(ldexp(5, 0), 5);
+    assert.equal(ldexp(5, -3), 0.625);
+  });
+
+  it("ldexp: overflow, underflow (with sign), zero, non-finite and NaN inputs", () => {
+    assert.equal(ldexp(1, 2201), Infinity);
+    assert.equal(ldexp(-1, 2201), -Infinity);
+    assert.equal(ldexp(1, 1e9), Infinity);
+    assert.equal(ldexp(1.5, 2000), Infinity);
+    assert.ok(Object.is(ldexp(1, -2201), 0));
+    assert.ok(Object.is(ldexp(-1, -2201), -0));
+    assert.ok(Object.is(ldexp(-1, -2150), -0));
+    assert.ok(Object.is(ldexp(1, -1e9), 0));
+    assert.equal(ldexp(0, 5000), 0);
+    assert.equal(ldexp(-Infinity, -5000), -Infinity);
+    assert.ok(Number.isNaN(ldexp(NaN, 3)));
+    assert.ok(Number.isNaN(ldexp(0, NaN)));
+    assert.ok(Number.isNaN(ldexp(2, NaN)));
+  });
+
+  it("expScaled(v, e, n2) = v·e^e·2^n2 to 1e-15 relative where it is representable", () => {
+    M.expScaled.args.forEach(([v, e, n2]: [number, number, number], i: number) => {
+      near(expScaled(v, e, n2), num(M.expScaled.y[i]), 1e-15, 0, `expScaled(${v}, ${e}, ${n2})`);
+    });
+    assert.equal(expScaled(2, 3), 2 * Math.exp(3));
+  });
+
+  it("expScaled far outside the range: ±∞, ±0 by the sign of e + n2·ln 2; NaN and 0 kept", () => {
+    assert.equal(expScaled(2, 1e7), Infinity);
+    assert.equal(expScaled(-2, 1e7), -Infinity);
+    assert.ok(Object.is(expScaled(2, -1e7), 0));
+    assert.ok(Object.is(expScaled(-2, -1e7), -0));
+    assert.ok(Object.is(expScaled(2, 1.5e6, -2.2e6), 0)); // e^e·2^n2 = 2^(−35958)
+    assert.equal(expScaled(2, -1.5e6, 2.2e6), Infinity); // 2^(+35958)
+    assert.equal(expScaled(2, 2e6, -2.5e6), Infinity); // e + n2·ln 2 = +2.7e5 (not e + n2/ln 2)
+    assert.ok(Object.is(expScaled(2, -2e6, 2.5e6), 0)); // e + n2·ln 2 = −2.7e5
+    assert.equal(expScaled(0, 1e7), 0);
+    assert.ok(Number.isNaN(expScaled(NaN, 1e7)));
+    assert.equal(expScaled(3, Infinity, 5), Infinity);
+    assert.equal(expScaled(3, -Infinity, 5), 0);
+    assert.equal(expScaled(1, 800), Infinity); // e^800 overflows a double
+    assert.ok(Object.is(expScaled(1, -800), 0));
+  });
+});
+
+describe("special (mutants): vMF log-MGF and sphere area against mpmath", () => {
+  it("logExpectedExpDot and logVmfNormaliser on both sides of the series switch", () => {
+    M.vmf.cases.forEach(([d, k]: [number, number], i: number) => {
+      const e = num(M.vmf.logExpectedExpDot[i]);
+      const c = num(M.vmf.logVmfNormaliser[i]);
+      near(S.logExpectedExpDot(d, k), e, 1e-13, 1e-20, `logExpectedExpDot(${d}, ${k})`);
+      near(S.logVmfNormaliser(d, k), c, 1e-13, 1e-13, `logVmfNormaliser(${d}, ${k})`);
+    });
+  });
+
+  it("log |S^{d−1}|, κ = 0 and κ = ∞, NaN, and the argument checks", () => {
+    M.sphereArea.d.forEach((d: number, i: number) => {
+      near(S.logSphereArea(d), num(M.sphereArea.y[i]), 1e-14, 1e-15, `logSphereArea(${d})`);
+    });
+    assert.equal(S.logExpectedExpDot(5, 0), 0);
+    assert.equal(S.logExpectedExpDot(5, Infinity), Infinity);
+    assert.equal(S.logVmfNormaliser(4, 0), -S.logSphereArea(4));
+    assert.ok(Number.isNaN(S.logExpectedExpDot(NaN, 1)) && Number.isNaN(S.logExpectedExpDot(3, NaN)));
+    assert.ok(Number.isNaN(S.logVmfNormaliser(NaN, 1)) && Number.isNaN(S.logVmfNormaliser(3, NaN)));
+    assert.ok(Number.isNaN(S.logSphereArea(NaN)));
+    for (const fn of ["logExpectedExpDot", "logVmfNormaliser"] as const) {
+      for (const d of [0, 2.5, -3]) {
+        const re = new RegExp(`^${fn}: argument d = ${d} .*integer dimension ≥ 1`);
+        assert.throws(() => S[fn](d, 1), domain(re));
+      }
+      assert.throws(() => S[fn](3, -0.5), domain(new RegExp(`^${fn}: argument kappa = -0.5 .*κ ≥ 0`)));
+      assert.doesNotThrow(() => S[fn](1, 0));
+    }
+    assert.throws(() => S.logSphereArea(0), domain(/^logSphereArea: argument d = 0 .*≥ 1/));
+    assert.throws(() => S.logSphereArea(1.5), domain(/^logSphereArea: argument d = 1.5 /));
+  });
+});
+
+describe("special (mutants): zeros of J_ν and J′_ν to ~2 ulp", () => {
+  it("besselJZeros and besselJPrimeZeros within 2 ulp (4.5e-16 relative) of mpmath", () => {
+    let worst = 0;
+    M.zeros.nu.forEach((nu: number, i: number) => {
+      const j = S.besselJZeros(nu, M.zeros.n);
+      const jp = S.besselJPrimeZeros(nu, M.zeros.n);
+      for (let k = 0; k < M.zeros.n; k++) {
+        for (const [got, want, w] of [[j[k]!, M.zeros.J[i][k], "J"], [jp[k]!, M.zeros.Jp[i][k], "Jp"]]) {
+          const rel = Math.abs((got as number) - (want as number)) / (want as number);
+          worst = Math.max(worst, rel);
+          assert.ok(rel <= 4.5e-16, `${w} zero ${k + 1} of order ${nu}: ${got} vs ${want} (rel ${rel})`);
+        }
+      }
+    });
+    console.log(`      worst relative error of the zeros: ${worst.toExponential(2)}`);
+  });
+
+  it("includeZero puts 0 first for ν = 0 only, and n = 1 returns just it", () => {
+    const i0 = M.zeros.nu.indexOf(0);
+    const jp0 = M.zeros.Jp[i0] as number[];
+    assert.deepEqual(Array.from(S.besselJPrimeZeros(0, 1, { includeZero: true })), [0]);
+    const z = S.besselJPrimeZeros(0, 3, { includeZero: true });
+    assert.equal(z.length, 3);
+    assert.equal(z[0], 0);
+    near(z[1]!, jp0[0]!, 4.5e-16, 0, "j'_{0,1} after the trivial zero");
+    near(z[2]!, jp0[1]!, 4.5e-16, 0, "j'_{0,2} after the trivial zero");
+    const i1 = M.zeros.nu.indexOf(1);
+    const z1 = S.besselJPrimeZeros(1, 2, { includeZero: true });
+    near(z1[0]!, M.zeros.Jp[i1][0], 4.5e-16, 0, "includeZero ignored for ν = 1");
+    assert.throws(() => S.besselJPrimeZeros(0, 2.5), domain(/^besselJPrimeZeros: argument n = 2.5 /));
+    assert.throws(() => S.besselJPrimeZeros(-0.5, 2), domain(/^besselJPrimeZeros: argument nu = -0.5 /));
+    assert.throws(() => S.besselJZeros(NaN, 2), domain(/^besselJZeros: argument nu = NaN /));
+  });
+});
+
+describe("special (mutants): argument checks at their boundaries", () => {
+  it("checkOrder accepts |ν| ≤ 1e5 and names the argument otherwise", () => {
+    assert.doesNotThrow(() => C.checkOrder("f", 1e5));
+    assert.doesNotThrow(() => C.checkOrder("f", -1e5));
+    assert.equal(C.MAX_ORDER, 1e5);
+    assert.throws(() => C.checkOrder("f", 100000.5), domain(/^f: argument nu = 100000.5 .*\|ν\| ≤ 1e5/));
+    assert.throws(() => C.checkOrder("f", -Infinity), domain(/^f: argument nu = -Infinity /));
+    assert.throws(() => C.checkOrder("g", 2e5, "l"), domain(/^g: argument l = 200000 /));
+    assert.throws(() => S.besselJ(1e5 + 1, 1), domain(/^besselJ: argument nu = 100001 /));
+  });
+
+  it("checkNonNegativeOrder: 0 ≤ ν ≤ 1e5", () => {
+    assert.doesNotThrow(() => C.checkNonNegativeOrder("f", 0));
+    assert.doesNotThrow(() => C.checkNonNegativeOrder("f", 1e5));
+    assert.throws(() => C.checkNonNegativeOrder("f", -1e-300), domain(/^f: argument nu = -1e-300 .*0 ≤ ν ≤ 1e5/));
+    assert.throws(() => C.checkNonNegativeOrder("f", 100000.5), domain(/^f: argument nu = 100000.5 /));
+    assert.throws(() => C.checkNonNegativeOrder("f", NaN, "mu"), domain(/^f: argument mu = NaN /));
+  });
+
+  it("integer checks: ≥ 0 and ≥ 1, with the argument's name", () => {
+    assert.doesNotThrow(() => C.checkNonNegativeInteger("f", 0, "l"));
+    assert.throws(() => C.checkNonNegativeInteger("f", -1, "l"), domain(/^f: argument l = -1 .*integer ≥ 0/));
+    assert.throws(() => C.checkNonNegativeInteger("f", 0.5, "l"), domain(/^f: argument l = 0.5 /));
+    assert.doesNotThrow(() => C.checkPositiveInteger("f", 1, "n"));
+    assert.throws(() => C.checkPositiveInteger("f", 0, "n"), domain(/^f: argument n = 0 .*integer ≥ 1/));
+    assert.throws(() => C.checkPositiveInteger("f", 2.5, "n"), domain(/^f: argument n = 2.5 /));
+    assert.throws(() => S.sphericalJ(-1, 1), domain(/^sphericalJ: argument l = -1 /));
+  });
+
+  it("checkNonNegativeX: x ≥ 0, NaN passes, the reason is in the message", () => {
+    assert.doesNotThrow(() => C.checkNonNegativeX("f", 0, "why"));
+    assert.doesNotThrow(() => C.checkNonNegativeX("f", NaN, "why"));
+    assert.throws(() => C.checkNonNegativeX("f", -2, "real only"), domain(/^f: argument x = -2 .*x ≥ 0 \(real only\)/));
+    assert.throws(() => C.checkNonNegativeX("f", -2, "r", "z"), domain(/^f: argument z = -2 /));
+  });
+});
