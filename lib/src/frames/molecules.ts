@@ -173,10 +173,10 @@ export type ModelSpec =
   | { kind: "frames"; message: MessageKind; rep: string; hidden: number; name?: string }
   | { kind: "tfn"; lmax: Order; channels: number; hidden: number; name?: string; frame?: "global" | "local" };
 
-export interface MoleculeRunConfig {
+/** A shipped molecule, a model and a train/test split of its trajectory (shared by the run configs). */
+export interface MoleculeSplit {
   molecule: string;
   model: ModelSpec;
-  vector: VectorTarget;
   /** Training frames drawn (seeded) from [trainFrom, trainTo); test = every frame in [testFrom, testTo). */
   nTrain: number;
   trainFrom: number;
@@ -184,6 +184,10 @@ export interface MoleculeRunConfig {
   testFrom: number;
   testTo: number;
   cutoff: number;
+}
+
+export interface MoleculeRunConfig extends MoleculeSplit {
+  vector: VectorTarget;
   epochs: number;
   lr: number;
   decay: number;

@@ -22,7 +22,7 @@ import { Rng } from "../tensor/rng";
 import { Batch, edgeGeometry } from "./batch";
 import { Cloud, Dataset } from "./data";
 import { Model } from "./models";
-import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec } from "./molecules";
+import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit } from "./molecules";
 import { batches } from "./train";
 import { cosineCutoff, sphericalBesselBasis } from "./radial";
 
@@ -236,15 +236,7 @@ export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01, featur
 // ---------------------------------------------------------------------------------------------
 // One seeded energy + force run on a shipped molecule (for parallelSeeds: frames.potentialSeed).
 
-export interface PotentialRunConfig extends PotentialSchedule {
-  molecule: string;
-  model: ModelSpec;
-  nTrain: number;
-  trainFrom: number;
-  trainTo: number;
-  testFrom: number;
-  testTo: number;
-  cutoff: number;
+export interface PotentialRunConfig extends PotentialSchedule, MoleculeSplit {
   nRbf: number;
   batch: number;
   weights: PotentialWeights;
