@@ -13,13 +13,9 @@ import { init } from "../tensor/backend";
 import { buildNet, convMacs, defaultBcnnSpec, matchedCnnSpec, NetSpec, trainableParams } from "../bcnn/models";
 import { notebook05Specs } from "../bcnn/experiment";
 import { BesselConv2D, ConvImpl, PlainConv2D } from "../bcnn/layer";
+import { median } from "./stats";
 
 const BATCH = 64;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** Median wall time (ms) of `reps` calls of `step` after `warm` warm-up calls. */
 async function timeIt(step: () => void, reps: number, warm = 2): Promise<number> {
