@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { domainError } from "../errors";
+import { domainError, DomainError } from "../errors";
 import { collectRuns, SeedRuns } from "../stats";
 import { parallelSeeds } from "../stats/parallel";
 import { backendName } from "../tensor/backend";
@@ -70,26 +70,62 @@ export interface SeedConfig {
 const memo = new Map<string, ImageSet>();
 
 /**
- * Rendered glyph sets are also kept on disk (cacheDir()/renders), keyed by every render input and
- * a hash of the compiled data code, so that worker threads and later runs read a set instead of
- * rendering it again (the 16×16 renderer costs ≈ 6 ms CPU per glyph). The file holds exactly the
- * Float32 pixels and labels glyphDataset returned, so a loaded set equals a rendered one.
+ * Rendered glyph sets are also kept on disk (cacheDir()/renders), keyed by every render input, a
+ * hash of the compiled renderer code (data/glyphs.js and every module it requires, transitively)
+ * and the tfjs version, so that worker threads and later runs read a set instead of rendering it
+ * again (the 16×16 renderer costs ≈ 6 ms CPU per glyph). The file holds exactly the Float32
+ * pixels and labels glyphDataset returned, so a loaded set equals a rendered one.
  */
 function renderFile(args: RenderArgs): string {
-  return path.join(cacheDir(), "renders", `${hashKey({ v: 1, code: dataCodeHash(), args })}.bin`);
+  return path.join(cacheDir(), "renders", `${hashKey({ v: 2, code: renderCodeHash(), tfjs: tfjsVersion(), args })}.bin`);
 }
-let dataCodeMemo: string | undefined;
-function dataCodeHash(): string {
-  if (dataCodeMemo !== undefined) return dataCodeMemo;
-  const d = path.join(__dirname, "..", "data");
-  let files: string[] = [];
+
+/**
+ * The compiled files reachable from `entry` through relative require() calls (tsc's CommonJS
+ * output), `entry` first, then sorted; a file that cannot be read ends the walk on that branch.
+ */
+export function requireClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    let src: string;
+    try {
+      src = fs.readFileSync(file, "utf8");
+    } catch {
+      return;
+    }
+    seen.add(file);
+    for (const m of src.matchAll(/require\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) {
+      const base = path.resolve(path.dirname(file), m[1]);
+      const cand = [base, `${base}.js`, path.join(base, "index.js")].find((c) => c.endsWith(".js") && fs.existsSync(c) && fs.statSync(c).isFile());
+      if (cand) walk(cand);
+    }
+  };
+  walk(entry);
+  const [first, ...rest] = [...seen];
+  return first === undefined ? [] : [first, ...rest.sort()];
+}
+
+let renderCodeMemo: string | undefined;
+/** Hash of data/glyphs.js and everything it requires (the renderer, its rng, its errors). */
+function renderCodeHash(): string {
+  if (renderCodeMemo !== undefined) return renderCodeMemo;
+  const files = requireClosure(path.join(__dirname, "..", "data", "glyphs.js"));
+  renderCodeMemo = hashKey(files.map((f) => [path.relative(path.join(__dirname, ".."), f), fs.readFileSync(f, "utf8")]));
+  return renderCodeMemo;
+}
+
+let tfjsMemo: string | undefined;
+/** Version of the installed @tensorflow/tfjs-core (part of both cache keys); "unknown" if unreadable. */
+export function tfjsVersion(): string {
+  if (tfjsMemo !== undefined) return tfjsMemo;
   try {
-    files = fs.readdirSync(d).filter((f) => f.endsWith(".js")).sort().map((f) => path.join(d, f));
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    tfjsMemo = String((require("@tensorflow/tfjs-core/package.json") as { version: string }).version);
   } catch {
-    // no data directory next to this file: key by the inputs alone
+    tfjsMemo = "unknown";
   }
-  dataCodeMemo = hashKey(files.map((f) => fs.readFileSync(f, "utf8")));
-  return dataCodeMemo;
+  return tfjsMemo;
 }
 function readRendered(file: string): ImageSet | undefined {
   let buf: Buffer;
@@ -442,6 +478,8 @@ function libCodeHash(): string {
       // directory missing (e.g. bundled): the version number alone keys the cache
     }
   }
+  // and whatever the renderer requires outside those directories (e.g. errors.js)
+  for (const f of requireClosure(path.join(__dirname, "..", "data", "glyphs.js"))) if (!files.includes(f)) files.push(f);
   codeHashMemo = hashKey(files.map((f) => fs.readFileSync(f, "utf8")));
   return codeHashMemo;
 }
@@ -457,18 +495,49 @@ export interface ExperimentRuns {
 }
 
 /**
+ * Check a seed list: non-empty, distinct integers ≥ 0 (a repeated seed is the same deterministic
+ * run twice, which would shrink an interval to nothing). `arg` names the argument in the error.
+ */
+export function validateSeeds(fn: string, arg: string, seeds: unknown): number[] {
+  if (!Array.isArray(seeds) || seeds.length === 0) domainError(fn, arg, Array.isArray(seeds) ? "[]" : seeds, "a non-empty array of distinct integer seeds ≥ 0");
+  const seen = new Set<number>();
+  for (const s of seeds as unknown[]) {
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0) domainError(fn, arg, `[${(seeds as unknown[]).join(", ")}] (contains ${String(s)})`, "distinct integer seeds ≥ 0");
+    if (seen.has(s)) domainError(fn, arg, `[${(seeds as unknown[]).join(", ")}] (seed ${s} twice)`, "distinct integer seeds ≥ 0 (a repeated seed repeats the same deterministic run)");
+    seen.add(s);
+  }
+  return [...(seeds as number[])];
+}
+
+/**
  * Run trainSeed for every named config and seed on `workers` threads (all jobs share one pool, so
  * both cores stay busy), with a result cache under cacheDir()/runs keyed by (config, seed, backend,
- * version, hash of the compiled bcnn/data code). Each run is a deterministic function of its key, so a cached result is the result.
+ * version, tfjs version, hash of the compiled bcnn/data/tensor/stats code). Each run is a
+ * deterministic function of its key, so a cached result is the result.
+ *
+ * `seeds` is one list for every config, or a list per config name (e.g. more seeds for the arms
+ * where the question is); every list must be non-empty with distinct integer seeds ≥ 0, checked
+ * before anything is rendered or trained.
  */
-export async function runExperiments(configs: Record<string, SeedConfig>, seeds: number[], opts: { workers?: number; cache?: boolean } = {}): Promise<ExperimentRuns> {
+export async function runExperiments(configs: Record<string, SeedConfig>, seeds: number[] | Record<string, number[]>, opts: { workers?: number; cache?: boolean } = {}): Promise<ExperimentRuns> {
+  const fn = "runExperiments";
+  if (configs === null || typeof configs !== "object") domainError(fn, "configs", configs, "an object of named configs");
   const names = Object.keys(configs);
-  if (names.length === 0) domainError("runExperiments", "configs", "{}", "at least one named config");
+  if (names.length === 0) domainError(fn, "configs", "{}", "at least one named config");
+  const seedsOf: Record<string, number[]> = {};
+  if (Array.isArray(seeds)) {
+    const list = validateSeeds(fn, "seeds", seeds);
+    for (const name of names) seedsOf[name] = list;
+  } else {
+    if (seeds === null || typeof seeds !== "object") domainError(fn, "seeds", seeds, "an array of seeds or an object config name → seeds");
+    for (const k of Object.keys(seeds)) if (!names.includes(k)) domainError(fn, "seeds", `{ "${k}": … }`, "seed lists only for names in configs");
+    for (const name of names) seedsOf[name] = validateSeeds(fn, `seeds["${name}"]`, seeds[name]);
+  }
   const backend = backendName() ?? "wasm";
   const dir = path.join(cacheDir(), "runs");
   const useCache = opts.cache ?? true;
   const t0 = Date.now();
-  const jobs = names.flatMap((name) => seeds.map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, code: libCodeHash(), backend, cfg: configs[name], seed })}.json`) })));
+  const jobs = names.flatMap((name) => seedsOf[name].map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, code: libCodeHash(), tfjs: tfjsVersion(), backend, cfg: configs[name], seed })}.json`) })));
   const results = new Map<string, SeedResult>();
   for (const j of jobs) {
     if (useCache && fs.existsSync(j.file)) {
@@ -517,7 +586,7 @@ export async function runExperiments(configs: Record<string, SeedConfig>, seeds:
     });
   }
   const runs: Record<string, SeedRuns> = {};
-  for (const name of names) runs[name] = collectRuns(`runExperiments ${name}`, [...seeds], seeds.map((s) => results.get(`${name}/${s}`)!));
+  for (const name of names) runs[name] = collectRuns(`runExperiments ${name}`, [...seedsOf[name]], seedsOf[name].map((s) => results.get(`${name}/${s}`)!));
   return { runs, loaded: jobs.length - todo.length, ran: todo.length, seconds: (Date.now() - t0) / 1000, renderSeconds };
 }
 
@@ -558,18 +627,29 @@ export interface Notebook05Params {
 /**
  * The model specs of notebook 05: the B-CNN with the paper's basis (`defaultBcnnSpec`), the
  * B-CNN with the steerable basis evaluated on bumps of the glyph prefilter's width `blur` (its
- * `steerSigma`), widened to the same parameter count, and the plain CNN and C4
- * group CNN matched to the paper-basis B-CNN's parameter count.
+ * `steerSigma`), the B-CNN with the steerable basis at the σ = 1 px default (`bcnnSteer1`, the
+ * previous version's basis, kept as a third arm), both widened to the same parameter count, and
+ * the plain CNN and C4 group CNN matched to the paper-basis B-CNN's parameter count.
  */
-export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "bcnnSteer" | "cnn" | "c4", NetSpec> {
+export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "bcnnSteer" | "bcnnSteer1" | "cnn" | "c4", NetSpec> {
   // One source of truth: the steerable policy is measured on bumps as wide as the prefilter the
   // notebook applies to its glyphs, so the kept modes cannot drift from the inputs' band limit.
+  const fn = "notebook05Specs";
   const blur = opts?.blur;
-  if (!(typeof blur === "number" && blur >= 0.25 && blur <= 5)) domainError("notebook05Specs", "opts.blur", blur, "the glyph prefilter σ in pixels, in [0.25, 5] (the policy's bump width)");
+  if (!(typeof blur === "number" && blur >= 0.25 && blur <= 5)) domainError(fn, "opts.blur", blur, "the glyph prefilter σ in pixels, in [0.25, 5] (the policy's bump width)");
   const paper = defaultBcnnSpec();
+  let steer: NetSpec;
+  try {
+    steer = scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: blur }), countParams(paper));
+  } catch (e) {
+    // the policy found no mode with ν > 0 that steers on bumps this narrow: name the caller's argument
+    if (e instanceof DomainError) domainError(fn, "opts.blur", blur, `a prefilter σ on whose bumps some mode with ν > 0 steers within 10% at K = 5 (none does at ${blur} px; σ ≥ 0.6 px works)`);
+    throw e;
+  }
   return {
     bcnnPaper: paper,
-    bcnnSteer: scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: blur }), countParams(paper)),
+    bcnnSteer: steer,
+    bcnnSteer1: scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: 1 }), countParams(paper)),
     cnn: matchedCnnSpec(paper, "cnn"),
     c4: matchedCnnSpec(paper, "c4"),
   };
@@ -578,7 +658,7 @@ export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "b
 /**
  * The configurations notebook 05 runs, sized to fit its time budget (full mode of 04 + 05 in about
  * six minutes on two idle cores), cutting configurations before seeds:
- *  - glyphs, upright training: all four models (the invariance experiment and the §5.5-style metric);
+ *  - glyphs, upright training: all five models (the invariance experiment and the §5.5-style metric);
  *  - glyphs, augmented training (if `P.augment`): the CNN and both B-CNNs (the issue's "with and
  *    without augmentation" for both bases; no probes or metrics in these runs, only accuracy);
  *  - Fashion-MNIST, upright training: the steerable B-CNN and the CNN only (a smaller confirmation
@@ -586,9 +666,18 @@ export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "b
  * Keys like "glyphs/bcnnPaper/upright".
  */
 export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfig> {
-  if (P.blur === undefined) domainError("notebook05Configs", "P.blur", P.blur, "the glyph prefilter σ (px); the steerable basis is derived from it");
+  const fn = "notebook05Configs";
+  if (P === null || typeof P !== "object") domainError(fn, "P", P, "the notebook's parameter object");
+  if (P.blur === undefined) domainError(fn, "P.blur", P.blur, "the glyph prefilter σ (px); the steerable basis is derived from it");
+  // checked here, before any worker renders or trains (a bad value used to fail inside the runs,
+  // or silently: angleStep NaN gave no angles, 7 gave no 90° reference)
+  if (!(Number.isInteger(P.angleStep) && P.angleStep >= 1 && 90 % P.angleStep === 0)) domainError(fn, "P.angleStep", P.angleStep, "a positive integer dividing 90 (degrees), so that 0° and 90° are both tested");
+  const ss = P.supersample ?? 4;
+  if (!(Number.isInteger(ss) && ss >= 1 && ss <= 16)) domainError(fn, "P.supersample", P.supersample, "an integer in [1, 16]");
+  if (!(Number.isInteger(P.nProbe) && P.nProbe >= 1)) domainError(fn, "P.nProbe", P.nProbe, "an integer ≥ 1");
+  if (!(Number.isInteger(P.nEq) && P.nEq >= 1)) domainError(fn, "P.nEq", P.nEq, "an integer ≥ 1");
   const specs = notebook05Specs({ blur: P.blur });
-  const angles = Array.from({ length: Math.floor(90 / P.angleStep) + 1 }, (_, i) => i * P.angleStep);
+  const angles = Array.from({ length: 90 / P.angleStep + 1 }, (_, i) => i * P.angleStep);
   const probeAnglesDeg = [...new Set([...angles, ...(P.probeExtra ?? [])])].sort((a, b) => a - b);
   const blur = P.blur ?? 0;
   const glyphs = (spec: NetSpec, augment: boolean): SeedConfig => ({
@@ -623,8 +712,9 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
  *  - "relu1" (28×28): the stack itself;
  *  - "relu3" (7×7): the stack averaged over 4×4 blocks (the networks' two 2×2 average pools; the
  *    box is not isotropic, so this floor includes the pools' own anisotropy).
- * A network's value near these is at the floor of what the metric can resolve at this resolution;
- * 15°–75° mean, like trainSeed's eqOurs / eqPaper.
+ * A lower bound for network maps, not a resolution limit: these operators' maps are smooth, while
+ * trained ReLU maps after 5×5 filters carry more high-frequency content, which the same bicubic
+ * rotation and mask reproduce less well. 15°–75° mean, like trainSeed's eqOurs / eqPaper.
  */
 export function equivarianceFloor(opts: { nEq: number; dataSeed: number; blur: number; supersample: number }): Record<"relu1" | "relu3", { ours: number; paper: number }> {
   const fn = "equivarianceFloor";
@@ -653,8 +743,10 @@ export function equivarianceFloor(opts: { nEq: number; dataSeed: number; blur: n
     relu3: (t) => tf.avgPool(stack(t), 4, 4, "valid"),
   };
   const angles = [15, 30, 45, 60, 75];
-  const x = render(0);
+  let x: tf.Tensor4D | undefined;
   try {
+    // inside the try: a failed rendering (bad blur, supersample, dataSeed) must not leak `k`
+    x = render(0);
     const out = {} as Record<"relu1" | "relu3", { ours: number; paper: number }>;
     for (const layer of ["relu1", "relu3"] as const) {
       const f = fields[layer];
@@ -665,7 +757,7 @@ export function equivarianceFloor(opts: { nEq: number; dataSeed: number; blur: n
     }
     return out;
   } finally {
-    x.dispose();
+    x?.dispose();
     k.dispose();
   }
 }

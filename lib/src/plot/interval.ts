@@ -48,7 +48,16 @@ export interface BandOptions extends CommonOptions {
   /** Error bars at each x instead of a continuous band (sparse x). */
   bars?: boolean;
   seriesTitle?: string;
+  /** Fixed line/band colour per series name (CSS colour), e.g. to keep a model's colour across charts. */
+  colors?: Record<string, string>;
+  /** Series drawn with a dashed line (e.g. the untrained networks next to the trained ones). */
+  dashed?: string[];
+  /** Appended to the interval subtitle, e.g. "bands clipped to [0, 1]". */
+  note?: string;
 }
+
+/** vega-lite's default categorical palette (tableau10), used for series without a fixed colour. */
+const PALETTE = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"];
 
 /** Mean line per series with its confidence band (or error bars); tooltips show mean and interval. */
 export function band(opts: BandOptions): VlSpec {
@@ -69,7 +78,19 @@ export function band(opts: BandOptions): VlSpec {
   const x = withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scale(opts.xScale, opts.xDomain));
   const y = withScale({ field: "mean", type: "quantitative", title: opts.yTitle ?? "mean" }, scale(opts.yScale, opts.yDomain));
   // legend swatches in the line colour (full opacity), not the band's pale fill
-  const color = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names, legend: { symbolOpacity: 1 } };
+  const color: VlSpec = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names, legend: { symbolOpacity: 1 } };
+  if (opts.colors !== undefined) {
+    if (opts.colors === null || typeof opts.colors !== "object") throw new DomainError("plot.band: argument colors must be an object series name → CSS colour");
+    for (const k of Object.keys(opts.colors)) if (!names.includes(k)) throw new DomainError(`plot.band: argument colors names "${k}", which is not a series`);
+    color.scale = { domain: names, range: names.map((n, i) => opts.colors![n] ?? PALETTE[i % PALETTE.length]) };
+  }
+  let dash: VlSpec | undefined;
+  if (opts.dashed !== undefined) {
+    if (!Array.isArray(opts.dashed)) throw new DomainError("plot.band: argument dashed must be an array of series names");
+    for (const k of opts.dashed) if (!names.includes(k)) throw new DomainError(`plot.band: argument dashed names "${k}", which is not a series`);
+    // same field and title as the colour channel, so vega-lite merges the two legends into one
+    dash = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names, scale: { domain: names, range: names.map((n) => (opts.dashed!.includes(n) ? [6, 3] : [1, 0])) } };
+  }
   const tooltip = [
     { field: "series", type: "nominal" }, { field: "x", type: "quantitative" },
     { field: "mean", type: "quantitative", format: ".4g" }, { field: "lo", type: "quantitative", format: ".4g" },
@@ -80,13 +101,13 @@ export function band(opts: BandOptions): VlSpec {
     : { mark: { type: "area", opacity: 0.22 }, encoding: { x, y: { field: "lo", type: "quantitative", title: opts.yTitle ?? "mean" }, y2: { field: "hi" }, color } };
   const spec: VlSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: titled(opts.title, intervalNote(all)),
+    title: titled(opts.title, opts.note ? `${intervalNote(all)}; ${opts.note}` : intervalNote(all)),
     width: opts.width ?? DEFAULT_WIDTH,
     height: opts.height ?? DEFAULT_HEIGHT,
     data: { values },
     layer: [
       spread,
-      { mark: { type: "line", point: Boolean(opts.bars), strokeWidth: 1.8 }, encoding: { x, y, color, tooltip } },
+      { mark: { type: "line", point: Boolean(opts.bars), strokeWidth: 1.8 }, encoding: { x, y, color, tooltip, ...(dash ? { strokeDash: dash } : {}) } },
     ],
     config: defaultConfig(),
   };
