@@ -196,3 +196,13 @@ describe("plot.band: fixed colours, dashed series, subtitle note (05's figures)"
     assert.throws(() => plot.band({ x: [0, 1], series: { a: s }, dashed: ["z"] }), /dashed names "z"/);
   });
 });
+
+describe("plot.band: per-series dash patterns", () => {
+  const { plot, stats } = require("besselbook") as typeof import("besselbook");
+  const s = [stats.summarize([0.5, 0.6, 0.7]), stats.summarize([0.6, 0.7, 0.8])];
+  it("takes name → pattern and refuses a bad pattern", () => {
+    const spec = plot.band({ x: [0, 1], series: { a: s, b: s }, dashed: { b: [2, 2] } }) as any;
+    assert.deepEqual(spec.layer[1].encoding.strokeDash.scale.range, [[1, 0], [2, 2]]);
+    assert.throws(() => plot.band({ x: [0, 1], series: { a: s }, dashed: { a: [NaN] } }), /dashed\["a"\]/);
+  });
+});

@@ -50,8 +50,12 @@ export interface BandOptions extends CommonOptions {
   seriesTitle?: string;
   /** Fixed line/band colour per series name (CSS colour), e.g. to keep a model's colour across charts. */
   colors?: Record<string, string>;
-  /** Series drawn with a dashed line (e.g. the untrained networks next to the trained ones). */
-  dashed?: string[];
+  /**
+   * Series drawn dashed (e.g. the untrained networks next to the trained ones): a list of names
+   * (one dash pattern), or name → dash pattern (e.g. [6, 3], [2, 2]) so that dashed series that
+   * overlap stay distinguishable.
+   */
+  dashed?: string[] | Record<string, number[]>;
   /** Appended to the interval subtitle, e.g. "bands clipped to [0, 1]". */
   note?: string;
 }
@@ -86,10 +90,14 @@ export function band(opts: BandOptions): VlSpec {
   }
   let dash: VlSpec | undefined;
   if (opts.dashed !== undefined) {
-    if (!Array.isArray(opts.dashed)) throw new DomainError("plot.band: argument dashed must be an array of series names");
-    for (const k of opts.dashed) if (!names.includes(k)) throw new DomainError(`plot.band: argument dashed names "${k}", which is not a series`);
+    if (opts.dashed === null || typeof opts.dashed !== "object") throw new DomainError("plot.band: argument dashed must be an array of series names or an object name → dash pattern");
+    const pattern: Record<string, number[]> = Array.isArray(opts.dashed) ? Object.fromEntries(opts.dashed.map((k) => [k, [6, 3]])) : opts.dashed;
+    for (const [k, d] of Object.entries(pattern)) {
+      if (!names.includes(k)) throw new DomainError(`plot.band: argument dashed names "${k}", which is not a series`);
+      if (!Array.isArray(d) || d.length === 0 || !d.every((v) => Number.isFinite(v) && v >= 0)) throw new DomainError(`plot.band: argument dashed["${k}"] must be a dash pattern of finite lengths ≥ 0`);
+    }
     // same field and title as the colour channel, so vega-lite merges the two legends into one
-    dash = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names, scale: { domain: names, range: names.map((n) => (opts.dashed!.includes(n) ? [6, 3] : [1, 0])) } };
+    dash = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names, scale: { domain: names, range: names.map((n) => pattern[n] ?? [1, 0]) } };
   }
   const tooltip = [
     { field: "series", type: "nominal" }, { field: "x", type: "quantitative" },
