@@ -184,6 +184,7 @@ describe("plot.band: fixed colours, dashed series, subtitle note (05's figures)"
     assert.deepEqual(line.color.scale.domain, ["a", "b", "c"]);
     assert.equal(line.color.scale.range[1], "#123456");
     assert.deepEqual(line.strokeDash.scale.range, [[1, 0], [1, 0], [6, 3]]);
+    assert.equal(line.color.legend.symbolType, "stroke"); // the legend shows the dash
     assert.match(spec.title.subtitle, /95% CI.*; bands clipped to \[0, 1\]$/);
     // without the options: no fixed scale, no dash channel, subtitle unchanged
     const plain = plot.band({ x: [0, 1], series: { a: s } }) as any;

@@ -98,6 +98,8 @@ export function band(opts: BandOptions): VlSpec {
     }
     // same field and title as the colour channel, so vega-lite merges the two legends into one
     dash = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names, scale: { domain: names, range: names.map((n) => pattern[n] ?? [1, 0]) } };
+    // line swatches in the legend, so that the dash pattern shows there too
+    color.legend = { symbolOpacity: 1, symbolType: "stroke", symbolStrokeWidth: 2.5, symbolSize: 400 };
   }
   const tooltip = [
     { field: "series", type: "nominal" }, { field: "x", type: "quantitative" },
