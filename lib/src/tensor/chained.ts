@@ -85,39 +85,46 @@ export function chainedOpNames(): string[] {
   return [...Object.values(CHAINED_BY_ARITY).flat(), ...Object.keys(CHAINED_SPECIAL)].sort();
 }
 
+/**
+ * besselbook's implementation of the chained method `name` (what registerChainedOps puts on
+ * Tensor.prototype), or undefined for a name that is not a chained op. Exposed so tests can
+ * call ours even where the umbrella package has replaced them with its own.
+ */
+export function chainedImpl(name: string): AnyFn | undefined {
+  const special = (CHAINED_SPECIAL as Record<string, AnyFn>)[name];
+  if (special) {
+    return function (this: tfc.Tensor, ...args: unknown[]) {
+      this.throwIfDisposed();
+      return special.apply(this, args);
+    };
+  }
+  const entry = Object.entries(CHAINED_BY_ARITY).find(([, names]) => names.includes(name));
+  if (!entry) return undefined;
+  const n = Number(entry[0]);
+  const ops = (IMAGE_OPS.has(name) ? tfc.image : tfc) as unknown as Record<string, AnyFn>;
+  const op = ops[name];
+  if (typeof op !== "function") throw new Error(`registerChainedOps: tfjs-core has no op ${name}`);
+  return function (this: tfc.Tensor, ...args: unknown[]) {
+    this.throwIfDisposed();
+    // Exactly n arguments after the tensor, as tfjs's fixed-parameter methods pass them.
+    const passed: unknown[] = [this];
+    for (let i = 0; i < n; i++) passed.push(args[i]);
+    return op(...passed);
+  };
+}
+
 let done = false;
 
 /**
  * Define the chained ops on tfjs-core's Tensor.prototype (idempotent). Methods already present
- * are left alone (the umbrella package, if something loads it, defines the same ones).
+ * are left alone (the umbrella package, if something loaded it first, defines the same ones; if
+ * it is loaded later, it replaces these with its own).
  */
 export function registerChainedOps(): void {
   if (done) return;
   done = true;
   const proto = tfc.Tensor.prototype as unknown as Record<string, AnyFn>;
-  const ops = tfc as unknown as Record<string, AnyFn>;
-  const imageOps = tfc.image as unknown as Record<string, AnyFn>;
-  const define = (name: string, fn: AnyFn): void => {
-    if (typeof proto[name] !== "function") proto[name] = fn;
-  };
-  for (const [arity, names] of Object.entries(CHAINED_BY_ARITY)) {
-    const n = Number(arity);
-    for (const name of names) {
-      const op = IMAGE_OPS.has(name) ? imageOps[name] : ops[name];
-      if (typeof op !== "function") throw new Error(`registerChainedOps: tfjs-core has no op ${name}`);
-      define(name, function (this: tfc.Tensor, ...args: unknown[]) {
-        this.throwIfDisposed();
-        // Exactly n arguments after the tensor, as tfjs's fixed-parameter methods pass them.
-        const passed: unknown[] = [this];
-        for (let i = 0; i < n; i++) passed.push(args[i]);
-        return op(...passed);
-      });
-    }
-  }
-  for (const [name, body] of Object.entries(CHAINED_SPECIAL)) {
-    define(name, function (this: tfc.Tensor, ...args: never[]) {
-      this.throwIfDisposed();
-      return (body as AnyFn).apply(this, args);
-    });
+  for (const name of chainedOpNames()) {
+    if (typeof proto[name] !== "function") proto[name] = chainedImpl(name)!;
   }
 }
