@@ -6,7 +6,7 @@
  * the chained ops (`x.matMul(w).add(b)`) — what notebooks used from the umbrella
  * `@tensorflow/tfjs`, without loading it. Why (environment.md, "Kernel memory"): tslab
  * type-checks every cell against the declarations the cell's imports reach, and the umbrella's
- * reach tfjs-converter, tfjs-data and tfjs-backend-webgl too (≈ 20 MB of TypeScript-service heap
+ * reach tfjs-converter, tfjs-data and tfjs-backend-webgl too (≈ 13 MB more TypeScript-service heap
  * per kernel); at run time the umbrella also loads those three packages, which nothing here uses.
  *
  * What the umbrella did besides re-exporting, and where it happens now:
