@@ -25,3 +25,4 @@ export * from "./models";
 export * from "./train";
 export * from "./molecules";
 export * from "./potential";
+export * from "./jobs";
