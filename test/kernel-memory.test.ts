@@ -15,7 +15,7 @@
  *
  * The bound (ours), from the live heap at the "show(chart)" step (environment.md, "Kernel memory";
  * alternating runs at load 6–13): current configuration 133–134 MB in every run, the checkout
- * before the cut 151–152 MB, this test's control 149 MB. 141 MB sits midway between 133 and 149:
+ * before the cut 151–152 MB, this test's control 149–150 MB. 141 MB sits midway between 133 and 149:
  * 8 MB from each, where runs of one configuration differed by at most 1 MB.
  */
 import { strict as assert } from "node:assert";
