@@ -426,8 +426,9 @@ describe("frames (mutants): representations", () => {
     ];
     // up to the global sign fixed by "largest entry (first in row-major order) positive"
     nearArr(C.data, cross.flat().map((x) => x * s2), 1e-12);
-    // each C has C Cᵀ = I and its first largest-magnitude entry positive
-    for (const [a, b, c] of F.cgPaths(2, false)) {
+    // each C has C Cᵀ = I and its first largest-magnitude entry positive (ℓ ≤ 1 and two ℓ = 2 paths:
+    // the 125-row eigenproblems of 2 ⊗ 2 take minutes in an instrumented mutation run)
+    for (const [a, b, c] of [...F.cgPaths(1, false), [2, 1, 1], [1, 1, 2]] as [F.Order, F.Order, F.Order][]) {
       const M = F.clebschGordan(a, b, c);
       assert.ok(F.maxAbsDiff(F.matMul(M, F.transpose(M)), F.eye(M.rows)) < 1e-12, `${a}${b}${c} C Cᵀ`);
       let big = 0;
