@@ -11,7 +11,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, special, DomainError, ShapeError, init } from "besselbook";
+import { frames as F, special, DomainError, ShapeError, init, rng } from "besselbook";
 
 const domain = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test((e as Error).message);
 const shape = (re: RegExp) => (e: unknown) => e instanceof ShapeError && re.test((e as Error).message);
@@ -44,7 +44,7 @@ describe("frames (mutants): radial bases", () => {
 
   it("sphericalBesselZeros refuses ℓ outside [0, 20] and n < 1 by name", () => {
     for (const l of [-1, 21, 1.5, NaN]) {
-      assert.throws(() => F.sphericalBesselZeros(l, 2), domain(new RegExp(`^sphericalBesselZeros: argument l = ${l} `)));
+      assert.throws(() => F.sphericalBesselZeros(l, 2), domain(new RegExp(`^sphericalBesselZeros: argument l = ${l} .*expected an integer in \\[0, 20\\]$`)));
     }
     assert.equal(F.sphericalBesselZeros(20, 1).length, 1);
     for (const n of [0, 1.5, -2]) {
@@ -80,7 +80,7 @@ describe("frames (mutants): radial bases", () => {
     nearArr(g, want, 1e-7, "n = 3");
     nearArr(F.gaussianBasis([0, 1, 3], 1, 2), [1, Math.exp(-0.125), Math.exp(-0.5 * 1.5 ** 2)], 1e-7, "n = 1");
     for (const c of [0, -1, Infinity, NaN]) {
-      assert.throws(() => F.gaussianBasis([1], 2, c), domain(new RegExp(`^gaussianBasis: argument cutoff = ${c} `)));
+      assert.throws(() => F.gaussianBasis([1], 2, c), domain(new RegExp(`^gaussianBasis: argument cutoff = ${c} .*expected a finite radius > 0$`)));
     }
     assert.throws(() => F.gaussianBasis([1], 0, 1), domain(/^gaussianBasis: argument n = 0 /));
   });
@@ -91,7 +91,7 @@ describe("frames (mutants): radial bases", () => {
     const r = [0.3, 1.7];
     assert.deepEqual(F.radialBasis("gaussian", r, 3, 2), F.gaussianBasis(r, 3, 2));
     assert.deepEqual(F.radialBasis("bessel", r, 3, 2), F.sphericalBesselBasis(r, 3, 2, 0));
-    assert.throws(() => F.radialBasis("cosine" as never, r, 3, 2), domain(/^radialBasis: argument kind = cosine /));
+    assert.throws(() => F.radialBasis("cosine" as never, r, 3, 2), domain(/^radialBasis: argument kind = cosine .*expected "gaussian" or "bessel"$/));
     assert.throws(() => F.sphericalBesselBasis(r, 3, -1), domain(/^sphericalBesselBasis: argument cutoff = -1 /));
     assert.throws(() => F.sphericalBesselBasis(r, 0, 1), domain(/^sphericalBesselBasis: argument n = 0 /));
   });
@@ -197,10 +197,10 @@ describe("frames (mutants): Gram–Schmidt, fallback frames, frame vectors", () 
     for (const [args, name] of [[[[1, 0], [0, 1, 0], [0, 0, 1]], "v1"], [[[1, 0, 0], [0, 1], [0, 0, 1]], "v2"],
       [[[1, 0, 0], [0, 1, 0], [0, 0, 1, 0]], "v3"]] as const) {
       assert.throws(() => F.gramSchmidt(...(args as unknown as [number[], number[], number[]])),
-        shape(new RegExp(`^gramSchmidt ${name}: expected shape a 3-vector`)));
+        shape(new RegExp(`^gramSchmidt ${name}: expected shape a 3-vector, got \\[(2|4)\\]$`)));
     }
     for (const eps of [0, -1, NaN]) {
-      assert.throws(() => F.gramSchmidt([1, 0, 0], [0, 1, 0], [0, 0, 1], eps), domain(new RegExp(`^gramSchmidt: argument eps = ${eps} `)));
+      assert.throws(() => F.gramSchmidt([1, 0, 0], [0, 1, 0], [0, 0, 1], eps), domain(new RegExp(`^gramSchmidt: argument eps = ${eps} .*expected > 0$`)));
     }
   });
 
@@ -227,12 +227,14 @@ describe("frames (mutants): Gram–Schmidt, fallback frames, frame vectors", () 
     assert.deepEqual(Array.from(v), [1, 2, 0, 1, 4, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -2, 0, 0, -4, 0, 0, -8, 0]);
     const dflt = F.frameVectors(pos, g);
     near(dflt[0], F.DEFAULT_FRAME_WEIGHTS[0](1), 1e-15, "default w₁");
+    near(F.DEFAULT_FRAME_WEIGHTS[0](2), Math.exp(-4), 1e-18, "w₁(2)");
+    near(F.DEFAULT_FRAME_WEIGHTS[2](2), Math.exp(-16) - 0.5 * Math.exp(-2), 1e-17, "w₃(2)");
     near(dflt[4], 2 * F.DEFAULT_FRAME_WEIGHTS[1](2), 1e-15, "default w₂");
     near(dflt[6], F.DEFAULT_FRAME_WEIGHTS[2](1), 1e-15, "default w₃");
     near(F.DEFAULT_FRAME_WEIGHTS[2](1), Math.exp(-4) - 0.5 * Math.exp(-1), 1e-16, "w₃(1)");
     near(F.DEFAULT_FRAME_WEIGHTS[1](2), 2 * Math.exp(-1), 1e-16, "w₂(2)");
-    assert.throws(() => F.frameVectors([0, 0, 0], g), shape(/^frameVectors pos: expected shape length 9 \(graph has 3 nodes\)/));
-    assert.throws(() => F.frameVectors(pos, g, w.slice(0, 2)), shape(/^frameVectors weights: expected shape 3 radial weight functions/));
+    assert.throws(() => F.frameVectors([0, 0, 0], g), shape(/^frameVectors pos: expected shape length 9 \(graph has 3 nodes\), got \[3\]$/));
+    assert.throws(() => F.frameVectors(pos, g, w.slice(0, 2)), shape(/^frameVectors weights: expected shape 3 radial weight functions, got \[2\]$/));
   });
 
   it("canonicalEdges = L_i(x_j − x_i); relativeRotation = L_i L_jᵀ", () => {
@@ -294,11 +296,11 @@ describe("frames (mutants): frame ranks by hand", () => {
     const g: F.Graph = { n: 2, src: Int32Array.of(1), dst: Int32Array.of(0) };
     const pos = [0, 0, 0, 1, 0, 0];
     for (const t of [0, 1, -0.5, NaN]) assert.throws(() => F.frameRanks(pos, g, { tol: t }), domain(new RegExp(`^frameRanks: argument tol = ${t} .*in \\(0, 1\\)`)));
-    for (const t of [-1e-9, NaN]) assert.throws(() => F.frameRanks(pos, g, { groupTol: t }), domain(new RegExp(`^frameRanks: argument groupTol = ${t} `)));
+    for (const t of [-1e-9, NaN]) assert.throws(() => F.frameRanks(pos, g, { groupTol: t }), domain(new RegExp(`^frameRanks: argument groupTol = ${t} .*expected ≥ 0$`)));
     assert.equal(F.frameRanks(pos, g, { groupTol: 0 }).rank[0], 1);
-    assert.throws(() => F.frameRanks(pos, g, { types: [1] }), shape(/^frameRanks types: expected shape length 2/));
-    assert.throws(() => F.frameRanks([0, 0, 0], g), shape(/^frameRanks pos: expected shape length 6 \(graph has 2 nodes\)/));
-    assert.throws(() => F.frameRanks([0, 0, 0, 1, NaN, 0], g), domain(/^frameRanks: argument pos\[4\] = NaN /));
+    assert.throws(() => F.frameRanks(pos, g, { types: [1] }), shape(/^frameRanks types: expected shape length 2, got \[1\]$/));
+    assert.throws(() => F.frameRanks([0, 0, 0], g), shape(/^frameRanks pos: expected shape length 6 \(graph has 2 nodes\), got \[3\]$/));
+    assert.throws(() => F.frameRanks([0, 0, 0, 1, NaN, 0], g), domain(/^frameRanks: argument pos\[4\] = NaN .*expected a finite coordinate$/));
     assert.throws(() => F.localFrames([0, 0, 0, 1, Infinity, 0], g), domain(/^localFrames: argument pos = Infinity .*entry 4/));
   });
 });
@@ -435,5 +437,200 @@ describe("frames (mutants): representations", () => {
       for (const x of M.data) if (Math.abs(x) > Math.abs(big) + 1e-9) big = x;
       assert.ok(big > 0, `${a}${b}${c} sign`);
     }
+  });
+});
+
+describe("frames (mutants 2): graphs, generic frames, localFrames, the float32 Gram–Schmidt", () => {
+  const edges = (g: F.Graph) => Array.from(g.dst, (i, e) => `${g.src[e]}→${i}`);
+
+  it("radiusGraph: strict radius, every coordinate counts, maxNeighbors keeps the nearest (ties by index)", () => {
+    // node 0 at the origin; 1 at x = 1 (exactly r: excluded), 2 at y = 0.5, 3 at z = −0.9, 4 at (0.3, 0.3, 0.3)
+    const pos = [0, 0, 0, 1, 0, 0, 0, 0.5, 0, 0, 0, -0.9, 0.3, 0.3, 0.3];
+    const g = F.radiusGraph(pos, 1);
+    assert.equal(g.n, 5);
+    const into0 = edges(g).filter((e) => e.endsWith("→0"));
+    assert.deepEqual(into0, ["2→0", "3→0", "4→0"]);
+    // sorted by receiver, then sender; both directions (distances by hand: 1–4 0.86, 2–4 0.52, 3–4 1.27,
+    // 1–2 1.12, 2–3 1.03, 0–4 0.52)
+    assert.deepEqual(edges(g), ["2→0", "3→0", "4→0", "4→1", "0→2", "4→2", "0→3", "0→4", "1→4", "2→4"]);
+    const k1 = F.radiusGraph(pos, 1, { maxNeighbors: 1 });
+    assert.deepEqual(edges(k1).filter((e) => e.endsWith("→0")), ["2→0"]); // nearest: 0.5 (4 is at 0.52)
+    const k2 = F.radiusGraph(pos, 1, { maxNeighbors: 2 });
+    assert.deepEqual(edges(k2).filter((e) => e.endsWith("→0")), ["2→0", "4→0"]);
+    // ties at equal distance: the lower index wins
+    const tie = F.radiusGraph([0, 0, 0, 0, 0, 0.5, 0, 0.5, 0, 0.5, 0, 0], 1, { maxNeighbors: 2 });
+    assert.deepEqual(edges(tie).filter((e) => e.endsWith("→0")), ["1→0", "2→0"]);
+    assert.deepEqual(Array.from(F.inDegree(g)), [3, 1, 2, 1, 3]);
+  });
+
+  it("radiusGraph and knnGraph refuse bad input by name", () => {
+    assert.throws(() => F.radiusGraph([0, 0], 1), shape(/^radiusGraph pos: expected shape a flat \[N·3\] array of coordinates, got \[2\]$/));
+    for (const r of [0, -1, Infinity, NaN]) {
+      assert.throws(() => F.radiusGraph([0, 0, 0], r), domain(new RegExp(`^radiusGraph: argument r = ${r} .*expected a finite radius > 0$`)));
+    }
+    for (const m of [0, 0.5, NaN]) {
+      assert.throws(() => F.radiusGraph([0, 0, 0], 1, { maxNeighbors: m }), domain(new RegExp(`^radiusGraph: argument maxNeighbors = ${m} .*expected an integer ≥ 1$`)));
+    }
+    assert.equal(F.radiusGraph([0, 0, 0, 0.1, 0, 0], 1, { maxNeighbors: 1 }).src.length, 2);
+    assert.throws(() => F.knnGraph([0, 0, 0, 1], 1), shape(/^knnGraph pos/));
+    for (const k of [0, 3, 1.5]) {
+      assert.throws(() => F.knnGraph([0, 0, 0, 1, 0, 0, 0, 2, 0], k), domain(new RegExp(`^knnGraph: argument k = ${k} .*\\[1, N − 1\\] = \\[1, 2\\]$`)));
+    }
+  });
+
+  it("knnGraph: each node receives from its k nearest (ties by index), senders ascending", () => {
+    const pos = [0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, -2, 1, 1, 1];
+    const g = F.knnGraph(pos, 2);
+    assert.deepEqual(edges(g), ["2→0", "4→0", "0→1", "4→1", "0→2", "4→2", "0→3", "2→3", "0→4", "2→4"]);
+    assert.deepEqual(Array.from(F.inDegree(g)), [2, 2, 2, 2, 2]);
+    const tie = F.knnGraph([0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0], 2);
+    assert.deepEqual(edges(tie).filter((e) => e.endsWith("→0")), ["1→0", "2→0"]);
+  });
+
+  it("gramSchmidt on generic vectors: orthonormal, e₁ ∥ v₁, e₂ in span(v₁, v₂), det L = sign(v₃·(v₁ × v₂))", () => {
+    const cross = (a: number[], b: number[]) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    const vs = [[[0.3, -1.2, 0.7], [2, 0.5, -0.4], [0.1, 0.9, 1.3]], [[-1, 2, 0.5], [0.2, 0.3, -2], [1, 1, 1]],
+      [[0.4, 0.4, -3], [1, -2, 0.2], [-0.5, 0.1, 0.2]]];
+    for (const [v1, v2, v3] of vs) {
+      const { L, degenerate } = F.gramSchmidt(v1, v2, v3);
+      assert.equal(degenerate, "none");
+      assert.ok(F.orthogonalityError(L) < 1e-15);
+      near(F.det3(L), Math.sign(dot(v3, cross(v1, v2))), 1e-15, "det");
+      const n1 = Math.hypot(...v1);
+      nearArr(L.subarray(0, 3), v1.map((x) => x / n1), 1e-15, "e₁");
+      near(dot(L.subarray(3, 6), cross(v1, v2)), 0, 1e-15, "e₂ ⟂ v₁ × v₂");
+      assert.ok(dot(L.subarray(3, 6), v2) > 0, "e₂ on v₂'s side");
+      // the collinear fallback on the same e₁ is orthonormal too
+      const c = F.gramSchmidt(v1, v1.map((x) => -2 * x), v3);
+      assert.equal(c.degenerate, "v2");
+      assert.ok(F.orthogonalityError(c.L) < 1e-15);
+      const f = F.fallbackFrame(v1, v2, 2, [0, 1, 0]);
+      assert.ok(F.orthogonalityError(f.L) < 1e-15);
+      nearArr(f.L.subarray(3, 6), L.subarray(3, 6), 1e-15, "fallback rank 2 keeps e₂ from v₂");
+    }
+    // a v₁ below 1e-300 is "no direction" even when eps·scale is smaller still
+    assert.equal(F.gramSchmidt([1e-305, 0, 0], [0, 1e-305, 0], [0, 0, 1e-305], 1e-12).degenerate, "v1");
+    const t = F.gramSchmidt([1, 1, 0.1], [2, 2, 0.2], [0, 0, 0]);
+    assert.ok(F.orthogonalityError(t.L) < 1e-15);
+  });
+
+  it("frame ranks are scale-free; a chain of near-equal distances is one group; species are sorted before grouping", () => {
+    const g: F.Graph = { n: 3, src: Int32Array.of(1, 2), dst: Int32Array.of(0, 0) };
+    const pos = (e: number, s: number) => [0, 0, 0, s, 0, 0, 0, 2 * e * s, 0];
+    for (const s of [0.1, 10]) {
+      assert.equal(F.frameRanks(pos(4e-4, s), g).rank[0], 1, `scale ${s}`);
+      assert.equal(F.frameRanks(pos(1e-3, s), g).rank[0], 2, `scale ${s}`);
+    }
+    const g3: F.Graph = { n: 4, src: Int32Array.of(1, 2, 3), dst: Int32Array.of(0, 0, 0) };
+    // distances 1, 1 + 6e-5, 1 + 1.2e-4: consecutive gaps ≤ 1e-4 link all three (single linkage)
+    const chain = [0, 0, 0, 1, 0, 0, 0, 1.00006, 0, 0, 0, 1.00012];
+    assert.equal(F.frameRanks(chain, g3).rank[0], 1);
+    // species 2, 1, 2 at one distance: the two of species 2 cancel (one group), species 1 remains
+    const mixed = [0, 0, 0, 1, 0, 0, 0, 1, 0, -1, 0, 0];
+    assert.equal(F.frameRanks(mixed, g3, { types: [0, 2, 1, 2] }).rank[0], 1);
+    assert.equal(F.frameRanks(mixed, g3, { types: [0, 2, 1, 3] }).rank[0], 2);
+  });
+
+  it("localFrames: fallback frames below rank 3, Gram–Schmidt otherwise; counts; types, eps and signRule passed on", () => {
+    // CO₂-like line: O–C–O; the carbon's group cancels (rank 0), each oxygen sees a line (rank 1)
+    const line = [0, 0, 0, 1.16, 0, 0, -1.16, 0, 0];
+    const gl = F.radiusGraph(line, 3);
+    const a = F.localFrames(line, gl);
+    assert.deepEqual(Array.from(a.rank), [0, 1, 1]);
+    assert.deepEqual(a.degenerate, { none: 0, v1: 1, v2: 2, v3: 0 });
+    const v = F.frameVectors(line, gl);
+    const ranks = F.frameRanks(line, gl);
+    for (let i = 0; i < 3; i++) {
+      const want = F.fallbackFrame(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), a.rank[i], ranks.axis.subarray(3 * i, 3 * i + 3));
+      nearArr(a.frames[i].L, want.L, 0, `node ${i}`);
+    }
+    // a generic cloud: every node is Gram–Schmidt of its own three frame vectors
+    const pos = [0, 0, 0, 1.1, 0.2, -0.3, -0.4, 0.9, 0.5, 0.3, -0.6, 1.2, -0.8, -0.7, -0.2];
+    const g = F.radiusGraph(pos, 3);
+    const b = F.localFrames(pos, g);
+    assert.deepEqual(b.degenerate, { none: 5, v1: 0, v2: 0, v3: 0 });
+    const vg = F.frameVectors(pos, g);
+    for (let i = 0; i < 5; i++) {
+      const want = F.gramSchmidt(vg.subarray(9 * i, 9 * i + 3), vg.subarray(9 * i + 3, 9 * i + 6), vg.subarray(9 * i + 6, 9 * i + 9));
+      nearArr(b.frames[i].L, want.L, 0, `node ${i}`);
+    }
+    const noSign = F.localFrames(pos, g, { signRule: false });
+    assert.ok(noSign.frames.every((f) => F.det3(f.L) > 0));
+    assert.ok(b.frames.some((f) => F.det3(f.L) < 0), "some generic frame has det −1 under the sign rule");
+    assert.equal(F.localFrames(pos, g, { eps: 0.99 }).degenerate.none < 5, true, "eps is passed on");
+    // the same line with distinct species: the carbon sees two groups that no longer cancel
+    assert.deepEqual(Array.from(F.localFrames(line, gl, { types: [6, 8, 9] }).rank), [1, 1, 1]);
+  });
+
+  it("frameEquivarianceError: ~0 under rotation, reflection and translation; O(1) without the sign rule under a reflection", () => {
+    const pos = [0, 0, 0, 1.1, 0.2, -0.3, -0.4, 0.9, 0.5, 0.3, -0.6, 1.2, -0.8, -0.7, -0.2];
+    const g = F.radiusGraph(pos, 3);
+    const R = F.randomRotation(rng(3)), P = F.randomRotation(rng(4), true);
+    assert.ok(F.det3(P) < 0);
+    for (const Q of [R, P]) assert.ok(F.frameEquivarianceError(pos, g, Q, [5, -2, 0.5]) < 1e-12);
+    assert.ok(F.frameEquivarianceError(pos, g, R, [5, -2, 0.5], { signRule: false }) < 1e-12);
+    assert.ok(F.frameEquivarianceError(pos, g, P, [0, 0, 0], { signRule: false }) > 0.5);
+    // translation alone moves nothing; a wrong translation sign in the moved copy would not matter either,
+    // but a frame built from absolute positions would: compare with the frames of the shifted cloud directly
+    const shifted = F.transformPoints(pos, F.I3, [3, 4, 5]);
+    const a = F.localFrames(pos, g).frames, b = F.localFrames(shifted, g).frames;
+    a.forEach((f, i) => nearArr(b[i].L, f.L, 1e-14, `node ${i}`));
+  });
+
+  it("canonicalEdges: L_i(x_j − x_i) for receivers away from the origin", () => {
+    const pos = [1, -2, 0.5, 3, 1, -1, -0.5, 2, 4];
+    const g: F.Graph = { n: 3, src: Int32Array.of(1, 0, 2), dst: Int32Array.of(0, 2, 1) };
+    const Ls = [F.axisAngle([1, 2, 3], 0.4), F.axisAngle([0, 1, -1], 2), F.randomRotation(rng(9), true)];
+    const fr: F.Frame[] = Ls.map((L) => ({ L, degenerate: "none" as const }));
+    const got = F.canonicalEdges(pos, g, fr);
+    for (let e = 0; e < 3; e++) {
+      const i = g.dst[e], j = g.src[e];
+      const d = [0, 1, 2].map((a) => pos[3 * j + a] - pos[3 * i + a]);
+      nearArr(got.subarray(3 * e, 3 * e + 3), F.transformPoints(d, Ls[i]), 1e-15, `edge ${e}`);
+    }
+  });
+});
+
+describe("frames (mutants 2): gramSchmidtTf (float32) against the float64 frames", () => {
+  before(async () => { await init({ quiet: true }); });
+
+  it("generic nodes equal gramSchmidt; masked nodes equal fallbackFrame; shapes are checked", () => {
+    const vs = [[0.3, -1.2, 0.7, 2, 0.5, -0.4, 0.1, 0.9, 1.3], [-1, 2, 0.5, 0.2, 0.3, -2, 1, 1, 1],
+      [0.4, 0.4, -3, 1, -2, 0.2, -0.5, 0.1, 0.2], [0, 0, 2, 3, 0, 1, 0.2, -0.1, 0.4]];
+    const v = tf.tensor3d(vs.flat(), [4, 3, 3]);
+    const plain = F.gramSchmidtTf(v).arraySync().map((m) => m.flat());
+    vs.forEach((x, i) => nearArr(plain[i], F.gramSchmidt(x.slice(0, 3), x.slice(3, 6), x.slice(6, 9)).L, 2e-6, `generic ${i}`));
+    const ranks = [3, 2, 1, 0];
+    const axes = [[0, 1, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]];
+    const mask = tf.tensor2d(ranks.map((k) => [k >= 1 ? 1 : 0, k >= 2 ? 1 : 0, k >= 3 ? 1 : 0]));
+    const axis = tf.tensor2d(axes);
+    const fb = F.gramSchmidtTf(v, { mask, axis }).arraySync().map((m) => m.flat());
+    vs.forEach((x, i) => {
+      const want = ranks[i] === 3 ? F.gramSchmidt(x.slice(0, 3), x.slice(3, 6), x.slice(6, 9)).L
+        : F.fallbackFrame(x.slice(0, 3), x.slice(3, 6), ranks[i], axes[i]).L;
+      nearArr(fb[i], want, 2e-6, `rank ${ranks[i]}`);
+    });
+    // a zero v₁ stays finite thanks to eps (no NaN), and L is orthonormal up to float32
+    const z = F.gramSchmidtTf(tf.tensor3d([0, 0, 0, 0, 1, 0, 0, 0, 1], [1, 3, 3])).dataSync();
+    assert.ok(Array.from(z).every(Number.isFinite));
+    const d = F.frameDiagnostics(v, F.gramSchmidtTf(v));
+    assert.ok(d.orthogonality < 1e-6 && d.condition >= 1);
+    assert.throws(() => F.gramSchmidtTf(tf.zeros([2, 3, 2]) as tf.Tensor3D), shape(/^gramSchmidtTf v: expected shape \[N, 3, 3\], got \[2, 3, 2\]$/));
+    assert.throws(() => F.gramSchmidtTf(tf.zeros([2, 2, 3]) as tf.Tensor3D), shape(/^gramSchmidtTf v/));
+    assert.throws(() => F.gramSchmidtTf(v, { mask: tf.zeros([3, 3]) as tf.Tensor2D, axis }),
+      shape(/^gramSchmidtTf fallback: expected shape \[4, 3\] mask and axis, got \[3, 3\]$/));
+    assert.throws(() => F.gramSchmidtTf(v, { mask, axis: tf.zeros([3, 3]) as tf.Tensor2D }), shape(/^gramSchmidtTf fallback/));
+  });
+
+  it("frameDiagnostics: condition ‖v₂‖/‖u₂‖ and ‖v₃‖/|v₃·e₃| of the worst generic node; orthogonality of every L", () => {
+    const v = tf.tensor3d([1, 0, 0, 1, 1, 0, 0, 0, 2, /* node 2: */ 1, 0, 0, 3, 0.5, 0, 0.1, 0, 0.05], [2, 3, 3]);
+    const L = F.gramSchmidtTf(v);
+    const d = F.frameDiagnostics(v, L);
+    // node 1: ‖v₂‖/‖u₂‖ = √(9.25)/0.5; ‖v₃‖/|v₃·ẑ| = √(0.0125)/0.05
+    near(d.condition, Math.sqrt(9.25) / 0.5, 1e-5, "condition");
+    near(F.frameDiagnostics(v, L, [3, 2]).condition, Math.SQRT2, 1e-5, "rank < 3 nodes skipped");
+    const bad = tf.tensor3d([2, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1], [2, 3, 3]);
+    near(F.frameDiagnostics(v, bad).orthogonality, 3, 1e-6, "max |LᵀL − I| over nodes");
   });
 });
