@@ -377,3 +377,75 @@ describe("bcnn (mutants 2): steeringExplorer", () => {
     }
   });
 });
+
+describe("bcnn (mutants 2): second batch (survivors of the re-run)", () => {
+  it("quarter and half turns stay exact permutations at angles far from 0 (coordinate snapping)", () => {
+    // π/2 + 2π·10⁵ (−2·10⁵) carries a rounding error 1.2e-11 (−7.5e-11) in cos: above the 1e-12 trig snap, so only the
+    // 1e-9 snap of the source coordinates keeps the result exact (zeros stay exactly 0)
+    const H = 5, W = 5;
+    const img = field(1, H, W, 1, (b, ch, r, c) => (r === 1 && c === 3 ? 1 : 0));
+    const want = bcnn.rotateArray(img, [1, H, W, 1], Math.PI / 2);
+    for (const a of [Math.PI / 2 + 2 * Math.PI * 1e5, Math.PI / 2 - 2 * Math.PI * 2e5]) {
+      assert.ok(Math.abs(Math.cos(a)) > 1e-12, `cos ${Math.cos(a)}`);
+      assert.deepEqual(Array.from(bcnn.rotateArray(img, [1, H, W, 1], a)), Array.from(want));
+    }
+  });
+
+  it("a half turn of B = 2, C = 2 into a reused buffer: every image and channel reversed exactly", () => {
+    const B = 2, H = 3, W = 4, C = 2;
+    const img = field(B, H, W, C, (b, ch, r, c) => 1 + b * 100 + ch * 10 + r * W + c);
+    const plane = H * W * C;
+    const want: number[] = [];
+    for (let b = 0; b < B; b++) {
+      const px = Array.from({ length: H * W }, (_, p) => [img[b * plane + p * C], img[b * plane + p * C + 1]]);
+      want.push(...px.reverse().flat());
+    }
+    for (const interp of ["bilinear", "bicubic"] as const) {
+      const out = bcnn.rotateArray(img, [B, H, W, C], Math.PI, new Float32Array(img.length).fill(7), interp);
+      assert.deepEqual(Array.from(out), want, interp);
+    }
+  });
+
+  it("messages name what was expected", () => {
+    const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
+    assert.throws(() => bcnn.rot90(x, 0.5), domain(/^rot90: argument k = 0.5 .*expected an integer number of quarter turns$/));
+    assert.throws(() => bcnn.rotateArray(new Float32Array(15), [1, 2, 4, 2], 1),
+      shape(/^rotateArray data: expected shape length B·H·W·C = 16, got length 15$/));
+    assert.throws(() => bcnn.rotateArray(new Float32Array(16), [1, 4, 4, 1], NaN), domain(/expected a finite number of radians$/));
+    assert.throws(() => bcnn.rotateArray(new Float32Array(16), [1, 4, 4, 1], 1, undefined, "x" as never),
+      domain(/expected "bilinear" or "bicubic"$/));
+    assert.throws(() => bcnn.samplingGrid("x" as never), domain(/expected "point", "oversampled" or "integrated"$/));
+    assert.throws(() => bcnn.samplingGrid("oversampled", 1), domain(/expected an integer in \[2, 64\]$/));
+    assert.throws(() => bcnn.modeSteering(5, { nInputs: 0 }), domain(/expected an integer in \[1, 10\^5\]$/));
+  });
+
+  it("steerable keeps a ν = 0 mode only by its error (the constant mode always)", () => {
+    // sub-grid 2, σ = 1: (0,0) 0.09%, (1,0) 0.32%, (0,1) 0.48%: at 0.35% the (0,1) mode is dropped
+    assert.deepEqual(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: 0.0035 }).map((m) => `${m.nu}/${m.j}`), ["0/0", "1/0"]);
+  });
+
+  it("steeringExplorer: step 1 is allowed; the chart spec is exactly the documented one", () => {
+    const modes = bcnn.policyModes(3, "nyquist").slice(0, 1);
+    const one = bcnn.steeringExplorer(3, { step: 1, modes }) as any;
+    assert.equal(one.data.values.length, 3 * 91);
+    const spec = bcnn.steeringExplorer(3, { step: 45, modes, initialDeg: 0 }) as any;
+    delete spec.data;
+    assert.deepEqual(spec, {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: "Per-mode steering error, K = 3 (drag the angle; * = above Nyquist)",
+      params: [{ name: "angle", value: 0, bind: { input: "range", min: 0, max: 90, step: 45, name: "rotation angle (°) " } }],
+      transform: [{ filter: "datum.angle == angle" }],
+      mark: "bar",
+      encoding: {
+        x: { field: "mode", type: "nominal", sort: null, title: "mode (ν, j)" },
+        xOffset: { field: "sampling", sort: ["point", "oversampled", "integrated"] },
+        y: { field: "error", type: "quantitative", title: "steering error e(α)", scale: { domain: [0, 2] } },
+        color: { field: "sampling", sort: ["point", "oversampled", "integrated"], title: "sampling" },
+        tooltip: [{ field: "mode" }, { field: "sampling" }, { field: "angle" }, { field: "error", format: ".3f" }],
+      },
+      width: 460,
+      height: 220,
+      config: { font: "DejaVu Sans", background: "white", view: { stroke: null } },
+    });
+  });
+});
