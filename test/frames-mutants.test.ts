@@ -440,8 +440,9 @@ describe("frames (mutants): representations", () => {
   });
 });
 
+const edges = (g: F.Graph) => Array.from(g.dst, (i, e) => `${g.src[e]}→${i}`);
+
 describe("frames (mutants 2): graphs, generic frames, localFrames, the float32 Gram–Schmidt", () => {
-  const edges = (g: F.Graph) => Array.from(g.dst, (i, e) => `${g.src[e]}→${i}`);
 
   it("radiusGraph: strict radius, every coordinate counts, maxNeighbors keeps the nearest (ties by index)", () => {
     // node 0 at the origin; 1 at x = 1 (exactly r: excluded), 2 at y = 0.5, 3 at z = −0.9, 4 at (0.3, 0.3, 0.3)
@@ -632,5 +633,30 @@ describe("frames (mutants 2): gramSchmidtTf (float32) against the float64 frames
     near(F.frameDiagnostics(v, L, [3, 2]).condition, Math.SQRT2, 1e-5, "rank < 3 nodes skipped");
     const bad = tf.tensor3d([2, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1], [2, 3, 3]);
     near(F.frameDiagnostics(v, bad).orthogonality, 3, 1e-6, "max |LᵀL − I| over nodes");
+  });
+});
+
+describe("frames (mutants 3): translation, truncation order, a Gaussian step ≠ 1", () => {
+  it("frame ranks, σ and directions do not change when the cloud is translated", () => {
+    const pos = [0, 0, 0, 1, 0, 0, 0, 2, 0, 0.3, -0.2, 0.9];
+    const g = F.radiusGraph(pos, 5);
+    const a = F.frameRanks(pos, g), b = F.frameRanks(F.transformPoints(pos, F.I3, [5, -3, 2]), g);
+    assert.deepEqual(Array.from(b.rank), Array.from(a.rank));
+    nearArr(b.sigma, a.sigma, 1e-12, "σ");
+    nearArr(Array.from(b.directions, Math.abs), Array.from(a.directions, Math.abs), 1e-9, "directions");
+  });
+
+  it("radiusGraph with maxNeighbors lists the kept senders by index even when the nearest has the larger index", () => {
+    // from node 0: node 3 at 0.4, node 1 at 0.6, node 2 at 0.8
+    const pos = [0, 0, 0, 0.6, 0, 0, 0, 0.8, 0, 0, 0, 0.4];
+    const g = F.radiusGraph(pos, 1, { maxNeighbors: 2 });
+    assert.deepEqual(edges(g).filter((e) => e.endsWith("→0")), ["1→0", "3→0"]);
+    assert.deepEqual(edges(F.radiusGraph(pos, 1, { maxNeighbors: 1 })).filter((e) => e.endsWith("→0")), ["3→0"]);
+  });
+
+  it("gaussianBasis with spacing 0.5: centres k/2 and σ = 0.5", () => {
+    const r = [0.5, 1.7];
+    const want = r.flatMap((x) => [0, 1, 2, 3].map((k) => Math.exp(-0.5 * ((x - 0.5 * k) / 0.5) ** 2)));
+    nearArr(F.gaussianBasis(r, 4, 1.5), want, 1e-7, "step 0.5");
   });
 });
