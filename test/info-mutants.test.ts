@@ -263,3 +263,10 @@ describe("info: the sub-expression survivors of the square-joint and shape-lengt
     assert.deepEqual(toRows({ data: Float64Array.of(1, 2, 3, 4, 5, 6), rows: 3, cols: 2 }), [[1, 2], [3, 4], [5, 6]]);
   });
 });
+
+describe("info: fanoEqualityJoint's default estimate marginal is uniform", () => {
+  it("entries q_w·(1 − pe) on the diagonal and q_w·pe/(M − 1) off it, with q = 1/M", () => {
+    const e = fanoEqualityJoint(4, 0.3);
+    e.data.forEach((x, k) => near(x, (Math.floor(k / 4) === k % 4 ? 0.7 : 0.1) / 4, `entry ${k}`, 1e-15));
+  });
+});
