@@ -370,3 +370,23 @@ describe("special (mutants): disk.ts — quadrature, disk modes, Gram matrix, Mo
     }
   });
 });
+
+describe("special (mutants): disk.ts and array.ts, second batch (after the run)", () => {
+  it("inclusive smallest sizes, and every refusal's expected text", () => {
+    const one = S.diskModeImage({ nu: 0, k: 2 }, 1); // a single pixel at the centre: J₀(0) = 1
+    assert.deepEqual(Array.from(one), [1]);
+    assert.equal(S.expectedExpDotMonteCarlo(2, 1, 2, 0).n, 2);
+    assert.throws(() => S.diskGram([{ nu: 0, k: 1 }], { nTheta: 0 }), domain(/^diskGram: argument nTheta = 0 .*expected an integer ≥ 1$/));
+    assert.throws(() => S.diskGram([{ nu: 0, k: 1 }], { nRho: 0 }), domain(/expected an integer ≥ 1$/));
+    assert.throws(() => S.gaussLegendre(0), domain(/^gaussLegendre: argument n = 0 .*expected an integer ≥ 1$/));
+    assert.throws(() => S.diskModeImage({ nu: 0.5, k: 1 }, 3), domain(/expected an integer angular order$/));
+    assert.throws(() => S.diskModeImage({ nu: 0, k: -1 }, 3), domain(/expected a finite wavenumber ≥ 0$/));
+    assert.throws(() => S.diskModeImage({ nu: 0, k: 1 }, 0), domain(/expected an integer ≥ 1$/));
+    assert.throws(() => S.diskGram([]), (e: unknown) => e instanceof Error && e.message === "diskGram modes: expected shape at least one mode, got [0]");
+    assert.throws(() => S.expectedExpDotMonteCarlo(1, 1, 5, 0), domain(/expected an integer dimension ≥ 2$/));
+    assert.throws(() => S.expectedExpDotMonteCarlo(2, -1, 5, 0), domain(/expected a finite number ≥ 0$/));
+    assert.throws(() => S.expectedExpDotMonteCarlo(2, 1, 1, 0), domain(/expected an integer ≥ 2$/));
+    assert.throws(() => S.besselJArray(0, new Float64Array(3), new Float64Array(2)),
+      (e: unknown) => e instanceof Error && e.message === "besselJArray: out: expected shape [3] (same as xs), got [2]");
+  });
+});
