@@ -390,3 +390,15 @@ describe("special (mutants): disk.ts and array.ts, second batch (after the run)"
       (e: unknown) => e instanceof Error && e.message === "besselJArray: out: expected shape [3] (same as xs), got [2]");
   });
 });
+
+describe("special (mutants): array.ts returns a fresh array without `out`", () => {
+  it("never hands out its scratch buffer", () => {
+    const big = new Float64Array([0.5, 1, 2, 3, 4, 5, 6]);
+    S.besselJArray(0, big, new Float64Array(7)); // grows the shared scratch to ≥ 7
+    const a = S.besselJArray(0, new Float64Array([1, 2, 3]));
+    const b = S.besselJArray(1, new Float64Array([1, 2, 3]));
+    assert.equal(a.length, 3);
+    assert.notEqual(a, b);
+    assert.deepEqual(Array.from(a), [1, 2, 3].map((x) => S.besselJ(0, x)));
+  });
+});
