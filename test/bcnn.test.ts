@@ -684,4 +684,66 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
     easy.dispose();
     hard.dispose();
   });
+
+  it("notebook05Specs derives the steerable basis from the prefilter σ (4 modes at 0.8 px, (1,1) at 1 px)", () => {
+    const modes = (blur: number) => {
+      const net = bcnn.buildNet(bcnn.notebook05Specs({ blur }).bcnnSteer);
+      const ms = (net.getLayer("conv2") as InstanceType<typeof BesselConv2D>).basis.modes.map((m) => `${m.nu},${m.j}`);
+      net.dispose();
+      return ms;
+    };
+    assert.deepEqual(modes(0.8), ["0,0", "0,1", "1,0", "2,0"]);
+    assert.ok(modes(1).includes("1,1"));
+    assert.throws(() => bcnn.notebook05Specs({} as { blur: number }), DomainError);
+    assert.throws(() => bcnn.notebook05Specs({ blur: 0 }), DomainError);
+    // the layer keeps its σ through serialization, and refuses it for other policies
+    const L = new BesselConv2D({ filters: 2, kernelSize: 5, oversample: 2, basis: "steerable", steerSigma: 0.8 });
+    assert.equal(L.getConfig().steerSigma, 0.8);
+    assert.equal(L.basis.modes.length, 4);
+    assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 5, steerSigma: 0.8 }), DomainError);
+  });
+
+  it("glyphSetAt: a set read back from the render cache equals the rendered one", () => {
+    const old = process.env.BESSELBOOK_CACHE;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bb-render-"));
+    process.env.BESSELBOOK_CACHE = dir;
+    try {
+      bcnn.clearRenderMemo();
+      const a = bcnn.glyphSetAt(6, 11, 30, 0, 0.8, 4);
+      const direct = data.glyphDataset({ n: 6, seed: 11, jitter: 0, blur: 0.8, supersample: 4, angles: (30 * Math.PI) / 180 });
+      assert.deepEqual(Array.from(a.images), Array.from(direct.images));
+      assert.equal(fs.readdirSync(path.join(dir, "renders")).length, 1);
+      bcnn.clearRenderMemo();
+      const b = bcnn.glyphSetAt(6, 11, 30, 0, 0.8, 4); // from disk now
+      assert.notEqual(a, b);
+      assert.deepEqual(Array.from(b.images), Array.from(direct.images));
+      assert.deepEqual(Array.from(b.labels), Array.from(direct.labels));
+      assert.deepEqual(b.classNames, direct.classNames);
+      // a different angle is a different file, not the cached one
+      const c = bcnn.glyphSetAt(6, 11, 31, 0, 0.8, 4);
+      assert.notDeepEqual(Array.from(c.images), Array.from(b.images));
+    } finally {
+      bcnn.clearRenderMemo();
+      if (old === undefined) delete process.env.BESSELBOOK_CACHE;
+      else process.env.BESSELBOOK_CACHE = old;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("equivarianceFloor: exactly equivariant blurs score above 0 off the grid, and less than a CNN-like map", () => {
+    const f = bcnn.equivarianceFloor({ nEq: 4, dataSeed: 3, blur: 0.8, supersample: 4 });
+    for (const l of ["relu1", "relu3"] as const) {
+      for (const m of ["ours", "paper"] as const) assert.ok(f[l][m] > 0 && f[l][m] < 0.2, `${l} ${m}: ${f[l][m]}`);
+    }
+    // negative control: a horizontal difference is not rotation-equivariant; same glyphs and metric
+    const render = (deg: number) => {
+      const g = bcnn.glyphSetAt(4, 3 + 9, deg, 0, 0.8, 4);
+      return tf.tensor4d(g.images, [4, 28, 28, 1]);
+    };
+    const dx = (t: tf.Tensor4D) => tf.relu(tf.sub(t.slice([0, 0, 1, 0], [-1, -1, 27, -1]).pad([[0, 0], [0, 0], [0, 1], [0, 0]]), t));
+    const x = render(0);
+    const e = bcnn.equivarianceError(dx, x, [15, 30, 45, 60, 75], { rotatedInput: render }).mean;
+    x.dispose();
+    assert.ok(e > 3 * f.relu1.ours, `difference ${e} vs floor ${f.relu1.ours}`);
+  });
 });

@@ -94,6 +94,11 @@ export interface BesselConv2DArgs extends LayerArgs {
   basis?: BasisPolicy;
   /** "steerable" only: tolerance on the per-mode steering error (default 0.1). */
   steerTol?: number;
+  /**
+   * "steerable" only: width σ (px) of the Gaussian bumps the steering error is measured on
+   * (policyModes' `sigma`, default 1): the input class the kept modes must steer for.
+   */
+  steerSigma?: number;
   /** "paper" only: truncation k ≤ kMax instead of πK/2 (at most πK). */
   kMax?: number;
   /** Also train an imaginary coefficient for ν = 0 modes (default false; see the file comment). */
@@ -147,6 +152,7 @@ export class BesselConv2D extends tf.layers.Layer {
   readonly kMax: number | undefined;
   readonly basisPolicy: BasisPolicy;
   readonly steerTol: number | undefined;
+  readonly steerSigma: number | undefined;
   readonly zeroOrderImag: boolean;
   readonly oversample: number;
   readonly response: "power" | "modulus";
@@ -177,6 +183,7 @@ export class BesselConv2D extends tf.layers.Layer {
     this.kMax = args.kMax;
     this.basisPolicy = args.basis ?? "paper";
     this.steerTol = args.steerTol;
+    this.steerSigma = args.steerSigma;
     this.zeroOrderImag = args.zeroOrderImag ?? false;
     this.oversample = args.oversample ?? 1;
     if (!Number.isInteger(this.oversample) || this.oversample < 1 || this.oversample > 64) domainError("BesselConv2D", "oversample", this.oversample, "an integer in [1, 64]");
@@ -194,13 +201,18 @@ export class BesselConv2D extends tf.layers.Layer {
     }
     if (args.kMax !== undefined && this.basisPolicy !== "paper") domainError("BesselConv2D", "kMax", args.kMax, `undefined with basis "${this.basisPolicy}"`);
     if (args.steerTol !== undefined && this.basisPolicy !== "steerable") domainError("BesselConv2D", "steerTol", args.steerTol, 'undefined unless basis is "steerable"');
+    if (args.steerSigma !== undefined && this.basisPolicy !== "steerable") domainError("BesselConv2D", "steerSigma", args.steerSigma, 'undefined unless basis is "steerable"');
     // Computes the sampled basis once, in float64 (policyModes validates the policy).
     this.basis =
       args.kMax !== undefined
         ? fourierBesselBasis(args.kernelSize, { oversample: this.oversample, kMax: args.kMax })
         : fourierBesselBasis(args.kernelSize, {
             oversample: this.oversample,
-            modes: policyModes(args.kernelSize, this.basisPolicy, { oversample: this.oversample, ...(args.steerTol === undefined ? {} : { steerTol: args.steerTol }) }),
+            modes: policyModes(args.kernelSize, this.basisPolicy, {
+              oversample: this.oversample,
+              ...(args.steerTol === undefined ? {} : { steerTol: args.steerTol }),
+              ...(args.steerSigma === undefined ? {} : { sigma: args.steerSigma }),
+            }),
           });
     const ch: { nu: number; order: number; part: "re" | "im" }[] = [];
     const hasImag = (nu: number) => !this.reflectionInvariant && (nu > 0 || this.zeroOrderImag);
@@ -363,6 +375,7 @@ export class BesselConv2D extends tf.layers.Layer {
     if (this.kMax !== undefined) cfg.kMax = this.kMax;
     if (this.basisPolicy !== "paper") cfg.basis = this.basisPolicy;
     if (this.steerTol !== undefined) cfg.steerTol = this.steerTol;
+    if (this.steerSigma !== undefined) cfg.steerSigma = this.steerSigma;
     if (this.zeroOrderImag) cfg.zeroOrderImag = true;
     if (this.oversample !== 1) cfg.oversample = this.oversample;
     if (this.response !== "power") cfg.response = this.response;

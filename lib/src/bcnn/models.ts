@@ -48,6 +48,11 @@ export interface NetSpec {
   /** B-CNN only, basis "steerable": per-mode steering-error tolerance (default 0.1). */
   steerTol?: number;
   /**
+   * B-CNN only, basis "steerable": width σ (px) of the Gaussian bumps the policy measures steering
+   * on (policyModes' `sigma`, default 1). Notebook 05 sets it to its glyph prefilter's σ.
+   */
+  steerSigma?: number;
+  /**
    * 2×2 pooling between blocks: "avg" (default) or "max". Both commute exactly with quarter turns on
    * even-sized maps; for other angles averaging aliases less than taking maxima.
    */
@@ -125,6 +130,7 @@ function convLayer(spec: NetSpec, i: number, name?: string): BesselConv2D | Plai
     response: spec.response ?? NET_DEFAULTS.response,
     basis: spec.basis ?? NET_DEFAULTS.basis,
     ...(spec.steerTol === undefined ? {} : { steerTol: spec.steerTol }),
+    ...(spec.steerSigma === undefined ? {} : { steerSigma: spec.steerSigma }),
   });
 }
 
@@ -233,6 +239,7 @@ export function matchedCnnSpec(bcnn: NetSpec, kind: "cnn" | "c4" = "cnn"): NetSp
     delete cand.response;
     delete cand.basis;
     delete cand.steerTol;
+    delete cand.steerSigma;
     const gap = Math.abs(countParams(cand) - target);
     if (gap < bestGap) {
       bestGap = gap;

@@ -95,10 +95,10 @@ export async function run(): Promise<void> {
   }
 
   // 3. Basis policies (conv path): the paper's basis vs the steerable one.
-  const nb = notebook05Specs();
+  const nb = notebook05Specs({ blur: 0.8 }); // notebook 05's glyph prefilter σ
   const variants: [string, NetSpec][] = [
     ["B-CNN paper basis", bSpec],
-    ["B-CNN steerable, same widths", defaultBcnnSpec({ basis: "steerable" })],
+    ["B-CNN steerable, same widths", defaultBcnnSpec({ basis: "steerable", steerSigma: 0.8 })],
     ["B-CNN steerable, same params", nb.bcnnSteer],
     ["C4 CNN, same params", nb.c4],
   ];

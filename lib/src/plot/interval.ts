@@ -68,7 +68,8 @@ export function band(opts: BandOptions): VlSpec {
   }
   const x = withScale({ field: "x", type: "quantitative", title: opts.xTitle ?? "x" }, scale(opts.xScale, opts.xDomain));
   const y = withScale({ field: "mean", type: "quantitative", title: opts.yTitle ?? "mean" }, scale(opts.yScale, opts.yDomain));
-  const color = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names };
+  // legend swatches in the line colour (full opacity), not the band's pale fill
+  const color = { field: "series", type: "nominal", title: opts.seriesTitle ?? null, sort: names, legend: { symbolOpacity: 1 } };
   const tooltip = [
     { field: "series", type: "nominal" }, { field: "x", type: "quantitative" },
     { field: "mean", type: "quantitative", format: ".4g" }, { field: "lo", type: "quantitative", format: ".4g" },
