@@ -16,7 +16,7 @@
  *           separately for the trace (ℓ = 0) and the traceless remainder.
  * u(r) = ½(cos πr/r_c + 1) for r < r_c.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { loadMolecule } from "../data/molecules";
@@ -248,6 +248,8 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
     const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
     const baseEnergy = Math.sqrt(meanSq(testSet.targets.map((t) => t.energy)) / s.energy);
     const baseVector = Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces);
+    const speciesVector = speciesMeanError(trainSet, testSet, "forces", Math.sqrt(s.forces));
+    const speciesTensor = speciesMeanError(trainSet, testSet, "tensor", Math.sqrt(s.tensor));
     // Direct equivariance error after training (train.ts equivarianceErrors: pooled relative
     // max error over 2 test molecules, one rotation and one reflection, with a translation).
     const eq = equivarianceErrors(m, testSet.clouds.slice(0, 2), randomO3(500 + seed, 1, 1), bo);
@@ -258,7 +260,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
       energyMoved: tm.energy, vectorMoved: tm.forces, tensorMoved: tm.tensor,
       energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
       vectorByRank: byRank.error, nodesByRank: byRank.nodes,
-      baseEnergy, baseVector, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
+      baseEnergy, baseVector, speciesVector, speciesTensor, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
       losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
     };
   } finally {
@@ -316,3 +318,51 @@ export function ambiguityLoss(c: Cloud, cutoff: number, T: ArrayLike<number>): F
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The species-only baseline (ours): see speciesMeanError.
+
+/**
+ * Species-only baseline of a per-atom target (forces, the transport vector V, the tensor T):
+ * predict for every atom the training mean of the target over atoms of the same species
+ * (component-wise, in the stored frame of the data); RMSE over the test components / `scale`.
+ * For the energy of ONE molecule the species counts are the same in every configuration, so the
+ * species-only energy model is the training mean (speciesCountsConstant says whether that holds).
+ */
+export function speciesMeanError(train: Dataset, test: Dataset, key: "forces" | "tensor", scale = 1): number {
+  if (train.clouds.length < 1) throw new ShapeError("speciesMeanError train", "≥ 1 cloud", [0]);
+  if (test.clouds.length < 1) throw new ShapeError("speciesMeanError test", "≥ 1 cloud", [0]);
+  if (key !== "forces" && key !== "tensor") domainError("speciesMeanError", "key", key as unknown as number, '"forces" or "tensor"');
+  if (!(scale > 0 && Number.isFinite(scale))) domainError("speciesMeanError", "scale", scale, "a finite number > 0");
+  const w = key === "forces" ? 3 : 9;
+  const sum = new Map<number, Float64Array>(), cnt = new Map<number, number>();
+  const rows = (d: Dataset, name: string, f: (t: number, y: Float64Array) => void) => d.clouds.forEach((c, k) => {
+    const y = d.targets[k]?.[key];
+    if (!y || y.length !== w * c.types.length) throw new ShapeError(`speciesMeanError ${name}.targets[${k}].${key}`, `${w * c.types.length} values`, [y ? y.length : 0]);
+    for (let i = 0; i < c.types.length; i++) {
+      const v = Float64Array.from(y.subarray(w * i, w * i + w));
+      if (!v.every(Number.isFinite)) domainError("speciesMeanError", `${name}.targets[${k}].${key}`, NaN, "finite values");
+      f(c.types[i], v);
+    }
+  });
+  rows(train, "train", (t, v) => {
+    const s = sum.get(t) ?? new Float64Array(w);
+    v.forEach((x, a) => { s[a] += x; });
+    sum.set(t, s); cnt.set(t, (cnt.get(t) ?? 0) + 1);
+  });
+  let e = 0, n = 0;
+  rows(test, "test", (t, v) => {
+    const s = sum.get(t);
+    if (!s) throw new DomainError(`speciesMeanError: argument test has species ${t}, absent from train (no species mean)`);
+    const c = cnt.get(t)!;
+    v.forEach((x, a) => { e += (x - s[a] / c) ** 2; n++; });
+  });
+  return Math.sqrt(e / n) / scale;
+}
+
+/** True when every cloud has the same multiset of species (then species-only energy = mean). */
+export function speciesCountsConstant(d: Dataset): boolean {
+  const key = (t: Int32Array) => Array.from(t).sort((a, b) => a - b).join(",");
+  return d.clouds.every((c) => key(c.types) === key(d.clouds[0].types));
+}
+

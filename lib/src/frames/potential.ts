@@ -16,13 +16,13 @@
  * convergence criterion (`converged`) is judged only on that constant-lr window, so a decaying
  * learning rate cannot satisfy it by itself.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { Batch, edgeGeometry } from "./batch";
 import { Cloud, Dataset } from "./data";
 import { Model } from "./models";
-import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit } from "./molecules";
+import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit, speciesCountsConstant, speciesMeanError } from "./molecules";
 import { batches } from "./train";
 import { cosineCutoff, sphericalBesselBasis } from "./radial";
 
@@ -302,6 +302,10 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
       ridgeTest: ridge.test, ridgeTrain: ridge.train, ridgeRbfTest: ridgeRbf.test, ridgeRbfTrain: ridgeRbf.train,
       baseEnergy: Math.sqrt(meanSq(testSet.targets.map((t) => t.energy)) / s.energy),
       baseForces: Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces),
+      // Species-only baselines: per-species training mean of the force (lab frame); for the
+      // energy, 1 when every frame has the same species counts (then it IS the mean predictor).
+      speciesForces: speciesMeanError(trainSet, testSet, "forces", Math.sqrt(s.forces)),
+      speciesEnergyIsMean: speciesCountsConstant({ clouds: [...rawTrain.clouds, ...rawTest.clouds], targets: [...rawTrain.targets, ...rawTest.targets] }) ? 1 : 0,
       losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
