@@ -98,6 +98,13 @@ def main():
                     # mpmath counts x = 0 as the first zero of J′₀; ours starts after it
                     "Jp": [[f(mp.besseljzero(mp.mpf(nu), k + (nu == 0), derivative=1))
                             for k in range(1, 9)] for nu in znu]}
+    # disk.ts: 2π ∫₀¹ J_a(k_a ρ) J_b(k_b ρ) ρ dρ by mpmath.quad (‖ψ‖² and a Gram entry), and the
+    # d = 2 moments of e^{κ u·v}: E = I₀(κ), E[e^{2κ u·v}] = I₀(2κ) (for the Monte Carlo's stderr).
+    out["disk"] = {
+        "normSq_nu2_k3.7": f(2 * mp.pi * mp.quad(lambda r: mp.besselj(2, 3.7 * r) ** 2 * r, [0, 1])),
+        "gram_nu1_k2.5_k4.1": f(2 * mp.pi * mp.quad(
+            lambda r: mp.besselj(1, 2.5 * r) * mp.besselj(1, 4.1 * r) * r, [0, 1])),
+        "I0_1": f(mp.besseli(0, 1)), "I0_2": f(mp.besseli(0, 2))}
     with open(OUT, "w") as fh:
         json.dump(out, fh, indent=1)
         fh.write("\n")

@@ -11,9 +11,11 @@ Module._resolveFilename = function (request, ...rest) {
   return orig.call(this, request, ...rest);
 };
 
-// mochaOptions has no `timeout`; give each test the 60 s that .mocharc.json gives it (loaded machine).
+// mochaOptions has no `timeout`; give each test the 60 s that .mocharc.json gives it (loaded machine),
+// or STRYKER_TEST_TIMEOUT_MS (frames-core: instrumented Clebsch–Gordan eigenproblems take minutes).
+const testTimeout = Number(process.env.STRYKER_TEST_TIMEOUT_MS) || 60000;
 exports.mochaHooks = {
   beforeEach() {
-    if (this.currentTest) this.currentTest.timeout(60000);
+    if (this.currentTest) this.currentTest.timeout(testTimeout);
   },
 };

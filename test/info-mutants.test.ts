@@ -145,7 +145,7 @@ describe("info divergences: exact values, the q = 0 convention, kernels", () => 
 
 import { binaryEntropy, conditionalEntropy, entropy, jointEntropy, jointFromChannel, marginals, mutualInformation } from "besselbook/dist/info/entropy";
 import { fanoBound, fanoCheck, fanoEqualityJoint, fanoErrorLowerBound, fanoInverse } from "besselbook/dist/info/fano";
-import { assertIn } from "besselbook/dist/info/validate";
+import { assertIn, toRows } from "besselbook/dist/info/validate";
 import { ShapeError } from "besselbook/dist/errors";
 
 describe("info validation: every matrix form and every refusal names the function and the argument", () => {
@@ -245,5 +245,28 @@ describe("info: refusals name fDivergence, hellingerSquared, pushForward, compos
     domain(() => composeKernels([[1]], [[0.5]]), /^composeKernels: argument k2 row 0 sums to 0\.5/);
     domain(() => fanoBound(1.5, 3), "fanoBound: argument pe = 1.5 is out of domain; expected 0 ≤ pe ≤ 1");
     domain(() => fanoBound(0.5, 1), "fanoBound: argument M = 1 is out of domain; expected an integer ≥ 2");
+  });
+});
+
+// The previous round's "odd" survivors (environment.md) were sub-expression mutants that share
+// their start column with the whole-condition mutant: `m.rows !== m.cols` → false in fanoCheck
+// (a 1×2 joint is still refused by `m.rows < 2`) and `shape.length !== 2` → false in toMatrix (a
+// one-entry shape still fails `shape[1] >= 1`). A hand edit of the whole condition is a different
+// mutant, which the tests did kill. These inputs reach the sub-expressions alone.
+describe("info: the sub-expression survivors of the square-joint and shape-length checks", () => {
+  it("a 2×3 joint is not square; a 3-entry shape is not a matrix shape; toRows splits rows", () => {
+    domain(() => fanoCheck([[0.2, 0.1, 0.1], [0.2, 0.2, 0.2]]), "fanoCheck: joint is 2×3; expected a square M×M joint of (V, V̂) with M ≥ 2");
+    const bad = "jointEntropy: pxy.shape: expected shape [rows ≥ 1, cols ≥ 1] (integers), got [2, 2, 1]";
+    assert.throws(() => jointEntropy({ data: [0.25, 0.25, 0.25, 0.25], shape: [2, 2, 1] as never }),
+      (e: unknown) => e instanceof ShapeError && (e as Error).message === bad);
+    assert.deepEqual(toRows({ data: Float64Array.of(1, 2, 3, 4, 5, 6), rows: 2, cols: 3 }), [[1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(toRows({ data: Float64Array.of(1, 2, 3, 4, 5, 6), rows: 3, cols: 2 }), [[1, 2], [3, 4], [5, 6]]);
+  });
+});
+
+describe("info: fanoEqualityJoint's default estimate marginal is uniform", () => {
+  it("entries q_w·(1 − pe) on the diagonal and q_w·pe/(M − 1) off it, with q = 1/M", () => {
+    const e = fanoEqualityJoint(4, 0.3);
+    e.data.forEach((x, k) => near(x, (Math.floor(k / 4) === k % 4 ? 0.7 : 0.1) / 4, `entry ${k}`, 1e-15));
   });
 });

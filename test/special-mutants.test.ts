@@ -283,3 +283,122 @@ describe("special (mutants): argument checks at their boundaries", () => {
     assert.throws(() => C.checkNonNegativeX("f", -2, "r", "z"), domain(/^f: argument z = -2 /));
   });
 });
+
+describe("special (mutants): disk.ts — quadrature, disk modes, Gram matrix, Monte Carlo", () => {
+  it("gaussLegendre: the 1-, 2-, 3-point rules in closed form, mapped to [a, b], ascending", () => {
+    const r1 = S.gaussLegendre(1, 2, 5);
+    assert.deepEqual([Array.from(r1.nodes), Array.from(r1.weights)], [[3.5], [3]]);
+    const r2 = S.gaussLegendre(2);
+    near(r2.nodes[0]!, -1 / Math.sqrt(3), 0, 2e-16, "n = 2 node");
+    near(r2.nodes[1]!, 1 / Math.sqrt(3), 0, 2e-16, "n = 2 node");
+    near(r2.weights[0]!, 1, 0, 4e-16, "n = 2 weight");
+    const r3 = S.gaussLegendre(3, 0, 2); // nodes 1 ∓ √(3/5), 1; weights 5/9, 8/9, 5/9
+    [1 - Math.sqrt(0.6), 1, 1 + Math.sqrt(0.6)].forEach((x, i) => near(r3.nodes[i]!, x, 0, 4e-16, `n = 3 node ${i}`));
+    [5 / 9, 8 / 9, 5 / 9].forEach((w, i) => near(r3.weights[i]!, w, 0, 4e-16, `n = 3 weight ${i}`));
+    // 6 points integrate x^11 exactly on [−1, 3]: (3^12 − 1)/12; not x^12 (degree 2n)
+    const r6 = S.gaussLegendre(6, -1, 3);
+    const q = (p: number) => r6.nodes.reduce((s, x, i) => s + r6.weights[i]! * x ** p, 0);
+    near(q(11), (3 ** 12 - 1) / 12, 1e-14, 0, "x^11");
+    assert.ok(Math.abs(q(12) - (3 ** 13 + 1) / 13) > 1, "x^12 is not exact");
+    for (let i = 1; i < 6; i++) assert.ok(r6.nodes[i]! > r6.nodes[i - 1]!);
+    assert.throws(() => S.gaussLegendre(1.5), domain(/^gaussLegendre: argument n = 1.5 /));
+    for (const [a, b] of [[1, 1], [2, 1], [-Infinity, 0], [0, NaN]]) {
+      assert.throws(() => S.gaussLegendre(3, a, b), domain(new RegExp(`^gaussLegendre: argument b = ${b} .*> a = ${a}`)));
+    }
+  });
+
+  it("diskModeImage: pixel geometry (top row first), re/im parts, NaN outside the disk; refusals", () => {
+    const m = { nu: 1, k: 2 };
+    const im = S.diskModeImage(m, 2, "im"); // pixels at (∓½, ±½): ρ = √½, θ = ±45°, ±135°
+    const J = S.besselJ(1, 2 * Math.SQRT1_2);
+    [J * Math.SQRT1_2, J * Math.SQRT1_2, -J * Math.SQRT1_2, -J * Math.SQRT1_2].forEach((v, i) =>
+      near(im[i]!, v, 1e-15, 1e-16, `im pixel ${i}`));
+    const re = S.diskModeImage(m, 2);
+    [-J * Math.SQRT1_2, J * Math.SQRT1_2, -J * Math.SQRT1_2, J * Math.SQRT1_2].forEach((v, i) =>
+      near(re[i]!, v, 1e-15, 1e-16, `re pixel ${i}`));
+    const four = S.diskModeImage({ nu: 0, k: 1 }, 4); // corners at ρ = 0.75√2 > 1
+    assert.deepEqual([0, 3, 12, 15].map((i) => Number.isNaN(four[i]!)), [true, true, true, true]);
+    near(four[5]!, S.besselJ(0, Math.hypot(0.25, 0.25)), 1e-15, 0, "inner pixel");
+    assert.ok(!Number.isNaN(S.diskModeImage({ nu: 0, k: 1 }, 3)[0]!), "3×3 corners at ρ = 0.943 are inside");
+    assert.throws(() => S.diskModeImage({ nu: 1.5, k: 1 }, 4), domain(/^diskModeImage: argument mode.nu = 1.5 /));
+    for (const k of [-1, NaN, Infinity]) assert.throws(() => S.diskModeImage({ nu: 1, k }, 4), domain(new RegExp(`^diskModeImage: argument mode.k = ${k} `)));
+    for (const s of [0, 2.5]) assert.throws(() => S.diskModeImage(m, s), domain(new RegExp(`^diskModeImage: argument size = ${s} `)));
+  });
+
+  it("diskModeNormSq and diskGram against mpmath quadratures; k = 0; the θ rule's nTheta; refusals", () => {
+    // 2π ∫₀¹ J₂(3.7ρ)² ρ dρ and 2π ∫₀¹ J₁(2.5ρ)J₁(4.1ρ) ρ dρ (mpmath.quad, 40 digits; fixture)
+    const D = M.disk;
+    near(S.diskModeNormSq({ nu: 2, k: 3.7 }), D["normSq_nu2_k3.7"], 1e-14, 0, "‖ψ‖², ν = 2");
+    assert.equal(S.diskModeNormSq({ nu: 0, k: 0 }), Math.PI);
+    assert.equal(S.diskModeNormSq({ nu: 3, k: 0 }), 0);
+    assert.throws(() => S.diskModeNormSq({ nu: 0, k: -2 }), domain(/^diskModeNormSq: argument mode.k = -2 /));
+    const G = S.diskGram([{ nu: 1, k: 2.5 }, { nu: 1, k: 4.1 }, { nu: 0, k: 1 }]);
+    assert.equal(G.n, 3);
+    near(G.re[1]!, D["gram_nu1_k2.5_k4.1"], 1e-13, 0, "G₀₁");
+    near(G.re[3]!, D["gram_nu1_k2.5_k4.1"], 1e-13, 0, "G₁₀");
+    near(G.re[4]!, S.diskModeNormSq({ nu: 1, k: 4.1 }), 1e-13, 0, "G₁₁");
+    for (const i of [2, 5, 6, 7]) near(G.re[i]!, 0, 0, 1e-15, `different ν: G[${i}]`);
+    for (let i = 0; i < 9; i++) near(G.im[i]!, 0, 0, 1e-15, `im[${i}]`);
+    // with nTheta = 1 the θ "integral" of e^{iΔνθ} is 2π for every Δν (aliasing): the option is used
+    const A = S.diskGram([{ nu: 1, k: 2.5 }, { nu: 0, k: 1 }], { nTheta: 1, nRho: 30 });
+    assert.ok(Math.abs(A.re[1]!) > 0.1, `${A.re[1]}`);
+    // a one-node radial rule is far off: nRho is used
+    const B = S.diskGram([{ nu: 1, k: 4.1 }], { nRho: 1 });
+    assert.ok(Math.abs(B.re[0]! - S.diskModeNormSq({ nu: 1, k: 4.1 })) > 0.01);
+    for (const [o, re] of [[{ nRho: 0 }, /^diskGram: argument nRho = 0 /], [{ nTheta: 1.5 }, /^diskGram: argument nTheta = 1.5 /]] as const) {
+      assert.throws(() => S.diskGram([{ nu: 0, k: 1 }], o), domain(re));
+    }
+    assert.throws(() => S.diskGram([{ nu: 0, k: 1 }, { nu: 0, k: NaN }]), domain(/^diskGram: argument mode.k = NaN /));
+  });
+
+  it("expectedExpDotMonteCarlo: κ = 0 gives exactly 1 ± 0; d = 2 estimates I₀(κ) with the right standard error", () => {
+    assert.deepEqual(S.expectedExpDotMonteCarlo(5, 0, 10, 3), { mean: 1, stderr: 0, n: 10 });
+    const n = 20000, r = S.expectedExpDotMonteCarlo(2, 1, n, 7);
+    // mpmath (fixture): I₀(1) and I₀(2); sd² = I₀(2) − I₀(1)²
+    const sd = Math.sqrt(M.disk.I0_2 - M.disk.I0_1 ** 2);
+    assert.ok(Math.abs(r.stderr / (sd / Math.sqrt(n)) - 1) < 0.05, `stderr ${r.stderr}`);
+    assert.ok(Math.abs(r.mean - M.disk.I0_1) < 4 * r.stderr, `mean ${r.mean}`);
+    assert.deepEqual(S.expectedExpDotMonteCarlo(2, 1, 50, 7), S.expectedExpDotMonteCarlo(2, 1, 50, 7));
+    assert.notDeepEqual(S.expectedExpDotMonteCarlo(2, 1, 50, 7), S.expectedExpDotMonteCarlo(2, 1, 50, 8));
+    // d enters: in d = 50 the dot product is ~N(0, 1/50), E ≈ e^{κ²/100}
+    const hi = S.expectedExpDotMonteCarlo(50, 1, 4000, 1);
+    assert.ok(Math.abs(hi.mean - 1.01) < 0.01, `d = 50: ${hi.mean}`);
+    const bad: [number, number, number, RegExp][] = [[1, 1, 10, /argument d = 1 /], [2.5, 1, 10, /argument d = 2.5 /],
+      [3, -1, 10, /argument kappa = -1 /], [3, Infinity, 10, /argument kappa = Infinity /], [3, 1, 1, /argument n = 1 /]];
+    for (const [d, k, m, re] of bad) {
+      assert.throws(() => S.expectedExpDotMonteCarlo(d, k, m, 0), domain(new RegExp(`^expectedExpDotMonteCarlo: ${re.source}`)));
+    }
+  });
+});
+
+describe("special (mutants): disk.ts and array.ts, second batch (after the run)", () => {
+  it("inclusive smallest sizes, and every refusal's expected text", () => {
+    const one = S.diskModeImage({ nu: 0, k: 2 }, 1); // a single pixel at the centre: J₀(0) = 1
+    assert.deepEqual(Array.from(one), [1]);
+    assert.equal(S.expectedExpDotMonteCarlo(2, 1, 2, 0).n, 2);
+    assert.throws(() => S.diskGram([{ nu: 0, k: 1 }], { nTheta: 0 }), domain(/^diskGram: argument nTheta = 0 .*expected an integer ≥ 1$/));
+    assert.throws(() => S.diskGram([{ nu: 0, k: 1 }], { nRho: 0 }), domain(/expected an integer ≥ 1$/));
+    assert.throws(() => S.gaussLegendre(0), domain(/^gaussLegendre: argument n = 0 .*expected an integer ≥ 1$/));
+    assert.throws(() => S.diskModeImage({ nu: 0.5, k: 1 }, 3), domain(/expected an integer angular order$/));
+    assert.throws(() => S.diskModeImage({ nu: 0, k: -1 }, 3), domain(/expected a finite wavenumber ≥ 0$/));
+    assert.throws(() => S.diskModeImage({ nu: 0, k: 1 }, 0), domain(/expected an integer ≥ 1$/));
+    assert.throws(() => S.diskGram([]), (e: unknown) => e instanceof Error && e.message === "diskGram modes: expected shape at least one mode, got [0]");
+    assert.throws(() => S.expectedExpDotMonteCarlo(1, 1, 5, 0), domain(/expected an integer dimension ≥ 2$/));
+    assert.throws(() => S.expectedExpDotMonteCarlo(2, -1, 5, 0), domain(/expected a finite number ≥ 0$/));
+    assert.throws(() => S.expectedExpDotMonteCarlo(2, 1, 1, 0), domain(/expected an integer ≥ 2$/));
+    assert.throws(() => S.besselJArray(0, new Float64Array(3), new Float64Array(2)),
+      (e: unknown) => e instanceof Error && e.message === "besselJArray: out: expected shape [3] (same as xs), got [2]");
+  });
+});
+
+describe("special (mutants): array.ts returns a fresh array without `out`", () => {
+  it("never hands out its scratch buffer", () => {
+    const big = new Float64Array([0.5, 1, 2, 3, 4, 5, 6]);
+    S.besselJArray(0, big, new Float64Array(7)); // grows the shared scratch to ≥ 7
+    const a = S.besselJArray(0, new Float64Array([1, 2, 3]));
+    const b = S.besselJArray(1, new Float64Array([1, 2, 3]));
+    assert.equal(a.length, 3);
+    assert.notEqual(a, b);
+    assert.deepEqual(Array.from(a), [1, 2, 3].map((x) => S.besselJ(0, x)));
+  });
+});

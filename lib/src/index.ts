@@ -23,4 +23,6 @@ export { rng, Rng } from "./tensor/rng";
 export * from "./errors";
 export { danfo } from "./danfo";
 export type { DanfoModule } from "./danfo";
+/** tfjs-core with the chained ops (./tf): notebooks write `import { tf } from "besselbook"`. */
+export * as tf from "./tf";
 export const version = "0.1.0";

@@ -10,7 +10,7 @@
  * `seed`), measure the same again, then the test accuracy at each angle — glyphs rendered at the
  * angle, Fashion-MNIST rotated bilinearly (a photo cannot be re-rendered).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf-layers";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { domainError } from "../errors";

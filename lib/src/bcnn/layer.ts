@@ -30,7 +30,7 @@
  * slices of the padded input, concatenated) followed by one matMul, which on tfjs-backend-wasm needs
  * only slice/concat/matMul gradients (no Conv2DBackpropFilter) and uses the SIMD matmul kernel.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf-layers";
 import { ShapeError, domainError } from "../errors";
 import { fourierBesselBasis, FourierBesselBasis } from "./basis";
 import { BasisPolicy, policyModes } from "./steer";

@@ -12,7 +12,7 @@
  * no model can be equivariant there). The reported number is the mean of e(α) over the angles.
  * For multiples of 90° R_α is exact and no mask is needed; the 90° check uses `maxRelDiff`.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf-layers";
 import { domainError, ShapeError } from "../errors";
 import { diskMask, Interpolation, rot90, rotateArray } from "./rotate";
 

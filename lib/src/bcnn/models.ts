@@ -19,7 +19,7 @@
  * field is equivariant to quarter turns (rotate + cycle orientations); batch norm shares its
  * statistics across orientations, and the head pools over orientations (max) after the global pool.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf-layers";
 import { ShapeError, domainError } from "../errors";
 import { BesselConv2D, C4Conv2D, ChannelNorm, ConvImpl, PlainConv2D } from "./layer";
 import { BasisPolicy } from "./steer";

@@ -5,7 +5,7 @@
  * (row 0 at the top), about the point ((W−1)/2, (H−1)/2) — the centre of the pixel grid, so that a
  * 90° rotation of a square image maps pixel centres onto pixel centres and is exact.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf-layers";
 import { ShapeError, domainError } from "../errors";
 
 /**

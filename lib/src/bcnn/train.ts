@@ -5,7 +5,7 @@
  * happens on the host with the seeded PRNG, and the event loop gets a turn between steps (tslab
  * sends progress displays only then).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf-layers";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";

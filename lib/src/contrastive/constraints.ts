@@ -10,7 +10,7 @@
  * Each has `inverse(U)`, a parameter matrix that maps back to U, used to start training from
  * chosen embeddings (e.g. Liang et al.'s offset cones).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError } from "../errors";
 import { argError, checkCount, checkFiniteVector } from "./errors";
 import { Mat, MatLike, asMat, eye, matMul, normalizeRows, orthonormalBasis, toTensor, zeros, fromColumns, randomOrthogonal, norm } from "./linalg";

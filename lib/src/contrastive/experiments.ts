@@ -2,7 +2,7 @@
  * Whole experiments as plain functions of (config, seed) → numbers, so notebooks can run them over
  * several seeds in worker threads (parallelSeeds calls besselbook.contrastive[fn](config, seed)).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Rng } from "../tensor/rng";
 import { loadFashionMnist } from "../data";
 import { argError, checkCount } from "./errors";

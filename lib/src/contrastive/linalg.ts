@@ -5,7 +5,7 @@
  * Matrices here are small (d ≤ a few hundred), so plain JS float64 is both exact enough and fast;
  * tfjs float32 would lose the small principal angles (acos near 1 amplifies rounding).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError } from "../errors";
 import { argError, checkCount } from "./errors";
 

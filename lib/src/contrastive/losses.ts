@@ -11,7 +11,7 @@
  * Each loss comes twice: a tfjs version (float32, differentiable, for training) and a float64
  * plain-JS version (for evaluating trained embeddings, loss landscapes and closed forms).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError } from "../errors";
 import { argError } from "./errors";
 import { MatLike, asMat } from "./linalg";

@@ -6,7 +6,7 @@
  * reproducible for a fixed seed and backend. Every step runs inside optimizer.minimize (which tidies)
  * and disposes its cost, so the live tensor count stays flat after the first step (Adam's slots).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError } from "../errors";
 import { argError, checkCount } from "./errors";
 import { Rng } from "../tensor/rng";

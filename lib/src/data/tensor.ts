@@ -1,13 +1,13 @@
 /**
- * Bridges from the plain-array data sets to tfjs tensors. tfjs is required lazily inside each
+ * Bridges from the plain-array data sets to tfjs tensors. tfjs (../tf) is required lazily inside each
  * function, so code that only needs floats (loaders, glyphs, tests) never loads it.
  */
-import type * as TF from "@tensorflow/tfjs";
+import type * as TF from "../tf";
 import { ShapeError, domainError } from "../errors";
 
 function tfjs(): typeof TF {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("@tensorflow/tfjs") as typeof TF;
+  return require("../tf") as typeof TF;
 }
 
 /** What toTensor4d needs: the fields every besselbook ImageSet has. */

@@ -7,7 +7,7 @@
  * predicted as F = −∇E (potential.ts). Nothing here mixes clouds: every per-node and per-edge quantity depends on its own
  * cloud only, so a cloud's outputs do not depend on what else is in the batch.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { Cloud, Targets } from "./data";
 import { FrameFallback, frameRanks } from "./frames";

@@ -17,7 +17,7 @@
  * The frames are orthonormal in every case; the models keep only the feature components that the
  * node's ambiguity cannot change, so they stay equivariant and lose exactly those components.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { Graph } from "./graph";
 import { Mat3, mat, mul3, orthogonalityError, symmetricEigen, transpose3 } from "./linalg";

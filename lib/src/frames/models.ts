@@ -25,7 +25,7 @@
  *   part can be predicted.
  * Einsum is not available on the wasm backend, so every contraction below is reshape + matMul.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { Batch, Geometry } from "./batch";

@@ -16,7 +16,7 @@
  *           separately for the trace (ℓ = 0) and the traceless remainder.
  * u(r) = ½(cos πr/r_c + 1) for r < r_c.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { loadMolecule } from "../data/molecules";

@@ -2,7 +2,7 @@
  * Minimal seeded layers for the frame and TFN models: Dense and MLP with SiLU, parameters as
  * tf.Variables created from a besselbook Rng (tfjs initialisers have no global seed).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 

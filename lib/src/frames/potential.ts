@@ -16,7 +16,7 @@
  * convergence criterion (`converged`) is judged only on that constant-lr window, so a decaying
  * learning rate cannot satisfy it by itself.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { Batch, edgeGeometry } from "./batch";

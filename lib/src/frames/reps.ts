@@ -15,7 +15,7 @@
  * is (−1)^ℓ, i.e. 0e, 1o, 2e; the other parity is pseudo) or "16xT0 + 8xT1 + 4xT2" (Cartesian
  * rank k, suffix p for pseudo: "2xT1p").
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { Mat, blockDiag, det3, eye, fromMat3, kron, mat, matMul, transpose } from "./linalg";
 

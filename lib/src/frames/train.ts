@@ -4,7 +4,7 @@
  * Loss: the three targets trained jointly, each MSE divided by its training-set variance, so
  * orders 0, 1 and 2 weigh equally regardless of units:  ℒ = Σ_k mean((ŷ_k − y_k)²)/Var(y_k).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { GroupAction } from "../kernel/check";
 import { Rng } from "../tensor/rng";

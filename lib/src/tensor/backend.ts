@@ -67,7 +67,7 @@ let chosen: BackendInfo | undefined;
 let pending: Promise<BackendInfo> | undefined;
 
 function tf(): Tf {
-  return require("@tensorflow/tfjs");
+  return require("../tf");
 }
 
 function parseChoice(raw: string, source: string): BackendName {

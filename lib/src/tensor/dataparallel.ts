@@ -24,7 +24,7 @@
  */
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { BesselbookError, DomainError, ShapeError } from "../errors";
 
 export type ShardArray = { data: Float32Array | Int32Array; shape: number[]; dtype: "float32" | "int32" };

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmKernels } from "./wasm";
 import { Replica, ReplicaSource, resolveFactory, Shard, shardGradients } from "./dataparallel";

@@ -6,7 +6,7 @@
  * matMul, so autodiff works everywhere and the heavy part is a single batched matmul (the fast
  * XNNPACK path on wasm). Same plan as the wasm Einsum kernel (tensor/wasm/einsum.ts).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { planEinsum, runEinsum, type EinsumAlgebra } from "./wasm/einsum";
 
 const algebra: EinsumAlgebra<tf.Tensor> = {

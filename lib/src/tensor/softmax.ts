@@ -9,7 +9,7 @@
  * their order). `shuffleLabels` permutes the training labels: a negative control, whose test
  * accuracy must sit at chance (10 %).
  */
-import type * as TF from "@tensorflow/tfjs";
+import type * as TF from "../tf";
 import { DomainError } from "../errors";
 import { loadFashionMnist } from "../data/fashionMnist";
 import { oneHot, toTensor4d } from "../data/tensor";
@@ -48,7 +48,7 @@ export function softmaxRegressionSeed(config: SoftmaxRegressionConfig, seed: num
   if (!(config.lr > 0 && Number.isFinite(config.lr))) throw new DomainError(`softmaxRegressionSeed: argument config.lr = ${config.lr} is out of domain; expected a finite number > 0`);
   if (config.batch > config.nTrain) throw new DomainError(`softmaxRegressionSeed: config.batch = ${config.batch} exceeds config.nTrain = ${config.nTrain}`);
   if (!Number.isInteger(seed) || seed < 0) throw new DomainError(`softmaxRegressionSeed: argument seed = ${seed} is out of domain; expected an integer ≥ 0`);
-  const tf = require("@tensorflow/tfjs") as typeof TF;
+  const tf = require("../tf") as typeof TF;
   const r = rng(seed);
   const train = loadFashionMnist({ split: "train", n: config.nTrain, seed: r.int(0x7fffffff) });
   const test = loadFashionMnist({ split: "test" });

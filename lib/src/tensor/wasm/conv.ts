@@ -14,7 +14,7 @@
  * as [288,7744] and multiplied plainly), so the patch matrix is written already transposed.
  * The stock wasm Conv2DBackpropInput is a scalar loop (99 ms for the same layer); it is replaced.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { BesselbookError, ShapeError } from "../../errors";
 import { callKernel, f32, KernelArgs, release, reshapeInfo, TensorInfo } from "./util";

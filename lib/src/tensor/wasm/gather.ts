@@ -9,8 +9,8 @@
  * Gather semantics match tfjs: out[b, o, i, :] = x[b, o, idx[b, i], :], indices outside
  * [0, dim) throw a RangeError naming the index.
  */
-import * as tf from "@tensorflow/tfjs";
-import type { KernelFunc } from "@tensorflow/tfjs";
+import * as tf from "../../tf";
+import type { KernelFunc } from "@tensorflow/tfjs-core";
 import { heapCopier, KernelArgs, release, size, TensorInfo } from "./util";
 
 type Heap = Float32Array | Int32Array | Uint8Array;

@@ -18,7 +18,7 @@
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import { BesselbookError } from "../../errors";
 import { backpropFilterVariant, conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
 import { einsumKernel } from "./einsum";

@@ -6,7 +6,7 @@
  * gradient uses a flag (dW = xᵀ·dy, dx = dy·Wᵀ), so the override writes the transposed operand
  * out with the wasm Transpose kernel (linear cost) and multiplies plainly.
  */
-import type { KernelFunc } from "@tensorflow/tfjs";
+import type { KernelFunc } from "@tensorflow/tfjs-core";
 import { callKernel, KernelArgs, release, TensorInfo } from "./util";
 
 function swapLast2(rank: number): number[] {

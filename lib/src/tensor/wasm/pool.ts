@@ -10,7 +10,7 @@
  * all −∞ window) the window is scanned with `>` exactly as tfjs-cpu does (NaN never wins; a
  * window with no value above −∞ passes no gradient).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import { BesselbookError } from "../../errors";
 import { f32, KernelArgs, TensorInfo } from "./util";
 

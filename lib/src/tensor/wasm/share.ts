@@ -13,7 +13,7 @@
  * tried; it corrupted the heap).
  * `shareOptions.on = false` restores the copying kernels (used by the bench's before/after).
  */
-import type { KernelFunc } from "@tensorflow/tfjs";
+import type { KernelFunc } from "@tensorflow/tfjs-core";
 import { KernelArgs, TensorInfo } from "./util";
 
 export const shareOptions = { on: true };

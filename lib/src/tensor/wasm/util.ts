@@ -6,7 +6,7 @@
  * backend's own kernelFuncs directly (XNNPACK matmul/conv, Transpose, …), read and write the
  * wasm heap through typed-array views, and release every intermediate with disposeData.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { BesselbookError } from "../../errors";
 
