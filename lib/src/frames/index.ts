@@ -8,7 +8,7 @@
  * geometry, an orthonormal fallback frame and an ambiguity projection (frames.ts, reps.ts), so
  * the models stay equivariant on any geometry. molecules.ts: the shipped GFN2-xTB molecules as
  * datasets and one seeded training run for parallelSeeds; potential.ts: conservative forces −∇E, energy +
- * force training, the ridge baseline and interleaved timing (notebook 07); jobs.ts: several experiments
+ * force training, the two-body ridge baselines (energy only; energy + forces) and interleaved timing (notebook 07); jobs.ts: several experiments
  * as one parallelSeeds queue (runJob / splitJobs).
  * float64 for the algebra and checks; tfjs float32 for the models. Einsum is not available on
  * the wasm backend, so all tensor contractions are reshape + (batched) matMul.

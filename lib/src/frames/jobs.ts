@@ -20,6 +20,7 @@ export function runJob(cfg: { jobs: FramesJob[] }, k: number): Record<string, nu
   if (!cfg || !Array.isArray(cfg.jobs)) throw new DomainError("runJob: argument cfg must be { jobs: FramesJob[] }");
   if (!(Number.isInteger(k) && k >= 0 && k < cfg.jobs.length)) domainError("runJob", "k", k, `a job index 0…${cfg.jobs.length - 1}`);
   const j = cfg.jobs[k];
+  if (j === null || typeof j !== "object") throw new DomainError(`runJob: argument jobs[${k}] = ${String(j)} is out of domain; expected a job object { group, seed, fn, config }`);
   if (j.fn === "potentialSeed") return potentialSeed(j.config, j.seed);
   if (j.fn === "moleculeSeed") return moleculeSeed(j.config, j.seed);
   throw new DomainError(`runJob: argument jobs[${k}].fn = ${JSON.stringify((j as { fn: unknown }).fn)} is out of domain; expected "potentialSeed" or "moleculeSeed"`);
@@ -28,6 +29,13 @@ export function runJob(cfg: { jobs: FramesJob[] }, k: number): Record<string, nu
 /** Regroup a packed run (job index k = seed k) into one SeedRuns per group, in the jobs' seed order. */
 export function splitJobs(r: SeedRuns, jobs: FramesJob[]): Record<string, SeedRuns> {
   if (r.seeds.length !== jobs.length) throw new ShapeError("splitJobs r.seeds", `${jobs.length} jobs`, [r.seeds.length]);
+  // Two jobs of one group with the same seed would be counted as two independent seeds.
+  const seen = new Set<string>();
+  jobs.forEach((j, k) => {
+    const key = JSON.stringify([j.group, j.seed]);
+    if (seen.has(key)) throw new DomainError(`splitJobs: argument jobs[${k}] repeats group ${JSON.stringify(j.group)} with seed ${j.seed}; expected each (group, seed) once`);
+    seen.add(key);
+  });
   const out: Record<string, SeedRuns> = {};
   for (const g of [...new Set(jobs.map((j) => j.group))]) {
     const ks = jobs.map((j, k) => (j.group === g ? k : -1)).filter((k) => k >= 0);

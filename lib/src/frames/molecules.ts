@@ -148,10 +148,12 @@ export function tensorErrorParts(m: Model, bs: Batch[]): { l0: number; l2: numbe
 /**
  * Vector-head error split by frame rank (batch.ts frameRank, 1–3; rank-0 nodes are skipped):
  * for each rank r, sqrt(Σ|y − p|² / Σ|y|²) over the nodes of that rank (the zero predictor scores
- * 1), and the node count. Ours: where the frames are full rank (ethanol's carbons at 1.6 Å) a
+ * 1), and the node count; a rank with no nodes (or only zero targets) has error NaN and count 0
+ * — "not measured", never a number. An empty `bs` is a ShapeError. Ours: where the frames are full rank (ethanol's carbons at 1.6 Å) a
  * frames model can use every component; at rank-1 sites it cannot reach the perpendicular part.
  */
 export function vectorErrorByRank(m: Model, bs: Batch[]): { error: number[]; nodes: number[] } {
+  if (bs.length === 0) throw new ShapeError("vectorErrorByRank bs", "≥ 1 labelled batch", [0]);
   const num = [0, 0, 0, 0], den = [0, 0, 0, 0], cnt = [0, 0, 0, 0];
   for (const b of bs) {
     if (!b.y) throw new ShapeError("vectorErrorByRank batch", "a labelled batch (built with targets)", "no targets");
@@ -198,9 +200,10 @@ export interface MoleculeRunConfig extends MoleculeSplit {
 
 export function makeModel(spec: ModelSpec, seed: number, energyReference: number[], avgNeighbors: number, nRbf = 8, rbfStandardise?: { mean: number[]; std: number[] }): Model {
   const common = { seed, energyReference, avgNeighbors, nTypes: MOLECULE_ELEMENTS.length, name: spec.name, nRbf };
+  // Refused before any model is built (a frames model would silently ignore it).
+  if (rbfStandardise && spec.kind !== "tfn") throw new DomainError(`makeModel: argument rbfStandardise is only implemented for TFN specs (spec.kind = ${JSON.stringify(spec.kind)})`);
   if (spec.kind === "frames") return new FramesNet({ ...common, message: spec.message, rep: spec.rep, hidden: spec.hidden });
   if (spec.kind === "tfn") return new TFN({ ...common, lmax: spec.lmax, channels: spec.channels, hidden: spec.hidden, frame: spec.frame, rbfStandardise });
-  if (rbfStandardise) throw new DomainError("makeModel: argument rbfStandardise is only implemented for TFN specs");
   throw new DomainError(`makeModel: argument spec.kind = ${JSON.stringify((spec as { kind: unknown }).kind)} is out of domain; expected "frames" or "tfn"`);
 }
 
@@ -250,6 +253,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
     const baseVector = Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces);
     const speciesVector = speciesMeanError(trainSet, testSet, "forces", Math.sqrt(s.forces));
     const speciesTensor = speciesMeanError(trainSet, testSet, "tensor", Math.sqrt(s.tensor));
+    const speciesTensorEquivariant = speciesMeanError(trainSet, testSet, "tensor", Math.sqrt(s.tensor), { equivariant: true });
     // Direct equivariance error after training (train.ts equivarianceErrors: pooled relative
     // max error over 2 test molecules, one rotation and one reflection, with a translation).
     const eq = equivarianceErrors(m, testSet.clouds.slice(0, 2), randomO3(500 + seed, 1, 1), bo);
@@ -260,7 +264,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
       energyMoved: tm.energy, vectorMoved: tm.forces, tensorMoved: tm.tensor,
       energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
       vectorByRank: byRank.error, nodesByRank: byRank.nodes,
-      baseEnergy, baseVector, speciesVector, speciesTensor, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
+      baseEnergy, baseVector, speciesVector, speciesTensor, speciesTensorEquivariant, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
       losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
     };
   } finally {
@@ -328,8 +332,13 @@ export function ambiguityLoss(c: Cloud, cutoff: number, T: ArrayLike<number>): F
  * (component-wise, in the stored frame of the data); RMSE over the test components / `scale`.
  * For the energy of ONE molecule the species counts are the same in every configuration, so the
  * species-only energy model is the training mean (speciesCountsConstant says whether that holds).
+ *
+ * This per-species mean lives in the data's lab frame, so it is NOT O(3)-equivariant: on a
+ * trajectory that barely rotates it uses the data's orientation, which no equivariant model may.
+ * `opts.equivariant` gives its equivariant counterpart: the only constant equivariant vector is
+ * 0, the only constant equivariant rank-2 tensor is c·I (predict the species mean of tr(T)/3 · I).
  */
-export function speciesMeanError(train: Dataset, test: Dataset, key: "forces" | "tensor", scale = 1): number {
+export function speciesMeanError(train: Dataset, test: Dataset, key: "forces" | "tensor", scale = 1, opts: { equivariant?: boolean } = {}): number {
   if (train.clouds.length < 1) throw new ShapeError("speciesMeanError train", "≥ 1 cloud", [0]);
   if (test.clouds.length < 1) throw new ShapeError("speciesMeanError test", "≥ 1 cloud", [0]);
   if (key !== "forces" && key !== "tensor") domainError("speciesMeanError", "key", key as unknown as number, '"forces" or "tensor"');
@@ -345,9 +354,16 @@ export function speciesMeanError(train: Dataset, test: Dataset, key: "forces" | 
       f(c.types[i], v);
     }
   });
+  // Equivariant version: vectors → 0; tensors → keep only the isotropic part tr/3 · I.
+  const iso = (v: Float64Array) => {
+    if (!opts.equivariant) return v;
+    const out = new Float64Array(w);
+    if (w === 9) { const t = (v[0] + v[4] + v[8]) / 3; out[0] = t; out[4] = t; out[8] = t; }
+    return out;
+  };
   rows(train, "train", (t, v) => {
     const s = sum.get(t) ?? new Float64Array(w);
-    v.forEach((x, a) => { s[a] += x; });
+    iso(v).forEach((x, a) => { s[a] += x; });
     sum.set(t, s); cnt.set(t, (cnt.get(t) ?? 0) + 1);
   });
   let e = 0, n = 0;
@@ -362,6 +378,7 @@ export function speciesMeanError(train: Dataset, test: Dataset, key: "forces" | 
 
 /** True when every cloud has the same multiset of species (then species-only energy = mean). */
 export function speciesCountsConstant(d: Dataset): boolean {
+  if (!d || !Array.isArray(d.clouds) || d.clouds.length === 0) throw new ShapeError("speciesCountsConstant d.clouds", "≥ 1 cloud (an empty set has no species counts)", [0]);
   const key = (t: Int32Array) => Array.from(t).sort((a, b) => a - b).join(",");
   return d.clouds.every((c) => key(c.types) === key(d.clouds[0].types));
 }

@@ -208,6 +208,11 @@ export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01, featur
   });
   const X = train.clouds.map(features), p = X[0].length, n = X.length;
   if (test.clouds.some((c) => features(c).length !== p)) throw new ShapeError("ridgeEnergy test clouds", `${p} pair features (same atom count as train)`, "another atom count");
+  // Non-finite features are named as such (not as a solver failure further down).
+  for (const [name, d] of [["train", train], ["test", test]] as const) d.clouds.forEach((c, k) => {
+    const x = name === "train" ? X[k] : features(c);
+    for (let j = 0; j < x.length; j++) if (!Number.isFinite(x[j])) domainError("ridgeEnergy", `features(${name}.clouds[${k}])[${j}]`, x[j], "finite features");
+  });
   const mu = new Float64Array(p), sd = new Float64Array(p);
   for (const x of X) for (let k = 0; k < p; k++) mu[k] += x[k] / n;
   for (const x of X) for (let k = 0; k < p; k++) sd[k] += (x[k] - mu[k]) ** 2 / n;
@@ -234,6 +239,136 @@ export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01, featur
 }
 
 // ---------------------------------------------------------------------------------------------
+// The same two-body ridge fitted on energy AND forces (ours; review of issue 15, finding 2).
+
+/**
+ * pairFeatures of a cloud and their analytic position gradients: x [p] and g [p·3n] with
+ * g[k·3n + 3a + c] = ∂x_k/∂pos[3a + c]. For a pair (i, j) at distance r, ∂r/∂x_j = (x_j − x_i)/r
+ * = −∂r/∂x_i, and d/dr of {1/r, r, r², 1/r²} is {−1/r², 1, 2r, −2/r³}.
+ */
+export function pairFeaturesGrad(c: Cloud): { x: Float64Array; g: Float64Array } {
+  const n = c.types.length, m = 3 * n, x = pairFeatures(c), g = new Float64Array(x.length * m);
+  let k = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++, k += 4) {
+    const d = [0, 1, 2].map((a) => c.pos[3 * j + a] - c.pos[3 * i + a]);
+    const r = Math.hypot(d[0], d[1], d[2]);
+    const dr = [-1 / (r * r), 1, 2 * r, -2 / (r * r * r)];
+    for (let q = 0; q < 4; q++) for (let a = 0; a < 3; a++) {
+      g[(k + q) * m + 3 * j + a] += (dr[q] * d[a]) / r;
+      g[(k + q) * m + 3 * i + a] -= (dr[q] * d[a]) / r;
+    }
+  }
+  return { x, g };
+}
+
+/** A fitted linear energy model E(x) = μ_E + σ_E Σ w_k (x_k − μ_k)/s_k and its forces −∇E (raw units). */
+export interface PairRidge {
+  energy(c: Cloud): number;
+  forces(c: Cloud): Float64Array;
+  /** Weights on the standardised features (for inspection). */
+  weights: Float64Array;
+}
+
+/**
+ * Ridge regression on pairFeatures fitted on energies AND forces (ours). Energies are
+ * standardised with training statistics (E' = (E − μ)/σ, forces F' = F/σ) and features by their
+ * training mean and std, as in ridgeEnergy. The model is linear in the weights, and so are its
+ * forces F' = −Σ w_k ∇x_k / s_k, so one least-squares problem fits both. Loss: the one the
+ * networks are trained on (potentialLoss), times the number of training clouds n_E:
+ *   w_E Σ (Ê' − E')² + w_F (n_E / (n_F Var F')) Σ (F̂' − F')² + λ |w|²,
+ * n_F = force components, Var F' over the training components. With w_F = 0 it is ridgeEnergy.
+ * λ is not selected on data: the same fixed λ = 0.01 as ridgeEnergy (callers pass it).
+ */
+export function fitPairRidge(train: Dataset, opts: { lambda?: number; weights?: PotentialWeights } = {}): PairRidge & { forceVariance: number } {
+  const lambda = opts.lambda ?? 0.01, w = opts.weights ?? { energy: 1, forces: 1 };
+  if (!(lambda > 0 && Number.isFinite(lambda))) domainError("fitPairRidge", "opts.lambda", lambda, "a finite number > 0");
+  for (const k of ["energy", "forces"] as const) if (!(w[k] >= 0 && Number.isFinite(w[k]))) domainError("fitPairRidge", `opts.weights.${k}`, w[k], "a finite weight ≥ 0");
+  if (!(w.energy + w.forces > 0)) domainError("fitPairRidge", "opts.weights", w.energy + w.forces, "weights whose sum is > 0");
+  const n = train.clouds.length;
+  if (n < 2) throw new ShapeError("fitPairRidge train", "≥ 2 clouds", [n]);
+  const atoms = train.clouds[0].types.length, m = 3 * atoms;
+  train.clouds.forEach((c, k) => {
+    if (c.types.length !== atoms) throw new ShapeError(`fitPairRidge train.clouds[${k}]`, `${atoms} atoms (like clouds[0])`, [c.types.length]);
+    const t = train.targets[k];
+    if (!t || !Number.isFinite(t.energy)) domainError("fitPairRidge", `train.targets[${k}].energy`, t ? t.energy : NaN, "a finite energy");
+    if (t.forces.length !== m) throw new ShapeError(`fitPairRidge train.targets[${k}].forces`, `${m} values`, [t.forces.length]);
+    if (w.forces > 0) for (let a = 0; a < m; a++) if (!Number.isFinite(t.forces[a])) domainError("fitPairRidge", `train.targets[${k}].forces[${a}]`, t.forces[a], "a finite force");
+  });
+  const F = train.clouds.map(pairFeaturesGrad), p = F[0].x.length;
+  const mu = new Float64Array(p), sd = new Float64Array(p);
+  for (const f of F) for (let k = 0; k < p; k++) mu[k] += f.x[k] / n;
+  for (const f of F) for (let k = 0; k < p; k++) sd[k] += (f.x[k] - mu[k]) ** 2 / n;
+  for (let k = 0; k < p; k++) sd[k] = Math.sqrt(sd[k]) || 1;
+  const eMean = train.targets.reduce((a, t) => a + t.energy, 0) / n;
+  const eSd = Math.sqrt(train.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n);
+  if (!(eSd > 0)) domainError("fitPairRidge", "train.targets (energy spread)", eSd, "training energies that are not all equal");
+  const fs = train.targets.flatMap((t) => Array.from(t.forces, (v) => v / eSd));
+  const fMean = fs.reduce((a, v) => a + v, 0) / fs.length;
+  const vF = fs.reduce((a, v) => a + (v - fMean) ** 2, 0) / fs.length;
+  if (w.forces > 0 && !(vF > 0)) domainError("fitPairRidge", "train.targets (force spread)", vF, "training forces that are not all equal");
+  const alpha = w.forces > 0 ? (w.forces * n) / (fs.length * vF) : 0;
+  const A = new Float64Array(p * p), y = new Float64Array(p), z = new Float64Array(p), h = new Float64Array(p);
+  F.forEach((f, i) => {
+    const t = (train.targets[i].energy - eMean) / eSd;
+    for (let k = 0; k < p; k++) z[k] = (f.x[k] - mu[k]) / sd[k];
+    for (let a = 0; a < p; a++) { y[a] += w.energy * z[a] * t; for (let b = 0; b < p; b++) A[a * p + b] += w.energy * z[a] * z[b]; }
+    if (alpha === 0) return;
+    for (let c = 0; c < m; c++) {
+      const nz: number[] = [];
+      for (let k = 0; k < p; k++) { h[k] = -f.g[k * m + c] / sd[k]; if (h[k] !== 0) nz.push(k); }
+      const tf_ = train.targets[i].forces[c] / eSd;
+      for (const a of nz) { y[a] += alpha * h[a] * tf_; for (const b of nz) A[a * p + b] += alpha * h[a] * h[b]; }
+    }
+  });
+  for (let a = 0; a < p; a++) A[a * p + a] += lambda;
+  const wts = solveSPD(A, y, p);
+  const check = (c: Cloud, fn: string) => {
+    if (c.types.length !== atoms) throw new ShapeError(`PairRidge.${fn} c`, `${atoms} atoms (as in training)`, [c.types.length]);
+  };
+  return {
+    weights: wts, forceVariance: vF,
+    energy(c: Cloud): number {
+      check(c, "energy");
+      const x = pairFeatures(c);
+      let s = 0;
+      for (let k = 0; k < p; k++) s += (wts[k] * (x[k] - mu[k])) / sd[k];
+      return eMean + eSd * s;
+    },
+    forces(c: Cloud): Float64Array {
+      check(c, "forces");
+      const { g } = pairFeaturesGrad(c), out = new Float64Array(m);
+      for (let k = 0; k < p; k++) { const a = (wts[k] / sd[k]) * eSd; if (a !== 0) for (let q = 0; q < m; q++) out[q] -= a * g[k * m + q]; }
+      return out;
+    },
+  };
+}
+
+/**
+ * Normalised errors of fitPairRidge on both sets, in the networks' units (evaluatePotential):
+ * energy RMSE / training std of E; force RMSE / training std of the force components.
+ */
+export function ridgeEnergyForces(train: Dataset, test: Dataset, lambda = 0.01, weights: PotentialWeights = { energy: 1, forces: 1 }): { train: number; test: number; forcesTrain: number; forcesTest: number } {
+  if (test.clouds.length < 1) throw new ShapeError("ridgeEnergyForces test", "≥ 1 cloud", [0]);
+  test.targets.forEach((t, k) => { if (!Number.isFinite(t.energy)) domainError("ridgeEnergyForces", `test.targets[${k}].energy`, t.energy, "a finite energy"); });
+  const r = fitPairRidge(train, { lambda, weights });
+  const n = train.targets.length;
+  const eMean = train.targets.reduce((a, t) => a + t.energy, 0) / n;
+  const eSd = Math.sqrt(train.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n);
+  const fSd = Math.sqrt(r.forceVariance) * eSd;
+  const err = (d: Dataset) => {
+    let e = 0, f = 0, nf = 0;
+    d.clouds.forEach((c, i) => {
+      e += (r.energy(c) - d.targets[i].energy) ** 2;
+      const F = r.forces(c), T = d.targets[i].forces;
+      for (let q = 0; q < F.length; q++) { f += (F[q] - T[q]) ** 2; nf++; }
+    });
+    return { e: Math.sqrt(e / d.clouds.length) / eSd, f: Math.sqrt(f / nf) / fSd };
+  };
+  const a = err(train), b = err(test);
+  return { train: a.e, test: b.e, forcesTrain: a.f, forcesTest: b.f };
+}
+
+// ---------------------------------------------------------------------------------------------
 // One seeded energy + force run on a shipped molecule (for parallelSeeds: frames.potentialSeed).
 
 export interface PotentialRunConfig extends PotentialSchedule, MoleculeSplit {
@@ -247,7 +382,8 @@ export interface PotentialRunConfig extends PotentialSchedule, MoleculeSplit {
 /**
  * Draw nTrain frames (seeded) from [trainFrom, trainTo), train on energy (+ forces if
  * weights.forces > 0) with conservative forces, evaluate on every frame of [testFrom, testTo).
- * Also returns the ridge baseline on the same split and the mean-predictor baseline.
+ * Also returns the ridge baselines on the same split (energy only: pair features and the models'
+ * basis; energy + forces: ridgeEnergyForces), the mean predictor and the species-only baselines.
  */
 export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<string, number | number[]> {
   if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("potentialSeed: the training and test blocks overlap");
@@ -289,17 +425,25 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
   }
   const m = makeModel(cfg.model, seed, new Array(MOLECULE_ELEMENTS.length).fill(0), avg, cfg.nRbf, rbfStats);
   try {
-    const t0 = process.cpuUsage();
+    // process.cpuUsage() is PROCESS-wide: inside a parallelSeeds worker it also counts the other
+    // worker and the main thread (Node has no per-thread CPU clock here), so it is recorded as
+    // processCpuSeconds and the job's own cost as its wall time (trainWallSeconds).
+    const t0 = process.cpuUsage(), w0 = Date.now();
     const losses = trainPotential(m, trainB, s, cfg.weights, { ...cfg, seed });
-    const cpu = process.cpuUsage(t0);
+    const cpu = process.cpuUsage(t0), wall = (Date.now() - w0) / 1000;
     const te = evaluatePotential(m, testB, s), tr = evaluatePotential(m, trainB, s);
     const conv = judgeConvergence(losses, cfg.judge);
     const ridge = ridgeEnergy(rawTrain, rawTest);
     const ridgeRbf = ridgeEnergy(rawTrain, rawTest, 0.01, (c) => rbfPairFeatures(c, cfg.nRbf, cfg.cutoff, MOLECULE_ELEMENTS.length));
+    // The same two-body ridge fitted on energy + forces, with the energy + force networks' loss
+    // weights (1, 1) and the same fixed λ = 0.01 (not selected on data).
+    const ridgeEF = ridgeEnergyForces(rawTrain, rawTest, 0.01, { energy: 1, forces: 1 });
     const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
     return {
       energy: te.energy, forces: te.forces, energyTrain: tr.energy, forcesTrain: tr.forces,
       ridgeTest: ridge.test, ridgeTrain: ridge.train, ridgeRbfTest: ridgeRbf.test, ridgeRbfTrain: ridgeRbf.train,
+      ridgeEFTest: ridgeEF.test, ridgeEFTrain: ridgeEF.train, ridgeEFForcesTest: ridgeEF.forcesTest, ridgeEFForcesTrain: ridgeEF.forcesTrain,
+      steps: losses.length * trainB.length,
       baseEnergy: Math.sqrt(meanSq(testSet.targets.map((t) => t.energy)) / s.energy),
       baseForces: Math.sqrt(meanSq(testSet.targets.flatMap((t) => Array.from(t.forces))) / s.forces),
       // Species-only baselines: per-species training mean of the force (lab frame); for the
@@ -307,7 +451,7 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
       speciesForces: speciesMeanError(trainSet, testSet, "forces", Math.sqrt(s.forces)),
       speciesEnergyIsMean: speciesCountsConstant({ clouds: [...rawTrain.clouds, ...rawTest.clouds], targets: [...rawTrain.targets, ...rawTest.targets] }) ? 1 : 0,
       losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      processCpuSeconds: (cpu.user + cpu.system) / 1e6, trainWallSeconds: wall,
     };
   } finally {
     m.dispose();
