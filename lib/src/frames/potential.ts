@@ -194,6 +194,22 @@ function solveSPD(A: Float64Array, y: Float64Array, n: number): Float64Array {
   return x;
 }
 
+/** Column means and population stds of training features; a constant column gets std 1. */
+function featureStats(X: Float64Array[]): { mu: Float64Array; sd: Float64Array } {
+  const n = X.length, p = X[0].length, mu = new Float64Array(p), sd = new Float64Array(p);
+  for (const x of X) for (let k = 0; k < p; k++) mu[k] += x[k] / n;
+  for (const x of X) for (let k = 0; k < p; k++) sd[k] += (x[k] - mu[k]) ** 2 / n;
+  for (let k = 0; k < p; k++) sd[k] = Math.sqrt(sd[k]) || 1;
+  return { mu, sd };
+}
+
+/** Mean and population std of the training energies (errors are reported relative to the std). */
+function energyStats(d: Dataset): { eMean: number; eSd: number } {
+  const n = d.targets.length;
+  const eMean = d.targets.reduce((a, t) => a + t.energy, 0) / n;
+  return { eMean, eSd: Math.sqrt(d.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n) };
+}
+
 /**
  * Ridge regression of E on standardised features (+ intercept, not penalised), fitted on
  * `train`, returning normalised RMSEs (RMSE / training std of E) on both sets. `features`
@@ -206,19 +222,15 @@ export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01, featur
   for (const [name, d] of [["train", train], ["test", test]] as const) d.targets.forEach((t, k) => {
     if (!Number.isFinite(t.energy)) domainError("ridgeEnergy", `${name}.targets[${k}].energy`, t.energy, "a finite energy");
   });
-  const X = train.clouds.map(features), p = X[0].length, n = X.length;
-  if (test.clouds.some((c) => features(c).length !== p)) throw new ShapeError("ridgeEnergy test clouds", `${p} pair features (same atom count as train)`, "another atom count");
+  const X = train.clouds.map(features), p = X[0].length;
+  const Xt = test.clouds.map(features);
+  if (Xt.some((x) => x.length !== p)) throw new ShapeError("ridgeEnergy test clouds", `${p} pair features (same atom count as train)`, "another atom count");
   // Non-finite features are named as such (not as a solver failure further down).
-  for (const [name, d] of [["train", train], ["test", test]] as const) d.clouds.forEach((c, k) => {
-    const x = name === "train" ? X[k] : features(c);
+  for (const [name, M] of [["train", X], ["test", Xt]] as const) M.forEach((x, k) => {
     for (let j = 0; j < x.length; j++) if (!Number.isFinite(x[j])) domainError("ridgeEnergy", `features(${name}.clouds[${k}])[${j}]`, x[j], "finite features");
   });
-  const mu = new Float64Array(p), sd = new Float64Array(p);
-  for (const x of X) for (let k = 0; k < p; k++) mu[k] += x[k] / n;
-  for (const x of X) for (let k = 0; k < p; k++) sd[k] += (x[k] - mu[k]) ** 2 / n;
-  for (let k = 0; k < p; k++) sd[k] = Math.sqrt(sd[k]) || 1;
-  const eMean = train.targets.reduce((a, t) => a + t.energy, 0) / n;
-  const eSd = Math.sqrt(train.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n);
+  const { mu, sd } = featureStats(X);
+  const { eMean, eSd } = energyStats(train);
   if (!(eSd > 0)) domainError("ridgeEnergy", "train.targets (energy spread)", eSd, "training energies that are not all equal (errors are relative to their std)");
   const z = (x: Float64Array) => Float64Array.from(x, (v, k) => (v - mu[k]) / sd[k]);
   const Z = X.map(z);
@@ -229,13 +241,13 @@ export function ridgeEnergy(train: Dataset, test: Dataset, lambda = 0.01, featur
   });
   for (let a = 0; a < p; a++) A[a * p + a] += lambda;
   const wts = solveSPD(A, y, p);
-  const err = (d: Dataset) => Math.sqrt(d.clouds.reduce((s, c, i) => {
-    const x = z(features(c));
+  const err = (d: Dataset, M: Float64Array[]) => Math.sqrt(M.reduce((s, raw, i) => {
+    const x = z(raw);
     let pred = 0;
     for (let k = 0; k < p; k++) pred += wts[k] * x[k];
     return s + (pred - (d.targets[i].energy - eMean) / eSd) ** 2;
   }, 0) / d.clouds.length);
-  return { train: err(train), test: err(test) };
+  return { train: err(train, X), test: err(test, Xt) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,7 +291,7 @@ export interface PairRidge {
  * n_F = force components, Var F' over the training components. With w_F = 0 it is ridgeEnergy.
  * λ is not selected on data: the same fixed λ = 0.01 as ridgeEnergy (callers pass it).
  */
-export function fitPairRidge(train: Dataset, opts: { lambda?: number; weights?: PotentialWeights } = {}): PairRidge & { forceVariance: number } {
+export function fitPairRidge(train: Dataset, opts: { lambda?: number; weights?: PotentialWeights } = {}): PairRidge & { forceVariance: number; eMean: number; eSd: number } {
   const lambda = opts.lambda ?? 0.01, w = opts.weights ?? { energy: 1, forces: 1 };
   if (!(lambda > 0 && Number.isFinite(lambda))) domainError("fitPairRidge", "opts.lambda", lambda, "a finite number > 0");
   for (const k of ["energy", "forces"] as const) if (!(w[k] >= 0 && Number.isFinite(w[k]))) domainError("fitPairRidge", `opts.weights.${k}`, w[k], "a finite weight ≥ 0");
@@ -295,12 +307,8 @@ export function fitPairRidge(train: Dataset, opts: { lambda?: number; weights?: 
     if (w.forces > 0) for (let a = 0; a < m; a++) if (!Number.isFinite(t.forces[a])) domainError("fitPairRidge", `train.targets[${k}].forces[${a}]`, t.forces[a], "a finite force");
   });
   const F = train.clouds.map(pairFeaturesGrad), p = F[0].x.length;
-  const mu = new Float64Array(p), sd = new Float64Array(p);
-  for (const f of F) for (let k = 0; k < p; k++) mu[k] += f.x[k] / n;
-  for (const f of F) for (let k = 0; k < p; k++) sd[k] += (f.x[k] - mu[k]) ** 2 / n;
-  for (let k = 0; k < p; k++) sd[k] = Math.sqrt(sd[k]) || 1;
-  const eMean = train.targets.reduce((a, t) => a + t.energy, 0) / n;
-  const eSd = Math.sqrt(train.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n);
+  const { mu, sd } = featureStats(F.map((f) => f.x));
+  const { eMean, eSd } = energyStats(train);
   if (!(eSd > 0)) domainError("fitPairRidge", "train.targets (energy spread)", eSd, "training energies that are not all equal");
   const fs = train.targets.flatMap((t) => Array.from(t.forces, (v) => v / eSd));
   const fMean = fs.reduce((a, v) => a + v, 0) / fs.length;
@@ -326,7 +334,7 @@ export function fitPairRidge(train: Dataset, opts: { lambda?: number; weights?: 
     if (c.types.length !== atoms) throw new ShapeError(`PairRidge.${fn} c`, `${atoms} atoms (as in training)`, [c.types.length]);
   };
   return {
-    weights: wts, forceVariance: vF,
+    weights: wts, forceVariance: vF, eMean, eSd,
     energy(c: Cloud): number {
       check(c, "energy");
       const x = pairFeatures(c);
@@ -351,9 +359,7 @@ export function ridgeEnergyForces(train: Dataset, test: Dataset, lambda = 0.01, 
   if (test.clouds.length < 1) throw new ShapeError("ridgeEnergyForces test", "≥ 1 cloud", [0]);
   test.targets.forEach((t, k) => { if (!Number.isFinite(t.energy)) domainError("ridgeEnergyForces", `test.targets[${k}].energy`, t.energy, "a finite energy"); });
   const r = fitPairRidge(train, { lambda, weights });
-  const n = train.targets.length;
-  const eMean = train.targets.reduce((a, t) => a + t.energy, 0) / n;
-  const eSd = Math.sqrt(train.targets.reduce((a, t) => a + (t.energy - eMean) ** 2, 0) / n);
+  const { eSd } = r;
   const fSd = Math.sqrt(r.forceVariance) * eSd;
   const err = (d: Dataset) => {
     let e = 0, f = 0, nf = 0;
