@@ -152,6 +152,19 @@ describe("frames (mutants 4): linalg and reps, exact small cases and messages", 
     assert.throws(() => F.ambiguityGroup(4), domain(/^ambiguityGroup: argument rank = 4 .*expected 0, 1, 2 or 3$/));
     assert.throws(() => F.clebschGordan(4 as Order, 0, 0), domain(/^clebschGordan: argument l1 = 4 .*expected 0, 1, 2 or 3$/));
     assert.throws(() => F.cgPaths(4 as Order), domain(/^cgPaths: argument lmax = 4 .*expected 0, 1, 2 or 3$/));
+    assert.throws(() => F.irrepBasis(4 as Order), domain(/^irrepBasis: argument l = 4 .*expected 0, 1, 2 or 3$/));
+    assert.throws(() => F.wignerD(1, [1, 0, 0, 0, NaN, 0, 0, 0, 1]), domain(/^wignerD: argument R\[4\] = NaN .*expected a finite entry$/));
+    assert.throws(() => F.sphericalHarmonic(1, [0, 0, 0]), domain(/^sphericalHarmonic: argument v = .*expected a finite non-zero 3-vector$/));
+    assert.throws(() => F.parseRep("8x1"), domain(/expected irrep blocks with parity e or o, e\.g\. 1o$/));
+    assert.throws(() => F.parseRep("8y1o"),
+      domain(/expected blocks like "8x1o" \(irrep ℓ ≤ 3, parity e\/o\) or "8xT1" \/ "8xT1p" \(Cartesian rank ≤ 3\)$/));
+  });
+
+  it("parseRep: anchored pattern, multi-digit multiplicities, spaces around x, empty parts skipped", () => {
+    assert.deepEqual(F.parseRep("16x0e"), [{ kind: "irrep", order: 0, pseudo: false, mult: 16 }]);
+    assert.deepEqual(F.parseRep("2 x 1o"), [{ kind: "irrep", order: 1, pseudo: false, mult: 2 }]);
+    assert.deepEqual(F.parseRep("1x0e + "), F.parseRep("1x0e"));
+    for (const bad of ["z1x0e", "1x1oz", "1x1o 2"]) assert.throws(() => F.parseRep(bad), domain(/^parseRep: argument text = /), bad);
   });
 
   it("ℓ = 3 is accepted: C^3_{3,0} = I₇ (sign rule), cgPaths(3) lists 23 parity-even and 34 paths", () => {
