@@ -122,3 +122,71 @@ describe("special (mutants 2): jy.ts", () => {
     assert.throws(() => S.sphericalY(1e9, 1), domain(/^sphericalY: argument l = 1000000000 /));
   });
 });
+
+describe("special (mutants 2): ik.ts", () => {
+  it("values at x = 0 and x = ∞ (non-integer orders avoid the integer fast path)", () => {
+    for (const nu of [0.5, 2.5]) {
+      assert.equal(S.besselI(nu, 0), 0);
+      assert.equal(S.besselI(nu, Infinity), Infinity);
+      assert.equal(S.besselIScaled(nu, 0), 0);
+      assert.equal(S.besselIScaled(nu, Infinity), 0);
+      assert.equal(S.besselK(nu, 0), Infinity);
+      assert.equal(S.besselK(nu, Infinity), 0);
+      assert.equal(S.besselKScaled(nu, 0), Infinity);
+      assert.equal(S.besselKScaled(nu, Infinity), 0);
+      assert.equal(S.logBesselI(nu, 0), -Infinity);
+      assert.equal(S.logBesselI(nu, Infinity), Infinity);
+      assert.equal(S.besselIRatio(nu, 0), 0);
+      assert.equal(S.besselIRatio(nu, Infinity), 1);
+    }
+    assert.equal(S.besselI(0, 0), 1);
+    assert.equal(S.besselIScaled(0, 0), 1);
+    assert.equal(S.logBesselI(0, 0), 0);
+    // I_{−a}(0) = sign(1/Γ(1 − a))·∞: +∞ for a = 0.5, 2.5 and −∞ for a = 1.5 (Γ(−½) < 0)
+    assert.equal(S.besselI(-0.5, 0), Infinity);
+    assert.equal(S.besselI(-1.5, 0), -Infinity);
+    assert.equal(S.besselI(-2.5, 0), Infinity);
+    assert.equal(S.besselIScaled(-1.5, 0), -Infinity);
+  });
+
+  it("parities and order symmetries: I_n(−x) = (−1)^n I_n(x), I_{−n} = I_n, K_{−ν} = K_ν", () => {
+    for (const x of [0.7, 3, 40]) {
+      for (const n of [0, 1, 2, 5]) {
+        assert.equal(S.besselI(n, -x), (n % 2 === 0 ? 1 : -1) * S.besselI(n, x));
+        assert.equal(S.besselIScaled(n, -x), (n % 2 === 0 ? 1 : -1) * S.besselIScaled(n, x));
+        assert.equal(S.besselI(-n, x), S.besselI(n, x));
+        assert.equal(S.besselIScaled(-n, x), S.besselIScaled(n, x));
+      }
+      for (const nu of [0.3, 2.5, 7]) {
+        assert.equal(S.besselK(-nu, x), S.besselK(nu, x));
+        assert.equal(S.besselKScaled(-nu, x), S.besselKScaled(nu, x));
+      }
+    }
+  });
+
+  it("besselIRatio where x²/4 < 1e-17(ν+1)(ν+2): the two leading series terms", () => {
+    for (const [nu, x] of [[0, 1e-9], [3, 1e-12], [1e5, 5e-4], [5e4, 1e-4]]) {
+      const z = 0.25 * x * x;
+      const want = ((0.5 * x) / (nu + 1)) * (1 - z / ((nu + 1) * (nu + 2)));
+      const got = S.besselIRatio(nu, x);
+      assert.ok(Math.abs(got - want) <= 2e-16 * want, `ratio(${nu}, ${x}) = ${got}, want ${want}`);
+    }
+  });
+
+  it("refusals name the function and argument, with the expected text", () => {
+    const cx = /expected x ≥ 0 for non-integer order \(I_ν\(x\) is complex for x < 0\)$/;
+    assert.throws(() => S.besselI(2.5, -1), domain(new RegExp(`^besselI: argument x = -1 .*${cx.source}`)));
+    assert.throws(() => S.besselIScaled(2.5, -1), domain(new RegExp(`^besselIScaled: argument x = -1 .*${cx.source}`)));
+    const kx = /expected x ≥ 0 \(K_ν\(x\) is complex for x < 0\)$/;
+    assert.throws(() => S.besselK(1, -1), domain(new RegExp(`^besselK: argument x = -1 .*${kx.source}`)));
+    assert.throws(() => S.besselKScaled(1, -1), domain(new RegExp(`^besselKScaled: argument x = -1 .*${kx.source}`)));
+    assert.throws(() => S.logBesselI(1, -1), domain(/^logBesselI: argument x = -1 .*expected x ≥ 0$/));
+    assert.throws(() => S.besselIRatio(1, -1), domain(/^besselIRatio: argument x = -1 .*expected x ≥ 0$/));
+    assert.throws(() => S.logBesselI(-1, 1), domain(/^logBesselI: argument nu = -1 /));
+    assert.throws(() => S.besselIRatio(-1, 1), domain(/^besselIRatio: argument nu = -1 /));
+    for (const [name, f] of [["besselI", S.besselI], ["besselIScaled", S.besselIScaled], ["besselK", S.besselK],
+      ["besselKScaled", S.besselKScaled]] as const) {
+      assert.throws(() => f(Infinity, 1), domain(new RegExp(`^${name}: argument nu = Infinity `)));
+    }
+  });
+});
