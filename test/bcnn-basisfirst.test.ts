@@ -2,6 +2,9 @@
 // filter-bank path on random inputs and weights: forward outputs, per-order powers and gradients
 // (input and every weight) for every B-layer kind notebook 05 uses, plus whole networks.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { bcnn, DomainError, init } from "besselbook";
 
@@ -117,5 +120,63 @@ describe("bcnn basis-first B-conv (impl \"basis\") equals the filter-bank path",
     const spec = bcnn.defaultBcnnSpec();
     assert.throws(() => bcnn.buildNet({ ...spec, bconv: "fast" as never }), DomainError);
     assert.throws(() => bcnn.buildNet({ ...spec, kind: "cnn", bconv: "basis" }), DomainError);
+  });
+
+  it("notebook 05: steerable arms on the basis path, paper basis on the filter bank", () => {
+    const s = bcnn.notebook05Specs({ blur: 0.8 });
+    assert.equal(s.bcnnSteer.bconv, "basis");
+    assert.equal(s.bcnnSteer1.bconv, "basis");
+    assert.equal(s.bcnnPaper.bconv ?? "bank", "bank");
+  });
+});
+
+describe("bcnn session 5: probes switch and the Node version in the cache keys", () => {
+  const P0 = {
+    glyphTrain: 8, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
+    batch: 4, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1,
+    supersample: 2,
+  };
+  let dir: string;
+  let prev: string | undefined;
+  before(async () => {
+    await init({ quiet: true });
+    prev = process.env.BESSELBOOK_CACHE;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bb-s5-"));
+    process.env.BESSELBOOK_CACHE = dir;
+  });
+  after(() => {
+    if (prev === undefined) delete process.env.BESSELBOOK_CACHE;
+    else process.env.BESSELBOOK_CACHE = prev;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("augmented and Fashion runs skip the probes: same keys (empty), same accuracies", async () => {
+    const cfgs = bcnn.notebook05Configs(P0);
+    assert.equal(cfgs["glyphs/cnn/aug"].probes, false);
+    assert.equal(cfgs["fashion/cnn/upright"].probes, false);
+    assert.equal(cfgs["glyphs/cnn/upright"].probes, undefined);
+    const off = await bcnn.trainSeed(cfgs["glyphs/cnn/aug"], 2);
+    const on = await bcnn.trainSeed({ ...cfgs["glyphs/cnn/aug"], probes: true }, 2);
+    assert.deepEqual(Object.keys(off).sort(), Object.keys(on).sort());
+    assert.deepEqual(off.featureChangeUntrained, []);
+    assert.ok((on.featureChangeUntrained as number[]).length > 0);
+    assert.deepEqual(off.acc, on.acc);
+    await assert.rejects(bcnn.trainSeed({ ...cfgs["glyphs/cnn/aug"], probes: "no" as never }, 2), DomainError);
+  });
+
+  it("a different Node version misses the run cache", async () => {
+    const all = bcnn.notebook05Configs({ ...P0, augment: false });
+    const cfg = { "glyphs/cnn/upright": all["glyphs/cnn/upright"] };
+    const first = await bcnn.runExperiments(cfg, [0], { workers: 1 });
+    const again = await bcnn.runExperiments(cfg, [0], { workers: 1 });
+    assert.deepEqual([first.ran, again.loaded], [1, 1]);
+    const real = process.version;
+    Object.defineProperty(process, "version", { value: "v0.0.0-test", configurable: true });
+    try {
+      const other = await bcnn.runExperiments(cfg, [0], { workers: 1 });
+      assert.equal(other.ran, 1, "the run cache key must change with the Node version");
+    } finally {
+      Object.defineProperty(process, "version", { value: real, configurable: true });
+    }
   });
 });
