@@ -545,7 +545,8 @@ describe("contrastive: notebook 03's runs on worker threads (seedJobs)", functio
     const subs = [subCfg("hyperplanes", 30), subCfg("disjoint", 45), subCfg("unequal", 40)];
     const tauCfgs = [1, 0.1].map((tau) => ({ tau, n: 16, axA, axB, capAngle: 20 * deg, seed0: 9, steps: 200, lr: 0.01, logEvery: 50, budget: 100, until: UNTIL }));
     const cone = { n: 12, axA, axB, capAngle: 20 * deg, seed0: 11, cu: { axis: axA, halfAngle: 30 * deg }, cv: { axis: axB, halfAngle: 30 * deg }, angleAxes: [axA, axB], tau: 0.1, steps: 40, lr: 0.05, logEvery: 10 };
-    for (const [fn, cfgs] of [["subspaceGapSeed", subs], ["temperatureGapSeed", tauCfgs], ["capConeSeed", [cone]]] as const) {
+    const lim = [{ k: 2, thDeg: 30, tau: 0.5, n: 12, seed0: 13, steps: 300, lr: 0.05, logEvery: 50, until: UNTIL }];
+    for (const [fn, cfgs] of [["subspaceGapSeed", subs], ["temperatureGapSeed", tauCfgs], ["capConeSeed", [cone]], ["subspaceLimitSeed", lim]] as const) {
       const par = await C.seedJobs(fn, cfgs as unknown[], seeds, { workers: 2 });
       const seq = await C.seedJobs(fn, cfgs as unknown[], seeds, { workers: 0 });
       assert.deepEqual(par, seq, `${fn}: workers vs this thread`);

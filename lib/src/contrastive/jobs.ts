@@ -1,8 +1,8 @@
 /**
- * Notebook 03's independent training runs as plain functions of (config, seed), so that they run
- * on worker threads (parallelSeeds) instead of one after another in the kernel. Each function does
- * exactly what the notebook cell did for one seed, drawing every random number from generators
- * seeded by `config.seed0` and the seed, so its result does not depend on the thread that ran it
+ * Notebook 03's independent training runs (and notebook 02's subspace-limit runs) as plain
+ * functions of (config, seed), so that they run on worker threads (parallelSeeds) instead of one
+ * after another in the kernel. Each function does exactly what the notebook cell did for one seed,
+ * drawing every random number from generators seeded by `config.seed0` and the seed, so its result does not depend on the thread that ran it
  * (float64 JS is deterministic; the tfjs runs use the same wasm backend in every thread).
  * `test/contrastive.test.ts` checks `seedJobs` against the same functions run in sequence.
  *
@@ -184,6 +184,35 @@ export function temperatureGapSeed(cfg: TemperatureRunConfig, seed: number): See
   };
 }
 
+export interface SubspaceLimitConfig {
+  /** subspace dimension k (the pair lives in ℝ^{2k}) and the common principal angle (degrees) */
+  k: number;
+  thDeg: number;
+  tau: number;
+  n: number;
+  /** the pair's rotation from rng(seed0 + 300 + seed), the starts from rng(seed0 + 400 + 10k + θ + seed) */
+  seed0: number;
+  steps: number;
+  lr: number;
+  logEvery: number;
+  until?: Until;
+}
+
+/**
+ * One run of notebook 02's subspace-limit check (float64): two disjoint k-subspaces of ℝ^{2k} at
+ * equal principal angles θ, trained to the criterion. Returns the converged loss minus log N, the
+ * smallest and largest pair angle (°) and whether the criterion was met.
+ */
+export function subspaceLimitSeed(cfg: SubspaceLimitConfig, seed: number): SeedResult {
+  const pair = subspacePair(2 * cfg.k, cfg.thDeg * DEG, "disjoint", { k: cfg.k, rotate: new Rng(cfg.seed0 + 300 + seed) });
+  const r = new Rng(cfg.seed0 + 400 + 10 * cfg.k + cfg.thDeg + seed);
+  const res = trainFreeEmbeddings(sampleSphere(cfg.n, 2 * cfg.k, r), sampleSphere(cfg.n, 2 * cfg.k, r), {
+    tau: cfg.tau, lr: cfg.lr, steps: cfg.steps, B1: pair.B1, B2: pair.B2, logEvery: cfg.logEvery, recall: false, until: cfg.until,
+  });
+  const z = res.history[res.history.length - 1];
+  return { excess: z.loss - Math.log(cfg.n), minAngle: z.minPairAngle / DEG, maxAngle: z.maxPairAngle / DEG, converged: res.converged ? 1 : 0 };
+}
+
 /** Worker entry of seedJobs: job i of a batch (not for direct use). */
 export async function seedJobsEntry(batch: { fn: string; jobs: { c: number; seed: number }[]; configs: unknown[] }, i: number): Promise<SeedResult> {
   const job = batch.jobs[i];
@@ -192,7 +221,7 @@ export async function seedJobsEntry(batch: { fn: string; jobs: { c: number; seed
   return f(batch.configs[job.c], job.seed);
 }
 
-const JOBS = { capConeSeed, subspaceGapSeed, temperatureGapSeed, fashionGapSeed };
+const JOBS = { capConeSeed, subspaceGapSeed, temperatureGapSeed, fashionGapSeed, subspaceLimitSeed };
 /** The experiments seedJobs can run. */
 export const SEED_JOBS = Object.keys(JOBS) as (keyof typeof JOBS)[];
 
