@@ -164,6 +164,13 @@ describe("special (mutants 2): ik.ts", () => {
     }
   });
 
+  it("I_{−n} at x = 1e-300, where K_n is ∞: the integer shortcut, not I_n + (2/π)·sin(nπ)·K_n = 0·∞", () => {
+    for (const n of [1, 2, 3]) {
+      assert.equal(S.besselI(-n, 1e-300), S.besselI(n, 1e-300));
+      assert.equal(S.besselIScaled(-n, 1e-300), S.besselIScaled(n, 1e-300));
+    }
+  });
+
   it("besselIRatio where x²/4 < 1e-17(ν+1)(ν+2): the two leading series terms", () => {
     for (const [nu, x] of [[0, 1e-9], [3, 1e-12], [1e5, 5e-4], [5e4, 1e-4]]) {
       const z = 0.25 * x * x;
