@@ -230,3 +230,12 @@ describe("frames (mutants 4): the float32 representations against the float64 on
     u.dispose();
   });
 });
+
+describe("frames (mutants 4): knnGraph at k = 1", () => {
+  it("k = 1 is accepted: each node receives from its nearest (ties by index)", () => {
+    // points on the x axis at 0, −1, 3, 1.5: node 0's nearest are 1 (distance 1)
+    const g = F.knnGraph([0, 0, 0, -1, 0, 0, 3, 0, 0, 1.5, 0, 0], 1);
+    assert.deepEqual(Array.from(g.dst), [0, 1, 2, 3]);
+    assert.deepEqual(Array.from(g.src), [1, 0, 3, 0]);
+  });
+});
