@@ -182,6 +182,77 @@ describe("frames: conservative forces and the TFN in local frames (issue 15)", f
     }
   });
 
+  it("TFN skips only exact-zero work: apply(), energy(), −∇E and the E + F gradients equal a reference that runs every path and head (bitwise)", () => {
+    // Reference (the TFN forward before session 5's speed-up, written out): every CG path in
+    // every layer, every head. The model skips paths that read h^ℓ > 0 in the first layer (zero
+    // there) and, in energy(), the last layer's ℓ > 0 outputs and the F / T heads.
+    const ref = (m: any, b: F.Batch, g: F.Geometry) => tf.tidy(() => {
+      const c = m.c as number, lmax = m.lmax as number;
+      const L = m.frame === "local" ? m.frames(b, g) : null;
+      const Li = L ? tf.gather(L, b.dst) as tf.Tensor3D : null;
+      const unit = Li ? tf.reshape(tf.matMul(Li, tf.reshape(g.unit, [b.E, 3, 1])), [b.E, 3]) as tf.Tensor2D : g.unit;
+      const Rij = Li && m.transport ? tf.matMul(Li, tf.gather(L!, b.src) as tf.Tensor3D, false, true) as tf.Tensor3D : null;
+      const Dij = Rij ? Array.from({ length: lmax + 1 }, (_, l) => (l === 0 ? null : F.rhoBlockTf({ kind: "irrep", order: l as F.Order, pseudo: false }, Rij))) : [];
+      const Y = Array.from({ length: lmax + 1 }, (_, l) => F.sphericalHarmonicsTf(l as F.Order, unit));
+      let h: tf.Tensor3D[] = [tf.reshape(m.embed.apply(b.onehot), [b.N, c, 1])];
+      for (let l = 1; l <= lmax; l++) h.push(tf.zeros([b.N, c, 2 * l + 1]));
+      const mix = (d: any, x: tf.Tensor3D) => {
+        const [N, , dim] = x.shape;
+        return tf.transpose(tf.reshape(d.apply(tf.reshape(tf.transpose(x, [0, 2, 1]), [N * dim, c])), [N, dim, d.fanOut]), [0, 2, 1]) as tf.Tensor3D;
+      };
+      for (let layer = 0; layer < m.radial.length; layer++) {
+        const msgs: (tf.Tensor | null)[] = Array.from({ length: lmax + 1 }, () => null);
+        const Rw = tf.mul(m.radial[layer].apply(g.rbf), g.env);
+        const hj = h.map((x, l) => {
+          const y = tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src);
+          return Dij[l] ? tf.reshape(tf.matMul(tf.reshape(y, [b.E, c, 2 * l + 1]), Dij[l]!, false, true), [b.E, c * (2 * l + 1)]) : y;
+        });
+        m.paths.forEach((p: any, k: number) => {
+          const df = 2 * p.lf + 1, din = 2 * p.lin + 1, dout = 2 * p.lout + 1;
+          const outer = tf.mul(tf.reshape(Y[p.lf], [b.E, 1, df, 1]), tf.reshape(hj[p.lin], [b.E, c, 1, din]));
+          const t = tf.reshape(tf.matMul(tf.reshape(outer, [b.E * c, df * din]), p.cgT), [b.E, c, dout]);
+          const mm = tf.mul(t, tf.reshape(tf.slice(Rw, [0, k * c], [b.E, c]), [b.E, c, 1]));
+          msgs[p.lout] = msgs[p.lout] ? tf.add(msgs[p.lout]!, mm) : mm;
+        });
+        const u = msgs.map((x, l) => mix(m.mix[layer][l], tf.reshape(tf.div(tf.unsortedSegmentSum(tf.reshape(x!, [b.E, c * (2 * l + 1)]), b.dst, b.N), m.avgNeighbors), [b.N, c, 2 * l + 1]) as tf.Tensor3D));
+        const u0 = tf.reshape(u[0], [b.N, c]) as tf.Tensor2D;
+        const gates = tf.sigmoid(m.gate[layer].apply(u0));
+        h = h.map((x, l) => (l === 0 ? tf.add(x, tf.reshape(F.silu(u0), [b.N, c, 1])) : tf.add(x, tf.mul(u[l], tf.reshape(tf.slice(gates, [0, (l - 1) * c], [b.N, c]), [b.N, c, 1])))) as tf.Tensor3D);
+      }
+      const s = tf.reshape(h[0], [b.N, c]) as tf.Tensor2D;
+      const energy = tf.unsortedSegmentSum(tf.reshape(tf.add(m.headE.apply(s), tf.matMul(b.onehot, m.eRef)), [b.N]), b.nodeGraph, b.G) as tf.Tensor1D;
+      let forces = tf.gather(tf.reshape(mix(m.headF, h[1]), [b.N, 3]), [2, 0, 1], 1) as tf.Tensor2D;
+      if (L) forces = tf.reshape(tf.matMul(L, tf.reshape(forces, [b.N, 3, 1]), true, false), [b.N, 3]) as tf.Tensor2D;
+      let t = tf.matMul(tf.reshape(mix(m.headT2, h[2]), [b.N, 5]), tf.tensor2d(Float32Array.from(F.irrepBasis(2).data), [5, 9])) as tf.Tensor2D;
+      if (L) t = tf.reshape(tf.matMul(tf.matMul(L, tf.reshape(t, [b.N, 3, 3]), true, false), L), [b.N, 9]) as tf.Tensor2D;
+      const tensor = tf.add(tf.mul(m.headT0.apply(s), tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0, 1]]).div(Math.sqrt(3))), t) as tf.Tensor2D;
+      return { energy, forces, tensor };
+    });
+    const wrap = (m: F.TFN): F.Model => ({ name: "ref", variables: m.variables, apply: (b, g) => ref(m, b, g ?? b), nParams: () => m.nParams(), dispose: () => undefined });
+    const same = (a: tf.Tensor, b: tf.Tensor, what: string) => assert.deepStrictEqual(Array.from(a.dataSync()), Array.from(b.dataSync()), what);
+    const s = { energy: 0.7, forces: 1.3 };
+    for (const [lmax, frame] of [[2, "global"], [3, "global"], [2, "local"]] as [F.Order, "global" | "local"][]) {
+      const m = new F.TFN({ lmax, channels: 4, hidden: 16, nTypes: 3, seed: 5, frame });
+      const r = wrap(m), b = F.makeBatch(ds.clouds, bo, ds.targets), tag = `ℓmax ${lmax} ${frame}`;
+      const [o, oR] = [m.apply(b), r.apply(b)];
+      for (const k of ["energy", "forces", "tensor"] as const) same(o[k], oR[k], `${tag}: apply().${k}`);
+      const e = m.energy(b);
+      same(e, oR.energy, `${tag}: energy()`);
+      const [ef, efR] = [F.energyForces(m, b), F.energyForces(r, b)];
+      same(ef.energy, efR.energy, `${tag}: E`);
+      same(ef.forces, efR.forces, `${tag}: F = −∇E`);
+      for (const w of [{ energy: 1, forces: 1 }, { energy: 1, forces: 0 }]) {
+        const [gm, gr] = [m, r].map((x) => tf.variableGrads(() => F.potentialLoss(x, b, s, w), m.variables));
+        same(gm.value, gr.value, `${tag} w_F ${w.forces}: loss`);
+        assert.deepStrictEqual(Object.keys(gm.grads).sort(), Object.keys(gr.grads).sort(), `${tag}: the same variables get gradients`);
+        for (const k of Object.keys(gr.grads)) same(gm.grads[k], gr.grads[k], `${tag} w_F ${w.forces}: gradient of ${k}`);
+        [gm.value, gr.value, ...Object.values(gm.grads), ...Object.values(gr.grads)].forEach((t) => t.dispose());
+      }
+      [o.energy, o.forces, o.tensor, oR.energy, oR.forces, oR.tensor, e, ef.energy, ef.forces, efR.energy, efR.forces].forEach((t) => t.dispose());
+      b.dispose(); m.dispose();
+    }
+  });
+
   it("the TFN in local frames has the same parameters and computes the same function; without transport it does not", () => {
     const b = F.makeBatch(ds.clouds, bo);
     for (const lmax of [1, 3] as F.Order[]) {

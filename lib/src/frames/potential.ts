@@ -34,7 +34,8 @@ export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces:
     // on the gradient tape, so an outer gradient (training) flows through them as before.
     let perCloud: tf.Tensor1D | undefined;
     const f = (pos: tf.Tensor2D) => {
-      perCloud = tf.keep(m.apply(b, edgeGeometry(b, pos)).energy);
+      const geom = edgeGeometry(b, pos);
+      perCloud = tf.keep(m.energy ? m.energy(b, geom) : m.apply(b, geom).energy);
       return tf.sum(perCloud) as tf.Scalar;
     };
     let out: { value: tf.Scalar; grad: tf.Tensor };
@@ -67,7 +68,10 @@ export function potentialLoss(m: Model, b: Batch, s: { energy: number; forces: n
   const y = b.y;
   return tf.tidy(() => {
     const mse = (a: tf.Tensor, t: tf.Tensor) => tf.mean(tf.square(tf.sub(a, t)));
-    if (w.forces === 0) return tf.mul(tf.div(mse(m.apply(b, edgeGeometry(b, b.pos)).energy, y.energy), s.energy), w.energy) as tf.Scalar;
+    if (w.forces === 0) {
+      const geom = edgeGeometry(b, b.pos);
+      return tf.mul(tf.div(mse(m.energy ? m.energy(b, geom) : m.apply(b, geom).energy, y.energy), s.energy), w.energy) as tf.Scalar;
+    }
     const o = energyForces(m, b);
     return tf.add(tf.mul(tf.div(mse(o.energy, y.energy), s.energy), w.energy), tf.mul(tf.div(mse(o.forces, y.forces), s.forces), w.forces)) as tf.Scalar;
   });
