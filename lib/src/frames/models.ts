@@ -245,6 +245,20 @@ export class FramesNet implements Model {
   }
 }
 
+/**
+ * Negative control (ours): a view of a frames model whose frames are computed from the batch's
+ * constant geometry, never from the geometry passed in, so energyForces' −∇E misses the frames'
+ * dependence on the positions. Shares the weights; dispose the original model, not the view.
+ */
+export function withConstantFrames(m: FramesNet): Model {
+  if (!(m instanceof FramesNet)) throw new DomainError("withConstantFrames: argument m must be a FramesNet (the TFN's output does not depend on its frames)");
+  const v = Object.create(m) as FramesNet & { frames: (b: Batch) => tf.Tensor3D; dispose: () => void; name: string };
+  v.frames = (b: Batch) => m.frames(b);
+  Object.defineProperty(v, "name", { value: `${m.name}, frames not differentiated` });
+  v.dispose = () => undefined;
+  return v;
+}
+
 export interface TFNOptions {
   lmax: Order;
   /** Channels per ℓ. */

@@ -19,15 +19,27 @@
 import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
-import { Batch, edgeGeometry } from "./batch";
+import { Batch, edgeGeometry, makeBatch } from "./batch";
 import { Cloud, Dataset } from "./data";
 import { Model } from "./models";
 import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit, speciesCountsConstant, speciesMeanError } from "./molecules";
 import { batches } from "./train";
 import { cosineCutoff, sphericalBesselBasis } from "./radial";
 
-/** Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint). */
+/**
+ * Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint).
+ * A batch without edges (isolated atoms only) has an energy that does not depend on the
+ * positions: its forces are defined as exactly 0, the value the same clouds get inside a batch
+ * with edges elsewhere. A disposed batch is refused (DomainError).
+ */
 export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces: tf.Tensor2D } {
+  if (b.pos.isDisposed) throw new DomainError("energyForces: argument b is a disposed batch; expected a live batch (build it again with makeBatch)");
+  if (b.E === 0) {
+    return tf.tidy(() => {
+      const geom = edgeGeometry(b, b.pos);
+      return { energy: m.energy ? m.energy(b, geom) : m.apply(b, geom).energy, forces: tf.zeros([b.N, 3]) as tf.Tensor2D };
+    });
+  }
   return tf.tidy(() => {
     // One forward pass: the per-cloud energies of the pass that is differentiated are kept out
     // of valueAndGrad's scope (tf.keep) instead of running the network a second time. They stay
@@ -394,6 +406,44 @@ export function ridgeEnergyForces(train: Dataset, test: Dataset, lambda = 0.01, 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Continuity of a model's energy along a path (ours; review s5-15, finding 1).
+
+/**
+ * Energy along the straight path x(t) = (1 − t)·a + t·b, t ∈ [0, 1], in `steps` equal steps; the
+ * largest step |E(t_{k+1}) − E(t_k)| is then bisected `bisect` times (keeping the half with the
+ * larger |ΔE|), down to |Δt| = 1/(steps·2^bisect). A continuous energy gives a bisected jump at
+ * float32 rounding (≈ 1e-6 of |E|); a jump discontinuity keeps its size. Same species in a and b.
+ * Returns the bisected jump, the largest and the median of the `steps` steps, and t of the jump.
+ */
+export function energyPathJump(m: Model, a: Cloud, b: Cloud, bo: { cutoff: number; nRbf?: number; nTypes?: number }, opts: { steps?: number; bisect?: number } = {}): { jump: number; maxStep: number; medianStep: number; t: number } {
+  const steps = opts.steps ?? 100, bisect = opts.bisect ?? 30;
+  if (!(Number.isInteger(steps) && steps >= 2)) domainError("energyPathJump", "opts.steps", steps, "an integer ≥ 2");
+  if (!(Number.isInteger(bisect) && bisect >= 0 && bisect <= 45)) domainError("energyPathJump", "opts.bisect", bisect, "an integer in [0, 45]");
+  if (a.types.length !== b.types.length || a.types.some((t, i) => t !== b.types[i])) throw new ShapeError("energyPathJump b.types", "the species of a, atom by atom", [b.types.length]);
+  const at = (t: number): Cloud => ({ pos: Float64Array.from(a.pos, (x, k) => (1 - t) * x + t * b.pos[k]), types: a.types });
+  const energies = (ts: number[]): number[] => {
+    const bb = makeBatch(ts.map(at), bo);
+    try {
+      return Array.from(tf.tidy(() => (m.energy ? m.energy(bb) : m.apply(bb).energy).dataSync()));
+    } finally {
+      bb.dispose();
+    }
+  };
+  const ts = Array.from({ length: steps + 1 }, (_, k) => k / steps);
+  const E = energies(ts);
+  const d = E.slice(1).map((e, k) => Math.abs(e - E[k]));
+  let k = 0;
+  d.forEach((x, i) => { if (x > d[k]) k = i; });
+  const sorted = [...d].sort((x, y) => x - y);
+  let lo = ts[k], hi = ts[k + 1], eLo = E[k], eHi = E[k + 1];
+  for (let i = 0; i < bisect; i++) {
+    const mid = (lo + hi) / 2, [eMid] = energies([mid]);
+    if (Math.abs(eMid - eLo) >= Math.abs(eHi - eMid)) { hi = mid; eHi = eMid; } else { lo = mid; eLo = eMid; }
+  }
+  return { jump: Math.abs(eHi - eLo), maxStep: d[k], medianStep: sorted[(sorted.length - 1) >> 1], t: (lo + hi) / 2 };
+}
+
+// ---------------------------------------------------------------------------------------------
 // One seeded energy + force run on a shipped molecule (for parallelSeeds: frames.potentialSeed).
 
 export interface PotentialRunConfig extends PotentialSchedule, MoleculeSplit {
@@ -402,6 +452,8 @@ export interface PotentialRunConfig extends PotentialSchedule, MoleculeSplit {
   weights: PotentialWeights;
   /** Standardise each radial basis function with training-edge mean and std (TFN only; ours). */
   standardiseRbf?: boolean;
+  /** Energy-continuity probe on this many consecutive test-frame pairs (energyPathJump); default 0. */
+  jumpPairs?: number;
 }
 
 /**
@@ -414,6 +466,12 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
   if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("potentialSeed: the training and test blocks overlap");
   if (!(Number.isInteger(cfg.testFrom) && Number.isInteger(cfg.testTo) && cfg.testTo > cfg.testFrom)) domainError("potentialSeed", "cfg.testTo", cfg.testTo, `an integer > testFrom = ${cfg.testFrom} (a non-empty test block)`);
   if (!(Number.isInteger(cfg.nTrain) && cfg.nTrain >= 2 && cfg.nTrain <= cfg.trainTo - cfg.trainFrom)) throw new DomainError(`potentialSeed: argument nTrain = ${cfg.nTrain} is out of domain; expected 2…${cfg.trainTo - cfg.trainFrom}`);
+  const w = cfg.weights;
+  if (w === null || typeof w !== "object") throw new DomainError(`potentialSeed: argument cfg.weights = ${String(w)} is out of domain; expected { energy, forces } loss weights`);
+  for (const k of ["energy", "forces"] as const) if (!(w[k] >= 0 && Number.isFinite(w[k]))) domainError("potentialSeed", `cfg.weights.${k}`, w[k], "a finite weight ≥ 0");
+  if (!(w.energy + w.forces > 0)) domainError("potentialSeed", "cfg.weights", w.energy + w.forces, "weights whose sum is > 0 (all-zero weights train nothing)");
+  const jumpPairs = cfg.jumpPairs ?? 0;
+  if (!(Number.isInteger(jumpPairs) && jumpPairs >= 0 && jumpPairs < cfg.testTo - cfg.testFrom)) domainError("potentialSeed", "cfg.jumpPairs", jumpPairs, `an integer in [0, ${cfg.testTo - cfg.testFrom - 1}] (consecutive test-frame pairs)`);
   const p0 = Date.now();
   const r = new Rng(1000 + seed);
   const perm = r.permutation(cfg.trainTo - cfg.trainFrom);
@@ -459,6 +517,9 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
     const cpu = process.cpuUsage(t0), wall = (Date.now() - w0) / 1000;
     const e0 = Date.now();
     const te = evaluatePotential(m, testB, s), tr = evaluatePotential(m, trainB, s);
+    // Continuity of the trained energy (ours; review s5-15): straight paths between the first
+    // jumpPairs pairs of consecutive test frames, in standardised energy units (σ_E).
+    const jumps = Array.from({ length: jumpPairs }, (_, k) => energyPathJump(m, rawTest.clouds[k], rawTest.clouds[k + 1], bo));
     const evalWall = (Date.now() - e0) / 1000, b0 = Date.now();
     const conv = judgeConvergence(losses, cfg.judge);
     const ridge = ridgeEnergy(rawTrain, rawTest);
@@ -480,6 +541,8 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
       speciesForces: speciesMeanError(trainSet, testSet, "forces", Math.sqrt(s.forces)),
       speciesEnergyIsMean: speciesCountsConstant({ clouds: [...rawTrain.clouds, ...rawTest.clouds], targets: [...rawTrain.targets, ...rawTest.targets] }) ? 1 : 0,
       losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
+      // Per path (jumpPairs entries; empty if 0): the bisected largest step |ΔE| and the median step.
+      pathJump: jumps.map((j) => j.jump), pathStepMedian: jumps.map((j) => j.medianStep),
       processCpuSeconds: (cpu.user + cpu.system) / 1e6, trainWallSeconds: wall,
       // Phases of the job (wall seconds, volatile): data + batches + model before training,
       // evaluation (test and training set), the ridge baselines.
