@@ -306,7 +306,13 @@ describe("frames: review s5-15 (energy continuity, FD through frames, garbage, j
     const tfn = new F.TFN({ lmax: 2, channels: 4, hidden: 16, nRbf: 8, nTypes: 3, seed: 2 });
     const rT = F.energyPathJump(tfn, a, b, bo);
     // float32 energies of a 9-atom cloud: |ΔE| at |Δt| ~ 1e-11 is rounding (≤ 1e-5 here)
-    assert.ok(rT.jump < 1e-5 && rT.maxStep > 0 && rT.medianStep > 0, JSON.stringify(rT));
+    assert.ok(rT.jump < 1e-5 && rT.maxStep > 0 && rT.medianStep > 0 && rT.flips === 0, JSON.stringify(rT));
+    // An untrained frames model on the same path: its largest step is a handedness flip (one
+    // node's e₃ → −e₃ with e₁, e₂ unchanged) that bisection does not shrink.
+    const fm = new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 1x2e", hidden: 16, nTypes: 3, seed: 2 });
+    const rF = F.energyPathJump(fm, ds.clouds[4], ds.clouds[5], bo);
+    assert.ok(rF.jump > 1e-4 && rF.flips >= 1 && rF.e12Change < 1e-4, JSON.stringify(rF));
+    fm.dispose();
     // A model whose energy is ±1 by the sign of a coordinate difference jumps by 2 where it
     // changes sign on the path (independent construction: a step function of the geometry).
     const step: F.Model = { name: "step", variables: [], nParams: () => 0, dispose: () => undefined,

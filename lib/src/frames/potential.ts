@@ -21,7 +21,7 @@ import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { Batch, edgeGeometry, makeBatch } from "./batch";
 import { Cloud, Dataset } from "./data";
-import { Model } from "./models";
+import { FramesNet, Model } from "./models";
 import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit, speciesCountsConstant, speciesMeanError } from "./molecules";
 import { batches } from "./train";
 import { cosineCutoff, sphericalBesselBasis } from "./radial";
@@ -413,9 +413,11 @@ export function ridgeEnergyForces(train: Dataset, test: Dataset, lambda = 0.01, 
  * largest step |E(t_{k+1}) − E(t_k)| is then bisected `bisect` times (keeping the half with the
  * larger |ΔE|), down to |Δt| = 1/(steps·2^bisect). A continuous energy gives a bisected jump at
  * float32 rounding (≈ 1e-6 of |E|); a jump discontinuity keeps its size. Same species in a and b.
- * Returns the bisected jump, the largest and the median of the `steps` steps, and t of the jump.
+ * Returns the bisected jump, the largest and the median of the `steps` steps, and t of the jump;
+ * for a FramesNet also, across the final bracket, the number of nodes whose e₃ flips sign and the
+ * largest change of an entry of e₁ or e₂ (both 0 for other models).
  */
-export function energyPathJump(m: Model, a: Cloud, b: Cloud, bo: { cutoff: number; nRbf?: number; nTypes?: number }, opts: { steps?: number; bisect?: number } = {}): { jump: number; maxStep: number; medianStep: number; t: number } {
+export function energyPathJump(m: Model, a: Cloud, b: Cloud, bo: { cutoff: number; nRbf?: number; nTypes?: number }, opts: { steps?: number; bisect?: number } = {}): { jump: number; maxStep: number; medianStep: number; t: number; flips: number; e12Change: number } {
   const steps = opts.steps ?? 100, bisect = opts.bisect ?? 30;
   if (!(Number.isInteger(steps) && steps >= 2)) domainError("energyPathJump", "opts.steps", steps, "an integer ≥ 2");
   if (!(Number.isInteger(bisect) && bisect >= 0 && bisect <= 45)) domainError("energyPathJump", "opts.bisect", bisect, "an integer in [0, 45]");
@@ -440,7 +442,25 @@ export function energyPathJump(m: Model, a: Cloud, b: Cloud, bo: { cutoff: numbe
     const mid = (lo + hi) / 2, [eMid] = energies([mid]);
     if (Math.abs(eMid - eLo) >= Math.abs(eHi - eMid)) { hi = mid; eHi = eMid; } else { lo = mid; eLo = eMid; }
   }
-  return { jump: Math.abs(eHi - eLo), maxStep: d[k], medianStep: sorted[(sorted.length - 1) >> 1], t: (lo + hi) / 2 };
+  // For a frames model: what its frames do across the bracket (|Δt| ~ 1e-11): nodes whose e₃
+  // changes sign, and the largest change of any entry of e₁ or e₂ (0 and 0 for other models).
+  let flips = 0, e12Change = 0;
+  if (m instanceof FramesNet) {
+    const bb = makeBatch([at(lo), at(hi)], bo);
+    try {
+      const L = tf.tidy(() => m.frames(bb).dataSync()), n = a.types.length;
+      for (let i = 0; i < n; i++) {
+        const p = 9 * i, q = 9 * (n + i);
+        let dot3 = 0;
+        for (let c = 0; c < 3; c++) dot3 += L[p + 6 + c] * L[q + 6 + c];
+        if (dot3 < 0) flips++;
+        for (let c = 0; c < 6; c++) e12Change = Math.max(e12Change, Math.abs(L[p + c] - L[q + c]));
+      }
+    } finally {
+      bb.dispose();
+    }
+  }
+  return { jump: Math.abs(eHi - eLo), maxStep: d[k], medianStep: sorted[(sorted.length - 1) >> 1], t: (lo + hi) / 2, flips, e12Change };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,6 +563,7 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
       losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
       // Per path (jumpPairs entries; empty if 0): the bisected largest step |ΔE| and the median step.
       pathJump: jumps.map((j) => j.jump), pathStepMedian: jumps.map((j) => j.medianStep),
+      pathJumpFlips: jumps.map((j) => j.flips), pathJumpE12Change: jumps.map((j) => j.e12Change),
       processCpuSeconds: (cpu.user + cpu.system) / 1e6, trainWallSeconds: wall,
       // Phases of the job (wall seconds, volatile): data + batches + model before training,
       // evaluation (test and training set), the ridge baselines.
