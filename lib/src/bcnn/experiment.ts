@@ -65,19 +65,25 @@ export interface SeedConfig {
    * continue epoch by epoch until the training accuracy is ≥ trainAcc or maxEpochs is reached.
    */
   until?: { trainAcc: number; maxEpochs: number };
+  /**
+   * Probe measurements (feature/logit change of the probe glyphs and the ν ≥ 2 share, before and
+   * after training); default true. false reports those keys as empty arrays and skips the work
+   * (notebook 05's augmented and Fashion-MNIST runs, which use only their accuracies).
+   */
+  probes?: boolean;
 }
 
 const memo = new Map<string, ImageSet>();
 
 /**
  * Rendered glyph sets are also kept on disk (cacheDir()/renders), keyed by every render input, a
- * hash of the compiled renderer code (data/glyphs.js and every module it requires, transitively)
- * and the tfjs version, so that worker threads and later runs read a set instead of rendering it
+ * hash of the compiled renderer code (data/glyphs.js and every module it requires, transitively),
+ * the tfjs version and the Node version (Math.* results may differ between V8 versions), so that worker threads and later runs read a set instead of rendering it
  * again (the 16×16 renderer costs ≈ 6 ms CPU per glyph). The file holds exactly the Float32
  * pixels and labels glyphDataset returned, so a loaded set equals a rendered one.
  */
 function renderFile(args: RenderArgs): string {
-  return path.join(cacheDir(), "renders", `${hashKey({ v: 2, code: renderCodeHash(), tfjs: tfjsVersion(), args })}.bin`);
+  return path.join(cacheDir(), "renders", `${hashKey({ v: 2, code: renderCodeHash(), tfjs: tfjsVersion(), node: process.version, args })}.bin`);
 }
 
 /**
@@ -383,7 +389,13 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   for (const a of probeAngles) glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, a, 0, blur, ss);
   if (cfg.data === "glyphs" && cfg.eqLayers.length > 0) for (const a of EQ_ANGLES) glyphSetAt(cfg.nEq, cfg.dataSeed + 9, a, 0, blur, ss);
   lap();
+  if (cfg.probes !== undefined && typeof cfg.probes !== "boolean") domainError(fn, "config.probes", cfg.probes, "true, false or undefined");
   const measure = (tag: string) => {
+    if (cfg.probes === false) {
+      // same keys as a probed run (parallel runs are collected key by key), no work
+      for (const k of ["featureChange", "logitChange", "highOrderShare"]) res[`${k}${tag}`] = [];
+      return;
+    }
     const feats = featureModel(model, gpName);
     res[`featureChange${tag}`] = renderedInvariance(feats, probe, probeAngles);
     res[`logitChange${tag}`] = renderedInvariance(model, probe, probeAngles);
@@ -512,7 +524,7 @@ export function validateSeeds(fn: string, arg: string, seeds: unknown): number[]
 /**
  * Run trainSeed for every named config and seed on `workers` threads (all jobs share one pool, so
  * both cores stay busy), with a result cache under cacheDir()/runs keyed by (config, seed, backend,
- * version, tfjs version, hash of the compiled bcnn/data/tensor/stats code). Each run is a
+ * version, tfjs version, Node version, hash of the compiled bcnn/data/tensor/stats code). Each run is a
  * deterministic function of its key, so a cached result is the result.
  *
  * `seeds` is one list for every config, or a list per config name (e.g. more seeds for the arms
@@ -537,7 +549,7 @@ export async function runExperiments(configs: Record<string, SeedConfig>, seeds:
   const dir = path.join(cacheDir(), "runs");
   const useCache = opts.cache ?? true;
   const t0 = Date.now();
-  const jobs = names.flatMap((name) => seedsOf[name].map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, code: libCodeHash(), tfjs: tfjsVersion(), backend, cfg: configs[name], seed })}.json`) })));
+  const jobs = names.flatMap((name) => seedsOf[name].map((seed) => ({ name, seed, file: path.join(dir, `${hashKey({ v: RESULTS_VERSION, code: libCodeHash(), tfjs: tfjsVersion(), node: process.version, backend, cfg: configs[name], seed })}.json`) })));
   const results = new Map<string, SeedResult>();
   for (const j of jobs) {
     if (useCache && fs.existsSync(j.file)) {
@@ -630,6 +642,11 @@ export interface Notebook05Params {
  * `steerSigma`), the B-CNN with the steerable basis at the σ = 1 px default (`bcnnSteer1`, the
  * previous version's basis, kept as a third arm), both widened to the same parameter count, and
  * the plain CNN and C4 group CNN matched to the paper-basis B-CNN's parameter count.
+ * B-conv compute path (session 5, chosen by `npm run bench -- bcnn` before the run): the two
+ * steerable B-CNNs use the factorised "basis" path (≈ 0.73× the CPU time of a training step
+ * under load 8–10), the paper basis keeps the filter bank (ratio 1.04–1.12, no gain: its 19
+ * basis images per channel are almost as many as its 13 response channels). Same parameters,
+ * initialisation and outputs to float32 summation order (test/bcnn-basisfirst.test.ts).
  */
 export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "bcnnSteer" | "bcnnSteer1" | "cnn" | "c4", NetSpec> {
   // One source of truth: the steerable policy is measured on bumps as wide as the prefilter the
@@ -640,7 +657,7 @@ export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "b
   const paper = defaultBcnnSpec();
   let steer: NetSpec;
   try {
-    steer = scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: blur }), countParams(paper));
+    steer = { ...scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: blur }), countParams(paper)), bconv: "basis" };
   } catch (e) {
     // the policy found no mode with ν > 0 that steers on bumps this narrow: name the caller's argument
     if (e instanceof DomainError) domainError(fn, "opts.blur", blur, `a prefilter σ on whose bumps some mode with ν > 0 steers within 10% at K = 5 (none does at ${blur} px; σ ≥ 0.6 px works)`);
@@ -649,7 +666,7 @@ export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "b
   return {
     bcnnPaper: paper,
     bcnnSteer: steer,
-    bcnnSteer1: scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: 1 }), countParams(paper)),
+    bcnnSteer1: { ...scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: 1 }), countParams(paper)), bconv: "basis" },
     cnn: matchedCnnSpec(paper, "cnn"),
     c4: matchedCnnSpec(paper, "c4"),
   };
@@ -660,7 +677,8 @@ export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "b
  * six minutes on two idle cores), cutting configurations before seeds:
  *  - glyphs, upright training: all five models (the invariance experiment and the §5.5-style metric);
  *  - glyphs, augmented training (if `P.augment`): the CNN and both B-CNNs (the issue's "with and
- *    without augmentation" for both bases; no probes or metrics in these runs, only accuracy);
+ *    without augmentation" for both bases; no probes or metrics in these runs, only accuracy —
+ *    since session 5 the probes are not computed either, `probes: false`);
  *  - Fashion-MNIST, upright training: the steerable B-CNN and the CNN only (a smaller confirmation
  *    on photographs, rotated bilinearly).
  * Keys like "glyphs/bcnnPaper/upright".
@@ -682,6 +700,8 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
   const blur = P.blur ?? 0;
   const glyphs = (spec: NetSpec, augment: boolean): SeedConfig => ({
     data: "glyphs", spec, nTrain: P.glyphTrain, epochs: P.glyphEpochs, batch: P.batch, lr: P.lr, augment,
+    // the augmented runs use only their accuracies: no probes (session 5, budget)
+    ...(augment ? { probes: false } : {}),
     nTest: P.glyphTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: augment ? [] : ["relu1", "relu3"],
     nEq: P.nEq, blur, probeAnglesDeg, supersample: P.supersample ?? 4,
     ...(P.minTrainAcc !== undefined ? { until: { trainAcc: P.minTrainAcc, maxEpochs: P.maxGlyphEpochs ?? P.glyphEpochs } } : {}),
@@ -697,6 +717,7 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
     out[`fashion/${model}/upright`] = {
       data: "fashion", spec: specs[model], nTrain: P.fashionTrain, epochs: P.fashionEpochs, batch: P.batch, lr: P.lr, augment: false,
       nTest: P.fashionTest, anglesDeg: angles, dataSeed: P.dataSeed, nProbe: P.nProbe, eqLayers: [], nEq: P.nEq, probeAnglesDeg,
+      probes: false, // their probes would be glyph renderings, which notebook 05 does not use for these runs
     };
   }
   return out;

@@ -29,6 +29,15 @@
  * Both layers take `impl: "conv" | "matmul"`: "matmul" expresses the convolution as im2col (K²
  * slices of the padded input, concatenated) followed by one matMul, which on tfjs-backend-wasm needs
  * only slice/concat/matMul gradients (no Conv2DBackpropFilter) and uses the SIMD matmul kernel.
+ *
+ * B-conv also takes `impl: "basis"` (ours, "basis-first"): the same layer, factorised. Every input
+ * channel is convolved once with the N real basis images (ψr of every kept mode, ψi of those with
+ * a non-zero imaginary part), by one tf.conv2d with a single input channel (the C channels folded
+ * into the batch); then one matMul with a mixing matrix [C_in·N, R·C_out] built from the same
+ * coefficients gives the same R·C_out responses as the filter bank. MACs per output pixel:
+ * K²·C_in·N + C_in·N·R·C_out instead of K²·C_in·R·C_out. Same parameters, initialisation and
+ * outputs (to float32 summation order); the gradient path uses only conv2d with respect to its
+ * input (the basis is a constant: no filter gradient), transpose, reshape and matMul.
  */
 import * as tf from "../tf-layers";
 import { ShapeError, domainError } from "../errors";
@@ -40,6 +49,8 @@ type Kwargs = Parameters<tf.layers.Layer["call"]>[1];
 type Shape = (number | null)[];
 
 export type ConvImpl = "conv" | "matmul";
+/** B-conv compute paths: the filter bank by `ConvImpl`, or the factorised "basis" path (file comment). */
+export type BConvImpl = ConvImpl | "basis";
 export type Padding = "same" | "valid";
 
 /**
@@ -114,7 +125,8 @@ export interface BesselConv2DArgs extends LayerArgs {
    */
   response?: "power" | "modulus";
   padding?: Padding;
-  impl?: ConvImpl;
+  /** "conv" (default) or "matmul": filter bank + one convolution; "basis": factorised (file comment). */
+  impl?: BConvImpl;
   useBias?: boolean;
   /** Seed of the coefficient initialiser. */
   seed?: number;
@@ -157,7 +169,7 @@ export class BesselConv2D extends tf.layers.Layer {
   readonly oversample: number;
   readonly response: "power" | "modulus";
   readonly padding: Padding;
-  readonly impl: ConvImpl;
+  readonly impl: BConvImpl;
   readonly useBias: boolean;
   readonly seed: number | undefined;
   readonly basis: FourierBesselBasis;
@@ -166,6 +178,10 @@ export class BesselConv2D extends tf.layers.Layer {
   private bias: tf.LayerVariable | null = null;
   /** Expansion matrix E [K²·R, M + M′]; a kept constant. */
   private expansion: tf.Tensor2D | null = null;
+  /** impl "basis": the N real basis images as a filter [K, K, 1, N]; a kept constant. */
+  private basisFilter: tf.Tensor4D | null = null;
+  /** impl "basis": 0/±1 matrix G [N·R, M + M′] mapping coefficients to the mixing weights. */
+  private mixMap: tf.Tensor2D | null = null;
   /** 0/1 matrix [R·C_out, C_out] summing the squared responses of each output channel. */
   private pooling: tf.Tensor2D | null = null;
   /** The R real response channels: order ν, its index in basis.orders, and the part. */
@@ -192,7 +208,7 @@ export class BesselConv2D extends tf.layers.Layer {
     this.padding = args.padding ?? "same";
     if (this.padding !== "same" && this.padding !== "valid") domainError("BesselConv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
-    if (this.impl !== "conv" && this.impl !== "matmul") domainError("BesselConv2D", "impl", this.impl, '"conv" or "matmul"');
+    if (this.impl !== "conv" && this.impl !== "matmul" && this.impl !== "basis") domainError("BesselConv2D", "impl", this.impl, '"conv", "matmul" or "basis"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
     checkSeed("BesselConv2D", this.seed);
@@ -249,6 +265,11 @@ export class BesselConv2D extends tf.layers.Layer {
     }
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.expansion = tf.keep(this.expansionMatrix());
+    if (this.impl === "basis") {
+      const { filter, mix } = this.basisFirstConstants();
+      this.basisFilter = tf.keep(filter);
+      this.mixMap = tf.keep(mix);
+    }
     const O = this.filters;
     const R = this.channels.length;
     const S = new Float32Array(R * O * O);
@@ -286,6 +307,89 @@ export class BesselConv2D extends tf.layers.Layer {
     return tf.tensor2d(E, [K2 * R, cols]);
   }
 
+  /**
+   * impl "basis": the real basis images [K, K, 1, N] (ψr of every mode, then ψi of every mode whose
+   * imaginary part is not identically zero, as for ν = 0) and the map G [N·R, M + M′] with
+   * E = (basis images) · G, so that mixing weights G·w replace the filter bank E·w.
+   */
+  private basisFirstConstants(): { filter: tf.Tensor4D; mix: tf.Tensor2D } {
+    const { re, im, modes } = this.basis;
+    const K2 = this.kernelSize * this.kernelSize;
+    const M = modes.length;
+    const R = this.channels.length;
+    const cols = M + this.imagModes.length;
+    const bCol = new Map(this.imagModes.map((m, i) => [m, M + i]));
+    const rowOf = new Map(this.channels.map((c, r) => [`${c.nu}/${c.part}`, r]));
+    const imagUsed = modes.map((_, m) => {
+      for (let p = 0; p < K2; p++) if (im[p * M + m] !== 0) return true;
+      return false;
+    });
+    // images: [mode, part] pairs; index n of each in the filter's last axis
+    const images: { m: number; part: "re" | "im" }[] = modes.map((_, m) => ({ m, part: "re" as const }));
+    modes.forEach((_, m) => {
+      if (imagUsed[m]) images.push({ m, part: "im" });
+    });
+    const N = images.length;
+    const F = new Float32Array(K2 * N);
+    images.forEach(({ m, part }, n) => {
+      for (let p = 0; p < K2; p++) F[p * N + n] = part === "re" ? re[p * M + m] : im[p * M + m];
+    });
+    const G = new Float32Array(N * R * cols);
+    images.forEach(({ m, part }, n) => {
+      const nu = modes[m].nu;
+      const rRe = rowOf.get(`${nu}/re`)!;
+      const rIm = rowOf.get(`${nu}/im`);
+      const b = bCol.get(m);
+      if (part === "re") {
+        G[(n * R + rRe) * cols + m] = 1; // F_re += a ψr
+        if (rIm !== undefined && b !== undefined) G[(n * R + rIm) * cols + b] = -1; // F_im −= b ψr
+      } else {
+        if (b !== undefined) G[(n * R + rRe) * cols + b] = 1; // F_re += b ψi
+        if (rIm !== undefined) G[(n * R + rIm) * cols + m] = 1; // F_im += a ψi
+      }
+    });
+    return { filter: tf.tensor4d(F, [this.kernelSize, this.kernelSize, 1, N]), mix: tf.tensor2d(G, [N * R, cols]) };
+  }
+
+  /** Number N of real basis images the "basis" path convolves with (any impl; no build needed). */
+  get basisImages(): number {
+    const { im, modes } = this.basis;
+    const M = modes.length;
+    const K2 = this.kernelSize * this.kernelSize;
+    let n = M;
+    for (let m = 0; m < M; m++) {
+      for (let p = 0; p < K2; p++) {
+        if (im[p * M + m] !== 0) {
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Pre-activation responses flattened to [B, H', W', R·C_out], by this layer's impl. */
+  private preactivation(x: tf.Tensor4D): tf.Tensor4D {
+    if (this.impl !== "basis") return conv2dBy(this.impl, x, this.filterBank(), this.padding);
+    if (!this.built || !this.coeffRe || !this.basisFilter || !this.mixMap) throw new Error(`${this.name}: preactivation() before build()`);
+    return tf.tidy(() => {
+      const [B, H, W, C] = x.shape;
+      const N = this.basisFilter!.shape[3];
+      const R = this.channels.length;
+      const O = this.filters;
+      // the input checks of conv2dBy (shape, valid padding smaller than K) on the folded input
+      const xs = C === 1 ? x : (x.transpose([0, 3, 1, 2]).reshape([B * C, H, W, 1]) as tf.Tensor4D);
+      const z = conv2dBy("conv", xs, this.basisFilter!, this.padding); // [B·C, H', W', N]
+      const [, Ho, Wo] = z.shape;
+      // → [B, H'·W', C, N] → [B·H'·W', C·N] (row index c·N + n)
+      const zf = C === 1 ? z.reshape([B * Ho * Wo, N]) : z.reshape([B, C, Ho * Wo, N]).transpose([0, 2, 1, 3]).reshape([B * Ho * Wo, C * N]);
+      const w = this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read();
+      // G·w [N·R, C·O] → [N, R, C, O] → [C, N, R, O] → [C·N, R·O]
+      const mix = tf.matMul(this.mixMap!, w).reshape([N, R, C, O]).transpose([2, 0, 1, 3]).reshape([C * N, R * O]);
+      return tf.matMul(zf, mix).reshape([B, Ho, Wo, R * O]) as tf.Tensor4D;
+    });
+  }
+
   /** The real filter bank [K, K, C_in, R·C_out] (channel order: response r, then o) built from the coefficients. */
   filterBank(): tf.Tensor4D {
     if (!this.built || !this.coeffRe || !this.expansion) throw new Error(`${this.name}: filterBank() before build()`);
@@ -305,7 +409,7 @@ export class BesselConv2D extends tf.layers.Layer {
   responses(x: tf.Tensor4D): tf.Tensor {
     if (!this.built) tf.tidy(() => void this.apply(x)); // builds the weights for x's channel count
     return tf.tidy(() => {
-      const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
+      const y = this.preactivation(x);
       const [B, H, W] = y.shape;
       return y.reshape([B, H, W, this.channels.length, this.filters]);
     });
@@ -333,7 +437,7 @@ export class BesselConv2D extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
-      const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
+      const y = this.preactivation(x);
       const [B, H, W] = y.shape;
       // Σ over (ν, part) of squares, as a matMul with the 0/1 pooling matrix S [V·2·O, O]: its
       // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on wasm.
@@ -388,8 +492,12 @@ export class BesselConv2D extends tf.layers.Layer {
     if (r.refCountAfterDispose === 0) {
       this.expansion?.dispose();
       this.pooling?.dispose();
+      this.basisFilter?.dispose();
+      this.mixMap?.dispose();
       this.expansion = null;
       this.pooling = null;
+      this.basisFilter = null;
+      this.mixMap = null;
     }
     return r;
   }

@@ -47,6 +47,7 @@ function trainStep(spec: NetSpec): { step: () => void; params: number; dispose: 
 export async function run(): Promise<void> {
   await init({ backend: "wasm" });
   const reps = Number(process.env.BENCH_REPS ?? 5);
+  if (process.env.BENCH_ONLY === "bconv") return bconvPaths(reps);
   // The machine may be shared: the load average tells how much the timings below are inflated.
   console.log(`batch ${BATCH}, 28×28×1, median of ${reps} steps after 2 warm-up steps; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
 
@@ -130,5 +131,52 @@ export async function run(): Promise<void> {
     );
   }
   for (const b of built) b.t.dispose();
+  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  await bconvPaths(reps);
+}
+
+/**
+ * 4. The B-conv compute paths (issue #14, session 5): filter bank + tf.conv2d ("bank", the old
+ * default) vs the factorised basis-first path ("basis"), on notebook 05's three B-CNNs (paper
+ * basis, steerable σ = 0.8 px and σ = 1 px, at 05's parameter-matched widths). Interleaved
+ * rounds (bank, basis, bank, basis, …); per round the CPU-time ratio basis/bank of this thread;
+ * median [min, max] over rounds. Also run alone by `BENCH_ONLY=bconv npm run bench -- bcnn`.
+ */
+export async function bconvPaths(reps: number): Promise<void> {
+  const nb = notebook05Specs({ blur: 0.8 });
+  const specs: [string, NetSpec][] = [["paper", nb.bcnnPaper], ["steerable σ0.8", nb.bcnnSteer], ["steerable σ1", nb.bcnnSteer1]];
+  console.log(`
+B-conv paths (train step, batch ${BATCH}), ${reps} interleaved rounds after 2 warm-up steps; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}:`);
+  for (const [name, spec] of specs) {
+    const bank = trainStep({ ...spec, bconv: "bank" });
+    const fact = trainStep({ ...spec, bconv: "basis" });
+    for (let i = 0; i < 2; i++) {
+      bank.step();
+      fact.step();
+    }
+    const cpu = (f: () => void) => {
+      const c0 = process.cpuUsage();
+      f();
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000;
+    };
+    const tb: number[] = [];
+    const tf2: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      tb.push(cpu(bank.step));
+      tf2.push(cpu(fact.step));
+      await new Promise((res) => setImmediate(res));
+    }
+    const ratios = tf2.map((v, i) => v / tb[i]);
+    const macB = convMacs({ ...spec, bconv: "bank" });
+    const macF = convMacs({ ...spec, bconv: "basis" });
+    console.log(
+      `  ${name.padEnd(15)} bank ${median(tb).toFixed(0).padStart(5)} CPU-ms/step · basis ${median(tf2).toFixed(0).padStart(5)} CPU-ms/step · ` +
+        `ratio basis/bank ${median(ratios).toFixed(2)} [${Math.min(...ratios).toFixed(2)}, ${Math.max(...ratios).toFixed(2)}] · ` +
+        `conv MACs/image ${(macB / 1e6).toFixed(2)} M → ${(macF / 1e6).toFixed(2)} M (${(macF / macB).toFixed(2)}) · widths ${spec.widths}`,
+    );
+    bank.dispose();
+    fact.dispose();
+  }
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 }
