@@ -1,4 +1,8 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { init, backendInfo, backendName, BACKENDS } from "besselbook/dist/tensor/backend";
 import { check, notebook, resetSession, resultsDocument } from "besselbook/dist/kernel";
@@ -39,40 +43,73 @@ describe("tensor/backend: init()", function () {
     }
   });
 
-  it("default: wasm on every machine (SIMD, 1 thread in Node), tfjs-node never even loaded; prints one line; ops run", async () => {
-    // Record every module request during the default init(): an installed tfjs-node must not be
-    // picked (or loaded) unless asked for, so results don't depend on what npm managed to install.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Module = require("node:module") as { _resolveFilename: (req: string, ...rest: unknown[]) => string };
-    const orig = Module._resolveFilename;
-    const requested: string[] = [];
-    Module._resolveFilename = function (req: string, ...rest: unknown[]) { requested.push(req); return orig.call(this, req, ...rest); };
-    let out: { value: string; lines: string[] };
-    try {
-      out = await captured(() => init());
-    } finally {
-      Module._resolveFilename = orig;
-    }
-    const { value, lines } = out;
-    assert.equal(value, "wasm");
-    assert.ok(!requested.some((r) => r.includes("tfjs-node")), `default init() asked for tfjs-node: ${requested.filter((r) => r.includes("tfjs-node"))}`);
-    assert.ok(requested.some((r) => r.includes("tfjs-backend-wasm")), "the hook saw module requests (wasm was loaded through require)");
-    assert.equal(tf.getBackend(), value);
-    assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /^backend: wasm \(SIMD, 1 thread\) · tfjs 4\.22\.0 · \d+ besselbook wasm kernels?$/);
-    const info = backendInfo()!;
-    assert.equal(info.simd, true);
-    assert.equal(info.requested, "default");
-    assert.ok(Array.isArray(info.kernels));
-    const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[1], [1]])).dataSync());
-    assert.deepEqual([...y], [3, 7]);
+  it("default: wasm on every machine (SIMD, 1 thread in Node), tfjs-node never even loaded; prints one line; ops run", () => {
+    // A first init() can only be watched in a process where nothing has initialised a backend yet
+    // (under npm test, other files call init() before this one), so it runs in a fresh Node.
+    // Every module request during the default init() is recorded: an installed tfjs-node must not
+    // be picked (or loaded) unless asked for, so results don't depend on what npm managed to install.
+    const child = `
+      const { init, backendInfo } = require("besselbook/dist/tensor/backend");
+      const Module = require("node:module");
+      const orig = Module._resolveFilename;
+      const requested = [];
+      Module._resolveFilename = function (req, ...rest) { requested.push(req); return orig.call(this, req, ...rest); };
+      const lines = [];
+      const log = console.log;
+      console.log = (...a) => { lines.push(a.map(String).join(" ")); };
+      init().then((value) => {
+        Module._resolveFilename = orig;
+        console.log = log;
+        const tf = require("@tensorflow/tfjs");
+        const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[1], [1]])).dataSync());
+        process.stdout.write(JSON.stringify({ value, lines, requested, info: backendInfo(), active: tf.getBackend(), y: [...y] }));
+      }, (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`;
+    const env = { ...process.env };
+    delete env.BESSELBOOK_BACKEND;
+    const r = spawnSync(process.execPath, ["-e", child], { cwd: path.join(__dirname, "..", ".."), env, encoding: "utf8", timeout: 60000 });
+    assert.equal(r.status, 0, `child failed: ${r.stderr}`);
+    const out = JSON.parse(r.stdout) as { value: string; lines: string[]; requested: string[]; info: { simd: boolean; requested: string; kernels: unknown }; active: string; y: number[] };
+    assert.equal(out.value, "wasm");
+    assert.ok(!out.requested.some((q) => q.includes("tfjs-node")), `default init() asked for tfjs-node: ${out.requested.filter((q) => q.includes("tfjs-node"))}`);
+    assert.ok(out.requested.some((q) => q.includes("tfjs-backend-wasm")), "the hook saw module requests (wasm was loaded through require)");
+    assert.equal(out.active, out.value);
+    assert.equal(out.lines.length, 1);
+    assert.match(out.lines[0]!, /^backend: wasm \(SIMD, 1 thread\) · tfjs 4\.22\.0 · \d+ besselbook wasm kernels?$/);
+    assert.equal(out.info.simd, true);
+    assert.equal(out.info.requested, "default");
+    assert.ok(Array.isArray(out.info.kernels));
+    assert.deepEqual(out.y, [3, 7]);
   });
 
   it("is idempotent: a second call returns the same backend without re-initialising", async () => {
-    const first = backendName();
-    const { value } = await captured(() => init());
+    const { value: first } = await captured(() => init());
+    assert.equal(backendName(), first);
+    const { value, lines } = await captured(() => init());
     assert.equal(value, first);
     assert.equal(tf.getBackend(), first);
+    assert.equal(lines.length, 1);
+  });
+
+  it("passes when another test file called init() first (as under npm test)", function () {
+    if (process.env.BESSELBOOK_BACKEND_ORDER_CHILD) this.skip();
+    this.timeout(180000);
+    // A mocha run of [a file that only calls init(), this file] in a fresh process.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bb-backend-order-"));
+    const first = path.join(dir, "a-init-first.test.js");
+    fs.writeFileSync(first, `const { init } = require(${JSON.stringify(require.resolve("besselbook/dist/tensor/backend"))});
+describe("another file", () => { it("calls init() first", async function () { this.timeout(60000); await init({ quiet: true }); }); });
+`);
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, BESSELBOOK_BACKEND_ORDER_CHILD: "1" };
+      delete env.BESSELBOOK_BACKEND;
+      const r = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), "--no-config", "--timeout", "120000", "--reporter", "dot", first, __filename],
+        { cwd: path.join(__dirname, "..", ".."), env, encoding: "utf8", timeout: 170000 });
+      assert.equal(r.status, 0, `backend tests after another file's init() failed:\n${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /(\d+) passing/);
+      assert.doesNotMatch(r.stdout, /failing/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("BESSELBOOK_BACKEND=cpu switches; record() provenance reports the active backend", async () => {

@@ -532,3 +532,188 @@ describe("contrastive: helpers", () => {
     tf.dispose(kept);
   });
 });
+
+describe("contrastive: notebook 03's runs on worker threads (seedJobs)", function () {
+  this.timeout(300000);
+  before(backend);
+  const UNTIL = { window: 100, lossTol: 1e-4, gapTol: 1e-3 };
+  const [axA, axB] = C.offsetAxes(3, 100 * deg);
+
+  it("worker results equal the same runs in this thread, bit for bit, and match overSeeds' shape", async () => {
+    const seeds = [0, 1, 2];
+    const subCfg = (geom: string, phi: number) => ({ geom, phi, n: 16, seed0: 7, tau: 0.1, steps: 300, lr: 0.05, logEvery: 50, until: UNTIL });
+    const subs = [subCfg("hyperplanes", 30), subCfg("disjoint", 45), subCfg("unequal", 40)];
+    const tauCfgs = [1, 0.1].map((tau) => ({ tau, n: 16, axA, axB, capAngle: 20 * deg, seed0: 9, steps: 200, lr: 0.01, logEvery: 50, budget: 100, until: UNTIL }));
+    const cone = { n: 12, axA, axB, capAngle: 20 * deg, seed0: 11, cu: { axis: axA, halfAngle: 30 * deg }, cv: { axis: axB, halfAngle: 30 * deg }, angleAxes: [axA, axB], tau: 0.1, steps: 40, lr: 0.05, logEvery: 10 };
+    const lim = [{ k: 2, thDeg: 30, tau: 0.5, n: 12, seed0: 13, steps: 300, lr: 0.05, logEvery: 50, until: UNTIL }];
+    for (const [fn, cfgs] of [["subspaceGapSeed", subs], ["temperatureGapSeed", tauCfgs], ["capConeSeed", [cone]], ["subspaceLimitSeed", lim]] as const) {
+      const par = await C.seedJobs(fn, cfgs as unknown[], seeds, { workers: 2 });
+      const seq = await C.seedJobs(fn, cfgs as unknown[], seeds, { workers: 0 });
+      assert.deepEqual(par, seq, `${fn}: workers vs this thread`);
+      // the per-config result is overSeeds' result for that config (values in seed order)
+      const direct = await Promise.all(seeds.map((s) => (C as any)[fn](cfgs[0], s)));
+      for (const k of Object.keys(par[0].values)) assert.deepEqual(par[0].values[k], direct.map((d) => d[k]), `${fn} ${k}`);
+    }
+  });
+
+  it("subspaceGapSeed trains in the stated geometry: principal angles and the θ_max bound", () => {
+    for (const [geom, phi, angles] of [["hyperplanes", 30, [0, 0, 30]], ["disjoint", 45, [45, 45, 45]], ["unequal", 20, [20, 40]]] as const) {
+      const r = C.subspaceGapSeed({ geom, phi, n: 16, seed0: 3, tau: 0.1, steps: 6000, lr: 0.05, logEvery: 50, until: UNTIL }, 0);
+      assert.equal(r.converged, 1, `${geom}: criterion not met in 6000 steps`);
+      close(r.theta1 as number, angles[0], 1e-9, `${geom} θ₁`);
+      close(r.thetaMax as number, angles[angles.length - 1], 1e-9, `${geom} θ_max`);
+      // converged pairs are no further apart than θ_max (notebook 03's gap-reading claim)
+      assert.ok((r.maxPair as number) <= (r.thetaMax as number) + 0.05, `${geom}: a pair angle ${r.maxPair}° above θ_max`);
+      assert.equal((r.U as number[]).length, 16 * (r.d as number));
+    }
+    assert.throws(() => C.geometryPair("sphere" as any, 30, rng(1)), BesselbookError);
+  });
+
+  it("refuses unknown experiments, empty configs, duplicate seeds and bad worker counts", async () => {
+    await assert.rejects(C.seedJobs("nope" as any, [{}], [0]), BesselbookError);
+    await assert.rejects(C.seedJobs("temperatureGapSeed", [], [0]), BesselbookError);
+    await assert.rejects(C.seedJobs("temperatureGapSeed", [{}], [1, 1]), BesselbookError);
+    await assert.rejects(C.seedJobs("temperatureGapSeed", [{}], [0], { workers: -1 }), BesselbookError);
+  });
+});
+
+describe("wasm Equal with broadcasting (besselbook kernel)", () => {
+  before(backend);
+  it("same booleans as the stock kernel and tfjs-cpu, NaN ≠ NaN, −0 = 0; logSumExp's gradient bit-identical", async () => {
+    const { stockWasmKernel } = require("besselbook/dist/tensor/wasm");
+    assert.equal(tf.getBackend(), "wasm");
+    const r = rng(5);
+    const vals = Float32Array.from({ length: 6 * 5 * 4 }, () => Math.round(r.normal() * 2) / 2);
+    vals[3] = NaN; vals[7] = -0;
+    const cases: [number[], number[], Float32Array, Float32Array][] = [
+      [[6, 20], [6, 1], vals.slice(0, 120), Float32Array.from([0, 0.5, NaN, -1, 1, 0])],
+      [[6, 20], [1, 20], vals.slice(0, 120), vals.slice(0, 20)],
+      [[6, 5, 4], [5, 1], vals, Float32Array.from([0, 0.5, -0.5, 1, -0])],
+      [[4], [6, 5, 4], vals.slice(0, 4), vals],
+    ];
+    const run = async (name: string) => {
+      await tf.setBackend(name);
+      return cases.map(([sa, sb, a, b]) => Array.from(tf.tidy(() => tf.equal(tf.tensor(a, sa), tf.tensor(b, sb))).dataSync()));
+    };
+    const wasm = await run("wasm");
+    const cpu = await run("cpu");
+    await tf.setBackend("wasm");
+    assert.deepEqual(wasm, cpu);
+    assert.equal(wasm[0][3], 0, "NaN == x is false");
+    // the int32 path and the stock kernel on the same inputs
+    const ia = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32"), ib = tf.tensor2d([[2], [5]], [2, 1], "int32");
+    assert.deepEqual(Array.from(tf.equal(ia, ib).dataSync()), [0, 1, 0, 0, 1, 0]);
+    // gradient through logSumExp (tfjs-core's Max gradient uses Equal): same bits as the stock kernel
+    const x = tf.tensor2d(vals.slice(8, 8 + 64).map((v) => v + 0.01 * (v > 0 ? 1 : -1)), [8, 8]);
+    const g = () => Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(t, 1), tf.range(1, 9))))(x).dataSync());
+    const ours = g();
+    const stock = stockWasmKernel("Equal");
+    assert.ok(stock, "the stock Equal kernel was replaced");
+    const now = tf.getKernel("Equal", "wasm")!;
+    tf.unregisterKernel("Equal", "wasm");
+    tf.registerKernel({ ...now, kernelFunc: stock });
+    let before: number[];
+    try {
+      before = g();
+    } finally {
+      tf.unregisterKernel("Equal", "wasm");
+      tf.registerKernel(now);
+    }
+    assert.deepEqual(ours, before);
+  });
+});
+
+// infoNCEGrad as it was before its scratch buffers were reused (session 4), verbatim: the reference
+// for the bit-identity test below.
+function oldInfoNCEGrad(U: { rows: number; cols: number; data: Float64Array }, V: { rows: number; cols: number; data: Float64Array }, tau: number): { loss: number; gU: Float64Array; gV: Float64Array } {
+  const n = U.rows;
+  const d = U.cols;
+  const S = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < d; r++) s += U.data[i * d + r] * V.data[j * d + r];
+      S[i * n + j] = s / tau;
+    }
+  const G = new Float64Array(n * n);
+  let loss = 0;
+  if (tau >= 0.006) {
+    // One exp per logit: X_ij = e^{S_ij − m_i} (row max m_i) gives the row softmax; the column
+    // softmax reuses it with weights w_i = e^{m_i − M}. Every factor is ≥ e^{−4/τ} > 1e-290 for
+    // τ ≥ 0.006 (|S_ij| ≤ 1/τ), so nothing underflows to 0.
+    const m = new Float64Array(n);
+    let M = -Infinity;
+    for (let i = 0; i < n; i++) {
+      let mi = -Infinity;
+      for (let j = 0; j < n; j++) mi = Math.max(mi, S[i * n + j]);
+      m[i] = mi;
+      M = Math.max(M, mi);
+    }
+    const X = new Float64Array(n * n);
+    const colSum = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let e = 0;
+      const wi = Math.exp(m[i] - M);
+      for (let j = 0; j < n; j++) {
+        const x = Math.exp(S[i * n + j] - m[i]);
+        X[i * n + j] = x;
+        e += x;
+        colSum[j] += x * wi;
+      }
+      loss += m[i] + Math.log(e) - S[i * n + i];
+      for (let j = 0; j < n; j++) G[i * n + j] += X[i * n + j] / e;
+    }
+    for (let j = 0; j < n; j++) loss += M + Math.log(colSum[j]) - S[j * n + j];
+    for (let i = 0; i < n; i++) {
+      const wi = Math.exp(m[i] - M);
+      for (let j = 0; j < n; j++) G[i * n + j] += (X[i * n + j] * wi) / colSum[j];
+    }
+  } else for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) m = Math.max(m, S[i * n + j]);
+    let e = 0;
+    for (let j = 0; j < n; j++) e += Math.exp(S[i * n + j] - m);
+    loss += m + Math.log(e) - S[i * n + i];
+    for (let j = 0; j < n; j++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
+  }
+  if (tau < 0.006) for (let j = 0; j < n; j++) {
+    let m = -Infinity;
+    for (let i = 0; i < n; i++) m = Math.max(m, S[i * n + j]);
+    let e = 0;
+    for (let i = 0; i < n; i++) e += Math.exp(S[i * n + j] - m);
+    loss += m + Math.log(e) - S[j * n + j];
+    for (let i = 0; i < n; i++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
+  }
+  for (let i = 0; i < n; i++) G[i * n + i] -= 2;
+  const scale = 1 / (2 * n * tau);
+  const gU = new Float64Array(n * d);
+  const gV = new Float64Array(n * d);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const g = G[i * n + j] * scale;
+      if (g === 0) continue;
+      for (let r = 0; r < d; r++) {
+        gU[i * d + r] += g * V.data[j * d + r];
+        gV[j * d + r] += g * U.data[i * d + r];
+      }
+    }
+  return { loss: loss / (2 * n), gU, gV };
+}
+
+
+describe("contrastive: float64 gradient with reused scratch", () => {
+  it("is bit-identical to the allocating version, call after call (stale buffers would show)", () => {
+    const r = rng(90);
+    for (const tau of [1, 0.05, 0.004]) {
+      const ws = C.gradWork(24);
+      for (let call = 0; call < 3; call++) {
+        const U = C.sampleSphere(24, 3, r), V = C.sampleSphere(24, 3, r);
+        const a = C.infoNCEGrad(U, V, tau, ws), b = oldInfoNCEGrad(U, V, tau);
+        assert.equal(a.loss, b.loss, `loss τ = ${tau} call ${call}`);
+        assert.deepEqual(Array.from(a.gU), Array.from(b.gU), `gU τ = ${tau} call ${call}`);
+        assert.deepEqual(Array.from(a.gV), Array.from(b.gV), `gV τ = ${tau} call ${call}`);
+      }
+    }
+    assert.throws(() => C.infoNCEGrad(C.sampleSphere(5, 3, r), C.sampleSphere(5, 3, r), 0.1, C.gradWork(4)), BesselbookError);
+  });
+});

@@ -111,24 +111,56 @@ function backSide(s: Side, E: Mat, norms: Float64Array, gU: Float64Array, out: F
   }
 }
 
-/** Symmetric InfoNCE value and ∂L/∂U, ∂L/∂V (float64). */
-export function infoNCEGrad(U: Mat, V: Mat, tau: number): { loss: number; gU: Float64Array; gV: Float64Array } {
+/** Scratch buffers of infoNCEGrad for N pairs (reused across a training run's steps). */
+export interface GradWork {
+  n: number;
+  S: Float64Array;
+  G: Float64Array;
+  X: Float64Array;
+  m: Float64Array;
+  w: Float64Array;
+  colSum: Float64Array;
+}
+
+/** Scratch for `infoNCEGrad(U, V, tau, ws)` with N = n pairs. */
+export function gradWork(n: number): GradWork {
+  return { n, S: new Float64Array(n * n), G: new Float64Array(n * n), X: new Float64Array(n * n), m: new Float64Array(n), w: new Float64Array(n), colSum: new Float64Array(n) };
+}
+
+/**
+ * Symmetric InfoNCE value and ∂L/∂U, ∂L/∂V (float64). `ws` (from gradWork(N)) reuses scratch
+ * buffers across calls; the gradients are always fresh arrays.
+ */
+export function infoNCEGrad(U: Mat, V: Mat, tau: number, ws?: GradWork): { loss: number; gU: Float64Array; gV: Float64Array } {
   const n = U.rows;
   const d = U.cols;
-  const S = new Float64Array(n * n);
+  if (ws && ws.n !== n) throw new ShapeError("infoNCEGrad ws", `scratch for N = ${n}`, [ws.n]);
+  const gU = new Float64Array(n * d);
+  const gV = new Float64Array(n * d);
+  const loss = gradInto(U, V, tau, ws ?? gradWork(n), gU, gV);
+  return { loss, gU, gV };
+}
+
+/**
+ * infoNCEGrad into caller-owned gU, gV (overwritten) with scratch `ws`; returns the loss. The same
+ * operations in the same order as before the buffers were reused, so the results are bit-identical
+ * (test/contrastive.test.ts checks reused scratch against a copy of the allocating version).
+ */
+function gradInto(U: Mat, V: Mat, tau: number, ws: GradWork, gU: Float64Array, gV: Float64Array): number {
+  const n = U.rows;
+  const d = U.cols;
+  const { S, G, X, m, w, colSum } = ws;
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let r = 0; r < d; r++) s += U.data[i * d + r] * V.data[j * d + r];
       S[i * n + j] = s / tau;
     }
-  const G = new Float64Array(n * n);
   let loss = 0;
   if (tau >= 0.006) {
     // One exp per logit: X_ij = e^{S_ij − m_i} (row max m_i) gives the row softmax; the column
     // softmax reuses it with weights w_i = e^{m_i − M}. Every factor is ≥ e^{−4/τ} > 1e-290 for
     // τ ≥ 0.006 (|S_ij| ≤ 1/τ), so nothing underflows to 0.
-    const m = new Float64Array(n);
     let M = -Infinity;
     for (let i = 0; i < n; i++) {
       let mi = -Infinity;
@@ -136,11 +168,11 @@ export function infoNCEGrad(U: Mat, V: Mat, tau: number): { loss: number; gU: Fl
       m[i] = mi;
       M = Math.max(M, mi);
     }
-    const X = new Float64Array(n * n);
-    const colSum = new Float64Array(n);
+    colSum.fill(0);
     for (let i = 0; i < n; i++) {
       let e = 0;
       const wi = Math.exp(m[i] - M);
+      w[i] = wi;
       for (let j = 0; j < n; j++) {
         const x = Math.exp(S[i * n + j] - m[i]);
         X[i * n + j] = x;
@@ -148,33 +180,37 @@ export function infoNCEGrad(U: Mat, V: Mat, tau: number): { loss: number; gU: Fl
         colSum[j] += x * wi;
       }
       loss += m[i] + Math.log(e) - S[i * n + i];
-      for (let j = 0; j < n; j++) G[i * n + j] += X[i * n + j] / e;
+      // (G starts at 0: 0 + X/e is X/e)
+      for (let j = 0; j < n; j++) G[i * n + j] = X[i * n + j] / e;
     }
     for (let j = 0; j < n; j++) loss += M + Math.log(colSum[j]) - S[j * n + j];
     for (let i = 0; i < n; i++) {
-      const wi = Math.exp(m[i] - M);
+      const wi = w[i];
       for (let j = 0; j < n; j++) G[i * n + j] += (X[i * n + j] * wi) / colSum[j];
     }
-  } else for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let j = 0; j < n; j++) m = Math.max(m, S[i * n + j]);
-    let e = 0;
-    for (let j = 0; j < n; j++) e += Math.exp(S[i * n + j] - m);
-    loss += m + Math.log(e) - S[i * n + i];
-    for (let j = 0; j < n; j++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
-  }
-  if (tau < 0.006) for (let j = 0; j < n; j++) {
-    let m = -Infinity;
-    for (let i = 0; i < n; i++) m = Math.max(m, S[i * n + j]);
-    let e = 0;
-    for (let i = 0; i < n; i++) e += Math.exp(S[i * n + j] - m);
-    loss += m + Math.log(e) - S[j * n + j];
-    for (let i = 0; i < n; i++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
+  } else {
+    G.fill(0);
+    for (let i = 0; i < n; i++) {
+      let mx = -Infinity;
+      for (let j = 0; j < n; j++) mx = Math.max(mx, S[i * n + j]);
+      let e = 0;
+      for (let j = 0; j < n; j++) e += Math.exp(S[i * n + j] - mx);
+      loss += mx + Math.log(e) - S[i * n + i];
+      for (let j = 0; j < n; j++) G[i * n + j] += Math.exp(S[i * n + j] - mx) / e;
+    }
+    for (let j = 0; j < n; j++) {
+      let mx = -Infinity;
+      for (let i = 0; i < n; i++) mx = Math.max(mx, S[i * n + j]);
+      let e = 0;
+      for (let i = 0; i < n; i++) e += Math.exp(S[i * n + j] - mx);
+      loss += mx + Math.log(e) - S[j * n + j];
+      for (let i = 0; i < n; i++) G[i * n + j] += Math.exp(S[i * n + j] - mx) / e;
+    }
   }
   for (let i = 0; i < n; i++) G[i * n + i] -= 2;
   const scale = 1 / (2 * n * tau);
-  const gU = new Float64Array(n * d);
-  const gV = new Float64Array(n * d);
+  gU.fill(0);
+  gV.fill(0);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       const g = G[i * n + j] * scale;
@@ -184,7 +220,7 @@ export function infoNCEGrad(U: Mat, V: Mat, tau: number): { loss: number; gU: Fl
         gV[j * d + r] += g * U.data[i * d + r];
       }
     }
-  return { loss: loss / (2 * n), gU, gV };
+  return loss / (2 * n);
 }
 
 /**
@@ -237,8 +273,11 @@ export function trainFreeEmbeddings(U0: MatLike, V0: MatLike, opts: FreeTrainOpt
       s.z[p] -= (lr * (s.m[p] / (1 - acc1))) / (Math.sqrt(s.v[p] / (1 - acc2)) + eps);
     }
   };
+  const ws = gradWork(n);
+  const gU = new Float64Array(n * d);
+  const gV = new Float64Array(n * d);
   for (let step = 1; step <= steps; step++) {
-    const { loss, gU, gV } = infoNCEGrad(U.E, V.E, tau);
+    const loss = gradInto(U.E, V.E, tau, ws, gU, gV);
     backSide(su, U.E, U.norms, gU, gzU);
     backSide(sv, V.E, V.norms, gV, gzV);
     adam(su, gzU);

@@ -16,3 +16,4 @@ export * from "./views";
 export * from "./fast";
 export * from "./experiments";
 export * from "./charts";
+export * from "./jobs";

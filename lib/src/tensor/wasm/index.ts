@@ -10,6 +10,7 @@
  *   BatchMatMul           — transposeA/transposeB: explicit transpose, then the XNNPACK path
  *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
  *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
+ *   Equal                 — broadcasting case in JS (tfjs-core's Max/Min gradient: every logSumExp)
  *   MaxPoolGrad           — finds the forward output's value in each window (stock: ~200× the forward)
  *   Identity, Transpose   — identity permutations share the input's buffer instead of copying it
  * Gradient (wasm only; other backends keep tfjs-core's):
@@ -22,7 +23,7 @@ import * as tf from "../../tf";
 import { BesselbookError } from "../../errors";
 import { backpropFilterVariant, conv2DBackpropFilter, conv2DBackpropInput } from "./conv";
 import { einsumKernel } from "./einsum";
-import { makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
+import { makeEqual, makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
 import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, segmentSumOptions, unsortedSegmentSum } from "./segment";
@@ -83,6 +84,7 @@ export const WASM_KERNELS = [
   "GatherV2",
   "LogicalAnd",
   "LogicalOr",
+  "Equal",
   "MaxPoolGrad",
   "Identity",
   "Transpose",
@@ -172,6 +174,7 @@ export function registerWasmKernels(): string[] {
   replace("MaxPoolGrad", () => maxPoolGrad);
   replace("LogicalAnd", (stock) => makeLogicalAnd(stock));
   replace("LogicalOr", (stock) => makeLogicalOr(stock));
+  replace("Equal", (stock) => makeEqual(stock));
   replace("Identity", (stock) => makeIdentity(stock));
   replace("Transpose", (stock) => makeTranspose(stock));
   add(GATHER_DROP_NEGATIVES, gatherDropNegatives);
