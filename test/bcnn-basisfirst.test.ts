@@ -239,6 +239,27 @@ describe("bcnn basis-first B-conv (impl \"basis\" per order, \"basisDense\") equ
     }
   });
 
+  it("both factorised paths round-trip through their config (same impl, bit-identical outputs) and keep quarter-turn invariance", () => {
+    for (const impl of ["basis", "basisDense"] as const) {
+      const L = new BesselConv2D({ ...KINDS[0][1], impl, seed: 6 });
+      const x = tf.randomNormal([2, 12, 12, 3], 0, 1, "float32", 8) as tf.Tensor4D;
+      const y = L.forward(x);
+      const cfg = L.getConfig();
+      assert.equal(cfg.impl, impl);
+      const L2 = BesselConv2D.fromConfig(BesselConv2D, cfg) as InstanceType<typeof BesselConv2D>;
+      const y2a = L2.forward(x); // builds L2
+      L2.setWeights(L.getWeights());
+      const y2 = L2.forward(x);
+      assert.equal(L2.impl, impl);
+      assert.deepEqual(Array.from(y2.dataSync()), Array.from(y.dataSync()));
+      // 90° turns of the input turn the output field exactly (to float32 rounding)
+      const e = bcnn.rot90Error((t) => L.apply(t) as tf.Tensor, x);
+      assert.ok(e < 1e-5, `${impl}: rot90 error ${e}`);
+      [L, L2].forEach((l) => l.dispose());
+      tf.dispose([x, y, y2a, y2]);
+    }
+  });
+
   it("rejects a bad impl / bconv with a typed error", () => {
     assert.throws(() => new BesselConv2D({ filters: 2, kernelSize: 5, impl: "fft" as never }), DomainError);
     const spec = bcnn.defaultBcnnSpec();
