@@ -65,8 +65,24 @@ describe("frames: packed job queue (runJob / splitJobs)", function () {
     assert.deepStrictEqual(split.b.values.vector, [F.moleculeSeed({ ...cfg, nTrain: 3 }, 0).vector]);
     assert.deepStrictEqual(split.a.series.losses, direct.map((r) => r.losses));
     assert.ok(Math.abs(split.a.summary.vector.mean - (direct[0].vector as number + (direct[1].vector as number)) / 2) < 1e-15);
+    // Each job records its wall-clock start and end (seconds since the epoch; volatile).
+    results.forEach((r) => assert.ok((r.jobStart as number) > 1.6e9 && (r.jobEnd as number) >= (r.jobStart as number)));
     assert.throws(() => F.runJob({ jobs }, 3), (e: Error) => e instanceof DomainError && /argument k/.test(e.message));
     assert.throws(() => F.runJob({ jobs: [{ ...jobs[0], fn: "nope" } as unknown as F.FramesJob] }, 0), (e: Error) => e instanceof DomainError && /fn/.test(e.message));
     assert.throws(() => F.splitJobs(packed, jobs.slice(1)), ShapeError);
+  });
+
+  it("a potentialSeed job reports its phases (prep, training, evaluation, ridges) and its start/end", () => {
+    const pcfg = { molecule: "ethanol", nTrain: 4, trainFrom: 0, trainTo: 10, testFrom: 10, testTo: 16, cutoff: 4, batch: 2,
+      epochs: 4, lr: 1e-3, warm: 0, decay: 1, decayEpochs: 0, judge: 4, nRbf: 8, weights: { energy: 1, forces: 1 },
+      model: { kind: "tfn" as const, lmax: 1 as const, channels: 2, hidden: 4 } };
+    const r = F.runJob({ jobs: [{ group: "p", seed: 0, fn: "potentialSeed", config: pcfg }] }, 0);
+    for (const k of ["prepWallSeconds", "trainWallSeconds", "evalWallSeconds", "baselineWallSeconds"]) {
+      assert.ok(typeof r[k] === "number" && (r[k] as number) >= 0, k);
+    }
+    const sum = ["prepWallSeconds", "trainWallSeconds", "evalWallSeconds", "baselineWallSeconds"].reduce((a, k) => a + (r[k] as number), 0);
+    // the phases lie inside the job's own wall time (ms clock: 5 ms slack)
+    assert.ok(sum <= (r.jobEnd as number) - (r.jobStart as number) + 0.005, `${sum} vs ${(r.jobEnd as number) - (r.jobStart as number)}`);
+    assert.strictEqual(r.steps, 8);
   });
 });

@@ -141,6 +141,47 @@ describe("frames: conservative forces and the TFN in local frames (issue 15)", f
     b.dispose(); m.dispose();
   });
 
+  it("energyForces runs the network once: E equals apply(b, edgeGeometry(b, b.pos)).energy bitwise, F and the loss gradient equal the two-pass form, nothing leaks", () => {
+    // The two-pass form energyForces had before (session 5): forces from valueAndGrad of ΣE, the
+    // energies from a second forward pass. Written out here as the reference.
+    const twoPass = (m: F.Model, b: F.Batch) => tf.tidy(() => {
+      const f = (pos: tf.Tensor2D) => tf.sum(m.apply(b, F.edgeGeometry(b, pos)).energy) as tf.Scalar;
+      const { value, grad } = tf.valueAndGrad(f)(b.pos);
+      value.dispose();
+      return { energy: m.apply(b, F.edgeGeometry(b, b.pos)).energy, forces: tf.neg(grad) as tf.Tensor2D };
+    });
+    const s = { energy: 0.7, forces: 1.3 }, w = { energy: 1, forces: 1 };
+    for (const m of models()) {
+      const b = F.makeBatch(ds.clouds, bo, ds.targets);
+      const n0 = tf.memory().numTensors;
+      const one = F.energyForces(m, b), two = twoPass(m, b);
+      assert.deepStrictEqual(Array.from(one.energy.dataSync()), Array.from(two.energy.dataSync()), `${m.name}: E`);
+      const eApply = tf.tidy(() => m.apply(b, F.edgeGeometry(b, b.pos)).energy);
+      assert.deepStrictEqual(Array.from(one.energy.dataSync()), Array.from(eApply.dataSync()), `${m.name}: E = apply`);
+      eApply.dispose();
+      assert.deepStrictEqual(Array.from(one.forces.dataSync()), Array.from(two.forces.dataSync()), `${m.name}: F`);
+      [one.energy, one.forces, two.energy, two.forces].forEach((t) => t.dispose());
+      assert.strictEqual(tf.memory().numTensors, n0, `${m.name}: energyForces leaks no tensor`);
+      // Parameter gradients of the E + F loss (through −∇E): the same to float32 rounding.
+      const ref = tf.variableGrads(() => tf.tidy(() => {
+        const o = twoPass(m, b), mse = (a: tf.Tensor, t: tf.Tensor) => tf.mean(tf.square(tf.sub(a, t)));
+        return tf.add(tf.div(mse(o.energy, b.y!.energy), s.energy), tf.div(mse(o.forces, b.y!.forces), s.forces)) as tf.Scalar;
+      }), m.variables);
+      const got = tf.variableGrads(() => F.potentialLoss(m, b, s, w), m.variables);
+      assert.ok(Math.abs(got.value.dataSync()[0] - ref.value.dataSync()[0]) <= 1e-6 * Math.abs(ref.value.dataSync()[0]), `${m.name}: loss`);
+      const names = Object.keys(ref.grads);
+      assert.deepStrictEqual(Object.keys(got.grads).sort(), [...names].sort(), `${m.name}: the same variables get gradients`);
+      let gs = 0, d = 0;
+      for (const k of names) {
+        const a = got.grads[k].dataSync(), r = ref.grads[k].dataSync();
+        for (let i = 0; i < r.length; i++) { gs = Math.max(gs, Math.abs(r[i])); d = Math.max(d, Math.abs(a[i] - r[i])); }
+      }
+      assert.ok(gs > 0 && d <= 1e-5 * gs, `${m.name}: max |Δgrad| ${d} vs max |grad| ${gs}`);
+      [got.value, ref.value, ...Object.values(got.grads), ...Object.values(ref.grads)].forEach((t) => t.dispose());
+      b.dispose(); m.dispose();
+    }
+  });
+
   it("the TFN in local frames has the same parameters and computes the same function; without transport it does not", () => {
     const b = F.makeBatch(ds.clouds, bo);
     for (const lmax of [1, 3] as F.Order[]) {

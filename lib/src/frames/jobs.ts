@@ -21,8 +21,11 @@ export function runJob(cfg: { jobs: FramesJob[] }, k: number): Record<string, nu
   if (!(Number.isInteger(k) && k >= 0 && k < cfg.jobs.length)) domainError("runJob", "k", k, `a job index 0…${cfg.jobs.length - 1}`);
   const j = cfg.jobs[k];
   if (j === null || typeof j !== "object") throw new DomainError(`runJob: argument jobs[${k}] = ${String(j)} is out of domain; expected a job object { group, seed, fn, config }`);
-  if (j.fn === "potentialSeed") return potentialSeed(j.config, j.seed);
-  if (j.fn === "moleculeSeed") return moleculeSeed(j.config, j.seed);
+  // Wall-clock start and end of the job (seconds since the epoch; volatile): with one job per
+  // worker at a time, the notebook reads each worker's busy time and the queue's idle tail.
+  const jobStart = Date.now() / 1000;
+  if (j.fn === "potentialSeed") return { ...potentialSeed(j.config, j.seed), jobStart, jobEnd: Date.now() / 1000 };
+  if (j.fn === "moleculeSeed") return { ...moleculeSeed(j.config, j.seed), jobStart, jobEnd: Date.now() / 1000 };
   throw new DomainError(`runJob: argument jobs[${k}].fn = ${JSON.stringify((j as { fn: unknown }).fn)} is out of domain; expected "potentialSeed" or "moleculeSeed"`);
 }
 

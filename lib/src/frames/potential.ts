@@ -29,11 +29,26 @@ import { cosineCutoff, sphericalBesselBasis } from "./radial";
 /** Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint). */
 export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces: tf.Tensor2D } {
   return tf.tidy(() => {
-    const f = (pos: tf.Tensor2D) => tf.sum(m.apply(b, edgeGeometry(b, pos)).energy) as tf.Scalar;
-    const { value, grad } = tf.valueAndGrad(f)(b.pos);
-    value.dispose();
-    const energy = m.apply(b, edgeGeometry(b, b.pos)).energy;
-    return { energy, forces: tf.neg(grad) as tf.Tensor2D };
+    // One forward pass: the per-cloud energies of the pass that is differentiated are kept out
+    // of valueAndGrad's scope (tf.keep) instead of running the network a second time. They stay
+    // on the gradient tape, so an outer gradient (training) flows through them as before.
+    let perCloud: tf.Tensor1D | undefined;
+    const f = (pos: tf.Tensor2D) => {
+      perCloud = tf.keep(m.apply(b, edgeGeometry(b, pos)).energy);
+      return tf.sum(perCloud) as tf.Scalar;
+    };
+    let out: { value: tf.Scalar; grad: tf.Tensor };
+    try {
+      out = tf.valueAndGrad(f)(b.pos);
+    } catch (e) {
+      perCloud?.dispose();
+      throw e;
+    }
+    out.value.dispose();
+    const kept = perCloud as tf.Tensor1D;
+    const energy = tf.clone(kept); // tracked by this tidy (the kept tensor is not)
+    kept.dispose();
+    return { energy, forces: tf.neg(out.grad) as tf.Tensor2D };
   });
 }
 
@@ -395,6 +410,7 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
   if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("potentialSeed: the training and test blocks overlap");
   if (!(Number.isInteger(cfg.testFrom) && Number.isInteger(cfg.testTo) && cfg.testTo > cfg.testFrom)) domainError("potentialSeed", "cfg.testTo", cfg.testTo, `an integer > testFrom = ${cfg.testFrom} (a non-empty test block)`);
   if (!(Number.isInteger(cfg.nTrain) && cfg.nTrain >= 2 && cfg.nTrain <= cfg.trainTo - cfg.trainFrom)) throw new DomainError(`potentialSeed: argument nTrain = ${cfg.nTrain} is out of domain; expected 2…${cfg.trainTo - cfg.trainFrom}`);
+  const p0 = Date.now();
   const r = new Rng(1000 + seed);
   const perm = r.permutation(cfg.trainTo - cfg.trainFrom);
   const trainIdx = Array.from(perm.slice(0, cfg.nTrain), (k) => cfg.trainFrom + k);
@@ -437,7 +453,9 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
     const t0 = process.cpuUsage(), w0 = Date.now();
     const losses = trainPotential(m, trainB, s, cfg.weights, { ...cfg, seed });
     const cpu = process.cpuUsage(t0), wall = (Date.now() - w0) / 1000;
+    const e0 = Date.now();
     const te = evaluatePotential(m, testB, s), tr = evaluatePotential(m, trainB, s);
+    const evalWall = (Date.now() - e0) / 1000, b0 = Date.now();
     const conv = judgeConvergence(losses, cfg.judge);
     const ridge = ridgeEnergy(rawTrain, rawTest);
     const ridgeRbf = ridgeEnergy(rawTrain, rawTest, 0.01, (c) => rbfPairFeatures(c, cfg.nRbf, cfg.cutoff, MOLECULE_ELEMENTS.length));
@@ -445,6 +463,7 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
     // weights (1, 1) and the same fixed λ = 0.01 (not selected on data).
     const ridgeEF = ridgeEnergyForces(rawTrain, rawTest, 0.01, { energy: 1, forces: 1 });
     const meanSq = (xs: number[]) => xs.reduce((a, x) => a + x * x, 0) / xs.length;
+    const baselineWall = (Date.now() - b0) / 1000;
     return {
       energy: te.energy, forces: te.forces, energyTrain: tr.energy, forcesTrain: tr.forces,
       ridgeTest: ridge.test, ridgeTrain: ridge.train, ridgeRbfTest: ridgeRbf.test, ridgeRbfTrain: ridgeRbf.train,
@@ -458,6 +477,9 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
       speciesEnergyIsMean: speciesCountsConstant({ clouds: [...rawTrain.clouds, ...rawTest.clouds], targets: [...rawTrain.targets, ...rawTest.targets] }) ? 1 : 0,
       losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
       processCpuSeconds: (cpu.user + cpu.system) / 1e6, trainWallSeconds: wall,
+      // Phases of the job (wall seconds, volatile): data + batches + model before training,
+      // evaluation (test and training set), the ridge baselines.
+      prepWallSeconds: (w0 - p0) / 1000, evalWallSeconds: evalWall, baselineWallSeconds: baselineWall,
     };
   } finally {
     m.dispose();
