@@ -93,7 +93,7 @@ describe("bcnn basis-first B-conv (impl \"basis\" per order, \"basisDense\") equ
 
   it("whole notebook-05 networks (paper, steerable σ 0.8 and σ 1; per-order and dense) give the same logits and loss gradients", () => {
     const specs = bcnn.notebook05Specs({ blur: 0.8 });
-    for (const [name, bconv] of [["bcnnPaper", "basis"], ["bcnnSteer", "basis"], ["bcnnSteer1", "basis"], ["bcnnPaper", "basisDense"]] as const) {
+    for (const [name, bconv] of [["bcnnPaper", "basis"], ["bcnnSteer", "basis"], ["bcnnSteer1", "basis"], ["bcnnPaper", "basisDense"], ["bcnnSteer", "basisDense"], ["bcnnSteer1", "basisDense"]] as const) {
       const a = bcnn.buildNet({ ...specs[name], seed: 3, bconv: "bank" });
       const b = bcnn.buildNet({ ...specs[name], seed: 3, bconv });
       const x = tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 9);
@@ -268,11 +268,15 @@ describe("bcnn basis-first B-conv (impl \"basis\" per order, \"basisDense\") equ
     assert.throws(() => bcnn.buildNet({ ...spec, kind: "cnn", bconv: "basisDense" }), DomainError);
   });
 
-  it("notebook 05: steerable arms on the basis path, paper basis on the filter bank", () => {
+  it("notebook 05 (final session-5 choice): paper basis mixed per order, steerable arms on the dense mixing", () => {
     const s = bcnn.notebook05Specs({ blur: 0.8 });
-    assert.equal(s.bcnnSteer.bconv, "basis");
-    assert.equal(s.bcnnSteer1.bconv, "basis");
-    assert.equal(s.bcnnPaper.bconv ?? "bank", "bank");
+    assert.equal(s.bcnnPaper.bconv, "basis");
+    assert.equal(s.bcnnSteer.bconv, "basisDense");
+    assert.equal(s.bcnnSteer1.bconv, "basisDense");
+    // the matched baselines are built from the paper spec without its B-conv path
+    assert.equal(s.cnn.bconv, undefined);
+    assert.equal(s.c4.bconv, undefined);
+    assert.equal(bcnn.countParams(s.bcnnPaper), bcnn.countParams(bcnn.defaultBcnnSpec()));
   });
 });
 
@@ -324,5 +328,82 @@ describe("bcnn session 5: probes switch and the Node version in the cache keys",
     } finally {
       Object.defineProperty(process, "version", { value: real, configurable: true });
     }
+  });
+});
+
+describe("bcnn review s5-14: garbage-in on the factorised paths, impl with bconv, run-cache key", () => {
+  before(async () => {
+    await init({ quiet: true });
+  });
+
+  it("an empty batch gives an empty output of the right shape on every path (finding 4)", () => {
+    for (const impl of ["conv", "basis", "basisDense"] as const) {
+      for (const padding of ["same", "valid"] as const) {
+        const L = new BesselConv2D({ filters: 3, kernelSize: 5, oversample: 2, impl, padding, seed: 2 });
+        const w = tf.randomNormal([1, 8, 8, 2], 0, 1, "float32", 3) as tf.Tensor4D;
+        tf.dispose(L.forward(w)); // build for C_in = 2
+        const empty = tf.zeros([0, 8, 8, 2]) as tf.Tensor4D;
+        const y = L.forward(empty);
+        const side = padding === "same" ? 8 : 4;
+        assert.deepEqual(y.shape, [0, side, side, 3], `${impl}/${padding}`);
+        const r = L.responses(empty);
+        assert.deepEqual(r.shape, [0, side, side, L.channels.length, 3], `${impl}/${padding} responses`);
+        L.dispose();
+        tf.dispose([w, empty, y, r]);
+      }
+    }
+  });
+
+  it("responses / orderPower / forward with a wrong channel count or a too-small valid input name the layer's input and the caller's shape (finding 4)", () => {
+    for (const impl of ["conv", "basis", "basisDense"] as const) {
+      const L = new BesselConv2D({ filters: 3, kernelSize: 5, oversample: 2, impl, padding: "valid", seed: 2, name: `bc_${impl}` });
+      const x = tf.randomNormal([1, 8, 8, 2], 0, 1, "float32", 3) as tf.Tensor4D;
+      tf.dispose(L.forward(x));
+      const wrongC = tf.randomNormal([1, 8, 8, 5], 0, 1, "float32", 4) as tf.Tensor4D;
+      const small = tf.randomNormal([1, 3, 3, 2], 0, 1, "float32", 5) as tf.Tensor4D;
+      const isLayerShapeError = (shape: string) => (e: unknown) =>
+        e instanceof ShapeError && e.message.includes(`bc_${impl} input`) && e.message.includes(shape);
+      for (const f of [(t: tf.Tensor4D) => L.responses(t), (t: tf.Tensor4D) => L.orderPower(t), (t: tf.Tensor4D) => L.forward(t)]) {
+        assert.throws(() => f(wrongC), isLayerShapeError("[1, 8, 8, 5]"), `${impl}: wrong C_in`);
+        assert.throws(() => f(small), isLayerShapeError("[1, 3, 3, 2]"), `${impl}: valid, 3×3 input`);
+      }
+      L.dispose();
+      tf.dispose([x, wrongC, small]);
+    }
+  });
+
+  it("buildNet / convMacs refuse a bad spec.impl for every kind, and impl ≠ conv with a factorised bconv (finding 5)", () => {
+    const paper = bcnn.defaultBcnnSpec();
+    const cnn = bcnn.matchedCnnSpec(paper, "cnn");
+    for (const spec of [paper, cnn, bcnn.matchedCnnSpec(paper, "c4"), { ...paper, bconv: "basis" as const }]) {
+      assert.throws(() => bcnn.buildNet({ ...spec, impl: "fft" as never }), (e: unknown) => e instanceof DomainError && /spec\.impl/.test((e as Error).message));
+      assert.throws(() => bcnn.convMacs({ ...spec, impl: "fft" as never }), DomainError);
+    }
+    for (const bconv of ["basis", "basisDense"] as const) {
+      assert.throws(() => bcnn.buildNet({ ...paper, bconv, impl: "matmul" }), (e: unknown) => e instanceof DomainError && /spec\.impl/.test((e as Error).message));
+      assert.throws(() => bcnn.convMacs({ ...paper, bconv, impl: "matmul" }), DomainError);
+      // "conv" (what the path does) and undefined are accepted
+      assert.ok(bcnn.convMacs({ ...paper, bconv, impl: "conv" }) > 0);
+    }
+    // the bank path still takes matmul
+    assert.ok(bcnn.convMacs({ ...paper, impl: "matmul" }) > 0);
+  });
+
+  it("the run-cache key covers everything a run requires: special/, tf.js, tf-layers.js (finding 2)", () => {
+    const files = bcnn.runCodeFiles();
+    const root = path.dirname(require.resolve("besselbook"));
+    const rel = files.map((f) => path.relative(root, f));
+    for (const f of ["tf.js", "tf-layers.js", "errors.js", path.join("bcnn", "basis.js"), path.join("data", "glyphs.js")]) {
+      assert.ok(rel.includes(f), `${f} hashed`);
+    }
+    assert.ok(rel.some((f) => f.startsWith(`special${path.sep}`)), `some special/*.js hashed: ${rel.join(", ")}`);
+    // every compiled module reachable from the experiment module is hashed, so editing any of them
+    // (a special-function fix, say) changes the key
+    for (const f of bcnn.requireClosure(path.join(root, "bcnn", "experiment.js"))) assert.ok(files.includes(f), `${f} in the key`);
+    assert.equal(new Set(files).size, files.length, "no file twice");
+  });
+
+  it("the backend part of the run-cache key names wasm's SIMD binary and thread count (finding 2)", () => {
+    assert.match(bcnn.backendKey(), /^wasm\/(simd|nosimd)\/\d+$/);
   });
 });

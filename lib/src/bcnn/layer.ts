@@ -145,7 +145,17 @@ export function basisFirstBlocks(
     }
     return g.shape[0] / N;
   });
+  if (padding === "valid" && filters.some((f) => H < f.shape[0] || W < f.shape[1])) {
+    throw new ShapeError(`${fn} x`, `[B, H ≥ ${filters[0].shape[0]}, W ≥ ${filters[0].shape[0]}, C] for a valid convolution`, x.shape);
+  }
   let shape: [number, number, number] = [B, 0, 0];
+  if (B === 0) {
+    // an empty batch gives an empty output of the right shape, as the filter-bank path does (the
+    // folded conv of an empty batch traps inside the wasm kernel: review s5-14 finding 4)
+    const K = filters[0].shape[0];
+    shape = padding === "same" ? [0, H, W] : [0, H - K + 1, W - K + 1];
+    return { ys: Rs.map((R) => tf.zeros([0, R * O]) as tf.Tensor2D), shape };
+  }
   const ys = tf.tidy(() => {
     // the input checks of conv2dBy (shape, valid padding smaller than K) on the folded input
     const xs = C === 1 ? x : (x.transpose([0, 3, 1, 2]).reshape([B * C, H, W, 1]) as tf.Tensor4D);
@@ -503,8 +513,23 @@ export class BesselConv2D extends tf.layers.Layer {
     return (this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read()) as tf.Tensor2D;
   }
 
+  /**
+   * The caller's input, checked before any path folds or convolves it (review s5-14 finding 4: the
+   * basis paths otherwise failed inside tfjs, or named the folded [B·C, H, W, 1] shape): rank 4,
+   * this layer's channel count once built, and H, W ≥ K for valid padding.
+   */
+  private checkInput(x: tf.Tensor): void {
+    const K = this.kernelSize;
+    const C = this.built ? this.cIn : x.shape[3];
+    if (x.rank !== 4 || x.shape[3] !== C) throw new ShapeError(`${this.name} input`, `[B, H, W, ${C ?? "C"}]`, x.shape);
+    if (this.padding === "valid" && ((x.shape[1] ?? 0) < K || (x.shape[2] ?? 0) < K)) {
+      throw new ShapeError(`${this.name} input`, `[B, H ≥ ${K}, W ≥ ${K}, ${C}] for a valid ${K}×${K} B-conv`, x.shape);
+    }
+  }
+
   /** Pre-activation responses flattened to [B, H', W', R·C_out], by this layer's impl. */
   private preactivation(x: tf.Tensor4D): tf.Tensor4D {
+    this.checkInput(x);
     if (this.impl !== "basis" && this.impl !== "basisDense") return conv2dBy(this.impl, x, this.filterBank(), this.padding);
     if (!this.built || !this.coeffRe || !this.basisFilters || !this.mixMaps) throw new Error(`${this.name}: preactivation() before build()`);
     return tf.tidy(() => basisFirstResponses(x, this.basisFilters!, this.mixMaps!, this.coefficients(), this.filters, this.padding));
@@ -556,7 +581,7 @@ export class BesselConv2D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
+      this.checkInput(x);
       // Σ over (ν, part) of squares, as a matMul with the 0/1 pooling matrix S [V·2·O, O]: its
       // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on wasm.
       let out: tf.Tensor;

@@ -37,7 +37,11 @@ export interface NetSpec {
   classes: number;
   /** B-CNN only: real coefficients (invariant to reflections too). */
   reflectionInvariant?: boolean;
-  /** Convolution path for both kinds, see conv2dBy. */
+  /**
+   * Convolution path, see conv2dBy: every conv layer of a CNN / C4 CNN, and the filter-bank
+   * B-conv (`bconv` "bank"). The factorised B-conv paths (`bconv` "basis"/"basisDense") always
+   * convolve by tf.conv2d, so with them only undefined or "conv" is accepted.
+   */
   impl?: ConvImpl;
   /**
    * B-CNN only: "bank" (default) builds each B-conv's filter bank and convolves by `impl`;
@@ -87,6 +91,11 @@ function validate(spec: NetSpec): void {
   spec.widths.forEach((w, i) => {
     if (!Number.isInteger(w) || w < 1) domainError("buildNet", `spec.widths[${i}]`, w, "a positive integer");
   });
+  // review s5-14 finding 5: a bad impl was silently ignored when bconv chose a factorised path
+  if (spec.impl !== undefined && spec.impl !== "conv" && spec.impl !== "matmul") domainError("buildNet", "spec.impl", spec.impl, '"conv", "matmul" or undefined');
+  if ((spec.bconv === "basis" || spec.bconv === "basisDense") && spec.impl !== undefined && spec.impl !== "conv") {
+    domainError("buildNet", "spec.impl", spec.impl, `undefined or "conv" with spec.bconv "${spec.bconv}" (the factorised B-conv convolves by tf.conv2d)`);
+  }
   if (spec.bconv !== undefined && !["bank", "basis", "basisDense"].includes(spec.bconv)) domainError("buildNet", "spec.bconv", spec.bconv, '"bank", "basis" or "basisDense"');
   if ((spec.bconv === "basis" || spec.bconv === "basisDense") && spec.kind !== "bcnn") domainError("buildNet", "spec.bconv", spec.bconv, `undefined or "bank" for kind "${spec.kind}" (B-CNN only)`);
   if (spec.poolKind !== undefined && spec.poolKind !== "avg" && spec.poolKind !== "max") domainError("buildNet", "spec.poolKind", spec.poolKind, '"avg" or "max"');
