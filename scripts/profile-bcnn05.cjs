@@ -1,6 +1,9 @@
 // CPU-seconds per phase of one notebook-05 run (trainSeed, seed 101, full-mode sizes), in one
 // thread so that process.cpuUsage is the run's own CPU time. Usage (after npm run build):
 //   node scripts/profile-bcnn05.cjs glyphs/bcnnPaper/upright glyphs/cnn/upright ...
+// Optional environment overrides (session 5, to choose a B-conv path and a test-set size before
+// the run): BCONV=bank|basis|basisDense sets spec.bconv of every B-CNN config profiled;
+// GLYPH_TEST=n sets the number of test glyphs per angle (default: notebook 05's full mode).
 // The first glyph config pays the rendering of every glyph set ("render" phase) unless the sets
 // are already in the render cache (.besselbook/cache/renders); later configs reuse them.
 const path = require("node:path");
@@ -16,13 +19,16 @@ const PROFILE_SEED = 101;
   const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 1000, fashionTrain: 1000, fashionEpochs: 3,
     fashionTest: 2000, batch: 64, lr: 0.01, angleStep: 15, nProbe: 40, nEq: 8, augment: true,
     blur: 0.8, dataSeed: 2021, minTrainAcc: 0.95, maxGlyphEpochs: 12, supersample: 16, probeExtra: [1,3,7] };
+  if (process.env.GLYPH_TEST) P.glyphTest = Number(process.env.GLYPH_TEST);
   const cfgs = ex.notebook05Configs(P);
+  const bconv = process.env.BCONV;
+  if (bconv) for (const c of Object.values(cfgs)) if (c.spec.kind === "bcnn") c.spec = { ...c.spec, bconv };
   const which = process.argv.slice(2);
   for (const k of which) {
     const c0 = process.cpuUsage();
     const r = await ex.trainSeed(cfgs[k], PROFILE_SEED);
     const c = process.cpuUsage(c0);
-    console.log(k, "total CPU-s", ((c.user + c.system) / 1e6).toFixed(1), "epochs", r.epochsUsed,
+    console.log(k, bconv ? `bconv=${bconv}` : "", `glyphTest=${P.glyphTest}`, "total CPU-s", ((c.user + c.system) / 1e6).toFixed(1), "epochs", r.epochsUsed,
       "phases", ex.PHASES.map((p, i) => `${p}=${r.phaseSeconds[i].toFixed(1)}`).join(" "), "acc", r.acc.map(v=>v.toFixed(3)).join(","));
   }
 })();

@@ -10,7 +10,7 @@ const bb = require(path.join(__dirname, "..", "lib", "dist", "index.js"));
   await bb.init({ quiet: true });
   const SEED = 2021;
   // notebook 05's parameters cell, full mode
-  const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 1000, fashionTrain: 1000, fashionEpochs: 3,
+  const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 500, fashionTrain: 1000, fashionEpochs: 3,
     fashionTest: 2000, batch: 64, lr: 0.01, angleStep: 15, nProbe: 40, nEq: 8, augment: true,
     blur: 0.8, dataSeed: SEED, nSeeds: 3, nSeedsBcnn: 5, workers: 2, minTrainAcc: 0.95,
     maxGlyphEpochs: 12, supersample: 16 };

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { domainError, DomainError } from "../errors";
 import { collectRuns, SeedRuns } from "../stats";
 import { parallelSeeds } from "../stats/parallel";
-import { backendName } from "../tensor/backend";
+import { backendInfo, backendName } from "../tensor/backend";
 import { glyphDataset } from "../data/glyphs";
 import { loadFashionMnist } from "../data/fashionMnist";
 import { ImageSet } from "../data/types";
@@ -473,13 +473,13 @@ export async function trainJob(batch: { jobs: SeedConfig[]; seeds: number[] }, i
 const RESULTS_VERSION = 7; // 4: layer seed 0 seeds the initialiser (tfjsSeed); 5: blur, probe angles; 6: supersample, early stop, xent, excluded maps; 7: phaseSeconds
 
 /**
- * Content hash of the compiled bcnn modules next to this file (and the data, tensor and stats code they use),
- * part of the cache key so that runs cached under older library code are not loaded silently.
- * Any edit to these files, even a comment, invalidates the cache (the conservative choice).
+ * The compiled files whose content keys the run cache: every .js file of bcnn/, data/, tensor/,
+ * tensor/wasm/ and stats/, plus everything this module and the renderer reach by relative
+ * require() (special/ — the Bessel functions and zeros every basis image comes from —, tf.js,
+ * tf-layers.js, errors.js, …; review s5-14 finding 2: the directory list alone missed special/
+ * and the tfjs wrappers, so an edit there would have reloaded stale runs).
  */
-let codeHashMemo: string | undefined;
-function libCodeHash(): string {
-  if (codeHashMemo !== undefined) return codeHashMemo;
+export function runCodeFiles(): string[] {
   const files: string[] = [];
   // bcnn itself, the data generators, and the tensor/stats code a run executes (backend,
   // rotation helpers, worker pool): an edit in any of them can change a cached result.
@@ -490,10 +490,35 @@ function libCodeHash(): string {
       // directory missing (e.g. bundled): the version number alone keys the cache
     }
   }
-  // and whatever the renderer requires outside those directories (e.g. errors.js)
-  for (const f of requireClosure(path.join(__dirname, "..", "data", "glyphs.js"))) if (!files.includes(f)) files.push(f);
-  codeHashMemo = hashKey(files.map((f) => fs.readFileSync(f, "utf8")));
+  // and whatever this module or the renderer requires outside those directories
+  for (const entry of [path.join(__dirname, "experiment.js"), path.join(__dirname, "..", "data", "glyphs.js")]) {
+    for (const f of requireClosure(entry)) if (!files.includes(f)) files.push(f);
+  }
+  return files;
+}
+
+/**
+ * Content hash of runCodeFiles(), part of the cache key so that runs cached under older library
+ * code are not loaded silently. Any edit to these files, even a comment, invalidates the cache
+ * (the conservative choice).
+ */
+let codeHashMemo: string | undefined;
+function libCodeHash(): string {
+  if (codeHashMemo !== undefined) return codeHashMemo;
+  codeHashMemo = hashKey(runCodeFiles().map((f) => fs.readFileSync(f, "utf8")));
   return codeHashMemo;
+}
+
+/**
+ * The backend part of the run-cache key: the active backend's name and, for wasm, whether the SIMD
+ * binary runs and on how many threads (review s5-14 finding 2: float32 summation order moves
+ * per-seed results, so a run computed by another wasm binary is another run), e.g. "wasm/simd/1".
+ */
+export function backendKey(): string {
+  const name = backendName() ?? "wasm";
+  const info = backendInfo();
+  if (name !== "wasm" || info?.backend !== "wasm") return name;
+  return `wasm/${info.simd ? "simd" : "nosimd"}/${info.threads ?? 1}`;
 }
 
 export interface ExperimentRuns {
@@ -545,7 +570,7 @@ export async function runExperiments(configs: Record<string, SeedConfig>, seeds:
     for (const k of Object.keys(seeds)) if (!names.includes(k)) domainError(fn, "seeds", `{ "${k}": … }`, "seed lists only for names in configs");
     for (const name of names) seedsOf[name] = validateSeeds(fn, `seeds["${name}"]`, seeds[name]);
   }
-  const backend = backendName() ?? "wasm";
+  const backend = backendKey();
   const dir = path.join(cacheDir(), "runs");
   const useCache = opts.cache ?? true;
   const t0 = Date.now();
@@ -642,11 +667,14 @@ export interface Notebook05Params {
  * `steerSigma`), the B-CNN with the steerable basis at the σ = 1 px default (`bcnnSteer1`, the
  * previous version's basis, kept as a third arm), both widened to the same parameter count, and
  * the plain CNN and C4 group CNN matched to the paper-basis B-CNN's parameter count.
- * B-conv compute path (session 5, chosen by `npm run bench -- bcnn` before the run): the two
- * steerable B-CNNs use the factorised "basis" path (≈ 0.73× the CPU time of a training step
- * under load 8–10), the paper basis keeps the filter bank (ratio 1.04–1.12, no gain: its 19
- * basis images per channel are almost as many as its 13 response channels). Same parameters,
- * initialisation and outputs to float32 summation order (test/bcnn-basisfirst.test.ts).
+ * B-conv compute path (session 5, chosen before the final run by whole-run CPU profiles,
+ * `scripts/profile-bcnn05.cjs`, seed 101, and `BENCH_ONLY=bconv npm run bench -- bcnn`): the paper
+ * basis mixes order by order ("basis": training 16.9 vs 20.9 CPU-s per run with the filter bank);
+ * the two steerable B-CNNs keep the dense mixing ("basisDense"), whose whole runs cost the same as
+ * per-order mixing (σ = 0.8 px 23.6 vs 24.7 CPU-s, σ = 1 px 20.3 vs 21.3: per-order trains a little
+ * faster and evaluates slower), and which trains exactly the networks of the previous saved run.
+ * Same parameters, initialisation and outputs to float32 summation order
+ * (test/bcnn-basisfirst.test.ts).
  */
 export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "bcnnSteer" | "bcnnSteer1" | "cnn" | "c4", NetSpec> {
   // One source of truth: the steerable policy is measured on bumps as wide as the prefilter the
@@ -657,16 +685,16 @@ export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "b
   const paper = defaultBcnnSpec();
   let steer: NetSpec;
   try {
-    steer = { ...scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: blur }), countParams(paper)), bconv: "basis" };
+    steer = { ...scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: blur }), countParams(paper)), bconv: "basisDense" };
   } catch (e) {
     // the policy found no mode with ν > 0 that steers on bumps this narrow: name the caller's argument
     if (e instanceof DomainError) domainError(fn, "opts.blur", blur, `a prefilter σ on whose bumps some mode with ν > 0 steers within 10% at K = 5 (none does at ${blur} px; σ ≥ 0.6 px works)`);
     throw e;
   }
   return {
-    bcnnPaper: paper,
+    bcnnPaper: { ...paper, bconv: "basis" },
     bcnnSteer: steer,
-    bcnnSteer1: { ...scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: 1 }), countParams(paper)), bconv: "basis" },
+    bcnnSteer1: { ...scaledToParams(defaultBcnnSpec({ basis: "steerable", steerSigma: 1 }), countParams(paper)), bconv: "basisDense" },
     cnn: matchedCnnSpec(paper, "cnn"),
     c4: matchedCnnSpec(paper, "c4"),
   };

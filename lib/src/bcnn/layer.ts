@@ -30,14 +30,18 @@
  * slices of the padded input, concatenated) followed by one matMul, which on tfjs-backend-wasm needs
  * only slice/concat/matMul gradients (no Conv2DBackpropFilter) and uses the SIMD matmul kernel.
  *
- * B-conv also takes `impl: "basis"` (ours, "basis-first"): the same layer, factorised. Every input
- * channel is convolved once with the N real basis images (ψr of every kept mode, ψi of those with
- * a non-zero imaginary part), by one tf.conv2d with a single input channel (the C channels folded
- * into the batch); then one matMul with a mixing matrix [C_in·N, R·C_out] built from the same
- * coefficients gives the same R·C_out responses as the filter bank. MACs per output pixel:
- * K²·C_in·N + C_in·N·R·C_out instead of K²·C_in·R·C_out. Same parameters, initialisation and
- * outputs (to float32 summation order); the gradient path uses only conv2d with respect to its
- * input (the basis is a constant: no filter gradient), transpose, reshape and matMul.
+ * B-conv also takes `impl: "basis"` and `"basisDense"` (ours, "basis-first"): the same layer,
+ * factorised. Every input channel is convolved once with the N real basis images (ψr of every kept
+ * mode, ψi of those with a non-zero imaginary part), by one tf.conv2d with a single input channel
+ * (the C channels folded into the batch); then a mixing built from the same coefficients gives the
+ * same R·C_out responses as the filter bank. "basisDense" mixes with one matMul [C_in·N, R·C_out].
+ * That matrix is block-sparse: an image of order ν feeds only the responses of order ν. So "basis"
+ * orders the images by ν and mixes each order on its own, one matMul [C_in·N_ν, R_ν·C_out] per
+ * order, and concatenates the responses in the layer's channel order. MACs per output pixel:
+ * K²·C_in·N + C_in·C_out·Σ_ν N_ν·R_ν ("basis"), K²·C_in·N + C_in·N·R·C_out ("basisDense"),
+ * K²·C_in·R·C_out (filter bank). Same parameters, initialisation and outputs (to float32
+ * summation order); the gradient path uses only conv2d with respect to its input (the basis is a
+ * constant: no filter gradient), transpose, reshape, split, concat and matMul.
  */
 import * as tf from "../tf-layers";
 import { ShapeError, domainError } from "../errors";
@@ -49,8 +53,11 @@ type Kwargs = Parameters<tf.layers.Layer["call"]>[1];
 type Shape = (number | null)[];
 
 export type ConvImpl = "conv" | "matmul";
-/** B-conv compute paths: the filter bank by `ConvImpl`, or the factorised "basis" path (file comment). */
-export type BConvImpl = ConvImpl | "basis";
+/**
+ * B-conv compute paths: the filter bank by `ConvImpl`, or the factorised basis-first paths (file
+ * comment): "basis" mixes order by order, "basisDense" with one dense matrix.
+ */
+export type BConvImpl = ConvImpl | "basis" | "basisDense";
 export type Padding = "same" | "valid";
 
 /**
@@ -91,6 +98,98 @@ function check4d(name: string, shape: Shape): { C: number } {
   return { C };
 }
 
+/** One mixing block of the basis-first paths: images n0 … n0+images−1 feed responses r0 … r0+responses−1. */
+export interface MixBlock {
+  /** The block's order ν (−1 for the single dense block). */
+  nu: number;
+  n0: number;
+  images: number;
+  r0: number;
+  responses: number;
+}
+
+/** Basis images of the basis-first paths (mode index and part) in filter order, and the mixing blocks. */
+export interface BasisLayout {
+  images: { m: number; part: "re" | "im" }[];
+  blocks: MixBlock[];
+}
+
+/**
+ * The basis-first B-conv pre-activation (ours), block by block. x [B, H, W, C] (C folded into the
+ * batch) is convolved with each block's basis images `filters[b]` [K, K, 1, N_b]; then one matMul
+ * [B·H'·W', C·N_b] × [C·N_b, R_b·O] per block, with the block's weights G_b·w from `mixMaps[b]`
+ * G_b [N_b·R_b, P] (rows (n, r), n-major) and the coefficients `w` [P, C·O]. Returns the blocks'
+ * responses y_b [B·H'·W', R_b·O] (column r·O + o of the block) and [B, H', W'].
+ *
+ * Why a convolution per block rather than one convolution and a split: on tfjs-backend-wasm every
+ * Slice (and so SplitV, and the gradient of Concat) first copies its whole input out of the wasm
+ * heap (backend.readSync), so splitting the basis responses into V orders cost V full copies and
+ * took more time than the mixing saved. The gradient path has only conv2d (w.r.t. its input),
+ * reshape, transpose, add and matMul: no Slice, Concat, Conv2DBackpropFilter or Tile.
+ */
+export function basisFirstBlocks(
+  x: tf.Tensor4D, filters: readonly tf.Tensor4D[], mixMaps: readonly tf.Tensor2D[], w: tf.Tensor2D, O: number, padding: Padding,
+): { ys: tf.Tensor2D[]; shape: [number, number, number] } {
+  const fn = "basisFirstBlocks";
+  if (x.rank !== 4) throw new ShapeError(`${fn} x`, "[B, H, W, C]", x.shape);
+  if (filters.length < 1 || filters.length !== mixMaps.length) domainError(fn, "filters", filters.length, `one filter per mixing map (${mixMaps.length}), at least one`);
+  if (!Number.isInteger(O) || O < 1) domainError(fn, "O", O, "a positive integer");
+  const [B, H, W, C] = x.shape;
+  if (w.rank !== 2 || w.shape[1] !== C * O) throw new ShapeError(`${fn} w`, `[P, ${C * O}]`, w.shape);
+  const Rs = filters.map((f, b) => {
+    if (f.rank !== 4 || f.shape[2] !== 1) throw new ShapeError(`${fn} filters[${b}]`, "[K, K, 1, N_b]", f.shape);
+    const g = mixMaps[b];
+    const N = f.shape[3];
+    if (g.rank !== 2 || g.shape[1] !== w.shape[0] || g.shape[0] % N !== 0 || g.shape[0] === 0) {
+      throw new ShapeError(`${fn} mixMaps[${b}]`, `[${N}·R_b, ${w.shape[0]}]`, g.shape);
+    }
+    return g.shape[0] / N;
+  });
+  if (padding === "valid" && filters.some((f) => H < f.shape[0] || W < f.shape[1])) {
+    throw new ShapeError(`${fn} x`, `[B, H ≥ ${filters[0].shape[0]}, W ≥ ${filters[0].shape[0]}, C] for a valid convolution`, x.shape);
+  }
+  let shape: [number, number, number] = [B, 0, 0];
+  if (B === 0) {
+    // an empty batch gives an empty output of the right shape, as the filter-bank path does (the
+    // folded conv of an empty batch traps inside the wasm kernel: review s5-14 finding 4)
+    const K = filters[0].shape[0];
+    shape = padding === "same" ? [0, H, W] : [0, H - K + 1, W - K + 1];
+    return { ys: Rs.map((R) => tf.zeros([0, R * O]) as tf.Tensor2D), shape };
+  }
+  const ys = tf.tidy(() => {
+    // the input checks of conv2dBy (shape, valid padding smaller than K) on the folded input
+    const xs = C === 1 ? x : (x.transpose([0, 3, 1, 2]).reshape([B * C, H, W, 1]) as tf.Tensor4D);
+    return filters.map((f, b) => {
+      const N = f.shape[3];
+      const R = Rs[b];
+      const z = conv2dBy("conv", xs, f, padding); // [B·C, H', W', N_b]
+      const [, Ho, Wo] = z.shape;
+      shape = [B, Ho, Wo];
+      const P = B * Ho * Wo;
+      // → [B, H'·W', C, N_b] → [B·H'·W', C·N_b] (column c·N_b + n)
+      const zf = C === 1 ? z.reshape([P, N]) : z.reshape([B, C, Ho * Wo, N]).transpose([0, 2, 1, 3]).reshape([P, C * N]);
+      // G_b·w [N_b·R_b, C·O] → [N_b, R_b, C, O] → [C, N_b, R_b, O] → [C·N_b, R_b·O]
+      const mix = tf.matMul(mixMaps[b], w).reshape([N, R, C, O]).transpose([2, 0, 1, 3]).reshape([C * N, R * O]);
+      return tf.matMul(zf, mix) as tf.Tensor2D;
+    });
+  });
+  return { ys, shape };
+}
+
+/**
+ * The basis-first B-conv pre-activation as [B, H', W', R·O] (channel r·O + o): basisFirstBlocks'
+ * responses concatenated in block order (the layer's channel order when the blocks are its orders).
+ */
+export function basisFirstResponses(
+  x: tf.Tensor4D, filters: readonly tf.Tensor4D[], mixMaps: readonly tf.Tensor2D[], w: tf.Tensor2D, O: number, padding: Padding,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const { ys, shape } = basisFirstBlocks(x, filters, mixMaps, w, O, padding);
+    const y = ys.length === 1 ? ys[0] : tf.concat(ys, 1);
+    return y.reshape([...shape, y.shape[1]]) as tf.Tensor4D;
+  });
+}
+
 export interface BesselConv2DArgs extends LayerArgs {
   /** Output channels C_out. */
   filters: number;
@@ -125,7 +224,10 @@ export interface BesselConv2DArgs extends LayerArgs {
    */
   response?: "power" | "modulus";
   padding?: Padding;
-  /** "conv" (default) or "matmul": filter bank + one convolution; "basis": factorised (file comment). */
+  /**
+   * "conv" (default) or "matmul": filter bank + one convolution; "basis": factorised, mixed order
+   * by order; "basisDense": factorised, one dense mixing matrix (file comment).
+   */
   impl?: BConvImpl;
   useBias?: boolean;
   /** Seed of the coefficient initialiser. */
@@ -178,10 +280,14 @@ export class BesselConv2D extends tf.layers.Layer {
   private bias: tf.LayerVariable | null = null;
   /** Expansion matrix E [K²·R, M + M′]; a kept constant. */
   private expansion: tf.Tensor2D | null = null;
-  /** impl "basis": the N real basis images as a filter [K, K, 1, N]; a kept constant. */
-  private basisFilter: tf.Tensor4D | null = null;
-  /** impl "basis": 0/±1 matrix G [N·R, M + M′] mapping coefficients to the mixing weights. */
-  private mixMap: tf.Tensor2D | null = null;
+  /** impl "basis"/"basisDense": per mixing block, its basis images as a filter [K, K, 1, N_b]; kept constants. */
+  private basisFilters: tf.Tensor4D[] | null = null;
+  /** impl "basis"/"basisDense": per mixing block, the 0/±1 matrix G_b [N_b·R_b, M + M′] mapping coefficients to its weights. */
+  private mixMaps: tf.Tensor2D[] | null = null;
+  /** impl "basis"/"basisDense": per mixing block, the 0/1 pooling matrix [R_b·C_out, C_out] (null when R_b = 1). */
+  private blockPools: (tf.Tensor2D | null)[] | null = null;
+  /** impl "basis"/"basisDense": the mixing blocks (basisLayout). */
+  private mixBlocks: MixBlock[] | null = null;
   /** 0/1 matrix [R·C_out, C_out] summing the squared responses of each output channel. */
   private pooling: tf.Tensor2D | null = null;
   /** The R real response channels: order ν, its index in basis.orders, and the part. */
@@ -208,7 +314,7 @@ export class BesselConv2D extends tf.layers.Layer {
     this.padding = args.padding ?? "same";
     if (this.padding !== "same" && this.padding !== "valid") domainError("BesselConv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
-    if (this.impl !== "conv" && this.impl !== "matmul" && this.impl !== "basis") domainError("BesselConv2D", "impl", this.impl, '"conv", "matmul" or "basis"');
+    if (!["conv", "matmul", "basis", "basisDense"].includes(this.impl)) domainError("BesselConv2D", "impl", this.impl, '"conv", "matmul", "basis" or "basisDense"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
     checkSeed("BesselConv2D", this.seed);
@@ -265,12 +371,19 @@ export class BesselConv2D extends tf.layers.Layer {
     }
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.expansion = tf.keep(this.expansionMatrix());
-    if (this.impl === "basis") {
-      const { filter, mix } = this.basisFirstConstants();
-      this.basisFilter = tf.keep(filter);
-      this.mixMap = tf.keep(mix);
-    }
     const O = this.filters;
+    if (this.impl === "basis" || this.impl === "basisDense") {
+      const { filters, mixMaps, blocks } = this.basisFirstConstants();
+      this.basisFilters = filters.map((f) => tf.keep(f));
+      this.mixMaps = mixMaps.map((g) => tf.keep(g));
+      this.mixBlocks = blocks;
+      this.blockPools = blocks.map((b) => {
+        if (b.responses === 1) return null;
+        const Sb = new Float32Array(b.responses * O * O);
+        for (let r = 0; r < b.responses * O; r++) Sb[r * O + (r % O)] = 1;
+        return tf.keep(tf.tensor2d(Sb, [b.responses * O, O]));
+      });
+    }
     const R = this.channels.length;
     const S = new Float32Array(R * O * O);
     for (let r = 0; r < R * O; r++) S[r * O + (r % O)] = 1; // channel r = (response, o), o = r mod O
@@ -308,86 +421,118 @@ export class BesselConv2D extends tf.layers.Layer {
   }
 
   /**
-   * impl "basis": the real basis images [K, K, 1, N] (ψr of every mode, then ψi of every mode whose
-   * imaginary part is not identically zero, as for ν = 0) and the map G [N·R, M + M′] with
-   * E = (basis images) · G, so that mixing weights G·w replace the filter bank E·w.
+   * The real basis images of the "basis" paths, grouped by order: for each kept order (in
+   * basis.orders order) ψr of its modes, then ψi of those whose imaginary part is not identically
+   * zero (ν = 0 has none). `blocks` gives, per mixing block, its first image n0, image count N_b,
+   * first response channel r0 and response count R_b: one block per order for impl "basis", one
+   * block holding everything for "basisDense". Needs no build.
    */
-  private basisFirstConstants(): { filter: tf.Tensor4D; mix: tf.Tensor2D } {
-    const { re, im, modes } = this.basis;
+  basisLayout(impl: "basis" | "basisDense" = this.impl === "basisDense" ? "basisDense" : "basis"): BasisLayout {
+    const { im, modes } = this.basis;
     const K2 = this.kernelSize * this.kernelSize;
     const M = modes.length;
-    const R = this.channels.length;
-    const cols = M + this.imagModes.length;
-    const bCol = new Map(this.imagModes.map((m, i) => [m, M + i]));
-    const rowOf = new Map(this.channels.map((c, r) => [`${c.nu}/${c.part}`, r]));
-    const imagUsed = modes.map((_, m) => {
+    const imagUsed = (m: number) => {
       for (let p = 0; p < K2; p++) if (im[p * M + m] !== 0) return true;
       return false;
-    });
-    // images: [mode, part] pairs; index n of each in the filter's last axis
-    const images: { m: number; part: "re" | "im" }[] = modes.map((_, m) => ({ m, part: "re" as const }));
-    modes.forEach((_, m) => {
-      if (imagUsed[m]) images.push({ m, part: "im" });
+    };
+    const images: { m: number; part: "re" | "im" }[] = [];
+    const blocks: MixBlock[] = [];
+    this.basis.orders.forEach((nu, order) => {
+      const n0 = images.length;
+      const ms = modes.map((md, m) => (md.nu === nu ? m : -1)).filter((m) => m >= 0);
+      for (const m of ms) images.push({ m, part: "re" });
+      for (const m of ms) if (imagUsed(m)) images.push({ m, part: "im" });
+      const rs = this.channels.map((c, r) => (c.order === order ? r : -1)).filter((r) => r >= 0);
+      blocks.push({ nu, n0, images: images.length - n0, r0: rs[0], responses: rs.length });
     });
     const N = images.length;
-    const F = new Float32Array(K2 * N);
-    images.forEach(({ m, part }, n) => {
-      for (let p = 0; p < K2; p++) F[p * N + n] = part === "re" ? re[p * M + m] : im[p * M + m];
-    });
-    const G = new Float32Array(N * R * cols);
-    images.forEach(({ m, part }, n) => {
-      const nu = modes[m].nu;
-      const rRe = rowOf.get(`${nu}/re`)!;
-      const rIm = rowOf.get(`${nu}/im`);
-      const b = bCol.get(m);
-      if (part === "re") {
-        G[(n * R + rRe) * cols + m] = 1; // F_re += a ψr
-        if (rIm !== undefined && b !== undefined) G[(n * R + rIm) * cols + b] = -1; // F_im −= b ψr
-      } else {
-        if (b !== undefined) G[(n * R + rRe) * cols + b] = 1; // F_re += b ψi
-        if (rIm !== undefined) G[(n * R + rIm) * cols + m] = 1; // F_im += a ψi
-      }
-    });
-    return { filter: tf.tensor4d(F, [this.kernelSize, this.kernelSize, 1, N]), mix: tf.tensor2d(G, [N * R, cols]) };
+    const R = this.channels.length;
+    return { images, blocks: impl === "basis" ? blocks : [{ nu: -1, n0: 0, images: N, r0: 0, responses: R }] };
   }
 
-  /** Number N of real basis images the "basis" path convolves with (any impl; no build needed). */
-  get basisImages(): number {
-    const { im, modes } = this.basis;
+  /**
+   * impl "basis"/"basisDense": per mixing block b (basisLayout), its basis images as a filter
+   * [K, K, 1, N_b] and the 0/±1 map G_b [N_b·R_b, M + M′] from the coefficients to its mixing
+   * weights (rows (image n of the block, response r of the block), n-major). With one block G·w
+   * is the dense mixing matrix; with one block per order only the entries that can be non-zero
+   * are kept (an image of order ν feeds only the responses of order ν).
+   */
+  private basisFirstConstants(): { filters: tf.Tensor4D[]; mixMaps: tf.Tensor2D[]; blocks: MixBlock[] } {
+    const { re, im, modes } = this.basis;
+    const K = this.kernelSize;
+    const K2 = K * K;
     const M = modes.length;
-    const K2 = this.kernelSize * this.kernelSize;
-    let n = M;
-    for (let m = 0; m < M; m++) {
-      for (let p = 0; p < K2; p++) {
-        if (im[p * M + m] !== 0) {
-          n++;
-          break;
+    const cols = M + this.imagModes.length;
+    const bCol = new Map(this.imagModes.map((m, i) => [m, M + i]));
+    const { images, blocks } = this.basisLayout();
+    const filters: tf.Tensor4D[] = [];
+    const mixMaps: tf.Tensor2D[] = [];
+    for (const blk of blocks) {
+      const N = blk.images;
+      const F = new Float32Array(K2 * N);
+      const G = new Float32Array(N * blk.responses * cols);
+      for (let i = 0; i < N; i++) {
+        const { m, part } = images[blk.n0 + i];
+        for (let p = 0; p < K2; p++) F[p * N + i] = part === "re" ? re[p * M + m] : im[p * M + m];
+        const nu = modes[m].nu;
+        const b = bCol.get(m);
+        // only the responses of the image's own order get entries
+        for (let j = 0; j < blk.responses; j++) {
+          const c = this.channels[blk.r0 + j];
+          if (c.nu !== nu) continue;
+          const at = (i * blk.responses + j) * cols;
+          if (part === "re") {
+            if (c.part === "re") G[at + m] = 1; // F_re += a ψr
+            else if (b !== undefined) G[at + b] = -1; // F_im −= b ψr
+          } else if (c.part === "re") {
+            if (b !== undefined) G[at + b] = 1; // F_re += b ψi
+          } else {
+            G[at + m] = 1; // F_im += a ψi
+          }
         }
       }
+      filters.push(tf.tensor4d(F, [K, K, 1, N]));
+      mixMaps.push(tf.tensor2d(G, [N * blk.responses, cols]));
     }
-    return n;
+    return { filters, mixMaps, blocks };
+  }
+
+  /** impl "basis"/"basisDense" after build: the kept constants basisFirstResponses takes (for tests). */
+  basisFirstTensors(): { filters: readonly tf.Tensor4D[]; mixMaps: readonly tf.Tensor2D[]; blocks: readonly MixBlock[]; w: () => tf.Tensor2D } {
+    if (!this.basisFilters || !this.mixMaps || !this.mixBlocks) throw new Error(`${this.name}: basisFirstTensors() needs impl "basis" or "basisDense" and a build`);
+    return { filters: this.basisFilters, mixMaps: this.mixMaps, blocks: this.mixBlocks, w: () => this.coefficients() };
+  }
+
+  /** Number N of real basis images the "basis" paths convolve with (any impl; no build needed). */
+  get basisImages(): number {
+    return this.basisLayout().images.length;
+  }
+
+  /** The coefficients [a; b] as one [M + M′, C_in·C_out] tensor (a alone without imaginary ones). */
+  private coefficients(): tf.Tensor2D {
+    return (this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read()) as tf.Tensor2D;
+  }
+
+  /**
+   * The caller's input, checked before any path folds or convolves it (review s5-14 finding 4: the
+   * basis paths otherwise failed inside tfjs, or named the folded [B·C, H, W, 1] shape): rank 4,
+   * this layer's channel count once built, and H, W ≥ K for valid padding.
+   */
+  private checkInput(x: tf.Tensor): void {
+    const K = this.kernelSize;
+    const C = this.built ? this.cIn : x.shape[3];
+    if (x.rank !== 4 || x.shape[3] !== C) throw new ShapeError(`${this.name} input`, `[B, H, W, ${C ?? "C"}]`, x.shape);
+    if (this.padding === "valid" && ((x.shape[1] ?? 0) < K || (x.shape[2] ?? 0) < K)) {
+      throw new ShapeError(`${this.name} input`, `[B, H ≥ ${K}, W ≥ ${K}, ${C}] for a valid ${K}×${K} B-conv`, x.shape);
+    }
   }
 
   /** Pre-activation responses flattened to [B, H', W', R·C_out], by this layer's impl. */
   private preactivation(x: tf.Tensor4D): tf.Tensor4D {
-    if (this.impl !== "basis") return conv2dBy(this.impl, x, this.filterBank(), this.padding);
-    if (!this.built || !this.coeffRe || !this.basisFilter || !this.mixMap) throw new Error(`${this.name}: preactivation() before build()`);
-    return tf.tidy(() => {
-      const [B, H, W, C] = x.shape;
-      const N = this.basisFilter!.shape[3];
-      const R = this.channels.length;
-      const O = this.filters;
-      // the input checks of conv2dBy (shape, valid padding smaller than K) on the folded input
-      const xs = C === 1 ? x : (x.transpose([0, 3, 1, 2]).reshape([B * C, H, W, 1]) as tf.Tensor4D);
-      const z = conv2dBy("conv", xs, this.basisFilter!, this.padding); // [B·C, H', W', N]
-      const [, Ho, Wo] = z.shape;
-      // → [B, H'·W', C, N] → [B·H'·W', C·N] (row index c·N + n)
-      const zf = C === 1 ? z.reshape([B * Ho * Wo, N]) : z.reshape([B, C, Ho * Wo, N]).transpose([0, 2, 1, 3]).reshape([B * Ho * Wo, C * N]);
-      const w = this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read();
-      // G·w [N·R, C·O] → [N, R, C, O] → [C, N, R, O] → [C·N, R·O]
-      const mix = tf.matMul(this.mixMap!, w).reshape([N, R, C, O]).transpose([2, 0, 1, 3]).reshape([C * N, R * O]);
-      return tf.matMul(zf, mix).reshape([B, Ho, Wo, R * O]) as tf.Tensor4D;
-    });
+    this.checkInput(x);
+    if (this.impl !== "basis" && this.impl !== "basisDense") return conv2dBy(this.impl, x, this.filterBank(), this.padding);
+    if (!this.built || !this.coeffRe || !this.basisFilters || !this.mixMaps) throw new Error(`${this.name}: preactivation() before build()`);
+    return tf.tidy(() => basisFirstResponses(x, this.basisFilters!, this.mixMaps!, this.coefficients(), this.filters, this.padding));
   }
 
   /** The real filter bank [K, K, C_in, R·C_out] (channel order: response r, then o) built from the coefficients. */
@@ -436,13 +581,22 @@ export class BesselConv2D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
-      const y = this.preactivation(x);
-      const [B, H, W] = y.shape;
+      this.checkInput(x);
       // Σ over (ν, part) of squares, as a matMul with the 0/1 pooling matrix S [V·2·O, O]: its
       // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on wasm.
-      const sq = tf.square(y).reshape([B * H * W, this.channels.length * this.filters]);
-      let out: tf.Tensor = tf.matMul(sq, this.pooling!).reshape([B, H, W, this.filters]);
+      let out: tf.Tensor;
+      if (this.impl === "basis" || this.impl === "basisDense") {
+        // pooled block by block and added (no concatenation of the responses: see basisFirstBlocks)
+        if (!this.basisFilters || !this.mixMaps || !this.blockPools) throw new Error(`${this.name}: call() before build()`);
+        const { ys, shape } = basisFirstBlocks(x, this.basisFilters, this.mixMaps, this.coefficients(), this.filters, this.padding);
+        const pooled = ys.map((y, b) => (this.blockPools![b] ? tf.matMul(tf.square(y), this.blockPools![b]!) : tf.square(y)));
+        out = (pooled.length === 1 ? pooled[0] : tf.addN(pooled)).reshape([...shape, this.filters]);
+      } else {
+        const y = this.preactivation(x);
+        const [B, H, W] = y.shape;
+        const sq = tf.square(y).reshape([B * H * W, this.channels.length * this.filters]);
+        out = tf.matMul(sq, this.pooling!).reshape([B, H, W, this.filters]);
+      }
       // ε keeps the gradient of sqrt finite where all responses vanish (e.g. zero padding).
       if (this.response === "modulus") out = tf.sqrt(tf.add(out, 1e-6));
       if (this.bias) out = tf.add(out, this.bias.read());
@@ -492,12 +646,13 @@ export class BesselConv2D extends tf.layers.Layer {
     if (r.refCountAfterDispose === 0) {
       this.expansion?.dispose();
       this.pooling?.dispose();
-      this.basisFilter?.dispose();
-      this.mixMap?.dispose();
+      tf.dispose([...(this.basisFilters ?? []), ...(this.mixMaps ?? []), ...(this.blockPools ?? []).filter((t): t is tf.Tensor2D => t !== null)]);
       this.expansion = null;
       this.pooling = null;
-      this.basisFilter = null;
-      this.mixMap = null;
+      this.basisFilters = null;
+      this.mixMaps = null;
+      this.blockPools = null;
+      this.mixBlocks = null;
     }
     return r;
   }

@@ -37,14 +37,19 @@ export interface NetSpec {
   classes: number;
   /** B-CNN only: real coefficients (invariant to reflections too). */
   reflectionInvariant?: boolean;
-  /** Convolution path for both kinds, see conv2dBy. */
+  /**
+   * Convolution path, see conv2dBy: every conv layer of a CNN / C4 CNN, and the filter-bank
+   * B-conv (`bconv` "bank"). The factorised B-conv paths (`bconv` "basis"/"basisDense") always
+   * convolve by tf.conv2d, so with them only undefined or "conv" is accepted.
+   */
   impl?: ConvImpl;
   /**
    * B-CNN only: "bank" (default) builds each B-conv's filter bank and convolves by `impl`;
-   * "basis" uses the factorised basis-first path (layer.ts, impl "basis"): same parameters,
-   * initialisation and outputs to float32 summation order, fewer MACs for small bases.
+   * "basis" uses the factorised basis-first path mixed order by order (layer.ts, impl "basis"),
+   * "basisDense" the same with one dense mixing matrix: same parameters, initialisation and
+   * outputs to float32 summation order, fewer MACs.
    */
-  bconv?: "bank" | "basis";
+  bconv?: "bank" | "basis" | "basisDense";
   /** B-CNN only: basis sampling sub-grid per pixel (see fourierBesselBasis); default 2. */
   oversample?: number;
   /** B-CNN only: "modulus" sqrt(Σ|·|² + ε) (default) or "power" Σ|·|² (the squared response; we could not read the paper's layer equation). */
@@ -86,8 +91,13 @@ function validate(spec: NetSpec): void {
   spec.widths.forEach((w, i) => {
     if (!Number.isInteger(w) || w < 1) domainError("buildNet", `spec.widths[${i}]`, w, "a positive integer");
   });
-  if (spec.bconv !== undefined && spec.bconv !== "bank" && spec.bconv !== "basis") domainError("buildNet", "spec.bconv", spec.bconv, '"bank" or "basis"');
-  if (spec.bconv === "basis" && spec.kind !== "bcnn") domainError("buildNet", "spec.bconv", spec.bconv, `undefined or "bank" for kind "${spec.kind}" (B-CNN only)`);
+  // review s5-14 finding 5: a bad impl was silently ignored when bconv chose a factorised path
+  if (spec.impl !== undefined && spec.impl !== "conv" && spec.impl !== "matmul") domainError("buildNet", "spec.impl", spec.impl, '"conv", "matmul" or undefined');
+  if ((spec.bconv === "basis" || spec.bconv === "basisDense") && spec.impl !== undefined && spec.impl !== "conv") {
+    domainError("buildNet", "spec.impl", spec.impl, `undefined or "conv" with spec.bconv "${spec.bconv}" (the factorised B-conv convolves by tf.conv2d)`);
+  }
+  if (spec.bconv !== undefined && !["bank", "basis", "basisDense"].includes(spec.bconv)) domainError("buildNet", "spec.bconv", spec.bconv, '"bank", "basis" or "basisDense"');
+  if ((spec.bconv === "basis" || spec.bconv === "basisDense") && spec.kind !== "bcnn") domainError("buildNet", "spec.bconv", spec.bconv, `undefined or "bank" for kind "${spec.kind}" (B-CNN only)`);
   if (spec.poolKind !== undefined && spec.poolKind !== "avg" && spec.poolKind !== "max") domainError("buildNet", "spec.poolKind", spec.poolKind, '"avg" or "max"');
   if (spec.globalPool !== undefined && spec.globalPool !== "mean" && spec.globalPool !== "max") domainError("buildNet", "spec.globalPool", spec.globalPool, '"mean" or "max"');
   let [h, w] = spec.inputShape;
@@ -133,7 +143,7 @@ function convLayer(spec: NetSpec, i: number, name?: string): BesselConv2D | Plai
   if (spec.kind === "c4") return new C4Conv2D({ ...common, lifting: i === 0 });
   return new BesselConv2D({
     ...common,
-    ...(spec.bconv === "basis" ? { impl: "basis" as const } : {}),
+    ...(spec.bconv === "basis" || spec.bconv === "basisDense" ? { impl: spec.bconv } : {}),
     reflectionInvariant: spec.reflectionInvariant ?? NET_DEFAULTS.reflectionInvariant,
     oversample: spec.oversample ?? NET_DEFAULTS.oversample,
     response: spec.response ?? NET_DEFAULTS.response,
@@ -159,10 +169,12 @@ export function convMacs(spec: NetSpec): number {
     const K = spec.kernelSizes[i];
     const layer = convLayer(spec, i);
     const inCh = spec.kind === "c4" && i > 0 ? 4 * cIn : cIn;
-    if (layer instanceof BesselConv2D && spec.bconv === "basis") {
-      // factorised: every input channel ⋆ N basis images, then a [C·N] × [N·R·O] mix per pixel
-      const N = layer.basisImages;
-      macs += h * w * (K * K * inCh * N + inCh * N * convChannelsPer(layer) * o);
+    if (layer instanceof BesselConv2D && (spec.bconv === "basis" || spec.bconv === "basisDense")) {
+      // factorised: every input channel ⋆ N basis images, then per mixing block b a
+      // [C·N_b] × [C·N_b, R_b·O] mix per pixel (one block per order, or one dense block)
+      const { images, blocks } = layer.basisLayout(spec.bconv);
+      const mix = blocks.reduce((s, b) => s + b.images * b.responses, 0);
+      macs += h * w * (K * K * inCh * images.length + inCh * mix * o);
     } else {
       macs += h * w * K * K * inCh * convChannelsPer(layer) * o;
     }

@@ -137,46 +137,44 @@ export async function run(): Promise<void> {
 
 /**
  * 4. The B-conv compute paths (issue #14, session 5): filter bank + tf.conv2d ("bank", the old
- * default) vs the factorised basis-first path ("basis"), on notebook 05's three B-CNNs (paper
- * basis, steerable σ = 0.8 px and σ = 1 px, at 05's parameter-matched widths). Interleaved
- * rounds (bank, basis, bank, basis, …); per round the CPU-time ratio basis/bank of this thread;
- * median [min, max] over rounds. Also run alone by `BENCH_ONLY=bconv npm run bench -- bcnn`.
+ * default) vs the factorised basis-first paths, dense mixing ("basisDense") and mixing order by
+ * order ("basis"), on notebook 05's three B-CNNs (paper basis, steerable σ = 0.8 px and σ = 1 px,
+ * at 05's parameter-matched widths). Interleaved rounds (bank, basisDense, basis, bank, …); per
+ * round the CPU-time ratio of each path to the bank (CPU time of this thread, less sensitive to
+ * other processes than wall time); median [min, max] over rounds. Also run alone by
+ * `BENCH_ONLY=bconv npm run bench -- bcnn`.
  */
 export async function bconvPaths(reps: number): Promise<void> {
   const nb = notebook05Specs({ blur: 0.8 });
   const specs: [string, NetSpec][] = [["paper", nb.bcnnPaper], ["steerable σ0.8", nb.bcnnSteer], ["steerable σ1", nb.bcnnSteer1]];
+  const paths = ["bank", "basisDense", "basis"] as const;
   console.log(`
 B-conv paths (train step, batch ${BATCH}), ${reps} interleaved rounds after 2 warm-up steps; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}:`);
+  const cpu = (f: () => void) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  const fmt = (xs: number[]) => `${median(xs).toFixed(2)} [${Math.min(...xs).toFixed(2)}, ${Math.max(...xs).toFixed(2)}]`;
   for (const [name, spec] of specs) {
-    const bank = trainStep({ ...spec, bconv: "bank" });
-    const fact = trainStep({ ...spec, bconv: "basis" });
-    for (let i = 0; i < 2; i++) {
-      bank.step();
-      fact.step();
-    }
-    const cpu = (f: () => void) => {
-      const c0 = process.cpuUsage();
-      f();
-      const c = process.cpuUsage(c0);
-      return (c.user + c.system) / 1000;
-    };
-    const tb: number[] = [];
-    const tf2: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      tb.push(cpu(bank.step));
-      tf2.push(cpu(fact.step));
+    const runs = paths.map((bconv) => ({ bconv, t: trainStep({ ...spec, bconv }), ms: [] as number[], macs: convMacs({ ...spec, bconv }) }));
+    for (let i = 0; i < 2; i++) for (const r of runs) r.t.step();
+    for (let k = 0; k < reps; k++) {
+      for (const r of runs) r.ms.push(cpu(r.t.step));
       await new Promise((res) => setImmediate(res));
     }
-    const ratios = tf2.map((v, i) => v / tb[i]);
-    const macB = convMacs({ ...spec, bconv: "bank" });
-    const macF = convMacs({ ...spec, bconv: "basis" });
-    console.log(
-      `  ${name.padEnd(15)} bank ${median(tb).toFixed(0).padStart(5)} CPU-ms/step · basis ${median(tf2).toFixed(0).padStart(5)} CPU-ms/step · ` +
-        `ratio basis/bank ${median(ratios).toFixed(2)} [${Math.min(...ratios).toFixed(2)}, ${Math.max(...ratios).toFixed(2)}] · ` +
-        `conv MACs/image ${(macB / 1e6).toFixed(2)} M → ${(macF / 1e6).toFixed(2)} M (${(macF / macB).toFixed(2)}) · widths ${spec.widths}`,
-    );
-    bank.dispose();
-    fact.dispose();
+    const [bank, dense, order] = runs;
+    const ratio = (a: number[], b: number[]) => a.map((v, i) => v / b[i]);
+    console.log(`  ${name} (widths ${spec.widths}):`);
+    for (const r of runs) {
+      console.log(
+        `    ${r.bconv.padEnd(10)} ${median(r.ms).toFixed(0).padStart(5)} CPU-ms/step · ratio to bank ${fmt(ratio(r.ms, bank.ms))} · ` +
+          `conv MACs/image ${(r.macs / 1e6).toFixed(2)} M (${(r.macs / bank.macs).toFixed(2)} of bank)`,
+      );
+    }
+    console.log(`    basis/basisDense ${fmt(ratio(order.ms, dense.ms))}`);
+    runs.forEach((r) => r.t.dispose());
   }
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 }

@@ -6,6 +6,7 @@
  * calls idle one worker at the end of every call with an odd number of seeds). Each job's
  * result depends only on its config and seed, so the values equal separate calls.
  */
+import * as os from "os";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { collectRuns, SeedRuns } from "../stats";
 import { moleculeSeed, MoleculeRunConfig } from "./molecules";
@@ -23,9 +24,12 @@ export function runJob(cfg: { jobs: FramesJob[] }, k: number): Record<string, nu
   if (j === null || typeof j !== "object") throw new DomainError(`runJob: argument jobs[${k}] = ${String(j)} is out of domain; expected a job object { group, seed, fn, config }`);
   // Wall-clock start and end of the job (seconds since the epoch; volatile): with one job per
   // worker at a time, the notebook reads each worker's busy time and the queue's idle tail.
-  const jobStart = Date.now() / 1000;
-  if (j.fn === "potentialSeed") return { ...potentialSeed(j.config, j.seed), jobStart, jobEnd: Date.now() / 1000 };
-  if (j.fn === "moleculeSeed") return { ...moleculeSeed(j.config, j.seed), jobStart, jobEnd: Date.now() / 1000 };
+  // The 1-minute load average at the job's start and end (volatile): wall times on a shared
+  // machine mean little without it.
+  const jobStart = Date.now() / 1000, loadStart = os.loadavg()[0];
+  const done = (r: Record<string, number | number[]>) => ({ ...r, jobStart, jobEnd: Date.now() / 1000, loadStart, loadEnd: os.loadavg()[0] });
+  if (j.fn === "potentialSeed") return done(potentialSeed(j.config, j.seed));
+  if (j.fn === "moleculeSeed") return done(moleculeSeed(j.config, j.seed));
   throw new DomainError(`runJob: argument jobs[${k}].fn = ${JSON.stringify((j as { fn: unknown }).fn)} is out of domain; expected "potentialSeed" or "moleculeSeed"`);
 }
 

@@ -47,6 +47,8 @@ export interface Model {
   /** Outputs for a batch; `g` replaces the batch's edge geometry (e.g. edgeGeometry(b, pos), to
    *  differentiate w.r.t. positions). */
   apply(b: Batch, g?: Geometry): Outputs;
+  /** Optional: the energy head alone, equal to apply(b, g).energy but cheaper (TFN). */
+  energy?(b: Batch, g?: Geometry): tf.Tensor1D;
   nParams(): number;
   dispose(): void;
 }
@@ -243,6 +245,20 @@ export class FramesNet implements Model {
   }
 }
 
+/**
+ * Negative control (ours): a view of a frames model whose frames are computed from the batch's
+ * constant geometry, never from the geometry passed in, so energyForces' −∇E misses the frames'
+ * dependence on the positions. Shares the weights; dispose the original model, not the view.
+ */
+export function withConstantFrames(m: FramesNet): Model {
+  if (!(m instanceof FramesNet)) throw new DomainError("withConstantFrames: argument m must be a FramesNet (the TFN's output does not depend on its frames)");
+  const v = Object.create(m) as FramesNet & { frames: (b: Batch) => tf.Tensor3D; dispose: () => void; name: string };
+  v.frames = (b: Batch) => m.frames(b);
+  Object.defineProperty(v, "name", { value: `${m.name}, frames not differentiated` });
+  v.dispose = () => undefined;
+  return v;
+}
+
 export interface TFNOptions {
   lmax: Order;
   /** Channels per ℓ. */
@@ -395,70 +411,97 @@ export class TFN implements Model {
 
   apply(b: Batch, g: Geometry = b): Outputs {
     return tf.tidy(() => {
-      const c = this.c;
-      const local = this.frame === "local";
-      const L = local ? this.frames(b, g) : null;
-      const Li = L && b.E > 0 ? (tf.gather(L, b.dst) as tf.Tensor3D) : null;
-      // Edge directions as the filters see them: global r̂_ij, or L_i r̂_ij in the local variant.
-      const unit = Li ? (tf.reshape(tf.matMul(Li, tf.reshape(g.unit, [b.E, 3, 1])), [b.E, 3]) as tf.Tensor2D) : g.unit;
-      const Rij = Li && this.transport ? (tf.matMul(Li, tf.gather(L!, b.src) as tf.Tensor3D, false, true) as tf.Tensor3D) : null;
-      const Dij = Rij ? Array.from({ length: this.lmax + 1 }, (_, l) => (l === 0 ? null : rhoBlockTf({ kind: "irrep", order: l as Order, pseudo: false }, Rij))) : [];
-      const Y = Array.from({ length: this.lmax + 1 }, (_, l) => sphericalHarmonicsTf(l as Order, unit));
-      let h: tf.Tensor3D[] = [tf.reshape(this.embed.apply(b.onehot), [b.N, c, 1])];
-      for (let l = 1; l <= this.lmax; l++) h.push(tf.zeros([b.N, c, 2 * l + 1]));
-      for (let layer = 0; layer < this.radial.length; layer++) {
-        const msgs: (tf.Tensor | null)[] = Array.from({ length: this.lmax + 1 }, () => null);
-        // No edges (every node isolated): all messages are zero, the layer still runs.
-        const rbf = this.rbfMean ? (tf.div(tf.sub(g.rbf, this.rbfMean), this.rbfStd!) as tf.Tensor2D) : g.rbf;
-        const Rw = b.E > 0 ? tf.mul(this.radial[layer].apply(rbf), g.env) : null; // [E, P·c]
-        const hj = b.E > 0 ? h.map((x, l) => {
-          const y = tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src); // [E, c·d]
-          if (!Dij[l]) return y;
-          // D^ℓ(L_iL_jᵀ) h_j: j's features re-expressed in i's frame, [E, c, d] × Dᵀ
-          return tf.reshape(tf.matMul(tf.reshape(y, [b.E, c, 2 * l + 1]), Dij[l]!, false, true), [b.E, c * (2 * l + 1)]);
-        }) : [];
-        if (Rw) this.paths.forEach((p, k) => {
-          const df = 2 * p.lf + 1, din = 2 * p.lin + 1, dout = 2 * p.lout + 1;
-          // (Y ⊗ h_j) per edge and channel: [E, 1, df, 1] * [E, c, 1, din] → [E·c, df·din]
-          const outer = tf.mul(tf.reshape(Y[p.lf], [b.E, 1, df, 1]), tf.reshape(hj[p.lin], [b.E, c, 1, din]));
-          const t = tf.reshape(tf.matMul(tf.reshape(outer, [b.E * c, df * din]), p.cgT), [b.E, c, dout]);
-          const w = tf.reshape(tf.slice(Rw, [0, k * c], [b.E, c]), [b.E, c, 1]);
-          const m = tf.mul(t, w);
-          msgs[p.lout] = msgs[p.lout] ? tf.add(msgs[p.lout]!, m) : m;
-        });
-        const agg = msgs.map((m, l) => {
-          const d = 2 * l + 1;
-          if (!m) return tf.zeros([b.N, c, d]) as tf.Tensor3D;
-          return tf.reshape(tf.div(tf.unsortedSegmentSum(tf.reshape(m, [b.E, c * d]), b.dst, b.N), this.avgNeighbors), [b.N, c, d]) as tf.Tensor3D;
-        });
-        const u = agg.map((a, l) => TFN.mixChannels(this.mix[layer][l], a));
-        const u0 = tf.reshape(u[0], [b.N, c]) as tf.Tensor2D;
-        const gates = tf.sigmoid(this.gate[layer].apply(u0)); // [N, lmax·c]
-        h = h.map((x, l) => {
-          if (l === 0) return tf.add(x, tf.reshape(silu(u0), [b.N, c, 1])) as tf.Tensor3D;
-          const g = tf.reshape(tf.slice(gates, [0, (l - 1) * c], [b.N, c]), [b.N, c, 1]);
-          return tf.add(x, tf.mul(u[l], g)) as tf.Tensor3D;
-        });
-      }
-      const s = tf.reshape(h[0], [b.N, c]) as tf.Tensor2D;
-      const energy = tf.unsortedSegmentSum(tf.reshape(tf.add(this.headE.apply(s), tf.matMul(b.onehot, this.eRef)), [b.N]), b.nodeGraph, b.G) as tf.Tensor1D;
-      let forces: tf.Tensor2D = tf.zeros([b.N, 3]);
-      if (this.headF) {
-        const f = tf.reshape(TFN.mixChannels(this.headF, h[1]), [b.N, 3]);
-        forces = tf.gather(f, [2, 0, 1], 1) as tf.Tensor2D; // (y, z, x) → (x, y, z)
-        if (L) forces = tf.reshape(tf.matMul(L, tf.reshape(forces, [b.N, 3, 1]), true, false), [b.N, 3]) as tf.Tensor2D; // L_iᵀ f_i
-      }
-      // tensor = a·I/√3 + Q₂ᵀ b: the ℓ = 0 and ℓ = 2 parts of a symmetric matrix (reps.ts Q).
-      const a = this.headT0.apply(s); // [N, 1]
-      let tensor = tf.mul(a, tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0, 1]]).div(Math.sqrt(3))) as tf.Tensor2D;
-      if (this.headT2) {
-        const t2 = tf.reshape(TFN.mixChannels(this.headT2, h[2]), [b.N, 5]);
-        let t = tf.matMul(t2, tf.tensor2d(Float32Array.from(irrepBasis(2).data), [5, 9])) as tf.Tensor2D;
-        if (L) t = tf.reshape(tf.matMul(tf.matMul(L, tf.reshape(t, [b.N, 3, 3]), true, false), L), [b.N, 9]) as tf.Tensor2D; // L_iᵀ τ_i L_i
-        tensor = tf.add(tensor, t) as tf.Tensor2D;
-      }
-      return { energy, forces, tensor };
+      const o = this.run(b, g, false);
+      return { energy: o.energy, forces: o.forces!, tensor: o.tensor! };
     });
+  }
+
+  /**
+   * The energy head alone [G]: the same operations as apply() for the energy, in the same order,
+   * minus those the energy does not depend on (the last layer's ℓ > 0 messages and updates, the
+   * force and tensor heads). Energies, −∇E and parameter gradients equal apply()'s (tested).
+   */
+  energy(b: Batch, g: Geometry = b): tf.Tensor1D {
+    return tf.tidy(() => this.run(b, g, true).energy);
+  }
+
+  private run(b: Batch, g: Geometry, energyOnly: boolean): Partial<Outputs> & { energy: tf.Tensor1D } {
+    const c = this.c;
+    const local = this.frame === "local";
+    const L = local ? this.frames(b, g) : null;
+    const Li = L && b.E > 0 ? (tf.gather(L, b.dst) as tf.Tensor3D) : null;
+    // Edge directions as the filters see them: global r̂_ij, or L_i r̂_ij in the local variant.
+    const unit = Li ? (tf.reshape(tf.matMul(Li, tf.reshape(g.unit, [b.E, 3, 1])), [b.E, 3]) as tf.Tensor2D) : g.unit;
+    const Rij = Li && this.transport ? (tf.matMul(Li, tf.gather(L!, b.src) as tf.Tensor3D, false, true) as tf.Tensor3D) : null;
+    const Dij = Rij ? Array.from({ length: this.lmax + 1 }, (_, l) => (l === 0 ? null : rhoBlockTf({ kind: "irrep", order: l as Order, pseudo: false }, Rij))) : [];
+    const Y = Array.from({ length: this.lmax + 1 }, (_, l) => sphericalHarmonicsTf(l as Order, unit));
+    let h: tf.Tensor3D[] = [tf.reshape(this.embed.apply(b.onehot), [b.N, c, 1])];
+    for (let l = 1; l <= this.lmax; l++) h.push(tf.zeros([b.N, c, 2 * l + 1]));
+    // h^ℓ is exactly zero for ℓ > hTop (before the first layer: every ℓ > 0), so paths that read
+    // it add exact zeros to their messages and are skipped (values and gradients unchanged).
+    let hTop = 0;
+    for (let layer = 0; layer < this.radial.length; layer++) {
+      // Energy only: the last layer's ℓ > 0 outputs feed nothing the energy depends on.
+      const lTop = energyOnly && layer === this.radial.length - 1 ? 0 : this.lmax;
+      const msgs: (tf.Tensor | null)[] = Array.from({ length: this.lmax + 1 }, () => null);
+      // No edges (every node isolated): all messages are zero, the layer still runs.
+      const rbf = this.rbfMean ? (tf.div(tf.sub(g.rbf, this.rbfMean), this.rbfStd!) as tf.Tensor2D) : g.rbf;
+      const Rw = b.E > 0 ? tf.mul(this.radial[layer].apply(rbf), g.env) : null; // [E, P·c]
+      const hj = b.E > 0 ? h.map((x, l) => {
+        if (l > hTop) return null;
+        const y = tf.gather(tf.reshape(x, [b.N, c * (2 * l + 1)]), b.src); // [E, c·d]
+        if (!Dij[l]) return y;
+        // D^ℓ(L_iL_jᵀ) h_j: j's features re-expressed in i's frame, [E, c, d] × Dᵀ
+        return tf.reshape(tf.matMul(tf.reshape(y, [b.E, c, 2 * l + 1]), Dij[l]!, false, true), [b.E, c * (2 * l + 1)]);
+      }) : [];
+      if (Rw) this.paths.forEach((p, k) => {
+        if (p.lout > lTop || p.lin > hTop) return;
+        const df = 2 * p.lf + 1, din = 2 * p.lin + 1, dout = 2 * p.lout + 1;
+        // (Y ⊗ h_j) per edge and channel: [E, 1, df, 1] * [E, c, 1, din] → [E·c, df·din]
+        const outer = tf.mul(tf.reshape(Y[p.lf], [b.E, 1, df, 1]), tf.reshape(hj[p.lin]!, [b.E, c, 1, din]));
+        const t = tf.reshape(tf.matMul(tf.reshape(outer, [b.E * c, df * din]), p.cgT), [b.E, c, dout]);
+        const w = tf.reshape(tf.slice(Rw, [0, k * c], [b.E, c]), [b.E, c, 1]);
+        const m = tf.mul(t, w);
+        msgs[p.lout] = msgs[p.lout] ? tf.add(msgs[p.lout]!, m) : m;
+      });
+      const agg = msgs.slice(0, lTop + 1).map((m, l) => {
+        const d = 2 * l + 1;
+        if (!m) return tf.zeros([b.N, c, d]) as tf.Tensor3D;
+        return tf.reshape(tf.div(tf.unsortedSegmentSum(tf.reshape(m, [b.E, c * d]), b.dst, b.N), this.avgNeighbors), [b.N, c, d]) as tf.Tensor3D;
+      });
+      const u = agg.map((a, l) => TFN.mixChannels(this.mix[layer][l], a));
+      const u0 = tf.reshape(u[0], [b.N, c]) as tf.Tensor2D;
+      if (lTop === 0) {
+        h = [tf.add(h[0], tf.reshape(silu(u0), [b.N, c, 1])) as tf.Tensor3D];
+        continue;
+      }
+      hTop = this.lmax;
+      const gates = tf.sigmoid(this.gate[layer].apply(u0)); // [N, lmax·c]
+      h = h.map((x, l) => {
+        if (l === 0) return tf.add(x, tf.reshape(silu(u0), [b.N, c, 1])) as tf.Tensor3D;
+        const g = tf.reshape(tf.slice(gates, [0, (l - 1) * c], [b.N, c]), [b.N, c, 1]);
+        return tf.add(x, tf.mul(u[l], g)) as tf.Tensor3D;
+      });
+    }
+    const s = tf.reshape(h[0], [b.N, c]) as tf.Tensor2D;
+    const energy = tf.unsortedSegmentSum(tf.reshape(tf.add(this.headE.apply(s), tf.matMul(b.onehot, this.eRef)), [b.N]), b.nodeGraph, b.G) as tf.Tensor1D;
+    if (energyOnly) return { energy };
+    let forces: tf.Tensor2D = tf.zeros([b.N, 3]);
+    if (this.headF) {
+      const f = tf.reshape(TFN.mixChannels(this.headF, h[1]), [b.N, 3]);
+      forces = tf.gather(f, [2, 0, 1], 1) as tf.Tensor2D; // (y, z, x) → (x, y, z)
+      if (L) forces = tf.reshape(tf.matMul(L, tf.reshape(forces, [b.N, 3, 1]), true, false), [b.N, 3]) as tf.Tensor2D; // L_iᵀ f_i
+    }
+    // tensor = a·I/√3 + Q₂ᵀ b: the ℓ = 0 and ℓ = 2 parts of a symmetric matrix (reps.ts Q).
+    const a = this.headT0.apply(s); // [N, 1]
+    let tensor = tf.mul(a, tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0, 1]]).div(Math.sqrt(3))) as tf.Tensor2D;
+    if (this.headT2) {
+      const t2 = tf.reshape(TFN.mixChannels(this.headT2, h[2]), [b.N, 5]);
+      let t = tf.matMul(t2, tf.tensor2d(Float32Array.from(irrepBasis(2).data), [5, 9])) as tf.Tensor2D;
+      if (L) t = tf.reshape(tf.matMul(tf.matMul(L, tf.reshape(t, [b.N, 3, 3]), true, false), L), [b.N, 9]) as tf.Tensor2D; // L_iᵀ τ_i L_i
+      tensor = tf.add(tensor, t) as tf.Tensor2D;
+    }
+    return { energy, forces, tensor };
   }
 
   dispose(): void {

@@ -19,22 +19,35 @@
 import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
-import { Batch, edgeGeometry } from "./batch";
+import { Batch, edgeGeometry, makeBatch } from "./batch";
 import { Cloud, Dataset } from "./data";
-import { Model } from "./models";
+import { FramesNet, Model } from "./models";
 import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit, speciesCountsConstant, speciesMeanError } from "./molecules";
 import { batches } from "./train";
 import { cosineCutoff, sphericalBesselBasis } from "./radial";
 
-/** Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint). */
+/**
+ * Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint).
+ * A batch without edges (isolated atoms only) has an energy that does not depend on the
+ * positions: its forces are defined as exactly 0, the value the same clouds get inside a batch
+ * with edges elsewhere. A disposed batch is refused (DomainError).
+ */
 export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces: tf.Tensor2D } {
+  if (b.pos.isDisposed) throw new DomainError("energyForces: argument b is a disposed batch; expected a live batch (build it again with makeBatch)");
+  if (b.E === 0) {
+    return tf.tidy(() => {
+      const geom = edgeGeometry(b, b.pos);
+      return { energy: m.energy ? m.energy(b, geom) : m.apply(b, geom).energy, forces: tf.zeros([b.N, 3]) as tf.Tensor2D };
+    });
+  }
   return tf.tidy(() => {
     // One forward pass: the per-cloud energies of the pass that is differentiated are kept out
     // of valueAndGrad's scope (tf.keep) instead of running the network a second time. They stay
     // on the gradient tape, so an outer gradient (training) flows through them as before.
     let perCloud: tf.Tensor1D | undefined;
     const f = (pos: tf.Tensor2D) => {
-      perCloud = tf.keep(m.apply(b, edgeGeometry(b, pos)).energy);
+      const geom = edgeGeometry(b, pos);
+      perCloud = tf.keep(m.energy ? m.energy(b, geom) : m.apply(b, geom).energy);
       return tf.sum(perCloud) as tf.Scalar;
     };
     let out: { value: tf.Scalar; grad: tf.Tensor };
@@ -67,7 +80,10 @@ export function potentialLoss(m: Model, b: Batch, s: { energy: number; forces: n
   const y = b.y;
   return tf.tidy(() => {
     const mse = (a: tf.Tensor, t: tf.Tensor) => tf.mean(tf.square(tf.sub(a, t)));
-    if (w.forces === 0) return tf.mul(tf.div(mse(m.apply(b, edgeGeometry(b, b.pos)).energy, y.energy), s.energy), w.energy) as tf.Scalar;
+    if (w.forces === 0) {
+      const geom = edgeGeometry(b, b.pos);
+      return tf.mul(tf.div(mse(m.energy ? m.energy(b, geom) : m.apply(b, geom).energy, y.energy), s.energy), w.energy) as tf.Scalar;
+    }
     const o = energyForces(m, b);
     return tf.add(tf.mul(tf.div(mse(o.energy, y.energy), s.energy), w.energy), tf.mul(tf.div(mse(o.forces, y.forces), s.forces), w.forces)) as tf.Scalar;
   });
@@ -390,6 +406,64 @@ export function ridgeEnergyForces(train: Dataset, test: Dataset, lambda = 0.01, 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Continuity of a model's energy along a path (ours; review s5-15, finding 1).
+
+/**
+ * Energy along the straight path x(t) = (1 − t)·a + t·b, t ∈ [0, 1], in `steps` equal steps; the
+ * largest step |E(t_{k+1}) − E(t_k)| is then bisected `bisect` times (keeping the half with the
+ * larger |ΔE|), down to |Δt| = 1/(steps·2^bisect). A continuous energy gives a bisected jump at
+ * float32 rounding (≈ 1e-6 of |E|); a jump discontinuity keeps its size. Same species in a and b.
+ * Returns the bisected jump, the largest and the median of the `steps` steps, and t of the jump;
+ * for a FramesNet also, across the final bracket, the number of nodes whose e₃ flips sign and the
+ * largest change of an entry of e₁ or e₂ (both 0 for other models).
+ */
+export function energyPathJump(m: Model, a: Cloud, b: Cloud, bo: { cutoff: number; nRbf?: number; nTypes?: number }, opts: { steps?: number; bisect?: number } = {}): { jump: number; maxStep: number; medianStep: number; t: number; flips: number; e12Change: number } {
+  const steps = opts.steps ?? 100, bisect = opts.bisect ?? 30;
+  if (!(Number.isInteger(steps) && steps >= 2)) domainError("energyPathJump", "opts.steps", steps, "an integer ≥ 2");
+  if (!(Number.isInteger(bisect) && bisect >= 0 && bisect <= 45)) domainError("energyPathJump", "opts.bisect", bisect, "an integer in [0, 45]");
+  if (a.types.length !== b.types.length || a.types.some((t, i) => t !== b.types[i])) throw new ShapeError("energyPathJump b.types", "the species of a, atom by atom", [b.types.length]);
+  const at = (t: number): Cloud => ({ pos: Float64Array.from(a.pos, (x, k) => (1 - t) * x + t * b.pos[k]), types: a.types });
+  const energies = (ts: number[]): number[] => {
+    const bb = makeBatch(ts.map(at), bo);
+    try {
+      return Array.from(tf.tidy(() => (m.energy ? m.energy(bb) : m.apply(bb).energy).dataSync()));
+    } finally {
+      bb.dispose();
+    }
+  };
+  const ts = Array.from({ length: steps + 1 }, (_, k) => k / steps);
+  const E = energies(ts);
+  const d = E.slice(1).map((e, k) => Math.abs(e - E[k]));
+  let k = 0;
+  d.forEach((x, i) => { if (x > d[k]) k = i; });
+  const sorted = [...d].sort((x, y) => x - y);
+  let lo = ts[k], hi = ts[k + 1], eLo = E[k], eHi = E[k + 1];
+  for (let i = 0; i < bisect; i++) {
+    const mid = (lo + hi) / 2, [eMid] = energies([mid]);
+    if (Math.abs(eMid - eLo) >= Math.abs(eHi - eMid)) { hi = mid; eHi = eMid; } else { lo = mid; eLo = eMid; }
+  }
+  // For a frames model: what its frames do across the bracket (|Δt| ~ 1e-11): nodes whose e₃
+  // changes sign, and the largest change of any entry of e₁ or e₂ (0 and 0 for other models).
+  let flips = 0, e12Change = 0;
+  if (m instanceof FramesNet) {
+    const bb = makeBatch([at(lo), at(hi)], bo);
+    try {
+      const L = tf.tidy(() => m.frames(bb).dataSync()), n = a.types.length;
+      for (let i = 0; i < n; i++) {
+        const p = 9 * i, q = 9 * (n + i);
+        let dot3 = 0;
+        for (let c = 0; c < 3; c++) dot3 += L[p + 6 + c] * L[q + 6 + c];
+        if (dot3 < 0) flips++;
+        for (let c = 0; c < 6; c++) e12Change = Math.max(e12Change, Math.abs(L[p + c] - L[q + c]));
+      }
+    } finally {
+      bb.dispose();
+    }
+  }
+  return { jump: Math.abs(eHi - eLo), maxStep: d[k], medianStep: sorted[(sorted.length - 1) >> 1], t: (lo + hi) / 2, flips, e12Change };
+}
+
+// ---------------------------------------------------------------------------------------------
 // One seeded energy + force run on a shipped molecule (for parallelSeeds: frames.potentialSeed).
 
 export interface PotentialRunConfig extends PotentialSchedule, MoleculeSplit {
@@ -398,6 +472,8 @@ export interface PotentialRunConfig extends PotentialSchedule, MoleculeSplit {
   weights: PotentialWeights;
   /** Standardise each radial basis function with training-edge mean and std (TFN only; ours). */
   standardiseRbf?: boolean;
+  /** Energy-continuity probe on this many consecutive test-frame pairs (energyPathJump); default 0. */
+  jumpPairs?: number;
 }
 
 /**
@@ -410,6 +486,12 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
   if (!(cfg.trainTo <= cfg.testFrom || cfg.testTo <= cfg.trainFrom)) throw new DomainError("potentialSeed: the training and test blocks overlap");
   if (!(Number.isInteger(cfg.testFrom) && Number.isInteger(cfg.testTo) && cfg.testTo > cfg.testFrom)) domainError("potentialSeed", "cfg.testTo", cfg.testTo, `an integer > testFrom = ${cfg.testFrom} (a non-empty test block)`);
   if (!(Number.isInteger(cfg.nTrain) && cfg.nTrain >= 2 && cfg.nTrain <= cfg.trainTo - cfg.trainFrom)) throw new DomainError(`potentialSeed: argument nTrain = ${cfg.nTrain} is out of domain; expected 2…${cfg.trainTo - cfg.trainFrom}`);
+  const w = cfg.weights;
+  if (w === null || typeof w !== "object") throw new DomainError(`potentialSeed: argument cfg.weights = ${String(w)} is out of domain; expected { energy, forces } loss weights`);
+  for (const k of ["energy", "forces"] as const) if (!(w[k] >= 0 && Number.isFinite(w[k]))) domainError("potentialSeed", `cfg.weights.${k}`, w[k], "a finite weight ≥ 0");
+  if (!(w.energy + w.forces > 0)) domainError("potentialSeed", "cfg.weights", w.energy + w.forces, "weights whose sum is > 0 (all-zero weights train nothing)");
+  const jumpPairs = cfg.jumpPairs ?? 0;
+  if (!(Number.isInteger(jumpPairs) && jumpPairs >= 0 && jumpPairs < cfg.testTo - cfg.testFrom)) domainError("potentialSeed", "cfg.jumpPairs", jumpPairs, `an integer in [0, ${cfg.testTo - cfg.testFrom - 1}] (consecutive test-frame pairs)`);
   const p0 = Date.now();
   const r = new Rng(1000 + seed);
   const perm = r.permutation(cfg.trainTo - cfg.trainFrom);
@@ -455,6 +537,9 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
     const cpu = process.cpuUsage(t0), wall = (Date.now() - w0) / 1000;
     const e0 = Date.now();
     const te = evaluatePotential(m, testB, s), tr = evaluatePotential(m, trainB, s);
+    // Continuity of the trained energy (ours; review s5-15): straight paths between the first
+    // jumpPairs pairs of consecutive test frames, in standardised energy units (σ_E).
+    const jumps = Array.from({ length: jumpPairs }, (_, k) => energyPathJump(m, rawTest.clouds[k], rawTest.clouds[k + 1], bo));
     const evalWall = (Date.now() - e0) / 1000, b0 = Date.now();
     const conv = judgeConvergence(losses, cfg.judge);
     const ridge = ridgeEnergy(rawTrain, rawTest);
@@ -476,6 +561,9 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
       speciesForces: speciesMeanError(trainSet, testSet, "forces", Math.sqrt(s.forces)),
       speciesEnergyIsMean: speciesCountsConstant({ clouds: [...rawTrain.clouds, ...rawTest.clouds], targets: [...rawTrain.targets, ...rawTest.targets] }) ? 1 : 0,
       losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
+      // Per path (jumpPairs entries; empty if 0): the bisected largest step |ΔE| and the median step.
+      pathJump: jumps.map((j) => j.jump), pathStepMedian: jumps.map((j) => j.medianStep),
+      pathJumpFlips: jumps.map((j) => j.flips), pathJumpE12Change: jumps.map((j) => j.e12Change),
       processCpuSeconds: (cpu.user + cpu.system) / 1e6, trainWallSeconds: wall,
       // Phases of the job (wall seconds, volatile): data + batches + model before training,
       // evaluation (test and training set), the ridge baselines.
