@@ -354,6 +354,24 @@ describe("bcnn review s5-14: garbage-in on the factorised paths, impl with bconv
     }
   });
 
+  it("an input with zero channels is refused by both conv layers, naming the input (second review s5-14b finding 6)", () => {
+    const zeroC = tf.zeros([1, 8, 8, 0]) as tf.Tensor4D;
+    for (const impl of ["conv", "basis", "basisDense"] as const) {
+      const L = new BesselConv2D({ filters: 3, kernelSize: 5, oversample: 2, impl, seed: 2, name: `bz_${impl}` });
+      assert.throws(() => L.forward(zeroC), (e: unknown) => e instanceof ShapeError && e.message.includes(`bz_${impl} input`), impl);
+      assert.equal(L.built, false, `${impl}: not built from a zero-channel input`);
+    }
+    const P = new bcnn.PlainConv2D({ filters: 3, kernelSize: 5, seed: 2, name: "pz" });
+    assert.throws(() => P.forward(zeroC), (e: unknown) => e instanceof ShapeError && e.message.includes("pz input"));
+    // the control: one channel builds and runs
+    const one = tf.ones([1, 8, 8, 1]) as tf.Tensor4D;
+    const Q = new BesselConv2D({ filters: 3, kernelSize: 5, oversample: 2, impl: "basis", seed: 2 });
+    const y = Q.forward(one);
+    assert.deepEqual(y.shape, [1, 8, 8, 3]);
+    tf.dispose([zeroC, one, y]);
+    Q.dispose();
+  });
+
   it("responses / orderPower / forward with a wrong channel count or a too-small valid input name the layer's input and the caller's shape (finding 4)", () => {
     for (const impl of ["conv", "basis", "basisDense"] as const) {
       const L = new BesselConv2D({ filters: 3, kernelSize: 5, oversample: 2, impl, padding: "valid", seed: 2, name: `bc_${impl}` });

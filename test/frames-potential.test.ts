@@ -395,6 +395,37 @@ describe("frames: review s5-15 (energy continuity, FD through frames, garbage, j
     }
   });
 
+  it("a zero-atom cloud is refused by makeBatch, alone or batched, naming clouds[k] (review s5-15b #4)", () => {
+    const empty: F.Cloud = { pos: new Float64Array(0), types: new Int32Array(0) };
+    const named = (k: number) => (e: Error) => e instanceof ShapeError && e.message.includes(`clouds[${k}]`);
+    assert.throws(() => F.makeBatch([empty], bo), named(0));
+    assert.throws(() => F.makeBatch([ds.clouds[0], empty], bo), named(1));
+    assert.throws(() => F.makeBatch([ds.clouds[0], null as unknown as F.Cloud], bo), (e: Error) => e instanceof DomainError && e.message.includes("clouds[1]"));
+  });
+
+  it("energyPathJump validates a and b, naming them; a disposed model is refused there and in energyForces (review s5-15b #5)", () => {
+    const m = new F.TFN({ lmax: 1, channels: 2, hidden: 4, nTypes: 3, seed: 1 });
+    const [a, b] = [ds.clouds[0], ds.clouds[1]];
+    const o = { steps: 4, bisect: 1 };
+    const withPos = (c: F.Cloud, k: number, x: number): F.Cloud => ({ pos: Float64Array.from(c.pos, (y, i) => (i === k ? x : y)), types: c.types });
+    const is = (cls: typeof DomainError | typeof ShapeError, re: RegExp) => (e: Error) => e instanceof cls && re.test(e.message);
+    assert.throws(() => F.energyPathJump(m, withPos(a, 0, NaN), b, bo, o), is(DomainError, /argument a\.pos = NaN/));
+    assert.throws(() => F.energyPathJump(m, a, withPos(b, 0, Infinity), bo, o), is(DomainError, /argument b\.pos = Infinity/));
+    assert.throws(() => F.energyPathJump(m, a, { pos: b.pos.slice(0, 6), types: b.types }, bo, o), is(ShapeError, /^energyPathJump b\.pos/));
+    assert.throws(() => F.energyPathJump(m, null as unknown as F.Cloud, b, bo, o), is(DomainError, /argument a /));
+    assert.throws(() => F.energyPathJump(m, a, { pos: new Float64Array(0), types: new Int32Array(0) }, bo, o), is(ShapeError, /b\.types/));
+    assert.ok(F.energyPathJump(m, a, b, bo, o).maxStep > 0, "valid input still runs");
+    const bb = F.makeBatch([a], bo);
+    const v = F.withConstantFrames(new F.FramesNet({ message: "tensor", rep: "2x0e + 1x1o", hidden: 4, nTypes: 3, seed: 1 }));
+    m.dispose();
+    (Object.getPrototypeOf(v) as F.FramesNet).dispose();
+    for (const d of [m, v]) {
+      assert.throws(() => F.energyPathJump(d, a, b, bo, o), is(DomainError, /energyPathJump: argument m is a disposed model/));
+      assert.throws(() => F.energyForces(d, bb), is(DomainError, /energyForces: argument m is a disposed model/));
+    }
+    bb.dispose();
+  });
+
   it("potentialSeed refuses missing or all-zero weights up front, naming cfg.weights; runJob records the load", () => {
     const pcfg = { molecule: "ethanol", nTrain: 4, trainFrom: 0, trainTo: 10, testFrom: 10, testTo: 16, cutoff: 4, batch: 2,
       epochs: 4, lr: 1e-3, warm: 0, decay: 1, decayEpochs: 0, judge: 4, nRbf: 8, weights: { energy: 1, forces: 1 },

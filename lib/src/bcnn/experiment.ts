@@ -672,9 +672,9 @@ export interface Notebook05Params {
  * basis mixes order by order ("basis": training 16.9 vs 20.9 CPU-s per run with the filter bank);
  * the two steerable B-CNNs keep the dense mixing ("basisDense"), whose whole runs cost the same as
  * per-order mixing (σ = 0.8 px 23.6 vs 24.7 CPU-s, σ = 1 px 20.3 vs 21.3: per-order trains a little
- * faster and evaluates slower), and which trains exactly the networks of the previous saved run.
- * Same parameters, initialisation and outputs to float32 summation order
- * (test/bcnn-basisfirst.test.ts).
+ * faster and evaluates slower). Same parameters, initialisation and outputs to float32 summation
+ * order (test/bcnn-basisfirst.test.ts) — but not the same trained networks as an earlier path:
+ * the summation order changes the training trajectory (notebook 05 §2 measures by how much).
  */
 export function notebook05Specs(opts: { blur: number }): Record<"bcnnPaper" | "bcnnSteer" | "bcnnSteer1" | "cnn" | "c4", NetSpec> {
   // One source of truth: the steerable policy is measured on bumps as wide as the prefilter the

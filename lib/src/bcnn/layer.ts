@@ -95,6 +95,8 @@ function check4d(name: string, shape: Shape): { C: number } {
   if (shape.length !== 4) throw new ShapeError(name, "[batch, height, width, channels]", shape.map((d) => (d === null ? -1 : d)));
   const C = shape[3];
   if (C === null) throw new ShapeError(name, "a known channel count", "channels = null");
+  // zero channels would build an empty filter bank: XNNPACK then prints errors and returns zeros
+  if (!(Number.isInteger(C) && C >= 1)) throw new ShapeError(name, "[batch, height, width, channels ≥ 1]", shape.map((d) => (d === null ? -1 : d)));
   return { C };
 }
 

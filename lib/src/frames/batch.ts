@@ -70,7 +70,7 @@ export interface Batch extends Geometry {
   dispose(): void;
 }
 
-/** Build one batch from clouds (and optionally their targets). */
+/** Build one batch from clouds (and optionally their targets). Every cloud needs ≥ 1 atom (ShapeError naming clouds[k]). */
 export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets[]): Batch {
   if (clouds.length === 0) throw new ShapeError("makeBatch clouds", "at least one cloud", [0]);
   if (targets && targets.length !== clouds.length) throw new ShapeError("makeBatch targets", `${clouds.length} (one per cloud)`, [targets.length]);
@@ -83,6 +83,10 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
   const pos: number[] = [], types: number[] = [], nodeGraph: number[] = [], src: number[] = [], dst: number[] = [];
   const rank: number[] = [], axis: number[] = [];
   clouds.forEach((c, gi) => {
+    if (!c || typeof c !== "object" || !c.pos || !c.types) domainError("makeBatch", `clouds[${gi}]`, c, "an object with pos and types");
+    // A cloud with no atoms has no energy a model could compute (the per-cloud mean divides by
+    // its zero atom count): refused, alone or in a batch, so it never gets a batch-dependent value.
+    if (c.types.length === 0) throw new ShapeError(`makeBatch clouds[${gi}]`, "at least one atom", [0]);
     if (c.pos.length !== 3 * c.types.length) throw new ShapeError(`makeBatch clouds[${gi}].pos`, `length ${3 * c.types.length} (3 per species entry)`, [c.pos.length]);
     for (let k = 0; k < c.pos.length; k++) {
       if (!Number.isFinite(c.pos[k])) domainError("makeBatch", `clouds[${gi}].pos`, c.pos[k], `finite coordinates (entry ${k})`);

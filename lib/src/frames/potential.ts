@@ -26,13 +26,30 @@ import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit
 import { batches } from "./train";
 import { cosineCutoff, sphericalBesselBasis } from "./radial";
 
+/** A disposed model (or a view of one) is refused with a DomainError naming argument m. */
+function liveModel(fn: string, m: Model): void {
+  if (!m || !Array.isArray(m.variables) || typeof m.apply !== "function") domainError(fn, "m", m, "a model (TFN, FramesNet, …)");
+  if (m.variables.some((v) => v.isDisposed)) throw new DomainError(`${fn}: argument m is a disposed model; expected a live model`);
+}
+
+/** A cloud argument of energyPathJump: an object, 3 coordinates per atom, all finite. */
+function pathCloud(name: string, c: Cloud): void {
+  if (!c || typeof c !== "object" || !c.pos || !c.types) domainError("energyPathJump", name, c, "a cloud { pos, types }");
+  if (c.types.length === 0) throw new ShapeError(`energyPathJump ${name}.types`, "at least one atom", [0]);
+  if (c.pos.length !== 3 * c.types.length) throw new ShapeError(`energyPathJump ${name}.pos`, `length ${3 * c.types.length} (3 per atom)`, [c.pos.length]);
+  for (let k = 0; k < c.pos.length; k++) {
+    if (!Number.isFinite(c.pos[k])) domainError("energyPathJump", `${name}.pos`, c.pos[k], `finite coordinates (entry ${k})`);
+  }
+}
+
 /**
  * Energy per cloud [G] and conservative forces F = −∂(ΣE)/∂x [N, 3] (clouds are disjoint).
  * A batch without edges (isolated atoms only) has an energy that does not depend on the
  * positions: its forces are defined as exactly 0, the value the same clouds get inside a batch
- * with edges elsewhere. A disposed batch is refused (DomainError).
+ * with edges elsewhere. A disposed batch or model is refused (DomainError).
  */
 export function energyForces(m: Model, b: Batch): { energy: tf.Tensor1D; forces: tf.Tensor2D } {
+  liveModel("energyForces", m);
   if (b.pos.isDisposed) throw new DomainError("energyForces: argument b is a disposed batch; expected a live batch (build it again with makeBatch)");
   if (b.E === 0) {
     return tf.tidy(() => {
@@ -421,6 +438,9 @@ export function energyPathJump(m: Model, a: Cloud, b: Cloud, bo: { cutoff: numbe
   const steps = opts.steps ?? 100, bisect = opts.bisect ?? 30;
   if (!(Number.isInteger(steps) && steps >= 2)) domainError("energyPathJump", "opts.steps", steps, "an integer ≥ 2");
   if (!(Number.isInteger(bisect) && bisect >= 0 && bisect <= 45)) domainError("energyPathJump", "opts.bisect", bisect, "an integer in [0, 45]");
+  liveModel("energyPathJump", m);
+  pathCloud("a", a);
+  pathCloud("b", b);
   if (a.types.length !== b.types.length || a.types.some((t, i) => t !== b.types[i])) throw new ShapeError("energyPathJump b.types", "the species of a, atom by atom", [b.types.length]);
   const at = (t: number): Cloud => ({ pos: Float64Array.from(a.pos, (x, k) => (1 - t) * x + t * b.pos[k]), types: a.types });
   const energies = (ts: number[]): number[] => {
