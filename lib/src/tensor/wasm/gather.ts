@@ -60,6 +60,17 @@ export function makeGatherV2(stock: KernelFunc): (args: KernelArgs) => TensorInf
   };
 }
 
+/** Right-aligned strides of `s` in a broadcast result of rank `r`, 0 along broadcast axes. */
+function broadcastStrides(s: number[], r: number): number[] {
+  const st = new Array<number>(r).fill(0);
+  let acc = 1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    st[r - s.length + i] = s[i] === 1 ? 0 : acc;
+    acc *= s[i];
+  }
+  return st;
+}
+
 /** Element-wise boolean op with numpy broadcasting, for shapes the stock kernel handles slowly. */
 function makeLogical(stock: KernelFunc, isAnd: boolean): (args: KernelArgs) => TensorInfo {
   const op = isAnd ? (x: number, y: number) => (x && y ? 1 : 0) : (x: number, y: number) => (x || y ? 1 : 0);
@@ -75,17 +86,7 @@ function makeLogical(stock: KernelFunc, isAnd: boolean): (args: KernelArgs) => T
     }
     const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const r = shape.length;
-    // Right-aligned strides, 0 along broadcast axes.
-    const strides = (s: number[]) => {
-      const st = new Array<number>(r).fill(0);
-      let acc = 1;
-      for (let i = s.length - 1; i >= 0; i--) {
-        st[r - s.length + i] = s[i] === 1 ? 0 : acc;
-        acc *= s[i];
-      }
-      return st;
-    };
-    const sa = strides(a.shape), sb = strides(b.shape);
+    const sa = broadcastStrides(a.shape, r), sb = broadcastStrides(b.shape, r);
     const out = backend.makeOutput(shape, "bool");
     const A = backend.typedArrayFromHeap(a) as Uint8Array, Bv = backend.typedArrayFromHeap(b) as Uint8Array;
     const C = backend.typedArrayFromHeap(out) as Uint8Array;
@@ -143,16 +144,7 @@ export function makeEqual(stock: KernelFunc): (args: KernelArgs) => TensorInfo {
     }
     const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const r = shape.length;
-    const strides = (s: number[]) => {
-      const st = new Array<number>(r).fill(0);
-      let acc = 1;
-      for (let i = s.length - 1; i >= 0; i--) {
-        st[r - s.length + i] = s[i] === 1 ? 0 : acc;
-        acc *= s[i];
-      }
-      return st;
-    };
-    const sa = strides(a.shape), sb = strides(b.shape);
+    const sa = broadcastStrides(a.shape, r), sb = broadcastStrides(b.shape, r);
     const out = backend.makeOutput(shape, "bool");
     const n = size(shape);
     if (n === 0) return out;
