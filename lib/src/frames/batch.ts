@@ -70,6 +70,21 @@ export interface Batch extends Geometry {
   dispose(): void;
 }
 
+/**
+ * A cloud argument `name` of `fn`: an object with pos and types, at least one atom (a cloud with
+ * none has no energy a model could compute — the per-cloud mean divides by its atom count — so it
+ * is refused, alone or in a batch, and never gets a batch-dependent value), 3 coordinates per
+ * atom, all finite. Throws DomainError / ShapeError naming `name`.
+ */
+export function checkCloud(fn: string, name: string, c: Cloud): void {
+  if (!c || typeof c !== "object" || !c.pos || !c.types) domainError(fn, name, c, "a cloud { pos, types }");
+  if (c.types.length === 0) throw new ShapeError(`${fn} ${name}.types`, "at least one atom", [0]);
+  if (c.pos.length !== 3 * c.types.length) throw new ShapeError(`${fn} ${name}.pos`, `length ${3 * c.types.length} (3 per atom)`, [c.pos.length]);
+  for (let k = 0; k < c.pos.length; k++) {
+    if (!Number.isFinite(c.pos[k])) domainError(fn, `${name}.pos`, c.pos[k], `finite coordinates (entry ${k})`);
+  }
+}
+
 /** Build one batch from clouds (and optionally their targets). Every cloud needs ≥ 1 atom (ShapeError naming clouds[k]). */
 export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets[]): Batch {
   if (clouds.length === 0) throw new ShapeError("makeBatch clouds", "at least one cloud", [0]);
@@ -83,14 +98,7 @@ export function makeBatch(clouds: Cloud[], opts: BatchOptions, targets?: Targets
   const pos: number[] = [], types: number[] = [], nodeGraph: number[] = [], src: number[] = [], dst: number[] = [];
   const rank: number[] = [], axis: number[] = [];
   clouds.forEach((c, gi) => {
-    if (!c || typeof c !== "object" || !c.pos || !c.types) domainError("makeBatch", `clouds[${gi}]`, c, "an object with pos and types");
-    // A cloud with no atoms has no energy a model could compute (the per-cloud mean divides by
-    // its zero atom count): refused, alone or in a batch, so it never gets a batch-dependent value.
-    if (c.types.length === 0) throw new ShapeError(`makeBatch clouds[${gi}]`, "at least one atom", [0]);
-    if (c.pos.length !== 3 * c.types.length) throw new ShapeError(`makeBatch clouds[${gi}].pos`, `length ${3 * c.types.length} (3 per species entry)`, [c.pos.length]);
-    for (let k = 0; k < c.pos.length; k++) {
-      if (!Number.isFinite(c.pos[k])) domainError("makeBatch", `clouds[${gi}].pos`, c.pos[k], `finite coordinates (entry ${k})`);
-    }
+    checkCloud("makeBatch", `clouds[${gi}]`, c);
     const g = opts.knn ? knnGraph(c.pos, opts.knn) : radiusGraph(c.pos, cutoff);
     for (let e = 0; e < g.src.length; e++) {
       const i = g.dst[e], j = g.src[e];

@@ -19,7 +19,7 @@
 import * as tf from "../tf";
 import { DomainError, ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
-import { Batch, edgeGeometry, makeBatch } from "./batch";
+import { Batch, checkCloud, edgeGeometry, makeBatch } from "./batch";
 import { Cloud, Dataset } from "./data";
 import { FramesNet, Model } from "./models";
 import { makeModel, moleculeDataset, MOLECULE_ELEMENTS, ModelSpec, MoleculeSplit, speciesCountsConstant, speciesMeanError } from "./molecules";
@@ -30,16 +30,6 @@ import { cosineCutoff, sphericalBesselBasis } from "./radial";
 function liveModel(fn: string, m: Model): void {
   if (!m || !Array.isArray(m.variables) || typeof m.apply !== "function") domainError(fn, "m", m, "a model (TFN, FramesNet, …)");
   if (m.variables.some((v) => v.isDisposed)) throw new DomainError(`${fn}: argument m is a disposed model; expected a live model`);
-}
-
-/** A cloud argument of energyPathJump: an object, 3 coordinates per atom, all finite. */
-function pathCloud(name: string, c: Cloud): void {
-  if (!c || typeof c !== "object" || !c.pos || !c.types) domainError("energyPathJump", name, c, "a cloud { pos, types }");
-  if (c.types.length === 0) throw new ShapeError(`energyPathJump ${name}.types`, "at least one atom", [0]);
-  if (c.pos.length !== 3 * c.types.length) throw new ShapeError(`energyPathJump ${name}.pos`, `length ${3 * c.types.length} (3 per atom)`, [c.pos.length]);
-  for (let k = 0; k < c.pos.length; k++) {
-    if (!Number.isFinite(c.pos[k])) domainError("energyPathJump", `${name}.pos`, c.pos[k], `finite coordinates (entry ${k})`);
-  }
 }
 
 /**
@@ -439,8 +429,8 @@ export function energyPathJump(m: Model, a: Cloud, b: Cloud, bo: { cutoff: numbe
   if (!(Number.isInteger(steps) && steps >= 2)) domainError("energyPathJump", "opts.steps", steps, "an integer ≥ 2");
   if (!(Number.isInteger(bisect) && bisect >= 0 && bisect <= 45)) domainError("energyPathJump", "opts.bisect", bisect, "an integer in [0, 45]");
   liveModel("energyPathJump", m);
-  pathCloud("a", a);
-  pathCloud("b", b);
+  checkCloud("energyPathJump", "a", a);
+  checkCloud("energyPathJump", "b", b);
   if (a.types.length !== b.types.length || a.types.some((t, i) => t !== b.types[i])) throw new ShapeError("energyPathJump b.types", "the species of a, atom by atom", [b.types.length]);
   const at = (t: number): Cloud => ({ pos: Float64Array.from(a.pos, (x, k) => (1 - t) * x + t * b.pos[k]), types: a.types });
   const energies = (ts: number[]): number[] => {
