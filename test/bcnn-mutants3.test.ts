@@ -11,7 +11,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { bcnn, init, DomainError, ShapeError } from "besselbook";
+import { bcnn, init, rng, DomainError, ShapeError } from "besselbook";
 
 const domain = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test((e as Error).message);
 const shape = (re: RegExp) => (e: unknown) => e instanceof ShapeError && re.test((e as Error).message);
@@ -461,5 +461,343 @@ describe("bcnn (mutants 3): validateSeeds", () => {
       [[1, -1], /\[1, -1\] \(contains -1\)/], [[1.5], /contains 1\.5/], [["2"], /contains 2/], [[NaN], /contains NaN/],
       [[2, 4, 2], /\[2, 4, 2\] \(seed 2 twice\)/],
     ] as [unknown, RegExp][]) assert.throws(() => bcnn.validateSeeds("f", "seeds", v), domain(re), JSON.stringify(v));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Second batch: written from the survivors of the first bcnn-decide run (environment.md).
+
+describe("bcnn (mutants 3): messages, defaults and exact values the first run left open", () => {
+  before(async () => { await init({ quiet: true }); });
+  const B = 2, H = 9, W = 9, C = 2;
+  const xs = values(B * H * W * C, 7);
+  const x = () => tf.tensor4d(xs, [B, H, W, C]);
+
+  it("every metric refusal names its function, the argument and what was expected", () => {
+    const X = x();
+    const nan = (t: tf.Tensor4D) => tf.mul(t, NaN);
+    const zero = (t: tf.Tensor4D) => tf.mul(t, 0);
+    const cases: [string, () => unknown, RegExp][] = [
+      ["rot90Error NaN f", () => bcnn.rot90Error(nan, X), /^rot90Error: argument f\(x\) = NaN .*finite outputs/],
+      ["rot90Error all zero", () => bcnn.rot90Error(zero, X), /^rot90Error: argument f\(x\) = all zeros .*an output with a non-zero value \(the relative error is undefined\)/],
+      ["equivarianceError NaN f", () => bcnn.equivarianceError(nan, X, [10]), /^equivarianceError: argument f\(x\) = NaN/],
+      ["equivarianceError dead", () => bcnn.equivarianceError(zero, X, [10]), /^equivarianceError: argument f\(x\) = all zeros on the disk at 10° .*non-zero energy inside the mask/],
+      ["invarianceError NaN f", () => bcnn.invarianceError(nan, X, [10]), /^invarianceError: argument f\(x\) = NaN/],
+      ["invarianceError dead", () => bcnn.invarianceError(zero, X, [10]), /^invarianceError: argument f\(x\) = all zeros .*an output with non-zero norm/],
+      ["paper NaN f", () => bcnn.paperEquivarianceError(nan, X, [10]), /^paperEquivarianceError: argument f\(x\) = NaN/],
+      ["paper dead", () => bcnn.paperEquivarianceError(zero, X, [10]), /^paperEquivarianceError: argument f\(x\) = every chosen map constant on the disk at 10° .*at least one non-constant map/],
+      ["paper topMaps", () => bcnn.paperEquivarianceError((t) => t, X, [10], { topMaps: 0 }), /^paperEquivarianceError: argument topMaps = 0 .*a positive integer/],
+      ["orderEquivariance angles", () => bcnn.orderEquivariance({ basis: { orders: [0] }, orderPower: (t) => t }, X, []), /^orderEquivariance: argument anglesDeg = \[\] .*a non-empty array of angles in degrees/],
+      ["finite input", () => bcnn.equivarianceError((t) => t, tf.fill([1, 3, 3, 1], Infinity) as tf.Tensor4D, [10]), /argument x = Infinity .*finite input values/],
+    ];
+    for (const [what, fn, re] of cases) assert.throws(fn, (e: unknown) => e instanceof DomainError && re.test((e as Error).message), what);
+    const shapes: [string, () => unknown, RegExp][] = [
+      ["rank 3 x", () => bcnn.equivarianceError((t) => t, tf.zeros([2, 3, 3]) as unknown as tf.Tensor4D, [10]), /equivarianceError x.*\[B, H, W, C\].*\[2, ?3, ?3\]/],
+      ["no x", () => bcnn.rot90Error((t) => t, undefined as unknown as tf.Tensor4D), /rot90Error x.*none/],
+      ["empty x", () => bcnn.invarianceError((t) => t, tf.zeros([0, 3, 3, 1]) as tf.Tensor4D, [10]), /invarianceError x.*every size ≥ 1 \(an empty batch has no error to measure\)/],
+      ["feature rank", () => bcnn.equivarianceError((t) => tf.sum(t, 3), X, [10]), /equivarianceError feature map.*\[B, H, W, C\]/],
+      ["paper feature rank", () => bcnn.paperEquivarianceError((t) => tf.sum(t, 3), X, [10]), /paperEquivarianceError feature map.*\[B, H, W, C\]/],
+      ["C4 field", () => bcnn.equivarianceError((t) => t, X, [90], { c4Field: true }), /equivarianceError C4 field.*\[B, H, W, 4·F\] \(orientation-major\).*\[2, ?9, ?9, ?2\]/],
+    ];
+    for (const [what, fn, re] of shapes) assert.throws(fn, (e: unknown) => e instanceof ShapeError && re.test((e as Error).message), what);
+    let k = 0;
+    const shrink = (t: tf.Tensor4D) => (k++ === 0 ? t : tf.slice(t, [0, 0, 0, 0], [B, H, W, 1]));
+    assert.throws(() => bcnn.equivarianceError(shrink, X, [10]), shape(/equivarianceError f\(R x\).*\[2, 9, 9, 2\]/));
+    k = 0;
+    assert.throws(() => bcnn.paperEquivarianceError(shrink, X, [10]), shape(/paperEquivarianceError f\(R x\).*\[2, 9, 9, 2\]/));
+    X.dispose();
+  });
+
+  it("rot90Error accepts an output with some zeros (only an all-zero output is refused)", () => {
+    const X = x();
+    const relu = (t: tf.Tensor4D) => tf.relu(t);
+    assert.equal(bcnn.rot90Error(relu, X), 0); // relu commutes with quarter turns; half its entries are 0
+    X.dispose();
+  });
+
+  it("invarianceError and the paper metric rotate by α in degrees, bicubic unless told otherwise", () => {
+    const X = x();
+    const sq = (t: tf.Tensor4D) => tf.sum(tf.square(t), [1, 2]); // [B, C]
+    const fx = tf.tidy(() => sq(X).dataSync());
+    for (const [opts, interp] of [[{}, "bicubic"], [{ interpolation: "bilinear" as const }, "bilinear"]] as const) {
+      const r = bcnn.invarianceError(sq, X, [37, 200], opts);
+      assert.deepEqual(r.angles, [37, 200]);
+      [37, 200].forEach((deg, k) => {
+        const rx = bcnn.rotateArray(xs, [B, H, W, C], (deg * Math.PI) / 180, undefined, interp);
+        const g = tf.tidy(() => sq(tf.tensor4d(rx, [B, H, W, C])).dataSync());
+        let d = 0, n = 0;
+        for (let i = 0; i < g.length; i++) { d += (g[i] - fx[i]) ** 2; n += fx[i] ** 2; }
+        close(r.errors[k], Math.sqrt(d / n), 1e-5, `${interp} ${deg}°`);
+      });
+    }
+    // the paper metric at 90° (exact for both interpolations) and its angles
+    const p = bcnn.paperEquivarianceError((t) => tf.square(t), X, [90, 180]);
+    assert.deepEqual(p.angles, [90, 180]);
+    assert.ok(p.mean < 1e-6, `${p.errors}`);
+    const pb = bcnn.paperEquivarianceError((t) => tf.square(t), X, [37]).mean;
+    const pl = bcnn.paperEquivarianceError((t) => tf.square(t), X, [37], { interpolation: "bilinear" }).mean;
+    const Ref = (interp: "bicubic" | "bilinear") => {
+      const a = (37 * Math.PI) / 180, mask = bcnn.diskMask(H, W);
+      const target = bcnn.rotateArray(Float32Array.from(xs, (v) => v * v), [B, H, W, C], a, undefined, interp);
+      const got = Float32Array.from(bcnn.rotateArray(xs, [B, H, W, C], a, undefined, interp), (v) => v * v);
+      const sc = (d: Float32Array, b: number, c: number) => {
+        let lo = Infinity, hi = -Infinity;
+        for (let q = 0; q < H * W; q++) if (mask[q]) { lo = Math.min(lo, d[(b * H * W + q) * C + c]); hi = Math.max(hi, d[(b * H * W + q) * C + c]); }
+        return (q: number) => (d[(b * H * W + q) * C + c] - lo) / (hi - lo);
+      };
+      let s = 0, n = 0;
+      for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) {
+        const u = sc(got, b, c), v = sc(target, b, c);
+        for (let q = 0; q < H * W; q++) if (mask[q]) { s += Math.abs(u(q) - v(q)); n++; }
+      }
+      return s / n;
+    };
+    close(pb, Ref("bicubic"), 1e-5, "paper bicubic");
+    close(pl, Ref("bilinear"), 1e-5, "paper bilinear");
+    X.dispose();
+  });
+
+  it("the paper metric's min–max range is taken per image: the next image's corner does not leak in", () => {
+    const Cp = 1, Bp = 2;
+    const d = values(Bp * H * W * Cp, 31);
+    d[H * W] = 100; // image 1, pixel (0, 0): outside the disk, far outside image 0's range
+    const other = values(Bp * H * W * Cp, 32);
+    other[H * W] = -100;
+    const X = tf.tensor4d(d, [Bp, H, W, Cp]);
+    const mask = bcnn.diskMask(H, W);
+    const scale = (a: Float32Array, b: number) => {
+      let lo = Infinity, hi = -Infinity;
+      for (let q = 0; q < H * W; q++) if (mask[q]) { lo = Math.min(lo, a[b * H * W + q]); hi = Math.max(hi, a[b * H * W + q]); }
+      return (q: number) => (a[b * H * W + q] - lo) / (hi - lo);
+    };
+    let s = 0, n = 0;
+    for (let b = 0; b < Bp; b++) {
+      const u = scale(other, b), v = scale(d, b);
+      for (let q = 0; q < H * W; q++) if (mask[q]) { s += Math.abs(u(q) - v(q)); n++; }
+    }
+    const r = bcnn.paperEquivarianceError((t) => t, X, [0], { rotatedInput: () => tf.tensor4d(other, [Bp, H, W, Cp]) });
+    close(r.mean, s / n, 1e-6, "per-image range");
+    X.dispose();
+  });
+});
+
+describe("bcnn (mutants 3): models — layer options reach the layers, pools where asked, message texts", () => {
+  before(async () => { await init({ quiet: true }); });
+  const cnn: bcnn.NetSpec = { kind: "cnn", inputShape: [8, 8, 1], widths: [2, 3], kernelSizes: [3, 5], pool: [true, false], classes: 4 };
+  const conf = (m: tf.LayersModel, name: string) => m.getLayer(name).getConfig() as Record<string, unknown>;
+
+  it("buildNet passes impl, bconv, reflectionInvariant, oversample, steerTol and steerSigma to every B-conv", () => {
+    const b = { ...cnn, kind: "bcnn" as const, kernelSizes: [5, 5] };
+    const cases: [Partial<bcnn.NetSpec>, Record<string, unknown>][] = [
+      [{}, { impl: "conv", reflectionInvariant: false, oversample: 2 }],
+      [{ impl: "matmul" }, { impl: "matmul" }],
+      [{ bconv: "basis" }, { impl: "basis" }],
+      [{ bconv: "basisDense" }, { impl: "basisDense" }],
+      [{ bconv: "bank" }, { impl: "conv" }],
+      [{ reflectionInvariant: true, oversample: 3 }, { reflectionInvariant: true, oversample: 3 }],
+      [{ basis: "steerable", steerTol: 0.02, steerSigma: 0.8 }, { steerTol: 0.02, steerSigma: 0.8 }],
+    ];
+    for (const [o, want] of cases) {
+      const m = bcnn.buildNet({ ...b, ...o });
+      for (const name of ["conv1", "conv2"]) {
+        const c = conf(m, name);
+        for (const [k, v] of Object.entries(want)) assert.deepEqual(c[k], v, `${JSON.stringify(o)} ${name}.${k}`);
+      }
+      if (o.steerTol === undefined) assert.equal(conf(m, "conv1").steerTol, undefined);
+      m.dispose();
+    }
+  });
+
+  it("buildNet pools only after the blocks asked for, names the input 'image', and counts B-conv MACs by hand", () => {
+    const m = bcnn.buildNet({ ...cnn, poolKind: "max" });
+    const names = m.layers.map((l) => l.name);
+    assert.ok(names.includes("pool1") && !names.includes("pool2"), names.join());
+    assert.ok(names.includes("image"));
+    m.dispose();
+    // B-conv by the filter bank: h·w·K²·C_in·R·O per block, R = real filters per output channel
+    const b = { ...cnn, kind: "bcnn" as const, kernelSizes: [5, 5] };
+    const R = new bcnn.BesselConv2D({ filters: 1, kernelSize: 5 }).channels.length;
+    assert.equal(bcnn.convMacs(b), 8 * 8 * 25 * 1 * R * 2 + 4 * 4 * 25 * 2 * R * 3);
+    // factorised: h·w·(K²·C_in·N + C_in·Σ_b N_b·R_b·O) with the layer's own basis layout
+    for (const kind of ["basis", "basisDense"] as const) {
+      const L = new bcnn.BesselConv2D({ filters: 1, kernelSize: 5, impl: kind });
+      const { images, blocks } = L.basisLayout(kind);
+      const mix = blocks.reduce((s, bl) => s + bl.images * bl.responses, 0);
+      const want = 8 * 8 * (25 * 1 * images.length + 1 * mix * 2) + 4 * 4 * (25 * 2 * images.length + 2 * mix * 3);
+      assert.equal(bcnn.convMacs({ ...b, bconv: kind }), want, kind);
+    }
+  });
+
+  it("every spec refusal states what was expected", () => {
+    const bad: [Partial<bcnn.NetSpec>, RegExp][] = [
+      [{ kind: "mlp" as "cnn" }, /^buildNet: argument spec\.kind = mlp .*expected "bcnn", "cnn" or "c4"$/],
+      [{ widths: [], kernelSizes: [], pool: [] }, /^buildNet: argument spec\.widths = \[\] .*at least one conv block$/],
+      [{ kernelSizes: [3] }, /^buildNet spec/],
+      [{ classes: 1 }, /^buildNet: argument spec\.classes = 1 .*an integer ≥ 2$/],
+      [{ widths: [2, 0] }, /^buildNet: .*a positive integer$/],
+      [{ impl: "fft" as "conv" }, /^buildNet: .*"conv", "matmul" or undefined$/],
+      [{ kind: "bcnn", kernelSizes: [5, 5], bconv: "basis", impl: "matmul" }, /^buildNet: argument spec\.impl = matmul .*undefined or "conv" with spec\.bconv "basis"/],
+      [{ bconv: "dense" as "bank" }, /^buildNet: .*"bank", "basis" or "basisDense"$/],
+      [{ bconv: "basis" }, /^buildNet: .*undefined or "bank" for kind "cnn" \(B-CNN only\)$/],
+      [{ poolKind: "min" as "avg" }, /^buildNet: .*"avg" or "max"$/],
+      [{ globalPool: "sum" as "mean" }, /^buildNet: .*"mean" or "max"$/],
+      [{ inputShape: [6, 7, 1] }, /even height and width \(keeps rot90 exact\)/],
+    ];
+    for (const [o, re] of bad) assert.throws(() => bcnn.countParams({ ...cnn, ...o }), (e: unknown) => re.test((e as Error).message), JSON.stringify(o));
+    assert.throws(() => bcnn.buildNet({ ...cnn, seed: -1 }), (e: unknown) => /an integer in \[0, 2\^30\]$/.test((e as Error).message));
+    const b = bcnn.defaultBcnnSpec();
+    assert.throws(() => bcnn.matchedCnnSpec({ ...b, kind: "c4" }), (e: unknown) => /expected "bcnn"$/.test((e as Error).message));
+    assert.throws(() => bcnn.matchedCnnSpec(b, "x" as "cnn"), (e: unknown) => /expected "cnn" or "c4"$/.test((e as Error).message));
+    assert.throws(() => bcnn.scaledToParams(b, 0), (e: unknown) => /^scaledToParams: argument target = 0 .*a finite parameter count ≥ 1$/.test((e as Error).message));
+    for (const [v, re] of [
+      [[], /a non-empty array of distinct integer seeds ≥ 0$/],
+      [[-1], /expected distinct integer seeds ≥ 0$/],
+      [[1, 1], /distinct integer seeds ≥ 0 \(a repeated seed repeats the same deterministic run\)$/],
+    ] as [unknown, RegExp][]) assert.throws(() => bcnn.validateSeeds("f", "s", v), (e: unknown) => re.test((e as Error).message));
+  });
+});
+
+describe("bcnn (mutants 3): trainClassifier's batches, learning rate, calibration and timing", function () {
+  this.timeout(120000);
+  before(async () => { await init({ quiet: true }); });
+  const spec: bcnn.NetSpec = { kind: "cnn", inputShape: [4, 4, 1], widths: [2], kernelSizes: [3], pool: [false], classes: 2, seed: 1 };
+  const set = (n: number) => ({
+    images: values(n * 16, 3).map((v) => Math.abs(v)), labels: Int32Array.from({ length: n }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0),
+    n, height: 4, width: 4, classNames: ["a", "b"],
+  });
+  /** Softmax cross-entropy of the model in training mode on images `idx` (what a step's loss is). */
+  const stepLoss = (m: tf.LayersModel, s: ReturnType<typeof set>, idx: number[], angles?: number[]) => tf.tidy(() => {
+    let xb: Float32Array = new Float32Array(idx.length * 16);
+    idx.forEach((k, i) => xb.set(s.images.subarray(k * 16, (k + 1) * 16), i * 16));
+    if (angles) xb = bcnn.rotateEach(xb, [idx.length, 4, 4, 1], angles) as Float32Array;
+    const y = tf.oneHot(tf.tensor1d(idx.map((k) => s.labels[k]), "int32"), 2);
+    return tf.losses.softmaxCrossEntropy(y, m.apply(tf.tensor4d(xb, [idx.length, 4, 4, 1]), { training: true }) as tf.Tensor).dataSync()[0];
+  });
+
+  for (const augment of ["none", "rotate"] as const) {
+    it(`each step trains on the images and labels of its slice of the epoch's permutation (augment ${augment})`, async () => {
+      // a learning rate of 1e-12 leaves the weights as they are, so every step's loss is the
+      // initial model's loss on the batch the documented order gives: rng(seed).permutation(n)
+      // per epoch, batches of batchSize in that order, the last one short; rotation angles drawn
+      // after each batch's permutation slice
+      const s = set(7), bs = 3, seed = 4;
+      const m = bcnn.buildNet(spec);
+      const got: number[] = [];
+      await bcnn.trainClassifier(m, s, { epochs: 2, batchSize: bs, learningRate: 1e-12, seed, augment, calibrationBatches: 0, onStep: ({ loss }) => { got.push(loss); } });
+      const r = rng(seed), want: number[] = [];
+      for (let e = 0; e < 2; e++) {
+        const order = Array.from(r.permutation(7));
+        for (let st = 0; st < 3; st++) {
+          const idx = order.slice(st * bs, st * bs + bs);
+          const angles = augment === "rotate" ? idx.map(() => 2 * Math.PI * r.uniform()) : undefined;
+          want.push(stepLoss(m, s, idx, angles));
+        }
+      }
+      assert.equal(got.length, 6);
+      got.forEach((g, i) => close(g, want[i], 1e-5, `step ${i}`));
+      m.dispose();
+    });
+  }
+
+  it("learningRate and calibrationBatches are used when given (3e-3 and 10 by default)", async () => {
+    const s = set(8);
+    const run = async (o: Partial<bcnn.TrainOptions>) => {
+      const m = bcnn.buildNet(spec);
+      const h = await bcnn.trainClassifier(m, s, { epochs: 2, batchSize: 4, seed: 2, ...o });
+      const out = tf.tidy(() => Array.from((m.predict(tf.tensor4d(s.images, [8, 4, 4, 1])) as tf.Tensor).dataSync()));
+      m.dispose();
+      return { loss: h.loss, out };
+    };
+    const def = await run({}), lr = await run({ learningRate: 3e-3 }), fast = await run({ learningRate: 0.1 });
+    assert.deepEqual(def.loss, lr.loss);
+    assert.notDeepEqual(fast.loss, def.loss);
+    const cal10 = await run({ calibrationBatches: 10 }), cal0 = await run({ calibrationBatches: 0 });
+    assert.deepEqual(cal10.out, def.out);
+    assert.notDeepEqual(cal0.out, def.out);
+  });
+
+  it("the final calibration is calibrateNorms with the run's batch size, augment and seed + 1, and only after training", async () => {
+    const s = set(7);
+    const a = bcnn.buildNet(spec), b = bcnn.buildNet(spec);
+    await bcnn.trainClassifier(a, s, { epochs: 1, batchSize: 3, seed: 5, calibrationBatches: 2 });
+    await bcnn.trainClassifier(b, s, { epochs: 1, batchSize: 3, seed: 5, calibrationBatches: 0 });
+    assert.equal(bcnn.calibrateNorms(b, s, { batches: 2, batchSize: 3, seed: 6 }), 2);
+    const pa = tf.tidy(() => Array.from((a.predict(tf.tensor4d(s.images, [7, 4, 4, 1])) as tf.Tensor).dataSync()));
+    const pb = tf.tidy(() => Array.from((b.predict(tf.tensor4d(s.images, [7, 4, 4, 1])) as tf.Tensor).dataSync()));
+    pa.forEach((v, i) => close(v, pb[i], 1e-6, `logit ${i}`));
+    // a calibration with another seed gives other statistics (the test can tell seeds apart)
+    bcnn.calibrateNorms(b, s, { batches: 2, batchSize: 3, seed: 4 });
+    const pc = tf.tidy(() => Array.from((b.predict(tf.tensor4d(s.images, [7, 4, 4, 1])) as tf.Tensor).dataSync()));
+    assert.ok(pc.some((v, i) => Math.abs(v - pa[i]) > 1e-5));
+    // epochs 0: no calibration either — the model is untouched
+    const c = bcnn.buildNet(spec);
+    const before = tf.tidy(() => Array.from((c.predict(tf.tensor4d(s.images, [7, 4, 4, 1])) as tf.Tensor).dataSync()));
+    await bcnn.trainClassifier(c, s, { epochs: 0 });
+    const after = tf.tidy(() => Array.from((c.predict(tf.tensor4d(s.images, [7, 4, 4, 1])) as tf.Tensor).dataSync()));
+    assert.deepEqual(after, before);
+    tf.dispose([a, b, c] as unknown as tf.TensorContainer);
+  });
+
+  it("calibrateNorms uses min(batches, ⌊n / batchSize⌋) batches (≥ 1), 0 for a model without ChannelNorm", () => {
+    const s = set(7);
+    const m = bcnn.buildNet(spec);
+    assert.equal(bcnn.calibrateNorms(m, s, { batches: 5, batchSize: 3 }), 2);
+    assert.equal(bcnn.calibrateNorms(m, s, { batches: 1, batchSize: 3 }), 1);
+    assert.equal(bcnn.calibrateNorms(m, s, {}), 1); // batch size min(64, 7) = 7: one batch
+    assert.equal(bcnn.calibrateNorms(m, s, { batchSize: 2 }), 3);
+    assert.throws(() => bcnn.calibrateNorms(m, { ...s, n: 6 }, {}), shape(/^calibrateNorms images/));
+    const plain = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 2 })] });
+    assert.equal(bcnn.calibrateNorms(plain, s, {}), 0);
+    m.dispose();
+    plain.dispose();
+  });
+
+  it("until: an accuracy exactly at trainAcc meets it (≥); maxEpochs = epochs is allowed; batchSize 1 too", async () => {
+    const same = set(8);
+    same.images = new Float32Array(8 * 16).fill(0.5);
+    same.labels = Int32Array.from([0, 1, 0, 1, 0, 1, 0, 1]); // identical images: accuracy exactly 0.5
+    const m = bcnn.buildNet(spec);
+    const h = await bcnn.trainClassifier(m, same, { epochs: 1, batchSize: 4, until: { trainAcc: 0.5, maxEpochs: 3 } });
+    assert.deepEqual([h.epochs, h.criterionMet, h.trainAcc], [1, true, [0.5]]);
+    const h2 = await bcnn.trainClassifier(m, same, { epochs: 2, batchSize: 1, until: { trainAcc: 1, maxEpochs: 2 } });
+    assert.deepEqual([h2.epochs, h2.steps, h2.criterionMet], [2, 16, false]);
+    m.dispose();
+  });
+
+  it("history.seconds is the wall time of the run", async () => {
+    const m = bcnn.buildNet(spec);
+    const t0 = Date.now();
+    const h = await bcnn.trainClassifier(m, set(6), { epochs: 1, batchSize: 3 });
+    const wall = (Date.now() - t0) / 1000;
+    assert.ok(h.seconds >= 0 && h.seconds <= wall + 0.01, `${h.seconds} vs ${wall}`);
+    m.dispose();
+  });
+
+  it("the fixed-weight classifier: predictClasses, accuracy, accuracyAndLoss and accuracyVsAngle by hand", async () => {
+    // logit₁ − logit₀ = Σ (left half − right half): class 1 iff the ink is on the left
+    const m = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 2, useBias: false })] });
+    const w = new Float32Array(32);
+    for (let p = 0; p < 16; p++) { const left = p % 4 < 2 ? 1 : -1; w[2 * p] = -left; w[2 * p + 1] = left; }
+    m.layers[1].setWeights([tf.tensor2d(w, [16, 2])]);
+    const n = 5, images = new Float32Array(n * 16), labels = Int32Array.from([1, 0, 1, 1, 0]);
+    labels.forEach((l, i) => { for (let r = 0; r < 4; r++) images[i * 16 + r * 4 + (l ? 0 : 3)] = 1 + 0.1 * i; });
+    const s = { images, labels, n, height: 4, width: 4, classNames: ["right", "left"] };
+    assert.deepEqual(Array.from(bcnn.predictClasses(m, images, [n, 4, 4, 1], 2)), [1, 0, 1, 1, 0]);
+    assert.equal(bcnn.accuracy(m, s, 2), 1);
+    assert.equal(bcnn.accuracy(m, { ...s, labels: Int32Array.from([0, 0, 1, 1, 1]) }), 0.6);
+    // loss: logits ±4(1 + 0.1 i) → CE = log(1 + e^{−8(1 + 0.1 i)})
+    const ce = Array.from({ length: n }, (_, i) => Math.log1p(Math.exp(-8 * (1 + 0.1 * i))));
+    const r = bcnn.accuracyAndLoss(m, s, 2);
+    assert.equal(r.accuracy, 1);
+    close(r.loss, ce.reduce((a, b) => a + b, 0) / n, 1e-5, "mean cross-entropy");
+    const va = await bcnn.accuracyVsAngle(m, s, [0, 180, 360]);
+    assert.deepEqual(va.map((v) => v.angle), [0, 180, 360]);
+    assert.deepEqual(va.map((v) => v.accuracy), [1, 0, 1]);
+    assert.throws(() => bcnn.accuracy(m, { ...s, n: 4 }), shape(/^accuracy images/));
+    await assert.rejects(bcnn.accuracyVsAngle(m, { ...s, n: 4 }, [0]), shape(/^accuracyVsAngle images/));
+    assert.throws(() => bcnn.accuracyAndLoss(m, { ...s, n: 4 }), shape(/^accuracyAndLoss images/));
+    m.layers[1].setWeights([tf.fill([16, 2], NaN) as tf.Tensor2D]);
+    assert.throws(() => bcnn.accuracyAndLoss(m, s), (e: unknown) => e instanceof DomainError && /^accuracyAndLoss: argument model output = NaN .*finite logits/.test((e as Error).message));
+    m.dispose();
   });
 });
