@@ -6,10 +6,13 @@
  * in both directions (it holds, and the wrong variant is caught).
  */
 import { strict as assert } from "node:assert";
+import * as tf from "@tensorflow/tfjs";
 import { frames as F, init, DomainError, ShapeError } from "besselbook";
 
 const domain = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test((e as Error).message);
 const shape = (re: RegExp) => (e: unknown) => e instanceof ShapeError && re.test((e as Error).message);
+const close = (a: number, b: number, tol: number, what = "") =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 describe("frames (mutants 3): convergence judgement and learning-rate schedule", () => {
   before(async () => { await init(); });
@@ -79,5 +82,180 @@ describe("frames (mutants 3): convergence judgement and learning-rate schedule",
     for (const [o, re] of bad) assert.throws(() => ok(o), domain(re), JSON.stringify(o));
     assert.throws(() => F.scheduleLr(sched, -1), domain(/scheduleLr: argument ep = -1/));
     assert.throws(() => F.scheduleLr(sched, 1.5), domain(/scheduleLr: argument ep = 1\.5/));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// From the first frames-decide run's survivors (batch.ts, models.ts ranges).
+
+describe("frames (mutants 3): makeBatch by hand, its checks, and edgeGeometry", () => {
+  before(async () => { await init(); });
+  // cloud 0: atoms at 0, x̂, 2ŷ (only 0–1 within 1.8); cloud 1: 0 and 1.5ẑ
+  const c0 = { pos: Float64Array.of(0, 0, 0, 1, 0, 0, 0, 2, 0), types: Int32Array.of(0, 1, 0) };
+  const c1 = { pos: Float64Array.of(0, 0, 0, 0, 0, 1.5), types: Int32Array.of(1, 1) };
+  const t = (n: number, e: number) => ({ energy: e, forces: Float64Array.from({ length: 3 * n }, (_, k) => k + e), tensor: Float64Array.from({ length: 9 * n }, (_, k) => -k - e) });
+  const bo = { cutoff: 1.8, nTypes: 2 };
+
+  it("nodes, edges and clouds are laid out with offsets; per-edge vectors point from receiver to sender", () => {
+    const b = F.makeBatch([c0, c1], bo, [t(3, 1), t(2, 2)]);
+    try {
+      assert.deepEqual([b.N, b.E, b.G, b.cutoff, b.nRbf, b.basis], [5, 4, 2, 1.8, 8, "bessel"]);
+      const pairs = Array.from(b.graph.src, (s, e) => `${s}>${b.graph.dst[e]}`).sort();
+      assert.deepEqual(pairs, ["0>1", "1>0", "3>4", "4>3"]);
+      assert.deepEqual(Array.from(b.src.dataSync()), Array.from(b.graph.src));
+      assert.deepEqual(Array.from(b.dst.dataSync()), Array.from(b.graph.dst));
+      assert.deepEqual(Array.from(b.nodeGraph.dataSync()), [0, 0, 0, 1, 1]);
+      assert.deepEqual(Array.from(b.onehot.dataSync()), [1, 0, 0, 1, 1, 0, 0, 1, 0, 1]);
+      assert.deepEqual(Array.from(b.pos.dataSync()), [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1.5]);
+      const P = [...c0.pos, ...c1.pos], rel = b.rel.dataSync(), dist = b.dist.dataSync(), unit = b.unit.dataSync();
+      const env = b.env.dataSync();
+      for (let e = 0; e < b.E; e++) {
+        const s = b.graph.src[e], d = b.graph.dst[e];
+        const v = [0, 1, 2].map((a) => P[3 * s + a] - P[3 * d + a]), r = Math.hypot(...v);
+        v.forEach((x, a) => { close(rel[3 * e + a], x, 1e-7); close(unit[3 * e + a], x / r, 1e-7); });
+        close(dist[e], r, 1e-7);
+        close(env[e], 0.5 * (Math.cos((Math.PI * r) / 1.8) + 1), 1e-6);
+      }
+      const rbf = b.rbf.dataSync(), want = F.radialBasis("bessel", Array.from(dist), 8, 1.8);
+      assert.equal(rbf.length, 4 * 8);
+      want.forEach((w, k) => close(rbf[k], w, 1e-6));
+      // targets, concatenated per node
+      assert.deepEqual(Array.from(b.y!.energy.dataSync()), [1, 2]);
+      assert.deepEqual(Array.from(b.y!.forces.dataSync()), [...t(3, 1).forces, ...t(2, 2).forces]);
+      assert.deepEqual(Array.from(b.y!.tensor.dataSync()), [...t(3, 1).tensor, ...t(2, 2).tensor]);
+      // frame ranks per cloud (frames.ts), the fallback mask [k ≥ 1, k ≥ 2, k ≥ 3] and the count of k < 3
+      const ranks = [...F.frameRanks(c0.pos, F.radiusGraph(c0.pos, 1.8), { types: c0.types }).rank,
+        ...F.frameRanks(c1.pos, F.radiusGraph(c1.pos, 1.8), { types: c1.types }).rank];
+      assert.deepEqual(Array.from(b.frameRank), ranks);
+      assert.deepEqual(Array.from(b.rank.dataSync()), ranks);
+      assert.deepEqual(Array.from(b.fallback.mask.dataSync()), ranks.flatMap((k) => [+(k >= 1), +(k >= 2), +(k >= 3)]));
+      assert.equal(b.degenerate, ranks.filter((k) => k < 3).length);
+      assert.ok(ranks.some((k) => k === 0) && ranks.some((k) => k === 1), `ranks ${ranks}`);
+    } finally { b.dispose(); }
+    // a rank-3 node (four atoms in general position) is not degenerate and has a full mask
+    const tet = { pos: Float64Array.of(0, 0, 0, 1, 0.1, 0, 0.2, 1.1, 0, 0.1, 0.3, 0.9), types: Int32Array.of(0, 1, 0, 1) };
+    const bt = F.makeBatch([tet], { cutoff: 3, nTypes: 2 });
+    const rk = Array.from(bt.frameRank);
+    assert.ok(rk.includes(3), `${rk}`);
+    assert.equal(bt.degenerate, rk.filter((k) => k < 3).length);
+    assert.deepEqual(Array.from(bt.fallback.mask.dataSync()), rk.flatMap((k) => [+(k >= 1), +(k >= 2), +(k >= 3)]));
+    bt.dispose();
+    // no targets: no y; options honoured
+    const b2 = F.makeBatch([c1], { cutoff: 2, nTypes: 3, nRbf: 4, basis: "gaussian" });
+    assert.equal(b2.y, undefined);
+    assert.deepEqual([b2.nRbf, b2.basis, b2.onehot.shape[1], b2.rbf.shape[1]], [4, "gaussian", 3, 4]);
+    b2.dispose();
+  });
+
+  it("dispose frees every tensor the batch made", () => {
+    const before = tf.memory().numTensors;
+    const b = F.makeBatch([c0, c1], bo, [t(3, 1), t(2, 2)]);
+    assert.ok(tf.memory().numTensors > before);
+    b.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("every refusal names the argument and what was expected; boundaries are accepted", () => {
+    const bad: [string, () => unknown, (e: unknown) => boolean][] = [
+      ["no clouds", () => F.makeBatch([], bo), shape(/^makeBatch clouds: .*at least one cloud/)],
+      ["targets count", () => F.makeBatch([c0, c1], bo, [t(3, 1)]), shape(/^makeBatch targets: .*2 \(one per cloud\)/)],
+      ["cutoff 0", () => F.makeBatch([c0], { cutoff: 0 }), domain(/^makeBatch: argument cutoff = 0 .*> 0/)],
+      ["cutoff NaN", () => F.makeBatch([c0], { cutoff: NaN }), domain(/^makeBatch: argument cutoff = NaN/)],
+      ["nTypes 0", () => F.makeBatch([c0], { cutoff: 1.8, nTypes: 0 }), domain(/^makeBatch: argument opts\.nTypes = 0 .*an integer ≥ 1/)],
+      ["nTypes 1.5", () => F.makeBatch([c0], { cutoff: 1.8, nTypes: 1.5 }), domain(/opts\.nTypes = 1\.5/)],
+      ["species = nTypes", () => F.makeBatch([c0], { cutoff: 1.8, nTypes: 1 }), domain(/^makeBatch: argument types = 1 .*species in \[0, 1\)/)],
+      ["species −1", () => F.makeBatch([{ ...c1, types: Int32Array.of(0, -1) }], bo), domain(/argument types = -1/)],
+      ["null cloud", () => F.makeBatch([c0, null as unknown as F.Cloud], bo), domain(/^makeBatch: argument clouds\[1\] = null .*a cloud \{ pos, types \}/)],
+      ["no types", () => F.makeBatch([{ pos: c0.pos } as F.Cloud], bo), domain(/argument clouds\[0\] = .*a cloud \{ pos, types \}/)],
+      ["no pos", () => F.makeBatch([{ types: c0.types } as F.Cloud], bo), domain(/argument clouds\[0\] = /)],
+      ["a string", () => F.makeBatch(["cloud" as unknown as F.Cloud], bo), domain(/argument clouds\[0\] = /)],
+      ["zero atoms", () => F.makeBatch([c0, { pos: new Float64Array(0), types: new Int32Array(0) }], bo), shape(/^makeBatch clouds\[1\]\.types: .*at least one atom/)],
+      ["pos length", () => F.makeBatch([{ pos: Float64Array.of(0, 0, 0, 1), types: Int32Array.of(0) }], bo), shape(/^makeBatch clouds\[0\]\.pos: .*length 3 \(3 per atom\).*4/)],
+      ["NaN coordinate", () => F.makeBatch([{ ...c0, pos: Float64Array.of(0, 0, 0, 1, 0, 0, 0, 2, NaN) }], bo), domain(/^makeBatch: argument clouds\[0\]\.pos = NaN .*finite coordinates \(entry 8\)/)],
+      ["coincident", () => F.makeBatch([c1, { pos: Float64Array.of(1, 1, 1, 1, 1, 1), types: Int32Array.of(0, 0) }], bo), domain(/^makeBatch: argument clouds\[1\]\.pos = points \d and \d at distance 0 .*distinct points \(coincident points have no direction\)/)],
+    ];
+    for (const [what, fn, ok] of bad) assert.throws(fn, ok, what);
+    // boundaries: one species, points 2e-9·cutoff apart (> 1e-9·cutoff) are distinct
+    F.makeBatch([{ pos: c0.pos, types: Int32Array.of(0, 0, 0) }], { cutoff: 1.8, nTypes: 1 }).dispose();
+    F.makeBatch([{ pos: Float64Array.of(0, 0, 0, 2e-9, 0, 0), types: Int32Array.of(0, 0) }], { cutoff: 1 }).dispose();
+    assert.throws(() => F.makeBatch([{ pos: Float64Array.of(0, 0, 0, 0.5e-9, 0, 0), types: Int32Array.of(0, 0) }], { cutoff: 1 }), domain(/distinct points/));
+  });
+
+  it("edgeGeometry at the batch's own positions reproduces its constants; moved positions move them", () => {
+    for (const basis of ["bessel", "gaussian"] as const) {
+      for (const nRbf of [1, 5]) {
+        const b = F.makeBatch([c0, c1], { ...bo, basis, nRbf });
+        try {
+          const g = F.edgeGeometry(b, b.pos);
+          for (const k of ["rel", "dist", "unit", "rbf", "env"] as const) {
+            const want = b[k].dataSync(), got = g[k].dataSync();
+            assert.equal(got.length, want.length, k);
+            want.forEach((w, i) => close(got[i], w, 2e-5, `${basis} nRbf ${nRbf} ${k}[${i}]`));
+          }
+          // move node 1 by +0.1 x̂: edge 0↔1 gets length 1.1
+          const moved = tf.tensor2d([0, 0, 0, 1.1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1.5], [5, 3]);
+          const gm = F.edgeGeometry(b, moved);
+          const dm = gm.dist.dataSync();
+          Array.from(b.graph.src).forEach((s, e) => close(dm[e], s + b.graph.dst[e] === 1 ? 1.1 : 1.5, 1e-6, `moved edge ${e}`));
+          moved.dispose();
+        } finally { b.dispose(); }
+      }
+    }
+    const b = F.makeBatch([c0, c1], bo);
+    try {
+      assert.throws(() => F.edgeGeometry(b, tf.zeros([5, 2]) as tf.Tensor2D), shape(/^edgeGeometry pos: .*\[5, 3\]/));
+      assert.throws(() => F.edgeGeometry(b, tf.zeros([4, 3]) as tf.Tensor2D), shape(/^edgeGeometry pos: .*\[5, 3\]/));
+      const p = [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1.5];
+      const nan = p.slice(); nan[7] = NaN;
+      assert.throws(() => F.edgeGeometry(b, tf.tensor2d(nan, [5, 3])), domain(/^edgeGeometry: argument pos\[2\]\[1\] = NaN .*a finite coordinate/));
+      // nodes 3 and 4 (an edge) made coincident in y only would still differ: all three must agree
+      for (const [k, v] of [[12, 0], [13, 0], [14, 0]] as const) {
+        const q = p.slice(); q[k] = v; // one coordinate of node 4 set to node 3's
+        if (k < 14) F.edgeGeometry(b, tf.tensor2d(q, [5, 3]));
+        else assert.throws(() => F.edgeGeometry(b, tf.tensor2d(q, [5, 3])), domain(/^edgeGeometry: argument pos \(nodes [34], [34] of edge \d\) = coincident .*distinct points at both ends of every edge/));
+      }
+      const xy = p.slice(); xy[3] = 0; xy[4] = 0; // node 1 on node 0 in x and y, not z: an edge, not coincident... z differs? no: both 0
+      assert.throws(() => F.edgeGeometry(b, tf.tensor2d(xy, [5, 3])), domain(/coincident/));
+      const onlyXY = p.slice(); onlyXY[3] = 0; onlyXY[5] = 0.5; // node 1 = (0, 0, 0.5): distinct from node 0
+      F.edgeGeometry(b, tf.tensor2d(onlyXY, [5, 3]));
+      const onlyYZ = p.slice(); onlyYZ[3] = 0.5; // node 1 = (0.5, 0, 0)
+      F.edgeGeometry(b, tf.tensor2d(onlyYZ, [5, 3]));
+      // a non-edge pair may coincide (nodes 0 and 3 are in different clouds)
+      F.edgeGeometry(b, tf.tensor2d(p, [5, 3]));
+    } finally { b.dispose(); }
+  });
+});
+
+describe("frames (mutants 3): model constructors' checks and defaults", () => {
+  before(async () => { await init(); });
+  it("avgNeighbors, energyReference, message, layers, name and hidden", () => {
+    for (const v of [0, -1, Infinity, NaN]) {
+      assert.throws(() => new F.FramesNet({ message: "none", rep: "2x0e", avgNeighbors: v }), domain(new RegExp(`^FramesNet: argument avgNeighbors = ${v} .*a finite number > 0`)));
+      assert.throws(() => new F.TFN({ lmax: 0, avgNeighbors: v }), domain(/^TFN: argument avgNeighbors/));
+    }
+    const tiny = new F.FramesNet({ message: "none", rep: "2x0e", avgNeighbors: 1e-9 });
+    assert.equal(tiny.avgNeighbors, 1e-9);
+    assert.equal(new F.FramesNet({ message: "none", rep: "2x0e" }).avgNeighbors, 10);
+    assert.throws(() => new F.FramesNet({ message: "none", rep: "2x0e", nTypes: 3, energyReference: [1, 2] }), domain(/^energyReference: argument length = 2 .*3 \(one per species\)/));
+    for (const message of ["tensor", "scalar", "none"] as const) {
+      const m = new F.FramesNet({ message, rep: "2x0e + 1x1o", layers: 1, hidden: 5 });
+      assert.equal(m.name, `frames-${message}`);
+      assert.equal(m.message, message);
+    }
+    assert.equal(new F.FramesNet({ message: "none", rep: "2x0e", name: "x" }).name, "x");
+    assert.throws(() => new F.FramesNet({ message: "vector" as "none", rep: "2x0e" }), domain(/^FramesNet: argument message = vector .*"tensor", "scalar" or "none"/));
+    assert.throws(() => new F.FramesNet({ message: "none", rep: "2x0e", layers: 0 }), domain(/^FramesNet: argument layers = 0 .*an integer ≥ 1/));
+    assert.throws(() => new F.TFN({ lmax: 1, layers: 0 }), domain(/^TFN: argument layers = 0 .*an integer ≥ 1/));
+    assert.throws(() => new F.TFN({ lmax: 1, transport: false }), domain(/true with frame "global" \(transport: false only exists for frame "local"\)/));
+    new F.TFN({ lmax: 1, transport: false, frame: "local", channels: 2, hidden: 4 }).dispose();
+    // layers, hidden and nRbf set the parameter count: per layer one message and one update MLP
+    const count = (o: object) => F.countParams(new F.FramesNet({ message: "scalar", rep: "2x0e + 1x1o", ...o }).variables);
+    const D = 5, nTypes = 2;
+    const mlp = (a: number, h: number, b: number) => a * h + h + h * b + b;
+    const want = (L: number, h: number, nRbf: number) => (nRbf + nTypes) * 3 + 3 + nTypes * D + D
+      + L * (mlp(2 * D + nRbf + 3, h, D) + mlp(2 * D, h, D)) + mlp(D, h, 13);
+    assert.equal(count({ layers: 1, hidden: 6, nRbf: 4 }), want(1, 6, 4));
+    assert.equal(count({ layers: 3, hidden: 6, nRbf: 4 }), want(3, 6, 4));
+    assert.equal(count({}), want(2, 64, 8));
   });
 });
