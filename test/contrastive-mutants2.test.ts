@@ -224,3 +224,198 @@ describe("contrastive (mutants 2): linear algebra", () => {
     assert.throws(() => C.principalAngles([[1], [0]], [[1], [0], [0]]), named(/principalVectors B2/));
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Second batch: from the contrastive-core run's survivors (linalg.ts above all).
+
+describe("contrastive (mutants 2): asMat and the small matrix helpers refuse by name", () => {
+  before(async () => { await init({ quiet: true }); });
+  const M = (rows: number, cols: number, data: number[]) => ({ rows, cols, data: Float64Array.from(data) });
+
+  it("every matrix form is read and every malformed one refused with its shape", () => {
+    const sh = (re: RegExp) => (e: unknown) => e instanceof Error && e.name === "ShapeError" && re.test(e.message);
+    assert.deepEqual(Array.from(C.asMat([[1, 2], [3, 4]]).data), [1, 2, 3, 4]);
+    assert.deepEqual(Array.from(C.asMat([Float64Array.of(1, 2)]).data), [1, 2]);
+    const t = tf.tensor2d([[1, 2, 3]]);
+    assert.deepEqual([C.asMat(t).rows, C.asMat(t).cols], [1, 3]);
+    const bad: [unknown, RegExp][] = [
+      [M(0, 2, []), /^X: .*\[rows ≥ 1, cols ≥ 1\] with integer sizes.*\[0, 2\]/],
+      [M(2, 0, []), /\[2, 0\]/],
+      [M(1.5, 2, [1, 2, 3]), /\[1\.5, 2\]/],
+      [M(2, 3, [1, 2, 3, 4, 5]), /^X data: .*length rows·cols = 6.*5/],
+      [tf.tensor1d([1, 2]), /^X: .*\[rows ≥ 1, cols ≥ 1\].*\[2\]/],
+      [tf.zeros([0, 3]), /^X: .*\[0, ?3\]/],
+      [tf.zeros([3, 0]), /^X: .*\[3, ?0\]/],
+      [[], /^X: .*\[rows ≥ 1, cols\].*\[0, \?\]/],
+      [[[]], /^X: .*\[rows, cols ≥ 1\].*\[1, 0\]/],
+      [[[1, 2, 3], [4, 5]], /^X row 1: .*\[3\].*\[2\]/],
+      ["a string", /^X: .*a Mat, an array of rows or a rank-2 tensor.*string/],
+    ];
+    for (const [x, re] of bad) assert.throws(() => C.asMat(x as C.MatLike, "X"), sh(re), JSON.stringify(x));
+    assert.throws(() => C.asMat([[1, 2], [3, NaN]], "X"), named(/^X: argument \[1, 1\] = NaN .*finite entries/));
+    assert.throws(() => C.asMat([[1, Infinity, 3]], "X"), named(/argument \[0, 1\] = Infinity/));
+    assert.throws(() => C.asMat([[NaN]]), named(/^matrix: /));
+    // an object with rows and cols but no Float64Array data is not a Mat
+    assert.throws(() => C.asMat({ rows: 1, cols: 1, data: [1] } as unknown as C.MatLike, "X"), sh(/^X: /));
+    assert.throws(() => C.asMat(null as unknown as C.MatLike, "X"), sh(/^X: .*object/));
+  });
+
+  it("toArray, fromColumns, sub, dot, normalizeRows, columnMean, centerRows, sliceCols, applyToRows by hand", () => {
+    const A = M(2, 3, [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(C.toArray(A), [[1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(C.toArray(C.fromColumns([[1, 4], [2, 5], [3, 6]])), [[1, 2, 3], [4, 5, 6]]);
+    assert.throws(() => C.fromColumns([]), named(/^fromColumns: .*at least one column/));
+    assert.throws(() => C.fromColumns([[1, 2], [3]]), named(/^fromColumns column 1: .*\[2\].*\[1\]/));
+    assert.throws(() => C.fromColumns("x" as unknown as number[][]), named(/^fromColumns cols: .*an array of columns/));
+    assert.deepEqual(Array.from(C.sub(A, M(2, 3, [1, 1, 1, 1, 1, 1])).data), [0, 1, 2, 3, 4, 5]);
+    assert.throws(() => C.sub(A, M(3, 2, [1, 1, 1, 1, 1, 1])), named(/^sub: .*\[2, 3\].*\[3, ?2\]/));
+    assert.throws(() => C.sub(A, M(2, 2, [1, 1, 1, 1])), named(/^sub: /));
+    assert.throws(() => C.sub(A, M(1, 3, [1, 1, 1])), named(/^sub: /));
+    assert.throws(() => C.sub(M(1, 1, [NaN]), A), named(/^sub a: /));
+    assert.throws(() => C.sub(A, M(2, 3, [1, 1, 1, 1, 1, NaN])), named(/^sub b: /));
+    assert.equal(C.dot([1, 2, 3], [4, 5, 6]), 32);
+    assert.throws(() => C.dot([1, 2], [1, 2, 3]), named(/^dot: .*\[2\].*\[3\]/));
+    const nr = C.toArray(C.normalizeRows([[3, 4], [0, 0], [0, -2]])).flat();
+    [0.6, 0.8, 0, 0, 0, -1].forEach((w, k) => close(nr[k], w, 1e-15, `normalizeRows ${k}`)); // a zero row stays 0
+    assert.ok(nr.every(Number.isFinite));
+    assert.throws(() => C.normalizeRows([[NaN]]), named(/^normalizeRows x: /));
+    assert.deepEqual(Array.from(C.columnMean([[1, 2], [3, 6]])), [2, 4]);
+    assert.throws(() => C.columnMean([[NaN]]), named(/^columnMean x: /));
+    assert.deepEqual(C.toArray(C.centerRows([[1, 2], [3, 6]])), [[-1, -2], [1, 2]]);
+    assert.throws(() => C.centerRows([[NaN]]), named(/^centerRows x: /));
+    assert.deepEqual(C.toArray(C.sliceCols(A, 2)), [[1, 2], [4, 5]]);
+    assert.deepEqual(C.toArray(C.sliceCols(A, 3)), C.toArray(A));
+    assert.throws(() => C.sliceCols(A, 4), named(/^sliceCols: .*at most 3 columns/));
+    assert.throws(() => C.sliceCols(A, 0), named(/^sliceCols: argument k = 0/));
+    // X Mᵀ with a non-symmetric M
+    const R = M(2, 2, [0, -1, 1, 0]);
+    assert.deepEqual(C.toArray(C.applyToRows([[1, 2], [3, 4]], R)), [[-2, 1], [-4, 3]]);
+    assert.throws(() => C.applyToRows([[1, 2, 3]], R), named(/^applyToRows m: .*\[d', 3\]/));
+    assert.throws(() => C.applyToRows([[NaN, 1]], R), named(/^applyToRows x: /));
+    assert.throws(() => C.applyToRows([[1, 1]], M(2, 2, [1, 1, 1, NaN])), named(/^applyToRows m: /));
+    const Q = C.randomOrthogonal(4, ((s) => () => { s = (s * 69069 + 1) % 2 ** 32; return s / 2 ** 31 - 1; })(5));
+    const QtQ = C.matMul(C.transpose(Q), Q);
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) close(QtQ.data[i * 4 + j], i === j ? 1 : 0, 1e-13, `QᵀQ ${i},${j}`);
+    assert.throws(() => C.randomOrthogonal(0, Math.random), named(/^randomOrthogonal: argument d = 0/));
+  });
+});
+
+describe("contrastive (mutants 2): SVD convergence, bases, principal angles, subspace estimates", () => {
+  it("two columns are orthogonalised by one Jacobi rotation: one sweep is exact", () => {
+    for (const A of [[[1, 2], [3, 4], [5, 7]], [[2, -1], [0, 3]], [[1, 1e-3], [1e-3, 1]]]) {
+      const s = C.svd(A, { maxSweeps: 1 });
+      for (let i = 0; i < A.length; i++) for (let j = 0; j < 2; j++) {
+        const x = s.U.data[i * 2] * s.S[0] * s.V.data[j * 2] + s.U.data[i * 2 + 1] * s.S[1] * s.V.data[j * 2 + 1];
+        close(x, A[i][j], 1e-14, `A[${i}][${j}]`);
+      }
+      let uu = 0;
+      for (let i = 0; i < A.length; i++) uu += s.U.data[i * 2] * s.U.data[i * 2 + 1];
+      close(uu, 0, 1e-14, "U columns orthogonal after one sweep");
+    }
+  });
+
+  it("orthonormalBasis drops a column whose remainder is below tol·its norm (any scale), tol is honoured", () => {
+    assert.equal(C.orthonormalBasis([[1e6, 1e6], [0, 1e-5]]).cols, 1); // remainder 1e-11 of the norm
+    assert.equal(C.orthonormalBasis([[1e6, 1e6], [0, 1e-5]], 1e-12).cols, 2);
+    assert.equal(C.orthonormalBasis([[1e-6, 1e-6], [0, 1e-17]]).cols, 1);
+    assert.equal(C.orthonormalBasis([[0, 1], [0, 0]]).cols, 1); // a zero column is skipped
+    assert.throws(() => C.orthonormalBasis([[0], [0]]), named(/^orthonormalBasis: argument a = a matrix spanning only \{0\} .*at least one non-zero column/));
+    assert.throws(() => C.orthonormalBasis([[NaN]]), named(/^orthonormalBasis input: /));
+  });
+
+  it("principal angles near π/2 keep full accuracy (cosine branch); the vectors realise them", () => {
+    for (const th of [Math.PI / 2 - 1e-6, 1.2, 1e-7]) {
+      const B2 = [[1, 0], [0, Math.cos(th)], [0, Math.sin(th)]];
+      const pv = C.principalVectors([[1, 0], [0, 1], [0, 0]], B2);
+      close(pv.angles[1], th, 1e-13, `θ = ${th}`);
+      close(pv.angles[0], 0, 1e-14, "θ₁");
+      for (let k = 0; k < 2; k++) {
+        const p = C.col(pv.P, k), q = C.col(pv.Q, k);
+        close(C.norm(p), 1, 1e-14); close(C.norm(q), 1, 1e-14);
+        close(Math.abs(C.dot(p, q)), Math.cos(pv.angles[k]), 1e-13, `|P_${k}·Q_${k}| = cos θ_${k}`);
+      }
+    }
+    assert.throws(() => C.principalVectors([[1], [0]], [[1], [0], [0]]), named(/^principalVectors B2: .*\[2, k\] \(same ambient dimension as B1\).*\[3, ?1\]/));
+  });
+
+  it("estimateSubspace: rank by energy (the smallest r holding the fraction), or given; refusals", () => {
+    // rows with singular values 3, 2, 1 along e₁, e₂, e₃ (V = I)
+    const X = [[3, 0, 0], [0, 2, 0], [0, 0, 1]];
+    const r = (energy?: number) => C.estimateSubspace(X, energy === undefined ? {} : { energy }).rank;
+    assert.deepEqual([r(0.5), r(9 / 14), r(0.65), r(13 / 14), r(0.93), r(1), r()], [1, 1, 2, 2, 3, 3, 3]);
+    const e = C.estimateSubspace([[3, 0, 0], [0, 2, 0], [0, 0, 0.1]]);
+    assert.equal(e.rank, 2); // 13/13.01 ≥ 0.99
+    assert.deepEqual(C.toArray(e.basis).map((row) => row.map(Math.abs)), [[1, 0], [0, 1], [0, 0]]);
+    assert.deepEqual(Array.from(e.singularValues), [3, 2, 0.1]);
+    assert.equal(C.estimateSubspace(X, { rank: 3 }).rank, 3);
+    assert.equal(C.estimateSubspace(X, { rank: 1, energy: 1 }).rank, 1);
+    assert.equal(C.estimateSubspace([[0, 1], [0, 2]]).rank, 1); // zeros are fine, only all-zero data is refused
+    for (const rank of [0, 4, 1.5]) assert.throws(() => C.estimateSubspace(X, { rank }), named(/^estimateSubspace: argument opts\.rank = .*an integer in \[1, 3\]/));
+    assert.throws(() => C.estimateSubspace([[1, 2, 3, 4]], { rank: 2 }), named(/an integer in \[1, 1\]/));
+    for (const energy of [0, 1.01, NaN]) assert.throws(() => C.estimateSubspace(X, { energy }), named(/^estimateSubspace: argument opts\.energy = .*a fraction in \(0, 1\]/));
+    assert.throws(() => C.estimateSubspace([[0, 0]]), named(/^estimateSubspace: argument X = the zero matrix .*no subspace can be estimated from zeros/));
+  });
+});
+
+describe("contrastive (mutants 2): loss and metric argument checks, overflow-free log-sum-exp", () => {
+  before(async () => { await init({ quiet: true }); });
+  it("shapes: same rows *and* columns, rank 2; names on every refusal", () => {
+    const W = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]; // 4 × 4: same rows as U, other cols
+    for (const [what, fn, re] of [
+      ["infoNCELoss", () => C.infoNCELoss(U, W, 1), /^infoNCELoss V: .*\[4, 3\] \(same as U\).*\[4, ?4\]/],
+      ["alignment", () => C.alignment(U, W), /^alignment V: .*\[4, ?4\]/],
+      ["centroidDistance", () => C.centroidDistance(U, W), /^centroidDistance V: .*\[4, ?4\]/],
+      ["gapVector", () => C.gapVector(U, [[1, 0, 0]]), /^gapVector V: /],
+      ["centroidAngle", () => C.centroidAngle(U, [[1, 0, 0]]), /^centroidAngle V: /],
+      ["pairCosines", () => C.pairCosines(U, [[1, 0, 0]]), /^pairCosines V: /],
+      ["shiftAlongGap", () => C.shiftAlongGap(U, [[1, 0, 0]], 0.1), /^shiftAlongGap V: /],
+      ["infoNCELoss U", () => C.infoNCELoss([[NaN, 0, 0]], [[1, 0, 0]], 1), /^infoNCELoss U: /],
+      ["infoNCELoss V", () => C.infoNCELoss([[1, 0, 0]], [[NaN, 0, 0]], 1), /^infoNCELoss V: /],
+      ["alignment U", () => C.alignment([[NaN]], [[1]]), /^alignment U: /],
+      ["alignment V", () => C.alignment([[1]], [[NaN]]), /^alignment V: /],
+      ["uniformity X", () => C.uniformity([[NaN], [1]]), /^uniformity X: /],
+      ["uniformity t", () => C.uniformity(U, 0), /^uniformity: argument t = 0/],
+      ["uniformity rows", () => C.uniformity([[1, 2, 3]]), /^uniformity X: .*\[N ≥ 2, d\].*\[1, ?3\]/],
+      ["alignLoss α", () => C.alignLoss(tf.tensor2d(U), tf.tensor2d(V), 0), /^alignLoss: argument alpha = 0 .*a finite number > 0/],
+      ["alignLoss v", () => C.alignLoss(tf.tensor2d(U), tf.tensor2d(W), 2), /^alignLoss v: .*\[4, 3\] \(same as u\)/],
+      ["infoNCE v cols", () => C.infoNCE(tf.tensor2d(U), tf.tensor2d(W), 1), /^infoNCE v: /],
+      ["infoNCE v rank", () => C.infoNCE(tf.tensor2d(U), tf.tensor3d([[[1]]]) as unknown as tf.Tensor2D, 1), /^infoNCE v: /],
+      ["uniformLoss t", () => C.uniformLoss(tf.tensor2d(U), -1), /^uniformLoss: argument t = -1 .*a finite number > 0/],
+      ["uniformLoss rank", () => C.uniformLoss(tf.tensor1d([1, 2, 3]) as unknown as tf.Tensor2D), /^uniformLoss x: .*\[N ≥ 2, d\]/],
+      ["embeddingSpectrum", () => C.embeddingSpectrum([[NaN], [1]]), /^embeddingSpectrum X: /],
+      ["embeddingSpectrum rows", () => C.embeddingSpectrum([[1, 2]]), /\[1, ?2\]/],
+    ] as [string, () => unknown, RegExp][]) assert.throws(fn, named(re), what);
+    // two rows are enough for the uniformity
+    assert.ok(Number.isFinite(tf.tidy(() => C.uniformLoss(tf.tensor2d([[1, 0], [0, 1]])).dataSync()[0])));
+  });
+
+  it("non-unit rows: uniformity uses the true squared distances (tfjs and float64 agree)", () => {
+    const X = [[2, 0], [0, 0.5], [1, 1], [-3, 0.2]];
+    const want = C.uniformity(X, 0.3);
+    const terms: number[] = [];
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (i !== j) terms.push(-0.3 * ((X[i][0] - X[j][0]) ** 2 + (X[i][1] - X[j][1]) ** 2));
+    close(want, lse(terms) - Math.log(12), 1e-13, "float64");
+    close(tf.tidy(() => C.uniformLoss(tf.tensor2d(X), 0.3).dataSync()[0]), want, 1e-5, "tfjs");
+  });
+
+  it("log-sum-exp shifts by the largest term: InfoNCE at τ = 1e-3 is finite and exact", () => {
+    const a = [unit([1, 0, 0]), unit([0, 1, 0]), unit([-1, 0.01, 0])];
+    const b = [unit([-1, 0, 0]), unit([0, 1, 0]), unit([1, 0, 0])]; // the largest logit is last in row 0
+    let uv = 0, vu = 0;
+    for (let i = 0; i < 3; i++) {
+      uv += lse(b.map((v) => dotv(a[i], v) / 1e-3)) - dotv(a[i], b[i]) / 1e-3;
+      vu += lse(a.map((u) => dotv(u, b[i]) / 1e-3)) - dotv(a[i], b[i]) / 1e-3;
+    }
+    const got = C.infoNCELoss(a, b, 1e-3);
+    assert.ok(Number.isFinite(got));
+    close(got, (uv + vu) / 6, 1e-12, "τ = 1e-3");
+  });
+
+  it("numericalRank counts σ strictly above relTol·σ₁; a zero centroid has no angle", () => {
+    const X = [[2, 0.5], [2, -0.5], [-2, 0.5], [-2, -0.5]]; // centred σ = 4 and 1 exactly
+    const s = C.embeddingSpectrum(X, 0.25);
+    assert.deepEqual(Array.from(s.singularValues), [4, 1]);
+    assert.equal(s.numericalRank, 1); // 1 > 0.25·4 is false
+    assert.equal(C.embeddingSpectrum(X, 0.2499).numericalRank, 2);
+  });
+});
