@@ -342,3 +342,52 @@ describe("info (mutants 2): Dirichlet draws", () => {
     ] as [() => unknown, RegExp][]) assert.throws(fn, domain(re));
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Second batch: from the info-rest run's survivors (open/closed bounds, argument names).
+
+describe("info (mutants 2): every bound is open or closed as documented, every refusal names fn and argument", () => {
+  it("values on and past each bound", () => {
+    const cases: [string, () => unknown, RegExp][] = [
+      ["vonMisesKL κ", () => I.vonMisesKL(0, 1, -1), /^vonMisesKL: argument kappa = -1 .*0 ≤ kappa < Infinity$/],
+      ["vonMisesKLGeneral κ₁", () => I.vonMisesKLGeneral(0, Infinity, 1, 1), /^vonMisesKLGeneral: argument kappa = Infinity/],
+      ["vonMisesKLGeneral κ₂ ∞", () => I.vonMisesKLGeneral(0, 1, 1, Infinity), /^vonMisesKLGeneral: argument kappa2 = Infinity .*0 ≤ kappa2 < Infinity$/],
+      ["vonMisesKLMonteCarlo n", () => I.vonMisesKLMonteCarlo(0, 1, 1, 1.5, 1), /^vonMisesKLMonteCarlo: argument n = 1\.5 .*an integer ≥ 2$/],
+      ["vonMisesFisherInformation κ", () => I.vonMisesFisherInformation(NaN), /^vonMisesFisherInformation: argument kappa = NaN/],
+      ["circularMeanRisk n", () => I.circularMeanRisk(0, 1, { reps: 5, seed: 1 }), /^circularMeanRisk: argument n = 0 .*an integer ≥ 1$/],
+      ["circularMeanRisk κ", () => I.circularMeanRisk(2, -1, { reps: 5, seed: 1 }), /^circularMeanRisk: argument kappa = -1/],
+      ["vonMisesCramerRao n", () => I.vonMisesCramerRao(0, 1), /^vonMisesCramerRao: argument n = 0 .*0 < n ≤ Infinity$/],
+      ["vonMisesCramerRao κ ∞", () => I.vonMisesCramerRao(1, Infinity), /^vonMisesCramerRao: argument kappa = Infinity .*0 < kappa < Infinity$/],
+      ["packingLowerBound δ ∞", () => I.packingLowerBound({ M: 3, delta: Infinity, mutualInfoBound: 0 }), /^packingLowerBound: argument delta = Infinity .*0 < delta < Infinity$/],
+      ["maximizeOverDelta ∞", () => I.maximizeOverDelta((d) => d, Infinity), /^maximizeOverDelta: argument deltaMax = Infinity .*0 < deltaMax < Infinity$/],
+      ["gaussianMeanPacking n ∞", () => I.gaussianMeanPacking(Infinity, 1, 3), /^gaussianMeanPacking: argument n = Infinity .*0 < n < Infinity$/],
+      ["gaussianMeanPacking σ ∞", () => I.gaussianMeanPacking(1, Infinity, 3), /^gaussianMeanPacking: argument sigma = Infinity .*0 < sigma < Infinity$/],
+      ["sampleMeanMAE n ∞", () => I.sampleMeanMAE(Infinity, 1), /^sampleMeanMAE: argument n = Infinity .*0 < n < Infinity$/],
+      ["sampleMeanMAE σ ∞", () => I.sampleMeanMAE(1, Infinity), /^sampleMeanMAE: argument sigma = Infinity .*0 < sigma < Infinity$/],
+      ["vonMisesPacking n ∞", () => I.vonMisesPacking(Infinity, 1, 3), /^vonMisesPacking: argument n = Infinity .*0 < n < Infinity$/],
+      ["vonMisesPacking κ ∞", () => I.vonMisesPacking(1, Infinity, 3), /^vonMisesPacking: argument kappa = Infinity .*0 < kappa < Infinity$/],
+      ["vonMisesPackingBoundAt δ 0", () => I.vonMisesPackingBoundAt(1, 1, 3, 0), /^vonMisesPackingBoundAt: argument delta = 0 .*0 < delta ≤/],
+      ["vonMisesPackingBoundAt n 0", () => I.vonMisesPackingBoundAt(0, 1, 3, 1), /^vonMisesPackingBoundAt: argument n = 0/],
+      ["sampleMeanRisk n", () => I.sampleMeanRisk(0, 1, { reps: 5, seed: 1 }), /^sampleMeanRisk: argument n = 0 .*an integer ≥ 1$/],
+      ["sampleMeanRisk σ 0", () => I.sampleMeanRisk(1, 0, { reps: 5, seed: 1 }), /^sampleMeanRisk: argument sigma = 0 .*0 < sigma < Infinity$/],
+      ["sampleMeanRisk σ ∞", () => I.sampleMeanRisk(1, Infinity, { reps: 5, seed: 1 }), /^sampleMeanRisk: argument sigma = Infinity/],
+      ["vonMisesPackingExact M", () => I.vonMisesPackingExact(1, 1, 1), /^vonMisesPackingExact: argument M = 1 .*an integer ≥ 2$/],
+      ["vonMisesPackingExact δ 0", () => I.vonMisesPackingExact(1, 2, 0), /^vonMisesPackingExact: argument delta = 0 .*0 < delta ≤/],
+    ];
+    for (const [what, fn, re] of cases) assert.throws(fn, domain(re), what);
+    // the closed ends are accepted
+    assert.equal(I.vonMisesKL(0, 1, 0), 0);
+    assert.equal(I.vonMisesCramerRao(Infinity, 1).variance, 0);
+    assert.ok(I.vonMisesPackingExact(1e4, 2, Math.PI).mapError >= 0);
+  });
+
+  it("maximizeOverDelta returns the grid point itself when the refinement does not beat it", () => {
+    assert.equal(I.maximizeOverDelta((d) => -d, 2, 0.5).delta, 0.5);
+    assert.equal(I.maximizeOverDelta((d) => d, 3).delta, 3);
+  });
+
+  it("wrapAngle's guard: an input that rounds onto +π is moved by one turn, not more", () => {
+    const y = I.wrapAngle(5 * Math.PI - 2e-15);
+    assert.ok(Math.abs(Math.abs(y) - Math.PI) < 1e-14, `${y}`);
+  });
+});
