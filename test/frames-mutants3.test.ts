@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, init, DomainError, ShapeError } from "besselbook";
+import { frames as F, init, rng, DomainError, ShapeError } from "besselbook";
 
 const domain = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test((e as Error).message);
 const shape = (re: RegExp) => (e: unknown) => e instanceof ShapeError && re.test((e as Error).message);
@@ -257,5 +257,90 @@ describe("frames (mutants 3): model constructors' checks and defaults", () => {
     assert.equal(count({ layers: 1, hidden: 6, nRbf: 4 }), want(1, 6, 4));
     assert.equal(count({ layers: 3, hidden: 6, nRbf: 4 }), want(3, 6, 4));
     assert.equal(count({}), want(2, 64, 8));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Third batch: from the frames-decide re-run (data.ts: the synthetic clouds and their targets).
+
+describe("frames (mutants 3): synthetic targets by hand and the cloud sampler's guarantees", () => {
+  it("targets: Morse energy × envelope per pair, F = −∇E (central differences), envelope-weighted inertia", () => {
+    // three atoms, species 0, 1, 0; default depths [1, 0.6, 0.6, 1.5], a = 1.5, r₀ = 1.1, masses [1, 2]
+    const c = { pos: Float64Array.of(0, 0, 0, 1.2, 0.1, 0, -0.3, 0.9, 0.4), types: Int32Array.of(0, 1, 0) };
+    const rc = 2.5, depth = [1, 0.6, 0.6, 1.5], mass = [1, 2];
+    const E = (pos: Float64Array) => {
+      let e = 0;
+      for (let i = 0; i < 3; i++) for (let j = i + 1; j < 3; j++) {
+        const r = Math.hypot(pos[3 * j] - pos[3 * i], pos[3 * j + 1] - pos[3 * i + 1], pos[3 * j + 2] - pos[3 * i + 2]);
+        if (r >= rc) continue;
+        const ex = Math.exp(-1.5 * (r - 1.1)), D = depth[c.types[i] * 2 + c.types[j]];
+        e += D * ((1 - ex) ** 2 - 1) * 0.5 * (Math.cos((Math.PI * r) / rc) + 1);
+      }
+      return e;
+    };
+    const t = F.targets(c, { cutoff: rc });
+    close(t.energy, E(c.pos), 1e-14, "energy");
+    for (let k = 0; k < 9; k++) {
+      const p = Float64Array.from(c.pos), m = Float64Array.from(c.pos), h = 1e-6;
+      p[k] += h; m[k] -= h;
+      close(t.forces[k], -(E(p) - E(m)) / (2 * h), 1e-7, `F[${k}]`);
+    }
+    for (let i = 0; i < 3; i++) {
+      const want = new Array(9).fill(0);
+      for (let j = 0; j < 3; j++) {
+        if (j === i) continue;
+        const d = [0, 1, 2].map((a) => c.pos[3 * j + a] - c.pos[3 * i + a]), r = Math.hypot(...d);
+        const w = mass[c.types[j]] * 0.5 * (Math.cos((Math.PI * r) / rc) + 1);
+        for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) want[3 * p + q] += w * ((p === q ? r * r : 0) - d[p] * d[q]);
+      }
+      want.forEach((v, k) => close(t.tensor[9 * i + k], v, 1e-14, `T_${i}[${k}]`));
+    }
+    // a pair at or beyond the cutoff contributes nothing; options are honoured
+    const far = F.targets({ pos: Float64Array.of(0, 0, 0, 2.5, 0, 0), types: Int32Array.of(0, 0) }, { cutoff: 2.5 });
+    assert.deepEqual([far.energy, ...far.forces, ...far.tensor].every((v) => v === 0), true);
+    const two = { pos: Float64Array.of(0, 0, 0, 1, 0, 0), types: Int32Array.of(1, 1) };
+    const o = F.targets(two, { cutoff: 3, depth: [0, 0, 0, 2], a: 1, r0: 1, mass: [5, 3] });
+    close(o.energy, 2 * (0 - 1) * 0.5 * (Math.cos(Math.PI / 3) + 1), 1e-15, "options: depth, a, r₀"); // r = r₀: V = −D
+    close(o.tensor[4], 3 * 0.5 * (Math.cos(Math.PI / 3) + 1) * 1, 1e-15, "options: mass"); // T_yy = m·u·r²
+    for (const [what, fn, ok] of [
+      ["pos length", () => F.targets({ pos: Float64Array.of(0, 0, 0, 1), types: Int32Array.of(0) }, { cutoff: 2 }), shape(/^targets pos: .*length 3/)],
+      ["cutoff", () => F.targets(two, { cutoff: 0 }), domain(/^targets: argument cutoff = 0/)],
+      ["NaN", () => F.targets({ pos: Float64Array.of(0, 0, 0, 1, NaN, 0), types: Int32Array.of(0, 0) }, { cutoff: 2 }), domain(/^targets: argument pos = NaN .*finite coordinates \(entry 4\)/)],
+      ["coincident", () => F.targets({ pos: Float64Array.of(1, 1, 1, 1, 1, 1), types: Int32Array.of(0, 0) }, { cutoff: 2 }), domain(/^targets: argument pos = points 0 and 1 at distance 0 .*distinct points/)],
+    ] as [string, () => unknown, (e: unknown) => boolean][]) assert.throws(fn, ok, what);
+  });
+
+  it("randomCloud: n points in the ball of the stated density, pairwise ≥ minDist, species in range, seeded", () => {
+    for (const [n, density, minDist, nTypes] of [[12, 0.5, 0.7, 2], [6, 0.2, 1.2, 3], [2, 1, 0.1, 1]]) {
+      const c = F.randomCloud(rng(3), { n, density, minDist, nTypes });
+      const radius = Math.cbrt((3 * n) / (4 * Math.PI * density));
+      assert.equal(c.pos.length, 3 * n);
+      for (let i = 0; i < n; i++) {
+        assert.ok(Math.hypot(c.pos[3 * i], c.pos[3 * i + 1], c.pos[3 * i + 2]) <= radius, "inside the ball");
+        for (let j = 0; j < i; j++) {
+          const d = Math.hypot(c.pos[3 * i] - c.pos[3 * j], c.pos[3 * i + 1] - c.pos[3 * j + 1], c.pos[3 * i + 2] - c.pos[3 * j + 2]);
+          assert.ok(d >= minDist, `pair ${i},${j} at ${d}`);
+        }
+      }
+      assert.ok(Array.from(c.types).every((t) => Number.isInteger(t) && t >= 0 && t < nTypes));
+      assert.deepEqual(F.randomCloud(rng(3), { n, density, minDist, nTypes }), c);
+    }
+    const many = F.randomCloud(rng(4), { n: 40 });
+    assert.ok(new Set(many.types).size === 2, "both default species occur");
+    const g = F.randomCloud(rng(5), { n: 30, density: 0.8, genericRadius: 2.2 });
+    const gr = F.radiusGraph(g.pos, 2.2);
+    assert.ok(Math.min(...F.inDegree(gr)) >= 3);
+    for (const [what, o, re] of [
+      ["n = 1", { n: 1 }, /^randomCloud: argument n = 1 .*an integer ≥ 2/],
+      ["n = 2.5", { n: 2.5 }, /argument n = 2\.5/],
+      ["density 0", { n: 4, density: 0 }, /^randomCloud: argument density = 0/],
+      ["genericRadius 0", { n: 4, genericRadius: 0 }, /^randomCloud: argument genericRadius = 0/],
+      ["minDist too large", { n: 5, density: 1, minDist: 3 }, /^randomCloud: argument minDist = 3 .*small enough to fit 5 points at density 1/],
+      ["generic impossible", { n: 3, density: 0.5, genericRadius: 0.5 }, /^randomCloud: argument density = 0\.5 .*generic neighbourhoods/],
+    ] as [string, F.CloudOptions, RegExp][]) assert.throws(() => F.randomCloud(rng(1), o), domain(re), what);
+    const d = F.makeDataset(7, 3, { n: 5 }, { cutoff: 2 });
+    assert.equal(d.clouds.length, 3);
+    d.clouds.forEach((c, k) => assert.deepEqual(d.targets[k], F.targets(c, { cutoff: 2 })));
+    for (const count of [0, 1.5]) assert.throws(() => F.makeDataset(1, count, { n: 3 }, { cutoff: 2 }), domain(/^makeDataset: argument count/));
   });
 });
