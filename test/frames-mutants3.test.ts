@@ -344,3 +344,56 @@ describe("frames (mutants 3): synthetic targets by hand and the cloud sampler's 
     for (const count of [0, 1.5]) assert.throws(() => F.makeDataset(1, count, { n: 3 }, { cutoff: 2 }), domain(/^makeDataset: argument count/));
   });
 });
+
+describe("frames (mutants 3): nn layers and dataset statistics by hand", () => {
+  before(async () => { await init(); });
+  it("glorot draws U(−a, a), a = gain·√(6/(fanIn + fanOut)), from the documented stream; Dense and MLP", () => {
+    const w = F.glorot(rng(2), 3, 5, 0.5), r = rng(2), a = 0.5 * Math.sqrt(6 / 8);
+    assert.equal(w.length, 15);
+    w.forEach((v) => close(v, Math.fround((2 * r.uniform() - 1) * a), 1e-7, "draw"));
+    const d = new F.Dense(rng(2), 3, 5, { gain: 0.5 });
+    assert.deepEqual(Array.from(d.w.dataSync()), Array.from(w));
+    assert.deepEqual(Array.from(d.b!.dataSync()), [0, 0, 0, 0, 0]);
+    assert.equal(new F.Dense(rng(1), 2, 2, { bias: false }).b, undefined);
+    assert.deepEqual(Array.from(new F.Dense(rng(2), 3, 5).w.dataSync()), Array.from(F.glorot(rng(2), 3, 5)));
+    const x = tf.tensor2d([[1, 2, 3]]);
+    const y = d.apply(x).dataSync(), W = d.w.arraySync() as number[][];
+    for (let j = 0; j < 5; j++) close(y[j], W[0][j] + 2 * W[1][j] + 3 * W[2][j], 1e-6, `y[${j}]`);
+    assert.throws(() => d.apply(tf.tensor2d([[1, 2]])), shape(/^Dense input: .*\[n, 3\]/));
+    for (const [fi, fo, re] of [[0, 2, /^Dense: argument fanIn = 0 .*an integer ≥ 1/], [1.5, 2, /fanIn = 1\.5/], [2, 0, /^Dense: argument fanOut = 0 .*an integer ≥ 1/], [2, 2.5, /fanOut = 2\.5/]] as [number, number, RegExp][]) {
+      assert.throws(() => new F.Dense(rng(1), fi, fo), domain(re));
+    }
+    new F.Dense(rng(1), 1, 1).w.dispose();
+    // MLP: Dense → SiLU → Dense; lastGain scales only the last layer's draws
+    const m = new F.MLP(rng(4), [2, 3, 1], { lastGain: 0.1 });
+    const r4 = rng(4), l0 = F.glorot(r4, 2, 3, 1), l1 = F.glorot(r4, 3, 1, 0.1);
+    assert.deepEqual(Array.from(m.layers[0].w.dataSync()), Array.from(l0));
+    assert.deepEqual(Array.from(m.layers[1].w.dataSync()), Array.from(l1));
+    const h = [0, 1, 2].map((j) => 0.5 * l0[j] - 1 * l0[3 + j]).map((z) => z / (1 + Math.exp(-z)));
+    close(m.apply(tf.tensor2d([[0.5, -1]])).dataSync()[0], h.reduce((s, v, j) => s + v * l1[j], 0), 1e-6, "MLP");
+    const m1 = new F.MLP(rng(4), [2, 3]); // one layer: no activation at all
+    const l = F.glorot(rng(4), 2, 3);
+    close(m1.apply(tf.tensor2d([[1, 0]])).dataSync()[2], l[2], 1e-7, "no SiLU after the last layer");
+    assert.equal(F.countParams(m.variables), 2 * 3 + 3 + 3 * 1 + 1);
+    assert.throws(() => new F.MLP(rng(1), [3]), shape(/^MLP sizes: .*at least \[in, out\]/));
+    close(F.silu(tf.scalar(1)).dataSync()[0], 1 / (1 + Math.exp(-1)), 1e-6, "silu");
+  });
+
+  it("targetScales are population variances; speciesReference solves the per-species least squares", () => {
+    const mk = (types: number[], energy: number) => ({ pos: new Float64Array(3 * types.length), types: Int32Array.from(types), energy });
+    const rows = [mk([0, 0, 1], 0), mk([0, 1, 1], 0), mk([1, 1, 1, 1], 0), mk([0], 0)];
+    // energies exactly Σ_t n_t e_t with e = (−2, 3)
+    rows.forEach((c) => { c.energy = Array.from(c.types).reduce((s, t) => s + (t ? 3 : -2), 0); });
+    const ds = { clouds: rows.map((c) => ({ pos: c.pos, types: c.types })), targets: rows.map((c) => ({ energy: c.energy, forces: Float64Array.of(1, -1, 3), tensor: new Float64Array(9) })) };
+    const ref = F.speciesReference(ds as F.Dataset);
+    close(ref[0], -2, 1e-7, "e₀"); close(ref[1], 3, 1e-7, "e₁");
+    const ref3 = F.speciesReference(ds as F.Dataset, 3);
+    assert.equal(ref3.length, 3);
+    close(ref3[1], 3, 1e-7, "e₁ with an absent third species"); close(Math.abs(ref3[2]), 0, 1e-7, "absent species → 0");
+    const s = F.targetScales(ds as F.Dataset);
+    const E = ds.targets.map((t) => t.energy), mE = E.reduce((a, b) => a + b, 0) / 4;
+    close(s.energy, E.reduce((a, b) => a + (b - mE) ** 2, 0) / 4, 1e-14, "energy variance (1/n)");
+    close(s.forces, ((1 - 1) ** 2 + (-1 - 1) ** 2 + (3 - 1) ** 2) / 3, 1e-14, "forces variance"); // same three values per cloud
+    assert.equal(s.tensor, 1e-12); // all zero: floored
+  });
+});
