@@ -10,8 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { buildSite, listNotebooks, mathtoolsCompat, newMathContext, pageTitle, renderMath, renderNotebookPage, SiteReport } from "besselbook/dist/book";
-import * as plot from "besselbook/dist/plot";
-import { chartBundle, notebook as setNotebook, resetSession, show, useDisplayWriter } from "besselbook/dist/kernel";
+import { plot, chartBundle, notebook as setNotebook, resetSession, show, useDisplayWriter } from "besselbook";
 import type { Notebook } from "besselbook/dist/runner/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..");

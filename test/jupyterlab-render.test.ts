@@ -14,8 +14,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as plot from "besselbook/dist/plot";
-import { chartBundle } from "besselbook/dist/kernel";
+import { plot, chartBundle } from "besselbook";
 import { listNotebooks } from "besselbook/dist/book";
 
 const ROOT = path.resolve(__dirname, "..", "..");

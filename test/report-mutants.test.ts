@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describeTol, describeValue, expectedReport, loadResults, notebookStatuses, readmeSummary, referenceIndex, reportMarkdown, REPORT_END, REPORT_START, ResultsDoc } from "besselbook/dist/book/report";
 import Module = require("node:module");
-import { BesselbookError, FormatError } from "besselbook/dist/errors";
+import { BesselbookError, FormatError } from "besselbook";
 
 const REFS = [
   "# References", "<a id=\"early\"></a>", "### early — Before any section", "",

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { cellTags, parseNotebook, readNotebook, saveTarget, serializeNotebook, splitLines, writeNotebook, writeFileAtomic } from "besselbook/dist/runner/notebook";
 import type { Notebook } from "besselbook/dist/runner/notebook";
 import { parseParam, saveProblem } from "besselbook/dist/runner/run";
-import { BesselbookError, FormatError } from "besselbook/dist/errors";
+import { BesselbookError, FormatError } from "besselbook";
 
 function formatError(fn: () => unknown): string {
   try { fn(); } catch (e) { assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`); return (e as Error).message; }
