@@ -463,6 +463,12 @@ export interface GlyphDatasetOptions {
   seed: number;
   /** "upright" (0, default), "random" (uniform in [0, 2π)), or one fixed angle in radians. */
   angles?: "upright" | "random" | number;
+  /**
+   * With angles "random": draw the angles from their own stream, rng(angleSeed), so that labels,
+   * scales and centres are exactly those of the same `seed`'s upright set (the same glyphs, each
+   * turned about its own centre). Without it the angles share the main stream (other glyphs).
+   */
+  angleSeed?: number;
   /** Classes to draw. Default GLYPH_SHAPES (all non-symmetric glyphs). */
   shapes?: readonly GlyphShape[];
   /** Centre jitter: uniform in ±jitter pixels on each axis. Default 1.5. */
@@ -507,10 +513,16 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   if (!(mode === "upright" || mode === "random" || (typeof mode === "number" && Number.isFinite(mode)))) {
     domainError(fn, "angles", mode, '"upright", "random" or a finite angle in radians');
   }
+  const angleSeed = options.angleSeed;
+  if (angleSeed !== undefined) {
+    if (!Number.isInteger(angleSeed)) domainError(fn, "angleSeed", angleSeed, "an integer");
+    if (mode !== "random") domainError(fn, "angleSeed", angleSeed, 'undefined unless angles is "random"');
+  }
   if (!(jitter >= 0 && Number.isFinite(jitter))) domainError(fn, "jitter", jitter, "a finite number ≥ 0 (pixels)");
   if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) domainError(fn, "scaleRange", `[${lo}, ${hi}]`, "0 < lo ≤ hi < ∞");
 
   const r = rng(seed);
+  const ra = angleSeed === undefined ? r : rng(angleSeed);
   const K = shapes.length;
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = i % K;
@@ -519,7 +531,7 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   const images = new Float32Array(n * px);
   const angles = new Float64Array(n), scales = new Float64Array(n), centers = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
-    const angle = mode === "upright" ? 0 : mode === "random" ? r.uniformIn(0, 2 * Math.PI) : mode;
+    const angle = mode === "upright" ? 0 : mode === "random" ? ra.uniformIn(0, 2 * Math.PI) : mode;
     const scale = r.uniformIn(lo, hi);
     const cx = size / 2 + r.uniformIn(-jitter, jitter);
     const cy = size / 2 + r.uniformIn(-jitter, jitter);
