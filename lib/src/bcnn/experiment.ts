@@ -298,6 +298,39 @@ function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Te
   return out;
 }
 
+/**
+ * renderedInvariance of the global-pool features and of the logits in one pass (session 6,
+ * budget): the logits are the `head` layer applied to the features already computed, which is
+ * bit-for-bit what the whole model's predict gives (the head is the model's last layer, a dense
+ * layer on the feature batch; checked on every notebook-05 model) and saves the second forward
+ * pass. Returns [feature changes, logit changes].
+ */
+function renderedInvariancePair(feats: tf.LayersModel, head: tf.layers.Layer, probe: (deg: number) => tf.Tensor4D, angles: number[]): [number[], number[]] {
+  const f0 = tf.tidy(() => feats.predict(probe(0)) as tf.Tensor);
+  const l0 = tf.tidy(() => head.apply(f0) as tf.Tensor);
+  const nf = tf.tidy(() => tf.norm(f0).dataSync()[0]);
+  const nl = tf.tidy(() => tf.norm(l0).dataSync()[0]);
+  if (!(nf > 0) || !(nl > 0)) {
+    f0.dispose();
+    l0.dispose();
+    domainError("trainSeed", "features of the upright probe", "all zeros", "a non-zero output (the relative change is undefined)");
+  }
+  const fc: number[] = [], lc: number[] = [];
+  try {
+    for (const a of angles) {
+      tf.tidy(() => {
+        const f = feats.predict(probe(a)) as tf.Tensor;
+        fc.push(tf.norm(tf.sub(f, f0)).dataSync()[0] / nf);
+        lc.push(tf.norm(tf.sub(head.apply(f) as tf.Tensor, l0)).dataSync()[0] / nl);
+      });
+    }
+  } finally {
+    f0.dispose();
+    l0.dispose();
+  }
+  return [fc, lc];
+}
+
 /** Share of conv2's output power in orders ν ≥ 2 (B-CNN only), on the probe glyphs. */
 function highOrderShare(model: tf.LayersModel, x: tf.Tensor4D): number {
   const layer = model.getLayer("conv2");
@@ -434,8 +467,9 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
       return;
     }
     const feats = featureModel(model, gpName);
-    res[`featureChange${tag}`] = renderedInvariance(feats, probe, probeAngles);
-    res[`logitChange${tag}`] = renderedInvariance(model, probe, probeAngles);
+    const head = model.layers[model.layers.length - 1];
+    if (head.name !== "logits") domainError(fn, "the model's last layer", head.name, '"logits" (the dense head on the global-pool features)');
+    [res[`featureChange${tag}`], res[`logitChange${tag}`]] = renderedInvariancePair(feats, head, probe, probeAngles);
     // Every seed and model reports the same keys (parallel runs are collected key by key):
     // B-CNN-only numbers are one-element arrays, empty for the other models.
     const x = probe(0);
