@@ -140,5 +140,9 @@ describe("bcnn rendered augmentation (session 6)", function () {
     assert.throws(() => bcnn.glyphSetAt(2, 1, 0, 1.5, 0.8, 2, 1.5), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
     assert.throws(() => bcnn.glyphSetAt(2, 1, 15, 1.5, 0.8, 2, 3), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
     assert.throws(() => bcnn.glyphSetAt(2, 1, NaN), (e: unknown) => e instanceof DomainError && /deg/.test((e as Error).message));
+    assert.equal(bcnn.poolAngleSeed(2021, 3), 3024);
+    for (const [d, e] of [[NaN, 0], [1.5, 0], [1, -1], [1, 0.5], [1, Infinity]]) {
+      assert.throws(() => bcnn.poolAngleSeed(d, e), (err: unknown) => err instanceof DomainError && /poolAngleSeed/.test((err as Error).message));
+    }
   });
 });

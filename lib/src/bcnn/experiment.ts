@@ -83,6 +83,8 @@ export interface SeedConfig {
 
 /** Angle seed of copy `e` of the rendered-augmentation pool (SeedConfig.renderedAugment). */
 export function poolAngleSeed(dataSeed: number, e: number): number {
+  if (!Number.isInteger(dataSeed)) domainError("poolAngleSeed", "dataSeed", dataSeed, "an integer");
+  if (!Number.isInteger(e) || e < 0) domainError("poolAngleSeed", "e", e, "an integer copy index ≥ 0");
   return dataSeed + 1000 + e;
 }
 
