@@ -3,7 +3,7 @@
  * Where a besselbook kernel's memory goes: runs the given cells in a real tslab kernel (through
  * the project's runner and kernelspec) and prints RSS, live heap (after a forced GC), external
  * memory, the number of loaded modules and the kernel's CPU time after each one
- * (lib/src/bench/memory.ts).
+ * (tools/host/src/bench/memory.ts).
  *
  *   npm run build
  *   node scripts/kernel-memory.js                       # the steps measured in environment.md
@@ -13,7 +13,7 @@
  * that kernel patch) or NODE_OPTIONS=--max-semi-space-size=4.
  */
 const path = require("path");
-const { kernelMemory, TYPICAL_STEPS } = require(path.join(__dirname, "..", "lib", "dist", "bench", "memory"));
+const { kernelMemory, TYPICAL_STEPS } = require(path.join(__dirname, "..", "tools", "host", "dist", "bench", "memory"));
 
 const steps = process.argv[2] ? JSON.parse(process.argv[2]) : TYPICAL_STEPS;
 kernelMemory(steps).then(

@@ -1,4 +1,4 @@
-// Notebook 05's 36 training runs, outside the notebook: the same configurations, seed lists and
+// Notebook 05's 39 training runs (36 + the rendered-augmentation arm of session 6), outside the notebook: the same configurations, seed lists and
 // worker count as its experiment cell (full mode), through bcnn.runExperiments, so that the runs
 // land in the run cache (.besselbook/cache/runs) and the notebook then loads them. Used in
 // session 5 to start the runs while the notebook's claims were being written (they were committed

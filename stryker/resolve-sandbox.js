@@ -3,11 +3,15 @@
 // to the un-mutated build; map it to the sandbox's own lib/ so the tests exercise the mutants.
 const Module = require("module");
 const path = require("path");
+// The same for "besselbook-host/…" (tools/host: runner, book, bench).
 const lib = path.resolve(__dirname, "..", "lib");
+const host = path.resolve(__dirname, "..", "tools", "host");
 const orig = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === "besselbook") request = lib;
   else if (request.startsWith("besselbook/")) request = path.join(lib, request.slice("besselbook/".length));
+  else if (request === "besselbook-host") request = host;
+  else if (request.startsWith("besselbook-host/")) request = path.join(host, request.slice("besselbook-host/".length));
   return orig.call(this, request, ...rest);
 };
 

@@ -24,7 +24,8 @@ export default {
   packageManager: "npm",
   testRunner: "mocha",
   checkers: typecheck ? ["typescript"] : [],
-  tsconfigFile: "lib/tsconfig.json",
+  // the host modules (runner, protocol, report: tools/host/src) are checked with their own project
+  tsconfigFile: m.mutate.every((f) => f.startsWith("tools/host/")) ? "tools/host/tsconfig.json" : "lib/tsconfig.json",
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: m.mutate,
   mutator: { excludedMutations: logicOnly ? ["StringLiteral"] : [] },

@@ -4,9 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { init, backendInfo, backendName, BACKENDS } from "besselbook/dist/tensor/backend";
-import { check, notebook, resetSession, resultsDocument } from "besselbook/dist/kernel";
-import { CheckError } from "besselbook/dist/errors";
+import { expectNoLeakedTensors } from "./helpers";
+import { init, check, notebook, resetSession, resultsDocument, CheckError, tensor } from "besselbook";
+const { backendInfo, backendName, BACKENDS } = tensor;
 
 async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
   const lines: string[] = [];
@@ -151,14 +151,15 @@ describe("check with tfjs tensors", function () {
 
   it("equivariant/invariant read tensors, run inside tf.tidy and leak nothing", () => {
     const x = tf.tensor2d([[1, -2, 3], [-4, 5, -6], [7, -8, 9]]);
-    const before = tf.memory().numTensors;
-    const err = quiet(() => check.equivariant({ what: "relu ∘ rot90", f: (t: tf.Tensor) => tf.relu(t), x, g: { in: rot90, out: rot90 }, tol: 0 }));
-    assert.equal(err, 0);
-    quiet(() => check.invariant({ what: "sum under rot90", f: (t: tf.Tensor) => tf.sum(t), x, g: rot90, tol: 1e-7 }));
-    assert.equal(tf.memory().numTensors, before, "no tensors leaked");
+    expectNoLeakedTensors(() => {
+      const err = quiet(() => check.equivariant({ what: "relu ∘ rot90", f: (t: tf.Tensor) => tf.relu(t), x, g: { in: rot90, out: rot90 }, tol: 0 }));
+      assert.equal(err, 0);
+      quiet(() => check.invariant({ what: "sum under rot90", f: (t: tf.Tensor) => tf.sum(t), x, g: rot90, tol: 1e-7 }));
+    }, "equivariant/invariant");
     // a map that is not rotation-equivariant: keep only the first row
-    assert.throws(() => quiet(() => check.equivariant({ what: "first row", f: (t: tf.Tensor) => tf.slice(t, [0, 0], [1, 3]), x, g: { in: rot90, out: (y: tf.Tensor) => y }, tol: 1e-3 })), CheckError);
-    assert.equal(tf.memory().numTensors, before, "no tensors leaked on failure either");
+    expectNoLeakedTensors(() =>
+      assert.throws(() => quiet(() => check.equivariant({ what: "first row", f: (t: tf.Tensor) => tf.slice(t, [0, 0], [1, 3]), x, g: { in: rot90, out: (y: tf.Tensor) => y }, tol: 1e-3 })), CheckError),
+    "a failing equivariant check");
     quiet(() => check.close(tf.tensor1d([1, 2]), new Float32Array([1, 2]), { what: "tensor vs typed array" }));
     x.dispose();
   });

@@ -9,10 +9,9 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
-import { buildSite, listNotebooks, mathtoolsCompat, newMathContext, pageTitle, renderMath, renderNotebookPage, SiteReport } from "besselbook/dist/book";
-import * as plot from "besselbook/dist/plot";
-import { chartBundle, notebook as setNotebook, resetSession, show, useDisplayWriter } from "besselbook/dist/kernel";
-import type { Notebook } from "besselbook/dist/runner/notebook";
+import { buildSite, listNotebooks, mathtoolsCompat, newMathContext, pageTitle, renderMath, renderNotebookPage, SiteReport } from "besselbook-host/dist/book";
+import { plot, chartBundle, notebook as setNotebook, resetSession, show, useDisplayWriter } from "besselbook";
+import type { Notebook } from "besselbook-host/dist/runner/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");

@@ -6,9 +6,7 @@
  * exact small cases; every argument refusal by name.
  */
 import { strict as assert } from "node:assert";
-import * as theory from "besselbook/dist/contrastive/theory";
-import { ArgumentError } from "besselbook/dist/contrastive/errors";
-import { ShapeError } from "besselbook/dist/errors";
+import { contrastive as theory, ArgumentError, ShapeError } from "besselbook";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const REF = require("../../test/fixtures/contrastive/theory.json") as Record<string, number[][]>;

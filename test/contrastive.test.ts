@@ -1,9 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { contrastive as C, rng, init, BesselbookError } from "besselbook";
+import { contrastive as C, linalg, tensor, rng, init, BesselbookError } from "besselbook";
 
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
+import { close, expectNoLeakedTensorsAsync, onBackends } from "./helpers";
 const deg = Math.PI / 180;
 
 async function backend(): Promise<void> {
@@ -20,46 +19,46 @@ describe("contrastive: linear algebra", () => {
   it("Jacobi SVD reconstructs A and returns descending singular values", () => {
     const r = rng(1);
     const A = { rows: 7, cols: 4, data: Float64Array.from({ length: 28 }, () => r.normal()) };
-    const { U, S, V } = C.svd(A);
+    const { U, S, V } = linalg.svd(A);
     for (let k = 1; k < S.length; k++) assert.ok(S[k] <= S[k - 1]);
     // U diag(S) Vᵀ = A
     for (let i = 0; i < 7; i++)
       for (let j = 0; j < 4; j++) {
         let s = 0;
-        for (let k = 0; k < 4; k++) s += C.get(U, i, k) * S[k] * C.get(V, j, k);
-        close(s, C.get(A, i, j), 1e-12, `A[${i},${j}]`);
+        for (let k = 0; k < 4; k++) s += linalg.get(U, i, k) * S[k] * linalg.get(V, j, k);
+        close(s, linalg.get(A, i, j), 1e-12, `A[${i},${j}]`);
       }
     // wide matrix goes through the transpose
-    const w = C.svd(C.transpose(A));
+    const w = linalg.svd(linalg.transpose(A));
     for (let k = 0; k < 4; k++) close(w.S[k], S[k], 1e-12, "σ of Aᵀ");
   });
 
   it("SVD of a known diagonal-times-rotation matrix", () => {
     const c = Math.cos(0.3), s = Math.sin(0.3);
     // A = diag(3, 1) R(0.3): singular values 3, 1
-    const A = C.asMat([[3 * c, -3 * s], [s, c]]);
-    const S = C.singularValues(A);
+    const A = linalg.asMat([[3 * c, -3 * s], [s, c]]);
+    const S = linalg.singularValues(A);
     close(S[0], 3, 1e-14, "σ1");
     close(S[1], 1, 1e-14, "σ2");
   });
 
   it("orthonormalBasis drops dependent columns", () => {
-    const B = C.orthonormalBasis([[1, 2, 3], [0, 0, 0], [1, 2, 4], [0, 0, 0]].map((r) => r));
+    const B = linalg.orthonormalBasis([[1, 2, 3], [0, 0, 0], [1, 2, 4], [0, 0, 0]].map((r) => r));
     assert.equal(B.cols, 2);
-    const G = C.matMul(C.transpose(B), B);
-    close(C.get(G, 0, 1), 0, 1e-14, "orthogonal");
-    close(C.get(G, 1, 1), 1, 1e-14, "unit");
+    const G = linalg.matMul(linalg.transpose(B), B);
+    close(linalg.get(G, 0, 1), 0, 1e-14, "orthogonal");
+    close(linalg.get(G, 1, 1), 1, 1e-14, "unit");
   });
 
   it("principal angles of constructed subspaces (dihedral and disjoint readings, rotated)", () => {
     for (const phi of [15, 30, 45, 60, 75].map((x) => x * deg)) {
       const h = C.subspacePair(5, phi, "dihedral", { rotate: rng(3) });
-      const a = C.principalAngles(h.B1, h.B2);
+      const a = linalg.principalAngles(h.B1, h.B2);
       assert.equal(a.length, 4);
       for (let k = 0; k < 3; k++) close(a[k], 0, 1e-12, "shared directions");
       close(a[3], phi, 1e-12, "dihedral angle");
       const g = C.subspacePair(6, phi, "disjoint", { rotate: rng(4) });
-      const b = C.principalAngles(g.B1, g.B2);
+      const b = linalg.principalAngles(g.B1, g.B2);
       assert.equal(b.length, 3);
       for (const x of b) close(x, phi, 1e-12, "disjoint angle");
     }
@@ -67,29 +66,29 @@ describe("contrastive: linear algebra", () => {
 
   it("principal angles keep precision for tiny angles and handle 90°", () => {
     const t = 1e-9;
-    const a = C.principalAngles([[1], [0], [0]], [[Math.cos(t)], [Math.sin(t)], [0]]);
+    const a = linalg.principalAngles([[1], [0], [0]], [[Math.cos(t)], [Math.sin(t)], [0]]);
     close(a[0], t, 1e-20, "tiny angle via sine branch");
-    const b = C.principalAngles([[1], [0], [0]], [[0], [0], [2]]);
+    const b = linalg.principalAngles([[1], [0], [0]], [[0], [0], [2]]);
     close(b[0], Math.PI / 2, 1e-15, "orthogonal");
     // principal vectors: p·q = cos θ
-    const pv = C.principalVectors(C.subspacePair(4, 0.7, "dihedral").B1, C.subspacePair(4, 0.7, "dihedral").B2);
-    close(C.dot(C.col(pv.P, 2), C.col(pv.Q, 2)), Math.cos(0.7), 1e-12, "p·q");
+    const pv = linalg.principalVectors(C.subspacePair(4, 0.7, "dihedral").B1, C.subspacePair(4, 0.7, "dihedral").B2);
+    close(linalg.dot(linalg.col(pv.P, 2), linalg.col(pv.Q, 2)), Math.cos(0.7), 1e-12, "p·q");
   });
 
   it("rejects mismatched ambient dimensions with a ShapeError", () => {
-    assert.throws(() => C.principalAngles([[1], [0]], [[1], [0], [0]]), /ShapeError|same ambient dimension/);
+    assert.throws(() => linalg.principalAngles([[1], [0]], [[1], [0], [0]]), /ShapeError|same ambient dimension/);
   });
 
   it("estimateSubspace finds the span of data lying in a subspace", () => {
     const h = C.subspacePair(6, 0.5, "disjoint", { rotate: rng(9) });
     const r = rng(10);
     const Z = C.sampleSphere(200, 3, r);
-    const X = C.normalizeRows(C.matMul(Z, C.transpose(h.B1)));
-    const est = C.estimateSubspace(X, { energy: 0.999 });
+    const X = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B1)));
+    const est = linalg.estimateSubspace(X, { energy: 0.999 });
     assert.equal(est.rank, 3);
-    const ang = C.principalAngles(est.basis, h.B1);
+    const ang = linalg.principalAngles(est.basis, h.B1);
     for (const a of ang) close(a, 0, 1e-7, "same subspace");
-    assert.throws(() => C.estimateSubspace(X, { rank: 0 }), C.ArgumentError);
+    assert.throws(() => linalg.estimateSubspace(X, { rank: 0 }), C.ArgumentError);
   });
 });
 
@@ -99,7 +98,7 @@ describe("contrastive: losses and metrics", () => {
   it("InfoNCE matches a hand-computed 2×2 case (tfjs and float64)", () => {
     // u = v = {e1, e2}, τ = 1: logits [[1,0],[0,1]]; each row: log(e + 1) − 1.
     const expected = Math.log(Math.E + 1) - 1;
-    const U = C.asMat([[1, 0], [0, 1]]);
+    const U = linalg.asMat([[1, 0], [0, 1]]);
     close(C.infoNCELoss(U, U, 1), expected, 1e-15, "float64");
     const u = tf.tensor2d([[1, 0], [0, 1]]);
     const l = C.infoNCE(u, u, 1);
@@ -108,7 +107,7 @@ describe("contrastive: losses and metrics", () => {
     const v = tf.tensor2d([[0, 1], [1, 0]]);
     const exp2 = Math.log(Math.exp(2) + 1) - 0; // positive logit 0, negatives: e^{2}
     close(C.infoNCE(u, v, 0.5).dataSync()[0], exp2, 1e-5, "swapped pairs");
-    close(C.infoNCELoss(U, C.asMat([[0, 1], [1, 0]]), 0.5), exp2, 1e-12, "swapped float64");
+    close(C.infoNCELoss(U, linalg.asMat([[0, 1], [1, 0]]), 0.5), exp2, 1e-12, "swapped float64");
     tf.dispose([u, v, l]);
   });
 
@@ -117,7 +116,7 @@ describe("contrastive: losses and metrics", () => {
     const U = C.sampleSphere(32, 8, r);
     const V = C.sampleSphere(32, 8, r);
     for (const tau of [1, 0.1, 0.01]) {
-      const u = C.toTensor(U), v = C.toTensor(V);
+      const u = linalg.toTensor(U), v = linalg.toTensor(V);
       const l = C.infoNCE(u, v, tau);
       const got = l.dataSync()[0];
       assert.ok(Number.isFinite(got));
@@ -127,12 +126,12 @@ describe("contrastive: losses and metrics", () => {
       tf.dispose([u, v, l, g]);
     }
     assert.throws(() => C.infoNCELoss(U, V, 0), C.ArgumentError);
-    assert.throws(() => C.infoNCE(C.toTensor(U), tf.zeros([3, 8]) as tf.Tensor2D, 1), /ShapeError|same as u/);
+    assert.throws(() => C.infoNCE(linalg.toTensor(U), tf.zeros([3, 8]) as tf.Tensor2D, 1), /ShapeError|same as u/);
   });
 
   it("alignment and uniformity: known values and tfjs = float64", () => {
-    const U = C.asMat([[1, 0], [0, 1]]);
-    const V = C.asMat([[0, 1], [1, 0]]);
+    const U = linalg.asMat([[1, 0], [0, 1]]);
+    const V = linalg.asMat([[0, 1], [1, 0]]);
     close(C.alignment(U, V), 2, 1e-15, "‖e1 − e2‖² = 2");
     close(C.alignment(U, U), 0, 0, "aligned");
     // two points at distance² 2: log e^{−4} = −4
@@ -140,7 +139,7 @@ describe("contrastive: losses and metrics", () => {
     const r = rng(6);
     const X = C.sampleSphere(20, 5, r);
     const Y = C.sampleSphere(20, 5, r);
-    const [x, y] = [C.toTensor(X), C.toTensor(Y)];
+    const [x, y] = [linalg.toTensor(X), linalg.toTensor(Y)];
     close(C.uniformLoss(x).dataSync()[0], C.uniformity(X), 1e-5, "uniform tfjs");
     close(C.alignLoss(x, y).dataSync()[0], C.alignment(X, Y), 1e-5, "align tfjs");
     close(C.alignLoss(x, y, 1).dataSync()[0], C.alignment(X, Y, 1), 1e-5, "align α=1");
@@ -151,8 +150,8 @@ describe("contrastive: losses and metrics", () => {
 
   it("gap metrics on a constructed offset", () => {
     // u_i = e1 rotated slightly ±; v = u shifted to the e2 side
-    const U = C.asMat([[1, 0, 0], [0, 0, 1]]);
-    const V = C.asMat([[0, 1, 0], [0, 0, 1]]);
+    const U = linalg.asMat([[1, 0, 0], [0, 0, 1]]);
+    const V = linalg.asMat([[0, 1, 0], [0, 0, 1]]);
     const m = C.gapMetrics(U, V);
     close(m.centroidDistance, Math.sqrt(0.5), 1e-15, "‖(½,−½,0)‖");
     close(m.meanPairCosine, 0.5, 1e-15, "mean cos");
@@ -162,8 +161,8 @@ describe("contrastive: losses and metrics", () => {
   });
 
   it("shiftAlongGap: λ = 0 is the identity, λ = ½ closes a symmetric gap", () => {
-    const U = C.asMat([[1, 1], [1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
-    const V = C.asMat([[-1, 1], [-1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
+    const U = linalg.asMat([[1, 1], [1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
+    const V = linalg.asMat([[-1, 1], [-1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
     const s0 = C.shiftAlongGap(U, V, 0);
     for (let i = 0; i < 4; i++) close(s0.U.data[i], U.data[i], 1e-15, "λ=0");
     // Δ = (√2, 0): λ = ½ moves u to (0, ±1) and v to (0, ±1): centroids meet and pairs align
@@ -174,23 +173,23 @@ describe("contrastive: losses and metrics", () => {
   });
 
   it("recall@k", () => {
-    const U = C.asMat([[1, 0], [0, 1], [-1, 0]]);
+    const U = linalg.asMat([[1, 0], [0, 1], [-1, 0]]);
     close(C.recallAtK(U, U, 1), 1, 0, "identical");
-    const V = C.asMat([[0, 1], [1, 0], [-1, 0]]);
+    const V = linalg.asMat([[0, 1], [1, 0], [-1, 0]]);
     // u1=(1,0): sims to V = [0, 1, −1], true v1 scores 0 < v2 → rank 2;
     // u2=(0,1): [1, 0, 0], v1 beats and v3 ties the true v2 → rank 3; u3=(−1,0): [0, −1, 1] → rank 1
     close(C.recallAtK(U, V, 1), 1 / 3, 1e-15, "R@1");
     close(C.recallAtK(U, V, 2), 2 / 3, 1e-15, "R@2");
     close(C.recallAtK(U, V, 3), 1, 1e-15, "R@3");
     // ties count against: collapsed embeddings retrieve nothing
-    const Z = C.asMat([[1, 0], [1, 0], [1, 0]]);
+    const Z = linalg.asMat([[1, 0], [1, 0], [1, 0]]);
     close(C.recallAtK(Z, Z, 1), 0, 0, "collapsed");
     assert.throws(() => C.recallAtK(U, V, 0), C.ArgumentError);
   });
 
   it("embeddingSpectrum sees dimension collapse", () => {
     const h = C.subspacePair(8, 0.3, "disjoint", { k: 2 });
-    const X = C.normalizeRows(C.matMul(C.sampleSphere(100, 2, rng(7)), C.transpose(h.B1)));
+    const X = linalg.normalizeRows(linalg.matMul(C.sampleSphere(100, 2, rng(7)), linalg.transpose(h.B1)));
     const s = C.embeddingSpectrum(X);
     assert.equal(s.numericalRank, 2);
     assert.ok(s.effectiveRank > 1.5 && s.effectiveRank <= 2.0001, `effective rank ${s.effectiveRank}`);
@@ -205,14 +204,14 @@ describe("contrastive: constraints and fixes", () => {
     const alpha = 0.4;
     const k = C.cone(axis, alpha);
     const z = tf.tensor2d(Float32Array.from({ length: 200 }, (_, i) => Math.sin(i * 1.7) * 5), [50, 4]);
-    const u = C.asMat(k.apply(z));
+    const u = linalg.asMat(k.apply(z));
     for (let i = 0; i < 50; i++) {
-      const r = C.row(u, i);
-      close(C.norm(r), 1, 1e-6, "unit");
+      const r = linalg.row(u, i);
+      close(linalg.norm(r), 1, 1e-6, "unit");
       assert.ok(Math.acos(Math.min(1, r[2])) <= alpha + 1e-5, "inside cap");
     }
     const P = C.sampleCap(30, axis, 0.3, rng(8));
-    const back = C.asMat(k.apply(C.toTensor(k.inverse(P))));
+    const back = linalg.asMat(k.apply(linalg.toTensor(k.inverse(P))));
     for (let i = 0; i < P.data.length; i++) close(back.data[i], P.data[i], 1e-5, "inverse");
     assert.throws(() => C.cone(axis, 0), C.ArgumentError);
     z.dispose();
@@ -222,8 +221,8 @@ describe("contrastive: constraints and fixes", () => {
     const h = C.subspacePair(5, 0.6, "dihedral", { rotate: rng(2) });
     const s = C.subspace(h.B2);
     const z = tf.tensor2d([[1, 2, 3, 4], [0.1, -1, 0, 2]]);
-    const U = C.asMat(s.apply(z));
-    const a = C.principalAngles(C.transpose(U), h.B2);
+    const U = linalg.asMat(s.apply(z));
+    const a = linalg.principalAngles(linalg.transpose(U), h.B2);
     for (const x of a) close(x, 0, 1e-6, "in H2");
     assert.throws(() => s.apply(tf.zeros([2, 5]) as tf.Tensor2D), /ShapeError|\[N, 4\]/);
     z.dispose();
@@ -239,8 +238,8 @@ describe("contrastive: constraints and fixes", () => {
     const h = C.subspacePair(4, phi, "dihedral");
     const R = C.hyperplaneRotation(h.B1, h.B2);
     // orthogonal
-    const RtR = C.matMul(C.transpose(R), R);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) close(C.get(RtR, i, j), i === j ? 1 : 0, 1e-14, "RᵀR");
+    const RtR = linalg.matMul(linalg.transpose(R), R);
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) close(linalg.get(RtR, i, j), i === j ? 1 : 0, 1e-14, "RᵀR");
     const Vr = C.applyRotation(V, R);
     close(C.meanPairCosine(U, Vr), 1, 1e-12, "rotated alignment");
     const S = C.sharedSubspace(h.B1, h.B2, { maxAngle: 1e-6 });
@@ -251,8 +250,8 @@ describe("contrastive: constraints and fixes", () => {
   it("fixes fitted from data on the disjoint reading", () => {
     const h = C.subspacePair(8, 40 * deg, "disjoint", { k: 3, rotate: rng(12) });
     const Z = C.sampleSphere(300, 3, rng(13));
-    const U = C.normalizeRows(C.matMul(Z, C.transpose(h.B1)));
-    const V = C.normalizeRows(C.matMul(Z, C.transpose(h.B2)));
+    const U = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B1)));
+    const V = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B2)));
     close(C.meanPairCosine(U, V), Math.cos(40 * deg), 1e-12, "all pairs at φ");
     const f = C.fitFixes(U, V, { energy: 0.999 });
     for (const a of f.angles) close(a, 40 * deg, 1e-8, "estimated angles");
@@ -302,19 +301,20 @@ describe("contrastive: training", () => {
     const h = C.subspacePair(6, 0.5, "dihedral");
     const encU = C.mlpEncoder([10, 16, 5], C.subspace(h.B1), rng(31));
     const encV = C.mlpEncoder([6, 16, 5], C.subspace(h.B2), rng(32));
-    const before = tf.memory().numTensors;
-    const counts: number[] = [];
-    const res = await C.trainContrastive(encU, encV, {
-      tau: 0.5, steps: 60, lr: 0.01, xu: X, xv: Y, batchSize: 16, logEvery: 10, seed: 1,
-      onLog: () => counts.push(tf.memory().numTensors),
-    });
-    assert.ok(res.history.every((x) => Number.isFinite(x.loss)));
-    assert.ok(res.history[res.history.length - 1].loss < res.history[0].loss, "loss decreased");
-    assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts ${counts}`);
-    assert.ok(res.history.every((x) => x.meanPairCosine <= 1 + 1e-9));
-    encU.dispose();
-    encV.dispose();
-    assert.equal(tf.memory().numTensors, before - encU.variables.length - encV.variables.length, "all training tensors freed");
+    const nVariables = encU.variables.length + encV.variables.length;
+    await expectNoLeakedTensorsAsync(async () => {
+      const counts: number[] = [];
+      const res = await C.trainContrastive(encU, encV, {
+        tau: 0.5, steps: 60, lr: 0.01, xu: X, xv: Y, batchSize: 16, logEvery: 10, seed: 1,
+        onLog: () => counts.push(tf.memory().numTensors),
+      });
+      assert.ok(res.history.every((x) => Number.isFinite(x.loss)));
+      assert.ok(res.history[res.history.length - 1].loss < res.history[0].loss, "loss decreased");
+      assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts ${counts}`);
+      assert.ok(res.history.every((x) => x.meanPairCosine <= 1 + 1e-9));
+      encU.dispose();
+      encV.dispose();
+    }, "all training tensors freed (the encoders' variables too)", -nVariables);
     tf.dispose([X, Y]);
   });
 });
@@ -396,9 +396,9 @@ describe("contrastive: bad input is refused with a typed error", () => {
     const G = C.sampleSphere(4, 3, rng(60));
     isTyped(() => C.recallAtK(N, N, 1), /recallAtK U/);
     isTyped(() => C.recallAtK(G, N, 1), /recallAtK V/);
-    isTyped(() => C.svd(N), /svd a/);
-    isTyped(() => C.principalAngles(N, G), /principalVectors B1/);
-    isTyped(() => C.estimateSubspace({ rows: 2, cols: 2, data: Float64Array.from([1, Infinity, 0, 1]) }), /estimateSubspace X/);
+    isTyped(() => linalg.svd(N), /svd a/);
+    isTyped(() => linalg.principalAngles(N, G), /principalVectors B1/);
+    isTyped(() => linalg.estimateSubspace({ rows: 2, cols: 2, data: Float64Array.from([1, Infinity, 0, 1]) }), /estimateSubspace X/);
     isTyped(() => C.sampleCap(2.5, [0, 0, 1], 0.3, rng(1)), /sampleCap: argument n/);
     isTyped(() => C.cone([NaN, 0, 0], 0.3), /cone: argument axis\[0\]/);
     isTyped(() => C.meanPairCosine({ rows: 2, cols: 3, data: new Float64Array(5) }, G), /data/);
@@ -409,24 +409,24 @@ describe("contrastive: bad input is refused with a typed error", () => {
     isTyped(() => C.embeddingSpectrum(C.sampleSphere(1, 3, rng(2))), /embeddingSpectrum X/);
   });
   it("review round 2: matMul/transpose validate, zero data, non-unit rows, degenerate shifts", () => {
-    isTyped(() => C.matMul({ rows: 2, cols: 2, data: new Float64Array(3) }, C.eye(2)), /matMul a data/);
-    isTyped(() => C.matMul(C.eye(2), { rows: 2, cols: 2, data: Float64Array.from([0, Infinity, 0, 0]) }), /matMul b/);
-    isTyped(() => C.transpose({ rows: 2, cols: 2, data: Float64Array.from([1, NaN, 0, 0]) }), /transpose a/);
-    isTyped(() => C.estimateSubspace([[0, 0], [0, 0]]), /estimateSubspace: argument X/);
+    isTyped(() => linalg.matMul({ rows: 2, cols: 2, data: new Float64Array(3) }, linalg.eye(2)), /matMul a data/);
+    isTyped(() => linalg.matMul(linalg.eye(2), { rows: 2, cols: 2, data: Float64Array.from([0, Infinity, 0, 0]) }), /matMul b/);
+    isTyped(() => linalg.transpose({ rows: 2, cols: 2, data: Float64Array.from([1, NaN, 0, 0]) }), /transpose a/);
+    isTyped(() => linalg.estimateSubspace([[0, 0], [0, 0]]), /estimateSubspace: argument X/);
     isTyped(() => C.meanPairCosine([[10, 0]], [[10, 0]]), /pairCosines: argument U row 0/);
     isTyped(() => C.shiftAlongGap([[1, 0]], [[-1, 0]], 0.5), /shiftAlongGap: argument lambda/);
     // the contrastive ArgumentError is the shared DomainError (a BesselbookError and a RangeError)
-    assert.throws(() => C.estimateSubspace([[0, 0], [0, 0]]), (e: unknown) => e instanceof RangeError && e instanceof C.ArgumentError);
+    assert.throws(() => linalg.estimateSubspace([[0, 0], [0, 0]]), (e: unknown) => e instanceof RangeError && e instanceof C.ArgumentError);
     // documented defined result: identical rows have no spread, both ranks 0 (not 1)
     const z = C.embeddingSpectrum([[0, 0], [0, 0]]);
     assert.equal(z.effectiveRank, 0);
     assert.equal(z.numericalRank, 0);
   });
   it("svd of finite extreme input stays finite (scaling before the sweep)", () => {
-    const s = C.svd([[1e300, 1e300], [1e300, -1e300]]).S;
+    const s = linalg.svd([[1e300, 1e300], [1e300, -1e300]]).S;
     close(s[0] / 1e300, Math.SQRT2, 1e-14, "σ₁ / 1e300");
     close(s[1] / 1e300, Math.SQRT2, 1e-14, "σ₂ / 1e300");
-    const t = C.svd([[1e200, 0], [0, 1e200]]).S;
+    const t = linalg.svd([[1e200, 0], [0, 1e200]]).S;
     close(t[0] / 1e200, 1, 1e-15, "diag 1e200");
   });
   it("orthogonal principal pairs: P, Q orthonormal, hyperplaneRotation orthogonal (axis-aligned 90°)", () => {
@@ -435,20 +435,20 @@ describe("contrastive: bad input is refused with a typed error", () => {
       [[[1, 0], [0, 1], [0, 0]], [[1, 0], [0, 0], [0, 1]]],
     ];
     for (const [b1, b2] of cases) {
-      const { P, Q, angles } = C.principalVectors(b1, b2);
+      const { P, Q, angles } = linalg.principalVectors(b1, b2);
       close(angles[angles.length - 1], Math.PI / 2, 1e-15, "largest angle 90°");
       for (const M of [P, Q]) {
-        const G = C.matMul(C.transpose(M), M);
+        const G = linalg.matMul(linalg.transpose(M), M);
         for (let i = 0; i < G.rows; i++)
           for (let j = 0; j < G.cols; j++) close(G.data[i * G.cols + j], i === j ? 1 : 0, 1e-14, "orthonormal columns");
       }
       const R = C.hyperplaneRotation(b1, b2);
-      const RtR = C.matMul(C.transpose(R), R);
+      const RtR = linalg.matMul(linalg.transpose(R), R);
       for (let i = 0; i < R.rows; i++)
         for (let j = 0; j < R.rows; j++) close(RtR.data[i * R.rows + j], i === j ? 1 : 0, 1e-14, "RᵀR = I");
       // R maps span(B₂) onto span(B₁): the rotated B₂ has no component outside B₁
-      const RB2 = C.matMul(R, C.asMat(b2));
-      const ang = C.principalAngles(b1, RB2);
+      const RB2 = linalg.matMul(R, linalg.asMat(b2));
+      const ang = linalg.principalAngles(b1, RB2);
       close(ang[ang.length - 1], 0, 1e-7, "R·span(B₂) = span(B₁)");
     }
   });
@@ -514,21 +514,21 @@ describe("contrastive: helpers", () => {
 
   it("randomOrthogonal is orthogonal; modalitySubspaceAngles recovers constructed angles", () => {
     const r = rng(50);
-    const Q = C.randomOrthogonal(5, () => r.normal());
-    const QtQ = C.matMul(C.transpose(Q), Q);
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) close(C.get(QtQ, i, j), i === j ? 1 : 0, 1e-13, "QᵀQ");
+    const Q = linalg.randomOrthogonal(5, r);
+    const QtQ = linalg.matMul(linalg.transpose(Q), Q);
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) close(linalg.get(QtQ, i, j), i === j ? 1 : 0, 1e-13, "QᵀQ");
     const h = C.subspacePair(6, 0.4, "disjoint", { k: 2, rotate: rng(51) });
     const Z = C.sampleSphere(100, 2, rng(52));
-    const U = C.normalizeRows(C.matMul(Z, C.transpose(h.B1))), V = C.normalizeRows(C.matMul(Z, C.transpose(h.B2)));
+    const U = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B1))), V = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B2)));
     const m = C.modalitySubspaceAngles(U, V, { energy: 0.999 });
     assert.deepEqual([m.rankU, m.rankV], [2, 2]);
     for (const a of m.angles) close(a, 0.4, 1e-9, "angle");
   });
 
-  it("tensorLeak counts tensors left alive", () => {
+  it("tensor.tensorLeak counts tensors left alive", () => {
     const kept: tf.Tensor[] = [];
-    close(C.tensorLeak(() => tf.tidy(() => tf.add(tf.ones([2]), 1).dispose())), 0, 0, "no leak");
-    close(C.tensorLeak(() => kept.push(tf.ones([3]), tf.zeros([1]))), 2, 0, "two leaked");
+    close(tensor.tensorLeak(() => tf.tidy(() => tf.add(tf.ones([2]), 1).dispose())), 0, 0, "no leak");
+    close(tensor.tensorLeak(() => kept.push(tf.ones([3]), tf.zeros([1]))), 2, 0, "two leaked");
     tf.dispose(kept);
   });
 });
@@ -591,13 +591,8 @@ describe("wasm Equal with broadcasting (besselbook kernel)", () => {
       [[6, 5, 4], [5, 1], vals, Float32Array.from([0, 0.5, -0.5, 1, -0])],
       [[4], [6, 5, 4], vals.slice(0, 4), vals],
     ];
-    const run = async (name: string) => {
-      await tf.setBackend(name);
-      return cases.map(([sa, sb, a, b]) => Array.from(tf.tidy(() => tf.equal(tf.tensor(a, sa), tf.tensor(b, sb))).dataSync()));
-    };
-    const wasm = await run("wasm");
-    const cpu = await run("cpu");
-    await tf.setBackend("wasm");
+    const { wasm, cpu } = await onBackends(["wasm", "cpu"], () =>
+      cases.map(([sa, sb, a, b]) => Array.from(tf.tidy(() => tf.equal(tf.tensor(a, sa), tf.tensor(b, sb))).dataSync())), "wasm");
     assert.deepEqual(wasm, cpu);
     assert.equal(wasm[0][3], 0, "NaN == x is false");
     // the int32 path and the stock kernel on the same inputs

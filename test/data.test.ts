@@ -3,9 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import * as data from "besselbook/dist/data";
-import { FormatError, ShapeError } from "besselbook/dist/errors";
-import { rng } from "besselbook/dist/tensor/rng";
+import { data, FormatError, ShapeError, rng } from "besselbook";
 
 const SUBSET = data.defaultFashionMnistDir();
 const DEBIAN = "/usr/share/datasets/fashion-mnist";

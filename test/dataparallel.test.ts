@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
-import { rng, BesselbookError, ShapeError } from "besselbook";
-import { registerWasmKernels } from "besselbook/dist/tensor/wasm";
-import { DataParallel, splitBatch, ShardArray, Stepper, trainThreads } from "besselbook/dist/tensor/dataparallel";
+import { rng, BesselbookError, ShapeError, tensor } from "besselbook";
+const { registerWasmKernels, DataParallel, splitBatch, Stepper, trainThreads } = tensor;
+type ShardArray = tensor.ShardArray;
 import { tinyReplica } from "./fixtures/dp_replica";
 
 // Data-parallel training (lib/src/tensor/dataparallel): same seed + thread count → byte-identical

@@ -5,8 +5,8 @@
  * summary line, and progress() with and without a display writer.
  */
 import { strict as assert } from "node:assert";
-import { chartBundle, displayBundle, htmlTable, isDanfo, progress, show, textTable } from "besselbook/dist/kernel/display";
-import { useDisplayWriter, DisplayMessage } from "besselbook/dist/kernel/jupyter";
+import { chartBundle, displayBundle, htmlTable, isDanfo, progress, show, textTable, useDisplayWriter } from "besselbook";
+import type { DisplayMessage } from "besselbook";
 
 function logs(fn: () => void): string[] {
   const out: string[] = [];

@@ -12,10 +12,10 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, rng, init, DomainError, ShapeError } from "besselbook";
+import { frames as F, linalg, rng, init, DomainError, ShapeError } from "besselbook";
 
 type Order = F.Order;
-type CgModule = { clebschGordan: (a: Order, b: Order, c: Order) => F.Mat };
+type CgModule = { clebschGordan: (a: Order, b: Order, c: Order) => linalg.Mat };
 
 /** The compiled cg module, loaded anew (an empty cache): `besselbook/dist/frames/cg`. */
 function freshCg(): CgModule {
@@ -24,12 +24,12 @@ function freshCg(): CgModule {
   return require(file) as CgModule;
 }
 
-const maxAbs = (m: F.Mat) => m.data.reduce((s, x) => Math.max(s, Math.abs(x)), 0);
+const maxAbs = (m: linalg.Mat) => m.data.reduce((s, x) => Math.max(s, Math.abs(x)), 0);
 
 describe("frames (mutants 4): Clebsch–Gordan computed afresh (no cache)", () => {
   const r = rng(2026);
-  const rotations = [0, 1, 2].map(() => F.randomRotation(r));
-  const reflections = [0, 1].map(() => F.randomRotation(r, true));
+  const rotations = [0, 1, 2].map(() => linalg.randomRotation(r));
+  const reflections = [0, 1].map(() => linalg.randomRotation(r, true));
   // every path with (2ℓ₃+1)(2ℓ₁+1)(2ℓ₂+1) ≤ 45 rows, both parities (the 75-row ones take
   // seconds each in an instrumented mutation run)
   const paths: [Order, Order, Order][] = [
@@ -44,19 +44,19 @@ describe("frames (mutants 4): Clebsch–Gordan computed afresh (no cache)", () =
       const what = `${a}⊗${b}→${c}`;
       assert.equal(C.rows, 2 * c + 1, `${what} rows`);
       assert.equal(C.cols, (2 * a + 1) * (2 * b + 1), `${what} cols`);
-      assert.ok(F.maxAbsDiff(F.matMul(C, F.transpose(C)), F.eye(C.rows)) < 1e-12, `${what} C Cᵀ`);
+      assert.ok(linalg.maxAbsDiff(linalg.matMul(C, linalg.transpose(C)), linalg.eye(C.rows)) < 1e-12, `${what} C Cᵀ`);
       let big = 0;
       for (const x of C.data) if (Math.abs(x) > Math.abs(big) + 1e-9) big = x;
       assert.ok(big > 0, `${what} sign`);
       for (const R of rotations) {
-        const lhs = F.matMul(F.wignerD(c, R), C);
-        const rhs = F.matMul(C, F.kron(F.wignerD(a, R), F.wignerD(b, R)));
-        assert.ok(F.maxAbsDiff(lhs, rhs) < 1e-12, `${what} rotation: ${F.maxAbsDiff(lhs, rhs)}`);
+        const lhs = linalg.matMul(F.wignerD(c, R), C);
+        const rhs = linalg.matMul(C, linalg.kron(F.wignerD(a, R), F.wignerD(b, R)));
+        assert.ok(linalg.maxAbsDiff(lhs, rhs) < 1e-12, `${what} rotation: ${linalg.maxAbsDiff(lhs, rhs)}`);
       }
       for (const R of reflections) {
-        const lhs = F.matMul(F.wignerD(c, R), C);
-        const rhs = F.matMul(C, F.kron(F.wignerD(a, R), F.wignerD(b, R)));
-        const err = F.maxAbsDiff(lhs, rhs);
+        const lhs = linalg.matMul(F.wignerD(c, R), C);
+        const rhs = linalg.matMul(C, linalg.kron(F.wignerD(a, R), F.wignerD(b, R)));
+        const err = linalg.maxAbsDiff(lhs, rhs);
         if ((a + b + c) % 2 === 0) assert.ok(err < 1e-12, `${what} reflection: ${err}`);
         else assert.ok(err > 0.1, `${what} reflection should fail (odd path): ${err}`);
       }
@@ -68,11 +68,11 @@ describe("frames (mutants 4): Clebsch–Gordan computed afresh (no cache)", () =
     const cg = freshCg();
     const first = cg.clebschGordan(1, 1, 2);
     assert.equal(cg.clebschGordan(1, 1, 2), first);
-    assert.ok(F.maxAbsDiff(first, F.clebschGordan(1, 1, 2)) < 1e-12);
+    assert.ok(linalg.maxAbsDiff(first, F.clebschGordan(1, 1, 2)) < 1e-12);
   });
 });
 
-type RepsModule = { irrepBasis: (l: Order) => F.Mat; wignerD: (l: Order, R: ArrayLike<number>) => F.Mat };
+type RepsModule = { irrepBasis: (l: Order) => linalg.Mat; wignerD: (l: Order, R: ArrayLike<number>) => linalg.Mat };
 
 /** The compiled reps module, loaded anew: its ℓ = 3 basis Q₃ is built lazily and kept. */
 function freshReps(): RepsModule {
@@ -97,7 +97,7 @@ describe("frames (mutants 4): the ℓ = 3 basis built afresh", () => {
     for (const [a, b, c] of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
       assert.ok(Math.abs(at(1, a, b, c) - 1 / Math.sqrt(6)) < 1e-15);
     }
-    assert.ok(F.maxAbsDiff(F.matMul(Q, F.transpose(Q)), F.eye(7)) < 1e-14, "orthonormal rows");
+    assert.ok(linalg.maxAbsDiff(linalg.matMul(Q, linalg.transpose(Q)), linalg.eye(7)) < 1e-14, "orthonormal rows");
     for (let m = 0; m < 7; m++) {
       for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) for (let c = 0; c < 3; c++) {
         assert.ok(Math.abs(at(m, a, b, c) - at(m, b, c, a)) < 1e-15 && Math.abs(at(m, a, b, c) - at(m, b, a, c)) < 1e-15,
@@ -109,40 +109,40 @@ describe("frames (mutants 4): the ℓ = 3 basis built afresh", () => {
     }
     const reps = freshReps();
     const r = rng(7);
-    const R1 = F.randomRotation(r), R2 = F.randomRotation(r, true);
-    const D12 = reps.wignerD(3, F.mul3(R1, R2));
-    assert.ok(F.maxAbsDiff(D12, F.matMul(reps.wignerD(3, R1), reps.wignerD(3, R2))) < 1e-13);
+    const R1 = linalg.randomRotation(r), R2 = linalg.randomRotation(r, true);
+    const D12 = reps.wignerD(3, linalg.mul3(R1, R2));
+    assert.ok(linalg.maxAbsDiff(D12, linalg.matMul(reps.wignerD(3, R1), reps.wignerD(3, R2))) < 1e-13);
   });
 });
 
 describe("frames (mutants 4): linalg and reps, exact small cases and messages", () => {
   it("symmetricEigen: tol is relative to the largest entry; maxSweeps 0 does no rotation", () => {
-    const A = F.mat(2, 2, [0, 0.05, 0.05, 10]);
+    const A = linalg.mat(2, 2, [0, 0.05, 0.05, 10]);
     // tol·max|A| = 0.1 ≥ |A₀₁| = 0.05: already diagonal enough, nothing rotated
-    const loose = F.symmetricEigen(A, { tol: 0.01 });
+    const loose = linalg.symmetricEigen(A, { tol: 0.01 });
     assert.deepEqual(Array.from(loose.values), [0, 10]);
     assert.deepEqual(Array.from(loose.vectors.data), [1, 0, 0, 1]);
     // tol·max|A| = 0.01 < 0.05: rotated; eigenvalues 5 ± √(25 + 0.0025)
-    const tight = F.symmetricEigen(A, { tol: 0.001 });
+    const tight = linalg.symmetricEigen(A, { tol: 0.001 });
     assert.ok(Math.abs(tight.values[0] - (5 - Math.sqrt(25.0025))) < 1e-15, `${tight.values[0]}`);
-    const none = F.symmetricEigen(F.mat(3, 3, [3, 1, 0, 1, 1, 0, 0, 0, 2]), { maxSweeps: 0 });
+    const none = linalg.symmetricEigen(linalg.mat(3, 3, [3, 1, 0, 1, 1, 0, 0, 0, 2]), { maxSweeps: 0 });
     assert.deepEqual(Array.from(none.values), [1, 2, 3]);
     assert.deepEqual(Array.from(none.vectors.data), [0, 0, 1, 1, 0, 0, 0, 1, 0]);
   });
 
   it("shape checks of maxAbsDiff and toMat3 look at rows and columns separately; full messages", () => {
-    assert.throws(() => F.maxAbsDiff(F.mat(2, 3), F.mat(2, 2)), shape(/^maxAbsDiff b: expected shape \[2, 3\], got \[2, 2\]$/));
-    assert.throws(() => F.maxAbsDiff(F.mat(2, 3), F.mat(3, 3)), shape(/^maxAbsDiff b: expected shape \[2, 3\], got \[3, 3\]$/));
-    assert.throws(() => F.toMat3(F.mat(2, 3)), shape(/^toMat3: expected shape \[3, 3\], got \[2, 3\]$/));
-    assert.throws(() => F.toMat3(F.mat(3, 2)), shape(/^toMat3: expected shape \[3, 3\], got \[3, 2\]$/));
-    assert.throws(() => F.fromMat3([1, 2]), shape(/^fromMat3: expected shape 9 entries \(row-major 3×3\), got \[2\]$/));
-    assert.throws(() => F.transformPoints([1, 2, 3, 4], F.I3),
+    assert.throws(() => linalg.maxAbsDiff(linalg.mat(2, 3), linalg.mat(2, 2)), shape(/^maxAbsDiff b: expected shape \[2, 3\], got \[2, 2\]$/));
+    assert.throws(() => linalg.maxAbsDiff(linalg.mat(2, 3), linalg.mat(3, 3)), shape(/^maxAbsDiff b: expected shape \[2, 3\], got \[3, 3\]$/));
+    assert.throws(() => linalg.toMat3(linalg.mat(2, 3)), shape(/^toMat3: expected shape \[3, 3\], got \[2, 3\]$/));
+    assert.throws(() => linalg.toMat3(linalg.mat(3, 2)), shape(/^toMat3: expected shape \[3, 3\], got \[3, 2\]$/));
+    assert.throws(() => linalg.fromMat3([1, 2]), shape(/^fromMat3: expected shape 9 entries \(row-major 3×3\), got \[2\]$/));
+    assert.throws(() => linalg.transformPoints([1, 2, 3, 4], linalg.I3),
       shape(/^transformPoints pos: expected shape a flat \[N·3\] array, got \[4\]$/));
-    assert.throws(() => F.axisAngle([0, 0, 0], 1), domain(/^axisAngle: argument axis = .*expected a non-zero 3-vector$/));
+    assert.throws(() => linalg.axisAngle([0, 0, 0], 1), domain(/^axisAngle: argument axis = .*expected a non-zero 3-vector$/));
   });
 
   it("reps refusals: full expected texts and the shape that was given", () => {
-    const R = F.I3;
+    const R = linalg.I3;
     assert.throws(() => F.parseRep(" + "), domain(/expected a layout like "16x0e \+ 8x1o" or "16xT0 \+ 8xT1"$/));
     assert.throws(() => F.tensorPower(R, 4 as Order), domain(/^tensorPower: argument k = 4 .*expected 0, 1, 2 or 3$/));
     assert.throws(() => F.wignerD(1, [1, 0, 0]), shape(/^wignerD R: expected shape 9 entries \(row-major 3×3\), got \[3\]$/));
@@ -169,7 +169,7 @@ describe("frames (mutants 4): linalg and reps, exact small cases and messages", 
 
   it("ℓ = 3 is accepted: C^3_{3,0} = I₇ (sign rule), cgPaths(3) lists 23 parity-even and 34 paths", () => {
     const C = F.clebschGordan(3, 0, 3);
-    assert.ok(F.maxAbsDiff(C, F.eye(7)) < 1e-12);
+    assert.ok(linalg.maxAbsDiff(C, linalg.eye(7)) < 1e-12);
     assert.equal(F.cgPaths(3).length, 23);
     assert.equal(F.cgPaths(3, false).length, 34);
   });
@@ -178,7 +178,7 @@ describe("frames (mutants 4): linalg and reps, exact small cases and messages", 
 describe("frames (mutants 4): the float32 representations against the float64 ones", () => {
   before(async () => { await init({ quiet: true }); });
   const r = rng(11);
-  const Rs = [F.randomRotation(r), F.randomRotation(r, true)];
+  const Rs = [linalg.randomRotation(r), linalg.randomRotation(r, true)];
 
   it("rhoBlockTf equals rhoBlock for every kind, order ≤ 3 and pseudo flag (a rotation and a reflection)", () => {
     const R = tf.tensor3d(Float32Array.from(Rs.flatMap((m) => Array.from(m))), [2, 3, 3]);

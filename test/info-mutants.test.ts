@@ -4,9 +4,9 @@
  * pasted with the call that made them.
  */
 import { strict as assert } from "node:assert";
-import { kolmogorovSurvival, ksTest, logLogSlope } from "besselbook/dist/info/stats";
-import { chiSquare, composeKernels, deterministicKernel, fDivergence, fGenerator, generators, hellingerSquared, klDivergence, pushForward, sufficientStatistic, totalVariation } from "besselbook/dist/info/divergence";
-import { DomainError } from "besselbook/dist/errors";
+import { assertIn } from "besselbook/dist/info/validate";
+import { linalg, DomainError, ShapeError, info } from "besselbook";
+const { kolmogorovSurvival, ksTest, logLogSlope, chiSquare, composeKernels, deterministicKernel, fDivergence, fGenerator, generators, hellingerSquared, klDivergence, pushForward, sufficientStatistic, totalVariation, binaryEntropy, conditionalEntropy, entropy, jointEntropy, jointFromChannel, marginals, mutualInformation, fanoBound, fanoCheck, fanoEqualityJoint, fanoErrorLowerBound, fanoInverse } = info;
 
 const near = (got: number, want: number, what: string, rtol = 1e-13) =>
   assert.ok(Math.abs(got - want) <= rtol * Math.abs(want), `${what}: got ${got}, want ${want}`);
@@ -143,10 +143,6 @@ describe("info divergences: exact values, the q = 0 convention, kernels", () => 
   });
 });
 
-import { binaryEntropy, conditionalEntropy, entropy, jointEntropy, jointFromChannel, marginals, mutualInformation } from "besselbook/dist/info/entropy";
-import { fanoBound, fanoCheck, fanoEqualityJoint, fanoErrorLowerBound, fanoInverse } from "besselbook/dist/info/fano";
-import { assertIn, toRows } from "besselbook/dist/info/validate";
-import { ShapeError } from "besselbook/dist/errors";
 
 describe("info validation: every matrix form and every refusal names the function and the argument", () => {
   function shape(fn: () => unknown, message: string): void {
@@ -254,13 +250,13 @@ describe("info: refusals name fDivergence, hellingerSquared, pushForward, compos
 // one-entry shape still fails `shape[1] >= 1`). A hand edit of the whole condition is a different
 // mutant, which the tests did kill. These inputs reach the sub-expressions alone.
 describe("info: the sub-expression survivors of the square-joint and shape-length checks", () => {
-  it("a 2×3 joint is not square; a 3-entry shape is not a matrix shape; toRows splits rows", () => {
+  it("a 2×3 joint is not square; a 3-entry shape is not a matrix shape; linalg.toArray splits rows", () => {
     domain(() => fanoCheck([[0.2, 0.1, 0.1], [0.2, 0.2, 0.2]]), "fanoCheck: joint is 2×3; expected a square M×M joint of (V, V̂) with M ≥ 2");
     const bad = "jointEntropy: pxy.shape: expected shape [rows ≥ 1, cols ≥ 1] (integers), got [2, 2, 1]";
     assert.throws(() => jointEntropy({ data: [0.25, 0.25, 0.25, 0.25], shape: [2, 2, 1] as never }),
       (e: unknown) => e instanceof ShapeError && (e as Error).message === bad);
-    assert.deepEqual(toRows({ data: Float64Array.of(1, 2, 3, 4, 5, 6), rows: 2, cols: 3 }), [[1, 2, 3], [4, 5, 6]]);
-    assert.deepEqual(toRows({ data: Float64Array.of(1, 2, 3, 4, 5, 6), rows: 3, cols: 2 }), [[1, 2], [3, 4], [5, 6]]);
+    assert.deepEqual(linalg.toArray({ data: Float64Array.of(1, 2, 3, 4, 5, 6), rows: 2, cols: 3 }), [[1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(linalg.toArray({ data: Float64Array.of(1, 2, 3, 4, 5, 6), rows: 3, cols: 2 }), [[1, 2], [3, 4], [5, 6]]);
   });
 });
 

@@ -1,8 +1,7 @@
 import { strict as assert } from "node:assert";
 import { info, rng, ShapeError } from "besselbook";
 
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (|diff| ${Math.abs(a - b)} > ${tol})`);
+import { close } from "./helpers";
 
 /** Discretised N(mu, s²) on a fine grid: sums become integrals to ~1e-12 (smooth, fast decay). */
 function gaussGrid(mu: number, s: number): Float64Array {

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import fs = require("fs"); // the module object itself (patchable), not an import-star copy
 import * as os from "node:os";
 import * as path from "node:path";
-import { atomicWrite } from "besselbook/dist/kernel/io";
+import { atomicWrite } from "besselbook";
 
 /** Replace fs[name] while fn runs (atomicWrite reads fs functions at call time). */
 function patched<K extends keyof typeof fs>(name: K, impl: (typeof fs)[K], fn: () => void): void {

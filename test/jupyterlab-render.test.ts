@@ -14,9 +14,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as plot from "besselbook/dist/plot";
-import { chartBundle } from "besselbook/dist/kernel";
-import { listNotebooks } from "besselbook/dist/book";
+import { plot, chartBundle } from "besselbook";
+import { listNotebooks } from "besselbook-host/dist/book";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TOOLS = path.join(ROOT, "tools", "jupyterlab-render");

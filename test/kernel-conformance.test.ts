@@ -8,10 +8,10 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runNotebook, RunResult } from "besselbook/dist/runner";
-import { applyPatches, TSLAB_PATCHES } from "besselbook/dist/runner/tslab-patch";
-import { sourceLine } from "besselbook/dist/runner/cell-errors";
-import { exportsTarget } from "besselbook/dist/runner/kernel-preload";
+import { runNotebook, RunResult } from "besselbook-host/dist/runner";
+import { applyPatches, TSLAB_PATCHES } from "besselbook-host/dist/runner/tslab-patch";
+import { sourceLine } from "besselbook-host/dist/runner/cell-errors";
+import { exportsTarget } from "besselbook-host/dist/runner/kernel-preload";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const FIX = path.join(ROOT, "test", "fixtures", "conformance");

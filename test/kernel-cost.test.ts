@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import Module = require("node:module");
 import * as os from "node:os";
 import * as path from "node:path";
-import { applyPatches, TSLAB_PATCHES, SourcePatch } from "besselbook/dist/runner/tslab-patch";
+import { applyPatches, TSLAB_PATCHES, SourcePatch } from "besselbook-host/dist/runner/tslab-patch";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -110,7 +110,7 @@ describe("kernel cost: V8 compile cache for tslab's TypeScript", function () {
   it("the first process writes the cache, the next accepts it, and the compiler works", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "besselbook-v8cache-"));
     const probe = `
-      const cc = require(${JSON.stringify(path.join(ROOT, "lib", "dist", "runner", "compile-cache.js"))});
+      const cc = require(${JSON.stringify(path.join(ROOT, "tools", "host", "dist", "runner", "compile-cache.js"))});
       cc.installCompileCache(${JSON.stringify(dir)});
       const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [${JSON.stringify(
         path.join(ROOT, "node_modules", "tslab"),

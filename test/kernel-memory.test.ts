@@ -19,7 +19,7 @@
  * 8 MB from each, where runs of one configuration differed by at most 1 MB.
  */
 import { strict as assert } from "node:assert";
-import { kernelMemory, TYPICAL_STEPS } from "besselbook/dist/bench/memory";
+import { kernelMemory, TYPICAL_STEPS } from "besselbook-host/dist/bench/memory";
 
 const HEAP_BOUND_MB = 141;
 const STEPS = TYPICAL_STEPS.slice(0, 4); // bare kernel, import, init, first chart (not danfo)

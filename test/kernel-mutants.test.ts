@@ -5,11 +5,11 @@
  * message a reader would see. Exact lines are the contract here: a check prints ONE line.
  */
 import { strict as assert } from "node:assert";
-import { check, claim, notebook, resetSession } from "besselbook/dist/kernel";
+import { expectNoLeakedTensors } from "./helpers";
+import { check, claim, notebook, resetSession, CheckError, DomainError, ShapeError, finish, mode, params, record, resultsDocument, verdict, referenceKeys, ledger, outRoot, repoRoot, BesselbookError, resultsPath as resultsPathOf } from "besselbook";
 import { flatten, fmt } from "besselbook/dist/kernel/check";
 import { session } from "besselbook/dist/kernel/session";
-import { CheckError, DomainError, ShapeError } from "besselbook/dist/errors";
-import type { Summary } from "besselbook/dist/stats";
+import type { Summary, ClaimEntry } from "besselbook";
 
 function logs<T>(fn: () => T): { lines: string[]; value: T } {
   const lines: string[] = [];
@@ -401,12 +401,9 @@ describe("interval checks: strict and inclusive ends, refusals, ledger", () => {
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { finish, mode, params, record, resultsDocument, verdict, referenceKeys, ledger } from "besselbook/dist/kernel";
 import { withoutLedger, noteCheck, verifyClaims } from "besselbook/dist/kernel/claims";
 import { currentNotebook, SMOKE_BANNER } from "besselbook/dist/kernel/session";
-import { displayPath, figurePath, outRoot, repoRoot } from "besselbook/dist/kernel/paths";
-import { BesselbookError } from "besselbook/dist/errors";
-import type { ClaimEntry } from "besselbook/dist/kernel";
+import { displayPath, figurePath } from "besselbook/dist/kernel/paths";
 
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
   const saved: Record<string, string | undefined> = {};
@@ -877,9 +874,7 @@ describe("check.equivariant frees the tensors f and g make (tf.tidy when tfjs is
     resetSession();
     logs(() => notebook("zz_kernel_mutants"));
     const f = (x: number[]) => tf.tensor1d(x).mul(2);
-    const before = tf.memory().numTensors;
-    line(() => check.equivariant({ what: "tensors", f, inputs: [[1, 2], [3, 4]], g: [{ in: (x) => x.map((v) => v + 1), out: (y) => (y as import("@tensorflow/tfjs").Tensor).add(2) }], tol: 1e-6 }));
-    assert.equal(tf.memory().numTensors, before, "every intermediate tensor disposed");
+    expectNoLeakedTensors(() => line(() => check.equivariant({ what: "tensors", f, inputs: [[1, 2], [3, 4]], g: [{ in: (x) => x.map((v) => v + 1), out: (y) => (y as import("@tensorflow/tfjs").Tensor).add(2) }], tol: 1e-6 })), "every intermediate tensor disposed");
   });
 });
 
@@ -923,7 +918,6 @@ describe("paths: finding the repository root", () => {
     });
   });
 });
-import { resultsPath as resultsPathOf } from "besselbook/dist/kernel/paths";
 
 describe("paths: workspace spellings, the workshop output root, no repository at all", () => {
   let tmp: string;

@@ -2,12 +2,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  check, displayBundle, mode, notebook, params, progress, record, resetSession, resultsDocument, show, useDisplayWriter,
-  outRoot, repoRoot, VEGALITE_MIME, DisplayMessage, seed, chartBundle, exerciseTodo, CHART_SVG_MAX_BYTES, CHART_SPEC_MAX_BYTES,
-} from "besselbook/dist/kernel";
-import * as plot from "besselbook/dist/plot";
-import { BesselbookError, CheckError, ExerciseError, ShapeError } from "besselbook/dist/errors";
+import type { DisplayMessage } from "besselbook";
+import { check, displayBundle, mode, notebook, params, progress, record, resetSession, resultsDocument, show, useDisplayWriter, outRoot, repoRoot, VEGALITE_MIME, seed, chartBundle, exerciseTodo, CHART_SVG_MAX_BYTES, CHART_SPEC_MAX_BYTES, plot, BesselbookError, CheckError, ExerciseError, ShapeError } from "besselbook";
 import { inspect } from "node:util";
 
 /** Run fn with environment variables set (undefined deletes), restoring them afterwards. */

@@ -7,8 +7,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { runNotebook } from "besselbook/dist/runner";
-import type { RunResult } from "besselbook/dist/runner";
+import { runNotebook } from "besselbook-host/dist/runner";
+import type { RunResult } from "besselbook-host/dist/runner";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");

@@ -3,9 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import * as plot from "besselbook/dist/plot";
-import { resetSession, notebook } from "besselbook/dist/kernel";
-import { ShapeError } from "besselbook/dist/errors";
+import { plot, resetSession, notebook, ShapeError } from "besselbook";
 import { readFontMetrics, textWidth } from "besselbook/dist/plot/fontmetrics";
 
 const xs = Array.from({ length: 40 }, (_, i) => i / 4);

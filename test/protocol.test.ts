@@ -3,7 +3,7 @@
 // (jupyter_client docs, "The Wire Protocol").
 import { strict as assert } from "node:assert";
 import { createHmac } from "node:crypto";
-import { PROTOCOL_VERSION, ProtocolError, Session, newId, sign } from "besselbook/dist/runner/protocol";
+import { PROTOCOL_VERSION, ProtocolError, Session, newId, sign } from "besselbook-host/dist/runner/protocol";
 
 const DELIM = Buffer.from("<IDS|MSG>");
 

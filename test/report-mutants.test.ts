@@ -7,9 +7,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describeTol, describeValue, expectedReport, loadResults, notebookStatuses, readmeSummary, referenceIndex, reportMarkdown, REPORT_END, REPORT_START, ResultsDoc } from "besselbook/dist/book/report";
+import { describeTol, describeValue, expectedReport, loadResults, notebookStatuses, readmeSummary, referenceIndex, reportMarkdown, REPORT_END, REPORT_START, ResultsDoc } from "besselbook-host/dist/book/report";
 import Module = require("node:module");
-import { BesselbookError, FormatError } from "besselbook/dist/errors";
+import { BesselbookError, FormatError } from "besselbook";
 
 const REFS = [
   "# References", "<a id=\"early\"></a>", "### early — Before any section", "",
@@ -182,16 +182,25 @@ describe("report: notebooks under revision (a markdown cell tagged status)", () 
   });
 });
 
-/** Runs lib/dist/book/report.js as `npm run report [-- --check]` would (as the main module), but
- *  from a copy under `root`/lib/dist, so its repository root is the temporary one. In-process (so
- *  Stryker's active mutant applies); returns the exit code and what it printed. */
-function runReportCli(root: string, argv: string[]): { code: number; out: string[]; err: string[] } {
-  const built = path.dirname(path.dirname(require.resolve("besselbook/dist/book/report")));
-  for (const f of ["book/report.js", "errors.js", "kernel/io.js"]) {
-    fs.mkdirSync(path.dirname(path.join(root, "lib", "dist", f)), { recursive: true });
-    fs.copyFileSync(path.join(built, f), path.join(root, "lib", "dist", f));
+/** A copy of the compiled report.js at `root`/tools/host/dist/book (so its repository root, four
+ *  folders up, is `root`), with `root`/node_modules/besselbook linked to the library it imports. */
+function copyReport(root: string): string {
+  const file = path.join(root, "tools", "host", "dist", "book", "report.js");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.copyFileSync(require.resolve("besselbook-host/dist/book/report"), file);
+  const link = path.join(root, "node_modules", "besselbook");
+  if (!fs.existsSync(link)) {
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.dirname(require.resolve("besselbook/package.json")), link, "dir");
   }
-  const file = path.join(root, "lib", "dist", "book", "report.js");
+  return file;
+}
+
+/** Runs tools/host/dist/book/report.js as `npm run report [-- --check]` would (as the main
+ *  module), but from a copy (copyReport), so its repository root is the temporary one. In-process
+ *  (so Stryker's active mutant applies); returns the exit code and what it printed. */
+function runReportCli(root: string, argv: string[]): { code: number; out: string[]; err: string[] } {
+  const file = copyReport(root);
   const out: string[] = [], err: string[] = [];
   const [log, error, argvBefore, mainBefore, codeBefore] = [console.log, console.error, process.argv, process.mainModule, process.exitCode];
   console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
@@ -338,18 +347,14 @@ describe("report: second round of survivors (headings, header text, counts, orde
   });
 
   it("importing the module (not running it) writes nothing", () => {
-    const built = path.dirname(path.dirname(require.resolve("besselbook/dist/book/report")));
-    for (const f of ["book/report.js", "errors.js", "kernel/io.js"]) {
-      fs.mkdirSync(path.dirname(path.join(dir, "lib", "dist", f)), { recursive: true });
-      fs.copyFileSync(path.join(built, f), path.join(dir, "lib", "dist", f));
-    }
+    const file = copyReport(dir);
     fs.writeFileSync(path.join(dir, "REFERENCES.md"), REFS);
     fs.mkdirSync(path.join(dir, "results"));
     fs.writeFileSync(path.join(dir, "README.md"), `${REPORT_START}\nold\n${REPORT_END}\n`);
     const log = console.log;
     console.log = () => {};
     try {
-      require(path.join(dir, "lib", "dist", "book", "report.js"));
+      require(file);
     } finally {
       console.log = log;
       for (const k of Object.keys(require.cache)) if (k.startsWith(dir + path.sep)) delete require.cache[k];

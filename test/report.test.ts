@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot, referenceKeys } from "besselbook";
-import { expectedReport, loadResults, reportMarkdown, ResultsDoc } from "besselbook/dist/book/report";
+import { expectedReport, loadResults, reportMarkdown, ResultsDoc } from "besselbook-host/dist/book/report";
 
 const root = repoRoot();
 const keys = referenceKeys(path.join(root, "REFERENCES.md"));
@@ -90,7 +90,7 @@ describe("citations stay inside the repository", () => {
     path.join(root, "README.md"), path.join(root, "environment.md"),
   ];
   const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
-  files.push(...walk(path.join(root, "lib", "src")).filter((f) => f.endsWith(".ts")));
+  files.push(...[path.join(root, "lib", "src"), path.join(root, "tools", "host", "src")].flatMap(walk).filter((f) => f.endsWith(".ts")));
 
   it("nothing cites PAPERS.md (not part of the project)", () => {
     const bad = files.filter((f) => fs.readFileSync(f, "utf8").includes("PAPERS.md")).map((f) => path.relative(root, f));

@@ -10,10 +10,10 @@ import { strict as assert } from "node:assert";
 import fs = require("fs"); // the module object itself (patchable)
 import * as os from "node:os";
 import * as path from "node:path";
-import { cellTags, parseNotebook, readNotebook, saveTarget, serializeNotebook, splitLines, writeNotebook, writeFileAtomic } from "besselbook/dist/runner/notebook";
-import type { Notebook } from "besselbook/dist/runner/notebook";
-import { parseParam, saveProblem } from "besselbook/dist/runner/run";
-import { BesselbookError, FormatError } from "besselbook/dist/errors";
+import { cellTags, parseNotebook, readNotebook, saveTarget, serializeNotebook, splitLines, writeNotebook, writeFileAtomic } from "besselbook-host/dist/runner/notebook";
+import type { Notebook } from "besselbook-host/dist/runner/notebook";
+import { parseParam, saveProblem } from "besselbook-host/dist/runner/run";
+import { BesselbookError, FormatError } from "besselbook";
 
 function formatError(fn: () => unknown): string {
   try { fn(); } catch (e) { assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`); return (e as Error).message; }

@@ -20,7 +20,7 @@ import {
   serializeNotebook,
   splitLines,
   RunResult,
-} from "besselbook/dist/runner";
+} from "besselbook-host/dist/runner";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const FIX = path.join(ROOT, "test", "fixtures");
@@ -85,7 +85,7 @@ describe("runner: notebook IO and helpers", () => {
     }
   });
   it("upgrades nbformat 4.4 (no cell ids) to 4.5 with stable ids, keeping vega-lite JSON as an object", async () => {
-    const { parseNotebook } = await import("besselbook/dist/runner/notebook");
+    const { parseNotebook } = await import("besselbook-host/dist/runner/notebook");
     const text = JSON.stringify({
       nbformat: 4,
       nbformat_minor: 4,
@@ -149,7 +149,7 @@ describe("runner: kernelspec", () => {
     assert.equal(spec.language, "typescript");
     assert.equal(spec.argv[0], process.execPath);
     // The kernel preload (parent watch, callback errors, type resolution) loads before tslab.
-    assert.deepEqual(spec.argv.slice(1, 3), ["--require", path.join(ROOT, "lib", "dist", "runner", "kernel-preload.js")]);
+    assert.deepEqual(spec.argv.slice(1, 3), ["--require", path.join(ROOT, "tools", "host", "dist", "runner", "kernel-preload.js")]);
     assert.ok(fs.existsSync(spec.argv[2]));
     assert.equal(spec.argv[3], path.join(ROOT, "node_modules", "tslab", "bin", "tslab"));
     assert.ok(fs.existsSync(spec.argv[3]));
@@ -335,7 +335,7 @@ describe("runner: executing fixture notebooks", function () {
   it("Ctrl-C (SIGINT) stops the CLI, kills the kernel and leaves the notebook untouched", async () => {
     const copy = scratchCopy("loop.ipynb");
     const before = fs.readFileSync(copy);
-    const child = spawn(process.execPath, [path.join(ROOT, "lib", "bin", "besselbook.js"), "run", copy, "--save"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "tools", "host", "bin", "besselbook.js"), "run", copy, "--save"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let err = "";
     child.stderr!.on("data", (b) => (err += b));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
@@ -386,7 +386,7 @@ describe("runner: executing fixture notebooks", function () {
   });
 
   it("SIGTERM to a host using the API (no handlers of its own) kills its kernels and still terminates it", async () => {
-    const script = `require(${JSON.stringify(path.join(ROOT, "lib", "dist", "runner"))}).runNotebook(${JSON.stringify(fx("loop.ipynb"))}, { timeoutS: 600 })`;
+    const script = `require(${JSON.stringify(path.join(ROOT, "tools", "host", "dist", "runner"))}).runNotebook(${JSON.stringify(fx("loop.ipynb"))}, { timeoutS: 600 })`;
     // Watchdog off: the host's own signal handling must kill the kernel, not the kernel's parent watch.
     // (This test used to fail now and then: a SIGTERM right after the kernel's exec, before the host
     // had installed its handler, killed the host the default way and left the kernel. The handler is
@@ -445,11 +445,11 @@ async function kernelOf(ppid: number, exited?: () => boolean): Promise<number> {
   assert.fail("kernel process should appear");
 }
 
-const CLI = path.join(ROOT, "lib", "bin", "besselbook.js");
+const CLI = path.join(ROOT, "tools", "host", "bin", "besselbook.js");
 
 describe("runner: input checks without a kernel (issue 17)", () => {
   it("switches take =true/false/yes/no/1/0: --save=no does not save, --verbose=false is off, others are errors", async () => {
-    const { parseRunArgs } = await import("besselbook/dist/runner");
+    const { parseRunArgs } = await import("besselbook-host/dist/runner");
     assert.equal(parseRunArgs(["x.ipynb", "--save=no"]).save, false);
     assert.equal(parseRunArgs(["x.ipynb", "--save=false"]).save, false);
     assert.equal(parseRunArgs(["x.ipynb", "--save"]).save, true);
@@ -483,7 +483,7 @@ describe("runner: input checks without a kernel (issue 17)", () => {
   });
 
   it("reads the parameters cell's defaults without running it, and checks -p against them", async () => {
-    const { notebookParameters, checkParams } = await import("besselbook/dist/runner");
+    const { notebookParameters, checkParams } = await import("besselbook-host/dist/runner");
     const nb = readNotebook(path.join(FIX, "params.ipynb"));
     const decl = notebookParameters(nb);
     assert.equal(decl.kind, "params");
@@ -528,7 +528,7 @@ describe("runner: input checks without a kernel (issue 17)", () => {
   });
 
   it("a message too large to keep is decoded only up to the limit (escapes and split characters cut cleanly)", async () => {
-    const { largeContent, jsonStringPrefix } = await import("besselbook/dist/runner");
+    const { largeContent, jsonStringPrefix } = await import("besselbook-host/dist/runner");
     const text = "ab\n\"q\" é " + "x".repeat(100);
     const frame = Buffer.from(JSON.stringify({ name: "stderr", text }));
     for (let max = 1; max < 40; max++) {
@@ -557,7 +557,7 @@ describe("runner: input checks without a kernel (issue 17)", () => {
         setImmediate(() => { try { process.kill(-c.pid, "SIGKILL"); } catch {} process.exit(0); });
         return c;
       };
-      require(${JSON.stringify(path.join(ROOT, "lib", "dist", "runner"))}).runNotebook(${JSON.stringify(path.join(FIX, "hello.ipynb"))});`;
+      require(${JSON.stringify(path.join(ROOT, "tools", "host", "dist", "runner"))}).runNotebook(${JSON.stringify(path.join(FIX, "hello.ipynb"))});`;
     const out = execFileSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, BESSELBOOK_KERNEL_WATCHDOG: "0" } });
     assert.match(out, /^listeners at spawn: 1$/m);
   });
@@ -675,7 +675,7 @@ describe("runner: fault tolerance with kernels (issue 17)", function () {
     // when the runner is starved of CPU (266 MB in a full test run under load, 106 MB idle, and
     // 198 MB idle *without* the cap), so it only guards against a runaway here.
     const script = `
-      const { runNotebook } = require(${JSON.stringify(path.join(ROOT, "lib", "dist", "runner"))});
+      const { runNotebook } = require(${JSON.stringify(path.join(ROOT, "tools", "host", "dist", "runner"))});
       runNotebook(${JSON.stringify(path.join(FIX, "flood.ipynb"))}, { timeoutS: 120, maxOutputBytes: 1e6 }).then((r) => {
         global.gc();
         console.log(JSON.stringify({ ok: r.ok, failure: r.failure && r.failure.message, outputs: r.notebook.cells.map((c) => c.outputs), rssMB: process.resourceUsage().maxRSS / 1024, heapMB: process.memoryUsage().heapUsed / 1048576 }));

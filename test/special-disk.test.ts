@@ -2,7 +2,7 @@
  * lib/special/disk: quadrature, disk-mode Gram matrix, Monte Carlo E e^{κu·v}.
  */
 import { strict as assert } from "node:assert";
-import * as S from "besselbook/dist/special";
+import { special as S } from "besselbook";
 
 describe("special/disk", () => {
   it("Gauss–Legendre integrates degree 2n−1 polynomials exactly and known integrals", () => {

@@ -5,9 +5,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as S from "besselbook/dist/special";
-import { DomainError } from "besselbook/dist/errors";
-import { rng } from "besselbook";
+import { rng, special as S, DomainError } from "besselbook";
 
 // mpmath at 40 digits: scripts/make_special_mutant_fixtures2.py
 const FIX = path.join(__dirname, "..", "..", "test", "fixtures", "special", "mutants2.json");

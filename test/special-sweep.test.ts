@@ -16,8 +16,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as S from "besselbook/dist/special";
-import { DomainError, BesselbookError } from "besselbook/dist/errors";
+import { special as S, DomainError, BesselbookError } from "besselbook";
 
 const FIX = path.join(__dirname, "..", "..", "test", "fixtures", "special", "sweep.json");
 const W = JSON.parse(fs.readFileSync(FIX, "utf8"));

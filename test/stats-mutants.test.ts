@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { stats, overSeeds, DomainError } from "besselbook";
-import { checkSeeds, collectRuns, summarizeSeries } from "besselbook/dist/stats";
+const { checkSeeds, collectRuns, summarizeSeries } = stats;
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 function domain(fn: () => unknown): string {

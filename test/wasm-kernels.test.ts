@@ -2,9 +2,10 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
-import { rng, Rng } from "besselbook";
-import { registerWasmKernels, WASM_KERNELS } from "besselbook/dist/tensor/wasm";
-import { einsum } from "besselbook/dist/tensor/ops";
+import { onBackends } from "./helpers";
+import { rng, Rng, tensor } from "besselbook";
+const { registerWasmKernels, WASM_KERNELS } = tensor;
+const { einsum } = tensor.ops;
 import { backpropFilterVariant } from "besselbook/dist/tensor/wasm/conv";
 import { segmentGradOptions } from "besselbook/dist/tensor/wasm/segment";
 import { isNoOpPerm, shareOptions } from "besselbook/dist/tensor/wasm/share";
@@ -28,17 +29,12 @@ function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Run f on cpu and on wasm; return both result lists as plain arrays. */
 async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: Arrays; wasm: Arrays; shapes: number[][] }> {
-  const res: Record<string, Arrays> = {};
   let shapes: number[][] = [];
-  for (const be of ["cpu", "wasm"]) {
-    await tf.setBackend(be);
-    res[be] = tf.tidy(() => {
-      const outs = f();
-      shapes = outs.map((t) => t.shape);
-      return outs.map((t) => Float32Array.from(t.dataSync() as ArrayLike<number>));
-    });
-  }
-  await tf.setBackend("wasm");
+  const res = await onBackends(["cpu", "wasm"], () => tf.tidy(() => {
+    const outs = f();
+    shapes = outs.map((t) => t.shape);
+    return outs.map((t) => Float32Array.from(t.dataSync() as ArrayLike<number>));
+  }), "wasm");
   return { cpu: res.cpu, wasm: res.wasm, shapes };
 }
 

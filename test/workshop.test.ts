@@ -10,10 +10,10 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { main as bookMain } from "besselbook/dist/book/cli";
-import { STUB_TAG, BANNER_TAG, codeCellDifferences, listNotebooks, makeWorkshopCopy, restoreSolutions, solutionLabels, stemOf, workshopStatus } from "besselbook/dist/book";
-import { expandNotebookArgs, runNotebook } from "besselbook/dist/runner";
-import { Notebook, cellTags, readNotebook, writeNotebook } from "besselbook/dist/runner/notebook";
+import { main as bookMain } from "besselbook-host/dist/book/cli";
+import { STUB_TAG, BANNER_TAG, codeCellDifferences, listNotebooks, makeWorkshopCopy, restoreSolutions, solutionLabels, stemOf, workshopStatus } from "besselbook-host/dist/book";
+import { expandNotebookArgs, runNotebook } from "besselbook-host/dist/runner";
+import { Notebook, cellTags, readNotebook, writeNotebook } from "besselbook-host/dist/runner/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");

@@ -78,3 +78,25 @@ export class ExerciseError extends BesselbookError {
     return `${this.name}: ${this.message}`;
   }
 }
+
+/**
+ * A named argument of a function had an invalid value (thrown by ../linalg and contrastive; a
+ * `DomainError`, so also a `RangeError`). The message names the function, the argument, the value
+ * and what was expected.
+ */
+export class ArgumentError extends DomainError {
+  constructor(readonly fn: string, readonly arg: string, got: string, expected: string) {
+    super(`${fn}: argument ${arg} = ${got} is invalid; expected ${expected}`);
+    this.name = "ArgumentError";
+  }
+}
+
+/** Throw an ArgumentError naming `fn`'s argument `arg`. */
+export function argError(fn: string, arg: string, value: unknown, expected: string): never {
+  throw new ArgumentError(fn, arg, String(value), expected);
+}
+
+/** n must be an integer ≥ min (counts, dimensions, batch sizes). */
+export function checkCount(fn: string, arg: string, n: number, min = 1): void {
+  if (!Number.isInteger(n) || n < min) argError(fn, arg, n, `an integer ≥ ${min}`);
+}

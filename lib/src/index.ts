@@ -14,6 +14,7 @@ export * as data from "./data";
 export * as tensor from "./tensor";
 export * as plot from "./plot";
 export * as stats from "./stats";
+export * as linalg from "./linalg";
 export { overSeeds } from "./stats";
 export type { Summary, SeedRuns } from "./stats";
 export { parallelSeeds } from "./stats/parallel";

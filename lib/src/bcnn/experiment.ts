@@ -71,6 +71,21 @@ export interface SeedConfig {
    * (notebook 05's augmented and Fashion-MNIST runs, which use only their accuracies).
    */
   probes?: boolean;
+  /**
+   * Glyphs with `augment` only: augment by *rendered* rotations instead of bilinear ones. Epoch e
+   * trains on copy e (mod this count) of a pool of renderings of the training glyphs (the same
+   * glyphs, scales, centres, prefilter and sub-sample grid), each glyph turned about its own
+   * centre by an angle uniform in [0, 2π) drawn from the fixed stream rng(dataSeed + 1000 + e):
+   * the pool depends on the data seed only, so it is rendered once and shared by every run seed.
+   */
+  renderedAugment?: number;
+}
+
+/** Angle seed of copy `e` of the rendered-augmentation pool (SeedConfig.renderedAugment). */
+export function poolAngleSeed(dataSeed: number, e: number): number {
+  if (!Number.isInteger(dataSeed)) domainError("poolAngleSeed", "dataSeed", dataSeed, "an integer");
+  if (!Number.isInteger(e) || e < 0) domainError("poolAngleSeed", "e", e, "an integer copy index ≥ 0");
+  return dataSeed + 1000 + e;
 }
 
 const memo = new Map<string, ImageSet>();
@@ -79,7 +94,7 @@ const memo = new Map<string, ImageSet>();
  * Rendered glyph sets are also kept on disk (cacheDir()/renders), keyed by every render input, a
  * hash of the compiled renderer code (data/glyphs.js and every module it requires, transitively),
  * the tfjs version and the Node version (Math.* results may differ between V8 versions), so that worker threads and later runs read a set instead of rendering it
- * again (the 16×16 renderer costs ≈ 6 ms CPU per glyph). The file holds exactly the Float32
+ * again (≈ 1 ms CPU per glyph at 16×16 with the σ = 0.8 px blur since session 6; ≈ 8 ms before). The file holds exactly the Float32
  * pixels and labels glyphDataset returned, so a loaded set equals a rendered one.
  */
 function renderFile(args: RenderArgs): string {
@@ -175,7 +190,11 @@ export function clearRenderMemo(): void {
 }
 
 /** Every input of one glyphSetAt rendering. */
-export interface RenderArgs { n: number; dataSeed: number; deg: number; jitter: number; blur: number; supersample: number }
+export interface RenderArgs {
+  n: number; dataSeed: number; deg: number; jitter: number; blur: number; supersample: number;
+  /** Random angles per glyph from rng(angleSeed) (glyphDataset's angleSeed; deg must be 0). */
+  angleSeed?: number;
+}
 
 /**
  * Glyph set rendered at `deg` (same glyphs, scales and positions at every angle; each glyph turns
@@ -183,14 +202,17 @@ export interface RenderArgs { n: number; dataSeed: number; deg: number; jitter: 
  * 90° is exactly rot90 of the upright one and other angles are exact continuous rotations.
  * Memoised in the thread and on disk (see renderFile).
  */
-export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5, blur = 0, supersample = 4): ImageSet {
-  const key = `g/${n}/${dataSeed}/${deg}/${jitter}/${blur}/${supersample}`;
+export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5, blur = 0, supersample = 4, angleSeed?: number): ImageSet {
+  if (angleSeed !== undefined && (!Number.isInteger(angleSeed) || deg !== 0)) domainError("glyphSetAt", "angleSeed", angleSeed, "an integer, with deg 0 (random angles per glyph)");
+  if (!Number.isFinite(deg)) domainError("glyphSetAt", "deg", deg, "a finite angle in degrees");
+  const key = `g/${n}/${dataSeed}/${deg}/${jitter}/${blur}/${supersample}/${angleSeed ?? ""}`;
   let s = memo.get(key);
   if (!s) {
-    const file = renderFile({ n, dataSeed, deg, jitter, blur, supersample });
+    const file = renderFile({ n, dataSeed, deg, jitter, blur, supersample, ...(angleSeed === undefined ? {} : { angleSeed }) });
     s = readRendered(file);
     if (!s) {
-      const g = glyphDataset({ n, seed: dataSeed, jitter, blur, supersample, angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 });
+      const g = glyphDataset({ n, seed: dataSeed, jitter, blur, supersample, ...(angleSeed === undefined
+        ? { angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 } : { angles: "random", angleSeed }) });
       s = { images: g.images, labels: g.labels, n: g.n, height: g.height, width: g.width, classNames: g.classNames };
       try {
         writeRendered(file, s);
@@ -212,15 +234,31 @@ export function renderArgsOf(cfg: SeedConfig): RenderArgs[] {
   for (const deg of cfg.anglesDeg) out.push({ n: cfg.nTest, dataSeed: cfg.dataSeed + 1, deg, jitter: 1.5, blur, supersample });
   for (const deg of cfg.probeAnglesDeg ?? cfg.anglesDeg) out.push({ n: cfg.nProbe, dataSeed: cfg.dataSeed + 7, deg, jitter: 0, blur, supersample });
   if (cfg.eqLayers.length > 0) for (const deg of EQ_ANGLES) out.push({ n: cfg.nEq, dataSeed: cfg.dataSeed + 9, deg, jitter: 0, blur, supersample });
+  for (let e = 0; e < rendered(cfg); e++) out.push({ n: cfg.nTrain, dataSeed: cfg.dataSeed, deg: 0, jitter: 1.5, blur, supersample, angleSeed: poolAngleSeed(cfg.dataSeed, e) });
   return out;
 }
 const EQ_ANGLES = [0, 15, 30, 45, 60, 75, 90];
+
+/** Copies in cfg's rendered-augmentation pool (0 = none), checked. */
+function rendered(cfg: SeedConfig): number {
+  const k = cfg.renderedAugment;
+  if (k === undefined) return 0;
+  if (!Number.isInteger(k) || k < 1 || k > 100) domainError("trainSeed", "config.renderedAugment", k, "an integer in [1, 100] (rendered copies of the training set)");
+  if (cfg.data !== "glyphs" || cfg.augment !== true) domainError("trainSeed", "config.renderedAugment", k, "undefined unless data is \"glyphs\" and augment is true");
+  return k;
+}
+
+/** The rendered-augmentation pool of cfg (see SeedConfig.renderedAugment). */
+function poolOf(cfg: SeedConfig): ImageSet[] {
+  const blur = cfg.blur ?? 0, ss = cfg.supersample ?? 4;
+  return Array.from({ length: rendered(cfg) }, (_, e) => glyphSetAt(cfg.nTrain, cfg.dataSeed, 0, 1.5, blur, ss, poolAngleSeed(cfg.dataSeed, e)));
+}
 
 /** parallelSeeds entry: render (or find on disk) set `id` of `batch.args`; returns its size. */
 export function renderJob(batch: { args: RenderArgs[] }, id: number): { n: number } {
   if (!batch || !Array.isArray(batch.args) || !Number.isInteger(id) || id < 0 || id >= batch.args.length) domainError("renderJob", "id", id, "an index into batch.args");
   const a = batch.args[id];
-  return { n: glyphSetAt(a.n, a.dataSeed, a.deg, a.jitter, a.blur, a.supersample).n };
+  return { n: glyphSetAt(a.n, a.dataSeed, a.deg, a.jitter, a.blur, a.supersample, a.angleSeed).n };
 }
 
 function trainSet(cfg: SeedConfig): ImageSet {
@@ -260,6 +298,39 @@ function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Te
   );
   g0.dispose();
   return out;
+}
+
+/**
+ * renderedInvariance of the global-pool features and of the logits in one pass (session 6,
+ * budget): the logits are the `head` layer applied to the features already computed, which is
+ * bit-for-bit what the whole model's predict gives (the head is the model's last layer, a dense
+ * layer on the feature batch; checked on every notebook-05 model) and saves the second forward
+ * pass. Returns [feature changes, logit changes].
+ */
+function renderedInvariancePair(feats: tf.LayersModel, head: tf.layers.Layer, probe: (deg: number) => tf.Tensor4D, angles: number[]): [number[], number[]] {
+  const f0 = tf.tidy(() => feats.predict(probe(0)) as tf.Tensor);
+  const l0 = tf.tidy(() => head.apply(f0) as tf.Tensor);
+  const nf = tf.tidy(() => tf.norm(f0).dataSync()[0]);
+  const nl = tf.tidy(() => tf.norm(l0).dataSync()[0]);
+  if (!(nf > 0) || !(nl > 0)) {
+    f0.dispose();
+    l0.dispose();
+    domainError("trainSeed", "features of the upright probe", "all zeros", "a non-zero output (the relative change is undefined)");
+  }
+  const fc: number[] = [], lc: number[] = [];
+  try {
+    for (const a of angles) {
+      tf.tidy(() => {
+        const f = feats.predict(probe(a)) as tf.Tensor;
+        fc.push(tf.norm(tf.sub(f, f0)).dataSync()[0] / nf);
+        lc.push(tf.norm(tf.sub(head.apply(f) as tf.Tensor, l0)).dataSync()[0] / nl);
+      });
+    }
+  } finally {
+    f0.dispose();
+    l0.dispose();
+  }
+  return [fc, lc];
 }
 
 /** Share of conv2's output power in orders ν ≥ 2 (B-CNN only), on the probe glyphs. */
@@ -388,6 +459,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   for (const a of angles) testAt(cfg, a);
   for (const a of probeAngles) glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, a, 0, blur, ss);
   if (cfg.data === "glyphs" && cfg.eqLayers.length > 0) for (const a of EQ_ANGLES) glyphSetAt(cfg.nEq, cfg.dataSeed + 9, a, 0, blur, ss);
+  const pool = poolOf(cfg);
   lap();
   if (cfg.probes !== undefined && typeof cfg.probes !== "boolean") domainError(fn, "config.probes", cfg.probes, "true, false or undefined");
   const measure = (tag: string) => {
@@ -397,8 +469,9 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
       return;
     }
     const feats = featureModel(model, gpName);
-    res[`featureChange${tag}`] = renderedInvariance(feats, probe, probeAngles);
-    res[`logitChange${tag}`] = renderedInvariance(model, probe, probeAngles);
+    const head = model.layers[model.layers.length - 1];
+    if (head.name !== "logits") domainError(fn, "the model's last layer", head.name, '"logits" (the dense head on the global-pool features)');
+    [res[`featureChange${tag}`], res[`logitChange${tag}`]] = renderedInvariancePair(feats, head, probe, probeAngles);
     // Every seed and model reports the same keys (parallel runs are collected key by key):
     // B-CNN-only numbers are one-element arrays, empty for the other models.
     const x = probe(0);
@@ -409,7 +482,8 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     measure("Untrained");
     lap();
     const hist = await trainClassifier(model, trainSet(cfg), {
-      epochs: cfg.epochs, batchSize: cfg.batch, learningRate: cfg.lr, seed, augment: cfg.augment ? "rotate" : "none",
+      epochs: cfg.epochs, batchSize: cfg.batch, learningRate: cfg.lr, seed,
+      ...(pool.length > 0 ? { augment: "pool" as const, pool } : { augment: cfg.augment ? "rotate" as const : "none" as const }),
       ...(cfg.until ? { until: cfg.until } : {}),
     });
     res.epochsUsed = hist.epochs;
@@ -425,7 +499,10 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     const evals = angles.map((a) => accuracyAndLoss(model, testAt(cfg, a)));
     res.acc = evals.map((e) => e.accuracy);
     res.xent = evals.map((e) => e.loss);
-    res.trainAcc = accuracy(model, trainSet(cfg));
+    // with early stop, the last per-epoch check measured exactly this (same weights, same
+    // calibrated statistics, same set and batches): reuse it (session 6, budget)
+    const last = hist.trainAcc?.[hist.trainAcc.length - 1];
+    res.trainAcc = last !== undefined ? last : accuracy(model, trainSet(cfg));
     lap();
     const eqOurs: number[] = [], eqPaper: number[] = [], eq90Ours: number[] = [], eq90Paper: number[] = [];
     // maps left out of the paper-style metric (constant on the disk), summed over the 15°–75° angles
@@ -740,6 +817,9 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
     out["glyphs/cnn/aug"] = glyphs(specs.cnn, true);
     out["glyphs/bcnnPaper/aug"] = glyphs(specs.bcnnPaper, true);
     out["glyphs/bcnnSteer/aug"] = glyphs(specs.bcnnSteer, true);
+    // session 6: the same arm augmented by rendered rotations (one fresh rendering of every
+    // training glyph per epoch, up to the most epochs a run may use), the control of §4
+    out["glyphs/bcnnSteer/augRendered"] = { ...glyphs(specs.bcnnSteer, true), renderedAugment: P.maxGlyphEpochs ?? P.glyphEpochs };
   }
   for (const model of ["bcnnSteer", "cnn"] as const) {
     out[`fashion/${model}/upright`] = {

@@ -29,8 +29,14 @@ export interface TrainOptions {
   /** Adam learning rate. */
   learningRate?: number;
   seed?: number;
-  /** "rotate": each training image turned by a uniform random angle in [0, 360°) (bilinear). */
-  augment?: "none" | "rotate";
+  /**
+   * "rotate": each training image turned by a uniform random angle in [0, 360°) (bilinear, zero
+   * fill). "pool": epoch e trains on `pool[e mod pool.length]` instead of `data` (e.g. the same
+   * glyphs *rendered* at random angles), same batch order; batch-norm calibration uses pool[0].
+   */
+  augment?: "none" | "rotate" | "pool";
+  /** Required with augment "pool": copies of `data` (same n, image shape and labels). */
+  pool?: readonly ImageSet[];
   /**
    * Batches used after training to recompute the batch-norm inference statistics with the final
    * weights (see calibrateNorms); default 10, 0 to skip.
@@ -79,6 +85,20 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
     if (!Number.isInteger(until.maxEpochs) || until.maxEpochs < Math.max(1, opts.epochs)) domainError("trainClassifier", "until.maxEpochs", until.maxEpochs, `an integer ≥ epochs (${opts.epochs}) and ≥ 1`);
   }
   const maxEpochs = until ? until.maxEpochs : opts.epochs;
+  const aug = opts.augment ?? "none";
+  if (aug !== "none" && aug !== "rotate" && aug !== "pool") domainError("trainClassifier", "augment", aug, '"none", "rotate" or "pool"');
+  const pool = opts.pool;
+  if (aug === "pool") {
+    if (!Array.isArray(pool) || pool.length === 0) domainError("trainClassifier", "pool", Array.isArray(pool) ? "[]" : pool, 'a non-empty array of copies of data (augment "pool")');
+    pool.forEach((p, e) => {
+      const [n, h, w, c] = checkSet(`trainClassifier pool[${e}]`, p);
+      if (n !== N || h !== H || w !== W || c !== C) throw new ShapeError(`trainClassifier pool[${e}]`, `[${N}, ${H}, ${W}, ${C}] (the shape of data)`, [n, h, w, c]);
+      for (let i = 0; i < N; i++) if (p.labels[i] !== data.labels[i]) domainError("trainClassifier", `pool[${e}].labels[${i}]`, p.labels[i], `data.labels[${i}] = ${data.labels[i]} (a copy of data)`);
+    });
+  } else if (pool !== undefined) domainError("trainClassifier", "pool", "given", 'undefined unless augment is "pool"');
+  // calibration images: the first pool copy for "pool", else the training set (rotated for "rotate")
+  const calData = aug === "pool" ? pool![0] : data;
+  const calAug = aug === "rotate" ? "rotate" : "none";
   const r = rng(opts.seed ?? 0);
   const optimizer = tf.train.adam(opts.learningRate ?? 3e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -95,6 +115,7 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
   try {
     for (let epoch = 0; epoch < maxEpochs; epoch++) {
       const order = r.permutation(N);
+      const src = aug === "pool" ? pool![epoch % pool!.length].images : data.images;
       let sum = 0;
       for (let s = 0; s < stepsPerEpoch; s++) {
         const start = s * bs;
@@ -102,11 +123,11 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
         const labels = new Int32Array(n);
         for (let i = 0; i < n; i++) {
           const k = order[start + i];
-          xb.set(data.images.subarray(k * plane, (k + 1) * plane), i * plane);
+          xb.set(src.subarray(k * plane, (k + 1) * plane), i * plane);
           labels[i] = data.labels[k];
         }
         let batch: Float32Array = xb.subarray(0, n * plane);
-        if (opts.augment === "rotate") {
+        if (aug === "rotate") {
           const angles = Array.from({ length: n }, () => 2 * Math.PI * r.uniform());
           batch = rotateEach(batch, [n, H, W, C], angles);
         }
@@ -131,7 +152,7 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
       if (until && epoch + 1 >= Math.max(1, opts.epochs)) {
         // calibration uses its own PRNG (seed + 1) and the final calibration below replaces these
         // statistics entirely (momentum 0 at its first batch), so this does not change the run
-        if (nCal > 0) calibrateNorms(model, data, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: opts.augment });
+        if (nCal > 0) calibrateNorms(model, calData, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: calAug });
         const a = accuracy(model, data);
         history.trainAcc!.push(a);
         if (a >= until.trainAcc) {
@@ -143,7 +164,11 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
   } finally {
     optimizer.dispose();
   }
-  if (nCal > 0 && history.epochs > 0) calibrateNorms(model, data, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: opts.augment });
+  // With `until`, the last epoch run has just calibrated with these final weights and the same
+  // batches (seed + 1, momentum 0 at the first batch): a second calibration would recompute the
+  // same statistics, so it is skipped (session 6, budget; results unchanged).
+  const calibrated = until !== undefined && history.epochs >= Math.max(1, opts.epochs);
+  if (nCal > 0 && history.epochs > 0 && !calibrated) calibrateNorms(model, calData, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: calAug });
   history.seconds = (Date.now() - t0) / 1000;
   return history;
 }

@@ -13,7 +13,7 @@
 import * as tf from "../tf";
 import { ShapeError } from "../errors";
 import { argError, checkCount, checkFiniteVector } from "./errors";
-import { Mat, MatLike, asMat, eye, matMul, normalizeRows, orthonormalBasis, toTensor, zeros, fromColumns, randomOrthogonal, norm } from "./linalg";
+import { Mat, MatLike, asMat, eye, matMul, normalizeRows, orthonormalBasis, toTensor, zeros, fromColumns, randomOrthogonal, norm } from "../linalg";
 import { l2Normalize } from "./losses";
 import { Rng } from "../tensor/rng";
 
@@ -179,7 +179,7 @@ export function subspacePair(d: number, phi: number, reading: SubspaceReading, o
   let B2 = fromColumns(c2);
   if (opts.rotate) {
     const r = opts.rotate;
-    const R = randomOrthogonal(d, () => r.normal());
+    const R = randomOrthogonal(d, r);
     B1 = matMul(R, B1);
     B2 = matMul(R, B2);
   }

@@ -6,7 +6,7 @@ import * as tf from "../tf";
 import { Rng } from "../tensor/rng";
 import { loadFashionMnist } from "../data";
 import { argError, checkCount } from "./errors";
-import { fromColumns, randomOrthogonal, col, Mat, principalAngles } from "./linalg";
+import { fromColumns, randomOrthogonal, col, Mat, principalAngles } from "../linalg";
 import { free, subspace } from "./constraints";
 import { mlpEncoder, embed, trainContrastive } from "./train";
 import { edgeMaps } from "./views";
@@ -43,7 +43,7 @@ export function bottleneckBases(d: number, r: number, shared: number, phi: numbe
   checkCount("bottleneckBases", "shared", shared, 0);
   if (shared > r || 2 * r - shared > d) argError("bottleneckBases", "shared", shared, `an integer in [${Math.max(0, 2 * r - d)}, ${r}] (2r − shared ≤ d = ${d})`);
   if (!(Number.isFinite(phi) && phi >= 0 && phi <= Math.PI / 2)) argError("bottleneckBases", "phi", phi, "an angle in [0, π/2] radians");
-  const Q = randomOrthogonal(d, () => rng.normal());
+  const Q = randomOrthogonal(d, rng);
   const q = (i: number) => col(Q, i);
   const c1 = Array.from({ length: r }, (_, i) => q(i));
   const c2 = Array.from({ length: r }, (_, i) => (i < shared ? q(i) : q(i).map((x, k) => Math.cos(phi) * x + Math.sin(phi) * q(r + i - shared)[k])));

@@ -12,7 +12,7 @@
  *   ∂L/∂z = Bᵀ (I − u uᵀ) ∂L/∂u / ‖Bz‖.
  */
 import { ShapeError } from "../errors";
-import { Mat, MatLike, asMat, orthonormalBasis, zeros } from "./linalg";
+import { Mat, MatLike, asMat, orthonormalBasis, zeros } from "../linalg";
 import { infoNCELoss } from "./losses";
 import { gapMetrics, recallAtK } from "./metrics";
 import { TrainRecord, TrainResult } from "./train";

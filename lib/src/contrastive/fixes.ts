@@ -19,7 +19,7 @@
  * All are built from bases estimated from data (estimateSubspace), so they need no labels.
  */
 import { ShapeError } from "../errors";
-import { Mat, MatLike, asMat, col, eye, fromColumns, matMul, normalizeRows, orthonormalBasis, principalVectors, transpose, estimateSubspace, applyToRows } from "./linalg";
+import { Mat, MatLike, asMat, col, eye, fromColumns, matMul, normalizeRows, orthonormalBasis, principalVectors, transpose, estimateSubspace, applyToRows } from "../linalg";
 import { argError } from "./errors";
 
 /** Default threshold (radians) below which a principal angle counts as 0, i.e. a shared direction. */

@@ -5,7 +5,6 @@
  * training loop. Bad input throws ArgumentError / ShapeError (both BesselbookError).
  */
 export * from "./errors";
-export * from "./linalg";
 export * from "./losses";
 export * from "./metrics";
 export * from "./constraints";

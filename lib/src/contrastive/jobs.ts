@@ -14,7 +14,7 @@ import { Rng } from "../tensor/rng";
 import { DomainError } from "../errors";
 import { collectRuns, checkSeeds, SeedResult, SeedRuns } from "../stats";
 import { parallelSeeds } from "../stats/parallel";
-import { Mat, asMat, dot, matMul, principalAngles, principalVectors, randomOrthogonal, row } from "./linalg";
+import { Mat, asMat, dot, matMul, principalAngles, principalVectors, randomOrthogonal, row } from "../linalg";
 import { cone, Constraint, subspacePair } from "./constraints";
 import { freeEmbeddings, trainContrastive } from "./train";
 import { trainFreeEmbeddings } from "./fast";
@@ -111,7 +111,7 @@ export function geometryPair(geom: SubspaceRunConfig["geom"], phiDeg: number, r:
   if (geom === "hyperplanes") return subspacePair(4, p * DEG, "dihedral", { rotate: r });
   if (geom === "disjoint") return subspacePair(6, p * DEG, "disjoint", { k: 3, rotate: r });
   if (geom !== "unequal") throw new DomainError(`geometryPair: argument geom = ${JSON.stringify(geom)} is out of domain; expected "hyperplanes", "disjoint" or "unequal"`);
-  const Q = randomOrthogonal(4, () => r.normal());
+  const Q = randomOrthogonal(4, r);
   const [c1, c2] = [Math.cos(p * DEG), Math.cos(2 * p * DEG)];
   const [s1, s2] = [Math.sin(p * DEG), Math.sin(2 * p * DEG)];
   const B2 = asMat([[c1, 0], [0, c2], [s1, 0], [0, s2]]);

@@ -14,7 +14,7 @@
 import * as tf from "../tf";
 import { ShapeError } from "../errors";
 import { argError } from "./errors";
-import { MatLike, asMat } from "./linalg";
+import { MatLike, asMat } from "../linalg";
 
 function checkTau(fn: string, tau: number): void {
   if (!(tau > 0) || !Number.isFinite(tau)) argError(fn, "tau", tau, "a finite temperature > 0");

@@ -10,7 +10,7 @@
  */
 import { ShapeError } from "../errors";
 import { argError, checkCount } from "./errors";
-import { MatLike, asMat, columnMean, norm, dot, Mat, estimateSubspace, principalAngles, singularValues, normalizeRows } from "./linalg";
+import { MatLike, asMat, columnMean, norm, dot, Mat, estimateSubspace, principalAngles, singularValues, normalizeRows } from "../linalg";
 import { alignment, uniformity } from "./losses";
 
 function pair(fn: string, U: MatLike, V: MatLike): [Mat, Mat] {

@@ -20,7 +20,7 @@
 import { ShapeError } from "../errors";
 import { Rng } from "../tensor/rng";
 import { logExpectedExpDot, besselIScaled, gaussLegendre } from "../special";
-import { Mat, MatLike, asMat, zeros, norm } from "./linalg";
+import { Mat, MatLike, asMat, zeros, norm } from "../linalg";
 import { infoNCELoss } from "./losses";
 import { argError, checkCount, checkFiniteVector, checkRange } from "./errors";
 

@@ -11,7 +11,7 @@ import { ShapeError } from "../errors";
 import { argError, checkCount } from "./errors";
 import { Rng } from "../tensor/rng";
 import { Constraint } from "./constraints";
-import { Mat, MatLike, asMat } from "./linalg";
+import { Mat, MatLike, asMat } from "../linalg";
 import { infoNCE, infoNCELoss } from "./losses";
 import { GapMetrics, gapMetrics, recallAtK } from "./metrics";
 
@@ -264,9 +264,3 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
   return { history, U, V, steps: taken, converged };
 }
 
-/** Run `fn` and return how many tensors it left alive (for memory tests and notebook checks). */
-export function tensorLeak(fn: () => void): number {
-  const before = tf.memory().numTensors;
-  fn();
-  return tf.memory().numTensors - before;
-}

@@ -191,6 +191,63 @@ const SHAPES: Record<GlyphShape, { f: ShapeFn; radius: number }> = {
   },
 };
 
+/** A stroke glyph's primitives as flat arrays (no per-sample destructuring). */
+interface StrokeGeometry {
+  /** Segments: [ax, ay, bx, by] per segment. */
+  seg: Float64Array;
+  arcs: readonly (readonly [Pt, number, number, number])[];
+  /** Polygon vertices [x0, y0, x1, y1, …], or empty. */
+  poly: Float64Array;
+  polygon?: readonly Pt[];
+}
+
+const STROKE_GEOMETRY: Record<(typeof GLYPH_SHAPES)[number], StrokeGeometry> = Object.fromEntries(
+  Object.entries(STROKE_GLYPHS).map(([name, g]) => [name, {
+    seg: Float64Array.from((g.segments ?? []).flatMap(([a, b]) => [a[0], a[1], b[0], b[1]])),
+    arcs: g.arcs ?? [],
+    poly: Float64Array.from((g.polygon ?? []).flatMap((p) => [p[0], p[1]])),
+    polygon: g.polygon,
+  }]),
+) as Record<(typeof GLYPH_SHAPES)[number], StrokeGeometry>;
+
+/** segDist2 on flat coordinates (same expressions, so the same rounding). */
+function segDist2Flat(u: number, v: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax, dy = by - ay;
+  const t = Math.max(0, Math.min(1, ((u - ax) * dx + (v - ay) * dy) / (dx * dx + dy * dy)));
+  const ex = u - ax - t * dx, ey = v - ay - t * dy;
+  return ex * ex + ey * ey;
+}
+
+/**
+ * Signed distance (glyph units) from (u, v) to the ink of a stroke glyph: negative inside. Used
+ * only as a bound (renderStroke); 1-Lipschitz up to rounding. Inside the union it is minus the
+ * largest depth into one primitive, which is at most the distance to the union's boundary.
+ */
+function signedDistance(g: StrokeGeometry, u: number, v: number, half: number): number {
+  let d = Infinity;
+  const seg = g.seg, poly = g.poly;
+  for (let i = 0; i < seg.length; i += 4) {
+    const e = Math.sqrt(segDist2Flat(u, v, seg[i], seg[i + 1], seg[i + 2], seg[i + 3])) - half;
+    if (e < d) d = e;
+  }
+  for (const [cc, R, a0, a1] of g.arcs) {
+    const e = arcDist(u, v, cc, R, a0, a1) - half;
+    if (e < d) d = e;
+  }
+  if (poly.length > 0) {
+    let e2 = Infinity;
+    const m = poly.length;
+    for (let i = 0, j = m - 2; i < m; j = i, i += 2) {
+      const q = segDist2Flat(u, v, poly[j], poly[j + 1], poly[i], poly[i + 1]);
+      if (q < e2) e2 = q;
+    }
+    const e = Math.sqrt(e2);
+    const sp = inPolygon(u, v, g.polygon!) ? -e : e;
+    if (sp < d) d = sp;
+  }
+  return d;
+}
+
 /** cos and sin of θ, exact (0, ±1) when θ is a multiple of π/2 to within 1e-12 relative. */
 function exactCosSin(theta: number): [number, number] {
   const q = theta / (Math.PI / 2);
@@ -246,11 +303,23 @@ export function renderGlyph(shape: GlyphShape, options: RenderGlyphOptions): Flo
   const twoS = 2 * S;
   const D = twoS * ((scale * size) / 2);
   const ox = twoS * cx, oy = twoS * cy;
+  const geom = STROKE_GEOMETRY[shape as keyof typeof STROKE_GEOMETRY];
+  const out = geom !== undefined
+    ? renderStroke(geom, f, size, S, D, ox, oy, c, s, half, radius)
+    : renderSmooth(f, size, S, D, ox, oy, c, s, half, radius);
+  return blur > 0 ? gaussianBlur(out, size, blur) : out;
+}
+
+/**
+ * Smooth shapes: every sample is evaluated and summed in the pixel's own (a, b) order (the sums
+ * are not integers, so the order is part of the result).
+ */
+function renderSmooth(f: ShapeFn, size: number, S: number, D: number, ox: number, oy: number, c: number, s: number, half: number, radius: number): Float32Array {
+  const twoS = 2 * S;
   const out = new Float32Array(size * size);
   const inv = 1 / (S * S);
   // A pixel whose centre is farther from the glyph origin than the ink radius plus half the pixel
-  // diagonal cannot contain ink at any angle; skipping it changes no value (the 1e-9 absorbs
-  // rounding) and roughly halves the cost for the stroke glyphs.
+  // diagonal cannot contain ink at any angle (Infinity for the smooth shapes: nothing skipped).
   const skipBeyond = radius + half + (Math.SQRT2 / 2) * (twoS / D) + 1e-9;
   for (let r = 0; r < size; r++) {
     const yc = -(twoS * r + S - oy) / D;
@@ -270,7 +339,65 @@ export function renderGlyph(shape: GlyphShape, options: RenderGlyphOptions): Flo
       out[r * size + col] = acc * inv;
     }
   }
-  return blur > 0 ? gaussianBlur(out, size, blur) : out;
+  return out;
+}
+
+/**
+ * Guard band (glyph units) of renderStroke: a sample whose bound |sd| is at most this is decided
+ * by the indicator itself. Rounding in the sample position, the distances and the sign test is
+ * ~1e-15 glyph units; 1e-9 keeps any such error from flipping a sample decided by the bound.
+ */
+const SD_MARGIN = 1e-9;
+
+/**
+ * Indicator glyphs, sample row by sample row: the signed distance of a sample to the ink (min over
+ * the strokes of distance − half width, and ± the distance to the polygon's boundary) is
+ * 1-Lipschitz, so when it is sd at one sample, the next ⌊(|sd| − margin)/step⌋ samples of the row
+ * (step = sample spacing in glyph units) lie on the same side of every boundary and get the same
+ * 0/1 value without being evaluated. Each sample's value is the indicator's at the same point
+ * (computed by the same expressions as the per-sample loop), so the per-pixel counts, and the
+ * output count/S², are bit-for-bit those of evaluating every sample.
+ */
+function renderStroke(g: StrokeGeometry, f: ShapeFn, size: number, S: number, D: number, ox: number, oy: number, c: number, s: number, half: number, radius: number): Float32Array {
+  const N = size * S;
+  const counts = new Int32Array(size * size);
+  const step = 2 / D; // distance between neighbouring samples, glyph units (rotation keeps it)
+  // rows farther from the glyph origin than the ink radius cannot meet ink at any angle
+  const rowReach = radius + half + SD_MARGIN;
+  for (let gy = 0; gy < N; gy++) {
+    // the same expression as the per-pixel loop: twoS·r + 2a + 1 = 2·gy + 1 exactly
+    const y = -(2 * gy + 1 - oy) / D;
+    if (Math.abs(y) > rowReach) continue;
+    const rowBase = ((gy / S) | 0) * size;
+    let gx = 0;
+    while (gx < N) {
+      const x = (2 * gx + 1 - ox) / D;
+      const u = c * x + s * y, v = -s * x + c * y;
+      const sd = signedDistance(g, u, v, half);
+      const mag = Math.abs(sd);
+      let end = gx + 1;
+      let inside: boolean;
+      if (mag <= SD_MARGIN) {
+        inside = f(u, v, half) > 0;
+      } else {
+        inside = sd < 0;
+        end = Math.min(N, gx + 1 + Math.floor((mag - SD_MARGIN) / step));
+      }
+      if (inside) {
+        while (gx < end) {
+          const col = (gx / S) | 0;
+          const stop = Math.min(end, (col + 1) * S);
+          counts[rowBase + col] += stop - gx;
+          gx = stop;
+        }
+      }
+      gx = end;
+    }
+  }
+  const out = new Float32Array(size * size);
+  const inv = 1 / (S * S);
+  for (let i = 0; i < counts.length; i++) out[i] = counts[i] * inv;
+  return out;
 }
 
 /**
@@ -336,6 +463,12 @@ export interface GlyphDatasetOptions {
   seed: number;
   /** "upright" (0, default), "random" (uniform in [0, 2π)), or one fixed angle in radians. */
   angles?: "upright" | "random" | number;
+  /**
+   * With angles "random": draw the angles from their own stream, rng(angleSeed), so that labels,
+   * scales and centres are exactly those of the same `seed`'s upright set (the same glyphs, each
+   * turned about its own centre). Without it the angles share the main stream (other glyphs).
+   */
+  angleSeed?: number;
   /** Classes to draw. Default GLYPH_SHAPES (all non-symmetric glyphs). */
   shapes?: readonly GlyphShape[];
   /** Centre jitter: uniform in ±jitter pixels on each axis. Default 1.5. */
@@ -380,10 +513,16 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   if (!(mode === "upright" || mode === "random" || (typeof mode === "number" && Number.isFinite(mode)))) {
     domainError(fn, "angles", mode, '"upright", "random" or a finite angle in radians');
   }
+  const angleSeed = options.angleSeed;
+  if (angleSeed !== undefined) {
+    if (!Number.isInteger(angleSeed)) domainError(fn, "angleSeed", angleSeed, "an integer");
+    if (mode !== "random") domainError(fn, "angleSeed", angleSeed, 'undefined unless angles is "random"');
+  }
   if (!(jitter >= 0 && Number.isFinite(jitter))) domainError(fn, "jitter", jitter, "a finite number ≥ 0 (pixels)");
   if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) domainError(fn, "scaleRange", `[${lo}, ${hi}]`, "0 < lo ≤ hi < ∞");
 
   const r = rng(seed);
+  const ra = angleSeed === undefined ? r : rng(angleSeed);
   const K = shapes.length;
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = i % K;
@@ -392,7 +531,7 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   const images = new Float32Array(n * px);
   const angles = new Float64Array(n), scales = new Float64Array(n), centers = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
-    const angle = mode === "upright" ? 0 : mode === "random" ? r.uniformIn(0, 2 * Math.PI) : mode;
+    const angle = mode === "upright" ? 0 : mode === "random" ? ra.uniformIn(0, 2 * Math.PI) : mode;
     const scale = r.uniformIn(lo, hi);
     const cx = size / 2 + r.uniformIn(-jitter, jitter);
     const cy = size / 2 + r.uniformIn(-jitter, jitter);

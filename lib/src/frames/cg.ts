@@ -13,9 +13,9 @@
  * ℓ₁ + ℓ₂ + ℓ₃ is even. (1 ⊗ 1 → 1 is the cross product: a pseudo-vector.)
  */
 import { domainError } from "../errors";
-import { Mat, kron, mat, matMul, symmetricEigen, transpose } from "./linalg";
+import { Mat, kron, mat, matMul, symmetricEigen, transpose } from "../linalg";
 import { Order, wignerD } from "./reps";
-import { axisAngle } from "./linalg";
+import { axisAngle } from "../linalg";
 
 const cache = new Map<string, Mat>();
 

@@ -20,7 +20,7 @@
 import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { Graph } from "./graph";
-import { Mat3, mat, mul3, orthogonalityError, symmetricEigen, transpose3 } from "./linalg";
+import { Mat3, mat, mul3, orthogonalityError, symmetricEigen, transpose3 } from "../linalg";
 
 export type Degeneracy = "none" | "v1" | "v2" | "v3";
 
@@ -145,20 +145,20 @@ export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: 
 }
 
 /**
- * max over nodes and entries of |L_i(Qx + t) − L_i(x)Qᵀ| for fixed-weight frames (float64):
+ * max over nodes and entries of |L_i(Rx + t) − L_i(x)Rᵀ| for fixed-weight frames (float64):
  * 0 up to rounding when the frames are equivariant.
  */
-export function frameEquivarianceError(pos: ArrayLike<number>, g: Graph, Q: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0], opts: { signRule?: boolean } = {}): number {
+export function frameEquivarianceError(pos: ArrayLike<number>, g: Graph, R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0], opts: { signRule?: boolean } = {}): number {
   const a = localFrames(pos, g, opts).frames;
   const moved = new Float64Array(pos.length);
   for (let i = 0; i < pos.length; i += 3) {
-    for (let r = 0; r < 3; r++) moved[i + r] = Q[3 * r] * pos[i] + Q[3 * r + 1] * pos[i + 1] + Q[3 * r + 2] * pos[i + 2] + t[r];
+    for (let r = 0; r < 3; r++) moved[i + r] = R[3 * r] * pos[i] + R[3 * r + 1] * pos[i + 1] + R[3 * r + 2] * pos[i + 2] + t[r];
   }
   const b = localFrames(moved, g, opts).frames;
-  const Qt = transpose3(Q);
+  const Rt = transpose3(R);
   let err = 0;
   for (let i = 0; i < g.n; i++) {
-    const expected = mul3(a[i].L, Qt);
+    const expected = mul3(a[i].L, Rt);
     for (let k = 0; k < 9; k++) err = Math.max(err, Math.abs(b[i].L[k] - expected[k]));
   }
   return err;

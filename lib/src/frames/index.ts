@@ -13,7 +13,6 @@
  * float64 for the algebra and checks; tfjs float32 for the models. Einsum is not available on
  * the wasm backend, so all tensor contractions are reshape + (batched) matMul.
  */
-export * from "./linalg";
 export * from "./graph";
 export * from "./frames";
 export * from "./reps";

@@ -31,7 +31,7 @@ import { Rng } from "../tensor/rng";
 import { Batch, Geometry } from "./batch";
 import { cgPaths, clebschGordan } from "./cg";
 import { frameDiagnostics, gramSchmidtTf } from "./frames";
-import { transpose } from "./linalg";
+import { transpose } from "../linalg";
 import { Dense, MLP, countParams, silu } from "./nn";
 import { Order, Rep, ambiguityProjector, irrepBasis, parseRep, repDim, rhoBlockTf, sphericalHarmonicsTf, transportTf } from "./reps";
 

@@ -24,7 +24,7 @@ import { Batch } from "./batch";
 import { Cloud, Dataset, Targets } from "./data";
 import { localFrames } from "./frames";
 import { radiusGraph } from "./graph";
-import { mul3, randomRotation, transpose3 } from "./linalg";
+import { mul3, randomRotation, transpose3 } from "../linalg";
 import { FramesNet, MessageKind, Model, TFN } from "./models";
 import { Order, ambiguityProjector } from "./reps";
 import { actOnHead, batches, equivarianceErrors, evaluate, randomO3, targetScales, train, transformCloud } from "./train";
@@ -112,10 +112,10 @@ export function movedDataset(d: Dataset, seed: number): Dataset {
   const r = new Rng(seed);
   const clouds: Cloud[] = [], targets: Targets[] = [];
   d.clouds.forEach((c, k) => {
-    const Q = randomRotation(r, r.uniform() < 0.5);
-    clouds.push(transformCloud(c, Q, [r.normal(), r.normal(), r.normal()]));
+    const R = randomRotation(r, r.uniform() < 0.5);
+    clouds.push(transformCloud(c, R, [r.normal(), r.normal(), r.normal()]));
     const t = d.targets[k];
-    targets.push({ energy: t.energy, forces: actOnHead("forces", Q, t.forces), tensor: actOnHead("tensor", Q, t.tensor) });
+    targets.push({ energy: t.energy, forces: actOnHead("forces", R, t.forces), tensor: actOnHead("tensor", R, t.tensor) });
   });
   return { clouds, targets };
 }

@@ -7,7 +7,7 @@ import { ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";
 
 /** Glorot-uniform matrix [fanIn, fanOut] times `gain`. */
-export function glorot(r: Rng, fanIn: number, fanOut: number, gain = 1): Float32Array {
+export function glorot(fanIn: number, fanOut: number, r: Rng, gain = 1): Float32Array {
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   const w = new Float32Array(fanIn * fanOut);
   for (let i = 0; i < w.length; i++) w[i] = (2 * r.uniform() - 1) * a;
@@ -20,7 +20,7 @@ export class Dense {
   constructor(r: Rng, readonly fanIn: number, readonly fanOut: number, opts: { bias?: boolean; gain?: number; name?: string } = {}) {
     if (!(Number.isInteger(fanIn) && fanIn >= 1)) domainError("Dense", "fanIn", fanIn, "an integer ≥ 1");
     if (!(Number.isInteger(fanOut) && fanOut >= 1)) domainError("Dense", "fanOut", fanOut, "an integer ≥ 1");
-    this.w = tf.variable(tf.tensor2d(glorot(r, fanIn, fanOut, opts.gain ?? 1), [fanIn, fanOut]), true);
+    this.w = tf.variable(tf.tensor2d(glorot(fanIn, fanOut, r, opts.gain ?? 1), [fanIn, fanOut]), true);
     if (opts.bias ?? true) this.b = tf.variable(tf.zeros([fanOut]), true);
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {

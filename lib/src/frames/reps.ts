@@ -17,7 +17,7 @@
  */
 import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
-import { Mat, blockDiag, det3, eye, fromMat3, kron, mat, matMul, transpose } from "./linalg";
+import { Mat, blockDiag, det3, eye, fromMat3, kron, mat, matMul, transpose } from "../linalg";
 
 export type Order = 0 | 1 | 2 | 3;
 

@@ -10,7 +10,7 @@ import { GroupAction } from "../kernel/check";
 import { Rng } from "../tensor/rng";
 import { Batch, BatchOptions, makeBatch } from "./batch";
 import { Cloud, Dataset, PotentialOptions, targets } from "./data";
-import { Mat3, det3, randomRotation, transformPoints } from "./linalg";
+import { Mat3, det3, randomRotation, transformPoints } from "../linalg";
 import { Model, Outputs } from "./models";
 
 export type Head = keyof Outputs;
@@ -160,21 +160,21 @@ export function evaluate(m: Model, bs: Batch[], s: Scales): Errors {
   };
 }
 
-/** Apply Q ∈ O(3) (and a translation) to a cloud. */
-export function transformCloud(c: Cloud, Q: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0]): Cloud {
-  return { pos: transformPoints(c.pos, Q, t), types: c.types };
+/** Apply R ∈ O(3) (and a translation) to a cloud. */
+export function transformCloud(c: Cloud, R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0]): Cloud {
+  return { pos: transformPoints(c.pos, R, t), types: c.types };
 }
 
-/** How a head transforms: E ↦ E, F ↦ QF, T ↦ QTQᵀ (flat [N·3] / [N·9] arrays). */
-export function actOnHead(h: Head, Q: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
+/** How a head transforms: E ↦ E, F ↦ RF, T ↦ RTRᵀ (flat [N·3] / [N·9] arrays). */
+export function actOnHead(h: Head, R: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
   if (h === "energy") return Float64Array.from(y);
-  if (h === "forces") return transformPoints(y, Q);
+  if (h === "forces") return transformPoints(y, R);
   if (y.length % 9 !== 0) throw new ShapeError("actOnHead tensor", "a flat [N·9] array", [y.length]);
   const out = new Float64Array(y.length);
   for (let n = 0; n < y.length; n += 9) {
     for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
       let s = 0;
-      for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) s += Q[3 * a + p] * y[n + 3 * p + q] * Q[3 * b + q];
+      for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) s += R[3 * a + p] * y[n + 3 * p + q] * R[3 * b + q];
       out[n + 3 * a + b] = s;
     }
   }
@@ -193,16 +193,16 @@ function numeric(data: ArrayLike<number>, shape: number[]): { shape: number[]; d
 }
 
 /**
- * Group actions for check.equivariant on a model head: input x ↦ Qx + t, output by actOnHead.
+ * Group actions for check.equivariant on a model head: input x ↦ Rx + t, output by actOnHead.
  * Use with `predict(model, head, opts)` as f. Names say rotation/reflection and the index.
  */
-export function o3Actions(head: Head, Qs: Mat3[], opts: { translate?: number } = {}): GroupAction<Cloud, { shape: number[]; dataSync(): ArrayLike<number> }>[] {
-  return Qs.map((Q, k) => {
+export function o3Actions(head: Head, Rs: Mat3[], opts: { translate?: number } = {}): GroupAction<Cloud, { shape: number[]; dataSync(): ArrayLike<number> }>[] {
+  return Rs.map((R, k) => {
     const t = opts.translate ? [opts.translate, -0.5 * opts.translate, 0.25 * opts.translate] : [0, 0, 0];
     return {
-      name: `${det3(Q) < 0 ? "reflection" : "rotation"} ${k}`,
-      in: (c: Cloud) => transformCloud(c, Q, t),
-      out: (y: { shape: number[]; dataSync(): ArrayLike<number> }) => numeric(actOnHead(head, Q, y.dataSync()), y.shape),
+      name: `${det3(R) < 0 ? "reflection" : "rotation"} ${k}`,
+      in: (c: Cloud) => transformCloud(c, R, t),
+      out: (y: { shape: number[]; dataSync(): ArrayLike<number> }) => numeric(actOnHead(head, R, y.dataSync()), y.shape),
     };
   });
 }

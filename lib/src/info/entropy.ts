@@ -5,7 +5,7 @@
  * 0·log 0 = 0 (the limit t log t → 0), so zero cells contribute nothing.
  */
 import { DomainError } from "../errors";
-import { assertIn, MatrixInput, Matrix, toDistribution, toJoint, toKernel } from "./validate";
+import { assertIn, MatrixInput, Mat, toDistribution, toJoint, toKernel } from "./validate";
 
 function plogp(p: number): number {
   return p > 0 ? p * Math.log(p) : 0;
@@ -30,7 +30,7 @@ export function marginals(pxy: MatrixInput): { px: Float64Array; py: Float64Arra
   return marginalsOf(toJoint("marginals", "pxy", pxy));
 }
 
-function marginalsOf(m: Matrix): { px: Float64Array; py: Float64Array } {
+function marginalsOf(m: Mat): { px: Float64Array; py: Float64Array } {
   const px = new Float64Array(m.rows), py = new Float64Array(m.cols);
   for (let i = 0; i < m.rows; i++)
     for (let j = 0; j < m.cols; j++) {

@@ -7,18 +7,15 @@ import { ShapeError, DomainError } from "../errors";
 /** A matrix given either as rows or as row-major data with its shape `[rows, cols]`. */
 export type MatrixInput = readonly (readonly number[])[] | { data: ArrayLike<number>; shape: readonly [number, number] | readonly number[] };
 
-/** Row-major matrix, the internal form. */
-export interface Matrix {
-  data: Float64Array;
-  rows: number;
-  cols: number;
-}
+/** Row-major matrix, the internal form: the library's one matrix type. */
+export type { Mat } from "../linalg";
+import type { Mat } from "../linalg";
 
 /** Tolerance on Σp = 1 (the issue's contract: within 1e-9, else DomainError). */
 export const SUM_TOL = 1e-9;
 
 /** Convert a MatrixInput to row-major form; ragged rows or a data/shape mismatch are ShapeErrors. */
-export function toMatrix(fn: string, arg: string, m: MatrixInput): Matrix {
+export function toMatrix(fn: string, arg: string, m: MatrixInput): Mat {
   if (Array.isArray(m)) {
     const rows = m.length;
     if (rows === 0) throw new ShapeError(`${fn}: ${arg}`, "[rows ≥ 1, cols ≥ 1]", [0]);
@@ -55,14 +52,14 @@ export function assertDistribution(fn: string, arg: string, p: ArrayLike<number>
 }
 
 /** Validate a joint distribution matrix (all entries together sum to 1). */
-export function toJoint(fn: string, arg: string, m: MatrixInput): Matrix {
+export function toJoint(fn: string, arg: string, m: MatrixInput): Mat {
   const mat = toMatrix(fn, arg, m);
   assertDistribution(fn, arg, mat.data);
   return mat;
 }
 
 /** Validate a Markov kernel: every row is a distribution (K[i][j] = P(Y=j | X=i)). */
-export function toKernel(fn: string, arg: string, m: MatrixInput): Matrix {
+export function toKernel(fn: string, arg: string, m: MatrixInput): Mat {
   const mat = toMatrix(fn, arg, m);
   for (let i = 0; i < mat.rows; i++) assertDistribution(fn, `${arg} row ${i}`, mat.data.subarray(i * mat.cols, (i + 1) * mat.cols));
   return mat;
@@ -72,13 +69,6 @@ export function toKernel(fn: string, arg: string, m: MatrixInput): Matrix {
 export function toDistribution(fn: string, arg: string, p: ArrayLike<number>): Float64Array {
   assertDistribution(fn, arg, p);
   return Float64Array.from(p);
-}
-
-/** Convert back to number[][] (for display and tests). */
-export function toRows(m: Matrix): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-  return out;
 }
 
 /** DomainError unless `v` is an integer ≥ `min`. */

@@ -400,3 +400,13 @@ export function besselIRatio(nu: number, x: number): number {
   }
   return cf1I(nu, x);
 }
+
+/**
+ * The general kernel's result as a fresh object: e^{−x} I_ν(x) = i · 2^{iE}, e^{x} K_ν(x) = k · 2^{kE}
+ * (for cross-checks against the integer-order fast paths; `IK` is the kernel's scratch). `wantI`/
+ * `wantK` as in `ikKernel` (the skipped half is left as the kernel leaves it).
+ */
+export function ikGeneral(nu: number, x: number, wantI = true, wantK = true): Readonly<{ i: number; iE: number; k: number; kE: number }> {
+  ikKernel(nu, x, wantI, wantK);
+  return { i: IK.i, iE: IK.iE, k: IK.k, kE: IK.kE };
+}

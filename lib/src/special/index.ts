@@ -24,8 +24,8 @@
  * Methods per region are described in jy.ts, ik.ts, fast.ts and zeros.ts.
  */
 export { gamma, logGamma, rgamma, sinpi, cospi, EULER_GAMMA } from "./gamma";
-export { besselJ, besselY, besselJPrime, besselYPrime, sphericalJ, sphericalY } from "./jy";
-export { besselI, besselK, besselIScaled, besselKScaled, logBesselI, besselIRatio } from "./ik";
+export { besselJ, besselY, besselJPrime, besselYPrime, sphericalJ, sphericalY, jyGeneral } from "./jy";
+export { besselI, besselK, besselIScaled, besselKScaled, logBesselI, besselIRatio, ikGeneral } from "./ik";
 export { besselJZeros, besselJPrimeZeros, type PrimeZerosOptions } from "./zeros";
 export { logExpectedExpDot, logVmfNormaliser, logSphereArea } from "./vmf";
 export {

@@ -645,3 +645,13 @@ export function sphericalY(l: number, x: number): number {
   if (l === 0) return -Math.cos(x) / x;
   return (SQRT_HALF_PI / Math.sqrt(x)) * yPos(l + 0.5, x);
 }
+
+/**
+ * The general real-order kernel's J_ν(x), J_{ν+1}(x), Y_ν(x), Y_{ν+1}(x) as a fresh object, without
+ * the integer-order fast paths `besselJ`/`besselY` take (for cross-checks of the two; `JY` is the
+ * kernel's scratch and stays module state).
+ */
+export function jyGeneral(nu: number, x: number): Readonly<{ j: number; j1: number; y: number; y1: number }> {
+  jyKernel(nu, x, true);
+  return { j: JY.j, j1: JY.j1, y: JY.y, y1: JY.y1 };
+}

@@ -1,5 +1,5 @@
 /**
- * `node lib/dist/book/cli.js <command>` (root scripts `npm run workshop`, `npm run book:html`):
+ * `node tools/host/dist/book/cli.js <command>` (root scripts `npm run workshop`, `npm run book:html`):
  *
  *   workshop [--check] [--notebooks DIR]   write notebooks/workshop/*.ipynb (student copies);
  *                                          --check writes nothing and exits 1 if any is stale

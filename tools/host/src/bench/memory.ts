@@ -53,7 +53,7 @@ export interface KernelMemoryOptions {
  * fails. The kernel gets NODE_OPTIONS=--expose-gc on top of the caller's NODE_OPTIONS.
  */
 export async function kernelMemory(steps: readonly string[], opts: KernelMemoryOptions = {}): Promise<MemorySample[]> {
-  const root = opts.root ?? path.resolve(__dirname, "..", "..", "..");
+  const root = opts.root ?? path.resolve(__dirname, "..", "..", "..", "..");
   const cells = steps.flatMap((src, i) => [
     { cell_type: "code" as const, id: `s${i}`, metadata: {}, source: src, outputs: [], execution_count: null },
     { cell_type: "code" as const, id: `m${i}`, metadata: {}, source: PROBE, outputs: [], execution_count: null },

@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BesselbookError, FormatError } from "../errors";
+import { BesselbookError, FormatError } from "besselbook/dist/errors";
 
 interface CheckRec { check: string; what: string; passed: boolean; value: unknown; tol: unknown; seeds?: number[] }
 interface ClaimRec {
@@ -201,7 +201,7 @@ export function expectedReport(root: string): ReportFiles {
 }
 
 function main(argv: string[]): number {
-  const root = path.resolve(__dirname, "..", "..", "..");
+  const root = path.resolve(__dirname, "..", "..", "..", "..");
   const want = expectedReport(root);
   const files: [string, string][] = [[path.join(root, "REPORT.md"), want.report], [path.join(root, "README.md"), want.readme]];
   if (argv.includes("--check")) {
@@ -213,7 +213,7 @@ function main(argv: string[]): number {
     console.log("report: REPORT.md and README.md are up to date with results/");
     return 0;
   }
-  const { atomicWrite } = require("../kernel/io") as typeof import("../kernel/io");
+  const { atomicWrite } = require("besselbook/dist/kernel/io") as typeof import("besselbook/dist/kernel/io");
   for (const [f, text] of files) atomicWrite(f, text);
   console.log(`report: wrote ${files.map(([f]) => path.relative(root, f)).join(", ")}`);
   return 0;

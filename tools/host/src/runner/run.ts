@@ -11,15 +11,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BesselbookError } from "../errors";
-import { atomicWrite } from "../kernel/io";
+import { BesselbookError } from "besselbook/dist/errors";
+import { atomicWrite } from "besselbook/dist/kernel/io";
 import { ExecuteOutcome, KernelClient, KernelStartAborted } from "./client";
 import { InstalledKernelSpec, KERNEL_NAME, findKernelSpec, kernelSpec } from "./kernelspec";
 import { Cell, MimeBundle, Notebook, Output, cellTags, parseNotebook, readNotebook, saveTarget, serializeNotebook } from "./notebook";
 import { checkParams } from "./parameters";
 import type { Message } from "./protocol";
 
-export type Mode = "smoke" | "full";
+/** The run mode: the library's own type (one definition, lib/src/kernel/mode.ts). */
+import type { Mode } from "besselbook";
+export type { Mode };
 
 export interface RunOptions {
   /** Sets BESSELBOOK_MODE in the kernel. Default "full" (what JupyterLab sees when nothing is set). */

@@ -14,15 +14,15 @@
  * frames (TFN frame "local": equal parameters, same function), one energy + conservative-force
  * training step on 10 ethanol configurations, ℓmax 1–3, interleaved rounds; ratio local / global.
  */
-import { init } from "../tensor/backend";
-import { FramesNet, Model, TFN } from "../frames/models";
-import { makeBatch } from "../frames/batch";
-import { randomCloud, targets } from "../frames/data";
-import { timeStep } from "../frames/train";
-import { Rng } from "../tensor/rng";
-import { batches } from "../frames/train";
-import { moleculeDataset } from "../frames/molecules";
-import { timeInterleaved } from "../frames/potential";
+import { init } from "besselbook/dist/tensor/backend";
+import { FramesNet, Model, TFN } from "besselbook/dist/frames/models";
+import { makeBatch } from "besselbook/dist/frames/batch";
+import { randomCloud, targets } from "besselbook/dist/frames/data";
+import { timeStep } from "besselbook/dist/frames/train";
+import { Rng } from "besselbook/dist/tensor/rng";
+import { batches } from "besselbook/dist/frames/train";
+import { moleculeDataset } from "besselbook/dist/frames/molecules";
+import { timeInterleaved } from "besselbook/dist/frames/potential";
 
 export async function run(): Promise<void> {
   const backend = await init({ quiet: true });

@@ -47,7 +47,7 @@ import { installCompileCache, writeCompileCache } from "./compile-cache";
 /** Prefix of the line the runner parses; keep in sync with CALLBACK_ERROR in run.ts. */
 export const CALLBACK_MARK = "[besselbook]";
 
-const projectRoot = path.resolve(__dirname, "..", "..", "..");
+const projectRoot = path.resolve(__dirname, "..", "..", "..", "..");
 
 function configPath(): string | undefined {
   const argv = process.argv;

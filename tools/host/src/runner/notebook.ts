@@ -9,10 +9,12 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { FormatError } from "../errors";
-import { atomicWrite } from "../kernel/io";
+import { FormatError } from "besselbook/dist/errors";
+import { atomicWrite } from "besselbook/dist/kernel/io";
 
-export type MimeBundle = Record<string, unknown>;
+/** A Jupyter MIME bundle: the library's own type (lib/src/kernel/display.ts). */
+import type { MimeBundle } from "besselbook";
+export type { MimeBundle };
 
 export type Output =
   | { output_type: "stream"; name: "stdout" | "stderr" | string; text: string }

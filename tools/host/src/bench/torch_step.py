@@ -1,4 +1,4 @@
-"""PyTorch baseline for `npm run bench training` (called by lib/src/bench/training.ts).
+"""PyTorch baseline for `npm run bench training` (called by tools/host/src/bench/training.ts).
 
 Reads the exact inputs and initial weights the TypeScript bench used (a JSON manifest plus one
 raw little-endian float32/int32 file), builds the same network, runs the same SGD steps on one
