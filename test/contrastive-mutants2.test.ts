@@ -10,7 +10,10 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { contrastive as C, init } from "besselbook";
+import { contrastive as CN, linalg as L, init, rng } from "besselbook";
+
+// the Mat helpers, SVD and subspaces moved from contrastive to lib/src/linalg in #21
+const C = { ...CN, ...L };
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
@@ -251,13 +254,13 @@ describe("contrastive (mutants 2): asMat and the small matrix helpers refuse by 
       [[[1, 2, 3], [4, 5]], /^X row 1: .*\[3\].*\[2\]/],
       ["a string", /^X: .*a Mat, an array of rows or a rank-2 tensor.*string/],
     ];
-    for (const [x, re] of bad) assert.throws(() => C.asMat(x as C.MatLike, "X"), sh(re), JSON.stringify(x));
+    for (const [x, re] of bad) assert.throws(() => C.asMat(x as L.MatLike, "X"), sh(re), JSON.stringify(x));
     assert.throws(() => C.asMat([[1, 2], [3, NaN]], "X"), named(/^X: argument \[1, 1\] = NaN .*finite entries/));
     assert.throws(() => C.asMat([[1, Infinity, 3]], "X"), named(/argument \[0, 1\] = Infinity/));
     assert.throws(() => C.asMat([[NaN]]), named(/^matrix: /));
     // an object with rows and cols but no Float64Array data is not a Mat
-    assert.throws(() => C.asMat({ rows: 1, cols: 1, data: [1] } as unknown as C.MatLike, "X"), sh(/^X: /));
-    assert.throws(() => C.asMat(null as unknown as C.MatLike, "X"), sh(/^X: .*object/));
+    assert.throws(() => C.asMat({ rows: 1, cols: 1, data: [1] } as unknown as L.MatLike, "X"), sh(/^X: /));
+    assert.throws(() => C.asMat(null as unknown as L.MatLike, "X"), sh(/^X: .*object/));
   });
 
   it("toArray, fromColumns, sub, dot, normalizeRows, columnMean, centerRows, sliceCols, applyToRows by hand", () => {
@@ -293,10 +296,10 @@ describe("contrastive (mutants 2): asMat and the small matrix helpers refuse by 
     assert.throws(() => C.applyToRows([[1, 2, 3]], R), named(/^applyToRows m: .*\[d', 3\]/));
     assert.throws(() => C.applyToRows([[NaN, 1]], R), named(/^applyToRows x: /));
     assert.throws(() => C.applyToRows([[1, 1]], M(2, 2, [1, 1, 1, NaN])), named(/^applyToRows m: /));
-    const Q = C.randomOrthogonal(4, ((s) => () => { s = (s * 69069 + 1) % 2 ** 32; return s / 2 ** 31 - 1; })(5));
+    const Q = C.randomOrthogonal(4, rng(5));
     const QtQ = C.matMul(C.transpose(Q), Q);
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) close(QtQ.data[i * 4 + j], i === j ? 1 : 0, 1e-13, `QᵀQ ${i},${j}`);
-    assert.throws(() => C.randomOrthogonal(0, Math.random), named(/^randomOrthogonal: argument d = 0/));
+    assert.throws(() => C.randomOrthogonal(0, rng(1)), named(/^randomOrthogonal: argument d = 0/));
   });
 });
 

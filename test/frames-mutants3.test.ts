@@ -348,14 +348,14 @@ describe("frames (mutants 3): synthetic targets by hand and the cloud sampler's 
 describe("frames (mutants 3): nn layers and dataset statistics by hand", () => {
   before(async () => { await init(); });
   it("glorot draws U(−a, a), a = gain·√(6/(fanIn + fanOut)), from the documented stream; Dense and MLP", () => {
-    const w = F.glorot(rng(2), 3, 5, 0.5), r = rng(2), a = 0.5 * Math.sqrt(6 / 8);
+    const w = F.glorot(3, 5, rng(2), 0.5), r = rng(2), a = 0.5 * Math.sqrt(6 / 8);
     assert.equal(w.length, 15);
     w.forEach((v) => close(v, Math.fround((2 * r.uniform() - 1) * a), 1e-7, "draw"));
     const d = new F.Dense(rng(2), 3, 5, { gain: 0.5 });
     assert.deepEqual(Array.from(d.w.dataSync()), Array.from(w));
     assert.deepEqual(Array.from(d.b!.dataSync()), [0, 0, 0, 0, 0]);
     assert.equal(new F.Dense(rng(1), 2, 2, { bias: false }).b, undefined);
-    assert.deepEqual(Array.from(new F.Dense(rng(2), 3, 5).w.dataSync()), Array.from(F.glorot(rng(2), 3, 5)));
+    assert.deepEqual(Array.from(new F.Dense(rng(2), 3, 5).w.dataSync()), Array.from(F.glorot(3, 5, rng(2))));
     const x = tf.tensor2d([[1, 2, 3]]);
     const y = d.apply(x).dataSync(), W = d.w.arraySync() as number[][];
     for (let j = 0; j < 5; j++) close(y[j], W[0][j] + 2 * W[1][j] + 3 * W[2][j], 1e-6, `y[${j}]`);
@@ -366,13 +366,13 @@ describe("frames (mutants 3): nn layers and dataset statistics by hand", () => {
     new F.Dense(rng(1), 1, 1).w.dispose();
     // MLP: Dense → SiLU → Dense; lastGain scales only the last layer's draws
     const m = new F.MLP(rng(4), [2, 3, 1], { lastGain: 0.1 });
-    const r4 = rng(4), l0 = F.glorot(r4, 2, 3, 1), l1 = F.glorot(r4, 3, 1, 0.1);
+    const r4 = rng(4), l0 = F.glorot(2, 3, r4, 1), l1 = F.glorot(3, 1, r4, 0.1);
     assert.deepEqual(Array.from(m.layers[0].w.dataSync()), Array.from(l0));
     assert.deepEqual(Array.from(m.layers[1].w.dataSync()), Array.from(l1));
     const h = [0, 1, 2].map((j) => 0.5 * l0[j] - 1 * l0[3 + j]).map((z) => z / (1 + Math.exp(-z)));
     close(m.apply(tf.tensor2d([[0.5, -1]])).dataSync()[0], h.reduce((s, v, j) => s + v * l1[j], 0), 1e-6, "MLP");
     const m1 = new F.MLP(rng(4), [2, 3]); // one layer: no activation at all
-    const l = F.glorot(rng(4), 2, 3);
+    const l = F.glorot(2, 3, rng(4));
     close(m1.apply(tf.tensor2d([[1, 0]])).dataSync()[2], l[2], 1e-7, "no SiLU after the last layer");
     assert.equal(F.countParams(m.variables), 2 * 3 + 3 + 3 * 1 + 1);
     assert.throws(() => new F.MLP(rng(1), [3]), shape(/^MLP sizes: .*at least \[in, out\]/));
