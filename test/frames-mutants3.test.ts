@@ -397,3 +397,36 @@ describe("frames (mutants 3): nn layers and dataset statistics by hand", () => {
     assert.equal(s.tensor, 1e-12); // all zero: floored
   });
 });
+
+describe("frames (mutants 3): makeBatch's remaining texts and boundaries (from the re-run)", () => {
+  before(async () => { await init(); });
+  const c1 = { pos: Float64Array.of(0, 0, 0, 0, 0, 1.5), types: Int32Array.of(1, 1) };
+  it("the 'got' part of each shape refusal, the distinctness threshold relative to the cutoff", () => {
+    assert.throws(() => F.makeBatch([], { cutoff: 2 }), shape(/at least one cloud.*\[0\]/));
+    assert.throws(() => F.makeBatch([c1], { cutoff: 2 }, []), shape(/1 \(one per cloud\).*\[0\]/));
+    assert.throws(() => F.makeBatch([{ pos: new Float64Array(0), types: new Int32Array(0) }], { cutoff: 2 }), shape(/at least one atom.*\[0\]/));
+    assert.throws(() => F.makeBatch([{ pos: Float64Array.of(0, 0, 0, 1, 1), types: Int32Array.of(0, 0) }], { cutoff: 2 }), shape(/length 6 \(3 per atom\).*\[5\]/));
+    // distinct means > 1e-9·cutoff apart: at cutoff 10, 2e-8 is fine and 0.5e-8 is not
+    F.makeBatch([{ pos: Float64Array.of(0, 0, 0, 2e-8, 0, 0), types: Int32Array.of(0, 0) }], { cutoff: 10 }).dispose();
+    assert.throws(() => F.makeBatch([{ pos: Float64Array.of(0, 0, 0, 0.5e-8, 0, 0), types: Int32Array.of(0, 0) }], { cutoff: 10 }), domain(/distinct points/));
+  });
+  it("a rank-2 node gets the mask [1, 1, 0]; edgeGeometry needs all three coordinates equal to call two nodes coincident", () => {
+    // three atoms in a plane, all within the cutoff: planar neighbourhoods have frame rank 2
+    const tri = { pos: Float64Array.of(0, 0, 0, 1, 0.2, 0, 0.3, 1.1, 0), types: Int32Array.of(0, 1, 0) };
+    const b = F.makeBatch([tri], { cutoff: 3, nTypes: 2 });
+    try {
+      const rk = Array.from(b.frameRank);
+      assert.ok(rk.includes(2), `${rk}`);
+      assert.deepEqual(Array.from(b.fallback.mask.dataSync()), rk.flatMap((k) => [+(k >= 1), +(k >= 2), +(k >= 3)]));
+      const p = Array.from(tri.pos);
+      for (const [k, v] of [[3, 0], [4, 0], [5, 0]] as const) { // move one coordinate of node 1 onto node 0's
+        const q = p.slice(); q[k] = v;
+        F.edgeGeometry(b, tf.tensor2d(q, [3, 3])); // never all three equal: accepted
+      }
+      const q = p.slice(); q[3] = 0; q[4] = 0; // node 1 = node 0
+      assert.throws(() => F.edgeGeometry(b, tf.tensor2d(q, [3, 3])), domain(/coincident/));
+      const r = p.slice(); r[6] = 1; r[7] = 0.2; // node 2 = node 1 (nodes 1 and 2, not node 0)
+      assert.throws(() => F.edgeGeometry(b, tf.tensor2d(r, [3, 3])), domain(/nodes [12], [12] of edge/));
+    } finally { b.dispose(); }
+  });
+});
