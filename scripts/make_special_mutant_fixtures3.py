@@ -44,6 +44,8 @@ def main():
         (2, 3.0), (5, 10.0), (10, 30.0), (30, 45.0), (20, 49.9), (60, 100.0),
         # Miller (n > x - x^(1/3)), normalised to (J0, J1); n = 500, x = 250 needs the rescaling
         (10, 8.0), (30, 20.0), (60, 40.0), (60, 58.0), (500, 250.0), (1000, 600.0), (1000, 990.0),
+        # growth of the Miller sequence past 1e250 (its rescaling): values ~1e-173 and ~1e-200
+        (300, 60.0), (400, 70.0),
         # n > 1000: the general kernel
         (1001, 1000.0), (1500, 1400.0), (2000, 1990.0),
     ]
