@@ -422,3 +422,18 @@ describe("contrastive (mutants 2): loss and metric argument checks, overflow-fre
     assert.equal(C.embeddingSpectrum(X, 0.2499).numericalRank, 2);
   });
 });
+
+describe("contrastive (mutants 2): what the re-run left (after #21's move to lib/src/linalg)", () => {
+  before(async () => { await init({ quiet: true }); });
+  it("a one-column tensor is a matrix; the 'got' parts and labels of the remaining refusals", () => {
+    const t = tf.tensor2d([[1], [2], [3]]);
+    assert.deepEqual([C.asMat(t).rows, C.asMat(t).cols], [3, 1]);
+    assert.throws(() => C.fromColumns([]), named(/at least one column.*\[\]/));
+    assert.throws(() => C.applyToRows([[1, 2, 3]], { rows: 2, cols: 2, data: Float64Array.of(1, 0, 0, 1) }), named(/\[d', 3\].*\[2, ?2\]/));
+    assert.throws(() => C.sliceCols({ rows: 2, cols: 3, data: new Float64Array(6) }, 4), named(/at most 3 columns.*\[2, ?4\]/));
+    assert.throws(() => C.principalVectors([[1], [0]], [[NaN], [0]]), named(/^principalVectors B2: /));
+    assert.throws(() => C.svd([[1]], { tol: 2 }), named(/opts\.tol = 2 .*a number in \(0, 1\)/));
+    const v3 = tf.zeros([4, 3, 1]) as unknown as tf.Tensor2D;
+    assert.throws(() => C.infoNCE(tf.tensor2d(U), v3, 1), named(/^infoNCE v: .*\[4, 3\] \(same as u\)/));
+  });
+});
