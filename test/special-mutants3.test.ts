@@ -12,7 +12,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as S from "besselbook/dist/special";
+import { special as S } from "besselbook";
 
 const FIX = path.join(__dirname, "..", "..", "test", "fixtures", "special", "mutants3.json");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
