@@ -20,7 +20,11 @@ const TWO_PI = 2 * Math.PI;
 export function wrapAngle(x: number): number {
   if (x >= -Math.PI && x < Math.PI) return x;
   const y = x - TWO_PI * Math.floor((x + Math.PI) / TWO_PI);
-  return y >= Math.PI ? y - TWO_PI : y; // guard the rounding edge
+  // Guard both rounding edges: near an odd multiple of π the floor can land one step off and y
+  // one or two ulps outside [−π, π) (found by mutation testing, session 6: wrapAngle(5π − 2e-15)
+  // gave −π − 2 ulps). Those x are within rounding of −π ≡ π, so −π is the answer.
+  if (y >= Math.PI) return y - TWO_PI >= -Math.PI ? y - TWO_PI : -Math.PI;
+  return y < -Math.PI ? -Math.PI : y;
 }
 
 /** Angular (geodesic) distance on the circle, in [0, π]. */
