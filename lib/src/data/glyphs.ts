@@ -467,6 +467,7 @@ export interface GlyphDatasetOptions {
    * With angles "random": draw the angles from their own stream, rng(angleSeed), so that labels,
    * scales and centres are exactly those of the same `seed`'s upright set (the same glyphs, each
    * turned about its own centre). Without it the angles share the main stream (other glyphs).
+   * An integer in [0, 2^32) (rng folds seeds to 32 bits; larger values would alias smaller ones).
    */
   angleSeed?: number;
   /** Classes to draw. Default GLYPH_SHAPES (all non-symmetric glyphs). */
@@ -515,7 +516,8 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   }
   const angleSeed = options.angleSeed;
   if (angleSeed !== undefined) {
-    if (!Number.isInteger(angleSeed)) domainError(fn, "angleSeed", angleSeed, "an integer");
+    // rng folds a seed to 32 bits, so 2^32 would alias 0: refuse anything outside [0, 2^32)
+    if (!(Number.isInteger(angleSeed) && angleSeed >= 0 && angleSeed < 2 ** 32)) domainError(fn, "angleSeed", angleSeed, "an integer in [0, 2^32)");
     if (mode !== "random") domainError(fn, "angleSeed", angleSeed, 'undefined unless angles is "random"');
   }
   if (!(jitter >= 0 && Number.isFinite(jitter))) domainError(fn, "jitter", jitter, "a finite number ≥ 0 (pixels)");
