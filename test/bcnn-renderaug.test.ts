@@ -164,5 +164,20 @@ describe("bcnn rendered augmentation (session 6)", function () {
     for (const [d, e] of [[NaN, 0], [1.5, 0], [1, -1], [1, 0.5], [1, Infinity]]) {
       assert.throws(() => bcnn.poolAngleSeed(d, e), (err: unknown) => err instanceof DomainError && /poolAngleSeed/.test((err as Error).message));
     }
+    // an overflow caused by the copy index names e, not dataSeed (review s6-14b finding 5)
+    for (const [d, e] of [[0, 2 ** 53], [2021, 2 ** 32 - 3021]]) {
+      assert.throws(() => bcnn.poolAngleSeed(d, e), (err: unknown) => err instanceof DomainError && /argument e = /.test((err as Error).message));
+    }
+    assert.equal(bcnn.poolAngleSeed(2021, 2 ** 32 - 3022), 2 ** 32 - 1);
+  });
+
+  it("glyphDataset's seed is an integer in [0, 2^32) (2^32 would alias seed 0); a string renderedControl is quoted in the error", () => {
+    for (const bad of [2 ** 32, 2 ** 60, -1, 1.5, NaN]) {
+      assert.throws(() => data.glyphDataset({ n: 2, seed: bad }), (e: unknown) => e instanceof DomainError && /argument seed = /.test((e as Error).message));
+    }
+    assert.equal(data.glyphDataset({ n: 2, seed: 2 ** 32 - 1 }).n, 2);
+    const P = { glyphTrain: 16, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
+      batch: 8, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2 };
+    assert.throws(() => bcnn.notebook05Configs({ ...P, renderedControl: "false" as unknown as boolean }), (e: unknown) => e instanceof DomainError && /= "false"/.test((e as Error).message));
   });
 });

@@ -93,8 +93,10 @@ export interface SeedConfig {
 export function poolAngleSeed(dataSeed: number, e: number): number {
   if (!Number.isInteger(dataSeed)) domainError("poolAngleSeed", "dataSeed", dataSeed, "an integer");
   if (!Number.isInteger(e) || e < 0) domainError("poolAngleSeed", "e", e, "an integer copy index ≥ 0");
+  if (!(dataSeed + 1000 >= 0 && dataSeed + 1000 < 2 ** 32)) domainError("poolAngleSeed", "dataSeed", dataSeed, "an integer with dataSeed + 1000 in [0, 2^32)");
   const s = dataSeed + 1000 + e;
-  if (!(s >= 0 && s < 2 ** 32)) domainError("poolAngleSeed", "dataSeed", dataSeed, "an integer with dataSeed + 1000 + e in [0, 2^32)");
+  // the copy index is the argument that overflows here (review s6-14b finding 5)
+  if (!(s < 2 ** 32)) domainError("poolAngleSeed", "e", e, `a copy index with dataSeed + 1000 + e < 2^32 (dataSeed = ${dataSeed})`);
   return s;
 }
 
@@ -814,7 +816,7 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
   if (!(Number.isInteger(ss) && ss >= 1 && ss <= 16)) domainError(fn, "P.supersample", P.supersample, "an integer in [1, 16]");
   if (!(Number.isInteger(P.nProbe) && P.nProbe >= 1)) domainError(fn, "P.nProbe", P.nProbe, "an integer ≥ 1");
   if (!(Number.isInteger(P.nEq) && P.nEq >= 1)) domainError(fn, "P.nEq", P.nEq, "an integer ≥ 1");
-  if (P.renderedControl !== undefined && typeof P.renderedControl !== "boolean") domainError(fn, "P.renderedControl", P.renderedControl, "true or false (undefined = false)");
+  if (P.renderedControl !== undefined && typeof P.renderedControl !== "boolean") domainError(fn, "P.renderedControl", JSON.stringify(P.renderedControl) ?? String(P.renderedControl), "true or false (undefined = false)");
   const specs = notebook05Specs({ blur: P.blur });
   const angles = Array.from({ length: 90 / P.angleStep + 1 }, (_, i) => i * P.angleStep);
   const probeAnglesDeg = [...new Set([...angles, ...(P.probeExtra ?? [])])].sort((a, b) => a - b);

@@ -506,7 +506,8 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   const jitter = options.jitter ?? 1.5;
   const [lo, hi] = options.scaleRange ?? [0.8, 1];
   if (!Number.isInteger(n) || n < 1 || n > 1e6) domainError(fn, "n", n, "an integer in [1, 10^6]");
-  if (!Number.isInteger(seed)) domainError(fn, "seed", seed, "an integer");
+  // rng folds a seed to 32 bits, so 2^32 would draw the glyphs of seed 0 (review s6-14b finding 5)
+  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) domainError(fn, "seed", seed, "an integer in [0, 2^32)");
   checkSize(fn, size);
   if (!Array.isArray(shapes) || shapes.length === 0) domainError(fn, "shapes", shapes, "a non-empty array of glyph names");
   shapes.forEach((s) => checkShape(fn, s));
