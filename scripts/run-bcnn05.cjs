@@ -1,4 +1,5 @@
-// Notebook 05's 39 training runs (36 + the rendered-augmentation arm of session 6), outside the notebook: the same configurations, seed lists and
+// Notebook 05's 36 training runs (39 with RENDERED_CONTROL=1: + the rendered-augmentation arm of session 6,
+// the notebook's -p renderedControl=true), outside the notebook: the same configurations, seed lists and
 // worker count as its experiment cell (full mode), through bcnn.runExperiments, so that the runs
 // land in the run cache (.besselbook/cache/runs) and the notebook then loads them. Used in
 // session 5 to start the runs while the notebook's claims were being written (they were committed
@@ -13,7 +14,7 @@ const bb = require(path.join(__dirname, "..", "lib", "dist", "index.js"));
   const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 500, fashionTrain: 1000, fashionEpochs: 3,
     fashionTest: 2000, batch: 64, lr: 0.01, angleStep: 15, nProbe: 40, nEq: 8, augment: true,
     blur: 0.8, dataSeed: SEED, nSeeds: 3, nSeedsBcnn: 5, workers: 2, minTrainAcc: 0.95,
-    maxGlyphEpochs: 12, supersample: 16 };
+    maxGlyphEpochs: 12, supersample: 16, renderedControl: process.env.RENDERED_CONTROL === "1" };
   const seeds = Array.from({ length: P.nSeeds }, (_, i) => i);
   const seedsB = Array.from({ length: P.nSeedsBcnn }, (_, i) => i);
   const bArms = ["glyphs/bcnnPaper/upright", "glyphs/bcnnSteer/upright", "glyphs/bcnnSteer1/upright"];

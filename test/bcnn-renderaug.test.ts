@@ -47,14 +47,24 @@ describe("bcnn rendered augmentation (session 6)", function () {
   });
 
   it("angleSeed: refused unless an integer with angles \"random\"", () => {
-    for (const bad of [1.5, NaN, Infinity]) assert.throws(() => data.glyphDataset({ n: 2, seed: 1, angles: "random", angleSeed: bad }), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
+    // 2^32 and 2^60 would alias 0 (rng folds seeds to 32 bits); −1 likewise aliases 2^32 − 1
+    for (const bad of [1.5, NaN, Infinity, -1, 2 ** 32, 2 ** 60]) assert.throws(() => data.glyphDataset({ n: 2, seed: 1, angles: "random", angleSeed: bad }), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
     assert.throws(() => data.glyphDataset({ n: 2, seed: 1, angleSeed: 3 }), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
+    // the range's ends are accepted
+    for (const ok of [0, 2 ** 32 - 1]) assert.equal(data.glyphDataset({ n: 2, seed: 1, angles: "random", angleSeed: ok }).n, 2);
   });
 
   it("notebook05Configs: the augRendered arm is the bilinear σ = 0.8 px arm plus a pool of maxGlyphEpochs rendered copies", () => {
     const P = { glyphTrain: 8, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
       batch: 4, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2, maxGlyphEpochs: 3, minTrainAcc: 0.9 };
-    const c = bcnn.notebook05Configs(P);
+    const c = bcnn.notebook05Configs({ ...P, renderedControl: true });
+    // opt-in since session 6 (outside notebook 05's budgeted run): absent by default and with false
+    assert.equal(bcnn.notebook05Configs(P)["glyphs/bcnnSteer/augRendered"], undefined);
+    assert.equal(bcnn.notebook05Configs({ ...P, renderedControl: false })["glyphs/bcnnSteer/augRendered"], undefined);
+    assert.deepEqual(Object.keys(bcnn.notebook05Configs(P)), Object.keys(c).filter((k) => !k.endsWith("/augRendered")));
+    for (const bad of [1, "true", null]) {
+      assert.throws(() => bcnn.notebook05Configs({ ...P, renderedControl: bad as unknown as boolean }), (e: unknown) => e instanceof DomainError && /renderedControl/.test((e as Error).message));
+    }
     const { renderedAugment, ...rest } = c["glyphs/bcnnSteer/augRendered"];
     assert.equal(renderedAugment, 3);
     assert.deepEqual(rest, c["glyphs/bcnnSteer/aug"]);
@@ -63,12 +73,15 @@ describe("bcnn rendered augmentation (session 6)", function () {
     assert.deepEqual(poolArgs.map((a) => a.angleSeed), [1001, 1002, 1003]);
     assert.ok(poolArgs.every((a) => a.n === 8 && a.dataSeed === 1 && a.jitter === 1.5 && a.blur === 0.8 && a.supersample === 2));
     assert.equal(bcnn.renderArgsOf(c["glyphs/bcnnSteer/aug"]).filter((a) => a.angleSeed !== undefined).length, 0);
-    assert.equal(bcnn.notebook05Configs({ ...P, augment: false })["glyphs/bcnnSteer/augRendered"], undefined);
+    // independent of the bilinear arms: with augment false the control arm is still there, unchanged
+    const noBil = bcnn.notebook05Configs({ ...P, augment: false, renderedControl: true });
+    assert.equal(noBil["glyphs/bcnnSteer/aug"], undefined);
+    assert.deepEqual(noBil["glyphs/bcnnSteer/augRendered"], c["glyphs/bcnnSteer/augRendered"]);
   });
 
   it("trainSeed with a rendered pool differs from bilinear augmentation and from no augmentation; bad pools refused", async () => {
     const P = { glyphTrain: 16, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
-      batch: 8, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2 };
+      batch: 8, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2, renderedControl: true };
     const c = bcnn.notebook05Configs(P);
     const small = (cfg: bcnn.SeedConfig) => ({ ...cfg, spec: { ...cfg.spec, widths: [2, 2, 2] } });
     const rend = await bcnn.trainSeed(small(c["glyphs/bcnnSteer/augRendered"]), 0);
@@ -141,8 +154,30 @@ describe("bcnn rendered augmentation (session 6)", function () {
     assert.throws(() => bcnn.glyphSetAt(2, 1, 15, 1.5, 0.8, 2, 3), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
     assert.throws(() => bcnn.glyphSetAt(2, 1, NaN), (e: unknown) => e instanceof DomainError && /deg/.test((e as Error).message));
     assert.equal(bcnn.poolAngleSeed(2021, 3), 3024);
+    // documented: neighbouring data seeds share streams (harmless with one data seed per experiment)
+    assert.equal(bcnn.poolAngleSeed(2021, 1), bcnn.poolAngleSeed(2022, 0));
+    // the result must be a valid angleSeed, in [0, 2^32)
+    for (const d of [-1001, 2 ** 32 - 1000]) {
+      assert.throws(() => bcnn.poolAngleSeed(d, 0), (err: unknown) => err instanceof DomainError && /dataSeed/.test((err as Error).message));
+    }
+    assert.equal(bcnn.poolAngleSeed(-1000, 0), 0);
     for (const [d, e] of [[NaN, 0], [1.5, 0], [1, -1], [1, 0.5], [1, Infinity]]) {
       assert.throws(() => bcnn.poolAngleSeed(d, e), (err: unknown) => err instanceof DomainError && /poolAngleSeed/.test((err as Error).message));
     }
+    // an overflow caused by the copy index names e, not dataSeed (review s6-14b finding 5)
+    for (const [d, e] of [[0, 2 ** 53], [2021, 2 ** 32 - 3021]]) {
+      assert.throws(() => bcnn.poolAngleSeed(d, e), (err: unknown) => err instanceof DomainError && /argument e = /.test((err as Error).message));
+    }
+    assert.equal(bcnn.poolAngleSeed(2021, 2 ** 32 - 3022), 2 ** 32 - 1);
+  });
+
+  it("glyphDataset's seed is an integer in [0, 2^32) (2^32 would alias seed 0); a string renderedControl is quoted in the error", () => {
+    for (const bad of [2 ** 32, 2 ** 60, -1, 1.5, NaN]) {
+      assert.throws(() => data.glyphDataset({ n: 2, seed: bad }), (e: unknown) => e instanceof DomainError && /argument seed = /.test((e as Error).message));
+    }
+    assert.equal(data.glyphDataset({ n: 2, seed: 2 ** 32 - 1 }).n, 2);
+    const P = { glyphTrain: 16, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
+      batch: 8, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2 };
+    assert.throws(() => bcnn.notebook05Configs({ ...P, renderedControl: "false" as unknown as boolean }), (e: unknown) => e instanceof DomainError && /= "false"/.test((e as Error).message));
   });
 });

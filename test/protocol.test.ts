@@ -1,4 +1,4 @@
-// The runner's wire format (lib/src/runner/protocol.ts): signing and, above all, refusing frames
+// The runner's wire format (tools/host/src/runner/protocol.ts): signing and, above all, refusing frames
 // whose HMAC does not verify. Independent reference: node's crypto HMAC over the four JSON frames
 // (jupyter_client docs, "The Wire Protocol").
 import { strict as assert } from "node:assert";

@@ -1,5 +1,5 @@
 /**
- * lib/src/book/report.ts on a small synthetic results set: the exact markdown (grouping by
+ * tools/host/src/book/report.ts on a small synthetic results set: the exact markdown (grouping by
  * REFERENCES.md section, "ours" last, smoke runs left out, pipes escaped, only passing checks
  * shown), every branch of describeValue / describeTol, and the file errors.
  */

@@ -81,11 +81,23 @@ export interface SeedConfig {
   renderedAugment?: number;
 }
 
-/** Angle seed of copy `e` of the rendered-augmentation pool (SeedConfig.renderedAugment). */
+/**
+ * Angle seed of copy `e` of the rendered-augmentation pool (SeedConfig.renderedAugment):
+ * dataSeed + 1000 + e. Neighbouring data seeds share angle streams — (2021, 1) gives the same
+ * seed as (2022, 0) — which is harmless where it is used: an experiment has one data seed, and a
+ * pool copy of another data seed would turn other glyphs (labels, scales and centres come from
+ * the data seed's own stream), so no two copies of one pool share a stream. Kept as it is so that
+ * the pool angles of notebook 05's data seed stay those of its saved runs. The result must be a
+ * valid `glyphDataset` angleSeed, an integer in [0, 2^32).
+ */
 export function poolAngleSeed(dataSeed: number, e: number): number {
   if (!Number.isInteger(dataSeed)) domainError("poolAngleSeed", "dataSeed", dataSeed, "an integer");
   if (!Number.isInteger(e) || e < 0) domainError("poolAngleSeed", "e", e, "an integer copy index ≥ 0");
-  return dataSeed + 1000 + e;
+  if (!(dataSeed + 1000 >= 0 && dataSeed + 1000 < 2 ** 32)) domainError("poolAngleSeed", "dataSeed", dataSeed, "an integer with dataSeed + 1000 in [0, 2^32)");
+  const s = dataSeed + 1000 + e;
+  // the copy index is the argument that overflows here (review s6-14b finding 5)
+  if (!(s < 2 ** 32)) domainError("poolAngleSeed", "e", e, `a copy index with dataSeed + 1000 + e < 2^32 (dataSeed = ${dataSeed})`);
+  return s;
 }
 
 const memo = new Map<string, ImageSet>();
@@ -737,6 +749,11 @@ export interface Notebook05Params {
   minTrainAcc?: number;
   /** Glyph runs with minTrainAcc: the most epochs a run may use. */
   maxGlyphEpochs?: number;
+  /**
+   * Add the rendered-rotation control arm (`glyphs/bcnnSteer/augRendered`, itself augmented,
+   * whatever `augment` says); default false: since session 6 it is outside notebook 05's budgeted run (`-p renderedControl=true`).
+   */
+  renderedControl?: boolean;
 }
 /**
  * The model specs of notebook 05: the B-CNN with the paper's basis (`defaultBcnnSpec`), the
@@ -799,6 +816,7 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
   if (!(Number.isInteger(ss) && ss >= 1 && ss <= 16)) domainError(fn, "P.supersample", P.supersample, "an integer in [1, 16]");
   if (!(Number.isInteger(P.nProbe) && P.nProbe >= 1)) domainError(fn, "P.nProbe", P.nProbe, "an integer ≥ 1");
   if (!(Number.isInteger(P.nEq) && P.nEq >= 1)) domainError(fn, "P.nEq", P.nEq, "an integer ≥ 1");
+  if (P.renderedControl !== undefined && typeof P.renderedControl !== "boolean") domainError(fn, "P.renderedControl", JSON.stringify(P.renderedControl) ?? String(P.renderedControl), "true or false (undefined = false)");
   const specs = notebook05Specs({ blur: P.blur });
   const angles = Array.from({ length: 90 / P.angleStep + 1 }, (_, i) => i * P.angleStep);
   const probeAnglesDeg = [...new Set([...angles, ...(P.probeExtra ?? [])])].sort((a, b) => a - b);
@@ -817,10 +835,12 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
     out["glyphs/cnn/aug"] = glyphs(specs.cnn, true);
     out["glyphs/bcnnPaper/aug"] = glyphs(specs.bcnnPaper, true);
     out["glyphs/bcnnSteer/aug"] = glyphs(specs.bcnnSteer, true);
-    // session 6: the same arm augmented by rendered rotations (one fresh rendering of every
-    // training glyph per epoch, up to the most epochs a run may use), the control of §4
-    out["glyphs/bcnnSteer/augRendered"] = { ...glyphs(specs.bcnnSteer, true), renderedAugment: P.maxGlyphEpochs ?? P.glyphEpochs };
   }
+  // session 6: the σ = 0.8 px arm augmented by rendered rotations (one fresh rendering of every
+  // training glyph per epoch, up to the most epochs a run may use), the control of §4; opt-in,
+  // outside the budgeted run, and independent of `augment` (its own config is augmented) so that
+  // a smoke run can exercise it
+  if (P.renderedControl) out["glyphs/bcnnSteer/augRendered"] = { ...glyphs(specs.bcnnSteer, true), renderedAugment: P.maxGlyphEpochs ?? P.glyphEpochs };
   for (const model of ["bcnnSteer", "cnn"] as const) {
     out[`fashion/${model}/upright`] = {
       data: "fashion", spec: specs[model], nTrain: P.fashionTrain, epochs: P.fashionEpochs, batch: P.batch, lr: P.lr, augment: false,

@@ -467,6 +467,7 @@ export interface GlyphDatasetOptions {
    * With angles "random": draw the angles from their own stream, rng(angleSeed), so that labels,
    * scales and centres are exactly those of the same `seed`'s upright set (the same glyphs, each
    * turned about its own centre). Without it the angles share the main stream (other glyphs).
+   * An integer in [0, 2^32) (rng folds seeds to 32 bits; larger values would alias smaller ones).
    */
   angleSeed?: number;
   /** Classes to draw. Default GLYPH_SHAPES (all non-symmetric glyphs). */
@@ -505,7 +506,8 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   const jitter = options.jitter ?? 1.5;
   const [lo, hi] = options.scaleRange ?? [0.8, 1];
   if (!Number.isInteger(n) || n < 1 || n > 1e6) domainError(fn, "n", n, "an integer in [1, 10^6]");
-  if (!Number.isInteger(seed)) domainError(fn, "seed", seed, "an integer");
+  // rng folds a seed to 32 bits, so 2^32 would draw the glyphs of seed 0 (review s6-14b finding 5)
+  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) domainError(fn, "seed", seed, "an integer in [0, 2^32)");
   checkSize(fn, size);
   if (!Array.isArray(shapes) || shapes.length === 0) domainError(fn, "shapes", shapes, "a non-empty array of glyph names");
   shapes.forEach((s) => checkShape(fn, s));
@@ -515,7 +517,8 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   }
   const angleSeed = options.angleSeed;
   if (angleSeed !== undefined) {
-    if (!Number.isInteger(angleSeed)) domainError(fn, "angleSeed", angleSeed, "an integer");
+    // rng folds a seed to 32 bits, so 2^32 would alias 0: refuse anything outside [0, 2^32)
+    if (!(Number.isInteger(angleSeed) && angleSeed >= 0 && angleSeed < 2 ** 32)) domainError(fn, "angleSeed", angleSeed, "an integer in [0, 2^32)");
     if (mode !== "random") domainError(fn, "angleSeed", angleSeed, 'undefined unless angles is "random"');
   }
   if (!(jitter >= 0 && Number.isFinite(jitter))) domainError(fn, "jitter", jitter, "a finite number ≥ 0 (pixels)");
