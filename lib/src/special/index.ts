@@ -19,7 +19,8 @@
  *
  * Accuracy against mpmath on random points (test/special-sweep.test.ts; table in environment.md):
  * ≤ 1e-14 for |ν| ≤ 100, x ≥ 1e-6 — relative where x ≤ |ν|, relative to max(|f|, √(J² + Y²)) where
- * x > |ν| — ≤ 4e-14 for Y, K at x < 1e-6 and on a small sample with 100 < ν ≤ 1000; zeros to ~2e-16
+ * x > |ν| — ≤ 4e-14 for Y, K at x < 1e-6; ≤ 5e-14 on a small sample with 100 < ν ≤ 1000 (J₁₀₀₀(600):
+ * 4.9e-14, test/special-mutants3.test.ts; 4e-14 was stated here before); zeros to ~2e-16
  * relative. Orders |ν| ≤ 1e5.
  * Methods per region are described in jy.ts, ik.ts, fast.ts and zeros.ts.
  */
