@@ -14,22 +14,12 @@ round-trips); ±inf and nan are written as strings.
 """
 import json
 import math
-import os
 
 import mpmath as mp
 
-mp.mp.dps = 40
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "special",
-                   "mutants.json")
+from special_fixtures_common import f, fixture_path
 
-
-def f(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
+OUT = fixture_path("mutants.json")
 
 
 def main():

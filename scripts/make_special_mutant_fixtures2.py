@@ -11,23 +11,12 @@ where (x/2)^ν leaves the normal range, and large orders where the backward recu
 Each value is rounded once to the nearest double; ±inf and nan are written as strings.
 """
 import json
-import math
-import os
 
 import mpmath as mp
 
-mp.mp.dps = 40
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "special",
-                   "mutants2.json")
+from special_fixtures_common import f, fixture_path
 
-
-def f(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
+OUT = fixture_path("mutants2.json")
 
 
 def table(fn, pts):

@@ -14,23 +14,12 @@ on both sides of every switch. Each value is rounded once to the nearest double;
 For J and Y the scale sqrt(J^2 + Y^2) is stored too (errors are relative to it where x > n).
 """
 import json
-import math
-import os
 
 import mpmath as mp
 
-mp.mp.dps = 40
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "special",
-                   "mutants3.json")
+from special_fixtures_common import f, fixture_path
 
-
-def f(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
+OUT = fixture_path("mutants3.json")
 
 
 def main():
