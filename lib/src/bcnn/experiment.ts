@@ -297,19 +297,28 @@ function testAt(cfg: SeedConfig, deg: number): ImageSet {
   return { ...s, images: rotateArray(s.images, [s.n, s.height, s.width, 1], (deg * Math.PI) / 180) };
 }
 
-/** Relative change ‖g(α) − g(0)‖/‖g(0)‖ of a batch output for glyphs rendered at each angle. */
-function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Tensor4D, angles: number[]): number[] {
-  const g0 = tf.tidy(() => model.predict(probe(0)) as tf.Tensor);
-  const n0 = tf.tidy(() => tf.norm(g0).dataSync()[0]);
-  if (!(n0 > 0)) {
-    g0.dispose();
-    domainError("trainSeed", "features of the upright probe", "all zeros", "a non-zero output (the relative change is undefined)");
+/**
+ * Relative changes ‖g_k(α) − g_k(0)‖/‖g_k(0)‖ of the outputs g_k = outputs(x)[k] of one pass over
+ * the probe glyphs rendered at each angle; returns one list per output.
+ */
+function relativeChanges(outputs: (x: tf.Tensor4D) => tf.Tensor[], probe: (deg: number) => tf.Tensor4D, angles: number[]): number[][] {
+  const ref = tf.tidy(() => outputs(probe(0)));
+  const norms = ref.map((g0) => tf.tidy(() => tf.norm(g0).dataSync()[0]));
+  try {
+    if (norms.some((n0) => !(n0 > 0))) domainError("trainSeed", "features of the upright probe", "all zeros", "a non-zero output (the relative change is undefined)");
+    const out: number[][] = ref.map(() => []);
+    for (const a of angles) {
+      tf.tidy(() => outputs(probe(a)).forEach((g, k) => out[k].push(tf.norm(tf.sub(g, ref[k])).dataSync()[0] / norms[k])));
+    }
+    return out;
+  } finally {
+    ref.forEach((g0) => g0.dispose());
   }
-  const out = angles.map((a) =>
-    tf.tidy(() => tf.norm(tf.sub(model.predict(probe(a)) as tf.Tensor, g0)).dataSync()[0] / n0),
-  );
-  g0.dispose();
-  return out;
+}
+
+/** Relative change ‖g(α) − g(0)‖/‖g(0)‖ of a model's batch output for glyphs rendered at each angle. */
+function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Tensor4D, angles: number[]): number[] {
+  return relativeChanges((x) => [model.predict(x) as tf.Tensor], probe, angles)[0];
 }
 
 /**
@@ -320,28 +329,10 @@ function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Te
  * pass. Returns [feature changes, logit changes].
  */
 function renderedInvariancePair(feats: tf.LayersModel, head: tf.layers.Layer, probe: (deg: number) => tf.Tensor4D, angles: number[]): [number[], number[]] {
-  const f0 = tf.tidy(() => feats.predict(probe(0)) as tf.Tensor);
-  const l0 = tf.tidy(() => head.apply(f0) as tf.Tensor);
-  const nf = tf.tidy(() => tf.norm(f0).dataSync()[0]);
-  const nl = tf.tidy(() => tf.norm(l0).dataSync()[0]);
-  if (!(nf > 0) || !(nl > 0)) {
-    f0.dispose();
-    l0.dispose();
-    domainError("trainSeed", "features of the upright probe", "all zeros", "a non-zero output (the relative change is undefined)");
-  }
-  const fc: number[] = [], lc: number[] = [];
-  try {
-    for (const a of angles) {
-      tf.tidy(() => {
-        const f = feats.predict(probe(a)) as tf.Tensor;
-        fc.push(tf.norm(tf.sub(f, f0)).dataSync()[0] / nf);
-        lc.push(tf.norm(tf.sub(head.apply(f) as tf.Tensor, l0)).dataSync()[0] / nl);
-      });
-    }
-  } finally {
-    f0.dispose();
-    l0.dispose();
-  }
+  const [fc, lc] = relativeChanges((x) => {
+    const f = feats.predict(x) as tf.Tensor;
+    return [f, head.apply(f) as tf.Tensor];
+  }, probe, angles);
   return [fc, lc];
 }
 
