@@ -68,12 +68,17 @@ export interface RenderGlyphOptions {
 
 type Pt = readonly [number, number];
 
+/** Squared distance from (u, v) to the segment (ax, ay)–(bx, by); segDist2 and the renderer's bound share it. */
+function segDist2Flat(u: number, v: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax, dy = by - ay;
+  const t = Math.max(0, Math.min(1, ((u - ax) * dx + (v - ay) * dy) / (dx * dx + dy * dy)));
+  const ex = u - ax - t * dx, ey = v - ay - t * dy;
+  return ex * ex + ey * ey;
+}
+
 /** Squared distance from (u, v) to the segment a–b. */
 function segDist2(u: number, v: number, a: Pt, b: Pt): number {
-  const dx = b[0] - a[0], dy = b[1] - a[1];
-  const t = Math.max(0, Math.min(1, ((u - a[0]) * dx + (v - a[1]) * dy) / (dx * dx + dy * dy)));
-  const ex = u - a[0] - t * dx, ey = v - a[1] - t * dy;
-  return ex * ex + ey * ey;
+  return segDist2Flat(u, v, a[0], a[1], b[0], b[1]);
 }
 
 /** Distance from (u, v) to the circular arc of centre c, radius R, from angle a0 to a1 (a0 < a1, CCW). */
@@ -210,13 +215,6 @@ const STROKE_GEOMETRY: Record<(typeof GLYPH_SHAPES)[number], StrokeGeometry> = O
   }]),
 ) as Record<(typeof GLYPH_SHAPES)[number], StrokeGeometry>;
 
-/** segDist2 on flat coordinates (same expressions, so the same rounding). */
-function segDist2Flat(u: number, v: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax, dy = by - ay;
-  const t = Math.max(0, Math.min(1, ((u - ax) * dx + (v - ay) * dy) / (dx * dx + dy * dy)));
-  const ex = u - ax - t * dx, ey = v - ay - t * dy;
-  return ex * ex + ey * ey;
-}
 
 /**
  * Signed distance (glyph units) from (u, v) to the ink of a stroke glyph: negative inside. Used
