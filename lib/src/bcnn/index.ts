@@ -11,3 +11,4 @@ export * from "./metrics";
 export * from "./models";
 export * from "./train";
 export * from "./experiment";
+export * from "./phase";
