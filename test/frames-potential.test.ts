@@ -4,11 +4,8 @@ import { expectNoLeakedTensors } from "./helpers";
 import { frames as F, linalg, init, DomainError, ShapeError } from "besselbook";
 
 const bo = { cutoff: 4, nRbf: 8, nTypes: 3 };
-const relMax = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let d = 0, s = 0;
-  for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); s = Math.max(s, Math.abs(b[i])); }
-  return d / s;
-};
+/** max|a − b| / max|b| (the library's, also used by notebook 07). */
+const relMax = F.relMaxDiff;
 
 describe("frames: ℓ = 3 (issue 15)", () => {
   const Qs = F.randomO3(11, 4, 4);
@@ -99,18 +96,7 @@ describe("frames: conservative forces and the TFN in local frames (issue 15)", f
     for (const m of models()) {
       const b = F.makeBatch([c], bo);
       const Fm = Array.from(F.energyForces(m, b).forces.dataSync());
-      const E = (pos: Float64Array) => {
-        const bb = F.makeBatch([{ pos, types: c.types }], bo);
-        const e = tf.tidy(() => m.apply(bb).energy.dataSync()[0]);
-        bb.dispose();
-        return e;
-      };
-      const h = 2e-3, fd: number[] = [];
-      for (let k = 0; k < c.pos.length; k++) {
-        const p = Float64Array.from(c.pos);
-        p[k] += h; const ep = E(p); p[k] -= 2 * h; const em = E(p);
-        fd.push(-(ep - em) / (2 * h));
-      }
+      const fd = F.centralDifferenceForces(m, c, bo, { h: 2e-3 });
       // float32 energies (ulp ~1e-7 of |E|) over 2h: noise ~1e-4 of the force scale here
       const err = relMax(Fm, fd);
       assert.ok(err < 0.03, `${m.name}: |F − FD| / max|FD| = ${err}`);

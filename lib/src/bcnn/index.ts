@@ -12,3 +12,4 @@ export * from "./models";
 export * from "./train";
 export * from "./experiment";
 export * from "./phase";
+export * from "./notebook05";

@@ -27,3 +27,4 @@ export * from "./molecules";
 export * from "./potential";
 export * from "./jobs";
 export * from "./reptables";
+export * from "./fd";
