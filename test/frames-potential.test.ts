@@ -19,15 +19,9 @@ describe("frames: ℓ = 3 (issue 15)", () => {
   });
 
   it("D³ has the character of the ℓ = 3 irrep: sin(7θ/2)/sin(θ/2), and −that for −R (independent formula)", () => {
-    for (const Q of Qs) {
-      const s = linalg.det3(Q);
-      const R = Array.from(Q, (x) => s * x); // proper part
-      const theta = Math.acos(Math.max(-1, Math.min(1, (R[0] + R[4] + R[8] - 1) / 2)));
-      const chi = Math.sin(3.5 * theta) / Math.sin(theta / 2);
-      const D = F.wignerD(3, Q);
-      const tr = [0, 1, 2, 3, 4, 5, 6].reduce((a, k) => a + D.data[8 * k], 0);
-      assert.ok(Math.abs(tr - s * chi) < 1e-12, `trace ${tr} vs ${s * chi}`);
-    }
+    // the library's characterError (also notebook 06 §3): max |tr D³(R) − det(R) χ₃(θ)|
+    const err = F.characterError(3, Qs);
+    assert.ok(err < 1e-12, `character error ${err}`);
   });
 
   it("Y³ equals explicit harmonic cubics (up to one common factor) and Y³(Qx) = D³(Q)Y³(x)", () => {

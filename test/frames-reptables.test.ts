@@ -88,3 +88,37 @@ describe("frames: cgErrorTable", () => {
     assert.throws(() => frames.cgErrorTable(4 as never, rotations, reflections), DomainError);
   });
 });
+
+describe("frames: characterError", () => {
+  it("tr D^ℓ(R) = det(R)^ℓ sin((2ℓ+1)θ/2)/sin(θ/2) for ℓ = 0…3, rotations and reflections", () => {
+    for (const l of [0, 1, 2, 3] as const) {
+      const e = frames.characterError(l, Rs);
+      assert.ok(e < 1e-12, `ℓ = ${l}: ${e}`);
+    }
+  });
+
+  it("equals the definition computed inline (ℓ = 3), and the sign rule matters for even and odd ℓ", () => {
+    const inline = Math.max(...Rs.map((R) => {
+      const s = linalg.det3(R), Rp = Array.from(R, (x) => s * x);
+      const th = Math.acos(Math.max(-1, Math.min(1, (Rp[0] + Rp[4] + Rp[8] - 1) / 2)));
+      const D = frames.wignerD(3, R);
+      const tr = [0, 1, 2, 3, 4, 5, 6].reduce((a, k) => a + D.data[8 * k], 0);
+      return Math.abs(tr - s * Math.sin(3.5 * th) / Math.sin(th / 2));
+    }));
+    assert.equal(frames.characterError(3, Rs), inline);
+    // the wrong sign rules a slip would use: det(R) for even ℓ, or 1 for odd ℓ, on a reflection
+    const R = reflections[0];
+    const s = linalg.det3(R), Rp = Array.from(R, (x) => s * x);
+    const th = Math.acos((Rp[0] + Rp[4] + Rp[8] - 1) / 2);
+    const chi = (l: number) => Math.sin(((2 * l + 1) / 2) * th) / Math.sin(th / 2);
+    const tr = (l: number) => { const D = frames.wignerD(l as 2 | 3, R); let t = 0; for (let i = 0; i <= 2 * l; i++) t += D.data[(2 * l + 2) * i]; return t; };
+    assert.ok(Math.abs(tr(2) - s * chi(2)) > 0.1 || Math.abs(chi(2)) < 0.05, "ℓ = 2 with det(R)");
+    assert.ok(Math.abs(tr(3) - chi(3)) > 0.1 || Math.abs(chi(3)) < 0.05, "ℓ = 3 without det(R)");
+  });
+
+  it("refuses the identity (0/0) and bad elements with typed errors", () => {
+    assert.throws(() => frames.characterError(3, [Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1)]), (e: Error) => e instanceof DomainError && /Rs\[0\]/.test(e.message) && /identity/.test(e.message));
+    assert.throws(() => frames.characterError(3, []), DomainError);
+    assert.throws(() => frames.characterError(3, [Float64Array.of(2, 0, 0, 0, 1, 0, 0, 0, 1)]), (e: Error) => e instanceof DomainError && /orthogonal/.test(e.message));
+  });
+});

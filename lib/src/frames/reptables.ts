@@ -90,3 +90,28 @@ export function cgErrorTable(lmax: Order, rotations: readonly ArrayLike<number>[
     };
   });
 }
+
+/**
+ * max over `Rs` of |tr D^ℓ(R) − det(R)^ℓ χ_ℓ(θ)|: the trace of the library's Wigner-D matrix
+ * against the character of the degree-ℓ irrep of SO(3), χ_ℓ(θ) = sin((2ℓ + 1)θ/2) / sin(θ/2)
+ * (θ the rotation angle of the proper part det(R)·R; D^ℓ(−R) = (−1)^ℓ D^ℓ(R) since D^ℓ is built
+ * from R^{⊗ℓ}). An independent formula: a wrong basis row, a missing normalisation or a
+ * non-harmonic tensor changes the trace. Refuses elements whose proper part is within 1e-6 rad
+ * of the identity, where the quotient is 0/0. Notebook 06 §3 and test/frames-potential.test.ts.
+ */
+export function characterError(l: Order, Rs: readonly ArrayLike<number>[]): number {
+  const fn = "characterError";
+  checkGroupElements(fn, "Rs", Rs);
+  const n = 2 * l + 1;
+  return Math.max(...Rs.map((R, k) => {
+    const s = det3(R), Rp = Array.from(R, (x) => s * x); // Rp = det(R)·R, a rotation
+    const th = Math.acos(Math.max(-1, Math.min(1, (Rp[0] + Rp[4] + Rp[8] - 1) / 2)));
+    if (!(th > 1e-6)) domainError(fn, `Rs[${k}]`, `a rotation angle θ = ${th}`, "θ > 1e-6 rad (the character formula is 0/0 at the identity)");
+    const D = wignerD(l, R);
+    let tr = 0;
+    for (let i = 0; i < n; i++) tr = tr + D.data[(n + 1) * i];
+    // det(R)^ℓ with det(R) = ±1: det(R) itself for odd ℓ, 1 for even ℓ
+    const sl = l % 2 === 1 ? s : 1;
+    return Math.abs(tr - sl * Math.sin(((2 * l + 1) / 2) * th) / Math.sin(th / 2));
+  }));
+}
