@@ -52,7 +52,7 @@ describe("bcnn basis-first B-conv (impl \"basis\" per order, \"basisDense\") equ
         const wf = fact.getWeights();
         assert.equal(wb.length, wf.length);
         wb.forEach((w, i) => assert.deepEqual(Array.from(w.dataSync()), Array.from(wf[i].dataSync())));
-        assert.equal(bank.parameterCount(), fact.parameterCount());
+        assert.equal(bank.countParams(), fact.countParams());
         // random (non-initial) weights, bias included, so that every coefficient matters
         const rnd = wb.map((w, i) => tf.randomNormal(w.shape, 0, 0.3, "float32", 100 + i));
         bank.setWeights(rnd);

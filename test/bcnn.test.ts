@@ -112,14 +112,14 @@ describe("bcnn: rotations", () => {
     assert.throws(() => bcnn.rot90(x, 0.5), RangeError);
   });
 
-  it("rotateArray by 90° equals rot90 exactly, for both interpolations; agrees with data.rot90", () => {
+  it("rotateArray by 90° equals rot90 exactly, for both interpolations; agrees with data.rot90Image", () => {
     const img = data.renderGlyph("F", { size: 12 });
     const x = tf.tensor4d(img, [1, 12, 12, 1]);
     const ref = Array.from(bcnn.rot90(x).dataSync());
     for (const interp of ["bilinear", "bicubic"] as const) {
       assert.deepEqual(Array.from(bcnn.rotateArray(img, [1, 12, 12, 1], Math.PI / 2, undefined, interp)), ref);
     }
-    assert.deepEqual(Array.from(data.rot90(img, 12)), ref);
+    assert.deepEqual(Array.from(data.rot90Image(img, 12)), ref);
   });
 
   it("rotating a smooth glyph by interpolation approaches the analytic rendering (bicubic < bilinear)", () => {
@@ -223,9 +223,9 @@ describe("bcnn: B-conv layer", function () {
     const fc = (t: tf.Tensor4D) => C.apply(t) as tf.Tensor4D;
     assert.ok(bcnn.maxRelDiff(fr(flip(x)), flip(fr(x))) < 1e-5);
     assert.ok(bcnn.maxRelDiff(fc(flip(x)), flip(fc(x))) > 0.01);
-    assert.equal(R.parameterCount(), 11 * 2 * 4 + 4);
+    assert.equal(R.countParams(), 11 * 2 * 4 + 4);
     // Complex: 11 real coefficients + 8 imaginary ones (the three ν = 0 modes have none) per channel pair.
-    assert.equal(C.parameterCount(), (11 + 8) * 2 * 4 + 4);
+    assert.equal(C.countParams(), (11 + 8) * 2 * 4 + 4);
   });
 
   it("passes a finite-difference gradient check (the output is quadratic in the coefficients)", () => {
@@ -279,9 +279,9 @@ describe("bcnn: B-conv layer", function () {
 
   it("has 83 parameters per channel pair at K = 11 (no ν = 0 imaginary coefficient) and drops the zero ν = 0 imaginary channel", () => {
     const L = new BesselConv2D({ filters: 1, kernelSize: 11 });
-    assert.equal(L.parameterCount(1), 83);
+    assert.equal(L.countParams(1), 83);
     const L2 = new BesselConv2D({ filters: 1, kernelSize: 11, zeroOrderImag: true });
-    assert.equal(L2.parameterCount(1), 89);
+    assert.equal(L2.countParams(1), 89);
     // K = 5, paper basis: orders 0…6 → 1 + 2·6 = 13 real response channels (14 with zeroOrderImag).
     assert.equal(new BesselConv2D({ filters: 1, kernelSize: 5 }).channels.length, 13);
     assert.equal(new BesselConv2D({ filters: 1, kernelSize: 5, zeroOrderImag: true }).channels.length, 14);

@@ -265,7 +265,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
       energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
       vectorByRank: byRank.error, nodesByRank: byRank.nodes,
       baseEnergy, baseVector, speciesVector, speciesTensor, speciesTensorEquivariant, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
-      losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
+      losses: L, seconds: res.seconds, params: m.countParams(), plateau, avgNeighbors: avg,
     };
   } finally {
     m.dispose();
