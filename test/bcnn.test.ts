@@ -226,6 +226,16 @@ describe("bcnn: B-conv layer", function () {
     assert.equal(R.countParams(), 11 * 2 * 4 + 4);
     // Complex: 11 real coefficients + 8 imaginary ones (the three ν = 0 modes have none) per channel pair.
     assert.equal(C.countParams(), (11 + 8) * 2 * 4 + 4);
+    // The override agrees with tfjs's own count of the built weights (Layer.countParams).
+    const tfjsCount = (l: tf.layers.Layer) => tf.layers.Layer.prototype.countParams.call(l);
+    assert.equal(tfjsCount(R), R.countParams());
+    assert.equal(tfjsCount(C), C.countParams());
+    const P = new bcnn.PlainConv2D({ filters: 3, kernelSize: 3, seed: 1 });
+    const G = new bcnn.C4Conv2D({ filters: 2, kernelSize: 3, lifting: true, seed: 1 });
+    P.apply(x);
+    G.apply(x);
+    assert.deepEqual([tfjsCount(P), tfjsCount(G)], [P.countParams(), G.countParams()]);
+    assert.deepEqual([P.countParams(), G.countParams()], [3 * 3 * 2 * 3 + 3, 3 * 3 * 2 * 2 + 2]);
   });
 
   it("passes a finite-difference gradient check (the output is quadratic in the coefficients)", () => {
