@@ -11,7 +11,7 @@ const relMax = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 describe("frames: ℓ = 3 (issue 15)", () => {
-  const Qs = F.randomO3(11, 4, 4);
+  const Qs = F.randomO3(4, 4, 11);
 
   it("D³ is orthogonal and a homomorphism on O(3) (float64)", () => {
     for (const A of Qs) {
