@@ -7,8 +7,8 @@
 import { strict as assert } from "node:assert";
 import { expectNoLeakedTensors } from "./helpers";
 import { check, claim, notebook, resetSession, CheckError, DomainError, ShapeError, finish, mode, params, record, resultsDocument, verdict, referenceKeys, ledger, outRoot, repoRoot, BesselbookError, resultsPath as resultsPathOf } from "besselbook";
-import { flatten, fmt } from "besselbook/dist/kernel/check";
-import { session } from "besselbook/dist/kernel/session";
+import { flatten, fmt } from "besselbook/kernel/check";
+import { session } from "besselbook/kernel/session";
 import type { Summary, ClaimEntry } from "besselbook";
 
 function logs<T>(fn: () => T): { lines: string[]; value: T } {
@@ -408,9 +408,9 @@ describe("interval checks: strict and inclusive ends, refusals, ledger", () => {
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { withoutLedger, noteCheck, verifyClaims } from "besselbook/dist/kernel/claims";
-import { currentNotebook, SMOKE_BANNER } from "besselbook/dist/kernel/session";
-import { displayPath, figurePath } from "besselbook/dist/kernel/paths";
+import { withoutLedger, noteCheck, verifyClaims } from "besselbook/kernel/claims";
+import { currentNotebook, SMOKE_BANNER } from "besselbook/kernel/session";
+import { repoRelativePath, figurePath } from "besselbook/kernel/paths";
 
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
   const saved: Record<string, string | undefined> = {};
@@ -796,12 +796,12 @@ describe("paths: output root, figure names, display paths", () => {
     });
   });
 
-  it("displayPath: relative with / inside the repository, absolute outside", () => {
+  it("repoRelativePath: relative with / inside the repository, absolute outside", () => {
     const root = repoRoot();
-    assert.equal(displayPath(path.join(root, "results", "x.json")), "results/x.json");
-    assert.equal(displayPath("/elsewhere/x.json"), "/elsewhere/x.json");
-    assert.equal(displayPath(path.resolve(root, "..", "sibling", "x.json")), path.resolve(root, "..", "sibling", "x.json"));
-    assert.equal(displayPath(root), root);
+    assert.equal(repoRelativePath(path.join(root, "results", "x.json")), "results/x.json");
+    assert.equal(repoRelativePath("/elsewhere/x.json"), "/elsewhere/x.json");
+    assert.equal(repoRelativePath(path.resolve(root, "..", "sibling", "x.json")), path.resolve(root, "..", "sibling", "x.json"));
+    assert.equal(repoRelativePath(root), root);
   });
 });
 
@@ -972,7 +972,7 @@ describe("paths: workspace spellings, the workshop output root, no repository at
 
   it("an installed copy with no repository above it or the working directory: a clear error, absolute display paths", () => {
     // The compiled kernel files (the ones under test) copied to <tmp>/pkg/lib/dist, loaded fresh.
-    const built = path.dirname(path.dirname(require.resolve("besselbook/dist/kernel/paths")));
+    const built = path.dirname(path.dirname(require.resolve("besselbook/kernel/paths")));
     for (const f of ["kernel/paths.js", "kernel/mode.js", "kernel/session.js", "errors.js"]) {
       fs.mkdirSync(path.dirname(path.join(tmp, "pkg", "lib", "dist", f)), { recursive: true });
       fs.copyFileSync(path.join(built, f), path.join(tmp, "pkg", "lib", "dist", f));
@@ -981,14 +981,14 @@ describe("paths: workspace spellings, the workshop output root, no repository at
     process.chdir(path.join(tmp, "elsewhere"));
     const file = path.join(tmp, "pkg", "lib", "dist", "kernel", "paths.js");
     try {
-      const copy = require(file) as typeof import("besselbook/dist/kernel/paths");
+      const copy = require(file) as typeof import("besselbook/kernel/paths");
       const dir = path.join(tmp, "pkg", "lib", "dist", "kernel");
       assert.equal(thrown(() => copy.repoRoot(), Error).message, `besselbook: cannot find the repository root (a package.json with workspaces ["lib"]) above ${path.join(tmp, "elsewhere")} or ${dir}; set BESSELBOOK_OUT`);
-      assert.equal(copy.displayPath(path.join(tmp, "elsewhere", "x.json")), path.join(tmp, "elsewhere", "x.json"));
+      assert.equal(copy.repoRelativePath(path.join(tmp, "elsewhere", "x.json")), path.join(tmp, "elsewhere", "x.json"));
       withEnv({ BESSELBOOK_OUT: "out" }, () => assert.equal(copy.outRoot(), path.join(tmp, "elsewhere", "out"), "BESSELBOOK_OUT needs no repository"));
       pkg(path.join(tmp, "pkg"), ["./lib"]);
       assert.equal(copy.repoRoot(), path.join(tmp, "pkg"), "found from the library's own location");
-      assert.equal(copy.displayPath(path.join(tmp, "pkg", "results", "a.json")), "results/a.json");
+      assert.equal(copy.repoRelativePath(path.join(tmp, "pkg", "results", "a.json")), "results/a.json");
     } finally {
       for (const k of Object.keys(require.cache)) if (k.startsWith(tmp + path.sep)) delete require.cache[k];
     }

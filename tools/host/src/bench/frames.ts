@@ -14,15 +14,15 @@
  * frames (TFN frame "local": equal parameters, same function), one energy + conservative-force
  * training step on 10 ethanol configurations, ℓmax 1–3, interleaved rounds; ratio local / global.
  */
-import { init } from "besselbook/dist/tensor/backend";
-import { FramesNet, Model, TFN } from "besselbook/dist/frames/models";
-import { makeBatch } from "besselbook/dist/frames/batch";
-import { randomCloud, targets } from "besselbook/dist/frames/data";
-import { timeStep } from "besselbook/dist/frames/train";
-import { Rng } from "besselbook/dist/tensor/rng";
-import { batches } from "besselbook/dist/frames/train";
-import { moleculeDataset } from "besselbook/dist/frames/molecules";
-import { timeInterleaved } from "besselbook/dist/frames/potential";
+import { init } from "besselbook/tensor/backend";
+import { FramesNet, Model, TFN } from "besselbook/frames/models";
+import { makeBatch } from "besselbook/frames/batch";
+import { randomCloud, targets } from "besselbook/frames/data";
+import { timeStep } from "besselbook/frames/train";
+import { Rng } from "besselbook/tensor/rng";
+import { batches } from "besselbook/frames/train";
+import { moleculeDataset } from "besselbook/frames/molecules";
+import { timeInterleaved } from "besselbook/frames/potential";
 
 export async function run(): Promise<void> {
   const backend = await init({ quiet: true });

@@ -9,11 +9,11 @@
  */
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { init } from "besselbook/dist/tensor/backend";
-import { KERNELS_BEFORE, wasmKernelOptions } from "besselbook/dist/tensor/wasm";
-import { fashionGapSeed } from "besselbook/dist/contrastive/experiments";
-import { notebook05Configs, trainSeed } from "besselbook/dist/bcnn/experiment";
-import { moleculeSeed } from "besselbook/dist/frames/molecules";
+import { init } from "besselbook/tensor/backend";
+import { KERNELS_BEFORE, wasmKernelOptions } from "besselbook/tensor/wasm";
+import { fashionGapSeed } from "besselbook/contrastive/experiments";
+import { notebook05Configs, trainSeed } from "besselbook/bcnn/experiment";
+import { moleculeSeed } from "besselbook/frames/molecules";
 import { median as med } from "./stats";
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
