@@ -583,7 +583,7 @@ describe("bcnn: models, training, cache", function () {
     const acc = bcnn.accuracy(m, set);
     assert.ok(acc >= 0 && acc <= 1);
     const curve = await bcnn.accuracyVsAngle(m, set, [0, 90, 180]);
-    assert.deepEqual(curve.map((c) => c.angle), [0, 90, 180]);
+    assert.deepEqual(curve.map((c) => c.angleDeg), [0, 90, 180]);
     // Exact invariance under quarter turns ⇒ identical predictions ⇒ identical accuracy.
     assert.equal(curve[0].accuracy, acc);
     assert.equal(curve[1].accuracy, acc);

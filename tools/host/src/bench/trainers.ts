@@ -32,7 +32,7 @@ export async function run(): Promise<void> {
   await init({ quiet: true });
   const nb05 = notebook05Configs({
     glyphTrain: 256, glyphEpochs: 1, glyphTest: 64, fashionTrain: 64, fashionEpochs: 1, fashionTest: 40,
-    batch: 64, lr: 0.01, angleStep: 45, nProbe: 4, nEq: 2, augment: false, dataSeed: 1, blur: 0.8,
+    batch: 64, lr: 0.01, angleStepDeg: 45, nProbe: 4, nEq: 2, augment: false, dataSeed: 1, blur: 0.8,
   });
   const mol = (model: Record<string, unknown>) => ({
     molecule: "ethanol", trainFrom: 0, trainTo: 400, testFrom: 400, testTo: 450, nTrain: 40, cutoff: 4,
