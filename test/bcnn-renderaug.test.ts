@@ -150,9 +150,9 @@ describe("bcnn rendered augmentation (session 6)", function () {
   });
 
   it("glyphSetAt refuses a non-integer angle seed, an angle seed with deg ≠ 0, and a NaN angle", () => {
-    assert.throws(() => bcnn.glyphSetAt(2, 1, 0, 1.5, 0.8, 2, 1.5), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
-    assert.throws(() => bcnn.glyphSetAt(2, 1, 15, 1.5, 0.8, 2, 3), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
-    assert.throws(() => bcnn.glyphSetAt(2, 1, NaN), (e: unknown) => e instanceof DomainError && /argument angleDeg = NaN/.test((e as Error).message));
+    assert.throws(() => bcnn.glyphSetAt(2, 0, 1, 1.5, 0.8, 2, 1.5), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
+    assert.throws(() => bcnn.glyphSetAt(2, 15, 1, 1.5, 0.8, 2, 3), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
+    assert.throws(() => bcnn.glyphSetAt(2, NaN, 1), (e: unknown) => e instanceof DomainError && /argument angleDeg = NaN/.test((e as Error).message));
     assert.equal(bcnn.poolAngleSeed(2021, 3), 3024);
     // documented: neighbouring data seeds share streams (harmless with one data seed per experiment)
     assert.equal(bcnn.poolAngleSeed(2021, 1), bcnn.poolAngleSeed(2022, 0));

@@ -672,11 +672,11 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
   });
   it("16×16 sub-samples keep ink within 1% across angles; 4×4 changes it by > 2% (renderedInkChange)", () => {
     const a = [1, 15, 45];
-    const fine = bcnn.renderedInkChange(12, 5, a, 0.8, 16).ink;
-    const coarse = bcnn.renderedInkChange(12, 5, a, 0.8, 4).ink;
+    const fine = bcnn.renderedInkChange(12, a, 5, 0.8, 16).ink;
+    const coarse = bcnn.renderedInkChange(12, a, 5, 0.8, 4).ink;
     assert.ok(Math.max(...fine) < 0.01, `16×16: ${fine}`);
     assert.ok(Math.min(...coarse) > 0.015, `4×4: ${coarse}`);
-    assert.ok(bcnn.renderedInkChange(12, 5, [90], 0.8, 4).ink[0] < 1e-12, "90° is an exact turn");
+    assert.ok(bcnn.renderedInkChange(12, [90], 5, 0.8, 4).ink[0] < 1e-12, "90° is an exact turn");
   });
   it("trainClassifier's until stops when the training accuracy reaches the criterion and reports it", async () => {
     const d = data.glyphDataset({ n: 64, seed: 3, angles: "upright" });
@@ -719,18 +719,18 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
     process.env.BESSELBOOK_CACHE = dir;
     try {
       bcnn.clearRenderMemo();
-      const a = bcnn.glyphSetAt(6, 11, 30, 0, 0.8, 4);
+      const a = bcnn.glyphSetAt(6, 30, 11, 0, 0.8, 4);
       const direct = data.glyphDataset({ n: 6, seed: 11, jitter: 0, blur: 0.8, supersample: 4, angles: (30 * Math.PI) / 180 });
       assert.deepEqual(Array.from(a.images), Array.from(direct.images));
       assert.equal(fs.readdirSync(path.join(dir, "renders")).length, 1);
       bcnn.clearRenderMemo();
-      const b = bcnn.glyphSetAt(6, 11, 30, 0, 0.8, 4); // from disk now
+      const b = bcnn.glyphSetAt(6, 30, 11, 0, 0.8, 4); // from disk now
       assert.notEqual(a, b);
       assert.deepEqual(Array.from(b.images), Array.from(direct.images));
       assert.deepEqual(Array.from(b.labels), Array.from(direct.labels));
       assert.deepEqual(b.classNames, direct.classNames);
       // a different angle is a different file, not the cached one
-      const c = bcnn.glyphSetAt(6, 11, 31, 0, 0.8, 4);
+      const c = bcnn.glyphSetAt(6, 31, 11, 0, 0.8, 4);
       assert.notDeepEqual(Array.from(c.images), Array.from(b.images));
     } finally {
       bcnn.clearRenderMemo();
@@ -747,7 +747,7 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
     }
     // negative control: a horizontal difference is not rotation-equivariant; same glyphs and metric
     const render = (deg: number) => {
-      const g = bcnn.glyphSetAt(4, 3 + 9, deg, 0, 0.8, 4);
+      const g = bcnn.glyphSetAt(4, deg, 3 + 9, 0, 0.8, 4);
       return tf.tensor4d(g.images, [4, 28, 28, 1]);
     };
     const dx = (t: tf.Tensor4D) => tf.relu(tf.sub(t.slice([0, 0, 1, 0], [-1, -1, 27, -1]).pad([[0, 0], [0, 0], [0, 1], [0, 0]]), t));

@@ -209,12 +209,12 @@ export interface RenderArgs {
 }
 
 /**
- * Glyph set rendered at `angleDeg` (same glyphs, scales and positions at every angle; each glyph turns
- * about its own centre). With `jitter` 0 every glyph is centred on the image, so a rendering at
+ * Glyph set rendered at `angleDeg` from data seed `dataSeed` (same glyphs, scales and positions
+ * at every angle; each glyph turns about its own centre). With `jitter` 0 every glyph is centred on the image, so a rendering at
  * 90° is exactly rot90 of the upright one and other angles are exact continuous rotations.
  * Memoised in the thread and on disk (see renderFile).
  */
-export function glyphSetAt(n: number, dataSeed: number, angleDeg: number, jitter = 1.5, blur = 0, supersample = 4, angleSeed?: number): ImageSet {
+export function glyphSetAt(n: number, angleDeg: number, dataSeed: number, jitter = 1.5, blur = 0, supersample = 4, angleSeed?: number): ImageSet {
   if (angleSeed !== undefined && (!Number.isInteger(angleSeed) || angleDeg !== 0)) domainError("glyphSetAt", "angleSeed", angleSeed, "an integer, with angleDeg 0 (random angles per glyph)");
   if (!Number.isFinite(angleDeg)) domainError("glyphSetAt", "angleDeg", angleDeg, "a finite angle in degrees");
   const key = `g/${n}/${dataSeed}/${angleDeg}/${jitter}/${blur}/${supersample}/${angleSeed ?? ""}`;
@@ -263,14 +263,14 @@ function rendered(cfg: SeedConfig): number {
 /** The rendered-augmentation pool of cfg (see SeedConfig.renderedAugment). */
 function poolOf(cfg: SeedConfig): ImageSet[] {
   const blur = cfg.blur ?? 0, ss = cfg.supersample ?? 4;
-  return Array.from({ length: rendered(cfg) }, (_, e) => glyphSetAt(cfg.nTrain, cfg.dataSeed, 0, 1.5, blur, ss, poolAngleSeed(cfg.dataSeed, e)));
+  return Array.from({ length: rendered(cfg) }, (_, e) => glyphSetAt(cfg.nTrain, 0, cfg.dataSeed, 1.5, blur, ss, poolAngleSeed(cfg.dataSeed, e)));
 }
 
 /** parallelSeeds entry: render (or find on disk) set `id` of `batch.args`; returns its size. */
 export function renderJob(batch: { args: RenderArgs[] }, id: number): { n: number } {
   if (!batch || !Array.isArray(batch.args) || !Number.isInteger(id) || id < 0 || id >= batch.args.length) domainError("renderJob", "id", id, "an index into batch.args");
   const a = batch.args[id];
-  return { n: glyphSetAt(a.n, a.dataSeed, a.angleDeg, a.jitter, a.blur, a.supersample, a.angleSeed).n };
+  return { n: glyphSetAt(a.n, a.angleDeg, a.dataSeed, a.jitter, a.blur, a.supersample, a.angleSeed).n };
 }
 
 function trainSet(cfg: SeedConfig): ImageSet {
@@ -279,14 +279,14 @@ function trainSet(cfg: SeedConfig): ImageSet {
   if (!s) {
     // glyphs: the same call glyphDataset({ n, seed, angles: "upright", blur, supersample }) made
     // before (default jitter 1.5), now through the shared render cache
-    s = cfg.data === "glyphs" ? glyphSetAt(cfg.nTrain, cfg.dataSeed, 0, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
+    s = cfg.data === "glyphs" ? glyphSetAt(cfg.nTrain, 0, cfg.dataSeed, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
     memo.set(key, s);
   }
   return s;
 }
 
 function testAt(cfg: SeedConfig, angleDeg: number): ImageSet {
-  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, cfg.dataSeed + 1, angleDeg, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4);
+  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, angleDeg, cfg.dataSeed + 1, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4);
   const key = `fashion-test/${cfg.nTest}/${cfg.dataSeed}`;
   let s = memo.get(key);
   if (!s) {
@@ -359,11 +359,11 @@ function highOrderShare(model: tf.LayersModel, x: tf.Tensor4D): number {
  * only, so the ink then changes at every off-grid angle. (The L2 norm of area-sampled pixels
  * also depends on how edges cross pixels, so it need not be constant even for exact coverage.)
  */
-export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readonly number[], blur = 0, supersample = 4): { ink: number[]; l2: number[] } {
+export function renderedInkChange(n: number, anglesDeg: readonly number[], dataSeed: number, blur = 0, supersample = 4): { ink: number[]; l2: number[] } {
   const fn = "renderedInkChange";
   if (!Number.isInteger(n) || n < 1) domainError(fn, "n", n, "an integer ≥ 1");
   if (!Array.isArray(anglesDeg) || anglesDeg.length === 0 || anglesDeg.some((a) => !Number.isFinite(a))) domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of finite degrees");
-  const base = glyphSetAt(n, dataSeed, 0, 0, blur, supersample);
+  const base = glyphSetAt(n, 0, dataSeed, 0, blur, supersample);
   const P = base.height * base.width;
   const stat = (im: Float32Array, i: number): [number, number] => {
     let s = 0, q = 0;
@@ -375,7 +375,7 @@ export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readon
   };
   const ink: number[] = [], l2: number[] = [];
   for (const a of anglesDeg) {
-    const g = glyphSetAt(n, dataSeed, a, 0, blur, supersample);
+    const g = glyphSetAt(n, a, dataSeed, 0, blur, supersample);
     let ri = 0, rl = 0;
     for (let i = 0; i < n; i++) {
       const [s0, l0] = stat(base.images, i), [s1, l1] = stat(g.images, i);
@@ -395,7 +395,7 @@ export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readon
  * with the given prefilter and sub-sample grid. Weight-independent parts of the change (e.g. the
  * renderer's ink change) show up here as the same value for every seed.
  */
-export function untrainedFeatureChange(spec: NetSpec, seed: number, anglesDeg: readonly number[], opts: { nProbe: number; dataSeed: number; blur?: number; supersample?: number }): number[] {
+export function untrainedFeatureChange(spec: NetSpec, anglesDeg: readonly number[], seed: number, opts: { nProbe: number; dataSeed: number; blur?: number; supersample?: number }): number[] {
   const fn = "untrainedFeatureChange";
   if (!Number.isInteger(seed) || seed < 0) domainError(fn, "seed", seed, "an integer ≥ 0");
   if (!Number.isInteger(opts.nProbe) || opts.nProbe < 1) domainError(fn, "opts.nProbe", opts.nProbe, "an integer ≥ 1");
@@ -404,7 +404,7 @@ export function untrainedFeatureChange(spec: NetSpec, seed: number, anglesDeg: r
   try {
     const feats = featureModel(model, spec.kind === "c4" ? "opool" : "gpool");
     const probe = (angleDeg: number) => {
-      const s = glyphSetAt(opts.nProbe, opts.dataSeed + 7, angleDeg, 0, opts.blur ?? 0, opts.supersample ?? 4);
+      const s = glyphSetAt(opts.nProbe, angleDeg, opts.dataSeed + 7, 0, opts.blur ?? 0, opts.supersample ?? 4);
       return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
     };
     return renderedInvariance(feats, probe, [0, ...anglesDeg]).slice(1);
@@ -445,7 +445,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   const probeAngles = cfg.probeAnglesDeg ?? angles;
   if (!Array.isArray(probeAngles) || probeAngles[0] !== 0) domainError(fn, "config.probeAnglesDeg", probeAngles, "an array of degrees starting with 0");
   const probe = (angleDeg: number) => {
-    const s = glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, angleDeg, 0, blur, ss);
+    const s = glyphSetAt(cfg.nProbe, angleDeg, cfg.dataSeed + 7, 0, blur, ss);
     return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
   };
   if (!Number.isInteger(cfg.nProbe) || cfg.nProbe < 1) domainError(fn, "config.nProbe", cfg.nProbe, "an integer ≥ 1");
@@ -460,8 +460,8 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   };
   trainSet(cfg);
   for (const a of angles) testAt(cfg, a);
-  for (const a of probeAngles) glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, a, 0, blur, ss);
-  if (cfg.data === "glyphs" && cfg.eqLayers.length > 0) for (const a of EQ_ANGLES_DEG) glyphSetAt(cfg.nEq, cfg.dataSeed + 9, a, 0, blur, ss);
+  for (const a of probeAngles) glyphSetAt(cfg.nProbe, a, cfg.dataSeed + 7, 0, blur, ss);
+  if (cfg.data === "glyphs" && cfg.eqLayers.length > 0) for (const a of EQ_ANGLES_DEG) glyphSetAt(cfg.nEq, a, cfg.dataSeed + 9, 0, blur, ss);
   const pool = poolOf(cfg);
   lap();
   if (cfg.probes !== undefined && typeof cfg.probes !== "boolean") domainError(fn, "config.probes", cfg.probes, "true, false or undefined");
@@ -511,7 +511,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     // maps left out of the paper-style metric (constant on the disk), summed over the 15°–75° angles
     const eqExcluded: number[] = [];
     for (const name of cfg.eqLayers) {
-      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0, blur, ss) : testAt(cfg, 0);
+      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, 0, cfg.dataSeed + 9, 0, blur, ss) : testAt(cfg, 0);
       const x = tf.tensor4d(s.images.subarray(0, cfg.nEq * s.height * s.width), [cfg.nEq, s.height, s.width, 1]);
       const fm = featureModel(model, name);
       const f = (t: tf.Tensor4D) => fm.predict(t) as tf.Tensor;
@@ -519,7 +519,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
       // C4 fields: the target's orientation blocks are cycled too (metrics.ts, c4Field)
       const c4Field = cfg.spec.kind === "c4";
       const opts = cfg.data === "glyphs"
-        ? { c4Field, rotatedInput: (angleDeg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, angleDeg, 0, blur, ss); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
+        ? { c4Field, rotatedInput: (angleDeg: number) => { const g = glyphSetAt(cfg.nEq, angleDeg, cfg.dataSeed + 9, 0, blur, ss); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
         : { c4Field };
       eqOurs.push(equivarianceError(f, x, eqAngles, opts).mean);
       const pm = paperEquivarianceError(f, x, eqAngles, opts);
@@ -874,7 +874,7 @@ export function equivarianceFloor(opts: { nEq: number; dataSeed: number; blur: n
   });
   const k = tf.tensor4d(kern, [2 * R + 1, 2 * R + 1, 1, sigmas.length]);
   const render = (angleDeg: number) => {
-    const g = glyphSetAt(opts.nEq, opts.dataSeed + 9, angleDeg, 0, opts.blur, opts.supersample);
+    const g = glyphSetAt(opts.nEq, angleDeg, opts.dataSeed + 9, 0, opts.blur, opts.supersample);
     return tf.tensor4d(g.images, [opts.nEq, g.height, g.width, 1]);
   };
   const stack = (t: tf.Tensor4D) => tf.conv2d(t, k, 1, "same");
