@@ -8,6 +8,7 @@
  *   (where the host package is) differ when the working directory is inside another checkout.
  */
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -53,6 +54,26 @@ describe("paths: the library's public subpaths (exports map)", () => {
     for (const bad of [`${DEEP}/errors`, `${DEEP}/index.js`, "besselbook/kernel/io.js", "besselbook/linalg/svd"]) {
       assert.throws(() => require.resolve(bad), (e: NodeJS.ErrnoException) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED", bad);
     }
+  });
+
+  it("Stryker's sandbox resolver applies the same map to the sandbox's lib/ and refuses dist/", () => {
+    // In a child process: the resolver patches Module._resolveFilename for the whole process.
+    const script = [
+      `require(${JSON.stringify(path.join(root, "stryker", "resolve-sandbox.js"))});`,
+      "const out = {};",
+      `for (const r of ["besselbook", "besselbook/kernel/paths", "besselbook/tensor/wasm", "besselbook/package.json", "${DEEP}/errors"]) {`,
+      "  try { out[r] = require.resolve(r); } catch (e) { out[r] = e.code; }",
+      "}",
+      "console.log(JSON.stringify(out));",
+    ].join("\n");
+    const got = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" }));
+    assert.deepEqual(got, {
+      besselbook: path.join(root, "lib", "dist", "index.js"),
+      "besselbook/kernel/paths": path.join(root, "lib", "dist", "kernel", "paths.js"),
+      "besselbook/tensor/wasm": path.join(root, "lib", "dist", "tensor", "wasm", "index.js"),
+      "besselbook/package.json": path.join(root, "lib", "package.json"),
+      [`${DEEP}/errors`]: "ERR_PACKAGE_PATH_NOT_EXPORTED",
+    });
   });
 
   it("no test, host source or notebook reaches into dist/ or a subpath the map does not list", () => {
