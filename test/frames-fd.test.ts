@@ -11,7 +11,7 @@ import { expectNoLeakedTensors } from "./helpers";
 const bo = { cutoff: 2, nRbf: 4, nTypes: 2 };
 // E(x) = Σ_k a_k x_k² + b·x (float32 batch positions): ∂E/∂x_k = 2 a_k x_k + b
 const quadratic = (a: number[], b: number): F.Model => ({
-  name: "quadratic", variables: [], nParams: () => 0, dispose: () => {},
+  name: "quadratic", variables: [], countParams: () => 0, dispose: () => {},
   apply: (batch) => tf.tidy(() => {
     const x = batch.pos.reshape([-1]);
     const energy = tf.sum(tf.add(tf.mul(tf.tensor1d(a), tf.square(x)), tf.mul(b, x))).reshape([1]) as tf.Tensor1D;

@@ -12,7 +12,7 @@ import { notebook05Configs, Notebook05Params, SeedConfig } from "./experiment";
 export const NOTEBOOK05_BCNN_ARMS: readonly string[] = ["glyphs/bcnnPaper/upright", "glyphs/bcnnSteer/upright", "glyphs/bcnnSteer1/upright"];
 
 /** Small extra angles (degrees) of the feature-change probe: a steering error grows ∝ α near 0. */
-export const NOTEBOOK05_PROBE_EXTRA: readonly number[] = [1, 3, 7];
+export const NOTEBOOK05_PROBE_EXTRA_DEG: readonly number[] = [1, 3, 7];
 
 /** Notebook 05's parameters with the two seed counts. */
 export type Notebook05PlanParams = Notebook05Params & { nSeeds: number; nSeedsBcnn: number };
@@ -32,8 +32,8 @@ export interface Notebook05Plan {
 }
 
 /**
- * Notebook 05's configurations and seed lists from its parameters. `P.probeExtra` defaults to
- * NOTEBOOK05_PROBE_EXTRA. Seeds are 0-based consecutive integers (runs are deterministic in
+ * Notebook 05's configurations and seed lists from its parameters. `P.probeExtraDeg` defaults to
+ * NOTEBOOK05_PROBE_EXTRA_DEG. Seeds are 0-based consecutive integers (runs are deterministic in
  * (config, seed)).
  */
 export function notebook05Plan(P: Notebook05PlanParams): Notebook05Plan {
@@ -45,7 +45,7 @@ export function notebook05Plan(P: Notebook05PlanParams): Notebook05Plan {
   const seeds = Array.from({ length: P.nSeeds }, (_, i) => i);
   const seedsBcnn = Array.from({ length: P.nSeedsBcnn }, (_, i) => i);
   const seedsOf = (key: string) => (NOTEBOOK05_BCNN_ARMS.includes(key) ? seedsBcnn : seeds);
-  const configs = notebook05Configs({ ...P, probeExtra: P.probeExtra ?? [...NOTEBOOK05_PROBE_EXTRA] });
+  const configs = notebook05Configs({ ...P, probeExtraDeg: P.probeExtraDeg ?? [...NOTEBOOK05_PROBE_EXTRA_DEG] });
   const seedLists = Object.fromEntries(Object.keys(configs).map((k) => [k, seedsOf(k)]));
   return { configs, seeds, seedsBcnn, seedLists, seedsOf };
 }
