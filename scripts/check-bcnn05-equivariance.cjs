@@ -11,10 +11,10 @@ const bb = require(path.join(__dirname, "..", "lib", "dist", "index.js"));
   await bb.init({ quiet: true });
   // notebook 05's parameters cell, full mode (as scripts/run-bcnn05.cjs)
   const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 500, fashionTrain: 1000, fashionEpochs: 3,
-    fashionTest: 2000, batch: 64, lr: 0.01, angleStep: 15, nProbe: 40, nEq: 8, augment: true,
+    fashionTest: 2000, batch: 64, lr: 0.01, angleStepDeg: 15, nProbe: 40, nEq: 8, augment: true,
     blur: 0.8, dataSeed: 2021, nSeeds: 3, nSeedsBcnn: 5, workers: 2, minTrainAcc: 0.95,
     maxGlyphEpochs: 12, supersample: 16, renderedControl: false };
-  const all = bb.bcnn.notebook05Configs({ ...P, probeExtra: [1, 3, 7] });
+  const all = bb.bcnn.notebook05Configs({ ...P, probeExtraDeg: [1, 3, 7] });
   const names = ["glyphs/bcnnSteer/upright", "glyphs/c4/upright", "fashion/cnn/upright"];
   const configs = Object.fromEntries(names.map((n) => [n, all[n]]));
   const saved = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "results", "05_bessel_cnn.json"), "utf8")).metrics.runs;

@@ -41,9 +41,9 @@ async function main() {
   // --- bcnn: the 05 models (untrained) on glyphs rendered as 05 renders them
   const specs = N.bcnn.notebook05Specs({ blur: 0.8 });
   const nEq = 8, seedEq = 2021 + 9, ss = 16;
-  const g0 = N.bcnn.glyphSetAt(nEq, seedEq, 0, 0, 0.8, ss);
+  const g0 = N.bcnn.glyphSetAt(nEq, 0, seedEq, 0, 0.8, ss);
   const x = tf.tensor4d(g0.images.subarray(0, nEq * g0.height * g0.width), [nEq, g0.height, g0.width, 1]);
-  const render = (deg) => { const g = N.bcnn.glyphSetAt(nEq, seedEq, deg, 0, 0.8, ss); return tf.tensor4d(g.images, [nEq, g.height, g.width, 1]); };
+  const render = (deg) => { const g = N.bcnn.glyphSetAt(nEq, deg, seedEq, 0, 0.8, ss); return tf.tensor4d(g.images, [nEq, g.height, g.width, 1]); };
   for (const [name, spec] of Object.entries(specs)) {
     const model = N.bcnn.buildNet(spec);
     for (const layer of ["relu1", "relu3"]) {
@@ -80,7 +80,7 @@ async function main() {
   const F = N.frames;
   // the ideal molecules of 06 with two species (the models' default nTypes = 2): types mod 2
   const mols = ["co2", "methane", "benzene"].map((m) => F.idealMolecule(m)).map((c) => ({ pos: c.pos, types: c.types.map((t) => t % 2) }));
-  const d = F.makeDataset(4, 3, { n: 9, box: 3 }, { cutoff: 2.5 });
+  const d = F.makeDataset(3, 4, { n: 9 }, { cutoff: 2.5 });
   const clouds = [...mols, ...d.clouds];
   const bo = { cutoff: 2.5 };
   const models = {
@@ -91,7 +91,7 @@ async function main() {
     "TFN lmax 2": new F.TFN({ lmax: 2, channels: 4, hidden: 8 }),
   };
   for (const seed of [0, 1, 2]) {
-    const Qs = F.randomO3(500 + seed, 1, 1);
+    const Qs = F.randomO3(1, 1, 500 + seed);
     for (const [name, m] of Object.entries(models)) {
       const ho = O.frames.equivarianceErrors(m, clouds, Qs, bo), hn = N.frames.equivarianceErrors(m, clouds, Qs, bo);
       compare(`frames.equivarianceErrors ${name} seed ${seed}`, [ho.energy, ho.forces, ho.tensor], [hn.energy, hn.forces, hn.tensor]);

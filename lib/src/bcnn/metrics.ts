@@ -156,7 +156,7 @@ export function rot90Error(f: FeatureFn, x: tf.Tensor4D): number {
 
 export interface EquivarianceReport {
   /** Angles in degrees. */
-  angles: number[];
+  anglesDeg: number[];
   /** e(α) for each angle (relative, 0.01 = 1%). */
   errors: number[];
   /** Mean of `errors`. */
@@ -238,7 +238,7 @@ export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: reado
     labels: { lhs: "f(R x)", rhs: "R f(x)" },
   }));
   const errors = r.perAction;
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
+  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
 }
 
 /** The disk mask of a feature map [B, H, W, C] expanded to one 0/1 entry per value. */
@@ -273,7 +273,7 @@ export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonl
     labels: { lhs: "f(R x)", rhs: "f(x)" },
   }));
   const errors = r.perAction;
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
+  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
 }
 
 /**
@@ -386,5 +386,5 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
     if (n === 0) domainError("paperEquivarianceError", "f(x)", `every chosen map constant on the disk at ${deg}°`, "at least one non-constant map (min-max scaling is undefined for a constant map)");
     errors.push(sum / n);
   }
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length, excluded };
+  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length, excluded };
 }
