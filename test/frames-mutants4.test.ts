@@ -252,3 +252,79 @@ describe("frames (mutants 4): the error splits on a model with known outputs", (
       shape(/^vectorErrorByRank batch: expected shape a labelled batch \(built with targets\), got no targets/));
   });
 });
+
+describe("frames (mutants 4): energyPathJump on a stand-in energy with a known jump", () => {
+  before(async () => { await init({ quiet: true }); });
+  /** Two-atom clouds; E = 0.1·x₁ (+ 1 once x₁ > 1.23), x₁ the x coordinate of atom 1. */
+  const standIn = (step: boolean) => ({
+    variables: [] as tf.Variable[],
+    apply: (b: F.Batch) => {
+      const p = b.pos.dataSync();
+      const e = Array.from({ length: b.G }, (_, g) => 0.1 * p[3 * (2 * g + 1)] + (step && p[3 * (2 * g + 1)] > 1.23 ? 1 : 0));
+      return { energy: tf.tensor1d(e) };
+    },
+  }) as unknown as F.Model;
+  const a: F.Cloud = { pos: Float64Array.of(0, 0, 0, 0.5, 0, 0), types: Int32Array.of(0, 0) };
+  const b: F.Cloud = { pos: Float64Array.of(0, 0, 0, 1.5, 0, 0), types: Int32Array.of(0, 0) };
+  const bo = { cutoff: 3 };
+
+  it("finds the jump by bisection: its size, t, the largest and the median step", () => {
+    const r = F.energyPathJump(standIn(true), a, b, bo, { steps: 10, bisect: 30 });
+    close(r.jump, 1, 1e-5, "jump");
+    close(r.t, 0.73, 1e-6, "t of the jump"); // x₁(t) = 0.5 + t
+    close(r.maxStep, 1.01, 1e-5, "largest of the 10 steps");
+    close(r.medianStep, 0.01, 1e-5, "median step");
+    assert.equal(r.flips, 0);
+    assert.equal(r.e12Change, 0);
+    // a continuous energy: the bisected jump shrinks to float32 rounding, t anywhere
+    const c = F.energyPathJump(standIn(false), a, b, bo, { steps: 10, bisect: 30 });
+    assert.ok(c.jump < 1e-6, `continuous: ${c.jump}`);
+    close(c.maxStep, 0.01, 1e-4, "continuous: steps of 0.1·0.1");
+    // no bisection: the bracket is the grid step [0.7, 0.8]
+    const g = F.energyPathJump(standIn(true), a, b, bo, { steps: 10, bisect: 0 });
+    close(g.t, 0.75, 1e-12, "bisect 0: the grid step's midpoint");
+    close(g.jump, 1.01, 1e-5, "bisect 0: the whole step");
+  });
+
+  it("refuses bad steps, bisect, species and models by name; accepts the boundaries", () => {
+    const m = standIn(true);
+    for (const [o, re] of [[{ steps: 1 }, /opts\.steps = 1 .*an integer ≥ 2/], [{ steps: 2.5 }, /opts\.steps = 2\.5/],
+      [{ bisect: -1 }, /opts\.bisect = -1 .*an integer in \[0, 45\]/], [{ bisect: 46 }, /opts\.bisect = 46/], [{ bisect: 1.5 }, /opts\.bisect = 1\.5/]] as [object, RegExp][]) {
+      assert.throws(() => F.energyPathJump(m, a, b, bo, o), domain(new RegExp(`^energyPathJump: argument ${re.source}`)));
+    }
+    F.energyPathJump(m, a, b, bo, { steps: 2, bisect: 45 });
+    const other: F.Cloud = { pos: b.pos, types: Int32Array.of(0, 1) };
+    assert.throws(() => F.energyPathJump(m, a, other, bo), shape(/^energyPathJump b\.types: expected shape the species of a, atom by atom/));
+    const three: F.Cloud = { pos: Float64Array.of(0, 0, 0, 1, 0, 0, 2, 0, 0), types: Int32Array.of(0, 0, 0) };
+    assert.throws(() => F.energyPathJump(m, a, three, bo), shape(/^energyPathJump b\.types/));
+    assert.throws(() => F.energyPathJump({} as F.Model, a, b, bo), domain(/^energyPathJump: argument m = .*a model/));
+    const v = tf.variable(tf.scalar(1));
+    v.dispose();
+    assert.throws(() => F.energyPathJump({ ...(m as object), variables: [v] } as unknown as F.Model, a, b, bo), domain(/^energyPathJump: argument m is a disposed model/));
+  });
+});
+
+describe("frames (mutants 4): potentialSeed's refusals (before any training)", () => {
+  const cfg = {
+    molecule: "co2", nTrain: 4, trainFrom: 0, trainTo: 10, testFrom: 10, testTo: 14, cutoff: 3,
+    model: { kind: "tfn" as const, lmax: 1 as const, channels: 2, hidden: 4 },
+    epochs: 6, lr: 1e-3, warm: 1, decay: 1, decayEpochs: 1, judge: 4, nRbf: 8, batch: 2, weights: { energy: 1, forces: 1 },
+  };
+  const run = (o: object) => () => F.potentialSeed({ ...cfg, ...o } as F.PotentialRunConfig, 0);
+
+  it("overlap in either order, an empty test block, nTrain outside 2…block, bad weights and jumpPairs", () => {
+    for (const o of [{ testFrom: 9 }, { trainFrom: 12, trainTo: 20, testFrom: 5, testTo: 13 }]) {
+      assert.throws(run(o), domain(/^potentialSeed: the training and test blocks overlap/), JSON.stringify(o));
+    }
+    for (const o of [{ testTo: 10 }, { testFrom: 10.5, testTo: 14 }, { testTo: 13.5 }]) {
+      assert.throws(run(o), domain(/^potentialSeed: argument cfg\.testTo = .*an integer > testFrom = .* \(a non-empty test block\)/), JSON.stringify(o));
+    }
+    for (const n of [1, 11, 2.5]) assert.throws(run({ nTrain: n }), domain(new RegExp(`^potentialSeed: argument nTrain = ${n} is out of domain; expected 2…10`)));
+    for (const w of [null, 3]) assert.throws(run({ weights: w }), domain(new RegExp(`^potentialSeed: argument cfg\\.weights = ${w} .*\\{ energy, forces \\} loss weights`)));
+    for (const [w, re] of [[{ energy: -1, forces: 1 }, /cfg\.weights\.energy = -1 .*a finite weight ≥ 0/], [{ energy: 1, forces: Infinity }, /cfg\.weights\.forces = Infinity/],
+      [{ energy: 0, forces: 0 }, /cfg\.weights = 0 .*weights whose sum is > 0/]] as [object, RegExp][]) {
+      assert.throws(run({ weights: w }), domain(new RegExp(`^potentialSeed: argument ${re.source}`)));
+    }
+    for (const j of [-1, 4, 1.5]) assert.throws(run({ jumpPairs: j }), domain(new RegExp(`^potentialSeed: argument cfg\\.jumpPairs = ${j} .*an integer in \\[0, 3\\] \\(consecutive test-frame pairs\\)`)));
+  });
+});
