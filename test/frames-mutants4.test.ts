@@ -328,3 +328,240 @@ describe("frames (mutants 4): potentialSeed's refusals (before any training)", (
     for (const j of [-1, 4, 1.5]) assert.throws(run({ jumpPairs: j }), domain(new RegExp(`^potentialSeed: argument cfg\\.jumpPairs = ${j} .*an integer in \\[0, 3\\] \\(consecutive test-frame pairs\\)`)));
   });
 });
+
+describe("frames (mutants 4): pair features, ridges and their checks by hand", () => {
+  before(async () => { await init({ quiet: true }); });
+  /** Four atoms, none at the origin (a sum x_j + x_i would differ from x_j − x_i). */
+  const four = (): F.Cloud => ({ pos: Float64Array.of(0.4, 0.3, 0.2, 1.3, 0.5, 0.1, 0.6, 1.6, -0.3, 1.5, 1.4, 0.9), types: Int32Array.of(2, 0, 1, 0) });
+  const dist = (c: F.Cloud, i: number, j: number) => norm(diff(c.pos as Float64Array, i, j));
+
+  it("pairFeatures: {1/r, r, r², 1/r²} per pair i < j in order; coincident atoms refused", () => {
+    const c = four(), x = F.pairFeatures(c), want: number[] = [];
+    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) { const r = dist(c, i, j); want.push(1 / r, r, r * r, 1 / (r * r)); }
+    allClose(x, want, 1e-14, "pairFeatures");
+    const same: F.Cloud = { pos: Float64Array.of(1, 2, 3, 1, 2, 3), types: Int32Array.of(0, 0) };
+    assert.throws(() => F.pairFeatures(same), domain(/^pairFeatures: argument c\.pos \(atoms 0, 1\) = 0 .*distinct finite points/));
+  });
+
+  it("rbfPairFeatures: Σ φ_k(r)u(r) over the atom pairs of each unordered species pair, in slot order (0,0),(0,1),(0,2),(1,1),(1,2),(2,2)", () => {
+    const c = four(), nRbf = 4, rc = 3, out = F.rbfPairFeatures(c, nRbf, rc, 3);
+    const slotOf: Record<string, number> = { "0,0": 0, "0,1": 1, "0,2": 2, "1,1": 3, "1,2": 4, "2,2": 5 };
+    const want = new Float64Array(6 * nRbf);
+    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) {
+      const r = dist(c, i, j), s = slotOf[[c.types[i], c.types[j]].sort().join(",")];
+      const phi = F.sphericalBesselBasis([r], nRbf, rc), u1 = F.cosineCutoff([r], rc)[0];
+      for (let k = 0; k < nRbf; k++) want[s * nRbf + k] += phi[k] * u1;
+    }
+    allClose(out, want, 1e-12, "rbfPairFeatures");
+    assert.ok(want.slice(2 * nRbf, 3 * nRbf).some((v) => v !== 0) && want.slice(5 * nRbf).every((v) => v === 0), "slot (0,2) used twice, (2,2) empty");
+    // one species: one slot; the species bound is exclusive, the lower bound inclusive
+    assert.equal(F.rbfPairFeatures({ pos: c.pos, types: Int32Array.of(0, 0, 0, 0) }, nRbf, rc, 1).length, nRbf);
+    for (const [o, re] of [[0, /nTypes = 0 .*an integer ≥ 1/], [1.5, /nTypes = 1\.5/]] as [number, RegExp][]) {
+      assert.throws(() => F.rbfPairFeatures(c, nRbf, rc, o), domain(new RegExp(`^rbfPairFeatures: argument ${re.source}`)));
+    }
+    assert.throws(() => F.rbfPairFeatures(c, nRbf, rc, 2), domain(/^rbfPairFeatures: argument c\.types = 2 .*species indices in \[0, 2\)/));
+    assert.throws(() => F.rbfPairFeatures({ pos: c.pos, types: Int32Array.of(0, -1, 0, 0) }, nRbf, rc, 3), domain(/^rbfPairFeatures: argument c\.types/));
+    const same: F.Cloud = { pos: Float64Array.of(1, 2, 3, 1, 2, 3), types: Int32Array.of(0, 0) };
+    assert.throws(() => F.rbfPairFeatures(same, nRbf, rc, 1), domain(/^rbfPairFeatures: argument c\.pos \(atoms 0, 1\) = 0 .*distinct finite points/));
+  });
+
+  it("ridgeEnergy: the closed-form ridge on population-standardised features and energies", () => {
+    // clouds carry their index in pos[0]; the feature map reads it (two features and a constant)
+    const f1 = [0.3, 1.1, -0.4, 2.0, 0.7], f2 = [1.0, 0.2, 0.5, -1.2, 0.9], E = [1.5, -0.2, 0.9, 2.4, 0.1];
+    const cl = (k: number): F.Cloud => ({ pos: Float64Array.of(k, 0, 0), types: Int32Array.of(0) });
+    const feats = (c: F.Cloud) => Float64Array.of(f1[c.pos[0]], f2[c.pos[0]], 7);
+    const train = { clouds: [0, 1, 2, 3].map(cl), targets: [0, 1, 2, 3].map((k) => ({ energy: E[k], forces: new Float64Array(3), tensor: new Float64Array(9) })) };
+    const test = { clouds: [cl(4)], targets: [{ energy: E[4], forces: new Float64Array(3), tensor: new Float64Array(9) }] };
+    const lam = 0.3;
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const psd = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
+    const tr = [0, 1, 2, 3], m1 = mean(tr.map((k) => f1[k])), m2 = mean(tr.map((k) => f2[k]));
+    const s1 = psd(tr.map((k) => f1[k])), s2 = psd(tr.map((k) => f2[k]));
+    const eM = mean(tr.map((k) => E[k])), eS = psd(tr.map((k) => E[k]));
+    const z = (k: number) => [(f1[k] - m1) / s1, (f2[k] - m2) / s2];
+    let a11 = lam, a12 = 0, a22 = lam, y1 = 0, y2 = 0;
+    for (const k of tr) { const [u1, u2] = z(k), t = (E[k] - eM) / eS; a11 += u1 * u1; a12 += u1 * u2; a22 += u2 * u2; y1 += u1 * t; y2 += u2 * t; }
+    const det = a11 * a22 - a12 * a12, w1 = (y1 * a22 - a12 * y2) / det, w2 = (a11 * y2 - a12 * y1) / det;
+    const rmse = (ks: number[]) => Math.sqrt(mean(ks.map((k) => { const [u1, u2] = z(k); return (w1 * u1 + w2 * u2 - (E[k] - eM) / eS) ** 2; })));
+    const got = F.ridgeEnergy(train, test, lam, feats);
+    close(got.train, rmse(tr), 1e-12, "train");
+    close(got.test, rmse([4]), 1e-12, "test");
+    // the regularisation is used: another λ gives another fit
+    assert.ok(Math.abs(F.ridgeEnergy(train, test, 3, feats).train - got.train) > 1e-3);
+    // refusals, each by name with its boundary
+    for (const l of [0, -1, Infinity, NaN]) assert.throws(() => F.ridgeEnergy(train, test, l, feats), domain(/^ridgeEnergy: argument lambda = .*a finite number > 0/));
+    const two = { clouds: train.clouds.slice(0, 2), targets: train.targets.slice(0, 2) };
+    F.ridgeEnergy(two, test, lam, feats);
+    assert.throws(() => F.ridgeEnergy({ clouds: train.clouds.slice(0, 1), targets: train.targets.slice(0, 1) }, test, lam, feats), shape(/^ridgeEnergy train: expected shape ≥ 2 clouds, got \[1\]/));
+    assert.throws(() => F.ridgeEnergy(train, { clouds: [], targets: [] }, lam, feats), shape(/^ridgeEnergy test: expected shape ≥ 1 cloud, got \[0\]/));
+    const nanT = { ...test, targets: [{ ...test.targets[0], energy: NaN }] };
+    assert.throws(() => F.ridgeEnergy(train, nanT, lam, feats), domain(/^ridgeEnergy: argument test\.targets\[0\]\.energy = NaN .*a finite energy/));
+    const shortTest = (c: F.Cloud) => (c.pos[0] === 4 ? Float64Array.of(1, 2) : feats(c));
+    assert.throws(() => F.ridgeEnergy(train, test, lam, shortTest), shape(/^ridgeEnergy test clouds: expected shape 3 pair features \(same atom count as train\), got another atom count/));
+    const nanF = (c: F.Cloud) => (c.pos[0] === 1 ? Float64Array.of(NaN, 0, 7) : feats(c));
+    assert.throws(() => F.ridgeEnergy(train, test, lam, nanF), domain(/^ridgeEnergy: argument features\(train\.clouds\[1\]\)\[0\] = NaN .*finite features/));
+    const flat = { ...train, targets: train.targets.map((t) => ({ ...t, energy: 2 })) };
+    assert.throws(() => F.ridgeEnergy(flat, test, lam, feats), domain(/^ridgeEnergy: argument train\.targets \(energy spread\) = 0 .*not all equal \(errors are relative to their std\)/));
+  });
+
+  it("fitPairRidge: stationary point of the stated loss; forceVariance, eMean, eSd by hand", () => {
+    const d = F.moleculeDataset("co2", [0, 5, 10, 15, 20, 25], { cutoff: 3 });
+    const w = { energy: 0.7, forces: 1.3 }, lam = 0.05;
+    const r = F.fitPairRidge(d, { lambda: lam, weights: w });
+    const n = 6, mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const E = d.targets.map((t) => t.energy), eM = mean(E), eS = Math.sqrt(mean(E.map((e) => (e - eM) ** 2)));
+    close(r.eMean, eM, 1e-14, "eMean"); close(r.eSd, eS, 1e-12, "eSd (population)");
+    const fs = d.targets.flatMap((t) => Array.from(t.forces, (v) => v / eS)), fM = mean(fs);
+    const vF = mean(fs.map((v) => (v - fM) ** 2));
+    close(r.forceVariance, vF, 1e-12, "forceVariance");
+    // the loss: w_E Σ (Ê' − E')² + w_F n/(n_F vF) Σ (F̂' − F')² + λ|w|², on population-standardised features
+    const G = d.clouds.map((c) => F.pairFeaturesGrad(c)), p = G[0].x.length, m = 9;
+    const mu = new Array(p).fill(0), sd = new Array(p).fill(0);
+    for (const g of G) for (let k = 0; k < p; k++) mu[k] += g.x[k] / n;
+    for (const g of G) for (let k = 0; k < p; k++) sd[k] += (g.x[k] - mu[k]) ** 2 / n;
+    for (let k = 0; k < p; k++) sd[k] = Math.sqrt(sd[k]) || 1;
+    const alpha = (w.forces * n) / (fs.length * vF);
+    const grad = (wt: ArrayLike<number>) => {
+      const gr = new Array(p).fill(0);
+      G.forEach((g, i) => {
+        const z = Array.from({ length: p }, (_, k) => (g.x[k] - mu[k]) / sd[k]);
+        const res = z.reduce((s, v, k) => s + v * wt[k], 0) - (E[i] - eM) / eS;
+        for (let k = 0; k < p; k++) gr[k] += 2 * w.energy * z[k] * res;
+        for (let c = 0; c < m; c++) {
+          const h = Array.from({ length: p }, (_, k) => -g.g[k * m + c] / sd[k]);
+          const rf = h.reduce((s, v, k) => s + v * wt[k], 0) - d.targets[i].forces[c] / eS;
+          for (let k = 0; k < p; k++) gr[k] += 2 * alpha * h[k] * rf;
+        }
+      });
+      for (let k = 0; k < p; k++) gr[k] += 2 * lam * wt[k];
+      return gr;
+    };
+    const g0 = grad(r.weights), scale = grad(new Array(p).fill(0)).reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+    assert.ok(g0.every((v) => Math.abs(v) < 1e-9 * scale), `∇L at the fit: ${Math.max(...g0.map(Math.abs))} vs ${scale}`);
+    // power: the fit for another force weight is not stationary for this loss
+    const other = F.fitPairRidge(d, { lambda: lam, weights: { energy: 0.7, forces: 0.2 } });
+    assert.ok(grad(other.weights).some((v) => Math.abs(v) > 1e-6 * scale), "another α is told apart");
+    // the fitted energy is μ_E + σ_E Σ w_k (x_k − μ_k)/s_k, its forces −∇E
+    const c0 = d.clouds[1], x0 = F.pairFeatures(c0);
+    close(r.energy(c0), eM + eS * x0.reduce((s, v, k) => s + (r.weights[k] * (v - mu[k])) / sd[k], 0), 1e-12, "energy");
+    const f0 = r.forces(c0), g1 = G[1];
+    for (let q = 0; q < m; q++) close(f0[q], -eS * r.weights.reduce((s, wk, k) => s + (wk / sd[k]) * g1.g[k * m + q], 0), 1e-10, `force ${q}`);
+  });
+
+  it("fitPairRidge, PairRidge and ridgeEnergyForces refuse bad input by name; boundaries accepted", () => {
+    const d = F.moleculeDataset("co2", [0, 5, 10], { cutoff: 3 });
+    const fit = (o: object, dd: typeof d = d) => () => F.fitPairRidge(dd, o);
+    for (const l of [0, -1, Infinity]) assert.throws(fit({ lambda: l }), domain(/^fitPairRidge: argument opts\.lambda = .*a finite number > 0/));
+    for (const [wt, re] of [[{ energy: -0.1, forces: 1 }, /opts\.weights\.energy = -0\.1 .*a finite weight ≥ 0/], [{ energy: 1, forces: -2 }, /opts\.weights\.forces = -2/],
+      [{ energy: 1, forces: NaN }, /opts\.weights\.forces = NaN/], [{ energy: 0, forces: 0 }, /opts\.weights = 0 .*weights whose sum is > 0/],
+      [{ energy: 2, forces: -2 }, /opts\.weights\.forces = -2/]] as [object, RegExp][]) {
+      assert.throws(fit({ weights: wt }), domain(new RegExp(`^fitPairRidge: argument ${re.source}`)));
+    }
+    F.fitPairRidge(d, { weights: { energy: 0, forces: 1 } });
+    F.fitPairRidge(d, { weights: { energy: 1, forces: 0 } });
+    const sub = (ks: number[]) => ({ clouds: ks.map((k) => d.clouds[k]), targets: ks.map((k) => d.targets[k]) });
+    assert.throws(fit({}, sub([0])), shape(/^fitPairRidge train: expected shape ≥ 2 clouds, got \[1\]/));
+    F.fitPairRidge(sub([0, 1]));
+    const four: F.Cloud = { pos: Float64Array.of(0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1), types: Int32Array.of(0, 0, 0, 0) };
+    assert.throws(fit({}, { clouds: [d.clouds[0], four], targets: d.targets.slice(0, 2) }), shape(/^fitPairRidge train\.clouds\[1\]: expected shape 3 atoms \(like clouds\[0\]\), got \[4\]/));
+    assert.throws(fit({}, { clouds: d.clouds, targets: d.targets.slice(0, 2) }), domain(/^fitPairRidge: argument train\.targets\[2\]\.energy = NaN .*a finite energy/));
+    const tgt = (k: number, o: object) => d.targets.map((t, i) => (i === k ? { ...t, ...o } : t));
+    assert.throws(fit({}, { clouds: d.clouds, targets: tgt(1, { energy: Infinity }) }), domain(/train\.targets\[1\]\.energy = Infinity/));
+    assert.throws(fit({}, { clouds: d.clouds, targets: tgt(1, { forces: new Float64Array(6) }) }), shape(/^fitPairRidge train\.targets\[1\]\.forces: expected shape 9 values, got \[6\]/));
+    const nanF = Float64Array.from(d.targets[0].forces); nanF[2] = NaN;
+    assert.throws(fit({}, { clouds: d.clouds, targets: tgt(0, { forces: nanF }) }), domain(/^fitPairRidge: argument train\.targets\[0\]\.forces\[2\] = NaN .*a finite force/));
+    F.fitPairRidge({ clouds: d.clouds, targets: tgt(0, { forces: nanF }) }, { weights: { energy: 1, forces: 0 } }); // forces unused
+    const flatE = d.targets.map((t) => ({ ...t, energy: -5 }));
+    assert.throws(fit({}, { clouds: d.clouds, targets: flatE }), domain(/^fitPairRidge: argument train\.targets \(energy spread\) = 0 .*training energies that are not all equal/));
+    // all-zero forces: no spread (all-equal non-zero forces: see the skipped test below)
+    const flatF = d.targets.map((t) => ({ ...t, forces: new Float64Array(9) }));
+    assert.throws(fit({}, { clouds: d.clouds, targets: flatF }), domain(/^fitPairRidge: argument train\.targets \(force spread\) = 0 .*training forces that are not all equal/));
+    F.fitPairRidge({ clouds: d.clouds, targets: flatF }, { weights: { energy: 1, forces: 0 } });
+    const r = F.fitPairRidge(d);
+    assert.throws(() => r.energy(four), shape(/^PairRidge\.energy c: expected shape 3 atoms \(as in training\), got \[4\]/));
+    assert.throws(() => r.forces(four), shape(/^PairRidge\.forces c: expected shape 3 atoms \(as in training\), got \[4\]/));
+    assert.throws(() => F.ridgeEnergyForces(d, { clouds: [], targets: [] }), shape(/^ridgeEnergyForces test: expected shape ≥ 1 cloud, got \[0\]/));
+    assert.throws(() => F.ridgeEnergyForces(d, sub([0, 1]) && { clouds: d.clouds.slice(0, 2), targets: tgt(1, { energy: NaN }).slice(0, 2) }),
+      domain(/^ridgeEnergyForces: argument test\.targets\[1\]\.energy = NaN .*a finite energy/));
+    const one = F.ridgeEnergyForces(d, sub([2]));
+    assert.ok(Number.isFinite(one.test) && Number.isFinite(one.forcesTest));
+  });
+});
+
+describe("frames (mutants 4): a bug found on the way (session 7)", () => {
+  before(async () => { await init({ quiet: true }); });
+  // BUG (potential.ts fitPairRidge, lines 352–354): all-equal non-zero training forces (0.5 eV/Å on
+  // every component of co2 frames 0, 5, 10) give vF = 7.9e-29 instead of 0 — the mean of 27 equal
+  // values F/σ_E is off by one rounding (−8.9e-15), so `!(vF > 0)` lets it through — and the fit
+  // then fails in the Cholesky with "the normal matrix is not positive definite (use λ > 0)",
+  // blaming λ (which is 0.01 > 0) instead of naming the force spread. Typed, but the wrong cause.
+  it.skip("BUG fitPairRidge: all-equal non-zero forces are refused as no force spread (they blame λ instead)", () => {
+    const d = F.moleculeDataset("co2", [0, 5, 10], { cutoff: 3 });
+    const flat = d.targets.map((t) => ({ ...t, forces: new Float64Array(9).fill(0.5) }));
+    assert.throws(() => F.fitPairRidge({ clouds: d.clouds, targets: flat }), domain(/train\.targets \(force spread\)/));
+  });
+});
+
+describe("frames (mutants 4): evaluatePotential on a stand-in energy with known forces; texts of the schedule checks", () => {
+  before(async () => { await init({ quiet: true }); });
+  /** E per cloud = ½ Σ over its edges |x_dst − x_src|² (differentiable through the geometry). */
+  const spring = {
+    variables: [] as tf.Variable[],
+    apply: () => { throw new Error("unused"); },
+    energy: (b: F.Batch, g?: F.Geometry) => tf.unsortedSegmentSum(tf.mul(0.5, tf.sum(tf.square(g!.rel), 1)), tf.gather(b.nodeGraph, b.src), b.G) as tf.Tensor1D,
+  } as unknown as F.Model;
+
+  it("normalised energy and force RMSEs over all batches, forces = −∇E", () => {
+    const d = F.moleculeDataset("co2", [0, 1, 2], { cutoff: 3 });
+    const bo = { cutoff: 10, nTypes: 3 };
+    const b1 = F.makeBatch(d.clouds.slice(0, 2), bo, d.targets.slice(0, 2)), b2 = F.makeBatch(d.clouds.slice(2), bo, d.targets.slice(2));
+    const s = { energy: 0.3, forces: 2.5 };
+    let e = 0, f = 0, ne = 0, nf = 0;
+    for (const b of [b1, b2]) {
+      const pos = b.pos.dataSync(), src = b.src.dataSync(), dst = b.dst.dataSync(), ng = b.nodeGraph.dataSync();
+      const E = new Array(b.G).fill(0), Fo = new Float64Array(3 * b.N);
+      for (let k = 0; k < b.E; k++) {
+        const dv = [0, 1, 2].map((a) => pos[3 * dst[k] + a] - pos[3 * src[k] + a]);
+        E[ng[src[k]]] += 0.5 * (dv[0] ** 2 + dv[1] ** 2 + dv[2] ** 2);
+        for (let a = 0; a < 3; a++) { Fo[3 * dst[k] + a] -= dv[a]; Fo[3 * src[k] + a] += dv[a]; }
+      }
+      const yE = b.y!.energy.dataSync(), yF = b.y!.forces.dataSync();
+      E.forEach((v, g) => { e += (v - yE[g]) ** 2; ne++; });
+      Fo.forEach((v, q) => { f += (v - yF[q]) ** 2; nf++; });
+    }
+    const got = F.evaluatePotential(spring, [b1, b2], s);
+    close(got.energy, Math.sqrt(e / ne / s.energy), 1e-4, "energy");
+    close(got.forces, Math.sqrt(f / nf / s.forces), 1e-4, "forces");
+    // one batch alone is another mean (the sums run over all batches)
+    assert.ok(Math.abs(F.evaluatePotential(spring, [b2], s).energy - got.energy) > 1e-3);
+    assert.throws(() => F.evaluatePotential(spring, [], s), shape(/^evaluatePotential bs: expected shape ≥ 1 labelled batch, got \[0\]/));
+    const bare = F.makeBatch(d.clouds.slice(0, 1), bo);
+    assert.throws(() => F.evaluatePotential(spring, [b1, bare], s), shape(/^evaluatePotential bs\[1\]: expected shape a labelled batch \(built with targets\), got no targets/));
+    for (const k of ["energy", "forces"] as const) {
+      assert.throws(() => F.evaluatePotential(spring, [b1], { ...s, [k]: 0 }), domain(new RegExp(`^evaluatePotential: argument s\\.${k} = 0 .*a finite variance > 0`)));
+    }
+    for (const b of [b1, b2, bare]) b.dispose();
+  });
+
+  it("schedule, scheduleLr, judgeConvergence and timeInterleaved state what they expected", () => {
+    const sch = { epochs: 10, lr: 0.01, warm: 2, decay: 0.5, decayEpochs: 4, judge: 4 };
+    const lr = (o: object, ep = 0) => () => F.scheduleLr({ ...sch, ...o }, ep);
+    assert.throws(lr({ warm: -1 }), domain(/^trainPotential: argument schedule\.warm = -1 .*an integer ≥ 0/));
+    assert.throws(lr({ lr: Infinity }), domain(/^trainPotential: argument schedule\.lr = Infinity .*a finite number > 0/));
+    assert.throws(lr({ decay: 1.5 }), domain(/^trainPotential: argument schedule\.decay = 1\.5 .*a number in \(0, 1\]/));
+    assert.throws(lr({ judge: 3, epochs: 9 }), domain(/^trainPotential: argument schedule\.judge = 3 .*≥ 4 \(two halves of ≥ 2 epochs\)/));
+    assert.throws(lr({ epochs: 11 }), domain(/^trainPotential: argument schedule\.epochs = 11 .*warm \+ decayEpochs \+ judge = 10/));
+    assert.throws(lr({}, -1), domain(/^scheduleLr: argument ep = -1 .*an integer epoch ≥ 0/));
+    assert.throws(() => F.judgeConvergence([1, 1, 1, 1], 3), domain(/^judgeConvergence: argument judge = 3 .*an integer ≥ 4/));
+    assert.throws(() => F.judgeConvergence([1, 1, 1, 1], 4, 0), domain(/^judgeConvergence: argument rtol = 0 .*a finite number > 0/));
+    assert.throws(() => F.judgeConvergence([1, 1, 1, 1, 1], 6), shape(/^judgeConvergence losses: expected shape ≥ 6 epochs, got \[5\]/));
+    assert.throws(() => F.judgeConvergence([0, 0, 1, 1], 4), domain(/^judgeConvergence: argument losses = 0 .*a judged window whose first half has a nonzero mean \(relative change\)/));
+    const m = { variables: [], apply: () => ({}) } as unknown as F.Model, s = { energy: 1, forces: 1 }, w = { energy: 1, forces: 1 };
+    const b = {} as F.Batch;
+    for (const [o, re] of [[{ rounds: 0 }, /opts\.rounds = 0 .*an integer ≥ 1/], [{ rounds: 1.5 }, /opts\.rounds = 1\.5/],
+      [{ warmup: -1 }, /opts\.warmup = -1 .*an integer ≥ 0/], [{ warmup: 0.5 }, /opts\.warmup = 0\.5/]] as [object, RegExp][]) {
+      assert.throws(() => F.timeInterleaved([m], b, s, w, o), domain(new RegExp(`^timeInterleaved: argument ${re.source}`)));
+    }
+    assert.throws(() => F.timeInterleaved([], b, s, w, { rounds: 1, warmup: 0 }), shape(/^timeInterleaved models: expected shape ≥ 1 model, got \[0\]/));
+  });
+});
