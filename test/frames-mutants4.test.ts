@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, data, init, DomainError, ShapeError } from "besselbook";
+import { frames as F, data, init, rng, DomainError, ShapeError } from "besselbook";
 
 const domain = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test((e as Error).message);
 const shape = (re: RegExp) => (e: unknown) => e instanceof ShapeError && re.test((e as Error).message);
@@ -563,5 +563,104 @@ describe("frames (mutants 4): evaluatePotential on a stand-in energy with known 
       assert.throws(() => F.timeInterleaved([m], b, s, w, o), domain(new RegExp(`^timeInterleaved: argument ${re.source}`)));
     }
     assert.throws(() => F.timeInterleaved([], b, s, w, { rounds: 1, warmup: 0 }), shape(/^timeInterleaved models: expected shape ≥ 1 model, got \[0\]/));
+  });
+});
+
+describe("frames (mutants 4): what frames-decide's re-run (session 7) left — nn, train.ts helpers, TFN options", () => {
+  before(async () => { await init({ quiet: true }); });
+
+  it("glorot consumes exactly fanIn·fanOut draws; Dense without bias has one variable; MLP's refusal names the length", () => {
+    const r = rng(3), a = F.glorot(2, 2, r), b = F.glorot(2, 3, r);
+    const s = rng(3), lim1 = Math.sqrt(6 / 4), lim2 = Math.sqrt(6 / 5);
+    const want = [...Array.from({ length: 4 }, () => (2 * s.uniform() - 1) * lim1), ...Array.from({ length: 6 }, () => (2 * s.uniform() - 1) * lim2)];
+    allClose([...a, ...b], want, 1e-7, "consecutive glorot draws");
+    const d = new F.Dense(rng(1), 2, 2, { bias: false });
+    assert.equal(d.variables.length, 1);
+    assert.equal(d.variables[0], d.w);
+    assert.equal(new F.Dense(rng(1), 2, 2).variables.length, 2);
+    assert.throws(() => new F.MLP(rng(1), [3]), shape(/^MLP sizes: expected shape at least \[in, out\], got \[1\]/));
+    d.w.dispose();
+  });
+
+  it("speciesReference solves the species-count least squares (three coupled species, elimination with pivoting)", () => {
+    const e = [-1.5, -37.8, -75.0];
+    const counts = [[0, 1, 1], [1, 2, 0], [0, 0, 2], [3, 1, 1], [2, 0, 1]];
+    const cl = (n: number[]): F.Cloud => {
+      const types = n.flatMap((c, t) => new Array(c).fill(t));
+      return { pos: Float64Array.from(types.flatMap((_, i) => [i, 0, 0])), types: Int32Array.from(types) };
+    };
+    const d = { clouds: counts.map(cl), targets: counts.map((n) => ({ energy: n.reduce((s, c, t) => s + c * e[t], 0), forces: new Float64Array(0), tensor: new Float64Array(0) })) };
+    const x = F.speciesReference(d, 3);
+    assert.equal(x.length, 3);
+    x.forEach((v, t) => close(v, e[t], 1e-6, `e_${t}`));
+  });
+
+  it("batches, loss, train and evaluate check their input by name; evaluate normalises per head over all batches", () => {
+    const ds = F.moleculeDataset("co2", [0, 1, 2], { cutoff: 3 }), bo = { cutoff: 3, nTypes: 3 };
+    for (const s of [0, 1.5]) assert.throws(() => F.batches(ds, s, bo), domain(new RegExp(`^batches: argument size = ${s} .*an integer ≥ 1`)));
+    const bs = F.batches(ds, 2, bo);
+    assert.deepEqual(bs.map((b) => b.G), [2, 1]);
+    const one = F.batches(ds, 1, bo);
+    assert.equal(one.length, 3);
+    const bare = F.makeBatch(ds.clouds.slice(0, 1), bo);
+    const scales = { energy: 0.5, forces: 2, tensor: 3 };
+    const m = new F.TFN({ lmax: 1, channels: 2, hidden: 4, nTypes: 3 });
+    assert.throws(() => F.loss(m, bare, scales), shape(/^loss batch: expected shape a labelled batch \(built with targets\), got no targets/));
+    for (const ep of [0, 1.5]) assert.throws(() => F.train(m, bs, scales, { epochs: ep, lr: 1e-3 } as F.TrainOptions), domain(new RegExp(`^train: argument epochs = ${ep} .*an integer ≥ 1`)));
+    assert.throws(() => F.evaluate(m, [bs[0], bare], scales), shape(/^evaluate batch: expected shape a labelled batch, got no targets/));
+    // a stand-in model with fixed outputs: energies 1, forces 0.5, tensors 0
+    const fixed = { variables: [], apply: (b: F.Batch) => ({ energy: tf.ones([b.G]), forces: tf.fill([b.N, 3], 0.5), tensor: tf.zeros([b.N, 9]) }) } as unknown as F.Model;
+    const got = F.evaluate(fixed, bs, scales);
+    let e = 0, ne = 0, f = 0, nf = 0, t = 0, nt = 0;
+    for (const tg of ds.targets) {
+      e += (1 - tg.energy) ** 2; ne++;
+      tg.forces.forEach((v) => { f += (0.5 - v) ** 2; nf++; });
+      tg.tensor.forEach((v) => { t += v * v; nt++; });
+    }
+    close(got.energy, Math.sqrt(e / ne / scales.energy), 1e-5, "energy");
+    close(got.forces, Math.sqrt(f / nf / scales.forces), 1e-5, "forces");
+    close(got.tensor, Math.sqrt(t / nt / scales.tensor), 1e-5, "tensor");
+    [...bs, ...one, bare].forEach((b) => b.dispose());
+    m.dispose();
+  });
+
+  it("actOnHead refuses a tensor head that is not [N·9]; randomO3 gives rotations first, then reflections", () => {
+    assert.throws(() => F.actOnHead("tensor", [1, 0, 0, 0, 1, 0, 0, 0, 1], new Float64Array(10)), shape(/^actOnHead tensor: expected shape a flat \[N·9\] array, got \[10\]/));
+    const det = (R: ArrayLike<number>) => R[0] * (R[4] * R[8] - R[5] * R[7]) - R[1] * (R[3] * R[8] - R[5] * R[6]) + R[2] * (R[3] * R[7] - R[4] * R[6]);
+    const Q = F.randomO3(5, 2, 3);
+    assert.deepEqual(Q.map((R) => Math.round(det(R))), [1, 1, -1, -1, -1]);
+    assert.equal(F.randomO3(5, 0, 0).length, 0);
+  });
+
+  it("TFN's options: lmax, layers, frame, transport, rbfStandardise refused by name; defaults channels 16 and name tfn-l<lmax>", () => {
+    const T = (o: object) => new F.TFN({ lmax: 1, channels: 2, hidden: 4, ...o } as F.TFNOptions);
+    for (const [o, re] of [[{ lmax: 4 }, /lmax = 4 .*0, 1, 2 or 3/], [{ lmax: -1 }, /lmax = -1/], [{ layers: 0 }, /layers = 0 .*an integer ≥ 1/],
+      [{ frame: "body" }, /frame = body .*"global" or "local"/], [{ frame: "local", transport: "yes" }, /transport = yes .*true or false/],
+      [{ rbfStandardise: { mean: [0, 0, 0, 0, 0, 0, 0, NaN], std: new Array(8).fill(1) } }, /rbfStandardise\.mean\[7\] = NaN .*a finite number/],
+      [{ rbfStandardise: { mean: new Array(8).fill(0), std: [1, 1, 1, 1, 1, 1, 1, Infinity] } }, /rbfStandardise\.std\[7\] = Infinity .*a finite number > 0/]] as [object, RegExp][]) {
+      assert.throws(() => T(o), domain(new RegExp(`^TFN: argument ${re.source}`)), JSON.stringify(o));
+    }
+    for (const [mean, std] of [[7, 8], [8, 7]]) {
+      assert.throws(() => T({ rbfStandardise: { mean: new Array(mean).fill(0), std: new Array(std).fill(1) } }),
+        shape(new RegExp(`^TFN rbfStandardise: expected shape mean and std of length nRbf = 8, got \\[${mean}, ${std}\\]`)));
+    }
+    const params = (o: object) => { const m = T(o); const n = F.countParams(m.variables); m.dispose(); return n; };
+    assert.equal(params({ layers: 1 }) < params({}), true, "one layer: fewer parameters");
+    const def = new F.TFN({ lmax: 1, hidden: 4 }), c16 = new F.TFN({ lmax: 1, hidden: 4, channels: 16 });
+    assert.equal(F.countParams(def.variables), F.countParams(c16.variables));
+    assert.notEqual(F.countParams(def.variables), params({ channels: 8 }));
+    assert.equal(def.name, "tfn-l1");
+    assert.equal(new F.TFN({ lmax: 2, channels: 2, hidden: 4 }).name, "tfn-l2");
+    assert.equal(T({ name: "mine" }).name, "mine");
+    assert.equal(T({}).frame, "global");
+    assert.equal(T({}).transport, true);
+    // frame "local" builds its frame weights and runs; transport false exists only there
+    const loc = T({ frame: "local", transport: false, nTypes: 3 });
+    assert.equal(loc.frame, "local");
+    const d = F.moleculeDataset("co2", [0], { cutoff: 3 }), b = F.makeBatch(d.clouds, { cutoff: 3, nTypes: 3 });
+    const out = loc.apply(b);
+    assert.ok(Array.from(out.forces.dataSync()).every(Number.isFinite));
+    b.dispose(); def.dispose(); c16.dispose(); loc.dispose();
+    assert.throws(() => new F.FramesNet({ message: "tensor", rep: "2x0e + 1x1o", ambiguity: "drop" as "ignore" }), domain(/^FramesNet: argument ambiguity = drop .*"project" or "ignore"/));
   });
 });
