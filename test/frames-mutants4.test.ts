@@ -664,3 +664,78 @@ describe("frames (mutants 4): what frames-decide's re-run (session 7) left — n
     assert.throws(() => new F.FramesNet({ message: "tensor", rep: "2x0e + 1x1o", ambiguity: "drop" as "ignore" }), domain(/^FramesNet: argument ambiguity = drop .*"project" or "ignore"/));
   });
 });
+
+describe("frames (mutants 4): what frames-pot2's run (session 7) left", () => {
+  before(async () => { await init({ quiet: true }); });
+  // A molecule name that does not exist fails in loadMolecule, right after the argument checks:
+  // its error shows that the checks accepted the configuration (no training is started).
+  const accepted = /loadMolecule: argument name|argument name = "water"/;
+
+  it("moleculeSeed and potentialSeed accept touching blocks, nTrain at both ends and jumpPairs 0 and max", () => {
+    const m = { molecule: "water", vector: "forces" as const, nTrain: 4, trainFrom: 12, trainTo: 20, testFrom: 5, testTo: 12, cutoff: 3, epochs: 1, lr: 1e-3, decay: 1, batch: 2,
+      model: { kind: "frames" as const, message: "scalar" as const, rep: "2x0e", hidden: 4 } };
+    for (const o of [{}, { nTrain: 1 }, { nTrain: 8 }, { trainFrom: 0, trainTo: 10, testFrom: 10, testTo: 14 }]) {
+      assert.throws(() => F.moleculeSeed({ ...m, ...o }, 0), (e: unknown) => accepted.test(String(e)), JSON.stringify(o));
+    }
+    const p = { molecule: "water", nTrain: 2, trainFrom: 12, trainTo: 20, testFrom: 5, testTo: 12, cutoff: 3,
+      model: { kind: "tfn" as const, lmax: 1 as const, channels: 2, hidden: 4 },
+      epochs: 6, lr: 1e-3, warm: 1, decay: 1, decayEpochs: 1, judge: 4, nRbf: 8, batch: 2, weights: { energy: 1, forces: 1 } };
+    for (const o of [{}, { nTrain: 8 }, { jumpPairs: 0 }, { jumpPairs: 6 }, { weights: { energy: 1, forces: 0 } }]) {
+      assert.throws(() => F.potentialSeed({ ...p, ...o } as F.PotentialRunConfig, 0), (e: unknown) => accepted.test(String(e)), JSON.stringify(o));
+    }
+  });
+
+  it("rbfPairFeatures' slot of the last species pair (2, 2); ridgeEnergy names a short test feature vector among several", () => {
+    const c: F.Cloud = { pos: Float64Array.of(0.4, 0.3, 0.2, 1.3, 0.5, 0.1, 0.6, 1.6, -0.3, 1.5, 1.4, 0.9), types: Int32Array.of(2, 0, 1, 2) };
+    const out = F.rbfPairFeatures(c, 3, 3, 3), r = norm(diff(c.pos as Float64Array, 0, 3));
+    const phi = F.sphericalBesselBasis([r], 3, 3), u1 = F.cosineCutoff([r], 3)[0];
+    allClose(out.slice(15, 18), Array.from(phi, (v) => v * u1), 1e-12, "slot 5 = (2, 2)");
+    const cl = (k: number): F.Cloud => ({ pos: Float64Array.of(k, 0, 0), types: Int32Array.of(0) });
+    const tg = (e: number) => ({ energy: e, forces: new Float64Array(3), tensor: new Float64Array(9) });
+    const feats = (x: F.Cloud) => (x.pos[0] === 5 ? Float64Array.of(1) : Float64Array.of(x.pos[0], 1));
+    const train = { clouds: [0, 1, 2].map(cl), targets: [1, 2, 4].map(tg) };
+    assert.throws(() => F.ridgeEnergy(train, { clouds: [cl(4), cl(5)], targets: [tg(1), tg(2)] }, 0.1, feats), shape(/^ridgeEnergy test clouds/));
+  });
+
+  it("fitPairRidge's force variance is a variance (forces with a nonzero mean); the errors of ridgeEnergyForces by hand", () => {
+    const d = F.moleculeDataset("co2", [0, 5, 10, 15], { cutoff: 3 });
+    const shifted = { clouds: d.clouds, targets: d.targets.map((t) => ({ ...t, forces: t.forces.map((v) => v + 0.3) })) };
+    const r = F.fitPairRidge(shifted);
+    const fs = shifted.targets.flatMap((t) => Array.from(t.forces, (v) => v / r.eSd));
+    const mean = fs.reduce((a, v) => a + v, 0) / fs.length;
+    assert.ok(Math.abs(mean) > 1, "the components have a nonzero mean");
+    close(r.forceVariance, fs.reduce((a, v) => a + (v - mean) ** 2, 0) / fs.length, 1e-10, "population variance");
+    const test = F.moleculeDataset("co2", [20, 25], { cutoff: 3 });
+    const got = F.ridgeEnergyForces(d, test), fit = F.fitPairRidge(d), fSd = Math.sqrt(fit.forceVariance) * fit.eSd;
+    const errs = (ds: typeof d) => {
+      let e = 0, f = 0, nf = 0;
+      ds.clouds.forEach((c, i) => {
+        e += (fit.energy(c) - ds.targets[i].energy) ** 2;
+        fit.forces(c).forEach((v, q) => { f += (v - ds.targets[i].forces[q]) ** 2; nf++; });
+      });
+      return { e: Math.sqrt(e / ds.clouds.length) / fit.eSd, f: Math.sqrt(f / nf) / fSd };
+    };
+    const a = errs(d), b = errs(test);
+    close(got.train, a.e, 1e-12, "train"); close(got.test, b.e, 1e-12, "test");
+    close(got.forcesTrain, a.f, 1e-12, "forcesTrain"); close(got.forcesTest, b.f, 1e-12, "forcesTest");
+  });
+
+  it("a normal matrix that is not positive definite is refused with a DomainError, never solved into NaN weights", () => {
+    // all-equal non-zero forces: today the Cholesky's check refuses it (with the wrong cause, see the skipped test)
+    const d = F.moleculeDataset("co2", [0, 5, 10], { cutoff: 3 });
+    const flat = { clouds: d.clouds, targets: d.targets.map((t) => ({ ...t, forces: new Float64Array(9).fill(0.5) })) };
+    assert.throws(() => F.fitPairRidge(flat), (e: unknown) => e instanceof DomainError);
+  });
+
+  it("energyPathJump names a and b in their cloud checks; timeInterleaved accepts one model and checks the scales next", () => {
+    const ok: F.Cloud = { pos: Float64Array.of(0, 0, 0, 1, 0, 0), types: Int32Array.of(0, 0) };
+    const bad: F.Cloud = { pos: Float64Array.of(0, 0, 0, NaN, 0, 0), types: Int32Array.of(0, 0) };
+    const m = { variables: [], apply: () => { throw new Error("stand-in"); } } as unknown as F.Model;
+    assert.throws(() => F.energyPathJump(m, bad, ok, { cutoff: 3 }), domain(/^energyPathJump: argument a\.pos = NaN/));
+    assert.throws(() => F.energyPathJump(m, ok, bad, { cutoff: 3 }), domain(/^energyPathJump: argument b\.pos = NaN/));
+    const three: F.Cloud = { pos: Float64Array.of(0, 0, 0, 1, 0, 0, 2, 0, 0), types: Int32Array.of(0, 0, 0) };
+    assert.throws(() => F.energyPathJump(m, ok, three, { cutoff: 3 }), shape(/^energyPathJump b\.types: .*got \[3\]/));
+    assert.throws(() => F.timeInterleaved([m], {} as F.Batch, { energy: 0, forces: 1 }, { energy: 1, forces: 1 }, { rounds: 1, warmup: 0 }),
+      domain(/^timeInterleaved: argument s\.energy = 0/));
+  });
+});
