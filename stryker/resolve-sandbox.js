@@ -18,8 +18,25 @@ Module._resolveFilename = function (request, ...rest) {
 // mochaOptions has no `timeout`; give each test the 60 s that .mocharc.json gives it (loaded machine),
 // or STRYKER_TEST_TIMEOUT_MS (frames-core: instrumented Clebsch–Gordan eigenproblems take minutes).
 const testTimeout = Number(process.env.STRYKER_TEST_TIMEOUT_MS) || 60000;
+// Session 7 (environment.md, footnote 17): a WebAssembly trap ("memory access out of bounds")
+// inside the tfjs wasm backend or a besselbook wasm kernel leaves that wasm instance unusable for
+// the rest of the process. Stryker hot-swaps mutants in one worker, so after one mutant fed a
+// kernel a wrong shape, every later mutant whose tests touch the backend failed with the same
+// trap and was counted "killed" (285 false kills in session 6's first frames-decide run). A test
+// that fails with a trap therefore ends the worker: Stryker retries that mutant in a fresh worker
+// (twice; a mutant that traps every time is reported as a runtime error, not a kill), and the
+// mutants after it run in a clean process.
+const WASM_TRAP = /memory access out of bounds|RuntimeError: unreachable|RuntimeError: (table|indirect call|integer|float|call stack)/;
 exports.mochaHooks = {
   beforeEach() {
     if (this.currentTest) this.currentTest.timeout(testTimeout);
+  },
+  afterEach() {
+    const t = this.currentTest;
+    const err = t && t.state === "failed" ? t.err : undefined;
+    if (err && (err instanceof WebAssembly.RuntimeError || WASM_TRAP.test(String(err.stack || err.message || err)))) {
+      process.stderr.write(`stryker/resolve-sandbox: WebAssembly trap in "${t.fullTitle()}"; ending this worker (${String(err.message).slice(0, 120)})\n`);
+      process.exit(70);
+    }
   },
 };
