@@ -112,10 +112,10 @@ describe("bcnn (mutants 4): trainClassifier's augment \"pool\"", function () {
     }
     await assert.rejects(run({ augment: "pools" as "pool", pool: [data] }), domain(/^trainClassifier: argument augment = pools .*"none", "rotate" or "pool"/));
     // shape: n, height and width each on their own (images of the same length), named by index
-    const bad: [Set, RegExp][] = [
+    const bad: [ReturnType<typeof set>, RegExp][] = [
       [set(3, 5), /^trainClassifier pool\[1\]: expected shape \[4, 4, 4, 1\] \(the shape of data\).*\[3, 4, 4, 1\]/],
-      [set(n, 5, 2, 8), /^trainClassifier pool\[1\]: .*\[4, 2, 8, 1\]/],
-      [set(n, 5, 8, 2), /^trainClassifier pool\[1\]: .*\[4, 8, 2, 1\]/],
+      [set(n, 5, 2, 4), /^trainClassifier pool\[1\]: .*\[4, 2, 4, 1\]/],
+      [set(n, 5, 4, 2), /^trainClassifier pool\[1\]: .*\[4, 4, 2, 1\]/],
     ];
     for (const [p, re] of bad) await assert.rejects(run({ augment: "pool", pool: [set(n, 4), p] }), shape(re));
     // each copy passes checkSet under its own name
@@ -130,6 +130,36 @@ describe("bcnn (mutants 4): trainClassifier's augment \"pool\"", function () {
     // the property holds: copies with data's shape and labels train (one pool copy is enough)
     const h = await run({ augment: "pool", pool: [set(n, 8)] });
     assert.equal(h.steps, 2);
+    m.dispose();
+  });
+
+  it("with augment \"rotate\" the calibration rotates too; calibrationBatches 0 skips it also with until; the refusals' texts", async () => {
+    const n = 7, data = set(n, 3);
+    const a = bcnn.buildNet(spec), b = bcnn.buildNet(spec), c = bcnn.buildNet(spec);
+    const base = { epochs: 1, batchSize: 3, seed: 5, augment: "rotate" as const };
+    await bcnn.trainClassifier(a, data, { ...base, calibrationBatches: 2 });
+    await bcnn.trainClassifier(b, data, { ...base, calibrationBatches: 0 });
+    await bcnn.trainClassifier(c, data, { ...base, calibrationBatches: 0 });
+    bcnn.calibrateNorms(b, data, { batches: 2, batchSize: 3, seed: 6, augment: "rotate" });
+    bcnn.calibrateNorms(c, data, { batches: 2, batchSize: 3, seed: 6 });
+    const la = logits(a, data), lb = logits(b, data), lc = logits(c, data);
+    la.forEach((v, i) => close(v, lb[i], 1e-6, `rotate-calibrated logit ${i}`));
+    assert.ok(lc.some((v, i) => Math.abs(v - la[i]) > 1e-5), "an unrotated calibration is told apart");
+    // calibrationBatches 0 with until: no calibration in the loop nor after it
+    const u = bcnn.buildNet(spec), v = bcnn.buildNet(spec);
+    await bcnn.trainClassifier(u, data, { epochs: 1, batchSize: 3, seed: 5, calibrationBatches: 0, until: { trainAcc: 1e-9, maxEpochs: 2 } });
+    await bcnn.trainClassifier(v, data, { epochs: 1, batchSize: 3, seed: 5, calibrationBatches: 0 });
+    assert.deepEqual(logits(u, data), logits(v, data));
+    tf.dispose([a, b, c, u, v] as unknown as tf.TensorContainer);
+    const m = bcnn.buildNet(spec);
+    const run = (o: Partial<bcnn.TrainOptions>, d: Set = data) => bcnn.trainClassifier(m, d, { epochs: 1, ...o } as bcnn.TrainOptions);
+    await assert.rejects(run({ epochs: -1 }), domain(/^trainClassifier: argument epochs = -1 .*an integer ≥ 0/));
+    await assert.rejects(run({ batchSize: 0 }), domain(/^trainClassifier: argument batchSize = 0 .*a positive integer/));
+    await assert.rejects(run({}, { ...data, labels: Int32Array.from(data.labels, (l, i) => (i === 2 ? 2 : l)) }),
+      domain(/^trainClassifier: argument data\.labels\[2\] = 2 .*an integer class index in \[0, 2\) \(classNames has 2 entries\)/));
+    await assert.rejects(run({ until: { trainAcc: 0, maxEpochs: 2 } }), domain(/^trainClassifier: argument until\.trainAcc = 0 .*a number in \(0, 1\]/));
+    await assert.rejects(run({ epochs: 2, until: { trainAcc: 0.5, maxEpochs: 1 } }), domain(/^trainClassifier: argument until\.maxEpochs = 1 .*an integer ≥ epochs \(2\) and ≥ 1/));
+    await assert.rejects(run({}, { ...data, classNames: ["a"] }), domain(/^trainClassifier: argument classNames\.length = 1 .*≥ 2 classes/));
     m.dispose();
   });
 });
