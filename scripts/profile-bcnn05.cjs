@@ -17,8 +17,8 @@ const PROFILE_SEED = 101;
   await bb.init({ quiet: true });
   ex.setPhaseClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
   const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 1000, fashionTrain: 1000, fashionEpochs: 3,
-    fashionTest: 2000, batch: 64, lr: 0.01, angleStep: 15, nProbe: 40, nEq: 8, augment: true,
-    blur: 0.8, dataSeed: 2021, minTrainAcc: 0.95, maxGlyphEpochs: 12, supersample: 16, probeExtra: [1,3,7] };
+    fashionTest: 2000, batch: 64, lr: 0.01, angleStepDeg: 15, nProbe: 40, nEq: 8, augment: true,
+    blur: 0.8, dataSeed: 2021, minTrainAcc: 0.95, maxGlyphEpochs: 12, supersample: 16, probeExtraDeg: [1,3,7] };
   if (process.env.GLYPH_TEST) P.glyphTest = Number(process.env.GLYPH_TEST);
   const cfgs = ex.notebook05Configs(P);
   const bconv = process.env.BCONV;

@@ -12,13 +12,13 @@ const bb = require(path.join(__dirname, "..", "lib", "dist", "index.js"));
   const SEED = 2021;
   // notebook 05's parameters cell, full mode
   const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 500, fashionTrain: 1000, fashionEpochs: 3,
-    fashionTest: 2000, batch: 64, lr: 0.01, angleStep: 15, nProbe: 40, nEq: 8, augment: true,
+    fashionTest: 2000, batch: 64, lr: 0.01, angleStepDeg: 15, nProbe: 40, nEq: 8, augment: true,
     blur: 0.8, dataSeed: SEED, nSeeds: 3, nSeedsBcnn: 5, workers: 2, minTrainAcc: 0.95,
     maxGlyphEpochs: 12, supersample: 16, renderedControl: process.env.RENDERED_CONTROL === "1" };
   const seeds = Array.from({ length: P.nSeeds }, (_, i) => i);
   const seedsB = Array.from({ length: P.nSeedsBcnn }, (_, i) => i);
   const bArms = ["glyphs/bcnnPaper/upright", "glyphs/bcnnSteer/upright", "glyphs/bcnnSteer1/upright"];
-  const configs = bb.bcnn.notebook05Configs({ ...P, probeExtra: [1, 3, 7] });
+  const configs = bb.bcnn.notebook05Configs({ ...P, probeExtraDeg: [1, 3, 7] });
   const seedLists = Object.fromEntries(Object.keys(configs).map((k) => [k, bArms.includes(k) ? seedsB : seeds]));
   const c0 = process.cpuUsage();
   const ex = await bb.bcnn.runExperiments(configs, seedLists, { workers: P.workers });

@@ -6,10 +6,17 @@ const path = require("path");
 // The same for "besselbook-host/…" (tools/host: runner, book, bench).
 const lib = path.resolve(__dirname, "..", "lib");
 const host = path.resolve(__dirname, "..", "tools", "host");
+// lib/package.json's exports map names the public subpaths ("besselbook/kernel/paths" →
+// ./dist/kernel/paths.js); apply it to the sandbox's lib/. An unexported subpath is left to Node,
+// which refuses it (ERR_PACKAGE_PATH_NOT_EXPORTED) as it does outside the sandbox.
+const libExports = require(path.join(lib, "package.json")).exports;
 const orig = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === "besselbook") request = lib;
-  else if (request.startsWith("besselbook/")) request = path.join(lib, request.slice("besselbook/".length));
+  else if (request.startsWith("besselbook/")) {
+    const target = libExports["./" + request.slice("besselbook/".length)];
+    if (typeof target === "string") request = path.join(lib, target);
+  }
   else if (request === "besselbook-host") request = host;
   else if (request.startsWith("besselbook-host/")) request = path.join(host, request.slice("besselbook-host/".length));
   return orig.call(this, request, ...rest);

@@ -49,7 +49,7 @@ describe("tensor/backend: init()", function () {
     // Every module request during the default init() is recorded: an installed tfjs-node must not
     // be picked (or loaded) unless asked for, so results don't depend on what npm managed to install.
     const child = `
-      const { init, backendInfo } = require("besselbook/dist/tensor/backend");
+      const { init, backendInfo } = require("besselbook/tensor/backend");
       const Module = require("node:module");
       const orig = Module._resolveFilename;
       const requested = [];
@@ -96,7 +96,7 @@ describe("tensor/backend: init()", function () {
     // A mocha run of [a file that only calls init(), this file] in a fresh process.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bb-backend-order-"));
     const first = path.join(dir, "a-init-first.test.js");
-    fs.writeFileSync(first, `const { init } = require(${JSON.stringify(require.resolve("besselbook/dist/tensor/backend"))});
+    fs.writeFileSync(first, `const { init } = require(${JSON.stringify(require.resolve("besselbook/tensor/backend"))});
 describe("another file", () => { it("calls init() first", async function () { this.timeout(60000); await init({ quiet: true }); }); });
 `);
     try {

@@ -52,7 +52,7 @@ describe("bcnn basis-first B-conv (impl \"basis\" per order, \"basisDense\") equ
         const wf = fact.getWeights();
         assert.equal(wb.length, wf.length);
         wb.forEach((w, i) => assert.deepEqual(Array.from(w.dataSync()), Array.from(wf[i].dataSync())));
-        assert.equal(bank.parameterCount(), fact.parameterCount());
+        assert.equal(bank.countParams(), fact.countParams());
         // random (non-initial) weights, bias included, so that every coefficient matters
         const rnd = wb.map((w, i) => tf.randomNormal(w.shape, 0, 0.3, "float32", 100 + i));
         bank.setWeights(rnd);
@@ -283,7 +283,7 @@ describe("bcnn basis-first B-conv (impl \"basis\" per order, \"basisDense\") equ
 describe("bcnn session 5: probes switch and the Node version in the cache keys", () => {
   const P0 = {
     glyphTrain: 8, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
-    batch: 4, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1,
+    batch: 4, lr: 0.01, angleStepDeg: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1,
     supersample: 2,
   };
   let dir: string;

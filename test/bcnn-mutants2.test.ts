@@ -331,9 +331,9 @@ describe("bcnn (mutants 2): modeSteering and samplingGrid", () => {
 
 describe("bcnn (mutants 2): steeringExplorer", () => {
   it("holds every (mode, sampling, angle) error of modeSteering, rounded to 1e-4, with a slider", () => {
-    const spec = bcnn.steeringExplorer(3, { step: 30, initialDeg: 60 }) as any;
+    const spec = bcnn.steeringExplorer(3, { stepDeg: 30, initialDeg: 60 }) as any;
     const angles = [0, 30, 60, 90];
-    const values = spec.data.values as { mode: string; sampling: string; angle: number; error: number; aliased: boolean }[];
+    const values = spec.data.values as { mode: string; sampling: string; angleDeg: number; error: number; aliased: boolean }[];
     const samplings = ["point", "oversampled", "integrated"] as const;
     const rows = samplings.map((s) => bcnn.modeSteering(3, { sampling: s, anglesDeg: angles }));
     assert.equal(values.length, 3 * rows[0].length * 4);
@@ -343,7 +343,7 @@ describe("bcnn (mutants 2): steeringExplorer", () => {
         angles.forEach((a, ai) => {
           const v = values[i++];
           assert.deepEqual(v, {
-            mode: `ν${r.nu} j${r.j}${r.aliased ? " *" : ""}`, sampling: s, angle: a,
+            mode: `ν${r.nu} j${r.j}${r.aliased ? " *" : ""}`, sampling: s, angleDeg: a,
             error: Math.round(r.errors[ai] * 1e4) / 1e4, aliased: r.aliased,
           });
         });
@@ -351,8 +351,8 @@ describe("bcnn (mutants 2): steeringExplorer", () => {
     });
     assert.ok(values.some((v) => v.aliased && v.mode.endsWith(" *")), "K = 3 has aliased paper modes");
     assert.ok(values.some((v) => v.error > 0.01));
-    assert.deepEqual(spec.params, [{ name: "angle", value: 60, bind: { input: "range", min: 0, max: 90, step: 30, name: "rotation angle (°) " } }]);
-    assert.deepEqual(spec.transform, [{ filter: "datum.angle == angle" }]);
+    assert.deepEqual(spec.params, [{ name: "angleDeg", value: 60, bind: { input: "range", min: 0, max: 90, step: 30, name: "rotation angle (°) " } }]);
+    assert.deepEqual(spec.transform, [{ filter: "datum.angleDeg == angleDeg" }]);
     assert.match(spec.title, /K = 3/);
     assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
     assert.equal(spec.mark, "bar");
@@ -367,9 +367,9 @@ describe("bcnn (mutants 2): steeringExplorer", () => {
     assert.equal(spec.params[0].bind.step, 5);
     assert.equal(spec.data.values.length, 3 * 2 * 19);
     assert.deepEqual([...new Set(spec.data.values.map((v: any) => v.mode))], ["ν0 j0", "ν0 j1"]);
-    assert.equal((bcnn.steeringExplorer(5, { modes, step: 90, initialDeg: 90 }) as any).data.values.length, 3 * 2 * 2);
+    assert.equal((bcnn.steeringExplorer(5, { modes, stepDeg: 90, initialDeg: 90 }) as any).data.values.length, 3 * 2 * 2);
     for (const step of [0, 7, 1.5, -5, 180, NaN]) {
-      assert.throws(() => bcnn.steeringExplorer(3, { step }), domain(new RegExp(`^steeringExplorer: argument step = ${step} .*divisor of 90`)));
+      assert.throws(() => bcnn.steeringExplorer(3, { stepDeg: step }), domain(new RegExp(`^steeringExplorer: argument stepDeg = ${step} .*divisor of 90`)));
     }
     for (const d of [12, -5, 95, 47.5]) {
       assert.throws(() => bcnn.steeringExplorer(3, { modes, initialDeg: d }),
@@ -426,22 +426,22 @@ describe("bcnn (mutants 2): second batch (survivors of the re-run)", () => {
 
   it("steeringExplorer: step 1 is allowed; the chart spec is exactly the documented one", () => {
     const modes = bcnn.policyModes(3, "nyquist").slice(0, 1);
-    const one = bcnn.steeringExplorer(3, { step: 1, modes }) as any;
+    const one = bcnn.steeringExplorer(3, { stepDeg: 1, modes }) as any;
     assert.equal(one.data.values.length, 3 * 91);
-    const spec = bcnn.steeringExplorer(3, { step: 45, modes, initialDeg: 0 }) as any;
+    const spec = bcnn.steeringExplorer(3, { stepDeg: 45, modes, initialDeg: 0 }) as any;
     delete spec.data;
     assert.deepEqual(spec, {
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       title: "Per-mode steering error, K = 3 (drag the angle; * = above Nyquist)",
-      params: [{ name: "angle", value: 0, bind: { input: "range", min: 0, max: 90, step: 45, name: "rotation angle (°) " } }],
-      transform: [{ filter: "datum.angle == angle" }],
+      params: [{ name: "angleDeg", value: 0, bind: { input: "range", min: 0, max: 90, step: 45, name: "rotation angle (°) " } }],
+      transform: [{ filter: "datum.angleDeg == angleDeg" }],
       mark: "bar",
       encoding: {
         x: { field: "mode", type: "nominal", sort: null, title: "mode (ν, j)" },
         xOffset: { field: "sampling", sort: ["point", "oversampled", "integrated"] },
         y: { field: "error", type: "quantitative", title: "steering error e(α)", scale: { domain: [0, 2] } },
         color: { field: "sampling", sort: ["point", "oversampled", "integrated"], title: "sampling" },
-        tooltip: [{ field: "mode" }, { field: "sampling" }, { field: "angle" }, { field: "error", format: ".3f" }],
+        tooltip: [{ field: "mode" }, { field: "sampling" }, { field: "angleDeg", title: "angle (°)" }, { field: "error", format: ".3f" }],
       },
       width: 460,
       height: 220,

@@ -791,7 +791,7 @@ describe("bcnn (mutants 3): trainClassifier's batches, learning rate, calibratio
     assert.equal(r.accuracy, 1);
     close(r.loss, ce.reduce((a, b) => a + b, 0) / n, 1e-5, "mean cross-entropy");
     const va = await bcnn.accuracyVsAngle(m, s, [0, 180, 360]);
-    assert.deepEqual(va.map((v) => v.angle), [0, 180, 360]);
+    assert.deepEqual(va.map((v) => v.angleDeg), [0, 180, 360]);
     assert.deepEqual(va.map((v) => v.accuracy), [1, 0, 1]);
     assert.throws(() => bcnn.accuracy(m, { ...s, n: 4 }), shape(/^accuracy images/));
     await assert.rejects(bcnn.accuracyVsAngle(m, { ...s, n: 4 }, [0]), shape(/^accuracyVsAngle images/));

@@ -56,7 +56,7 @@ describe("bcnn rendered augmentation (session 6)", function () {
 
   it("notebook05Configs: the augRendered arm is the bilinear σ = 0.8 px arm plus a pool of maxGlyphEpochs rendered copies", () => {
     const P = { glyphTrain: 8, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
-      batch: 4, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2, maxGlyphEpochs: 3, minTrainAcc: 0.9 };
+      batch: 4, lr: 0.01, angleStepDeg: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2, maxGlyphEpochs: 3, minTrainAcc: 0.9 };
     const c = bcnn.notebook05Configs({ ...P, renderedControl: true });
     // opt-in since session 6 (outside notebook 05's budgeted run): absent by default and with false
     assert.equal(bcnn.notebook05Configs(P)["glyphs/bcnnSteer/augRendered"], undefined);
@@ -81,7 +81,7 @@ describe("bcnn rendered augmentation (session 6)", function () {
 
   it("trainSeed with a rendered pool differs from bilinear augmentation and from no augmentation; bad pools refused", async () => {
     const P = { glyphTrain: 16, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
-      batch: 8, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2, renderedControl: true };
+      batch: 8, lr: 0.01, angleStepDeg: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2, renderedControl: true };
     const c = bcnn.notebook05Configs(P);
     const small = (cfg: bcnn.SeedConfig) => ({ ...cfg, spec: { ...cfg.spec, widths: [2, 2, 2] } });
     const rend = await bcnn.trainSeed(small(c["glyphs/bcnnSteer/augRendered"]), 0);
@@ -150,9 +150,9 @@ describe("bcnn rendered augmentation (session 6)", function () {
   });
 
   it("glyphSetAt refuses a non-integer angle seed, an angle seed with deg ≠ 0, and a NaN angle", () => {
-    assert.throws(() => bcnn.glyphSetAt(2, 1, 0, 1.5, 0.8, 2, 1.5), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
-    assert.throws(() => bcnn.glyphSetAt(2, 1, 15, 1.5, 0.8, 2, 3), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
-    assert.throws(() => bcnn.glyphSetAt(2, 1, NaN), (e: unknown) => e instanceof DomainError && /deg/.test((e as Error).message));
+    assert.throws(() => bcnn.glyphSetAt(2, 0, 1, 1.5, 0.8, 2, 1.5), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
+    assert.throws(() => bcnn.glyphSetAt(2, 15, 1, 1.5, 0.8, 2, 3), (e: unknown) => e instanceof DomainError && /angleSeed/.test((e as Error).message));
+    assert.throws(() => bcnn.glyphSetAt(2, NaN, 1), (e: unknown) => e instanceof DomainError && /argument angleDeg = NaN/.test((e as Error).message));
     assert.equal(bcnn.poolAngleSeed(2021, 3), 3024);
     // documented: neighbouring data seeds share streams (harmless with one data seed per experiment)
     assert.equal(bcnn.poolAngleSeed(2021, 1), bcnn.poolAngleSeed(2022, 0));
@@ -177,7 +177,7 @@ describe("bcnn rendered augmentation (session 6)", function () {
     }
     assert.equal(data.glyphDataset({ n: 2, seed: 2 ** 32 - 1 }).n, 2);
     const P = { glyphTrain: 16, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
-      batch: 8, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2 };
+      batch: 8, lr: 0.01, angleStepDeg: 45, nProbe: 2, nEq: 2, augment: true, blur: 0.8, dataSeed: 1, supersample: 2 };
     assert.throws(() => bcnn.notebook05Configs({ ...P, renderedControl: "false" as unknown as boolean }), (e: unknown) => e instanceof DomainError && /= "false"/.test((e as Error).message));
   });
 });

@@ -10,7 +10,7 @@ import { bcnn, DomainError, init } from "besselbook";
 /** Smallest notebook-05 parameters (a valid base to break one field at a time). */
 const P0 = {
   glyphTrain: 8, glyphEpochs: 1, glyphTest: 4, fashionTrain: 8, fashionEpochs: 1, fashionTest: 4,
-  batch: 4, lr: 0.01, angleStep: 45, nProbe: 2, nEq: 2, augment: false, blur: 0.8, dataSeed: 1,
+  batch: 4, lr: 0.01, angleStepDeg: 45, nProbe: 2, nEq: 2, augment: false, blur: 0.8, dataSeed: 1,
   supersample: 2,
 };
 
@@ -83,14 +83,14 @@ describe("bcnn review s4-14: runExperiments seeds are checked before any work", 
 
 describe("bcnn review s4-14: notebook05Configs / notebook05Specs validate up front", () => {
   for (const v of [NaN, 0, -15, 7, 100, 1.5, Infinity]) {
-    it(`angleStep ${v} is refused naming P.angleStep`, () => {
-      rejectsNaming(() => bcnn.notebook05Configs({ ...P0, angleStep: v }), "P.angleStep", String(v));
+    it(`angleStepDeg ${v} is refused naming P.angleStepDeg`, () => {
+      rejectsNaming(() => bcnn.notebook05Configs({ ...P0, angleStepDeg: v }), "P.angleStepDeg", String(v));
     });
   }
-  it("angleStep 45 and 90 give angles including 0° and 90°", () => {
-    assert.deepEqual(bcnn.notebook05Configs({ ...P0, angleStep: 45 })["glyphs/cnn/upright"].anglesDeg, [0, 45, 90]);
-    assert.deepEqual(bcnn.notebook05Configs({ ...P0, angleStep: 90 })["glyphs/cnn/upright"].anglesDeg, [0, 90]);
-    assert.deepEqual(bcnn.notebook05Configs({ ...P0, angleStep: 30 })["glyphs/cnn/upright"].anglesDeg, [0, 30, 60, 90]);
+  it("angleStepDeg 45 and 90 give angles including 0° and 90°", () => {
+    assert.deepEqual(bcnn.notebook05Configs({ ...P0, angleStepDeg: 45 })["glyphs/cnn/upright"].anglesDeg, [0, 45, 90]);
+    assert.deepEqual(bcnn.notebook05Configs({ ...P0, angleStepDeg: 90 })["glyphs/cnn/upright"].anglesDeg, [0, 90]);
+    assert.deepEqual(bcnn.notebook05Configs({ ...P0, angleStepDeg: 30 })["glyphs/cnn/upright"].anglesDeg, [0, 30, 60, 90]);
   });
   for (const v of [0, 2.5, 17, NaN]) {
     it(`supersample ${v} is refused naming P.supersample`, () => {

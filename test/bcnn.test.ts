@@ -112,14 +112,14 @@ describe("bcnn: rotations", () => {
     assert.throws(() => bcnn.rot90(x, 0.5), RangeError);
   });
 
-  it("rotateArray by 90° equals rot90 exactly, for both interpolations; agrees with data.rot90", () => {
+  it("rotateArray by 90° equals rot90 exactly, for both interpolations; agrees with data.rot90Image", () => {
     const img = data.renderGlyph("F", { size: 12 });
     const x = tf.tensor4d(img, [1, 12, 12, 1]);
     const ref = Array.from(bcnn.rot90(x).dataSync());
     for (const interp of ["bilinear", "bicubic"] as const) {
       assert.deepEqual(Array.from(bcnn.rotateArray(img, [1, 12, 12, 1], Math.PI / 2, undefined, interp)), ref);
     }
-    assert.deepEqual(Array.from(data.rot90(img, 12)), ref);
+    assert.deepEqual(Array.from(data.rot90Image(img, 12)), ref);
   });
 
   it("rotating a smooth glyph by interpolation approaches the analytic rendering (bicubic < bilinear)", () => {
@@ -223,9 +223,19 @@ describe("bcnn: B-conv layer", function () {
     const fc = (t: tf.Tensor4D) => C.apply(t) as tf.Tensor4D;
     assert.ok(bcnn.maxRelDiff(fr(flip(x)), flip(fr(x))) < 1e-5);
     assert.ok(bcnn.maxRelDiff(fc(flip(x)), flip(fc(x))) > 0.01);
-    assert.equal(R.parameterCount(), 11 * 2 * 4 + 4);
+    assert.equal(R.countParams(), 11 * 2 * 4 + 4);
     // Complex: 11 real coefficients + 8 imaginary ones (the three ν = 0 modes have none) per channel pair.
-    assert.equal(C.parameterCount(), (11 + 8) * 2 * 4 + 4);
+    assert.equal(C.countParams(), (11 + 8) * 2 * 4 + 4);
+    // The override agrees with tfjs's own count of the built weights (Layer.countParams).
+    const tfjsCount = (l: tf.layers.Layer) => tf.layers.Layer.prototype.countParams.call(l);
+    assert.equal(tfjsCount(R), R.countParams());
+    assert.equal(tfjsCount(C), C.countParams());
+    const P = new bcnn.PlainConv2D({ filters: 3, kernelSize: 3, seed: 1 });
+    const G = new bcnn.C4Conv2D({ filters: 2, kernelSize: 3, lifting: true, seed: 1 });
+    P.apply(x);
+    G.apply(x);
+    assert.deepEqual([tfjsCount(P), tfjsCount(G)], [P.countParams(), G.countParams()]);
+    assert.deepEqual([P.countParams(), G.countParams()], [3 * 3 * 2 * 3 + 3, 3 * 3 * 2 * 2 + 2]);
   });
 
   it("passes a finite-difference gradient check (the output is quadratic in the coefficients)", () => {
@@ -279,9 +289,9 @@ describe("bcnn: B-conv layer", function () {
 
   it("has 83 parameters per channel pair at K = 11 (no ν = 0 imaginary coefficient) and drops the zero ν = 0 imaginary channel", () => {
     const L = new BesselConv2D({ filters: 1, kernelSize: 11 });
-    assert.equal(L.parameterCount(1), 83);
+    assert.equal(L.countParams(1), 83);
     const L2 = new BesselConv2D({ filters: 1, kernelSize: 11, zeroOrderImag: true });
-    assert.equal(L2.parameterCount(1), 89);
+    assert.equal(L2.countParams(1), 89);
     // K = 5, paper basis: orders 0…6 → 1 + 2·6 = 13 real response channels (14 with zeroOrderImag).
     assert.equal(new BesselConv2D({ filters: 1, kernelSize: 5 }).channels.length, 13);
     assert.equal(new BesselConv2D({ filters: 1, kernelSize: 5, zeroOrderImag: true }).channels.length, 14);
@@ -573,7 +583,7 @@ describe("bcnn: models, training, cache", function () {
     const acc = bcnn.accuracy(m, set);
     assert.ok(acc >= 0 && acc <= 1);
     const curve = await bcnn.accuracyVsAngle(m, set, [0, 90, 180]);
-    assert.deepEqual(curve.map((c) => c.angle), [0, 90, 180]);
+    assert.deepEqual(curve.map((c) => c.angleDeg), [0, 90, 180]);
     // Exact invariance under quarter turns ⇒ identical predictions ⇒ identical accuracy.
     assert.equal(curve[0].accuracy, acc);
     assert.equal(curve[1].accuracy, acc);
@@ -662,11 +672,11 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
   });
   it("16×16 sub-samples keep ink within 1% across angles; 4×4 changes it by > 2% (renderedInkChange)", () => {
     const a = [1, 15, 45];
-    const fine = bcnn.renderedInkChange(12, 5, a, 0.8, 16).ink;
-    const coarse = bcnn.renderedInkChange(12, 5, a, 0.8, 4).ink;
+    const fine = bcnn.renderedInkChange(12, a, 5, 0.8, 16).ink;
+    const coarse = bcnn.renderedInkChange(12, a, 5, 0.8, 4).ink;
     assert.ok(Math.max(...fine) < 0.01, `16×16: ${fine}`);
     assert.ok(Math.min(...coarse) > 0.015, `4×4: ${coarse}`);
-    assert.ok(bcnn.renderedInkChange(12, 5, [90], 0.8, 4).ink[0] < 1e-12, "90° is an exact turn");
+    assert.ok(bcnn.renderedInkChange(12, [90], 5, 0.8, 4).ink[0] < 1e-12, "90° is an exact turn");
   });
   it("trainClassifier's until stops when the training accuracy reaches the criterion and reports it", async () => {
     const d = data.glyphDataset({ n: 64, seed: 3, angles: "upright" });
@@ -709,18 +719,18 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
     process.env.BESSELBOOK_CACHE = dir;
     try {
       bcnn.clearRenderMemo();
-      const a = bcnn.glyphSetAt(6, 11, 30, 0, 0.8, 4);
+      const a = bcnn.glyphSetAt(6, 30, 11, 0, 0.8, 4);
       const direct = data.glyphDataset({ n: 6, seed: 11, jitter: 0, blur: 0.8, supersample: 4, angles: (30 * Math.PI) / 180 });
       assert.deepEqual(Array.from(a.images), Array.from(direct.images));
       assert.equal(fs.readdirSync(path.join(dir, "renders")).length, 1);
       bcnn.clearRenderMemo();
-      const b = bcnn.glyphSetAt(6, 11, 30, 0, 0.8, 4); // from disk now
+      const b = bcnn.glyphSetAt(6, 30, 11, 0, 0.8, 4); // from disk now
       assert.notEqual(a, b);
       assert.deepEqual(Array.from(b.images), Array.from(direct.images));
       assert.deepEqual(Array.from(b.labels), Array.from(direct.labels));
       assert.deepEqual(b.classNames, direct.classNames);
       // a different angle is a different file, not the cached one
-      const c = bcnn.glyphSetAt(6, 11, 31, 0, 0.8, 4);
+      const c = bcnn.glyphSetAt(6, 31, 11, 0, 0.8, 4);
       assert.notDeepEqual(Array.from(c.images), Array.from(b.images));
     } finally {
       bcnn.clearRenderMemo();
@@ -737,7 +747,7 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
     }
     // negative control: a horizontal difference is not rotation-equivariant; same glyphs and metric
     const render = (deg: number) => {
-      const g = bcnn.glyphSetAt(4, 3 + 9, deg, 0, 0.8, 4);
+      const g = bcnn.glyphSetAt(4, deg, 3 + 9, 0, 0.8, 4);
       return tf.tensor4d(g.images, [4, 28, 28, 1]);
     };
     const dx = (t: tf.Tensor4D) => tf.relu(tf.sub(t.slice([0, 0, 1, 0], [-1, -1, 27, -1]).pad([[0, 0], [0, 0], [0, 1], [0, 0]]), t));

@@ -44,10 +44,10 @@ function parseSources(): { registered: string[]; parsed: Map<string, Parsed> } {
 describe("chained tensor ops without @tensorflow/tfjs", function () {
   this.timeout(120000);
   let tf: typeof import("besselbook").tf;
-  let chained: typeof import("besselbook/dist/tensor/chained");
+  let chained: typeof import("besselbook/tensor/chained");
   before(() => {
     tf = require("besselbook").tf;
-    chained = require("besselbook/dist/tensor/chained");
+    chained = require("besselbook/tensor/chained");
   });
   /** Our implementation of chained method `name`, called on `t`. */
   const ours = (name: string) => (t: unknown, ...args: unknown[]): any => chained.chainedImpl(name)!.call(t, ...args);
@@ -56,7 +56,7 @@ describe("chained tensor ops without @tensorflow/tfjs", function () {
     const script = String.raw`
       require("besselbook");
       const tf = require("@tensorflow/tfjs-core");
-      const names = require("besselbook/dist/tensor/chained").chainedOpNames();
+      const names = require("besselbook/tensor/chained").chainedOpNames();
       const missing = names.filter((n) => typeof tf.Tensor.prototype[n] !== "function");
       const pkgs = new Set();
       for (const k of Object.keys(require.cache)) {

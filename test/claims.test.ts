@@ -96,7 +96,7 @@ describe("claims: the ledger in results", () => {
       claim("offline", { text: "a statement that needs the paper's data", source: { ref: "bcnn2021", where: "Fig. 3" }, kind: "untestable", why: "needs 40 runs on MNIST that we cannot ship" });
       check.above(s, 0, { what: "gain above 0", claim: "diff-positive", seeds: [0, 1, 2, 3] });
       check.close(0.5, 0.5 + 1e-13, { rtol: 1e-12, what: "closed form", claim: "fano" });
-      check.true(true, "a sanity check tied to no claim");
+      check.true(true, { what: "a sanity check tied to no claim" });
       record({ answer: 42 });
       finish();
     });
@@ -160,20 +160,20 @@ describe("check: negative controls for every kind (each fails on a plausible wro
   beforeEach(() => resetSession());
 
   it("true fails on false, 0, NaN and ±∞ — NaN is not truthy here", () => {
-    quiet(() => { check.true(true, "t"); check.true(1, "one"); });
-    assert.throws(() => quiet(() => check.true(false, "f")), CheckError);
-    assert.throws(() => quiet(() => check.true(0, "zero")), /condition is false/);
-    assert.throws(() => quiet(() => check.true(NaN, "nan")), /is NaN/);
-    assert.throws(() => quiet(() => check.true(Infinity, "inf")), /finite/);
+    quiet(() => { check.true(true, { what: "t" }); check.true(1, { what: "one" }); });
+    assert.throws(() => quiet(() => check.true(false, { what: "f" })), CheckError);
+    assert.throws(() => quiet(() => check.true(0, { what: "zero" })), /condition is false/);
+    assert.throws(() => quiet(() => check.true(NaN, { what: "nan" })), /is NaN/);
+    assert.throws(() => quiet(() => check.true(Infinity, { what: "inf" })), /finite/);
   });
 
   it("less / greater / between fail on NaN and ±∞ measured values, with a message saying so", () => {
-    assert.throws(() => quiet(() => check.less(NaN, 1, "nan")), /a is NaN/);
-    assert.throws(() => quiet(() => check.greater(Infinity, 1, "inf")), /a is Infinity; expected a finite value/);
-    assert.throws(() => quiet(() => check.between(NaN, 0, 1, "nan")), /x is NaN/);
-    assert.throws(() => quiet(() => check.less(1, NaN, "nan bound")), DomainError);
-    quiet(() => check.between(5, 0, Infinity, "open upper side"));
-    assert.throws(() => quiet(() => check.between(0.5, 1, 0, "lo > hi")), DomainError);
+    assert.throws(() => quiet(() => check.less(NaN, 1, { what: "nan" })), /a is NaN/);
+    assert.throws(() => quiet(() => check.greater(Infinity, 1, { what: "inf" })), /a is Infinity; expected a finite value/);
+    assert.throws(() => quiet(() => check.between(NaN, 0, 1, { what: "nan" })), /x is NaN/);
+    assert.throws(() => quiet(() => check.less(1, NaN, { what: "nan bound" })), DomainError);
+    quiet(() => check.between(5, 0, Infinity, { what: "open upper side" }));
+    assert.throws(() => quiet(() => check.between(0.5, 1, 0, { what: "lo > hi" })), DomainError);
   });
 
   it("close fails on empty inputs, NaN anywhere, and a wrong constant at the tolerance", () => {
@@ -208,9 +208,9 @@ describe("check: negative controls for every kind (each fails on a plausible wro
   });
 
   it("rejects passes only when the wrong variant's check fails; a passing or crashing variant is caught", () => {
-    quiet(() => check.rejects(() => check.close(Math.log(15), Math.log(16), { rtol: 1e-9, what: "log(M−1)" }), "wrong-by-one Fano constant is rejected"));
-    assert.throws(() => quiet(() => check.rejects(() => check.close(1, 1, { what: "same" }), "no power")), /has no power/);
-    assert.throws(() => quiet(() => check.rejects(() => { throw new TypeError("crash"); }, "crash")), TypeError);
+    quiet(() => check.rejects(() => check.close(Math.log(15), Math.log(16), { rtol: 1e-9, what: "log(M−1)" }), { what: "wrong-by-one Fano constant is rejected" }));
+    assert.throws(() => quiet(() => check.rejects(() => check.close(1, 1, { what: "same" }), { what: "no power" })), /has no power/);
+    assert.throws(() => quiet(() => check.rejects(() => { throw new TypeError("crash"); }, { what: "crash" })), TypeError);
     // the wrong variant's own (expected) failure is not recorded as a failed check of the notebook
     const doc = resultsDocumentSafe();
     assert.ok(!doc.checks.some((c) => c.what === "log(M−1)"), "inner check left out of the ledger");
@@ -220,16 +220,16 @@ describe("check: negative controls for every kind (each fails on a plausible wro
     const pos = stats.summarize([0.02, 0.03, 0.025, 0.035, 0.03]);
     const noisy = stats.summarize([0.05, -0.04, 0.03, -0.02, 0.01]);
     quiet(() => {
-      check.above(pos, 0, "gain");
-      check.below(pos, 0.05, "small");
-      check.within(pos, 0, 0.05, "in band");
-      check.covers(noisy, 0, "consistent with 0");
+      check.above(pos, 0, { what: "gain" });
+      check.below(pos, 0.05, { what: "small" });
+      check.within(pos, 0, 0.05, { what: "in band" });
+      check.covers(noisy, 0, { what: "consistent with 0" });
     });
-    assert.throws(() => quiet(() => check.above(noisy, 0, "noise is not a gain")), /is not above 0/);
-    assert.throws(() => quiet(() => check.below(pos, 0.03, "too tight")), CheckError);
-    assert.throws(() => quiet(() => check.within(pos, 0.028, 1, "band excludes the lower end")), CheckError);
-    assert.throws(() => quiet(() => check.covers(pos, 0, "0 excluded")), CheckError);
-    assert.throws(() => quiet(() => check.above(stats.summarize([5]), 0, "one seed")), /needs ≥ 2 runs/);
+    assert.throws(() => quiet(() => check.above(noisy, 0, { what: "noise is not a gain" })), /is not above 0/);
+    assert.throws(() => quiet(() => check.below(pos, 0.03, { what: "too tight" })), CheckError);
+    assert.throws(() => quiet(() => check.within(pos, 0.028, 1, { what: "band excludes the lower end" })), CheckError);
+    assert.throws(() => quiet(() => check.covers(pos, 0, { what: "0 excluded" })), CheckError);
+    assert.throws(() => quiet(() => check.above(stats.summarize([5]), 0, { what: "one seed" })), /needs ≥ 2 runs/);
   });
 });
 

@@ -437,3 +437,14 @@ describe("contrastive (mutants 2): what the re-run left (after #21's move to lib
     assert.throws(() => C.infoNCE(tf.tensor2d(U), v3, 1), named(/^infoNCE v: .*\[4, 3\] \(same as u\)/));
   });
 });
+
+describe("contrastive (mutants 2): bottleneckBases names its rank argument", () => {
+  it("rank and shared are refused by their names; a valid call has the stated principal angles", () => {
+    assert.throws(() => C.bottleneckBases(6, 0, 0, 0.3, rng(1)), named(/^bottleneckBases: argument rank = 0 /));
+    assert.throws(() => C.bottleneckBases(6, 4, 1, 0.3, rng(1)), named(/^bottleneckBases: argument shared = 1 .*2·rank − shared ≤ d = 6/));
+    const { B1, B2 } = C.bottleneckBases(6, 3, 1, 0.3, rng(1));
+    assert.deepEqual([B1.rows, B1.cols, B2.cols], [6, 3, 3]);
+    const angles = Array.from(C.principalAngles(B1, B2)).sort((a, b) => a - b);
+    [0, 0.3, 0.3].forEach((a, i) => close(angles[i], a, 1e-12, `principal angle ${i}`));
+  });
+});

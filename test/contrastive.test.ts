@@ -580,7 +580,7 @@ describe("contrastive: notebook 03's runs on worker threads (seedJobs)", functio
 describe("wasm Equal with broadcasting (besselbook kernel)", () => {
   before(backend);
   it("same booleans as the stock kernel and tfjs-cpu, NaN ≠ NaN, −0 = 0; logSumExp's gradient bit-identical", async () => {
-    const { stockWasmKernel } = require("besselbook/dist/tensor/wasm");
+    const { stockWasmKernel } = require("besselbook/tensor/wasm");
     assert.equal(tf.getBackend(), "wasm");
     const r = rng(5);
     const vals = Float32Array.from({ length: 6 * 5 * 4 }, () => Math.round(r.normal() * 2) / 2);

@@ -259,7 +259,7 @@ describe("data/glyphs", () => {
         const up = data.renderGlyph(shape, { size, angle: 0 });
         for (const k of [1, 2, 3, -1]) {
           const rotated = data.renderGlyph(shape, { size, angle: (k * Math.PI) / 2 });
-          const err = maxAbsDiff(rotated, data.rot90(up, size, k));
+          const err = maxAbsDiff(rotated, data.rot90Image(up, size, k));
           // 0/1 shapes: bit-exact; smooth shapes differ only by summation order (~1e-7 in float32).
           assert.ok(err <= 1e-6, `${shape} size ${size} k=${k}: max |diff| = ${err}`);
         }
@@ -270,16 +270,16 @@ describe("data/glyphs", () => {
   it("stays exact with blur and supersampling 8", () => {
     for (const shape of ["F", "star", "blob-pair"] as const) {
       const o = { size: 32, supersample: 8, blur: 0.8 };
-      const err = maxAbsDiff(data.renderGlyph(shape, { ...o, angle: Math.PI / 2 }), data.rot90(data.renderGlyph(shape, o), 32));
+      const err = maxAbsDiff(data.renderGlyph(shape, { ...o, angle: Math.PI / 2 }), data.rot90Image(data.renderGlyph(shape, o), 32));
       assert.ok(err <= 1e-6, `${shape}: ${err}`);
     }
   });
 
-  it("rot90 is numpy's counter-clockwise convention and has period 4", () => {
+  it("rot90Image is numpy's counter-clockwise convention and has period 4", () => {
     const img = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]); // [[1,2,3],[4,5,6],[7,8,9]]
-    assert.deepEqual(Array.from(data.rot90(img, 3)), [3, 6, 9, 2, 5, 8, 1, 4, 7]);
-    assert.deepEqual(data.rot90(img, 3, 4), img);
-    assert.deepEqual(data.rot90(data.rot90(img, 3, 1), 3, -1), img);
+    assert.deepEqual(Array.from(data.rot90Image(img, 3)), [3, 6, 9, 2, 5, 8, 1, 4, 7]);
+    assert.deepEqual(data.rot90Image(img, 3, 4), img);
+    assert.deepEqual(data.rot90Image(data.rot90Image(img, 3, 1), 3, -1), img);
   });
 
   it("positive angles turn the glyph counter-clockwise on screen (centroid check on a smooth glyph)", () => {
@@ -319,7 +319,7 @@ describe("data/glyphs", () => {
     // No non-symmetric glyph looks the same after a quarter or half turn.
     for (const s of data.GLYPH_SHAPES) {
       const up = data.renderGlyph(s, { size });
-      for (const k of [1, 2]) assert.ok(l1(up, data.rot90(up, size, k)) > 10, `${s} rotated by ${k}·90°`);
+      for (const k of [1, 2]) assert.ok(l1(up, data.rot90Image(up, size, k)) > 10, `${s} rotated by ${k}·90°`);
     }
   });
 
@@ -333,7 +333,7 @@ describe("data/glyphs", () => {
     assert.throws(() => data.renderGlyph("F", { size: 28, scale: -1 }), RangeError);
     assert.throws(() => data.renderGlyph("F", { size: 28, strokeWidth: 0 }), RangeError);
     assert.throws(() => data.renderGlyph("F", { size: 28, blur: -1 }), RangeError);
-    assert.throws(() => data.rot90(new Float32Array(10), 3), ShapeError);
+    assert.throws(() => data.rot90Image(new Float32Array(10), 3), ShapeError);
     assert.throws(() => data.gaussianBlur(new Float32Array(9), 3, 0), RangeError);
   });
 

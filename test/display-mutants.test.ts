@@ -215,7 +215,7 @@ describe("display: finding tslab's display writer (jupyter.ts)", () => {
     for (const [k, m] of saved.splice(0)) require.cache[k] = m;
     useDisplayWriter(null);
   });
-  const { displayWriter, newDisplayId } = require("besselbook/dist/kernel/jupyter") as typeof import("besselbook/dist/kernel/jupyter");
+  const { displayWriter, newDisplayId } = require("besselbook/kernel/jupyter") as typeof import("besselbook/kernel/jupyter");
   const install = (key: string, exports: unknown) => { require.cache[key] = { id: key, filename: key, loaded: true, exports } as unknown as NodeJS.Module; };
 
   it("auto-detects tslab/dist/jupyter.js in the module cache, follows its current writer, and rescans", () => {
@@ -326,7 +326,7 @@ describe("display: third round (nested cells, nullish values, svg attributes, ex
   });
 
   it("the dropped spec's size in kB is its byte length / 1000, rounded", () => {
-    const { normalizeSpec } = require("besselbook/dist/plot/render") as typeof import("besselbook/dist/plot/render");
+    const { normalizeSpec } = require("besselbook/plot/render") as typeof import("besselbook/plot/render");
     const spec = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "point", data: { values: Array.from({ length: 12_000 }, (_, i) => ({ x: i, y: i * 0.5 })) } };
     const kb = Math.round(Buffer.byteLength(JSON.stringify(normalizeSpec(spec as never))) / 1000);
     const b = chartBundle(spec as never, { svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"3\" height=\"3\"></svg>" });
@@ -348,7 +348,7 @@ describe("display: third round (nested cells, nullish values, svg attributes, ex
   });
 
   it("a cached tslab module whose exports are missing gives plain text", () => {
-    const { displayWriter } = require("besselbook/dist/kernel/jupyter") as typeof import("besselbook/dist/kernel/jupyter");
+    const { displayWriter } = require("besselbook/kernel/jupyter") as typeof import("besselbook/kernel/jupyter");
     const key = "/nowhere2/node_modules/tslab/dist/jupyter.js";
     useDisplayWriter(undefined);
     require.cache[key] = { id: key, filename: key, loaded: true, exports: undefined } as unknown as NodeJS.Module;

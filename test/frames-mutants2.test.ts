@@ -17,9 +17,9 @@ import { frames as F, linalg, rng, init, DomainError, ShapeError } from "besselb
 type Order = F.Order;
 type CgModule = { clebschGordan: (a: Order, b: Order, c: Order) => linalg.Mat };
 
-/** The compiled cg module, loaded anew (an empty cache): `besselbook/dist/frames/cg`. */
+/** The compiled cg module, loaded anew (an empty cache): `besselbook/frames/cg`. */
 function freshCg(): CgModule {
-  const file = require.resolve("besselbook/dist/frames/cg");
+  const file = require.resolve("besselbook/frames/cg");
   delete require.cache[file];
   return require(file) as CgModule;
 }
@@ -76,7 +76,7 @@ type RepsModule = { irrepBasis: (l: Order) => linalg.Mat; wignerD: (l: Order, R:
 
 /** The compiled reps module, loaded anew: its ℓ = 3 basis Q₃ is built lazily and kept. */
 function freshReps(): RepsModule {
-  const file = require.resolve("besselbook/dist/frames/reps");
+  const file = require.resolve("besselbook/frames/reps");
   delete require.cache[file];
   return require(file) as RepsModule;
 }

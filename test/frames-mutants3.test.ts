@@ -338,10 +338,10 @@ describe("frames (mutants 3): synthetic targets by hand and the cloud sampler's 
       ["minDist too large", { n: 5, density: 1, minDist: 3 }, /^randomCloud: argument minDist = 3 .*small enough to fit 5 points at density 1/],
       ["generic impossible", { n: 3, density: 0.5, genericRadius: 0.5 }, /^randomCloud: argument density = 0\.5 .*generic neighbourhoods/],
     ] as [string, F.CloudOptions, RegExp][]) assert.throws(() => F.randomCloud(rng(1), o), domain(re), what);
-    const d = F.makeDataset(7, 3, { n: 5 }, { cutoff: 2 });
+    const d = F.makeDataset(3, 7, { n: 5 }, { cutoff: 2 });
     assert.equal(d.clouds.length, 3);
     d.clouds.forEach((c, k) => assert.deepEqual(d.targets[k], F.targets(c, { cutoff: 2 })));
-    for (const count of [0, 1.5]) assert.throws(() => F.makeDataset(1, count, { n: 3 }, { cutoff: 2 }), domain(/^makeDataset: argument count/));
+    for (const count of [0, 1.5]) assert.throws(() => F.makeDataset(count, 1, { n: 3 }, { cutoff: 2 }), domain(/^makeDataset: argument count/));
   });
 });
 

@@ -11,7 +11,7 @@ const relMax = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 describe("frames: ℓ = 3 (issue 15)", () => {
-  const Qs = F.randomO3(11, 4, 4);
+  const Qs = F.randomO3(4, 4, 11);
 
   it("D³ is orthogonal and a homomorphism on O(3) (float64)", () => {
     for (const A of Qs) {
@@ -229,7 +229,7 @@ describe("frames: conservative forces and the TFN in local frames (issue 15)", f
       const tensor = tf.add(tf.mul(m.headT0.apply(s), tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0, 1]]).div(Math.sqrt(3))), t) as tf.Tensor2D;
       return { energy, forces, tensor };
     });
-    const wrap = (m: F.TFN): F.Model => ({ name: "ref", variables: m.variables, apply: (b, g) => ref(m, b, g ?? b), nParams: () => m.nParams(), dispose: () => undefined });
+    const wrap = (m: F.TFN): F.Model => ({ name: "ref", variables: m.variables, apply: (b, g) => ref(m, b, g ?? b), countParams: () => m.countParams(), dispose: () => undefined });
     const same = (a: tf.Tensor, b: tf.Tensor, what: string) => assert.deepStrictEqual(Array.from(a.dataSync()), Array.from(b.dataSync()), what);
     const s = { energy: 0.7, forces: 1.3 };
     for (const [lmax, frame] of [[2, "global"], [3, "global"], [2, "local"]] as [F.Order, "global" | "local"][]) {
@@ -260,7 +260,7 @@ describe("frames: conservative forces and the TFN in local frames (issue 15)", f
       const g = new F.TFN({ lmax, channels: 4, hidden: 16, nTypes: 3, seed: 1 });
       const l = new F.TFN({ lmax, channels: 4, hidden: 16, nTypes: 3, seed: 1, frame: "local" });
       const n = new F.TFN({ lmax, channels: 4, hidden: 16, nTypes: 3, seed: 1, frame: "local", transport: false });
-      assert.strictEqual(l.nParams(), g.nParams());
+      assert.strictEqual(l.countParams(), g.countParams());
       const [og, ol, on] = [g, l, n].map((m) => F.energyForces(m, b));
       const [ag, al] = [g, l].map((m) => m.apply(b));
       assert.ok(relMax(ol.forces.dataSync(), og.forces.dataSync()) < 1e-5, `ℓmax ${lmax} forces`);
@@ -316,7 +316,7 @@ describe("frames: review s5-15 (energy continuity, FD through frames, garbage, j
     fm.dispose();
     // A model whose energy is ±1 by the sign of a coordinate difference jumps by 2 where it
     // changes sign on the path (independent construction: a step function of the geometry).
-    const step: F.Model = { name: "step", variables: [], nParams: () => 0, dispose: () => undefined,
+    const step: F.Model = { name: "step", variables: [], countParams: () => 0, dispose: () => undefined,
       apply: (bb) => tf.tidy(() => {
         const x = bb.pos.slice([0, 0], [bb.N, 1]).reshape([bb.G, -1]); // x of every atom, per cloud
         const dx = tf.sub(x.slice([0, 0], [bb.G, 1]), x.slice([0, 1], [bb.G, 1]));

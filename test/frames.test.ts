@@ -246,7 +246,7 @@ describe("frames: radial bases and targets", () => {
 
 describe("frames: datasets and batches", () => {
   it("randomlyTransformed moves clouds by O(3) + translation and recomputes targets", () => {
-    const d = F.makeDataset(4, 3, { n: 12 }, { cutoff: 2 });
+    const d = F.makeDataset(3, 4, { n: 12 }, { cutoff: 2 });
     const m = F.randomlyTransformed(d, 1, { cutoff: 2 });
     d.clouds.forEach((c, k) => {
       close(m.targets[k].energy, d.targets[k].energy, 1e-10, "energy invariant");
@@ -258,7 +258,7 @@ describe("frames: datasets and batches", () => {
 
   it("makeBatch with knn gives exactly N·k edges and offsets clouds", async () => {
     await init({ quiet: true });
-    const d = F.makeDataset(5, 2, { n: 15 }, { cutoff: 2 });
+    const d = F.makeDataset(2, 5, { n: 15 }, { cutoff: 2 });
     const b = F.makeBatch(d.clouds, { cutoff: 2, knn: 4 }, d.targets);
     assert.strictEqual(b.E, 2 * 15 * 4);
     assert.strictEqual(b.N, 30);
@@ -275,9 +275,9 @@ describe("frames: models (tfjs)", function () {
   let clouds: F.Cloud[];
   before(async () => {
     await init({ quiet: true });
-    clouds = F.makeDataset(9, 2, { n: 24, genericRadius: 2 }, { cutoff: 2 }).clouds;
+    clouds = F.makeDataset(2, 9, { n: 24, genericRadius: 2 }, { cutoff: 2 }).clouds;
   });
-  const Qs = () => F.randomO3(3, 2, 2);
+  const Qs = () => F.randomO3(2, 2, 3);
 
   for (const [name, make] of [
     ["frames, tensorial messages (irreps)", () => new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 2x2e", hidden: 16 })],
@@ -304,7 +304,7 @@ describe("frames: models (tfjs)", function () {
   });
 
   it("trains: finite gradients, loss decreases, tensor count flat across steps", () => {
-    const d = F.makeDataset(10, 8, { n: 12, genericRadius: 2 }, { cutoff: 2 });
+    const d = F.makeDataset(8, 10, { n: 12, genericRadius: 2 }, { cutoff: 2 });
     const s = F.targetScales(d);
     const bs = F.batches(d, 4, bo);
     for (const m of [new F.FramesNet({ message: "tensor", rep: "4x0e + 2x1o + 1x2e", hidden: 16, seed: 1 }), new F.TFN({ lmax: 1, channels: 4, hidden: 8, seed: 1 })]) {
@@ -386,7 +386,7 @@ describe("frames: degenerate neighbourhoods (issue 15)", function () {
 
   it("projected models are O(3)-equivariant on CO₂, CH₄ and benzene; without projection they are not", () => {
     const mols = [co2(), methane(), benzene()];
-    const Qs = F.randomO3(5, 2, 2);
+    const Qs = F.randomO3(2, 2, 5);
     for (const message of ["tensor", "scalar"] as const) {
       const m = new F.FramesNet({ message, rep: "4x0e + 2x1o + 2x2e", hidden: 16, seed: 2 });
       for (const head of F.HEADS) {
@@ -431,8 +431,8 @@ describe("frames: batching does not mix clouds (issue 15)", function () {
   ];
 
   it("a cloud's outputs are the same alone and in any batch (float32 rounding)", () => {
-    const dense = F.makeDataset(12, 1, { n: 24, genericRadius: 2 }, { cutoff: 2 }).clouds[0];
-    const sparse = F.makeDataset(13, 1, { n: 10, density: 0.1 }, { cutoff: 2 }).clouds[0];
+    const dense = F.makeDataset(1, 12, { n: 24, genericRadius: 2 }, { cutoff: 2 }).clouds[0];
+    const sparse = F.makeDataset(1, 13, { n: 10, density: 0.1 }, { cutoff: 2 }).clouds[0];
     for (const m of models()) {
       const alone = F.makeBatch([dense], bo), mixed = F.makeBatch([sparse, dense, co2()], bo);
       const a = m.apply(alone), b = m.apply(mixed);
@@ -452,7 +452,7 @@ describe("frames: batching does not mix clouds (issue 15)", function () {
   it("outputs change continuously when a neighbour crosses the cutoff (generic nodes)", () => {
     // An extra node at distance r_c ± δ from the cloud's outermost node, placed inward so it has
     // many neighbours; every frame stays generic (rank 3) on both sides (asserted).
-    const base = F.makeDataset(14, 1, { n: 30, genericRadius: 2 }, { cutoff: 2 }).clouds[0];
+    const base = F.makeDataset(1, 14, { n: 30, genericRadius: 2 }, { cutoff: 2 }).clouds[0];
     const n = 30, cen = [0, 1, 2].map((a) => base.pos.filter((_, k) => k % 3 === a).reduce((s, x) => s + x, 0) / n);
     let i0 = 0;
     for (let i = 1; i < n; i++) if (Math.hypot(base.pos[3 * i] - cen[0], base.pos[3 * i + 1] - cen[1], base.pos[3 * i + 2] - cen[2]) > Math.hypot(base.pos[3 * i0] - cen[0], base.pos[3 * i0 + 1] - cen[1], base.pos[3 * i0 + 2] - cen[2])) i0 = i;

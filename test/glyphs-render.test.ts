@@ -5,8 +5,7 @@
  * Float32 bytes) for every shape, angle, supersample, scale, centre, stroke width and blur.
  */
 import { strict as assert } from "node:assert";
-import * as data from "besselbook/dist/data";
-import { rng } from "besselbook/dist/tensor/rng";
+import { data, rng } from "besselbook";
 
 // ---------------- the oracle: the renderer as it was before session 6 (own geometry copy) ----------------
 type Pt = readonly [number, number];

@@ -4,7 +4,7 @@
  * pasted with the call that made them.
  */
 import { strict as assert } from "node:assert";
-import { assertIn } from "besselbook/dist/info/validate";
+import { assertIn } from "besselbook/info/validate";
 import { linalg, DomainError, ShapeError, info } from "besselbook";
 const { kolmogorovSurvival, ksTest, logLogSlope, chiSquare, composeKernels, deterministicKernel, fDivergence, fGenerator, generators, hellingerSquared, klDivergence, pushForward, sufficientStatistic, totalVariation, binaryEntropy, conditionalEntropy, entropy, jointEntropy, jointFromChannel, marginals, mutualInformation, fanoBound, fanoCheck, fanoEqualityJoint, fanoErrorLowerBound, fanoInverse } = info;
 

@@ -7,8 +7,8 @@
 import { strict as assert } from "node:assert";
 import { expectNoLeakedTensors } from "./helpers";
 import { check, claim, notebook, resetSession, CheckError, DomainError, ShapeError, finish, mode, params, record, resultsDocument, verdict, referenceKeys, ledger, outRoot, repoRoot, BesselbookError, resultsPath as resultsPathOf } from "besselbook";
-import { flatten, fmt } from "besselbook/dist/kernel/check";
-import { session } from "besselbook/dist/kernel/session";
+import { flatten, fmt } from "besselbook/kernel/check";
+import { session } from "besselbook/kernel/session";
 import type { Summary, ClaimEntry } from "besselbook";
 
 function logs<T>(fn: () => T): { lines: string[]; value: T } {
@@ -245,53 +245,60 @@ describe("check.true / less / greater / between: boundaries and labels", () => {
   beforeEach(() => { resetSession(); logs(() => notebook("zz_kernel_mutants")); });
 
   it("true: non-zero finite numbers and tensor scalars pass; 0, NaN, ±∞ and vectors fail", () => {
-    assert.equal(line(() => check.true(-1, "minus one")), "✓ minus one");
-    line(() => check.true({ shape: [], dataSync: () => [2] }, "tensor scalar"));
+    assert.equal(line(() => check.true(-1, { what: "minus one" })), "✓ minus one");
+    line(() => check.true({ shape: [], dataSync: () => [2] }, { what: "tensor scalar" }));
     assert.deepEqual({ value: lastCheck().value, tol: lastCheck().tol }, { value: true, tol: null });
-    assert.equal(thrown(() => check.true(0, "z"), CheckError).message, "✗ z: condition is false (0)");
-    assert.equal(thrown(() => check.true(false, "f"), CheckError).message, "✗ f: condition is false");
-    assert.equal(thrown(() => check.true(NaN, "n"), CheckError).message, "✗ n: the condition is NaN (a failed computation, not a value)");
-    assert.equal(thrown(() => check.true(-Infinity, "i"), CheckError).message, "✗ i: the condition is -Infinity; expected a finite value");
-    assert.equal(thrown(() => check.true([1, 1] as never, "v"), ShapeError).message, "check.true cond: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.true(0, { what: "z" }), CheckError).message, "✗ z: condition is false (0)");
+    assert.equal(thrown(() => check.true(false, { what: "f" }), CheckError).message, "✗ f: condition is false");
+    assert.equal(thrown(() => check.true(NaN, { what: "n" }), CheckError).message, "✗ n: the condition is NaN (a failed computation, not a value)");
+    assert.equal(thrown(() => check.true(-Infinity, { what: "i" }), CheckError).message, "✗ i: the condition is -Infinity; expected a finite value");
+    assert.equal(thrown(() => check.true([1, 1] as never, { what: "v" }), ShapeError).message, "check.true cond: expected shape a scalar, got [2]");
   });
 
   it("less / greater are strict; the bound may be ±∞ but not NaN; the ledger keeps value and bound", () => {
-    assert.equal(line(() => check.less(1, Infinity, "open")), "✓ open: 1 < Infinity");
+    assert.equal(line(() => check.less(1, Infinity, { what: "open" })), "✓ open: 1 < Infinity");
     assert.deepEqual({ value: lastCheck().value, tol: lastCheck().tol }, { value: 1, tol: { below: Infinity } });
-    assert.equal(line(() => check.greater(1, -Infinity, "open")), "✓ open: 1 > -Infinity");
+    assert.equal(line(() => check.greater(1, -Infinity, { what: "open" })), "✓ open: 1 > -Infinity");
     assert.deepEqual({ value: lastCheck().value, tol: lastCheck().tol }, { value: 1, tol: { above: -Infinity } });
-    assert.equal(thrown(() => check.less(1, 1, "eq"), CheckError).message, "✗ eq: 1 is not < 1");
-    assert.equal(thrown(() => check.greater(1, 1, "eq"), CheckError).message, "✗ eq: 1 is not > 1");
-    assert.equal(thrown(() => check.greater(1, 2, "lt"), CheckError).message, "✗ lt: 1 is not > 2");
-    assert.equal(thrown(() => check.less(1, NaN, "b"), DomainError).message, "check.less: argument b = NaN is out of domain; expected a number (±Infinity for an open side)");
-    assert.equal(thrown(() => check.greater(1, NaN, "b"), DomainError).message, "check.greater: argument b = NaN is out of domain; expected a number (±Infinity for an open side)");
-    assert.equal(thrown(() => check.greater(Infinity, 0, "a"), CheckError).message, "✗ a: a is Infinity; expected a finite value");
-    assert.equal(thrown(() => check.less(NaN, 0, "a"), CheckError).message, "✗ a: a is NaN (a failed computation, not a value)");
-    assert.equal(thrown(() => check.greater([1, 2], 0, "v"), ShapeError).message, "check.greater a: expected shape a scalar, got [2]");
-    assert.equal(thrown(() => check.less(0, [1, 2], "v"), ShapeError).message, "check.less b: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.less(1, 1, { what: "eq" }), CheckError).message, "✗ eq: 1 is not < 1");
+    assert.equal(thrown(() => check.greater(1, 1, { what: "eq" }), CheckError).message, "✗ eq: 1 is not > 1");
+    assert.equal(thrown(() => check.greater(1, 2, { what: "lt" }), CheckError).message, "✗ lt: 1 is not > 2");
+    assert.equal(thrown(() => check.less(1, NaN, { what: "b" }), DomainError).message, "check.less: argument b = NaN is out of domain; expected a number (±Infinity for an open side)");
+    assert.equal(thrown(() => check.greater(1, NaN, { what: "b" }), DomainError).message, "check.greater: argument b = NaN is out of domain; expected a number (±Infinity for an open side)");
+    assert.equal(thrown(() => check.greater(Infinity, 0, { what: "a" }), CheckError).message, "✗ a: a is Infinity; expected a finite value");
+    assert.equal(thrown(() => check.less(NaN, 0, { what: "a" }), CheckError).message, "✗ a: a is NaN (a failed computation, not a value)");
+    assert.equal(thrown(() => check.greater([1, 2], 0, { what: "v" }), ShapeError).message, "check.greater a: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.less(0, [1, 2], { what: "v" }), ShapeError).message, "check.less b: expected shape a scalar, got [2]");
   });
 
   it("between is inclusive at both ends; bounds validated and ordered", () => {
-    assert.equal(line(() => check.between(0, 0, 1, "lo end")), "✓ lo end: 0 ∈ [0, 1]");
-    assert.equal(line(() => check.between(1, 0, 1, "hi end")), "✓ hi end: 1 ∈ [0, 1]");
+    assert.equal(line(() => check.between(0, 0, 1, { what: "lo end" })), "✓ lo end: 0 ∈ [0, 1]");
+    assert.equal(line(() => check.between(1, 0, 1, { what: "hi end" })), "✓ hi end: 1 ∈ [0, 1]");
     assert.deepEqual({ value: lastCheck().value, tol: lastCheck().tol }, { value: 1, tol: { lo: 0, hi: 1 } });
-    line(() => check.between(1, 1, 1, "point interval"));
-    line(() => check.between(-5, -Infinity, 0, "open below"));
-    assert.equal(thrown(() => check.between(-1e-12, 0, 1, "x"), CheckError).message, "✗ x: -1e-12 is not in [0, 1]");
-    assert.equal(thrown(() => check.between(1.5, 0, 1, "x"), CheckError).message, "✗ x: 1.5 is not in [0, 1]");
-    assert.equal(thrown(() => check.between(0.5, 1, 0, "x"), DomainError).message, "check.between: arguments lo = 1 > hi = 0; expected lo ≤ hi");
-    assert.match(thrown(() => check.between(0.5, NaN, 1, "x"), DomainError).message, /^check\.between: argument lo = NaN/);
-    assert.match(thrown(() => check.between(0.5, 0, NaN, "x"), DomainError).message, /^check\.between: argument hi = NaN/);
-    assert.equal(thrown(() => check.between(NaN, 0, 1, "x"), CheckError).message, "✗ x: x is NaN (a failed computation, not a value)");
+    line(() => check.between(1, 1, 1, { what: "point interval" }));
+    line(() => check.between(-5, -Infinity, 0, { what: "open below" }));
+    assert.equal(thrown(() => check.between(-1e-12, 0, 1, { what: "x" }), CheckError).message, "✗ x: -1e-12 is not in [0, 1]");
+    assert.equal(thrown(() => check.between(1.5, 0, 1, { what: "x" }), CheckError).message, "✗ x: 1.5 is not in [0, 1]");
+    assert.equal(thrown(() => check.between(0.5, 1, 0, { what: "x" }), DomainError).message, "check.between: arguments lo = 1 > hi = 0; expected lo ≤ hi");
+    assert.match(thrown(() => check.between(0.5, NaN, 1, { what: "x" }), DomainError).message, /^check\.between: argument lo = NaN/);
+    assert.match(thrown(() => check.between(0.5, 0, NaN, { what: "x" }), DomainError).message, /^check\.between: argument hi = NaN/);
+    assert.equal(thrown(() => check.between(NaN, 0, 1, { what: "x" }), CheckError).message, "✗ x: x is NaN (a failed computation, not a value)");
   });
 
   it("labels: a description is required; claim must be a declared id string", () => {
-    for (const bad of ["", "   ", { what: "" }, { what: 3 }]) {
+    for (const bad of [{ what: "" }, { what: "   " }, { what: 3 }, {}]) {
       assert.equal(thrown(() => check.less(1, 2, bad as never), TypeError).message,
         "check.less: option what is required (a short description printed with the result)");
     }
-    assert.equal(thrown(() => check.less(1, 2, null as never), TypeError).message, "check.less: expected a description string or { what, claim }");
-    assert.equal(thrown(() => check.less(1, 2, 7 as never), TypeError).message, "check.less: expected a description string or { what, claim }");
+    assert.equal(thrown(() => check.less(1, 2, null as never), TypeError).message, "check.less: expected { what, claim }");
+    assert.equal(thrown(() => check.less(1, 2, 7 as never), TypeError).message, "check.less: expected { what, claim }");
+    // One form (NOTATION.md): a bare string is refused by every label-taking check, with the fix.
+    const bare = "loss fell";
+    const fixIt = 'the description is an object — write { what: "loss fell" }, not a bare string';
+    assert.equal(thrown(() => check.less(1, 2, bare as never), TypeError).message, `check.less: ${fixIt}`);
+    assert.equal(thrown(() => check.true(true, bare as never), TypeError).message, `check.true: ${fixIt}`);
+    assert.equal(thrown(() => check.between(1, 0, 2, bare as never), TypeError).message, `check.between: ${fixIt}`);
+    assert.equal(thrown(() => check.rejects(() => { throw new Error("x"); }, bare as never), TypeError).message, `check.rejects: ${fixIt}`);
     assert.equal(thrown(() => check.less(1, 2, { what: "w", claim: 3 as never }), TypeError).message, "check.less: option claim must be a claim id string");
     assert.equal(thrown(() => check.less(1, 2, { what: "w", claim: "nope" }), CheckError).message, "✗ w: names claim \"nope\", which no claim() declared");
     logs(() => claim("one-claim", { text: "a statement of our own for the test", source: "ours", kind: "ours" }));
@@ -308,26 +315,26 @@ describe("check.rejects: the negative-control check", () => {
   beforeEach(() => { resetSession(); logs(() => notebook("zz_kernel_mutants")); });
 
   it("passes on a CheckError (quoting it, shortened past 160 characters), keeps the inner check out of the ledger", () => {
-    assert.equal(line(() => check.rejects(() => check.less(2, 1, "inner"), "r")), "✓ r: rejected as it should be — inner: 2 is not < 1");
+    assert.equal(line(() => check.rejects(() => check.less(2, 1, { what: "inner" }), { what: "r" })), "✓ r: rejected as it should be — inner: 2 is not < 1");
     assert.deepEqual(session.checks.map((c) => [c.check, c.what, c.passed]), [["rejects", "r", true]]);
     assert.equal(lastCheck().value, "inner: 2 is not < 1");
     const long = "x".repeat(200);
-    const l = line(() => check.rejects(() => { throw new CheckError(`✗ ${long}`); }, "long"));
+    const l = line(() => check.rejects(() => { throw new CheckError(`✗ ${long}`); }, { what: "long" }));
     assert.equal(l, `✓ long: rejected as it should be — ${"x".repeat(157)}…`);
     const exact160 = "y".repeat(160);
-    assert.equal(line(() => check.rejects(() => { throw new CheckError(exact160); }, "160")), `✓ 160: rejected as it should be — ${exact160}`);
+    assert.equal(line(() => check.rejects(() => { throw new CheckError(exact160); }, { what: "160" })), `✓ 160: rejected as it should be — ${exact160}`);
   });
 
   it("fails when the wrong variant passes (quoting what it printed), rethrows other errors, restores console.log", () => {
     const orig = console.log;
-    assert.equal(thrown(() => check.rejects(() => check.less(1, 2, "inner"), "r"), CheckError).message,
+    assert.equal(thrown(() => check.rejects(() => check.less(1, 2, { what: "inner" }), { what: "r" }), CheckError).message,
       "✗ r: the wrong variant passed its check (✓ inner: 1 < 2); the check has no power against it");
     assert.equal(console.log, orig);
-    assert.equal(thrown(() => check.rejects(() => 1, "silent"), CheckError).message,
+    assert.equal(thrown(() => check.rejects(() => 1, { what: "silent" }), CheckError).message,
       "✗ silent: the wrong variant passed its check; the check has no power against it");
-    assert.equal(thrown(() => check.rejects(() => { throw new RangeError("crash"); }, "crash"), RangeError).message, "crash");
+    assert.equal(thrown(() => check.rejects(() => { throw new RangeError("crash"); }, { what: "crash" }), RangeError).message, "crash");
     assert.equal(console.log, orig);
-    assert.equal(thrown(() => check.rejects(42 as never, "nf"), TypeError).message, "check.rejects: expected a function that runs the check on a wrong variant");
+    assert.equal(thrown(() => check.rejects(42 as never, { what: "nf" }), TypeError).message, "check.rejects: expected a function that runs the check on a wrong variant");
     assert.deepEqual(session.checks.map((c) => [c.what, c.passed]), [["r", false], ["silent", false]]);
   });
 });
@@ -337,18 +344,18 @@ describe("interval checks: strict and inclusive ends, refusals, ledger", () => {
   const s: Summary = { n: 3, mean: 2, sd: 1, lo: 1, hi: 3, level: 0.95, method: "Student t, 2 df", values: [1, 2, 3] };
 
   it("above / below are strict; within / covers are inclusive", () => {
-    assert.equal(line(() => check.above(s, 0.5, "a")), "✓ a: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) above 0.5");
-    assert.equal(thrown(() => check.above(s, 1, "a"), CheckError).message, "✗ a: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) is not above 1");
-    assert.equal(line(() => check.below(s, 3.5, "b")), "✓ b: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) below 3.5");
-    assert.equal(thrown(() => check.below(s, 3, "b"), CheckError).message, "✗ b: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) is not below 3");
-    assert.equal(line(() => check.within(s, 1, 3, "w")), "✓ w: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) inside [1, 3]");
-    thrown(() => check.within(s, 1.001, 3, "w"), CheckError);
-    thrown(() => check.within(s, 1, 2.999, "w"), CheckError);
-    thrown(() => check.within(s, 3.5, 4, "w"), CheckError);
-    assert.equal(line(() => check.covers(s, 1, "c")), "✓ c: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) consistent with 1");
-    line(() => check.covers(s, 3, "c"));
-    thrown(() => check.covers(s, 0.999, "c"), CheckError);
-    assert.equal(thrown(() => check.covers(s, 3.001, "c"), CheckError).message, "✗ c: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) is not consistent with 3.001");
+    assert.equal(line(() => check.above(s, 0.5, { what: "a" })), "✓ a: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) above 0.5");
+    assert.equal(thrown(() => check.above(s, 1, { what: "a" }), CheckError).message, "✗ a: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) is not above 1");
+    assert.equal(line(() => check.below(s, 3.5, { what: "b" })), "✓ b: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) below 3.5");
+    assert.equal(thrown(() => check.below(s, 3, { what: "b" }), CheckError).message, "✗ b: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) is not below 3");
+    assert.equal(line(() => check.within(s, 1, 3, { what: "w" })), "✓ w: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) inside [1, 3]");
+    thrown(() => check.within(s, 1.001, 3, { what: "w" }), CheckError);
+    thrown(() => check.within(s, 1, 2.999, { what: "w" }), CheckError);
+    thrown(() => check.within(s, 3.5, 4, { what: "w" }), CheckError);
+    assert.equal(line(() => check.covers(s, 1, { what: "c" })), "✓ c: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) consistent with 1");
+    line(() => check.covers(s, 3, { what: "c" }));
+    thrown(() => check.covers(s, 0.999, { what: "c" }), CheckError);
+    assert.equal(thrown(() => check.covers(s, 3.001, { what: "c" }), CheckError).message, "✗ c: mean 2, 95% CI [1, 3] (Student t, 2 df, n = 3) is not consistent with 3.001");
   });
 
   it("the ledger keeps the interval, the bound and the seeds", () => {
@@ -358,40 +365,40 @@ describe("interval checks: strict and inclusive ends, refusals, ledger", () => {
       value: { mean: 2, sd: 1, lo: 1, hi: 3, n: 3, level: 0.95, method: "Student t, 2 df", values: [1, 2, 3] },
       tol: { lo: 0, hi: 4 }, seeds: [0, 1, 2],
     });
-    line(() => check.above(s, 0, "a"));
+    line(() => check.above(s, 0, { what: "a" }));
     assert.deepEqual([lastCheck().tol, lastCheck().seeds], [{ above: 0 }, undefined]);
-    line(() => check.below(s, 4, "b"));
+    line(() => check.below(s, 4, { what: "b" }));
     assert.deepEqual(lastCheck().tol, { below: 4 });
-    line(() => check.covers(s, 2, "c"));
+    line(() => check.covers(s, 2, { what: "c" }));
     assert.deepEqual(lastCheck().tol, { value: 2 });
   });
 
   it("a proportion (no values) needs no n ≥ 2; the level is printed; one run is refused", () => {
     const p: Summary = { n: 1, mean: 0.5, sd: 0.5, lo: 0.1, hi: 0.9, level: 0.9, method: "Wilson score, n = 1", values: [] };
-    assert.equal(line(() => check.covers(p, 0.5, "p")), "✓ p: mean 0.5, 90% CI [0.1, 0.9] (Wilson score, n = 1) consistent with 0.5");
+    assert.equal(line(() => check.covers(p, 0.5, { what: "p" })), "✓ p: mean 0.5, 90% CI [0.1, 0.9] (Wilson score, n = 1) consistent with 0.5");
     const one: Summary = { n: 1, mean: 2, sd: 0, lo: 2, hi: 2, level: 0.95, method: "1 run: no interval", values: [2] };
-    assert.equal(thrown(() => check.covers(one, 2, "one"), CheckError).message, "✗ one: one run has no interval; an interval check needs ≥ 2 runs (seeds)");
+    assert.equal(thrown(() => check.covers(one, 2, { what: "one" }), CheckError).message, "✗ one: one run has no interval; an interval check needs ≥ 2 runs (seeds)");
     const two = { ...s, n: 2, values: [1, 3] };
-    line(() => check.covers(two, 2, "two runs suffice"));
+    line(() => check.covers(two, 2, { what: "two runs suffice" }));
   });
 
   it("refuses non-summaries, NaN ends and bad bounds, naming them", () => {
     for (const bad of [null, 3, { lo: 1, hi: 2 }, { n: 2, lo: "1", hi: 2 }, { n: 2, lo: 1, hi: "2" }, { n: "2", lo: 1, hi: 2 }]) {
-      assert.equal(thrown(() => check.above(bad as never, 0, "x"), TypeError).message,
+      assert.equal(thrown(() => check.above(bad as never, 0, { what: "x" }), TypeError).message,
         "check.above: expected a Summary from stats.summarize / pairedDiff / wilson (with n, mean, lo, hi)");
     }
-    assert.equal(thrown(() => check.above({ ...s, mean: NaN }, 0, "x"), CheckError).message, "✗ x: the mean is NaN (a failed computation, not a value)");
-    assert.equal(thrown(() => check.above({ ...s, lo: NaN }, 0, "x"), CheckError).message, "✗ x: the interval's lower end is NaN (a failed computation, not a value)");
-    assert.equal(thrown(() => check.below({ ...s, hi: Infinity }, 10, "x"), CheckError).message, "✗ x: the interval's upper end is Infinity; expected a finite value");
-    assert.match(thrown(() => check.above(s, NaN, "x"), DomainError).message, /^check\.above: argument t = NaN/);
-    assert.match(thrown(() => check.below(s, NaN, "x"), DomainError).message, /^check\.below: argument t = NaN/);
-    assert.match(thrown(() => check.within(s, NaN, 1, "x"), DomainError).message, /^check\.within: argument lo = NaN/);
-    assert.match(thrown(() => check.within(s, 0, NaN, "x"), DomainError).message, /^check\.within: argument hi = NaN/);
-    assert.equal(thrown(() => check.within(s, 2, 1, "x"), DomainError).message, "check.within: arguments lo = 2 > hi = 1; expected lo ≤ hi");
-    line(() => check.within(s, -Infinity, Infinity, "open"));
-    line(() => check.within({ ...s, lo: 2, hi: 2 }, 2, 2, "a point interval inside a point"));
-    assert.equal(thrown(() => check.covers(s, Infinity, "x"), DomainError).message, "check.covers: argument v = Infinity is out of domain; expected a finite predicted value");
-    thrown(() => check.covers(s, NaN, "x"), DomainError);
+    assert.equal(thrown(() => check.above({ ...s, mean: NaN }, 0, { what: "x" }), CheckError).message, "✗ x: the mean is NaN (a failed computation, not a value)");
+    assert.equal(thrown(() => check.above({ ...s, lo: NaN }, 0, { what: "x" }), CheckError).message, "✗ x: the interval's lower end is NaN (a failed computation, not a value)");
+    assert.equal(thrown(() => check.below({ ...s, hi: Infinity }, 10, { what: "x" }), CheckError).message, "✗ x: the interval's upper end is Infinity; expected a finite value");
+    assert.match(thrown(() => check.above(s, NaN, { what: "x" }), DomainError).message, /^check\.above: argument t = NaN/);
+    assert.match(thrown(() => check.below(s, NaN, { what: "x" }), DomainError).message, /^check\.below: argument t = NaN/);
+    assert.match(thrown(() => check.within(s, NaN, 1, { what: "x" }), DomainError).message, /^check\.within: argument lo = NaN/);
+    assert.match(thrown(() => check.within(s, 0, NaN, { what: "x" }), DomainError).message, /^check\.within: argument hi = NaN/);
+    assert.equal(thrown(() => check.within(s, 2, 1, { what: "x" }), DomainError).message, "check.within: arguments lo = 2 > hi = 1; expected lo ≤ hi");
+    line(() => check.within(s, -Infinity, Infinity, { what: "open" }));
+    line(() => check.within({ ...s, lo: 2, hi: 2 }, 2, 2, { what: "a point interval inside a point" }));
+    assert.equal(thrown(() => check.covers(s, Infinity, { what: "x" }), DomainError).message, "check.covers: argument v = Infinity is out of domain; expected a finite predicted value");
+    thrown(() => check.covers(s, NaN, { what: "x" }), DomainError);
   });
 });
 
@@ -401,9 +408,9 @@ describe("interval checks: strict and inclusive ends, refusals, ledger", () => {
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { withoutLedger, noteCheck, verifyClaims } from "besselbook/dist/kernel/claims";
-import { currentNotebook, SMOKE_BANNER } from "besselbook/dist/kernel/session";
-import { displayPath, figurePath } from "besselbook/dist/kernel/paths";
+import { withoutLedger, noteCheck, verifyClaims } from "besselbook/kernel/claims";
+import { currentNotebook, SMOKE_BANNER } from "besselbook/kernel/session";
+import { repoRelativePath, figurePath } from "besselbook/kernel/paths";
 
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
   const saved: Record<string, string | undefined> = {};
@@ -565,7 +572,7 @@ describe("claims: ledger entries, verdicts and finish()", () => {
         check.less(1, 2, { what: "a", claim: "mine" });
         check.less(1, 3, { what: "b", claim: "mine" });
         check.less(1, 3, { what: "c", claim: "one" });
-        check.true(true, "sanity");
+        check.true(true, { what: "sanity" });
       });
       const file = path.join(out, "results", "zz_finish.json");
       const { lines } = logs(() => finish());
@@ -603,7 +610,7 @@ describe("session: notebook ids, switching, the smoke banner", () => {
       assert.deepEqual(logs(() => notebook("nb_one")).lines, []);
       session.params.a = 1; session.metrics.m = 2; session.seed = 3;
       logs(() => claim("c", OURS));
-      logs(() => check.true(true, "t"));
+      logs(() => check.true(true, { what: "t" }));
       assert.deepEqual(logs(() => notebook("nb_one")).lines, []);
       assert.deepEqual([session.params, session.metrics, session.seed, Object.keys(session.claims), session.checks.length], [{ a: 1 }, { m: 2 }, 3, ["c"], 1]);
       assert.deepEqual(logs(() => notebook("nb_two")).lines, ["notebook: switching from \"nb_one\" to \"nb_two\" (session state cleared)"]);
@@ -789,12 +796,12 @@ describe("paths: output root, figure names, display paths", () => {
     });
   });
 
-  it("displayPath: relative with / inside the repository, absolute outside", () => {
+  it("repoRelativePath: relative with / inside the repository, absolute outside", () => {
     const root = repoRoot();
-    assert.equal(displayPath(path.join(root, "results", "x.json")), "results/x.json");
-    assert.equal(displayPath("/elsewhere/x.json"), "/elsewhere/x.json");
-    assert.equal(displayPath(path.resolve(root, "..", "sibling", "x.json")), path.resolve(root, "..", "sibling", "x.json"));
-    assert.equal(displayPath(root), root);
+    assert.equal(repoRelativePath(path.join(root, "results", "x.json")), "results/x.json");
+    assert.equal(repoRelativePath("/elsewhere/x.json"), "/elsewhere/x.json");
+    assert.equal(repoRelativePath(path.resolve(root, "..", "sibling", "x.json")), path.resolve(root, "..", "sibling", "x.json"));
+    assert.equal(repoRelativePath(root), root);
   });
 });
 
@@ -808,32 +815,35 @@ describe("check: names in messages and ledger entries (second round of survivors
       ["close", (w) => check.close(1, 1, { what: w })],
       ["equivariant", (w) => check.equivariant({ what: w, f: id, x: [1], g: { in: id, out: id }, tol: 0 })],
       ["invariant", (w) => check.invariant({ what: w, f: id, x: [1], g: id, tol: 0 })],
-      ["true", (w) => check.true(true, w)],
-      ["less", (w) => check.less(1, 2, w)],
-      ["greater", (w) => check.greater(2, 1, w)],
-      ["between", (w) => check.between(1, 0, 2, w)],
-      ["rejects", (w) => check.rejects(() => check.less(2, 1, "x"), w)],
-      ["above", (w) => check.above(s, 0, w)],
-      ["below", (w) => check.below(s, 4, w)],
-      ["within", (w) => check.within(s, 0, 4, w)],
-      ["covers", (w) => check.covers(s, 2, w)],
+      ["true", (w) => check.true(true, { what: w })],
+      ["less", (w) => check.less(1, 2, { what: w })],
+      ["greater", (w) => check.greater(2, 1, { what: w })],
+      ["between", (w) => check.between(1, 0, 2, { what: w })],
+      ["rejects", (w) => check.rejects(() => check.less(2, 1, { what: "x" }), { what: w })],
+      ["above", (w) => check.above(s, 0, { what: w })],
+      ["below", (w) => check.below(s, 4, { what: w })],
+      ["within", (w) => check.within(s, 0, 4, { what: w })],
+      ["covers", (w) => check.covers(s, 2, { what: w })],
     ];
     for (const [name, run] of runs) {
       line(() => run(`w-${name}` as never));
       assert.deepEqual([lastCheck().check, lastCheck().what], [name, `w-${name}`]);
       assert.equal(thrown(() => run("" as never), TypeError).message, `check.${name}: option what is required (a short description printed with the result)`);
     }
+    // interval checks refuse a bare string too (ilabel passes it to label unchanged)
+    assert.equal(thrown(() => check.above(s, 0, "w" as never), TypeError).message, 'check.above: the description is an object — write { what: "w" }, not a bare string');
+    assert.equal(thrown(() => check.covers(s, 2, "w" as never), TypeError).message, 'check.covers: the description is an object — write { what: "w" }, not a bare string');
     assert.equal(thrown(() => check.close(1, 1, undefined as never), TypeError).message, "check.close: option what is required (a short description printed with the result)");
     assert.equal(thrown(() => check.equivariant(undefined as never), TypeError).message, "check.equivariant: option what is required (a short description printed with the result)");
   });
 
   it("scalar arguments are named in shape errors; non-number bounds are refused", () => {
-    assert.equal(thrown(() => check.less([1, 2], 3, "v"), ShapeError).message, "check.less a: expected shape a scalar, got [2]");
-    assert.equal(thrown(() => check.greater(1, [1, 2], "v"), ShapeError).message, "check.greater b: expected shape a scalar, got [2]");
-    assert.equal(thrown(() => check.between([1, 2], 0, 3, "v"), ShapeError).message, "check.between x: expected shape a scalar, got [2]");
-    assert.equal(thrown(() => check.between(0.5, "0" as never, 1, "v"), DomainError).message,
+    assert.equal(thrown(() => check.less([1, 2], 3, { what: "v" }), ShapeError).message, "check.less a: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.greater(1, [1, 2], { what: "v" }), ShapeError).message, "check.greater b: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.between([1, 2], 0, 3, { what: "v" }), ShapeError).message, "check.between x: expected shape a scalar, got [2]");
+    assert.equal(thrown(() => check.between(0.5, "0" as never, 1, { what: "v" }), DomainError).message,
       "check.between: argument lo = 0 is out of domain; expected a number (±Infinity for an open side)");
-    assert.match(thrown(() => check.above({ n: 2, mean: 1, sd: 0, lo: 1, hi: 1, level: 0.95, method: "m", values: [1, 1] }, "0" as never, "v"), DomainError).message, /^check\.above: argument t = 0 is out of domain/);
+    assert.match(thrown(() => check.above({ n: 2, mean: 1, sd: 0, lo: 1, hi: 1, level: 0.95, method: "m", values: [1, 1] }, "0" as never, { what: "v" }), DomainError).message, /^check\.above: argument t = 0 is out of domain/);
   });
 
   it("ragged and rank-changed inputs are named down to the element, with full shapes", () => {
@@ -859,10 +869,10 @@ describe("check: names in messages and ledger entries (second round of survivors
   });
 
   it("rejects: the quoted output keeps spaces and separators; only a leading ✗ is stripped", () => {
-    assert.equal(thrown(() => check.rejects(() => { console.log("a", "b"); console.log("c"); }, "r"), CheckError).message,
+    assert.equal(thrown(() => check.rejects(() => { console.log("a", "b"); console.log("c"); }, { what: "r" }), CheckError).message,
       "✗ r: the wrong variant passed its check (a b; c); the check has no power against it");
-    assert.equal(line(() => check.rejects(() => { throw new CheckError("✗   three spaces"); }, "r")), "✓ r: rejected as it should be — three spaces");
-    assert.equal(line(() => check.rejects(() => { throw new CheckError("x ✗ y"); }, "r")), "✓ r: rejected as it should be — x ✗ y");
+    assert.equal(line(() => check.rejects(() => { throw new CheckError("✗   three spaces"); }, { what: "r" })), "✓ r: rejected as it should be — three spaces");
+    assert.equal(line(() => check.rejects(() => { throw new CheckError("x ✗ y"); }, { what: "r" })), "✓ r: rejected as it should be — x ✗ y");
   });
 });
 
@@ -962,7 +972,7 @@ describe("paths: workspace spellings, the workshop output root, no repository at
 
   it("an installed copy with no repository above it or the working directory: a clear error, absolute display paths", () => {
     // The compiled kernel files (the ones under test) copied to <tmp>/pkg/lib/dist, loaded fresh.
-    const built = path.dirname(path.dirname(require.resolve("besselbook/dist/kernel/paths")));
+    const built = path.dirname(path.dirname(require.resolve("besselbook/kernel/paths")));
     for (const f of ["kernel/paths.js", "kernel/mode.js", "kernel/session.js", "errors.js"]) {
       fs.mkdirSync(path.dirname(path.join(tmp, "pkg", "lib", "dist", f)), { recursive: true });
       fs.copyFileSync(path.join(built, f), path.join(tmp, "pkg", "lib", "dist", f));
@@ -971,14 +981,14 @@ describe("paths: workspace spellings, the workshop output root, no repository at
     process.chdir(path.join(tmp, "elsewhere"));
     const file = path.join(tmp, "pkg", "lib", "dist", "kernel", "paths.js");
     try {
-      const copy = require(file) as typeof import("besselbook/dist/kernel/paths");
+      const copy = require(file) as typeof import("besselbook/kernel/paths");
       const dir = path.join(tmp, "pkg", "lib", "dist", "kernel");
       assert.equal(thrown(() => copy.repoRoot(), Error).message, `besselbook: cannot find the repository root (a package.json with workspaces ["lib"]) above ${path.join(tmp, "elsewhere")} or ${dir}; set BESSELBOOK_OUT`);
-      assert.equal(copy.displayPath(path.join(tmp, "elsewhere", "x.json")), path.join(tmp, "elsewhere", "x.json"));
+      assert.equal(copy.repoRelativePath(path.join(tmp, "elsewhere", "x.json")), path.join(tmp, "elsewhere", "x.json"));
       withEnv({ BESSELBOOK_OUT: "out" }, () => assert.equal(copy.outRoot(), path.join(tmp, "elsewhere", "out"), "BESSELBOOK_OUT needs no repository"));
       pkg(path.join(tmp, "pkg"), ["./lib"]);
       assert.equal(copy.repoRoot(), path.join(tmp, "pkg"), "found from the library's own location");
-      assert.equal(copy.displayPath(path.join(tmp, "pkg", "results", "a.json")), "results/a.json");
+      assert.equal(copy.repoRelativePath(path.join(tmp, "pkg", "results", "a.json")), "results/a.json");
     } finally {
       for (const k of Object.keys(require.cache)) if (k.startsWith(tmp + path.sep)) delete require.cache[k];
     }

@@ -405,17 +405,17 @@ describe("kernel: check", () => {
 
   it("true / less / greater / between", () => {
     const { lines } = logs(() => {
-      check.true(1 < 2, "ordering");
-      check.less(0.1, 0.2, "loss below baseline");
-      check.greater(0.9, 0.5, "accuracy above chance");
-      check.between(0.5, 0, 1, "probability");
+      check.true(1 < 2, { what: "ordering" });
+      check.less(0.1, 0.2, { what: "loss below baseline" });
+      check.greater(0.9, 0.5, { what: "accuracy above chance" });
+      check.between(0.5, 0, 1, { what: "probability" });
     });
     assert.deepEqual(lines, ["✓ ordering", "✓ loss below baseline: 0.1 < 0.2", "✓ accuracy above chance: 0.9 > 0.5", "✓ probability: 0.5 ∈ [0, 1]"]);
-    assert.throws(() => check.true(false, "nope"), /✗ nope: condition is false/);
-    assert.throws(() => check.less(2, 1, "inverted"), /✗ inverted: 2 is not < 1/);
-    assert.throws(() => check.less(NaN, 1, "nan"), CheckError);
-    assert.throws(() => check.greater(1, 1, "strict"), CheckError);
-    assert.throws(() => check.between(2, 0, 1, "range"), CheckError);
-    assert.throws(() => check.less([1, 2], 3, "vector"), ShapeError);
+    assert.throws(() => check.true(false, { what: "nope" }), /✗ nope: condition is false/);
+    assert.throws(() => check.less(2, 1, { what: "inverted" }), /✗ inverted: 2 is not < 1/);
+    assert.throws(() => check.less(NaN, 1, { what: "nan" }), CheckError);
+    assert.throws(() => check.greater(1, 1, { what: "strict" }), CheckError);
+    assert.throws(() => check.between(2, 0, 1, { what: "range" }), CheckError);
+    assert.throws(() => check.less([1, 2], 3, { what: "vector" }), ShapeError);
   });
 });

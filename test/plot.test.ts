@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { plot, resetSession, notebook, ShapeError } from "besselbook";
-import { readFontMetrics, textWidth } from "besselbook/dist/plot/fontmetrics";
+import { readFontMetrics, textWidth } from "besselbook/plot/fontmetrics";
 
 const xs = Array.from({ length: 40 }, (_, i) => i / 4);
 const trig = () => plot.line({ x: xs, y: { sin: xs.map(Math.sin), cos: xs.map(Math.cos) }, title: "trig", dashed: ["cos"] });

@@ -15,9 +15,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { special as S, DomainError } from "besselbook";
-import { rgammaP1, logGammaP1, temmeGammas } from "besselbook/dist/special/gamma";
-import { ldexp, expScaled } from "besselbook/dist/special/scale";
-import * as C from "besselbook/dist/special/checks";
+import { rgammaP1, logGammaP1, temmeGammas } from "besselbook/special/gamma";
+import { ldexp, expScaled } from "besselbook/special/scale";
+import * as C from "besselbook/special/checks";
 
 const FIX = path.join(__dirname, "..", "..", "test", "fixtures", "special", "mutants.json");
 const num = (v: number | string): number =>

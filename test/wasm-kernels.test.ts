@@ -6,10 +6,10 @@ import { onBackends } from "./helpers";
 import { rng, Rng, tensor } from "besselbook";
 const { registerWasmKernels, WASM_KERNELS } = tensor;
 const { einsum } = tensor.ops;
-import { backpropFilterVariant } from "besselbook/dist/tensor/wasm/conv";
-import { segmentGradOptions } from "besselbook/dist/tensor/wasm/segment";
-import { isNoOpPerm, shareOptions } from "besselbook/dist/tensor/wasm/share";
-import { KERNELS_BEFORE, KERNELS_NOW, wasmKernelOptions } from "besselbook/dist/tensor/wasm";
+import { backpropFilterVariant } from "besselbook/tensor/wasm/conv";
+import { segmentGradOptions } from "besselbook/tensor/wasm/segment";
+import { isNoOpPerm, shareOptions } from "besselbook/tensor/wasm/share";
+import { KERNELS_BEFORE, KERNELS_NOW, wasmKernelOptions } from "besselbook/tensor/wasm";
 
 // Values and gradients on wasm (with besselbook's kernels) must equal tfjs-cpu's to float32
 // rounding. 1e-5 relative to the largest |value| leaves ~100 ulps for different summation orders.

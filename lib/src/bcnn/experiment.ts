@@ -203,28 +203,28 @@ export function clearRenderMemo(): void {
 
 /** Every input of one glyphSetAt rendering. */
 export interface RenderArgs {
-  n: number; dataSeed: number; deg: number; jitter: number; blur: number; supersample: number;
-  /** Random angles per glyph from rng(angleSeed) (glyphDataset's angleSeed; deg must be 0). */
+  n: number; dataSeed: number; angleDeg: number; jitter: number; blur: number; supersample: number;
+  /** Random angles per glyph from rng(angleSeed) (glyphDataset's angleSeed; angleDeg must be 0). */
   angleSeed?: number;
 }
 
 /**
- * Glyph set rendered at `deg` (same glyphs, scales and positions at every angle; each glyph turns
- * about its own centre). With `jitter` 0 every glyph is centred on the image, so a rendering at
+ * Glyph set rendered at `angleDeg` from data seed `dataSeed` (same glyphs, scales and positions
+ * at every angle; each glyph turns about its own centre). With `jitter` 0 every glyph is centred on the image, so a rendering at
  * 90° is exactly rot90 of the upright one and other angles are exact continuous rotations.
  * Memoised in the thread and on disk (see renderFile).
  */
-export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.5, blur = 0, supersample = 4, angleSeed?: number): ImageSet {
-  if (angleSeed !== undefined && (!Number.isInteger(angleSeed) || deg !== 0)) domainError("glyphSetAt", "angleSeed", angleSeed, "an integer, with deg 0 (random angles per glyph)");
-  if (!Number.isFinite(deg)) domainError("glyphSetAt", "deg", deg, "a finite angle in degrees");
-  const key = `g/${n}/${dataSeed}/${deg}/${jitter}/${blur}/${supersample}/${angleSeed ?? ""}`;
+export function glyphSetAt(n: number, angleDeg: number, dataSeed: number, jitter = 1.5, blur = 0, supersample = 4, angleSeed?: number): ImageSet {
+  if (angleSeed !== undefined && (!Number.isInteger(angleSeed) || angleDeg !== 0)) domainError("glyphSetAt", "angleSeed", angleSeed, "an integer, with angleDeg 0 (random angles per glyph)");
+  if (!Number.isFinite(angleDeg)) domainError("glyphSetAt", "angleDeg", angleDeg, "a finite angle in degrees");
+  const key = `g/${n}/${dataSeed}/${angleDeg}/${jitter}/${blur}/${supersample}/${angleSeed ?? ""}`;
   let s = memo.get(key);
   if (!s) {
-    const file = renderFile({ n, dataSeed, deg, jitter, blur, supersample, ...(angleSeed === undefined ? {} : { angleSeed }) });
+    const file = renderFile({ n, dataSeed, angleDeg, jitter, blur, supersample, ...(angleSeed === undefined ? {} : { angleSeed }) });
     s = readRendered(file);
     if (!s) {
       const g = glyphDataset({ n, seed: dataSeed, jitter, blur, supersample, ...(angleSeed === undefined
-        ? { angles: deg === 0 ? "upright" : (deg * Math.PI) / 180 } : { angles: "random", angleSeed }) });
+        ? { angles: angleDeg === 0 ? "upright" : (angleDeg * Math.PI) / 180 } : { angles: "random", angleSeed }) });
       s = { images: g.images, labels: g.labels, n: g.n, height: g.height, width: g.width, classNames: g.classNames };
       try {
         writeRendered(file, s);
@@ -242,14 +242,14 @@ export function glyphSetAt(n: number, dataSeed: number, deg: number, jitter = 1.
 export function renderArgsOf(cfg: SeedConfig): RenderArgs[] {
   if (cfg.data !== "glyphs") return [];
   const blur = cfg.blur ?? 0, supersample = cfg.supersample ?? 4;
-  const out: RenderArgs[] = [{ n: cfg.nTrain, dataSeed: cfg.dataSeed, deg: 0, jitter: 1.5, blur, supersample }];
-  for (const deg of cfg.anglesDeg) out.push({ n: cfg.nTest, dataSeed: cfg.dataSeed + 1, deg, jitter: 1.5, blur, supersample });
-  for (const deg of cfg.probeAnglesDeg ?? cfg.anglesDeg) out.push({ n: cfg.nProbe, dataSeed: cfg.dataSeed + 7, deg, jitter: 0, blur, supersample });
-  if (cfg.eqLayers.length > 0) for (const deg of EQ_ANGLES) out.push({ n: cfg.nEq, dataSeed: cfg.dataSeed + 9, deg, jitter: 0, blur, supersample });
-  for (let e = 0; e < rendered(cfg); e++) out.push({ n: cfg.nTrain, dataSeed: cfg.dataSeed, deg: 0, jitter: 1.5, blur, supersample, angleSeed: poolAngleSeed(cfg.dataSeed, e) });
+  const out: RenderArgs[] = [{ n: cfg.nTrain, dataSeed: cfg.dataSeed, angleDeg: 0, jitter: 1.5, blur, supersample }];
+  for (const angleDeg of cfg.anglesDeg) out.push({ n: cfg.nTest, dataSeed: cfg.dataSeed + 1, angleDeg, jitter: 1.5, blur, supersample });
+  for (const angleDeg of cfg.probeAnglesDeg ?? cfg.anglesDeg) out.push({ n: cfg.nProbe, dataSeed: cfg.dataSeed + 7, angleDeg, jitter: 0, blur, supersample });
+  if (cfg.eqLayers.length > 0) for (const angleDeg of EQ_ANGLES_DEG) out.push({ n: cfg.nEq, dataSeed: cfg.dataSeed + 9, angleDeg, jitter: 0, blur, supersample });
+  for (let e = 0; e < rendered(cfg); e++) out.push({ n: cfg.nTrain, dataSeed: cfg.dataSeed, angleDeg: 0, jitter: 1.5, blur, supersample, angleSeed: poolAngleSeed(cfg.dataSeed, e) });
   return out;
 }
-const EQ_ANGLES = [0, 15, 30, 45, 60, 75, 90];
+const EQ_ANGLES_DEG = [0, 15, 30, 45, 60, 75, 90];
 
 /** Copies in cfg's rendered-augmentation pool (0 = none), checked. */
 function rendered(cfg: SeedConfig): number {
@@ -263,14 +263,14 @@ function rendered(cfg: SeedConfig): number {
 /** The rendered-augmentation pool of cfg (see SeedConfig.renderedAugment). */
 function poolOf(cfg: SeedConfig): ImageSet[] {
   const blur = cfg.blur ?? 0, ss = cfg.supersample ?? 4;
-  return Array.from({ length: rendered(cfg) }, (_, e) => glyphSetAt(cfg.nTrain, cfg.dataSeed, 0, 1.5, blur, ss, poolAngleSeed(cfg.dataSeed, e)));
+  return Array.from({ length: rendered(cfg) }, (_, e) => glyphSetAt(cfg.nTrain, 0, cfg.dataSeed, 1.5, blur, ss, poolAngleSeed(cfg.dataSeed, e)));
 }
 
 /** parallelSeeds entry: render (or find on disk) set `id` of `batch.args`; returns its size. */
 export function renderJob(batch: { args: RenderArgs[] }, id: number): { n: number } {
   if (!batch || !Array.isArray(batch.args) || !Number.isInteger(id) || id < 0 || id >= batch.args.length) domainError("renderJob", "id", id, "an index into batch.args");
   const a = batch.args[id];
-  return { n: glyphSetAt(a.n, a.dataSeed, a.deg, a.jitter, a.blur, a.supersample, a.angleSeed).n };
+  return { n: glyphSetAt(a.n, a.angleDeg, a.dataSeed, a.jitter, a.blur, a.supersample, a.angleSeed).n };
 }
 
 function trainSet(cfg: SeedConfig): ImageSet {
@@ -279,29 +279,29 @@ function trainSet(cfg: SeedConfig): ImageSet {
   if (!s) {
     // glyphs: the same call glyphDataset({ n, seed, angles: "upright", blur, supersample }) made
     // before (default jitter 1.5), now through the shared render cache
-    s = cfg.data === "glyphs" ? glyphSetAt(cfg.nTrain, cfg.dataSeed, 0, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
+    s = cfg.data === "glyphs" ? glyphSetAt(cfg.nTrain, 0, cfg.dataSeed, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4) : loadFashionMnist({ split: "train", n: cfg.nTrain, seed: cfg.dataSeed });
     memo.set(key, s);
   }
   return s;
 }
 
-function testAt(cfg: SeedConfig, deg: number): ImageSet {
-  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, cfg.dataSeed + 1, deg, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4);
+function testAt(cfg: SeedConfig, angleDeg: number): ImageSet {
+  if (cfg.data === "glyphs") return glyphSetAt(cfg.nTest, angleDeg, cfg.dataSeed + 1, 1.5, cfg.blur ?? 0, cfg.supersample ?? 4);
   const key = `fashion-test/${cfg.nTest}/${cfg.dataSeed}`;
   let s = memo.get(key);
   if (!s) {
     s = loadFashionMnist({ split: "test", n: cfg.nTest, seed: cfg.dataSeed + 1 });
     memo.set(key, s);
   }
-  if (deg === 0) return s;
-  return { ...s, images: rotateArray(s.images, [s.n, s.height, s.width, 1], (deg * Math.PI) / 180) };
+  if (angleDeg === 0) return s;
+  return { ...s, images: rotateArray(s.images, [s.n, s.height, s.width, 1], (angleDeg * Math.PI) / 180) };
 }
 
 /**
  * Relative changes ‖g_k(α) − g_k(0)‖/‖g_k(0)‖ of the outputs g_k = outputs(x)[k] of one pass over
  * the probe glyphs rendered at each angle; returns one list per output.
  */
-function relativeChanges(outputs: (x: tf.Tensor4D) => tf.Tensor[], probe: (deg: number) => tf.Tensor4D, angles: number[]): number[][] {
+function relativeChanges(outputs: (x: tf.Tensor4D) => tf.Tensor[], probe: (angleDeg: number) => tf.Tensor4D, angles: number[]): number[][] {
   const ref = tf.tidy(() => outputs(probe(0)));
   const norms = ref.map((g0) => tf.tidy(() => tf.norm(g0).dataSync()[0]));
   try {
@@ -317,7 +317,7 @@ function relativeChanges(outputs: (x: tf.Tensor4D) => tf.Tensor[], probe: (deg: 
 }
 
 /** Relative change ‖g(α) − g(0)‖/‖g(0)‖ of a model's batch output for glyphs rendered at each angle. */
-function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Tensor4D, angles: number[]): number[] {
+function renderedInvariance(model: tf.LayersModel, probe: (angleDeg: number) => tf.Tensor4D, angles: number[]): number[] {
   return relativeChanges((x) => [model.predict(x) as tf.Tensor], probe, angles)[0];
 }
 
@@ -328,7 +328,7 @@ function renderedInvariance(model: tf.LayersModel, probe: (deg: number) => tf.Te
  * layer on the feature batch; checked on every notebook-05 model) and saves the second forward
  * pass. Returns [feature changes, logit changes].
  */
-function renderedInvariancePair(feats: tf.LayersModel, head: tf.layers.Layer, probe: (deg: number) => tf.Tensor4D, angles: number[]): [number[], number[]] {
+function renderedInvariancePair(feats: tf.LayersModel, head: tf.layers.Layer, probe: (angleDeg: number) => tf.Tensor4D, angles: number[]): [number[], number[]] {
   const [fc, lc] = relativeChanges((x) => {
     const f = feats.predict(x) as tf.Tensor;
     return [f, head.apply(f) as tf.Tensor];
@@ -359,11 +359,11 @@ function highOrderShare(model: tf.LayersModel, x: tf.Tensor4D): number {
  * only, so the ink then changes at every off-grid angle. (The L2 norm of area-sampled pixels
  * also depends on how edges cross pixels, so it need not be constant even for exact coverage.)
  */
-export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readonly number[], blur = 0, supersample = 4): { ink: number[]; l2: number[] } {
+export function renderedInkChange(n: number, anglesDeg: readonly number[], dataSeed: number, blur = 0, supersample = 4): { ink: number[]; l2: number[] } {
   const fn = "renderedInkChange";
   if (!Number.isInteger(n) || n < 1) domainError(fn, "n", n, "an integer ≥ 1");
   if (!Array.isArray(anglesDeg) || anglesDeg.length === 0 || anglesDeg.some((a) => !Number.isFinite(a))) domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of finite degrees");
-  const base = glyphSetAt(n, dataSeed, 0, 0, blur, supersample);
+  const base = glyphSetAt(n, 0, dataSeed, 0, blur, supersample);
   const P = base.height * base.width;
   const stat = (im: Float32Array, i: number): [number, number] => {
     let s = 0, q = 0;
@@ -375,7 +375,7 @@ export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readon
   };
   const ink: number[] = [], l2: number[] = [];
   for (const a of anglesDeg) {
-    const g = glyphSetAt(n, dataSeed, a, 0, blur, supersample);
+    const g = glyphSetAt(n, a, dataSeed, 0, blur, supersample);
     let ri = 0, rl = 0;
     for (let i = 0; i < n; i++) {
       const [s0, l0] = stat(base.images, i), [s1, l1] = stat(g.images, i);
@@ -395,7 +395,7 @@ export function renderedInkChange(n: number, dataSeed: number, anglesDeg: readon
  * with the given prefilter and sub-sample grid. Weight-independent parts of the change (e.g. the
  * renderer's ink change) show up here as the same value for every seed.
  */
-export function untrainedFeatureChange(spec: NetSpec, seed: number, anglesDeg: readonly number[], opts: { nProbe: number; dataSeed: number; blur?: number; supersample?: number }): number[] {
+export function untrainedFeatureChange(spec: NetSpec, anglesDeg: readonly number[], seed: number, opts: { nProbe: number; dataSeed: number; blur?: number; supersample?: number }): number[] {
   const fn = "untrainedFeatureChange";
   if (!Number.isInteger(seed) || seed < 0) domainError(fn, "seed", seed, "an integer ≥ 0");
   if (!Number.isInteger(opts.nProbe) || opts.nProbe < 1) domainError(fn, "opts.nProbe", opts.nProbe, "an integer ≥ 1");
@@ -403,8 +403,8 @@ export function untrainedFeatureChange(spec: NetSpec, seed: number, anglesDeg: r
   const model = buildNet({ ...spec, seed });
   try {
     const feats = featureModel(model, spec.kind === "c4" ? "opool" : "gpool");
-    const probe = (deg: number) => {
-      const s = glyphSetAt(opts.nProbe, opts.dataSeed + 7, deg, 0, opts.blur ?? 0, opts.supersample ?? 4);
+    const probe = (angleDeg: number) => {
+      const s = glyphSetAt(opts.nProbe, angleDeg, opts.dataSeed + 7, 0, opts.blur ?? 0, opts.supersample ?? 4);
       return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
     };
     return renderedInvariance(feats, probe, [0, ...anglesDeg]).slice(1);
@@ -444,8 +444,8 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   if (!(typeof blur === "number" && blur >= 0 && Number.isFinite(blur))) domainError(fn, "config.blur", blur, "a finite number ≥ 0 (pixels)");
   const probeAngles = cfg.probeAnglesDeg ?? angles;
   if (!Array.isArray(probeAngles) || probeAngles[0] !== 0) domainError(fn, "config.probeAnglesDeg", probeAngles, "an array of degrees starting with 0");
-  const probe = (deg: number) => {
-    const s = glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, deg, 0, blur, ss);
+  const probe = (angleDeg: number) => {
+    const s = glyphSetAt(cfg.nProbe, angleDeg, cfg.dataSeed + 7, 0, blur, ss);
     return tf.tensor4d(s.images, [s.n, s.height, s.width, 1]);
   };
   if (!Number.isInteger(cfg.nProbe) || cfg.nProbe < 1) domainError(fn, "config.nProbe", cfg.nProbe, "an integer ≥ 1");
@@ -460,8 +460,8 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
   };
   trainSet(cfg);
   for (const a of angles) testAt(cfg, a);
-  for (const a of probeAngles) glyphSetAt(cfg.nProbe, cfg.dataSeed + 7, a, 0, blur, ss);
-  if (cfg.data === "glyphs" && cfg.eqLayers.length > 0) for (const a of EQ_ANGLES) glyphSetAt(cfg.nEq, cfg.dataSeed + 9, a, 0, blur, ss);
+  for (const a of probeAngles) glyphSetAt(cfg.nProbe, a, cfg.dataSeed + 7, 0, blur, ss);
+  if (cfg.data === "glyphs" && cfg.eqLayers.length > 0) for (const a of EQ_ANGLES_DEG) glyphSetAt(cfg.nEq, a, cfg.dataSeed + 9, 0, blur, ss);
   const pool = poolOf(cfg);
   lap();
   if (cfg.probes !== undefined && typeof cfg.probes !== "boolean") domainError(fn, "config.probes", cfg.probes, "true, false or undefined");
@@ -511,7 +511,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
     // maps left out of the paper-style metric (constant on the disk), summed over the 15°–75° angles
     const eqExcluded: number[] = [];
     for (const name of cfg.eqLayers) {
-      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, cfg.dataSeed + 9, 0, 0, blur, ss) : testAt(cfg, 0);
+      const s = cfg.data === "glyphs" ? glyphSetAt(cfg.nEq, 0, cfg.dataSeed + 9, 0, blur, ss) : testAt(cfg, 0);
       const x = tf.tensor4d(s.images.subarray(0, cfg.nEq * s.height * s.width), [cfg.nEq, s.height, s.width, 1]);
       const fm = featureModel(model, name);
       const f = (t: tf.Tensor4D) => fm.predict(t) as tf.Tensor;
@@ -519,7 +519,7 @@ export async function trainSeed(cfg: SeedConfig, seed: number): Promise<SeedResu
       // C4 fields: the target's orientation blocks are cycled too (metrics.ts, c4Field)
       const c4Field = cfg.spec.kind === "c4";
       const opts = cfg.data === "glyphs"
-        ? { c4Field, rotatedInput: (deg: number) => { const g = glyphSetAt(cfg.nEq, cfg.dataSeed + 9, deg, 0, blur, ss); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
+        ? { c4Field, rotatedInput: (angleDeg: number) => { const g = glyphSetAt(cfg.nEq, angleDeg, cfg.dataSeed + 9, 0, blur, ss); return tf.tensor4d(g.images, [cfg.nEq, g.height, g.width, 1]); } }
         : { c4Field };
       eqOurs.push(equivarianceError(f, x, eqAngles, opts).mean);
       const pm = paperEquivarianceError(f, x, eqAngles, opts);
@@ -729,11 +729,11 @@ export function scaledToParams(base: NetSpec, target: number): NetSpec {
 export interface Notebook05Params {
   glyphTrain: number; glyphEpochs: number; glyphTest: number;
   fashionTrain: number; fashionEpochs: number; fashionTest: number;
-  batch: number; lr: number; angleStep: number; nProbe: number; nEq: number; augment: boolean; dataSeed: number;
+  batch: number; lr: number; angleStepDeg: number; nProbe: number; nEq: number; augment: boolean; dataSeed: number;
   /** Gaussian prefilter (px) of every glyph rendering; default 0. */
   blur?: number;
   /** Extra small angles (degrees) for the probe's feature change, e.g. [1, 3, 7]; default none. */
-  probeExtra?: number[];
+  probeExtraDeg?: number[];
   /** Sub-samples per pixel side of every glyph rendering; default 4. */
   supersample?: number;
   /** Glyph runs: early stop at this training accuracy (evaluated each epoch from glyphEpochs on). */
@@ -801,16 +801,16 @@ export function notebook05Configs(P: Notebook05Params): Record<string, SeedConfi
   if (P === null || typeof P !== "object") domainError(fn, "P", P, "the notebook's parameter object");
   if (P.blur === undefined) domainError(fn, "P.blur", P.blur, "the glyph prefilter σ (px); the steerable basis is derived from it");
   // checked here, before any worker renders or trains (a bad value used to fail inside the runs,
-  // or silently: angleStep NaN gave no angles, 7 gave no 90° reference)
-  if (!(Number.isInteger(P.angleStep) && P.angleStep >= 1 && 90 % P.angleStep === 0)) domainError(fn, "P.angleStep", P.angleStep, "a positive integer dividing 90 (degrees), so that 0° and 90° are both tested");
+  // or silently: angleStepDeg NaN gave no angles, 7 gave no 90° reference)
+  if (!(Number.isInteger(P.angleStepDeg) && P.angleStepDeg >= 1 && 90 % P.angleStepDeg === 0)) domainError(fn, "P.angleStepDeg", P.angleStepDeg, "a positive integer dividing 90 (degrees), so that 0° and 90° are both tested");
   const ss = P.supersample ?? 4;
   if (!(Number.isInteger(ss) && ss >= 1 && ss <= 16)) domainError(fn, "P.supersample", P.supersample, "an integer in [1, 16]");
   if (!(Number.isInteger(P.nProbe) && P.nProbe >= 1)) domainError(fn, "P.nProbe", P.nProbe, "an integer ≥ 1");
   if (!(Number.isInteger(P.nEq) && P.nEq >= 1)) domainError(fn, "P.nEq", P.nEq, "an integer ≥ 1");
   if (P.renderedControl !== undefined && typeof P.renderedControl !== "boolean") domainError(fn, "P.renderedControl", JSON.stringify(P.renderedControl) ?? String(P.renderedControl), "true or false (undefined = false)");
   const specs = notebook05Specs({ blur: P.blur });
-  const angles = Array.from({ length: 90 / P.angleStep + 1 }, (_, i) => i * P.angleStep);
-  const probeAnglesDeg = [...new Set([...angles, ...(P.probeExtra ?? [])])].sort((a, b) => a - b);
+  const angles = Array.from({ length: 90 / P.angleStepDeg + 1 }, (_, i) => i * P.angleStepDeg);
+  const probeAnglesDeg = [...new Set([...angles, ...(P.probeExtraDeg ?? [])])].sort((a, b) => a - b);
   const blur = P.blur ?? 0;
   const glyphs = (spec: NetSpec, augment: boolean): SeedConfig => ({
     data: "glyphs", spec, nTrain: P.glyphTrain, epochs: P.glyphEpochs, batch: P.batch, lr: P.lr, augment,
@@ -873,8 +873,8 @@ export function equivarianceFloor(opts: { nEq: number; dataSeed: number; blur: n
     w.forEach((v, p) => { kern[p * sigmas.length + c] = v / tot; });
   });
   const k = tf.tensor4d(kern, [2 * R + 1, 2 * R + 1, 1, sigmas.length]);
-  const render = (deg: number) => {
-    const g = glyphSetAt(opts.nEq, opts.dataSeed + 9, deg, 0, opts.blur, opts.supersample);
+  const render = (angleDeg: number) => {
+    const g = glyphSetAt(opts.nEq, angleDeg, opts.dataSeed + 9, 0, opts.blur, opts.supersample);
     return tf.tensor4d(g.images, [opts.nEq, g.height, g.width, 1]);
   };
   const stack = (t: tf.Tensor4D) => tf.conv2d(t, k, 1, "same");

@@ -619,7 +619,7 @@ export class BesselConv2D extends tf.layers.Layer {
   }
 
   /** Trainable scalars: (M + M′)·C_in·C_out + C_out (M′ = modes with an imaginary coefficient). */
-  parameterCount(cIn = this.cIn): number {
+  override countParams(cIn = this.cIn): number {
     return (this.basis.modes.length + this.imagModes.length) * cIn * this.filters + (this.useBias ? this.filters : 0);
   }
 
@@ -736,7 +736,7 @@ export class PlainConv2D extends tf.layers.Layer {
     return [s[0], sp(s[1]), sp(s[2]), this.filters];
   }
 
-  parameterCount(cIn = this.cIn): number {
+  override countParams(cIn = this.cIn): number {
     return this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0);
   }
 
@@ -857,7 +857,7 @@ export class C4Conv2D extends tf.layers.Layer {
   }
 
   /** Trainable scalars: K²·C_in′·F + F (C_in′ = C for lifting, 4C for a group layer). */
-  parameterCount(cIn = this.cIn): number {
+  override countParams(cIn = this.cIn): number {
     return this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0);
   }
 

@@ -242,7 +242,7 @@ export function countParams(spec: NetSpec): number {
   let n = 0;
   spec.widths.forEach((o, i) => {
     const inCh = spec.kind === "c4" && i > 0 ? 4 * cIn : cIn;
-    n += convLayer(spec, i).parameterCount(inCh) + 2 * o; // conv (+ bias) and batch-norm γ, β
+    n += convLayer(spec, i).countParams(inCh) + 2 * o; // conv (+ bias) and batch-norm γ, β
     cIn = o;
   });
   return n + cIn * spec.classes + spec.classes;

@@ -9,7 +9,8 @@ import * as tf from "../tf-layers";
 import { ShapeError, domainError } from "../errors";
 
 /**
- * Exact rotation by k·90° counter-clockwise of x [B, H, W, C] (k any integer).
+ * Exact rotation by k·90° counter-clockwise of a batch tensor x [B, H, W, C] (k any integer);
+ * `data.rot90Image` turns one flat image.
  * One step: out[r][c] = in[c][W−1−r], i.e. reverse along width then swap height and width.
  */
 export function rot90(x: tf.Tensor4D, k = 1): tf.Tensor4D {

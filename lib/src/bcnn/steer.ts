@@ -207,35 +207,35 @@ const steerMemo = new Map<string, number[]>();
 
 /**
  * A vega-lite v5 spec a reader can explore without re-running anything: per-mode steering errors
- * of a K×K basis precomputed for 0°…90° in `step` degrees and three samplings, with a slider for
+ * of a K×K basis precomputed for 0°…90° in steps of `stepDeg` degrees and three samplings, with a slider for
  * the angle (JupyterLab renders the slider; static SVG/PNG files show `initialDeg`).
  */
-export function steeringExplorer(kernelSize: number, opts: { step?: number; initialDeg?: number; modes?: readonly BesselMode[] } = {}): Record<string, unknown> {
-  const step = opts.step ?? 5;
-  if (!(Number.isInteger(step) && step >= 1 && 90 % step === 0)) domainError("steeringExplorer", "step", step, "an integer divisor of 90");
+export function steeringExplorer(kernelSize: number, opts: { stepDeg?: number; initialDeg?: number; modes?: readonly BesselMode[] } = {}): Record<string, unknown> {
+  const step = opts.stepDeg ?? 5;
+  if (!(Number.isInteger(step) && step >= 1 && 90 % step === 0)) domainError("steeringExplorer", "stepDeg", step, "an integer divisor of 90");
   const angles = Array.from({ length: 90 / step + 1 }, (_, i) => i * step);
   const initial = opts.initialDeg ?? 45;
   if (!angles.includes(initial)) domainError("steeringExplorer", "initialDeg", initial, `a multiple of ${step} in [0, 90]`);
-  const values: { mode: string; sampling: string; angle: number; error: number; aliased: boolean }[] = [];
+  const values: { mode: string; sampling: string; angleDeg: number; error: number; aliased: boolean }[] = [];
   for (const sampling of ["point", "oversampled", "integrated"] as const) {
     const rows = modeSteering(kernelSize, { sampling, anglesDeg: angles, ...(opts.modes ? { modes: opts.modes } : {}) });
     for (const r of rows) {
-      r.errors.forEach((e, i) => values.push({ mode: `ν${r.nu} j${r.j}${r.aliased ? " *" : ""}`, sampling, angle: angles[i], error: Math.round(e * 1e4) / 1e4, aliased: r.aliased }));
+      r.errors.forEach((e, i) => values.push({ mode: `ν${r.nu} j${r.j}${r.aliased ? " *" : ""}`, sampling, angleDeg: angles[i], error: Math.round(e * 1e4) / 1e4, aliased: r.aliased }));
     }
   }
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: `Per-mode steering error, K = ${kernelSize} (drag the angle; * = above Nyquist)`,
     data: { values },
-    params: [{ name: "angle", value: initial, bind: { input: "range", min: 0, max: 90, step, name: "rotation angle (°) " } }],
-    transform: [{ filter: "datum.angle == angle" }],
+    params: [{ name: "angleDeg", value: initial, bind: { input: "range", min: 0, max: 90, step, name: "rotation angle (°) " } }],
+    transform: [{ filter: "datum.angleDeg == angleDeg" }],
     mark: "bar",
     encoding: {
       x: { field: "mode", type: "nominal", sort: null, title: "mode (ν, j)" },
       xOffset: { field: "sampling", sort: ["point", "oversampled", "integrated"] },
       y: { field: "error", type: "quantitative", title: "steering error e(α)", scale: { domain: [0, 2] } },
       color: { field: "sampling", sort: ["point", "oversampled", "integrated"], title: "sampling" },
-      tooltip: [{ field: "mode" }, { field: "sampling" }, { field: "angle" }, { field: "error", format: ".3f" }],
+      tooltip: [{ field: "mode" }, { field: "sampling" }, { field: "angleDeg", title: "angle (°)" }, { field: "error", format: ".3f" }],
     },
     width: 460,
     height: 220,

@@ -263,12 +263,12 @@ export function accuracy(model: tf.LayersModel, data: ImageSet, batchSize?: numb
 }
 
 /** Accuracy on the test set rotated by each angle (degrees, bilinear, zero fill). */
-export async function accuracyVsAngle(model: tf.LayersModel, data: ImageSet, anglesDeg: readonly number[]): Promise<{ angle: number; accuracy: number }[]> {
+export async function accuracyVsAngle(model: tf.LayersModel, data: ImageSet, anglesDeg: readonly number[]): Promise<{ angleDeg: number; accuracy: number }[]> {
   const shape = checkSet("accuracyVsAngle", data);
-  const out: { angle: number; accuracy: number }[] = [];
-  for (const angle of anglesDeg) {
-    const images = rotateArray(data.images, shape, (angle * Math.PI) / 180);
-    out.push({ angle, accuracy: accuracy(model, { ...data, images }) });
+  const out: { angleDeg: number; accuracy: number }[] = [];
+  for (const angleDeg of anglesDeg) {
+    const images = rotateArray(data.images, shape, (angleDeg * Math.PI) / 180);
+    out.push({ angleDeg, accuracy: accuracy(model, { ...data, images }) });
     await new Promise((res) => setImmediate(res));
   }
   return out;

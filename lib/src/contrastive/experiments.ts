@@ -34,19 +34,19 @@ export interface FashionGapConfig {
 
 /**
  * The two modality subspaces of the bottleneck experiment (ours): with Q a random orthogonal d×d
- * matrix, H₁ = span(q₁..q_r) and H₂ = span(q₁..q_s, cos φ q_{s+i} + sin φ q_{r+i}, i = 1..r−s),
- * so the principal angles are (0 × s, φ × (r − s)). Needs 2r − s ≤ d.
+ * matrix and r = `rank`, H₁ = span(q₁..q_r) and H₂ = span(q₁..q_s, cos φ q_{s+i} + sin φ q_{r+i},
+ * i = 1..r−s), so the principal angles are (0 × s, φ × (r − s)). Needs 2r − s ≤ d.
  */
-export function bottleneckBases(d: number, r: number, shared: number, phi: number, rng: Rng): { B1: Mat; B2: Mat } {
+export function bottleneckBases(d: number, rank: number, shared: number, phi: number, rng: Rng): { B1: Mat; B2: Mat } {
   checkCount("bottleneckBases", "d", d, 2);
-  checkCount("bottleneckBases", "r", r, 1);
+  checkCount("bottleneckBases", "rank", rank, 1);
   checkCount("bottleneckBases", "shared", shared, 0);
-  if (shared > r || 2 * r - shared > d) argError("bottleneckBases", "shared", shared, `an integer in [${Math.max(0, 2 * r - d)}, ${r}] (2r − shared ≤ d = ${d})`);
+  if (shared > rank || 2 * rank - shared > d) argError("bottleneckBases", "shared", shared, `an integer in [${Math.max(0, 2 * rank - d)}, ${rank}] (2·rank − shared ≤ d = ${d})`);
   if (!(Number.isFinite(phi) && phi >= 0 && phi <= Math.PI / 2)) argError("bottleneckBases", "phi", phi, "an angle in [0, π/2] radians");
   const Q = randomOrthogonal(d, rng);
   const q = (i: number) => col(Q, i);
-  const c1 = Array.from({ length: r }, (_, i) => q(i));
-  const c2 = Array.from({ length: r }, (_, i) => (i < shared ? q(i) : q(i).map((x, k) => Math.cos(phi) * x + Math.sin(phi) * q(r + i - shared)[k])));
+  const c1 = Array.from({ length: rank }, (_, i) => q(i));
+  const c2 = Array.from({ length: rank }, (_, i) => (i < shared ? q(i) : q(i).map((x, k) => Math.cos(phi) * x + Math.sin(phi) * q(rank + i - shared)[k])));
   return { B1: fromColumns(c1), B2: fromColumns(c2) };
 }
 

@@ -15,7 +15,7 @@
  * Exactness of quarter turns. With the default centre (size/2, size/2), sample positions are
  * k/(2S) for integers k, and for θ a multiple of π/2 cos θ and sin θ are taken exactly (0, ±1).
  * The inverse-rotated sample points of the rotated image are then bit-for-bit the sample points
- * of the upright image, so renderGlyph(s, {angle: π/2}) equals rot90(renderGlyph(s, {angle: 0}))
+ * of the upright image, so renderGlyph(s, {angle: π/2}) equals rot90Image(renderGlyph(s, {angle: 0}))
  * up to the order of the per-pixel sum (exact for the 0/1 shapes).
  */
 import { ShapeError, domainError } from "../errors";
@@ -435,13 +435,14 @@ export function gaussianBlur(image: Float32Array, size: number, sigma: number): 
 }
 
 /**
- * Rotate a square image counter-clockwise by k quarter turns (as displayed, row 0 on top):
- * out[r][c] = in[c][size−1−r] for k = 1 (numpy's rot90 convention).
+ * Rotate one square image, a flat Float32Array of size² pixels, counter-clockwise by k quarter
+ * turns (as displayed, row 0 on top): out[r][c] = in[c][size−1−r] for k = 1 (numpy's rot90
+ * convention). `bcnn.rot90` is the same turn on a batch tensor [batch, h, w, c].
  */
-export function rot90(image: Float32Array, size: number, k = 1): Float32Array {
-  checkSize("rot90", size);
-  if (image.length !== size * size) throw new ShapeError("rot90 image", `[${size * size}] (size²)`, [image.length]);
-  if (!Number.isInteger(k)) domainError("rot90", "k", k, "an integer number of quarter turns");
+export function rot90Image(image: Float32Array, size: number, k = 1): Float32Array {
+  checkSize("rot90Image", size);
+  if (image.length !== size * size) throw new ShapeError("rot90Image image", `[${size * size}] (size²)`, [image.length]);
+  if (!Number.isInteger(k)) domainError("rot90Image", "k", k, "an integer number of quarter turns");
   let cur = Float32Array.from(image);
   const turns = ((k % 4) + 4) % 4;
   for (let t = 0; t < turns; t++) {

@@ -28,7 +28,7 @@ export {
   SMOOTH_GLYPHS,
   renderGlyph,
   gaussianBlur,
-  rot90,
+  rot90Image,
   glyphDataset,
 } from "./glyphs";
 export { ImagesLike, toTensor4d, oneHot, oneHotArray } from "./tensor";

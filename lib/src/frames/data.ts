@@ -153,7 +153,8 @@ export interface Dataset {
   targets: Targets[];
 }
 
-export function makeDataset(seed: number, count: number, cloud: CloudOptions, potential: PotentialOptions): Dataset {
+/** `count` clouds from randomCloud(rng(seed), cloud) and their targets under `potential`. */
+export function makeDataset(count: number, seed: number, cloud: CloudOptions, potential: PotentialOptions): Dataset {
   if (!(Number.isInteger(count) && count >= 1)) domainError("makeDataset", "count", count, "an integer ≥ 1");
   const r = new Rng(seed);
   const clouds = Array.from({ length: count }, () => randomCloud(r, cloud));

@@ -49,7 +49,8 @@ export interface Model {
   apply(b: Batch, g?: Geometry): Outputs;
   /** Optional: the energy head alone, equal to apply(b, g).energy but cheaper (TFN). */
   energy?(b: Batch, g?: Geometry): tf.Tensor1D;
-  nParams(): number;
+  /** Trainable scalars: `countParams(this.variables)` (tfjs's LayersModel.countParams() spelling). */
+  countParams(): number;
   dispose(): void;
 }
 
@@ -164,7 +165,7 @@ export class FramesNet implements Model {
     return this.message === "none" ? v : [...this.frameW.variables, ...v];
   }
 
-  nParams(): number {
+  countParams(): number {
     return countParams(this.variables);
   }
 
@@ -386,7 +387,7 @@ export class TFN implements Model {
     ];
   }
 
-  nParams(): number {
+  countParams(): number {
     return countParams(this.variables);
   }
 

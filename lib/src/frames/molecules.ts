@@ -256,7 +256,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
     const speciesTensorEquivariant = speciesMeanError(trainSet, testSet, "tensor", Math.sqrt(s.tensor), { equivariant: true });
     // Direct equivariance error after training (train.ts equivarianceErrors: pooled relative
     // max error over 2 test molecules, one rotation and one reflection, with a translation).
-    const eq = equivarianceErrors(m, testSet.clouds.slice(0, 2), randomO3(500 + seed, 1, 1), bo);
+    const eq = equivarianceErrors(m, testSet.clouds.slice(0, 2), randomO3(1, 1, 500 + seed), bo);
     const L = res.losses, k = L.length;
     const plateau = k >= 6 && Math.abs(L.slice(k - 3).reduce((a, b) => a + b, 0) / L.slice(k - 6, k - 3).reduce((a, b) => a + b, 0) - 1) < 0.05 ? 1 : 0;
     return {
@@ -265,7 +265,7 @@ export function moleculeSeed(cfg: MoleculeRunConfig, seed: number): Record<strin
       energyTrain: tr.energy, vectorTrain: tr.forces, tensorTrain: tr.tensor,
       vectorByRank: byRank.error, nodesByRank: byRank.nodes,
       baseEnergy, baseVector, speciesVector, speciesTensor, speciesTensorEquivariant, eqEnergy: eq.energy, eqVector: eq.forces, eqTensor: eq.tensor,
-      losses: L, seconds: res.seconds, params: m.nParams(), plateau, avgNeighbors: avg,
+      losses: L, seconds: res.seconds, params: m.countParams(), plateau, avgNeighbors: avg,
     };
   } finally {
     m.dispose();

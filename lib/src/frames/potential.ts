@@ -570,7 +570,7 @@ export function potentialSeed(cfg: PotentialRunConfig, seed: number): Record<str
       // energy, 1 when every frame has the same species counts (then it IS the mean predictor).
       speciesForces: speciesMeanError(trainSet, testSet, "forces", Math.sqrt(s.forces)),
       speciesEnergyIsMean: speciesCountsConstant({ clouds: [...rawTrain.clouds, ...rawTest.clouds], targets: [...rawTrain.targets, ...rawTest.targets] }) ? 1 : 0,
-      losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.nParams(),
+      losses, converged: conv.converged ? 1 : 0, judgedChange: conv.change, params: m.countParams(),
       // Per path (jumpPairs entries; empty if 0): the bisected largest step |ΔE| and the median step.
       pathJump: jumps.map((j) => j.jump), pathStepMedian: jumps.map((j) => j.medianStep),
       pathJumpFlips: jumps.map((j) => j.flips), pathJumpE12Change: jumps.map((j) => j.e12Change),

@@ -181,8 +181,11 @@ export function actOnHead(h: Head, R: ArrayLike<number>, y: ArrayLike<number>): 
   return out;
 }
 
-/** Seeded O(3) elements: `rotations` proper ones then `reflections` improper ones. */
-export function randomO3(seed: number, rotations: number, reflections: number): Mat3[] {
+/**
+ * Seeded O(3) elements: `rotations` proper ones then `reflections` improper ones, drawn from
+ * rng(seed) (the seed after what to draw, NOTATION.md argument order rule 3).
+ */
+export function randomO3(rotations: number, reflections: number, seed: number): Mat3[] {
   const r = new Rng(seed);
   return [...Array.from({ length: rotations }, () => randomRotation(r, false)), ...Array.from({ length: reflections }, () => randomRotation(r, true))];
 }

@@ -77,12 +77,16 @@ function requireWhat(what: unknown, fn: string): string {
   return what;
 }
 
-/** The label of a scalar check: a string, or { what, claim } naming the claim it tests. */
-export type Label = string | { what: string; claim?: string };
+/**
+ * The label of a scalar check: { what, claim? } — what is checked and the claim it tests; the same
+ * object every check takes (NOTATION.md, argument order rule 4). A bare string is refused.
+ */
+export type Label = { what: string; claim?: string };
 
 function label(l: Label, fn: string): { what: string; claim?: string } {
-  const o = typeof l === "string" ? { what: l } : l;
-  if (o === null || typeof o !== "object") throw new TypeError(`check.${fn}: expected a description string or { what, claim }`);
+  const o = l;
+  if (typeof (o as unknown) === "string") throw new TypeError(`check.${fn}: the description is an object — write { what: ${JSON.stringify(o)} }, not a bare string`);
+  if (o === null || typeof o !== "object") throw new TypeError(`check.${fn}: expected { what, claim }`);
   const what = requireWhat(o.what, fn);
   if (o.claim !== undefined && typeof o.claim !== "string") throw new TypeError(`check.${fn}: option claim must be a claim id string`);
   requireClaim(o.claim, what);
@@ -447,7 +451,7 @@ export interface IntervalLabel {
 }
 
 function ilabel(l: Label | IntervalLabel): { l: Label; seeds?: number[] } {
-  return typeof l === "string" ? { l } : { l: { what: l.what, claim: l.claim }, seeds: (l as IntervalLabel).seeds };
+  return l === null || typeof l !== "object" ? { l } : { l: { what: l.what, claim: l.claim }, seeds: (l as IntervalLabel).seeds };
 }
 
 /** The whole confidence interval lies above t (s.lo > t): e.g. a paired difference above 0. */

@@ -20,7 +20,7 @@ import { inspect } from "util";
 import { isVegaLiteSpec, VlSpec, VEGA_LITE_SCHEMA } from "../plot/spec";
 import { toSvgSync, toPng, writeFigure, normalizeSpec, PngOptions } from "../plot/render";
 import { displayWriter, newDisplayId } from "./jupyter";
-import { displayPath } from "./paths";
+import { repoRelativePath } from "./paths";
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -233,7 +233,7 @@ export function show(x: unknown, opts: ShowOptions = {}): void {
   } else {
     console.log(String(bundle["text/plain"]));
   }
-  if (files && !write) console.log(`  figure: ${displayPath(files.svg)}, ${displayPath(files.png)}`);
+  if (files && !write) console.log(`  figure: ${repoRelativePath(files.svg)}, ${repoRelativePath(files.png)}`);
 }
 
 /** The schema URL used in bundles (exported for tests and the runner). */

@@ -80,9 +80,10 @@ export function resultsPath(): string {
   return path.join(outRoot(), "results", `${currentNotebook("record()")}.json`);
 }
 
-/** A path for printing in notebook output: relative to the repository root when inside it
- *  (committed outputs then carry no machine-specific prefix), else absolute. */
-export function displayPath(file: string): string {
+/** A path for printing in notebook output: relative to the repository root (repoRoot()) when
+ *  inside it, with "/" separators (committed outputs then carry no machine-specific prefix and
+ *  read the same from any working directory), else absolute. Compare cwdRelativePath. */
+export function repoRelativePath(file: string): string {
   let root: string | undefined;
   try { root = repoRoot(); } catch { root = undefined; }
   if (root) {
@@ -90,4 +91,13 @@ export function displayPath(file: string): string {
     if (rel && !rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
   }
   return file;
+}
+
+/** A path for a command's own messages (the runner's CLI): relative to the working directory
+ *  when inside it, so it can be pasted back into the same shell, else absolute; separators as
+ *  the platform writes them. Run from notebooks/, the file notebooks/00_tour.ipynb prints as
+ *  "00_tour.ipynb" here but "notebooks/00_tour.ipynb" from repoRelativePath. */
+export function cwdRelativePath(file: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(file));
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
 }

@@ -12,7 +12,7 @@ import * as path from "path";
 import { BesselbookError } from "../errors";
 import { atomicWrite } from "./io";
 import { mode } from "./mode";
-import { displayPath, resultsPath } from "./paths";
+import { repoRelativePath, resultsPath } from "./paths";
 import { currentNotebook, session } from "./session";
 import { ledger, verdict, verifyClaims } from "./claims";
 import { backendName } from "../tensor/backend";
@@ -97,7 +97,7 @@ export function record(metrics: Record<string, unknown>): void {
   if (Object.keys(clean).length === 0) throw new BesselbookError("record: no metrics given; expected at least one key");
   Object.assign(session.metrics, clean);
   const file = writeResults();
-  console.log(`recorded ${Object.keys(clean).join(", ")} → ${displayPath(file)}`);
+  console.log(`recorded ${Object.keys(clean).join(", ")} → ${repoRelativePath(file)}`);
 }
 
 function writeResults(): string {
@@ -118,7 +118,7 @@ export function finish(): void {
   const counts: Record<string, number> = {};
   for (const c of claims) counts[verdict(c)] = (counts[verdict(c)] ?? 0) + 1;
   const summary = Object.entries(counts).map(([v, n]) => `${n} ${v}`).join(", ");
-  console.log(`claims: ${claims.length} (${summary || "none"}); ${session.checks.length} other checks → ${displayPath(file)}`);
+  console.log(`claims: ${claims.length} (${summary || "none"}); ${session.checks.length} other checks → ${repoRelativePath(file)}`);
   for (const c of claims) {
     const src = c.source === "ours" ? "ours" : `${c.source.ref} ${c.source.where}`;
     console.log(`  ${verdict(c).padEnd(20)} ${c.id} (${src}; ${c.checks.length} check${c.checks.length === 1 ? "" : "s"})`);

@@ -9,10 +9,10 @@
  */
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { init } from "besselbook/dist/tensor/backend";
-import { buildNet, convMacs, defaultBcnnSpec, matchedCnnSpec, NetSpec, trainableParams } from "besselbook/dist/bcnn/models";
-import { notebook05Specs } from "besselbook/dist/bcnn/experiment";
-import { BesselConv2D, ConvImpl, PlainConv2D } from "besselbook/dist/bcnn/layer";
+import { init } from "besselbook/tensor/backend";
+import { buildNet, convMacs, defaultBcnnSpec, matchedCnnSpec, NetSpec, trainableParams } from "besselbook/bcnn/models";
+import { notebook05Specs } from "besselbook/bcnn/experiment";
+import { BesselConv2D, ConvImpl, PlainConv2D } from "besselbook/bcnn/layer";
 import { median } from "./stats";
 
 const BATCH = 64;

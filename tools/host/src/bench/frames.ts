@@ -14,15 +14,15 @@
  * frames (TFN frame "local": equal parameters, same function), one energy + conservative-force
  * training step on 10 ethanol configurations, ℓmax 1–3, interleaved rounds; ratio local / global.
  */
-import { init } from "besselbook/dist/tensor/backend";
-import { FramesNet, Model, TFN } from "besselbook/dist/frames/models";
-import { makeBatch } from "besselbook/dist/frames/batch";
-import { randomCloud, targets } from "besselbook/dist/frames/data";
-import { timeStep } from "besselbook/dist/frames/train";
-import { Rng } from "besselbook/dist/tensor/rng";
-import { batches } from "besselbook/dist/frames/train";
-import { moleculeDataset } from "besselbook/dist/frames/molecules";
-import { timeInterleaved } from "besselbook/dist/frames/potential";
+import { init } from "besselbook/tensor/backend";
+import { FramesNet, Model, TFN } from "besselbook/frames/models";
+import { makeBatch } from "besselbook/frames/batch";
+import { randomCloud, targets } from "besselbook/frames/data";
+import { timeStep } from "besselbook/frames/train";
+import { Rng } from "besselbook/tensor/rng";
+import { batches } from "besselbook/frames/train";
+import { moleculeDataset } from "besselbook/frames/molecules";
+import { timeInterleaved } from "besselbook/frames/potential";
 
 export async function run(): Promise<void> {
   const backend = await init({ quiet: true });
@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
       const a = timeStep(fr, b, s, { reps: steps, warmup: 3 });
       const c = timeStep(tfn, b, s, { reps: steps, warmup: 3 });
       rows.push([String(b.E), String(lmax), a.toFixed(1), c.toFixed(1), (c / a).toFixed(2)]);
-      console.log(`  ${b.E} edges, ℓmax ${lmax}: frames ${a.toFixed(1)} ms (${fr.nParams()} params), TFN ${c.toFixed(1)} ms (${tfn.nParams()} params), TFN/frames ${(c / a).toFixed(2)}×`);
+      console.log(`  ${b.E} edges, ℓmax ${lmax}: frames ${a.toFixed(1)} ms (${fr.countParams()} params), TFN ${c.toFixed(1)} ms (${tfn.countParams()} params), TFN/frames ${(c / a).toFixed(2)}×`);
       fr.dispose();
       tfn.dispose();
     }
@@ -68,7 +68,7 @@ export async function run(): Promise<void> {
   for (const lmax of [1, 2, 3] as const) {
     const ms = [new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2 }), new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2, frame: "local" })];
     const t = timeInterleaved(ms, mb, { energy: 1, forces: 1 }, { energy: 1, forces: 1 }, { rounds: steps, warmup: 1 });
-    console.log(`  ℓmax ${lmax}: global ${med(t[0]).toFixed(1)} ms, local ${med(t[1]).toFixed(1)} ms (${ms[0].nParams()} params each), local/global median ${med(t[1].map((x, r) => x / t[0][r])).toFixed(2)}`);
+    console.log(`  ℓmax ${lmax}: global ${med(t[0]).toFixed(1)} ms, local ${med(t[1]).toFixed(1)} ms (${ms[0].countParams()} params each), local/global median ${med(t[1].map((x, r) => x / t[0][r])).toFixed(2)}`);
     ms.forEach((m) => m.dispose());
   }
   mb.dispose();

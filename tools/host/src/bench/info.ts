@@ -3,8 +3,8 @@
  * Baselines measured in the same run: a standard normal draw (rng.normal) for the sampler,
  * one density evaluation (exp + cos with log I₀ from special) for the CDF series.
  */
-import { rng } from "besselbook/dist/tensor/rng";
-import * as info from "besselbook/dist/info";
+import { rng } from "besselbook/tensor/rng";
+import * as info from "besselbook/info";
 
 function nsPer(fn: () => void, iters: number): number {
   fn(); // warm up

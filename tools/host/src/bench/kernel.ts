@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KernelClient } from "../runner/client";
-import { kernelSpec, projectRoot, KernelSpec } from "../runner/kernelspec";
+import { kernelSpec, installRoot, KernelSpec } from "../runner/kernelspec";
 import { median } from "./stats";
 
 
@@ -130,7 +130,7 @@ function findDeno(root: string): string | undefined {
 }
 
 export async function run(): Promise<void> {
-  const root = projectRoot();
+  const root = installRoot();
   const dir = path.join(root, ".besselbook", "bench-kernel");
   fs.mkdirSync(dir, { recursive: true });
   const reps = Number(process.env.BENCH_REPS ?? 3);

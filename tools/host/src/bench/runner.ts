@@ -9,7 +9,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { KernelClient } from "../runner/client";
-import { kernelSpec, projectRoot } from "../runner/kernelspec";
+import { kernelSpec, installRoot } from "../runner/kernelspec";
 import { runNotebook } from "../runner/run";
 import { median } from "./stats";
 
@@ -25,7 +25,7 @@ function nodeEMs(code: string, reps: number): number {
 }
 
 export async function run(): Promise<void> {
-  const root = projectRoot();
+  const root = installRoot();
   // Inside the repo so tslab finds @types/node from the kernel's cwd.
   const dir = path.join(root, ".besselbook", "bench");
   fs.mkdirSync(dir, { recursive: true });

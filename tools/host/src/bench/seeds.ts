@@ -6,8 +6,8 @@
  * CPU model. With 2 cores and nothing else running the ideal is 2×; a busy machine shows less.
  */
 import * as os from "os";
-import { parallelSeeds } from "besselbook/dist/stats/parallel";
-import { init } from "besselbook/dist/tensor/backend";
+import { parallelSeeds } from "besselbook/stats/parallel";
+import { init } from "besselbook/tensor/backend";
 import { median } from "./stats";
 
 

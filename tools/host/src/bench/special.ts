@@ -16,8 +16,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as S from "besselbook/dist/special";
-import { rng } from "besselbook/dist/tensor/rng";
+import * as S from "besselbook/special";
+import { rng } from "besselbook/tensor/rng";
 
 interface NpmBessel {
   besselj(x: number, n: number): number;

@@ -9,11 +9,11 @@
  */
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { init } from "besselbook/dist/tensor/backend";
-import { KERNELS_BEFORE, wasmKernelOptions } from "besselbook/dist/tensor/wasm";
-import { fashionGapSeed } from "besselbook/dist/contrastive/experiments";
-import { notebook05Configs, trainSeed } from "besselbook/dist/bcnn/experiment";
-import { moleculeSeed } from "besselbook/dist/frames/molecules";
+import { init } from "besselbook/tensor/backend";
+import { KERNELS_BEFORE, wasmKernelOptions } from "besselbook/tensor/wasm";
+import { fashionGapSeed } from "besselbook/contrastive/experiments";
+import { notebook05Configs, trainSeed } from "besselbook/bcnn/experiment";
+import { moleculeSeed } from "besselbook/frames/molecules";
 import { median as med } from "./stats";
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
@@ -32,7 +32,7 @@ export async function run(): Promise<void> {
   await init({ quiet: true });
   const nb05 = notebook05Configs({
     glyphTrain: 256, glyphEpochs: 1, glyphTest: 64, fashionTrain: 64, fashionEpochs: 1, fashionTest: 40,
-    batch: 64, lr: 0.01, angleStep: 45, nProbe: 4, nEq: 2, augment: false, dataSeed: 1, blur: 0.8,
+    batch: 64, lr: 0.01, angleStepDeg: 45, nProbe: 4, nEq: 2, augment: false, dataSeed: 1, blur: 0.8,
   });
   const mol = (model: Record<string, unknown>) => ({
     molecule: "ethanol", trainFrom: 0, trainTo: 400, testFrom: 400, testTo: 450, nTrain: 40, cutoff: 4,

@@ -39,10 +39,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
-import { KERNELS_BEFORE, registerWasmKernels, stockWasmKernel, wasmKernelOptions, WasmKernelOptions } from "besselbook/dist/tensor/wasm";
-import { backpropFilterVariant } from "besselbook/dist/tensor/wasm/conv";
-import { rng, Rng } from "besselbook/dist/tensor/rng";
-import { DataParallel, Replica, Shard, shardGradients, splitBatch } from "besselbook/dist/tensor/dataparallel";
+import { KERNELS_BEFORE, registerWasmKernels, stockWasmKernel, wasmKernelOptions, WasmKernelOptions } from "besselbook/tensor/wasm";
+import { backpropFilterVariant } from "besselbook/tensor/wasm/conv";
+import { rng, Rng } from "besselbook/tensor/rng";
+import { DataParallel, Replica, Shard, shardGradients, splitBatch } from "besselbook/tensor/dataparallel";
 import { simdPeak } from "./simdpeak";
 
 type Arr = { name: string; shape: number[]; dtype: "float32" | "int32"; data: Float32Array | Int32Array };

@@ -10,7 +10,7 @@
  * Exit codes: 0 ok, 1 check failed, 2 usage or input error.
  */
 import * as path from "path";
-import { projectRoot } from "../runner/kernelspec";
+import { installRoot } from "../runner/kernelspec";
 import { buildSite } from "./html";
 import { buildWorkshop, workshopStatus } from "./workshop";
 
@@ -38,7 +38,7 @@ const rel = (p: string) => path.relative(process.cwd(), p) || ".";
 
 function workshop(argv: string[]): number {
   const f = parseFlags(argv, ["--notebooks"], ["--check"]);
-  const dir = path.resolve(String(f["--notebooks"] ?? path.join(projectRoot(), "notebooks")));
+  const dir = path.resolve(String(f["--notebooks"] ?? path.join(installRoot(), "notebooks")));
   if (f["--check"]) {
     const entries = workshopStatus(dir);
     const bad = entries.filter((e) => e.state !== "ok");
@@ -56,7 +56,7 @@ function workshop(argv: string[]): number {
 
 function html(argv: string[]): number {
   const f = parseFlags(argv, ["--out", "--notebooks", "--figures"], ["--strict-math"]);
-  const root = projectRoot();
+  const root = installRoot();
   const report = buildSite({
     notebooksDir: String(f["--notebooks"] ?? path.join(root, "notebooks")),
     outDir: String(f["--out"] ?? path.join(root, "site")),

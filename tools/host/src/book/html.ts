@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import hljs from "highlight.js";
 import MarkdownIt from "markdown-it";
-import { BesselbookError } from "besselbook/dist/errors";
+import { BesselbookError } from "besselbook/errors";
 import { Cell, MimeBundle, Notebook, Output, cellTags, readNotebook } from "../runner/notebook";
 import { MathContext, MathProblem, mathPlugin, newMathContext } from "./math";
 import { listNotebooks, stemOf } from "./workshop";

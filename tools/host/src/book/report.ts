@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BesselbookError, FormatError } from "besselbook/dist/errors";
+import { BesselbookError, FormatError } from "besselbook/errors";
 
 interface CheckRec { check: string; what: string; passed: boolean; value: unknown; tol: unknown; seeds?: number[] }
 interface ClaimRec {
@@ -213,7 +213,7 @@ function main(argv: string[]): number {
     console.log("report: REPORT.md and README.md are up to date with results/");
     return 0;
   }
-  const { atomicWrite } = require("besselbook/dist/kernel/io") as typeof import("besselbook/dist/kernel/io");
+  const { atomicWrite } = require("besselbook/kernel/io") as typeof import("besselbook/kernel/io");
   for (const [f, text] of files) atomicWrite(f, text);
   console.log(`report: wrote ${files.map(([f]) => path.relative(root, f)).join(", ")}`);
   return 0;

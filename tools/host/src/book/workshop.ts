@@ -16,7 +16,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { FormatError } from "besselbook/dist/errors";
+import { FormatError } from "besselbook/errors";
 import { Cell, Notebook, cellTags, readNotebook, serializeNotebook, writeFileAtomic } from "../runner/notebook";
 
 export const WORKSHOP_DIR = "workshop";

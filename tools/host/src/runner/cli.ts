@@ -20,7 +20,8 @@ import * as path from "path";
 import { killAllKernels } from "./client";
 import type { CellStart } from "./run";
 import { installKernelSpec, jupyterDataDir, kernelSpec, listKernelSpecs, findKernelSpec, KERNEL_NAME } from "./kernelspec";
-import { Mode, RunResult, displayPath, parseParam, runNotebooks } from "./run";
+import { cwdRelativePath } from "besselbook/kernel/paths";
+import { Mode, RunResult, parseParam, runNotebooks } from "./run";
 
 const USAGE = `usage:
   besselbook run [notebooks or directories…] [--mode smoke|full] [--save] [--timeout S]
@@ -287,7 +288,7 @@ async function run(argv: string[]): Promise<number> {
       signal: ctl.signal,
       onCellStart: progress ? (c) => progress.cell(c) : undefined,
       onDone: (r) => {
-        const shown = displayPath(r.path);
+        const shown = cwdRelativePath(r.path);
         progress?.done(shown);
         say(() => report(r, shown));
       },

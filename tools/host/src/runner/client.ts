@@ -14,7 +14,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as zmq from "zeromq";
-import { BesselbookError } from "besselbook/dist/errors";
+import { BesselbookError } from "besselbook/errors";
 import type { KernelSpec } from "./kernelspec";
 import { Message, MessageHeader, Session } from "./protocol";
 

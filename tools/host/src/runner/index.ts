@@ -6,7 +6,7 @@ export type { NotebookParams, ParamType } from "./parameters";
 export { largeContent, jsonStringPrefix } from "./protocol";
 export { KernelClient, KernelStartAborted, killAllKernels } from "./client";
 export type { ConnectionInfo, ExecuteOutcome, ExecuteOptions, StartOptions } from "./client";
-export { kernelSpec, kernelPreload, installKernelSpec, findKernelSpec, listKernelSpecs, jupyterDataDir, jupyterPaths, projectRoot, tslabEntry, KERNEL_NAME, KERNEL_DISPLAY_NAME } from "./kernelspec";
+export { kernelSpec, kernelPreload, installKernelSpec, findKernelSpec, listKernelSpecs, jupyterDataDir, jupyterPaths, installRoot, tslabEntry, KERNEL_NAME, KERNEL_DISPLAY_NAME } from "./kernelspec";
 export type { KernelSpec, InstalledKernelSpec } from "./kernelspec";
 export { readNotebook, parseNotebook, serializeNotebook, writeNotebook, writeFileAtomic, saveTarget, splitLines, cellTags } from "./notebook";
 export type { Notebook, Cell, Output, MimeBundle } from "./notebook";

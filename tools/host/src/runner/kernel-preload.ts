@@ -47,7 +47,8 @@ import { installCompileCache, writeCompileCache } from "./compile-cache";
 /** Prefix of the line the runner parses; keep in sync with CALLBACK_ERROR in run.ts. */
 export const CALLBACK_MARK = "[besselbook]";
 
-const projectRoot = path.resolve(__dirname, "..", "..", "..", "..");
+/** kernelspec.ts's installRoot(), computed here without importing it (the preload stays light). */
+const installRoot = path.resolve(__dirname, "..", "..", "..", "..");
 
 function configPath(): string | undefined {
   const argv = process.argv;
@@ -174,7 +175,7 @@ function patchTslab(): void {
 // ---- 3. type-checking outside the checkout -------------------------------------------------
 
 function insideProject(dir: string): boolean {
-  const rel = path.relative(projectRoot, dir);
+  const rel = path.relative(installRoot, dir);
   return !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
@@ -201,7 +202,7 @@ function resolveFromProject(): void {
   }
   if (!sys || typeof sys.fileExists !== "function") return;
   const vroot = path.join(path.parse(process.cwd()).root, "node_modules");
-  const target = path.join(projectRoot, "node_modules");
+  const target = path.join(installRoot, "node_modules");
   const mapped = (p: unknown): string | undefined => {
     if (typeof p !== "string") return undefined;
     const rel = path.relative(vroot, p);
@@ -336,7 +337,7 @@ if (isMainThread) install();
 
 function install(): void {
   try {
-    installCompileCache(path.join(projectRoot, ".besselbook", "cache", "v8"));
+    installCompileCache(path.join(installRoot, ".besselbook", "cache", "v8"));
     watchParent();
     process.on("uncaughtException", onUncaught);
     process.on("unhandledRejection", onRejection);

@@ -9,8 +9,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { atomicWrite } from "besselbook/dist/kernel/io";
-import { BesselbookError } from "besselbook/dist/errors";
+import { atomicWrite } from "besselbook/kernel/io";
+import { BesselbookError } from "besselbook/errors";
 
 export const KERNEL_NAME = "besselbook";
 export const KERNEL_DISPLAY_NAME = "TypeScript (besselbook)";
@@ -31,13 +31,19 @@ export interface InstalledKernelSpec {
   spec: KernelSpec;
 }
 
-/** The project root: tools/host/dist/runner → ../../../.. (the folder holding the workspace package.json). */
-export function projectRoot(): string {
+/**
+ * The checkout this host package is installed in: tools/host/dist/runner → ../../../.. (the
+ * folder holding the workspace package.json, node_modules/tslab and the kernel preload). Fixed by
+ * where this file is, whatever the working directory — unlike the library's repoRoot(), which
+ * looks from the working directory first (the repository whose notebooks/results a process is
+ * working on). The two differ when a command runs inside another checkout (test/paths.test.ts).
+ */
+export function installRoot(): string {
   return path.resolve(__dirname, "..", "..", "..", "..");
 }
 
 /** Absolute path of the project-local tslab entry script (node_modules/tslab/bin/tslab). */
-export function tslabEntry(root = projectRoot()): string {
+export function tslabEntry(root = installRoot()): string {
   let pkg: string;
   try {
     pkg = require.resolve("tslab/package.json", { paths: [root] });
@@ -48,7 +54,7 @@ export function tslabEntry(root = projectRoot()): string {
 }
 
 /** Absolute path of the kernel preload (parent watch, callback errors, type resolution). */
-export function kernelPreload(root = projectRoot()): string {
+export function kernelPreload(root = installRoot()): string {
   return path.join(root, "tools", "host", "dist", "runner", "kernel-preload.js");
 }
 
@@ -61,7 +67,7 @@ export function kernelPreload(root = projectRoot()): string {
  * checkout type-check against the project). env makes the kernel see the project (module
  * resolution and the repo root for outputs).
  */
-export function kernelSpec(root = projectRoot()): KernelSpec {
+export function kernelSpec(root = installRoot()): KernelSpec {
   return {
     argv: [process.execPath, "--require", kernelPreload(root), tslabEntry(root), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,

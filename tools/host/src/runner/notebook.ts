@@ -9,8 +9,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { FormatError } from "besselbook/dist/errors";
-import { atomicWrite } from "besselbook/dist/kernel/io";
+import { FormatError } from "besselbook/errors";
+import { atomicWrite } from "besselbook/kernel/io";
 
 /** A Jupyter MIME bundle: the library's own type (lib/src/kernel/display.ts). */
 import type { MimeBundle } from "besselbook";

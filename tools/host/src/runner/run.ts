@@ -11,8 +11,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BesselbookError } from "besselbook/dist/errors";
-import { atomicWrite } from "besselbook/dist/kernel/io";
+import { BesselbookError } from "besselbook/errors";
+import { atomicWrite } from "besselbook/kernel/io";
+import { cwdRelativePath } from "besselbook/kernel/paths";
 import { ExecuteOutcome, KernelClient, KernelStartAborted } from "./client";
 import { InstalledKernelSpec, KERNEL_NAME, findKernelSpec, kernelSpec } from "./kernelspec";
 import { Cell, MimeBundle, Notebook, Output, cellTags, parseNotebook, readNotebook, saveTarget, serializeNotebook } from "./notebook";
@@ -106,12 +107,6 @@ const firstLine = (src: string): string => {
   const t = line.trim();
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 };
-
-/** Path relative to the working directory when inside it, else absolute. */
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), path.resolve(file));
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
-}
 
 /** One line saying what went wrong, from an `error` output or tslab's stderr text. */
 function errorSummary(outputs: Output[], stderr: string): string {
@@ -426,7 +421,7 @@ export interface CellStart {
 export async function runNotebook(file: string, opts: RunOptions = {}): Promise<RunResult> {
   const t0 = Date.now();
   const spec = resolveKernel(opts.kernel);
-  const shown = opts.displayPath ?? displayPath(file);
+  const shown = opts.displayPath ?? cwdRelativePath(file);
   const timeoutS = opts.timeoutS ?? 1800;
   const limit = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const cells: CellResult[] = [];
@@ -662,7 +657,7 @@ export async function runNotebooks(files: string[], opts: RunManyOptions = {}): 
   for (const f of files) {
     try {
       const nb = readNotebook(f);
-      for (const p of checkParams(nb, opts.params ?? {}).problems) problems.push(`${opts.displayPath ?? displayPath(f)}: ${p}`);
+      for (const p of checkParams(nb, opts.params ?? {}).problems) problems.push(`${opts.displayPath ?? cwdRelativePath(f)}: ${p}`);
     } catch (e) {
       problems.push((e as Error).message);
     }
@@ -678,7 +673,7 @@ export async function runNotebooks(files: string[], opts: RunManyOptions = {}): 
         results[i] = await runNotebook(files[i], { ...opts, kernel });
       } catch (e) {
         // runNotebook reports its own problems; anything else is still only this notebook's.
-        const shown = opts.displayPath ?? displayPath(files[i]);
+        const shown = opts.displayPath ?? cwdRelativePath(files[i]);
         const summary = `runner error: ${(e as Error).message}`;
         results[i] = { path: files[i], ok: false, cells: [], notebook: EMPTY_NOTEBOOK(), saved: false, timings: { startMs: 0, totalMs: 0 }, failure: { kind: "error", summary, message: `${shown}: ${summary}` } };
       }
