@@ -150,6 +150,10 @@ describe("bcnn (mutants 4): trainClassifier's augment \"pool\"", function () {
     await bcnn.trainClassifier(u, data, { epochs: 1, batchSize: 3, seed: 5, calibrationBatches: 0, until: { trainAcc: 1e-9, maxEpochs: 2 } });
     await bcnn.trainClassifier(v, data, { epochs: 1, batchSize: 3, seed: 5, calibrationBatches: 0 });
     assert.deepEqual(logits(u, data), logits(v, data));
+    // … and v kept the training's moving averages: one calibration batch afterwards changes them
+    const lv = logits(v, data);
+    bcnn.calibrateNorms(v, data, { batches: 1, batchSize: 3, seed: 6 });
+    assert.ok(logits(v, data).some((x, i) => Math.abs(x - lv[i]) > 1e-5), "calibrationBatches 0: not calibrated");
     tf.dispose([a, b, c, u, v] as unknown as tf.TensorContainer);
     const m = bcnn.buildNet(spec);
     const run = (o: Partial<bcnn.TrainOptions>, d: Set = data) => bcnn.trainClassifier(m, d, { epochs: 1, ...o } as bcnn.TrainOptions);
