@@ -663,6 +663,20 @@ describe("frames (mutants 4): what frames-decide's re-run (session 7) left — n
     b.dispose(); def.dispose(); c16.dispose(); loc.dispose();
     assert.throws(() => new F.FramesNet({ message: "tensor", rep: "2x0e + 1x1o", ambiguity: "drop" as "ignore" }), domain(/^FramesNet: argument ambiguity = drop .*"project" or "ignore"/));
   });
+
+  it("withConstantFrames: refuses a TFN; the view's frames are the model's frames on the batch, whatever geometry is passed", () => {
+    const t = new F.TFN({ lmax: 1, channels: 2, hidden: 4 });
+    assert.throws(() => F.withConstantFrames(t as unknown as F.FramesNet), domain(/^withConstantFrames: argument m must be a FramesNet \(the TFN's output does not depend on its frames\)/));
+    t.dispose();
+    const m = new F.FramesNet({ message: "tensor", rep: "2x0e + 1x1o", hidden: 4, nTypes: 3 });
+    const v = F.withConstantFrames(m) as F.FramesNet;
+    assert.equal(v.name, `${m.name}, frames not differentiated`);
+    const d = F.moleculeDataset("co2", [0], { cutoff: 3 }), b = F.makeBatch(d.clouds, { cutoff: 3, nTypes: 3 });
+    assert.deepEqual(Array.from(v.frames(b).dataSync()), Array.from(m.frames(b).dataSync()));
+    v.dispose(); // a no-op: the weights are the model's
+    assert.ok(Array.from(m.apply(b).energy.dataSync()).every(Number.isFinite), "the model is still usable");
+    b.dispose(); m.dispose();
+  });
 });
 
 describe("frames (mutants 4): what frames-pot2's run (session 7) left", () => {
