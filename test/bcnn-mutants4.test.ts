@@ -332,3 +332,45 @@ describe("bcnn (mutants 4): layer.ts's checks, seeds and basis selection", funct
     assert.throws(() => new bcnn.ChannelNorm({ name: "cn" }).build([null, 4, 4, null]), shape(/^cn input: expected shape a known channel count/));
   });
 });
+
+describe("bcnn (mutants 4): what bcnn-layer's run (after the trap fix) left", function () {
+  this.timeout(120000);
+  before(async () => { await init({ quiet: true }); });
+  const x4 = (h: number, w: number, c: number) => tf.tensor4d(values(2 * h * w * c, 9), [2, h, w, c]);
+
+  it("basisFirstBlocks refuses each malformed argument by name and accepts the boundaries", () => {
+    const f = () => [tf.tensor4d(values(9 * 2, 1), [3, 3, 1, 2])];
+    const g = (rows = 2, cols = 3) => [tf.tensor2d(values(rows * cols, 2), [rows, cols])];
+    const w = (p = 3, co = 1) => tf.tensor2d(values(p * co, 3), [p, co]);
+    const call = (o: { x?: tf.Tensor; f?: tf.Tensor4D[]; g?: tf.Tensor2D[]; w?: tf.Tensor2D; O?: number; pad?: "same" | "valid" }) =>
+      () => bcnn.basisFirstBlocks((o.x ?? x4(4, 4, 1)) as tf.Tensor4D, o.f ?? f(), o.g ?? g(), o.w ?? w(), o.O ?? 1, o.pad ?? "same");
+    assert.throws(call({ x: tf.zeros([4, 4, 1]) }), shape(/^basisFirstBlocks x: expected shape \[B, H, W, C\], got \[4, 4, 1\]/));
+    assert.throws(call({ f: [], g: [] }), domain(/^basisFirstBlocks: argument filters = 0 .*one filter per mixing map \(0\), at least one/));
+    assert.throws(call({ g: [...g(), ...g()] }), domain(/^basisFirstBlocks: argument filters = 1 .*one filter per mixing map \(2\)/));
+    for (const O of [0, 1.5]) assert.throws(call({ O }), domain(new RegExp(`^basisFirstBlocks: argument O = ${O} .*a positive integer`)));
+    assert.throws(call({ w: tf.zeros([3]) as unknown as tf.Tensor2D }), shape(/^basisFirstBlocks w: expected shape \[P, 1\], got \[3\]/));
+    assert.throws(call({ w: w(3, 2) }), shape(/^basisFirstBlocks w: expected shape \[P, 1\], got \[3, 2\]/));
+    assert.throws(call({ O: 2 }), shape(/^basisFirstBlocks w: expected shape \[P, 2\]/));
+    assert.throws(call({ f: [tf.zeros([3, 3, 2]) as unknown as tf.Tensor4D] }), shape(/^basisFirstBlocks filters\[0\]: expected shape \[K, K, 1, N_b\], got \[3, 3, 2\]/));
+    assert.throws(call({ f: [tf.zeros([3, 3, 2, 2]) as tf.Tensor4D] }), shape(/^basisFirstBlocks filters\[0\]: expected shape \[K, K, 1, N_b\], got \[3, 3, 2, 2\]/));
+    for (const gg of [[tf.zeros([6]) as unknown as tf.Tensor2D], g(3, 3), g(0, 3), g(2, 4)]) {
+      assert.throws(call({ g: gg }), shape(/^basisFirstBlocks mixMaps\[0\]: expected shape \[2·R_b, 3\]/), JSON.stringify(gg[0].shape));
+    }
+    for (const [h, wd] of [[2, 4], [4, 2]]) {
+      assert.throws(call({ x: x4(h, wd, 1), pad: "valid" }), shape(/^basisFirstBlocks x: expected shape \[B, H ≥ 3, W ≥ 3, C\] for a valid convolution/));
+    }
+    // accepted: K×K with valid padding (one output pixel), a smaller image with same padding, R_b = 2
+    assert.deepEqual(bcnn.basisFirstBlocks(x4(3, 3, 1), f(), g(), w(), 1, "valid").shape, [2, 1, 1]);
+    assert.deepEqual(bcnn.basisFirstBlocks(x4(2, 2, 1), f(), g(), w(), 1, "same").shape, [2, 2, 2]);
+    assert.equal(bcnn.basisFirstBlocks(x4(4, 4, 1), f(), g(4, 3), w(), 1, "same").ys.length, 1);
+  });
+
+  it("B-conv with same padding accepts an image smaller than the kernel; kernelSize −1 refused by Plain and C4; ChannelNorm needs a channel axis", () => {
+    const L = new bcnn.BesselConv2D({ filters: 1, kernelSize: 3, name: "bsame" });
+    assert.deepEqual((L.apply(x4(2, 2, 1)) as tf.Tensor).shape, [2, 2, 2, 1]);
+    assert.throws(() => new bcnn.PlainConv2D({ filters: 1, kernelSize: -1 }), domain(/^PlainConv2D: argument kernelSize = -1 /));
+    assert.throws(() => new bcnn.C4Conv2D({ filters: 1, kernelSize: -1, lifting: true }), domain(/^C4Conv2D: argument kernelSize = -1 /));
+    assert.throws(() => new bcnn.ChannelNorm({ name: "cn0" }).build([] as unknown as [null, number]), shape(/^cn0 input: expected shape a known channel count, got channels = null/));
+    assert.throws(() => new bcnn.ChannelNorm({ name: "cn1" }).build([null, 4, 4, null]), shape(/^cn1 input: expected shape a known channel count, got channels = null/));
+  });
+});
