@@ -691,12 +691,15 @@ describe("frames (mutants 4): what frames-pot2's run (session 7) left", () => {
     for (const o of [{}, { nTrain: 1 }, { nTrain: 8 }, { trainFrom: 0, trainTo: 10, testFrom: 10, testTo: 14 }]) {
       assert.throws(() => F.moleculeSeed({ ...m, ...o }, 0), (e: unknown) => accepted.test(String(e)), JSON.stringify(o));
     }
+    // the block size is trainTo − trainFrom (8 here, not 32): 9 is refused, naming the range
+    assert.throws(() => F.moleculeSeed({ ...m, nTrain: 9 }, 0), domain(/^moleculeSeed: argument nTrain = 9 is out of domain; expected 1…8$/));
     const p = { molecule: "water", nTrain: 2, trainFrom: 12, trainTo: 20, testFrom: 5, testTo: 12, cutoff: 3,
       model: { kind: "tfn" as const, lmax: 1 as const, channels: 2, hidden: 4 },
       epochs: 6, lr: 1e-3, warm: 1, decay: 1, decayEpochs: 1, judge: 4, nRbf: 8, batch: 2, weights: { energy: 1, forces: 1 } };
     for (const o of [{}, { nTrain: 8 }, { jumpPairs: 0 }, { jumpPairs: 6 }, { weights: { energy: 1, forces: 0 } }]) {
       assert.throws(() => F.potentialSeed({ ...p, ...o } as F.PotentialRunConfig, 0), (e: unknown) => accepted.test(String(e)), JSON.stringify(o));
     }
+    assert.throws(() => F.potentialSeed({ ...p, nTrain: 9 } as F.PotentialRunConfig, 0), domain(/^potentialSeed: argument nTrain = 9 is out of domain; expected 2…8$/));
   });
 
   it("rbfPairFeatures' slot of the last species pair (2, 2); ridgeEnergy names a short test feature vector among several", () => {
