@@ -74,7 +74,7 @@ describe("bcnn (mutants 3): metrics against their definitions", () => {
     };
     const rep = bcnn.equivarianceError((t) => t, X, angles, { rotatedInput: (d) => tf.tensor4d(rotated(d).out, [B, H, W, C]) });
     const want = angles.map((d) => { const { r, out } = rotated(d); return relErr(out, r, B, H, W, C, mask); });
-    assert.deepEqual(rep.angles, angles);
+    assert.deepEqual(rep.anglesDeg, angles);
     want.forEach((w, k) => close(rep.errors[k], w, 1e-5, `angle ${angles[k]}`));
     close(rep.mean, (want[0] + want[1] + want[2]) / 3, 1e-5, "mean");
     assert.ok(want[2] > want[1] && want[1] > want[0], "the three angles differ (the test can tell them apart)");
@@ -263,7 +263,7 @@ describe("bcnn (mutants 3): metrics against their definitions", () => {
     for (const a of [Infinity, 1e6 + 1, "10" as unknown as number]) {
       assert.throws(() => bcnn.equivarianceError((t) => t, X, [a]), domain(/anglesDeg.*\|α\| ≤ 1e6/));
     }
-    assert.equal(bcnn.equivarianceError((t) => t, X, [1e6]).angles[0], 1e6);
+    assert.equal(bcnn.equivarianceError((t) => t, X, [1e6]).anglesDeg[0], 1e6);
     let k = 0;
     const late = (t: tf.Tensor4D) => (k++ === 0 ? t : tf.mul(t, NaN));
     assert.throws(() => bcnn.equivarianceError(late, X, [10]), domain(/equivarianceError: argument f\(x\) = NaN.*finite outputs/));
@@ -521,7 +521,7 @@ describe("bcnn (mutants 3): messages, defaults and exact values the first run le
     const fx = tf.tidy(() => sq(X).dataSync());
     for (const [opts, interp] of [[{}, "bicubic"], [{ interpolation: "bilinear" as const }, "bilinear"]] as const) {
       const r = bcnn.invarianceError(sq, X, [37, 200], opts);
-      assert.deepEqual(r.angles, [37, 200]);
+      assert.deepEqual(r.anglesDeg, [37, 200]);
       [37, 200].forEach((deg, k) => {
         const rx = bcnn.rotateArray(xs, [B, H, W, C], (deg * Math.PI) / 180, undefined, interp);
         const g = tf.tidy(() => sq(tf.tensor4d(rx, [B, H, W, C])).dataSync());
@@ -532,7 +532,7 @@ describe("bcnn (mutants 3): messages, defaults and exact values the first run le
     }
     // the paper metric at 90° (exact for both interpolations) and its angles
     const p = bcnn.paperEquivarianceError((t) => tf.square(t), X, [90, 180]);
-    assert.deepEqual(p.angles, [90, 180]);
+    assert.deepEqual(p.anglesDeg, [90, 180]);
     assert.ok(p.mean < 1e-6, `${p.errors}`);
     const pb = bcnn.paperEquivarianceError((t) => tf.square(t), X, [37]).mean;
     const pl = bcnn.paperEquivarianceError((t) => tf.square(t), X, [37], { interpolation: "bilinear" }).mean;

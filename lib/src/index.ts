@@ -15,6 +15,7 @@ export * as tensor from "./tensor";
 export * as plot from "./plot";
 export * as stats from "./stats";
 export * as linalg from "./linalg";
+export * as equivariance from "./equivariance";
 export { overSeeds } from "./stats";
 export type { Summary, SeedRuns } from "./stats";
 export { parallelSeeds } from "./stats/parallel";

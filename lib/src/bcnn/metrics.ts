@@ -11,10 +11,16 @@
  * disk mask of the feature map (the corners of a square image leave the frame under rotation, so
  * no model can be equivariant there). The reported number is the mean of e(α) over the angles.
  * For multiples of 90° R_α is exact and no mask is needed; the 90° check uses `maxRelDiff`.
+ *
+ * Every metric here is "bcnn's group actions + the toolkit" (lib/src/equivariance): bcnn supplies
+ * the rotations as values (`rotationActions`, `quarterTurnActions`: tensor input in, plain field
+ * out) and the disk mask; the toolkit does the arithmetic (relL2 for e(α) and invariance, relMaxAbs
+ * in float32 for the 90° checks, which reproduces the tensor computation they used to do).
  */
 import * as tf from "../tf-layers";
 import { domainError, ShapeError } from "../errors";
 import { diskMask, Interpolation, rot90, rotateArray } from "./rotate";
+import { Action, equivarianceError as measure, EquivarianceErrorReport, relMaxAbs } from "../equivariance";
 
 export type FeatureFn = (x: tf.Tensor4D) => tf.Tensor;
 
@@ -36,23 +42,96 @@ function own(fn: string, f: FeatureFn, x: tf.Tensor4D): tf.Tensor {
   return y;
 }
 
-/**
- * f applied to the rotated input: `rotatedInput(deg)` if given, else `make()`. Inside tidy, so a
- * tensor rotatedInput creates is freed afterwards and one it merely returns (held by the caller,
- * or x itself) is never disposed.
- */
-function ownRotated(fn: string, f: FeatureFn, deg: number, rotatedInput: ((deg: number) => tf.Tensor4D) | undefined, make: () => tf.Tensor4D): tf.Tensor {
-  return tf.tidy(() => own(fn, f, rotatedInput ? rotatedInput(deg) : make()));
+/** A feature map (or logits) as plain data: what the toolkit compares. */
+export interface Field {
+  shape: number[];
+  data: Float32Array;
 }
 
-/** max|a − b| / max|b|, the scale-free error used by the 90° checks. */
+/** f as a map to plain fields (via `own`: finite outputs, the caller's tensors never disposed). */
+function fieldMap(fn: string, f: FeatureFn): (x: tf.Tensor4D) => Field {
+  return (x) => {
+    const y = own(fn, f, x);
+    const out = { shape: [...y.shape], data: y.dataSync() as Float32Array };
+    y.dispose();
+    return out;
+  };
+}
+
+/** Run the toolkit inside one tidy (frees the rotated inputs the actions make); plain result. */
+function tidyMeasure(body: () => EquivarianceErrorReport): EquivarianceErrorReport {
+  let r: EquivarianceErrorReport | undefined;
+  tf.tidy(() => {
+    r = body();
+  });
+  return r!;
+}
+
+export interface RotationActionOptions {
+  /** How R_α resamples the input and the field (default "bicubic"). */
+  interpolation?: Interpolation;
+  /** The rotated input for an angle in degrees (default: rotate x with `interpolation`). */
+  rotatedInput?: (deg: number) => tf.Tensor4D;
+  /** The output is a C4 field: R_α also cycles its orientation blocks (EquivarianceOptions). */
+  c4Field?: boolean;
+  /** The output is invariant: `out` is the identity (default false). */
+  invariant?: boolean;
+  /** Function name for messages (default "rotationActions"). */
+  caller?: string;
+}
+
+/**
+ * bcnn's rotation group elements, one per angle in degrees, as toolkit actions: `in` rotates an
+ * input batch (a new tensor, or `rotatedInput(deg)`), `out` rotates a field [B, H, W, C] with
+ * rotateArray (and cycles a C4 field's blocks), or is the identity for an invariant output.
+ */
+export function rotationActions(anglesDeg: readonly number[], opts: RotationActionOptions = {}): Action<tf.Tensor4D, Field>[] {
+  const interp = opts.interpolation ?? "bicubic";
+  const fn = opts.caller ?? "rotationActions";
+  return anglesDeg.map((deg) => {
+    const a = (deg * Math.PI) / 180;
+    return {
+      name: `${deg}°`,
+      in: (x: tf.Tensor4D) => {
+        if (opts.rotatedInput) return opts.rotatedInput(deg);
+        const xShape = x.shape as [number, number, number, number];
+        return tf.tensor4d(rotateArray(x.dataSync() as Float32Array, xShape, a, undefined, interp), xShape);
+      },
+      out: (y: Field) => {
+        if (opts.invariant) return y;
+        const shape = y.shape as [number, number, number, number];
+        const rotated = rotateArray(y.data, shape, a, undefined, interp);
+        return { shape: y.shape, data: opts.c4Field ? cycleC4(rotated, shape, deg, fn) : rotated };
+      },
+    };
+  });
+}
+
+/**
+ * The exact quarter turns k = 1, 2, 3 (rot90ᵏ) as toolkit actions: the input is turned; a field
+ * output [B, H, W, C] is turned too, an output of another rank (logits) is left as it is.
+ */
+export function quarterTurnActions(): Action<tf.Tensor4D, Field>[] {
+  return [1, 2, 3].map((k) => ({
+    name: `${90 * k}°`,
+    in: (x: tf.Tensor4D) => rot90(x, k),
+    out: (y: Field) => {
+      if (y.shape.length !== 4) return y;
+      const t = tf.tensor4d(y.data, y.shape as [number, number, number, number]);
+      const data = tf.tidy(() => rot90(t, k).dataSync() as Float32Array);
+      t.dispose();
+      return { shape: y.shape, data };
+    },
+  }));
+}
+
+/**
+ * max|a − b| / max|b| (max|a − b| when b ≡ 0), the scale-free error used by the 90° checks: the
+ * toolkit's relMaxAbs with b as the reference, differences rounded to float32 as tf.sub did.
+ */
 export function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
   if (a.shape.join() !== b.shape.join()) throw new ShapeError("maxRelDiff", `[${b.shape.join(", ")}]`, a.shape);
-  return tf.tidy(() => {
-    const num = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
-    const den = tf.max(tf.abs(b)).dataSync()[0];
-    return den === 0 ? num : num / den;
-  });
+  return relMaxAbs(a.dataSync(), b.dataSync(), { arithmetic: "float32" });
 }
 
 /**
@@ -62,29 +141,22 @@ export function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
  */
 export function rot90Error(f: FeatureFn, x: tf.Tensor4D): number {
   checkInput("rot90Error", x);
-  let worst = 0;
-  const fx = own("rot90Error", f, x);
   // an all-zero output (e.g. every map dead) has no relative error: refuse rather than report 0
-  const peak = tf.tidy(() => tf.max(tf.abs(fx)).dataSync()[0]);
-  if (!(peak > 0)) {
-    fx.dispose();
-    domainError("rot90Error", "f(x)", "all zeros", "an output with a non-zero value (the relative error is undefined)");
-  }
-  for (let k = 1; k < 4; k++) {
-    const e = tf.tidy(() => {
-      const frx = own("rot90Error", f, rot90(x, k));
-      const target = fx.rank === 4 ? rot90(fx as tf.Tensor4D, k) : fx;
-      return maxRelDiff(frx, target);
-    });
-    worst = Math.max(worst, e);
-  }
-  fx.dispose();
-  return worst;
+  return tidyMeasure(() => measure({
+    f: fieldMap("rot90Error", f),
+    x,
+    actions: quarterTurnActions(),
+    norm: "relMaxAbs",
+    zero: "throw",
+    arithmetic: "float32",
+    caller: "rot90Error",
+    labels: { lhs: "f(R x)", rhs: "R f(x)" },
+  })).max;
 }
 
 export interface EquivarianceReport {
   /** Angles in degrees. */
-  angles: number[];
+  anglesDeg: number[];
   /** e(α) for each angle (relative, 0.01 = 1%). */
   errors: number[];
   /** Mean of `errors`. */
@@ -155,74 +227,53 @@ function checkInput(fn: string, x: tf.Tensor4D): void {
 
 export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: EquivarianceOptions = {}): EquivarianceReport {
   checkMetricArgs("equivarianceError", x, anglesDeg);
-  const interp = opts.interpolation ?? "bicubic";
-  const fx = own("equivarianceError", f, x);
-  if (fx.rank !== 4) {
-    fx.dispose();
-    throw new ShapeError("equivarianceError feature map", "[B, H, W, C]", fx.shape);
-  }
-  const shape = fx.shape as [number, number, number, number];
-  const [B, H, W, C] = shape;
-  const fxData = fx.dataSync() as Float32Array;
-  fx.dispose();
-  const xShape = x.shape as [number, number, number, number];
-  const xData = x.dataSync() as Float32Array;
-  const mask = diskMask(H, W, opts.maskRadius);
-  const errors: number[] = [];
-  for (const deg of anglesDeg) {
-    const a = (deg * Math.PI) / 180;
-    const rotated = rotateArray(fxData, shape, a, undefined, interp);
-    const target = opts.c4Field ? cycleC4(rotated, shape, deg, "equivarianceError") : rotated;
-    const frx = ownRotated("equivarianceError", f, deg, opts.rotatedInput, () => tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape));
-    if (frx.shape.join() !== fx.shape.join()) {
-      const got = frx.shape;
-      frx.dispose();
-      throw new ShapeError("equivarianceError f(R x)", `[${shape.join(", ")}]`, got);
+  const r = tidyMeasure(() => measure({
+    f: fieldMap("equivarianceError", f),
+    x,
+    actions: rotationActions(anglesDeg, { ...opts, caller: "equivarianceError" }),
+    norm: "relL2",
+    // the disk mask over pixels, the same for every image and channel; zero reference → throw
+    mask: { keep: (shape) => diskKeep(shape, opts.maskRadius, "equivarianceError"), name: "the disk" },
+    caller: "equivarianceError",
+    labels: { lhs: "f(R x)", rhs: "R f(x)" },
+  }));
+  const errors = r.perAction;
+  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
+}
+
+/** The disk mask of a feature map [B, H, W, C] expanded to one 0/1 entry per value. */
+function diskKeep(shape: readonly number[], radius: number | undefined, fn: string): Uint8Array {
+  if (shape.length !== 4) throw new ShapeError(`${fn} feature map`, "[B, H, W, C]", [...shape]);
+  const [B, H, W, C] = shape as [number, number, number, number];
+  const disk = diskMask(H, W, radius);
+  const keep = new Uint8Array(B * H * W * C);
+  for (let b = 0; b < B; b++) {
+    for (let p = 0; p < H * W; p++) {
+      if (disk[p] === 0) continue;
+      keep.fill(1, (b * H * W + p) * C, (b * H * W + p + 1) * C);
     }
-    const got = frx.dataSync() as Float32Array;
-    frx.dispose();
-    let num = 0;
-    let den = 0;
-    for (let b = 0; b < B; b++) {
-      for (let p = 0; p < H * W; p++) {
-        if (mask[p] === 0) continue;
-        for (let c = 0; c < C; c++) {
-          const i = (b * H * W + p) * C + c;
-          const d = got[i] - target[i];
-          num += d * d;
-          den += target[i] * target[i];
-        }
-      }
-    }
-    // An all-zero reference (a dead map) has no relative error: refuse rather than report 0.
-    if (!(den > 0)) domainError("equivarianceError", "f(x)", `all zeros on the disk at ${deg}°`, "a feature map with non-zero energy inside the mask (the relative error is undefined for a dead map)");
-    errors.push(Math.sqrt(num / den));
   }
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
+  return keep;
 }
 
 /**
  * Relative change ‖f(R_α x) − f(x)‖/‖f(x)‖ of an invariant output (e.g. logits [B, classes]) for
  * each angle in degrees; the rotated input comes from `opts.rotatedInput` or bicubic rotation.
+ * The toolkit's relL2 with invariant actions, summed in float64 (until session 7 tf.norm in
+ * float32: values differ by ≤ 2e-7 relative, scripts/compare-equivariance.cjs; no notebook calls it).
  */
 export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: Omit<EquivarianceOptions, "maskRadius"> = {}): EquivarianceReport {
   checkMetricArgs("invarianceError", x, anglesDeg);
-  const interp = opts.interpolation ?? "bicubic";
-  const fx = own("invarianceError", f, x);
-  const xShape = x.shape as [number, number, number, number];
-  const xData = x.dataSync() as Float32Array;
-  const errors = anglesDeg.map((deg) =>
-    tf.tidy(() => {
-      const frx = ownRotated("invarianceError", f, deg, opts.rotatedInput, () => tf.tensor4d(rotateArray(xData, xShape, (deg * Math.PI) / 180, undefined, interp), xShape));
-      const d = tf.norm(tf.sub(frx, fx)).dataSync()[0];
-      const n = tf.norm(fx).dataSync()[0];
-      return d / n;
-    }),
-  );
-  const n0 = tf.tidy(() => tf.norm(fx).dataSync()[0]);
-  fx.dispose();
-  if (!(n0 > 0)) domainError("invarianceError", "f(x)", "all zeros", "an output with non-zero norm (the relative change is undefined)");
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
+  const r = tidyMeasure(() => measure({
+    f: fieldMap("invarianceError", f),
+    x,
+    actions: rotationActions(anglesDeg, { ...opts, invariant: true, caller: "invarianceError" }),
+    norm: "relL2",
+    caller: "invarianceError",
+    labels: { lhs: "f(R x)", rhs: "f(x)" },
+  }));
+  const errors = r.perAction;
+  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
 }
 
 /**
@@ -268,7 +319,6 @@ export interface PaperMetricOptions extends EquivarianceOptions {
  * over the masked pixels, as a fraction (0.0758 = 7.58%), averaged over angles.
  */
 export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: PaperMetricOptions = {}): EquivarianceReport {
-  const interp = opts.interpolation ?? "bicubic";
   const top = opts.topMaps ?? 8;
   if (!Number.isInteger(top) || top < 1) domainError("paperEquivarianceError", "topMaps", top, "a positive integer");
   checkMetricArgs("paperEquivarianceError", x, anglesDeg);
@@ -283,8 +333,6 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
   const act = Array.from(tf.tidy(() => tf.mean(fx, [0, 1, 2]).dataSync()));
   fx.dispose();
   const chosen = act.map((a, c) => [a, c]).sort((p, q) => q[0] - p[0]).slice(0, Math.min(top, C)).map((p) => p[1]);
-  const xShape = x.shape as [number, number, number, number];
-  const xData = x.dataSync() as Float32Array;
   const mask = diskMask(H, W, opts.maskRadius);
   // undefined when the map is constant on the disk (min-max scaling undefined)
   const scaled = (d: Float32Array, b: number, c: number): Float64Array | undefined => {
@@ -303,17 +351,20 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
   };
   const errors: number[] = [];
   let excluded = 0;
-  for (const deg of anglesDeg) {
-    const a = (deg * Math.PI) / 180;
-    const rotated = rotateArray(fxData, shape, a, undefined, interp);
-    const target = opts.c4Field ? cycleC4(rotated, shape, deg, "paperEquivarianceError") : rotated;
-    const frx = ownRotated("paperEquivarianceError", f, deg, opts.rotatedInput, () => tf.tensor4d(rotateArray(xData, xShape, a, undefined, interp), xShape));
-    if (frx.shape.join() !== fx.shape.join()) {
-      frx.dispose();
-      throw new ShapeError("paperEquivarianceError f(R x)", `[${shape.join(", ")}]`, frx.shape);
-    }
-    const got = frx.dataSync() as Float32Array;
-    frx.dispose();
+  // bcnn's rotations as group elements (the same actions as equivarianceError); this metric's own
+  // reduction (top maps, min–max scaling, left-out constant maps) stays here: no other caller has it
+  const actions = rotationActions(anglesDeg, { ...opts, caller: "paperEquivarianceError" });
+  const fField = fieldMap("paperEquivarianceError", f);
+  const fxField: Field = { shape: [...shape], data: fxData };
+  for (const [k, g] of actions.entries()) {
+    const deg = anglesDeg[k];
+    const target = g.out(fxField).data;
+    let frx: Field | undefined;
+    tf.tidy(() => {
+      frx = fField(g.in(x));
+    });
+    if (frx!.shape.join() !== shape.join()) throw new ShapeError("paperEquivarianceError f(R x)", `[${shape.join(", ")}]`, frx!.shape);
+    const got = frx!.data;
     let sum = 0, n = 0;
     for (let b = 0; b < B; b++) {
       for (const c of chosen) {
@@ -335,5 +386,5 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
     if (n === 0) domainError("paperEquivarianceError", "f(x)", `every chosen map constant on the disk at ${deg}°`, "at least one non-constant map (min-max scaling is undefined for a constant map)");
     errors.push(sum / n);
   }
-  return { angles: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length, excluded };
+  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length, excluded };
 }

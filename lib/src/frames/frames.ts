@@ -20,7 +20,8 @@
 import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { Graph } from "./graph";
-import { Mat3, mat, mul3, orthogonalityError, symmetricEigen, transpose3 } from "../linalg";
+import { Mat3, det3, mat, mul3, orthogonalityError, symmetricEigen, transformPoints, transpose3 } from "../linalg";
+import { Action, equivarianceError } from "../equivariance";
 
 export type Degeneracy = "none" | "v1" | "v2" | "v3";
 
@@ -146,22 +147,34 @@ export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: 
 
 /**
  * max over nodes and entries of |L_i(Rx + t) − L_i(x)Rᵀ| for fixed-weight frames (float64):
- * 0 up to rounding when the frames are equivariant.
+ * 0 up to rounding when the frames are equivariant. frames' E(3) action on a cloud and its frames
+ * (`frameAction`) + the toolkit's maxAbs.
  */
 export function frameEquivarianceError(pos: ArrayLike<number>, g: Graph, R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0], opts: { signRule?: boolean } = {}): number {
-  const a = localFrames(pos, g, opts).frames;
-  const moved = new Float64Array(pos.length);
-  for (let i = 0; i < pos.length; i += 3) {
-    for (let r = 0; r < 3; r++) moved[i + r] = R[3 * r] * pos[i] + R[3 * r + 1] * pos[i + 1] + R[3 * r + 2] * pos[i + 2] + t[r];
-  }
-  const b = localFrames(moved, g, opts).frames;
+  const framesOf = (p: ArrayLike<number>): Float64Array => {
+    const fr = localFrames(p, g, opts).frames;
+    const out = new Float64Array(9 * fr.length);
+    fr.forEach((f, i) => out.set(f.L, 9 * i));
+    return out;
+  };
+  return equivarianceError({ f: framesOf, x: pos, actions: frameAction(R, t), norm: "maxAbs", finite: "propagate", caller: "frameEquivarianceError" }).max;
+}
+
+/**
+ * The E(3) element x ↦ Rx + t as a toolkit action on a cloud's positions (flat [N·3]) and on its
+ * local frames (flat [N·9], L ↦ L Rᵀ per node).
+ */
+export function frameAction(R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0]): Action<ArrayLike<number>, Float64Array> {
   const Rt = transpose3(R);
-  let err = 0;
-  for (let i = 0; i < g.n; i++) {
-    const expected = mul3(a[i].L, Rt);
-    for (let k = 0; k < 9; k++) err = Math.max(err, Math.abs(b[i].L[k] - expected[k]));
-  }
-  return err;
+  return {
+    name: `${det3(R) < 0 ? "reflection" : "rotation"} + translation`,
+    in: (pos) => transformPoints(pos, R, t),
+    out: (L) => {
+      const out = new Float64Array(L.length);
+      for (let i = 0; i < L.length; i += 9) out.set(mul3(L.subarray(i, i + 9), Rt), i);
+      return out;
+    },
+  };
 }
 
 /** Canonicalise: express each node's neighbours in its own frame, L_i(x_j − x_i) (float64, [E·3]). */

@@ -6,7 +6,7 @@
  */
 import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
-import { GroupAction } from "../kernel/check";
+import { Action as GroupAction, equivarianceError } from "../equivariance";
 import { Rng } from "../tensor/rng";
 import { Batch, BatchOptions, makeBatch } from "./batch";
 import { Cloud, Dataset, PotentialOptions, targets } from "./data";
@@ -230,24 +230,21 @@ export function predict(m: Model, head: Head, opts: BatchOptions): (c: Cloud) =>
  * Equivariance error per head: max over clouds and group elements of max|f(g·x) − g·f(x)|,
  * divided by the largest |f(x)| over all clouds (pooled, unlike check.equivariant's per-input
  * scale: a random-init energy can sum to ≈ 0 on one cloud, and dividing by that would measure
- * cancellation, not equivariance). Does not throw.
+ * cancellation, not equivariance). Does not throw: NaN outputs give NaN. frames' E(3) actions
+ * (`o3Actions`, x ↦ Rx + t) + the toolkit's relMaxAbs with a pooled scale.
  */
 export function equivarianceErrors(m: Model, clouds: Cloud[], Qs: Mat3[], opts: BatchOptions): Errors {
   const out: Errors = { energy: 0, forces: 0, tensor: 0 };
   for (const h of HEADS) {
-    const f = predict(m, h, opts);
-    const gs = o3Actions(h, Qs, { translate: 0.7 });
-    let scale = 0, diff = 0;
-    for (const c of clouds) {
-      const fx = f(c);
-      const ref = fx.dataSync();
-      for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
-      for (const g of gs) {
-        const lhs = f(g.in(c)).dataSync(), rhs = g.out(fx).dataSync();
-        for (let i = 0; i < lhs.length; i++) diff = Math.max(diff, Math.abs(lhs[i] - rhs[i]));
-      }
-    }
-    out[h] = scale > 0 ? diff / scale : diff;
+    out[h] = equivarianceError({
+      f: predict(m, h, opts),
+      inputs: clouds,
+      actions: o3Actions(h, Qs, { translate: 0.7 }),
+      norm: "relMaxAbs",
+      scale: "pooled",
+      finite: "propagate",
+      caller: "equivarianceErrors",
+    }).max;
   }
   return out;
 }

@@ -9,6 +9,8 @@
 import { CheckError, DomainError, ShapeError } from "../errors";
 import { noteCheck, requireClaim, withoutLedger } from "./claims";
 import type { Summary } from "../stats";
+import { equivarianceError } from "../equivariance";
+import type { Action } from "../equivariance";
 
 /** Anything check can read as an n-d array of numbers. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -190,11 +192,7 @@ function close(actual: Numeric, expected: Numeric, opts: CloseOptions): void {
 }
 
 /** A group element acting on inputs (`in`) and on outputs (`out`); `name` labels failures. */
-export interface GroupAction<X, Y> {
-  in: (x: X) => X;
-  out: (y: Y) => Y;
-  name?: string;
-}
+export type GroupAction<X, Y> = Action<X, Y>;
 
 export interface EquivariantOptions<X, Y> {
   what: string;
@@ -254,47 +252,37 @@ function equivariantBody<X, Y>(o: EquivariantOptions<X, Y>, what: string): numbe
   const xs = inputsOf(o, "equivariant");
   const gs = Array.isArray(o.g) ? o.g : [o.g];
   if (gs.length === 0) throw new TypeError("check.equivariant: expected at least one group element in `g`");
-  let worst = { err: 0, scale: 0, diff: 0, xi: 0, gi: 0 };
-  let absolute = false;
-  tfTidy(() => {
-    xs.forEach((x, xi) => {
-      const fx = o.f(x);
-      const ref = flatten(fx, "f(x)");
-      if (ref.data.length === 0) throw new CheckError(`✗ ${what}: f(x) is empty for input ${xi}; nothing to compare`);
-      let scale = 0;
-      for (const v of ref.data) {
-        if (!Number.isFinite(v)) throw new CheckError(`✗ ${what}: f(x) has a non-finite value (${v}) for input ${xi}`);
-        scale = Math.max(scale, Math.abs(v));
+  // the measurement is the toolkit's relMaxAbs (per-input scale, absolute when f(x) ≡ 0); this
+  // check adds the tolerance, the message and the ledger. f(x) is read with check's own flatten
+  // (nested arrays) and refused here as before when empty or non-finite; NaN in f(g·x) makes the
+  // error NaN, which fails the check.
+  const r = tfTidy(() => equivarianceError<X, Y>({
+    f: o.f,
+    inputs: xs,
+    actions: gs,
+    norm: "relMaxAbs",
+    finite: "propagate",
+    caller: `check.equivariant (${what})`,
+    read: (y, role, xi) => {
+      const v = flatten(y, role);
+      if (role === "f(x)") {
+        if (v.data.length === 0) throw new CheckError(`✗ ${what}: f(x) is empty for input ${xi}; nothing to compare`);
+        for (const d of v.data) if (!Number.isFinite(d)) throw new CheckError(`✗ ${what}: f(x) has a non-finite value (${d}) for input ${xi}`);
       }
-      gs.forEach((g, gi) => {
-        const lhs = flatten(o.f(g.in(x)), "f(g·x)");
-        const rhs = flatten(g.out(fx), "g·f(x)");
-        if (lhs.shape.length !== rhs.shape.length || lhs.shape.some((d, k) => d !== rhs.shape[k])) {
-          throw new ShapeError(`check.equivariant (${what}) f(g·x)`, `[${rhs.shape.join(", ")}] (the shape of g·f(x))`, lhs.shape);
-        }
-        let diff = 0;
-        for (let i = 0; i < lhs.data.length; i++) {
-          const d = Math.abs(lhs.data[i]! - rhs.data[i]!);
-          diff = Number.isNaN(d) ? NaN : Math.max(diff, d);
-        }
-        const useAbs = scale === 0;
-        absolute ||= useAbs;
-        const err = useAbs ? diff : diff / scale;
-        if (Number.isNaN(err) || err > worst.err || (xi === 0 && gi === 0)) worst = { err, scale, diff, xi, gi };
-      });
-    });
-  });
-  const kind = absolute ? "max abs err (f(x) = 0)" : "rel err";
+      return v;
+    },
+  }));
+  const worst = r.worst;
+  const kind = r.absolute ? "max abs err (f(x) = 0)" : "rel err";
   const count = `${xs.length} input${xs.length > 1 ? "s" : ""} × ${gs.length} group element${gs.length > 1 ? "s" : ""}`;
-  if (!(worst.err <= tol)) {
-    const gname = gs[worst.gi]!.name ?? `g[${worst.gi}]`;
+  if (!(worst.error <= tol)) {
     throw new CheckError(
-      `✗ ${what}: ${kind} ${fmt(worst.err)} > tol ${fmt(tol)} (max |f(g·x) − g·f(x)| = ${fmt(worst.diff)}, max |f(x)| = ${fmt(worst.scale)}, ` +
-        `input ${worst.xi}, ${gname}; ${count})`,
+      `✗ ${what}: ${kind} ${fmt(worst.error)} > tol ${fmt(tol)} (max |f(g·x) − g·f(x)| = ${fmt(worst.diff)}, max |f(x)| = ${fmt(worst.scale)}, ` +
+        `input ${worst.input}, ${worst.name}; ${count})`,
     );
   }
-  pass(`${what}: ${kind} ${fmt(worst.err)} over ${count} (tol ${fmt(tol)})`);
-  return worst.err;
+  pass(`${what}: ${kind} ${fmt(worst.error)} over ${count} (tol ${fmt(tol)})`);
+  return worst.error;
 }
 
 export interface InvariantOptions<X> {
