@@ -490,12 +490,13 @@ describe("frames (mutants 4): pair features, ridges and their checks by hand", (
 
 describe("frames (mutants 4): a bug found on the way (session 7)", () => {
   before(async () => { await init({ quiet: true }); });
-  // BUG (potential.ts fitPairRidge, lines 352–354): all-equal non-zero training forces (0.5 eV/Å on
+  // Was a BUG until fixed in session 7 (potential.ts fitPairRidge now treats a spread within the
+  // mean's rounding, n·ε·max|f|, as none; this test failed before): all-equal non-zero training forces (0.5 eV/Å on
   // every component of co2 frames 0, 5, 10) give vF = 7.9e-29 instead of 0 — the mean of 27 equal
   // values F/σ_E is off by one rounding (−8.9e-15), so `!(vF > 0)` lets it through — and the fit
   // then fails in the Cholesky with "the normal matrix is not positive definite (use λ > 0)",
   // blaming λ (which is 0.01 > 0) instead of naming the force spread. Typed, but the wrong cause.
-  it.skip("BUG fitPairRidge: all-equal non-zero forces are refused as no force spread (they blame λ instead)", () => {
+  it("fitPairRidge: all-equal non-zero forces are refused as no force spread (session 7 bug: they blamed λ)", () => {
     const d = F.moleculeDataset("co2", [0, 5, 10], { cutoff: 3 });
     const flat = d.targets.map((t) => ({ ...t, forces: new Float64Array(9).fill(0.5) }));
     assert.throws(() => F.fitPairRidge({ clouds: d.clouds, targets: flat }), domain(/train\.targets \(force spread\)/));
