@@ -351,7 +351,12 @@ export function fitPairRidge(train: Dataset, opts: { lambda?: number; weights?: 
   const fs = train.targets.flatMap((t) => Array.from(t.forces, (v) => v / eSd));
   const fMean = fs.reduce((a, v) => a + v, 0) / fs.length;
   const vF = fs.reduce((a, v) => a + (v - fMean) ** 2, 0) / fs.length;
-  if (w.forces > 0 && !(vF > 0)) domainError("fitPairRidge", "train.targets (force spread)", vF, "training forces that are not all equal");
+  // Forces that are all equal can leave vF a rounding residue above 0 (0.5 everywhere gave 7.9e-29:
+  // the mean is one ulp off), which would weight the force rows by ~1e28 and make the normal matrix
+  // singular. A spread within what the mean's rounding can produce (n·ε·max|f|) counts as none.
+  const fMax = fs.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  const noise = fs.length * Number.EPSILON * fMax;
+  if (w.forces > 0 && !(vF > noise * noise)) domainError("fitPairRidge", "train.targets (force spread)", vF, "training forces that are not all equal (a spread above rounding)");
   const alpha = w.forces > 0 ? (w.forces * n) / (fs.length * vF) : 0;
   const A = new Float64Array(p * p), y = new Float64Array(p), z = new Float64Array(p), h = new Float64Array(p);
   F.forEach((f, i) => {
