@@ -4,11 +4,8 @@ import { expectNoLeakedTensors } from "./helpers";
 import { frames as F, linalg, init, DomainError, ShapeError } from "besselbook";
 
 const bo = { cutoff: 4, nRbf: 8, nTypes: 3 };
-const relMax = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let d = 0, s = 0;
-  for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); s = Math.max(s, Math.abs(b[i])); }
-  return d / s;
-};
+/** max|a − b| / max|b| (the library's, also used by notebook 07). */
+const relMax = F.relMaxDiff;
 
 describe("frames: ℓ = 3 (issue 15)", () => {
   const Qs = F.randomO3(4, 4, 11);
@@ -22,15 +19,9 @@ describe("frames: ℓ = 3 (issue 15)", () => {
   });
 
   it("D³ has the character of the ℓ = 3 irrep: sin(7θ/2)/sin(θ/2), and −that for −R (independent formula)", () => {
-    for (const Q of Qs) {
-      const s = linalg.det3(Q);
-      const R = Array.from(Q, (x) => s * x); // proper part
-      const theta = Math.acos(Math.max(-1, Math.min(1, (R[0] + R[4] + R[8] - 1) / 2)));
-      const chi = Math.sin(3.5 * theta) / Math.sin(theta / 2);
-      const D = F.wignerD(3, Q);
-      const tr = [0, 1, 2, 3, 4, 5, 6].reduce((a, k) => a + D.data[8 * k], 0);
-      assert.ok(Math.abs(tr - s * chi) < 1e-12, `trace ${tr} vs ${s * chi}`);
-    }
+    // the library's characterError (also notebook 06 §3): max |tr D³(R) − det(R) χ₃(θ)|
+    const err = F.characterError(3, Qs);
+    assert.ok(err < 1e-12, `character error ${err}`);
   });
 
   it("Y³ equals explicit harmonic cubics (up to one common factor) and Y³(Qx) = D³(Q)Y³(x)", () => {
@@ -99,18 +90,7 @@ describe("frames: conservative forces and the TFN in local frames (issue 15)", f
     for (const m of models()) {
       const b = F.makeBatch([c], bo);
       const Fm = Array.from(F.energyForces(m, b).forces.dataSync());
-      const E = (pos: Float64Array) => {
-        const bb = F.makeBatch([{ pos, types: c.types }], bo);
-        const e = tf.tidy(() => m.apply(bb).energy.dataSync()[0]);
-        bb.dispose();
-        return e;
-      };
-      const h = 2e-3, fd: number[] = [];
-      for (let k = 0; k < c.pos.length; k++) {
-        const p = Float64Array.from(c.pos);
-        p[k] += h; const ep = E(p); p[k] -= 2 * h; const em = E(p);
-        fd.push(-(ep - em) / (2 * h));
-      }
+      const fd = F.centralDifferenceForces(m, c, bo, { h: 2e-3 });
       // float32 energies (ulp ~1e-7 of |E|) over 2h: noise ~1e-4 of the force scale here
       const err = relMax(Fm, fd);
       assert.ok(err < 0.03, `${m.name}: |F − FD| / max|FD| = ${err}`);

@@ -26,3 +26,5 @@ export * from "./train";
 export * from "./molecules";
 export * from "./potential";
 export * from "./jobs";
+export * from "./reptables";
+export * from "./fd";
