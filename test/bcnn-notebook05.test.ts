@@ -39,22 +39,35 @@ describe("bcnn: notebook05Plan and the notebook's parameters", () => {
     }
     for (const k of bcnn.NOTEBOOK05_BCNN_ARMS) assert.ok(k in plan.configs, k);
     // 3 arms × 5 + 7 configurations × 3 = 36 runs (notebook 05 §2, Budget)
-    assert.equal(Object.values(plan.seedLists).reduce((s, l) => s + l.length, 0), 36);
+    assert.equal(
+      Object.values(plan.seedLists).reduce((s, l) => s + l.length, 0),
+      36,
+    );
   });
 
   it("adds the probe's small angles 1°, 3°, 7° unless P.probeExtraDeg says otherwise", () => {
     const P = notebookParams(NB05, "full");
     const dflt = bcnn.notebook05Plan(P).configs["glyphs/cnn/upright"].probeAnglesDeg;
     assert.deepEqual(dflt, [0, 1, 3, 7, 15, 30, 45, 60, 75, 90]);
-    const own = bcnn.notebook05Plan({ ...P, probeExtraDeg: [2] }).configs["glyphs/cnn/upright"].probeAnglesDeg;
+    const own = bcnn.notebook05Plan({ ...P, probeExtraDeg: [2] }).configs["glyphs/cnn/upright"]
+      .probeAnglesDeg;
     assert.deepEqual(own, [0, 2, 15, 30, 45, 60, 75, 90]);
-    assert.deepEqual(bcnn.notebook05Plan(P).configs, bcnn.notebook05Configs({ ...P, probeExtraDeg: [1, 3, 7] }));
+    assert.deepEqual(
+      bcnn.notebook05Plan(P).configs,
+      bcnn.notebook05Configs({ ...P, probeExtraDeg: [1, 3, 7] }),
+    );
   });
 
   it("refuses bad seed counts with a DomainError naming them", () => {
     const P = notebookParams(NB05, "full");
-    assert.throws(() => bcnn.notebook05Plan({ ...P, nSeeds: 0 }), (e: Error) => e instanceof DomainError && /P\.nSeeds/.test(e.message));
-    assert.throws(() => bcnn.notebook05Plan({ ...P, nSeedsBcnn: 2.5 }), (e: Error) => e instanceof DomainError && /P\.nSeedsBcnn/.test(e.message));
+    assert.throws(
+      () => bcnn.notebook05Plan({ ...P, nSeeds: 0 }),
+      (e: Error) => e instanceof DomainError && /P\.nSeeds/.test(e.message),
+    );
+    assert.throws(
+      () => bcnn.notebook05Plan({ ...P, nSeedsBcnn: 2.5 }),
+      (e: Error) => e instanceof DomainError && /P\.nSeedsBcnn/.test(e.message),
+    );
     assert.throws(() => bcnn.notebook05Plan(null as never), DomainError);
   });
 });

@@ -27,7 +27,8 @@ export function longComments(src: string, max = MAX): number[] {
   const bad: number[] = [];
   src.split("\n").forEach((line, i) => {
     const t = line.trim();
-    const comment = (t.startsWith("//") && !t.startsWith("///")) || t.startsWith("*") || t.startsWith("/*");
+    const comment =
+      (t.startsWith("//") && !t.startsWith("///")) || t.startsWith("*") || t.startsWith("/*");
     if (comment && [...line].length > max) bad.push(i + 1);
   });
   return bad;
@@ -40,7 +41,10 @@ describe("source format (prettier, 100 columns)", function () {
   const files = DIRS.flatMap((d) => tsFiles(path.join(ROOT, d)));
 
   it("the check can fail: a badly formatted snippet is caught, its formatted form passes", async () => {
-    const options = { ...(await prettier.resolveConfig(path.join(ROOT, "lib/src/index.ts"))), filepath: "x.ts" };
+    const options = {
+      ...(await prettier.resolveConfig(path.join(ROOT, "lib/src/index.ts"))),
+      filepath: "x.ts",
+    };
     assert.equal(options.printWidth, MAX);
     const bad = "const  a = {b:1,c : [1,2,3]}\n";
     assert.equal(await prettier.check(bad, options), false);
@@ -50,7 +54,12 @@ describe("source format (prettier, 100 columns)", function () {
   });
 
   it("longComments finds a 101-character comment line and ignores code and /// directives", () => {
-    const src = ["// " + "κ".repeat(97), "// " + "x".repeat(98), "/// " + "r".repeat(120), "const s = '" + "y".repeat(120) + "';"];
+    const src = [
+      "// " + "κ".repeat(97),
+      "// " + "x".repeat(98),
+      "/// " + "r".repeat(120),
+      "const s = '" + "y".repeat(120) + "';",
+    ];
     assert.deepEqual(longComments(src.join("\n")), [2]);
   });
 
@@ -59,7 +68,8 @@ describe("source format (prettier, 100 columns)", function () {
     const unformatted: string[] = [];
     for (const f of files) {
       const options = { ...(await prettier.resolveConfig(f)), filepath: f };
-      if (!(await prettier.check(fs.readFileSync(f, "utf8"), options))) unformatted.push(path.relative(ROOT, f));
+      if (!(await prettier.check(fs.readFileSync(f, "utf8"), options)))
+        unformatted.push(path.relative(ROOT, f));
     }
     assert.deepEqual(unformatted, [], "run `npm run format`");
   });

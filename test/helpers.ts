@@ -12,7 +12,10 @@ export function close(a: number, b: number, tol: number, what = ""): void {
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (|diff| ${Math.abs(a - b)} > ${tol})`);
 }
 
-/** Run `fn`; fail unless it leaves exactly `expected` (default 0) more tensors alive. Returns the count. */
+/**
+ * Run `fn`; fail unless it leaves exactly `expected` (default 0) more tensors alive. Returns the
+ * count.
+ */
 export function expectNoLeakedTensors(fn: () => void, what = "", expected = 0): number {
   const leaked = tensor.tensorLeak(fn);
   assert.equal(leaked, expected, `${what}: ${leaked} tensor(s) left alive, expected ${expected}`);
@@ -20,7 +23,11 @@ export function expectNoLeakedTensors(fn: () => void, what = "", expected = 0): 
 }
 
 /** `expectNoLeakedTensors` for async code. */
-export async function expectNoLeakedTensorsAsync(fn: () => Promise<unknown>, what = "", expected = 0): Promise<number> {
+export async function expectNoLeakedTensorsAsync(
+  fn: () => Promise<unknown>,
+  what = "",
+  expected = 0,
+): Promise<number> {
   const leaked = await tensor.tensorLeakAsync(fn);
   assert.equal(leaked, expected, `${what}: ${leaked} tensor(s) left alive, expected ${expected}`);
   return leaked;
@@ -30,7 +37,11 @@ export async function expectNoLeakedTensorsAsync(fn: () => Promise<unknown>, wha
  * Run `fn` on tfjs backend `name`, then leave backend `after` active (default: the one active
  * before), also when `fn` throws.
  */
-export async function withBackend<T>(name: string, fn: () => T | Promise<T>, after?: string): Promise<T> {
+export async function withBackend<T>(
+  name: string,
+  fn: () => T | Promise<T>,
+  after?: string,
+): Promise<T> {
   const previous = after ?? tf.getBackend();
   assert.ok(await tf.setBackend(name), `tfjs backend ${name} should initialise`);
   try {
@@ -45,7 +56,11 @@ export async function withBackend<T>(name: string, fn: () => T | Promise<T>, aft
  * `after` is active (default: the one active before). Test files whose later tests assume wasm pass
  * `after: "wasm"`: in one mocha process another file may have left "cpu" active.
  */
-export async function onBackends<T>(names: readonly string[], fn: (backend: string) => T | Promise<T>, after?: string): Promise<Record<string, T>> {
+export async function onBackends<T>(
+  names: readonly string[],
+  fn: (backend: string) => T | Promise<T>,
+  after?: string,
+): Promise<Record<string, T>> {
   const out: Record<string, T> = {};
   const end = after ?? tf.getBackend();
   for (const name of names) out[name] = await withBackend(name, () => fn(name), end);

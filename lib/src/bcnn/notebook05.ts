@@ -9,7 +9,11 @@ import { domainError } from "../errors";
 import { notebook05Configs, Notebook05Params, SeedConfig } from "./experiment";
 
 /** The three upright glyph B-CNN arms, which get `nSeedsBcnn` seeds (notebook 05 §2, Budget). */
-export const NOTEBOOK05_BCNN_ARMS: readonly string[] = ["glyphs/bcnnPaper/upright", "glyphs/bcnnSteer/upright", "glyphs/bcnnSteer1/upright"];
+export const NOTEBOOK05_BCNN_ARMS: readonly string[] = [
+  "glyphs/bcnnPaper/upright",
+  "glyphs/bcnnSteer/upright",
+  "glyphs/bcnnSteer1/upright",
+];
 
 /** Small extra angles (degrees) of the feature-change probe: a steering error grows ∝ α near 0. */
 export const NOTEBOOK05_PROBE_EXTRA_DEG: readonly number[] = [1, 3, 7];
@@ -38,14 +42,18 @@ export interface Notebook05Plan {
  */
 export function notebook05Plan(P: Notebook05PlanParams): Notebook05Plan {
   const fn = "notebook05Plan";
-  if (P === null || typeof P !== "object") domainError(fn, "P", P, "notebook 05's parameter object");
+  if (P === null || typeof P !== "object")
+    domainError(fn, "P", P, "notebook 05's parameter object");
   for (const k of ["nSeeds", "nSeedsBcnn"] as const) {
     if (!(Number.isInteger(P[k]) && P[k] >= 1)) domainError(fn, `P.${k}`, P[k], "an integer ≥ 1");
   }
   const seeds = Array.from({ length: P.nSeeds }, (_, i) => i);
   const seedsBcnn = Array.from({ length: P.nSeedsBcnn }, (_, i) => i);
   const seedsOf = (key: string) => (NOTEBOOK05_BCNN_ARMS.includes(key) ? seedsBcnn : seeds);
-  const configs = notebook05Configs({ ...P, probeExtraDeg: P.probeExtraDeg ?? [...NOTEBOOK05_PROBE_EXTRA_DEG] });
+  const configs = notebook05Configs({
+    ...P,
+    probeExtraDeg: P.probeExtraDeg ?? [...NOTEBOOK05_PROBE_EXTRA_DEG],
+  });
   const seedLists = Object.fromEntries(Object.keys(configs).map((k) => [k, seedsOf(k)]));
   return { configs, seeds, seedsBcnn, seedLists, seedsOf };
 }

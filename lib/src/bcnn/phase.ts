@@ -28,16 +28,27 @@ export interface ModeCoefficients {
  * ((x, y) = (col − c, c − row) ↦ (−y, x)). `basis` is a `fourierBesselBasis` (or any object with
  * its `kernelSize`, `modes`, `re`, `im` layout: `re[p·M + m]`).
  */
-export function quarterTurnPhaseError(basis: Pick<FourierBesselBasis, "kernelSize" | "modes" | "re" | "im">): number {
+export function quarterTurnPhaseError(
+  basis: Pick<FourierBesselBasis, "kernelSize" | "modes" | "re" | "im">,
+): number {
   const fn = "quarterTurnPhaseError";
-  if (basis === null || typeof basis !== "object") domainError(fn, "basis", basis, "a sampled basis from fourierBesselBasis");
+  if (basis === null || typeof basis !== "object")
+    domainError(fn, "basis", basis, "a sampled basis from fourierBesselBasis");
   const K = basis.kernelSize;
   if (!(Number.isInteger(K) && K >= 1)) domainError(fn, "basis.kernelSize", K, "an integer ≥ 1");
-  if (!Array.isArray(basis.modes) || basis.modes.length === 0) domainError(fn, "basis.modes", basis.modes, "a non-empty array of modes");
+  if (!Array.isArray(basis.modes) || basis.modes.length === 0)
+    domainError(fn, "basis.modes", basis.modes, "a non-empty array of modes");
   const M = basis.modes.length;
-  for (const [name, arr] of [["basis.re", basis.re], ["basis.im", basis.im]] as const) {
+  for (const [name, arr] of [
+    ["basis.re", basis.re],
+    ["basis.im", basis.im],
+  ] as const) {
     if (arr === null || typeof arr !== "object" || arr.length !== K * K * M) {
-      throw new ShapeError(`${fn}: ${name}`, `[K·K·M] = [${K * K * M}] (K = ${K}, M = ${M})`, String(arr?.length));
+      throw new ShapeError(
+        `${fn}: ${name}`,
+        `[K·K·M] = [${K * K * M}] (K = ${K}, M = ${M})`,
+        String(arr?.length),
+      );
     }
   }
   const { re, im, modes } = basis;
@@ -91,30 +102,63 @@ export function phaseLaw(
   opts: { orders?: readonly number[] } = {},
 ): PhaseLaw {
   const fn = "phaseLaw";
-  if (typeof coeffsAt !== "function") domainError(fn, "coeffsAt", coeffsAt, "a function angleDeg → { re, im }");
-  if (!Array.isArray(modes) || modes.length === 0) domainError(fn, "modes", modes, "a non-empty array of modes");
-  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0) domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of angles (degrees)");
-  for (const a of anglesDeg) if (!Number.isFinite(a)) domainError(fn, "anglesDeg", a, "finite angles (degrees)");
-  const orders = opts.orders ?? [...new Set(modes.filter((m) => m.nu > 0).map((m) => m.nu))].sort((x, y) => x - y);
+  if (typeof coeffsAt !== "function")
+    domainError(fn, "coeffsAt", coeffsAt, "a function angleDeg → { re, im }");
+  if (!Array.isArray(modes) || modes.length === 0)
+    domainError(fn, "modes", modes, "a non-empty array of modes");
+  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0)
+    domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of angles (degrees)");
+  for (const a of anglesDeg)
+    if (!Number.isFinite(a)) domainError(fn, "anglesDeg", a, "finite angles (degrees)");
+  const orders =
+    opts.orders ??
+    [...new Set(modes.filter((m) => m.nu > 0).map((m) => m.nu))].sort((x, y) => x - y);
   for (const nu of orders) {
-    if (!modes.some((m) => m.nu === nu)) domainError(fn, "opts.orders", nu, `orders present in modes (${[...new Set(modes.map((m) => m.nu))].join(", ")})`);
+    if (!modes.some((m) => m.nu === nu))
+      domainError(
+        fn,
+        "opts.orders",
+        nu,
+        `orders present in modes (${[...new Set(modes.map((m) => m.nu))].join(", ")})`,
+      );
   }
   const get = (a: number): ModeCoefficients => {
     const c = coeffsAt(a);
-    if (c === null || typeof c !== "object" || c.re?.length !== modes.length || c.im?.length !== modes.length) {
-      throw new ShapeError(`${fn}: coeffsAt(${a})`, `{ re, im } of length ${modes.length} (one per mode)`, c === null || typeof c !== "object" ? String(c) : `lengths ${c.re?.length}, ${c.im?.length}`);
+    if (
+      c === null ||
+      typeof c !== "object" ||
+      c.re?.length !== modes.length ||
+      c.im?.length !== modes.length
+    ) {
+      throw new ShapeError(
+        `${fn}: coeffsAt(${a})`,
+        `{ re, im } of length ${modes.length} (one per mode)`,
+        c === null || typeof c !== "object"
+          ? String(c)
+          : `lengths ${c.re?.length}, ${c.im?.length}`,
+      );
     }
     return c;
   };
   const deg = Math.PI / 180;
   const c0 = get(0);
   const cnorm = Math.sqrt(modes.reduce((s, _, i) => s + c0.re[i] ** 2 + c0.im[i] ** 2, 0));
-  if (!(cnorm > 0)) domainError(fn, "coeffsAt(0)", `coefficients of norm ${cnorm}`, "a non-zero, finite reference (an input the modes see)");
+  if (!(cnorm > 0))
+    domainError(
+      fn,
+      "coeffsAt(0)",
+      `coefficients of norm ${cnorm}`,
+      "a non-zero, finite reference (an input the modes see)",
+    );
   const strongest = orders.map((nu) => {
     // the largest |c_ν,j| of order ν: its phase is the least affected by sampling noise
     let best = -1;
     modes.forEach((m, i) => {
-      if (m.nu === nu && (best < 0 || Math.hypot(c0.re[i], c0.im[i]) > Math.hypot(c0.re[best], c0.im[best]))) best = i;
+      if (
+        m.nu === nu &&
+        (best < 0 || Math.hypot(c0.re[i], c0.im[i]) > Math.hypot(c0.re[best], c0.im[best]))
+      )
+        best = i;
     });
     return { nu, i: best };
   });
@@ -127,12 +171,17 @@ export function phaseLaw(
     modes.forEach((m, i) => {
       const pr = Math.cos(-m.nu * a * deg),
         pi = Math.sin(-m.nu * a * deg);
-      e2 += (c.re[i] - (pr * c0.re[i] - pi * c0.im[i])) ** 2 + (c.im[i] - (pr * c0.im[i] + pi * c0.re[i])) ** 2;
+      e2 +=
+        (c.re[i] - (pr * c0.re[i] - pi * c0.im[i])) ** 2 +
+        (c.im[i] - (pr * c0.im[i] + pi * c0.re[i])) ** 2;
     });
     relErrors.push(Math.sqrt(e2) / cnorm);
     strongest.forEach(({ i }, s) => {
       // arg(c(α)/c(0)), unwrapped along α so it can be compared with the straight line −να
-      let ph = Math.atan2(c.im[i] * c0.re[i] - c.re[i] * c0.im[i], c.re[i] * c0.re[i] + c.im[i] * c0.im[i]);
+      let ph = Math.atan2(
+        c.im[i] * c0.re[i] - c.re[i] * c0.im[i],
+        c.re[i] * c0.re[i] + c.im[i] * c0.im[i],
+      );
       while (ph - prev[s] > Math.PI) ph -= 2 * Math.PI;
       while (ph - prev[s] < -Math.PI) ph += 2 * Math.PI;
       prev[s] = ph;

@@ -14,12 +14,21 @@ import { Model } from "./models";
  * that is all zeros (the ratio would be ∞ or NaN) and arrays of different lengths.
  */
 export function relMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new ShapeError("relMaxDiff: a", `[${b.length}] (the length of b)`, [a.length]);
-  let d = 0, s = 0;
+  if (a.length !== b.length)
+    throw new ShapeError("relMaxDiff: a", `[${b.length}] (the length of b)`, [a.length]);
+  let d = 0,
+    s = 0;
   for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i])); s = Math.max(s, Math.abs(b[i]));
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    s = Math.max(s, Math.abs(b[i]));
   }
-  if (!(s > 0)) domainError("relMaxDiff", "b", s === 0 ? "all zeros" : s, "a reference with max|b| > 0 (finite)");
+  if (!(s > 0))
+    domainError(
+      "relMaxDiff",
+      "b",
+      s === 0 ? "all zeros" : s,
+      "a reference with max|b| > 0 (finite)",
+    );
   return d / s;
 }
 
@@ -29,14 +38,33 @@ export function relMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * is one forward pass on a fresh batch (float32 model: the noise is about ulp(E)/h). Returns
  * `[N·3]` in the layout of `cloud.pos`.
  */
-export function centralDifferenceForces(model: Model, cloud: Cloud, bo: BatchOptions, opts: { h?: number } = {}): number[] {
+export function centralDifferenceForces(
+  model: Model,
+  cloud: Cloud,
+  bo: BatchOptions,
+  opts: { h?: number } = {},
+): number[] {
   const fn = "centralDifferenceForces";
   const h = opts.h ?? 2e-3;
   if (!(Number.isFinite(h) && h > 0)) domainError(fn, "opts.h", h, "a finite step > 0 (Å)");
-  if (cloud === null || typeof cloud !== "object" || !(cloud.pos instanceof Float64Array) || cloud.pos.length % 3 !== 0) {
-    throw new ShapeError(`${fn}: cloud.pos`, "a Float64Array [N·3]", cloud?.pos instanceof Float64Array ? [cloud.pos.length] : String(cloud?.pos));
+  if (
+    cloud === null ||
+    typeof cloud !== "object" ||
+    !(cloud.pos instanceof Float64Array) ||
+    cloud.pos.length % 3 !== 0
+  ) {
+    throw new ShapeError(
+      `${fn}: cloud.pos`,
+      "a Float64Array [N·3]",
+      cloud?.pos instanceof Float64Array ? [cloud.pos.length] : String(cloud?.pos),
+    );
   }
-  if (cloud.types?.length !== cloud.pos.length / 3) throw new ShapeError(`${fn}: cloud.types`, `[N] = [${cloud.pos.length / 3}]`, String(cloud.types?.length));
+  if (cloud.types?.length !== cloud.pos.length / 3)
+    throw new ShapeError(
+      `${fn}: cloud.types`,
+      `[N] = [${cloud.pos.length / 3}]`,
+      String(cloud.types?.length),
+    );
   const E = (pos: Float64Array) => {
     const bb = makeBatch([{ pos, types: cloud.types }], bo);
     try {
@@ -47,7 +75,9 @@ export function centralDifferenceForces(model: Model, cloud: Cloud, bo: BatchOpt
   };
   return Array.from(cloud.pos, (_, k) => {
     const p = Float64Array.from(cloud.pos);
-    p[k] += h; const ep = E(p); p[k] -= 2 * h;
+    p[k] += h;
+    const ep = E(p);
+    p[k] -= 2 * h;
     return -(ep - E(p)) / (2 * h);
   });
 }
