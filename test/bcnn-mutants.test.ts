@@ -9,10 +9,8 @@
  * known in closed form (⟨1, ψ₀₀⟩ = √π, ⟨Re ψ, ψ⟩ = ½, ⟨Im ψ, ψ⟩ = −i/2 for ν > 0).
  */
 import { strict as assert } from "node:assert";
-import { bcnn, special, DomainError } from "besselbook";
-
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
+import { bcnn, special } from "besselbook";
+import { isDomainError as domain } from "./helpers";
 
 /** 2π ∫₀¹ J_ν(kρ)² ρ dρ by 60-point Gauss–Legendre (exact to ~1e-15 for k ≤ 20). */
 function radialNormSq(nu: number, k: number): number {

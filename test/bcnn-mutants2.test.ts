@@ -13,12 +13,8 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { bcnn, DomainError, init, ShapeError } from "besselbook";
-
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
-const shape = (re: RegExp) => (e: unknown) =>
-  e instanceof ShapeError && re.test((e as Error).message);
+import { bcnn, init } from "besselbook";
+import { isDomainError as domain, isShapeError as shape } from "./helpers";
 
 /**
  * Source point (row, col) of output pixel (row, col) for a rotation by `a` (the docs' convention).

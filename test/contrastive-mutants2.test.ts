@@ -11,12 +11,11 @@
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
 import { contrastive as CN, linalg as L, init, rng } from "besselbook";
+import { closeRel as close } from "./helpers";
 
 // the Mat helpers, SVD and subspaces moved from contrastive to lib/src/linalg in #21
 const C = { ...CN, ...L };
 
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 const named = (re: RegExp) => (e: unknown) => e instanceof Error && re.test(e.message);
 const unit = (v: number[]) => {
   const n = Math.hypot(...v);

@@ -11,12 +11,9 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, linalg, special, DomainError, ShapeError, init, rng } from "besselbook";
+import { frames as F, linalg, special, init, rng } from "besselbook";
+import { isDomainError as domain, isShapeError as shape } from "./helpers";
 
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
-const shape = (re: RegExp) => (e: unknown) =>
-  e instanceof ShapeError && re.test((e as Error).message);
 const near = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
 const nearArr = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what = "") => {

@@ -12,7 +12,8 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, linalg, rng, init, DomainError, ShapeError } from "besselbook";
+import { frames as F, linalg, rng, init } from "besselbook";
+import { isDomainError as domain, isShapeError as shape } from "./helpers";
 
 type Order = F.Order;
 type CgModule = { clebschGordan: (a: Order, b: Order, c: Order) => linalg.Mat };
@@ -98,11 +99,6 @@ function freshReps(): RepsModule {
   delete require.cache[file];
   return require(file) as RepsModule;
 }
-
-const shape = (re: RegExp) => (e: unknown) =>
-  e instanceof ShapeError && re.test((e as Error).message);
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
 
 describe("frames (mutants 4): the ℓ = 3 basis built afresh", () => {
   it("Q₃ by hand for y(3x² − y²) and xyz; rows orthonormal, symmetric, traceless; D³ a homomorphism", () => {

@@ -7,14 +7,8 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, init, rng, DomainError, ShapeError } from "besselbook";
-
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
-const shape = (re: RegExp) => (e: unknown) =>
-  e instanceof ShapeError && re.test((e as Error).message);
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+import { frames as F, init, rng } from "besselbook";
+import { isDomainError as domain, isShapeError as shape, closeRel as close } from "./helpers";
 
 describe("frames (mutants 3): convergence judgement and learning-rate schedule", () => {
   before(async () => {

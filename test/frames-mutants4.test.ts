@@ -7,14 +7,9 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, data, init, rng, DomainError, ShapeError } from "besselbook";
+import { frames as F, data, init, rng, DomainError } from "besselbook";
+import { isDomainError as domain, isShapeError as shape, closeRel as close } from "./helpers";
 
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
-const shape = (re: RegExp) => (e: unknown) =>
-  e instanceof ShapeError && re.test((e as Error).message);
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 const allClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what = "") => {
   assert.equal(a.length, b.length, `${what}: length`);
   for (let i = 0; i < a.length; i++) close(a[i], b[i], tol, `${what}[${i}]`);

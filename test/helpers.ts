@@ -1,16 +1,30 @@
 /**
- * Test helpers shared by the unit tests (one copy each; issue #21): a scalar tolerance check, the
- * no-leaked-tensors check built on the library's `tensor.tensorLeak`, and running code on a given
- * tfjs backend with the previous backend restored afterwards (also when the code throws).
+ * Test helpers shared by the unit tests (one copy each; issue #21): scalar tolerance checks,
+ * typed-error predicates for `assert.throws`, the no-leaked-tensors check built on the library's
+ * `tensor.tensorLeak`, and running code on a given tfjs backend with the previous backend restored
+ * afterwards (also when the code throws).
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { tensor } from "besselbook";
+import { tensor, DomainError, ShapeError } from "besselbook";
 
 /** |a − b| ≤ tol, else an assertion naming `what`, both values and the difference. */
 export function close(a: number, b: number, tol: number, what = ""): void {
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (|diff| ${Math.abs(a - b)} > ${tol})`);
 }
+
+/** |a − b| ≤ tol · max(1, |b|): relative for large values, absolute near zero. */
+export function closeRel(a: number, b: number, tol: number, what = ""): void {
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+}
+
+/** A predicate for `assert.throws`: a DomainError whose message matches `re`. */
+export const isDomainError = (re: RegExp) => (e: unknown) =>
+  e instanceof DomainError && re.test((e as Error).message);
+
+/** A predicate for `assert.throws`: a ShapeError whose message matches `re`. */
+export const isShapeError = (re: RegExp) => (e: unknown) =>
+  e instanceof ShapeError && re.test((e as Error).message);
 
 /**
  * Run `fn`; fail unless it leaves exactly `expected` (default 0) more tensors alive. Returns the

@@ -10,12 +10,9 @@
  * is θ = 0).
  */
 import { strict as assert } from "node:assert";
-import { info as I, special as S, rng, DomainError } from "besselbook";
+import { info as I, special as S, rng } from "besselbook";
+import { isDomainError as domain, closeRel as close } from "./helpers";
 
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 const A = (k: number) => S.besselI(1, k) / S.besselI(0, k);
 
 /** Simpson's rule on [a, b] with n (even) intervals. */

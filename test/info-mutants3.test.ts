@@ -11,10 +11,8 @@
  * far above that (measured below on hand-made wrong variants).
  */
 import { strict as assert } from "node:assert";
-import { info as I, rng, DomainError } from "besselbook";
-
-const domain = (re: RegExp) => (e: unknown) =>
-  e instanceof DomainError && re.test((e as Error).message);
+import { info as I, rng } from "besselbook";
+import { isDomainError as domain } from "./helpers";
 
 /** KS statistic of the draws against a CDF. */
 function ksD(xs: ArrayLike<number>, cdf: (x: number) => number): number {
