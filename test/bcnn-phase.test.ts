@@ -131,6 +131,34 @@ describe("bcnn: phaseLaw", () => {
     }
   });
 
+  it("garbage in (session-7 review): NaN coefficients, an order with no energy, a NaN order are refused", () => {
+    const withNaN = (a: number) => {
+      const c = turned(-1)(a);
+      if (a === 30) c.re[3] = NaN;
+      return c;
+    };
+    assert.throws(
+      () => bcnn.phaseLaw(withNaN, modes, [0, 30, 60]),
+      (e: unknown) => e instanceof DomainError && /coeffsAt\(30\) mode 3.*finite/.test(String(e)),
+    );
+    const dead = (a: number) => {
+      const c = turned(-1)(a);
+      modes.forEach((m, i) => {
+        if (m.nu === 2) c.re[i] = c.im[i] = 0;
+      });
+      return c;
+    };
+    assert.throws(
+      () => bcnn.phaseLaw(dead, modes, [0, 30], { orders: [1, 2] }),
+      (e: unknown) => e instanceof DomainError && /order ν = 2 zero/.test(String(e)),
+    );
+    const badModes = modes.map((m, i) => (i === 2 ? { ...m, nu: NaN } : m));
+    assert.throws(
+      () => bcnn.phaseLaw(turned(-1), badModes, [0, 30]),
+      (e: unknown) => e instanceof DomainError && /modes\[2\]\.nu/.test(String(e)),
+    );
+  });
+
   it("on a rendered glyph: exact at quarter turns (pixel permutation), ≈ 1e-5 elsewhere", () => {
     const size = 28;
     const coeffs = (a: number) =>

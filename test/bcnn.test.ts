@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { bcnn, data, DomainError, init, ShapeError } from "besselbook";
+import { expectNoLeakedTensors, expectNoLeakedTensorsAsync } from "./helpers";
 
 const { BesselConv2D, PlainConv2D } = bcnn;
 
@@ -578,12 +579,13 @@ describe("bcnn: metrics leave the caller's tensors alone", () => {
     );
     bad.dispose();
     // a shape mismatch does not leak f(R x)
-    const before = tf.memory().numTensors;
     let calls = 0;
     const shrink = (t: tf.Tensor4D) =>
       calls++ === 0 ? tf.square(t) : tf.slice(t, [0, 0, 0, 0], [1, 27, 28, 1]);
-    assert.throws(() => bcnn.equivarianceError(shrink, x, [45]), ShapeError);
-    assert.equal(tf.memory().numTensors, before);
+    expectNoLeakedTensors(
+      () => assert.throws(() => bcnn.equivarianceError(shrink, x, [45]), ShapeError),
+      "shape mismatch",
+    );
     x.dispose();
   });
   it("a dead (all-zero) reference map is refused or left out and counted, never scored as error 0", () => {
@@ -713,15 +715,17 @@ describe("bcnn: models, training, cache", function () {
     const set = data.glyphDataset({ n: 96, size: 12, seed: 3, shapes: ["L", "T", "F"], jitter: 0 });
     const m = bcnn.buildNet(spec);
     await bcnn.trainClassifier(m, set, { epochs: 1, batchSize: 32, seed: 1 }); // warm-up allocations
-    const before = tf.memory().numTensors;
-    const h = await bcnn.trainClassifier(m, set, {
-      epochs: 6,
-      batchSize: 32,
-      seed: 2,
-      learningRate: 1e-2,
-      augment: "rotate",
-    });
-    assert.equal(tf.memory().numTensors, before);
+    let h: Awaited<ReturnType<typeof bcnn.trainClassifier>> | undefined;
+    await expectNoLeakedTensorsAsync(async () => {
+      h = await bcnn.trainClassifier(m, set, {
+        epochs: 6,
+        batchSize: 32,
+        seed: 2,
+        learningRate: 1e-2,
+        augment: "rotate",
+      });
+    }, "training with augmentation");
+    if (!h) throw new Error("trainClassifier returned nothing");
     assert.ok(h.loss[h.loss.length - 1] < h.loss[0], `loss ${h.loss}`);
     const dir = path.join(cacheRoot, "roundtrip");
     await bcnn.saveModel(m, dir, { note: "test" });
@@ -832,10 +836,14 @@ describe("bcnn: review s3-14 — ownership, garbage-in, early stop, renderer", f
   it("an f returning a cached tensor leaves it alive; fresh rotated inputs are not leaked", () => {
     const x = glyph(0);
     const cached = tf.square(x);
-    const before = tf.memory().numTensors;
-    bcnn.equivarianceError(() => cached as tf.Tensor4D, x, [90], { rotatedInput: () => glyph(90) });
+    expectNoLeakedTensors(
+      () =>
+        bcnn.equivarianceError(() => cached as tf.Tensor4D, x, [90], {
+          rotatedInput: () => glyph(90),
+        }),
+      "a cached output",
+    );
     assert.equal(cached.isDisposed, false);
-    assert.equal(tf.memory().numTensors, before);
     cached.dispose();
     x.dispose();
   });

@@ -279,6 +279,101 @@ describe("equivariance toolkit", () => {
     );
   });
 
+  it("perAction is the largest error over every input; two NaNs: the first is the worst", () => {
+    const w = [1, 1, 1, 1, 1];
+    const f = (v: Vec) => v.map((a, i) => a * w[i]!);
+    const xs: Vec[] = [x0, [1, 0, 0, 0, 0]];
+    // equivariant on x0's pattern but not on the second input: only input 1 carries the error
+    w[0] = 1;
+    const biased = (v: Vec) =>
+      v[0] === 1 && v[1] === 0 ? v.map((a, i) => (i === 0 ? 2 : a)) : f(v);
+    const r = equivariance.equivarianceError({ f: biased, inputs: xs, actions: shifts([1, 2]) });
+    assert.deepEqual(r.errors[0], [0, 0]);
+    assert.ok(
+      r.errors[1]!.every((e) => e > 0.4),
+      `input 1: ${r.errors[1]}`,
+    );
+    assert.deepEqual(r.perAction, r.errors[1], "max over inputs, not min (which would give 0)");
+    const nan = equivariance.equivarianceError({
+      f: (v: Vec) => v,
+      inputs: [x0, x0],
+      actions: shifts([1, 2]).map((g) => ({ ...g, out: () => [NaN, 0, 0, 0, 0] })),
+      finite: "propagate",
+    });
+    assert.deepEqual([nan.worst.input, nan.worst.action], [0, 0]);
+    assert.ok(Number.isNaN(nan.max));
+  });
+
+  it("garbage in (session-7 review): empty masks and outputs, non-0/1 masks, option typos, mismatched lengths", () => {
+    const id = (v: Vec) => v.slice();
+    const acts = shifts([1]);
+    const dom = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test(String(e));
+    for (const norm of ["maxAbs", "relMaxAbs", "relL2"] as const)
+      assert.throws(
+        () =>
+          equivariance.equivarianceError({
+            f: id,
+            x: x0,
+            actions: acts,
+            norm,
+            mask: [0, 0, 0, 0, 0],
+          }),
+        dom(/mask.*keeps no entry/),
+        norm,
+      );
+    for (const bad of [0.5, NaN, 2])
+      assert.throws(
+        () =>
+          equivariance.equivarianceError({ f: id, x: x0, actions: acts, mask: [1, bad, 1, 1, 1] }),
+        dom(/mask\[1\]/),
+      );
+    assert.throws(
+      () => equivariance.equivarianceError({ f: () => [], x: x0, actions: acts }),
+      dom(/f\(x\).*at least one entry/),
+    );
+    const typo = { f: id, x: x0, actions: acts } as Record<string, unknown>;
+    for (const [k, v] of [
+      ["zero", "abs"],
+      ["finite", "propagte"],
+      ["arithmetic", "f32"],
+    ])
+      assert.throws(
+        () => equivariance.equivarianceError({ ...typo, [k]: v } as never),
+        dom(new RegExp(`argument ${k} = `)),
+      );
+    // f(g·x) and g·f(x) agree with each other but not with f(x): the mask would be misaligned
+    assert.throws(
+      () =>
+        equivariance.equivarianceError({
+          f: (v: Vec) => (v === x0 ? v.slice() : v.concat([0])),
+          x: x0,
+          actions: [{ name: "grow", in: (v) => v.slice(), out: (v) => v.concat([0]) }],
+        }),
+      (e: unknown) => e instanceof ShapeError,
+    );
+    assert.throws(
+      () => equivariance.toFlat({ shape: [2, 3], data: [1, 2, 3] }),
+      (e: unknown) => e instanceof ShapeError && /6 values/.test(String(e)),
+    );
+    // the two-array helpers
+    assert.throws(
+      () => equivariance.relMaxAbs([1, 2], [1]),
+      (e: unknown) => e instanceof ShapeError,
+    );
+    assert.throws(
+      () => equivariance.relL2([1], [1, 2]),
+      (e: unknown) => e instanceof ShapeError,
+    );
+    assert.throws(() => equivariance.relMaxAbs([], []), dom(/non-empty/));
+    assert.throws(() => equivariance.relL2([1, 2], [0, 0]), dom(/Σ b² > 0/));
+    assert.equal(
+      equivariance.relMaxAbs([1, -3], [0, 0]),
+      3,
+      "b ≡ 0: the absolute difference (documented)",
+    );
+    assert.equal(equivariance.relL2([3, 4], [0, 5]), Math.sqrt(10) / 5);
+  });
+
   it("bcnn's and frames' actions are values the toolkit takes directly", () => {
     // bcnn: the quarter turns of an exactly equivariant map (pointwise square) score 0, the
     // rotations by 90° with bicubic resampling equal the exact turn; a shifted map is caught

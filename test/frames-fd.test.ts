@@ -30,6 +30,32 @@ const quadratic = (a: number[], b: number): F.Model => ({
 });
 
 describe("frames: relMaxDiff and centralDifferenceForces", () => {
+  it("relMaxDiff refuses ±∞, NaN and empty input instead of returning NaN (session-7 review)", () => {
+    for (const [a, b] of [
+      [
+        [1, 2],
+        [Infinity, 1],
+      ],
+      [
+        [NaN, 2],
+        [1, 1],
+      ],
+      [
+        [1, -Infinity],
+        [1, 1],
+      ],
+    ])
+      assert.throws(
+        () => F.relMaxDiff(a, b),
+        (e: unknown) => e instanceof DomainError && /finite/.test(String(e)),
+      );
+    assert.throws(
+      () => F.relMaxDiff([], []),
+      (e: unknown) => e instanceof DomainError && /non-empty/.test(String(e)),
+    );
+    assert.equal(F.relMaxDiff([1.5, -2], [1, -2]), 0.25);
+  });
+
   before(async () => {
     await init({ quiet: true });
   });

@@ -110,6 +110,10 @@ export function phaseLaw(
     domainError(fn, "anglesDeg", anglesDeg, "a non-empty array of angles (degrees)");
   for (const a of anglesDeg)
     if (!Number.isFinite(a)) domainError(fn, "anglesDeg", a, "finite angles (degrees)");
+  modes.forEach((m, i) => {
+    if (!m || !Number.isFinite(m.nu))
+      domainError(fn, `modes[${i}].nu`, m ? m.nu : m, "a finite order ν");
+  });
   const orders =
     opts.orders ??
     [...new Set(modes.filter((m) => m.nu > 0).map((m) => m.nu))].sort((x, y) => x - y);
@@ -138,6 +142,14 @@ export function phaseLaw(
           : `lengths ${c.re?.length}, ${c.im?.length}`,
       );
     }
+    for (let i = 0; i < modes.length; i++)
+      if (!Number.isFinite(c.re[i]) || !Number.isFinite(c.im[i]))
+        domainError(
+          fn,
+          `coeffsAt(${a}) mode ${i}`,
+          `${c.re[i]} + ${c.im[i]}i`,
+          "finite coefficients (a NaN would also stop the unwrapping of later phases)",
+        );
     return c;
   };
   const deg = Math.PI / 180;
@@ -160,6 +172,13 @@ export function phaseLaw(
       )
         best = i;
     });
+    if (!(Math.hypot(c0.re[best], c0.im[best]) > 0))
+      domainError(
+        fn,
+        "coeffsAt(0)",
+        `all coefficients of order ν = ${nu} zero`,
+        "an input with energy in every order measured (a zero reference has no phase)",
+      );
     return { nu, i: best };
   });
   const relErrors: number[] = [];

@@ -153,7 +153,16 @@ export function toFlat(
   caller = "equivarianceError",
 ): FlatValue {
   if (typeof y === "number") return { shape: [], data: [y] };
-  if (isDataLike(y)) return { shape: [...y.shape], data: y.data };
+  if (isDataLike(y)) {
+    const size = y.shape.reduce((p, d) => p * d, 1);
+    if (size !== y.data.length)
+      throw new ShapeError(
+        `${caller} ${role}`,
+        `${size} values for shape [${y.shape.join(", ")}]`,
+        [y.data.length],
+      );
+    return { shape: [...y.shape], data: y.data };
+  }
   if (isTensorLike(y)) return { shape: [...y.shape], data: y.dataSync() };
   if (ArrayBuffer.isView(y) && !(y instanceof DataView))
     return {
@@ -189,7 +198,37 @@ function maskOf(
     throw new ShapeError(`${caller} mask`, `${n} entries (one per output entry, 0 = left out)`, [
       keep ? keep.length : 0,
     ]);
+  checkKeep(keep, caller);
   return keep;
+}
+
+/** A mask holds 0 (left out) or 1 (kept) per entry and keeps at least one entry. */
+function checkKeep(keep: ArrayLike<number>, caller: string): void {
+  let kept = 0;
+  for (let i = 0; i < keep.length; i++) {
+    const k = keep[i];
+    if (k !== 0 && k !== 1) domainError(caller, `mask[${i}]`, k, "0 (left out) or 1 (kept)");
+    kept += k;
+  }
+  if (kept === 0)
+    domainError(caller, "mask", "keeps no entry", "a mask that keeps at least one output entry");
+}
+
+/** The exported two-array helpers: same lengths, non-empty, a valid mask. */
+function checkPair(
+  fn: string,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  mask: ArrayLike<number> | undefined,
+): void {
+  if (!a || !b || a.length !== b.length)
+    throw new ShapeError(`${fn} a`, `[${b ? b.length : 0}] (the length of b)`, [a ? a.length : 0]);
+  if (b.length === 0) domainError(fn, "b", "[]", "non-empty arrays");
+  if (mask !== undefined) {
+    if (mask.length !== b.length)
+      throw new ShapeError(`${fn} mask`, `${b.length} entries`, [mask.length]);
+    checkKeep(mask, fn);
+  }
 }
 
 function maskName(m: MaskSpec | undefined): string {
@@ -242,26 +281,34 @@ function sumSquares(
 }
 
 /**
- * max|a − b| / max|b| (max|a − b| when b ≡ 0) over the kept entries — relMaxAbs for two arrays
- * with b as the reference (e.g. bcnn.maxRelDiff). Shapes are the caller's business.
+ * max|a − b| / max|b| (max|a − b| when b ≡ 0, documented) over the kept entries — relMaxAbs for
+ * two arrays with b as the reference (e.g. bcnn.maxRelDiff, frames.relMaxDiff). Refuses arrays of
+ * different lengths, empty arrays and a mask that is not 0/1 or keeps nothing.
  */
 export function relMaxAbs(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   opts: { mask?: ArrayLike<number>; arithmetic?: "float64" | "float32" } = {},
 ): number {
+  checkPair("relMaxAbs", a, b, opts.mask);
   const num = maxAbsDiff(a, b, opts.mask, opts.arithmetic === "float32");
   const den = maxAbs(b, opts.mask);
   return den === 0 ? num : num / den;
 }
 
-/** sqrt(Σ(a − b)² / Σ b²) over the kept entries — relL2 for two arrays (b the reference). */
+/**
+ * sqrt(Σ(a − b)² / Σ b²) over the kept entries — relL2 for two arrays (b the reference). Refuses
+ * arrays of different lengths, empty arrays and a reference with Σ b² = 0.
+ */
 export function relL2(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   opts: { mask?: ArrayLike<number>; arithmetic?: "float64" | "float32" } = {},
 ): number {
+  checkPair("relL2", a, b, opts.mask);
   const [num, den] = sumSquares(a, b, opts.mask, opts.arithmetic === "float32");
+  if (!(den > 0) && !Number.isNaN(den))
+    domainError("relL2", "b", "all zeros", "a reference with Σ b² > 0 (the ratio is undefined)");
   return Math.sqrt(num / den);
 }
 
@@ -327,6 +374,13 @@ export function equivarianceError<X, Y>(
       o.scale,
       `"perInput" (pooling is defined for relMaxAbs only, not ${norm})`,
     );
+  const oneOf = (name: string, v: unknown, allowed: readonly string[]) => {
+    if (v !== undefined && !allowed.includes(v as string))
+      domainError(caller, name, v, allowed.map((x) => `"${x}"`).join(" or "));
+  };
+  oneOf("zero", o.zero, ["throw", "absolute"]);
+  oneOf("finite", o.finite, ["require", "propagate"]);
+  oneOf("arithmetic", o.arithmetic, ["float64", "float32"]);
   const zero = o.zero ?? (norm === "relL2" ? "throw" : "absolute");
   const propagate = o.finite === "propagate";
   const f32 = o.arithmetic === "float32";
@@ -340,6 +394,8 @@ export function equivarianceError<X, Y>(
     const fx = o.f(x);
     const ref = read(fx, "f(x)", xi);
     if (!propagate) checkFinite(ref, "f(x)", caller, xi);
+    if (ref.data.length === 0)
+      domainError(caller, "f(x)", "[] (empty)", `an output with at least one entry (input ${xi})`);
     const keep = maskOf(o.mask, ref.shape, ref.data.length, caller);
     const s = norm === "relMaxAbs" ? maxAbs(ref.data, keep) : 1;
     scales.push(s);
@@ -357,7 +413,11 @@ export function equivarianceError<X, Y>(
       const lhs = read(o.f(g.in(x)), "f(g·x)", xi);
       if (!propagate) checkFinite(lhs, "f(g·x)", caller, xi, names[gi]);
       const rhs = read(g.out(fx), "g·f(x)", xi);
-      if (!sameShape(lhs.shape, rhs.shape) || lhs.data.length !== rhs.data.length) {
+      if (
+        !sameShape(lhs.shape, rhs.shape) ||
+        lhs.data.length !== rhs.data.length ||
+        lhs.data.length !== ref.data.length
+      ) {
         const L = o.labels?.lhs ?? "f(g·x)",
           R = o.labels?.rhs ?? "g·f(x)";
         throw new ShapeError(
@@ -419,6 +479,8 @@ export function equivarianceError<X, Y>(
   let worst = { input: 0, action: 0, error: errors[0]![0]! };
   errors.forEach((row, xi) =>
     row.forEach((e, gi) => {
+      // the first NaN, else the first largest
+      if (Number.isNaN(worst.error)) return;
       if (Number.isNaN(e) || e > worst.error) worst = { input: xi, action: gi, error: e };
     }),
   );

@@ -11,7 +11,7 @@
  *   order 1  F_i = −∂E/∂x_i                            (forces, per node)
  *   order 2  T_i = Σ_{j} m_{t_j} u(r_ij) (r_ij² I − d_ij d_ijᵀ),  d_ij = x_j − x_i
  *            (the inertia tensor of node i's neighbourhood about x_i, per node, symmetric)
- * Under x ↦ Qx + t: E is invariant, F_i ↦ QF_i, T_i ↦ QT_iQᵀ for every Q ∈ O(3).
+ * Under x ↦ Rx + t: E is invariant, F_i ↦ RF_i, T_i ↦ RT_iRᵀ for every R ∈ O(3).
  */
 import { ShapeError, domainError } from "../errors";
 import { Rng } from "../tensor/rng";

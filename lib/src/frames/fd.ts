@@ -5,31 +5,34 @@
  */
 import * as tf from "../tf";
 import { domainError, ShapeError } from "../errors";
+import { relMaxAbs } from "../equivariance";
 import { BatchOptions, makeBatch } from "./batch";
 import { Cloud } from "./data";
 import { Model } from "./models";
 
 /**
- * max|a − b| / max|b| over two arrays of the same length (`b` the reference). Refuses a reference
- * that is all zeros (the ratio would be ∞ or NaN) and arrays of different lengths.
+ * max|a − b| / max|b| over two arrays of the same length (`b` the reference), computed by
+ * `equivariance.relMaxAbs`. Refuses what that helper would turn into a confident number: a
+ * reference that is all zeros (it would return the absolute difference), empty arrays, non-finite
+ * values, arrays of different lengths.
  */
 export function relMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length)
     throw new ShapeError("relMaxDiff: a", `[${b.length}] (the length of b)`, [a.length]);
-  let d = 0,
-    s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  if (!(s > 0))
-    domainError(
-      "relMaxDiff",
-      "b",
-      s === 0 ? "all zeros" : s,
-      "a reference with max|b| > 0 (finite)",
-    );
-  return d / s;
+  if (b.length === 0) domainError("relMaxDiff", "b", "[]", "a non-empty reference");
+  for (const [name, v] of [
+    ["a", a],
+    ["b", b],
+  ] as const)
+    for (let i = 0; i < v.length; i++)
+      if (!Number.isFinite(v[i])) domainError("relMaxDiff", `${name}[${i}]`, v[i], "finite values");
+  if (!hasNonZero(b)) domainError("relMaxDiff", "b", "all zeros", "a reference with max|b| > 0");
+  return relMaxAbs(a, b); // the one implementation of max|a − b| / max|b| (equivariance)
+}
+
+function hasNonZero(b: ArrayLike<number>): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return true;
+  return false;
 }
 
 /**

@@ -3,11 +3,11 @@
  *
  * Equivariant vectors v₁, v₂, v₃ are predicted per node as weighted sums of neighbour directions
  * v_k(i) = Σ_j w_k(r_ij, …) (x_j − x_i), with weights from invariant features only, so
- * v_k(Qx + t) = Q v_k(x). Gram–Schmidt turns them into the rows of L_i:
+ * v_k(Rx + t) = R v_k(x). Gram–Schmidt turns them into the rows of L_i:
  *   e₁ = v₁/‖v₁‖,  e₂ = normalise(v₂ − (v₂·e₁)e₁),  e₃ = s·(e₁ × e₂),  s = sign(v₃·(e₁ × e₂)).
- * Under a reflection Q (det −1), e₁ × e₂ ↦ det(Q)·Q(e₁ × e₂) while v₃ ↦ Qv₃, so s flips and
- * e₃ ↦ Qe₃: the frame follows reflections too (without the sign rule L would stay in SO(3) and
- * could not satisfy L(Qx) = L(x)Qᵀ for det Q = −1).
+ * Under a reflection R (det −1), e₁ × e₂ ↦ det(R)·R(e₁ × e₂) while v₃ ↦ Rv₃, so s flips and
+ * e₃ ↦ Re₃: the frame follows reflections too (without the sign rule L would stay in SO(3) and
+ * could not satisfy L(Rx) = L(x)Rᵀ for det R = −1).
  *
  * Degenerate neighbourhoods have no equivariant frame and are flagged rather than hidden
  * (frameRanks below decides from the geometry, for every choice of weights at once):

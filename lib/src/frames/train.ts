@@ -272,7 +272,7 @@ export function predict(
 export function equivarianceErrors(
   m: Model,
   clouds: Cloud[],
-  Qs: Mat3[],
+  Rs: Mat3[],
   opts: BatchOptions,
 ): Errors {
   const out: Errors = { energy: 0, forces: 0, tensor: 0 };
@@ -280,7 +280,7 @@ export function equivarianceErrors(
     out[h] = equivarianceError({
       f: predict(m, h, opts),
       inputs: clouds,
-      actions: o3Actions(h, Qs, { translate: 0.7 }),
+      actions: o3Actions(h, Rs, { translate: 0.7 }),
       norm: "relMaxAbs",
       scale: "pooled",
       finite: "propagate",
