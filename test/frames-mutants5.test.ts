@@ -9,7 +9,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { frames as F, linalg, init } from "besselbook";
+import { frames as F, linalg, init, rng } from "besselbook";
 
 const near = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
@@ -117,5 +117,43 @@ describe("frames (mutants 5): frameDiagnostics and frameEquivarianceError's defa
     // negative control: without the sign rule a reflection breaks it (default t as well)
     assert.ok(F.frameEquivarianceError(pos, g, P, undefined, { signRule: false }) > 0.5);
     assert.ok(linalg.det3(P) < 0);
+  });
+});
+
+describe("frames (mutants 5): randomCloud's genericRadius redraws the whole cloud until it is generic", () => {
+  // The documented rule, by hand: draw clouds from the same stream (randomCloud without
+  // genericRadius draws one cloud) until every node has ≥ 3 neighbours within genericRadius and
+  // a non-degenerate frame; the seeds are chosen so that draws are rejected for each reason.
+  const byHand = (seed: number, o: { n: number; density: number; genericRadius: number }) => {
+    const r = rng(seed);
+    const rejected = { degree: 0, frames: 0 };
+    for (;;) {
+      const c = F.randomCloud(r, { n: o.n, density: o.density });
+      const g = F.radiusGraph(c.pos, o.genericRadius);
+      const minDeg = Math.min(...F.inDegree(g));
+      if (minDeg < 3) { rejected.degree++; continue; }
+      if (F.localFrames(c.pos, g).degenerate.none !== g.n) { rejected.frames++; continue; }
+      return { c, rejected };
+    }
+  };
+
+  it("4 points, genericRadius 100 (seeds 25, 37): draws with a degenerate frame are redrawn", () => {
+    for (const seed of [25, 37]) {
+      const o = { n: 4, density: 0.5, genericRadius: 100 };
+      const { c, rejected } = byHand(seed, o);
+      assert.ok(rejected.frames >= 1, `seed ${seed}: no draw was rejected for its frames`);
+      assert.deepEqual(F.randomCloud(rng(seed), o), c);
+      assert.equal(F.localFrames(c.pos, F.radiusGraph(c.pos, 100)).degenerate.none, 4);
+    }
+  });
+
+  it("8 points at density 0.5, genericRadius 2 (seeds 8, 13): draws with a node of < 3 neighbours are redrawn", () => {
+    for (const seed of [8, 13]) {
+      const o = { n: 8, density: 0.5, genericRadius: 2 };
+      const { c, rejected } = byHand(seed, o);
+      assert.ok(rejected.degree >= 1, `seed ${seed}: no draw was rejected for its degree`);
+      assert.deepEqual(F.randomCloud(rng(seed), o), c);
+      assert.ok(Math.min(...F.inDegree(F.radiusGraph(c.pos, 2))) >= 3);
+    }
   });
 });
