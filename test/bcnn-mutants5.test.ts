@@ -55,6 +55,30 @@ describe("bcnn (mutants 5): calibrateNorms' statistics are the average over its 
     });
   }
 
+  it("augment \"rotate\": each batch is rotateEach'd by 2π·U angles drawn after the permutation", () => {
+    const seed = 5, bs = 2, batches = 3;
+    const norm = new bcnn.ChannelNorm({ inputShape: [H, W, 1] });
+    const model = tf.sequential({ layers: [norm] });
+    bcnn.calibrateNorms(model, data, { batches, batchSize: bs, seed, augment: "rotate" });
+    const got = moving(norm);
+    // by hand: the same stream, bs angles 2π·U per batch, the batch rotated image by image
+    const r = rng(seed);
+    const order = r.permutation(N);
+    let mean = 0;
+    for (let t = 0; t < batches; t++) {
+      const xb = new Float32Array(bs * P);
+      for (let i = 0; i < bs; i++) xb.set(images.subarray(order[t * bs + i] * P, (order[t * bs + i] + 1) * P), i * P);
+      const angles = Array.from({ length: bs }, () => 2 * Math.PI * r.uniform());
+      const rot = bcnn.rotateEach(xb, [bs, H, W, 1], angles);
+      mean += rot.reduce((a, b) => a + b, 0) / rot.length / batches;
+    }
+    assert.ok(Math.abs(got.mean - mean) <= 1e-5 * Math.abs(mean), `${got.mean} vs ${mean}`);
+    // power: the rotation changes the statistics of these 2×2 images
+    const plain = expected(seed, batches, bs).mean;
+    assert.ok(Math.abs(plain - mean) > 1e-3 * Math.abs(mean), `rotated ${mean} vs plain ${plain}`);
+    model.dispose();
+  });
+
   it("the test can tell: a last-batch-only or first-batch-only statistic differs from the average", () => {
     const one = expected(1, 1, 2), three = expected(1, 3, 2);
     assert.ok(Math.abs(one.mean - three.mean) / three.mean > 0.05, `${one.mean} vs ${three.mean}`);

@@ -56,7 +56,9 @@ describe("frames (mutants 5): localFrames uses fallbackFrame, with each node's o
   // Nearly collinear and nearly planar clouds: frameRanks (tol 1e-3) calls them rank 1 and 2,
   // while gramSchmidt (eps 1e-6) still sees a generic frame — so the two frames differ, and a
   // localFrames that skipped the fallback, or read another node's vectors or axis, is caught.
-  const bent = [0, 0, 0, 1, 0, 0, -1.5, 0, 1e-4];
+  // along ŷ (bent by 1e-4 in z): the fallback axis is x̂, not ŷ — so a fallback that lost the
+  // axis (and fell back to ŷ itself) shows
+  const bent = [0, 0, 0, 0, 1, 0, 0, -1.5, 1e-4];
   const flat = [0, 0, 0, 1, 0, 0, 0, 1.3, 0, -0.7, -0.6, 1e-4];
 
   for (const [name, pos, want] of [["nearly collinear", bent, [1, 1, 1]], ["nearly planar", flat, [2, 2, 2, 2]]] as const) {
