@@ -9,6 +9,7 @@
 const path = require("node:path");
 const bb = require(path.join(__dirname, "..", "lib", "dist", "index.js"));
 const ex = bb.bcnn;
+const { notebookParams } = require("./notebook-params.cjs");
 // A seed outside notebook 05's evidence (its seeds are 0–4): runs are deterministic in
 // (config, seed), so profiling with an evidence seed would show part of the evidence early
 // (review s4-14, finding 2; the previous version profiled with seed 1).
@@ -16,11 +17,11 @@ const PROFILE_SEED = 101;
 (async () => {
   await bb.init({ quiet: true });
   ex.setPhaseClock(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
-  const P = { glyphTrain: 800, glyphEpochs: 6, glyphTest: 1000, fashionTrain: 1000, fashionEpochs: 3,
-    fashionTest: 2000, batch: 64, lr: 0.01, angleStepDeg: 15, nProbe: 40, nEq: 8, augment: true,
-    blur: 0.8, dataSeed: 2021, minTrainAcc: 0.95, maxGlyphEpochs: 12, supersample: 16, probeExtraDeg: [1,3,7] };
+  // notebook 05's parameters cell, full mode (glyphTest 500 unless GLYPH_TEST says otherwise; this
+  // script's own copy of the parameters had drifted to 1000 before session 7)
+  const P = notebookParams(path.join(__dirname, "..", "notebooks", "05_bessel_cnn.ipynb"), "full");
   if (process.env.GLYPH_TEST) P.glyphTest = Number(process.env.GLYPH_TEST);
-  const cfgs = ex.notebook05Configs(P);
+  const cfgs = ex.notebook05Plan(P).configs;
   const bconv = process.env.BCONV;
   if (bconv) for (const c of Object.values(cfgs)) if (c.spec.kind === "bcnn") c.spec = { ...c.spec, bconv };
   const which = process.argv.slice(2);

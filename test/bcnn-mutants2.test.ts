@@ -13,89 +13,122 @@
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { bcnn, DomainError, init, ShapeError } from "besselbook";
+import { bcnn, init } from "besselbook";
+import { isDomainError as domain, isShapeError as shape } from "./helpers";
 
-const domain = (re: RegExp) => (e: unknown) => e instanceof DomainError && re.test((e as Error).message);
-const shape = (re: RegExp) => (e: unknown) => e instanceof ShapeError && re.test((e as Error).message);
-
-/** Source point (row, col) of output pixel (row, col) for a rotation by `a` (the docs' convention). */
+/**
+ * Source point (row, col) of output pixel (row, col) for a rotation by `a` (the docs' convention).
+ */
 function source(row: number, col: number, H: number, W: number, a: number): [number, number] {
-  const cx = (W - 1) / 2, cy = (H - 1) / 2;
-  const x = col - cx, y = cy - row;
-  const xs = Math.cos(a) * x + Math.sin(a) * y, ys = -Math.sin(a) * x + Math.cos(a) * y;
+  const cx = (W - 1) / 2,
+    cy = (H - 1) / 2;
+  const x = col - cx,
+    y = cy - row;
+  const xs = Math.cos(a) * x + Math.sin(a) * y,
+    ys = -Math.sin(a) * x + Math.cos(a) * y;
   return [cy - ys, xs + cx];
 }
 
 /** Image [B, H, W, C] of field f(b, ch, row, col). */
-function field(B: number, H: number, W: number, C: number, f: (b: number, ch: number, r: number, c: number) => number) {
+function field(
+  B: number,
+  H: number,
+  W: number,
+  C: number,
+  f: (b: number, ch: number, r: number, c: number) => number,
+) {
   const d = new Float32Array(B * H * W * C);
-  for (let b = 0; b < B; b++) for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) {
-    for (let ch = 0; ch < C; ch++) d[((b * H + r) * W + c) * C + ch] = f(b, ch, r, c);
-  }
+  for (let b = 0; b < B; b++)
+    for (let r = 0; r < H; r++)
+      for (let c = 0; c < W; c++) {
+        for (let ch = 0; ch < C; ch++) d[((b * H + r) * W + c) * C + ch] = f(b, ch, r, c);
+      }
   return d;
 }
 
 /** One counter-clockwise quarter turn by index map: out[r][c] = in[c][W−1−r] (out is W×H). */
 function quarter(x: number[], B: number, H: number, W: number, C: number): number[] {
   const out = new Array<number>(x.length);
-  for (let b = 0; b < B; b++) for (let r = 0; r < W; r++) for (let c = 0; c < H; c++) {
-    for (let ch = 0; ch < C; ch++) out[((b * W + r) * H + c) * C + ch] = x[((b * H + c) * W + (W - 1 - r)) * C + ch];
-  }
+  for (let b = 0; b < B; b++)
+    for (let r = 0; r < W; r++)
+      for (let c = 0; c < H; c++) {
+        for (let ch = 0; ch < C; ch++)
+          out[((b * W + r) * H + c) * C + ch] = x[((b * H + c) * W + (W - 1 - r)) * C + ch];
+      }
   return out;
 }
 
 describe("bcnn (mutants 2): rotateArray against fields it must reproduce", () => {
-  const affine = (b: number, ch: number, r: number, c: number) => 1 + b + 0.5 * ch + 0.5 * r - 0.25 * c;
+  const affine = (b: number, ch: number, r: number, c: number) =>
+    1 + b + 0.5 * ch + 0.5 * r - 0.25 * c;
   const quad = (b: number, ch: number, r: number, c: number) =>
     0.1 * r * r - 0.05 * r * c + 0.02 * c * c + (1 + b) * r - ch * c + 2;
 
-  for (const [H, W] of [[9, 9], [7, 10]] as const) {
+  for (const [H, W] of [
+    [9, 9],
+    [7, 10],
+  ] as const) {
     for (const deg of [30, -50, 137]) {
       it(`bilinear reproduces an affine field, zero outside (${H}×${W}, ${deg}°, B = 2, C = 2)`, () => {
-        const a = (deg * Math.PI) / 180, B = 2, C = 2;
+        const a = (deg * Math.PI) / 180,
+          B = 2,
+          C = 2;
         const img = field(B, H, W, C, affine);
         const out = bcnn.rotateArray(img, [B, H, W, C], a);
-        let inside = 0, outside = 0;
-        for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) {
-          const [sr, sc] = source(r, c, H, W, a);
-          for (let b = 0; b < B; b++) for (let ch = 0; ch < C; ch++) {
-            const got = out[((b * H + r) * W + c) * C + ch];
-            if (sr >= 0 && sr <= H - 1 && sc >= 0 && sc <= W - 1) {
-              assert.ok(Math.abs(got - affine(b, ch, sr, sc)) < 2e-5, `(${b},${r},${c},${ch}) ${got}`);
-              inside++;
-            } else if (sr <= -1 || sr >= H || sc <= -1 || sc >= W) {
-              assert.equal(got, 0);
-              outside++;
-            }
+        let inside = 0,
+          outside = 0;
+        for (let r = 0; r < H; r++)
+          for (let c = 0; c < W; c++) {
+            const [sr, sc] = source(r, c, H, W, a);
+            for (let b = 0; b < B; b++)
+              for (let ch = 0; ch < C; ch++) {
+                const got = out[((b * H + r) * W + c) * C + ch];
+                if (sr >= 0 && sr <= H - 1 && sc >= 0 && sc <= W - 1) {
+                  assert.ok(
+                    Math.abs(got - affine(b, ch, sr, sc)) < 2e-5,
+                    `(${b},${r},${c},${ch}) ${got}`,
+                  );
+                  inside++;
+                } else if (sr <= -1 || sr >= H || sc <= -1 || sc >= W) {
+                  assert.equal(got, 0);
+                  outside++;
+                }
+              }
           }
-        }
         assert.ok(inside > 4 * 20 && outside > 0, `${inside} inside, ${outside} outside`);
       });
     }
     it(`bicubic reproduces a quadratic field where all 4×4 taps are inside (${H}×${W})`, () => {
-      const B = 2, C = 2;
+      const B = 2,
+        C = 2;
       const img = field(B, H, W, C, quad);
       for (const deg of [20, -65, 200]) {
         const a = (deg * Math.PI) / 180;
         const out = bcnn.rotateArray(img, [B, H, W, C], a, undefined, "bicubic");
         let n = 0;
-        for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) {
-          const [sr, sc] = source(r, c, H, W, a);
-          if (!(sr >= 1 && sr < H - 2 && sc >= 1 && sc < W - 2)) continue;
-          for (let b = 0; b < B; b++) for (let ch = 0; ch < C; ch++) {
-            const want = quad(b, ch, sr, sc), got = out[((b * H + r) * W + c) * C + ch];
-            assert.ok(Math.abs(got - want) < 1e-5 * (1 + Math.abs(want)), `${deg}° (${b},${r},${c},${ch}) ${got} vs ${want}`);
-            n++;
+        for (let r = 0; r < H; r++)
+          for (let c = 0; c < W; c++) {
+            const [sr, sc] = source(r, c, H, W, a);
+            if (!(sr >= 1 && sr < H - 2 && sc >= 1 && sc < W - 2)) continue;
+            for (let b = 0; b < B; b++)
+              for (let ch = 0; ch < C; ch++) {
+                const want = quad(b, ch, sr, sc),
+                  got = out[((b * H + r) * W + c) * C + ch];
+                assert.ok(
+                  Math.abs(got - want) < 1e-5 * (1 + Math.abs(want)),
+                  `${deg}° (${b},${r},${c},${ch}) ${got} vs ${want}`,
+                );
+                n++;
+              }
           }
-        }
         assert.ok(n >= 4 * 8, `${n} interior samples`);
       }
     });
   }
 
   it("bilinear partial taps at the border weigh the inside samples only (one pixel by hand)", () => {
-    // 3×3 ones rotated by 45°: the corner pixel (0, 0) has source (1 − √2, 1), between rows −1 and 0:
-    // only row 0 is inside, with weight fr = 2 − √2 (the fractional part of 1 − √2).
+    // 3×3 ones rotated by 45°: the corner pixel (0, 0) has source (1 − √2, 1), between rows −1 and
+    // 0: only row 0 is inside, with weight fr = 2 − √2 (the fractional part of 1 − √2).
     const out = bcnn.rotateArray(new Float32Array(9).fill(1), [1, 3, 3, 1], Math.PI / 4);
     assert.ok(Math.abs(out[0] - (2 - Math.SQRT2)) < 1e-6, `${out[0]}`);
     assert.ok(Math.abs(out[4] - 1) < 1e-6);
@@ -111,7 +144,8 @@ describe("bcnn (mutants 2): rotateArray against fields it must reproduce", () =>
   });
 
   it("a half turn of a non-square image is the exact reversal of both axes", () => {
-    const H = 3, W = 4;
+    const H = 3,
+      W = 4;
     const img = field(1, H, W, 1, (b, ch, r, c) => 1 + r * W + c);
     for (const interp of ["bilinear", "bicubic"] as const) {
       const out = bcnn.rotateArray(img, [1, H, W, 1], Math.PI, undefined, interp);
@@ -120,7 +154,10 @@ describe("bcnn (mutants 2): rotateArray against fields it must reproduce", () =>
   });
 
   it("rotateEach rotates image b by angles[b] (each equal to rotateArray alone)", () => {
-    const B = 3, H = 5, W = 5, C = 2;
+    const B = 3,
+      H = 5,
+      W = 5,
+      C = 2;
     const img = field(B, H, W, C, (b, ch, r, c) => Math.sin(r + 2 * c + b) + ch);
     const angles = [0.3, -1.1, Math.PI / 2];
     const out = bcnn.rotateEach(img, [B, H, W, C], angles);
@@ -134,16 +171,27 @@ describe("bcnn (mutants 2): rotateArray against fields it must reproduce", () =>
   it("refuses bad arguments by name", () => {
     const img = new Float32Array(16);
     for (const a of [NaN, Infinity, -Infinity]) {
-      assert.throws(() => bcnn.rotateArray(img, [1, 4, 4, 1], a), domain(/^rotateArray: argument angle = /));
+      assert.throws(
+        () => bcnn.rotateArray(img, [1, 4, 4, 1], a),
+        domain(/^rotateArray: argument angle = /),
+      );
     }
-    assert.throws(() => bcnn.rotateArray(img, [1, 4, 4, 1], 1, undefined, "nearest" as never),
-      domain(/^rotateArray: argument interpolation = nearest/));
-    assert.throws(() => bcnn.rotateArray(img, [1, 4, 4, 1], 1, new Float32Array(15)),
-      shape(/^rotateArray out: expected shape length 16, got length 15/));
-    assert.throws(() => bcnn.rotateArray(new Float32Array(15), [1, 4, 4, 1], 1),
-      shape(/^rotateArray data: expected shape length B·H·W·C = 16, got length 15/));
-    assert.throws(() => bcnn.rotateEach(new Float32Array(32), [2, 4, 4, 1], [1, 2, 3]),
-      shape(/^rotateEach angles: expected shape length 2, got length 3/));
+    assert.throws(
+      () => bcnn.rotateArray(img, [1, 4, 4, 1], 1, undefined, "nearest" as never),
+      domain(/^rotateArray: argument interpolation = nearest/),
+    );
+    assert.throws(
+      () => bcnn.rotateArray(img, [1, 4, 4, 1], 1, new Float32Array(15)),
+      shape(/^rotateArray out: expected shape length 16, got length 15/),
+    );
+    assert.throws(
+      () => bcnn.rotateArray(new Float32Array(15), [1, 4, 4, 1], 1),
+      shape(/^rotateArray data: expected shape length B·H·W·C = 16, got length 15/),
+    );
+    assert.throws(
+      () => bcnn.rotateEach(new Float32Array(32), [2, 4, 4, 1], [1, 2, 3]),
+      shape(/^rotateEach angles: expected shape length 2, got length 3/),
+    );
   });
 });
 
@@ -153,7 +201,10 @@ describe("bcnn (mutants 2): tensor rotations", () => {
   });
 
   it("rot90 by every k in −5…6 equals k quarter turns by index map (non-square, B = 2, C = 2)", () => {
-    const B = 2, H = 2, W = 3, C = 2;
+    const B = 2,
+      H = 2,
+      W = 3,
+      C = 2;
     const x0 = Array.from({ length: B * H * W * C }, (_, i) => i + 1);
     // powers[q] = q quarter turns of x0 (shape alternates H×W, W×H)
     const powers = [x0];
@@ -176,14 +227,24 @@ describe("bcnn (mutants 2): tensor rotations", () => {
 
   it("rot90 and rotate refuse a non-integer k and a tensor that is not 4-d, by name", () => {
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
-    for (const k of [0.5, NaN, Infinity]) assert.throws(() => bcnn.rot90(x, k), domain(/^rot90: argument k = /));
+    for (const k of [0.5, NaN, Infinity])
+      assert.throws(() => bcnn.rot90(x, k), domain(/^rot90: argument k = /));
     const x3 = tf.zeros([2, 2, 1]) as unknown as tf.Tensor4D;
-    assert.throws(() => bcnn.rot90(x3), shape(/^rot90 input: expected shape \[batch, height, width, channels\], got \[2, 2, 1\]/));
-    assert.throws(() => bcnn.rotate(x3, 1), shape(/^rotate input: expected shape \[batch, height, width, channels\]/));
+    assert.throws(
+      () => bcnn.rot90(x3),
+      shape(/^rot90 input: expected shape \[batch, height, width, channels\], got \[2, 2, 1\]/),
+    );
+    assert.throws(
+      () => bcnn.rotate(x3, 1),
+      shape(/^rotate input: expected shape \[batch, height, width, channels\]/),
+    );
   });
 
   it("rotate equals rotateArray for both interpolations and leaves its input alone", () => {
-    const B = 2, H = 5, W = 6, C = 2;
+    const B = 2,
+      H = 5,
+      W = 6,
+      C = 2;
     const img = field(B, H, W, C, (b, ch, r, c) => Math.cos(r - c + b) * (ch + 1));
     const x = tf.tensor4d(img, [B, H, W, C]);
     for (const interp of ["bilinear", "bicubic"] as const) {
@@ -196,7 +257,10 @@ describe("bcnn (mutants 2): tensor rotations", () => {
   });
 
   it("maskToDisk multiplies every image and channel by diskMask (default and given radius)", () => {
-    const B = 2, H = 7, W = 9, C = 3;
+    const B = 2,
+      H = 7,
+      W = 9,
+      C = 3;
     const img = field(B, H, W, C, (b, ch, r, c) => 1 + b + ch + r * c);
     const x = tf.tensor4d(img, [B, H, W, C]);
     for (const radius of [undefined, 2.5]) {
@@ -213,12 +277,23 @@ describe("bcnn (mutants 2): tensor rotations", () => {
 describe("bcnn (mutants 2): basis policies", () => {
   const names = (ms: readonly bcnn.BesselMode[]) => ms.map((m) => `${m.nu}/${m.j}`);
   /** The per-mode errors policyModes filters: modeSteering with the policy's sampling and σ. */
-  const errs = (K: number, s: number, sigma = 1) => bcnn.modeSteering(K, {
-    modes: bcnn.policyModes(K, "nyquist"), sampling: s === 1 ? "point" : "oversampled", oversample: s === 1 ? 2 : s, sigma,
-  }).map((m) => m.max);
+  const errs = (K: number, s: number, sigma = 1) =>
+    bcnn
+      .modeSteering(K, {
+        modes: bcnn.policyModes(K, "nyquist"),
+        sampling: s === 1 ? "point" : "oversampled",
+        oversample: s === 1 ? 2 : s,
+        sigma,
+      })
+      .map((m) => m.max);
 
   it("nyquist keeps exactly besselModes(π(K−1)/2); K = 1 keeps the constant mode only", () => {
-    for (const [K, n] of [[1, 1], [3, 3], [5, 7], [7, 15]] as const) {
+    for (const [K, n] of [
+      [1, 1],
+      [3, 3],
+      [5, 7],
+      [7, 15],
+    ] as const) {
       const nyq = bcnn.policyModes(K, "nyquist");
       assert.equal(nyq.length, n, `K = ${K}`);
       assert.deepEqual(nyq, bcnn.besselModes(bcnn.nyquistKMax(K)));
@@ -230,34 +305,77 @@ describe("bcnn (mutants 2): basis policies", () => {
   it("steerable keeps the nyquist modes with error ≤ steerTol (inclusive), per sub-grid and σ", () => {
     // measured (K = 5, 15°…75°): sub-grid 2, σ = 1: (1,1) 4.7%, (2,0) 2.7%; σ = 0.8: (1,1) 16%;
     // sub-grid 3, σ = 1: (2,0) 11%, (1,1) 8.7%
-    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 2 })), ["0/0", "0/1", "1/0", "1/1", "2/0"]);
-    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 2, sigma: 0.8 })), ["0/0", "0/1", "1/0", "2/0"]);
-    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 3 })), ["0/0", "0/1", "1/0", "1/1"]);
-    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: 0.03 })), ["0/0", "0/1", "1/0", "2/0"]);
+    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 2 })), [
+      "0/0",
+      "0/1",
+      "1/0",
+      "1/1",
+      "2/0",
+    ]);
+    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 2, sigma: 0.8 })), [
+      "0/0",
+      "0/1",
+      "1/0",
+      "2/0",
+    ]);
+    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 3 })), [
+      "0/0",
+      "0/1",
+      "1/0",
+      "1/1",
+    ]);
+    assert.deepEqual(names(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: 0.03 })), [
+      "0/0",
+      "0/1",
+      "1/0",
+      "2/0",
+    ]);
     assert.equal(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: 9.99 }).length, 7);
     const e = errs(5, 2);
     const at = e[4]; // (2, 0)
-    assert.ok(names(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: at })).includes("2/0"));
-    assert.ok(!names(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: at * (1 - 1e-9) })).includes("2/0"));
+    assert.ok(
+      names(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: at })).includes("2/0"),
+    );
+    assert.ok(
+      !names(
+        bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: at * (1 - 1e-9) }),
+      ).includes("2/0"),
+    );
     // the same errors the filter uses
     const kept = bcnn.policyModes(5, "steerable", { oversample: 2, sigma: 0.8, steerTol: 0.2 });
     const e8 = errs(5, 2, 0.8);
-    assert.deepEqual(names(kept), names(bcnn.policyModes(5, "nyquist").filter((m, i) => e8[i] <= 0.2)));
+    assert.deepEqual(
+      names(kept),
+      names(bcnn.policyModes(5, "nyquist").filter((m, i) => e8[i] <= 0.2)),
+    );
   });
 
   it("refuses bad kernel sizes, policies and tolerances by name", () => {
     for (const K of [0, -1, 2, 4, 1.5, NaN]) {
-      assert.throws(() => bcnn.policyModes(K, "paper"), domain(new RegExp(`^policyModes: argument kernelSize = ${K} .*odd positive`)));
+      assert.throws(
+        () => bcnn.policyModes(K, "paper"),
+        domain(new RegExp(`^policyModes: argument kernelSize = ${K} .*odd positive`)),
+      );
     }
-    assert.throws(() => bcnn.policyModes(1, "steerable", { oversample: 2 }),
-      domain(/^policyModes: argument kernelSize = 1 .*"steerable"/));
-    assert.throws(() => bcnn.policyModes(5, "bogus" as never), domain(/^policyModes: argument policy = bogus .*"nyquist"/));
+    assert.throws(
+      () => bcnn.policyModes(1, "steerable", { oversample: 2 }),
+      domain(/^policyModes: argument kernelSize = 1 .*"steerable"/),
+    );
+    assert.throws(
+      () => bcnn.policyModes(5, "bogus" as never),
+      domain(/^policyModes: argument policy = bogus .*"nyquist"/),
+    );
     for (const t of [0, 10, NaN, -0.1]) {
-      assert.throws(() => bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: t }),
-        domain(new RegExp(`^policyModes: argument steerTol = ${t} `)));
+      assert.throws(
+        () => bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: t }),
+        domain(new RegExp(`^policyModes: argument steerTol = ${t} `)),
+      );
     }
     // point samples on 5×5: no ν > 0 mode within 10% (measured: (1,0) 11%), so it refuses
-    assert.throws(() => bcnn.policyModes(5, "steerable"), domain(/^policyModes: argument oversample = 1 .*steerTol = 0.1 at K = 5/));
+    assert.throws(
+      () => bcnn.policyModes(5, "steerable"),
+      domain(/^policyModes: argument oversample = 1 .*steerTol = 0.1 at K = 5/),
+    );
   });
 });
 
@@ -268,9 +386,15 @@ describe("bcnn (mutants 2): modeSteering and samplingGrid", () => {
     assert.equal(bcnn.samplingGrid("oversampled"), 2);
     assert.equal(bcnn.samplingGrid("oversampled", 64), 64);
     for (const s of [1, 65, 2.5, NaN]) {
-      assert.throws(() => bcnn.samplingGrid("oversampled", s), domain(new RegExp(`^samplingGrid: argument oversample = ${s} `)));
+      assert.throws(
+        () => bcnn.samplingGrid("oversampled", s),
+        domain(new RegExp(`^samplingGrid: argument oversample = ${s} `)),
+      );
     }
-    assert.throws(() => bcnn.samplingGrid("nearest" as never), domain(/^samplingGrid: argument sampling = nearest /));
+    assert.throws(
+      () => bcnn.samplingGrid("nearest" as never),
+      domain(/^samplingGrid: argument sampling = nearest /),
+    );
   });
 
   it("reports k per pixel, the Nyquist flag, one error per angle and their maximum", () => {
@@ -293,7 +417,8 @@ describe("bcnn (mutants 2): modeSteering and samplingGrid", () => {
 
   it("depends on the seed, the number of inputs and σ (the inputs are drawn, not fixed)", () => {
     const modes = bcnn.policyModes(5, "nyquist");
-    const e = (o: object) => bcnn.modeSteering(5, { modes, anglesDeg: [30], ...o }).map((m) => m.max);
+    const e = (o: object) =>
+      bcnn.modeSteering(5, { modes, anglesDeg: [30], ...o }).map((m) => m.max);
     const base = e({});
     assert.deepEqual(e({ seed: 0, nInputs: 64, sigma: 1 }), base);
     assert.notDeepEqual(e({ seed: 1 }), base);
@@ -304,9 +429,14 @@ describe("bcnn (mutants 2): modeSteering and samplingGrid", () => {
 
   it("accepts the inclusive bounds and refuses just outside them, by name", () => {
     const modes = [bcnn.policyModes(5, "nyquist")[2]];
-    const ok = (o: object) => assert.ok(Number.isFinite(bcnn.modeSteering(5, { modes, nInputs: 2, ...o })[0].max));
-    ok({ sigma: 0.25 }); ok({ sigma: 5 }); ok({ nInputs: 1 }); ok({ anglesDeg: [1e6, -1e6] });
-    const bad = (o: object, re: RegExp) => assert.throws(() => bcnn.modeSteering(5, { modes, nInputs: 2, ...o }), domain(re));
+    const ok = (o: object) =>
+      assert.ok(Number.isFinite(bcnn.modeSteering(5, { modes, nInputs: 2, ...o })[0].max));
+    ok({ sigma: 0.25 });
+    ok({ sigma: 5 });
+    ok({ nInputs: 1 });
+    ok({ anglesDeg: [1e6, -1e6] });
+    const bad = (o: object, re: RegExp) =>
+      assert.throws(() => bcnn.modeSteering(5, { modes, nInputs: 2, ...o }), domain(re));
     bad({ sigma: 0.2499 }, /^modeSteering: argument sigma = 0.2499 .*K = 5/);
     bad({ sigma: 5.001 }, /^modeSteering: argument sigma = 5.001 /);
     bad({ nInputs: 0 }, /^modeSteering: argument nInputs = 0 /);
@@ -317,12 +447,28 @@ describe("bcnn (mutants 2): modeSteering and samplingGrid", () => {
     bad({ anglesDeg: "45" }, /^modeSteering: argument anglesDeg = /);
     bad({ modes: [] }, /^modeSteering: argument modes = .*non-empty/);
     for (const k of [1, 2, 4, 1.5, NaN]) {
-      assert.throws(() => bcnn.modeSteering(k as number), domain(new RegExp(`^modeSteering: argument kernelSize = ${k} `)));
+      assert.throws(
+        () => bcnn.modeSteering(k as number),
+        domain(new RegExp(`^modeSteering: argument kernelSize = ${k} `)),
+      );
     }
     const m = modes[0];
-    for (const badMode of [{ ...m, nu: -1 }, { ...m, nu: 1.5 }, { ...m, j: -1 }, { ...m, j: 0.5 }, { ...m, k: -1e-9 },
-      { ...m, k: NaN }, { ...m, k: bcnn.maxKMax(5) * (1 + 1e-12) }, { ...m, norm: 0 }, { ...m, norm: Infinity }, null]) {
-      bad({ modes: [badMode] }, /^modeSteering: argument modes = .*integer ν, j ≥ 0, finite norm > 0 and 0 ≤ k ≤ πK = 15.708/);
+    for (const badMode of [
+      { ...m, nu: -1 },
+      { ...m, nu: 1.5 },
+      { ...m, j: -1 },
+      { ...m, j: 0.5 },
+      { ...m, k: -1e-9 },
+      { ...m, k: NaN },
+      { ...m, k: bcnn.maxKMax(5) * (1 + 1e-12) },
+      { ...m, norm: 0 },
+      { ...m, norm: Infinity },
+      null,
+    ]) {
+      bad(
+        { modes: [badMode] },
+        /^modeSteering: argument modes = .*integer ν, j ≥ 0, finite norm > 0 and 0 ≤ k ≤ πK = 15.708/,
+      );
     }
     ok({ modes: [{ ...m, k: bcnn.maxKMax(5) }] });
     ok({ modes: [{ ...m, nu: 0, j: 0, k: 0 }] });
@@ -333,7 +479,13 @@ describe("bcnn (mutants 2): steeringExplorer", () => {
   it("holds every (mode, sampling, angle) error of modeSteering, rounded to 1e-4, with a slider", () => {
     const spec = bcnn.steeringExplorer(3, { stepDeg: 30, initialDeg: 60 }) as any;
     const angles = [0, 30, 60, 90];
-    const values = spec.data.values as { mode: string; sampling: string; angleDeg: number; error: number; aliased: boolean }[];
+    const values = spec.data.values as {
+      mode: string;
+      sampling: string;
+      angleDeg: number;
+      error: number;
+      aliased: boolean;
+    }[];
     const samplings = ["point", "oversampled", "integrated"] as const;
     const rows = samplings.map((s) => bcnn.modeSteering(3, { sampling: s, anglesDeg: angles }));
     assert.equal(values.length, 3 * rows[0].length * 4);
@@ -343,15 +495,27 @@ describe("bcnn (mutants 2): steeringExplorer", () => {
         angles.forEach((a, ai) => {
           const v = values[i++];
           assert.deepEqual(v, {
-            mode: `ν${r.nu} j${r.j}${r.aliased ? " *" : ""}`, sampling: s, angleDeg: a,
-            error: Math.round(r.errors[ai] * 1e4) / 1e4, aliased: r.aliased,
+            mode: `ν${r.nu} j${r.j}${r.aliased ? " *" : ""}`,
+            sampling: s,
+            angleDeg: a,
+            error: Math.round(r.errors[ai] * 1e4) / 1e4,
+            aliased: r.aliased,
           });
         });
       }
     });
-    assert.ok(values.some((v) => v.aliased && v.mode.endsWith(" *")), "K = 3 has aliased paper modes");
+    assert.ok(
+      values.some((v) => v.aliased && v.mode.endsWith(" *")),
+      "K = 3 has aliased paper modes",
+    );
     assert.ok(values.some((v) => v.error > 0.01));
-    assert.deepEqual(spec.params, [{ name: "angleDeg", value: 60, bind: { input: "range", min: 0, max: 90, step: 30, name: "rotation angle (°) " } }]);
+    assert.deepEqual(spec.params, [
+      {
+        name: "angleDeg",
+        value: 60,
+        bind: { input: "range", min: 0, max: 90, step: 30, name: "rotation angle (°) " },
+      },
+    ]);
     assert.deepEqual(spec.transform, [{ filter: "datum.angleDeg == angleDeg" }]);
     assert.match(spec.title, /K = 3/);
     assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
@@ -367,22 +531,36 @@ describe("bcnn (mutants 2): steeringExplorer", () => {
     assert.equal(spec.params[0].bind.step, 5);
     assert.equal(spec.data.values.length, 3 * 2 * 19);
     assert.deepEqual([...new Set(spec.data.values.map((v: any) => v.mode))], ["ν0 j0", "ν0 j1"]);
-    assert.equal((bcnn.steeringExplorer(5, { modes, stepDeg: 90, initialDeg: 90 }) as any).data.values.length, 3 * 2 * 2);
+    assert.equal(
+      (bcnn.steeringExplorer(5, { modes, stepDeg: 90, initialDeg: 90 }) as any).data.values.length,
+      3 * 2 * 2,
+    );
     for (const step of [0, 7, 1.5, -5, 180, NaN]) {
-      assert.throws(() => bcnn.steeringExplorer(3, { stepDeg: step }), domain(new RegExp(`^steeringExplorer: argument stepDeg = ${step} .*divisor of 90`)));
+      assert.throws(
+        () => bcnn.steeringExplorer(3, { stepDeg: step }),
+        domain(new RegExp(`^steeringExplorer: argument stepDeg = ${step} .*divisor of 90`)),
+      );
     }
     for (const d of [12, -5, 95, 47.5]) {
-      assert.throws(() => bcnn.steeringExplorer(3, { modes, initialDeg: d }),
-        domain(new RegExp(`^steeringExplorer: argument initialDeg = ${d} .*multiple of 5 in \\[0, 90\\]`)));
+      assert.throws(
+        () => bcnn.steeringExplorer(3, { modes, initialDeg: d }),
+        domain(
+          new RegExp(
+            `^steeringExplorer: argument initialDeg = ${d} .*multiple of 5 in \\[0, 90\\]`,
+          ),
+        ),
+      );
     }
   });
 });
 
 describe("bcnn (mutants 2): second batch (survivors of the re-run)", () => {
   it("quarter and half turns stay exact permutations at angles far from 0 (coordinate snapping)", () => {
-    // π/2 + 2π·10⁵ (−2·10⁵) carries a rounding error 1.2e-11 (−7.5e-11) in cos: above the 1e-12 trig snap, so only the
-    // 1e-9 snap of the source coordinates keeps the result exact (zeros stay exactly 0)
-    const H = 5, W = 5;
+    // π/2 + 2π·10⁵ (−2·10⁵) carries a rounding error 1.2e-11 (−7.5e-11) in cos: above the 1e-12
+    // trig snap, so only the 1e-9 snap of the source coordinates keeps the result exact (zeros stay
+    // exactly 0)
+    const H = 5,
+      W = 5;
     const img = field(1, H, W, 1, (b, ch, r, c) => (r === 1 && c === 3 ? 1 : 0));
     const want = bcnn.rotateArray(img, [1, H, W, 1], Math.PI / 2);
     for (const a of [Math.PI / 2 + 2 * Math.PI * 1e5, Math.PI / 2 - 2 * Math.PI * 2e5]) {
@@ -392,36 +570,72 @@ describe("bcnn (mutants 2): second batch (survivors of the re-run)", () => {
   });
 
   it("a half turn of B = 2, C = 2 into a reused buffer: every image and channel reversed exactly", () => {
-    const B = 2, H = 3, W = 4, C = 2;
+    const B = 2,
+      H = 3,
+      W = 4,
+      C = 2;
     const img = field(B, H, W, C, (b, ch, r, c) => 1 + b * 100 + ch * 10 + r * W + c);
     const plane = H * W * C;
     const want: number[] = [];
     for (let b = 0; b < B; b++) {
-      const px = Array.from({ length: H * W }, (_, p) => [img[b * plane + p * C], img[b * plane + p * C + 1]]);
+      const px = Array.from({ length: H * W }, (_, p) => [
+        img[b * plane + p * C],
+        img[b * plane + p * C + 1],
+      ]);
       want.push(...px.reverse().flat());
     }
     for (const interp of ["bilinear", "bicubic"] as const) {
-      const out = bcnn.rotateArray(img, [B, H, W, C], Math.PI, new Float32Array(img.length).fill(7), interp);
+      const out = bcnn.rotateArray(
+        img,
+        [B, H, W, C],
+        Math.PI,
+        new Float32Array(img.length).fill(7),
+        interp,
+      );
       assert.deepEqual(Array.from(out), want, interp);
     }
   });
 
   it("messages name what was expected", () => {
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
-    assert.throws(() => bcnn.rot90(x, 0.5), domain(/^rot90: argument k = 0.5 .*expected an integer number of quarter turns$/));
-    assert.throws(() => bcnn.rotateArray(new Float32Array(15), [1, 2, 4, 2], 1),
-      shape(/^rotateArray data: expected shape length B·H·W·C = 16, got length 15$/));
-    assert.throws(() => bcnn.rotateArray(new Float32Array(16), [1, 4, 4, 1], NaN), domain(/expected a finite number of radians$/));
-    assert.throws(() => bcnn.rotateArray(new Float32Array(16), [1, 4, 4, 1], 1, undefined, "x" as never),
-      domain(/expected "bilinear" or "bicubic"$/));
-    assert.throws(() => bcnn.samplingGrid("x" as never), domain(/expected "point", "oversampled" or "integrated"$/));
-    assert.throws(() => bcnn.samplingGrid("oversampled", 1), domain(/expected an integer in \[2, 64\]$/));
-    assert.throws(() => bcnn.modeSteering(5, { nInputs: 0 }), domain(/expected an integer in \[1, 10\^5\]$/));
+    assert.throws(
+      () => bcnn.rot90(x, 0.5),
+      domain(/^rot90: argument k = 0.5 .*expected an integer number of quarter turns$/),
+    );
+    assert.throws(
+      () => bcnn.rotateArray(new Float32Array(15), [1, 2, 4, 2], 1),
+      shape(/^rotateArray data: expected shape length B·H·W·C = 16, got length 15$/),
+    );
+    assert.throws(
+      () => bcnn.rotateArray(new Float32Array(16), [1, 4, 4, 1], NaN),
+      domain(/expected a finite number of radians$/),
+    );
+    assert.throws(
+      () => bcnn.rotateArray(new Float32Array(16), [1, 4, 4, 1], 1, undefined, "x" as never),
+      domain(/expected "bilinear" or "bicubic"$/),
+    );
+    assert.throws(
+      () => bcnn.samplingGrid("x" as never),
+      domain(/expected "point", "oversampled" or "integrated"$/),
+    );
+    assert.throws(
+      () => bcnn.samplingGrid("oversampled", 1),
+      domain(/expected an integer in \[2, 64\]$/),
+    );
+    assert.throws(
+      () => bcnn.modeSteering(5, { nInputs: 0 }),
+      domain(/expected an integer in \[1, 10\^5\]$/),
+    );
   });
 
   it("steerable keeps a ν = 0 mode only by its error (the constant mode always)", () => {
     // sub-grid 2, σ = 1: (0,0) 0.09%, (1,0) 0.32%, (0,1) 0.48%: at 0.35% the (0,1) mode is dropped
-    assert.deepEqual(bcnn.policyModes(5, "steerable", { oversample: 2, steerTol: 0.0035 }).map((m) => `${m.nu}/${m.j}`), ["0/0", "1/0"]);
+    assert.deepEqual(
+      bcnn
+        .policyModes(5, "steerable", { oversample: 2, steerTol: 0.0035 })
+        .map((m) => `${m.nu}/${m.j}`),
+      ["0/0", "1/0"],
+    );
   });
 
   it("steeringExplorer: step 1 is allowed; the chart spec is exactly the documented one", () => {
@@ -433,15 +647,35 @@ describe("bcnn (mutants 2): second batch (survivors of the re-run)", () => {
     assert.deepEqual(spec, {
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       title: "Per-mode steering error, K = 3 (drag the angle; * = above Nyquist)",
-      params: [{ name: "angleDeg", value: 0, bind: { input: "range", min: 0, max: 90, step: 45, name: "rotation angle (°) " } }],
+      params: [
+        {
+          name: "angleDeg",
+          value: 0,
+          bind: { input: "range", min: 0, max: 90, step: 45, name: "rotation angle (°) " },
+        },
+      ],
       transform: [{ filter: "datum.angleDeg == angleDeg" }],
       mark: "bar",
       encoding: {
         x: { field: "mode", type: "nominal", sort: null, title: "mode (ν, j)" },
         xOffset: { field: "sampling", sort: ["point", "oversampled", "integrated"] },
-        y: { field: "error", type: "quantitative", title: "steering error e(α)", scale: { domain: [0, 2] } },
-        color: { field: "sampling", sort: ["point", "oversampled", "integrated"], title: "sampling" },
-        tooltip: [{ field: "mode" }, { field: "sampling" }, { field: "angleDeg", title: "angle (°)" }, { field: "error", format: ".3f" }],
+        y: {
+          field: "error",
+          type: "quantitative",
+          title: "steering error e(α)",
+          scale: { domain: [0, 2] },
+        },
+        color: {
+          field: "sampling",
+          sort: ["point", "oversampled", "integrated"],
+          title: "sampling",
+        },
+        tooltip: [
+          { field: "mode" },
+          { field: "sampling" },
+          { field: "angleDeg", title: "angle (°)" },
+          { field: "error", format: ".3f" },
+        ],
       },
       width: 460,
       height: 220,

@@ -17,24 +17,43 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const CHAINED_DIR = path.join(ROOT, "node_modules", "@tensorflow", "tfjs-core", "dist", "public", "chained_ops");
+const CHAINED_DIR = path.join(
+  ROOT,
+  "node_modules",
+  "@tensorflow",
+  "tfjs-core",
+  "dist",
+  "public",
+  "chained_ops",
+);
 
-interface Parsed { name: string; op: string; params: string[]; args: string }
+interface Parsed {
+  name: string;
+  op: string;
+  params: string[];
+  args: string;
+}
 
 function parseSources(): { registered: string[]; parsed: Map<string, Parsed> } {
   const all = fs.readFileSync(path.join(CHAINED_DIR, "register_all_chained_ops.js"), "utf8");
   const files = [...all.matchAll(/^import '\.\/(\w+)';/gm)].map((m) => m[1]!);
   const parsed = new Map<string, Parsed>();
   const registered: string[] = [];
-  const body = /prototype\.(\w+) =\s*function \(([^)]*)\) \{\s*this\.throwIfDisposed\(\);\s*return (\w+)\(([^;]*)\);\s*\};/s;
+  const body =
+    /prototype\.(\w+) =\s*function \(([^)]*)\) \{\s*this\.throwIfDisposed\(\);\s*return (\w+)\(([^;]*)\);\s*\};/s;
   for (const f of files) {
-    const src = fs.readFileSync(path.join(CHAINED_DIR, `${f}.js`), "utf8").split("//# sourceMappingURL")[0]!;
+    const src = fs
+      .readFileSync(path.join(CHAINED_DIR, `${f}.js`), "utf8")
+      .split("//# sourceMappingURL")[0]!;
     const name = /prototype\.(\w+) =/.exec(src)?.[1];
     assert.ok(name, `${f}.js: no prototype assignment found`);
     registered.push(name);
     const m = body.exec(src);
     if (m) {
-      const params = m[2]!.split(",").map((p) => p.trim()).filter((p) => p !== "");
+      const params = m[2]!
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== "");
       parsed.set(name, { name, op: m[3]!, params, args: m[4]!.replace(/\s+/g, " ") });
     }
   }
@@ -50,7 +69,10 @@ describe("chained tensor ops without @tensorflow/tfjs", function () {
     chained = require("besselbook/tensor/chained");
   });
   /** Our implementation of chained method `name`, called on `t`. */
-  const ours = (name: string) => (t: unknown, ...args: unknown[]): any => chained.chainedImpl(name)!.call(t, ...args);
+  const ours =
+    (name: string) =>
+    (t: unknown, ...args: unknown[]): any =>
+      chained.chainedImpl(name)!.call(t, ...args);
 
   it("require('besselbook') loads tfjs-core, -layers, -backend-cpu and defines every chained op, without the umbrella", () => {
     const script = String.raw`
@@ -65,7 +87,12 @@ describe("chained tensor ops without @tensorflow/tfjs", function () {
       }
       const sum = tf.tensor([1, 2, 3]).sum().dataSync()[0];
       console.log(JSON.stringify({ missing, pkgs: [...pkgs].sort(), sum }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!);
+    const out = JSON.parse(
+      execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .pop()!,
+    );
     assert.deepEqual(out.missing, []);
     assert.deepEqual(out.pkgs, ["tfjs-backend-cpu", "tfjs-core", "tfjs-layers"]);
     assert.equal(out.sum, 6);
@@ -89,7 +116,10 @@ describe("chained tensor ops without @tensorflow/tfjs", function () {
     for (const p of parsed.values()) {
       const isRegular = p.args === ["this", ...p.params].join(", ") && p.op === p.name;
       if (!isRegular) {
-        assert.ok(p.name in chained.CHAINED_SPECIAL, `${p.name}: tfjs calls ${p.op}(${p.args}); ours must special-case it`);
+        assert.ok(
+          p.name in chained.CHAINED_SPECIAL,
+          `${p.name}: tfjs calls ${p.op}(${p.args}); ours must special-case it`,
+        );
         continue;
       }
       regular++;
@@ -98,13 +128,19 @@ describe("chained tensor ops without @tensorflow/tfjs", function () {
     // Our table holds no method tfjs treats irregularly.
     for (const n of ours.keys()) {
       const p = parsed.get(n);
-      assert.ok(!p || (p.op === n && p.args === ["this", ...p.params].join(", ")), `${n} is not a plain op(this, …) in tfjs`);
+      assert.ok(
+        !p || (p.op === n && p.args === ["this", ...p.params].join(", ")),
+        `${n} is not a plain op(this, …) in tfjs`,
+      );
     }
     assert.ok(regular >= 110, `only ${regular} regular chained ops`);
   });
 
   it("the special cases compute what the direct ops compute", () => {
-    const x = tf.tensor2d([[1, -2, 3], [4, 5, -6]]);
+    const x = tf.tensor2d([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
     const same = (a: any, b: any, what: string) => {
       assert.deepEqual(a.shape, b.shape, what);
       assert.equal(a.dtype, b.dtype, what);
@@ -129,9 +165,24 @@ describe("chained tensor ops without @tensorflow/tfjs", function () {
     same(ours("stack")(x, [x, x], 2), tf.stack([x, x, x], 2), "stack list");
     const idx = tf.tensor1d([0, 2, 1], "int32");
     same(ours("oneHot")(idx, 3), tf.oneHot(tf.tensor1d([0, 2, 1], "int32"), 3), "oneHot defaults");
-    same(ours("oneHot")(idx, 3, 5, -1), tf.oneHot(tf.tensor1d([0, 2, 1], "int32"), 3, 5, -1), "oneHot values");
-    const cond = tf.tensor2d([[1, 0, 1], [0, 1, 0]], undefined, "bool");
-    same(ours("where")(x, cond, tf.zerosLike(x)), tf.where(cond, x, tf.zerosLike(x)), "where: this is the middle argument");
+    same(
+      ours("oneHot")(idx, 3, 5, -1),
+      tf.oneHot(tf.tensor1d([0, 2, 1], "int32"), 3, 5, -1),
+      "oneHot values",
+    );
+    const cond = tf.tensor2d(
+      [
+        [1, 0, 1],
+        [0, 1, 0],
+      ],
+      undefined,
+      "bool",
+    );
+    same(
+      ours("where")(x, cond, tf.zerosLike(x)),
+      tf.where(cond, x, tf.zerosLike(x)),
+      "where: this is the middle argument",
+    );
     // A regular method passes exactly its declared arguments (sum: axis, keepDims).
     same(ours("sum")(x, 1, true), tf.sum(x, 1, true), "sum");
     same(ours("matMul")(x, x, false, true), tf.matMul(x, x, false, true), "matMul");

@@ -6,13 +6,34 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { check, claim, finish, notebook, record, resetSession, resultsDocument, referenceKeys } from "besselbook";
-import { stats, overSeeds, parallelSeeds, tensor, init, BesselbookError, CheckError, DomainError, ShapeError } from "besselbook";
+import {
+  check,
+  claim,
+  finish,
+  notebook,
+  record,
+  resetSession,
+  resultsDocument,
+  referenceKeys,
+} from "besselbook";
+import {
+  stats,
+  overSeeds,
+  parallelSeeds,
+  tensor,
+  init,
+  BesselbookError,
+  CheckError,
+  DomainError,
+  ShapeError,
+} from "besselbook";
 
 function logs<T>(fn: () => T): { lines: string[]; value: T } {
   const lines: string[] = [];
   const orig = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.map(String).join(" ")); };
+  console.log = (...a: unknown[]) => {
+    lines.push(a.map(String).join(" "));
+  };
   try {
     return { lines, value: fn() };
   } finally {
@@ -25,7 +46,11 @@ const resultsDocumentSafe = (): { checks: { what: string }[] } => {
   return resultsDocument() as unknown as { checks: { what: string }[] };
 };
 
-const OURS = { text: "a statement of our own for the test", source: "ours" as const, kind: "ours" as const };
+const OURS = {
+  text: "a statement of our own for the test",
+  source: "ours" as const,
+  kind: "ours" as const,
+};
 
 describe("errors: one family", () => {
   it("DomainError is a BesselbookError and a RangeError; other subclasses keep their own instanceof", () => {
@@ -33,7 +58,10 @@ describe("errors: one family", () => {
     assert.ok(e instanceof BesselbookError);
     assert.ok(e instanceof RangeError);
     assert.ok(!(e instanceof ShapeError));
-    assert.ok(!(new RangeError("plain") instanceof BesselbookError), "a foreign RangeError is not ours");
+    assert.ok(
+      !(new RangeError("plain") instanceof BesselbookError),
+      "a foreign RangeError is not ours",
+    );
     assert.ok(new CheckError("x") instanceof BesselbookError);
     assert.ok(!(new CheckError("x") instanceof ShapeError));
   });
@@ -48,22 +76,80 @@ describe("claims: declaring", () => {
   });
 
   it("accepts a sourced claim and prints it with its source", () => {
-    const { lines } = logs(() => claim("fano-bound", { text: "Fano bounds the error probability", source: { ref: "gray2011", where: "Lemma 6.2" }, kind: "reproduces" }));
+    const { lines } = logs(() =>
+      claim("fano-bound", {
+        text: "Fano bounds the error probability",
+        source: { ref: "gray2011", where: "Lemma 6.2" },
+        kind: "reproduces",
+      }),
+    );
     assert.match(lines[0]!, /claim fano-bound \[reproduces; gray2011, Lemma 6\.2\]/);
   });
 
   it("rejects unknown refs, ours/kind mismatches, missing why and bad ids", () => {
-    assert.throws(() => quiet(() => claim("x-1", { text: "some statement here", source: { ref: "nosuchpaper", where: "§1" }, kind: "reproduces" })), /not a key of REFERENCES\.md/);
-    assert.throws(() => quiet(() => claim("x-2", { text: "some statement here", source: "ours", kind: "reproduces" })), /source "ours" goes with kind "ours"/);
-    assert.throws(() => quiet(() => claim("x-3", { text: "some statement here", source: { ref: "gray2011", where: "Lemma 6.2" }, kind: "ours" })), /kind "ours" needs source "ours"/);
-    assert.throws(() => quiet(() => claim("x-4", { text: "some statement here", source: { ref: "gray2011", where: "Lemma 6.2" }, kind: "differs" })), /needs `why`/);
-    assert.throws(() => quiet(() => claim("x-5", { text: "some statement here", source: { ref: "gray2011", where: " " }, kind: "reproduces" })), DomainError);
+    assert.throws(
+      () =>
+        quiet(() =>
+          claim("x-1", {
+            text: "some statement here",
+            source: { ref: "nosuchpaper", where: "§1" },
+            kind: "reproduces",
+          }),
+        ),
+      /not a key of REFERENCES\.md/,
+    );
+    assert.throws(
+      () =>
+        quiet(() =>
+          claim("x-2", { text: "some statement here", source: "ours", kind: "reproduces" }),
+        ),
+      /source "ours" goes with kind "ours"/,
+    );
+    assert.throws(
+      () =>
+        quiet(() =>
+          claim("x-3", {
+            text: "some statement here",
+            source: { ref: "gray2011", where: "Lemma 6.2" },
+            kind: "ours",
+          }),
+        ),
+      /kind "ours" needs source "ours"/,
+    );
+    assert.throws(
+      () =>
+        quiet(() =>
+          claim("x-4", {
+            text: "some statement here",
+            source: { ref: "gray2011", where: "Lemma 6.2" },
+            kind: "differs",
+          }),
+        ),
+      /needs `why`/,
+    );
+    assert.throws(
+      () =>
+        quiet(() =>
+          claim("x-5", {
+            text: "some statement here",
+            source: { ref: "gray2011", where: " " },
+            kind: "reproduces",
+          }),
+        ),
+      DomainError,
+    );
     assert.throws(() => quiet(() => claim("Bad Id", OURS)), DomainError);
-    assert.throws(() => quiet(() => claim("x-6", { ...OURS, kind: "proves" as never })), /expected one of/);
+    assert.throws(
+      () => quiet(() => claim("x-6", { ...OURS, kind: "proves" as never })),
+      /expected one of/,
+    );
   });
 
   it("a check naming an undeclared claim fails at once", () => {
-    assert.throws(() => quiet(() => check.less(1, 2, { what: "w", claim: "nobody" })), (e: Error) => e instanceof CheckError && /names claim "nobody"/.test(e.message));
+    assert.throws(
+      () => quiet(() => check.less(1, 2, { what: "w", claim: "nobody" })),
+      (e: Error) => e instanceof CheckError && /names claim "nobody"/.test(e.message),
+    );
     assert.throws(() => quiet(() => check.close(1, 1, { what: "w", claim: "nobody" })), CheckError);
   });
 });
@@ -71,18 +157,35 @@ describe("claims: declaring", () => {
 describe("claims: the ledger in results", () => {
   let out: string;
   const saved = process.env.BESSELBOOK_OUT;
-  before(() => { out = fs.mkdtempSync(path.join(os.tmpdir(), "bb-claims-")); process.env.BESSELBOOK_OUT = out; });
-  after(() => { if (saved === undefined) delete process.env.BESSELBOOK_OUT; else process.env.BESSELBOOK_OUT = saved; fs.rmSync(out, { recursive: true, force: true }); });
+  before(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "bb-claims-"));
+    process.env.BESSELBOOK_OUT = out;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.BESSELBOOK_OUT;
+    else process.env.BESSELBOOK_OUT = saved;
+    fs.rmSync(out, { recursive: true, force: true });
+  });
   beforeEach(() => resetSession());
 
   it("finish() fails on a claim without a passing check and writes nothing", () => {
-    quiet(() => { notebook("zz_claims_a"); claim("lonely", OURS); });
-    assert.throws(() => quiet(() => finish()), (e: Error) => e instanceof CheckError && /lonely \(unchecked\)/.test(e.message));
+    quiet(() => {
+      notebook("zz_claims_a");
+      claim("lonely", OURS);
+    });
+    assert.throws(
+      () => quiet(() => finish()),
+      (e: Error) => e instanceof CheckError && /lonely \(unchecked\)/.test(e.message),
+    );
     assert.ok(!fs.existsSync(path.join(out, "results", "zz_claims_a.json")));
   });
 
   it("finish() fails when a check of the claim failed, even if another passed", () => {
-    quiet(() => { notebook("zz_claims_b"); claim("mixed", OURS); check.less(1, 2, { what: "ok", claim: "mixed" }); });
+    quiet(() => {
+      notebook("zz_claims_b");
+      claim("mixed", OURS);
+      check.less(1, 2, { what: "ok", claim: "mixed" });
+    });
     assert.throws(() => quiet(() => check.less(3, 2, { what: "bad", claim: "mixed" })), CheckError);
     assert.throws(() => quiet(() => finish()), /mixed \(failed\)/);
   });
@@ -92,15 +195,27 @@ describe("claims: the ledger in results", () => {
     const { lines } = logs(() => {
       notebook("zz_claims_c");
       claim("diff-positive", OURS);
-      claim("fano", { text: "Fano bounds the error probability", source: { ref: "gray2011", where: "Lemma 6.2" }, kind: "reproduces" });
-      claim("offline", { text: "a statement that needs the paper's data", source: { ref: "bcnn2021", where: "Fig. 3" }, kind: "untestable", why: "needs 40 runs on MNIST that we cannot ship" });
+      claim("fano", {
+        text: "Fano bounds the error probability",
+        source: { ref: "gray2011", where: "Lemma 6.2" },
+        kind: "reproduces",
+      });
+      claim("offline", {
+        text: "a statement that needs the paper's data",
+        source: { ref: "bcnn2021", where: "Fig. 3" },
+        kind: "untestable",
+        why: "needs 40 runs on MNIST that we cannot ship",
+      });
       check.above(s, 0, { what: "gain above 0", claim: "diff-positive", seeds: [0, 1, 2, 3] });
       check.close(0.5, 0.5 + 1e-13, { rtol: 1e-12, what: "closed form", claim: "fano" });
       check.true(true, { what: "a sanity check tied to no claim" });
       record({ answer: 42 });
       finish();
     });
-    assert.match(lines.join("\n"), /claims: 3 \(1 ours, 1 reproduced, 1 not testable offline\); 1 other checks/);
+    assert.match(
+      lines.join("\n"),
+      /claims: 3 \(1 ours, 1 reproduced, 1 not testable offline\); 1 other checks/,
+    );
     const doc = JSON.parse(fs.readFileSync(path.join(out, "results", "zz_claims_c.json"), "utf8"));
     assert.equal(doc.metrics.answer, 42);
     const c = doc.claims["diff-positive"];
@@ -126,17 +241,25 @@ describe("claims: the ledger in results", () => {
       finish();
     });
     assert.match(lines.join("\n"), /claim rev \[ours; ours; revised after the run\]/);
-    const doc = JSON.parse(fs.readFileSync(path.join(out, "results", "zz_claims_rev.json"), "utf8"));
+    const doc = JSON.parse(
+      fs.readFileSync(path.join(out, "results", "zz_claims_rev.json"), "utf8"),
+    );
     assert.equal(doc.claims.rev.verdict, "revised after the run");
     assert.equal(doc.claims.rev.revised, before);
     assert.equal(doc.claims.pre.verdict, "ours");
     assert.ok(!("revised" in doc.claims.pre), "an unrevised claim carries no revised field");
     // a failing check still fails a revised claim; a revision must say something
     resetSession();
-    quiet(() => { notebook("zz_claims_rev2"); claim("rev", { ...OURS, revised: before }); });
+    quiet(() => {
+      notebook("zz_claims_rev2");
+      claim("rev", { ...OURS, revised: before });
+    });
     assert.throws(() => quiet(() => check.less(3, 2, { what: "bad", claim: "rev" })), CheckError);
     assert.throws(() => quiet(() => finish()), /rev \(failed\)/);
-    assert.throws(() => claim("rev3", { ...OURS, revised: "" }), (e: unknown) => e instanceof DomainError && /revised/.test(String(e)));
+    assert.throws(
+      () => claim("rev3", { ...OURS, revised: "" }),
+      (e: unknown) => e instanceof DomainError && /revised/.test(String(e)),
+    );
     assert.throws(() => claim("rev4", { ...OURS, revised: 5 as unknown as string }), DomainError);
   });
 
@@ -160,7 +283,10 @@ describe("check: negative controls for every kind (each fails on a plausible wro
   beforeEach(() => resetSession());
 
   it("true fails on false, 0, NaN and ±∞ — NaN is not truthy here", () => {
-    quiet(() => { check.true(true, { what: "t" }); check.true(1, { what: "one" }); });
+    quiet(() => {
+      check.true(true, { what: "t" });
+      check.true(1, { what: "one" });
+    });
     assert.throws(() => quiet(() => check.true(false, { what: "f" })), CheckError);
     assert.throws(() => quiet(() => check.true(0, { what: "zero" })), /condition is false/);
     assert.throws(() => quiet(() => check.true(NaN, { what: "nan" })), /is NaN/);
@@ -169,7 +295,10 @@ describe("check: negative controls for every kind (each fails on a plausible wro
 
   it("less / greater / between fail on NaN and ±∞ measured values, with a message saying so", () => {
     assert.throws(() => quiet(() => check.less(NaN, 1, { what: "nan" })), /a is NaN/);
-    assert.throws(() => quiet(() => check.greater(Infinity, 1, { what: "inf" })), /a is Infinity; expected a finite value/);
+    assert.throws(
+      () => quiet(() => check.greater(Infinity, 1, { what: "inf" })),
+      /a is Infinity; expected a finite value/,
+    );
     assert.throws(() => quiet(() => check.between(NaN, 0, 1, { what: "nan" })), /x is NaN/);
     assert.throws(() => quiet(() => check.less(1, NaN, { what: "nan bound" })), DomainError);
     quiet(() => check.between(5, 0, Infinity, { what: "open upper side" }));
@@ -179,38 +308,110 @@ describe("check: negative controls for every kind (each fails on a plausible wro
   it("close fails on empty inputs, NaN anywhere, and a wrong constant at the tolerance", () => {
     assert.throws(() => quiet(() => check.close([], [], { what: "empty" })), /nothing to compare/);
     assert.throws(() => quiet(() => check.close([1, NaN], [1, NaN], { what: "nan" })), /NaN/);
-    // log(M − 1) in place of log M in a Fano-type bound at M = 16: off by 2.4 %, caught at rtol 1e-12
-    assert.throws(() => quiet(() => check.close(1 / Math.log(15), 1 / Math.log(16), { rtol: 1e-12, what: "wrong constant" })), CheckError);
+    // log(M − 1) in place of log M in a Fano-type bound at M = 16: off by 2.4 %, caught at rtol
+    // 1e-12
+    assert.throws(
+      () =>
+        quiet(() =>
+          check.close(1 / Math.log(15), 1 / Math.log(16), { rtol: 1e-12, what: "wrong constant" }),
+        ),
+      CheckError,
+    );
   });
 
   it("close reports the relative error when only rtol is set", () => {
-    const { lines } = logs(() => check.close([254000.0001, 1], [254000, 1], { rtol: 1e-9, what: "relative" }));
+    const { lines } = logs(() =>
+      check.close([254000.0001, 1], [254000, 1], { rtol: 1e-9, what: "relative" }),
+    );
     assert.match(lines[0]!, /max rel err = 3\.9\de-16|max rel err = 3\.9\de-10/);
   });
 
   it("equivariant takes the WORST group element wherever it sits in the list", () => {
     const id = { in: (x: number[]) => x, out: (y: number[]) => y, name: "id" };
-    const bad = { in: (x: number[]) => x.map((v) => -v), out: (y: number[]) => y.map((v) => -v), name: "flip" };
+    const bad = {
+      in: (x: number[]) => x.map((v) => -v),
+      out: (y: number[]) => y.map((v) => -v),
+      name: "flip",
+    };
     const f = (x: number[]) => x.map((v) => v * v); // even: f(−x) = f(x) ≠ −f(x)
-    for (const g of [[bad, id, id], [id, bad, id], [id, id, bad]]) {
-      assert.throws(() => quiet(() => check.equivariant({ what: "order", f, x: [1, 2], g, tol: 1e-6 })), (e: Error) => e instanceof CheckError && /flip/.test(e.message));
+    for (const g of [
+      [bad, id, id],
+      [id, bad, id],
+      [id, id, bad],
+    ]) {
+      assert.throws(
+        () => quiet(() => check.equivariant({ what: "order", f, x: [1, 2], g, tol: 1e-6 })),
+        (e: Error) => e instanceof CheckError && /flip/.test(e.message),
+      );
     }
     // and for several inputs: the failing input may be last
-    const g = { in: (x: number[]) => x.map((v) => v + 1), out: (y: number[]) => y.map((v) => v + 1), name: "shift" };
+    const g = {
+      in: (x: number[]) => x.map((v) => v + 1),
+      out: (y: number[]) => y.map((v) => v + 1),
+      name: "shift",
+    };
     const lin = (x: number[]) => x.map((v, i) => (i === 0 && x[1]! > 5 ? v * v : v));
-    assert.throws(() => quiet(() => check.equivariant({ what: "inputs", f: lin, inputs: [[1, 0], [2, 1], [3, 9]], g, tol: 1e-6 })), /input 2/);
+    assert.throws(
+      () =>
+        quiet(() =>
+          check.equivariant({
+            what: "inputs",
+            f: lin,
+            inputs: [
+              [1, 0],
+              [2, 1],
+              [3, 9],
+            ],
+            g,
+            tol: 1e-6,
+          }),
+        ),
+      /input 2/,
+    );
   });
 
   it("equivariant / invariant fail on empty and non-finite outputs", () => {
     const g = { in: (x: number[]) => x, out: (y: number[]) => y };
-    assert.throws(() => quiet(() => check.equivariant({ what: "empty", f: () => [] as number[], x: [1], g, tol: 1 })), /empty/);
-    assert.throws(() => quiet(() => check.invariant({ what: "nan", f: () => [NaN], x: [1], g: (x: number[]) => x, tol: 1 })), /non-finite/);
+    assert.throws(
+      () =>
+        quiet(() =>
+          check.equivariant({ what: "empty", f: () => [] as number[], x: [1], g, tol: 1 }),
+        ),
+      /empty/,
+    );
+    assert.throws(
+      () =>
+        quiet(() =>
+          check.invariant({ what: "nan", f: () => [NaN], x: [1], g: (x: number[]) => x, tol: 1 }),
+        ),
+      /non-finite/,
+    );
   });
 
   it("rejects passes only when the wrong variant's check fails; a passing or crashing variant is caught", () => {
-    quiet(() => check.rejects(() => check.close(Math.log(15), Math.log(16), { rtol: 1e-9, what: "log(M−1)" }), { what: "wrong-by-one Fano constant is rejected" }));
-    assert.throws(() => quiet(() => check.rejects(() => check.close(1, 1, { what: "same" }), { what: "no power" })), /has no power/);
-    assert.throws(() => quiet(() => check.rejects(() => { throw new TypeError("crash"); }, { what: "crash" })), TypeError);
+    quiet(() =>
+      check.rejects(
+        () => check.close(Math.log(15), Math.log(16), { rtol: 1e-9, what: "log(M−1)" }),
+        { what: "wrong-by-one Fano constant is rejected" },
+      ),
+    );
+    assert.throws(
+      () =>
+        quiet(() => check.rejects(() => check.close(1, 1, { what: "same" }), { what: "no power" })),
+      /has no power/,
+    );
+    assert.throws(
+      () =>
+        quiet(() =>
+          check.rejects(
+            () => {
+              throw new TypeError("crash");
+            },
+            { what: "crash" },
+          ),
+        ),
+      TypeError,
+    );
     // the wrong variant's own (expected) failure is not recorded as a failed check of the notebook
     const doc = resultsDocumentSafe();
     assert.ok(!doc.checks.some((c) => c.what === "log(M−1)"), "inner check left out of the ledger");
@@ -225,19 +426,33 @@ describe("check: negative controls for every kind (each fails on a plausible wro
       check.within(pos, 0, 0.05, { what: "in band" });
       check.covers(noisy, 0, { what: "consistent with 0" });
     });
-    assert.throws(() => quiet(() => check.above(noisy, 0, { what: "noise is not a gain" })), /is not above 0/);
+    assert.throws(
+      () => quiet(() => check.above(noisy, 0, { what: "noise is not a gain" })),
+      /is not above 0/,
+    );
     assert.throws(() => quiet(() => check.below(pos, 0.03, { what: "too tight" })), CheckError);
-    assert.throws(() => quiet(() => check.within(pos, 0.028, 1, { what: "band excludes the lower end" })), CheckError);
+    assert.throws(
+      () => quiet(() => check.within(pos, 0.028, 1, { what: "band excludes the lower end" })),
+      CheckError,
+    );
     assert.throws(() => quiet(() => check.covers(pos, 0, { what: "0 excluded" })), CheckError);
-    assert.throws(() => quiet(() => check.above(stats.summarize([5]), 0, { what: "one seed" })), /needs ≥ 2 runs/);
+    assert.throws(
+      () => quiet(() => check.above(stats.summarize([5]), 0, { what: "one seed" })),
+      /needs ≥ 2 runs/,
+    );
   });
 });
 
 describe("stats", () => {
   it("Student t and normal quantiles match scipy (stats.t.ppf, stats.norm.ppf) to 1e-12", () => {
     // scipy 1.10: t.ppf(0.975, 2), t.ppf(0.975, 4), t.ppf(0.995, 9), norm.ppf(0.975)
-    const want: [number, number, number][] = [[0.975, 2, 4.302652729749462], [0.975, 4, 2.7764451051977934], [0.995, 9, 3.249835541592126]];
-    for (const [p, df, q] of want) assert.ok(Math.abs(stats.studentTQuantile(p, df) - q) < 1e-12 * q, `t(${p}, ${df})`);
+    const want: [number, number, number][] = [
+      [0.975, 2, 4.302652729749462],
+      [0.975, 4, 2.7764451051977934],
+      [0.995, 9, 3.249835541592126],
+    ];
+    for (const [p, df, q] of want)
+      assert.ok(Math.abs(stats.studentTQuantile(p, df) - q) < 1e-12 * q, `t(${p}, ${df})`);
     assert.ok(Math.abs(stats.normalQuantile(0.975) - 1.959963984540054) < 1e-13);
     assert.ok(Math.abs(stats.erfc(2.5) - 0.00040695201744495886) < 1e-14 * 0.0004);
     assert.ok(Math.abs(stats.incompleteBeta(0.3, 2.5, 1.5) - 0.08894372317066562) < 1e-14);
@@ -247,38 +462,56 @@ describe("stats", () => {
     const s = stats.summarize([1, 2, 3, 4, 5]);
     assert.equal(s.mean, 3);
     assert.ok(Math.abs(s.sd - Math.sqrt(2.5)) < 1e-15);
-    const half = 2.7764451051977934 * Math.sqrt(2.5) / Math.sqrt(5);
+    const half = (2.7764451051977934 * Math.sqrt(2.5)) / Math.sqrt(5);
     assert.ok(Math.abs(s.lo - (3 - half)) < 1e-12 && Math.abs(s.hi - (3 + half)) < 1e-12);
     assert.equal(s.method, "Student t, 4 df");
     // a z interval (1.96) instead of t (2.78) with 5 runs would be 30 % too narrow: this catches it
-    assert.ok(s.hi - s.lo > 1.3 * 2 * 1.96 * Math.sqrt(2.5) / Math.sqrt(5));
+    assert.ok(s.hi - s.lo > (1.3 * 2 * 1.96 * Math.sqrt(2.5)) / Math.sqrt(5));
   });
 
   it("wilson matches the closed form and stays inside [0, 1]", () => {
     const w = stats.wilson(94, 100);
-    assert.ok(Math.abs(w.lo - 0.8752318455410406) < 1e-12 && Math.abs(w.hi - 0.9722138760368118) < 1e-12);
+    assert.ok(
+      Math.abs(w.lo - 0.8752318455410406) < 1e-12 && Math.abs(w.hi - 0.9722138760368118) < 1e-12,
+    );
     const all = stats.wilson(10, 10);
     assert.equal(all.hi, 1);
     assert.ok(all.lo > 0.6 && all.lo < 0.75);
   });
 
   it("refuses garbage: NaN values, empty lists, mismatched pairs, bad levels, duplicate seeds", () => {
-    assert.throws(() => stats.summarize([1, NaN]), (e: Error) => e instanceof DomainError && /values\[1\] = NaN/.test(e.message));
+    assert.throws(
+      () => stats.summarize([1, NaN]),
+      (e: Error) => e instanceof DomainError && /values\[1\] = NaN/.test(e.message),
+    );
     assert.throws(() => stats.summarize([]), /empty/);
     assert.throws(() => stats.pairedDiff([1, 2], [1]), /paired by seed/);
     assert.throws(() => stats.summarize([1, 2], { level: 95 }), /level = 95/);
     assert.throws(() => stats.wilson(3, 2), DomainError);
     assert.throws(() => stats.wilson(2.5, 10), DomainError);
-    return assert.rejects(overSeeds([1, 1], () => ({ a: 1 })), /duplicates/);
+    return assert.rejects(
+      overSeeds([1, 1], () => ({ a: 1 })),
+      /duplicates/,
+    );
   });
 
   it("overSeeds gathers metrics and series per seed and rejects inconsistent or NaN results", async () => {
     const r = await overSeeds([0, 1, 2], (s) => ({ acc: 0.5 + s / 10, curve: [s, s + 1] }));
     assert.deepEqual(r.values.acc, [0.5, 0.6, 0.7]);
-    assert.deepEqual(r.series.curve, [[0, 1], [1, 2], [2, 3]]);
+    assert.deepEqual(r.series.curve, [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
     assert.ok(Math.abs(r.summary.acc!.mean - 0.6) < 1e-15);
-    await assert.rejects(overSeeds([0, 1], (s): Record<string, number> => (s === 0 ? { a: 1 } : { b: 1 })), /same metrics/);
-    await assert.rejects(overSeeds([0, 1], (s) => ({ a: s === 1 ? NaN : 1 })), /seed 1 returned a = NaN/);
+    await assert.rejects(
+      overSeeds([0, 1], (s): Record<string, number> => (s === 0 ? { a: 1 } : { b: 1 })),
+      /same metrics/,
+    );
+    await assert.rejects(
+      overSeeds([0, 1], (s) => ({ a: s === 1 ? NaN : 1 })),
+      /seed 1 returned a = NaN/,
+    );
   });
 });
 
@@ -290,8 +523,20 @@ describe("parallelSeeds: worker threads, identical to sequential runs", function
     await init({ quiet: true, backend: "wasm" });
     const seeds = [3, 4, 5];
     const seq = await overSeeds(seeds, (s) => tensor.softmaxRegressionSeed(config, s));
-    const one = await parallelSeeds({ ns: "tensor", fn: "softmaxRegressionSeed", config, seeds, workers: 1 });
-    const two = await parallelSeeds({ ns: "tensor", fn: "softmaxRegressionSeed", config, seeds, workers: 2 });
+    const one = await parallelSeeds({
+      ns: "tensor",
+      fn: "softmaxRegressionSeed",
+      config,
+      seeds,
+      workers: 1,
+    });
+    const two = await parallelSeeds({
+      ns: "tensor",
+      fn: "softmaxRegressionSeed",
+      config,
+      seeds,
+      workers: 2,
+    });
     assert.deepEqual(one.values, seq.values);
     assert.deepEqual(two.values, seq.values);
     assert.deepEqual(two.series, seq.series);
@@ -300,9 +545,31 @@ describe("parallelSeeds: worker threads, identical to sequential runs", function
   });
 
   it("names the seed when the experiment throws, and refuses unknown functions and uncloneable configs", async () => {
-    await assert.rejects(parallelSeeds({ ns: "tensor", fn: "softmaxRegressionSeed", config: { ...config, lr: -1 }, seeds: [7] }), /seed 7\) threw: .*config\.lr = -1/);
-    await assert.rejects(parallelSeeds({ ns: "tensor", fn: "nope", config, seeds: [0] }), /no exported function "nope"/);
-    await assert.rejects(parallelSeeds({ ns: "nope", fn: "x", config, seeds: [0] }), /not a namespace/);
-    await assert.rejects(parallelSeeds({ ns: "tensor", fn: "softmaxRegressionSeed", config: { f: () => 1 }, seeds: [0] }), /cannot be sent to a worker/);
+    await assert.rejects(
+      parallelSeeds({
+        ns: "tensor",
+        fn: "softmaxRegressionSeed",
+        config: { ...config, lr: -1 },
+        seeds: [7],
+      }),
+      /seed 7\) threw: .*config\.lr = -1/,
+    );
+    await assert.rejects(
+      parallelSeeds({ ns: "tensor", fn: "nope", config, seeds: [0] }),
+      /no exported function "nope"/,
+    );
+    await assert.rejects(
+      parallelSeeds({ ns: "nope", fn: "x", config, seeds: [0] }),
+      /not a namespace/,
+    );
+    await assert.rejects(
+      parallelSeeds({
+        ns: "tensor",
+        fn: "softmaxRegressionSeed",
+        config: { f: () => 1 },
+        seeds: [0],
+      }),
+      /cannot be sent to a worker/,
+    );
   });
 });

@@ -34,16 +34,27 @@ describe("contrastive: linear algebra", () => {
   });
 
   it("SVD of a known diagonal-times-rotation matrix", () => {
-    const c = Math.cos(0.3), s = Math.sin(0.3);
+    const c = Math.cos(0.3),
+      s = Math.sin(0.3);
     // A = diag(3, 1) R(0.3): singular values 3, 1
-    const A = linalg.asMat([[3 * c, -3 * s], [s, c]]);
+    const A = linalg.asMat([
+      [3 * c, -3 * s],
+      [s, c],
+    ]);
     const S = linalg.singularValues(A);
     close(S[0], 3, 1e-14, "σ1");
     close(S[1], 1, 1e-14, "σ2");
   });
 
   it("orthonormalBasis drops dependent columns", () => {
-    const B = linalg.orthonormalBasis([[1, 2, 3], [0, 0, 0], [1, 2, 4], [0, 0, 0]].map((r) => r));
+    const B = linalg.orthonormalBasis(
+      [
+        [1, 2, 3],
+        [0, 0, 0],
+        [1, 2, 4],
+        [0, 0, 0],
+      ].map((r) => r),
+    );
     assert.equal(B.cols, 2);
     const G = linalg.matMul(linalg.transpose(B), B);
     close(linalg.get(G, 0, 1), 0, 1e-14, "orthogonal");
@@ -71,12 +82,18 @@ describe("contrastive: linear algebra", () => {
     const b = linalg.principalAngles([[1], [0], [0]], [[0], [0], [2]]);
     close(b[0], Math.PI / 2, 1e-15, "orthogonal");
     // principal vectors: p·q = cos θ
-    const pv = linalg.principalVectors(C.subspacePair(4, 0.7, "dihedral").B1, C.subspacePair(4, 0.7, "dihedral").B2);
+    const pv = linalg.principalVectors(
+      C.subspacePair(4, 0.7, "dihedral").B1,
+      C.subspacePair(4, 0.7, "dihedral").B2,
+    );
     close(linalg.dot(linalg.col(pv.P, 2), linalg.col(pv.Q, 2)), Math.cos(0.7), 1e-12, "p·q");
   });
 
   it("rejects mismatched ambient dimensions with a ShapeError", () => {
-    assert.throws(() => linalg.principalAngles([[1], [0]], [[1], [0], [0]]), /ShapeError|same ambient dimension/);
+    assert.throws(
+      () => linalg.principalAngles([[1], [0]], [[1], [0], [0]]),
+      /ShapeError|same ambient dimension/,
+    );
   });
 
   it("estimateSubspace finds the span of data lying in a subspace", () => {
@@ -98,16 +115,37 @@ describe("contrastive: losses and metrics", () => {
   it("InfoNCE matches a hand-computed 2×2 case (tfjs and float64)", () => {
     // u = v = {e1, e2}, τ = 1: logits [[1,0],[0,1]]; each row: log(e + 1) − 1.
     const expected = Math.log(Math.E + 1) - 1;
-    const U = linalg.asMat([[1, 0], [0, 1]]);
+    const U = linalg.asMat([
+      [1, 0],
+      [0, 1],
+    ]);
     close(C.infoNCELoss(U, U, 1), expected, 1e-15, "float64");
-    const u = tf.tensor2d([[1, 0], [0, 1]]);
+    const u = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
     const l = C.infoNCE(u, u, 1);
     close(l.dataSync()[0], expected, 1e-6, "tfjs");
     // asymmetric case: u1 = e1, u2 = e2, v1 = e2, v2 = e1 (all pairs swapped), τ = 0.5
-    const v = tf.tensor2d([[0, 1], [1, 0]]);
+    const v = tf.tensor2d([
+      [0, 1],
+      [1, 0],
+    ]);
     const exp2 = Math.log(Math.exp(2) + 1) - 0; // positive logit 0, negatives: e^{2}
     close(C.infoNCE(u, v, 0.5).dataSync()[0], exp2, 1e-5, "swapped pairs");
-    close(C.infoNCELoss(U, linalg.asMat([[0, 1], [1, 0]]), 0.5), exp2, 1e-12, "swapped float64");
+    close(
+      C.infoNCELoss(
+        U,
+        linalg.asMat([
+          [0, 1],
+          [1, 0],
+        ]),
+        0.5,
+      ),
+      exp2,
+      1e-12,
+      "swapped float64",
+    );
     tf.dispose([u, v, l]);
   });
 
@@ -116,7 +154,8 @@ describe("contrastive: losses and metrics", () => {
     const U = C.sampleSphere(32, 8, r);
     const V = C.sampleSphere(32, 8, r);
     for (const tau of [1, 0.1, 0.01]) {
-      const u = linalg.toTensor(U), v = linalg.toTensor(V);
+      const u = linalg.toTensor(U),
+        v = linalg.toTensor(V);
       const l = C.infoNCE(u, v, tau);
       const got = l.dataSync()[0];
       assert.ok(Number.isFinite(got));
@@ -126,12 +165,21 @@ describe("contrastive: losses and metrics", () => {
       tf.dispose([u, v, l, g]);
     }
     assert.throws(() => C.infoNCELoss(U, V, 0), C.ArgumentError);
-    assert.throws(() => C.infoNCE(linalg.toTensor(U), tf.zeros([3, 8]) as tf.Tensor2D, 1), /ShapeError|same as u/);
+    assert.throws(
+      () => C.infoNCE(linalg.toTensor(U), tf.zeros([3, 8]) as tf.Tensor2D, 1),
+      /ShapeError|same as u/,
+    );
   });
 
   it("alignment and uniformity: known values and tfjs = float64", () => {
-    const U = linalg.asMat([[1, 0], [0, 1]]);
-    const V = linalg.asMat([[0, 1], [1, 0]]);
+    const U = linalg.asMat([
+      [1, 0],
+      [0, 1],
+    ]);
+    const V = linalg.asMat([
+      [0, 1],
+      [1, 0],
+    ]);
     close(C.alignment(U, V), 2, 1e-15, "‖e1 − e2‖² = 2");
     close(C.alignment(U, U), 0, 0, "aligned");
     // two points at distance² 2: log e^{−4} = −4
@@ -150,8 +198,14 @@ describe("contrastive: losses and metrics", () => {
 
   it("gap metrics on a constructed offset", () => {
     // u_i = e1 rotated slightly ±; v = u shifted to the e2 side
-    const U = linalg.asMat([[1, 0, 0], [0, 0, 1]]);
-    const V = linalg.asMat([[0, 1, 0], [0, 0, 1]]);
+    const U = linalg.asMat([
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
+    const V = linalg.asMat([
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     const m = C.gapMetrics(U, V);
     close(m.centroidDistance, Math.sqrt(0.5), 1e-15, "‖(½,−½,0)‖");
     close(m.meanPairCosine, 0.5, 1e-15, "mean cos");
@@ -161,8 +215,18 @@ describe("contrastive: losses and metrics", () => {
   });
 
   it("shiftAlongGap: λ = 0 is the identity, λ = ½ closes a symmetric gap", () => {
-    const U = linalg.asMat([[1, 1], [1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
-    const V = linalg.asMat([[-1, 1], [-1, -1]].map((r) => r.map((x) => x / Math.SQRT2)));
+    const U = linalg.asMat(
+      [
+        [1, 1],
+        [1, -1],
+      ].map((r) => r.map((x) => x / Math.SQRT2)),
+    );
+    const V = linalg.asMat(
+      [
+        [-1, 1],
+        [-1, -1],
+      ].map((r) => r.map((x) => x / Math.SQRT2)),
+    );
     const s0 = C.shiftAlongGap(U, V, 0);
     for (let i = 0; i < 4; i++) close(s0.U.data[i], U.data[i], 1e-15, "λ=0");
     // Δ = (√2, 0): λ = ½ moves u to (0, ±1) and v to (0, ±1): centroids meet and pairs align
@@ -173,26 +237,43 @@ describe("contrastive: losses and metrics", () => {
   });
 
   it("recall@k", () => {
-    const U = linalg.asMat([[1, 0], [0, 1], [-1, 0]]);
+    const U = linalg.asMat([
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+    ]);
     close(C.recallAtK(U, U, 1), 1, 0, "identical");
-    const V = linalg.asMat([[0, 1], [1, 0], [-1, 0]]);
-    // u1=(1,0): sims to V = [0, 1, −1], true v1 scores 0 < v2 → rank 2;
-    // u2=(0,1): [1, 0, 0], v1 beats and v3 ties the true v2 → rank 3; u3=(−1,0): [0, −1, 1] → rank 1
+    const V = linalg.asMat([
+      [0, 1],
+      [1, 0],
+      [-1, 0],
+    ]);
+    // u1=(1,0): sims to V = [0, 1, −1], true v1 scores 0 < v2 → rank 2; u2=(0,1): [1, 0, 0], v1
+    // beats and v3 ties the true v2 → rank 3; u3=(−1,0): [0, −1, 1] → rank 1
     close(C.recallAtK(U, V, 1), 1 / 3, 1e-15, "R@1");
     close(C.recallAtK(U, V, 2), 2 / 3, 1e-15, "R@2");
     close(C.recallAtK(U, V, 3), 1, 1e-15, "R@3");
     // ties count against: collapsed embeddings retrieve nothing
-    const Z = linalg.asMat([[1, 0], [1, 0], [1, 0]]);
+    const Z = linalg.asMat([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ]);
     close(C.recallAtK(Z, Z, 1), 0, 0, "collapsed");
     assert.throws(() => C.recallAtK(U, V, 0), C.ArgumentError);
   });
 
   it("embeddingSpectrum sees dimension collapse", () => {
     const h = C.subspacePair(8, 0.3, "disjoint", { k: 2 });
-    const X = linalg.normalizeRows(linalg.matMul(C.sampleSphere(100, 2, rng(7)), linalg.transpose(h.B1)));
+    const X = linalg.normalizeRows(
+      linalg.matMul(C.sampleSphere(100, 2, rng(7)), linalg.transpose(h.B1)),
+    );
     const s = C.embeddingSpectrum(X);
     assert.equal(s.numericalRank, 2);
-    assert.ok(s.effectiveRank > 1.5 && s.effectiveRank <= 2.0001, `effective rank ${s.effectiveRank}`);
+    assert.ok(
+      s.effectiveRank > 1.5 && s.effectiveRank <= 2.0001,
+      `effective rank ${s.effectiveRank}`,
+    );
   });
 });
 
@@ -203,7 +284,10 @@ describe("contrastive: constraints and fixes", () => {
     const axis = [0, 0, 1, 0];
     const alpha = 0.4;
     const k = C.cone(axis, alpha);
-    const z = tf.tensor2d(Float32Array.from({ length: 200 }, (_, i) => Math.sin(i * 1.7) * 5), [50, 4]);
+    const z = tf.tensor2d(
+      Float32Array.from({ length: 200 }, (_, i) => Math.sin(i * 1.7) * 5),
+      [50, 4],
+    );
     const u = linalg.asMat(k.apply(z));
     for (let i = 0; i < 50; i++) {
       const r = linalg.row(u, i);
@@ -220,7 +304,10 @@ describe("contrastive: constraints and fixes", () => {
   it("subspace parametrisation lands on the subspace", () => {
     const h = C.subspacePair(5, 0.6, "dihedral", { rotate: rng(2) });
     const s = C.subspace(h.B2);
-    const z = tf.tensor2d([[1, 2, 3, 4], [0.1, -1, 0, 2]]);
+    const z = tf.tensor2d([
+      [1, 2, 3, 4],
+      [0.1, -1, 0, 2],
+    ]);
     const U = linalg.asMat(s.apply(z));
     const a = linalg.principalAngles(linalg.transpose(U), h.B2);
     for (const x of a) close(x, 0, 1e-6, "in H2");
@@ -239,12 +326,18 @@ describe("contrastive: constraints and fixes", () => {
     const R = C.hyperplaneRotation(h.B1, h.B2);
     // orthogonal
     const RtR = linalg.matMul(linalg.transpose(R), R);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) close(linalg.get(RtR, i, j), i === j ? 1 : 0, 1e-14, "RᵀR");
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) close(linalg.get(RtR, i, j), i === j ? 1 : 0, 1e-14, "RᵀR");
     const Vr = C.applyRotation(V, R);
     close(C.meanPairCosine(U, Vr), 1, 1e-12, "rotated alignment");
     const S = C.sharedSubspace(h.B1, h.B2, { maxAngle: 1e-6 });
     assert.equal(S.cols, 2, "shared space of two hyperplanes in ℝ⁴ is 2-dimensional");
-    close(C.meanPairCosine(C.projectOnto(U, S), C.projectOnto(V, S)), 1, 1e-12, "projected alignment");
+    close(
+      C.meanPairCosine(C.projectOnto(U, S), C.projectOnto(V, S)),
+      1,
+      1e-12,
+      "projected alignment",
+    );
   });
 
   it("fixes fitted from data on the disjoint reading", () => {
@@ -257,7 +350,12 @@ describe("contrastive: constraints and fixes", () => {
     for (const a of f.angles) close(a, 40 * deg, 1e-8, "estimated angles");
     close(C.meanPairCosine(U, C.applyRotation(V, f.R)), 1, 1e-8, "rotation");
     assert.equal(f.S, null, "disjoint subspaces share no direction: no intersection");
-    close(C.meanPairCosine(C.projectOnto(U, f.bisector), C.projectOnto(V, f.bisector)), 1, 1e-8, "bisector map");
+    close(
+      C.meanPairCosine(C.projectOnto(U, f.bisector), C.projectOnto(V, f.bisector)),
+      1,
+      1e-8,
+      "bisector map",
+    );
     assert.throws(() => C.sharedSubspace(h.B1, h.B2, { maxAngle: 0.1 }), C.ArgumentError);
   });
 
@@ -274,18 +372,25 @@ describe("contrastive: training", () => {
   before(backend);
 
   it("free embeddings from offset cones: gap shrinks, tensor count flat across steps", async () => {
-    const d = 3, n = 48;
+    const d = 3,
+      n = 48;
     const [a, b] = C.offsetAxes(d, 1.2);
     const encU = C.freeEmbeddings(C.sampleCap(n, a, 0.3, rng(20)), C.free(d));
     const encV = C.freeEmbeddings(C.sampleCap(n, b, 0.3, rng(21)), C.free(d));
     const counts: number[] = [];
     const res = await C.trainContrastive(encU, encV, {
-      tau: 0.2, steps: 150, lr: 0.05, logEvery: 25,
+      tau: 0.2,
+      steps: 150,
+      lr: 0.05,
+      logEvery: 25,
       onLog: () => counts.push(tf.memory().numTensors),
     });
     const h = res.history;
     assert.ok(h[0].centroidDistance > 0.8, `initial gap ${h[0].centroidDistance}`);
-    assert.ok(h[h.length - 1].centroidDistance < 0.5 * h[0].centroidDistance, `final gap ${h[h.length - 1].centroidDistance}`);
+    assert.ok(
+      h[h.length - 1].centroidDistance < 0.5 * h[0].centroidDistance,
+      `final gap ${h[h.length - 1].centroidDistance}`,
+    );
     assert.ok(h[h.length - 1].loss < h[0].loss, "loss decreased");
     // after the first optimizer step (Adam slots created) the count must not grow
     assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts ${counts}`);
@@ -296,25 +401,50 @@ describe("contrastive: training", () => {
   it("MLP encoders with minibatches train, stay finite and do not leak", async () => {
     const r = rng(30);
     const n = 64;
-    const X = tf.tensor2d(Float32Array.from({ length: n * 10 }, () => r.normal()), [n, 10]);
-    const Y = tf.tidy(() => tf.tanh(tf.matMul(X, tf.tensor2d(Float32Array.from({ length: 60 }, () => r.normal()), [10, 6]))) as tf.Tensor2D);
+    const X = tf.tensor2d(
+      Float32Array.from({ length: n * 10 }, () => r.normal()),
+      [n, 10],
+    );
+    const Y = tf.tidy(
+      () =>
+        tf.tanh(
+          tf.matMul(
+            X,
+            tf.tensor2d(
+              Float32Array.from({ length: 60 }, () => r.normal()),
+              [10, 6],
+            ),
+          ),
+        ) as tf.Tensor2D,
+    );
     const h = C.subspacePair(6, 0.5, "dihedral");
     const encU = C.mlpEncoder([10, 16, 5], C.subspace(h.B1), rng(31));
     const encV = C.mlpEncoder([6, 16, 5], C.subspace(h.B2), rng(32));
     const nVariables = encU.variables.length + encV.variables.length;
-    await expectNoLeakedTensorsAsync(async () => {
-      const counts: number[] = [];
-      const res = await C.trainContrastive(encU, encV, {
-        tau: 0.5, steps: 60, lr: 0.01, xu: X, xv: Y, batchSize: 16, logEvery: 10, seed: 1,
-        onLog: () => counts.push(tf.memory().numTensors),
-      });
-      assert.ok(res.history.every((x) => Number.isFinite(x.loss)));
-      assert.ok(res.history[res.history.length - 1].loss < res.history[0].loss, "loss decreased");
-      assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts ${counts}`);
-      assert.ok(res.history.every((x) => x.meanPairCosine <= 1 + 1e-9));
-      encU.dispose();
-      encV.dispose();
-    }, "all training tensors freed (the encoders' variables too)", -nVariables);
+    await expectNoLeakedTensorsAsync(
+      async () => {
+        const counts: number[] = [];
+        const res = await C.trainContrastive(encU, encV, {
+          tau: 0.5,
+          steps: 60,
+          lr: 0.01,
+          xu: X,
+          xv: Y,
+          batchSize: 16,
+          logEvery: 10,
+          seed: 1,
+          onLog: () => counts.push(tf.memory().numTensors),
+        });
+        assert.ok(res.history.every((x) => Number.isFinite(x.loss)));
+        assert.ok(res.history[res.history.length - 1].loss < res.history[0].loss, "loss decreased");
+        assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts ${counts}`);
+        assert.ok(res.history.every((x) => x.meanPairCosine <= 1 + 1e-9));
+        encU.dispose();
+        encV.dispose();
+      },
+      "all training tensors freed (the encoders' variables too)",
+      -nVariables,
+    );
     tf.dispose([X, Y]);
   });
 });
@@ -326,14 +456,28 @@ describe("contrastive: closed forms", () => {
     // the i.i.d. bound minus log N tends to the limit like (e^κ/M − 1)/N
     const lim = C.largeNLimit(4, 0.5);
     close(C.iidUniformLossBound(4, 0.5, 1e7) - Math.log(1e7), lim, 1e-5, "large N");
-    assert.ok(C.iidUniformLossBound(4, 0.5, 64) - Math.log(64) > lim, "bound above the limit at finite N");
+    assert.ok(
+      C.iidUniformLossBound(4, 0.5, 64) - Math.log(64) > lim,
+      "bound above the limit at finite N",
+    );
     assert.throws(() => C.iidUniformLossBound(3, 0.1, 1), C.ArgumentError);
-    // subspace limit: θ = 0 is the free limit in k dimensions; the issue's trained values at τ = 0.1, k = 3
+    // subspace limit: θ = 0 is the free limit in k dimensions; the issue's trained values at τ =
+    // 0.1, k = 3
     close(C.subspaceLimit(3, 0, 0.1), C.largeNLimit(3, 0.1), 1e-14, "θ = 0");
-    close(C.subspaceLimit(3, 60 * deg, 0.1), -5 + Math.log(Math.sinh(5) / 5), 1e-13, "θ = 60°: κ cos θ = 5");
+    close(
+      C.subspaceLimit(3, 60 * deg, 0.1),
+      -5 + Math.log(Math.sinh(5) / 5),
+      1e-13,
+      "θ = 60°: κ cos θ = 5",
+    );
     close(C.subspaceLimit(3, 30 * deg, 0.1), -2.8519, 1e-4, "θ = 30°");
     // k = 2: M_2 = I₀, I₀(1) = 1.2660658777520082 (A&S table 9.8)
-    close(C.subspaceLimit(2, Math.acos(0.5), 0.5), -1 + Math.log(1.2660658777520082), 1e-13, "k = 2");
+    close(
+      C.subspaceLimit(2, Math.acos(0.5), 0.5),
+      -1 + Math.log(1.2660658777520082),
+      1e-13,
+      "k = 2",
+    );
     assert.throws(() => C.subspaceLimit(3, 2, 0.1), C.ArgumentError);
     assert.throws(() => C.subspaceLimit(2.5, 0.1, 0.1), C.ArgumentError);
   });
@@ -350,7 +494,13 @@ describe("contrastive: closed forms", () => {
     close(mc.cross, q.cross, 0.01, "MC cross");
     close(mc.meanCos, q.meanCos, 0.005, "MC mean cosine");
     // a full cap (α = π) is the uniform sphere: cross = log M_3(κ) for every ψ
-    for (const psi of [0, 1, Math.PI]) close(C.capTerms(Math.PI, psi, 0.5, { nodes: 64 }).cross, Math.log(Math.sinh(2) / 2), 1e-6, `α = π, ψ = ${psi}`);
+    for (const psi of [0, 1, Math.PI])
+      close(
+        C.capTerms(Math.PI, psi, 0.5, { nodes: 64 }).cross,
+        Math.log(Math.sinh(2) / 2),
+        1e-6,
+        `α = π, ψ = ${psi}`,
+      );
     // τ = 0.1: cross −9.29 for opposite caps (the issue's value)
     close(C.capTerms(20 * deg, Math.PI, 0.1).cross, -9.29, 0.02, "τ = 0.1");
     assert.throws(() => C.capTerms(0, 1, 0.5), C.ArgumentError);
@@ -360,7 +510,8 @@ describe("contrastive: closed forms", () => {
   it("uniformity of the uniform distribution and the i.i.d. InfoNCE Monte Carlo", () => {
     // d = 3, t = 2: −4 + log(sinh 4 / 4)
     close(C.uniformityOfUniform(3, 2), -4 + Math.log(Math.sinh(4) / 4), 1e-12, "closed form");
-    const X = C.sampleSphere(4000, 3, rng(41)), Y = C.sampleSphere(4000, 3, rng(42));
+    const X = C.sampleSphere(4000, 3, rng(41)),
+      Y = C.sampleSphere(4000, 3, rng(42));
     let s = 0;
     for (let i = 0; i < 4000; i++) {
       let d2 = 0;
@@ -383,14 +534,17 @@ describe("contrastive: closed forms", () => {
     m /= X.rows;
     // E cos β = (1 + cos α)/2; sd of cos β = (1 − cos α)/√12, s.e. ≈ 0.0007
     close(m, (1 + Math.cos(a)) / 2, 0.003, "mean cos β");
-    // the tangent-ball sampler β = α√U has E cos β = 2(α sin α + cos α − 1)/α² = 0.8175 here (off by 0.004,
-    // ≈ 5 s.e.): this check separates the two
+    // the tangent-ball sampler β = α√U has E cos β = 2(α sin α + cos α − 1)/α² = 0.8175 here (off
+    // by 0.004, ≈ 5 s.e.): this check separates the two
   });
 });
 
 describe("contrastive: bad input is refused with a typed error", () => {
   const isTyped = (fn: () => unknown, arg: RegExp) =>
-    assert.throws(fn, (e: unknown) => e instanceof BesselbookError && arg.test(String((e as Error).message)));
+    assert.throws(
+      fn,
+      (e: unknown) => e instanceof BesselbookError && arg.test(String((e as Error).message)),
+    );
   it("NaN/∞ embeddings, wrong shapes, non-integer counts, degenerate axes", () => {
     const N = { rows: 4, cols: 3, data: new Float64Array(12).fill(NaN) };
     const G = C.sampleSphere(4, 3, rng(60));
@@ -398,41 +552,99 @@ describe("contrastive: bad input is refused with a typed error", () => {
     isTyped(() => C.recallAtK(G, N, 1), /recallAtK V/);
     isTyped(() => linalg.svd(N), /svd a/);
     isTyped(() => linalg.principalAngles(N, G), /principalVectors B1/);
-    isTyped(() => linalg.estimateSubspace({ rows: 2, cols: 2, data: Float64Array.from([1, Infinity, 0, 1]) }), /estimateSubspace X/);
+    isTyped(
+      () =>
+        linalg.estimateSubspace({ rows: 2, cols: 2, data: Float64Array.from([1, Infinity, 0, 1]) }),
+      /estimateSubspace X/,
+    );
     isTyped(() => C.sampleCap(2.5, [0, 0, 1], 0.3, rng(1)), /sampleCap: argument n/);
     isTyped(() => C.cone([NaN, 0, 0], 0.3), /cone: argument axis\[0\]/);
     isTyped(() => C.meanPairCosine({ rows: 2, cols: 3, data: new Float64Array(5) }, G), /data/);
-    isTyped(() => C.gapMetrics({ rows: 2.5, cols: 2, data: new Float64Array(5) }, G), /gapMetrics U/);
+    isTyped(
+      () => C.gapMetrics({ rows: 2.5, cols: 2, data: new Float64Array(5) }, G),
+      /gapMetrics U/,
+    );
     isTyped(() => C.r4Example(10, 0.3, rng(1), { noise: -1 }), /noise/);
     isTyped(() => C.sharedSubspace(G, G, { maxAngle: NaN }), /maxAngle/);
     isTyped(() => C.infoNCELoss(G, G, Infinity), /tau/);
     isTyped(() => C.embeddingSpectrum(C.sampleSphere(1, 3, rng(2))), /embeddingSpectrum X/);
   });
   it("review round 2: matMul/transpose validate, zero data, non-unit rows, degenerate shifts", () => {
-    isTyped(() => linalg.matMul({ rows: 2, cols: 2, data: new Float64Array(3) }, linalg.eye(2)), /matMul a data/);
-    isTyped(() => linalg.matMul(linalg.eye(2), { rows: 2, cols: 2, data: Float64Array.from([0, Infinity, 0, 0]) }), /matMul b/);
-    isTyped(() => linalg.transpose({ rows: 2, cols: 2, data: Float64Array.from([1, NaN, 0, 0]) }), /transpose a/);
-    isTyped(() => linalg.estimateSubspace([[0, 0], [0, 0]]), /estimateSubspace: argument X/);
+    isTyped(
+      () => linalg.matMul({ rows: 2, cols: 2, data: new Float64Array(3) }, linalg.eye(2)),
+      /matMul a data/,
+    );
+    isTyped(
+      () =>
+        linalg.matMul(linalg.eye(2), {
+          rows: 2,
+          cols: 2,
+          data: Float64Array.from([0, Infinity, 0, 0]),
+        }),
+      /matMul b/,
+    );
+    isTyped(
+      () => linalg.transpose({ rows: 2, cols: 2, data: Float64Array.from([1, NaN, 0, 0]) }),
+      /transpose a/,
+    );
+    isTyped(
+      () =>
+        linalg.estimateSubspace([
+          [0, 0],
+          [0, 0],
+        ]),
+      /estimateSubspace: argument X/,
+    );
     isTyped(() => C.meanPairCosine([[10, 0]], [[10, 0]]), /pairCosines: argument U row 0/);
     isTyped(() => C.shiftAlongGap([[1, 0]], [[-1, 0]], 0.5), /shiftAlongGap: argument lambda/);
     // the contrastive ArgumentError is the shared DomainError (a BesselbookError and a RangeError)
-    assert.throws(() => linalg.estimateSubspace([[0, 0], [0, 0]]), (e: unknown) => e instanceof RangeError && e instanceof C.ArgumentError);
+    assert.throws(
+      () =>
+        linalg.estimateSubspace([
+          [0, 0],
+          [0, 0],
+        ]),
+      (e: unknown) => e instanceof RangeError && e instanceof C.ArgumentError,
+    );
     // documented defined result: identical rows have no spread, both ranks 0 (not 1)
-    const z = C.embeddingSpectrum([[0, 0], [0, 0]]);
+    const z = C.embeddingSpectrum([
+      [0, 0],
+      [0, 0],
+    ]);
     assert.equal(z.effectiveRank, 0);
     assert.equal(z.numericalRank, 0);
   });
   it("svd of finite extreme input stays finite (scaling before the sweep)", () => {
-    const s = linalg.svd([[1e300, 1e300], [1e300, -1e300]]).S;
+    const s = linalg.svd([
+      [1e300, 1e300],
+      [1e300, -1e300],
+    ]).S;
     close(s[0] / 1e300, Math.SQRT2, 1e-14, "σ₁ / 1e300");
     close(s[1] / 1e300, Math.SQRT2, 1e-14, "σ₂ / 1e300");
-    const t = linalg.svd([[1e200, 0], [0, 1e200]]).S;
+    const t = linalg.svd([
+      [1e200, 0],
+      [0, 1e200],
+    ]).S;
     close(t[0] / 1e200, 1, 1e-15, "diag 1e200");
   });
   it("orthogonal principal pairs: P, Q orthonormal, hyperplaneRotation orthogonal (axis-aligned 90°)", () => {
     const cases: [number[][], number[][]][] = [
-      [[[1], [0]], [[0], [1]]],
-      [[[1, 0], [0, 1], [0, 0]], [[1, 0], [0, 0], [0, 1]]],
+      [
+        [[1], [0]],
+        [[0], [1]],
+      ],
+      [
+        [
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ],
+        [
+          [1, 0],
+          [0, 0],
+          [0, 1],
+        ],
+      ],
     ];
     for (const [b1, b2] of cases) {
       const { P, Q, angles } = linalg.principalVectors(b1, b2);
@@ -440,12 +652,14 @@ describe("contrastive: bad input is refused with a typed error", () => {
       for (const M of [P, Q]) {
         const G = linalg.matMul(linalg.transpose(M), M);
         for (let i = 0; i < G.rows; i++)
-          for (let j = 0; j < G.cols; j++) close(G.data[i * G.cols + j], i === j ? 1 : 0, 1e-14, "orthonormal columns");
+          for (let j = 0; j < G.cols; j++)
+            close(G.data[i * G.cols + j], i === j ? 1 : 0, 1e-14, "orthonormal columns");
       }
       const R = C.hyperplaneRotation(b1, b2);
       const RtR = linalg.matMul(linalg.transpose(R), R);
       for (let i = 0; i < R.rows; i++)
-        for (let j = 0; j < R.rows; j++) close(RtR.data[i * R.rows + j], i === j ? 1 : 0, 1e-14, "RᵀR = I");
+        for (let j = 0; j < R.rows; j++)
+          close(RtR.data[i * R.rows + j], i === j ? 1 : 0, 1e-14, "RᵀR = I");
       // R maps span(B₂) onto span(B₁): the rotated B₂ has no component outside B₁
       const RB2 = linalg.matMul(R, linalg.asMat(b2));
       const ang = linalg.principalAngles(b1, RB2);
@@ -458,14 +672,20 @@ describe("contrastive: the fixes with observation noise", () => {
   it("intersection vs bisector vs rotation on the noisy ℝ⁴ example", () => {
     const ex = C.r4Example(1000, 60 * deg, rng(70), { noise: 0.02 });
     const f = C.fitFixes(ex.U, ex.V, { rank: 3 });
-    assert.ok(f.S !== null && f.S.cols === 2, `intersection of two ℝ⁴ hyperplanes is 2-dim (got ${f.S?.cols})`);
+    assert.ok(
+      f.S !== null && f.S.cols === 2,
+      `intersection of two ℝ⁴ hyperplanes is 2-dim (got ${f.S?.cols})`,
+    );
     assert.equal(f.bisector.cols, 3, "bisector map keeps three directions");
     const before = C.recallAtK(ex.U, ex.V, 1);
     const rot = C.recallAtK(ex.U, C.applyRotation(ex.V, f.R), 1);
     const inter = C.recallAtK(C.projectOnto(ex.U, f.S!), C.projectOnto(ex.V, f.S!), 1);
     const bis = C.recallAtK(C.projectOnto(ex.U, f.bisector), C.projectOnto(ex.V, f.bisector), 1);
     // projecting onto the intersection throws x₃ away: retrieval drops below the bisector map's
-    assert.ok(rot > 3 * before && bis > 3 * before, `rotation ${rot}, bisector ${bis}, before ${before}`);
+    assert.ok(
+      rot > 3 * before && bis > 3 * before,
+      `rotation ${rot}, bisector ${bis}, before ${before}`,
+    );
     assert.ok(inter < bis / 3, `intersection ${inter} vs bisector ${bis}`);
   });
 });
@@ -474,14 +694,17 @@ describe("contrastive: float64 trainer", () => {
   before(backend);
   it("infoNCEGrad: loss equals infoNCELoss and the gradient matches finite differences", () => {
     const r = rng(80);
-    const U = C.sampleSphere(30, 4, r), V = C.sampleSphere(30, 4, r);
+    const U = C.sampleSphere(30, 4, r),
+      V = C.sampleSphere(30, 4, r);
     for (const tau of [1, 0.05, 0.01, 0.004]) {
       const g = C.infoNCEGrad(U, V, tau);
       close(g.loss, C.infoNCELoss(U, V, tau), 1e-12 * Math.max(1, g.loss), `loss τ = ${tau}`);
       for (const idx of [0, 5, 77]) {
         const h = 1e-6;
-        const Up = { ...U, data: U.data.slice() }, Um = { ...U, data: U.data.slice() };
-        Up.data[idx] += h; Um.data[idx] -= h;
+        const Up = { ...U, data: U.data.slice() },
+          Um = { ...U, data: U.data.slice() };
+        Up.data[idx] += h;
+        Um.data[idx] -= h;
         const fd = (C.infoNCEGrad(Up, V, tau).loss - C.infoNCEGrad(Um, V, tau).loss) / (2 * h);
         close(g.gU[idx], fd, 1e-6 / tau, `∂L/∂U[${idx}] τ = ${tau}`);
       }
@@ -489,20 +712,33 @@ describe("contrastive: float64 trainer", () => {
   });
   it("trainFreeEmbeddings follows trainContrastive (tfjs) on the same start, free and subspace", async () => {
     const r = rng(81);
-    const U0 = C.sampleSphere(20, 4, r), V0 = C.sampleSphere(20, 4, r);
+    const U0 = C.sampleSphere(20, 4, r),
+      V0 = C.sampleSphere(20, 4, r);
     const h = C.subspacePair(4, 0.6, "dihedral", { rotate: rng(82) });
-    for (const [cu, cv, B1, B2] of [[C.free(4), C.free(4), undefined, undefined], [C.subspace(h.B1), C.subspace(h.B2), h.B1, h.B2]] as const) {
+    for (const [cu, cv, B1, B2] of [
+      [C.free(4), C.free(4), undefined, undefined],
+      [C.subspace(h.B1), C.subspace(h.B2), h.B1, h.B2],
+    ] as const) {
       const opts = { tau: 0.2, steps: 40, lr: 0.03, logEvery: 10 };
       const a = await C.trainContrastive(C.freeEmbeddings(U0, cu), C.freeEmbeddings(V0, cv), opts);
       const b = C.trainFreeEmbeddings(U0, V0, { ...opts, B1, B2 });
-      for (let k = 0; k < a.history.length; k++) close(b.history[k].loss, a.history[k].loss, 1e-4, `step ${a.history[k].step}`);
+      for (let k = 0; k < a.history.length; k++)
+        close(b.history[k].loss, a.history[k].loss, 1e-4, `step ${a.history[k].step}`);
     }
-    assert.throws(() => C.trainFreeEmbeddings(U0, V0, { tau: 0.1, lr: NaN, steps: 3 }), C.ArgumentError);
+    assert.throws(
+      () => C.trainFreeEmbeddings(U0, V0, { tau: 0.1, lr: NaN, steps: 3 }),
+      C.ArgumentError,
+    );
   });
   it("convergence criterion stops early and reports it", () => {
     const r = rng(83);
-    const res = C.trainFreeEmbeddings(C.sampleSphere(16, 3, r), C.sampleSphere(16, 3, r),
-      { tau: 0.5, lr: 0.05, steps: 5000, logEvery: 50, until: { window: 100, lossTol: 1e-4, gapTol: 1e-3 } });
+    const res = C.trainFreeEmbeddings(C.sampleSphere(16, 3, r), C.sampleSphere(16, 3, r), {
+      tau: 0.5,
+      lr: 0.05,
+      steps: 5000,
+      logEvery: 50,
+      until: { window: 100, lossTol: 1e-4, gapTol: 1e-3 },
+    });
     assert.ok(res.converged && res.steps < 5000, `steps ${res.steps}`);
     const h = res.history;
     assert.ok(Math.abs(h[h.length - 1].loss - h[h.length - 3].loss) < 1e-4);
@@ -516,10 +752,12 @@ describe("contrastive: helpers", () => {
     const r = rng(50);
     const Q = linalg.randomOrthogonal(5, r);
     const QtQ = linalg.matMul(linalg.transpose(Q), Q);
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) close(linalg.get(QtQ, i, j), i === j ? 1 : 0, 1e-13, "QᵀQ");
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 5; j++) close(linalg.get(QtQ, i, j), i === j ? 1 : 0, 1e-13, "QᵀQ");
     const h = C.subspacePair(6, 0.4, "disjoint", { k: 2, rotate: rng(51) });
     const Z = C.sampleSphere(100, 2, rng(52));
-    const U = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B1))), V = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B2)));
+    const U = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B1))),
+      V = linalg.normalizeRows(linalg.matMul(Z, linalg.transpose(h.B2)));
     const m = C.modalitySubspaceAngles(U, V, { energy: 0.999 });
     assert.deepEqual([m.rankU, m.rankV], [2, 2]);
     for (const a of m.angles) close(a, 0.4, 1e-9, "angle");
@@ -527,8 +765,18 @@ describe("contrastive: helpers", () => {
 
   it("tensor.tensorLeak counts tensors left alive", () => {
     const kept: tf.Tensor[] = [];
-    close(tensor.tensorLeak(() => tf.tidy(() => tf.add(tf.ones([2]), 1).dispose())), 0, 0, "no leak");
-    close(tensor.tensorLeak(() => kept.push(tf.ones([3]), tf.zeros([1]))), 2, 0, "two leaked");
+    close(
+      tensor.tensorLeak(() => tf.tidy(() => tf.add(tf.ones([2]), 1).dispose())),
+      0,
+      0,
+      "no leak",
+    );
+    close(
+      tensor.tensorLeak(() => kept.push(tf.ones([3]), tf.zeros([1]))),
+      2,
+      0,
+      "two leaked",
+    );
     tf.dispose(kept);
   });
 });
@@ -541,29 +789,96 @@ describe("contrastive: notebook 03's runs on worker threads (seedJobs)", functio
 
   it("worker results equal the same runs in this thread, bit for bit, and match overSeeds' shape", async () => {
     const seeds = [0, 1, 2];
-    const subCfg = (geom: string, phi: number) => ({ geom, phi, n: 16, seed0: 7, tau: 0.1, steps: 300, lr: 0.05, logEvery: 50, until: UNTIL });
+    const subCfg = (geom: string, phi: number) => ({
+      geom,
+      phi,
+      n: 16,
+      seed0: 7,
+      tau: 0.1,
+      steps: 300,
+      lr: 0.05,
+      logEvery: 50,
+      until: UNTIL,
+    });
     const subs = [subCfg("hyperplanes", 30), subCfg("disjoint", 45), subCfg("unequal", 40)];
-    const tauCfgs = [1, 0.1].map((tau) => ({ tau, n: 16, axA, axB, capAngle: 20 * deg, seed0: 9, steps: 200, lr: 0.01, logEvery: 50, budget: 100, until: UNTIL }));
-    const cone = { n: 12, axA, axB, capAngle: 20 * deg, seed0: 11, cu: { axis: axA, halfAngle: 30 * deg }, cv: { axis: axB, halfAngle: 30 * deg }, angleAxes: [axA, axB], tau: 0.1, steps: 40, lr: 0.05, logEvery: 10 };
-    const lim = [{ k: 2, thDeg: 30, tau: 0.5, n: 12, seed0: 13, steps: 300, lr: 0.05, logEvery: 50, until: UNTIL }];
-    for (const [fn, cfgs] of [["subspaceGapSeed", subs], ["temperatureGapSeed", tauCfgs], ["capConeSeed", [cone]], ["subspaceLimitSeed", lim]] as const) {
+    const tauCfgs = [1, 0.1].map((tau) => ({
+      tau,
+      n: 16,
+      axA,
+      axB,
+      capAngle: 20 * deg,
+      seed0: 9,
+      steps: 200,
+      lr: 0.01,
+      logEvery: 50,
+      budget: 100,
+      until: UNTIL,
+    }));
+    const cone = {
+      n: 12,
+      axA,
+      axB,
+      capAngle: 20 * deg,
+      seed0: 11,
+      cu: { axis: axA, halfAngle: 30 * deg },
+      cv: { axis: axB, halfAngle: 30 * deg },
+      angleAxes: [axA, axB],
+      tau: 0.1,
+      steps: 40,
+      lr: 0.05,
+      logEvery: 10,
+    };
+    const lim = [
+      {
+        k: 2,
+        thDeg: 30,
+        tau: 0.5,
+        n: 12,
+        seed0: 13,
+        steps: 300,
+        lr: 0.05,
+        logEvery: 50,
+        until: UNTIL,
+      },
+    ];
+    for (const [fn, cfgs] of [
+      ["subspaceGapSeed", subs],
+      ["temperatureGapSeed", tauCfgs],
+      ["capConeSeed", [cone]],
+      ["subspaceLimitSeed", lim],
+    ] as const) {
       const par = await C.seedJobs(fn, cfgs as unknown[], seeds, { workers: 2 });
       const seq = await C.seedJobs(fn, cfgs as unknown[], seeds, { workers: 0 });
       assert.deepEqual(par, seq, `${fn}: workers vs this thread`);
       // the per-config result is overSeeds' result for that config (values in seed order)
       const direct = await Promise.all(seeds.map((s) => (C as any)[fn](cfgs[0], s)));
-      for (const k of Object.keys(par[0].values)) assert.deepEqual(par[0].values[k], direct.map((d) => d[k]), `${fn} ${k}`);
+      for (const k of Object.keys(par[0].values))
+        assert.deepEqual(
+          par[0].values[k],
+          direct.map((d) => d[k]),
+          `${fn} ${k}`,
+        );
     }
   });
 
   it("subspaceGapSeed trains in the stated geometry: principal angles and the θ_max bound", () => {
-    for (const [geom, phi, angles] of [["hyperplanes", 30, [0, 0, 30]], ["disjoint", 45, [45, 45, 45]], ["unequal", 20, [20, 40]]] as const) {
-      const r = C.subspaceGapSeed({ geom, phi, n: 16, seed0: 3, tau: 0.1, steps: 6000, lr: 0.05, logEvery: 50, until: UNTIL }, 0);
+    for (const [geom, phi, angles] of [
+      ["hyperplanes", 30, [0, 0, 30]],
+      ["disjoint", 45, [45, 45, 45]],
+      ["unequal", 20, [20, 40]],
+    ] as const) {
+      const r = C.subspaceGapSeed(
+        { geom, phi, n: 16, seed0: 3, tau: 0.1, steps: 6000, lr: 0.05, logEvery: 50, until: UNTIL },
+        0,
+      );
       assert.equal(r.converged, 1, `${geom}: criterion not met in 6000 steps`);
       close(r.theta1 as number, angles[0], 1e-9, `${geom} θ₁`);
       close(r.thetaMax as number, angles[angles.length - 1], 1e-9, `${geom} θ_max`);
       // converged pairs are no further apart than θ_max (notebook 03's gap-reading claim)
-      assert.ok((r.maxPair as number) <= (r.thetaMax as number) + 0.05, `${geom}: a pair angle ${r.maxPair}° above θ_max`);
+      assert.ok(
+        (r.maxPair as number) <= (r.thetaMax as number) + 0.05,
+        `${geom}: a pair angle ${r.maxPair}° above θ_max`,
+      );
       assert.equal((r.U as number[]).length, 16 * (r.d as number));
     }
     assert.throws(() => C.geometryPair("sphere" as any, 30, rng(1)), BesselbookError);
@@ -573,7 +888,10 @@ describe("contrastive: notebook 03's runs on worker threads (seedJobs)", functio
     await assert.rejects(C.seedJobs("nope" as any, [{}], [0]), BesselbookError);
     await assert.rejects(C.seedJobs("temperatureGapSeed", [], [0]), BesselbookError);
     await assert.rejects(C.seedJobs("temperatureGapSeed", [{}], [1, 1]), BesselbookError);
-    await assert.rejects(C.seedJobs("temperatureGapSeed", [{}], [0], { workers: -1 }), BesselbookError);
+    await assert.rejects(
+      C.seedJobs("temperatureGapSeed", [{}], [0], { workers: -1 }),
+      BesselbookError,
+    );
   });
 });
 
@@ -584,23 +902,47 @@ describe("wasm Equal with broadcasting (besselbook kernel)", () => {
     assert.equal(tf.getBackend(), "wasm");
     const r = rng(5);
     const vals = Float32Array.from({ length: 6 * 5 * 4 }, () => Math.round(r.normal() * 2) / 2);
-    vals[3] = NaN; vals[7] = -0;
+    vals[3] = NaN;
+    vals[7] = -0;
     const cases: [number[], number[], Float32Array, Float32Array][] = [
       [[6, 20], [6, 1], vals.slice(0, 120), Float32Array.from([0, 0.5, NaN, -1, 1, 0])],
       [[6, 20], [1, 20], vals.slice(0, 120), vals.slice(0, 20)],
       [[6, 5, 4], [5, 1], vals, Float32Array.from([0, 0.5, -0.5, 1, -0])],
       [[4], [6, 5, 4], vals.slice(0, 4), vals],
     ];
-    const { wasm, cpu } = await onBackends(["wasm", "cpu"], () =>
-      cases.map(([sa, sb, a, b]) => Array.from(tf.tidy(() => tf.equal(tf.tensor(a, sa), tf.tensor(b, sb))).dataSync())), "wasm");
+    const { wasm, cpu } = await onBackends(
+      ["wasm", "cpu"],
+      () =>
+        cases.map(([sa, sb, a, b]) =>
+          Array.from(tf.tidy(() => tf.equal(tf.tensor(a, sa), tf.tensor(b, sb))).dataSync()),
+        ),
+      "wasm",
+    );
     assert.deepEqual(wasm, cpu);
     assert.equal(wasm[0][3], 0, "NaN == x is false");
     // the int32 path and the stock kernel on the same inputs
-    const ia = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32"), ib = tf.tensor2d([[2], [5]], [2, 1], "int32");
+    const ia = tf.tensor2d(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [2, 3],
+        "int32",
+      ),
+      ib = tf.tensor2d([[2], [5]], [2, 1], "int32");
     assert.deepEqual(Array.from(tf.equal(ia, ib).dataSync()), [0, 1, 0, 0, 1, 0]);
-    // gradient through logSumExp (tfjs-core's Max gradient uses Equal): same bits as the stock kernel
-    const x = tf.tensor2d(vals.slice(8, 8 + 64).map((v) => v + 0.01 * (v > 0 ? 1 : -1)), [8, 8]);
-    const g = () => Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(t, 1), tf.range(1, 9))))(x).dataSync());
+    // gradient through logSumExp (tfjs-core's Max gradient uses Equal): same bits as the stock
+    // kernel
+    const x = tf.tensor2d(
+      vals.slice(8, 8 + 64).map((v) => v + 0.01 * (v > 0 ? 1 : -1)),
+      [8, 8],
+    );
+    const g = () =>
+      Array.from(
+        tf
+          .grad((t: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(t, 1), tf.range(1, 9))))(x)
+          .dataSync(),
+      );
     const ours = g();
     const stock = stockWasmKernel("Equal");
     assert.ok(stock, "the stock Equal kernel was replaced");
@@ -620,7 +962,11 @@ describe("wasm Equal with broadcasting (besselbook kernel)", () => {
 
 // infoNCEGrad as it was before its scratch buffers were reused (session 4), verbatim: the reference
 // for the bit-identity test below.
-function oldInfoNCEGrad(U: { rows: number; cols: number; data: Float64Array }, V: { rows: number; cols: number; data: Float64Array }, tau: number): { loss: number; gU: Float64Array; gV: Float64Array } {
+function oldInfoNCEGrad(
+  U: { rows: number; cols: number; data: Float64Array },
+  V: { rows: number; cols: number; data: Float64Array },
+  tau: number,
+): { loss: number; gU: Float64Array; gV: Float64Array } {
   const n = U.rows;
   const d = U.cols;
   const S = new Float64Array(n * n);
@@ -663,22 +1009,24 @@ function oldInfoNCEGrad(U: { rows: number; cols: number; data: Float64Array }, V
       const wi = Math.exp(m[i] - M);
       for (let j = 0; j < n; j++) G[i * n + j] += (X[i * n + j] * wi) / colSum[j];
     }
-  } else for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let j = 0; j < n; j++) m = Math.max(m, S[i * n + j]);
-    let e = 0;
-    for (let j = 0; j < n; j++) e += Math.exp(S[i * n + j] - m);
-    loss += m + Math.log(e) - S[i * n + i];
-    for (let j = 0; j < n; j++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
-  }
-  if (tau < 0.006) for (let j = 0; j < n; j++) {
-    let m = -Infinity;
-    for (let i = 0; i < n; i++) m = Math.max(m, S[i * n + j]);
-    let e = 0;
-    for (let i = 0; i < n; i++) e += Math.exp(S[i * n + j] - m);
-    loss += m + Math.log(e) - S[j * n + j];
-    for (let i = 0; i < n; i++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
-  }
+  } else
+    for (let i = 0; i < n; i++) {
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) m = Math.max(m, S[i * n + j]);
+      let e = 0;
+      for (let j = 0; j < n; j++) e += Math.exp(S[i * n + j] - m);
+      loss += m + Math.log(e) - S[i * n + i];
+      for (let j = 0; j < n; j++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
+    }
+  if (tau < 0.006)
+    for (let j = 0; j < n; j++) {
+      let m = -Infinity;
+      for (let i = 0; i < n; i++) m = Math.max(m, S[i * n + j]);
+      let e = 0;
+      for (let i = 0; i < n; i++) e += Math.exp(S[i * n + j] - m);
+      loss += m + Math.log(e) - S[j * n + j];
+      for (let i = 0; i < n; i++) G[i * n + j] += Math.exp(S[i * n + j] - m) / e;
+    }
   for (let i = 0; i < n; i++) G[i * n + i] -= 2;
   const scale = 1 / (2 * n * tau);
   const gU = new Float64Array(n * d);
@@ -695,20 +1043,24 @@ function oldInfoNCEGrad(U: { rows: number; cols: number; data: Float64Array }, V
   return { loss: loss / (2 * n), gU, gV };
 }
 
-
 describe("contrastive: float64 gradient with reused scratch", () => {
   it("is bit-identical to the allocating version, call after call (stale buffers would show)", () => {
     const r = rng(90);
     for (const tau of [1, 0.05, 0.004]) {
       const ws = C.gradWork(24);
       for (let call = 0; call < 3; call++) {
-        const U = C.sampleSphere(24, 3, r), V = C.sampleSphere(24, 3, r);
-        const a = C.infoNCEGrad(U, V, tau, ws), b = oldInfoNCEGrad(U, V, tau);
+        const U = C.sampleSphere(24, 3, r),
+          V = C.sampleSphere(24, 3, r);
+        const a = C.infoNCEGrad(U, V, tau, ws),
+          b = oldInfoNCEGrad(U, V, tau);
         assert.equal(a.loss, b.loss, `loss τ = ${tau} call ${call}`);
         assert.deepEqual(Array.from(a.gU), Array.from(b.gU), `gU τ = ${tau} call ${call}`);
         assert.deepEqual(Array.from(a.gV), Array.from(b.gV), `gV τ = ${tau} call ${call}`);
       }
     }
-    assert.throws(() => C.infoNCEGrad(C.sampleSphere(5, 3, r), C.sampleSphere(5, 3, r), 0.1, C.gradWork(4)), BesselbookError);
+    assert.throws(
+      () => C.infoNCEGrad(C.sampleSphere(5, 3, r), C.sampleSphere(5, 3, r), 0.1, C.gradWork(4)),
+      BesselbookError,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { strict as assert } from "node:assert";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -23,7 +30,10 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 describe("data/fashion-mnist subset (shipped)", () => {
   it("train has 1000 and test 200 examples of each of the 10 classes, 28×28, values in [0,1]", () => {
-    for (const [split, per] of [["train", 1000], ["test", 200]] as const) {
+    for (const [split, per] of [
+      ["train", 1000],
+      ["test", 200],
+    ] as const) {
       const d = data.loadFashionMnist({ split });
       assert.equal(d.n, 10 * per);
       assert.equal(d.height, 28);
@@ -32,7 +42,9 @@ describe("data/fashion-mnist subset (shipped)", () => {
       assert.deepEqual(d.classIds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       assert.deepEqual(counts(d.labels, 10), new Array(10).fill(per));
       assert.equal(d.images.length, d.n * 28 * 28);
-      let lo = Infinity, hi = -Infinity, sum = 0;
+      let lo = Infinity,
+        hi = -Infinity,
+        sum = 0;
       for (const v of d.images) {
         if (v < lo) lo = v;
         if (v > hi) hi = v;
@@ -47,7 +59,10 @@ describe("data/fashion-mnist subset (shipped)", () => {
   });
 
   it("records the source indices in indices.json and inside the binary, all distinct", () => {
-    const idx = JSON.parse(readFileSync(join(SUBSET, "indices.json"), "utf8")) as { train: number[]; test: number[] };
+    const idx = JSON.parse(readFileSync(join(SUBSET, "indices.json"), "utf8")) as {
+      train: number[];
+      test: number[];
+    };
     for (const split of ["train", "test"] as const) {
       const d = data.loadFashionMnist({ split });
       // Without a seed the loader returns stored order.
@@ -73,15 +88,24 @@ describe("data/fashion-mnist subset (shipped)", () => {
     for (let t = 0; t < a.n; t++) {
       const i = pos.get(a.sourceIndices[t])!;
       assert.equal(full.labels[i], a.classIds[a.labels[t]]);
-      assert.deepEqual(a.images.subarray(t * 784, (t + 1) * 784), full.images.subarray(i * 784, (i + 1) * 784));
+      assert.deepEqual(
+        a.images.subarray(t * 784, (t + 1) * 784),
+        full.images.subarray(i * 784, (i + 1) * 784),
+      );
     }
     const unseeded = data.loadFashionMnist({ split: "train", n: 100 });
     assert.deepEqual(counts(unseeded.labels, 10), new Array(10).fill(10));
   });
 
   it("rejects out-of-domain options with RangeError", () => {
-    assert.throws(() => data.loadFashionMnist({ split: "test", n: 2001 }), /n = 2001.*at most 2000/);
-    assert.throws(() => data.loadFashionMnist({ split: "test", n: 401, classes: [1, 2] }), RangeError);
+    assert.throws(
+      () => data.loadFashionMnist({ split: "test", n: 2001 }),
+      /n = 2001.*at most 2000/,
+    );
+    assert.throws(
+      () => data.loadFashionMnist({ split: "test", n: 401, classes: [1, 2] }),
+      RangeError,
+    );
     assert.throws(() => data.loadFashionMnist({ n: 0 }), RangeError);
     assert.throws(() => data.loadFashionMnist({ n: 1.5 }), RangeError);
     assert.throws(() => data.loadFashionMnist({ split: "val" as any }), RangeError);
@@ -97,7 +121,8 @@ describe("data/fashion-mnist subset: corrupt files → FormatError", () => {
   let raw: Buffer;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "bb-data-"));
-    for (const f of ["manifest.json", "train.bin.gz", "test.bin.gz", "indices.json"]) copyFileSync(join(SUBSET, f), join(dir, f));
+    for (const f of ["manifest.json", "train.bin.gz", "test.bin.gz", "indices.json"])
+      copyFileSync(join(SUBSET, f), join(dir, f));
     raw = gunzipSync(readFileSync(join(SUBSET, "test.bin.gz")));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,7 +130,11 @@ describe("data/fashion-mnist subset: corrupt files → FormatError", () => {
   const load = () => data.loadFashionMnist({ split: "test", dir });
   const writeTest = (payload: Buffer) => writeFileSync(join(dir, "test.bin.gz"), gzipSync(payload));
   const expectFormat = (re: RegExp) =>
-    assert.throws(load, (e: unknown) => e instanceof FormatError && re.test(e.message) && e.message.includes("test.bin"));
+    assert.throws(
+      load,
+      (e: unknown) =>
+        e instanceof FormatError && re.test(e.message) && e.message.includes("test.bin"),
+    );
 
   it("an intact copy loads and matches the shipped one", () => {
     assert.deepEqual(load().images, data.loadFashionMnist({ split: "test" }).images);
@@ -159,12 +188,22 @@ describe("data/fashion-mnist subset: corrupt files → FormatError", () => {
   });
   it("missing or malformed manifest", () => {
     writeFileSync(join(dir, "manifest.json"), "{ not json");
-    assert.throws(load, (e: unknown) => e instanceof FormatError && /manifest\.json: cannot read manifest/.test(e.message));
+    assert.throws(
+      load,
+      (e: unknown) =>
+        e instanceof FormatError && /manifest\.json: cannot read manifest/.test(e.message),
+    );
     writeFileSync(join(dir, "manifest.json"), JSON.stringify({ classNames: ["a"], splits: {} }));
-    assert.throws(load, (e: unknown) => e instanceof FormatError && /manifest\.splits\.train/.test(e.message));
+    assert.throws(
+      load,
+      (e: unknown) => e instanceof FormatError && /manifest\.splits\.train/.test(e.message),
+    );
     rmSync(join(dir, "test.bin.gz"));
     copyFileSync(join(SUBSET, "manifest.json"), join(dir, "manifest.json"));
-    assert.throws(load, (e: unknown) => e instanceof FormatError && /missing data file/.test(e.message));
+    assert.throws(
+      load,
+      (e: unknown) => e instanceof FormatError && /missing data file/.test(e.message),
+    );
   });
 });
 
@@ -175,10 +214,16 @@ describe("data/fashion-mnist subset: reproducible from the Debian source", funct
 
   it("the stored selection is what the documented seeded algorithm picks (library rng)", () => {
     const manifest = JSON.parse(readFileSync(join(SUBSET, "manifest.json"), "utf8"));
-    const idx = JSON.parse(readFileSync(join(SUBSET, "indices.json"), "utf8")) as Record<string, number[]>;
+    const idx = JSON.parse(readFileSync(join(SUBSET, "indices.json"), "utf8")) as Record<
+      string,
+      number[]
+    >;
     const src = { train: "train", test: "t10k" } as const;
     for (const split of ["train", "test"] as const) {
-      const labels = data.readIdx(join(DEBIAN, `${src[split]}-labels-idx1-ubyte.gz`), data.IDX_LABELS_MAGIC).data;
+      const labels = data.readIdx(
+        join(DEBIAN, `${src[split]}-labels-idx1-ubyte.gz`),
+        data.IDX_LABELS_MAGIC,
+      ).data;
       const r = rng(manifest.seed + (split === "train" ? 0 : 1));
       const per = split === "train" ? 1000 : 200;
       const picked: number[] = [];
@@ -194,14 +239,18 @@ describe("data/fashion-mnist subset: reproducible from the Debian source", funct
   });
 
   it("stored images equal the source images at those indices (loadIdx on the full test split)", () => {
-    const full = data.loadIdx(join(DEBIAN, "t10k-images-idx3-ubyte.gz"), join(DEBIAN, "t10k-labels-idx1-ubyte.gz"));
+    const full = data.loadIdx(
+      join(DEBIAN, "t10k-images-idx3-ubyte.gz"),
+      join(DEBIAN, "t10k-labels-idx1-ubyte.gz"),
+    );
     assert.equal(full.n, 10000);
     assert.equal(full.height, 28);
     const sub = data.loadFashionMnist({ split: "test" });
     for (let t = 0; t < sub.n; t++) {
       const s = sub.sourceIndices[t];
       assert.equal(sub.labels[t], full.labels[s]);
-      for (let p = 0; p < 784; p += 7) assert.equal(sub.images[t * 784 + p], full.images[s * 784 + p]);
+      for (let p = 0; p < 784; p += 7)
+        assert.equal(sub.images[t * 784 + p], full.images[s * 784 + p]);
     }
   });
 });
@@ -226,25 +275,44 @@ describe("data/idx", () => {
     assert.deepEqual([d.n, d.height, d.width], [3, 2, 3]);
     assert.deepEqual(Array.from(d.labels), [9, 0, 4]);
     assert.equal(d.classNames[9], "Ankle boot");
-    assert.deepEqual(Array.from(d.images.subarray(0, 6)), [0, 0.2, 0.4, 0.6, 0.8, 1].map((v) => Math.fround(v)));
-    const named = data.loadIdx(join(dir, "img"), join(dir, "lab.gz"), { classNames: "abcdefghij".split("") });
+    assert.deepEqual(
+      Array.from(d.images.subarray(0, 6)),
+      [0, 0.2, 0.4, 0.6, 0.8, 1].map((v) => Math.fround(v)),
+    );
+    const named = data.loadIdx(join(dir, "img"), join(dir, "lab.gz"), {
+      classNames: "abcdefghij".split(""),
+    });
     assert.equal(named.classNames[4], "e");
   });
   it("validates magic numbers, counts, sizes and labels", () => {
     writeFileSync(join(dir, "img"), idx(2051, [3, 2, 3], pixels));
     writeFileSync(join(dir, "lab"), idx(2049, [3], [9, 0, 4]));
     // Swapped files: each has the other's magic number.
-    assert.throws(() => data.loadIdx(join(dir, "lab"), join(dir, "img")), (e: unknown) => e instanceof FormatError && /magic number 2049.*expected 2051/.test(e.message));
+    assert.throws(
+      () => data.loadIdx(join(dir, "lab"), join(dir, "img")),
+      (e: unknown) =>
+        e instanceof FormatError && /magic number 2049.*expected 2051/.test(e.message),
+    );
     writeFileSync(join(dir, "lab2"), idx(2049, [2], [1, 2]));
-    assert.throws(() => data.loadIdx(join(dir, "img"), join(dir, "lab2")), /2 labels but .* has 3 images/);
+    assert.throws(
+      () => data.loadIdx(join(dir, "img"), join(dir, "lab2")),
+      /2 labels but .* has 3 images/,
+    );
     writeFileSync(join(dir, "short"), idx(2051, [3, 2, 3], pixels.slice(0, 17)));
-    assert.throws(() => data.loadIdx(join(dir, "short"), join(dir, "lab")), (e: unknown) => e instanceof FormatError && /truncated: 33 bytes, expected 34/.test(e.message));
+    assert.throws(
+      () => data.loadIdx(join(dir, "short"), join(dir, "lab")),
+      (e: unknown) =>
+        e instanceof FormatError && /truncated: 33 bytes, expected 34/.test(e.message),
+    );
     writeFileSync(join(dir, "long"), idx(2051, [3, 2, 3], [...pixels, 0]));
     assert.throws(() => data.loadIdx(join(dir, "long"), join(dir, "lab")), /trailing bytes/);
     writeFileSync(join(dir, "float"), idx(0x0d03, [3, 2, 3], pixels));
     assert.throws(() => data.readIdx(join(dir, "float")), /data type 0xd unsupported/);
     writeFileSync(join(dir, "lab12"), idx(2049, [3], [12, 0, 4]));
-    assert.throws(() => data.loadIdx(join(dir, "img"), join(dir, "lab12"), { classNames: ["a", "b"] }), /label 12 found/);
+    assert.throws(
+      () => data.loadIdx(join(dir, "img"), join(dir, "lab12"), { classNames: ["a", "b"] }),
+      /label 12 found/,
+    );
     assert.equal(data.loadIdx(join(dir, "img"), join(dir, "lab12")).classNames.length, 13);
     assert.throws(() => data.loadIdx(join(dir, "nope"), join(dir, "lab")), FormatError);
   });
@@ -270,7 +338,10 @@ describe("data/glyphs", () => {
   it("stays exact with blur and supersampling 8", () => {
     for (const shape of ["F", "star", "blob-pair"] as const) {
       const o = { size: 32, supersample: 8, blur: 0.8 };
-      const err = maxAbsDiff(data.renderGlyph(shape, { ...o, angle: Math.PI / 2 }), data.rot90Image(data.renderGlyph(shape, o), 32));
+      const err = maxAbsDiff(
+        data.renderGlyph(shape, { ...o, angle: Math.PI / 2 }),
+        data.rot90Image(data.renderGlyph(shape, o), 32),
+      );
       assert.ok(err <= 1e-6, `${shape}: ${err}`);
     }
   });
@@ -285,21 +356,37 @@ describe("data/glyphs", () => {
   it("positive angles turn the glyph counter-clockwise on screen (centroid check on a smooth glyph)", () => {
     const size = 64;
     const centroid = (img: Float32Array) => {
-      let m = 0, sx = 0, sy = 0;
-      for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) {
-        const w = img[r * size + c];
-        m += w; sx += w * (c + 0.5); sy += w * (r + 0.5);
-      }
+      let m = 0,
+        sx = 0,
+        sy = 0;
+      for (let r = 0; r < size; r++)
+        for (let c = 0; c < size; c++) {
+          const w = img[r * size + c];
+          m += w;
+          sx += w * (c + 0.5);
+          sy += w * (r + 0.5);
+        }
       // glyph coordinates: u right, v up, origin at the image centre
       return [sx / m - size / 2, -(sy / m - size / 2), m] as const;
     };
-    const [u0, v0, m0] = centroid(data.renderGlyph("blob-pair", { size, angle: 0, supersample: 8 }));
-    assert.ok(Math.hypot(u0, v0) > 2, "blob-pair centroid must be off-centre for this test to mean anything");
+    const [u0, v0, m0] = centroid(
+      data.renderGlyph("blob-pair", { size, angle: 0, supersample: 8 }),
+    );
+    assert.ok(
+      Math.hypot(u0, v0) > 2,
+      "blob-pair centroid must be off-centre for this test to mean anything",
+    );
     for (const theta of [0.3, 1, 2.2, 4]) {
-      const [u, v, m] = centroid(data.renderGlyph("blob-pair", { size, angle: theta, supersample: 8 }));
-      const ue = Math.cos(theta) * u0 - Math.sin(theta) * v0, ve = Math.sin(theta) * u0 + Math.cos(theta) * v0;
+      const [u, v, m] = centroid(
+        data.renderGlyph("blob-pair", { size, angle: theta, supersample: 8 }),
+      );
+      const ue = Math.cos(theta) * u0 - Math.sin(theta) * v0,
+        ve = Math.sin(theta) * u0 + Math.cos(theta) * v0;
       // Box-filter quadrature of a smooth function: errors O(h²) ≈ 1e-3 px; mass likewise.
-      assert.ok(Math.hypot(u - ue, v - ve) < 0.02, `θ=${theta}: centroid (${u}, ${v}) vs (${ue}, ${ve})`);
+      assert.ok(
+        Math.hypot(u - ue, v - ve) < 0.02,
+        `θ=${theta}: centroid (${u}, ${v}) vs (${ue}, ${ve})`,
+      );
       assert.ok(Math.abs(m - m0) / m0 < 1e-3, `θ=${theta}: mass ${m} vs ${m0}`);
     }
   });
@@ -310,16 +397,22 @@ describe("data/glyphs", () => {
     all.forEach((s, i) => {
       assert.deepEqual(data.renderGlyph(s, { size, angle: 0.4 }), imgs[i]);
       assert.ok(imgs[i].every((v) => v >= 0 && v <= 1));
-      assert.ok(imgs[i].some((v) => v > 0.5), `${s} is visible`);
+      assert.ok(
+        imgs[i].some((v) => v > 0.5),
+        `${s} is visible`,
+      );
     });
-    const l1 = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0);
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
-      assert.ok(l1(imgs[i], imgs[j]) > 10, `${all[i]} vs ${all[j]}: L1 ${l1(imgs[i], imgs[j])}`);
-    }
+    const l1 = (a: Float32Array, b: Float32Array) =>
+      a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0);
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++) {
+        assert.ok(l1(imgs[i], imgs[j]) > 10, `${all[i]} vs ${all[j]}: L1 ${l1(imgs[i], imgs[j])}`);
+      }
     // No non-symmetric glyph looks the same after a quarter or half turn.
     for (const s of data.GLYPH_SHAPES) {
       const up = data.renderGlyph(s, { size });
-      for (const k of [1, 2]) assert.ok(l1(up, data.rot90Image(up, size, k)) > 10, `${s} rotated by ${k}·90°`);
+      for (const k of [1, 2])
+        assert.ok(l1(up, data.rot90Image(up, size, k)) > 10, `${s} rotated by ${k}·90°`);
     }
   });
 
@@ -342,7 +435,10 @@ describe("data/glyphs", () => {
     const b = data.glyphDataset({ n: 53, seed: 5, angles: "random" });
     assert.deepEqual(a.images, b.images);
     assert.deepEqual(a.labels, b.labels);
-    assert.notDeepEqual(Array.from(data.glyphDataset({ n: 53, seed: 6, angles: "random" }).labels), Array.from(a.labels));
+    assert.notDeepEqual(
+      Array.from(data.glyphDataset({ n: 53, seed: 6, angles: "random" }).labels),
+      Array.from(a.labels),
+    );
     assert.equal(a.images.length, 53 * 28 * 28);
     assert.deepEqual(a.classNames, [...data.GLYPH_SHAPES]);
     const c = counts(a.labels, 10);
@@ -351,17 +447,30 @@ describe("data/glyphs", () => {
     // Each image is the renderGlyph of its recorded parameters.
     const i = 17;
     const again = data.renderGlyph(a.classNames[a.labels[i]] as data.GlyphShape, {
-      size: 28, angle: a.angles[i], scale: a.scales[i], center: [a.centers[2 * i], a.centers[2 * i + 1]],
+      size: 28,
+      angle: a.angles[i],
+      scale: a.scales[i],
+      center: [a.centers[2 * i], a.centers[2 * i + 1]],
     });
     assert.deepEqual(a.images.subarray(i * 784, (i + 1) * 784), again);
-    const up = data.glyphDataset({ n: 8, seed: 1, size: 16, shapes: ["L", "T"], jitter: 0, scaleRange: [1, 1] });
+    const up = data.glyphDataset({
+      n: 8,
+      seed: 1,
+      size: 16,
+      shapes: ["L", "T"],
+      jitter: 0,
+      scaleRange: [1, 1],
+    });
     assert.ok(up.angles.every((t) => t === 0));
     assert.deepEqual(up.classNames, ["L", "T"]);
     const fixed = data.glyphDataset({ n: 4, seed: 1, angles: 1.25 });
     assert.ok(fixed.angles.every((t) => t === 1.25));
     assert.throws(() => data.glyphDataset({ n: 0, seed: 1 }), RangeError);
     assert.throws(() => data.glyphDataset({ n: 3, seed: 1, shapes: [] }), RangeError);
-    assert.throws(() => data.glyphDataset({ n: 3, seed: 1, angles: "sideways" as any }), RangeError);
+    assert.throws(
+      () => data.glyphDataset({ n: 3, seed: 1, angles: "sideways" as any }),
+      RangeError,
+    );
     assert.throws(() => data.glyphDataset({ n: 3, seed: 1, scaleRange: [1, 0.5] }), RangeError);
   });
 });
@@ -382,6 +491,9 @@ describe("data/tensor bridges", () => {
       x.dispose();
       y.dispose();
     }
-    assert.throws(() => data.toTensor4d({ images: new Float32Array(10), n: 2, height: 2, width: 2 }), ShapeError);
+    assert.throws(
+      () => data.toTensor4d({ images: new Float32Array(10), n: 2, height: 2, width: 2 }),
+      ShapeError,
+    );
   });
 });

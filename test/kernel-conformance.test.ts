@@ -21,8 +21,13 @@ const SCRATCH = path.join(ROOT, ".besselbook", "conformance", String(process.pid
 
 function prepare(): void {
   fs.mkdirSync(path.join(SCRATCH, "node_modules"), { recursive: true });
-  for (const f of fs.readdirSync(FIX)) if (f.endsWith(".ipynb")) fs.copyFileSync(path.join(FIX, f), path.join(SCRATCH, f));
-  fs.cpSync(path.join(FIX, "packages", "import-only-demo"), path.join(SCRATCH, "node_modules", "import-only-demo"), { recursive: true });
+  for (const f of fs.readdirSync(FIX))
+    if (f.endsWith(".ipynb")) fs.copyFileSync(path.join(FIX, f), path.join(SCRATCH, f));
+  fs.cpSync(
+    path.join(FIX, "packages", "import-only-demo"),
+    path.join(SCRATCH, "node_modules", "import-only-demo"),
+    { recursive: true },
+  );
 }
 
 async function run(name: string, env: Record<string, string> = {}): Promise<RunResult> {
@@ -47,7 +52,8 @@ const stdout = (r: RunResult, id: string): string =>
     .map((o: any) => (Array.isArray(o.text) ? o.text.join("") : o.text))
     .join("");
 
-const stderrOf = (r: RunResult, id: string): string => r.cells.find((c) => c.id === id)?.stderr ?? "";
+const stderrOf = (r: RunResult, id: string): string =>
+  r.cells.find((c) => c.id === id)?.stderr ?? "";
 
 function assertOk(r: RunResult): void {
   assert.ok(r.ok, `expected the notebook to pass: ${JSON.stringify(r.failure)}`);
@@ -69,8 +75,9 @@ describe("kernel conformance: patch mechanics (no kernel)", () => {
     assert.equal(r.source, "nothing to see");
   });
   it("maps compiled lines back to the cell's lines, and says unknown rather than guess", () => {
-    const src = 'const y: number = 1;\nconsole.log(check(y));\ncheck(5);';
-    const out = 'Object.defineProperty(exports, "__esModule", { value: true });\nexports.y = void 0;\n' +
+    const src = "const y: number = 1;\nconsole.log(check(y));\ncheck(5);";
+    const out =
+      'Object.defineProperty(exports, "__esModule", { value: true });\nexports.y = void 0;\n' +
       "exports.y = 1;\nconsole.log(check(exports.y));\ncheck(5);\n";
     assert.equal(sourceLine(src, out, 3), 1);
     assert.equal(sourceLine(src, out, 4), 2);
@@ -125,7 +132,10 @@ describe("kernel conformance: fixtures through the real kernel", function () {
   it("re-running a const cell (and redefining it)", async () => {
     const r = await run("rerun");
     assertOk(r);
-    assert.deepEqual(["c1", "c2", "c3"].map((id) => stdout(r, id)), ["1\n", "1\n", "3\n"]);
+    assert.deepEqual(
+      ["c1", "c2", "c3"].map((id) => stdout(r, id)),
+      ["1\n", "1\n", "3\n"],
+    );
   });
   it("top-level await", async () => {
     const r = await run("toplevel-await");
@@ -147,7 +157,10 @@ describe("kernel conformance: fixtures through the real kernel", function () {
   it("... and their types are real: a wrong type is a type error, not any", async () => {
     const r = await run("exports-map-typed");
     assert.equal(r.ok, false);
-    assert.match(stderrOf(r, "c2"), /^2:7 - Type 'number\[\]' is not assignable to type 'string'\./m);
+    assert.match(
+      stderrOf(r, "c2"),
+      /^2:7 - Type 'number\[\]' is not assignable to type 'string'\./m,
+    );
   });
   it("negative control: without the patches danfojs' types are not found", async () => {
     const r = await run("exports-map", { BESSELBOOK_TSLAB_PATCHES: "0" });
@@ -163,7 +176,10 @@ describe("kernel conformance: fixtures through the real kernel", function () {
   it("negative control: without the fallback the import-only package cannot be required", async () => {
     const r = await run("esm-only", { BESSELBOOK_TSLAB_PATCHES: "0" });
     assert.equal(r.ok, false);
-    assert.match(stderrOf(r, "c2"), /ERR_PACKAGE_PATH_NOT_EXPORTED|No "exports" main|Cannot find module/);
+    assert.match(
+      stderrOf(r, "c2"),
+      /ERR_PACKAGE_PATH_NOT_EXPORTED|No "exports" main|Cannot find module/,
+    );
   });
   it("import type", async () => {
     const r = await run("import-type");
@@ -200,7 +216,10 @@ describe("kernel conformance: fixtures through the real kernel", function () {
     );
     const n = await run("error-native");
     assert.equal(n.ok, false);
-    assert.match(stderrOf(n, "c1"), /^SyntaxError: .*JSON.*\n {4}at line 2 of this cell: const parsed = JSON.parse\(bad\);\n\(BESSELBOOK/);
+    assert.match(
+      stderrOf(n, "c1"),
+      /^SyntaxError: .*JSON.*\n {4}at line 2 of this cell: const parsed = JSON.parse\(bad\);\n\(BESSELBOOK/,
+    );
   });
   it("BESSELBOOK_STACK=1 restores the full stack", async () => {
     const r = await run("runtime-error", { BESSELBOOK_STACK: "1" });

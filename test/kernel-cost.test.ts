@@ -64,7 +64,11 @@ describe("kernel cost: one program rebuild per cell", function () {
         for (const src of codeCells(nb)) {
           const ra = a.convert(prevA, src);
           const rb = b.convert(prevB, src);
-          assert.deepEqual(ra, rb, `${path.basename(nb)}: cell ${JSON.stringify(src.slice(0, 60))}`);
+          assert.deepEqual(
+            ra,
+            rb,
+            `${path.basename(nb)}: cell ${JSON.stringify(src.slice(0, 60))}`,
+          );
           cells++;
           if (/\b(const|let|var|function|class)\s/.test(src)) withDecls++;
           if (ra.diagnostics.length > 0) withDiagnostics++;
@@ -75,7 +79,10 @@ describe("kernel cost: one program rebuild per cell", function () {
         }
       }
       // the comparison covered declaring cells and failing cells, not only trivial ones
-      assert.ok(cells > 40 && withDecls > 20 && withDiagnostics > 0, `${cells} ${withDecls} ${withDiagnostics}`);
+      assert.ok(
+        cells > 40 && withDecls > 20 && withDiagnostics > 0,
+        `${cells} ${withDecls} ${withDiagnostics}`,
+      );
     } finally {
       a.close();
       b.close();
@@ -88,11 +95,19 @@ describe("kernel cost: one program rebuild per cell", function () {
     // never exported to later cells.
     const wrong = TSLAB_PATCHES.map((p) =>
       p.id === "one-build"
-        ? { ...p, replace: p.replace.replace("ts.bindSourceFile(localsFile, builder.getCompilerOptions());", "") }
+        ? {
+            ...p,
+            replace: p.replace.replace(
+              "ts.bindSourceFile(localsFile, builder.getCompilerOptions());",
+              "",
+            ),
+          }
         : p,
     );
     const w = loadConverter(wrong).createConverter({ isJS: false, isBrowser: false });
-    const b = loadConverter(TSLAB_PATCHES.filter((p) => !p.id.startsWith("one-build"))).createConverter({
+    const b = loadConverter(
+      TSLAB_PATCHES.filter((p) => !p.id.startsWith("one-build")),
+    ).createConverter({
       isJS: false,
       isBrowser: false,
     });
@@ -118,7 +133,8 @@ describe("kernel cost: V8 compile cache for tslab's TypeScript", function () {
       const out = ts.transpileModule("const a: number = 1; export { a };", { compilerOptions: { module: 1 } }).outputText;
       cc.writeCompileCache();
       console.log(JSON.stringify({ status: cc.compileCacheState.status, version: ts.version, out }));`;
-    const run = () => JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" }));
+    const run = () =>
+      JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" }));
     try {
       const first = run();
       assert.equal(first.status, "miss");
@@ -129,7 +145,10 @@ describe("kernel cost: V8 compile cache for tslab's TypeScript", function () {
       assert.equal(second.out, first.out);
       assert.match(second.out, /exports\.a = a/);
       // a corrupted cache is rejected by V8 and the compiler still loads
-      const bin = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith(".bin"))!);
+      const bin = path.join(
+        dir,
+        fs.readdirSync(dir).find((f) => f.endsWith(".bin"))!,
+      );
       fs.writeFileSync(bin, Buffer.alloc(4096, 7));
       const third = run();
       assert.equal(third.status, "rejected");

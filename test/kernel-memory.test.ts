@@ -15,8 +15,8 @@
  *
  * The bound (ours), from the live heap at the "show(chart)" step (environment.md, "Kernel memory";
  * alternating runs at load 6–13): current configuration 133–134 MB in every run, the checkout
- * before the cut 151–152 MB, this test's control 149–150 MB. 141 MB sits midway between 133 and 149:
- * 8 MB from each, where runs of one configuration differed by at most 1 MB.
+ * before the cut 151–152 MB, this test's control 149–150 MB. 141 MB sits midway between 133 and
+ * 149: 8 MB from each, where runs of one configuration differed by at most 1 MB.
  */
 import { strict as assert } from "node:assert";
 import { kernelMemory, TYPICAL_STEPS } from "besselbook-host/dist/bench/memory";
@@ -30,12 +30,22 @@ describe("kernel memory: a typical notebook's setup", function () {
 
   it(`ends below ${HEAP_BOUND_MB} MB of live heap; the pre-cut configuration ends above it`, async () => {
     const now = await kernelMemory(STEPS);
-    const before = await kernelMemory([UMBRELLA, ...STEPS], { env: { BESSELBOOK_TSLAB_SKIP: "types-node" } });
+    const before = await kernelMemory([UMBRELLA, ...STEPS], {
+      env: { BESSELBOOK_TSLAB_SKIP: "types-node" },
+    });
     const a = now[now.length - 1]!;
     const b = before[before.length - 1]!;
-    console.log(`      current: heap ${a.heap_MB} MB, RSS ${a.rss_MB} MB; pre-cut control: heap ${b.heap_MB} MB, RSS ${b.rss_MB} MB`);
-    assert.ok(a.heap_MB < HEAP_BOUND_MB, `live heap ${a.heap_MB} MB ≥ ${HEAP_BOUND_MB} MB after import + init + chart`);
-    assert.ok(b.heap_MB > HEAP_BOUND_MB, `control (umbrella tfjs, no types-node patch) ${b.heap_MB} MB ≤ bound: the test cannot tell them apart`);
+    console.log(
+      `      current: heap ${a.heap_MB} MB, RSS ${a.rss_MB} MB; pre-cut control: heap ${b.heap_MB} MB, RSS ${b.rss_MB} MB`,
+    );
+    assert.ok(
+      a.heap_MB < HEAP_BOUND_MB,
+      `live heap ${a.heap_MB} MB ≥ ${HEAP_BOUND_MB} MB after import + init + chart`,
+    );
+    assert.ok(
+      b.heap_MB > HEAP_BOUND_MB,
+      `control (umbrella tfjs, no types-node patch) ${b.heap_MB} MB ≤ bound: the test cannot tell them apart`,
+    );
     // What the cut is made of: the umbrella and its converter/data/webgl packages are not loaded.
     assert.ok(a.modules < b.modules, `modules ${a.modules} vs control ${b.modules}`);
   });

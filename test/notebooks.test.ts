@@ -35,13 +35,19 @@ describe("notebooks (smoke mode)", function () {
   before(() => {
     let next = 0;
     const waiters = new Map<string, (r: Promise<RunResult>) => void>();
-    for (const name of notebooks) runs.set(name, new Promise((resolve) => waiters.set(name, resolve)));
+    for (const name of notebooks)
+      runs.set(name, new Promise((resolve) => waiters.set(name, resolve)));
     const worker = async () => {
       while (next < notebooks.length) {
         const name = notebooks[next++]!;
         const file = path.join(NOTEBOOKS, name);
         original.set(name, fs.readFileSync(file));
-        const p = runNotebook(file, { mode: "smoke", out: OUT, timeoutS: CELL_TIMEOUT_S, displayPath: path.join("notebooks", name) });
+        const p = runNotebook(file, {
+          mode: "smoke",
+          out: OUT,
+          timeoutS: CELL_TIMEOUT_S,
+          displayPath: path.join("notebooks", name),
+        });
         waiters.get(name)!(p);
         await p.catch(() => undefined);
       }
@@ -53,12 +59,25 @@ describe("notebooks (smoke mode)", function () {
       const file = path.join(NOTEBOOKS, name);
       const r = await runs.get(name)!;
       if (!r.ok) assert.fail(r.failure!.message);
-      // The first thing a smoke run prints says its numbers are not results (issue: smoke mode says so).
-      const firstText = r.cells.flatMap((c) => c.outputs).map((o) => (o as { text?: string | string[] }).text).find((t) => t !== undefined);
-      assert.match(Array.isArray(firstText) ? firstText.join("") : String(firstText), /^⚠ smoke mode: tiny budgets/, `${name}: no smoke banner before other output`);
+      // The first thing a smoke run prints says its numbers are not results (issue: smoke mode says
+      // so).
+      const firstText = r.cells
+        .flatMap((c) => c.outputs)
+        .map((o) => (o as { text?: string | string[] }).text)
+        .find((t) => t !== undefined);
+      assert.match(
+        Array.isArray(firstText) ? firstText.join("") : String(firstText),
+        /^⚠ smoke mode: tiny budgets/,
+        `${name}: no smoke banner before other output`,
+      );
       // A smoke run must never rewrite the committed notebook.
-      assert.ok(fs.readFileSync(file).equals(original.get(name)!), `${name} changed on disk during a smoke run`);
-      console.log(`      ${name}: ${(r.timings.totalMs / 1000).toFixed(1)} s (kernel start ${(r.timings.startMs / 1000).toFixed(1)} s, ${r.cells.length} cells)`);
+      assert.ok(
+        fs.readFileSync(file).equals(original.get(name)!),
+        `${name} changed on disk during a smoke run`,
+      );
+      console.log(
+        `      ${name}: ${(r.timings.totalMs / 1000).toFixed(1)} s (kernel start ${(r.timings.startMs / 1000).toFixed(1)} s, ${r.cells.length} cells)`,
+      );
     });
   }
 });

@@ -50,9 +50,21 @@ describe("paths: the library's public subpaths (exports map)", () => {
 
   it("the index and package.json resolve; dist/ and unlisted modules are refused", () => {
     assert.equal(require.resolve("besselbook"), path.join(root, "lib", "dist", "index.js"));
-    assert.equal(require.resolve("besselbook/package.json"), path.join(root, "lib", "package.json"));
-    for (const bad of [`${DEEP}/errors`, `${DEEP}/index.js`, "besselbook/kernel/io.js", "besselbook/linalg/svd"]) {
-      assert.throws(() => require.resolve(bad), (e: NodeJS.ErrnoException) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED", bad);
+    assert.equal(
+      require.resolve("besselbook/package.json"),
+      path.join(root, "lib", "package.json"),
+    );
+    for (const bad of [
+      `${DEEP}/errors`,
+      `${DEEP}/index.js`,
+      "besselbook/kernel/io.js",
+      "besselbook/linalg/svd",
+    ]) {
+      assert.throws(
+        () => require.resolve(bad),
+        (e: NodeJS.ErrnoException) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED",
+        bad,
+      );
     }
   });
 
@@ -66,7 +78,9 @@ describe("paths: the library's public subpaths (exports map)", () => {
       "}",
       "console.log(JSON.stringify(out));",
     ].join("\n");
-    const got = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" }));
+    const got = JSON.parse(
+      execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" }),
+    );
     assert.deepEqual(got, {
       besselbook: path.join(root, "lib", "dist", "index.js"),
       "besselbook/kernel/paths": path.join(root, "lib", "dist", "kernel", "paths.js"),
@@ -77,7 +91,11 @@ describe("paths: the library's public subpaths (exports map)", () => {
   });
 
   it("no test, host source or notebook reaches into dist/ or a subpath the map does not list", () => {
-    const listed = new Set(Object.keys(libPkg.exports).map((k) => (k === "." ? "besselbook" : `besselbook/${k.slice(2)}`)));
+    const listed = new Set(
+      Object.keys(libPkg.exports).map((k) =>
+        k === "." ? "besselbook" : `besselbook/${k.slice(2)}`,
+      ),
+    );
     const where = [
       ...files(path.join(root, "test"), [".ts"]),
       ...files(path.join(root, "tools", "host", "src"), [".ts"]),
@@ -88,7 +106,9 @@ describe("paths: the library's public subpaths (exports map)", () => {
     for (const f of where) {
       const text = fs.readFileSync(f, "utf8");
       if (text.includes(DEEP + "/")) bad.push(`${path.relative(root, f)}: ${DEEP}/…`);
-      for (const m of text.matchAll(/(?:from |require(?:\.resolve)?\(|import\()\\?["']((?:besselbook)(?:\/[^"'\\]+)?)\\?["']/g)) {
+      for (const m of text.matchAll(
+        /(?:from |require(?:\.resolve)?\(|import\()\\?["']((?:besselbook)(?:\/[^"'\\]+)?)\\?["']/g,
+      )) {
         if (!listed.has(m[1])) bad.push(`${path.relative(root, f)}: ${m[1]}`);
       }
     }
@@ -99,16 +119,27 @@ describe("paths: the library's public subpaths (exports map)", () => {
 describe("paths: two ways of printing a path, two roots", () => {
   const cwd = process.cwd();
   let tmp = "";
-  before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bb-paths-")); });
-  after(() => { process.chdir(cwd); fs.rmSync(tmp, { recursive: true, force: true }); });
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bb-paths-"));
+  });
+  after(() => {
+    process.chdir(cwd);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
   afterEach(() => process.chdir(cwd));
 
   it("the same notebook path prints relative to the repository or to the working directory", () => {
     const nb = path.join(root, "notebooks", "00_tour.ipynb");
     process.chdir(path.join(root, "notebooks"));
-    assert.deepEqual([repoRelativePath(nb), cwdRelativePath(nb)], ["notebooks/00_tour.ipynb", "00_tour.ipynb"]);
+    assert.deepEqual(
+      [repoRelativePath(nb), cwdRelativePath(nb)],
+      ["notebooks/00_tour.ipynb", "00_tour.ipynb"],
+    );
     process.chdir(root);
-    assert.deepEqual([repoRelativePath(nb), cwdRelativePath(nb)], ["notebooks/00_tour.ipynb", path.join("notebooks", "00_tour.ipynb")]);
+    assert.deepEqual(
+      [repoRelativePath(nb), cwdRelativePath(nb)],
+      ["notebooks/00_tour.ipynb", path.join("notebooks", "00_tour.ipynb")],
+    );
     process.chdir(tmp); // outside the repository: the repository path stays, the cwd one is absolute
     assert.deepEqual([repoRelativePath(nb), cwdRelativePath(nb)], ["notebooks/00_tour.ipynb", nb]);
     assert.equal(cwdRelativePath("rel/x.json"), path.join("rel", "x.json"));
@@ -119,7 +150,10 @@ describe("paths: two ways of printing a path, two roots", () => {
     assert.equal(installRoot(), root, "this checkout holds the host package");
     const other = path.join(tmp, "other");
     fs.mkdirSync(path.join(other, "notebooks"), { recursive: true });
-    fs.writeFileSync(path.join(other, "package.json"), JSON.stringify({ name: "x", workspaces: ["lib", "tools/host"] }));
+    fs.writeFileSync(
+      path.join(other, "package.json"),
+      JSON.stringify({ name: "x", workspaces: ["lib", "tools/host"] }),
+    );
     process.chdir(path.join(other, "notebooks"));
     assert.deepEqual([repoRoot(), installRoot()], [other, root]);
     process.chdir(tmp); // no repository above the working directory: both are this checkout

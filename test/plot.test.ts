@@ -7,7 +7,13 @@ import { plot, resetSession, notebook, ShapeError } from "besselbook";
 import { readFontMetrics, textWidth } from "besselbook/plot/fontmetrics";
 
 const xs = Array.from({ length: 40 }, (_, i) => i / 4);
-const trig = () => plot.line({ x: xs, y: { sin: xs.map(Math.sin), cos: xs.map(Math.cos) }, title: "trig", dashed: ["cos"] });
+const trig = () =>
+  plot.line({
+    x: xs,
+    y: { sin: xs.map(Math.sin), cos: xs.map(Math.cos) },
+    title: "trig",
+    dashed: ["cos"],
+  });
 
 /** Width and height from a PNG's IHDR chunk (bytes 16..24, big-endian). */
 function pngSize(png: Uint8Array): { w: number; h: number } {
@@ -23,7 +29,8 @@ function idatPixels(png: Buffer): number[] {
   let off = 8;
   while (off < png.length) {
     const len = png.readUInt32BE(off);
-    if (png.toString("ascii", off + 4, off + 8) === "IDAT") return [...zlib.inflateSync(png.subarray(off + 8, off + 8 + len))];
+    if (png.toString("ascii", off + 4, off + 8) === "IDAT")
+      return [...zlib.inflateSync(png.subarray(off + 8, off + 8 + len))];
     off += 12 + len;
   }
   throw new Error("no IDAT");
@@ -42,10 +49,28 @@ describe("plot: spec builders", () => {
   });
   it("xTicks/yTicks fix the axis ticks (an angle axis 0–360 in steps of 90, not vega's nice 0–400)", () => {
     const xs = Array.from({ length: 13 }, (_, i) => i * 30);
-    const ticks = (spec: plot.VlSpec) => [...plot.toSvgSync(spec).matchAll(/>(\d+)<\/text>/g)].map((m) => Number(m[1]));
-    assert.deepEqual(ticks(plot.line({ x: xs, y: xs.map(Math.sin) })).slice(-1), [400], "default: vega's nice domain ends at 400");
-    assert.deepEqual(ticks(plot.line({ x: xs, y: xs.map(Math.sin), xDomain: [0, 360], xTicks: [0, 90, 180, 270, 360] })), [0, 90, 180, 270, 360]);
-    assert.throws(() => plot.scatter({ x: [1], y: [1], yTicks: [0, NaN] }), /yTicks = \[0,null\] is out of domain/);
+    const ticks = (spec: plot.VlSpec) =>
+      [...plot.toSvgSync(spec).matchAll(/>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    assert.deepEqual(
+      ticks(plot.line({ x: xs, y: xs.map(Math.sin) })).slice(-1),
+      [400],
+      "default: vega's nice domain ends at 400",
+    );
+    assert.deepEqual(
+      ticks(
+        plot.line({
+          x: xs,
+          y: xs.map(Math.sin),
+          xDomain: [0, 360],
+          xTicks: [0, 90, 180, 270, 360],
+        }),
+      ),
+      [0, 90, 180, 270, 360],
+    );
+    assert.throws(
+      () => plot.scatter({ x: [1], y: [1], yTicks: [0, NaN] }),
+      /yTicks = \[0,null\] is out of domain/,
+    );
   });
   it("line rejects mismatched lengths with a ShapeError and missing x with a TypeError", () => {
     assert.throws(() => plot.line({ x: [1, 2, 3], y: [1, 2] }), ShapeError);
@@ -55,23 +80,47 @@ describe("plot: spec builders", () => {
     const s = plot.scatter({ x: [1, 2, 3], y: [0.5, 2, 4], identity: true });
     const layer = s.layer as { data?: { values: { x: number }[] } }[];
     assert.equal(layer.length, 2);
-    assert.deepEqual(layer[1]!.data!.values.map((v) => v.x), [0.5, 4]);
+    assert.deepEqual(
+      layer[1]!.data!.values.map((v) => v.x),
+      [0.5, 4],
+    );
   });
   it("heatmap: rows × cols cells, flat data needs a matching shape", () => {
-    const s = plot.heatmap({ z: [[1, 2, 3], [4, 5, 6]] });
+    const s = plot.heatmap({
+      z: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    });
     assert.equal((s.data as { values: unknown[] }).values.length, 6);
     assert.deepEqual((s.data as { values: unknown[] }).values[5], { i: 1, j: 2, z: 6 });
     // image mode with a reproducible scheme → one PNG image mark, not rows × cols rects
     const img = plot.heatmap({ z: new Float32Array(12), shape: [3, 4], image: true });
     assert.equal((img.mark as { type: string }).type, "image");
     assert.equal((img.data as { values: unknown[] }).values.length, 1);
-    const legend = plot.heatmap({ z: new Float32Array(12), shape: [3, 4], image: true, colorTitle: "v" });
-    assert.equal((legend.data as { values: unknown[] }).values.length, 12, "a legend needs rect marks");
+    const legend = plot.heatmap({
+      z: new Float32Array(12),
+      shape: [3, 4],
+      image: true,
+      colorTitle: "v",
+    });
+    assert.equal(
+      (legend.data as { values: unknown[] }).values.length,
+      12,
+      "a legend needs rect marks",
+    );
     assert.throws(() => plot.heatmap({ z: new Float32Array(12), shape: [5, 4] }), ShapeError);
     assert.throws(() => plot.heatmap({ z: [[1, 2], [3]] }), ShapeError);
   });
   it("image: one PNG data URL whose pixels are the colour-mapped values", () => {
-    const s = plot.image({ z: [[0, 1, 2], [3, 4, 5]], width: 60, title: "ramp" });
+    const s = plot.image({
+      z: [
+        [0, 1, 2],
+        [3, 4, 5],
+      ],
+      width: 60,
+      title: "ramp",
+    });
     assert.deepEqual([s.width, s.height], [60, 40]);
     const url = (s.data as { values: { url: string }[] }).values[0]!.url;
     assert.match(url, /^data:image\/png;base64,/);
@@ -79,14 +128,34 @@ describe("plot: spec builders", () => {
     assert.deepEqual(pngSize(png), { w: 3, h: 2 });
     assert.deepEqual(idatPixels(png), [0, 0, 51, 102, 0, 153, 204, 255]); // filter byte 0 + gray rows
     const signed = plot.image({ z: [[-2, 0, 1]], cmap: "bluered" });
-    const px = idatPixels(Buffer.from(((signed.data as { values: { url: string }[] }).values[0]!.url).split(",")[1]!, "base64"));
-    assert.deepEqual(px.slice(1 + 3, 1 + 6), [247, 247, 247], "zero is white with the symmetric default domain");
+    const px = idatPixels(
+      Buffer.from(
+        (signed.data as { values: { url: string }[] }).values[0]!.url.split(",")[1]!,
+        "base64",
+      ),
+    );
+    assert.deepEqual(
+      px.slice(1 + 3, 1 + 6),
+      [247, 247, 247],
+      "zero is white with the symmetric default domain",
+    );
     assert.throws(() => plot.image({ z: [[1]], width: -1 }), RangeError);
   });
   it("heatmap image with vega's redblue scheme becomes one PNG mark, negative red and positive blue like vega", () => {
-    const s = plot.heatmap({ z: [-1, 0, 1], shape: [1, 3], image: true, scheme: "redblue", domain: [-1, 1] });
+    const s = plot.heatmap({
+      z: [-1, 0, 1],
+      shape: [1, 3],
+      image: true,
+      scheme: "redblue",
+      domain: [-1, 1],
+    });
     assert.equal((s.mark as { type: string }).type, "image");
-    const px = idatPixels(Buffer.from(((s.data as { values: { url: string }[] }).values[0]!.url).split(",")[1]!, "base64"));
+    const px = idatPixels(
+      Buffer.from(
+        (s.data as { values: { url: string }[] }).values[0]!.url.split(",")[1]!,
+        "base64",
+      ),
+    );
     assert.deepEqual(px.slice(1, 4), [178, 24, 43], "−1 → red (vega redblue's low end)");
     assert.deepEqual(px.slice(7, 10), [33, 102, 172], "+1 → blue (its high end)");
   });
@@ -117,7 +186,13 @@ describe("plot: spec builders", () => {
     assert.equal((l.layer as unknown[]).length, 2);
   });
   it("every builder compiles with vega-lite without errors", () => {
-    for (const s of [trig(), plot.heatmap({ z: [[1]] }), plot.histogram({ values: [1, 2] }), plot.bar({ labels: ["a"], values: [1] }), plot.scatter({ x: [1], y: [2], color: ["k"] })]) {
+    for (const s of [
+      trig(),
+      plot.heatmap({ z: [[1]] }),
+      plot.histogram({ values: [1, 2] }),
+      plot.bar({ labels: ["a"], values: [1] }),
+      plot.scatter({ x: [1], y: [2], color: ["k"] }),
+    ]) {
       const { vega } = plot.compile(s);
       assert.ok(vega && typeof vega === "object");
     }
@@ -127,11 +202,17 @@ describe("plot: spec builders", () => {
 describe("plot: interactivity (tooltips, zoom, slider)", function () {
   this.timeout(60000);
   const th = Array.from({ length: 61 }, (_, i) => -Math.PI + (2 * Math.PI * i) / 60);
-  const vm = (k: number) => plot.line({ x: th, y: { density: th.map((t) => Math.exp(k * Math.cos(t))) }, xTitle: "θ" });
+  const vm = (k: number) =>
+    plot.line({ x: th, y: { density: th.map((t) => Math.exp(k * Math.cos(t))) }, xTitle: "θ" });
 
   it("tooltips are on for every builder's marks (config.mark.tooltip), off for image marks (data URL)", () => {
     assert.deepEqual((trig().config as { mark: unknown }).mark, { tooltip: true });
-    const img = plot.image({ z: [[0, 1], [1, 0]] });
+    const img = plot.image({
+      z: [
+        [0, 1],
+        [1, 0],
+      ],
+    });
     assert.equal((img.mark as { tooltip: boolean }).tooltip, false);
   });
 
@@ -140,7 +221,9 @@ describe("plot: interactivity (tooltips, zoom, slider)", function () {
     const z = plot.line({ x: [0, 1], y: [1, 2], zoom: true });
     assert.deepEqual(z.params, [{ name: "zoom", select: "interval", bind: "scales" }]);
     const sc = plot.scatter({ x: [0, 1], y: [1, 2], identity: true, zoom: true });
-    assert.deepEqual((sc.layer as { params?: unknown }[])[0]!.params, [{ name: "zoom", select: "interval", bind: "scales" }]);
+    assert.deepEqual((sc.layer as { params?: unknown }[])[0]!.params, [
+      { name: "zoom", select: "interval", bind: "scales" },
+    ]);
     assert.deepEqual(plot.compile(z).warnings, []);
     assert.deepEqual(plot.compile(sc).warnings, []);
   });
@@ -151,20 +234,29 @@ describe("plot: interactivity (tooltips, zoom, slider)", function () {
     const rows = (s.data as { values: Record<string, number>[] }).values;
     assert.equal(rows.length, 4 * th.length);
     assert.deepEqual([...new Set(rows.map((r) => r[plot.SLIDER_FIELD]))], ks);
-    assert.deepEqual(s.params, [{ name: "slider", value: 2, bind: { input: "range", min: 1, max: 4, step: 1, name: "κ " } }]);
+    assert.deepEqual(s.params, [
+      { name: "slider", value: 2, bind: { input: "range", min: 1, max: 4, step: 1, name: "κ " } },
+    ]);
     assert.deepEqual(s.transform, [{ filter: `abs(datum.${plot.SLIDER_FIELD} - slider) < 0.5` }]);
     const ys = rows.map((r) => r.y!);
-    assert.deepEqual(((s.encoding as Record<string, { scale: { domain: number[] } }>).y!.scale.domain), [Math.min(...ys), Math.max(...ys)]);
+    assert.deepEqual(
+      (s.encoding as Record<string, { scale: { domain: number[] } }>).y!.scale.domain,
+      [Math.min(...ys), Math.max(...ys)],
+    );
     assert.deepEqual(plot.compile(s).warnings, []);
   });
 
   it("slider: log-spaced or label values get a drop-down; exact-match filter", () => {
     const ks = [0.5, 2, 8];
     const s = plot.slider(ks.map(vm), { values: ks, label: "κ" });
-    assert.deepEqual((s.params as { bind: unknown }[])[0]!.bind, { input: "select", options: ks, name: "κ " });
+    assert.deepEqual((s.params as { bind: unknown }[])[0]!.bind, {
+      input: "select",
+      options: ks,
+      name: "κ ",
+    });
     assert.deepEqual(s.transform, [{ filter: `datum.${plot.SLIDER_FIELD} === slider` }]);
     const r = plot.slider([vm(1), vm(2)], { values: ["a", "b"], label: "case", input: "radio" });
-    assert.equal(((r.params as { bind: { input: string } }[])[0]!.bind.input), "radio");
+    assert.equal((r.params as { bind: { input: string } }[])[0]!.bind.input, "radio");
   });
 
   it("slider: the static render at `initial` is exactly that frame (frame k alone, same axes)", () => {
@@ -172,7 +264,11 @@ describe("plot: interactivity (tooltips, zoom, slider)", function () {
     const frames = ks.map(vm);
     const s = plot.slider(frames, { values: ks, label: "κ", initial: 3, fixedAxes: false });
     assert.equal(plot.toSvgSync(s), plot.toSvgSync(frames[2]!));
-    assert.notEqual(plot.toSvgSync(s), plot.toSvgSync(frames[0]!), "a different frame renders differently");
+    assert.notEqual(
+      plot.toSvgSync(s),
+      plot.toSvgSync(frames[0]!),
+      "a different frame renders differently",
+    );
     // compositions: every data-bearing node is merged and filtered
     const pair = ks.map((k) => plot.hconcat([vm(k), plot.scatter({ x: [k], y: [k] })]));
     const hs = plot.slider(pair, { values: ks, label: "κ", initial: 2, fixedAxes: false });
@@ -183,10 +279,22 @@ describe("plot: interactivity (tooltips, zoom, slider)", function () {
     const f = [vm(1), vm(2)];
     assert.throws(() => plot.slider(f, { values: [1], label: "κ" }), ShapeError);
     assert.throws(() => plot.slider(f, { values: [1, 1], label: "κ" }), /repeated/);
-    assert.throws(() => plot.slider(f, { values: [1, NaN], label: "κ" }), /values\[1\] = NaN is out of domain/);
-    assert.throws(() => plot.slider(f, { values: [1, 2], label: "κ", initial: 5 }), /initial = 5 is not one of values/);
-    assert.throws(() => plot.slider(f, { values: [1, 2], label: "κ", name: "bad name" }), /argument name/);
-    assert.throws(() => plot.slider([vm(1), plot.hconcat([vm(2)])], { values: [1, 2], label: "κ" }), ShapeError);
+    assert.throws(
+      () => plot.slider(f, { values: [1, NaN], label: "κ" }),
+      /values\[1\] = NaN is out of domain/,
+    );
+    assert.throws(
+      () => plot.slider(f, { values: [1, 2], label: "κ", initial: 5 }),
+      /initial = 5 is not one of values/,
+    );
+    assert.throws(
+      () => plot.slider(f, { values: [1, 2], label: "κ", name: "bad name" }),
+      /argument name/,
+    );
+    assert.throws(
+      () => plot.slider([vm(1), plot.hconcat([vm(2)])], { values: [1, 2], label: "κ" }),
+      ShapeError,
+    );
     assert.throws(() => plot.slider([], { values: [], label: "κ" }), TypeError);
   });
 });
@@ -201,7 +309,10 @@ describe("plot: text metrics from the shipped font", () => {
     assert.ok(textWidth(b, "Legend", 14) > textWidth(r, "Legend", 14));
     // vega's headless estimate is 0.8 em per character; real text is far narrower
     const w = textWidth(r, "accuracy (%)", 11);
-    assert.ok(w < 0.75 * 0.8 * 11 * 12 && w > 0.6 * 0.8 * 11 * 12, `width ${w} (measured 72.2 px, 68% of the estimate)`);
+    assert.ok(
+      w < 0.75 * 0.8 * 11 * 12 && w > 0.6 * 0.8 * 11 * 12,
+      `width ${w} (measured 72.2 px, 68% of the estimate)`,
+    );
     assert.ok(Number.isFinite(r.advance(0x10ffff)));
     const tmp = path.join(os.tmpdir(), `notafont-${process.pid}.ttf`);
     fs.writeFileSync(tmp, Buffer.alloc(64));
@@ -225,26 +336,71 @@ describe("plot: rendering", function () {
     assert.match(a, /font-family="DejaVu Sans/);
   });
   it("the child-process fallback renders the same bytes as the in-process path", () => {
-    const h = plot.heatmap({ z: [[0, 1], [2, 3]], colorTitle: "z" });
+    const h = plot.heatmap({
+      z: [
+        [0, 1],
+        [2, 3],
+      ],
+      colorTitle: "z",
+    });
     assert.equal(plot.toSvgSync(h, { via: "child" }), plot.toSvgSync(h));
   });
   it("vega-lite warnings are collected, not printed", () => {
-    const r = plot.compile({ data: { values: [{ a: 1 }] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" }, shape: { field: "a", type: "quantitative" } } });
+    const r = plot.compile({
+      data: { values: [{ a: 1 }] },
+      mark: "point",
+      encoding: {
+        x: { field: "a", type: "quantitative" },
+        shape: { field: "a", type: "quantitative" },
+      },
+    });
     assert.ok(r.warnings.length >= 1, "quantitative shape is dropped with a warning");
   });
   it("gradient/clip ids are renumbered per document, so repeated renders stay identical", async () => {
-    const h = plot.heatmap({ z: [[0, 1], [2, 3]], colorTitle: "z" });
-    const a = plot.toSvgSync(h), b = plot.toSvgSync(h);
+    const h = plot.heatmap({
+      z: [
+        [0, 1],
+        [2, 3],
+      ],
+      colorTitle: "z",
+    });
+    const a = plot.toSvgSync(h),
+      b = plot.toSvgSync(h);
     assert.equal(a, b);
     assert.match(a, /id="gradient_0"/);
     assert.equal(await plot.toSvg(h), a);
-    assert.equal(plot.normalizeIds('<g id="clip7"><path clip-path="url(#clip7)"/></g>'), '<g id="clip_0"><path clip-path="url(#clip_0)"/></g>');
+    assert.equal(
+      plot.normalizeIds('<g id="clip7"><path clip-path="url(#clip7)"/></g>'),
+      '<g id="clip_0"><path clip-path="url(#clip_0)"/></g>',
+    );
   });
   it("image charts render synchronously to the same SVG as vega's async path, with crisp pixels in PNG", async () => {
-    const g = plot.grid([plot.image({ z: [[0, 1], [1, 0]], title: "a" }), plot.image({ z: [[1, 0], [0, 1]], cmap: "viridis" })], { columns: 2 });
+    const g = plot.grid(
+      [
+        plot.image({
+          z: [
+            [0, 1],
+            [1, 0],
+          ],
+          title: "a",
+        }),
+        plot.image({
+          z: [
+            [1, 0],
+            [0, 1],
+          ],
+          cmap: "viridis",
+        }),
+      ],
+      { columns: 2 },
+    );
     const svg = plot.toSvgSync(g);
     assert.equal(await plot.toSvg(g), svg);
-    assert.equal((svg.match(/xlink:href="data:image\/png;base64,/g) ?? []).length, 2, "hrefs present in the sync render");
+    assert.equal(
+      (svg.match(/xlink:href="data:image\/png;base64,/g) ?? []).length,
+      2,
+      "hrefs present in the sync render",
+    );
     assert.doesNotMatch(svg, /aria-label="url/);
     assert.ok(Buffer.compare(plot.toPng(svg), plot.toPng(svg)) === 0);
   });
@@ -256,16 +412,19 @@ describe("plot: rendering", function () {
   });
   it("PNG: byte-identical across renders, decodes, size = SVG size × scale", () => {
     const svg = plot.toSvgSync(trig());
-    const p1 = plot.toPng(svg), p2 = plot.toPng(svg);
+    const p1 = plot.toPng(svg),
+      p2 = plot.toPng(svg);
     assert.ok(Buffer.compare(p1, p2) === 0, "PNG bytes are stable");
-    const w = Number(/width="(\d+)"/.exec(svg)![1]), h = Number(/height="(\d+)"/.exec(svg)![1]);
+    const w = Number(/width="(\d+)"/.exec(svg)![1]),
+      h = Number(/height="(\d+)"/.exec(svg)![1]);
     assert.deepEqual(pngSize(p1), { w: 2 * w, h: 2 * h });
     assert.deepEqual(pngSize(plot.toPng(svg, { scale: 1 })), { w, h });
     assert.throws(() => plot.toPng(svg, { scale: 0 }), RangeError);
   });
   it("text is drawn with the shipped font (PNG with text differs from PNG without it)", () => {
     // If resvg found no font, text would render as nothing and these would be equal.
-    const withText = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><text x="2" y="15" font-family="DejaVu Sans" font-size="12">Jν(x)</text></svg>';
+    const withText =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><text x="2" y="15" font-family="DejaVu Sans" font-size="12">Jν(x)</text></svg>';
     const noText = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"></svg>';
     assert.notDeepEqual(plot.toPng(withText, { scale: 1 }), plot.toPng(noText, { scale: 1 }));
     assert.ok(fs.existsSync(path.join(plot.FONT_DIR, "DejaVuSans.ttf")));
@@ -281,14 +440,20 @@ describe("plot: rendering", function () {
       notebook("00_plot_test");
       const files = plot.writeFigure(trig(), "trig");
       assert.equal(files.svg, path.join(out, "figures", "00_plot_test", "trig.svg"));
-      const svg1 = fs.readFileSync(files.svg, "utf8"), png1 = fs.readFileSync(files.png);
+      const svg1 = fs.readFileSync(files.svg, "utf8"),
+        png1 = fs.readFileSync(files.png);
       plot.writeFigure(trig(), "trig");
       assert.equal(fs.readFileSync(files.svg, "utf8"), svg1);
       assert.ok(fs.readFileSync(files.png).equals(png1));
-      assert.deepEqual(fs.readdirSync(path.dirname(files.svg)).sort(), ["trig.png", "trig.svg"], "no temp files left");
+      assert.deepEqual(
+        fs.readdirSync(path.dirname(files.svg)).sort(),
+        ["trig.png", "trig.svg"],
+        "no temp files left",
+      );
       assert.throws(() => plot.writeFigure(trig(), "bad name"), RangeError);
     } finally {
-      if (saved === undefined) delete process.env.BESSELBOOK_OUT; else process.env.BESSELBOOK_OUT = saved;
+      if (saved === undefined) delete process.env.BESSELBOOK_OUT;
+      else process.env.BESSELBOOK_OUT = saved;
       resetSession();
       fs.rmSync(out, { recursive: true, force: true });
     }

@@ -1,9 +1,15 @@
-// The runner's wire format (tools/host/src/runner/protocol.ts): signing and, above all, refusing frames
-// whose HMAC does not verify. Independent reference: node's crypto HMAC over the four JSON frames
-// (jupyter_client docs, "The Wire Protocol").
+// The runner's wire format (tools/host/src/runner/protocol.ts): signing and, above all, refusing
+// frames whose HMAC does not verify. Independent reference: node's crypto HMAC over the four JSON
+// frames (jupyter_client docs, "The Wire Protocol").
 import { strict as assert } from "node:assert";
 import { createHmac } from "node:crypto";
-import { PROTOCOL_VERSION, ProtocolError, Session, newId, sign } from "besselbook-host/dist/runner/protocol";
+import {
+  PROTOCOL_VERSION,
+  ProtocolError,
+  Session,
+  newId,
+  sign,
+} from "besselbook-host/dist/runner/protocol";
 
 const DELIM = Buffer.from("<IDS|MSG>");
 
@@ -15,11 +21,21 @@ function frames(s: Session, content: Record<string, unknown> = { code: "1 + 1" }
 
 describe("runner protocol: signatures", () => {
   it("sign() is HMAC-SHA256 (hex) over the frames in order; an empty key disables signing", () => {
-    const parts = ["{\"a\":1}", "{}", "{}", "{\"b\":2}"];
+    const parts = ['{"a":1}', "{}", "{}", '{"b":2}'];
     const want = createHmac("sha256", "k3y").update(parts.join("")).digest("hex");
     assert.equal(sign("k3y", parts), want);
-    assert.equal(sign("k3y", parts.map((p) => Buffer.from(p))), want);
-    assert.notEqual(sign("k3y", [...parts].reverse()), want, "frame order is part of the signature");
+    assert.equal(
+      sign(
+        "k3y",
+        parts.map((p) => Buffer.from(p)),
+      ),
+      want,
+    );
+    assert.notEqual(
+      sign("k3y", [...parts].reverse()),
+      want,
+      "frame order is part of the signature",
+    );
     assert.notEqual(sign("other", parts), want);
     assert.equal(sign("", parts), "");
   });
@@ -29,7 +45,12 @@ describe("runner protocol: signatures", () => {
     const f = frames(s);
     assert.equal(f.length, 7);
     assert.ok(f[0]!.equals(DELIM));
-    assert.equal(f[1]!.toString(), createHmac("sha256", "secret").update(Buffer.concat(f.slice(2, 6))).digest("hex"));
+    assert.equal(
+      f[1]!.toString(),
+      createHmac("sha256", "secret")
+        .update(Buffer.concat(f.slice(2, 6)))
+        .digest("hex"),
+    );
     const header = JSON.parse(f[2]!.toString());
     assert.equal(header.msg_type, "execute_request");
     assert.equal(header.version, "5.3");
@@ -63,7 +84,12 @@ describe("runner protocol: signatures", () => {
     const s = new Session("secret");
     const good = frames(s);
     const bad = (f: Buffer[], why: string) =>
-      assert.throws(() => s.deserialize(f), (e: unknown) => e instanceof ProtocolError && /signature \(HMAC-SHA256\) does not match/.test(e.message), why);
+      assert.throws(
+        () => s.deserialize(f),
+        (e: unknown) =>
+          e instanceof ProtocolError && /signature \(HMAC-SHA256\) does not match/.test(e.message),
+        why,
+      );
 
     const tampered = [...good];
     tampered[5] = Buffer.from(JSON.stringify({ code: "process.exit(1)" }));
@@ -101,18 +127,41 @@ describe("runner protocol: signatures", () => {
   it("rejects malformed frames: no delimiter, too few frames, non-JSON body (naming the frame)", () => {
     const s = new Session("secret");
     const good = frames(s);
-    assert.throws(() => s.deserialize(good.slice(1)), (e: unknown) => e instanceof ProtocolError && /no <IDS\|MSG> delimiter/.test(e.message));
-    assert.throws(() => s.deserialize(good.slice(0, 5)), (e: unknown) => e instanceof ProtocolError && /has 4 frames after the delimiter, expected at least 5/.test(e.message));
+    assert.throws(
+      () => s.deserialize(good.slice(1)),
+      (e: unknown) => e instanceof ProtocolError && /no <IDS\|MSG> delimiter/.test(e.message),
+    );
+    assert.throws(
+      () => s.deserialize(good.slice(0, 5)),
+      (e: unknown) =>
+        e instanceof ProtocolError &&
+        /has 4 frames after the delimiter, expected at least 5/.test(e.message),
+    );
     // the count is of frames after the delimiter, whatever routing prefix comes before it
-    assert.throws(() => s.deserialize([Buffer.from("id1"), Buffer.from("id2"), ...good.slice(0, 4)]),
-      (e: unknown) => e instanceof ProtocolError && /has 3 frames after the delimiter, expected at least 5/.test(e.message));
+    assert.throws(
+      () => s.deserialize([Buffer.from("id1"), Buffer.from("id2"), ...good.slice(0, 4)]),
+      (e: unknown) =>
+        e instanceof ProtocolError &&
+        /has 3 frames after the delimiter, expected at least 5/.test(e.message),
+    );
     // exactly the minimum (delimiter + signature + 4 JSON frames, no buffers) is fine
     assert.equal(s.deserialize(good.slice(0, 6)).buffers.length, 0);
     const open = new Session("");
-    for (const [i, name] of [[2, "header"], [3, "parent_header"], [4, "metadata"], [5, "content"]] as const) {
+    for (const [i, name] of [
+      [2, "header"],
+      [3, "parent_header"],
+      [4, "metadata"],
+      [5, "content"],
+    ] as const) {
       const f = frames(open);
       f[i] = Buffer.from("{not json");
-      assert.throws(() => open.deserialize(f), (e: unknown) => e instanceof ProtocolError && e.name === "ProtocolError" && e.message === `message ${name} is not JSON`);
+      assert.throws(
+        () => open.deserialize(f),
+        (e: unknown) =>
+          e instanceof ProtocolError &&
+          e.name === "ProtocolError" &&
+          e.message === `message ${name} is not JSON`,
+      );
     }
   });
 });

@@ -26,18 +26,24 @@ describe("special/disk", () => {
     for (let nu = 0; nu <= 3; nu++) S.besselJZeros(nu, 3).forEach((k) => modes.push({ nu, k }));
     const G = S.diskGram(modes);
     let off = 0;
-    for (let a = 0; a < G.n; a++) for (let b = 0; b < G.n; b++) {
-      const g = Math.hypot(G.re[a * G.n + b]!, G.im[a * G.n + b]!);
-      if (a === b) {
-        const c = S.diskModeNormSq(modes[a]!);
-        assert.ok(Math.abs(G.re[a * G.n + a]! - c) <= 1e-12 * c, `norm ${a}`);
-        // on a zero of J_ν, ‖ψ‖² = π J_{ν+1}(k)²
-        assert.ok(Math.abs(c - Math.PI * S.besselJ(modes[a]!.nu + 1, modes[a]!.k) ** 2) <= 1e-13 * c);
-      } else off = Math.max(off, g / Math.sqrt(G.re[a * G.n + a]! * G.re[b * G.n + b]!));
-    }
+    for (let a = 0; a < G.n; a++)
+      for (let b = 0; b < G.n; b++) {
+        const g = Math.hypot(G.re[a * G.n + b]!, G.im[a * G.n + b]!);
+        if (a === b) {
+          const c = S.diskModeNormSq(modes[a]!);
+          assert.ok(Math.abs(G.re[a * G.n + a]! - c) <= 1e-12 * c, `norm ${a}`);
+          // on a zero of J_ν, ‖ψ‖² = π J_{ν+1}(k)²
+          assert.ok(
+            Math.abs(c - Math.PI * S.besselJ(modes[a]!.nu + 1, modes[a]!.k) ** 2) <= 1e-13 * c,
+          );
+        } else off = Math.max(off, g / Math.sqrt(G.re[a * G.n + a]! * G.re[b * G.n + b]!));
+      }
     assert.ok(off < 1e-13, `max normalised off-diagonal ${off}`);
     // a non-eigen k breaks orthogonality: quadrature sees it
-    const bad = S.diskGram([{ nu: 0, k: 2.4 }, { nu: 0, k: 5.52 }]);
+    const bad = S.diskGram([
+      { nu: 0, k: 2.4 },
+      { nu: 0, k: 5.52 },
+    ]);
     assert.ok(Math.abs(bad.re[1]!) > 1e-4);
     assert.throws(() => S.diskGram([{ nu: 0.5, k: 1 }]), /mode.nu/);
     assert.throws(() => S.diskGram([]), /at least one mode/);
@@ -54,14 +60,24 @@ describe("special/disk", () => {
   });
 
   it("Monte Carlo E e^{κu·v} agrees with the Bessel closed form within 4 standard errors", () => {
-    for (const [d, kappa] of [[3, 2], [8, 5], [2, 1]] as const) {
+    for (const [d, kappa] of [
+      [3, 2],
+      [8, 5],
+      [2, 1],
+    ] as const) {
       const mc = S.expectedExpDotMonteCarlo(d, kappa, 40000, 7 + d);
       const exact = Math.exp(S.logExpectedExpDot(d, kappa));
-      assert.ok(Math.abs(mc.mean - exact) < 4 * mc.stderr, `d=${d} κ=${kappa}: ${mc.mean} ± ${mc.stderr} vs ${exact}`);
+      assert.ok(
+        Math.abs(mc.mean - exact) < 4 * mc.stderr,
+        `d=${d} κ=${kappa}: ${mc.mean} ± ${mc.stderr} vs ${exact}`,
+      );
       assert.ok(mc.stderr > 0 && mc.stderr < 0.05 * exact);
     }
     // same seed, same answer
-    assert.equal(S.expectedExpDotMonteCarlo(3, 1, 100, 1).mean, S.expectedExpDotMonteCarlo(3, 1, 100, 1).mean);
+    assert.equal(
+      S.expectedExpDotMonteCarlo(3, 1, 100, 1).mean,
+      S.expectedExpDotMonteCarlo(3, 1, 100, 1).mean,
+    );
     assert.throws(() => S.expectedExpDotMonteCarlo(1, 1, 100, 1), /argument d = 1/);
   });
 });

@@ -21,12 +21,21 @@ const num = (v: number | string): number =>
   v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : (v as number);
 const MIN_NORMAL = 2.2250738585072014e-308;
 
-/** |got − want| ≤ rtol · scale (scale = max(|want|, stored scale)); exact for ±∞; 1e-320 below normal. */
+/**
+ * |got − want| ≤ rtol · scale (scale = max(|want|, stored scale)); exact for ±∞; 1e-320 below
+ * normal.
+ */
 function near(got: number, want: number, scale: number, rtol: number, what: string) {
-  if (!Number.isFinite(want)) { assert.equal(got, want, what); return; }
+  if (!Number.isFinite(want)) {
+    assert.equal(got, want, what);
+    return;
+  }
   const s = Math.max(Math.abs(want), scale);
   const ok = s >= MIN_NORMAL ? Math.abs(got - want) <= rtol * s : Math.abs(got - want) <= 1e-320;
-  assert.ok(ok, `${what} = ${got}, want ${want} (error ${(Math.abs(got - want) / s).toExponential(2)} of scale)`);
+  assert.ok(
+    ok,
+    `${what} = ${got}, want ${want} (error ${(Math.abs(got - want) / s).toExponential(2)} of scale)`,
+  );
 }
 
 describe("special (mutants 3): integer orders by fast.ts's paths (mpmath)", () => {
@@ -36,14 +45,26 @@ describe("special (mutants 3): integer orders by fast.ts's paths (mpmath)", () =
       // index.ts's stated accuracy: 1e-14 for n ≤ 100; above, measured up to 4.9e-14 (J_1000(600))
       const tol = n <= 100 ? 1e-14 : 1e-13;
       near(S.besselJ(n, x), num(M.j.y[i]), num(M.j.scale[i]), tol, `J_${n}(${x})`);
-      near(S.besselJ(-n, x), (n % 2 ? -1 : 1) * num(M.j.y[i]), num(M.j.scale[i]), tol, `J_${-n}(${x})`);
+      near(
+        S.besselJ(-n, x),
+        (n % 2 ? -1 : 1) * num(M.j.y[i]),
+        num(M.j.scale[i]),
+        tol,
+        `J_${-n}(${x})`,
+      );
     });
   });
 
   it("Y_n for n ≥ 2 at x ≥ 2 (forward recurrence), −∞ once Y_n overflows", () => {
     M.y.n.forEach((n: number, i: number) => {
       const x = M.y.x[i];
-      near(S.besselY(n, x), num(M.y.y[i]), num(M.y.scale[i]), n <= 100 ? 1e-14 : 1e-13, `Y_${n}(${x})`);
+      near(
+        S.besselY(n, x),
+        num(M.y.y[i]),
+        num(M.y.scale[i]),
+        n <= 100 ? 1e-14 : 1e-13,
+        `Y_${n}(${x})`,
+      );
     });
     assert.equal(S.besselY(300, 3), -Infinity);
     assert.equal(S.besselY(200, 2), -Infinity);
@@ -78,7 +99,9 @@ describe("special (mutants 3): the node tables of J₀, J₁, Y₀, Y₁, e^{−
   it("I₀K₁ + I₁K₀ = 1/x at every node and midpoint (scaled forms), to 2e-15 relative", () => {
     let worst = 0;
     for (const x of xs) {
-      const w = S.besselIScaled(0, x) * S.besselKScaled(1, x) + S.besselIScaled(1, x) * S.besselKScaled(0, x);
+      const w =
+        S.besselIScaled(0, x) * S.besselKScaled(1, x) +
+        S.besselIScaled(1, x) * S.besselKScaled(0, x);
       worst = Math.max(worst, Math.abs(w * x - 1));
     }
     assert.ok(worst <= 2e-15, `worst ${worst}`);
@@ -89,9 +112,13 @@ describe("special (mutants 3): the node tables of J₀, J₁, Y₀, Y₁, e^{−
     // I₀, I₁ and K are positive, so a flipped e^{−x}I value changes I₀K₁ + I₁K₀ by ≥ 2 I₁K₀
     let minBreak = Infinity;
     for (let i = 0; i <= 192; i++) {
-      const x = 2 + i / 4, W = 2 / (Math.PI * x);
+      const x = 2 + i / 4,
+        W = 2 / (Math.PI * x);
       const d = [2 * S.besselJ(0, x) * S.besselY(1, x), 2 * S.besselJ(1, x) * S.besselY(0, x)];
-      const e = [2 * S.besselIScaled(0, x) * S.besselKScaled(1, x), 2 * S.besselIScaled(1, x) * S.besselKScaled(0, x)];
+      const e = [
+        2 * S.besselIScaled(0, x) * S.besselKScaled(1, x),
+        2 * S.besselIScaled(1, x) * S.besselKScaled(0, x),
+      ];
       minBreak = Math.min(minBreak, ...d.map((v) => Math.abs(v) / W), ...e.map((v) => v * x));
     }
     assert.ok(minBreak > 1e-5 && minBreak < 1e-3, `${minBreak}`); // measured 5.4e-5, ≫ the 2e-15 tolerance

@@ -22,20 +22,38 @@ const FIX = path.join(__dirname, "..", "..", "test", "fixtures", "special", "swe
 const W = JSON.parse(fs.readFileSync(FIX, "utf8"));
 
 type F = (nu: number, x: number) => number;
-interface Result { worst: number; at: string; n: number; bad: string[] }
+interface Result {
+  worst: number;
+  at: string;
+  n: number;
+  bad: string[];
+}
 
 /**
  * Max error over points (nu[k], x[k]) against ref[k]; env(k) is the envelope (used where x > ν
  * only when `oscillating`); inf = the infinity the function must return where ref is null.
  */
 function measure(
-  nus: number[], xs: number[], ref: (number | null)[], f: F,
-  opts: { env?: (k: number) => number; turning?: (nu: number) => number; inf?: number; where?: (nu: number, x: number) => boolean; log?: boolean },
+  nus: number[],
+  xs: number[],
+  ref: (number | null)[],
+  f: F,
+  opts: {
+    env?: (k: number) => number;
+    turning?: (nu: number) => number;
+    inf?: number;
+    where?: (nu: number, x: number) => boolean;
+    log?: boolean;
+  },
 ): Result {
-  let worst = 0, at = "", n = 0;
+  let worst = 0,
+    at = "",
+    n = 0;
   const bad: string[] = [];
   for (let k = 0; k < nus.length; k++) {
-    const nu = nus[k]!, x = xs[k]!, e = ref[k];
+    const nu = nus[k]!,
+      x = xs[k]!,
+      e = ref[k];
     if (opts.where && !opts.where(nu, x)) continue;
     const a = f(nu, x);
     n++;
@@ -44,13 +62,15 @@ function measure(
       continue;
     }
     if (Math.abs(e) < 1e-290 && !opts.log) {
-      if (!(Math.abs(a - e) <= 1e-300 + 1e-13 * Math.abs(e))) bad.push(`(${nu}, ${x}): ${a} vs ${e} (underflow range)`);
+      if (!(Math.abs(a - e) <= 1e-300 + 1e-13 * Math.abs(e)))
+        bad.push(`(${nu}, ${x}): ${a} vs ${e} (underflow range)`);
       continue;
     }
     const turning = opts.turning ? opts.turning(nu) : nu;
     const sc = opts.env && x > turning ? opts.env(k) : 0;
     const err = Math.abs(a - e) / Math.max(Math.abs(e), sc, opts.log ? 1 : 0);
-    if (!(err <= worst)) { // NaN counts as the worst
+    if (!(err <= worst)) {
+      // NaN counts as the worst
       worst = Number.isNaN(err) ? Infinity : err;
       at = `(${nu}, ${x}): ${a} vs ${e}`;
     }
@@ -59,7 +79,9 @@ function measure(
 }
 
 function claim(label: string, r: Result, bound: number): void {
-  console.log(`      ${label.padEnd(34)} ${String(r.n).padStart(5)} pts  max ${r.worst.toExponential(2)}  (bound ${bound.toExponential(0)}) at ${r.at}`);
+  console.log(
+    `      ${label.padEnd(34)} ${String(r.n).padStart(5)} pts  max ${r.worst.toExponential(2)}  (bound ${bound.toExponential(0)}) at ${r.at}`,
+  );
   assert.deepEqual(r.bad.slice(0, 5), [], `${r.bad.length} points wrong`);
   assert.ok(r.worst <= bound, `${label}: ${r.worst} > ${bound} at ${r.at}`);
 }
@@ -68,10 +90,19 @@ const below = (nu: number, x: number) => x <= nu;
 const above = (nu: number, x: number) => x > nu;
 
 // Claimed bounds (README.md "Accuracy"): ν ≤ 100 and ν ∈ (100, 1000] separately.
-const B = { jy: 1e-14, jyRel: 2e-14, ik: 2e-14, jyLarge: 1e-13, ikLarge: 1e-13, sph: 2e-14, logI: 1e-14, zeros: 1e-15,
+const B = {
+  jy: 1e-14,
+  jyRel: 2e-14,
+  ik: 2e-14,
+  jyLarge: 1e-13,
+  ikLarge: 1e-13,
+  sph: 2e-14,
+  logI: 1e-14,
+  zeros: 1e-15,
   // Y, Y′, K at x < 1e-6, non-integer ν: Temme's series forms (2/x)^μ as an exponential of
   // μ·log(2/x) (up to ~250 at x = 1e-300), whose rounding is amplified (measured 3.8e-14)
-  tiny: 6e-14 };
+  tiny: 6e-14,
+};
 
 for (const set of ["jy", "jyLarge"] as const) {
   describe(`special sweep (${set === "jy" ? "ν ≤ 100, x ≤ 1000" : "100 < ν ≤ 1000, x ≤ 3000"}): J, Y, J′, Y′ against mpmath`, () => {
@@ -81,13 +112,23 @@ for (const set of ["jy", "jyLarge"] as const) {
     const bRel = set === "jy" ? B.jyRel : B.jyLarge;
     const bEnv = set === "jy" ? B.jy : B.jyLarge;
     const cases: [string, string, F, (k: number) => number, number][] = [
-      ["J", "J", S.besselJ, envJY, -Infinity], ["Y", "Y", S.besselY, envJY, -Infinity],
-      ["J′", "Jp", S.besselJPrime, envP, Infinity], ["Y′", "Yp", S.besselYPrime, envP, Infinity],
+      ["J", "J", S.besselJ, envJY, -Infinity],
+      ["Y", "Y", S.besselY, envJY, -Infinity],
+      ["J′", "Jp", S.besselJPrime, envP, Infinity],
+      ["Y′", "Yp", S.besselYPrime, envP, Infinity],
     ];
     for (const [name, key, f, env, inf] of cases) {
       it(`${name}: relative where x ≤ ν, of the envelope where x > ν`, () => {
-        claim(`${name} x ≤ ν (relative)`, measure(g.nu, g.x, g[key], f, { where: below, inf }), bRel);
-        claim(`${name} x > ν (envelope)`, measure(g.nu, g.x, g[key], f, { env, where: above, inf }), bEnv);
+        claim(
+          `${name} x ≤ ν (relative)`,
+          measure(g.nu, g.x, g[key], f, { where: below, inf }),
+          bRel,
+        );
+        claim(
+          `${name} x > ν (envelope)`,
+          measure(g.nu, g.x, g[key], f, { env, where: above, inf }),
+          bEnv,
+        );
       });
     }
   });
@@ -121,14 +162,21 @@ describe("special sweep: spherical j, y (ℓ ≤ 100), log I and I_{ν+1}/I_ν (
   });
   it("zeros of J_ν and J′_ν, k = 1…100 (relative)", () => {
     const z = W.zeros;
-    let worst = 0, at = "";
+    let worst = 0,
+      at = "";
     z.nu.forEach((nu: number, i: number) => {
       const j = S.besselJZeros(nu, z.n);
       const jp = S.besselJPrimeZeros(nu, z.n, { includeZero: true });
       for (let k = 0; k < z.n; k++) {
-        for (const [got, ref, what] of [[j[k]!, z.J[i][k], "J"], [jp[k]!, z.Jp[i][k], "J′"]] as [number, number, string][]) {
+        for (const [got, ref, what] of [
+          [j[k]!, z.J[i][k], "J"],
+          [jp[k]!, z.Jp[i][k], "J′"],
+        ] as [number, number, string][]) {
           const e = Math.abs(got - ref) / Math.max(ref, 1);
-          if (!(e <= worst)) { worst = e; at = `${what} ν=${nu} k=${k + 1}: ${got} vs ${ref}`; }
+          if (!(e <= worst)) {
+            worst = e;
+            at = `${what} ν=${nu} k=${k + 1}: ${got} vs ${ref}`;
+          }
         }
       }
     });
@@ -146,8 +194,13 @@ describe("special sweep: negative orders (ν ∈ [−60, 0), x ∈ [1e-3, 316]) 
     // formula's |c·f_a| + |s·g_a| (for integer order s = 0: plain relative error); beyond x > |ν|
     // the envelope, as for ν ≥ 0. For x ≤ |ν| and ν ≥ 0 (the tiny set): plain relative error.
     const refl = (k: number, f: F, gg: F, jFirst: boolean) => {
-      const nu = g.nu[k], x = g.x[k], a = Math.abs(nu);
-      if (nu >= 0 || x > a) return jFirst ? Math.hypot(g.J[k] ?? 0, g.Y[k] ?? 0) : Math.hypot(g.Jp[k] ?? 0, g.Yp[k] ?? 0);
+      const nu = g.nu[k],
+        x = g.x[k],
+        a = Math.abs(nu);
+      if (nu >= 0 || x > a)
+        return jFirst
+          ? Math.hypot(g.J[k] ?? 0, g.Y[k] ?? 0)
+          : Math.hypot(g.Jp[k] ?? 0, g.Yp[k] ?? 0);
       return Math.abs(S.cospi(a) * f(a, x)) + Math.abs(S.sinpi(a) * gg(a, x));
     };
     const envJ = (k: number) => refl(k, S.besselJ, S.besselY, true);
@@ -156,10 +209,22 @@ describe("special sweep: negative orders (ν ∈ [−60, 0), x ∈ [1e-3, 316]) 
     const envYp = (k: number) => refl(k, S.besselYPrime, S.besselJPrime, false);
     const turning = set === "neg" ? () => -Infinity : (nu: number) => nu;
     it(`${set}: J, Y, J′, Y′ (relative, or of the reflection/envelope scale, see above)`, () => {
-      claim(`${set} J`, measure(g.nu, g.x, g.J, S.besselJ, { env: envJ, turning, inf: -Infinity }), B.jy);
-      claim(`${set} Y`, measure(g.nu, g.x, g.Y, S.besselY, { env: envY, turning, inf: -Infinity }), set === "tiny" ? B.tiny : B.jy);
+      claim(
+        `${set} J`,
+        measure(g.nu, g.x, g.J, S.besselJ, { env: envJ, turning, inf: -Infinity }),
+        B.jy,
+      );
+      claim(
+        `${set} Y`,
+        measure(g.nu, g.x, g.Y, S.besselY, { env: envY, turning, inf: -Infinity }),
+        set === "tiny" ? B.tiny : B.jy,
+      );
       claim(`${set} J′`, measure(g.nu, g.x, g.Jp, S.besselJPrime, { env: envJp, turning }), B.jy);
-      claim(`${set} Y′`, measure(g.nu, g.x, g.Yp, S.besselYPrime, { env: envYp, turning }), set === "tiny" ? B.tiny : B.jy);
+      claim(
+        `${set} Y′`,
+        measure(g.nu, g.x, g.Yp, S.besselYPrime, { env: envYp, turning }),
+        set === "tiny" ? B.tiny : B.jy,
+      );
     });
     it(`${set}: I, K, e^{-x} I, e^{x} K (relative)`, () => {
       claim(`${set} I`, measure(h.nu, h.x, h.I, S.besselI, {}), B.ik);
@@ -194,8 +259,14 @@ describe("special: extreme inputs against leading asymptotic forms (not only 'no
     } else if (logMag < -745.2) {
       if (got !== 0) bad.push(`${what}: ${got}, expected 0 (underflow)`);
     } else if (logMag < -705 || logMag > 708) {
-      // the last few e-folds: subnormal precision or one rounding from overflow — sign and order only
-      if (got !== 0 && Math.abs(got) !== Infinity && !(Math.abs(Math.log(Math.abs(got)) - logMag) < 1.5 && Math.sign(got) === sign)) bad.push(`${what}: ${got} vs e^${logMag}`);
+      // the last few e-folds: subnormal precision or one rounding from overflow — sign and order
+      // only
+      if (
+        got !== 0 &&
+        Math.abs(got) !== Infinity &&
+        !(Math.abs(Math.log(Math.abs(got)) - logMag) < 1.5 && Math.sign(got) === sign)
+      )
+        bad.push(`${what}: ${got} vs e^${logMag}`);
     } else {
       const want = sign * Math.exp(logMag);
       if (!(Math.abs(got / want - 1) < 1e-6)) bad.push(`${what}: ${got} vs ${want}`);
@@ -208,16 +279,29 @@ describe("special: extreme inputs against leading asymptotic forms (not only 'no
     for (const x of smallX) {
       const lx2 = Math.log(x) - Math.LN2;
       for (const nu of [0.3, -0.3, 2.5, -2.5, 20, -20.5, 90, 150.5]) {
-        // J_ν, I_ν ~ (x/2)^ν / Γ(ν+1) (for ν < 0 non-integer: the (x/2)^{ν} term of the same series)
+        // J_ν, I_ν ~ (x/2)^ν / Γ(ν+1) (for ν < 0 non-integer: the (x/2)^{ν} term of the same
+        // series)
         const L = nu * lx2 - lg(nu + 1);
         expect(`J(${nu}, ${x})`, S.besselJ(nu, x), L, sg(nu + 1), bad);
         expect(`I(${nu}, ${x})`, S.besselI(nu, x), L, sg(nu + 1), bad);
         expect(`Ie(${nu}, ${x})`, S.besselIScaled(nu, x), L, sg(nu + 1), bad);
         if (nu > 0) {
           // Y_ν ~ −Γ(ν)/π (2/x)^ν, K_ν ~ Γ(ν)/2 (2/x)^ν, J′_ν ~ (x/2)^{ν−1}/(2Γ(ν))
-          expect(`Y(${nu}, ${x})`, S.besselY(nu, x), lg(nu) - nu * lx2 - Math.log(Math.PI), -1, bad);
+          expect(
+            `Y(${nu}, ${x})`,
+            S.besselY(nu, x),
+            lg(nu) - nu * lx2 - Math.log(Math.PI),
+            -1,
+            bad,
+          );
           expect(`K(${nu}, ${x})`, S.besselK(nu, x), lg(nu) - nu * lx2 - Math.LN2, 1, bad);
-          expect(`J′(${nu}, ${x})`, S.besselJPrime(nu, x), (nu - 1) * lx2 - lg(nu) - Math.LN2, 1, bad);
+          expect(
+            `J′(${nu}, ${x})`,
+            S.besselJPrime(nu, x),
+            (nu - 1) * lx2 - lg(nu) - Math.LN2,
+            1,
+            bad,
+          );
         }
       }
       for (const l of [0, 1, 2, 20]) {
@@ -230,61 +314,95 @@ describe("special: extreme inputs against leading asymptotic forms (not only 'no
   });
   it("x → ∞: Hankel amplitude of J, Y (and J′, Y′), e^{-x}I, e^{x}K, for ν = 0, ±0.3, ±2.5, 20, 90", () => {
     const bad: string[] = [];
-    for (const x of bigX) for (const nu of [0, 0.3, -0.3, 2.5, -2.5, 20, 90]) {
-      const amp = Math.sqrt(2 / (Math.PI * x));
-      const r1 = Math.hypot(S.besselJ(nu, x), S.besselY(nu, x)) / amp;
-      const r2 = Math.hypot(S.besselJPrime(nu, x), S.besselYPrime(nu, x)) / amp;
-      // I, K carry 1/x corrections: a_k = (μ−1)(μ−9)…(μ−(2k−1)²)/(k!(8x)^k), μ = 4ν² (two terms;
-      // the third is ≤ 1e-8 at ν = 90, x = 1e6)
-      const mu = 4 * nu * nu;
-      const a1 = (mu - 1) / (8 * x);
-      const a2 = ((mu - 1) * (mu - 9)) / (2 * (8 * x) ** 2);
-      const r3 = (S.besselIScaled(nu, x) * Math.sqrt(2 * Math.PI * x)) / (1 - a1 + a2);
-      const r4 = S.besselKScaled(nu, x) / Math.sqrt(Math.PI / (2 * x)) / (1 + a1 + a2);
-      for (const [w, r] of [["|J,Y|", r1], ["|J′,Y′|", r2], ["Ie", r3], ["Ke", r4]] as [string, number][]) {
-        if (!(Math.abs(r - 1) < 1e-6)) bad.push(`${w}(${nu}, ${x}) / leading form = ${r}`);
+    for (const x of bigX)
+      for (const nu of [0, 0.3, -0.3, 2.5, -2.5, 20, 90]) {
+        const amp = Math.sqrt(2 / (Math.PI * x));
+        const r1 = Math.hypot(S.besselJ(nu, x), S.besselY(nu, x)) / amp;
+        const r2 = Math.hypot(S.besselJPrime(nu, x), S.besselYPrime(nu, x)) / amp;
+        // I, K carry 1/x corrections: a_k = (μ−1)(μ−9)…(μ−(2k−1)²)/(k!(8x)^k), μ = 4ν² (two terms;
+        // the third is ≤ 1e-8 at ν = 90, x = 1e6)
+        const mu = 4 * nu * nu;
+        const a1 = (mu - 1) / (8 * x);
+        const a2 = ((mu - 1) * (mu - 9)) / (2 * (8 * x) ** 2);
+        const r3 = (S.besselIScaled(nu, x) * Math.sqrt(2 * Math.PI * x)) / (1 - a1 + a2);
+        const r4 = S.besselKScaled(nu, x) / Math.sqrt(Math.PI / (2 * x)) / (1 + a1 + a2);
+        for (const [w, r] of [
+          ["|J,Y|", r1],
+          ["|J′,Y′|", r2],
+          ["Ie", r3],
+          ["Ke", r4],
+        ] as [string, number][]) {
+          if (!(Math.abs(r - 1) < 1e-6)) bad.push(`${w}(${nu}, ${x}) / leading form = ${r}`);
+        }
       }
-    }
     assert.deepEqual(bad.slice(0, 10), [], `${bad.length} wrong`);
   });
 });
 
 describe("special: no NaN from non-NaN input (overflow/underflow paths, issue #16)", () => {
   const fns: [string, F, boolean][] = [
-    ["besselJ", S.besselJ, false], ["besselY", S.besselY, false], ["besselI", S.besselI, false],
-    ["besselK", S.besselK, false], ["besselIScaled", S.besselIScaled, false], ["besselKScaled", S.besselKScaled, false],
-    ["logBesselI", S.logBesselI, false], ["besselIRatio", S.besselIRatio, false], ["besselJPrime", S.besselJPrime, false],
-    ["besselYPrime", S.besselYPrime, false], ["sphericalJ", S.sphericalJ, true], ["sphericalY", S.sphericalY, true],
+    ["besselJ", S.besselJ, false],
+    ["besselY", S.besselY, false],
+    ["besselI", S.besselI, false],
+    ["besselK", S.besselK, false],
+    ["besselIScaled", S.besselIScaled, false],
+    ["besselKScaled", S.besselKScaled, false],
+    ["logBesselI", S.logBesselI, false],
+    ["besselIRatio", S.besselIRatio, false],
+    ["besselJPrime", S.besselJPrime, false],
+    ["besselYPrime", S.besselYPrime, false],
+    ["sphericalJ", S.sphericalJ, true],
+    ["sphericalY", S.sphericalY, true],
   ];
-  const nus = [0, 1e-10, 0.3, 1, 2.5, 20, 90, 99.5, 150, 300, 1000, 2946, 1e4, 99999.5, 1e5, 1e6, 1e15, 1e300];
-  const xs = [5e-324, 1e-320, 1e-310, 1e-300, 1e-100, 1e-20, 1e-6, 0.01, 1, 10, 100, 713, 3385, 1e5, 1e6, 1e15, 1e300, 1.7e308];
+  const nus = [
+    0, 1e-10, 0.3, 1, 2.5, 20, 90, 99.5, 150, 300, 1000, 2946, 1e4, 99999.5, 1e5, 1e6, 1e15, 1e300,
+  ];
+  const xs = [
+    5e-324, 1e-320, 1e-310, 1e-300, 1e-100, 1e-20, 1e-6, 0.01, 1, 10, 100, 713, 3385, 1e5, 1e6,
+    1e15, 1e300, 1.7e308,
+  ];
   for (const [name, f, integer] of fns) {
     it(`${name}: a number or ±∞ (or a DomainError) on ${nus.length * xs.length * 4} extreme inputs, quickly`, () => {
       const t0 = Date.now();
       const nan: string[] = [];
-      for (const s of [1, -1]) for (const nu0 of nus) for (const x0 of xs) for (const t of [1, -1]) {
-        const nu = integer ? Math.round(nu0) : s * nu0;
-        const x = t * x0;
-        try {
-          const v = f(nu, x);
-          if (Number.isNaN(v)) nan.push(`${name}(${nu}, ${x})`);
-        } catch (e) {
-          // orders beyond 1e5 are refused (the recurrences would take O(ν) steps): a DomainError
-          assert.ok(e instanceof DomainError && e instanceof BesselbookError, `${name}(${nu}, ${x}) threw ${e}`);
-        }
-      }
+      for (const s of [1, -1])
+        for (const nu0 of nus)
+          for (const x0 of xs)
+            for (const t of [1, -1]) {
+              const nu = integer ? Math.round(nu0) : s * nu0;
+              const x = t * x0;
+              try {
+                const v = f(nu, x);
+                if (Number.isNaN(v)) nan.push(`${name}(${nu}, ${x})`);
+              } catch (e) {
+                // orders beyond 1e5 are refused (the recurrences would take O(ν) steps): a
+                // DomainError
+                assert.ok(
+                  e instanceof DomainError && e instanceof BesselbookError,
+                  `${name}(${nu}, ${x}) threw ${e}`,
+                );
+              }
+            }
       assert.deepEqual(nan.slice(0, 8), []);
       assert.ok(Date.now() - t0 < 20000, "extreme inputs must not take O(ν) = 1e15 steps");
     });
   }
   it("the reported cases: Y′ where it overflows is +∞, the I ratio at tiny x is x/(2(ν+1))", () => {
-    for (const [nu, x] of [[90, 0.01], [20, 1e-20], [300, 1], [0.5, 1e-320]]) assert.equal(S.besselYPrime(nu!, x!), Infinity);
+    for (const [nu, x] of [
+      [90, 0.01],
+      [20, 1e-20],
+      [300, 1],
+      [0.5, 1e-320],
+    ])
+      assert.equal(S.besselYPrime(nu!, x!), Infinity);
     assert.equal(S.besselIRatio(3, 1e-320), 1e-320 / 8);
     // just below overflow, Y′ ≈ −Y_{ν+1}/2 is finite although Y_{ν+1} is not
-    const nu = 170, x0 = 3; // find x where Y_{ν+1} = −∞ but Y′ is finite
+    const nu = 170,
+      x0 = 3; // find x where Y_{ν+1} = −∞ but Y′ is finite
     let found = false;
     for (let x = x0; x > 1e-3 && !found; x *= 0.999) {
-      if (S.besselY(nu + 1, x) === -Infinity && Number.isFinite(S.besselYPrime(nu, x))) found = true;
+      if (S.besselY(nu + 1, x) === -Infinity && Number.isFinite(S.besselYPrime(nu, x)))
+        found = true;
     }
     assert.ok(found, "no x with Y_{ν+1} = −∞ and a finite Y′_ν: the scaled Y′ path is not used");
   });

@@ -23,7 +23,11 @@ function fixture<T = any>(name: string): T {
 const RTOL = 1e-13;
 const ATOL = 1e-15;
 
-interface Grid { nu: number[]; x: number[]; [k: string]: any }
+interface Grid {
+  nu: number[];
+  x: number[];
+  [k: string]: any;
+}
 
 /**
  * Max of |a − e| / max(|e|, scale) over a grid, with the worst point, and a failure list; scale
@@ -54,7 +58,10 @@ function sweep(
         worst = rel;
         at = `nu=${nu} x=${x}: ${a} vs ${e}`;
       }
-      if (!(err <= tol)) bad.push(`${key}(${nu}, ${x}) = ${a}, reference ${e}, |err| = ${err.toExponential(2)} > ${tol.toExponential(2)}`);
+      if (!(err <= tol))
+        bad.push(
+          `${key}(${nu}, ${x}) = ${a}, reference ${e}, |err| = ${err.toExponential(2)} > ${tol.toExponential(2)}`,
+        );
     }
   }
   return { worst, at, bad };
@@ -68,12 +75,17 @@ function expectSweep(label: string, r: ReturnType<typeof sweep>): void {
 describe("special: 16-digit reference values (our mpmath evaluations at 30 digits; A&S could not be read, REFERENCES.md as1964)", () => {
   it("J at tabulated points", () => {
     const cases: [number, number, number][] = [
-      [0, 1, 0.765197686557967], [1, 1, 0.440050585744934], [2, 2.5, 0.446059058439617], [5, 10, -0.234061528186794],
+      [0, 1, 0.765197686557967],
+      [1, 1, 0.440050585744934],
+      [2, 2.5, 0.446059058439617],
+      [5, 10, -0.234061528186794],
     ];
-    for (const [nu, x, v] of cases) assert.ok(Math.abs(S.besselJ(nu, x) - v) < 1e-15, `J_${nu}(${x})`);
+    for (const [nu, x, v] of cases)
+      assert.ok(Math.abs(S.besselJ(nu, x) - v) < 1e-15, `J_${nu}(${x})`);
   });
   it("zeros of J₀, J′₀, J′₁, J′₂", () => {
-    const close = (a: ArrayLike<number>, b: number[]) => b.forEach((v, k) => assert.ok(Math.abs(a[k]! - v) < 1e-14 * v, `${a[k]} vs ${v}`));
+    const close = (a: ArrayLike<number>, b: number[]) =>
+      b.forEach((v, k) => assert.ok(Math.abs(a[k]! - v) < 1e-14 * v, `${a[k]} vs ${v}`));
     close(S.besselJZeros(0, 3), [2.404825557695773, 5.520078110286311, 8.653727912911012]);
     close(S.besselJPrimeZeros(0, 2), [3.831705970207512, 7.015586669815619]);
     close(S.besselJPrimeZeros(1, 2), [1.841183781340659, 5.331442773525033]);
@@ -83,7 +95,9 @@ describe("special: 16-digit reference values (our mpmath evaluations at 30 digit
     for (const x of [0.3, 2, 17, 400]) {
       assert.ok(Math.abs(S.besselJ(0.5, x) - Math.sqrt(2 / (Math.PI * x)) * Math.sin(x)) < 1e-15);
       assert.ok(Math.abs(S.sphericalJ(1, x) - (Math.sin(x) / (x * x) - Math.cos(x) / x)) < 1e-14);
-      assert.ok(Math.abs(S.besselI(0.5, x) / (Math.sqrt(2 / (Math.PI * x)) * Math.sinh(x)) - 1) < 1e-14);
+      assert.ok(
+        Math.abs(S.besselI(0.5, x) / (Math.sqrt(2 / (Math.PI * x)) * Math.sinh(x)) - 1) < 1e-14,
+      );
     }
     assert.ok(Math.abs(S.logExpectedExpDot(3, 2) - Math.log(Math.sinh(2) / 2)) < 1e-15);
     assert.equal(S.gamma(5), 24);
@@ -129,7 +143,9 @@ describe("special: I, K and scaled forms against mpmath", () => {
   it("besselI (null where a double overflows)", () => {
     expectSweep("I", sweep(g, "I", S.besselI, none));
     // where the reference overflows, so do we
-    g.nu.forEach((nu, i) => g.x.forEach((x, j) => g.I[i][j] === null && assert.equal(S.besselI(nu, x), Infinity)));
+    g.nu.forEach((nu, i) =>
+      g.x.forEach((x, j) => g.I[i][j] === null && assert.equal(S.besselI(nu, x), Infinity)),
+    );
   });
   it("besselK", () => expectSweep("K", sweep(g, "K", S.besselK, none)));
   it("besselIScaled", () => expectSweep("e^-x I", sweep(g, "Ie", S.besselIScaled, none)));
@@ -154,19 +170,34 @@ describe("special: spherical, log I, ratio, vMF, Gamma against mpmath", () => {
     const env = (i: number, j: number) => Math.hypot(d.J[i][j], d.Y[i][j]);
     expectSweep("J_n dense", sweep(g, "J", S.besselJ, env));
     expectSweep("Y_n dense", sweep(g, "Y", S.besselY, env));
-    expectSweep("e^-x I_n dense", sweep(g, "Ie", S.besselIScaled, () => 0));
+    expectSweep(
+      "e^-x I_n dense",
+      sweep(g, "Ie", S.besselIScaled, () => 0),
+    );
   });
   it("logBesselI and besselIRatio for ν up to 1000, x up to 1e4", () => {
     const g: Grid = { nu: m.logI.nu, x: m.logI.x, logI: m.logI.logI, ratio: m.logI.ratio };
     // log I is compared absolutely below |log I| = 1 (it crosses zero), relatively above.
-    expectSweep("log I", sweep(g, "logI", S.logBesselI, () => 100));
-    expectSweep("I_{ν+1}/I_ν", sweep(g, "ratio", S.besselIRatio, () => 0));
+    expectSweep(
+      "log I",
+      sweep(g, "logI", S.logBesselI, () => 100),
+    );
+    expectSweep(
+      "I_{ν+1}/I_ν",
+      sweep(g, "ratio", S.besselIRatio, () => 0),
+    );
   });
   it("vMF: logExpectedExpDot and logVmfNormaliser (d up to 1024)", () => {
     const v = m.vmf;
     const g: Grid = { nu: v.d, x: v.kappa, a: v.logExpectedExpDot, c: v.logNormaliser };
-    expectSweep("log E e^{κu·v}", sweep(g, "a", S.logExpectedExpDot, () => 100));
-    expectSweep("log C_d", sweep(g, "c", S.logVmfNormaliser, () => 100));
+    expectSweep(
+      "log E e^{κu·v}",
+      sweep(g, "a", S.logExpectedExpDot, () => 100),
+    );
+    expectSweep(
+      "log C_d",
+      sweep(g, "c", S.logVmfNormaliser, () => 100),
+    );
     // the issue's case: d = 512 at κ = 100 is finite
     assert.ok(Number.isFinite(S.logVmfNormaliser(512, 100)));
     assert.ok(Number.isFinite(S.logExpectedExpDot(512, 100)));
@@ -178,13 +209,22 @@ describe("special: spherical, log I, ratio, vMF, Gamma against mpmath", () => {
   it("gamma and logGamma (negative, near 1 and 2, up to 1e100)", () => {
     m.gamma.x.forEach((x: number, i: number) => {
       const e = m.gamma.gamma[i];
-      assert.ok(Math.abs(S.gamma(x) - e) <= 1e-14 * Math.abs(e), `gamma(${x}) = ${S.gamma(x)} vs ${e}`);
+      assert.ok(
+        Math.abs(S.gamma(x) - e) <= 1e-14 * Math.abs(e),
+        `gamma(${x}) = ${S.gamma(x)} vs ${e}`,
+      );
     });
     m.logGamma.x.forEach((x: number, i: number) => {
       const e = m.logGamma.logGamma[i];
-      assert.ok(Math.abs(S.logGamma(x) - e) <= 1e-14 * Math.abs(e) + 1e-16, `logGamma(${x}) = ${S.logGamma(x)} vs ${e}`);
+      assert.ok(
+        Math.abs(S.logGamma(x) - e) <= 1e-14 * Math.abs(e) + 1e-16,
+        `logGamma(${x}) = ${S.logGamma(x)} vs ${e}`,
+      );
     });
-    assert.throws(() => S.gamma(-2), (e: unknown) => e instanceof RangeError && /argument x/.test(e.message));
+    assert.throws(
+      () => S.gamma(-2),
+      (e: unknown) => e instanceof RangeError && /argument x/.test(e.message),
+    );
     assert.equal(S.logGamma(-3), Infinity);
   });
 });
@@ -221,7 +261,8 @@ describe("special: zeros against mpmath (30 zeros, ν ∈ {0, ½, 1, 2, 2½, 5, 
     console.log(`      zeros of J′: max relative error ${worst.toExponential(2)}`);
   });
   it("J vanishes at its zeros and J′ at its zeros (to rounding of the zero and the envelope)", () => {
-    // A double z next to the true zero leaves |f(z)| ≈ |f′(z)|·ulp(z)/2; allow one ulp plus 1e-15·|f′|.
+    // A double z next to the true zero leaves |f(z)| ≈ |f′(z)|·ulp(z)/2; allow one ulp plus
+    // 1e-15·|f′|.
     for (const nu of [0, 3, 12.5]) {
       for (const x of S.besselJZeros(nu, 10)) {
         const d = Math.abs(S.besselJPrime(nu, x));
@@ -249,7 +290,10 @@ describe("special: identities on random points (ν ∈ [0, 50], x ∈ (0, 1000])
   it("Wronskian J_ν Y′_ν − J′_ν Y_ν = 2/(πx) (DLMF 10.5.1)", () => {
     let worst = 0;
     for (const [nu, x] of pts) {
-      const j = S.besselJ(nu, x), y = S.besselY(nu, x), jp = S.besselJPrime(nu, x), yp = S.besselYPrime(nu, x);
+      const j = S.besselJ(nu, x),
+        y = S.besselY(nu, x),
+        jp = S.besselJPrime(nu, x),
+        yp = S.besselYPrime(nu, x);
       if (!Number.isFinite(y) || !Number.isFinite(yp)) continue; // Y overflows for tiny x, large ν
       const w = j * yp - jp * y;
       const scale = Math.abs(j * yp) + Math.abs(jp * y);
@@ -271,13 +315,21 @@ describe("special: identities on random points (ν ∈ [0, 50], x ∈ (0, 1000])
       const nu = Math.max(nu0, 1);
       const env = Math.hypot(S.besselJ(nu, x), S.besselY(nu, x));
       const [jm, j, jp] = [S.besselJ(nu - 1, x), S.besselJ(nu, x), S.besselJ(nu + 1, x)];
-      check(jm + jp, (2 * nu / x) * j, Math.abs(jm) + Math.abs(jp) + env, `J ν=${nu} x=${x}`);
+      check(jm + jp, ((2 * nu) / x) * j, Math.abs(jm) + Math.abs(jp) + env, `J ν=${nu} x=${x}`);
       const [ym, y, yp] = [S.besselY(nu - 1, x), S.besselY(nu, x), S.besselY(nu + 1, x)];
-      check(ym + yp, (2 * nu / x) * y, Math.abs(ym) + Math.abs(yp) + env, `Y ν=${nu} x=${x}`);
-      const [im, i0, ip] = [S.besselIScaled(nu - 1, x), S.besselIScaled(nu, x), S.besselIScaled(nu + 1, x)];
-      check(im - ip, (2 * nu / x) * i0, Math.abs(im) + Math.abs(ip), `I ν=${nu} x=${x}`);
-      const [km, k0, kp] = [S.besselKScaled(nu - 1, x), S.besselKScaled(nu, x), S.besselKScaled(nu + 1, x)];
-      check(kp - km, (2 * nu / x) * k0, Math.abs(km) + Math.abs(kp), `K ν=${nu} x=${x}`);
+      check(ym + yp, ((2 * nu) / x) * y, Math.abs(ym) + Math.abs(yp) + env, `Y ν=${nu} x=${x}`);
+      const [im, i0, ip] = [
+        S.besselIScaled(nu - 1, x),
+        S.besselIScaled(nu, x),
+        S.besselIScaled(nu + 1, x),
+      ];
+      check(im - ip, ((2 * nu) / x) * i0, Math.abs(im) + Math.abs(ip), `I ν=${nu} x=${x}`);
+      const [km, k0, kp] = [
+        S.besselKScaled(nu - 1, x),
+        S.besselKScaled(nu, x),
+        S.besselKScaled(nu + 1, x),
+      ];
+      check(kp - km, ((2 * nu) / x) * k0, Math.abs(km) + Math.abs(kp), `K ν=${nu} x=${x}`);
       // I_ν K_{ν+1} + I_{ν+1} K_ν = 1/x (DLMF 10.28.2), scaled forms: the e^{±x} cancel
       check(i0 * kp + ip * k0, 1 / x, 1 / x, `IK Wronskian ν=${nu} x=${x}`);
       // ratio and log forms agree with the plain ones
@@ -290,11 +342,16 @@ describe("special: identities on random points (ν ∈ [0, 50], x ∈ (0, 1000])
       const ie = S.besselIScaled(nu, x);
       if (ie > 1e-290) {
         const l = S.logBesselI(nu, x);
-        assert.ok(Math.abs(l - (Math.log(ie) + x)) <= 1e-13 * Math.max(1, Math.abs(l)), `logI ν=${nu} x=${x}`);
+        assert.ok(
+          Math.abs(l - (Math.log(ie) + x)) <= 1e-13 * Math.max(1, Math.abs(l)),
+          `logI ν=${nu} x=${x}`,
+        );
       }
       const l = Math.round(nu);
-      const env = Math.sqrt(Math.PI / (2 * x)) * Math.hypot(S.besselJ(l + 0.5, x), S.besselY(l + 0.5, x));
-      const a = S.sphericalJ(l, x), b = Math.sqrt(Math.PI / (2 * x)) * S.besselJ(l + 0.5, x);
+      const env =
+        Math.sqrt(Math.PI / (2 * x)) * Math.hypot(S.besselJ(l + 0.5, x), S.besselY(l + 0.5, x));
+      const a = S.sphericalJ(l, x),
+        b = Math.sqrt(Math.PI / (2 * x)) * S.besselJ(l + 0.5, x);
       assert.ok(Math.abs(a - b) <= 1e-13 * Math.abs(b) + 1e-15 * env, `j_${l}(${x})`);
     }
   });
@@ -310,7 +367,9 @@ describe("special: integer fast paths agree with the general real-order kernels"
       const JY = S.jyGeneral(n, x);
       const env = Math.hypot(JY.j, JY.y);
       const ej = Math.abs(S.besselJ(n, x) - JY.j) / Math.max(Math.abs(JY.j), env);
-      const ey = Number.isFinite(JY.y) ? Math.abs(S.besselY(n, x) - JY.y) / Math.max(Math.abs(JY.y), env) : 0;
+      const ey = Number.isFinite(JY.y)
+        ? Math.abs(S.besselY(n, x) - JY.y) / Math.max(Math.abs(JY.y), env)
+        : 0;
       const IK = S.ikGeneral(n, x, true, false);
       const ie = IK.i * 2 ** IK.iE;
       const ei = ie > 1e-290 ? Math.abs(S.besselIScaled(n, x) - ie) / ie : 0;
@@ -340,8 +399,22 @@ describe("special: domain, reflection, edge values", () => {
     assert.throws(() => S.logExpectedExpDot(3, -1), names(/argument kappa/));
   });
   it("NaN in gives NaN out", () => {
-    const fs2 = [S.besselJ, S.besselY, S.besselI, S.besselK, S.besselIScaled, S.besselKScaled, S.logBesselI,
-      S.besselIRatio, S.besselJPrime, S.besselYPrime, S.sphericalJ, S.sphericalY, S.logExpectedExpDot, S.logVmfNormaliser];
+    const fs2 = [
+      S.besselJ,
+      S.besselY,
+      S.besselI,
+      S.besselK,
+      S.besselIScaled,
+      S.besselKScaled,
+      S.logBesselI,
+      S.besselIRatio,
+      S.besselJPrime,
+      S.besselYPrime,
+      S.sphericalJ,
+      S.sphericalY,
+      S.logExpectedExpDot,
+      S.logVmfNormaliser,
+    ];
     for (const f of fs2) {
       assert.ok(Number.isNaN(f(NaN, 1)), `${f.name}(NaN, 1)`);
       assert.ok(Number.isNaN(f(1, NaN)), `${f.name}(1, NaN)`);
@@ -363,7 +436,9 @@ describe("special: domain, reflection, edge values", () => {
     // non-integer negative order: J_{−ν} = cos νπ J_ν − sin νπ Y_ν; J_{−½}(x) = √(2/πx) cos x
     for (const x of [0.5, 3, 40]) {
       assert.ok(Math.abs(S.besselJ(-0.5, x) - Math.sqrt(2 / (Math.PI * x)) * Math.cos(x)) < 1e-15);
-      assert.ok(Math.abs(S.besselI(-0.5, x) / (Math.sqrt(2 / (Math.PI * x)) * Math.cosh(x)) - 1) < 1e-14);
+      assert.ok(
+        Math.abs(S.besselI(-0.5, x) / (Math.sqrt(2 / (Math.PI * x)) * Math.cosh(x)) - 1) < 1e-14,
+      );
     }
   });
   it("values at 0 and ∞", () => {
@@ -382,7 +457,8 @@ describe("special: domain, reflection, edge values", () => {
   it("large arguments do not break down (x = 1e6, ν up to 50)", () => {
     for (const nu of [0, 1, 20, 50]) {
       const x = 1e6;
-      const j = S.besselJ(nu, x), y = S.besselY(nu, x);
+      const j = S.besselJ(nu, x),
+        y = S.besselY(nu, x);
       // modulus² ≈ 2/(πx)(1 + (4ν²−1)/(8x²)·…): DLMF 10.18.17 leading terms
       const m2 = (2 / (Math.PI * x)) * (1 + (4 * nu * nu - 1) / (8 * x * x));
       assert.ok(Math.abs((j * j + y * y) / m2 - 1) < 1e-12, `ν=${nu}`);
@@ -399,18 +475,28 @@ describe("special: array versions", () => {
     assert.equal(r, out);
     xs.forEach((x, i) => assert.equal(out[i], S.besselJ(2.5, x)));
     const pairs: [S.ArrayFn, (nu: number, x: number) => number][] = [
-      [S.besselYArray, S.besselY], [S.besselIArray, S.besselI], [S.besselKArray, S.besselK],
-      [S.besselIScaledArray, S.besselIScaled], [S.besselKScaledArray, S.besselKScaled],
-      [S.logBesselIArray, S.logBesselI], [S.besselIRatioArray, S.besselIRatio],
-      [S.besselJPrimeArray, S.besselJPrime], [S.besselYPrimeArray, S.besselYPrime],
-      [S.sphericalJArray, S.sphericalJ], [S.sphericalYArray, S.sphericalY],
+      [S.besselYArray, S.besselY],
+      [S.besselIArray, S.besselI],
+      [S.besselKArray, S.besselK],
+      [S.besselIScaledArray, S.besselIScaled],
+      [S.besselKScaledArray, S.besselKScaled],
+      [S.logBesselIArray, S.logBesselI],
+      [S.besselIRatioArray, S.besselIRatio],
+      [S.besselJPrimeArray, S.besselJPrime],
+      [S.besselYPrimeArray, S.besselYPrime],
+      [S.sphericalJArray, S.sphericalJ],
+      [S.sphericalYArray, S.sphericalY],
     ];
     for (const [fa, f] of pairs) fa(3, xs).forEach((v, i) => assert.ok(Object.is(v, f(3, xs[i]!))));
   });
   it("all or nothing: bad input at xs[2] throws naming the index and leaves `out` untouched", () => {
     const out = new Float64Array([7, 7, 7, 7]);
-    assert.throws(() => S.besselJArray(0.5, new Float64Array([1, 2, -1, 3]), out),
-      (e: unknown) => e instanceof BesselbookError && /besselJArray: xs\[2\]: besselJ: argument x = -1/.test((e as Error).message));
+    assert.throws(
+      () => S.besselJArray(0.5, new Float64Array([1, 2, -1, 3]), out),
+      (e: unknown) =>
+        e instanceof BesselbookError &&
+        /besselJArray: xs\[2\]: besselJ: argument x = -1/.test((e as Error).message),
+    );
     assert.deepEqual(Array.from(out), [7, 7, 7, 7]);
     // out may alias xs
     const xs = new Float64Array([0.5, 1, 2]);

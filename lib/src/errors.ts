@@ -39,13 +39,18 @@ export class DomainError extends RangeError {
 /** A tensor or array had the wrong shape. */
 export class ShapeError extends BesselbookError {
   constructor(what: string, expected: string, got: readonly number[] | string) {
-    super(`${what}: expected shape ${expected}, got ${Array.isArray(got) ? `[${got.join(", ")}]` : got}`);
+    super(
+      `${what}: expected shape ${expected}, got ${Array.isArray(got) ? `[${got.join(", ")}]` : got}`,
+    );
   }
 }
 
 /** A file (notebook, data set) could not be read as what it claims to be. */
 export class FormatError extends BesselbookError {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`${path}: ${reason}`);
   }
 }
@@ -58,13 +63,17 @@ export class FormatError extends BesselbookError {
  */
 export class CheckError extends BesselbookError {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return process.env.BESSELBOOK_STACK === "1" ? (this.stack ?? this.message) : `${this.name}: ${this.message}`;
+    return process.env.BESSELBOOK_STACK === "1"
+      ? (this.stack ?? this.message)
+      : `${this.name}: ${this.message}`;
   }
 }
 
 /** Throw a DomainError naming the argument, its value and the expected domain. */
 export function domainError(fn: string, arg: string, value: unknown, expected: string): never {
-  throw new DomainError(`${fn}: argument ${arg} = ${String(value)} is out of domain; expected ${expected}`);
+  throw new DomainError(
+    `${fn}: argument ${arg} = ${String(value)} is out of domain; expected ${expected}`,
+  );
 }
 
 /**
@@ -85,7 +94,12 @@ export class ExerciseError extends BesselbookError {
  * and what was expected.
  */
 export class ArgumentError extends DomainError {
-  constructor(readonly fn: string, readonly arg: string, got: string, expected: string) {
+  constructor(
+    readonly fn: string,
+    readonly arg: string,
+    got: string,
+    expected: string,
+  ) {
     super(`${fn}: argument ${arg} = ${got} is invalid; expected ${expected}`);
     this.name = "ArgumentError";
   }

@@ -1,9 +1,9 @@
 /**
  * The Fourier–Bessel basis on the unit disk and its sampling on a K×K filter grid.
  *
- * Delchevalerie et al., "Achieving Rotational Invariance with Bessel-Convolutional Neural
- * Networks" (NeurIPS 2021; bcnn2021, whose text could not be read here): the Laplacian eigenfunctions on the unit disk with Neumann
- * boundary condition,
+ * Delchevalerie et al., "Achieving Rotational Invariance with Bessel-Convolutional Neural Networks"
+ * (NeurIPS 2021; bcnn2021, whose text could not be read here): the Laplacian eigenfunctions on the
+ * unit disk with Neumann boundary condition,
  *
  *     ψ_{ν,j}(ρ, θ) = J_ν(k_{ν,j} ρ) e^{iνθ} / A_{ν,j},      J′_ν(k_{ν,j}) = 0,
  *
@@ -12,13 +12,13 @@
  *
  *     A²_{ν,j} = π (1 − ν²/k²) J_ν(k)²,       A²_{0,0} = π  (ν = k = 0, ψ constant).
  *
- * Truncation. The rule issue #14 attributes to the paper keeps k_{ν,j} ≤ πK/2 (a disk of radius K/2 pixels, π rad per pixel). But the
- * sampled disk's rim sits on the outer pixel centres, radius (K−1)/2 pixels (fourierBesselBasis), so
- * a wavenumber k on the unit disk is k/((K−1)/2) rad per pixel and the Nyquist bound is
- * k ≤ π(K−1)/2 (`nyquistKMax`): for K = 5 the paper's rule admits 4 of its 11 modes above it. Orders
- * that pass Nyquist may still not steer on so few pixels; steer.ts measures that per mode.
- * Only ν ≥ 0 is kept: ψ_{−ν,j} = (−1)^ν conj ψ_{ν,j} carries no new information once the
- * coefficients are complex.
+ * Truncation. The rule issue #14 attributes to the paper keeps k_{ν,j} ≤ πK/2 (a disk of radius K/2
+ * pixels, π rad per pixel). But the sampled disk's rim sits on the outer pixel centres, radius
+ * (K−1)/2 pixels (fourierBesselBasis), so a wavenumber k on the unit disk is k/((K−1)/2) rad per
+ * pixel and the Nyquist bound is k ≤ π(K−1)/2 (`nyquistKMax`): for K = 5 the paper's rule admits 4
+ * of its 11 modes above it. Orders that pass Nyquist may still not steer on so few pixels; steer.ts
+ * measures that per mode. Only ν ≥ 0 is kept: ψ_{−ν,j} = (−1)^ν conj ψ_{ν,j} carries no new
+ * information once the coefficients are complex.
  */
 import { besselJ, besselJPrimeZeros } from "../special";
 import { domainError } from "../errors";
@@ -35,7 +35,10 @@ export interface BesselMode {
   readonly norm: number;
 }
 
-/** Default truncation for a K×K kernel: k ≤ πK/2 (the rule issue #14 attributes to bcnn2021; not read here). */
+/**
+ * Default truncation for a K×K kernel: k ≤ πK/2 (the rule issue #14 attributes to bcnn2021; not
+ * read here).
+ */
 export function defaultKMax(kernelSize: number): number {
   checkKernelSize("defaultKMax", kernelSize);
   return (Math.PI * kernelSize) / 2;
@@ -51,8 +54,8 @@ export function nyquistKMax(kernelSize: number): number {
 }
 
 /**
- * Largest kMax a K×K basis accepts: πK, twice the paper's bound. Beyond it a K×K grid holds far more
- * modes than its K² samples can tell apart (kMax = 200 would give 5,079 modes on 25 pixels).
+ * Largest kMax a K×K basis accepts: πK, twice the paper's bound. Beyond it a K×K grid holds far
+ * more modes than its K² samples can tell apart (kMax = 200 would give 5,079 modes on 25 pixels).
  */
 export function maxKMax(kernelSize: number): number {
   checkKernelSize("maxKMax", kernelSize);
@@ -61,7 +64,12 @@ export function maxKMax(kernelSize: number): number {
 
 function checkKernelSize(fn: string, kernelSize: number): void {
   if (!Number.isInteger(kernelSize) || kernelSize < 1 || kernelSize % 2 === 0) {
-    domainError(fn, "kernelSize", kernelSize, "an odd positive integer (the filter needs a centre pixel)");
+    domainError(
+      fn,
+      "kernelSize",
+      kernelSize,
+      "an odd positive integer (the filter needs a centre pixel)",
+    );
   }
 }
 
@@ -102,7 +110,10 @@ export function besselModes(kMax: number): BesselMode[] {
   return modes;
 }
 
-/** Number of (ν, j) pairs for a K×K kernel with the default truncation: K = 3, 5, 7, 9, 11 → 5, 11, 20, 32, 44. */
+/**
+ * Number of (ν, j) pairs for a K×K kernel with the default truncation: K = 3, 5, 7, 9, 11 → 5, 11,
+ * 20, 32, 44.
+ */
 export function basisSize(kernelSize: number, kMax = defaultKMax(kernelSize)): number {
   return besselModes(kMax).length;
 }
@@ -119,11 +130,15 @@ export function evalMode(mode: BesselMode, rho: number, theta: number): [number,
  * computed on a fine polar grid (midpoint rule in ρ with nRho points, nTheta equispaced angles,
  * which integrates e^{i(ν_a−ν_b)θ} exactly for |ν_a − ν_b| < nTheta). Midpoint error is O(nRho⁻²).
  */
-export function orthonormalityError(modes: readonly BesselMode[], opts: { nRho?: number; nTheta?: number } = {}): number {
+export function orthonormalityError(
+  modes: readonly BesselMode[],
+  opts: { nRho?: number; nTheta?: number } = {},
+): number {
   const nRho = opts.nRho ?? 400;
   const nTheta = opts.nTheta ?? 128;
   const nuMax = Math.max(...modes.map((m) => m.nu));
-  if (2 * nuMax >= nTheta) domainError("orthonormalityError", "nTheta", nTheta, `> 2·nu_max = ${2 * nuMax}`);
+  if (2 * nuMax >= nTheta)
+    domainError("orthonormalityError", "nTheta", nTheta, `> 2·nu_max = ${2 * nuMax}`);
   // Radial integral R_ab = ∫ J_a J_b ρ dρ / (A_a A_b); angular integral = 2π δ_{ν_a ν_b}.
   const radial = modes.map((m) => {
     const r = new Float64Array(nRho);
@@ -142,7 +157,8 @@ export function orthonormalityError(modes: readonly BesselMode[], opts: { nRho?:
         for (let i = 0; i < nRho; i++) s += radial[a][i] * radial[b][i] * ((i + 0.5) / nRho);
         // Angular part evaluated on the θ grid rather than assumed, so the check covers it too.
         let ang = 0;
-        for (let t = 0; t < nTheta; t++) ang += Math.cos((modes[a].nu - modes[b].nu) * ((2 * Math.PI * t) / nTheta));
+        for (let t = 0; t < nTheta; t++)
+          ang += Math.cos((modes[a].nu - modes[b].nu) * ((2 * Math.PI * t) / nTheta));
         g = (s / nRho) * ang * ((2 * Math.PI) / nTheta);
       }
       worst = Math.max(worst, Math.abs(g - (a === b ? 1 : 0)));
@@ -151,7 +167,9 @@ export function orthonormalityError(modes: readonly BesselMode[], opts: { nRho?:
   return worst;
 }
 
-/** A basis sampled on a K×K grid: `re[p·M + m]`, `im[p·M + m]` for pixel p = row·K + col, mode m. */
+/**
+ * A basis sampled on a K×K grid: `re[p·M + m]`, `im[p·M + m]` for pixel p = row·K + col, mode m.
+ */
 export interface FourierBesselBasis {
   readonly kernelSize: number;
   /** Largest k kept (the truncation used, or the largest k of an explicit mode list). */
@@ -175,7 +193,8 @@ export interface FourierBesselBasis {
  * corners of the disk; the sub-grid is symmetric, so 90° rotations still map samples onto samples.
  *
  * Because the grid is invariant under 90° rotations, ψ(R₉₀ p) = e^{iν·90°} ψ(p) holds for the
- * sampled values exactly (up to float64 rounding) — the discrete layer inherits exact 90° invariance.
+ * sampled values exactly (up to float64 rounding) — the discrete layer inherits exact 90°
+ * invariance.
  *
  * Which modes: `modes` (an explicit list, e.g. from steer.ts's `policyModes`) or all with
  * k ≤ `kMax` (default πK/2, the paper's rule; at most `maxKMax(K)` = πK).
@@ -186,34 +205,68 @@ export function fourierBesselBasis(
 ): FourierBesselBasis {
   checkKernelSize("fourierBesselBasis", kernelSize);
   const s = opts.oversample ?? 1;
-  if (!Number.isInteger(s) || s < 1 || s > 64) domainError("fourierBesselBasis", "oversample", s, "an integer in [1, 64]");
+  if (!Number.isInteger(s) || s < 1 || s > 64)
+    domainError("fourierBesselBasis", "oversample", s, "an integer in [1, 64]");
   let modes: readonly BesselMode[];
   let kMax: number;
   if (opts.modes !== undefined) {
-    if (opts.kMax !== undefined) domainError("fourierBesselBasis", "kMax", opts.kMax, "undefined when an explicit mode list is given");
-    if (!Array.isArray(opts.modes) || opts.modes.length === 0) domainError("fourierBesselBasis", "modes", opts.modes, "a non-empty array of modes");
+    if (opts.kMax !== undefined)
+      domainError(
+        "fourierBesselBasis",
+        "kMax",
+        opts.kMax,
+        "undefined when an explicit mode list is given",
+      );
+    if (!Array.isArray(opts.modes) || opts.modes.length === 0)
+      domainError("fourierBesselBasis", "modes", opts.modes, "a non-empty array of modes");
     modes = opts.modes;
     kMax = Math.max(...modes.map((m) => m.k));
-    if (!(kMax <= maxKMax(kernelSize))) domainError("fourierBesselBasis", "modes", `k up to ${kMax}`, `k ≤ πK = ${maxKMax(kernelSize)}`);
+    if (!(kMax <= maxKMax(kernelSize)))
+      domainError(
+        "fourierBesselBasis",
+        "modes",
+        `k up to ${kMax}`,
+        `k ≤ πK = ${maxKMax(kernelSize)}`,
+      );
   } else {
     kMax = opts.kMax ?? defaultKMax(kernelSize);
     const hi = maxKMax(kernelSize);
-    if (!(kMax >= 0 && kMax <= hi)) domainError("fourierBesselBasis", "kMax", kMax, `a number in [0, πK = ${hi.toFixed(4)}] for K = ${kernelSize}`);
+    if (!(kMax >= 0 && kMax <= hi))
+      domainError(
+        "fourierBesselBasis",
+        "kMax",
+        kMax,
+        `a number in [0, πK = ${hi.toFixed(4)}] for K = ${kernelSize}`,
+      );
     modes = besselModes(kMax);
   }
   const { re, im } = sampleModes(modes, kernelSize, s);
   const orders = [...new Set(modes.map((m) => m.nu))].sort((a, b) => a - b);
-  return { kernelSize, kMax, modes, nuMax: orders[orders.length - 1], orders, oversample: s, re, im };
+  return {
+    kernelSize,
+    kMax,
+    modes,
+    nuMax: orders[orders.length - 1],
+    orders,
+    oversample: s,
+    re,
+    im,
+  };
 }
 
 /**
  * The sampled values of `modes` on a K×K grid (see fourierBesselBasis for the geometry):
  * `re[p·M + m]`, `im[p·M + m]`, each pixel the mean over an s×s sub-grid (s = 1: pixel centres).
  */
-export function sampleModes(modes: readonly BesselMode[], kernelSize: number, oversample = 1): { re: Float64Array; im: Float64Array } {
+export function sampleModes(
+  modes: readonly BesselMode[],
+  kernelSize: number,
+  oversample = 1,
+): { re: Float64Array; im: Float64Array } {
   checkKernelSize("sampleModes", kernelSize);
   const s = oversample;
-  if (!Number.isInteger(s) || s < 1 || s > 64) domainError("sampleModes", "oversample", s, "an integer in [1, 64]");
+  if (!Number.isInteger(s) || s < 1 || s > 64)
+    domainError("sampleModes", "oversample", s, "an integer in [1, 64]");
   const K = kernelSize;
   const M = modes.length;
   const c = (K - 1) / 2;
@@ -259,7 +312,13 @@ export function besselCoefficients(
   modes: readonly BesselMode[],
   radius = Math.min(height, width) / 2,
 ): { re: Float64Array; im: Float64Array } {
-  if (image.length !== height * width) domainError("besselCoefficients", "image.length", image.length, `height·width = ${height * width}`);
+  if (image.length !== height * width)
+    domainError(
+      "besselCoefficients",
+      "image.length",
+      image.length,
+      `height·width = ${height * width}`,
+    );
   if (!(radius > 0)) domainError("besselCoefficients", "radius", radius, "> 0");
   const re = new Float64Array(modes.length);
   const im = new Float64Array(modes.length);

@@ -11,3 +11,5 @@ export * from "./metrics";
 export * from "./models";
 export * from "./train";
 export * from "./experiment";
+export * from "./phase";
+export * from "./notebook05";

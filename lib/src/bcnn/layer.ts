@@ -6,29 +6,32 @@
  *
  *     out_o(x) = Σ_ν | Σ_{c,j} conj(w_{o,c,ν,j}) (I_c ⋆ ψ_{ν,j})(x) |²  + b_o .
  *
- * Rotating I by α multiplies (I ⋆ ψ_{ν,j}) at the rotated point by a phase e^{±iνα} that is the same
- * for every j and c of a given ν, so each |·|² is unchanged: the output field rotates with the input.
+ * Rotating I by α multiplies (I ⋆ ψ_{ν,j}) at the rotated point by a phase e^{±iνα} that is the
+ * same for every j and c of a given ν, so each |·|² is unchanged: the output field rotates with the
+ * input.
  *
  * Implementation: with w = a + ib and ψ = ψr + iψi,
  *     conj(w) ψ = (a ψr + b ψi) + i (a ψi − b ψr),
- * so per (ν, o) the two real filters F_re = Σ_j (a ψr + b ψi), F_im = Σ_j (a ψi − b ψr) are built by
- * one matmul of a fixed expansion matrix E [K²·R, M + M′] with the coefficients [M + M′, C_in·C_out]
- * (R real response channels, M modes, M′ imaginary coefficients). Then ONE conv2d with R·C_out output
- * channels, square, sum per output channel, add bias. R counts only the orders the basis keeps
- * (`basis` policy, steer.ts), two parts each, except that ν = 0 has one: ψ_{0,j} is real, so without
- * an imaginary coefficient its imaginary response is identically zero and is not computed.
+ * so per (ν, o) the two real filters F_re = Σ_j (a ψr + b ψi), F_im = Σ_j (a ψi − b ψr) are built
+ * by one matmul of a fixed expansion matrix E [K²·R, M + M′] with the coefficients [M + M′,
+ * C_in·C_out] (R real response channels, M modes, M′ imaginary coefficients). Then ONE conv2d with
+ * R·C_out output channels, square, sum per output channel, add bias. R counts only the orders the
+ * basis keeps (`basis` policy, steer.ts), two parts each, except that ν = 0 has one: ψ_{0,j} is
+ * real, so without an imaginary coefficient its imaginary response is identically zero and is not
+ * computed.
  *
- * Coefficients (documented choices): ν = 0 modes get a real coefficient only (`zeroOrderImag: false`,
- * default; 83 parameters per channel pair at K = 11, not 89 — issue #14 reports the same count
- * for the authors' reference code, which is not in REFERENCES.md and was not read here);
- * `zeroOrderImag: true` restores the extra b for ν = 0 (a second real ν = 0 filter). The
- * reflection-invariant variant keeps b = 0 for all modes (one real coefficient set): a reflection
- * conjugates every (I ⋆ ψ), which |Σ_j a_j (·)|² does not see. The reference code is reported to
- * use two real sets there (issue #14); we have not verified that and keep one.
+ * Coefficients (documented choices): ν = 0 modes get a real coefficient only
+ * (`zeroOrderImag: false`, default; 83 parameters per channel pair at K = 11, not 89 — issue #14
+ * reports the same count for the authors' reference code, which is not in REFERENCES.md and was not
+ * read here); `zeroOrderImag: true` restores the extra b for ν = 0 (a second real ν = 0 filter).
+ * The reflection-invariant variant keeps b = 0 for all modes (one real coefficient set): a
+ * reflection conjugates every (I ⋆ ψ), which |Σ_j a_j (·)|² does not see. The reference code is
+ * reported to use two real sets there (issue #14); we have not verified that and keep one.
  *
  * Both layers take `impl: "conv" | "matmul"`: "matmul" expresses the convolution as im2col (K²
- * slices of the padded input, concatenated) followed by one matMul, which on tfjs-backend-wasm needs
- * only slice/concat/matMul gradients (no Conv2DBackpropFilter) and uses the SIMD matmul kernel.
+ * slices of the padded input, concatenated) followed by one matMul, which on tfjs-backend-wasm
+ * needs only slice/concat/matMul gradients (no Conv2DBackpropFilter) and uses the SIMD matmul
+ * kernel.
  *
  * B-conv also takes `impl: "basis"` and `"basisDense"` (ours, "basis-first"): the same layer,
  * factorised. Every input channel is convolved once with the N real basis images (ψr of every kept
@@ -64,43 +67,82 @@ export type Padding = "same" | "valid";
  * Cross-correlation of x [B, H, W, C] with filter [K, K, C, O] (stride 1), by tf.conv2d or by
  * im2col + matMul. Both give the same numbers up to float32 summation order.
  */
-export function conv2dBy(impl: ConvImpl, x: tf.Tensor4D, filter: tf.Tensor4D, padding: Padding): tf.Tensor4D {
-  if (impl !== "conv" && impl !== "matmul") domainError("conv2dBy", "impl", impl, '"conv" or "matmul"');
-  if (padding !== "same" && padding !== "valid") domainError("conv2dBy", "padding", padding, '"same" or "valid"');
+export function conv2dBy(
+  impl: ConvImpl,
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  padding: Padding,
+): tf.Tensor4D {
+  if (impl !== "conv" && impl !== "matmul")
+    domainError("conv2dBy", "impl", impl, '"conv" or "matmul"');
+  if (padding !== "same" && padding !== "valid")
+    domainError("conv2dBy", "padding", padding, '"same" or "valid"');
   if (x.rank !== 4) throw new ShapeError("conv2dBy input", "[B, H, W, C]", x.shape);
   if (filter.rank !== 4) throw new ShapeError("conv2dBy filter", "[K, K, C, O]", filter.shape);
   const [K, K2, C, O] = filter.shape;
-  if (K !== K2) throw new ShapeError("conv2dBy filter", "[K, K, C, O] with a square kernel", filter.shape);
+  if (K !== K2)
+    throw new ShapeError("conv2dBy filter", "[K, K, C, O] with a square kernel", filter.shape);
   if (x.shape[3] !== C) throw new ShapeError("conv2dBy input", `[B, H, W, ${C}]`, x.shape);
   // Checked for both paths: tf.conv2d would otherwise fail inside tfjs with an unrelated message.
   if (padding === "valid" && (x.shape[1] < K || x.shape[2] < K)) {
-    throw new ShapeError("conv2dBy input", `[B, H ≥ ${K}, W ≥ ${K}, C] for a valid ${K}×${K} convolution`, x.shape);
+    throw new ShapeError(
+      "conv2dBy input",
+      `[B, H ≥ ${K}, W ≥ ${K}, C] for a valid ${K}×${K} convolution`,
+      x.shape,
+    );
   }
   if (impl === "conv") return tf.conv2d(x, filter, 1, padding);
   return tf.tidy(() => {
     const [B, H, W] = x.shape;
     const p = (K - 1) / 2;
-    const xp = padding === "same" ? tf.pad(x, [[0, 0], [Math.floor(p), Math.ceil(p)], [Math.floor(p), Math.ceil(p)], [0, 0]]) : x;
+    const xp =
+      padding === "same"
+        ? tf.pad(x, [
+            [0, 0],
+            [Math.floor(p), Math.ceil(p)],
+            [Math.floor(p), Math.ceil(p)],
+            [0, 0],
+          ])
+        : x;
     const Ho = padding === "same" ? H : H - K + 1;
     const Wo = padding === "same" ? W : W - K + 1;
     const cols: tf.Tensor4D[] = [];
     // Order (dy, dx, c) matches filter.reshape([K·K·C, O]).
-    for (let dy = 0; dy < K; dy++) for (let dx = 0; dx < K; dx++) cols.push(tf.slice(xp, [0, dy, dx, 0], [B, Ho, Wo, C]));
-    const patches = (cols.length === 1 ? cols[0] : tf.concat(cols, 3)).reshape([B * Ho * Wo, K * K * C]);
-    return tf.matMul(patches, filter.reshape([K * K * C, O])).reshape([B, Ho, Wo, O]) as tf.Tensor4D;
+    for (let dy = 0; dy < K; dy++)
+      for (let dx = 0; dx < K; dx++) cols.push(tf.slice(xp, [0, dy, dx, 0], [B, Ho, Wo, C]));
+    const patches = (cols.length === 1 ? cols[0] : tf.concat(cols, 3)).reshape([
+      B * Ho * Wo,
+      K * K * C,
+    ]);
+    return tf
+      .matMul(patches, filter.reshape([K * K * C, O]))
+      .reshape([B, Ho, Wo, O]) as tf.Tensor4D;
   });
 }
 
 function check4d(name: string, shape: Shape): { C: number } {
-  if (shape.length !== 4) throw new ShapeError(name, "[batch, height, width, channels]", shape.map((d) => (d === null ? -1 : d)));
+  if (shape.length !== 4)
+    throw new ShapeError(
+      name,
+      "[batch, height, width, channels]",
+      shape.map((d) => (d === null ? -1 : d)),
+    );
   const C = shape[3];
   if (C === null) throw new ShapeError(name, "a known channel count", "channels = null");
   // zero channels would build an empty filter bank: XNNPACK then prints errors and returns zeros
-  if (!(Number.isInteger(C) && C >= 1)) throw new ShapeError(name, "[batch, height, width, channels ≥ 1]", shape.map((d) => (d === null ? -1 : d)));
+  if (!(Number.isInteger(C) && C >= 1))
+    throw new ShapeError(
+      name,
+      "[batch, height, width, channels ≥ 1]",
+      shape.map((d) => (d === null ? -1 : d)),
+    );
   return { C };
 }
 
-/** One mixing block of the basis-first paths: images n0 … n0+images−1 feed responses r0 … r0+responses−1. */
+/**
+ * One mixing block of the basis-first paths: images n0 … n0+images−1 feed responses r0 …
+ * r0+responses−1.
+ */
 export interface MixBlock {
   /** The block's order ν (−1 for the single dense block). */
   nu: number;
@@ -110,7 +152,10 @@ export interface MixBlock {
   responses: number;
 }
 
-/** Basis images of the basis-first paths (mode index and part) in filter order, and the mixing blocks. */
+/**
+ * Basis images of the basis-first paths (mode index and part) in filter order, and the mixing
+ * blocks.
+ */
 export interface BasisLayout {
   images: { m: number; part: "re" | "im" }[];
   blocks: MixBlock[];
@@ -130,16 +175,29 @@ export interface BasisLayout {
  * reshape, transpose, add and matMul: no Slice, Concat, Conv2DBackpropFilter or Tile.
  */
 export function basisFirstBlocks(
-  x: tf.Tensor4D, filters: readonly tf.Tensor4D[], mixMaps: readonly tf.Tensor2D[], w: tf.Tensor2D, O: number, padding: Padding,
+  x: tf.Tensor4D,
+  filters: readonly tf.Tensor4D[],
+  mixMaps: readonly tf.Tensor2D[],
+  w: tf.Tensor2D,
+  O: number,
+  padding: Padding,
 ): { ys: tf.Tensor2D[]; shape: [number, number, number] } {
   const fn = "basisFirstBlocks";
   if (x.rank !== 4) throw new ShapeError(`${fn} x`, "[B, H, W, C]", x.shape);
-  if (filters.length < 1 || filters.length !== mixMaps.length) domainError(fn, "filters", filters.length, `one filter per mixing map (${mixMaps.length}), at least one`);
+  if (filters.length < 1 || filters.length !== mixMaps.length)
+    domainError(
+      fn,
+      "filters",
+      filters.length,
+      `one filter per mixing map (${mixMaps.length}), at least one`,
+    );
   if (!Number.isInteger(O) || O < 1) domainError(fn, "O", O, "a positive integer");
   const [B, H, W, C] = x.shape;
-  if (w.rank !== 2 || w.shape[1] !== C * O) throw new ShapeError(`${fn} w`, `[P, ${C * O}]`, w.shape);
+  if (w.rank !== 2 || w.shape[1] !== C * O)
+    throw new ShapeError(`${fn} w`, `[P, ${C * O}]`, w.shape);
   const Rs = filters.map((f, b) => {
-    if (f.rank !== 4 || f.shape[2] !== 1) throw new ShapeError(`${fn} filters[${b}]`, "[K, K, 1, N_b]", f.shape);
+    if (f.rank !== 4 || f.shape[2] !== 1)
+      throw new ShapeError(`${fn} filters[${b}]`, "[K, K, 1, N_b]", f.shape);
     const g = mixMaps[b];
     const N = f.shape[3];
     if (g.rank !== 2 || g.shape[1] !== w.shape[0] || g.shape[0] % N !== 0 || g.shape[0] === 0) {
@@ -148,7 +206,11 @@ export function basisFirstBlocks(
     return g.shape[0] / N;
   });
   if (padding === "valid" && filters.some((f) => H < f.shape[0] || W < f.shape[1])) {
-    throw new ShapeError(`${fn} x`, `[B, H ≥ ${filters[0].shape[0]}, W ≥ ${filters[0].shape[0]}, C] for a valid convolution`, x.shape);
+    throw new ShapeError(
+      `${fn} x`,
+      `[B, H ≥ ${filters[0].shape[0]}, W ≥ ${filters[0].shape[0]}, C] for a valid convolution`,
+      x.shape,
+    );
   }
   let shape: [number, number, number] = [B, 0, 0];
   if (B === 0) {
@@ -169,9 +231,19 @@ export function basisFirstBlocks(
       shape = [B, Ho, Wo];
       const P = B * Ho * Wo;
       // → [B, H'·W', C, N_b] → [B·H'·W', C·N_b] (column c·N_b + n)
-      const zf = C === 1 ? z.reshape([P, N]) : z.reshape([B, C, Ho * Wo, N]).transpose([0, 2, 1, 3]).reshape([P, C * N]);
+      const zf =
+        C === 1
+          ? z.reshape([P, N])
+          : z
+              .reshape([B, C, Ho * Wo, N])
+              .transpose([0, 2, 1, 3])
+              .reshape([P, C * N]);
       // G_b·w [N_b·R_b, C·O] → [N_b, R_b, C, O] → [C, N_b, R_b, O] → [C·N_b, R_b·O]
-      const mix = tf.matMul(mixMaps[b], w).reshape([N, R, C, O]).transpose([2, 0, 1, 3]).reshape([C * N, R * O]);
+      const mix = tf
+        .matMul(mixMaps[b], w)
+        .reshape([N, R, C, O])
+        .transpose([2, 0, 1, 3])
+        .reshape([C * N, R * O]);
       return tf.matMul(zf, mix) as tf.Tensor2D;
     });
   });
@@ -183,7 +255,12 @@ export function basisFirstBlocks(
  * responses concatenated in block order (the layer's channel order when the blocks are its orders).
  */
 export function basisFirstResponses(
-  x: tf.Tensor4D, filters: readonly tf.Tensor4D[], mixMaps: readonly tf.Tensor2D[], w: tf.Tensor2D, O: number, padding: Padding,
+  x: tf.Tensor4D,
+  filters: readonly tf.Tensor4D[],
+  mixMaps: readonly tf.Tensor2D[],
+  w: tf.Tensor2D,
+  O: number,
+  padding: Padding,
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const { ys, shape } = basisFirstBlocks(x, filters, mixMaps, w, O, padding);
@@ -246,13 +323,15 @@ export interface BesselConv2DArgs extends LayerArgs {
  */
 export function tfjsSeed(seed: number | undefined, stream: 0 | 1 = 0): number | undefined {
   if (seed === undefined) return undefined;
-  if (!Number.isInteger(seed) || seed < 0) domainError("tfjsSeed", "seed", seed, "an integer ≥ 0 (or undefined)");
+  if (!Number.isInteger(seed) || seed < 0)
+    domainError("tfjsSeed", "seed", seed, "an integer ≥ 0 (or undefined)");
   const s = seed + stream;
   return s === 0 ? 0.5 : s;
 }
 
 function checkSeed(layer: string, seed: number | undefined): void {
-  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 40)) domainError(layer, "seed", seed, "an integer in [0, 2^40]");
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 40))
+    domainError(layer, "seed", seed, "an integer in [0, 2^40]");
 }
 
 /**
@@ -282,11 +361,20 @@ export class BesselConv2D extends tf.layers.Layer {
   private bias: tf.LayerVariable | null = null;
   /** Expansion matrix E [K²·R, M + M′]; a kept constant. */
   private expansion: tf.Tensor2D | null = null;
-  /** impl "basis"/"basisDense": per mixing block, its basis images as a filter [K, K, 1, N_b]; kept constants. */
+  /**
+   * impl "basis"/"basisDense": per mixing block, its basis images as a filter [K, K, 1, N_b]; kept
+   * constants.
+   */
   private basisFilters: tf.Tensor4D[] | null = null;
-  /** impl "basis"/"basisDense": per mixing block, the 0/±1 matrix G_b [N_b·R_b, M + M′] mapping coefficients to its weights. */
+  /**
+   * impl "basis"/"basisDense": per mixing block, the 0/±1 matrix G_b [N_b·R_b, M + M′] mapping
+   * coefficients to its weights.
+   */
   private mixMaps: tf.Tensor2D[] | null = null;
-  /** impl "basis"/"basisDense": per mixing block, the 0/1 pooling matrix [R_b·C_out, C_out] (null when R_b = 1). */
+  /**
+   * impl "basis"/"basisDense": per mixing block, the 0/1 pooling matrix [R_b·C_out, C_out] (null
+   * when R_b = 1).
+   */
   private blockPools: (tf.Tensor2D | null)[] | null = null;
   /** impl "basis"/"basisDense": the mixing blocks (basisLayout). */
   private mixBlocks: MixBlock[] | null = null;
@@ -300,7 +388,8 @@ export class BesselConv2D extends tf.layers.Layer {
 
   constructor(args: BesselConv2DArgs) {
     super(args);
-    if (!Number.isInteger(args.filters) || args.filters < 1) domainError("BesselConv2D", "filters", args.filters, "a positive integer");
+    if (!Number.isInteger(args.filters) || args.filters < 1)
+      domainError("BesselConv2D", "filters", args.filters, "a positive integer");
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.reflectionInvariant = args.reflectionInvariant ?? false;
@@ -310,22 +399,44 @@ export class BesselConv2D extends tf.layers.Layer {
     this.steerSigma = args.steerSigma;
     this.zeroOrderImag = args.zeroOrderImag ?? false;
     this.oversample = args.oversample ?? 1;
-    if (!Number.isInteger(this.oversample) || this.oversample < 1 || this.oversample > 64) domainError("BesselConv2D", "oversample", this.oversample, "an integer in [1, 64]");
+    if (!Number.isInteger(this.oversample) || this.oversample < 1 || this.oversample > 64)
+      domainError("BesselConv2D", "oversample", this.oversample, "an integer in [1, 64]");
     this.response = args.response ?? "power";
-    if (this.response !== "power" && this.response !== "modulus") domainError("BesselConv2D", "response", this.response, '"power" or "modulus"');
+    if (this.response !== "power" && this.response !== "modulus")
+      domainError("BesselConv2D", "response", this.response, '"power" or "modulus"');
     this.padding = args.padding ?? "same";
-    if (this.padding !== "same" && this.padding !== "valid") domainError("BesselConv2D", "padding", this.padding, '"same" or "valid"');
+    if (this.padding !== "same" && this.padding !== "valid")
+      domainError("BesselConv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
-    if (!["conv", "matmul", "basis", "basisDense"].includes(this.impl)) domainError("BesselConv2D", "impl", this.impl, '"conv", "matmul", "basis" or "basisDense"');
+    if (!["conv", "matmul", "basis", "basisDense"].includes(this.impl))
+      domainError("BesselConv2D", "impl", this.impl, '"conv", "matmul", "basis" or "basisDense"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
     checkSeed("BesselConv2D", this.seed);
     if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
-      domainError("BesselConv2D", "kernelSize", args.kernelSize, "an odd positive integer (the filter needs a centre pixel)");
+      domainError(
+        "BesselConv2D",
+        "kernelSize",
+        args.kernelSize,
+        "an odd positive integer (the filter needs a centre pixel)",
+      );
     }
-    if (args.kMax !== undefined && this.basisPolicy !== "paper") domainError("BesselConv2D", "kMax", args.kMax, `undefined with basis "${this.basisPolicy}"`);
-    if (args.steerTol !== undefined && this.basisPolicy !== "steerable") domainError("BesselConv2D", "steerTol", args.steerTol, 'undefined unless basis is "steerable"');
-    if (args.steerSigma !== undefined && this.basisPolicy !== "steerable") domainError("BesselConv2D", "steerSigma", args.steerSigma, 'undefined unless basis is "steerable"');
+    if (args.kMax !== undefined && this.basisPolicy !== "paper")
+      domainError("BesselConv2D", "kMax", args.kMax, `undefined with basis "${this.basisPolicy}"`);
+    if (args.steerTol !== undefined && this.basisPolicy !== "steerable")
+      domainError(
+        "BesselConv2D",
+        "steerTol",
+        args.steerTol,
+        'undefined unless basis is "steerable"',
+      );
+    if (args.steerSigma !== undefined && this.basisPolicy !== "steerable")
+      domainError(
+        "BesselConv2D",
+        "steerSigma",
+        args.steerSigma,
+        'undefined unless basis is "steerable"',
+      );
     // Computes the sampled basis once, in float64 (policyModes validates the policy).
     this.basis =
       args.kMax !== undefined
@@ -349,7 +460,10 @@ export class BesselConv2D extends tf.layers.Layer {
     this.imagModes = this.basis.modes.map((m, i) => (hasImag(m.nu) ? i : -1)).filter((i) => i >= 0);
   }
 
-  /** Number of distinct orders ν kept (V); the layer runs `channels.length` ≤ 2V real convolutions per output channel. */
+  /**
+   * Number of distinct orders ν kept (V); the layer runs `channels.length` ≤ 2V real convolutions
+   * per output channel.
+   */
   get orders(): number {
     return this.basis.orders.length;
   }
@@ -366,12 +480,24 @@ export class BesselConv2D extends tf.layers.Layer {
     for (let i = 0; i < re.length; i++) energy += re[i] * re[i] + im[i] * im[i];
     const parts = this.imagModes.length > 0 ? 2 : 1;
     const stddev = Math.sqrt(1 / (parts * C * energy));
-    const init = (s: number | undefined) => tf.initializers.randomNormal({ mean: 0, stddev, seed: s });
-    this.coeffRe = this.addWeight("coeff_re", [M, C * this.filters], "float32", init(tfjsSeed(this.seed, 0)));
+    const init = (s: number | undefined) =>
+      tf.initializers.randomNormal({ mean: 0, stddev, seed: s });
+    this.coeffRe = this.addWeight(
+      "coeff_re",
+      [M, C * this.filters],
+      "float32",
+      init(tfjsSeed(this.seed, 0)),
+    );
     if (this.imagModes.length > 0) {
-      this.coeffIm = this.addWeight("coeff_im", [this.imagModes.length, C * this.filters], "float32", init(tfjsSeed(this.seed, 1)));
+      this.coeffIm = this.addWeight(
+        "coeff_im",
+        [this.imagModes.length, C * this.filters],
+        "float32",
+        init(tfjsSeed(this.seed, 1)),
+      );
     }
-    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    if (this.useBias)
+      this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.expansion = tf.keep(this.expansionMatrix());
     const O = this.filters;
     if (this.impl === "basis" || this.impl === "basisDense") {
@@ -429,7 +555,9 @@ export class BesselConv2D extends tf.layers.Layer {
    * first response channel r0 and response count R_b: one block per order for impl "basis", one
    * block holding everything for "basisDense". Needs no build.
    */
-  basisLayout(impl: "basis" | "basisDense" = this.impl === "basisDense" ? "basisDense" : "basis"): BasisLayout {
+  basisLayout(
+    impl: "basis" | "basisDense" = this.impl === "basisDense" ? "basisDense" : "basis",
+  ): BasisLayout {
     const { im, modes } = this.basis;
     const K2 = this.kernelSize * this.kernelSize;
     const M = modes.length;
@@ -449,7 +577,10 @@ export class BesselConv2D extends tf.layers.Layer {
     });
     const N = images.length;
     const R = this.channels.length;
-    return { images, blocks: impl === "basis" ? blocks : [{ nu: -1, n0: 0, images: N, r0: 0, responses: R }] };
+    return {
+      images,
+      blocks: impl === "basis" ? blocks : [{ nu: -1, n0: 0, images: N, r0: 0, responses: R }],
+    };
   }
 
   /**
@@ -459,7 +590,11 @@ export class BesselConv2D extends tf.layers.Layer {
    * is the dense mixing matrix; with one block per order only the entries that can be non-zero
    * are kept (an image of order ν feeds only the responses of order ν).
    */
-  private basisFirstConstants(): { filters: tf.Tensor4D[]; mixMaps: tf.Tensor2D[]; blocks: MixBlock[] } {
+  private basisFirstConstants(): {
+    filters: tf.Tensor4D[];
+    mixMaps: tf.Tensor2D[];
+    blocks: MixBlock[];
+  } {
     const { re, im, modes } = this.basis;
     const K = this.kernelSize;
     const K2 = K * K;
@@ -484,7 +619,8 @@ export class BesselConv2D extends tf.layers.Layer {
           if (c.nu !== nu) continue;
           const at = (i * blk.responses + j) * cols;
           if (part === "re") {
-            if (c.part === "re") G[at + m] = 1; // F_re += a ψr
+            if (c.part === "re")
+              G[at + m] = 1; // F_re += a ψr
             else if (b !== undefined) G[at + b] = -1; // F_im −= b ψr
           } else if (c.part === "re") {
             if (b !== undefined) G[at + b] = 1; // F_re += b ψi
@@ -499,10 +635,26 @@ export class BesselConv2D extends tf.layers.Layer {
     return { filters, mixMaps, blocks };
   }
 
-  /** impl "basis"/"basisDense" after build: the kept constants basisFirstResponses takes (for tests). */
-  basisFirstTensors(): { filters: readonly tf.Tensor4D[]; mixMaps: readonly tf.Tensor2D[]; blocks: readonly MixBlock[]; w: () => tf.Tensor2D } {
-    if (!this.basisFilters || !this.mixMaps || !this.mixBlocks) throw new Error(`${this.name}: basisFirstTensors() needs impl "basis" or "basisDense" and a build`);
-    return { filters: this.basisFilters, mixMaps: this.mixMaps, blocks: this.mixBlocks, w: () => this.coefficients() };
+  /**
+   * impl "basis"/"basisDense" after build: the kept constants basisFirstResponses takes (for
+   * tests).
+   */
+  basisFirstTensors(): {
+    filters: readonly tf.Tensor4D[];
+    mixMaps: readonly tf.Tensor2D[];
+    blocks: readonly MixBlock[];
+    w: () => tf.Tensor2D;
+  } {
+    if (!this.basisFilters || !this.mixMaps || !this.mixBlocks)
+      throw new Error(
+        `${this.name}: basisFirstTensors() needs impl "basis" or "basisDense" and a build`,
+      );
+    return {
+      filters: this.basisFilters,
+      mixMaps: this.mixMaps,
+      blocks: this.mixBlocks,
+      w: () => this.coefficients(),
+    };
   }
 
   /** Number N of real basis images the "basis" paths convolve with (any impl; no build needed). */
@@ -510,9 +662,15 @@ export class BesselConv2D extends tf.layers.Layer {
     return this.basisLayout().images.length;
   }
 
-  /** The coefficients [a; b] as one [M + M′, C_in·C_out] tensor (a alone without imaginary ones). */
+  /**
+   * The coefficients [a; b] as one [M + M′, C_in·C_out] tensor (a alone without imaginary ones).
+   */
   private coefficients(): tf.Tensor2D {
-    return (this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read()) as tf.Tensor2D;
+    return (
+      this.coeffIm
+        ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0)
+        : this.coeffRe!.read()
+    ) as tf.Tensor2D;
   }
 
   /**
@@ -523,29 +681,51 @@ export class BesselConv2D extends tf.layers.Layer {
   private checkInput(x: tf.Tensor): void {
     const K = this.kernelSize;
     const C = this.built ? this.cIn : x.shape[3];
-    if (x.rank !== 4 || x.shape[3] !== C) throw new ShapeError(`${this.name} input`, `[B, H, W, ${C ?? "C"}]`, x.shape);
+    if (x.rank !== 4 || x.shape[3] !== C)
+      throw new ShapeError(`${this.name} input`, `[B, H, W, ${C ?? "C"}]`, x.shape);
     if (this.padding === "valid" && ((x.shape[1] ?? 0) < K || (x.shape[2] ?? 0) < K)) {
-      throw new ShapeError(`${this.name} input`, `[B, H ≥ ${K}, W ≥ ${K}, ${C}] for a valid ${K}×${K} B-conv`, x.shape);
+      throw new ShapeError(
+        `${this.name} input`,
+        `[B, H ≥ ${K}, W ≥ ${K}, ${C}] for a valid ${K}×${K} B-conv`,
+        x.shape,
+      );
     }
   }
 
   /** Pre-activation responses flattened to [B, H', W', R·C_out], by this layer's impl. */
   private preactivation(x: tf.Tensor4D): tf.Tensor4D {
     this.checkInput(x);
-    if (this.impl !== "basis" && this.impl !== "basisDense") return conv2dBy(this.impl, x, this.filterBank(), this.padding);
-    if (!this.built || !this.coeffRe || !this.basisFilters || !this.mixMaps) throw new Error(`${this.name}: preactivation() before build()`);
-    return tf.tidy(() => basisFirstResponses(x, this.basisFilters!, this.mixMaps!, this.coefficients(), this.filters, this.padding));
+    if (this.impl !== "basis" && this.impl !== "basisDense")
+      return conv2dBy(this.impl, x, this.filterBank(), this.padding);
+    if (!this.built || !this.coeffRe || !this.basisFilters || !this.mixMaps)
+      throw new Error(`${this.name}: preactivation() before build()`);
+    return tf.tidy(() =>
+      basisFirstResponses(
+        x,
+        this.basisFilters!,
+        this.mixMaps!,
+        this.coefficients(),
+        this.filters,
+        this.padding,
+      ),
+    );
   }
 
-  /** The real filter bank [K, K, C_in, R·C_out] (channel order: response r, then o) built from the coefficients. */
+  /**
+   * The real filter bank [K, K, C_in, R·C_out] (channel order: response r, then o) built from the
+   * coefficients.
+   */
   filterBank(): tf.Tensor4D {
-    if (!this.built || !this.coeffRe || !this.expansion) throw new Error(`${this.name}: filterBank() before build()`);
+    if (!this.built || !this.coeffRe || !this.expansion)
+      throw new Error(`${this.name}: filterBank() before build()`);
     const K = this.kernelSize;
     const R = this.channels.length;
     const C = this.cIn;
     const O = this.filters;
     return tf.tidy(() => {
-      const w = this.coeffIm ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0) : this.coeffRe!.read();
+      const w = this.coeffIm
+        ? tf.concat([this.coeffRe!.read(), this.coeffIm.read()], 0)
+        : this.coeffRe!.read();
       // [K²·R, C·O] → [K, K, R, C, O] → [K, K, C, R, O]
       const f = tf.matMul(this.expansion!, w).reshape([K, K, R, C, O]);
       return f.transpose([0, 1, 3, 2, 4]).reshape([K, K, C, R * O]) as tf.Tensor4D;
@@ -563,9 +743,10 @@ export class BesselConv2D extends tf.layers.Layer {
   }
 
   /**
-   * Power of each order, |Σ_{c,j} conj(w)(I_c ⋆ ψ_{ν,j})|², as [B, H, W, V, C_out] (V = basis.orders).
-   * Each is an invariant field on its own (the phase e^{iνα} cancels order by order), so their
-   * equivariance errors can be measured one order at a time; their sum is the "power" output.
+   * Power of each order, |Σ_{c,j} conj(w)(I_c ⋆ ψ_{ν,j})|², as [B, H, W, V, C_out] (V =
+   * basis.orders). Each is an invariant field on its own (the phase e^{iνα} cancels order by
+   * order), so their equivariance errors can be measured one order at a time; their sum is the
+   * "power" output.
    */
   orderPower(x: tf.Tensor4D): tf.Tensor {
     return tf.tidy(() => {
@@ -585,13 +766,24 @@ export class BesselConv2D extends tf.layers.Layer {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       this.checkInput(x);
       // Σ over (ν, part) of squares, as a matMul with the 0/1 pooling matrix S [V·2·O, O]: its
-      // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on wasm.
+      // gradient is another matMul, where reshape+sum would backpropagate through a slow Tile on
+      // wasm.
       let out: tf.Tensor;
       if (this.impl === "basis" || this.impl === "basisDense") {
         // pooled block by block and added (no concatenation of the responses: see basisFirstBlocks)
-        if (!this.basisFilters || !this.mixMaps || !this.blockPools) throw new Error(`${this.name}: call() before build()`);
-        const { ys, shape } = basisFirstBlocks(x, this.basisFilters, this.mixMaps, this.coefficients(), this.filters, this.padding);
-        const pooled = ys.map((y, b) => (this.blockPools![b] ? tf.matMul(tf.square(y), this.blockPools![b]!) : tf.square(y)));
+        if (!this.basisFilters || !this.mixMaps || !this.blockPools)
+          throw new Error(`${this.name}: call() before build()`);
+        const { ys, shape } = basisFirstBlocks(
+          x,
+          this.basisFilters,
+          this.mixMaps,
+          this.coefficients(),
+          this.filters,
+          this.padding,
+        );
+        const pooled = ys.map((y, b) =>
+          this.blockPools![b] ? tf.matMul(tf.square(y), this.blockPools![b]!) : tf.square(y),
+        );
         out = (pooled.length === 1 ? pooled[0] : tf.addN(pooled)).reshape([...shape, this.filters]);
       } else {
         const y = this.preactivation(x);
@@ -620,7 +812,10 @@ export class BesselConv2D extends tf.layers.Layer {
 
   /** Trainable scalars: (M + M′)·C_in·C_out + C_out (M′ = modes with an imaginary coefficient). */
   override countParams(cIn = this.cIn): number {
-    return (this.basis.modes.length + this.imagModes.length) * cIn * this.filters + (this.useBias ? this.filters : 0);
+    return (
+      (this.basis.modes.length + this.imagModes.length) * cIn * this.filters +
+      (this.useBias ? this.filters : 0)
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -648,7 +843,11 @@ export class BesselConv2D extends tf.layers.Layer {
     if (r.refCountAfterDispose === 0) {
       this.expansion?.dispose();
       this.pooling?.dispose();
-      tf.dispose([...(this.basisFilters ?? []), ...(this.mixMaps ?? []), ...(this.blockPools ?? []).filter((t): t is tf.Tensor2D => t !== null)]);
+      tf.dispose([
+        ...(this.basisFilters ?? []),
+        ...(this.mixMaps ?? []),
+        ...(this.blockPools ?? []).filter((t): t is tf.Tensor2D => t !== null),
+      ]);
       this.expansion = null;
       this.pooling = null;
       this.basisFilters = null;
@@ -689,16 +888,19 @@ export class PlainConv2D extends tf.layers.Layer {
 
   constructor(args: PlainConv2DArgs) {
     super(args);
-    if (!Number.isInteger(args.filters) || args.filters < 1) domainError("PlainConv2D", "filters", args.filters, "a positive integer");
+    if (!Number.isInteger(args.filters) || args.filters < 1)
+      domainError("PlainConv2D", "filters", args.filters, "a positive integer");
     if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
       domainError("PlainConv2D", "kernelSize", args.kernelSize, "an odd positive integer");
     }
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.padding = args.padding ?? "same";
-    if (this.padding !== "same" && this.padding !== "valid") domainError("PlainConv2D", "padding", this.padding, '"same" or "valid"');
+    if (this.padding !== "same" && this.padding !== "valid")
+      domainError("PlainConv2D", "padding", this.padding, '"same" or "valid"');
     this.impl = args.impl ?? "conv";
-    if (this.impl !== "conv" && this.impl !== "matmul") domainError("PlainConv2D", "impl", this.impl, '"conv" or "matmul"');
+    if (this.impl !== "conv" && this.impl !== "matmul")
+      domainError("PlainConv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
     checkSeed("PlainConv2D", this.seed);
@@ -710,15 +912,22 @@ export class PlainConv2D extends tf.layers.Layer {
     this.cIn = C;
     const K = this.kernelSize;
     const stddev = Math.sqrt(2 / (K * K * C));
-    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: tfjsSeed(this.seed, 0) }));
-    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.kernel = this.addWeight(
+      "kernel",
+      [K, K, C, this.filters],
+      "float32",
+      tf.initializers.randomNormal({ mean: 0, stddev, seed: tfjsSeed(this.seed, 0) }),
+    );
+    if (this.useBias)
+      this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.built = true;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
+      if (x.rank !== 4 || x.shape[3] !== this.cIn)
+        throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
       const y = conv2dBy(this.impl, x, this.kernel!.read() as tf.Tensor4D, this.padding);
       return this.bias ? tf.add(y, this.bias.read()) : y;
     });
@@ -737,7 +946,9 @@ export class PlainConv2D extends tf.layers.Layer {
   }
 
   override countParams(cIn = this.cIn): number {
-    return this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0);
+    return (
+      this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0)
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -755,7 +966,9 @@ export class PlainConv2D extends tf.layers.Layer {
 tf.serialization.registerClass(PlainConv2D);
 
 export interface C4Conv2DArgs extends PlainConv2DArgs {
-  /** First layer: the input is an ordinary image (C channels); otherwise a C4 field of 4·C channels. */
+  /**
+   * First layer: the input is an ordinary image (C channels); otherwise a C4 field of 4·C channels.
+   */
   lifting: boolean;
 }
 
@@ -791,18 +1004,22 @@ export class C4Conv2D extends tf.layers.Layer {
 
   constructor(args: C4Conv2DArgs) {
     super(args);
-    if (!Number.isInteger(args.filters) || args.filters < 1) domainError("C4Conv2D", "filters", args.filters, "a positive integer");
+    if (!Number.isInteger(args.filters) || args.filters < 1)
+      domainError("C4Conv2D", "filters", args.filters, "a positive integer");
     if (!Number.isInteger(args.kernelSize) || args.kernelSize < 1 || args.kernelSize % 2 === 0) {
       domainError("C4Conv2D", "kernelSize", args.kernelSize, "an odd positive integer");
     }
     this.padding = args.padding ?? "same";
-    if (this.padding !== "same" && this.padding !== "valid") domainError("C4Conv2D", "padding", this.padding, '"same" or "valid"');
-    if (typeof args.lifting !== "boolean") domainError("C4Conv2D", "lifting", args.lifting, "true or false");
+    if (this.padding !== "same" && this.padding !== "valid")
+      domainError("C4Conv2D", "padding", this.padding, '"same" or "valid"');
+    if (typeof args.lifting !== "boolean")
+      domainError("C4Conv2D", "lifting", args.lifting, "true or false");
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.lifting = args.lifting;
     this.impl = args.impl ?? "conv";
-    if (this.impl !== "conv" && this.impl !== "matmul") domainError("C4Conv2D", "impl", this.impl, '"conv" or "matmul"');
+    if (this.impl !== "conv" && this.impl !== "matmul")
+      domainError("C4Conv2D", "impl", this.impl, '"conv" or "matmul"');
     this.useBias = args.useBias ?? true;
     this.seed = args.seed;
     checkSeed("C4Conv2D", this.seed);
@@ -811,16 +1028,29 @@ export class C4Conv2D extends tf.layers.Layer {
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const { C } = check4d(`${this.name} input`, shape);
-    if (!this.lifting && C % 4 !== 0) throw new ShapeError(`${this.name} input`, "[B, H, W, 4·C] (a C4 field)", shape.map((d) => (d === null ? -1 : d)));
+    if (!this.lifting && C % 4 !== 0)
+      throw new ShapeError(
+        `${this.name} input`,
+        "[B, H, W, 4·C] (a C4 field)",
+        shape.map((d) => (d === null ? -1 : d)),
+      );
     this.cIn = C;
     const K = this.kernelSize;
     const stddev = Math.sqrt(2 / (K * K * C));
-    this.kernel = this.addWeight("kernel", [K, K, C, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev, seed: tfjsSeed(this.seed, 0) }));
-    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.kernel = this.addWeight(
+      "kernel",
+      [K, K, C, this.filters],
+      "float32",
+      tf.initializers.randomNormal({ mean: 0, stddev, seed: tfjsSeed(this.seed, 0) }),
+    );
+    if (this.useBias)
+      this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.built = true;
   }
 
-  /** The filter bank [K, K, C_in′, 4F]: block r is W turned r times, input orientations cycled by r. */
+  /**
+   * The filter bank [K, K, C_in′, 4F]: block r is W turned r times, input orientations cycled by r.
+   */
   filterBank(): tf.Tensor4D {
     if (!this.built || !this.kernel) throw new Error(`${this.name}: filterBank() before build()`);
     return tf.tidy(() => {
@@ -831,7 +1061,9 @@ export class C4Conv2D extends tf.layers.Layer {
         let w = rot90Filter(W, r);
         if (!this.lifting && r > 0) {
           // input orientation s of block r reads W's orientation (s − r) mod 4
-          const parts = [0, 1, 2, 3].map((sIn) => tf.slice(w, [0, 0, (((sIn - r) % 4) + 4) % 4 * Cg, 0], [K, K, Cg, this.filters]));
+          const parts = [0, 1, 2, 3].map((sIn) =>
+            tf.slice(w, [0, 0, ((((sIn - r) % 4) + 4) % 4) * Cg, 0], [K, K, Cg, this.filters]),
+          );
           w = tf.concat(parts, 2) as tf.Tensor4D;
         }
         return w;
@@ -843,7 +1075,8 @@ export class C4Conv2D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      if (x.rank !== 4 || x.shape[3] !== this.cIn) throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
+      if (x.rank !== 4 || x.shape[3] !== this.cIn)
+        throw new ShapeError(`${this.name} input`, `[B, H, W, ${this.cIn}]`, x.shape);
       const y = conv2dBy(this.impl, x, this.filterBank(), this.padding);
       return this.bias ? tf.add(y, tf.tile(this.bias.read(), [4])) : y;
     });
@@ -858,12 +1091,19 @@ export class C4Conv2D extends tf.layers.Layer {
 
   /** Trainable scalars: K²·C_in′·F + F (C_in′ = C for lifting, 4C for a group layer). */
   override countParams(cIn = this.cIn): number {
-    return this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0);
+    return (
+      this.kernelSize * this.kernelSize * cIn * this.filters + (this.useBias ? this.filters : 0)
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     const cfg: tf.serialization.ConfigDict = {
-      filters: this.filters, kernelSize: this.kernelSize, lifting: this.lifting, padding: this.padding, impl: this.impl, useBias: this.useBias,
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      lifting: this.lifting,
+      padding: this.padding,
+      impl: this.impl,
+      useBias: this.useBias,
     };
     if (this.seed !== undefined) cfg.seed = this.seed;
     return { ...super.getConfig(), ...cfg };
@@ -887,7 +1127,9 @@ export interface ChannelNormArgs extends LayerArgs {
  */
 export class ChannelNorm extends tf.layers.Layer {
   static className = "ChannelNorm";
-  /** Weight of the old moving statistics per training call; calibrateNorms() varies it temporarily. */
+  /**
+   * Weight of the old moving statistics per training call; calibrateNorms() varies it temporarily.
+   */
   momentum: number;
   readonly epsilon: number;
   private gamma: tf.LayerVariable | null = null;
@@ -899,18 +1141,34 @@ export class ChannelNorm extends tf.layers.Layer {
     super(args);
     this.momentum = args.momentum ?? 0.9;
     this.epsilon = args.epsilon ?? 1e-3;
-    if (!(this.momentum >= 0 && this.momentum < 1)) domainError("ChannelNorm", "momentum", this.momentum, "a number in [0, 1)");
+    if (!(this.momentum >= 0 && this.momentum < 1))
+      domainError("ChannelNorm", "momentum", this.momentum, "a number in [0, 1)");
     if (!(this.epsilon > 0)) domainError("ChannelNorm", "epsilon", this.epsilon, "> 0");
   }
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const C = shape[shape.length - 1];
-    if (C === null || C === undefined) throw new ShapeError(`${this.name} input`, "a known channel count", "channels = null");
+    if (C === null || C === undefined)
+      throw new ShapeError(`${this.name} input`, "a known channel count", "channels = null");
     this.gamma = this.addWeight("gamma", [C], "float32", tf.initializers.ones());
     this.beta = this.addWeight("beta", [C], "float32", tf.initializers.zeros());
-    this.movingMean = this.addWeight("moving_mean", [C], "float32", tf.initializers.zeros(), undefined, false);
-    this.movingVar = this.addWeight("moving_variance", [C], "float32", tf.initializers.ones(), undefined, false);
+    this.movingMean = this.addWeight(
+      "moving_mean",
+      [C],
+      "float32",
+      tf.initializers.zeros(),
+      undefined,
+      false,
+    );
+    this.movingVar = this.addWeight(
+      "moving_variance",
+      [C],
+      "float32",
+      tf.initializers.ones(),
+      undefined,
+      false,
+    );
     this.built = true;
   }
 
@@ -927,18 +1185,28 @@ export class ChannelNorm extends tf.layers.Layer {
         mean = tf.matMul(avg, x2); // [1, C]
         const xc = tf.sub(x2, mean);
         variance = tf.matMul(avg, tf.square(xc));
-        // Moving statistics (unbiased variance, as Keras); variable writes are not on the gradient tape.
+        // Moving statistics (unbiased variance, as Keras); variable writes are not on the gradient
+        // tape.
         const m = this.momentum;
         const unbias = n > 1 ? n / (n - 1) : 1;
-        const newMean = tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean.reshape([C]), 1 - m));
-        const newVar = tf.add(tf.mul(this.movingVar!.read(), m), tf.mul(variance.reshape([C]), (1 - m) * unbias));
+        const newMean = tf.add(
+          tf.mul(this.movingMean!.read(), m),
+          tf.mul(mean.reshape([C]), 1 - m),
+        );
+        const newVar = tf.add(
+          tf.mul(this.movingVar!.read(), m),
+          tf.mul(variance.reshape([C]), (1 - m) * unbias),
+        );
         this.movingMean!.write(newMean);
         this.movingVar!.write(newVar);
       } else {
         mean = this.movingMean!.read().reshape([1, C]);
         variance = this.movingVar!.read().reshape([1, C]);
       }
-      const scale = tf.mul(tf.rsqrt(tf.add(variance, this.epsilon)), this.gamma!.read().reshape([1, C]));
+      const scale = tf.mul(
+        tf.rsqrt(tf.add(variance, this.epsilon)),
+        this.gamma!.read().reshape([1, C]),
+      );
       const y = tf.add(tf.mul(tf.sub(x2, mean), scale), this.beta!.read().reshape([1, C]));
       return y.reshape(x.shape);
     });

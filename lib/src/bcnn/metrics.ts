@@ -2,15 +2,16 @@
  * Equivariance measurements for feature maps and invariance of logits.
  *
  * Feature-map equivariance error (our definition; `paperEquivarianceError` below is the variant
- * issue #14 describes for the paper's §5.5): for a map f: image → field [B, H', W', C'] and angle α,
+ * issue #14 describes for the paper's §5.5): for a map f: image → field [B, H', W', C'] and angle
+ * α,
  *
  *     e(α) = ‖ M ⊙ ( f(R_α x) − R_α f(x) ) ‖₂  /  ‖ M ⊙ R_α f(x) ‖₂ ,
  *
- * with sums over the batch, channels and pixels, R_α the rotation of rotate.ts (bicubic by default, so
- * that interpolation error stays well below the effect being measured) and M the
- * disk mask of the feature map (the corners of a square image leave the frame under rotation, so
- * no model can be equivariant there). The reported number is the mean of e(α) over the angles.
- * For multiples of 90° R_α is exact and no mask is needed; the 90° check uses `maxRelDiff`.
+ * with sums over the batch, channels and pixels, R_α the rotation of rotate.ts (bicubic by default,
+ * so that interpolation error stays well below the effect being measured) and M the disk mask of
+ * the feature map (the corners of a square image leave the frame under rotation, so no model can be
+ * equivariant there). The reported number is the mean of e(α) over the angles. For multiples of 90°
+ * R_α is exact and no mask is needed; the 90° check uses `maxRelDiff`.
  *
  * Every metric here is "bcnn's group actions + the toolkit" (lib/src/equivariance): bcnn supplies
  * the rotations as values (`rotationActions`, `quarterTurnActions`: tensor input in, plain field
@@ -20,7 +21,12 @@
 import * as tf from "../tf-layers";
 import { domainError, ShapeError } from "../errors";
 import { diskMask, Interpolation, rot90, rotateArray } from "./rotate";
-import { Action, equivarianceError as measure, EquivarianceErrorReport, relMaxAbs } from "../equivariance";
+import {
+  Action,
+  equivarianceError as measure,
+  EquivarianceErrorReport,
+  relMaxAbs,
+} from "../equivariance";
 
 export type FeatureFn = (x: tf.Tensor4D) => tf.Tensor;
 
@@ -85,7 +91,10 @@ export interface RotationActionOptions {
  * input batch (a new tensor, or `rotatedInput(deg)`), `out` rotates a field [B, H, W, C] with
  * rotateArray (and cycles a C4 field's blocks), or is the identity for an invariant output.
  */
-export function rotationActions(anglesDeg: readonly number[], opts: RotationActionOptions = {}): Action<tf.Tensor4D, Field>[] {
+export function rotationActions(
+  anglesDeg: readonly number[],
+  opts: RotationActionOptions = {},
+): Action<tf.Tensor4D, Field>[] {
   const interp = opts.interpolation ?? "bicubic";
   const fn = opts.caller ?? "rotationActions";
   return anglesDeg.map((deg) => {
@@ -95,7 +104,10 @@ export function rotationActions(anglesDeg: readonly number[], opts: RotationActi
       in: (x: tf.Tensor4D) => {
         if (opts.rotatedInput) return opts.rotatedInput(deg);
         const xShape = x.shape as [number, number, number, number];
-        return tf.tensor4d(rotateArray(x.dataSync() as Float32Array, xShape, a, undefined, interp), xShape);
+        return tf.tensor4d(
+          rotateArray(x.dataSync() as Float32Array, xShape, a, undefined, interp),
+          xShape,
+        );
       },
       out: (y: Field) => {
         if (opts.invariant) return y;
@@ -130,28 +142,31 @@ export function quarterTurnActions(): Action<tf.Tensor4D, Field>[] {
  * toolkit's relMaxAbs with b as the reference, differences rounded to float32 as tf.sub did.
  */
 export function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
-  if (a.shape.join() !== b.shape.join()) throw new ShapeError("maxRelDiff", `[${b.shape.join(", ")}]`, a.shape);
+  if (a.shape.join() !== b.shape.join())
+    throw new ShapeError("maxRelDiff", `[${b.shape.join(", ")}]`, a.shape);
   return relMaxAbs(a.dataSync(), b.dataSync(), { arithmetic: "float32" });
 }
 
 /**
- * Error of f under exact 90° rotations: max over k = 1, 2, 3 of maxRelDiff(f(rot90ᵏ x), rot90ᵏ f(x))
- * when f returns a field [B, H, W, C]; for an output of rank 2 (logits) it measures invariance
- * maxRelDiff(f(rot90ᵏ x), f(x)).
+ * Error of f under exact 90° rotations: max over k = 1, 2, 3 of maxRelDiff(f(rot90ᵏ x), rot90ᵏ
+ * f(x)) when f returns a field [B, H, W, C]; for an output of rank 2 (logits) it measures
+ * invariance maxRelDiff(f(rot90ᵏ x), f(x)).
  */
 export function rot90Error(f: FeatureFn, x: tf.Tensor4D): number {
   checkInput("rot90Error", x);
   // an all-zero output (e.g. every map dead) has no relative error: refuse rather than report 0
-  return tidyMeasure(() => measure({
-    f: fieldMap("rot90Error", f),
-    x,
-    actions: quarterTurnActions(),
-    norm: "relMaxAbs",
-    zero: "throw",
-    arithmetic: "float32",
-    caller: "rot90Error",
-    labels: { lhs: "f(R x)", rhs: "R f(x)" },
-  })).max;
+  return tidyMeasure(() =>
+    measure({
+      f: fieldMap("rot90Error", f),
+      x,
+      actions: quarterTurnActions(),
+      norm: "relMaxAbs",
+      zero: "throw",
+      arithmetic: "float32",
+      caller: "rot90Error",
+      labels: { lhs: "f(R x)", rhs: "R f(x)" },
+    }),
+  ).max;
 }
 
 export interface EquivarianceReport {
@@ -179,10 +194,10 @@ export interface EquivarianceOptions {
    */
   rotatedInput?: (deg: number) => tf.Tensor4D;
   /**
-   * The feature map is a C4 field (C4Conv2D output: 4F channels, orientation-major, channel r·F + f).
-   * Turning the input turns each map *and* cycles the orientation blocks, so the target R_α f(x)
-   * also has its blocks cycled by q = round(α / 90°) mod 4 (the nearest quarter turn). Without this,
-   * a C4 model fails the metric even at exact quarter turns. Default false.
+   * The feature map is a C4 field (C4Conv2D output: 4F channels, orientation-major, channel r·F +
+   * f). Turning the input turns each map *and* cycles the orientation blocks, so the target R_α
+   * f(x) also has its blocks cycled by q = round(α / 90°) mod 4 (the nearest quarter turn). Without
+   * this, a C4 model fails the metric even at exact quarter turns. Default false.
    */
   c4Field?: boolean;
 }
@@ -190,7 +205,8 @@ export interface EquivarianceOptions {
 /** Cycle the orientation blocks of a C4 field [B, H, W, 4F] (orientation-major) for angle `deg`. */
 function cycleC4(d: Float32Array, shape: readonly number[], deg: number, fn: string): Float32Array {
   const C = shape[3];
-  if (C % 4 !== 0) throw new ShapeError(`${fn} C4 field`, "[B, H, W, 4·F] (orientation-major)", [...shape]);
+  if (C % 4 !== 0)
+    throw new ShapeError(`${fn} C4 field`, "[B, H, W, 4·F] (orientation-major)", [...shape]);
   const F = C / 4;
   const q = ((Math.round(deg / 90) % 4) + 4) % 4;
   if (q === 0) return d;
@@ -212,33 +228,56 @@ function cycleC4(d: Float32Array, shape: readonly number[], deg: number, fn: str
  * "perfectly equivariant") and a finite input (NaN used to give a NaN error).
  */
 function checkMetricArgs(fn: string, x: tf.Tensor4D, anglesDeg: readonly number[]): void {
-  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0) domainError(fn, "anglesDeg", "[]", "a non-empty array of angles in degrees");
-  for (const a of anglesDeg) if (typeof a !== "number" || !Number.isFinite(a) || Math.abs(a) > 1e6) domainError(fn, "anglesDeg", a, "finite angles in degrees, |α| ≤ 1e6");
+  if (!Array.isArray(anglesDeg) || anglesDeg.length === 0)
+    domainError(fn, "anglesDeg", "[]", "a non-empty array of angles in degrees");
+  for (const a of anglesDeg)
+    if (typeof a !== "number" || !Number.isFinite(a) || Math.abs(a) > 1e6)
+      domainError(fn, "anglesDeg", a, "finite angles in degrees, |α| ≤ 1e6");
   checkInput(fn, x);
 }
 
 /** x is a non-empty [B, H, W, C] tensor of finite values. */
 function checkInput(fn: string, x: tf.Tensor4D): void {
   if (!x || x.rank !== 4) throw new ShapeError(`${fn} x`, "[B, H, W, C]", x ? x.shape : "none");
-  if (x.shape.some((n) => n === 0)) throw new ShapeError(`${fn} x`, "[B, H, W, C] with every size ≥ 1 (an empty batch has no error to measure)", x.shape);
+  if (x.shape.some((n) => n === 0))
+    throw new ShapeError(
+      `${fn} x`,
+      "[B, H, W, C] with every size ≥ 1 (an empty batch has no error to measure)",
+      x.shape,
+    );
   const d = x.dataSync();
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) domainError(fn, "x", d[i], "finite input values");
+  for (let i = 0; i < d.length; i++)
+    if (!Number.isFinite(d[i])) domainError(fn, "x", d[i], "finite input values");
 }
 
-export function equivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: EquivarianceOptions = {}): EquivarianceReport {
+export function equivarianceError(
+  f: FeatureFn,
+  x: tf.Tensor4D,
+  anglesDeg: readonly number[],
+  opts: EquivarianceOptions = {},
+): EquivarianceReport {
   checkMetricArgs("equivarianceError", x, anglesDeg);
-  const r = tidyMeasure(() => measure({
-    f: fieldMap("equivarianceError", f),
-    x,
-    actions: rotationActions(anglesDeg, { ...opts, caller: "equivarianceError" }),
-    norm: "relL2",
-    // the disk mask over pixels, the same for every image and channel; zero reference → throw
-    mask: { keep: (shape) => diskKeep(shape, opts.maskRadius, "equivarianceError"), name: "the disk" },
-    caller: "equivarianceError",
-    labels: { lhs: "f(R x)", rhs: "R f(x)" },
-  }));
+  const r = tidyMeasure(() =>
+    measure({
+      f: fieldMap("equivarianceError", f),
+      x,
+      actions: rotationActions(anglesDeg, { ...opts, caller: "equivarianceError" }),
+      norm: "relL2",
+      // the disk mask over pixels, the same for every image and channel; zero reference → throw
+      mask: {
+        keep: (shape) => diskKeep(shape, opts.maskRadius, "equivarianceError"),
+        name: "the disk",
+      },
+      caller: "equivarianceError",
+      labels: { lhs: "f(R x)", rhs: "R f(x)" },
+    }),
+  );
   const errors = r.perAction;
-  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
+  return {
+    anglesDeg: [...anglesDeg],
+    errors,
+    mean: errors.reduce((s, e) => s + e, 0) / errors.length,
+  };
 }
 
 /** The disk mask of a feature map [B, H, W, C] expanded to one 0/1 entry per value. */
@@ -258,22 +297,33 @@ function diskKeep(shape: readonly number[], radius: number | undefined, fn: stri
 
 /**
  * Relative change ‖f(R_α x) − f(x)‖/‖f(x)‖ of an invariant output (e.g. logits [B, classes]) for
- * each angle in degrees; the rotated input comes from `opts.rotatedInput` or bicubic rotation.
- * The toolkit's relL2 with invariant actions, summed in float64 (until session 7 tf.norm in
- * float32: values differ by ≤ 2e-7 relative, scripts/compare-equivariance.cjs; no notebook calls it).
+ * each angle in degrees; the rotated input comes from `opts.rotatedInput` or bicubic rotation. The
+ * toolkit's relL2 with invariant actions, summed in float64 (until session 7 tf.norm in float32:
+ * values differ by ≤ 2e-7 relative, scripts/compare-equivariance.cjs; no notebook calls it).
  */
-export function invarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: Omit<EquivarianceOptions, "maskRadius"> = {}): EquivarianceReport {
+export function invarianceError(
+  f: FeatureFn,
+  x: tf.Tensor4D,
+  anglesDeg: readonly number[],
+  opts: Omit<EquivarianceOptions, "maskRadius"> = {},
+): EquivarianceReport {
   checkMetricArgs("invarianceError", x, anglesDeg);
-  const r = tidyMeasure(() => measure({
-    f: fieldMap("invarianceError", f),
-    x,
-    actions: rotationActions(anglesDeg, { ...opts, invariant: true, caller: "invarianceError" }),
-    norm: "relL2",
-    caller: "invarianceError",
-    labels: { lhs: "f(R x)", rhs: "f(x)" },
-  }));
+  const r = tidyMeasure(() =>
+    measure({
+      f: fieldMap("invarianceError", f),
+      x,
+      actions: rotationActions(anglesDeg, { ...opts, invariant: true, caller: "invarianceError" }),
+      norm: "relL2",
+      caller: "invarianceError",
+      labels: { lhs: "f(R x)", rhs: "f(x)" },
+    }),
+  );
   const errors = r.perAction;
-  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length };
+  return {
+    anglesDeg: [...anglesDeg],
+    errors,
+    mean: errors.reduce((s, e) => s + e, 0) / errors.length,
+  };
 }
 
 /**
@@ -295,15 +345,24 @@ export function orderEquivariance(
     return Array.from(tf.sum(p, [0, 1, 2, 4]).dataSync());
   });
   const total = energy.reduce((s, e) => s + e, 0);
-  return layer.basis.orders.map((nu, v) => {
-    const f = (t: tf.Tensor4D) => tf.tidy(() => {
-      const p = layer.orderPower(t);
-      const [B, H, W, , O] = p.shape;
-      return tf.slice(p, [0, 0, 0, v, 0], [B, H, W, 1, O]).reshape([B, H, W, O]);
-    });
-    const r = equivarianceError(f, x, anglesDeg, opts);
-    return { nu, energyShare: total === 0 ? 0 : energy[v] / total, errors: r.errors, mean: r.mean, max: Math.max(...r.errors) };
-  }).filter((_, v) => v < V);
+  return layer.basis.orders
+    .map((nu, v) => {
+      const f = (t: tf.Tensor4D) =>
+        tf.tidy(() => {
+          const p = layer.orderPower(t);
+          const [B, H, W, , O] = p.shape;
+          return tf.slice(p, [0, 0, 0, v, 0], [B, H, W, 1, O]).reshape([B, H, W, O]);
+        });
+      const r = equivarianceError(f, x, anglesDeg, opts);
+      return {
+        nu,
+        energyShare: total === 0 ? 0 : energy[v] / total,
+        errors: r.errors,
+        mean: r.mean,
+        max: Math.max(...r.errors),
+      };
+    })
+    .filter((_, v) => v < V);
 }
 
 export interface PaperMetricOptions extends EquivarianceOptions {
@@ -318,9 +377,15 @@ export interface PaperMetricOptions extends EquivarianceOptions {
  * (per image and channel), mask the corners (disk mask), and report the mean absolute difference
  * over the masked pixels, as a fraction (0.0758 = 7.58%), averaged over angles.
  */
-export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: readonly number[], opts: PaperMetricOptions = {}): EquivarianceReport {
+export function paperEquivarianceError(
+  f: FeatureFn,
+  x: tf.Tensor4D,
+  anglesDeg: readonly number[],
+  opts: PaperMetricOptions = {},
+): EquivarianceReport {
   const top = opts.topMaps ?? 8;
-  if (!Number.isInteger(top) || top < 1) domainError("paperEquivarianceError", "topMaps", top, "a positive integer");
+  if (!Number.isInteger(top) || top < 1)
+    domainError("paperEquivarianceError", "topMaps", top, "a positive integer");
   checkMetricArgs("paperEquivarianceError", x, anglesDeg);
   const fx = own("paperEquivarianceError", f, x);
   if (fx.rank !== 4) {
@@ -332,12 +397,17 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
   const fxData = fx.dataSync() as Float32Array;
   const act = Array.from(tf.tidy(() => tf.mean(fx, [0, 1, 2]).dataSync()));
   fx.dispose();
-  const chosen = act.map((a, c) => [a, c]).sort((p, q) => q[0] - p[0]).slice(0, Math.min(top, C)).map((p) => p[1]);
+  const chosen = act
+    .map((a, c) => [a, c])
+    .sort((p, q) => q[0] - p[0])
+    .slice(0, Math.min(top, C))
+    .map((p) => p[1]);
   const mask = diskMask(H, W, opts.maskRadius);
   // undefined when the map is constant on the disk (min-max scaling undefined)
   const scaled = (d: Float32Array, b: number, c: number): Float64Array | undefined => {
     const out = new Float64Array(H * W);
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let p = 0; p < H * W; p++) {
       if (mask[p] === 0) continue;
       const v = d[(b * H * W + p) * C + c];
@@ -346,13 +416,15 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
     }
     const span = hi - lo;
     if (!(span > 0)) return undefined;
-    for (let p = 0; p < H * W; p++) out[p] = mask[p] === 0 ? 0 : (d[(b * H * W + p) * C + c] - lo) / span;
+    for (let p = 0; p < H * W; p++)
+      out[p] = mask[p] === 0 ? 0 : (d[(b * H * W + p) * C + c] - lo) / span;
     return out;
   };
   const errors: number[] = [];
   let excluded = 0;
   // bcnn's rotations as group elements (the same actions as equivarianceError); this metric's own
-  // reduction (top maps, min–max scaling, left-out constant maps) stays here: no other caller has it
+  // reduction (top maps, min–max scaling, left-out constant maps) stays here: no other caller has
+  // it
   const actions = rotationActions(anglesDeg, { ...opts, caller: "paperEquivarianceError" });
   const fField = fieldMap("paperEquivarianceError", f);
   const fxField: Field = { shape: [...shape], data: fxData };
@@ -363,9 +435,11 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
     tf.tidy(() => {
       frx = fField(g.in(x));
     });
-    if (frx!.shape.join() !== shape.join()) throw new ShapeError("paperEquivarianceError f(R x)", `[${shape.join(", ")}]`, frx!.shape);
+    if (frx!.shape.join() !== shape.join())
+      throw new ShapeError("paperEquivarianceError f(R x)", `[${shape.join(", ")}]`, frx!.shape);
     const got = frx!.data;
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (let b = 0; b < B; b++) {
       for (const c of chosen) {
         const v = scaled(target, b, c);
@@ -383,8 +457,19 @@ export function paperEquivarianceError(f: FeatureFn, x: tf.Tensor4D, anglesDeg: 
         }
       }
     }
-    if (n === 0) domainError("paperEquivarianceError", "f(x)", `every chosen map constant on the disk at ${deg}°`, "at least one non-constant map (min-max scaling is undefined for a constant map)");
+    if (n === 0)
+      domainError(
+        "paperEquivarianceError",
+        "f(x)",
+        `every chosen map constant on the disk at ${deg}°`,
+        "at least one non-constant map (min-max scaling is undefined for a constant map)",
+      );
     errors.push(sum / n);
   }
-  return { anglesDeg: [...anglesDeg], errors, mean: errors.reduce((s, e) => s + e, 0) / errors.length, excluded };
+  return {
+    anglesDeg: [...anglesDeg],
+    errors,
+    mean: errors.reduce((s, e) => s + e, 0) / errors.length,
+    excluded,
+  };
 }

@@ -32,7 +32,10 @@ export interface NetSpec {
   widths: number[];
   /** Odd kernel size per conv block. */
   kernelSizes: number[];
-  /** 2×2 pooling after the block, average or max by `poolKind` (the spatial size must be even there). */
+  /**
+   * 2×2 pooling after the block, average or max by `poolKind` (the spatial size must be even
+   * there).
+   */
   pool: boolean[];
   classes: number;
   /** B-CNN only: real coefficients (invariant to reflections too). */
@@ -52,7 +55,10 @@ export interface NetSpec {
   bconv?: "bank" | "basis" | "basisDense";
   /** B-CNN only: basis sampling sub-grid per pixel (see fourierBesselBasis); default 2. */
   oversample?: number;
-  /** B-CNN only: "modulus" sqrt(Σ|·|² + ε) (default) or "power" Σ|·|² (the squared response; we could not read the paper's layer equation). */
+  /**
+   * B-CNN only: "modulus" sqrt(Σ|·|² + ε) (default) or "power" Σ|·|² (the squared response; we
+   * could not read the paper's layer equation).
+   */
   response?: "power" | "modulus";
   /** B-CNN only: which modes each layer keeps (steer.ts policyModes); default "paper". */
   basis?: BasisPolicy;
@@ -64,46 +70,88 @@ export interface NetSpec {
    */
   steerSigma?: number;
   /**
-   * 2×2 pooling between blocks: "avg" (default) or "max". Both commute exactly with quarter turns on
-   * even-sized maps; for other angles averaging aliases less than taking maxima.
+   * 2×2 pooling between blocks: "avg" (default) or "max". Both commute exactly with quarter turns
+   * on even-sized maps; for other angles averaging aliases less than taking maxima.
    */
   poolKind?: "max" | "avg";
-  /** Global pooling over the final field: "mean" (default) or "max"; both are rotation invariant. */
+  /**
+   * Global pooling over the final field: "mean" (default) or "max"; both are rotation invariant.
+   */
   globalPool?: "max" | "mean";
   /** Seed for all initialisers. */
   seed?: number;
 }
 
-/** Defaults of every optional NetSpec field (buildNet, countParams, convMacs and defaultBcnnSpec use these). */
+/**
+ * Defaults of every optional NetSpec field (buildNet, countParams, convMacs and defaultBcnnSpec use
+ * these).
+ */
 export const NET_DEFAULTS = Object.freeze({
-  response: "modulus" as const, poolKind: "avg" as const, globalPool: "mean" as const, oversample: 2, basis: "paper" as BasisPolicy,
-  impl: "conv" as ConvImpl, reflectionInvariant: false, seed: 0,
+  response: "modulus" as const,
+  poolKind: "avg" as const,
+  globalPool: "mean" as const,
+  oversample: 2,
+  basis: "paper" as BasisPolicy,
+  impl: "conv" as ConvImpl,
+  reflectionInvariant: false,
+  seed: 0,
 });
 
 function validate(spec: NetSpec): void {
-  if (spec.kind !== "bcnn" && spec.kind !== "cnn" && spec.kind !== "c4") domainError("buildNet", "spec.kind", spec.kind, '"bcnn", "cnn" or "c4"');
+  if (spec.kind !== "bcnn" && spec.kind !== "cnn" && spec.kind !== "c4")
+    domainError("buildNet", "spec.kind", spec.kind, '"bcnn", "cnn" or "c4"');
   const L = spec.widths.length;
   if (L === 0) domainError("buildNet", "spec.widths", "[]", "at least one conv block");
   if (spec.kernelSizes.length !== L || spec.pool.length !== L) {
-    throw new ShapeError("buildNet spec", `kernelSizes and pool of length widths.length = ${L}`, `${spec.kernelSizes.length} and ${spec.pool.length}`);
+    throw new ShapeError(
+      "buildNet spec",
+      `kernelSizes and pool of length widths.length = ${L}`,
+      `${spec.kernelSizes.length} and ${spec.pool.length}`,
+    );
   }
-  if (!Number.isInteger(spec.classes) || spec.classes < 2) domainError("buildNet", "spec.classes", spec.classes, "an integer ≥ 2");
+  if (!Number.isInteger(spec.classes) || spec.classes < 2)
+    domainError("buildNet", "spec.classes", spec.classes, "an integer ≥ 2");
   spec.widths.forEach((w, i) => {
-    if (!Number.isInteger(w) || w < 1) domainError("buildNet", `spec.widths[${i}]`, w, "a positive integer");
+    if (!Number.isInteger(w) || w < 1)
+      domainError("buildNet", `spec.widths[${i}]`, w, "a positive integer");
   });
   // review s5-14 finding 5: a bad impl was silently ignored when bconv chose a factorised path
-  if (spec.impl !== undefined && spec.impl !== "conv" && spec.impl !== "matmul") domainError("buildNet", "spec.impl", spec.impl, '"conv", "matmul" or undefined');
-  if ((spec.bconv === "basis" || spec.bconv === "basisDense") && spec.impl !== undefined && spec.impl !== "conv") {
-    domainError("buildNet", "spec.impl", spec.impl, `undefined or "conv" with spec.bconv "${spec.bconv}" (the factorised B-conv convolves by tf.conv2d)`);
+  if (spec.impl !== undefined && spec.impl !== "conv" && spec.impl !== "matmul")
+    domainError("buildNet", "spec.impl", spec.impl, '"conv", "matmul" or undefined');
+  if (
+    (spec.bconv === "basis" || spec.bconv === "basisDense") &&
+    spec.impl !== undefined &&
+    spec.impl !== "conv"
+  ) {
+    domainError(
+      "buildNet",
+      "spec.impl",
+      spec.impl,
+      `undefined or "conv" with spec.bconv "${spec.bconv}" (the factorised B-conv convolves by tf.conv2d)`,
+    );
   }
-  if (spec.bconv !== undefined && !["bank", "basis", "basisDense"].includes(spec.bconv)) domainError("buildNet", "spec.bconv", spec.bconv, '"bank", "basis" or "basisDense"');
-  if ((spec.bconv === "basis" || spec.bconv === "basisDense") && spec.kind !== "bcnn") domainError("buildNet", "spec.bconv", spec.bconv, `undefined or "bank" for kind "${spec.kind}" (B-CNN only)`);
-  if (spec.poolKind !== undefined && spec.poolKind !== "avg" && spec.poolKind !== "max") domainError("buildNet", "spec.poolKind", spec.poolKind, '"avg" or "max"');
-  if (spec.globalPool !== undefined && spec.globalPool !== "mean" && spec.globalPool !== "max") domainError("buildNet", "spec.globalPool", spec.globalPool, '"mean" or "max"');
+  if (spec.bconv !== undefined && !["bank", "basis", "basisDense"].includes(spec.bconv))
+    domainError("buildNet", "spec.bconv", spec.bconv, '"bank", "basis" or "basisDense"');
+  if ((spec.bconv === "basis" || spec.bconv === "basisDense") && spec.kind !== "bcnn")
+    domainError(
+      "buildNet",
+      "spec.bconv",
+      spec.bconv,
+      `undefined or "bank" for kind "${spec.kind}" (B-CNN only)`,
+    );
+  if (spec.poolKind !== undefined && spec.poolKind !== "avg" && spec.poolKind !== "max")
+    domainError("buildNet", "spec.poolKind", spec.poolKind, '"avg" or "max"');
+  if (spec.globalPool !== undefined && spec.globalPool !== "mean" && spec.globalPool !== "max")
+    domainError("buildNet", "spec.globalPool", spec.globalPool, '"mean" or "max"');
   let [h, w] = spec.inputShape;
   spec.pool.forEach((p, i) => {
     if (p) {
-      if (h % 2 || w % 2) throw new ShapeError(`buildNet pool after block ${i + 1}`, "even height and width (keeps rot90 exact)", [h, w]);
+      if (h % 2 || w % 2)
+        throw new ShapeError(
+          `buildNet pool after block ${i + 1}`,
+          "even height and width (keeps rot90 exact)",
+          [h, w],
+        );
       h /= 2;
       w /= 2;
     }
@@ -117,18 +165,30 @@ function validate(spec: NetSpec): void {
  * channel (2 per order ν = 1…6, one for ν = 0)
  * and the notebook trains eight models in minutes on two CPU cores. Measured choices (glyphs,
  * 1200 upright training images, 3 epochs, test accuracy at 0°/45°):
- *  - 5×5 everywhere, not 3×3 in the later layers: a 3×3 grid cannot resolve orders ν = 2, 3, and the
- *    3×3 variant lost its invariance off the 90° grid (0.71 → 0.30) while 5×5 stayed flat (0.80 → 0.88);
- *  - average pooling between blocks (aliases less than max pooling; on the 3×3 variant it raised the
+ * - 5×5 everywhere, not 3×3 in the later layers: a 3×3 grid cannot resolve orders ν = 2, 3, and
+ *    the 3×3 variant lost its invariance off the 90° grid (0.71 → 0.30) while 5×5 stayed flat
+ *    (0.80 → 0.88);
+ * - average pooling between blocks (aliases less than max pooling; on the 3×3 variant it raised the
  *    upright glyph accuracy from 0.55 to 0.71);
- *  - response "modulus": the squared response ("power") learned markedly slower in short trainings
- *    (Fashion-MNIST, 64 Adam steps: 20% vs 44% test accuracy); same invariants, so no change in symmetry.
+ *  - response "modulus": the squared response ("power") learned markedly slower in short
+ *    trainings (Fashion-MNIST, 64 Adam steps: 20% vs 44% test accuracy); same invariants, so no
+ *    change in symmetry.
  */
 export function defaultBcnnSpec(overrides: Partial<NetSpec> = {}): NetSpec {
   return {
-    kind: "bcnn", inputShape: [28, 28, 1], widths: [6, 12, 12], kernelSizes: [5, 5, 5], pool: [true, true, false], classes: 10,
-    response: NET_DEFAULTS.response, poolKind: NET_DEFAULTS.poolKind, globalPool: NET_DEFAULTS.globalPool, oversample: NET_DEFAULTS.oversample,
-    basis: NET_DEFAULTS.basis, seed: 0, ...overrides,
+    kind: "bcnn",
+    inputShape: [28, 28, 1],
+    widths: [6, 12, 12],
+    kernelSizes: [5, 5, 5],
+    pool: [true, true, false],
+    classes: 10,
+    response: NET_DEFAULTS.response,
+    poolKind: NET_DEFAULTS.poolKind,
+    globalPool: NET_DEFAULTS.globalPool,
+    oversample: NET_DEFAULTS.oversample,
+    basis: NET_DEFAULTS.basis,
+    seed: 0,
+    ...overrides,
   };
 }
 
@@ -136,8 +196,12 @@ export function defaultBcnnSpec(overrides: Partial<NetSpec> = {}): NetSpec {
 function convLayer(spec: NetSpec, i: number, name?: string): BesselConv2D | PlainConv2D | C4Conv2D {
   const seed = spec.seed ?? NET_DEFAULTS.seed;
   const common = {
-    filters: spec.widths[i], kernelSize: spec.kernelSizes[i], padding: "same" as const, impl: spec.impl ?? NET_DEFAULTS.impl,
-    seed: seed * 1000 + i * 10, ...(name === undefined ? {} : { name }),
+    filters: spec.widths[i],
+    kernelSize: spec.kernelSizes[i],
+    padding: "same" as const,
+    impl: spec.impl ?? NET_DEFAULTS.impl,
+    seed: seed * 1000 + i * 10,
+    ...(name === undefined ? {} : { name }),
   };
   if (spec.kind === "cnn") return new PlainConv2D(common);
   if (spec.kind === "c4") return new C4Conv2D({ ...common, lifting: i === 0 });
@@ -153,14 +217,20 @@ function convLayer(spec: NetSpec, i: number, name?: string): BesselConv2D | Plai
   });
 }
 
-/** Real convolution output channels per output channel of block i (R for B-conv, 4 for C4, 1 for plain). */
+/**
+ * Real convolution output channels per output channel of block i (R for B-conv, 4 for C4, 1 for
+ * plain).
+ */
 function convChannelsPer(layer: BesselConv2D | PlainConv2D | C4Conv2D): number {
   if (layer instanceof BesselConv2D) return layer.channels.length;
   if (layer instanceof C4Conv2D) return 4;
   return 1;
 }
 
-/** Multiply–accumulates of the convolutions of one image's forward pass (what the kept orders multiply). */
+/**
+ * Multiply–accumulates of the convolutions of one image's forward pass (what the kept orders
+ * multiply).
+ */
 export function convMacs(spec: NetSpec): number {
   validate(spec);
   let [h, w, cIn] = spec.inputShape;
@@ -192,7 +262,8 @@ export function buildNet(spec: NetSpec): tf.LayersModel {
   validate(spec);
   const seed = spec.seed ?? NET_DEFAULTS.seed;
   // layer seeds are seed·1000 + 10·i: a non-integer seed (2.5 → 2500) would pass them silently
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 30) domainError("buildNet", "spec.seed", seed, "an integer in [0, 2^30]");
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 30)
+    domainError("buildNet", "spec.seed", seed, "an integer in [0, 2^30]");
   const input = tf.input({ shape: spec.inputShape, name: "image" });
   let x: tf.SymbolicTensor = input;
   let [h, w] = spec.inputShape;
@@ -201,9 +272,13 @@ export function buildNet(spec: NetSpec): tf.LayersModel {
     if (spec.kind === "c4") {
       // Shared statistics across the 4 orientations: [H, W, 4F] → [H, 4W, F] (orientation-major
       // channels r·F + f become 4 neighbouring columns), normalise per f, and back.
-      x = tf.layers.reshape({ targetShape: [h, 4 * w, filters], name: `c4split${i + 1}` }).apply(x) as tf.SymbolicTensor;
+      x = tf.layers
+        .reshape({ targetShape: [h, 4 * w, filters], name: `c4split${i + 1}` })
+        .apply(x) as tf.SymbolicTensor;
       x = new ChannelNorm({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
-      x = tf.layers.reshape({ targetShape: [h, w, 4 * filters], name: `c4merge${i + 1}` }).apply(x) as tf.SymbolicTensor;
+      x = tf.layers
+        .reshape({ targetShape: [h, w, 4 * filters], name: `c4merge${i + 1}` })
+        .apply(x) as tf.SymbolicTensor;
     } else {
       x = new ChannelNorm({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     }
@@ -211,28 +286,43 @@ export function buildNet(spec: NetSpec): tf.LayersModel {
     if (spec.pool[i]) {
       const args = { poolSize: 2, strides: 2, name: `pool${i + 1}` };
       const kind = spec.poolKind ?? NET_DEFAULTS.poolKind;
-      x = (kind === "avg" ? tf.layers.averagePooling2d(args) : tf.layers.maxPooling2d(args)).apply(x) as tf.SymbolicTensor;
+      x = (kind === "avg" ? tf.layers.averagePooling2d(args) : tf.layers.maxPooling2d(args)).apply(
+        x,
+      ) as tf.SymbolicTensor;
       h /= 2;
       w /= 2;
     }
   });
   const gp = spec.globalPool ?? NET_DEFAULTS.globalPool;
-  x = (gp === "mean" ? tf.layers.globalAveragePooling2d({ name: "gpool" }) : tf.layers.globalMaxPooling2d({ name: "gpool" })).apply(x) as tf.SymbolicTensor;
+  x = (
+    gp === "mean"
+      ? tf.layers.globalAveragePooling2d({ name: "gpool" })
+      : tf.layers.globalMaxPooling2d({ name: "gpool" })
+  ).apply(x) as tf.SymbolicTensor;
   if (spec.kind === "c4") {
     // [4F] → [4, F] → max over the 4 orientations: invariant to their cyclic shift.
     const F = spec.widths[spec.widths.length - 1];
-    x = tf.layers.reshape({ targetShape: [4, F], name: "orientations" }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .reshape({ targetShape: [4, F], name: "orientations" })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.globalMaxPooling1d({ name: "opool" }).apply(x) as tf.SymbolicTensor;
   }
   const logits = tf.layers
-    .dense({ units: spec.classes, name: "logits", kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + 999 }) })
+    .dense({
+      units: spec.classes,
+      name: "logits",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + 999 }),
+    })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: spec.kind });
 }
 
 /** Trainable scalars of a model (batch-norm moving statistics excluded). */
 export function trainableParams(model: tf.LayersModel): number {
-  return model.trainableWeights.reduce((s, w) => s + (w.shape as (number | null)[]).reduce((a: number, b) => a * (b ?? 1), 1), 0);
+  return model.trainableWeights.reduce(
+    (s, w) => s + (w.shape as (number | null)[]).reduce((a: number, b) => a * (b ?? 1), 1),
+    0,
+  );
 }
 
 /** Trainable parameter count of `spec` without building it (conv + bias + BN γ,β + dense). */
@@ -249,8 +339,8 @@ export function countParams(spec: NetSpec): number {
 }
 
 /**
- * Widths for a plain CNN with the layout of `bcnn` whose trainable-parameter count is closest to the
- * B-CNN's: each width is round(s · w) for one common scale s, searched on a fine grid.
+ * Widths for a plain CNN with the layout of `bcnn` whose trainable-parameter count is closest to
+ * the B-CNN's: each width is round(s · w) for one common scale s, searched on a fine grid.
  */
 export function matchedCnnSpec(bcnn: NetSpec, kind: "cnn" | "c4" = "cnn"): NetSpec {
   if (bcnn.kind !== "bcnn") domainError("matchedCnnSpec", "bcnn.kind", bcnn.kind, '"bcnn"');

@@ -15,7 +15,8 @@ import { ShapeError, domainError } from "../errors";
  */
 export function rot90(x: tf.Tensor4D, k = 1): tf.Tensor4D {
   if (!Number.isInteger(k)) domainError("rot90", "k", k, "an integer number of quarter turns");
-  if (x.rank !== 4) throw new ShapeError("rot90 input", "[batch, height, width, channels]", x.shape);
+  if (x.rank !== 4)
+    throw new ShapeError("rot90 input", "[batch, height, width, channels]", x.shape);
   const q = ((k % 4) + 4) % 4;
   return tf.tidy(() => {
     if (q === 0) return x.clone();
@@ -51,10 +52,18 @@ export function rotateArray(
   interpolation: Interpolation = "bilinear",
 ): Float32Array {
   const [B, H, W, C] = shape;
-  if (data.length !== B * H * W * C) throw new ShapeError("rotateArray data", `length B·H·W·C = ${B * H * W * C}`, `length ${data.length}`);
-  if (out.length !== data.length) throw new ShapeError("rotateArray out", `length ${data.length}`, `length ${out.length}`);
-  if (!Number.isFinite(angle)) domainError("rotateArray", "angle", angle, "a finite number of radians");
-  if (interpolation !== "bilinear" && interpolation !== "bicubic") domainError("rotateArray", "interpolation", interpolation, '"bilinear" or "bicubic"');
+  if (data.length !== B * H * W * C)
+    throw new ShapeError(
+      "rotateArray data",
+      `length B·H·W·C = ${B * H * W * C}`,
+      `length ${data.length}`,
+    );
+  if (out.length !== data.length)
+    throw new ShapeError("rotateArray out", `length ${data.length}`, `length ${out.length}`);
+  if (!Number.isFinite(angle))
+    domainError("rotateArray", "angle", angle, "a finite number of radians");
+  if (interpolation !== "bilinear" && interpolation !== "bicubic")
+    domainError("rotateArray", "interpolation", interpolation, '"bilinear" or "bicubic"');
   const cx = (W - 1) / 2;
   const cy = (H - 1) / 2;
   let cos = Math.cos(angle);
@@ -113,20 +122,33 @@ export function rotateArray(
 }
 
 /** Tensor version of rotateArray: x [B, H, W, C] rotated by `angle` radians (zero fill). */
-export function rotate(x: tf.Tensor4D, angle: number, interpolation: Interpolation = "bilinear"): tf.Tensor4D {
-  if (x.rank !== 4) throw new ShapeError("rotate input", "[batch, height, width, channels]", x.shape);
+export function rotate(
+  x: tf.Tensor4D,
+  angle: number,
+  interpolation: Interpolation = "bilinear",
+): tf.Tensor4D {
+  if (x.rank !== 4)
+    throw new ShapeError("rotate input", "[batch, height, width, channels]", x.shape);
   const data = x.dataSync() as Float32Array;
   const shape = x.shape as [number, number, number, number];
-  return tf.tensor4d(rotateArray(Float32Array.from(data), shape, angle, undefined, interpolation), shape);
+  return tf.tensor4d(
+    rotateArray(Float32Array.from(data), shape, angle, undefined, interpolation),
+    shape,
+  );
 }
 
 /**
  * Rotate each image of a batch by its own angle (for rotation augmentation).
  * `data` [B, H, W, C]; `angles` has length B.
  */
-export function rotateEach(data: Float32Array, shape: readonly [number, number, number, number], angles: ArrayLike<number>): Float32Array {
+export function rotateEach(
+  data: Float32Array,
+  shape: readonly [number, number, number, number],
+  angles: ArrayLike<number>,
+): Float32Array {
   const [B, H, W, C] = shape;
-  if (angles.length !== B) throw new ShapeError("rotateEach angles", `length ${B}`, `length ${angles.length}`);
+  if (angles.length !== B)
+    throw new ShapeError("rotateEach angles", `length ${B}`, `length ${angles.length}`);
   const plane = H * W * C;
   const out = new Float32Array(data.length);
   for (let b = 0; b < B; b++) {
@@ -141,16 +163,23 @@ export function rotateEach(data: Float32Array, shape: readonly [number, number, 
  * Default radius (min(H, W) − 1)/2 − 1 keeps a one-pixel margin from the image edge, so that the
  * mask region's source points stay inside the image for every rotation angle.
  */
-export function diskMask(H: number, W: number, radius = (Math.min(H, W) - 1) / 2 - 1): Float32Array {
+export function diskMask(
+  H: number,
+  W: number,
+  radius = (Math.min(H, W) - 1) / 2 - 1,
+): Float32Array {
   if (!(radius > 0)) domainError("diskMask", "radius", radius, "> 0");
   const m = new Float32Array(H * W);
   const cx = (W - 1) / 2;
   const cy = (H - 1) / 2;
-  for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) m[r * W + c] = Math.hypot(c - cx, r - cy) <= radius + 1e-9 ? 1 : 0;
+  for (let r = 0; r < H; r++)
+    for (let c = 0; c < W; c++) m[r * W + c] = Math.hypot(c - cx, r - cy) <= radius + 1e-9 ? 1 : 0;
   return m;
 }
 
-/** Multiply every image/channel of x [B, H, W, C] by a disk mask (zero outside the inscribed disk). */
+/**
+ * Multiply every image/channel of x [B, H, W, C] by a disk mask (zero outside the inscribed disk).
+ */
 export function maskToDisk(x: tf.Tensor4D, radius?: number): tf.Tensor4D {
   const [, H, W] = x.shape;
   return tf.tidy(() => tf.mul(x, tf.tensor4d(diskMask(H, W, radius), [1, H, W, 1])) as tf.Tensor4D);

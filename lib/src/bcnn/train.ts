@@ -17,9 +17,16 @@ import { ChannelNorm } from "./layer";
 
 function checkSet(fn: string, d: ImageSet): [number, number, number, number] {
   const shape: [number, number, number, number] = [d.n, d.height, d.width, 1];
-  if (d.images.length !== d.n * d.height * d.width) throw new ShapeError(`${fn} images`, `length n·height·width = ${d.n * d.height * d.width}`, `length ${d.images.length}`);
-  if (d.labels.length !== d.n) throw new ShapeError(`${fn} labels`, `length n = ${d.n}`, `length ${d.labels.length}`);
-  if (d.classNames.length < 2) domainError(fn, "classNames.length", d.classNames.length, "≥ 2 classes");
+  if (d.images.length !== d.n * d.height * d.width)
+    throw new ShapeError(
+      `${fn} images`,
+      `length n·height·width = ${d.n * d.height * d.width}`,
+      `length ${d.images.length}`,
+    );
+  if (d.labels.length !== d.n)
+    throw new ShapeError(`${fn} labels`, `length n = ${d.n}`, `length ${d.labels.length}`);
+  if (d.classNames.length < 2)
+    domainError(fn, "classNames.length", d.classNames.length, "≥ 2 classes");
   return shape;
 }
 
@@ -67,36 +74,76 @@ export interface TrainHistory {
 }
 
 /** Softmax cross-entropy training with Adam; batch norm runs in training mode. */
-export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opts: TrainOptions): Promise<TrainHistory> {
+export async function trainClassifier(
+  model: tf.LayersModel,
+  data: ImageSet,
+  opts: TrainOptions,
+): Promise<TrainHistory> {
   const [N, H, W, C] = checkSet("trainClassifier", data);
-  if (!Number.isInteger(opts.epochs) || opts.epochs < 0) domainError("trainClassifier", "epochs", opts.epochs, "an integer ≥ 0");
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 0)
+    domainError("trainClassifier", "epochs", opts.epochs, "an integer ≥ 0");
   const bs = opts.batchSize ?? 64;
-  if (!Number.isInteger(bs) || bs < 1) domainError("trainClassifier", "batchSize", bs, "a positive integer");
+  if (!Number.isInteger(bs) || bs < 1)
+    domainError("trainClassifier", "batchSize", bs, "a positive integer");
   const plane = H * W * C;
   const classes = data.classNames.length;
   // tf.oneHot turns an out-of-range label into an all-zero target (zero loss, silently wrong).
   for (let i = 0; i < N; i++) {
     const y = data.labels[i];
-    if (!Number.isInteger(y) || y < 0 || y >= classes) domainError("trainClassifier", `data.labels[${i}]`, y, `an integer class index in [0, ${classes}) (classNames has ${classes} entries)`);
+    if (!Number.isInteger(y) || y < 0 || y >= classes)
+      domainError(
+        "trainClassifier",
+        `data.labels[${i}]`,
+        y,
+        `an integer class index in [0, ${classes}) (classNames has ${classes} entries)`,
+      );
   }
   const until = opts.until;
   if (until !== undefined) {
-    if (!(until.trainAcc > 0 && until.trainAcc <= 1)) domainError("trainClassifier", "until.trainAcc", until.trainAcc, "a number in (0, 1]");
-    if (!Number.isInteger(until.maxEpochs) || until.maxEpochs < Math.max(1, opts.epochs)) domainError("trainClassifier", "until.maxEpochs", until.maxEpochs, `an integer ≥ epochs (${opts.epochs}) and ≥ 1`);
+    if (!(until.trainAcc > 0 && until.trainAcc <= 1))
+      domainError("trainClassifier", "until.trainAcc", until.trainAcc, "a number in (0, 1]");
+    if (!Number.isInteger(until.maxEpochs) || until.maxEpochs < Math.max(1, opts.epochs))
+      domainError(
+        "trainClassifier",
+        "until.maxEpochs",
+        until.maxEpochs,
+        `an integer ≥ epochs (${opts.epochs}) and ≥ 1`,
+      );
   }
   const maxEpochs = until ? until.maxEpochs : opts.epochs;
   const aug = opts.augment ?? "none";
-  if (aug !== "none" && aug !== "rotate" && aug !== "pool") domainError("trainClassifier", "augment", aug, '"none", "rotate" or "pool"');
+  if (aug !== "none" && aug !== "rotate" && aug !== "pool")
+    domainError("trainClassifier", "augment", aug, '"none", "rotate" or "pool"');
   const pool = opts.pool;
   if (aug === "pool") {
-    if (!Array.isArray(pool) || pool.length === 0) domainError("trainClassifier", "pool", Array.isArray(pool) ? "[]" : pool, 'a non-empty array of copies of data (augment "pool")');
+    if (!Array.isArray(pool) || pool.length === 0)
+      domainError(
+        "trainClassifier",
+        "pool",
+        Array.isArray(pool) ? "[]" : pool,
+        'a non-empty array of copies of data (augment "pool")',
+      );
     pool.forEach((p, e) => {
       const [n, h, w, c] = checkSet(`trainClassifier pool[${e}]`, p);
-      if (n !== N || h !== H || w !== W || c !== C) throw new ShapeError(`trainClassifier pool[${e}]`, `[${N}, ${H}, ${W}, ${C}] (the shape of data)`, [n, h, w, c]);
-      for (let i = 0; i < N; i++) if (p.labels[i] !== data.labels[i]) domainError("trainClassifier", `pool[${e}].labels[${i}]`, p.labels[i], `data.labels[${i}] = ${data.labels[i]} (a copy of data)`);
+      if (n !== N || h !== H || w !== W || c !== C)
+        throw new ShapeError(
+          `trainClassifier pool[${e}]`,
+          `[${N}, ${H}, ${W}, ${C}] (the shape of data)`,
+          [n, h, w, c],
+        );
+      for (let i = 0; i < N; i++)
+        if (p.labels[i] !== data.labels[i])
+          domainError(
+            "trainClassifier",
+            `pool[${e}].labels[${i}]`,
+            p.labels[i],
+            `data.labels[${i}] = ${data.labels[i]} (a copy of data)`,
+          );
     });
-  } else if (pool !== undefined) domainError("trainClassifier", "pool", "given", 'undefined unless augment is "pool"');
-  // calibration images: the first pool copy for "pool", else the training set (rotated for "rotate")
+  } else if (pool !== undefined)
+    domainError("trainClassifier", "pool", "given", 'undefined unless augment is "pool"');
+  // calibration images: the first pool copy for "pool", else the training set (rotated for
+  // "rotate")
   const calData = aug === "pool" ? pool![0] : data;
   const calAug = aug === "rotate" ? "rotate" : "none";
   const r = rng(opts.seed ?? 0);
@@ -135,7 +182,11 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
           const x = tf.tensor4d(batch, [n, H, W, C]);
           const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
           return optimizer.minimize(
-            () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+            () =>
+              tf.losses.softmaxCrossEntropy(
+                y,
+                model.apply(x, { training: true }) as tf.Tensor,
+              ) as tf.Scalar,
             true,
             vars,
           )!;
@@ -152,7 +203,13 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
       if (until && epoch + 1 >= Math.max(1, opts.epochs)) {
         // calibration uses its own PRNG (seed + 1) and the final calibration below replaces these
         // statistics entirely (momentum 0 at its first batch), so this does not change the run
-        if (nCal > 0) calibrateNorms(model, calData, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: calAug });
+        if (nCal > 0)
+          calibrateNorms(model, calData, {
+            batches: nCal,
+            batchSize: bs,
+            seed: (opts.seed ?? 0) + 1,
+            augment: calAug,
+          });
         const a = accuracy(model, data);
         history.trainAcc!.push(a);
         if (a >= until.trainAcc) {
@@ -168,7 +225,13 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
   // batches (seed + 1, momentum 0 at the first batch): a second calibration would recompute the
   // same statistics, so it is skipped (session 6, budget; results unchanged).
   const calibrated = until !== undefined && history.epochs >= Math.max(1, opts.epochs);
-  if (nCal > 0 && history.epochs > 0 && !calibrated) calibrateNorms(model, calData, { batches: nCal, batchSize: bs, seed: (opts.seed ?? 0) + 1, augment: calAug });
+  if (nCal > 0 && history.epochs > 0 && !calibrated)
+    calibrateNorms(model, calData, {
+      batches: nCal,
+      batchSize: bs,
+      seed: (opts.seed ?? 0) + 1,
+      augment: calAug,
+    });
   history.seconds = (Date.now() - t0) / 1000;
   return history;
 }
@@ -180,7 +243,11 @@ export async function trainClassifier(model: tf.LayersModel, data: ImageSet, opt
  * averages lag the weights; on the notebook-05 B-CNN this was the difference between 24% and 51%
  * test accuracy. The statistics stay per channel, so invariance is untouched.
  */
-export function calibrateNorms(model: tf.LayersModel, data: ImageSet, opts: { batches?: number; batchSize?: number; seed?: number; augment?: "none" | "rotate" } = {}): number {
+export function calibrateNorms(
+  model: tf.LayersModel,
+  data: ImageSet,
+  opts: { batches?: number; batchSize?: number; seed?: number; augment?: "none" | "rotate" } = {},
+): number {
   const norms = model.layers.filter((l): l is ChannelNorm => l instanceof ChannelNorm);
   if (norms.length === 0) return 0;
   const [N, H, W, C] = checkSet("calibrateNorms", data);
@@ -197,7 +264,14 @@ export function calibrateNorms(model: tf.LayersModel, data: ImageSet, opts: { ba
         const k = order[(t - 1) * bs + i];
         xb.set(data.images.subarray(k * plane, (k + 1) * plane), i * plane);
       }
-      const batch = opts.augment === "rotate" ? rotateEach(xb, [bs, H, W, C], Array.from({ length: bs }, () => 2 * Math.PI * r.uniform())) : xb;
+      const batch =
+        opts.augment === "rotate"
+          ? rotateEach(
+              xb,
+              [bs, H, W, C],
+              Array.from({ length: bs }, () => 2 * Math.PI * r.uniform()),
+            )
+          : xb;
       for (const n of norms) n.momentum = (t - 1) / t;
       tf.tidy(() => {
         model.apply(tf.tensor4d(batch, [bs, H, W, C]), { training: true });
@@ -210,7 +284,12 @@ export function calibrateNorms(model: tf.LayersModel, data: ImageSet, opts: { ba
 }
 
 /** Predicted class per image (argmax of the logits), in batches. */
-export function predictClasses(model: tf.LayersModel, x: Float32Array, shape: [number, number, number, number], batchSize = 250): Int32Array {
+export function predictClasses(
+  model: tf.LayersModel,
+  x: Float32Array,
+  shape: [number, number, number, number],
+  batchSize = 250,
+): Int32Array {
   const [N, H, W, C] = shape;
   const plane = H * W * C;
   const out = new Int32Array(N);
@@ -231,15 +310,22 @@ export function predictClasses(model: tf.LayersModel, x: Float32Array, shape: [n
  * cross-entropy is a less saturated measure than accuracy: it still moves when every image stays
  * correctly classified but with a smaller margin.
  */
-export function accuracyAndLoss(model: tf.LayersModel, data: ImageSet, batchSize = 250): { accuracy: number; loss: number } {
+export function accuracyAndLoss(
+  model: tf.LayersModel,
+  data: ImageSet,
+  batchSize = 250,
+): { accuracy: number; loss: number } {
   const [N, H, W, C] = checkSet("accuracyAndLoss", data);
   const plane = H * W * C;
   const classes = data.classNames.length;
-  let ok = 0, loss = 0;
+  let ok = 0,
+    loss = 0;
   for (let s = 0; s < N; s += batchSize) {
     const n = Math.min(batchSize, N - s);
     const [pred, ce] = tf.tidy(() => {
-      const logits = model.predict(tf.tensor4d(data.images.subarray(s * plane, (s + n) * plane), [n, H, W, C])) as tf.Tensor2D;
+      const logits = model.predict(
+        tf.tensor4d(data.images.subarray(s * plane, (s + n) * plane), [n, H, W, C]),
+      ) as tf.Tensor2D;
       const y = tf.oneHot(tf.tensor1d(Array.from(data.labels.slice(s, s + n)), "int32"), classes);
       return [logits.argMax(-1), tf.sum(tf.mul(y, tf.neg(tf.logSoftmax(logits))))];
     });
@@ -263,7 +349,11 @@ export function accuracy(model: tf.LayersModel, data: ImageSet, batchSize?: numb
 }
 
 /** Accuracy on the test set rotated by each angle (degrees, bilinear, zero fill). */
-export async function accuracyVsAngle(model: tf.LayersModel, data: ImageSet, anglesDeg: readonly number[]): Promise<{ angleDeg: number; accuracy: number }[]> {
+export async function accuracyVsAngle(
+  model: tf.LayersModel,
+  data: ImageSet,
+  anglesDeg: readonly number[],
+): Promise<{ angleDeg: number; accuracy: number }[]> {
   const shape = checkSet("accuracyVsAngle", data);
   const out: { angleDeg: number; accuracy: number }[] = [];
   for (const angleDeg of anglesDeg) {
@@ -287,37 +377,71 @@ export function cacheDir(): string {
 function stable(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stable);
   if (v && typeof v === "object") {
-    return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }
 
 /** 16-hex-digit SHA-256 of the key-sorted JSON of `params`. */
 export function hashKey(params: unknown): string {
-  return crypto.createHash("sha256").update(JSON.stringify(stable(params))).digest("hex").slice(0, 16);
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify(stable(params)))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** Save topology + weights (incl. batch-norm statistics) to `dir`/model.json + weights.bin. */
-export async function saveModel(model: tf.LayersModel, dir: string, meta: Record<string, unknown> = {}): Promise<void> {
+export async function saveModel(
+  model: tf.LayersModel,
+  dir: string,
+  meta: Record<string, unknown> = {},
+): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const weights =
+        artifacts.weightData === undefined
+          ? new ArrayBuffer(0)
+          : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const tmp = path.join(dir, `.tmp-${process.pid}`);
       fs.writeFileSync(`${tmp}.bin`, Buffer.from(weights));
-      fs.writeFileSync(`${tmp}.json`, JSON.stringify({ modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs, meta }));
+      fs.writeFileSync(
+        `${tmp}.json`,
+        JSON.stringify({
+          modelTopology: artifacts.modelTopology,
+          weightSpecs: artifacts.weightSpecs,
+          meta,
+        }),
+      );
       // Weights first, then the manifest: a reader that sees model.json always finds its weights.
       fs.renameSync(`${tmp}.bin`, path.join(dir, "weights.bin"));
       fs.renameSync(`${tmp}.json`, path.join(dir, "model.json"));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.byteLength } };
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: "JSON",
+          weightDataBytes: weights.byteLength,
+        },
+      };
     }),
   );
 }
 
 /** Load a model written by saveModel. Custom layers must be registered (importing bcnn does it). */
-export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; meta: Record<string, unknown> }> {
+export async function loadModel(
+  dir: string,
+): Promise<{ model: tf.LayersModel; meta: Record<string, unknown> }> {
   const jsonPath = path.join(dir, "model.json");
-  let parsed: { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[]; meta?: Record<string, unknown> };
+  let parsed: {
+    modelTopology: object;
+    weightSpecs: tf.io.WeightsManifestEntry[];
+    meta?: Record<string, unknown>;
+  };
   try {
     parsed = JSON.parse(fs.readFileSync(jsonPath, "utf8"));
   } catch (e) {
@@ -325,7 +449,13 @@ export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; m
   }
   const buf = fs.readFileSync(path.join(dir, "weights.bin"));
   const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData }));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: parsed.modelTopology,
+      weightSpecs: parsed.weightSpecs,
+      weightData,
+    }),
+  );
   return { model, meta: parsed.meta ?? {} };
 }
 

@@ -13,7 +13,20 @@
 import * as tf from "../tf";
 import { ShapeError } from "../errors";
 import { argError, checkCount, checkFiniteVector } from "./errors";
-import { Mat, MatLike, asMat, eye, matMul, normalizeRows, orthonormalBasis, toTensor, zeros, fromColumns, randomOrthogonal, norm } from "../linalg";
+import {
+  Mat,
+  MatLike,
+  asMat,
+  eye,
+  matMul,
+  normalizeRows,
+  orthonormalBasis,
+  toTensor,
+  zeros,
+  fromColumns,
+  randomOrthogonal,
+  norm,
+} from "../linalg";
 import { l2Normalize } from "./losses";
 import { Rng } from "../tensor/rng";
 
@@ -37,7 +50,8 @@ export function free(d: number): Constraint {
     dim: d,
     paramDim: d,
     apply: (z) => {
-      if (z.rank !== 2 || z.shape[1] !== d) throw new ShapeError("free.apply z", `[N, ${d}]`, z.shape);
+      if (z.rank !== 2 || z.shape[1] !== d)
+        throw new ShapeError("free.apply z", `[N, ${d}]`, z.shape);
       return l2Normalize(z);
     },
     inverse: (U) => {
@@ -53,7 +67,8 @@ export function cone(axis: ArrayLike<number>, halfAngle: number): Constraint {
   const d = axis.length;
   if (!(d >= 2)) argError("cone", "axis", `length ${d}`, "a vector of length ≥ 2");
   checkFiniteVector("cone", "axis", axis);
-  if (!(halfAngle > 0 && halfAngle < Math.PI)) argError("cone", "halfAngle", halfAngle, "an angle in (0, π) radians");
+  if (!(halfAngle > 0 && halfAngle < Math.PI))
+    argError("cone", "halfAngle", halfAngle, "an angle in (0, π) radians");
   const na = norm(axis);
   if (na === 0) argError("cone", "axis", "0", "a non-zero vector");
   const c = Float64Array.from(axis, (x) => x / na);
@@ -62,14 +77,18 @@ export function cone(axis: ArrayLike<number>, halfAngle: number): Constraint {
     dim: d,
     paramDim: d,
     apply: (z) => {
-      if (z.rank !== 2 || z.shape[1] !== d) throw new ShapeError("cone.apply z", `[N, ${d}]`, z.shape);
+      if (z.rank !== 2 || z.shape[1] !== d)
+        throw new ShapeError("cone.apply z", `[N, ${d}]`, z.shape);
       return tf.tidy(() => {
         const ct = tf.tensor2d(Float32Array.from(c), [1, d]);
         const zperp = tf.sub(z, tf.mul(tf.sum(tf.mul(z, ct), 1, true), ct));
         // eps inside the sqrt keeps the gradient finite at z⊥ = 0 (the axis itself).
         const r = tf.sqrt(tf.add(tf.sum(tf.square(zperp), 1, true), 1e-12));
         const beta = tf.mul(halfAngle, tf.tanh(r));
-        return tf.add(tf.mul(tf.cos(beta), ct), tf.mul(tf.sin(beta), tf.div(zperp, r))) as tf.Tensor2D;
+        return tf.add(
+          tf.mul(tf.cos(beta), ct),
+          tf.mul(tf.sin(beta), tf.div(zperp, r)),
+        ) as tf.Tensor2D;
       });
     },
     inverse: (U) => {
@@ -102,7 +121,8 @@ export function subspace(basis: MatLike): Constraint {
     dim: d,
     paramDim: k,
     apply: (z) => {
-      if (z.rank !== 2 || z.shape[1] !== k) throw new ShapeError("subspace.apply z", `[N, ${k}]`, z.shape);
+      if (z.rank !== 2 || z.shape[1] !== k)
+        throw new ShapeError("subspace.apply z", `[N, ${k}]`, z.shape);
       return tf.tidy(() => {
         const bt = toTensor(B);
         return l2Normalize(tf.matMul(z, bt, false, true));
@@ -135,17 +155,25 @@ export interface SubspacePair {
  * Two k-dimensional subspaces of ℝ^d at angle φ, in one of two readings of "the smallest angle
  * between the subspaces":
  *  - "dihedral": hyperplanes (k = d − 1) H₁ = span(e₁..e_{d−1}),
- *    H₂ = span(e₁..e_{d−2}, cos φ e_{d−1} + sin φ e_d). They share d − 2 dimensions, so the principal
- *    angles are (0, …, 0, φ): θ₁ = 0 and φ is the dihedral angle (the largest principal angle).
- *  - "disjoint": k ≤ d/2, H₁ = span(e₁..e_k), H₂ = span(cos φ e_i + sin φ e_{k+i}); they meet only at 0
+ *    H₂ = span(e₁..e_{d−2}, cos φ e_{d−1} + sin φ e_d). They share d − 2 dimensions, so the
+ *    principal angles are (0, …, 0, φ): θ₁ = 0 and φ is the dihedral angle (the largest principal
+ *    angle).
+ * - "disjoint": k ≤ d/2, H₁ = span(e₁..e_k), H₂ = span(cos φ e_i + sin φ e_{k+i}); they meet only
+ * at 0
  *    and every principal angle is φ, so θ₁ = φ.
  * (ℝ⁴ with "dihedral" is our running example: ours, not taken from the paper, whose body could not
  * be read.) With `rotate`, both bases are turned by one
  * random rotation so nothing is axis-aligned; angles are unchanged.
  */
-export function subspacePair(d: number, phi: number, reading: SubspaceReading, opts: { k?: number; rotate?: Rng } = {}): SubspacePair {
+export function subspacePair(
+  d: number,
+  phi: number,
+  reading: SubspaceReading,
+  opts: { k?: number; rotate?: Rng } = {},
+): SubspacePair {
   if (!Number.isInteger(d) || d < 3) argError("subspacePair", "d", d, "an integer ≥ 3");
-  if (!(Number.isFinite(phi) && phi >= 0 && phi <= Math.PI / 2)) argError("subspacePair", "phi", phi, "an angle in [0, π/2] radians");
+  if (!(Number.isFinite(phi) && phi >= 0 && phi <= Math.PI / 2))
+    argError("subspacePair", "phi", phi, "an angle in [0, π/2] radians");
   const e = (i: number) => {
     const v = new Float64Array(d);
     v[i] = 1;
@@ -162,13 +190,25 @@ export function subspacePair(d: number, phi: number, reading: SubspaceReading, o
   let angles: number[];
   if (reading === "dihedral") {
     const k = opts.k ?? d - 1;
-    if (k !== d - 1) argError("subspacePair", "opts.k", k, `d − 1 = ${d - 1} for the dihedral (hyperplane) reading`);
+    if (k !== d - 1)
+      argError(
+        "subspacePair",
+        "opts.k",
+        k,
+        `d − 1 = ${d - 1} for the dihedral (hyperplane) reading`,
+      );
     c1 = Array.from({ length: d - 1 }, (_, i) => e(i));
     c2 = [...Array.from({ length: d - 2 }, (_, i) => e(i)), mix(d - 2, d - 1)];
     angles = [...Array(d - 2).fill(0), phi];
   } else if (reading === "disjoint") {
     const k = opts.k ?? Math.floor(d / 2);
-    if (!Number.isInteger(k) || k < 1 || 2 * k > d) argError("subspacePair", "opts.k", k, `an integer in [1, ${Math.floor(d / 2)}] for the disjoint reading`);
+    if (!Number.isInteger(k) || k < 1 || 2 * k > d)
+      argError(
+        "subspacePair",
+        "opts.k",
+        k,
+        `an integer in [1, ${Math.floor(d / 2)}] for the disjoint reading`,
+      );
     c1 = Array.from({ length: k }, (_, i) => e(i));
     c2 = Array.from({ length: k }, (_, i) => mix(i, k + i));
     angles = Array(k).fill(phi);

@@ -1,9 +1,10 @@
 /**
  * Float64 training of free embeddings (one trainable vector per example) in plain JS, with the
- * InfoNCE gradient written out and tfjs's Adam update reproduced step for step. For N ≲ 512 pairs in
- * a few dimensions this is ~100× cheaper than a tfjs step (no kernel dispatch), which is what lets the
- * notebooks run many temperatures × seeds to a convergence criterion. `test/contrastive.test.ts`
- * checks it against `trainContrastive` (tfjs autodiff, float32) on the same start.
+ * InfoNCE gradient written out and tfjs's Adam update reproduced step for step. For N ≲ 512 pairs
+ * in a few dimensions this is ~100× cheaper than a tfjs step (no kernel dispatch), which is what
+ * lets the notebooks run many temperatures × seeds to a convergence criterion.
+ * `test/contrastive.test.ts` checks it against `trainContrastive` (tfjs autodiff, float32) on the
+ * same start.
  *
  * Gradient (ours, standard calculus). S_ij = u_i·v_j/τ, P = row-softmax(S), Q = column-softmax(S);
  * the symmetric loss L = ½(L_{u→v} + L_{v→u}) has ∂L/∂S = G = (P + Q − 2I)/(2N), so
@@ -23,7 +24,9 @@ export interface FreeTrainOptions {
   lr: number;
   /** maximum number of Adam steps */
   steps: number;
-  /** orthonormalised [d, k] bases confining u (B1) and v (B2) to subspaces; default the whole sphere */
+  /**
+   * orthonormalised [d, k] bases confining u (B1) and v (B2) to subspaces; default the whole sphere
+   */
   B1?: MatLike;
   B2?: MatLike;
   /** evaluate every this many steps (default steps/20) */
@@ -64,7 +67,8 @@ function setup(fn: string, arg: string, X: Mat, B?: MatLike): Side {
       else s = X.data[i * d + c];
       z[i * k + c] = s;
     }
-    // unit parameter rows, as the tfjs constraints' inverse() gives (Adam's steps are scale-sensitive)
+    // unit parameter rows, as the tfjs constraints' inverse() gives (Adam's steps are
+    // scale-sensitive)
     let nz = 0;
     for (let c = 0; c < k; c++) nz += z[i * k + c] ** 2;
     nz = Math.sqrt(nz);
@@ -124,14 +128,27 @@ export interface GradWork {
 
 /** Scratch for `infoNCEGrad(U, V, tau, ws)` with N = n pairs. */
 export function gradWork(n: number): GradWork {
-  return { n, S: new Float64Array(n * n), G: new Float64Array(n * n), X: new Float64Array(n * n), m: new Float64Array(n), w: new Float64Array(n), colSum: new Float64Array(n) };
+  return {
+    n,
+    S: new Float64Array(n * n),
+    G: new Float64Array(n * n),
+    X: new Float64Array(n * n),
+    m: new Float64Array(n),
+    w: new Float64Array(n),
+    colSum: new Float64Array(n),
+  };
 }
 
 /**
  * Symmetric InfoNCE value and ∂L/∂U, ∂L/∂V (float64). `ws` (from gradWork(N)) reuses scratch
  * buffers across calls; the gradients are always fresh arrays.
  */
-export function infoNCEGrad(U: Mat, V: Mat, tau: number, ws?: GradWork): { loss: number; gU: Float64Array; gV: Float64Array } {
+export function infoNCEGrad(
+  U: Mat,
+  V: Mat,
+  tau: number,
+  ws?: GradWork,
+): { loss: number; gU: Float64Array; gV: Float64Array } {
   const n = U.rows;
   const d = U.cols;
   if (ws && ws.n !== n) throw new ShapeError("infoNCEGrad ws", `scratch for N = ${n}`, [ws.n]);
@@ -146,7 +163,14 @@ export function infoNCEGrad(U: Mat, V: Mat, tau: number, ws?: GradWork): { loss:
  * operations in the same order as before the buffers were reused, so the results are bit-identical
  * (test/contrastive.test.ts checks reused scratch against a copy of the allocating version).
  */
-function gradInto(U: Mat, V: Mat, tau: number, ws: GradWork, gU: Float64Array, gV: Float64Array): number {
+function gradInto(
+  U: Mat,
+  V: Mat,
+  tau: number,
+  ws: GradWork,
+  gU: Float64Array,
+  gV: Float64Array,
+): number {
   const n = U.rows;
   const d = U.cols;
   const { S, G, X, m, w, colSum } = ws;
@@ -231,7 +255,8 @@ export function trainFreeEmbeddings(U0: MatLike, V0: MatLike, opts: FreeTrainOpt
   const fn = "trainFreeEmbeddings";
   const A = asMat(U0, `${fn} U0`);
   const Bv = asMat(V0, `${fn} V0`);
-  if (A.rows !== Bv.rows || A.cols !== Bv.cols) throw new ShapeError(`${fn} V0`, `[${A.rows}, ${A.cols}] (same as U0)`, [Bv.rows, Bv.cols]);
+  if (A.rows !== Bv.rows || A.cols !== Bv.cols)
+    throw new ShapeError(`${fn} V0`, `[${A.rows}, ${A.cols}] (same as U0)`, [Bv.rows, Bv.cols]);
   if (A.rows < 2) throw new ShapeError(`${fn} U0`, "[N ≥ 2, d]", [A.rows, A.cols]);
   const { tau, lr, steps } = opts;
   if (!(tau > 0 && Number.isFinite(tau))) argError(fn, "opts.tau", tau, "a finite temperature > 0");
@@ -255,7 +280,13 @@ export function trainFreeEmbeddings(U0: MatLike, V0: MatLike, opts: FreeTrainOpt
   let U = embedSide(su, n, d);
   let V = embedSide(sv, n, d);
   const record = (step: number, batchLoss: number) => {
-    history.push({ step, loss: infoNCELoss(U.E, V.E, tau), batchLoss, recallAt1: withRecall ? recallAtK(U.E, V.E, 1) : NaN, ...gapMetrics(U.E, V.E) });
+    history.push({
+      step,
+      loss: infoNCELoss(U.E, V.E, tau),
+      batchLoss,
+      recallAt1: withRecall ? recallAtK(U.E, V.E, 1) : NaN,
+      ...gapMetrics(U.E, V.E),
+    });
   };
   record(0, NaN);
   let acc1 = b1;
@@ -297,7 +328,11 @@ export function trainFreeEmbeddings(U0: MatLike, V0: MatLike, opts: FreeTrainOpt
         const now = history[history.length - 1];
         let then: TrainRecord | undefined;
         for (const h of history) if (h.step <= step - until.window) then = h;
-        if (then && Math.abs(now.loss - then.loss) < until.lossTol && Math.abs(now.centroidDistance - then.centroidDistance) < until.gapTol) {
+        if (
+          then &&
+          Math.abs(now.loss - then.loss) < until.lossTol &&
+          Math.abs(now.centroidDistance - then.centroidDistance) < until.gapTol
+        ) {
           converged = true;
           break;
         }

@@ -2,9 +2,10 @@
  * Notebook 03's independent training runs (and notebook 02's subspace-limit runs) as plain
  * functions of (config, seed), so that they run on worker threads (parallelSeeds) instead of one
  * after another in the kernel. Each function does exactly what the notebook cell did for one seed,
- * drawing every random number from generators seeded by `config.seed0` and the seed, so its result does not depend on the thread that ran it
- * (float64 JS is deterministic; the tfjs runs use the same wasm backend in every thread).
- * `test/contrastive.test.ts` checks `seedJobs` against the same functions run in sequence.
+ * drawing every random number from generators seeded by `config.seed0` and the seed, so its result
+ * does not depend on the thread that ran it (float64 JS is deterministic; the tfjs runs use the
+ * same wasm backend in every thread). `test/contrastive.test.ts` checks `seedJobs` against the same
+ * functions run in sequence.
  *
  * `seedJobs(fn, configs, seeds)` runs every (config, seed) pair in ONE pool of workers (so the
  * worker start-up is paid once and both cores stay busy to the end) and returns, per config, the
@@ -14,7 +15,16 @@ import { Rng } from "../tensor/rng";
 import { DomainError } from "../errors";
 import { collectRuns, checkSeeds, SeedResult, SeedRuns } from "../stats";
 import { parallelSeeds } from "../stats/parallel";
-import { Mat, asMat, dot, matMul, principalAngles, principalVectors, randomOrthogonal, row } from "../linalg";
+import {
+  Mat,
+  asMat,
+  dot,
+  matMul,
+  principalAngles,
+  principalVectors,
+  randomOrthogonal,
+  row,
+} from "../linalg";
 import { cone, Constraint, subspacePair } from "./constraints";
 import { freeEmbeddings, trainContrastive } from "./train";
 import { trainFreeEmbeddings } from "./fast";
@@ -74,13 +84,28 @@ export async function capConeSeed(cfg: CapRunConfig, seed: number): Promise<Seed
   const eu = freeEmbeddings(U0, cu);
   const ev = freeEmbeddings(V0, cv);
   try {
-    const res = await trainContrastive(eu, ev, { tau: cfg.tau, steps: cfg.steps, lr: cfg.lr, logEvery: cfg.logEvery, until: cfg.until });
+    const res = await trainContrastive(eu, ev, {
+      tau: cfg.tau,
+      steps: cfg.steps,
+      lr: cfg.lr,
+      logEvery: cfg.logEvery,
+      until: cfg.until,
+    });
     const [a, z] = [res.history[0], res.history[res.history.length - 1]];
     const inCap = (M: Mat, ax: ArrayLike<number>) =>
-      Math.max(...Array.from({ length: M.rows }, (_, i) => Math.acos(Math.min(1, dot(row(M, i), ax))) / DEG));
+      Math.max(
+        ...Array.from(
+          { length: M.rows },
+          (_, i) => Math.acos(Math.min(1, dot(row(M, i), ax))) / DEG,
+        ),
+      );
     return {
-      gap0: a.centroidDistance, gap: z.centroidDistance, cos: z.meanPairCosine, loss: z.loss,
-      converged: res.converged ? 1 : 0, steps: res.steps,
+      gap0: a.centroidDistance,
+      gap: z.centroidDistance,
+      cos: z.meanPairCosine,
+      loss: z.loss,
+      converged: res.converged ? 1 : 0,
+      steps: res.steps,
       maxAngle: Math.max(inCap(res.U, cfg.angleAxes[0]), inCap(res.V, cfg.angleAxes[1])),
     };
   } finally {
@@ -90,13 +115,18 @@ export async function capConeSeed(cfg: CapRunConfig, seed: number): Promise<Seed
 }
 
 export interface SubspaceRunConfig {
-  /** "hyperplanes": subspacePair(4, φ, "dihedral"); "disjoint": subspacePair(6, φ, "disjoint", k 3);
-   *  "unequal": two planes in ℝ⁴ with principal angles (φ, 2φ) */
+  /**
+   * "hyperplanes": subspacePair(4, φ, "dihedral"); "disjoint": subspacePair(6, φ, "disjoint",
+   * k 3); "unequal": two planes in ℝ⁴ with principal angles (φ, 2φ)
+   */
   geom: "hyperplanes" | "disjoint" | "unequal";
   /** degrees */
   phi: number;
   n: number;
-  /** the pair's rotation from rng(seed0 + 100 + φ + seed), the starts from rng(seed0 + 200 + 7φ + seed) */
+  /**
+   * the pair's rotation from rng(seed0 + 100 + φ + seed), the starts from rng(seed0 + 200 + 7φ +
+   * seed)
+   */
   seed0: number;
   tau: number;
   steps: number;
@@ -106,16 +136,39 @@ export interface SubspaceRunConfig {
 }
 
 /** The subspace pair of a SubspaceRunConfig geometry, rotated by `r`. */
-export function geometryPair(geom: SubspaceRunConfig["geom"], phiDeg: number, r: Rng): { B1: Mat; B2: Mat } {
+export function geometryPair(
+  geom: SubspaceRunConfig["geom"],
+  phiDeg: number,
+  r: Rng,
+): { B1: Mat; B2: Mat } {
   const p = phiDeg;
   if (geom === "hyperplanes") return subspacePair(4, p * DEG, "dihedral", { rotate: r });
   if (geom === "disjoint") return subspacePair(6, p * DEG, "disjoint", { k: 3, rotate: r });
-  if (geom !== "unequal") throw new DomainError(`geometryPair: argument geom = ${JSON.stringify(geom)} is out of domain; expected "hyperplanes", "disjoint" or "unequal"`);
+  if (geom !== "unequal")
+    throw new DomainError(
+      `geometryPair: argument geom = ${JSON.stringify(geom)} is out of domain; expected "hyperplanes", "disjoint" or "unequal"`,
+    );
   const Q = randomOrthogonal(4, r);
   const [c1, c2] = [Math.cos(p * DEG), Math.cos(2 * p * DEG)];
   const [s1, s2] = [Math.sin(p * DEG), Math.sin(2 * p * DEG)];
-  const B2 = asMat([[c1, 0], [0, c2], [s1, 0], [0, s2]]);
-  return { B1: matMul(Q, asMat([[1, 0], [0, 1], [0, 0], [0, 0]])), B2: matMul(Q, B2) };
+  const B2 = asMat([
+    [c1, 0],
+    [0, c2],
+    [s1, 0],
+    [0, s2],
+  ]);
+  return {
+    B1: matMul(
+      Q,
+      asMat([
+        [1, 0],
+        [0, 1],
+        [0, 0],
+        [0, 0],
+      ]),
+    ),
+    B2: matMul(Q, B2),
+  };
 }
 
 /**
@@ -130,7 +183,13 @@ export function subspaceGapSeed(cfg: SubspaceRunConfig, seed: number): SeedResul
   const d = pair.B1.rows;
   const r = new Rng(cfg.seed0 + 200 + 7 * cfg.phi + seed);
   const res = trainFreeEmbeddings(sampleSphere(cfg.n, d, r), sampleSphere(cfg.n, d, r), {
-    tau: cfg.tau, steps: cfg.steps, lr: cfg.lr, B1: pair.B1, B2: pair.B2, logEvery: cfg.logEvery, until: cfg.until,
+    tau: cfg.tau,
+    steps: cfg.steps,
+    lr: cfg.lr,
+    B1: pair.B1,
+    B2: pair.B2,
+    logEvery: cfg.logEvery,
+    until: cfg.until,
   });
   const z = res.history[res.history.length - 1];
   const pv = principalVectors(pair.B1, pair.B2);
@@ -138,11 +197,21 @@ export function subspaceGapSeed(cfg: SubspaceRunConfig, seed: number): SeedResul
   const pMax = Array.from({ length: d }, (_, i) => pv.P.data[i * pv.P.cols + kMax]);
   const x3 = Array.from({ length: cfg.n }, (_, i) => dot(row(res.U, i), pMax));
   return {
-    x3, pairCos: Array.from(pairCosines(res.U, res.V)), loss: z.loss,
-    theta1: th[0] / DEG, thetaMax: th[th.length - 1] / DEG, minPair: z.minPairAngle / DEG,
-    maxPair: z.maxPairAngle / DEG, meanCos: z.meanPairCosine, gap: z.centroidDistance,
-    r1: z.recallAt1, converged: res.converged ? 1 : 0, steps: res.steps,
-    U: Array.from(res.U.data), V: Array.from(res.V.data), d,
+    x3,
+    pairCos: Array.from(pairCosines(res.U, res.V)),
+    loss: z.loss,
+    theta1: th[0] / DEG,
+    thetaMax: th[th.length - 1] / DEG,
+    minPair: z.minPairAngle / DEG,
+    maxPair: z.maxPairAngle / DEG,
+    meanCos: z.meanPairCosine,
+    gap: z.centroidDistance,
+    r1: z.recallAt1,
+    converged: res.converged ? 1 : 0,
+    steps: res.steps,
+    U: Array.from(res.U.data),
+    V: Array.from(res.V.data),
+    d,
   };
 }
 
@@ -170,17 +239,34 @@ export interface TemperatureRunConfig {
  */
 export function temperatureGapSeed(cfg: TemperatureRunConfig, seed: number): SeedResult {
   const r = new Rng(cfg.seed0 + seed);
-  const res = trainFreeEmbeddings(sampleCap(cfg.n, cfg.axA, cfg.capAngle, r), sampleCap(cfg.n, cfg.axB, cfg.capAngle, r), {
-    tau: cfg.tau, steps: cfg.steps, lr: cfg.lr, logEvery: cfg.logEvery, until: cfg.until,
-  });
+  const res = trainFreeEmbeddings(
+    sampleCap(cfg.n, cfg.axA, cfg.capAngle, r),
+    sampleCap(cfg.n, cfg.axB, cfg.capAngle, r),
+    {
+      tau: cfg.tau,
+      steps: cfg.steps,
+      lr: cfg.lr,
+      logEvery: cfg.logEvery,
+      until: cfg.until,
+    },
+  );
   const h = res.history;
   const z = h[h.length - 1];
   const atBudget = h.find((x) => x.step === cfg.budget) ?? z;
-  const grid = Array.from({ length: cfg.steps / cfg.logEvery + 1 }, (_, i) => h[Math.min(i, h.length - 1)].centroidDistance);
+  const grid = Array.from(
+    { length: cfg.steps / cfg.logEvery + 1 },
+    (_, i) => h[Math.min(i, h.length - 1)].centroidDistance,
+  );
   return {
-    gapBudget: atBudget.centroidDistance, lossBudget: atBudget.loss, r1Budget: atBudget.recallAt1,
-    gap: z.centroidDistance, loss: z.loss, r1: z.recallAt1, steps: res.steps,
-    converged: res.converged ? 1 : 0, traj: grid,
+    gapBudget: atBudget.centroidDistance,
+    lossBudget: atBudget.loss,
+    r1Budget: atBudget.recallAt1,
+    gap: z.centroidDistance,
+    loss: z.loss,
+    r1: z.recallAt1,
+    steps: res.steps,
+    converged: res.converged ? 1 : 0,
+    traj: grid,
   };
 }
 
@@ -190,7 +276,10 @@ export interface SubspaceLimitConfig {
   thDeg: number;
   tau: number;
   n: number;
-  /** the pair's rotation from rng(seed0 + 300 + seed), the starts from rng(seed0 + 400 + 10k + θ + seed) */
+  /**
+   * the pair's rotation from rng(seed0 + 300 + seed), the starts from rng(seed0 + 400 + 10k + θ +
+   * seed)
+   */
   seed0: number;
   steps: number;
   lr: number;
@@ -204,24 +293,56 @@ export interface SubspaceLimitConfig {
  * smallest and largest pair angle (°) and whether the criterion was met.
  */
 export function subspaceLimitSeed(cfg: SubspaceLimitConfig, seed: number): SeedResult {
-  const pair = subspacePair(2 * cfg.k, cfg.thDeg * DEG, "disjoint", { k: cfg.k, rotate: new Rng(cfg.seed0 + 300 + seed) });
-  const r = new Rng(cfg.seed0 + 400 + 10 * cfg.k + cfg.thDeg + seed);
-  const res = trainFreeEmbeddings(sampleSphere(cfg.n, 2 * cfg.k, r), sampleSphere(cfg.n, 2 * cfg.k, r), {
-    tau: cfg.tau, lr: cfg.lr, steps: cfg.steps, B1: pair.B1, B2: pair.B2, logEvery: cfg.logEvery, recall: false, until: cfg.until,
+  const pair = subspacePair(2 * cfg.k, cfg.thDeg * DEG, "disjoint", {
+    k: cfg.k,
+    rotate: new Rng(cfg.seed0 + 300 + seed),
   });
+  const r = new Rng(cfg.seed0 + 400 + 10 * cfg.k + cfg.thDeg + seed);
+  const res = trainFreeEmbeddings(
+    sampleSphere(cfg.n, 2 * cfg.k, r),
+    sampleSphere(cfg.n, 2 * cfg.k, r),
+    {
+      tau: cfg.tau,
+      lr: cfg.lr,
+      steps: cfg.steps,
+      B1: pair.B1,
+      B2: pair.B2,
+      logEvery: cfg.logEvery,
+      recall: false,
+      until: cfg.until,
+    },
+  );
   const z = res.history[res.history.length - 1];
-  return { excess: z.loss - Math.log(cfg.n), minAngle: z.minPairAngle / DEG, maxAngle: z.maxPairAngle / DEG, converged: res.converged ? 1 : 0 };
+  return {
+    excess: z.loss - Math.log(cfg.n),
+    minAngle: z.minPairAngle / DEG,
+    maxAngle: z.maxPairAngle / DEG,
+    converged: res.converged ? 1 : 0,
+  };
 }
 
 /** Worker entry of seedJobs: job i of a batch (not for direct use). */
-export async function seedJobsEntry(batch: { fn: string; jobs: { c: number; seed: number }[]; configs: unknown[] }, i: number): Promise<SeedResult> {
+export async function seedJobsEntry(
+  batch: { fn: string; jobs: { c: number; seed: number }[]; configs: unknown[] },
+  i: number,
+): Promise<SeedResult> {
   const job = batch.jobs[i];
-  const f = JOBS[batch.fn as keyof typeof JOBS] as (c: unknown, s: number) => SeedResult | Promise<SeedResult>;
-  if (typeof f !== "function") throw new DomainError(`seedJobsEntry: unknown experiment ${JSON.stringify(batch.fn)}`);
+  const f = JOBS[batch.fn as keyof typeof JOBS] as (
+    c: unknown,
+    s: number,
+  ) => SeedResult | Promise<SeedResult>;
+  if (typeof f !== "function")
+    throw new DomainError(`seedJobsEntry: unknown experiment ${JSON.stringify(batch.fn)}`);
   return f(batch.configs[job.c], job.seed);
 }
 
-const JOBS = { capConeSeed, subspaceGapSeed, temperatureGapSeed, fashionGapSeed, subspaceLimitSeed };
+const JOBS = {
+  capConeSeed,
+  subspaceGapSeed,
+  temperatureGapSeed,
+  fashionGapSeed,
+  subspaceLimitSeed,
+};
 /** The experiments seedJobs can run. */
 export const SEED_JOBS = Object.keys(JOBS) as (keyof typeof JOBS)[];
 
@@ -230,12 +351,26 @@ export const SEED_JOBS = Object.keys(JOBS) as (keyof typeof JOBS)[];
  * pool; jobs are handed out in the order of `configs` (put the longest first). Returns, per config,
  * what `overSeeds(seeds, (s) => fn(config, s))` returns. `workers: 0` runs them in this thread.
  */
-export async function seedJobs(fn: keyof typeof JOBS, configs: unknown[], seeds: number[], opts: { workers?: number } = {}): Promise<SeedRuns[]> {
-  if (!(SEED_JOBS as string[]).includes(fn)) throw new DomainError(`seedJobs: argument fn = ${JSON.stringify(fn)} is out of domain; expected one of ${SEED_JOBS.join(", ")}`);
-  if (!Array.isArray(configs) || configs.length === 0) throw new DomainError("seedJobs: argument configs is empty; expected a non-empty array of configs");
+export async function seedJobs(
+  fn: keyof typeof JOBS,
+  configs: unknown[],
+  seeds: number[],
+  opts: { workers?: number } = {},
+): Promise<SeedRuns[]> {
+  if (!(SEED_JOBS as string[]).includes(fn))
+    throw new DomainError(
+      `seedJobs: argument fn = ${JSON.stringify(fn)} is out of domain; expected one of ${SEED_JOBS.join(", ")}`,
+    );
+  if (!Array.isArray(configs) || configs.length === 0)
+    throw new DomainError(
+      "seedJobs: argument configs is empty; expected a non-empty array of configs",
+    );
   const list = checkSeeds("seedJobs", seeds);
   const workers = opts.workers ?? 2;
-  if (!Number.isInteger(workers) || workers < 0) throw new DomainError(`seedJobs: argument opts.workers = ${workers} is out of domain; expected an integer ≥ 0`);
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new DomainError(
+      `seedJobs: argument opts.workers = ${workers} is out of domain; expected an integer ≥ 0`,
+    );
   const jobs = configs.flatMap((_, c) => list.map((seed) => ({ c, seed })));
   const batch = { fn, jobs, configs };
   let results: SeedResult[];
@@ -244,7 +379,13 @@ export async function seedJobs(fn: keyof typeof JOBS, configs: unknown[], seeds:
     for (let i = 0; i < jobs.length; i++) results.push(await seedJobsEntry(batch, i));
   } else {
     // one pool over all jobs; the "seed" parallelSeeds passes is the job's index
-    const all = await parallelSeeds({ ns: "contrastive", fn: "seedJobsEntry", config: batch, seeds: jobs.map((_, i) => i), workers });
+    const all = await parallelSeeds({
+      ns: "contrastive",
+      fn: "seedJobsEntry",
+      config: batch,
+      seeds: jobs.map((_, i) => i),
+      workers,
+    });
     results = jobs.map((_, i) => {
       const out: SeedResult = {};
       for (const [k, v] of Object.entries(all.values)) out[k] = v[i];
@@ -252,5 +393,7 @@ export async function seedJobs(fn: keyof typeof JOBS, configs: unknown[], seeds:
       return out;
     });
   }
-  return configs.map((_, c) => collectRuns("overSeeds", list, results.slice(c * list.length, (c + 1) * list.length)));
+  return configs.map((_, c) =>
+    collectRuns("overSeeds", list, results.slice(c * list.length, (c + 1) * list.length)),
+  );
 }

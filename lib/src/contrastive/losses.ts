@@ -28,7 +28,9 @@ function checkPair(fn: string, u: tf.Tensor, v: tf.Tensor): void {
 
 /** Rows divided by their norm; eps keeps the gradient finite at 0. [N, d] → [N, d]. */
 export function l2Normalize(x: tf.Tensor2D, eps = 1e-12): tf.Tensor2D {
-  return tf.tidy(() => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), eps))) as tf.Tensor2D);
+  return tf.tidy(
+    () => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), eps))) as tf.Tensor2D,
+  );
 }
 
 export interface InfoNCEOptions {
@@ -37,13 +39,18 @@ export interface InfoNCEOptions {
 }
 
 /**
- * InfoNCE loss (scalar) for paired rows u, v ([N, d], assumed unit norm). Logits u vᵀ/τ; tf.logSumExp
- * subtracts the row maximum, so τ = 0.01 (logits up to 100) does not overflow float32.
+ * InfoNCE loss (scalar) for paired rows u, v ([N, d], assumed unit norm). Logits u vᵀ/τ;
+ * tf.logSumExp subtracts the row maximum, so τ = 0.01 (logits up to 100) does not overflow float32.
  * Defined result on non-finite input: this runs inside gradient tapes, where reading the tensor
  * back to check it would force a device sync every step, so NaN/±∞ entries propagate and the loss
  * is NaN (never a finite number). Use `infoNCELoss` (float64, throws ArgumentError) to validate.
  */
-export function infoNCE(u: tf.Tensor2D, v: tf.Tensor2D, tau: number, opts: InfoNCEOptions = {}): tf.Scalar {
+export function infoNCE(
+  u: tf.Tensor2D,
+  v: tf.Tensor2D,
+  tau: number,
+  opts: InfoNCEOptions = {},
+): tf.Scalar {
   checkTau("infoNCE", tau);
   checkPair("infoNCE", u, v);
   return tf.tidy(() => {
@@ -58,7 +65,8 @@ export function infoNCE(u: tf.Tensor2D, v: tf.Tensor2D, tau: number, opts: InfoN
 
 /** Wang–Isola alignment E‖u_i − v_i‖₂^α (α > 0; default 2). */
 export function alignLoss(u: tf.Tensor2D, v: tf.Tensor2D, alpha = 2): tf.Scalar {
-  if (!(alpha > 0 && Number.isFinite(alpha))) argError("alignLoss", "alpha", alpha, "a finite number > 0");
+  if (!(alpha > 0 && Number.isFinite(alpha)))
+    argError("alignLoss", "alpha", alpha, "a finite number > 0");
   checkPair("alignLoss", u, v);
   return tf.tidy(() => {
     const sq = tf.sum(tf.square(tf.sub(u, v)), 1);
@@ -77,7 +85,9 @@ export function uniformLoss(x: tf.Tensor2D, t = 2): tf.Scalar {
   const n = x.shape[0];
   return tf.tidy(() => {
     const sqn = tf.sum(tf.square(x), 1, true);
-    const d2 = tf.relu(tf.sub(tf.add(sqn, tf.transpose(sqn)), tf.mul(2, tf.matMul(x, x, false, true))));
+    const d2 = tf.relu(
+      tf.sub(tf.add(sqn, tf.transpose(sqn)), tf.mul(2, tf.matMul(x, x, false, true))),
+    );
     // Push the diagonal to −1e9 so exp() drops it; the mask is a constant, so gradients are clean.
     const mask = tf.mul(tf.eye(n), -1e9);
     const lse = tf.logSumExp(tf.reshape(tf.add(tf.mul(-t, d2), mask), [-1]));
@@ -98,11 +108,17 @@ function logSumExp(a: ArrayLike<number>): number {
 }
 
 /** float64 InfoNCE on rows of U, V ([N, d]); same definition and options as `infoNCE`. */
-export function infoNCELoss(U: MatLike, V: MatLike, tau: number, opts: InfoNCEOptions = {}): number {
+export function infoNCELoss(
+  U: MatLike,
+  V: MatLike,
+  tau: number,
+  opts: InfoNCEOptions = {},
+): number {
   checkTau("infoNCELoss", tau);
   const A = asMat(U, "infoNCELoss U");
   const B = asMat(V, "infoNCELoss V");
-  if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError("infoNCELoss V", `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
+  if (A.rows !== B.rows || A.cols !== B.cols)
+    throw new ShapeError("infoNCELoss V", `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
   const n = A.rows;
   const d = A.cols;
   const logits = new Float64Array(n * n);
@@ -125,10 +141,12 @@ export function infoNCELoss(U: MatLike, V: MatLike, tau: number, opts: InfoNCEOp
 
 /** float64 Wang–Isola alignment E‖u_i − v_i‖^α. */
 export function alignment(U: MatLike, V: MatLike, alpha = 2): number {
-  if (!(alpha > 0 && Number.isFinite(alpha))) argError("alignment", "alpha", alpha, "a finite number > 0");
+  if (!(alpha > 0 && Number.isFinite(alpha)))
+    argError("alignment", "alpha", alpha, "a finite number > 0");
   const A = asMat(U, "alignment U");
   const B = asMat(V, "alignment V");
-  if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError("alignment V", `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
+  if (A.rows !== B.rows || A.cols !== B.cols)
+    throw new ShapeError("alignment V", `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
   let s = 0;
   for (let i = 0; i < A.rows; i++) {
     let d2 = 0;

@@ -10,13 +10,25 @@
  */
 import { ShapeError } from "../errors";
 import { argError, checkCount } from "./errors";
-import { MatLike, asMat, columnMean, norm, dot, Mat, estimateSubspace, principalAngles, singularValues, normalizeRows } from "../linalg";
+import {
+  MatLike,
+  asMat,
+  columnMean,
+  norm,
+  dot,
+  Mat,
+  estimateSubspace,
+  principalAngles,
+  singularValues,
+  normalizeRows,
+} from "../linalg";
 import { alignment, uniformity } from "./losses";
 
 function pair(fn: string, U: MatLike, V: MatLike): [Mat, Mat] {
   const A = asMat(U, `${fn} U`);
   const B = asMat(V, `${fn} V`);
-  if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError(`${fn} V`, `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
+  if (A.rows !== B.rows || A.cols !== B.cols)
+    throw new ShapeError(`${fn} V`, `[${A.rows}, ${A.cols}] (same as U)`, [B.rows, B.cols]);
   return [A, B];
 }
 
@@ -56,11 +68,19 @@ function checkUnitRows(fn: string, arg: string, A: Mat): void {
   for (let i = 0; i < A.rows; i++) {
     let s = 0;
     for (let k = 0; k < A.cols; k++) s += A.data[i * A.cols + k] ** 2;
-    if (!(Math.abs(Math.sqrt(s) - 1) <= 1e-6)) argError(fn, `${arg} row ${i}`, `a row of norm ${Math.sqrt(s)}`, "unit rows (embeddings on the sphere; normalise first)");
+    if (!(Math.abs(Math.sqrt(s) - 1) <= 1e-6))
+      argError(
+        fn,
+        `${arg} row ${i}`,
+        `a row of norm ${Math.sqrt(s)}`,
+        "unit rows (embeddings on the sphere; normalise first)",
+      );
   }
 }
 
-/** Per-pair cosines u_i·v_i. Rows must be unit (to 1e-6; ArgumentError otherwise): not renormalised. */
+/**
+ * Per-pair cosines u_i·v_i. Rows must be unit (to 1e-6; ArgumentError otherwise): not renormalised.
+ */
 export function pairCosines(U: MatLike, V: MatLike): Float64Array {
   const [A, B] = pair("pairCosines", U, V);
   checkUnitRows("pairCosines", "U", A);
@@ -129,9 +149,9 @@ export function gapMetrics(U: MatLike, V: MatLike): GapMetrics {
 
 /**
  * Retrieval recall@k from U to V: the fraction of i for which v_i is among the k rows of V with the
- * largest u_i·v_j. Ties count against the query (rank = 1 + #{j : u_i·v_j > u_i·v_i} + #{j ≠ i tied}),
- * so a collapsed embedding scores 0 rather than 1. Non-finite entries throw (ArgumentError naming U
- * or V), so NaN embeddings cannot score a recall.
+ * largest u_i·v_j. Ties count against the query (rank = 1 + #{j : u_i·v_j > u_i·v_i} + #{j ≠ i
+ * tied}), so a collapsed embedding scores 0 rather than 1. Non-finite entries throw (ArgumentError
+ * naming U or V), so NaN embeddings cannot score a recall.
  */
 export function recallAtK(U: MatLike, V: MatLike, k = 1): number {
   const [A, B] = pair("recallAtK", U, V);
@@ -171,8 +191,13 @@ export interface SpectrumSummary {
  */
 export function embeddingSpectrum(X: MatLike, relTol = 1e-3): SpectrumSummary {
   const A = asMat(X, "embeddingSpectrum X");
-  if (!(relTol > 0 && relTol < 1)) argError("embeddingSpectrum", "relTol", relTol, "a number in (0, 1)");
-  if (A.rows < 2) throw new ShapeError("embeddingSpectrum X", "[N ≥ 2, d] (centring needs two rows)", [A.rows, A.cols]);
+  if (!(relTol > 0 && relTol < 1))
+    argError("embeddingSpectrum", "relTol", relTol, "a number in (0, 1)");
+  if (A.rows < 2)
+    throw new ShapeError("embeddingSpectrum X", "[N ≥ 2, d] (centring needs two rows)", [
+      A.rows,
+      A.cols,
+    ]);
   const mu = columnMean(A);
   const C = { rows: A.rows, cols: A.cols, data: A.data.map((x, i) => x - mu[i % A.cols]) };
   const S = singularValues(C);
@@ -197,7 +222,11 @@ export function embeddingSpectrum(X: MatLike, relTol = 1e-3): SpectrumSummary {
 }
 
 /** Principal angles between the estimated subspaces of the two modalities (energy-based ranks). */
-export function modalitySubspaceAngles(U: MatLike, V: MatLike, opts: { rank?: number; energy?: number } = {}): {
+export function modalitySubspaceAngles(
+  U: MatLike,
+  V: MatLike,
+  opts: { rank?: number; energy?: number } = {},
+): {
   angles: Float64Array;
   rankU: number;
   rankV: number;
@@ -221,11 +250,20 @@ export function shiftAlongGap(U: MatLike, V: MatLike, lambda: number): { U: Mat;
   const d = A.cols;
   const Us = { rows: A.rows, cols: d, data: A.data.map((x, i) => x - lambda * delta[i % d]) };
   const Vs = { rows: B.rows, cols: d, data: B.data.map((x, i) => x + lambda * delta[i % d]) };
-  for (const [M, nm] of [[Us, "U"], [Vs, "V"]] as const)
+  for (const [M, nm] of [
+    [Us, "U"],
+    [Vs, "V"],
+  ] as const)
     for (let i = 0; i < M.rows; i++) {
       let q = 0;
       for (let k = 0; k < d; k++) q += M.data[i * d + k] ** 2;
-      if (!(q > 1e-24)) argError("shiftAlongGap", "lambda", lambda, `a shift that leaves row ${i} of ${nm} non-zero`);
+      if (!(q > 1e-24))
+        argError(
+          "shiftAlongGap",
+          "lambda",
+          lambda,
+          `a shift that leaves row ${i} of ${nm} non-zero`,
+        );
     }
   return { U: normalizeRows(Us), V: normalizeRows(Vs) };
 }

@@ -5,17 +5,18 @@
  * not read): InfoNCE minus log N tends to
  *   T = −κ E[u·v] + E_u log E_{v'} e^{κ u·v'},   κ = 1/τ,  v' drawn from the v-marginal.
  * With ONE encoder both marginals are the same distribution and each term is optimised separately:
- * alignment by u = v, uniformity by the uniform distribution. With TWO encoders the second term is a
- * cross term between two different marginals, and it is NOT smallest at the uniform marginals: it
- * rewards pulling the modalities apart (its infimum −κ is approached by antipodal point masses). Only
- * the total T prefers aligned, uniform embeddings (shown on the cap family below and by training in
- * notebook 02; ours, not a proof). That tension is why a gap can exist at all.
+ * alignment by u = v, uniformity by the uniform distribution. With TWO encoders the second term is
+ * a cross term between two different marginals, and it is NOT smallest at the uniform marginals: it
+ * rewards pulling the modalities apart (its infimum −κ is approached by antipodal point masses).
+ * Only the total T prefers aligned, uniform embeddings (shown on the cap family below and by
+ * training in notebook 02; ours, not a proof). That tension is why a gap can exist at all.
  *
  * Aligned, uniform embeddings on S^{d−1} give T = −κ + log M_d(κ) with
  *   M_d(κ) = E_v e^{κ u·v} = Γ(d/2) (2/κ)^ν I_ν(κ),  ν = d/2 − 1   (vMF normaliser identity)
- * evaluated by `special.logExpectedExpDot`. Confined to k-dimensional subspaces whose principal angles
- * all equal θ, u·v = cos θ (Φu)·v with Φ an isometry H₁ → H₂, so the problem is the free problem on
- * S^{k−1} at κ cos θ and its optimum is −κ cos θ + log M_k(κ cos θ) (ours; `subspaceLimit`).
+ * evaluated by `special.logExpectedExpDot`. Confined to k-dimensional subspaces whose principal
+ * angles all equal θ, u·v = cos θ (Φu)·v with Φ an isometry H₁ → H₂, so the problem is the free
+ * problem on S^{k−1} at κ cos θ and its optimum is −κ cos θ + log M_k(κ cos θ) (ours;
+ * `subspaceLimit`).
  */
 import { ShapeError } from "../errors";
 import { Rng } from "../tensor/rng";
@@ -77,19 +78,21 @@ export function subspaceLimit(k: number, theta: number, tau: number): number {
  */
 export function uniformityOfUniform(d: number, t = 2): number {
   checkDim("uniformityOfUniform", d);
-  if (!(t > 0 && Number.isFinite(t))) argError("uniformityOfUniform", "t", t, "a finite number > 0");
+  if (!(t > 0 && Number.isFinite(t)))
+    argError("uniformityOfUniform", "t", t, "a finite number > 0");
   return -2 * t + logExpectedExpDot(d, 2 * t);
 }
 
 /**
- * Empirical large-N cross term (1/N) Σ_i log (1/M) Σ_j e^{u_i·v_j/τ} of two samples U [N, d] and
- * V [M, d] (the v's should be drawn independently of the u's; a sample paired with U includes j = i).
+ * Empirical large-N cross term (1/N) Σ_i log (1/M) Σ_j e^{u_i·v_j/τ} of two samples U [N, d] and V
+ * [M, d] (the v's should be drawn independently of the u's; a sample paired with U includes j = i).
  */
 export function crossUniformity(U: MatLike, V: MatLike, tau: number): number {
   checkTau("crossUniformity", tau);
   const A = asMat(U, "crossUniformity U");
   const B = asMat(V, "crossUniformity V");
-  if (A.cols !== B.cols) throw new ShapeError("crossUniformity V", `[M, ${A.cols}] (same d as U)`, [B.rows, B.cols]);
+  if (A.cols !== B.cols)
+    throw new ShapeError("crossUniformity V", `[M, ${A.cols}] (same d as U)`, [B.rows, B.cols]);
   const d = A.cols;
   const logits = new Float64Array(B.rows);
   let acc = 0;
@@ -120,18 +123,25 @@ export interface CapTerms {
 }
 
 /**
- * The two large-N terms for two spherical caps on S² (d = 3) of half-angle α whose axes are ψ apart,
- * each modality uniform in its cap, pairs v = R u (R rotates cap A onto cap B about a × b). Ours.
+ * The two large-N terms for two spherical caps on S² (d = 3) of half-angle α whose axes are ψ
+ * apart, each modality uniform in its cap, pairs v = R u (R rotates cap A onto cap B about a × b).
+ * Ours.
  *
  * Cross term by quadrature: for v uniform in the cap around b, integrating the azimuth of v about b
- * gives a Bessel function, E_v e^{κ u·v} = (1/(1 − cos α)) ∫_0^α e^{κ t cos γ} I₀(κ s sin γ) sin γ dγ,
- * t = u·b, s = √(1 − t²); then E_u over the polar angle β (Gauss–Legendre) and the azimuth χ of u
- * (trapezoid rule, periodic). Alignment in closed form: u·Ru = cos ψ + (1 − cos ψ)(u·n)², n ⊥ a, so
- * E[u·v] = cos ψ + (1 − cos ψ) E[sin²β]/2 with E[sin²β] = 1 − (1 + cos α + cos²α)/3.
- * The configuration is symmetric under swapping the caps, so the v → u direction has the same terms.
+ * gives a Bessel function, E_v e^{κ u·v} = (1/(1 − cos α)) ∫_0^α e^{κ t cos γ} I₀(κ s sin γ) sin γ
+ * dγ, t = u·b, s = √(1 − t²); then E_u over the polar angle β (Gauss–Legendre) and the azimuth χ of
+ * u (trapezoid rule, periodic). Alignment in closed form: u·Ru = cos ψ + (1 − cos ψ)(u·n)², n ⊥ a,
+ * so E[u·v] = cos ψ + (1 − cos ψ) E[sin²β]/2 with E[sin²β] = 1 − (1 + cos α + cos²α)/3. The
+ * configuration is symmetric under swapping the caps, so the v → u direction has the same terms.
  */
-export function capTerms(alpha: number, psi: number, tau: number, opts: { nodes?: number } = {}): CapTerms {
-  if (!(Number.isFinite(alpha) && alpha > 0 && alpha <= Math.PI)) argError("capTerms", "alpha", alpha, "a half-angle in (0, π] radians");
+export function capTerms(
+  alpha: number,
+  psi: number,
+  tau: number,
+  opts: { nodes?: number } = {},
+): CapTerms {
+  if (!(Number.isFinite(alpha) && alpha > 0 && alpha <= Math.PI))
+    argError("capTerms", "alpha", alpha, "a half-angle in (0, π] radians");
   checkRange("capTerms", "psi", psi, 0, Math.PI, " radians");
   checkTau("capTerms", tau);
   const n = opts.nodes ?? 48;
@@ -141,7 +151,8 @@ export function capTerms(alpha: number, psi: number, tau: number, opts: { nodes?
   const area = 1 - ca;
   const gl = gaussLegendre(n, 0, alpha);
   const [sp, cp] = [Math.sin(psi), Math.cos(psi)];
-  // log E_v e^{κ u·v} as a function of t = u·b, by log-sum-exp over the γ nodes (I₀ scaled: e^{−x} I₀(x)).
+  // log E_v e^{κ u·v} as a function of t = u·b, by log-sum-exp over the γ nodes (I₀ scaled: e^{−x}
+  // I₀(x)).
   const innerLog = (t: number): number => {
     const s = Math.sqrt(Math.max(0, 1 - t * t));
     let m = -Infinity;
@@ -149,7 +160,8 @@ export function capTerms(alpha: number, psi: number, tau: number, opts: { nodes?
     for (let q = 0; q < n; q++) {
       const g = gl.nodes[q];
       const x = kappa * s * Math.sin(g);
-      terms[q] = kappa * t * Math.cos(g) + x + Math.log(besselIScaled(0, x) * Math.sin(g) * gl.weights[q]);
+      terms[q] =
+        kappa * t * Math.cos(g) + x + Math.log(besselIScaled(0, x) * Math.sin(g) * gl.weights[q]);
       if (terms[q] > m) m = terms[q];
     }
     let e = 0;
@@ -177,10 +189,16 @@ export function capTerms(alpha: number, psi: number, tau: number, opts: { nodes?
 }
 
 /**
- * Monte Carlo twin of capTerms: n pairs (u uniform in the cap around e₃, v = R u) plus an independent
- * draw of n points of cap B for the cross term. Returns the same fields (estimates).
+ * Monte Carlo twin of capTerms: n pairs (u uniform in the cap around e₃, v = R u) plus an
+ * independent draw of n points of cap B for the cross term. Returns the same fields (estimates).
  */
-export function capTermsMC(alpha: number, psi: number, tau: number, n: number, r: Rng): CapTerms & { U: Mat; V: Mat } {
+export function capTermsMC(
+  alpha: number,
+  psi: number,
+  tau: number,
+  n: number,
+  r: Rng,
+): CapTerms & { U: Mat; V: Mat } {
   checkRange("capTermsMC", "psi", psi, 0, Math.PI, " radians");
   checkTau("capTermsMC", tau);
   checkCount("capTermsMC", "n", n, 2);
@@ -203,9 +221,16 @@ export function capTermsMC(alpha: number, psi: number, tau: number, n: number, r
 }
 
 /**
- * Expected InfoNCE of aligned i.i.d. uniform pairs, Monte Carlo: mean over `reps` draws of N points.
+ * Expected InfoNCE of aligned i.i.d. uniform pairs, Monte Carlo: mean over `reps` draws of N
+ * points.
  */
-export function iidUniformLoss(d: number, tau: number, n: number, reps: number, r: Rng): { mean: number; se: number } {
+export function iidUniformLoss(
+  d: number,
+  tau: number,
+  n: number,
+  reps: number,
+  r: Rng,
+): { mean: number; se: number } {
   checkDim("iidUniformLoss", d);
   checkTau("iidUniformLoss", tau);
   checkCount("iidUniformLoss", "n", n, 2);
@@ -275,7 +300,8 @@ export function sampleCap(n: number, axis: ArrayLike<number>, halfAngle: number,
       beta = halfAngle * Math.pow(r.uniform(), 1 / (d - 1));
       if (beta === 0 || r.uniform() <= Math.pow(Math.sin(beta) / beta, d - 2)) break;
     }
-    for (let k = 0; k < d; k++) m.data[i * d + k] = Math.cos(beta) * c[k] + (Math.sin(beta) * w[k]) / s;
+    for (let k = 0; k < d; k++)
+      m.data[i * d + k] = Math.cos(beta) * c[k] + (Math.sin(beta) * w[k]) / s;
   }
   return m;
 }
@@ -306,11 +332,17 @@ export function offsetAxes(d: number, separation: number): [Float64Array, Float6
  * and the rows renormalised: observation noise, so that no two embeddings tie exactly.
  * Returns U, V and the x₃ of each pair; x uniform on S².
  */
-export function r4Example(n: number, phi: number, r: Rng, opts: { noise?: number } = {}): { U: Mat; V: Mat; x3: Float64Array } {
+export function r4Example(
+  n: number,
+  phi: number,
+  r: Rng,
+  opts: { noise?: number } = {},
+): { U: Mat; V: Mat; x3: Float64Array } {
   checkCount("r4Example", "n", n);
   checkRange("r4Example", "phi", phi, 0, Math.PI, " radians");
   const sigma = opts.noise ?? 0;
-  if (!(Number.isFinite(sigma) && sigma >= 0)) argError("r4Example", "opts.noise", sigma, "a finite σ ≥ 0");
+  if (!(Number.isFinite(sigma) && sigma >= 0))
+    argError("r4Example", "opts.noise", sigma, "a finite σ ≥ 0");
   const X = sampleSphere(n, 3, r);
   const U = zeros(n, 4);
   const V = zeros(n, 4);

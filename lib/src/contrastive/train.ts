@@ -3,8 +3,9 @@
  *
  * An Encoder maps an input batch (or nothing, for free embeddings) to unit rows through a
  * Constraint. Weights are drawn from the project's seeded Rng, not tfjs's global RNG, so a run is
- * reproducible for a fixed seed and backend. Every step runs inside optimizer.minimize (which tidies)
- * and disposes its cost, so the live tensor count stays flat after the first step (Adam's slots).
+ * reproducible for a fixed seed and backend. Every step runs inside optimizer.minimize (which
+ * tidies) and disposes its cost, so the live tensor count stays flat after the first step (Adam's
+ * slots).
  */
 import * as tf from "../tf";
 import { ShapeError } from "../errors";
@@ -31,7 +32,8 @@ export interface Encoder {
  */
 export function freeEmbeddings(init: MatLike, constraint: Constraint): Encoder {
   const Z = constraint.inverse(init);
-  if (Z.cols !== constraint.paramDim) throw new ShapeError("freeEmbeddings init", `[N, ${constraint.dim}]`, [Z.rows, Z.cols]);
+  if (Z.cols !== constraint.paramDim)
+    throw new ShapeError("freeEmbeddings init", `[N, ${constraint.dim}]`, [Z.rows, Z.cols]);
   const z = tf.variable(tf.tensor2d(Float32Array.from(Z.data), [Z.rows, Z.cols]));
   return {
     variables: [z],
@@ -48,10 +50,21 @@ export function freeEmbeddings(init: MatLike, constraint: Constraint): Encoder {
  * N(0, biasStd²) from `r`; a non-zero bias std makes random encoders send all inputs into a narrow
  * cone (Liang et al.'s cone effect), and it is 0 by default.
  */
-export function mlpEncoder(sizes: readonly number[], constraint: Constraint, r: Rng, opts: { biasStd?: number } = {}): Encoder {
-  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) argError("mlpEncoder", "sizes", `[${sizes.join(", ")}]`, "≥ 2 positive integer layer sizes");
+export function mlpEncoder(
+  sizes: readonly number[],
+  constraint: Constraint,
+  r: Rng,
+  opts: { biasStd?: number } = {},
+): Encoder {
+  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1))
+    argError("mlpEncoder", "sizes", `[${sizes.join(", ")}]`, "≥ 2 positive integer layer sizes");
   if (sizes[sizes.length - 1] !== constraint.paramDim)
-    argError("mlpEncoder", "sizes", `[${sizes.join(", ")}]`, `last size = constraint.paramDim = ${constraint.paramDim}`);
+    argError(
+      "mlpEncoder",
+      "sizes",
+      `[${sizes.join(", ")}]`,
+      `last size = constraint.paramDim = ${constraint.paramDim}`,
+    );
   const biasStd = opts.biasStd ?? 0;
   const vars: tf.Variable[] = [];
   const layers: { W: tf.Variable; b: tf.Variable }[] = [];
@@ -71,7 +84,8 @@ export function mlpEncoder(sizes: readonly number[], constraint: Constraint, r: 
     inDim: sizes[0],
     forward: (x?: tf.Tensor2D) => {
       if (!x) throw new ShapeError("mlpEncoder.forward x", `[N, ${sizes[0]}]`, "undefined");
-      if (x.rank !== 2 || x.shape[1] !== sizes[0]) throw new ShapeError("mlpEncoder.forward x", `[N, ${sizes[0]}]`, x.shape);
+      if (x.rank !== 2 || x.shape[1] !== sizes[0])
+        throw new ShapeError("mlpEncoder.forward x", `[N, ${sizes[0]}]`, x.shape);
       return tf.tidy(() => {
         let h: tf.Tensor2D = x;
         layers.forEach(({ W, b }, l) => {
@@ -85,7 +99,9 @@ export function mlpEncoder(sizes: readonly number[], constraint: Constraint, r: 
   };
 }
 
-/** Embeddings of all rows of x (or the free parameters) as a float64 Mat, in chunks, no gradient. */
+/**
+ * Embeddings of all rows of x (or the free parameters) as a float64 Mat, in chunks, no gradient.
+ */
 export function embed(enc: Encoder, x?: tf.Tensor2D, chunk = 1024): Mat {
   if (enc.inDim === null || !x) {
     const t = enc.forward();
@@ -96,7 +112,9 @@ export function embed(enc: Encoder, x?: tf.Tensor2D, chunk = 1024): Mat {
   const n = x.shape[0];
   const parts: Mat[] = [];
   for (let s = 0; s < n; s += chunk) {
-    const t = tf.tidy(() => enc.forward(tf.slice(x, [s, 0], [Math.min(chunk, n - s), -1]) as tf.Tensor2D));
+    const t = tf.tidy(() =>
+      enc.forward(tf.slice(x, [s, 0], [Math.min(chunk, n - s), -1]) as tf.Tensor2D),
+    );
     parts.push(asMat(t));
     t.dispose();
   }
@@ -162,21 +180,35 @@ export interface TrainResult {
  * Minimise symmetric InfoNCE(f(x), g(y); τ) with Adam. For free embeddings (no xu/xv) each step is
  * full-batch. The loop yields to the event loop at every log so notebook progress displays update.
  */
-export async function trainContrastive(encU: Encoder, encV: Encoder, opts: TrainOptions): Promise<TrainResult> {
+export async function trainContrastive(
+  encU: Encoder,
+  encV: Encoder,
+  opts: TrainOptions,
+): Promise<TrainResult> {
   const { tau, steps, lr } = opts;
   checkCount("trainContrastive", "opts.steps", steps, 0);
-  if (!(lr > 0 && Number.isFinite(lr))) argError("trainContrastive", "opts.lr", lr, "a finite number > 0");
-  if (!(tau > 0 && Number.isFinite(tau))) argError("trainContrastive", "opts.tau", tau, "a finite number > 0");
+  if (!(lr > 0 && Number.isFinite(lr)))
+    argError("trainContrastive", "opts.lr", lr, "a finite number > 0");
+  if (!(tau > 0 && Number.isFinite(tau)))
+    argError("trainContrastive", "opts.tau", tau, "a finite number > 0");
   const until = opts.until;
   if (until) {
     checkCount("trainContrastive", "opts.until.window", until.window);
-    if (!(until.lossTol > 0)) argError("trainContrastive", "opts.until.lossTol", until.lossTol, "a number > 0");
-    if (!(until.gapTol > 0)) argError("trainContrastive", "opts.until.gapTol", until.gapTol, "a number > 0");
+    if (!(until.lossTol > 0))
+      argError("trainContrastive", "opts.until.lossTol", until.lossTol, "a number > 0");
+    if (!(until.gapTol > 0))
+      argError("trainContrastive", "opts.until.gapTol", until.gapTol, "a number > 0");
   }
   const withData = encU.inDim !== null || encV.inDim !== null;
-  if (withData && (!opts.xu || !opts.xv)) throw new ShapeError("trainContrastive opts.xu/xv", "paired input tensors for MLP encoders", "missing");
+  if (withData && (!opts.xu || !opts.xv))
+    throw new ShapeError(
+      "trainContrastive opts.xu/xv",
+      "paired input tensors for MLP encoders",
+      "missing",
+    );
   const n = withData ? opts.xu!.shape[0] : 0;
-  if (withData && opts.xv!.shape[0] !== n) throw new ShapeError("trainContrastive opts.xv", `[${n}, ·] (same N as xu)`, opts.xv!.shape);
+  if (withData && opts.xv!.shape[0] !== n)
+    throw new ShapeError("trainContrastive opts.xv", `[${n}, ·] (same N as xu)`, opts.xv!.shape);
   const batch = withData ? Math.min(opts.batchSize ?? n, n) : 0;
   const logEvery = Math.max(1, opts.logEvery ?? Math.ceil(steps / 20));
   const order = new Rng(opts.seed ?? 0);
@@ -185,7 +217,8 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
   const evalMax = opts.evalMax ?? 2048;
   const evalU = withData ? (opts.evalXu ?? opts.xu!) : undefined;
   const evalV = withData ? (opts.evalXv ?? opts.xv!) : undefined;
-  const capped = (t: tf.Tensor2D | undefined) => (t && t.shape[0] > evalMax ? (tf.slice(t, [0, 0], [evalMax, -1]) as tf.Tensor2D) : t);
+  const capped = (t: tf.Tensor2D | undefined) =>
+    t && t.shape[0] > evalMax ? (tf.slice(t, [0, 0], [evalMax, -1]) as tf.Tensor2D) : t;
   const eu = capped(evalU);
   const ev = capped(evalV);
 
@@ -195,7 +228,13 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
   const record = async (step: number, batchLoss: number) => {
     U = embed(encU, eu);
     V = embed(encV, ev);
-    const rec: TrainRecord = { step, loss: infoNCELoss(U, V, tau), batchLoss, recallAt1: recallAtK(U, V, 1), ...gapMetrics(U, V) };
+    const rec: TrainRecord = {
+      step,
+      loss: infoNCELoss(U, V, tau),
+      batchLoss,
+      recallAt1: recallAtK(U, V, 1),
+      ...gapMetrics(U, V),
+    };
     history.push(rec);
     opts.onLog?.(rec);
     await new Promise((res) => setImmediate(res));
@@ -210,7 +249,11 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
     if (now.step < until.window) return false;
     let then: TrainRecord | undefined;
     for (const h of history) if (h.step <= now.step - until.window) then = h;
-    return !!then && Math.abs(now.loss - then.loss) < until.lossTol && Math.abs(now.centroidDistance - then.centroidDistance) < until.gapTol;
+    return (
+      !!then &&
+      Math.abs(now.loss - then.loss) < until.lossTol &&
+      Math.abs(now.centroidDistance - then.centroidDistance) < until.gapTol
+    );
   };
   let perm = withData ? order.permutation(n) : new Int32Array(0);
   let cursor = 0;
@@ -237,7 +280,11 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
           idx.dispose();
         }
       }
-      const cost = optimizer.minimize(() => infoNCE(encU.forward(bu), encV.forward(bv), tau), true, vars);
+      const cost = optimizer.minimize(
+        () => infoNCE(encU.forward(bu), encV.forward(bv), tau),
+        true,
+        vars,
+      );
       if (withData && batch !== n) {
         bu!.dispose();
         bv!.dispose();
@@ -263,4 +310,3 @@ export async function trainContrastive(encU: Encoder, encV: Encoder, opts: Train
   }
   return { history, U, V, steps: taken, converged };
 }
-

@@ -35,8 +35,8 @@ export interface LoadFashionMnistOptions {
    */
   seed?: number;
   /**
-   * Directory holding manifest.json and the .bin.gz files. Default: env BESSELBOOK_DATA_DIR if
-   * set, else <repo>/data/fashion-mnist-subset (found from this file: lib/dist/data → ../../../data).
+   * Directory holding manifest.json and the .bin.gz files. Default: env BESSELBOOK_DATA_DIR if set,
+   * else <repo>/data/fashion-mnist-subset (found from this file: lib/dist/data → ../../../data).
    */
   dir?: string;
 }
@@ -96,17 +96,31 @@ function readManifest(dir: string): Manifest {
   try {
     m = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new FormatError(path, `cannot read manifest (${(e as Error).message}); expected the JSON written by data/build-fashion-mnist-subset.mjs`);
+    throw new FormatError(
+      path,
+      `cannot read manifest (${(e as Error).message}); expected the JSON written by data/build-fashion-mnist-subset.mjs`,
+    );
   }
-  if (!Array.isArray(m?.classNames) || !m.classNames.every((c: unknown) => typeof c === "string") || m.classNames.length === 0) {
+  if (
+    !Array.isArray(m?.classNames) ||
+    !m.classNames.every((c: unknown) => typeof c === "string") ||
+    m.classNames.length === 0
+  ) {
     throw new FormatError(path, "manifest.classNames must be a non-empty array of strings");
   }
   for (const split of ["train", "test"] as const) {
     const s = m?.splits?.[split];
     const ok =
-      s && typeof s.file === "string" && isHex64(s.sha256) && isHex64(s.rawSha256) &&
+      s &&
+      typeof s.file === "string" &&
+      isHex64(s.sha256) &&
+      isHex64(s.rawSha256) &&
       [s.count, s.rows, s.cols].every((v) => Number.isInteger(v) && v > 0);
-    if (!ok) throw new FormatError(path, `manifest.splits.${split} must have file, sha256, rawSha256 (hex) and positive integer count, rows, cols`);
+    if (!ok)
+      throw new FormatError(
+        path,
+        `manifest.splits.${split} must have file, sha256, rawSha256 (hex) and positive integer count, rows, cols`,
+      );
   }
   return m as Manifest;
 }
@@ -120,37 +134,59 @@ const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest(
 function decodeSplit(path: string, entry: SplitEntry, numClasses: number): Decoded {
   const { bytes, fileBytes, gzipped } = readMaybeGzip(path);
   if (bytes.length < BBFM_HEADER_BYTES) {
-    throw new FormatError(path, `truncated: ${bytes.length} bytes, the BBFM header alone needs ${BBFM_HEADER_BYTES}`);
+    throw new FormatError(
+      path,
+      `truncated: ${bytes.length} bytes, the BBFM header alone needs ${BBFM_HEADER_BYTES}`,
+    );
   }
   const magic = String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]);
-  if (magic !== BBFM_MAGIC) throw new FormatError(path, `bad magic ${JSON.stringify(magic)}; expected "${BBFM_MAGIC}"`);
+  if (magic !== BBFM_MAGIC)
+    throw new FormatError(path, `bad magic ${JSON.stringify(magic)}; expected "${BBFM_MAGIC}"`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(4, true);
-  if (version !== BBFM_VERSION) throw new FormatError(path, `unsupported BBFM version ${version}; expected ${BBFM_VERSION}`);
-  const count = view.getUint32(8, true), rows = view.getUint32(12, true), cols = view.getUint32(16, true);
+  if (version !== BBFM_VERSION)
+    throw new FormatError(path, `unsupported BBFM version ${version}; expected ${BBFM_VERSION}`);
+  const count = view.getUint32(8, true),
+    rows = view.getUint32(12, true),
+    cols = view.getUint32(16, true);
   if (count !== entry.count || rows !== entry.rows || cols !== entry.cols) {
-    throw new FormatError(path, `header says ${count} × ${rows} × ${cols}; manifest expects ${entry.count} × ${entry.rows} × ${entry.cols}`);
+    throw new FormatError(
+      path,
+      `header says ${count} × ${rows} × ${cols}; manifest expects ${entry.count} × ${entry.rows} × ${entry.cols}`,
+    );
   }
   const expected = BBFM_HEADER_BYTES + 5 * count + count * rows * cols;
   if (bytes.length !== expected) {
     const what = bytes.length < expected ? "truncated" : "trailing bytes";
-    throw new FormatError(path, `${what}: payload is ${bytes.length} bytes, expected ${expected} for ${count} images of ${rows}×${cols}`);
+    throw new FormatError(
+      path,
+      `${what}: payload is ${bytes.length} bytes, expected ${expected} for ${count} images of ${rows}×${cols}`,
+    );
   }
   // The .gz hash only applies to the file as shipped; the payload hash applies either way.
   if (gzipped) {
     const got = sha256(fileBytes);
-    if (got !== entry.sha256) throw new FormatError(path, `sha256 mismatch: file is ${got}, manifest expects ${entry.sha256} (file corrupt or modified)`);
+    if (got !== entry.sha256)
+      throw new FormatError(
+        path,
+        `sha256 mismatch: file is ${got}, manifest expects ${entry.sha256} (file corrupt or modified)`,
+      );
   }
   const gotRaw = sha256(bytes);
   if (gotRaw !== entry.rawSha256) {
-    throw new FormatError(path, `sha256 mismatch: payload is ${gotRaw}, manifest expects ${entry.rawSha256} (file corrupt or modified)`);
+    throw new FormatError(
+      path,
+      `sha256 mismatch: payload is ${gotRaw}, manifest expects ${entry.rawSha256} (file corrupt or modified)`,
+    );
   }
   // Copy the u32 indices out so alignment of the Buffer slice does not matter.
   const sourceIndices = new Uint32Array(count);
-  for (let i = 0; i < count; i++) sourceIndices[i] = view.getUint32(BBFM_HEADER_BYTES + 4 * i, true);
+  for (let i = 0; i < count; i++)
+    sourceIndices[i] = view.getUint32(BBFM_HEADER_BYTES + 4 * i, true);
   const labels = bytes.subarray(BBFM_HEADER_BYTES + 4 * count, BBFM_HEADER_BYTES + 5 * count);
   for (let i = 0; i < count; i++) {
-    if (labels[i] >= numClasses) throw new FormatError(path, `example ${i} has label ${labels[i]}; expected < ${numClasses}`);
+    if (labels[i] >= numClasses)
+      throw new FormatError(path, `example ${i} has label ${labels[i]}; expected < ${numClasses}`);
   }
   const pixels = bytes.subarray(BBFM_HEADER_BYTES + 5 * count);
   return { count, rows, cols, sourceIndices, labels, pixels };
@@ -165,22 +201,40 @@ function loadSplit(dir: string, split: FashionSplit): { decoded: Decoded; manife
   const entry = manifest.splits[split];
   const path = join(dir, entry.file);
   if (!existsSync(path)) {
-    throw new FormatError(path, "missing data file; rebuild with node data/build-fashion-mnist-subset.mjs (see data/PROVENANCE.md)");
+    throw new FormatError(
+      path,
+      "missing data file; rebuild with node data/build-fashion-mnist-subset.mjs (see data/PROVENANCE.md)",
+    );
   }
   return { decoded: decodeSplit(path, entry, manifest.classNames.length), manifest };
 }
 
-function resolveClasses(classes: readonly (number | string)[] | undefined, names: readonly string[]): number[] {
+function resolveClasses(
+  classes: readonly (number | string)[] | undefined,
+  names: readonly string[],
+): number[] {
   if (classes === undefined) return names.map((_, i) => i);
-  if (!Array.isArray(classes) || classes.length === 0) domainError("loadFashionMnist", "classes", classes, "a non-empty array of labels 0–9 or class names");
+  if (!Array.isArray(classes) || classes.length === 0)
+    domainError(
+      "loadFashionMnist",
+      "classes",
+      classes,
+      "a non-empty array of labels 0–9 or class names",
+    );
   const ids = classes.map((c) => {
     const id = typeof c === "string" ? names.indexOf(c) : c;
     if (!Number.isInteger(id) || id < 0 || id >= names.length) {
-      domainError("loadFashionMnist", "classes", JSON.stringify(c), `a label 0–${names.length - 1} or one of ${names.map((s) => JSON.stringify(s)).join(", ")}`);
+      domainError(
+        "loadFashionMnist",
+        "classes",
+        JSON.stringify(c),
+        `a label 0–${names.length - 1} or one of ${names.map((s) => JSON.stringify(s)).join(", ")}`,
+      );
     }
     return id;
   });
-  if (new Set(ids).size !== ids.length) domainError("loadFashionMnist", "classes", JSON.stringify(classes), "no repeated classes");
+  if (new Set(ids).size !== ids.length)
+    domainError("loadFashionMnist", "classes", JSON.stringify(classes), "no repeated classes");
   return ids;
 }
 
@@ -193,8 +247,10 @@ function resolveClasses(classes: readonly (number | string)[] | undefined, names
  */
 export function loadFashionMnist(options: LoadFashionMnistOptions = {}): FashionMnist {
   const split = options.split ?? "train";
-  if (split !== "train" && split !== "test") domainError("loadFashionMnist", "split", split, '"train" or "test"');
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) domainError("loadFashionMnist", "seed", options.seed, "an integer");
+  if (split !== "train" && split !== "test")
+    domainError("loadFashionMnist", "split", split, '"train" or "test"');
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    domainError("loadFashionMnist", "seed", options.seed, "an integer");
   const dir = resolve(options.dir ?? (process.env.BESSELBOOK_DATA_DIR || defaultFashionMnistDir()));
   const { decoded, manifest } = loadSplit(dir, split);
   const classIds = resolveClasses(options.classes, manifest.classNames);
@@ -215,7 +271,12 @@ export function loadFashionMnist(options: LoadFashionMnistOptions = {}): Fashion
   const n = options.n ?? available;
   if (!Number.isInteger(n) || n < 1) domainError("loadFashionMnist", "n", n, "a positive integer");
   if (n > available) {
-    domainError("loadFashionMnist", "n", n, `at most ${available} (examples of the selected ${k} class${k === 1 ? "" : "es"} in the shipped ${split} subset)`);
+    domainError(
+      "loadFashionMnist",
+      "n",
+      n,
+      `at most ${available} (examples of the selected ${k} class${k === 1 ? "" : "es"} in the shipped ${split} subset)`,
+    );
   }
 
   // Round-robin over classes: counts per class differ by at most one (exactly balanced when

@@ -12,11 +12,11 @@
  * shape evaluated there, so no image resampling happens. Each pixel averages S×S sample points on
  * a regular sub-grid (box-filter anti-aliasing).
  *
- * Exactness of quarter turns. With the default centre (size/2, size/2), sample positions are
- * k/(2S) for integers k, and for θ a multiple of π/2 cos θ and sin θ are taken exactly (0, ±1).
- * The inverse-rotated sample points of the rotated image are then bit-for-bit the sample points
- * of the upright image, so renderGlyph(s, {angle: π/2}) equals rot90Image(renderGlyph(s, {angle: 0}))
- * up to the order of the per-pixel sum (exact for the 0/1 shapes).
+ * Exactness of quarter turns. With the default centre (size/2, size/2), sample positions are k/(2S)
+ * for integers k, and for θ a multiple of π/2 cos θ and sin θ are taken exactly (0, ±1). The
+ * inverse-rotated sample points of the rotated image are then bit-for-bit the sample points of the
+ * upright image, so renderGlyph(s, {angle: π/2}) equals rot90Image(renderGlyph(s, {angle: 0})) up
+ * to the order of the per-pixel sum (exact for the 0/1 shapes).
  */
 import { ShapeError, domainError } from "../errors";
 import { rng } from "../tensor/rng";
@@ -68,11 +68,23 @@ export interface RenderGlyphOptions {
 
 type Pt = readonly [number, number];
 
-/** Squared distance from (u, v) to the segment (ax, ay)–(bx, by); segDist2 and the renderer's bound share it. */
-function segDist2Flat(u: number, v: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax, dy = by - ay;
+/**
+ * Squared distance from (u, v) to the segment (ax, ay)–(bx, by); segDist2 and the renderer's bound
+ * share it.
+ */
+function segDist2Flat(
+  u: number,
+  v: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): number {
+  const dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, ((u - ax) * dx + (v - ay) * dy) / (dx * dx + dy * dy)));
-  const ex = u - ax - t * dx, ey = v - ay - t * dy;
+  const ex = u - ax - t * dx,
+    ey = v - ay - t * dy;
   return ex * ex + ey * ey;
 }
 
@@ -81,9 +93,13 @@ function segDist2(u: number, v: number, a: Pt, b: Pt): number {
   return segDist2Flat(u, v, a[0], a[1], b[0], b[1]);
 }
 
-/** Distance from (u, v) to the circular arc of centre c, radius R, from angle a0 to a1 (a0 < a1, CCW). */
+/**
+ * Distance from (u, v) to the circular arc of centre c, radius R, from angle a0 to a1 (a0 < a1,
+ * CCW).
+ */
 function arcDist(u: number, v: number, c: Pt, R: number, a0: number, a1: number): number {
-  const du = u - c[0], dv = v - c[1];
+  const du = u - c[0],
+    dv = v - c[1];
   let phi = Math.atan2(dv, du);
   // Bring phi into [a0, a0 + 2π) so the in-arc test is a single comparison.
   while (phi < a0) phi += 2 * Math.PI;
@@ -98,7 +114,8 @@ function arcDist(u: number, v: number, c: Pt, R: number, a0: number, a1: number)
 function inPolygon(u: number, v: number, poly: readonly Pt[]): boolean {
   let inside = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [ui, vi] = poly[i], [uj, vj] = poly[j];
+    const [ui, vi] = poly[i],
+      [uj, vj] = poly[j];
     if (vi > v !== vj > v && u < ((uj - ui) * (v - vi)) / (vj - vi) + ui) inside = !inside;
   }
   return inside;
@@ -130,24 +147,119 @@ const STAR: Pt[] = (() => {
 })();
 
 const STROKE_GLYPHS: Record<(typeof GLYPH_SHAPES)[number], StrokeGlyph> = {
-  L: { segments: [[[-0.35, 0.65], [-0.35, -0.6]], [[-0.35, -0.6], [0.4, -0.6]]] },
-  T: { segments: [[[-0.5, 0.6], [0.5, 0.6]], [[0, 0.6], [0, -0.65]]] },
-  F: { segments: [[[-0.3, 0.65], [-0.3, -0.65]], [[-0.3, 0.65], [0.45, 0.65]], [[-0.3, 0.05], [0.25, 0.05]]] },
+  L: {
+    segments: [
+      [
+        [-0.35, 0.65],
+        [-0.35, -0.6],
+      ],
+      [
+        [-0.35, -0.6],
+        [0.4, -0.6],
+      ],
+    ],
+  },
+  T: {
+    segments: [
+      [
+        [-0.5, 0.6],
+        [0.5, 0.6],
+      ],
+      [
+        [0, 0.6],
+        [0, -0.65],
+      ],
+    ],
+  },
+  F: {
+    segments: [
+      [
+        [-0.3, 0.65],
+        [-0.3, -0.65],
+      ],
+      [
+        [-0.3, 0.65],
+        [0.45, 0.65],
+      ],
+      [
+        [-0.3, 0.05],
+        [0.25, 0.05],
+      ],
+    ],
+  },
   P: {
-    segments: [[[-0.3, 0.65], [-0.3, -0.65]], [[-0.3, 0.65], [0.1, 0.65]], [[-0.3, 0.05], [0.1, 0.05]]],
+    segments: [
+      [
+        [-0.3, 0.65],
+        [-0.3, -0.65],
+      ],
+      [
+        [-0.3, 0.65],
+        [0.1, 0.65],
+      ],
+      [
+        [-0.3, 0.05],
+        [0.1, 0.05],
+      ],
+    ],
     arcs: [[[0.1, 0.35], 0.3, -90 * deg, 90 * deg]],
   },
   // A "J" with a top bar.
   hook: {
-    segments: [[[0.25, 0.65], [0.25, -0.25]], [[0.0, 0.65], [0.45, 0.65]]],
+    segments: [
+      [
+        [0.25, 0.65],
+        [0.25, -0.25],
+      ],
+      [
+        [0.0, 0.65],
+        [0.45, 0.65],
+      ],
+    ],
     arcs: [[[-0.05, -0.25], 0.3, 180 * deg, 360 * deg]],
   },
   // Arrow pointing +u with a tick on its tail: mirror-free, so even reflections are visible.
-  arrow: { segments: [[[-0.65, 0], [0.6, 0]], [[0.6, 0], [0.25, 0.32]], [[0.6, 0], [0.25, -0.32]], [[-0.65, 0], [-0.65, 0.25]]] },
+  arrow: {
+    segments: [
+      [
+        [-0.65, 0],
+        [0.6, 0],
+      ],
+      [
+        [0.6, 0],
+        [0.25, 0.32],
+      ],
+      [
+        [0.6, 0],
+        [0.25, -0.32],
+      ],
+      [
+        [-0.65, 0],
+        [-0.65, 0.25],
+      ],
+    ],
+  },
   // Right triangle with unequal legs: no rotational or mirror symmetry.
-  triangle: { polygon: [[-0.5, -0.45], [0.62, -0.45], [-0.5, 0.5]] },
+  triangle: {
+    polygon: [
+      [-0.5, -0.45],
+      [0.62, -0.45],
+      [-0.5, 0.5],
+    ],
+  },
   // Latin cross: the short arms sit above the middle.
-  cross: { segments: [[[0, 0.7], [0, -0.7]], [[-0.4, 0.3], [0.4, 0.3]]] },
+  cross: {
+    segments: [
+      [
+        [0, 0.7],
+        [0, -0.7],
+      ],
+      [
+        [-0.4, 0.3],
+        [0.4, 0.3],
+      ],
+    ],
+  },
   // Ring cut where the direction is within ±25° of +u: mirror symmetric (v → −v) but with no
   // rotational symmetry, so the angle is recoverable from the image.
   "ring-with-notch": { arcs: [[[0, 0], 0.5, 25 * deg, 335 * deg]] },
@@ -157,14 +269,17 @@ const STROKE_GLYPHS: Record<(typeof GLYPH_SHAPES)[number], StrokeGlyph> = {
 /** Largest distance from the glyph origin of any inked point, for stroke half-width 0. */
 function boundRadius(g: StrokeGlyph): number {
   let r = 0;
-  for (const [a, b] of g.segments ?? []) r = Math.max(r, Math.hypot(a[0], a[1]), Math.hypot(b[0], b[1]));
+  for (const [a, b] of g.segments ?? [])
+    r = Math.max(r, Math.hypot(a[0], a[1]), Math.hypot(b[0], b[1]));
   for (const [c, R] of g.arcs ?? []) r = Math.max(r, Math.hypot(c[0], c[1]) + R);
   for (const p of g.polygon ?? []) r = Math.max(r, Math.hypot(p[0], p[1]));
   return r;
 }
 
 function strokeIndicator(g: StrokeGlyph): (u: number, v: number, half: number) => number {
-  const segments = g.segments ?? [], arcs = g.arcs ?? [], polygon = g.polygon;
+  const segments = g.segments ?? [],
+    arcs = g.arcs ?? [],
+    polygon = g.polygon;
   return (u, v, half) => {
     if (polygon && inPolygon(u, v, polygon)) return 1;
     const h2 = half * half;
@@ -185,13 +300,18 @@ type ShapeFn = (u: number, v: number, half: number) => number;
  */
 const SHAPES: Record<GlyphShape, { f: ShapeFn; radius: number }> = {
   ...(Object.fromEntries(
-    Object.entries(STROKE_GLYPHS).map(([name, g]) => [name, { f: strokeIndicator(g), radius: boundRadius(g) }]),
+    Object.entries(STROKE_GLYPHS).map(([name, g]) => [
+      name,
+      { f: strokeIndicator(g), radius: boundRadius(g) },
+    ]),
   ) as Record<(typeof GLYPH_SHAPES)[number], { f: ShapeFn; radius: number }>),
   blob: { f: (u, v) => gauss(u, v, 0, 0, 0.3, 0.3), radius: Infinity },
   ellipse: { f: (u, v) => gauss(u, v, 0, 0, 0.3, 0.13), radius: Infinity },
   // Probabilistic union 1 − (1−g₁)(1−g₂): smooth and ≤ 1, unlike a sum or a max.
   "blob-pair": {
-    f: (u, v) => 1 - (1 - gauss(u, v, -0.25, -0.05, 0.22, 0.22)) * (1 - 0.7 * gauss(u, v, 0.35, 0.2, 0.14, 0.14)),
+    f: (u, v) =>
+      1 -
+      (1 - gauss(u, v, -0.25, -0.05, 0.22, 0.22)) * (1 - 0.7 * gauss(u, v, 0.35, 0.2, 0.14, 0.14)),
     radius: Infinity,
   },
 };
@@ -207,14 +327,16 @@ interface StrokeGeometry {
 }
 
 const STROKE_GEOMETRY: Record<(typeof GLYPH_SHAPES)[number], StrokeGeometry> = Object.fromEntries(
-  Object.entries(STROKE_GLYPHS).map(([name, g]) => [name, {
-    seg: Float64Array.from((g.segments ?? []).flatMap(([a, b]) => [a[0], a[1], b[0], b[1]])),
-    arcs: g.arcs ?? [],
-    poly: Float64Array.from((g.polygon ?? []).flatMap((p) => [p[0], p[1]])),
-    polygon: g.polygon,
-  }]),
+  Object.entries(STROKE_GLYPHS).map(([name, g]) => [
+    name,
+    {
+      seg: Float64Array.from((g.segments ?? []).flatMap(([a, b]) => [a[0], a[1], b[0], b[1]])),
+      arcs: g.arcs ?? [],
+      poly: Float64Array.from((g.polygon ?? []).flatMap((p) => [p[0], p[1]])),
+      polygon: g.polygon,
+    },
+  ]),
 ) as Record<(typeof GLYPH_SHAPES)[number], StrokeGeometry>;
-
 
 /**
  * Signed distance (glyph units) from (u, v) to the ink of a stroke glyph: negative inside. Used
@@ -223,7 +345,8 @@ const STROKE_GEOMETRY: Record<(typeof GLYPH_SHAPES)[number], StrokeGeometry> = O
  */
 function signedDistance(g: StrokeGeometry, u: number, v: number, half: number): number {
   let d = Infinity;
-  const seg = g.seg, poly = g.poly;
+  const seg = g.seg,
+    poly = g.poly;
   for (let i = 0; i < seg.length; i += 4) {
     const e = Math.sqrt(segDist2Flat(u, v, seg[i], seg[i + 1], seg[i + 2], seg[i + 3])) - half;
     if (e < d) d = e;
@@ -252,10 +375,14 @@ function exactCosSin(theta: number): [number, number] {
   const k = Math.round(q);
   if (Math.abs(q - k) <= 1e-12 * Math.max(1, Math.abs(q))) {
     switch (((k % 4) + 4) % 4) {
-      case 0: return [1, 0];
-      case 1: return [0, 1];
-      case 2: return [-1, 0];
-      default: return [0, -1];
+      case 0:
+        return [1, 0];
+      case 1:
+        return [0, 1];
+      case 2:
+        return [-1, 0];
+      default:
+        return [0, -1];
     }
   }
   return [Math.cos(theta), Math.sin(theta)];
@@ -263,12 +390,20 @@ function exactCosSin(theta: number): [number, number] {
 
 function checkShape(fn: string, shape: unknown): asserts shape is GlyphShape {
   if (typeof shape !== "string" || !(shape in SHAPES)) {
-    domainError(fn, "shape", JSON.stringify(shape), `one of ${Object.keys(SHAPES).map((s) => JSON.stringify(s)).join(", ")}`);
+    domainError(
+      fn,
+      "shape",
+      JSON.stringify(shape),
+      `one of ${Object.keys(SHAPES)
+        .map((s) => JSON.stringify(s))
+        .join(", ")}`,
+    );
   }
 }
 
 function checkSize(fn: string, size: unknown): asserts size is number {
-  if (typeof size !== "number" || !Number.isInteger(size) || size < 2 || size > 1024) domainError(fn, "size", size, "an integer in [2, 1024]");
+  if (typeof size !== "number" || !Number.isInteger(size) || size < 2 || size > 1024)
+    domainError(fn, "size", size, "an integer in [2, 1024]");
 }
 
 /**
@@ -287,11 +422,16 @@ export function renderGlyph(shape: GlyphShape, options: RenderGlyphOptions): Flo
   const blur = options.blur ?? 0;
   const [cx, cy] = options.center ?? [size / 2, size / 2];
   if (!Number.isFinite(angle)) domainError(fn, "angle", angle, "a finite number of radians");
-  if (!(scale > 0 && Number.isFinite(scale))) domainError(fn, "scale", scale, "a finite number > 0");
-  if (!Number.isInteger(S) || S < 1 || S > 16) domainError(fn, "supersample", S, "an integer in [1, 16]");
-  if (!(strokeWidth > 0 && strokeWidth <= 1)) domainError(fn, "strokeWidth", strokeWidth, "a number in (0, 1] (glyph units)");
-  if (!(blur >= 0 && Number.isFinite(blur))) domainError(fn, "blur", blur, "a finite number ≥ 0 (pixels)");
-  if (!Number.isFinite(cx) || !Number.isFinite(cy)) domainError(fn, "center", `[${cx}, ${cy}]`, "two finite pixel coordinates");
+  if (!(scale > 0 && Number.isFinite(scale)))
+    domainError(fn, "scale", scale, "a finite number > 0");
+  if (!Number.isInteger(S) || S < 1 || S > 16)
+    domainError(fn, "supersample", S, "an integer in [1, 16]");
+  if (!(strokeWidth > 0 && strokeWidth <= 1))
+    domainError(fn, "strokeWidth", strokeWidth, "a number in (0, 1] (glyph units)");
+  if (!(blur >= 0 && Number.isFinite(blur)))
+    domainError(fn, "blur", blur, "a finite number ≥ 0 (pixels)");
+  if (!Number.isFinite(cx) || !Number.isFinite(cy))
+    domainError(fn, "center", `[${cx}, ${cy}]`, "two finite pixel coordinates");
 
   const { f, radius } = SHAPES[shape];
   const half = strokeWidth / 2;
@@ -300,11 +440,13 @@ export function renderGlyph(shape: GlyphShape, options: RenderGlyphOptions): Flo
   // the offsets from the centre are integers (exact) when 2S·cx is; divide once by D.
   const twoS = 2 * S;
   const D = twoS * ((scale * size) / 2);
-  const ox = twoS * cx, oy = twoS * cy;
+  const ox = twoS * cx,
+    oy = twoS * cy;
   const geom = STROKE_GEOMETRY[shape as keyof typeof STROKE_GEOMETRY];
-  const out = geom !== undefined
-    ? renderStroke(geom, f, size, S, D, ox, oy, c, s, half, radius)
-    : renderSmooth(f, size, S, D, ox, oy, c, s, half, radius);
+  const out =
+    geom !== undefined
+      ? renderStroke(geom, f, size, S, D, ox, oy, c, s, half, radius)
+      : renderSmooth(f, size, S, D, ox, oy, c, s, half, radius);
   return blur > 0 ? gaussianBlur(out, size, blur) : out;
 }
 
@@ -312,7 +454,18 @@ export function renderGlyph(shape: GlyphShape, options: RenderGlyphOptions): Flo
  * Smooth shapes: every sample is evaluated and summed in the pixel's own (a, b) order (the sums
  * are not integers, so the order is part of the result).
  */
-function renderSmooth(f: ShapeFn, size: number, S: number, D: number, ox: number, oy: number, c: number, s: number, half: number, radius: number): Float32Array {
+function renderSmooth(
+  f: ShapeFn,
+  size: number,
+  S: number,
+  D: number,
+  ox: number,
+  oy: number,
+  c: number,
+  s: number,
+  half: number,
+  radius: number,
+): Float32Array {
   const twoS = 2 * S;
   const out = new Float32Array(size * size);
   const inv = 1 / (S * S);
@@ -356,7 +509,19 @@ const SD_MARGIN = 1e-9;
  * (computed by the same expressions as the per-sample loop), so the per-pixel counts, and the
  * output count/S², are bit-for-bit those of evaluating every sample.
  */
-function renderStroke(g: StrokeGeometry, f: ShapeFn, size: number, S: number, D: number, ox: number, oy: number, c: number, s: number, half: number, radius: number): Float32Array {
+function renderStroke(
+  g: StrokeGeometry,
+  f: ShapeFn,
+  size: number,
+  S: number,
+  D: number,
+  ox: number,
+  oy: number,
+  c: number,
+  s: number,
+  half: number,
+  radius: number,
+): Float32Array {
   const N = size * S;
   const counts = new Int32Array(size * size);
   const step = 2 / D; // distance between neighbouring samples, glyph units (rotation keeps it)
@@ -370,7 +535,8 @@ function renderStroke(g: StrokeGeometry, f: ShapeFn, size: number, S: number, D:
     let gx = 0;
     while (gx < N) {
       const x = (2 * gx + 1 - ox) / D;
-      const u = c * x + s * y, v = -s * x + c * y;
+      const u = c * x + s * y,
+        v = -s * x + c * y;
       const sd = signedDistance(g, u, v, half);
       const mag = Math.abs(sd);
       let end = gx + 1;
@@ -404,8 +570,10 @@ function renderStroke(g: StrokeGeometry, f: ShapeFn, size: number, S: number, D:
  */
 export function gaussianBlur(image: Float32Array, size: number, sigma: number): Float32Array {
   checkSize("gaussianBlur", size);
-  if (image.length !== size * size) throw new ShapeError("gaussianBlur image", `[${size * size}] (size²)`, [image.length]);
-  if (!(sigma > 0 && Number.isFinite(sigma))) domainError("gaussianBlur", "sigma", sigma, "a finite number > 0 (pixels)");
+  if (image.length !== size * size)
+    throw new ShapeError("gaussianBlur image", `[${size * size}] (size²)`, [image.length]);
+  if (!(sigma > 0 && Number.isFinite(sigma)))
+    domainError("gaussianBlur", "sigma", sigma, "a finite number > 0 (pixels)");
   const rad = Math.max(1, Math.ceil(3 * sigma));
   const w = new Float64Array(2 * rad + 1);
   let tot = 0;
@@ -441,13 +609,15 @@ export function gaussianBlur(image: Float32Array, size: number, sigma: number): 
  */
 export function rot90Image(image: Float32Array, size: number, k = 1): Float32Array {
   checkSize("rot90Image", size);
-  if (image.length !== size * size) throw new ShapeError("rot90Image image", `[${size * size}] (size²)`, [image.length]);
+  if (image.length !== size * size)
+    throw new ShapeError("rot90Image image", `[${size * size}] (size²)`, [image.length]);
   if (!Number.isInteger(k)) domainError("rot90Image", "k", k, "an integer number of quarter turns");
   let cur = Float32Array.from(image);
   const turns = ((k % 4) + 4) % 4;
   for (let t = 0; t < turns; t++) {
     const next = new Float32Array(size * size);
-    for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) next[r * size + c] = cur[c * size + (size - 1 - r)];
+    for (let r = 0; r < size; r++)
+      for (let c = 0; c < size; c++) next[r * size + c] = cur[c * size + (size - 1 - r)];
     cur = next;
   }
   return cur;
@@ -506,22 +676,33 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   const [lo, hi] = options.scaleRange ?? [0.8, 1];
   if (!Number.isInteger(n) || n < 1 || n > 1e6) domainError(fn, "n", n, "an integer in [1, 10^6]");
   // rng folds a seed to 32 bits, so 2^32 would draw the glyphs of seed 0 (review s6-14b finding 5)
-  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) domainError(fn, "seed", seed, "an integer in [0, 2^32)");
+  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
+    domainError(fn, "seed", seed, "an integer in [0, 2^32)");
   checkSize(fn, size);
-  if (!Array.isArray(shapes) || shapes.length === 0) domainError(fn, "shapes", shapes, "a non-empty array of glyph names");
+  if (!Array.isArray(shapes) || shapes.length === 0)
+    domainError(fn, "shapes", shapes, "a non-empty array of glyph names");
   shapes.forEach((s) => checkShape(fn, s));
-  if (new Set(shapes).size !== shapes.length) domainError(fn, "shapes", JSON.stringify(shapes), "no repeated shapes");
-  if (!(mode === "upright" || mode === "random" || (typeof mode === "number" && Number.isFinite(mode)))) {
+  if (new Set(shapes).size !== shapes.length)
+    domainError(fn, "shapes", JSON.stringify(shapes), "no repeated shapes");
+  if (!(
+    mode === "upright" ||
+    mode === "random" ||
+    (typeof mode === "number" && Number.isFinite(mode))
+  )) {
     domainError(fn, "angles", mode, '"upright", "random" or a finite angle in radians');
   }
   const angleSeed = options.angleSeed;
   if (angleSeed !== undefined) {
     // rng folds a seed to 32 bits, so 2^32 would alias 0: refuse anything outside [0, 2^32)
-    if (!(Number.isInteger(angleSeed) && angleSeed >= 0 && angleSeed < 2 ** 32)) domainError(fn, "angleSeed", angleSeed, "an integer in [0, 2^32)");
-    if (mode !== "random") domainError(fn, "angleSeed", angleSeed, 'undefined unless angles is "random"');
+    if (!(Number.isInteger(angleSeed) && angleSeed >= 0 && angleSeed < 2 ** 32))
+      domainError(fn, "angleSeed", angleSeed, "an integer in [0, 2^32)");
+    if (mode !== "random")
+      domainError(fn, "angleSeed", angleSeed, 'undefined unless angles is "random"');
   }
-  if (!(jitter >= 0 && Number.isFinite(jitter))) domainError(fn, "jitter", jitter, "a finite number ≥ 0 (pixels)");
-  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) domainError(fn, "scaleRange", `[${lo}, ${hi}]`, "0 < lo ≤ hi < ∞");
+  if (!(jitter >= 0 && Number.isFinite(jitter)))
+    domainError(fn, "jitter", jitter, "a finite number ≥ 0 (pixels)");
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi)))
+    domainError(fn, "scaleRange", `[${lo}, ${hi}]`, "0 < lo ≤ hi < ∞");
 
   const r = rng(seed);
   const ra = angleSeed === undefined ? r : rng(angleSeed);
@@ -531,7 +712,9 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
   r.shuffle(labels);
   const px = size * size;
   const images = new Float32Array(n * px);
-  const angles = new Float64Array(n), scales = new Float64Array(n), centers = new Float64Array(2 * n);
+  const angles = new Float64Array(n),
+    scales = new Float64Array(n),
+    centers = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     const angle = mode === "upright" ? 0 : mode === "random" ? ra.uniformIn(0, 2 * Math.PI) : mode;
     const scale = r.uniformIn(lo, hi);
@@ -542,10 +725,25 @@ export function glyphDataset(options: GlyphDatasetOptions): GlyphDataset {
     centers[2 * i] = cx;
     centers[2 * i + 1] = cy;
     const img = renderGlyph(shapes[labels[i]], {
-      size, angle, scale, center: [cx, cy],
-      supersample: options.supersample, strokeWidth: options.strokeWidth, blur: options.blur,
+      size,
+      angle,
+      scale,
+      center: [cx, cy],
+      supersample: options.supersample,
+      strokeWidth: options.strokeWidth,
+      blur: options.blur,
     });
     images.set(img, i * px);
   }
-  return { images, labels, n, height: size, width: size, classNames: [...shapes], angles, scales, centers };
+  return {
+    images,
+    labels,
+    n,
+    height: size,
+    width: size,
+    classNames: [...shapes],
+    angles,
+    scales,
+    centers,
+  };
 }

@@ -27,7 +27,11 @@ export interface IdxArray {
 }
 
 /** Read a file and transparently gunzip it when it starts with the gzip magic 1f 8b. */
-export function readMaybeGzip(path: string): { bytes: Uint8Array; fileBytes: Uint8Array; gzipped: boolean } {
+export function readMaybeGzip(path: string): {
+  bytes: Uint8Array;
+  fileBytes: Uint8Array;
+  gzipped: boolean;
+} {
   let file: Buffer;
   try {
     file = readFileSync(path);
@@ -50,19 +54,38 @@ export function readMaybeGzip(path: string): { bytes: Uint8Array; fileBytes: Uin
  */
 export function readIdx(path: string, expectMagic?: number): IdxArray {
   const { bytes } = readMaybeGzip(path);
-  if (bytes.length < 4) throw new FormatError(path, `truncated IDX file: ${bytes.length} bytes, need at least 4 for the magic number`);
+  if (bytes.length < 4)
+    throw new FormatError(
+      path,
+      `truncated IDX file: ${bytes.length} bytes, need at least 4 for the magic number`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   if (expectMagic !== undefined && magic !== expectMagic) {
-    throw new FormatError(path, `IDX magic number ${magic} (0x${magic.toString(16)}), expected ${expectMagic} (0x${expectMagic.toString(16)})`);
+    throw new FormatError(
+      path,
+      `IDX magic number ${magic} (0x${magic.toString(16)}), expected ${expectMagic} (0x${expectMagic.toString(16)})`,
+    );
   }
-  if (magic >>> 16 !== 0) throw new FormatError(path, `not an IDX file: first two bytes must be zero, magic = 0x${magic.toString(16)}`);
+  if (magic >>> 16 !== 0)
+    throw new FormatError(
+      path,
+      `not an IDX file: first two bytes must be zero, magic = 0x${magic.toString(16)}`,
+    );
   const type = (magic >>> 8) & 0xff;
-  if (type !== 0x08) throw new FormatError(path, `IDX data type 0x${type.toString(16)} unsupported; expected 0x08 (unsigned byte)`);
+  if (type !== 0x08)
+    throw new FormatError(
+      path,
+      `IDX data type 0x${type.toString(16)} unsupported; expected 0x08 (unsigned byte)`,
+    );
   const ndim = magic & 0xff;
   if (ndim === 0) throw new FormatError(path, "IDX file declares 0 dimensions");
   const offset = 4 + 4 * ndim;
-  if (bytes.length < offset) throw new FormatError(path, `truncated IDX header: ${bytes.length} bytes, need ${offset} for ${ndim} dimensions`);
+  if (bytes.length < offset)
+    throw new FormatError(
+      path,
+      `truncated IDX header: ${bytes.length} bytes, need ${offset} for ${ndim} dimensions`,
+    );
   const dims: number[] = [];
   let size = 1;
   for (let d = 0; d < ndim; d++) {
@@ -72,13 +95,19 @@ export function readIdx(path: string, expectMagic?: number): IdxArray {
   }
   if (bytes.length !== offset + size) {
     const what = bytes.length < offset + size ? "truncated" : "trailing bytes";
-    throw new FormatError(path, `${what}: ${bytes.length} bytes, expected ${offset + size} for dims [${dims.join(", ")}]`);
+    throw new FormatError(
+      path,
+      `${what}: ${bytes.length} bytes, expected ${offset + size} for dims [${dims.join(", ")}]`,
+    );
   }
   return { magic, dims, data: bytes.subarray(offset, offset + size) };
 }
 
 export interface LoadIdxOptions {
-  /** Names for labels 0…K−1. Default: the Fashion-MNIST names when every label is < 10, else "0", "1", …. */
+  /**
+   * Names for labels 0…K−1. Default: the Fashion-MNIST names when every label is < 10, else "0",
+   * "1", ….
+   */
   classNames?: readonly string[];
 }
 
@@ -88,13 +117,24 @@ export interface LoadIdxOptions {
  * Validates the magic numbers (2051 images, 2049 labels), that the counts agree and that every
  * label indexes `classNames`. Returns images in [0, 1] as [n, rows, cols].
  */
-export function loadIdx(imagesPath: string, labelsPath: string, options: LoadIdxOptions = {}): ImageSet {
+export function loadIdx(
+  imagesPath: string,
+  labelsPath: string,
+  options: LoadIdxOptions = {},
+): ImageSet {
   const img = readIdx(imagesPath, IDX_IMAGES_MAGIC);
   const lab = readIdx(labelsPath, IDX_LABELS_MAGIC);
   const [n, height, width] = img.dims;
-  if (height === 0 || width === 0) throw new FormatError(imagesPath, `image size ${height}×${width}; expected both dimensions ≥ 1`);
+  if (height === 0 || width === 0)
+    throw new FormatError(
+      imagesPath,
+      `image size ${height}×${width}; expected both dimensions ≥ 1`,
+    );
   if (lab.dims[0] !== n) {
-    throw new FormatError(labelsPath, `${lab.dims[0]} labels but ${imagesPath} has ${n} images; expected equal counts`);
+    throw new FormatError(
+      labelsPath,
+      `${lab.dims[0]} labels but ${imagesPath} has ${n} images; expected equal counts`,
+    );
   }
   let maxLabel = -1;
   for (let i = 0; i < n; i++) if (lab.data[i] > maxLabel) maxLabel = lab.data[i];
@@ -104,7 +144,10 @@ export function loadIdx(imagesPath: string, labelsPath: string, options: LoadIdx
       ? [...FASHION_MNIST_CLASSES]
       : Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
   if (maxLabel >= classNames.length) {
-    throw new FormatError(labelsPath, `label ${maxLabel} found but only ${classNames.length} class names given; expected labels < ${classNames.length}`);
+    throw new FormatError(
+      labelsPath,
+      `label ${maxLabel} found but only ${classNames.length} class names given; expected labels < ${classNames.length}`,
+    );
   }
   const images = new Float32Array(n * height * width);
   bytesToUnit(img.data, 0, images, 0, images.length);

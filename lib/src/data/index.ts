@@ -18,7 +18,14 @@ export {
   BBFM_VERSION,
   BBFM_HEADER_BYTES,
 } from "./fashionMnist";
-export { IdxArray, LoadIdxOptions, readIdx, loadIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx";
+export {
+  IdxArray,
+  LoadIdxOptions,
+  readIdx,
+  loadIdx,
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+} from "./idx";
 export {
   GlyphShape,
   RenderGlyphOptions,
@@ -32,4 +39,12 @@ export {
   glyphDataset,
 } from "./glyphs";
 export { ImagesLike, toTensor4d, oneHot, oneHotArray } from "./tensor";
-export { MOLECULES, MoleculeName, MoleculeSet, MoleculeFrame, loadMolecule, moleculeFrames, defaultMoleculesDir } from "./molecules";
+export {
+  MOLECULES,
+  MoleculeName,
+  MoleculeSet,
+  MoleculeFrame,
+  loadMolecule,
+  moleculeFrames,
+  defaultMoleculesDir,
+} from "./molecules";

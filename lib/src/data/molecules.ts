@@ -16,7 +16,14 @@ import { join, resolve } from "node:path";
 import { FormatError, domainError } from "../errors";
 
 /** The molecules shipped (data/molecules/<name>.json). */
-export const MOLECULES = ["ethanol", "malonaldehyde", "aspirin", "co2", "benzene", "methane"] as const;
+export const MOLECULES = [
+  "ethanol",
+  "malonaldehyde",
+  "aspirin",
+  "co2",
+  "benzene",
+  "methane",
+] as const;
 export type MoleculeName = (typeof MOLECULES)[number];
 
 export interface MoleculeSet {
@@ -44,19 +51,27 @@ export function defaultMoleculesDir(): string {
 }
 
 function numbers(raw: unknown, n: number, what: string, path: string): Float64Array {
-  if (!Array.isArray(raw) || raw.length !== n) throw new FormatError(path, `${what}: expected ${n} numbers, got ${Array.isArray(raw) ? raw.length : typeof raw}`);
+  if (!Array.isArray(raw) || raw.length !== n)
+    throw new FormatError(
+      path,
+      `${what}: expected ${n} numbers, got ${Array.isArray(raw) ? raw.length : typeof raw}`,
+    );
   const out = Float64Array.from(raw as number[]);
-  for (let k = 0; k < n; k++) if (!Number.isFinite(out[k])) throw new FormatError(path, `${what}[${k}] is not a finite number`);
+  for (let k = 0; k < n; k++)
+    if (!Number.isFinite(out[k]))
+      throw new FormatError(path, `${what}[${k}] is not a finite number`);
   return out;
 }
 
 /** Load one molecule's frames (validated against MANIFEST.json). */
 export function loadMolecule(name: string, opts: { dir?: string } = {}): MoleculeSet {
-  if (!(MOLECULES as readonly string[]).includes(name)) domainError("loadMolecule", "name", JSON.stringify(name), `one of ${MOLECULES.join(", ")}`);
+  if (!(MOLECULES as readonly string[]).includes(name))
+    domainError("loadMolecule", "name", JSON.stringify(name), `one of ${MOLECULES.join(", ")}`);
   const dir = resolve(opts.dir ?? defaultMoleculesDir());
   const path = join(dir, `${name}.json`);
   const mpath = join(dir, "MANIFEST.json");
-  if (!existsSync(path)) throw new FormatError(path, "missing (run /usr/bin/python3 data/build-molecules.py)");
+  if (!existsSync(path))
+    throw new FormatError(path, "missing (run /usr/bin/python3 data/build-molecules.py)");
   if (!existsSync(mpath)) throw new FormatError(mpath, "missing");
   const bytes = readFileSync(path);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
@@ -66,18 +81,31 @@ export function loadMolecule(name: string, opts: { dir?: string } = {}): Molecul
   } catch (e) {
     throw new FormatError(mpath, `not JSON (${(e as Error).message})`);
   }
-  if (manifest[`${name}.json`] !== sha256) throw new FormatError(path, `SHA-256 ${sha256} does not match MANIFEST.json (${manifest[`${name}.json`]})`);
+  if (manifest[`${name}.json`] !== sha256)
+    throw new FormatError(
+      path,
+      `SHA-256 ${sha256} does not match MANIFEST.json (${manifest[`${name}.json`]})`,
+    );
   const d = JSON.parse(bytes.toString("utf8"));
-  const A = Array.isArray(d.Z) ? d.Z.length : 0, F = d.frames;
-  if (!(A >= 1) || !Array.isArray(d.symbols) || d.symbols.length !== A) throw new FormatError(path, "Z and symbols must list the same atoms");
+  const A = Array.isArray(d.Z) ? d.Z.length : 0,
+    F = d.frames;
+  if (!(A >= 1) || !Array.isArray(d.symbols) || d.symbols.length !== A)
+    throw new FormatError(path, "Z and symbols must list the same atoms");
   if (!(Number.isInteger(F) && F >= 1)) throw new FormatError(path, `frames = ${F}`);
   return {
-    name: d.name, smiles: d.smiles, symbols: d.symbols, Z: Int32Array.from(d.Z), atoms: A, frames: F,
+    name: d.name,
+    smiles: d.smiles,
+    symbols: d.symbols,
+    Z: Int32Array.from(d.Z),
+    atoms: A,
+    frames: F,
     pos: numbers(d.pos, F * A * 3, "pos", path),
     energy: numbers(d.energy, F, "energy", path),
     forces: numbers(d.forces, F * A * 3, "forces", path),
     equilibrium: numbers(d.equilibrium?.flat?.(), A * 3, "equilibrium", path),
-    method: d.method, sampling: d.sampling, sha256,
+    method: d.method,
+    sampling: d.sampling,
+    sha256,
   };
 }
 
@@ -91,18 +119,31 @@ export interface MoleculeFrame {
  * Frames `indices` (default all) of a set as clouds with species indices into `elements`
  * (default ["H", "C", "O"]) and their targets: energy (eV), forces (eV/Å).
  */
-export function moleculeFrames(m: MoleculeSet, opts: { elements?: readonly string[]; indices?: ArrayLike<number> } = {}): { clouds: MoleculeFrame[]; energy: number[]; forces: Float64Array[] } {
+export function moleculeFrames(
+  m: MoleculeSet,
+  opts: { elements?: readonly string[]; indices?: ArrayLike<number> } = {},
+): { clouds: MoleculeFrame[]; energy: number[]; forces: Float64Array[] } {
   const elements = opts.elements ?? ["H", "C", "O"];
   const types = Int32Array.from(m.symbols, (s) => {
     const t = elements.indexOf(s);
-    if (t < 0) domainError("moleculeFrames", "elements", JSON.stringify(elements), `a list containing ${s} (in ${m.name})`);
+    if (t < 0)
+      domainError(
+        "moleculeFrames",
+        "elements",
+        JSON.stringify(elements),
+        `a list containing ${s} (in ${m.name})`,
+      );
     return t;
   });
   const idx = opts.indices ?? Array.from({ length: m.frames }, (_, k) => k);
-  const A = m.atoms, clouds: MoleculeFrame[] = [], energy: number[] = [], forces: Float64Array[] = [];
+  const A = m.atoms,
+    clouds: MoleculeFrame[] = [],
+    energy: number[] = [],
+    forces: Float64Array[] = [];
   for (let n = 0; n < idx.length; n++) {
     const k = idx[n];
-    if (!(Number.isInteger(k) && k >= 0 && k < m.frames)) domainError("moleculeFrames", `indices[${n}]`, k, `an integer in [0, ${m.frames - 1}]`);
+    if (!(Number.isInteger(k) && k >= 0 && k < m.frames))
+      domainError("moleculeFrames", `indices[${n}]`, k, `an integer in [0, ${m.frames - 1}]`);
     clouds.push({ pos: m.pos.slice(3 * A * k, 3 * A * (k + 1)), types });
     energy.push(m.energy[k]);
     forces.push(m.forces.slice(3 * A * k, 3 * A * (k + 1)));

@@ -1,6 +1,6 @@
 /**
- * Bridges from the plain-array data sets to tfjs tensors. tfjs (../tf) is required lazily inside each
- * function, so code that only needs floats (loaders, glyphs, tests) never loads it.
+ * Bridges from the plain-array data sets to tfjs tensors. tfjs (../tf) is required lazily inside
+ * each function, so code that only needs floats (loaders, glyphs, tests) never loads it.
  */
 import type * as TF from "../tf";
 import { ShapeError, domainError } from "../errors";
@@ -22,18 +22,27 @@ export interface ImagesLike {
 export function toTensor4d(set: ImagesLike): TF.Tensor4D {
   const { images, n, height, width } = set;
   if (images.length !== n * height * width) {
-    throw new ShapeError("toTensor4d images", `[${n}, ${height}, ${width}] (${n * height * width} values)`, [images.length]);
+    throw new ShapeError(
+      "toTensor4d images",
+      `[${n}, ${height}, ${width}] (${n * height * width} values)`,
+      [images.length],
+    );
   }
   return tfjs().tensor4d(images, [n, height, width, 1], "float32");
 }
 
 /** Labels [n] → one-hot Float32Array [n, numClasses] (row-major), without tfjs. */
-export function oneHotArray(labels: Int32Array | readonly number[], numClasses: number): Float32Array {
-  if (!Number.isInteger(numClasses) || numClasses < 1) domainError("oneHotArray", "numClasses", numClasses, "a positive integer");
+export function oneHotArray(
+  labels: Int32Array | readonly number[],
+  numClasses: number,
+): Float32Array {
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    domainError("oneHotArray", "numClasses", numClasses, "a positive integer");
   const out = new Float32Array(labels.length * numClasses);
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
-    if (!Number.isInteger(y) || y < 0 || y >= numClasses) domainError("oneHotArray", `labels[${i}]`, y, `an integer in [0, ${numClasses - 1}]`);
+    if (!Number.isInteger(y) || y < 0 || y >= numClasses)
+      domainError("oneHotArray", `labels[${i}]`, y, `an integer in [0, ${numClasses - 1}]`);
     out[i * numClasses + y] = 1;
   }
   return out;

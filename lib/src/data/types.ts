@@ -35,6 +35,12 @@ const U8_TO_UNIT = (() => {
 })();
 
 /** Copy `count` bytes from `src` (starting at `from`) into `dst` at `to`, mapped to [0, 1]. */
-export function bytesToUnit(src: Uint8Array, from: number, dst: Float32Array, to: number, count: number): void {
+export function bytesToUnit(
+  src: Uint8Array,
+  from: number,
+  dst: Float32Array,
+  to: number,
+  count: number,
+): void {
   for (let i = 0; i < count; i++) dst[to + i] = U8_TO_UNIT[src[from + i]];
 }

@@ -69,7 +69,9 @@ export interface EquivarianceErrorOptions<X, Y> {
   zero?: "absolute" | "throw";
   /** "require" (default): a non-finite output is a DomainError; "propagate": the error is NaN. */
   finite?: "require" | "propagate";
-  /** Round each difference to float32 (reproduces a float32 tensor computation); default float64. */
+  /**
+   * Round each difference to float32 (reproduces a float32 tensor computation); default float64.
+   */
   arithmetic?: "float64" | "float32";
   /** Read an output as shape + flat data (may validate and throw); default `toFlat`. */
   read?: (y: Y, role: ValueRole, input: number) => FlatValue;
@@ -93,7 +95,14 @@ export interface EquivarianceErrorReport {
   /** Action names (`name`, or `g[k]`). */
   names: string[];
   /** The worst (input, action): the first largest error; a NaN error is always the worst. */
-  worst: { input: number; action: number; name: string; error: number; diff: number; scale: number };
+  worst: {
+    input: number;
+    action: number;
+    name: string;
+    error: number;
+    diff: number;
+    scale: number;
+  };
   /** The worst error (NaN if any error is NaN). */
   max: number;
   /** Mean of all errors (inputs × actions), in input-then-action order. */
@@ -114,11 +123,23 @@ export interface EquivarianceErrorReport {
 }
 
 function isDataLike(y: unknown): y is { shape: readonly number[]; data: ArrayLike<number> } {
-  return y !== null && typeof y === "object" && Array.isArray((y as { shape?: unknown }).shape) && typeof (y as { data?: unknown }).data === "object";
+  return (
+    y !== null &&
+    typeof y === "object" &&
+    Array.isArray((y as { shape?: unknown }).shape) &&
+    typeof (y as { data?: unknown }).data === "object"
+  );
 }
 
-function isTensorLike(y: unknown): y is { shape: readonly number[]; dataSync(): ArrayLike<number> } {
-  return y !== null && typeof y === "object" && Array.isArray((y as { shape?: unknown }).shape) && typeof (y as { dataSync?: unknown }).dataSync === "function";
+function isTensorLike(
+  y: unknown,
+): y is { shape: readonly number[]; dataSync(): ArrayLike<number> } {
+  return (
+    y !== null &&
+    typeof y === "object" &&
+    Array.isArray((y as { shape?: unknown }).shape) &&
+    typeof (y as { dataSync?: unknown }).dataSync === "function"
+  );
 }
 
 /**
@@ -126,24 +147,48 @@ function isTensorLike(y: unknown): y is { shape: readonly number[]; dataSync(): 
  * `{ shape, dataSync() }`. Nested arrays need a reader that flattens them (check.ts uses its own).
  * The data are not copied, so float32 outputs stay float32.
  */
-export function toFlat(y: unknown, role: ValueRole = "f(x)", caller = "equivarianceError"): FlatValue {
+export function toFlat(
+  y: unknown,
+  role: ValueRole = "f(x)",
+  caller = "equivarianceError",
+): FlatValue {
   if (typeof y === "number") return { shape: [], data: [y] };
   if (isDataLike(y)) return { shape: [...y.shape], data: y.data };
   if (isTensorLike(y)) return { shape: [...y.shape], data: y.dataSync() };
-  if (ArrayBuffer.isView(y) && !(y instanceof DataView)) return { shape: [(y as unknown as ArrayLike<number>).length], data: y as unknown as ArrayLike<number> };
-  if (Array.isArray(y) && y.every((v) => typeof v === "number")) return { shape: [y.length], data: y };
-  throw new ShapeError(`${caller} ${role}`, "a number, a flat (typed) array, { shape, data } or a tensor (pass `read` for other values)", Array.isArray(y) ? [y.length] : typeof y);
+  if (ArrayBuffer.isView(y) && !(y instanceof DataView))
+    return {
+      shape: [(y as unknown as ArrayLike<number>).length],
+      data: y as unknown as ArrayLike<number>,
+    };
+  if (Array.isArray(y) && y.every((v) => typeof v === "number"))
+    return { shape: [y.length], data: y };
+  throw new ShapeError(
+    `${caller} ${role}`,
+    "a number, a flat (typed) array, { shape, data } or a tensor (pass `read` for other values)",
+    Array.isArray(y) ? [y.length] : typeof y,
+  );
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, k) => d === b[k]);
 }
 
-function maskOf(m: MaskSpec | undefined, shape: readonly number[], n: number, caller: string): ArrayLike<number> | undefined {
+function maskOf(
+  m: MaskSpec | undefined,
+  shape: readonly number[],
+  n: number,
+  caller: string,
+): ArrayLike<number> | undefined {
   if (m === undefined) return undefined;
-  const spec = typeof m === "function" || !("keep" in (m as object)) ? (m as ArrayLike<number> | ((s: readonly number[]) => ArrayLike<number>)) : (m as { keep: ArrayLike<number> | ((s: readonly number[]) => ArrayLike<number>) }).keep;
+  const spec =
+    typeof m === "function" || !("keep" in (m as object))
+      ? (m as ArrayLike<number> | ((s: readonly number[]) => ArrayLike<number>))
+      : (m as { keep: ArrayLike<number> | ((s: readonly number[]) => ArrayLike<number>) }).keep;
   const keep = typeof spec === "function" ? spec(shape) : spec;
-  if (!keep || typeof keep.length !== "number" || keep.length !== n) throw new ShapeError(`${caller} mask`, `${n} entries (one per output entry, 0 = left out)`, [keep ? keep.length : 0]);
+  if (!keep || typeof keep.length !== "number" || keep.length !== n)
+    throw new ShapeError(`${caller} mask`, `${n} entries (one per output entry, 0 = left out)`, [
+      keep ? keep.length : 0,
+    ]);
   return keep;
 }
 
@@ -155,7 +200,12 @@ function maskName(m: MaskSpec | undefined): string {
  * The numerator of a norm between lhs and rhs over the kept entries: max|lhs − rhs| ("max") or
  * [Σ(lhs − rhs)², Σ rhs²] ("l2"). One loop each, flat index order.
  */
-function maxAbsDiff(lhs: ArrayLike<number>, rhs: ArrayLike<number>, keep: ArrayLike<number> | undefined, f32: boolean): number {
+function maxAbsDiff(
+  lhs: ArrayLike<number>,
+  rhs: ArrayLike<number>,
+  keep: ArrayLike<number> | undefined,
+  f32: boolean,
+): number {
   let diff = 0;
   for (let i = 0; i < lhs.length; i++) {
     if (keep && keep[i] === 0) continue;
@@ -174,7 +224,12 @@ function maxAbs(y: ArrayLike<number>, keep: ArrayLike<number> | undefined): numb
   return s;
 }
 
-function sumSquares(lhs: ArrayLike<number>, rhs: ArrayLike<number>, keep: ArrayLike<number> | undefined, f32: boolean): [number, number] {
+function sumSquares(
+  lhs: ArrayLike<number>,
+  rhs: ArrayLike<number>,
+  keep: ArrayLike<number> | undefined,
+  f32: boolean,
+): [number, number] {
   let num = 0;
   let den = 0;
   for (let i = 0; i < lhs.length; i++) {
@@ -190,22 +245,42 @@ function sumSquares(lhs: ArrayLike<number>, rhs: ArrayLike<number>, keep: ArrayL
  * max|a − b| / max|b| (max|a − b| when b ≡ 0) over the kept entries — relMaxAbs for two arrays
  * with b as the reference (e.g. bcnn.maxRelDiff). Shapes are the caller's business.
  */
-export function relMaxAbs(a: ArrayLike<number>, b: ArrayLike<number>, opts: { mask?: ArrayLike<number>; arithmetic?: "float64" | "float32" } = {}): number {
+export function relMaxAbs(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  opts: { mask?: ArrayLike<number>; arithmetic?: "float64" | "float32" } = {},
+): number {
   const num = maxAbsDiff(a, b, opts.mask, opts.arithmetic === "float32");
   const den = maxAbs(b, opts.mask);
   return den === 0 ? num : num / den;
 }
 
 /** sqrt(Σ(a − b)² / Σ b²) over the kept entries — relL2 for two arrays (b the reference). */
-export function relL2(a: ArrayLike<number>, b: ArrayLike<number>, opts: { mask?: ArrayLike<number>; arithmetic?: "float64" | "float32" } = {}): number {
+export function relL2(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  opts: { mask?: ArrayLike<number>; arithmetic?: "float64" | "float32" } = {},
+): number {
   const [num, den] = sumSquares(a, b, opts.mask, opts.arithmetic === "float32");
   return Math.sqrt(num / den);
 }
 
-function checkFinite(v: FlatValue, role: ValueRole, caller: string, input: number, name?: string): void {
+function checkFinite(
+  v: FlatValue,
+  role: ValueRole,
+  caller: string,
+  input: number,
+  name?: string,
+): void {
   for (let i = 0; i < v.data.length; i++) {
     const d = v.data[i]!;
-    if (!Number.isFinite(d)) domainError(caller, role, d, `finite outputs (input ${input}${name ? `, ${name}` : ""}, entry ${i})`);
+    if (!Number.isFinite(d))
+      domainError(
+        caller,
+        role,
+        d,
+        `finite outputs (input ${input}${name ? `, ${name}` : ""}, entry ${i})`,
+      );
   }
 }
 
@@ -216,23 +291,42 @@ function checkFinite(v: FlatValue, role: ValueRole, caller: string, input: numbe
  * reference with zero: "throw"; ShapeError when f(g·x) and g·f(x) differ in shape or the mask
  * does not fit the output.
  */
-export function equivarianceError<X, Y>(o: EquivarianceErrorOptions<X, Y>): EquivarianceErrorReport {
+export function equivarianceError<X, Y>(
+  o: EquivarianceErrorOptions<X, Y>,
+): EquivarianceErrorReport {
   const caller = o?.caller ?? "equivarianceError";
-  if (!o || typeof o.f !== "function") throw new TypeError(`${caller}: option f (the map under test) must be a function`);
+  if (!o || typeof o.f !== "function")
+    throw new TypeError(`${caller}: option f (the map under test) must be a function`);
   const norm: NormName = o.norm ?? "relMaxAbs";
-  if (norm !== "maxAbs" && norm !== "relMaxAbs" && norm !== "relL2") domainError(caller, "norm", norm, '"maxAbs", "relMaxAbs" or "relL2"');
-  if (o.x !== undefined && o.inputs !== undefined) throw new DomainError(`${caller}: give either x or inputs, not both`);
+  if (norm !== "maxAbs" && norm !== "relMaxAbs" && norm !== "relL2")
+    domainError(caller, "norm", norm, '"maxAbs", "relMaxAbs" or "relL2"');
+  if (o.x !== undefined && o.inputs !== undefined)
+    throw new DomainError(`${caller}: give either x or inputs, not both`);
   const xs: readonly X[] = o.inputs ?? (o.x !== undefined ? [o.x] : []);
-  if (!Array.isArray(xs) || xs.length === 0) domainError(caller, "inputs", "[]", "an input x or a non-empty inputs array");
-  const gs: readonly Action<X, Y>[] = Array.isArray(o.actions) ? (o.actions as readonly Action<X, Y>[]) : o.actions ? [o.actions as Action<X, Y>] : [];
-  if (gs.length === 0) domainError(caller, "actions", "[]", "at least one group element { in, out, name }");
+  if (!Array.isArray(xs) || xs.length === 0)
+    domainError(caller, "inputs", "[]", "an input x or a non-empty inputs array");
+  const gs: readonly Action<X, Y>[] = Array.isArray(o.actions)
+    ? (o.actions as readonly Action<X, Y>[])
+    : o.actions
+      ? [o.actions as Action<X, Y>]
+      : [];
+  if (gs.length === 0)
+    domainError(caller, "actions", "[]", "at least one group element { in, out, name }");
   gs.forEach((g, k) => {
-    if (!g || typeof g.in !== "function" || typeof g.out !== "function") throw new TypeError(`${caller}: actions[${k}] must be { in(x), out(y), name? }`);
+    if (!g || typeof g.in !== "function" || typeof g.out !== "function")
+      throw new TypeError(`${caller}: actions[${k}] must be { in(x), out(y), name? }`);
   });
   const names = gs.map((g, k) => g.name ?? `g[${k}]`);
   const pooled = o.scale === "pooled";
-  if (o.scale !== undefined && o.scale !== "perInput" && !pooled) domainError(caller, "scale", o.scale, '"perInput" or "pooled"');
-  if (pooled && norm !== "relMaxAbs") domainError(caller, "scale", o.scale, `"perInput" (pooling is defined for relMaxAbs only, not ${norm})`);
+  if (o.scale !== undefined && o.scale !== "perInput" && !pooled)
+    domainError(caller, "scale", o.scale, '"perInput" or "pooled"');
+  if (pooled && norm !== "relMaxAbs")
+    domainError(
+      caller,
+      "scale",
+      o.scale,
+      `"perInput" (pooling is defined for relMaxAbs only, not ${norm})`,
+    );
   const zero = o.zero ?? (norm === "relL2" ? "throw" : "absolute");
   const propagate = o.finite === "propagate";
   const f32 = o.arithmetic === "float32";
@@ -249,7 +343,13 @@ export function equivarianceError<X, Y>(o: EquivarianceErrorOptions<X, Y>): Equi
     const keep = maskOf(o.mask, ref.shape, ref.data.length, caller);
     const s = norm === "relMaxAbs" ? maxAbs(ref.data, keep) : 1;
     scales.push(s);
-    if (norm === "relMaxAbs" && !pooled && s === 0 && zero === "throw") domainError(caller, "f(x)", "all zeros", "an output with a non-zero value (the relative error is undefined)");
+    if (norm === "relMaxAbs" && !pooled && s === 0 && zero === "throw")
+      domainError(
+        caller,
+        "f(x)",
+        "all zeros",
+        "an output with a non-zero value (the relative error is undefined)",
+      );
     const dRow: number[] = [];
     const nRow: number[] = [];
     const rRow: number[] = [];
@@ -258,16 +358,22 @@ export function equivarianceError<X, Y>(o: EquivarianceErrorOptions<X, Y>): Equi
       if (!propagate) checkFinite(lhs, "f(g·x)", caller, xi, names[gi]);
       const rhs = read(g.out(fx), "g·f(x)", xi);
       if (!sameShape(lhs.shape, rhs.shape) || lhs.data.length !== rhs.data.length) {
-        const L = o.labels?.lhs ?? "f(g·x)", R = o.labels?.rhs ?? "g·f(x)";
-        throw new ShapeError(`${caller} ${L}`, `[${rhs.shape.join(", ")}] (the shape of ${R})`, lhs.shape);
+        const L = o.labels?.lhs ?? "f(g·x)",
+          R = o.labels?.rhs ?? "g·f(x)";
+        throw new ShapeError(
+          `${caller} ${L}`,
+          `[${rhs.shape.join(", ")}] (the shape of ${R})`,
+          lhs.shape,
+        );
       }
       if (norm === "relL2") {
         const [num, d2] = sumSquares(lhs.data, rhs.data, keep, f32);
         if (!(d2 > 0) && zero === "throw" && !Number.isNaN(d2)) {
           const where = o.mask !== undefined ? ` on ${maskName(o.mask)}` : "";
-          const expected = o.mask !== undefined
-            ? "an output with non-zero energy inside the mask (the relative error is undefined for a dead map)"
-            : "an output with non-zero norm (the relative error is undefined)";
+          const expected =
+            o.mask !== undefined
+              ? "an output with non-zero energy inside the mask (the relative error is undefined for a dead map)"
+              : "an output with non-zero norm (the relative error is undefined)";
           domainError(caller, "f(x)", `all zeros${where} at ${names[gi]}`, expected);
         }
         dRow.push(Math.sqrt(num));
@@ -287,28 +393,39 @@ export function equivarianceError<X, Y>(o: EquivarianceErrorOptions<X, Y>): Equi
   let S = 0;
   if (pooled) {
     for (const s of scales) S = Number.isNaN(s) ? NaN : Math.max(S, s);
-    if (S === 0 && zero === "throw") domainError(caller, "f(x)", "all zeros", "an output with a non-zero value (the relative error is undefined)");
+    if (S === 0 && zero === "throw")
+      domainError(
+        caller,
+        "f(x)",
+        "all zeros",
+        "an output with a non-zero value (the relative error is undefined)",
+      );
   }
-  const errors = diff.map((row, xi) => row.map((d, gi) => {
-    if (norm === "maxAbs") return d;
-    if (norm === "relL2") {
-      if (!(den[xi]![gi]! > 0) && !Number.isNaN(den[xi]![gi]!)) absolute = true;
-      return den[xi]![gi]! > 0 ? Math.sqrt(ratio[xi]![gi]!) : d;
-    }
-    const s = pooled ? S : scales[xi]!;
-    if (s === 0) {
-      absolute = true;
-      return d;
-    }
-    return d / s;
-  }));
+  const errors = diff.map((row, xi) =>
+    row.map((d, gi) => {
+      if (norm === "maxAbs") return d;
+      if (norm === "relL2") {
+        if (!(den[xi]![gi]! > 0) && !Number.isNaN(den[xi]![gi]!)) absolute = true;
+        return den[xi]![gi]! > 0 ? Math.sqrt(ratio[xi]![gi]!) : d;
+      }
+      const s = pooled ? S : scales[xi]!;
+      if (s === 0) {
+        absolute = true;
+        return d;
+      }
+      return d / s;
+    }),
+  );
   let worst = { input: 0, action: 0, error: errors[0]![0]! };
-  errors.forEach((row, xi) => row.forEach((e, gi) => {
-    if (Number.isNaN(e) || e > worst.error) worst = { input: xi, action: gi, error: e };
-  }));
+  errors.forEach((row, xi) =>
+    row.forEach((e, gi) => {
+      if (Number.isNaN(e) || e > worst.error) worst = { input: xi, action: gi, error: e };
+    }),
+  );
   const perAction = gs.map((_, gi) => {
     let m = errors[0]![gi]!;
-    for (let xi = 1; xi < errors.length; xi++) m = Number.isNaN(errors[xi]![gi]!) ? NaN : Math.max(m, errors[xi]![gi]!);
+    for (let xi = 1; xi < errors.length; xi++)
+      m = Number.isNaN(errors[xi]![gi]!) ? NaN : Math.max(m, errors[xi]![gi]!);
     return m;
   });
   let sum = 0;

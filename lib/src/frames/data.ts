@@ -1,6 +1,7 @@
 /**
- * Synthetic point clouds and targets of order 0, 1 and 2 (see REFERENCES.md#frames2025: the paper's QM9 / NMA
- * tables could not be read, so the comparison is made on targets whose equivariance is known).
+ * Synthetic point clouds and targets of order 0, 1 and 2 (see REFERENCES.md#frames2025: the paper's
+ * QM9 / NMA tables could not be read, so the comparison is made on targets whose equivariance is
+ * known).
  *
  * Cloud: N points with a species t ∈ {0, 1}, uniform in a ball at fixed number density with a
  * minimum distance (rejection sampling), so neighbourhoods are generic (no exact planes/lines).
@@ -62,7 +63,12 @@ export function randomCloud(r: Rng, opts: CloudOptions): Cloud {
     if (Math.min(...inDegree(g)) < 3) continue;
     if (localFrames(c.pos, g).degenerate.none === g.n) return c;
   }
-  return domainError("randomCloud", "density", opts.density ?? 0.5, `high enough that clouds with generic neighbourhoods (≥ 3 neighbours within ${rg}) occur`);
+  return domainError(
+    "randomCloud",
+    "density",
+    opts.density ?? 0.5,
+    `high enough that clouds with generic neighbourhoods (≥ 3 neighbours within ${rg}) occur`,
+  );
 }
 
 function drawCloud(r: Rng, opts: CloudOptions): Cloud {
@@ -74,14 +80,26 @@ function drawCloud(r: Rng, opts: CloudOptions): Cloud {
   if (!(density > 0)) domainError("randomCloud", "density", density, "> 0");
   const radius = Math.cbrt((3 * n) / (4 * Math.PI * density));
   const pos = new Float64Array(3 * n);
-  let placed = 0, tries = 0;
+  let placed = 0,
+    tries = 0;
   while (placed < n) {
-    if (++tries > 10000 * n) domainError("randomCloud", "minDist", minDist, `small enough to fit ${n} points at density ${density}`);
-    const p = [r.uniformIn(-radius, radius), r.uniformIn(-radius, radius), r.uniformIn(-radius, radius)];
+    if (++tries > 10000 * n)
+      domainError(
+        "randomCloud",
+        "minDist",
+        minDist,
+        `small enough to fit ${n} points at density ${density}`,
+      );
+    const p = [
+      r.uniformIn(-radius, radius),
+      r.uniformIn(-radius, radius),
+      r.uniformIn(-radius, radius),
+    ];
     if (p[0] ** 2 + p[1] ** 2 + p[2] ** 2 > radius * radius) continue;
     let ok = true;
     for (let j = 0; j < placed && ok; j++) {
-      const d2 = (p[0] - pos[3 * j]) ** 2 + (p[1] - pos[3 * j + 1]) ** 2 + (p[2] - pos[3 * j + 2]) ** 2;
+      const d2 =
+        (p[0] - pos[3 * j]) ** 2 + (p[1] - pos[3 * j + 1]) ** 2 + (p[2] - pos[3 * j + 2]) ** 2;
       if (d2 < minDist * minDist) ok = false;
     }
     if (!ok) continue;
@@ -107,29 +125,41 @@ const DEFAULTS = { depth: [1, 0.6, 0.6, 1.5], a: 1.5, r0: 1.1, mass: [1, 2] };
 /** Energy, forces and neighbourhood inertia tensors (float64, analytic derivatives). */
 export function targets(c: Cloud, opts: PotentialOptions): Targets {
   const n = c.types.length;
-  if (c.pos.length !== 3 * n) throw new ShapeError("targets pos", `length ${3 * n}`, [c.pos.length]);
+  if (c.pos.length !== 3 * n)
+    throw new ShapeError("targets pos", `length ${3 * n}`, [c.pos.length]);
   const rc = opts.cutoff;
   if (!(rc > 0)) domainError("targets", "cutoff", rc, "> 0");
-  for (let k = 0; k < c.pos.length; k++) if (!Number.isFinite(c.pos[k])) domainError("targets", "pos", c.pos[k], `finite coordinates (entry ${k})`);
+  for (let k = 0; k < c.pos.length; k++)
+    if (!Number.isFinite(c.pos[k]))
+      domainError("targets", "pos", c.pos[k], `finite coordinates (entry ${k})`);
   const depth = opts.depth ?? DEFAULTS.depth;
   const nT = Math.round(Math.sqrt(depth.length));
-  const a = opts.a ?? DEFAULTS.a, r0 = opts.r0 ?? DEFAULTS.r0, mass = opts.mass ?? DEFAULTS.mass;
+  const a = opts.a ?? DEFAULTS.a,
+    r0 = opts.r0 ?? DEFAULTS.r0,
+    mass = opts.mass ?? DEFAULTS.mass;
   let energy = 0;
   const forces = new Float64Array(3 * n);
   const tensor = new Float64Array(9 * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
-      const d = [c.pos[3 * j] - c.pos[3 * i], c.pos[3 * j + 1] - c.pos[3 * i + 1], c.pos[3 * j + 2] - c.pos[3 * i + 2]];
+      const d = [
+        c.pos[3 * j] - c.pos[3 * i],
+        c.pos[3 * j + 1] - c.pos[3 * i + 1],
+        c.pos[3 * j + 2] - c.pos[3 * i + 2],
+      ];
       const r = Math.hypot(d[0], d[1], d[2]);
       if (r >= rc) continue;
       // The Morse force (dV/dr)·d/r has no direction at r = 0: refuse rather than return NaN.
-      if (!(r > 1e-9 * rc)) domainError("targets", "pos", `points ${i} and ${j} at distance ${r}`, "distinct points");
+      if (!(r > 1e-9 * rc))
+        domainError("targets", "pos", `points ${i} and ${j} at distance ${r}`, "distinct points");
       const u = 0.5 * (Math.cos((Math.PI * r) / rc) + 1);
       const du = (-0.5 * Math.PI * Math.sin((Math.PI * r) / rc)) / rc;
       // Order 2: inertia of the neighbourhood about x_i, weighted by mass and the envelope.
       const m = mass[c.types[j]] * u;
-      for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) tensor[9 * i + 3 * p + q] += m * ((p === q ? r * r : 0) - d[p] * d[q]);
+      for (let p = 0; p < 3; p++)
+        for (let q = 0; q < 3; q++)
+          tensor[9 * i + 3 * p + q] += m * ((p === q ? r * r : 0) - d[p] * d[q]);
       if (j < i) continue;
       const D = depth[c.types[i] * nT + c.types[j]];
       const ex = Math.exp(-a * (r - r0));
@@ -154,8 +184,14 @@ export interface Dataset {
 }
 
 /** `count` clouds from randomCloud(rng(seed), cloud) and their targets under `potential`. */
-export function makeDataset(count: number, seed: number, cloud: CloudOptions, potential: PotentialOptions): Dataset {
-  if (!(Number.isInteger(count) && count >= 1)) domainError("makeDataset", "count", count, "an integer ≥ 1");
+export function makeDataset(
+  count: number,
+  seed: number,
+  cloud: CloudOptions,
+  potential: PotentialOptions,
+): Dataset {
+  if (!(Number.isInteger(count) && count >= 1))
+    domainError("makeDataset", "count", count, "an integer ≥ 1");
   const r = new Rng(seed);
   const clouds = Array.from({ length: count }, () => randomCloud(r, cloud));
   return { clouds, targets: clouds.map((c) => targets(c, potential)) };

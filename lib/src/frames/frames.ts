@@ -20,7 +20,16 @@
 import * as tf from "../tf";
 import { ShapeError, domainError } from "../errors";
 import { Graph } from "./graph";
-import { Mat3, det3, mat, mul3, orthogonalityError, symmetricEigen, transformPoints, transpose3 } from "../linalg";
+import {
+  Mat3,
+  det3,
+  mat,
+  mul3,
+  orthogonalityError,
+  symmetricEigen,
+  transformPoints,
+  transpose3,
+} from "../linalg";
 import { Action, equivarianceError } from "../equivariance";
 
 export type Degeneracy = "none" | "v1" | "v2" | "v3";
@@ -43,8 +52,18 @@ function cross(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
  * Gram–Schmidt frame with the reflection sign rule (float64). `eps` is relative: v₂'s component
  * orthogonal to e₁ and v₃'s component along e₁ × e₂ must exceed eps·‖v‖ to count.
  */
-export function gramSchmidt(v1: ArrayLike<number>, v2: ArrayLike<number>, v3: ArrayLike<number>, eps = 1e-6, opts: { signRule?: boolean } = {}): Frame {
-  for (const [v, name] of [[v1, "v1"], [v2, "v2"], [v3, "v3"]] as const) {
+export function gramSchmidt(
+  v1: ArrayLike<number>,
+  v2: ArrayLike<number>,
+  v3: ArrayLike<number>,
+  eps = 1e-6,
+  opts: { signRule?: boolean } = {},
+): Frame {
+  for (const [v, name] of [
+    [v1, "v1"],
+    [v2, "v2"],
+    [v3, "v3"],
+  ] as const) {
     if (v.length !== 3) throw new ShapeError(`gramSchmidt ${name}`, "a 3-vector", [v.length]);
   }
   if (!(eps > 0)) domainError("gramSchmidt", "eps", eps, "> 0");
@@ -72,8 +91,10 @@ export function gramSchmidt(v1: ArrayLike<number>, v2: ArrayLike<number>, v3: Ar
   const c = cross(e1, e2);
   const s3 = dot(c, v3);
   let s = 1;
-  if (opts.signRule === false) s = 1; // e₃ = e₁ × e₂ always: det L = +1 (for the notebook's comparison)
-  else if (Math.abs(s3) > eps * Math.max(Math.hypot(v3[0], v3[1], v3[2]), 1e-300)) s = Math.sign(s3);
+  if (opts.signRule === false)
+    s = 1; // e₃ = e₁ × e₂ always: det L = +1 (for the notebook's comparison)
+  else if (Math.abs(s3) > eps * Math.max(Math.hypot(v3[0], v3[1], v3[2]), 1e-300))
+    s = Math.sign(s3);
   else if (degenerate === "none") degenerate = "v3";
   return { L: Float64Array.of(...e1, ...e2, s * c[0], s * c[1], s * c[2]), degenerate };
 }
@@ -88,14 +109,30 @@ export const DEFAULT_FRAME_WEIGHTS: [RadialWeight, RadialWeight, RadialWeight] =
   (r) => Math.exp(-4 * r * r) - 0.5 * Math.exp(-r),
 ];
 
-/** v_k(i) = Σ_{j→i} w_k(r_ij)(x_j − x_i) for k = 1..3 (float64). Returns [N·9]: node i, vector k, xyz. */
-export function frameVectors(pos: ArrayLike<number>, g: Graph, weights: readonly RadialWeight[] = DEFAULT_FRAME_WEIGHTS): Float64Array {
-  if (pos.length !== 3 * g.n) throw new ShapeError("frameVectors pos", `length ${3 * g.n} (graph has ${g.n} nodes)`, [pos.length]);
-  if (weights.length !== 3) throw new ShapeError("frameVectors weights", "3 radial weight functions", [weights.length]);
+/**
+ * v_k(i) = Σ_{j→i} w_k(r_ij)(x_j − x_i) for k = 1..3 (float64). Returns [N·9]: node i, vector k,
+ * xyz.
+ */
+export function frameVectors(
+  pos: ArrayLike<number>,
+  g: Graph,
+  weights: readonly RadialWeight[] = DEFAULT_FRAME_WEIGHTS,
+): Float64Array {
+  if (pos.length !== 3 * g.n)
+    throw new ShapeError("frameVectors pos", `length ${3 * g.n} (graph has ${g.n} nodes)`, [
+      pos.length,
+    ]);
+  if (weights.length !== 3)
+    throw new ShapeError("frameVectors weights", "3 radial weight functions", [weights.length]);
   const v = new Float64Array(9 * g.n);
   for (let e = 0; e < g.src.length; e++) {
-    const i = g.dst[e], j = g.src[e];
-    const d = [pos[3 * j] - pos[3 * i], pos[3 * j + 1] - pos[3 * i + 1], pos[3 * j + 2] - pos[3 * i + 2]];
+    const i = g.dst[e],
+      j = g.src[e];
+    const d = [
+      pos[3 * j] - pos[3 * i],
+      pos[3 * j + 1] - pos[3 * i + 1],
+      pos[3 * j + 2] - pos[3 * i + 2],
+    ];
     const r = Math.hypot(d[0], d[1], d[2]);
     for (let k = 0; k < 3; k++) {
       const w = weights[k](r);
@@ -110,7 +147,12 @@ export function frameVectors(pos: ArrayLike<number>, g: Graph, weights: readonly
  * builds it: e₁ = v₁/‖v₁‖ (x̂ at rank 0), e₂ from v₂ (rank 2) or the fallback axis (rank ≤ 1),
  * e₃ = e₁ × e₂ (s = +1). Orthonormal; equivariant only up to the node's ambiguity group.
  */
-export function fallbackFrame(v1: ArrayLike<number>, v2: ArrayLike<number>, rank: number, axis: ArrayLike<number>): Frame {
+export function fallbackFrame(
+  v1: ArrayLike<number>,
+  v2: ArrayLike<number>,
+  rank: number,
+  axis: ArrayLike<number>,
+): Frame {
   const a = rank >= 1 ? [v1[0], v1[1], v1[2]] : [1, 0, 0];
   const n1 = Math.hypot(a[0], a[1], a[2]);
   const e1 = n1 > 0 ? a.map((x) => x / n1) : [1, 0, 0];
@@ -129,16 +171,39 @@ export function fallbackFrame(v1: ArrayLike<number>, v2: ArrayLike<number>, rank
  * frame rank (frameRanks, species from `types`) is below 3 get fallbackFrame — the same frame the
  * model's float32 path uses; generic nodes get gramSchmidt.
  */
-export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: readonly RadialWeight[]; eps?: number; signRule?: boolean; types?: ArrayLike<number> } = {}): { frames: Frame[]; degenerate: Record<Degeneracy, number>; rank: Int32Array } {
-  for (let k = 0; k < pos.length; k++) if (!Number.isFinite(pos[k])) domainError("localFrames", "pos", pos[k], `finite coordinates (entry ${k})`);
+export function localFrames(
+  pos: ArrayLike<number>,
+  g: Graph,
+  opts: {
+    weights?: readonly RadialWeight[];
+    eps?: number;
+    signRule?: boolean;
+    types?: ArrayLike<number>;
+  } = {},
+): { frames: Frame[]; degenerate: Record<Degeneracy, number>; rank: Int32Array } {
+  for (let k = 0; k < pos.length; k++)
+    if (!Number.isFinite(pos[k]))
+      domainError("localFrames", "pos", pos[k], `finite coordinates (entry ${k})`);
   const v = frameVectors(pos, g, opts.weights);
   const fr = frameRanks(pos, g, { types: opts.types });
   const frames: Frame[] = [];
   const degenerate: Record<Degeneracy, number> = { none: 0, v1: 0, v2: 0, v3: 0 };
   for (let i = 0; i < g.n; i++) {
-    const f = fr.rank[i] < 3
-      ? fallbackFrame(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), fr.rank[i], fr.axis.subarray(3 * i, 3 * i + 3))
-      : gramSchmidt(v.subarray(9 * i, 9 * i + 3), v.subarray(9 * i + 3, 9 * i + 6), v.subarray(9 * i + 6, 9 * i + 9), opts.eps, { signRule: opts.signRule });
+    const f =
+      fr.rank[i] < 3
+        ? fallbackFrame(
+            v.subarray(9 * i, 9 * i + 3),
+            v.subarray(9 * i + 3, 9 * i + 6),
+            fr.rank[i],
+            fr.axis.subarray(3 * i, 3 * i + 3),
+          )
+        : gramSchmidt(
+            v.subarray(9 * i, 9 * i + 3),
+            v.subarray(9 * i + 3, 9 * i + 6),
+            v.subarray(9 * i + 6, 9 * i + 9),
+            opts.eps,
+            { signRule: opts.signRule },
+          );
     frames.push(f);
     degenerate[f.degenerate]++;
   }
@@ -150,21 +215,37 @@ export function localFrames(pos: ArrayLike<number>, g: Graph, opts: { weights?: 
  * 0 up to rounding when the frames are equivariant. frames' E(3) action on a cloud and its frames
  * (`frameAction`) + the toolkit's maxAbs.
  */
-export function frameEquivarianceError(pos: ArrayLike<number>, g: Graph, R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0], opts: { signRule?: boolean } = {}): number {
+export function frameEquivarianceError(
+  pos: ArrayLike<number>,
+  g: Graph,
+  R: ArrayLike<number>,
+  t: ArrayLike<number> = [0, 0, 0],
+  opts: { signRule?: boolean } = {},
+): number {
   const framesOf = (p: ArrayLike<number>): Float64Array => {
     const fr = localFrames(p, g, opts).frames;
     const out = new Float64Array(9 * fr.length);
     fr.forEach((f, i) => out.set(f.L, 9 * i));
     return out;
   };
-  return equivarianceError({ f: framesOf, x: pos, actions: frameAction(R, t), norm: "maxAbs", finite: "propagate", caller: "frameEquivarianceError" }).max;
+  return equivarianceError({
+    f: framesOf,
+    x: pos,
+    actions: frameAction(R, t),
+    norm: "maxAbs",
+    finite: "propagate",
+    caller: "frameEquivarianceError",
+  }).max;
 }
 
 /**
  * The E(3) element x ↦ Rx + t as a toolkit action on a cloud's positions (flat [N·3]) and on its
  * local frames (flat [N·9], L ↦ L Rᵀ per node).
  */
-export function frameAction(R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0]): Action<ArrayLike<number>, Float64Array> {
+export function frameAction(
+  R: ArrayLike<number>,
+  t: ArrayLike<number> = [0, 0, 0],
+): Action<ArrayLike<number>, Float64Array> {
   const Rt = transpose3(R);
   return {
     name: `${det3(R) < 0 ? "reflection" : "rotation"} + translation`,
@@ -177,13 +258,22 @@ export function frameAction(R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 
   };
 }
 
-/** Canonicalise: express each node's neighbours in its own frame, L_i(x_j − x_i) (float64, [E·3]). */
+/**
+ * Canonicalise: express each node's neighbours in its own frame, L_i(x_j − x_i) (float64, [E·3]).
+ */
 export function canonicalEdges(pos: ArrayLike<number>, g: Graph, frames: Frame[]): Float64Array {
   const out = new Float64Array(3 * g.src.length);
   for (let e = 0; e < g.src.length; e++) {
-    const i = g.dst[e], j = g.src[e], L = frames[i].L;
-    const d = [pos[3 * j] - pos[3 * i], pos[3 * j + 1] - pos[3 * i + 1], pos[3 * j + 2] - pos[3 * i + 2]];
-    for (let a = 0; a < 3; a++) out[3 * e + a] = L[3 * a] * d[0] + L[3 * a + 1] * d[1] + L[3 * a + 2] * d[2];
+    const i = g.dst[e],
+      j = g.src[e],
+      L = frames[i].L;
+    const d = [
+      pos[3 * j] - pos[3 * i],
+      pos[3 * j + 1] - pos[3 * i + 1],
+      pos[3 * j + 2] - pos[3 * i + 2],
+    ];
+    for (let a = 0; a < 3; a++)
+      out[3 * e + a] = L[3 * a] * d[0] + L[3 * a + 1] * d[1] + L[3 * a + 2] * d[2];
   }
   return out;
 }
@@ -194,9 +284,9 @@ export function relativeRotation(Li: ArrayLike<number>, Lj: ArrayLike<number>): 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Degenerate neighbourhoods (ours). Every frame in this module is v_k = Σ_j w_k(r_ij, t_j)(x_j − x_i)
-// with weights that depend on the neighbour's distance and species only. Group the neighbours by
-// (species, distance) and let S_g = Σ_{j∈g}(x_j − x_i): then v_k = Σ_g w_k(g) S_g lies in
+// Degenerate neighbourhoods (ours). Every frame in this module is v_k = Σ_j w_k(r_ij, t_j)(x_j −
+// x_i) with weights that depend on the neighbour's distance and species only. Group the neighbours
+// by (species, distance) and let S_g = Σ_{j∈g}(x_j − x_i): then v_k = Σ_g w_k(g) S_g lies in
 // span{S_g} for EVERY choice of weights. The rank of that span is the node's frame rank:
 //   3  generic: three independent v_k, the frame is equivariant under O(3);
 //   2  planar group sums (e.g. a trigonal site whose three group sums are not balanced): e₁, e₂
@@ -236,22 +326,40 @@ export interface FrameRanks {
  * which a direction counts as absent (default 1e-3: float32 frames lose about ε₃₂/tol ≈ 1e-4 of
  * accuracy at the threshold).
  */
-export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: ArrayLike<number>; groupTol?: number; tol?: number } = {}): FrameRanks {
-  if (pos.length !== 3 * g.n) throw new ShapeError("frameRanks pos", `length ${3 * g.n} (graph has ${g.n} nodes)`, [pos.length]);
+export function frameRanks(
+  pos: ArrayLike<number>,
+  g: Graph,
+  opts: { types?: ArrayLike<number>; groupTol?: number; tol?: number } = {},
+): FrameRanks {
+  if (pos.length !== 3 * g.n)
+    throw new ShapeError("frameRanks pos", `length ${3 * g.n} (graph has ${g.n} nodes)`, [
+      pos.length,
+    ]);
   const types = opts.types;
-  if (types && types.length !== g.n) throw new ShapeError("frameRanks types", `length ${g.n}`, [types.length]);
+  if (types && types.length !== g.n)
+    throw new ShapeError("frameRanks types", `length ${g.n}`, [types.length]);
   // A non-finite coordinate would make the grouping loop below stall (NaN comparisons are false).
-  for (let k = 0; k < pos.length; k++) if (!Number.isFinite(pos[k])) domainError("frameRanks", `pos[${k}]`, pos[k], "a finite coordinate");
-  const groupTol = opts.groupTol ?? 1e-4, tol = opts.tol ?? 1e-3;
+  for (let k = 0; k < pos.length; k++)
+    if (!Number.isFinite(pos[k]))
+      domainError("frameRanks", `pos[${k}]`, pos[k], "a finite coordinate");
+  const groupTol = opts.groupTol ?? 1e-4,
+    tol = opts.tol ?? 1e-3;
   if (!(groupTol >= 0)) domainError("frameRanks", "groupTol", groupTol, "≥ 0");
   if (!(tol > 0 && tol < 1)) domainError("frameRanks", "tol", tol, "in (0, 1)");
   const nb: { t: number; r: number; d: number[] }[][] = Array.from({ length: g.n }, () => []);
   for (let e = 0; e < g.src.length; e++) {
-    const i = g.dst[e], j = g.src[e];
-    const d = [pos[3 * j] - pos[3 * i], pos[3 * j + 1] - pos[3 * i + 1], pos[3 * j + 2] - pos[3 * i + 2]];
+    const i = g.dst[e],
+      j = g.src[e];
+    const d = [
+      pos[3 * j] - pos[3 * i],
+      pos[3 * j + 1] - pos[3 * i + 1],
+      pos[3 * j + 2] - pos[3 * i + 2],
+    ];
     nb[i].push({ t: types ? types[j] : 0, r: Math.hypot(d[0], d[1], d[2]), d });
   }
-  const rank = new Int32Array(g.n), axis = new Float64Array(3 * g.n), sigma = new Float64Array(3 * g.n);
+  const rank = new Int32Array(g.n),
+    axis = new Float64Array(3 * g.n),
+    sigma = new Float64Array(3 * g.n);
   const directions = new Float64Array(9 * g.n);
   for (let i = 0; i < g.n; i++) {
     const list = nb[i].sort((a, b) => a.t - b.t || a.r - b.r);
@@ -260,7 +368,11 @@ export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: Arr
     for (let k = 0; k < list.length;) {
       const S = [0, 0, 0];
       let m = k;
-      while (m < list.length && list[m].t === list[k].t && list[m].r - list[m === k ? k : m - 1].r <= groupTol) {
+      while (
+        m < list.length &&
+        list[m].t === list[k].t &&
+        list[m].r - list[m === k ? k : m - 1].r <= groupTol
+      ) {
         for (let a = 0; a < 3; a++) S[a] += list[m].d[a];
         scale += list[m].r;
         m++;
@@ -271,9 +383,11 @@ export function frameRanks(pos: ArrayLike<number>, g: Graph, opts: { types?: Arr
     const { values, vectors } = symmetricEigen(mat(3, 3, Array.from(M)));
     const s = [2, 1, 0].map((k) => Math.sqrt(Math.max(values[k], 0)));
     sigma.set(s, 3 * i);
-    for (let k = 0; k < 3; k++) for (let a = 0; a < 3; a++) directions[9 * i + 3 * k + a] = vectors.data[3 * a + 2 - k];
+    for (let k = 0; k < 3; k++)
+      for (let a = 0; a < 3; a++) directions[9 * i + 3 * k + a] = vectors.data[3 * a + 2 - k];
     let rk = 0;
-    if (s[0] > tol * scale && scale > 0) rk = 1 + (s[1] > tol * s[0] ? 1 : 0) + (s[2] > tol * s[0] ? 1 : 0);
+    if (s[0] > tol * scale && scale > 0)
+      rk = 1 + (s[1] > tol * s[0] ? 1 : 0) + (s[2] > tol * s[0] ? 1 : 0);
     rank[i] = rk;
     let ax = [0, 1, 0];
     if (rk === 1) {
@@ -307,8 +421,10 @@ export interface FrameFallback {
  */
 export function gramSchmidtTf(v: tf.Tensor3D, fallback?: FrameFallback, eps = 1e-12): tf.Tensor3D {
   const N = v.shape[0];
-  if (v.shape[1] !== 3 || v.shape[2] !== 3) throw new ShapeError("gramSchmidtTf v", "[N, 3, 3]", v.shape);
-  if (fallback && (fallback.mask.shape[0] !== N || fallback.axis.shape[0] !== N)) throw new ShapeError("gramSchmidtTf fallback", `[${N}, 3] mask and axis`, fallback.mask.shape);
+  if (v.shape[1] !== 3 || v.shape[2] !== 3)
+    throw new ShapeError("gramSchmidtTf v", "[N, 3, 3]", v.shape);
+  if (fallback && (fallback.mask.shape[0] !== N || fallback.axis.shape[0] !== N))
+    throw new ShapeError("gramSchmidtTf fallback", `[${N}, 3] mask and axis`, fallback.mask.shape);
   return tf.tidy(() => {
     let [v1, v2, v3] = tf.unstack(v, 1) as tf.Tensor2D[];
     let m3: tf.Tensor | null = null;
@@ -325,11 +441,14 @@ export function gramSchmidtTf(v: tf.Tensor3D, fallback?: FrameFallback, eps = 1e
     const e2 = tf.div(u2, norm(u2));
     const [a1, a2, a3] = tf.unstack(e1, 1);
     const [b1, b2, b3] = tf.unstack(e2, 1);
-    const c = tf.stack([
-      tf.sub(tf.mul(a2, b3), tf.mul(a3, b2)),
-      tf.sub(tf.mul(a3, b1), tf.mul(a1, b3)),
-      tf.sub(tf.mul(a1, b2), tf.mul(a2, b1)),
-    ], 1) as tf.Tensor2D;
+    const c = tf.stack(
+      [
+        tf.sub(tf.mul(a2, b3), tf.mul(a3, b2)),
+        tf.sub(tf.mul(a3, b1), tf.mul(a1, b3)),
+        tf.sub(tf.mul(a1, b2), tf.mul(a2, b1)),
+      ],
+      1,
+    ) as tf.Tensor2D;
     // s = sign(v₃·(e₁×e₂)) with sign(0) := +1; piecewise constant, so its gradient is 0.
     const sg = tf.sign(tf.sum(tf.mul(c, v3), 1, true));
     let s: tf.Tensor = tf.sub(tf.add(sg, 1), tf.abs(sg));
@@ -344,21 +463,32 @@ export function gramSchmidtTf(v: tf.Tensor3D, fallback?: FrameFallback, eps = 1e
  * condition number ‖v₂‖/‖u₂‖ and ‖v₃‖/|v₃·(e₁×e₂)| over generic (rank-3) nodes — float32
  * rounding in v is amplified by it in the frame — and max |LLᵀ − I| over all nodes.
  */
-export function frameDiagnostics(v: tf.Tensor3D, L: tf.Tensor3D, rank?: ArrayLike<number>): { condition: number; orthogonality: number } {
-  const vd = v.dataSync(), Ld = L.dataSync();
+export function frameDiagnostics(
+  v: tf.Tensor3D,
+  L: tf.Tensor3D,
+  rank?: ArrayLike<number>,
+): { condition: number; orthogonality: number } {
+  const vd = v.dataSync(),
+    Ld = L.dataSync();
   const N = v.shape[0];
-  let condition = 1, orthogonality = 0;
+  let condition = 1,
+    orthogonality = 0;
   for (let i = 0; i < N; i++) {
     const o = 9 * i;
     const Li = Ld.subarray(o, o + 9);
     orthogonality = Math.max(orthogonality, orthogonalityError(Li));
     if (rank && rank[i] < 3) continue;
-    const v2 = [vd[o + 3], vd[o + 4], vd[o + 5]], v3 = [vd[o + 6], vd[o + 7], vd[o + 8]];
+    const v2 = [vd[o + 3], vd[o + 4], vd[o + 5]],
+      v3 = [vd[o + 6], vd[o + 7], vd[o + 8]];
     const e1 = [Li[0], Li[1], Li[2]];
     const p = dot(v2, e1);
     const u2 = [v2[0] - p * e1[0], v2[1] - p * e1[1], v2[2] - p * e1[2]];
     const s3 = Math.abs(dot(cross(e1, [Li[3], Li[4], Li[5]]), v3));
-    condition = Math.max(condition, Math.hypot(...v2) / Math.max(Math.hypot(...u2), 1e-30), Math.hypot(...v3) / Math.max(s3, 1e-30));
+    condition = Math.max(
+      condition,
+      Math.hypot(...v2) / Math.max(Math.hypot(...u2), 1e-30),
+      Math.hypot(...v3) / Math.max(s3, 1e-30),
+    );
   }
   return { condition, orthogonality };
 }

@@ -17,14 +17,25 @@ export function glorot(fanIn: number, fanOut: number, r: Rng, gain = 1): Float32
 export class Dense {
   readonly w: tf.Variable;
   readonly b?: tf.Variable;
-  constructor(r: Rng, readonly fanIn: number, readonly fanOut: number, opts: { bias?: boolean; gain?: number; name?: string } = {}) {
-    if (!(Number.isInteger(fanIn) && fanIn >= 1)) domainError("Dense", "fanIn", fanIn, "an integer ≥ 1");
-    if (!(Number.isInteger(fanOut) && fanOut >= 1)) domainError("Dense", "fanOut", fanOut, "an integer ≥ 1");
-    this.w = tf.variable(tf.tensor2d(glorot(fanIn, fanOut, r, opts.gain ?? 1), [fanIn, fanOut]), true);
+  constructor(
+    r: Rng,
+    readonly fanIn: number,
+    readonly fanOut: number,
+    opts: { bias?: boolean; gain?: number; name?: string } = {},
+  ) {
+    if (!(Number.isInteger(fanIn) && fanIn >= 1))
+      domainError("Dense", "fanIn", fanIn, "an integer ≥ 1");
+    if (!(Number.isInteger(fanOut) && fanOut >= 1))
+      domainError("Dense", "fanOut", fanOut, "an integer ≥ 1");
+    this.w = tf.variable(
+      tf.tensor2d(glorot(fanIn, fanOut, r, opts.gain ?? 1), [fanIn, fanOut]),
+      true,
+    );
     if (opts.bias ?? true) this.b = tf.variable(tf.zeros([fanOut]), true);
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    if (x.shape[1] !== this.fanIn) throw new ShapeError("Dense input", `[n, ${this.fanIn}]`, x.shape);
+    if (x.shape[1] !== this.fanIn)
+      throw new ShapeError("Dense input", `[n, ${this.fanIn}]`, x.shape);
     const y = tf.matMul(x, this.w);
     return (this.b ? tf.add(y, this.b) : y) as tf.Tensor2D;
   }
@@ -42,7 +53,12 @@ export class MLP {
   readonly layers: Dense[];
   constructor(r: Rng, sizes: number[], opts: { lastGain?: number } = {}) {
     if (sizes.length < 2) throw new ShapeError("MLP sizes", "at least [in, out]", [sizes.length]);
-    this.layers = sizes.slice(1).map((s, k) => new Dense(r, sizes[k], s, { gain: k === sizes.length - 2 ? opts.lastGain ?? 1 : 1 }));
+    this.layers = sizes
+      .slice(1)
+      .map(
+        (s, k) =>
+          new Dense(r, sizes[k], s, { gain: k === sizes.length - 2 ? (opts.lastGain ?? 1) : 1 }),
+      );
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;

@@ -1,9 +1,10 @@
 /**
- * Representations of O(3) used to transport features between local frames (REFERENCES.md#frames2025).
+ * Representations of O(3) used to transport features between local frames
+ * (REFERENCES.md#frames2025).
  *
  * Two families, both built from the rotation matrix R itself (no Euler angles, so no gimbal
  * singularities and reflections come for free):
- *   Cartesian tensors of rank k:  ρ(R) = R^{⊗k}            (dim 3^k, reducible for k = 2: 9 = 1+3+5)
+ *   Cartesian tensors of rank k:  ρ(R) = R^{⊗k}   (dim 3^k, reducible for k = 2: 9 = 1+3+5)
  *   real irreps ℓ ≤ 3 (Wigner-D):  D^ℓ(R) = Q_ℓ R^{⊗ℓ} Q_ℓᵀ (dim 2ℓ+1)
  * Q_ℓ is an isometry from ℝ^{3^ℓ} onto the symmetric traceless tensors, written in the real
  * spherical-harmonic basis (m = −ℓ…ℓ). Because that subspace is invariant under R⊗R and
@@ -44,31 +45,60 @@ export function repDim(rep: Rep): number {
 
 /** Parse "16x0e + 8x1o + 4x2e" or "16xT0 + 8xT1 + 2xT1p + 4xT2" into blocks. */
 export function parseRep(text: string): Rep {
-  const parts = text.split("+").map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0) domainError("parseRep", "text", JSON.stringify(text), 'a layout like "16x0e + 8x1o" or "16xT0 + 8xT1"');
+  const parts = text
+    .split("+")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0)
+    domainError(
+      "parseRep",
+      "text",
+      JSON.stringify(text),
+      'a layout like "16x0e + 8x1o" or "16xT0 + 8xT1"',
+    );
   return parts.map((p) => {
     const m = /^(\d+)\s*x\s*(T?)([0-3])([eop]?)$/.exec(p);
-    if (!m) domainError("parseRep", "text", JSON.stringify(p), 'blocks like "8x1o" (irrep ℓ ≤ 3, parity e/o) or "8xT1" / "8xT1p" (Cartesian rank ≤ 3)');
+    if (!m)
+      domainError(
+        "parseRep",
+        "text",
+        JSON.stringify(p),
+        'blocks like "8x1o" (irrep ℓ ≤ 3, parity e/o) or "8xT1" / "8xT1p" (Cartesian rank ≤ 3)',
+      );
     const mult = Number(m[1]);
     const order = Number(m[3]) as Order;
     if (mult < 1) domainError("parseRep", "multiplicity", mult, "≥ 1");
     if (m[2] === "T") {
-      if (m[4] === "e" || m[4] === "o") domainError("parseRep", "text", JSON.stringify(p), "Cartesian blocks with suffix p (pseudo) or none");
+      if (m[4] === "e" || m[4] === "o")
+        domainError(
+          "parseRep",
+          "text",
+          JSON.stringify(p),
+          "Cartesian blocks with suffix p (pseudo) or none",
+        );
       return { kind: "cart", order, pseudo: m[4] === "p", mult };
     }
-    if (m[4] !== "e" && m[4] !== "o") domainError("parseRep", "text", JSON.stringify(p), "irrep blocks with parity e or o, e.g. 1o");
+    if (m[4] !== "e" && m[4] !== "o")
+      domainError(
+        "parseRep",
+        "text",
+        JSON.stringify(p),
+        "irrep blocks with parity e or o, e.g. 1o",
+      );
     const natural = order % 2 === 0 ? "e" : "o";
     return { kind: "irrep", order, pseudo: m[4] !== natural, mult };
   });
 }
 
 export function formatRep(rep: Rep): string {
-  return rep.map((b) => {
-    if (b.kind === "cart") return `${b.mult}xT${b.order}${b.pseudo ? "p" : ""}`;
-    const natural = b.order % 2 === 0 ? "e" : "o";
-    const other = natural === "e" ? "o" : "e";
-    return `${b.mult}x${b.order}${b.pseudo ? other : natural}`;
-  }).join(" + ");
+  return rep
+    .map((b) => {
+      if (b.kind === "cart") return `${b.mult}xT${b.order}${b.pseudo ? "p" : ""}`;
+      const natural = b.order % 2 === 0 ? "e" : "o";
+      const other = natural === "e" ? "o" : "e";
+      return `${b.mult}x${b.order}${b.pseudo ? other : natural}`;
+    })
+    .join(" + ");
 }
 
 const S2 = Math.SQRT1_2;
@@ -82,13 +112,34 @@ const S6 = 1 / Math.sqrt(6);
  * symmetric traceless tensors is proportional to the L² product of their polynomials) orthogonal.
  */
 const CUBICS: [number, [number, number, number]][][] = [
-  [[3, [2, 1, 0]], [-1, [0, 3, 0]]],
+  [
+    [3, [2, 1, 0]],
+    [-1, [0, 3, 0]],
+  ],
   [[1, [1, 1, 1]]],
-  [[4, [0, 1, 2]], [-1, [2, 1, 0]], [-1, [0, 3, 0]]],
-  [[2, [0, 0, 3]], [-3, [2, 0, 1]], [-3, [0, 2, 1]]],
-  [[4, [1, 0, 2]], [-1, [3, 0, 0]], [-1, [1, 2, 0]]],
-  [[1, [2, 0, 1]], [-1, [0, 2, 1]]],
-  [[1, [3, 0, 0]], [-3, [1, 2, 0]]],
+  [
+    [4, [0, 1, 2]],
+    [-1, [2, 1, 0]],
+    [-1, [0, 3, 0]],
+  ],
+  [
+    [2, [0, 0, 3]],
+    [-3, [2, 0, 1]],
+    [-3, [0, 2, 1]],
+  ],
+  [
+    [4, [1, 0, 2]],
+    [-1, [3, 0, 0]],
+    [-1, [1, 2, 0]],
+  ],
+  [
+    [1, [2, 0, 1]],
+    [-1, [0, 2, 1]],
+  ],
+  [
+    [1, [3, 0, 0]],
+    [-3, [1, 2, 0]],
+  ],
 ];
 
 let Q3: Mat | null = null;
@@ -102,7 +153,9 @@ function cubicBasis(): Mat {
     const row = new Float64Array(27);
     for (let k = 0; k < 27; k++) {
       const e = [0, 0, 0];
-      e[Math.floor(k / 9)]++; e[Math.floor(k / 3) % 3]++; e[k % 3]++;
+      e[Math.floor(k / 9)]++;
+      e[Math.floor(k / 3) % 3]++;
+      e[k % 3]++;
       const mono = poly.find(([, x]) => x[0] === e[0] && x[1] === e[1] && x[2] === e[2]);
       // multinomial count 3!/(e_x! e_y! e_z!) of index triples with these exponents
       const count = 6 / e.reduce((p, n) => p * (n === 3 ? 6 : n === 2 ? 2 : 1), 1);
@@ -126,11 +179,51 @@ export function irrepBasis(l: Order): Mat {
   if (l === 2) {
     // Symmetric matrices S_m with ‖S_m‖_F = 1, mutually orthogonal, all traceless.
     return mat(5, 9, [
-      0, S2, 0, S2, 0, 0, 0, 0, 0, //      (E_xy + E_yx)/√2
-      0, 0, 0, 0, 0, S2, 0, S2, 0, //      (E_yz + E_zy)/√2
-      -S6, 0, 0, 0, -S6, 0, 0, 0, 2 * S6, // (2E_zz − E_xx − E_yy)/√6
-      0, 0, S2, 0, 0, 0, S2, 0, 0, //      (E_xz + E_zx)/√2
-      S2, 0, 0, 0, -S2, 0, 0, 0, 0, //     (E_xx − E_yy)/√2
+      0,
+      S2,
+      0,
+      S2,
+      0,
+      0,
+      0,
+      0,
+      0, //      (E_xy + E_yx)/√2
+      0,
+      0,
+      0,
+      0,
+      0,
+      S2,
+      0,
+      S2,
+      0, //      (E_yz + E_zy)/√2
+      -S6,
+      0,
+      0,
+      0,
+      -S6,
+      0,
+      0,
+      0,
+      2 * S6, // (2E_zz − E_xx − E_yy)/√6
+      0,
+      0,
+      S2,
+      0,
+      0,
+      0,
+      S2,
+      0,
+      0, //      (E_xz + E_zx)/√2
+      S2,
+      0,
+      0,
+      0,
+      -S2,
+      0,
+      0,
+      0,
+      0, //     (E_xx − E_yy)/√2
     ]);
   }
   if (l === 3) {
@@ -158,7 +251,8 @@ export function cartesianDecomposition(): Mat {
 
 /** R^{⊗k} for k ≤ 3 (float64). */
 export function tensorPower(R: ArrayLike<number>, k: Order): Mat {
-  if (!(k === 0 || k === 1 || k === 2 || k === 3)) domainError("tensorPower", "k", k, "0, 1, 2 or 3");
+  if (!(k === 0 || k === 1 || k === 2 || k === 3))
+    domainError("tensorPower", "k", k, "0, 1, 2 or 3");
   if (k === 0) return eye(1);
   const r = fromMat3(R);
   return k === 1 ? r : k === 2 ? kron(r, r) : kron(kron(r, r), r);
@@ -174,18 +268,29 @@ export function wignerD(l: Order, R: ArrayLike<number>): Mat {
 /** R must be a finite orthogonal 3×3 matrix (row-major): D^ℓ is only a representation on O(3). */
 function checkOrthogonal(fn: string, R: ArrayLike<number>): void {
   if (R.length !== 9) throw new ShapeError(`${fn} R`, "9 entries (row-major 3×3)", [R.length]);
-  for (let k = 0; k < 9; k++) if (!Number.isFinite(R[k])) domainError(fn, `R[${k}]`, R[k], "a finite entry");
+  for (let k = 0; k < 9; k++)
+    if (!Number.isFinite(R[k])) domainError(fn, `R[${k}]`, R[k], "a finite entry");
   let err = 0;
-  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
-    let s = 0;
-    for (let k = 0; k < 3; k++) s += R[3 * a + k] * R[3 * b + k];
-    err = Math.max(err, Math.abs(s - (a === b ? 1 : 0)));
-  }
-  if (err > 1e-6) domainError(fn, "R", `a matrix with max|RRᵀ − I| = ${err.toExponential(2)}`, "an orthogonal matrix (max|RRᵀ − I| ≤ 1e-6)");
+  for (let a = 0; a < 3; a++)
+    for (let b = 0; b < 3; b++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) s += R[3 * a + k] * R[3 * b + k];
+      err = Math.max(err, Math.abs(s - (a === b ? 1 : 0)));
+    }
+  if (err > 1e-6)
+    domainError(
+      fn,
+      "R",
+      `a matrix with max|RRᵀ − I| = ${err.toExponential(2)}`,
+      "an orthogonal matrix (max|RRᵀ − I| ≤ 1e-6)",
+    );
 }
 
 /** ρ(R) for one copy of a block (float64). */
-export function rhoBlock(b: Pick<RepBlock, "kind" | "order" | "pseudo">, R: ArrayLike<number>): Mat {
+export function rhoBlock(
+  b: Pick<RepBlock, "kind" | "order" | "pseudo">,
+  R: ArrayLike<number>,
+): Mat {
   if (R.length !== 9) throw new ShapeError("rho R", "9 entries (row-major 3×3)", [R.length]);
   const m = b.kind === "cart" ? tensorPower(R, b.order) : wignerD(b.order, R);
   if (b.pseudo && det3(R) < 0) for (let i = 0; i < m.data.length; i++) m.data[i] = -m.data[i];
@@ -204,9 +309,18 @@ export function rho(rep: Rep | string, R: ArrayLike<number>): Mat {
 }
 
 /** Apply ρ(R) to a feature vector laid out as `rep` (float64). */
-export function applyRho(rep: Rep | string, R: ArrayLike<number>, f: ArrayLike<number>): Float64Array {
+export function applyRho(
+  rep: Rep | string,
+  R: ArrayLike<number>,
+  f: ArrayLike<number>,
+): Float64Array {
   const m = rho(rep, R);
-  if (f.length !== m.cols) throw new ShapeError("applyRho f", `length ${m.cols} (dim of ${typeof rep === "string" ? rep : formatRep(rep)})`, [f.length]);
+  if (f.length !== m.cols)
+    throw new ShapeError(
+      "applyRho f",
+      `length ${m.cols} (dim of ${typeof rep === "string" ? rep : formatRep(rep)})`,
+      [f.length],
+    );
   const out = new Float64Array(m.rows);
   for (let i = 0; i < m.rows; i++) {
     let s = 0;
@@ -227,21 +341,31 @@ export function applyRho(rep: Rep | string, R: ArrayLike<number>, f: ArrayLike<n
  *          kills every ℓ = 1, 2, 3 component and every odd-parity one, like the O(3) average.
  */
 export function ambiguityGroup(rank: number): Float64Array[] {
-  if (!(rank === 0 || rank === 1 || rank === 2 || rank === 3)) domainError("ambiguityGroup", "rank", rank, "0, 1, 2 or 3");
-  const I = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), Z = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, -1);
+  if (!(rank === 0 || rank === 1 || rank === 2 || rank === 3))
+    domainError("ambiguityGroup", "rank", rank, "0, 1, 2 or 3");
+  const I = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1),
+    Z = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, -1);
   if (rank === 3) return [I];
   if (rank === 2) return [I, Z];
   if (rank === 1) {
     const out: Float64Array[] = [];
     for (let m = 0; m < 8; m++) {
-      const c = Math.cos((2 * Math.PI * m) / 8), s = Math.sin((2 * Math.PI * m) / 8);
+      const c = Math.cos((2 * Math.PI * m) / 8),
+        s = Math.sin((2 * Math.PI * m) / 8);
       const R = Float64Array.of(1, 0, 0, 0, c, -s, 0, s, c);
       out.push(R, Float64Array.of(1, 0, 0, 0, c, s, 0, s, -c)); // R·diag(1,1,−1)
     }
     return out;
   }
   const out: Float64Array[] = [];
-  for (const p of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+  for (const p of [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ]) {
     for (let sg = 0; sg < 8; sg++) {
       const R = new Float64Array(9);
       for (let r = 0; r < 3; r++) R[3 * r + p[r]] = sg & (1 << r) ? -1 : 1;
@@ -270,7 +394,9 @@ export function ambiguityProjector(rep: Rep | string, rank: number): Mat {
 
 /** c_ℓ with ‖c_ℓ Q_ℓ x̂^{⊗ℓ}‖² = 2ℓ+1 (rotation invariance: evaluate at x̂ = ẑ). */
 export function harmonicScale(l: Order): number {
-  const q = irrepBasis(l), n = 3 ** l, z = n - 1; // index of z⊗…⊗z
+  const q = irrepBasis(l),
+    n = 3 ** l,
+    z = n - 1; // index of z⊗…⊗z
   let s = 0;
   for (let m = 0; m < q.rows; m++) s += q.data[m * n + z] ** 2;
   return Math.sqrt((2 * l + 1) / s);
@@ -279,10 +405,13 @@ export function harmonicScale(l: Order): number {
 /** Real spherical harmonics Y^ℓ(x̂) = c_ℓ Q_ℓ x̂^{⊗ℓ}, normalised so ‖Y^ℓ‖² = 2ℓ+1 (float64). */
 export function sphericalHarmonic(l: Order, v: ArrayLike<number>): Float64Array {
   const n = Math.hypot(v[0], v[1], v[2]);
-  if (!(n > 0 && Number.isFinite(n))) domainError("sphericalHarmonic", "v", Array.from(v), "a finite non-zero 3-vector");
+  if (!(n > 0 && Number.isFinite(n)))
+    domainError("sphericalHarmonic", "v", Array.from(v), "a finite non-zero 3-vector");
   const x = [v[0] / n, v[1] / n, v[2] / n];
   if (l === 0) return Float64Array.of(1);
-  const q = irrepBasis(l), d = 3 ** l, c = harmonicScale(l);
+  const q = irrepBasis(l),
+    d = 3 ** l,
+    c = harmonicScale(l);
   const out = new Float64Array(2 * l + 1);
   for (let m = 0; m < q.rows; m++) {
     let s = 0;
@@ -339,7 +468,11 @@ export function sandwichTf(Qm: Mat, X: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
     const Qt = tf.tensor2d(Float32Array.from(transpose(Qm).data), [n, m], "float32");
     const Y = tf.reshape(tf.matMul(tf.reshape(X, [E * n, n]), Qt), [E, n, m]); // X Qᵀ
-    const Zt = tf.reshape(tf.matMul(tf.reshape(tf.transpose(Y, [0, 2, 1]), [E * m, n]), Qt), [E, m, m]); // (Q X Qᵀ)ᵀ
+    const Zt = tf.reshape(tf.matMul(tf.reshape(tf.transpose(Y, [0, 2, 1]), [E * m, n]), Qt), [
+      E,
+      m,
+      m,
+    ]); // (Q X Qᵀ)ᵀ
     return tf.transpose(Zt, [0, 2, 1]) as tf.Tensor3D;
   });
 }
@@ -348,13 +481,18 @@ export function sandwichTf(Qm: Mat, X: tf.Tensor3D): tf.Tensor3D {
  * ρ(R) for one block, batched: R [E, 3, 3] → [E, d, d]. `det` ([E], ±1) is only needed for
  * pseudo blocks; pass it to avoid recomputing.
  */
-export function rhoBlockTf(b: Pick<RepBlock, "kind" | "order" | "pseudo">, R: tf.Tensor3D, det?: tf.Tensor1D): tf.Tensor3D {
+export function rhoBlockTf(
+  b: Pick<RepBlock, "kind" | "order" | "pseudo">,
+  R: tf.Tensor3D,
+  det?: tf.Tensor1D,
+): tf.Tensor3D {
   const E = R.shape[0];
   return tf.tidy(() => {
     let m: tf.Tensor3D;
     if (b.order === 0) m = tf.ones([E, 1, 1]);
     else if (b.order === 1) m = b.kind === "cart" ? R : sandwichTf(irrepBasis(1), R);
-    else if (b.order === 2) m = b.kind === "cart" ? kronSelfTf(R) : sandwichTf(irrepBasis(2), kronSelfTf(R));
+    else if (b.order === 2)
+      m = b.kind === "cart" ? kronSelfTf(R) : sandwichTf(irrepBasis(2), kronSelfTf(R));
     else m = b.kind === "cart" ? kronCubeTf(R) : sandwichTf(irrepBasis(3), kronCubeTf(R));
     if (b.pseudo) m = tf.mul(m, tf.reshape(det ?? det3Tf(R), [E, 1, 1]));
     return m;
@@ -368,7 +506,8 @@ export function rhoBlockTf(b: Pick<RepBlock, "kind" | "order" | "pseudo">, R: tf
 export function transportTf(rep: Rep, R: tf.Tensor3D, f: tf.Tensor2D): tf.Tensor2D {
   const E = R.shape[0];
   const D = repDim(rep);
-  if (f.shape[0] !== E || f.shape[1] !== D) throw new ShapeError("transportTf f", `[${E}, ${D}]`, f.shape);
+  if (f.shape[0] !== E || f.shape[1] !== D)
+    throw new ShapeError("transportTf f", `[${E}, ${D}]`, f.shape);
   return tf.tidy(() => {
     const needDet = rep.some((b) => b.pseudo);
     const det = needDet ? det3Tf(R) : undefined;
@@ -379,7 +518,10 @@ export function transportTf(rep: Rep, R: tf.Tensor3D, f: tf.Tensor2D): tf.Tensor
       const w = b.mult * d;
       const part = tf.slice(f, [0, o], [E, w]);
       o += w;
-      if (b.order === 0 && !b.pseudo) { outs.push(part); continue; }
+      if (b.order === 0 && !b.pseudo) {
+        outs.push(part);
+        continue;
+      }
       const r = rhoBlockTf(b, R, det);
       const x = tf.reshape(part, [E, b.mult, d]);
       outs.push(tf.reshape(tf.matMul(x, r, false, true), [E, w]));
@@ -395,7 +537,8 @@ export function sphericalHarmonicsTf(l: Order, u: tf.Tensor2D): tf.Tensor2D {
     if (l === 0) return tf.ones([E, 1]) as tf.Tensor2D;
     if (l === 1) return tf.mul(tf.gather(u, [1, 2, 0], 1), Math.sqrt(3)) as tf.Tensor2D;
     let outer = tf.reshape(tf.mul(tf.reshape(u, [E, 3, 1]), tf.reshape(u, [E, 1, 3])), [E, 9]);
-    if (l === 3) outer = tf.reshape(tf.mul(tf.reshape(outer, [E, 9, 1]), tf.reshape(u, [E, 1, 3])), [E, 27]);
+    if (l === 3)
+      outer = tf.reshape(tf.mul(tf.reshape(outer, [E, 9, 1]), tf.reshape(u, [E, 1, 3])), [E, 27]);
     const q = irrepBasis(l);
     const Qt = tf.tensor2d(Float32Array.from(transpose(q).data), [q.cols, q.rows], "float32");
     return tf.mul(tf.matMul(outer, Qt), harmonicScale(l)) as tf.Tensor2D;

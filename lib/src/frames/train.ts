@@ -16,7 +16,11 @@ import { Model, Outputs } from "./models";
 export type Head = keyof Outputs;
 export const HEADS: Head[] = ["energy", "forces", "tensor"];
 
-export interface Scales { energy: number; forces: number; tensor: number }
+export interface Scales {
+  energy: number;
+  forces: number;
+  tensor: number;
+}
 
 /** Per-head variance of the targets (over all entries), used to normalise the loss and errors. */
 export function targetScales(d: Dataset): Scales {
@@ -37,7 +41,8 @@ export function targetScales(d: Dataset): Scales {
  * the network then learns only the geometry-dependent part, which is invariant anyway.
  */
 export function speciesReference(d: Dataset, nTypes = 2): number[] {
-  const A = new Float64Array(nTypes * nTypes), y = new Float64Array(nTypes);
+  const A = new Float64Array(nTypes * nTypes),
+    y = new Float64Array(nTypes);
   d.clouds.forEach((c, k) => {
     const n = new Float64Array(nTypes);
     for (const t of c.types) n[t]++;
@@ -48,7 +53,10 @@ export function speciesReference(d: Dataset, nTypes = 2): number[] {
   });
   for (let a = 0; a < nTypes; a++) A[a * nTypes + a] += 1e-9 * (A[a * nTypes + a] + 1);
   // Gaussian elimination (nTypes is tiny).
-  const M = Array.from({ length: nTypes }, (_, a) => [...Array.from(A.subarray(a * nTypes, (a + 1) * nTypes)), y[a]]);
+  const M = Array.from({ length: nTypes }, (_, a) => [
+    ...Array.from(A.subarray(a * nTypes, (a + 1) * nTypes)),
+    y[a],
+  ]);
   for (let p = 0; p < nTypes; p++) {
     let best = p;
     for (let q = p + 1; q < nTypes; q++) if (Math.abs(M[q][p]) > Math.abs(M[best][p])) best = q;
@@ -69,14 +77,17 @@ export function speciesReference(d: Dataset, nTypes = 2): number[] {
 
 /** Split a dataset into batches of `size` clouds (order kept). Caller disposes the batches. */
 export function batches(d: Dataset, size: number, opts: BatchOptions): Batch[] {
-  if (!(Number.isInteger(size) && size >= 1)) domainError("batches", "size", size, "an integer ≥ 1");
+  if (!(Number.isInteger(size) && size >= 1))
+    domainError("batches", "size", size, "an integer ≥ 1");
   const out: Batch[] = [];
-  for (let i = 0; i < d.clouds.length; i += size) out.push(makeBatch(d.clouds.slice(i, i + size), opts, d.targets.slice(i, i + size)));
+  for (let i = 0; i < d.clouds.length; i += size)
+    out.push(makeBatch(d.clouds.slice(i, i + size), opts, d.targets.slice(i, i + size)));
   return out;
 }
 
 export function loss(m: Model, b: Batch, s: Scales): tf.Scalar {
-  if (!b.y) throw new ShapeError("loss batch", "a labelled batch (built with targets)", "no targets");
+  if (!b.y)
+    throw new ShapeError("loss batch", "a labelled batch (built with targets)", "no targets");
   const y = b.y;
   return tf.tidy(() => {
     const o = m.apply(b);
@@ -108,7 +119,8 @@ export interface TrainResult {
 
 /** Adam on the normalised loss, batches shuffled each epoch with a seeded permutation. */
 export function train(m: Model, train: Batch[], s: Scales, o: TrainOptions): TrainResult {
-  if (!(Number.isInteger(o.epochs) && o.epochs >= 1)) domainError("train", "epochs", o.epochs, "an integer ≥ 1");
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 1))
+    domainError("train", "epochs", o.epochs, "an integer ≥ 1");
   const r = new Rng(o.seed ?? 0);
   const lr0 = o.lr ?? 3e-3;
   const opt = tf.train.adam(lr0);
@@ -161,7 +173,11 @@ export function evaluate(m: Model, bs: Batch[], s: Scales): Errors {
 }
 
 /** Apply R ∈ O(3) (and a translation) to a cloud. */
-export function transformCloud(c: Cloud, R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0]): Cloud {
+export function transformCloud(
+  c: Cloud,
+  R: ArrayLike<number>,
+  t: ArrayLike<number> = [0, 0, 0],
+): Cloud {
   return { pos: transformPoints(c.pos, R, t), types: c.types };
 }
 
@@ -169,14 +185,17 @@ export function transformCloud(c: Cloud, R: ArrayLike<number>, t: ArrayLike<numb
 export function actOnHead(h: Head, R: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
   if (h === "energy") return Float64Array.from(y);
   if (h === "forces") return transformPoints(y, R);
-  if (y.length % 9 !== 0) throw new ShapeError("actOnHead tensor", "a flat [N·9] array", [y.length]);
+  if (y.length % 9 !== 0)
+    throw new ShapeError("actOnHead tensor", "a flat [N·9] array", [y.length]);
   const out = new Float64Array(y.length);
   for (let n = 0; n < y.length; n += 9) {
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
-      let s = 0;
-      for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) s += R[3 * a + p] * y[n + 3 * p + q] * R[3 * b + q];
-      out[n + 3 * a + b] = s;
-    }
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        let s = 0;
+        for (let p = 0; p < 3; p++)
+          for (let q = 0; q < 3; q++) s += R[3 * a + p] * y[n + 3 * p + q] * R[3 * b + q];
+        out[n + 3 * a + b] = s;
+      }
   }
   return out;
 }
@@ -187,11 +206,17 @@ export function actOnHead(h: Head, R: ArrayLike<number>, y: ArrayLike<number>): 
  */
 export function randomO3(rotations: number, reflections: number, seed: number): Mat3[] {
   const r = new Rng(seed);
-  return [...Array.from({ length: rotations }, () => randomRotation(r, false)), ...Array.from({ length: reflections }, () => randomRotation(r, true))];
+  return [
+    ...Array.from({ length: rotations }, () => randomRotation(r, false)),
+    ...Array.from({ length: reflections }, () => randomRotation(r, true)),
+  ];
 }
 
 /** A numeric value check.equivariant can read: shape + data. */
-function numeric(data: ArrayLike<number>, shape: number[]): { shape: number[]; dataSync(): ArrayLike<number> } {
+function numeric(
+  data: ArrayLike<number>,
+  shape: number[],
+): { shape: number[]; dataSync(): ArrayLike<number> } {
   return { shape, dataSync: () => data };
 }
 
@@ -199,19 +224,30 @@ function numeric(data: ArrayLike<number>, shape: number[]): { shape: number[]; d
  * Group actions for check.equivariant on a model head: input x ↦ Rx + t, output by actOnHead.
  * Use with `predict(model, head, opts)` as f. Names say rotation/reflection and the index.
  */
-export function o3Actions(head: Head, Rs: Mat3[], opts: { translate?: number } = {}): GroupAction<Cloud, { shape: number[]; dataSync(): ArrayLike<number> }>[] {
+export function o3Actions(
+  head: Head,
+  Rs: Mat3[],
+  opts: { translate?: number } = {},
+): GroupAction<Cloud, { shape: number[]; dataSync(): ArrayLike<number> }>[] {
   return Rs.map((R, k) => {
-    const t = opts.translate ? [opts.translate, -0.5 * opts.translate, 0.25 * opts.translate] : [0, 0, 0];
+    const t = opts.translate
+      ? [opts.translate, -0.5 * opts.translate, 0.25 * opts.translate]
+      : [0, 0, 0];
     return {
       name: `${det3(R) < 0 ? "reflection" : "rotation"} ${k}`,
       in: (c: Cloud) => transformCloud(c, R, t),
-      out: (y: { shape: number[]; dataSync(): ArrayLike<number> }) => numeric(actOnHead(head, R, y.dataSync()), y.shape),
+      out: (y: { shape: number[]; dataSync(): ArrayLike<number> }) =>
+        numeric(actOnHead(head, R, y.dataSync()), y.shape),
     };
   });
 }
 
 /** f for check.equivariant: cloud ↦ one head of the model's output (a fresh batch per call). */
-export function predict(m: Model, head: Head, opts: BatchOptions): (c: Cloud) => { shape: number[]; dataSync(): ArrayLike<number> } {
+export function predict(
+  m: Model,
+  head: Head,
+  opts: BatchOptions,
+): (c: Cloud) => { shape: number[]; dataSync(): ArrayLike<number> } {
   return (c: Cloud) => {
     const b = makeBatch([c], opts);
     try {
@@ -233,7 +269,12 @@ export function predict(m: Model, head: Head, opts: BatchOptions): (c: Cloud) =>
  * cancellation, not equivariance). Does not throw: NaN outputs give NaN. frames' E(3) actions
  * (`o3Actions`, x ↦ Rx + t) + the toolkit's relMaxAbs with a pooled scale.
  */
-export function equivarianceErrors(m: Model, clouds: Cloud[], Qs: Mat3[], opts: BatchOptions): Errors {
+export function equivarianceErrors(
+  m: Model,
+  clouds: Cloud[],
+  Qs: Mat3[],
+  opts: BatchOptions,
+): Errors {
   const out: Errors = { energy: 0, forces: 0, tensor: 0 };
   for (const h of HEADS) {
     out[h] = equivarianceError({
@@ -253,14 +294,23 @@ export function equivarianceErrors(m: Model, clouds: Cloud[], Qs: Mat3[], opts: 
  * Median wall time (ms) of one forward+backward pass (gradients of the normalised loss w.r.t.
  * all variables, read back so the work is done), after `warmup` untimed passes.
  */
-export function timeStep(m: Model, b: Batch, s: Scales, opts: { reps?: number; warmup?: number } = {}): number {
-  const reps = opts.reps ?? 5, warmup = opts.warmup ?? 1;
+export function timeStep(
+  m: Model,
+  b: Batch,
+  s: Scales,
+  opts: { reps?: number; warmup?: number } = {},
+): number {
+  const reps = opts.reps ?? 5,
+    warmup = opts.warmup ?? 1;
   const times: number[] = [];
   for (let k = 0; k < warmup + reps; k++) {
     const t0 = performance.now();
     const { value, grads } = tf.variableGrads(() => loss(m, b, s), m.variables);
     value.dataSync();
-    for (const g of Object.values(grads)) { g.dataSync(); g.dispose(); }
+    for (const g of Object.values(grads)) {
+      g.dataSync();
+      g.dispose();
+    }
     value.dispose();
     if (k >= warmup) times.push(performance.now() - t0);
   }
@@ -272,8 +322,14 @@ export function timeStep(m: Model, b: Batch, s: Scales, opts: { reps?: number; w
  * A copy of a dataset with every cloud moved by a seeded random element of O(3) (reflections
  * with probability ½) and a random translation, targets recomputed on the moved clouds.
  */
-export function randomlyTransformed(d: Dataset, seed: number, potential: PotentialOptions): Dataset {
+export function randomlyTransformed(
+  d: Dataset,
+  seed: number,
+  potential: PotentialOptions,
+): Dataset {
   const r = new Rng(seed);
-  const clouds = d.clouds.map((c) => transformCloud(c, randomRotation(r, r.uniform() < 0.5), [r.normal(), r.normal(), r.normal()]));
+  const clouds = d.clouds.map((c) =>
+    transformCloud(c, randomRotation(r, r.uniform() < 0.5), [r.normal(), r.normal(), r.normal()]),
+  );
   return { clouds, targets: clouds.map((c) => targets(c, potential)) };
 }

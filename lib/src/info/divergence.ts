@@ -20,10 +20,18 @@ export interface FGenerator {
 }
 
 /** Build a generator; checks f(1) = 0 (|f(1)| ≤ 1e-12) so that D_f(P‖P) = 0. */
-export function fGenerator(name: string, f: (t: number) => number, slopeAtInfinity: number): FGenerator {
+export function fGenerator(
+  name: string,
+  f: (t: number) => number,
+  slopeAtInfinity: number,
+): FGenerator {
   const f1 = f(1);
-  if (!(Math.abs(f1) <= 1e-12)) throw new DomainError(`fGenerator: f(1) = ${f1} for "${name}"; expected f(1) = 0`);
-  if (Number.isNaN(slopeAtInfinity)) throw new DomainError(`fGenerator: slopeAtInfinity is NaN for "${name}"; expected a number or Infinity`);
+  if (!(Math.abs(f1) <= 1e-12))
+    throw new DomainError(`fGenerator: f(1) = ${f1} for "${name}"; expected f(1) = 0`);
+  if (Number.isNaN(slopeAtInfinity))
+    throw new DomainError(
+      `fGenerator: slopeAtInfinity is NaN for "${name}"; expected a number or Infinity`,
+    );
   return { name, f, slopeAtInfinity };
 }
 
@@ -40,14 +48,23 @@ export const generators = {
   /** Squared Hellinger Σ(√p − √q)²: f(t) = (√t − 1)². */
   hellinger: fGenerator("Hellinger²", (t) => (Math.sqrt(t) - 1) ** 2, 1),
   /** Jensen–Shannon ½KL(P‖M) + ½KL(Q‖M), M = (P+Q)/2: f(t) = ½[t log(2t/(1+t)) + log(2/(1+t))]. */
-  js: fGenerator("JS", (t) => 0.5 * ((t > 0 ? t * Math.log((2 * t) / (1 + t)) : 0) + Math.log(2 / (1 + t))), 0.5 * Math.LN2),
+  js: fGenerator(
+    "JS",
+    (t) => 0.5 * ((t > 0 ? t * Math.log((2 * t) / (1 + t)) : 0) + Math.log(2 / (1 + t))),
+    0.5 * Math.LN2,
+  ),
 } as const;
 
 /** D_f(P‖Q) for a generator (see module doc for the q = 0 convention). */
 export function fDivergence(gen: FGenerator, p: ArrayLike<number>, q: ArrayLike<number>): number {
-  const P = toDistribution("fDivergence", "p", p), Q = toDistribution("fDivergence", "q", q);
-  if (P.length !== Q.length) throw new DomainError(`fDivergence: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`);
-  let d = 0, singular = 0;
+  const P = toDistribution("fDivergence", "p", p),
+    Q = toDistribution("fDivergence", "q", q);
+  if (P.length !== Q.length)
+    throw new DomainError(
+      `fDivergence: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`,
+    );
+  let d = 0,
+    singular = 0;
   for (let i = 0; i < P.length; i++) {
     if (Q[i] > 0) d += Q[i] * gen.f(P[i] / Q[i]);
     else singular += P[i];
@@ -57,9 +74,17 @@ export function fDivergence(gen: FGenerator, p: ArrayLike<number>, q: ArrayLike<
   return d;
 }
 
-function pair(fn: string, p: ArrayLike<number>, q: ArrayLike<number>): [Float64Array, Float64Array] {
-  const P = toDistribution(fn, "p", p), Q = toDistribution(fn, "q", q);
-  if (P.length !== Q.length) throw new DomainError(`${fn}: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`);
+function pair(
+  fn: string,
+  p: ArrayLike<number>,
+  q: ArrayLike<number>,
+): [Float64Array, Float64Array] {
+  const P = toDistribution(fn, "p", p),
+    Q = toDistribution(fn, "q", q);
+  if (P.length !== Q.length)
+    throw new DomainError(
+      `${fn}: p has ${P.length} entries, q has ${Q.length}; expected equal lengths`,
+    );
   return [P, Q];
 }
 
@@ -112,7 +137,10 @@ export function hellingerSquared(p: ArrayLike<number>, q: ArrayLike<number>): nu
 export function pushForward(p: ArrayLike<number>, kernel: MatrixInput): Float64Array {
   const P = toDistribution("pushForward", "p", p);
   const K = toKernel("pushForward", "kernel", kernel);
-  if (K.rows !== P.length) throw new DomainError(`pushForward: kernel has ${K.rows} rows but p has ${P.length} entries; expected equal`);
+  if (K.rows !== P.length)
+    throw new DomainError(
+      `pushForward: kernel has ${K.rows} rows but p has ${P.length} entries; expected equal`,
+    );
   const out = new Float64Array(K.cols);
   for (let i = 0; i < K.rows; i++) {
     const pi = P[i];
@@ -123,9 +151,16 @@ export function pushForward(p: ArrayLike<number>, kernel: MatrixInput): Float64A
 }
 
 /** Compose kernels: (K₁K₂)[x][z] = Σ_y K₁[x][y] K₂[y][z]. */
-export function composeKernels(k1: MatrixInput, k2: MatrixInput): { data: Float64Array; shape: [number, number] } {
-  const A = toKernel("composeKernels", "k1", k1), B = toKernel("composeKernels", "k2", k2);
-  if (A.cols !== B.rows) throw new DomainError(`composeKernels: k1 has ${A.cols} columns but k2 has ${B.rows} rows; expected equal`);
+export function composeKernels(
+  k1: MatrixInput,
+  k2: MatrixInput,
+): { data: Float64Array; shape: [number, number] } {
+  const A = toKernel("composeKernels", "k1", k1),
+    B = toKernel("composeKernels", "k2", k2);
+  if (A.cols !== B.rows)
+    throw new DomainError(
+      `composeKernels: k1 has ${A.cols} columns but k2 has ${B.rows} rows; expected equal`,
+    );
   const data = new Float64Array(A.rows * B.cols);
   for (let i = 0; i < A.rows; i++)
     for (let k = 0; k < A.cols; k++) {
@@ -137,14 +172,23 @@ export function composeKernels(k1: MatrixInput, k2: MatrixInput): { data: Float6
 }
 
 /** The kernel of a deterministic map T: {0..n−1} → {0..m−1}: K[x][T(x)] = 1. */
-export function deterministicKernel(map: ArrayLike<number>, m: number): { data: Float64Array; shape: [number, number] } {
+export function deterministicKernel(
+  map: ArrayLike<number>,
+  m: number,
+): { data: Float64Array; shape: [number, number] } {
   assertInt("deterministicKernel", "m", m, 1);
   const n = map.length;
-  if (n === 0) throw new DomainError("deterministicKernel: argument map is empty; expected a map from n ≥ 1 points");
+  if (n === 0)
+    throw new DomainError(
+      "deterministicKernel: argument map is empty; expected a map from n ≥ 1 points",
+    );
   const data = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     const t = map[i];
-    if (!Number.isInteger(t) || t < 0 || t >= m) throw new DomainError(`deterministicKernel: argument map[${i}] = ${t}; expected an integer in [0, ${m})`);
+    if (!Number.isInteger(t) || t < 0 || t >= m)
+      throw new DomainError(
+        `deterministicKernel: argument map[${i}] = ${t}; expected an integer in [0, ${m})`,
+      );
     data[i * m + t] = 1;
   }
   return { data, shape: [n, m] };
@@ -156,7 +200,11 @@ export function deterministicKernel(map: ArrayLike<number>, m: number): { data: 
  * p = q = 0 join group 0 since they carry no mass). Pushing P and Q through T leaves every
  * f-divergence unchanged — the equality case of data processing.
  */
-export function sufficientStatistic(p: ArrayLike<number>, q: ArrayLike<number>, rtol = 1e-9): { map: Int32Array; m: number } {
+export function sufficientStatistic(
+  p: ArrayLike<number>,
+  q: ArrayLike<number>,
+  rtol = 1e-9,
+): { map: Int32Array; m: number } {
   const [P, Q] = pair("sufficientStatistic", p, q);
   assertIn("sufficientStatistic", "rtol", rtol, 0, 1, { hiOpen: true });
   const ratios: number[] = [];
@@ -168,7 +216,9 @@ export function sufficientStatistic(p: ArrayLike<number>, q: ArrayLike<number>, 
       continue;
     }
     const r = Q[i] === 0 ? Infinity : P[i] / Q[i];
-    let g = ratios.findIndex((s) => (s === Infinity || r === Infinity ? s === r : Math.abs(s - r) <= rtol * Math.max(s, r)));
+    let g = ratios.findIndex((s) =>
+      s === Infinity || r === Infinity ? s === r : Math.abs(s - r) <= rtol * Math.max(s, r),
+    );
     if (g < 0) {
       g = ratios.length;
       ratios.push(r);

@@ -31,7 +31,8 @@ export function marginals(pxy: MatrixInput): { px: Float64Array; py: Float64Arra
 }
 
 function marginalsOf(m: Mat): { px: Float64Array; py: Float64Array } {
-  const px = new Float64Array(m.rows), py = new Float64Array(m.cols);
+  const px = new Float64Array(m.rows),
+    py = new Float64Array(m.cols);
   for (let i = 0; i < m.rows; i++)
     for (let j = 0; j < m.cols; j++) {
       const v = m.data[i * m.cols + j];
@@ -51,11 +52,14 @@ export function jointEntropy(pxy: MatrixInput): number {
 
 /**
  * Conditional entropy. `given: "x"` (default) returns H(Y | X) — Y the column variable given the
- * row variable X; `given: "y"` returns H(X | Y). Computed as −Σ p(x,y) log p(·|·) cell by cell
- * (not as a difference of entropies) so it is ≥ 0 to rounding and exactly 0 for deterministic joints.
+ * row variable X; `given: "y"` returns H(X | Y). Computed as −Σ p(x,y) log p(·|·) cell by cell (not
+ * as a difference of entropies) so it is ≥ 0 to rounding and exactly 0 for deterministic joints.
  */
 export function conditionalEntropy(pxy: MatrixInput, given: "x" | "y" = "x"): number {
-  if (given !== "x" && given !== "y") throw new DomainError(`conditionalEntropy: argument given = ${String(given)}; expected "x" or "y"`);
+  if (given !== "x" && given !== "y")
+    throw new DomainError(
+      `conditionalEntropy: argument given = ${String(given)}; expected "x" or "y"`,
+    );
   const m = toJoint("conditionalEntropy", "pxy", pxy);
   const { px, py } = marginalsOf(m);
   let h = 0;
@@ -84,11 +88,18 @@ export function mutualInformation(pxy: MatrixInput): number {
  * Joint of (X, Y) for X ~ px sent through a channel K[x][y] = P(Y=y | X=x):
  * p(x,y) = px[x] K[x][y]. Returned as { data, shape } (row-major).
  */
-export function jointFromChannel(px: ArrayLike<number>, channel: MatrixInput): { data: Float64Array; shape: [number, number] } {
+export function jointFromChannel(
+  px: ArrayLike<number>,
+  channel: MatrixInput,
+): { data: Float64Array; shape: [number, number] } {
   const p = toDistribution("jointFromChannel", "px", px);
   const K = toKernel("jointFromChannel", "channel", channel);
-  if (K.rows !== p.length) throw new DomainError(`jointFromChannel: channel has ${K.rows} rows but px has ${p.length} entries; expected equal`);
+  if (K.rows !== p.length)
+    throw new DomainError(
+      `jointFromChannel: channel has ${K.rows} rows but px has ${p.length} entries; expected equal`,
+    );
   const data = new Float64Array(K.rows * K.cols);
-  for (let i = 0; i < K.rows; i++) for (let j = 0; j < K.cols; j++) data[i * K.cols + j] = p[i] * K.data[i * K.cols + j];
+  for (let i = 0; i < K.rows; i++)
+    for (let j = 0; j < K.cols; j++) data[i * K.cols + j] = p[i] * K.data[i * K.cols + j];
   return { data, shape: [K.rows, K.cols] };
 }

@@ -32,7 +32,8 @@ export function fanoInverse(h: number, M: number): number {
   // Allow rounding slack above log M (an entropy computed from data can exceed it by ~1e-15).
   assertIn("fanoInverse", "h", h, 0, logM * (1 + 1e-12) + 1e-15);
   if (h <= 0) return 0;
-  let lo = 0, hi = (M - 1) / M;
+  let lo = 0,
+    hi = (M - 1) / M;
   if (h >= logM) return hi;
   for (let it = 0; it < 200 && hi - lo > 1e-16; it++) {
     const mid = 0.5 * (lo + hi);
@@ -73,26 +74,46 @@ export interface FanoCheck {
  */
 export function fanoCheck(joint: MatrixInput): FanoCheck {
   const m = toJoint("fanoCheck", "joint", joint);
-  if (m.rows !== m.cols || m.rows < 2) throw new DomainError(`fanoCheck: joint is ${m.rows}×${m.cols}; expected a square M×M joint of (V, V̂) with M ≥ 2`);
+  if (m.rows !== m.cols || m.rows < 2)
+    throw new DomainError(
+      `fanoCheck: joint is ${m.rows}×${m.cols}; expected a square M×M joint of (V, V̂) with M ≥ 2`,
+    );
   const M = m.rows;
   let correct = 0;
   for (let v = 0; v < M; v++) correct += m.data[v * M + v];
   const pe = Math.min(1, Math.max(0, 1 - correct));
   const hCond = conditionalEntropy({ data: m.data, shape: [M, M] }, "y");
   const bound = fanoBound(pe, M);
-  return { M, pe, hCond, bound, slack: bound - hCond, peLower: fanoInverse(Math.min(hCond, Math.log(M)), M) };
+  return {
+    M,
+    pe,
+    hCond,
+    bound,
+    slack: bound - hCond,
+    peLower: fanoInverse(Math.min(hCond, Math.log(M)), M),
+  };
 }
 
 /**
  * A joint p[v][v̂] on which (F) holds with equality: V̂ ~ `estimateMarginal` (default uniform), and
  * given V̂ = v̂, V = v̂ with probability 1 − P_e, else uniform over the M − 1 other values.
  */
-export function fanoEqualityJoint(M: number, pe: number, estimateMarginal?: ArrayLike<number>): { data: Float64Array; shape: [number, number] } {
+export function fanoEqualityJoint(
+  M: number,
+  pe: number,
+  estimateMarginal?: ArrayLike<number>,
+): { data: Float64Array; shape: [number, number] } {
   assertInt("fanoEqualityJoint", "M", M, 2);
   assertIn("fanoEqualityJoint", "pe", pe, 0, 1);
-  const q = estimateMarginal ? toDistribution("fanoEqualityJoint", "estimateMarginal", estimateMarginal) : new Float64Array(M).fill(1 / M);
-  if (q.length !== M) throw new DomainError(`fanoEqualityJoint: estimateMarginal has ${q.length} entries; expected M = ${M}`);
+  const q = estimateMarginal
+    ? toDistribution("fanoEqualityJoint", "estimateMarginal", estimateMarginal)
+    : new Float64Array(M).fill(1 / M);
+  if (q.length !== M)
+    throw new DomainError(
+      `fanoEqualityJoint: estimateMarginal has ${q.length} entries; expected M = ${M}`,
+    );
   const data = new Float64Array(M * M);
-  for (let v = 0; v < M; v++) for (let w = 0; w < M; w++) data[v * M + w] = q[w] * (v === w ? 1 - pe : pe / (M - 1));
+  for (let v = 0; v < M; v++)
+    for (let w = 0; w < M; w++) data[v * M + w] = q[w] * (v === w ? 1 - pe : pe / (M - 1));
   return { data, shape: [M, M] };
 }

@@ -42,11 +42,16 @@ export function packingLowerBound(args: PackingArgs): number {
  * Maximise a one-dimensional bound over δ ∈ (0, deltaMax]: a log-spaced grid brackets the
  * maximum, then golden-section search refines it (the bounds here are unimodal in δ).
  */
-export function maximizeOverDelta(bound: (delta: number) => number, deltaMax: number, deltaMin = deltaMax * 1e-8): { delta: number; bound: number } {
+export function maximizeOverDelta(
+  bound: (delta: number) => number,
+  deltaMax: number,
+  deltaMin = deltaMax * 1e-8,
+): { delta: number; bound: number } {
   assertIn("maximizeOverDelta", "deltaMax", deltaMax, 0, Infinity, { loOpen: true, hiOpen: true });
   const N = 400;
   const ratio = Math.pow(deltaMax / deltaMin, 1 / (N - 1));
-  let best = 0, bestVal = -Infinity;
+  let best = 0,
+    bestVal = -Infinity;
   const grid: number[] = [];
   for (let i = 0; i < N; i++) {
     const d = i === N - 1 ? deltaMax : deltaMin * Math.pow(ratio, i);
@@ -57,20 +62,30 @@ export function maximizeOverDelta(bound: (delta: number) => number, deltaMax: nu
       best = i;
     }
   }
-  let a = grid[Math.max(0, best - 1)], b = grid[Math.min(N - 1, best + 1)];
+  let a = grid[Math.max(0, best - 1)],
+    b = grid[Math.min(N - 1, best + 1)];
   const g = (Math.sqrt(5) - 1) / 2;
-  let c = b - g * (b - a), d = a + g * (b - a);
-  let fc = bound(c), fd = bound(d);
+  let c = b - g * (b - a),
+    d = a + g * (b - a);
+  let fc = bound(c),
+    fd = bound(d);
   for (let it = 0; it < 100 && b - a > 1e-14 * b; it++) {
     if (fc > fd) {
-      b = d; d = c; fd = fc;
-      c = b - g * (b - a); fc = bound(c);
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = bound(c);
     } else {
-      a = c; c = d; fc = fd;
-      d = a + g * (b - a); fd = bound(d);
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = bound(d);
     }
   }
-  const mid = 0.5 * (a + b), fm = bound(mid);
+  const mid = 0.5 * (a + b),
+    fm = bound(mid);
   return fm >= bestVal ? { delta: mid, bound: fm } : { delta: grid[best], bound: bestVal };
 }
 
@@ -97,12 +112,20 @@ export interface PackingResult {
  * Writing I ≤ aδ², the bound (δ/2)(1 − (aδ² + log 2)/log M) is maximised at
  * δ² = (log M − log 2)/(3a), giving (δ/3)(1 − log 2/log M). Needs M ≥ 3 (M = 2 is vacuous).
  */
-export function gaussianMeanPacking(n: number, sigma: number, M: number, klBound: KLBoundKind = "centroid"): PackingResult {
+export function gaussianMeanPacking(
+  n: number,
+  sigma: number,
+  M: number,
+  klBound: KLBoundKind = "centroid",
+): PackingResult {
   assertIn("gaussianMeanPacking", "n", n, 0, Infinity, { loOpen: true, hiOpen: true });
   assertIn("gaussianMeanPacking", "sigma", sigma, 0, Infinity, { loOpen: true, hiOpen: true });
   assertInt("gaussianMeanPacking", "M", M, 3);
   const spread = klBound === "centroid" ? (M * M - 1) / 12 : ((M - 1) * (M - 1)) / 4;
-  if (klBound !== "centroid" && klBound !== "max") throw new DomainError(`gaussianMeanPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  if (klBound !== "centroid" && klBound !== "max")
+    throw new DomainError(
+      `gaussianMeanPacking: argument klBound = ${String(klBound)}; expected "centroid" or "max"`,
+    );
   const a = (n * spread) / (2 * sigma * sigma);
   const logM = Math.log(M);
   const delta = Math.sqrt((logM - Math.LN2) / (3 * a));
@@ -125,12 +148,27 @@ export function sampleMeanMAE(n: number, sigma: number): number {
  * maximised numerically over δ. For large nκA the optimum is the Gaussian one with σ² = 1/(κA):
  * bound → c(M)/√(nκA).
  */
-export function vonMisesPacking(n: number, kappa: number, M: number, klBound: KLBoundKind = "centroid"): PackingResult {
+export function vonMisesPacking(
+  n: number,
+  kappa: number,
+  M: number,
+  klBound: KLBoundKind = "centroid",
+): PackingResult {
   checkVonMisesPacking("vonMisesPacking", n, kappa, M, klBound);
   const fisher = kappa * meanResultantLength(kappa);
-  const best = maximizeOverDelta((d) => arcPackingBound(n, fisher, M, d, klBound).bound, (2 * Math.PI) / M);
+  const best = maximizeOverDelta(
+    (d) => arcPackingBound(n, fisher, M, d, klBound).bound,
+    (2 * Math.PI) / M,
+  );
   const at = arcPackingBound(n, fisher, M, best.delta, klBound);
-  return { M, delta: best.delta, bound: at.bound, mutualInfoBound: at.mutualInfoBound, constant: at.bound * Math.sqrt(n * fisher), klBound };
+  return {
+    M,
+    delta: best.delta,
+    bound: at.bound,
+    mutualInfoBound: at.mutualInfoBound,
+    constant: at.bound * Math.sqrt(n * fisher),
+    klBound,
+  };
 }
 
 /**
@@ -138,22 +176,46 @@ export function vonMisesPacking(n: number, kappa: number, M: number, klBound: KL
  * `vonMisesPacking` maximises) — for plotting the trade-off: Φ(δ/2) = δ/2 grows with δ while the
  * Fano factor 1 − (I + log 2)/log M falls as the hypotheses become easier to tell apart.
  */
-export function vonMisesPackingBoundAt(n: number, kappa: number, M: number, delta: number, klBound: KLBoundKind = "centroid"): { bound: number; mutualInfoBound: number } {
+export function vonMisesPackingBoundAt(
+  n: number,
+  kappa: number,
+  M: number,
+  delta: number,
+  klBound: KLBoundKind = "centroid",
+): { bound: number; mutualInfoBound: number } {
   checkVonMisesPacking("vonMisesPackingBoundAt", n, kappa, M, klBound);
-  assertIn("vonMisesPackingBoundAt", "delta", delta, 0, (2 * Math.PI) / M * (1 + 1e-12), { loOpen: true });
+  assertIn("vonMisesPackingBoundAt", "delta", delta, 0, ((2 * Math.PI) / M) * (1 + 1e-12), {
+    loOpen: true,
+  });
   return arcPackingBound(n, kappa * meanResultantLength(kappa), M, delta, klBound);
 }
 
-function checkVonMisesPacking(fn: string, n: number, kappa: number, M: number, klBound: string): void {
+function checkVonMisesPacking(
+  fn: string,
+  n: number,
+  kappa: number,
+  M: number,
+  klBound: string,
+): void {
   assertIn(fn, "n", n, 0, Infinity, { loOpen: true, hiOpen: true });
   assertIn(fn, "kappa", kappa, 0, Infinity, { loOpen: true, hiOpen: true });
   assertInt(fn, "M", M, 3);
-  if (klBound !== "centroid" && klBound !== "max") throw new DomainError(`${fn}: argument klBound = ${String(klBound)}; expected "centroid" or "max"`);
+  if (klBound !== "centroid" && klBound !== "max")
+    throw new DomainError(
+      `${fn}: argument klBound = ${String(klBound)}; expected "centroid" or "max"`,
+    );
 }
 
 /** μ_j = (j − (M−1)/2)δ; KL(P_j^n‖vM(0,κ)^n) = n·κA·(1 − cos μ_j) = n·κA·2sin²(μ_j/2). */
-function arcPackingBound(n: number, fisher: number, M: number, delta: number, klBound: KLBoundKind): { bound: number; mutualInfoBound: number } {
-  let s = 0, mx = 0;
+function arcPackingBound(
+  n: number,
+  fisher: number,
+  M: number,
+  delta: number,
+  klBound: KLBoundKind,
+): { bound: number; mutualInfoBound: number } {
+  let s = 0,
+    mx = 0;
   for (let j = 0; j < M; j++) {
     const h = Math.sin(((j - (M - 1) / 2) * delta) / 2);
     const kl = n * fisher * 2 * h * h;
@@ -168,12 +230,17 @@ function arcPackingBound(n: number, fisher: number, M: number, delta: number, kl
  * Empirical risk E|X̄ − θ| of the sample mean of n N(θ, σ²) draws from `reps` seeded replicates
  * (a Monte Carlo check of the closed form `sampleMeanMAE`).
  */
-export function sampleMeanRisk(n: number, sigma: number, opts: { reps: number; seed: number }): RiskEstimate {
+export function sampleMeanRisk(
+  n: number,
+  sigma: number,
+  opts: { reps: number; seed: number },
+): RiskEstimate {
   assertInt("sampleMeanRisk", "n", n, 1);
   assertIn("sampleMeanRisk", "sigma", sigma, 0, Infinity, { loOpen: true, hiOpen: true });
   assertInt("sampleMeanRisk", "reps", opts.reps, 2);
   const r = rng(opts.seed);
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (let k = 0; k < opts.reps; k++) {
     let m = 0;
     for (let i = 0; i < n; i++) m += r.normal();
@@ -183,12 +250,21 @@ export function sampleMeanRisk(n: number, sigma: number, opts: { reps: number; s
   }
   const mae = s / opts.reps;
   const variance = Math.max(0, (s2 - opts.reps * mae * mae) / (opts.reps - 1));
-  return { mae, se: Math.sqrt(variance / opts.reps), rmse: Math.sqrt(s2 / opts.reps), reps: opts.reps };
+  return {
+    mae,
+    se: Math.sqrt(variance / opts.reps),
+    rmse: Math.sqrt(s2 / opts.reps),
+    reps: opts.reps,
+  };
 }
 
 /** Best packing over a range of M (returns the M with the largest bound). */
-export function bestPacking(make: (M: number) => PackingResult, Ms: readonly number[]): PackingResult {
-  if (Ms.length === 0) throw new DomainError("bestPacking: argument Ms is empty; expected at least one M");
+export function bestPacking(
+  make: (M: number) => PackingResult,
+  Ms: readonly number[],
+): PackingResult {
+  if (Ms.length === 0)
+    throw new DomainError("bestPacking: argument Ms is empty; expected at least one M");
   let best = make(Ms[0]);
   for (const M of Ms.slice(1)) {
     const r = make(M);
@@ -220,16 +296,24 @@ export interface PackingExact {
  * Fano says fanoLower ≤ mapError (no test beats MAP), and centroidBound ≥ mutualInfo: both can
  * fail for a wrong constant (e.g. a missing log 2), unlike a comparison with a far-away risk.
  */
-export function vonMisesPackingExact(kappa: number, M: number, delta: number, grid = 1 << 14): PackingExact {
+export function vonMisesPackingExact(
+  kappa: number,
+  M: number,
+  delta: number,
+  grid = 1 << 14,
+): PackingExact {
   assertIn("vonMisesPackingExact", "kappa", kappa, 0, 1e4, { loOpen: true });
   assertInt("vonMisesPackingExact", "M", M, 2);
-  assertIn("vonMisesPackingExact", "delta", delta, 0, (2 * Math.PI) / M * (1 + 1e-12), { loOpen: true });
+  assertIn("vonMisesPackingExact", "delta", delta, 0, ((2 * Math.PI) / M) * (1 + 1e-12), {
+    loOpen: true,
+  });
   assertInt("vonMisesPackingExact", "grid", grid, 64);
   const mus = Array.from({ length: M }, (_, j) => (j - (M - 1) / 2) * delta);
   const logNorm = Math.log(2 * Math.PI) + logI0(kappa);
   const h = (2 * Math.PI) / grid;
   const lp = new Float64Array(M);
-  let info = 0, hit = 0;
+  let info = 0,
+    hit = 0;
   for (let g = 0; g < grid; g++) {
     const t = -Math.PI + g * h;
     let mx = -Infinity;
@@ -252,5 +336,12 @@ export function vonMisesPackingExact(kappa: number, M: number, delta: number, gr
   let c = 0;
   for (const mu of mus) c += fisher * 2 * Math.sin(mu / 2) ** 2;
   const mutualInfo = Math.max(0, info);
-  return { M, delta, mutualInfo, centroidBound: c / M, mapError, fanoLower: fanoErrorLowerBound(mutualInfo, M) };
+  return {
+    M,
+    delta,
+    mutualInfo,
+    centroidBound: c / M,
+    mapError,
+    fanoLower: fanoErrorLowerBound(mutualInfo, M),
+  };
 }

@@ -15,7 +15,8 @@ export function sampleGamma(shape: number, r: Rng): number {
     const u = r.uniform();
     return sampleGamma(shape + 1, r) * Math.pow(u > 0 ? u : Number.MIN_VALUE, 1 / shape);
   }
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  const d = shape - 1 / 3,
+    c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x: number, v: number;
     do {
@@ -29,7 +30,9 @@ export function sampleGamma(shape: number, r: Rng): number {
   }
 }
 
-/** Dirichlet(α,…,α) draw of length n: α = 1 is uniform on the simplex, α < 1 favours sparse vectors. */
+/**
+ * Dirichlet(α,…,α) draw of length n: α = 1 is uniform on the simplex, α < 1 favours sparse vectors.
+ */
 export function randomDistribution(n: number, r: Rng, alpha = 1): Float64Array {
   assertInt("randomDistribution", "n", n, 1);
   assertIn("randomDistribution", "alpha", alpha, 0, Infinity, { loOpen: true, hiOpen: true });
@@ -47,14 +50,24 @@ export function randomDistribution(n: number, r: Rng, alpha = 1): Float64Array {
 }
 
 /** A random rows×cols joint distribution (Dirichlet over all cells), as { data, shape }. */
-export function randomJoint(rows: number, cols: number, r: Rng, alpha = 1): { data: Float64Array; shape: [number, number] } {
+export function randomJoint(
+  rows: number,
+  cols: number,
+  r: Rng,
+  alpha = 1,
+): { data: Float64Array; shape: [number, number] } {
   assertInt("randomJoint", "rows", rows, 1);
   assertInt("randomJoint", "cols", cols, 1);
   return { data: randomDistribution(rows * cols, r, alpha), shape: [rows, cols] };
 }
 
 /** A random n×m Markov kernel: each row an independent Dirichlet(α) draw. */
-export function randomKernel(n: number, m: number, r: Rng, alpha = 1): { data: Float64Array; shape: [number, number] } {
+export function randomKernel(
+  n: number,
+  m: number,
+  r: Rng,
+  alpha = 1,
+): { data: Float64Array; shape: [number, number] } {
   assertInt("randomKernel", "n", n, 1);
   assertInt("randomKernel", "m", m, 1);
   const data = new Float64Array(n * m);
@@ -64,7 +77,8 @@ export function randomKernel(n: number, m: number, r: Rng, alpha = 1): { data: F
 
 /** Push the rounding residue of Σp into the largest entry so Σp = 1 to one ulp. */
 function renormalise(p: Float64Array): Float64Array {
-  let s = 0, k = 0;
+  let s = 0,
+    k = 0;
   for (let i = 0; i < p.length; i++) {
     s += p[i];
     if (p[i] > p[k]) k = i;

@@ -14,7 +14,8 @@ export function kolmogorovSurvival(t: number): number {
     // For small t the alternating series converges slowly; use the dual (Jacobi theta) form
     // P(K ≤ t) = √(2π)/t Σ_{k≥1} e^{−(2k−1)²π²/(8t²)}.
     let s = 0;
-    for (let k = 1; k <= 20; k++) s += Math.exp(-((2 * k - 1) ** 2) * Math.PI * Math.PI / (8 * t * t));
+    for (let k = 1; k <= 20; k++)
+      s += Math.exp((-((2 * k - 1) ** 2) * Math.PI * Math.PI) / (8 * t * t));
     return Math.min(1, Math.max(0, 1 - (Math.sqrt(2 * Math.PI) / t) * s));
   }
   let s = 0;
@@ -37,12 +38,14 @@ export interface KsResult {
 /** One-sample KS test of `samples` against a continuous CDF. */
 export function ksTest(samples: ArrayLike<number>, cdf: (x: number) => number): KsResult {
   const n = samples.length;
-  if (n < 1) throw new DomainError("ksTest: argument samples is empty; expected at least one sample");
+  if (n < 1)
+    throw new DomainError("ksTest: argument samples is empty; expected at least one sample");
   const x = Float64Array.from(samples).sort();
   let D = 0;
   for (let i = 0; i < n; i++) {
     const F = cdf(x[i]);
-    if (!(F >= -1e-12 && F <= 1 + 1e-12)) throw new DomainError(`ksTest: cdf(${x[i]}) = ${F}; expected a value in [0, 1]`);
+    if (!(F >= -1e-12 && F <= 1 + 1e-12))
+      throw new DomainError(`ksTest: cdf(${x[i]}) = ${F}; expected a value in [0, 1]`);
     D = Math.max(D, (i + 1) / n - F, F - i / n);
   }
   const sn = Math.sqrt(n);
@@ -50,17 +53,34 @@ export function ksTest(samples: ArrayLike<number>, cdf: (x: number) => number): 
 }
 
 /** Least-squares fit log y = intercept + slope·log x (all x, y > 0). */
-export function logLogSlope(xs: ArrayLike<number>, ys: ArrayLike<number>): { slope: number; intercept: number } {
+export function logLogSlope(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+): { slope: number; intercept: number } {
   const n = xs.length;
-  if (n !== ys.length || n < 2) throw new DomainError(`logLogSlope: got ${n} x and ${ys.length} y values; expected equal lengths ≥ 2`);
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  if (n !== ys.length || n < 2)
+    throw new DomainError(
+      `logLogSlope: got ${n} x and ${ys.length} y values; expected equal lengths ≥ 2`,
+    );
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
-    if (!(xs[i] > 0) || !(ys[i] > 0)) throw new DomainError(`logLogSlope: point ${i} = (${xs[i]}, ${ys[i]}); expected positive coordinates`);
-    const lx = Math.log(xs[i]), ly = Math.log(ys[i]);
-    sx += lx; sy += ly; sxx += lx * lx; sxy += lx * ly;
+    if (!(xs[i] > 0) || !(ys[i] > 0))
+      throw new DomainError(
+        `logLogSlope: point ${i} = (${xs[i]}, ${ys[i]}); expected positive coordinates`,
+      );
+    const lx = Math.log(xs[i]),
+      ly = Math.log(ys[i]);
+    sx += lx;
+    sy += ly;
+    sxx += lx * lx;
+    sxy += lx * ly;
   }
   const den = n * sxx - sx * sx;
-  if (!(den > 0)) throw new DomainError("logLogSlope: all x values are equal; expected at least two distinct x");
+  if (!(den > 0))
+    throw new DomainError("logLogSlope: all x values are equal; expected at least two distinct x");
   const slope = (n * sxy - sx * sy) / den;
   return { slope, intercept: (sy - slope * sx) / n };
 }

@@ -39,8 +39,10 @@ function checkKappa(fn: string, kappa: number): void {
 /** log f(θ; μ, κ). */
 export function vonMisesLogPdf(theta: number, mu: number, kappa: number): number {
   checkKappa("vonMisesLogPdf", kappa);
-  if (!Number.isFinite(theta)) throw new DomainError(`vonMisesLogPdf: argument theta = ${theta}; expected a finite angle`);
-  if (!Number.isFinite(mu)) throw new DomainError(`vonMisesLogPdf: argument mu = ${mu}; expected a finite angle`);
+  if (!Number.isFinite(theta))
+    throw new DomainError(`vonMisesLogPdf: argument theta = ${theta}; expected a finite angle`);
+  if (!Number.isFinite(mu))
+    throw new DomainError(`vonMisesLogPdf: argument mu = ${mu}; expected a finite angle`);
   return kappa * Math.cos(theta - mu) - Math.log(TWO_PI) - logI0(kappa);
 }
 
@@ -86,7 +88,8 @@ export function vonMisesFourierCoefficients(kappa: number, tol = 1e-17): Float64
  */
 export function vonMisesCdf(mu: number, kappa: number): (x: number) => number {
   checkKappa("vonMisesCdf", kappa);
-  if (!Number.isFinite(mu)) throw new DomainError(`vonMisesCdf: argument mu = ${mu}; expected a finite angle`);
+  if (!Number.isFinite(mu))
+    throw new DomainError(`vonMisesCdf: argument mu = ${mu}; expected a finite angle`);
   const rho = vonMisesFourierCoefficients(kappa);
   const K = rho.length - 1;
   const w = new Float64Array(K + 1);
@@ -106,7 +109,8 @@ export function vonMisesCdf(mu: number, kappa: number): (x: number) => number {
   };
   const G0 = G(-Math.PI - mu);
   return (x: number) => {
-    if (!Number.isFinite(x)) throw new DomainError(`vonMisesCdf: argument x = ${x}; expected a finite angle`);
+    if (!Number.isFinite(x))
+      throw new DomainError(`vonMisesCdf: argument x = ${x}; expected a finite angle`);
     if (x < -Math.PI) return 0;
     if (x >= Math.PI) return 1;
     return Math.min(1, Math.max(0, G(x - mu) - G0));
@@ -120,10 +124,16 @@ export function vonMisesCdf(mu: number, kappa: number): (x: number) => number {
  * Envelope parameters: τ = 1 + √(1+4κ²), ρ = (τ − √(2τ))/(2κ), s = (1+ρ²)/(2ρ). τ − √(2τ) is
  * rewritten as τ(τ−2)/(τ+√(2τ)) with τ − 2 = 4κ²/(√(1+4κ²)+1) to avoid cancellation at small κ.
  */
-export function sampleVonMises(n: number, mu: number, kappa: number, seed: number | Rng): Float64Array {
+export function sampleVonMises(
+  n: number,
+  mu: number,
+  kappa: number,
+  seed: number | Rng,
+): Float64Array {
   assertInt("sampleVonMises", "n", n, 0);
   checkKappa("sampleVonMises", kappa);
-  if (!Number.isFinite(mu)) throw new DomainError(`sampleVonMises: argument mu = ${mu}; expected a finite angle`);
+  if (!Number.isFinite(mu))
+    throw new DomainError(`sampleVonMises: argument mu = ${mu}; expected a finite angle`);
   const r = typeof seed === "number" ? makeRng(seed) : seed;
   const out = new Float64Array(n);
   if (kappa < 1e-12) {
@@ -164,7 +174,12 @@ export function vonMisesKL(mu1: number, mu2: number, kappa: number): number {
  * General KL(vM(μ₁,κ₁) ‖ vM(μ₂,κ₂)) = log I₀(κ₂) − log I₀(κ₁) + A(κ₁)(κ₁ − κ₂ cos(μ₁ − μ₂)),
  * from E_{P₁}[cos(Θ − μ₂)] = A(κ₁) cos(μ₁ − μ₂).
  */
-export function vonMisesKLGeneral(mu1: number, kappa1: number, mu2: number, kappa2: number): number {
+export function vonMisesKLGeneral(
+  mu1: number,
+  kappa1: number,
+  mu2: number,
+  kappa2: number,
+): number {
   checkKappa("vonMisesKLGeneral", kappa1);
   assertIn("vonMisesKLGeneral", "kappa2", kappa2, 0, Infinity, { hiOpen: true });
   const A1 = meanResultantLength(kappa1);
@@ -175,10 +190,17 @@ export function vonMisesKLGeneral(mu1: number, kappa1: number, mu2: number, kapp
  * Monte Carlo estimate of KL(vM(μ₁,κ)‖vM(μ₂,κ)) = E_{P₁}[log p₁(Θ) − log p₂(Θ)] from n draws of P₁;
  * `stderr` is the standard error of the mean.
  */
-export function vonMisesKLMonteCarlo(mu1: number, mu2: number, kappa: number, n: number, seed: number | Rng): { estimate: number; stderr: number } {
+export function vonMisesKLMonteCarlo(
+  mu1: number,
+  mu2: number,
+  kappa: number,
+  n: number,
+  seed: number | Rng,
+): { estimate: number; stderr: number } {
   assertInt("vonMisesKLMonteCarlo", "n", n, 2);
   const x = sampleVonMises(n, mu1, kappa, seed);
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (let i = 0; i < n; i++) {
     // The normalisers cancel for equal κ: log p₁ − log p₂ = κ(cos(θ−μ₁) − cos(θ−μ₂)).
     const d = kappa * (Math.cos(x[i] - mu1) - Math.cos(x[i] - mu2));
@@ -197,9 +219,14 @@ export function vonMisesFisherInformation(kappa: number): number {
 }
 
 /** Circular mean atan2(Σ sin θ_i, Σ cos θ_i) — the MLE of μ; NaN-free (0 if the resultant is 0). */
-export function circularMean(theta: ArrayLike<number>, offset = 0, count = theta.length - offset): number {
+export function circularMean(
+  theta: ArrayLike<number>,
+  offset = 0,
+  count = theta.length - offset,
+): number {
   if (count < 1) throw new DomainError(`circularMean: ${count} angles; expected at least one`);
-  let s = 0, c = 0;
+  let s = 0,
+    c = 0;
   for (let i = offset; i < offset + count; i++) {
     s += Math.sin(theta[i]);
     c += Math.cos(theta[i]);
@@ -222,13 +249,18 @@ export interface RiskEstimate {
  * seeded replicates of n draws. The family is rotation-equivariant and so is the circular mean,
  * so the risk is the same at every μ: this is also the estimator's worst-case (minimax) risk.
  */
-export function circularMeanRisk(n: number, kappa: number, opts: { reps: number; seed: number; mu?: number }): RiskEstimate {
+export function circularMeanRisk(
+  n: number,
+  kappa: number,
+  opts: { reps: number; seed: number; mu?: number },
+): RiskEstimate {
   assertInt("circularMeanRisk", "n", n, 1);
   assertInt("circularMeanRisk", "reps", opts.reps, 2);
   checkKappa("circularMeanRisk", kappa);
   const mu = opts.mu ?? 0;
   const r = makeRng(opts.seed);
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (let k = 0; k < opts.reps; k++) {
     const x = sampleVonMises(n, mu, kappa, r);
     const e = angularDistance(circularMean(x), mu);
@@ -237,7 +269,12 @@ export function circularMeanRisk(n: number, kappa: number, opts: { reps: number;
   }
   const mae = s / opts.reps;
   const variance = Math.max(0, (s2 - opts.reps * mae * mae) / (opts.reps - 1));
-  return { mae, se: Math.sqrt(variance / opts.reps), rmse: Math.sqrt(s2 / opts.reps), reps: opts.reps };
+  return {
+    mae,
+    se: Math.sqrt(variance / opts.reps),
+    rmse: Math.sqrt(s2 / opts.reps),
+    reps: opts.reps,
+  };
 }
 
 /**

@@ -7,7 +7,9 @@
  *     source: { ref: "gray2011", where: "Lemma 6.2" },
  *     kind: "reproduces",
  *   });
- *   check.close(bound, closedForm, { rtol: 1e-12, what: "Fano bound, M = 16", claim: "fano-constant" });
+ *   check.close(bound, closedForm, {
+ *     rtol: 1e-12, what: "Fano bound, M = 16", claim: "fano-constant",
+ *   });
  *   …
  *   finish();   // last code cell: every claim needs a passing check; the ledger goes to results/
  *
@@ -35,7 +37,13 @@ export type ClaimKind =
   /** a sourced statement we cannot test offline (with `why`) */
   | "untestable";
 
-export const CLAIM_KINDS: readonly ClaimKind[] = ["reproduces", "differs", "extends", "ours", "untestable"];
+export const CLAIM_KINDS: readonly ClaimKind[] = [
+  "reproduces",
+  "differs",
+  "extends",
+  "ours",
+  "untestable",
+];
 
 /** Where a claim comes from: a REFERENCES.md key and the place in that work, or "ours". */
 export type Source = "ours" | { ref: string; where: string };
@@ -55,7 +63,10 @@ export interface ClaimSpec {
   revised?: string;
 }
 
-/** One check as the ledger keeps it: what was measured, against what tolerance, and whether it passed. */
+/**
+ * One check as the ledger keeps it: what was measured, against what tolerance, and whether it
+ * passed.
+ */
 export interface CheckRecord {
   /** The check function: close, less, equivariant, above, … */
   check: string;
@@ -76,7 +87,14 @@ export interface ClaimEntry extends ClaimSpec {
 }
 
 export type Verdict =
-  | "reproduced" | "differs" | "extends" | "ours" | "not testable offline" | "revised after the run" | "unchecked" | "failed";
+  | "reproduced"
+  | "differs"
+  | "extends"
+  | "ours"
+  | "not testable offline"
+  | "revised after the run"
+  | "unchecked"
+  | "failed";
 
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -88,7 +106,9 @@ export function referenceKeys(file = path.join(repoRoot(), "REFERENCES.md")): Se
   try {
     st = fs.statSync(file);
   } catch {
-    throw new BesselbookError(`claim: ${file} not found; the project's citations live in REFERENCES.md at the repository root`);
+    throw new BesselbookError(
+      `claim: ${file} not found; the project's citations live in REFERENCES.md at the repository root`,
+    );
   }
   if (refCache && refCache.file === file && refCache.mtimeMs === st.mtimeMs) return refCache.keys;
   const text = fs.readFileSync(file, "utf8");
@@ -100,33 +120,64 @@ export function referenceKeys(file = path.join(repoRoot(), "REFERENCES.md")): Se
 
 function validate(id: string, spec: ClaimSpec): void {
   if (typeof id !== "string" || !ID_RE.test(id)) {
-    throw new DomainError(`claim: argument id = ${JSON.stringify(id)} is out of domain; expected a short kebab-case id like "fano-constant"`);
+    throw new DomainError(
+      `claim: argument id = ${JSON.stringify(id)} is out of domain; expected a short kebab-case id like "fano-constant"`,
+    );
   }
-  if (spec === null || typeof spec !== "object") throw new DomainError(`claim("${id}"): expected a spec { text, source, kind }`);
+  if (spec === null || typeof spec !== "object")
+    throw new DomainError(`claim("${id}"): expected a spec { text, source, kind }`);
   if (typeof spec.text !== "string" || spec.text.trim().length < 10) {
     throw new DomainError(`claim("${id}"): argument text must state the claim in a sentence`);
   }
   if (!CLAIM_KINDS.includes(spec.kind)) {
-    throw new DomainError(`claim("${id}"): argument kind = ${JSON.stringify(spec.kind)} is out of domain; expected one of ${CLAIM_KINDS.join(", ")}`);
+    throw new DomainError(
+      `claim("${id}"): argument kind = ${JSON.stringify(spec.kind)} is out of domain; expected one of ${CLAIM_KINDS.join(", ")}`,
+    );
   }
   const src = spec.source;
   if (src === "ours") {
-    if (spec.kind !== "ours") throw new DomainError(`claim("${id}"): source "ours" goes with kind "ours" (got kind "${spec.kind}"); a claim that reproduces, extends or differs from a paper names the paper`);
+    if (spec.kind !== "ours")
+      throw new DomainError(
+        `claim("${id}"): source "ours" goes with kind "ours" (got kind "${spec.kind}"); a claim that reproduces, extends or differs from a paper names the paper`,
+      );
   } else {
-    if (src === null || typeof src !== "object" || typeof src.ref !== "string" || typeof src.where !== "string" || src.where.trim() === "") {
-      throw new DomainError(`claim("${id}"): argument source must be "ours" or { ref: "<REFERENCES.md key>", where: "§/Thm/Fig./Table …" }`);
+    if (
+      src === null ||
+      typeof src !== "object" ||
+      typeof src.ref !== "string" ||
+      typeof src.where !== "string" ||
+      src.where.trim() === ""
+    ) {
+      throw new DomainError(
+        `claim("${id}"): argument source must be "ours" or { ref: "<REFERENCES.md key>", where: "§/Thm/Fig./Table …" }`,
+      );
     }
-    if (spec.kind === "ours") throw new DomainError(`claim("${id}"): kind "ours" needs source "ours" (got ref "${src.ref}")`);
+    if (spec.kind === "ours")
+      throw new DomainError(
+        `claim("${id}"): kind "ours" needs source "ours" (got ref "${src.ref}")`,
+      );
     const keys = referenceKeys();
     if (!keys.has(src.ref)) {
-      throw new DomainError(`claim("${id}"): source ref "${src.ref}" is not a key of REFERENCES.md (known: ${[...keys].sort().join(", ")})`);
+      throw new DomainError(
+        `claim("${id}"): source ref "${src.ref}" is not a key of REFERENCES.md (known: ${[...keys].sort().join(", ")})`,
+      );
     }
   }
-  if ((spec.kind === "differs" || spec.kind === "untestable") && !(typeof spec.why === "string" && spec.why.trim().length >= 10)) {
-    throw new DomainError(`claim("${id}"): kind "${spec.kind}" needs \`why\`: the evidence for the difference, or why it cannot be tested offline`);
+  if (
+    (spec.kind === "differs" || spec.kind === "untestable") &&
+    !(typeof spec.why === "string" && spec.why.trim().length >= 10)
+  ) {
+    throw new DomainError(
+      `claim("${id}"): kind "${spec.kind}" needs \`why\`: the evidence for the difference, or why it cannot be tested offline`,
+    );
   }
-  if (spec.revised !== undefined && !(typeof spec.revised === "string" && spec.revised.trim().length >= 10)) {
-    throw new DomainError(`claim("${id}"): argument revised must say what was expected before the run and why the claim changed`);
+  if (
+    spec.revised !== undefined &&
+    !(typeof spec.revised === "string" && spec.revised.trim().length >= 10)
+  ) {
+    throw new DomainError(
+      `claim("${id}"): argument revised must say what was expected before the run and why the claim changed`,
+    );
   }
 }
 
@@ -138,8 +189,21 @@ function validate(id: string, spec: ClaimSpec): void {
 export function claim(id: string, spec: ClaimSpec): void {
   validate(id, spec);
   const prev = session.claims[id];
-  const same = prev && prev.text === spec.text && prev.kind === spec.kind && prev.why === spec.why && prev.revised === spec.revised && JSON.stringify(prev.source) === JSON.stringify(spec.source);
-  const entry: ClaimEntry = { id, text: spec.text, source: spec.source, kind: spec.kind, why: spec.why, checks: same ? prev.checks : [] };
+  const same =
+    prev &&
+    prev.text === spec.text &&
+    prev.kind === spec.kind &&
+    prev.why === spec.why &&
+    prev.revised === spec.revised &&
+    JSON.stringify(prev.source) === JSON.stringify(spec.source);
+  const entry: ClaimEntry = {
+    id,
+    text: spec.text,
+    source: spec.source,
+    kind: spec.kind,
+    why: spec.why,
+    checks: same ? prev.checks : [],
+  };
   if (spec.revised !== undefined) entry.revised = spec.revised;
   session.claims[id] = entry;
   const src = spec.source === "ours" ? "ours" : `${spec.source.ref}, ${spec.source.where}`;
@@ -152,7 +216,9 @@ export function requireClaim(id: string | undefined, what: string): void {
   if (id === undefined) return;
   if (!Object.prototype.hasOwnProperty.call(session.claims, id)) {
     const known = Object.keys(session.claims);
-    throw new CheckError(`✗ ${what}: names claim "${id}", which no claim() declared${known.length ? ` (declared: ${known.join(", ")})` : ""}`);
+    throw new CheckError(
+      `✗ ${what}: names claim "${id}", which no claim() declared${known.length ? ` (declared: ${known.join(", ")})` : ""}`,
+    );
   }
 }
 
@@ -169,12 +235,15 @@ export function withoutLedger<T>(fn: () => T): T {
   }
 }
 
-/** Add a check's outcome to the ledger; the same (claim, check, what) re-run replaces the old entry. */
+/**
+ * Add a check's outcome to the ledger; the same (claim, check, what) re-run replaces the old entry.
+ */
 export function noteCheck(rec: CheckRecord): void {
   if (paused > 0) return;
   const list = rec.claim !== undefined ? session.claims[rec.claim]!.checks : session.checks;
   const i = list.findIndex((c) => c.check === rec.check && c.what === rec.what);
-  if (i >= 0) list[i] = rec; else list.push(rec);
+  if (i >= 0) list[i] = rec;
+  else list.push(rec);
 }
 
 /** The verdict of one claim from its kind and checks. */
@@ -183,14 +252,24 @@ export function verdict(c: ClaimEntry): Verdict {
   if (c.kind === "untestable") return "not testable offline";
   if (!c.checks.some((k) => k.passed)) return "unchecked";
   if (c.revised !== undefined) return "revised after the run";
-  return ({ reproduces: "reproduced", differs: "differs", extends: "extends", ours: "ours" } as const)[c.kind];
+  return (
+    { reproduces: "reproduced", differs: "differs", extends: "extends", ours: "ours" } as const
+  )[c.kind];
 }
 
 /** The ledger as results/<notebook>.json stores it. */
 export function ledger(): { claims: Record<string, unknown>; checks: CheckRecord[] } {
   const claims: Record<string, unknown> = {};
   for (const c of Object.values(session.claims)) {
-    claims[c.id] = { text: c.text, source: c.source, kind: c.kind, why: c.why, ...(c.revised !== undefined ? { revised: c.revised } : {}), verdict: verdict(c), checks: c.checks };
+    claims[c.id] = {
+      text: c.text,
+      source: c.source,
+      kind: c.kind,
+      why: c.why,
+      ...(c.revised !== undefined ? { revised: c.revised } : {}),
+      verdict: verdict(c),
+      checks: c.checks,
+    };
   }
   return { claims, checks: session.checks };
 }

@@ -51,12 +51,21 @@ const HEAD_ROWS = 20;
 const TAIL_ROWS = 5;
 
 function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 /** Table cell text: numbers to 6 significant digits (enough to read, short enough to scan). */
 function cellText(v: unknown): string {
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
+  if (typeof v === "number")
+    return Number.isInteger(v)
+      ? String(v)
+      : Number.isFinite(v)
+        ? String(Number(v.toPrecision(6)))
+        : String(v);
   if (v === null || v === undefined) return "";
   if (typeof v === "object") return inspect(v, { breakLength: Infinity, depth: 1 });
   return String(v);
@@ -65,11 +74,20 @@ function cellText(v: unknown): string {
 /** Simple HTML table. `index` labels the rows (omitted when undefined). */
 export function htmlTable(columns: string[], rows: unknown[][], index?: unknown[]): string {
   const n = rows.length;
-  const pick = n > MAX_ROWS ? [...Array(HEAD_ROWS).keys(), -1, ...Array.from({ length: TAIL_ROWS }, (_, i) => n - TAIL_ROWS + i)] : [...Array(n).keys()];
-  const head = (index ? "<th></th>" : "") + columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const pick =
+    n > MAX_ROWS
+      ? [
+          ...Array(HEAD_ROWS).keys(),
+          -1,
+          ...Array.from({ length: TAIL_ROWS }, (_, i) => n - TAIL_ROWS + i),
+        ]
+      : [...Array(n).keys()];
+  const head =
+    (index ? "<th></th>" : "") + columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = pick
     .map((r) => {
-      if (r < 0) return `<tr>${index ? "<th>…</th>" : ""}${columns.map(() => "<td>…</td>").join("")}</tr>`;
+      if (r < 0)
+        return `<tr>${index ? "<th>…</th>" : ""}${columns.map(() => "<td>…</td>").join("")}</tr>`;
       const idx = index ? `<th>${escapeHtml(cellText(index[r]))}</th>` : "";
       return `<tr>${idx}${rows[r]!.map((v) => `<td>${escapeHtml(cellText(v))}</td>`).join("")}</tr>`;
     })
@@ -81,7 +99,14 @@ export function htmlTable(columns: string[], rows: unknown[][], index?: unknown[
 /** Fixed-width text table (text/plain companion of htmlTable). */
 export function textTable(columns: string[], rows: unknown[][], index?: unknown[]): string {
   const n = rows.length;
-  const pick = n > MAX_ROWS ? [...Array(HEAD_ROWS).keys(), -1, ...Array.from({ length: TAIL_ROWS }, (_, i) => n - TAIL_ROWS + i)] : [...Array(n).keys()];
+  const pick =
+    n > MAX_ROWS
+      ? [
+          ...Array(HEAD_ROWS).keys(),
+          -1,
+          ...Array.from({ length: TAIL_ROWS }, (_, i) => n - TAIL_ROWS + i),
+        ]
+      : [...Array(n).keys()];
   const grid: string[][] = [[...(index ? [""] : []), ...columns]];
   for (const r of pick) {
     if (r < 0) grid.push([...(index ? ["…"] : []), ...columns.map(() => "…")]);
@@ -106,11 +131,20 @@ interface DanfoLike {
 export function isDanfo(x: unknown): x is DanfoLike {
   if (x === null || typeof x !== "object") return false;
   const o = x as Record<string, unknown>;
-  return "$data" in o && Array.isArray(o.columns) && Array.isArray(o.index) && Array.isArray(o.values) && Array.isArray(o.shape);
+  return (
+    "$data" in o &&
+    Array.isArray(o.columns) &&
+    Array.isArray(o.index) &&
+    Array.isArray(o.values) &&
+    Array.isArray(o.shape)
+  );
 }
 
 function danfoTable(x: DanfoLike): { columns: string[]; rows: unknown[][]; index: unknown[] } {
-  const series = x.$isSeries === true || x.shape.length === 1 || (x.values.length > 0 && !Array.isArray(x.values[0]));
+  const series =
+    x.$isSeries === true ||
+    x.shape.length === 1 ||
+    (x.values.length > 0 && !Array.isArray(x.values[0]));
   const rows = series ? x.values.map((v) => [v]) : (x.values as unknown[][]);
   return { columns: x.columns.map(String), rows, index: x.index };
 }
@@ -122,17 +156,41 @@ interface TensorLike {
   toString(verbose?: boolean): string;
 }
 function isTensor(x: unknown): x is TensorLike {
-  return x !== null && typeof x === "object" && typeof (x as TensorLike).dataSync === "function" && Array.isArray((x as TensorLike).shape) && typeof (x as TensorLike).dtype === "string";
+  return (
+    x !== null &&
+    typeof x === "object" &&
+    typeof (x as TensorLike).dataSync === "function" &&
+    Array.isArray((x as TensorLike).shape) &&
+    typeof (x as TensorLike).dtype === "string"
+  );
 }
 
 function isRecordArray(x: unknown): x is Record<string, unknown>[] {
-  return Array.isArray(x) && x.length > 0 && x.every((r) => r !== null && typeof r === "object" && !Array.isArray(r) && !ArrayBuffer.isView(r) && Object.getPrototypeOf(r) === Object.prototype);
+  return (
+    Array.isArray(x) &&
+    x.length > 0 &&
+    x.every(
+      (r) =>
+        r !== null &&
+        typeof r === "object" &&
+        !Array.isArray(r) &&
+        !ArrayBuffer.isView(r) &&
+        Object.getPrototypeOf(r) === Object.prototype,
+    )
+  );
 }
 
 function describeChart(spec: VlSpec): string {
-  const title = typeof spec.title === "string" ? spec.title : (spec.title as { text?: unknown } | undefined)?.text;
-  const mark = typeof spec.mark === "string" ? spec.mark : (spec.mark as { type?: string } | undefined)?.type;
-  const kind = mark ?? ["layer", "hconcat", "vconcat", "concat", "facet", "repeat"].find((k) => k in spec) ?? "chart";
+  const title =
+    typeof spec.title === "string"
+      ? spec.title
+      : (spec.title as { text?: unknown } | undefined)?.text;
+  const mark =
+    typeof spec.mark === "string" ? spec.mark : (spec.mark as { type?: string } | undefined)?.type;
+  const kind =
+    mark ??
+    ["layer", "hconcat", "vconcat", "concat", "facet", "repeat"].find((k) => k in spec) ??
+    "chart";
   const data = (spec.data as { values?: unknown[] } | undefined)?.values;
   const n = Array.isArray(data) ? `, ${data.length} data rows` : "";
   return `<vega-lite ${kind} chart${title ? ` "${String(title)}"` : ""}${n}>`;
@@ -166,7 +224,9 @@ export function chartBundle(x: VlSpec, opts: BundleOptions = {}): ChartBundle {
   const specBytes = Buffer.byteLength(JSON.stringify(spec), "utf8");
   const svgBytes = Buffer.byteLength(svg, "utf8");
   const keepSvg = svgBytes <= CHART_SVG_MAX_BYTES;
-  const png = keepSvg ? toPng(svg, { scale: CHART_PNG_SCALE_WITH_SVG }) : (opts.png ?? toPng(svg, { scale: CHART_PNG_SCALE }));
+  const png = keepSvg
+    ? toPng(svg, { scale: CHART_PNG_SCALE_WITH_SVG })
+    : (opts.png ?? toPng(svg, { scale: CHART_PNG_SCALE }));
   const dropped: ChartBundle["dropped"] = [];
   const data: MimeBundle = {};
   if (specBytes <= CHART_SPEC_MAX_BYTES) data[VEGALITE_MIME] = spec;
@@ -179,7 +239,9 @@ export function chartBundle(x: VlSpec, opts: BundleOptions = {}): ChartBundle {
     : "";
   data["text/plain"] = describeChart(spec) + note;
   const size = svgSize(svg);
-  const metadata: Record<string, unknown> = size ? { "image/png": { width: Math.round(size.width), height: Math.round(size.height) } } : {};
+  const metadata: Record<string, unknown> = size
+    ? { "image/png": { width: Math.round(size.width), height: Math.round(size.height) } }
+    : {};
   return { data, metadata, dropped };
 }
 
@@ -191,7 +253,10 @@ export function displayBundle(x: unknown, opts: BundleOptions = {}): MimeBundle 
   if (isVegaLiteSpec(x)) return chartBundle(x, opts).data;
   if (isDanfo(x)) {
     const t = danfoTable(x);
-    return { "text/html": htmlTable(t.columns, t.rows, t.index), "text/plain": textTable(t.columns, t.rows, t.index) };
+    return {
+      "text/html": htmlTable(t.columns, t.rows, t.index),
+      "text/plain": textTable(t.columns, t.rows, t.index),
+    };
   }
   if (isRecordArray(x)) {
     const columns: string[] = [];
@@ -220,20 +285,26 @@ export function show(x: unknown, opts: ShowOptions = {}): void {
   let files: { svg: string; png: string } | undefined;
   const chart = isVegaLiteSpec(x);
   if (opts.name !== undefined) {
-    if (!chart) throw new TypeError(`show: { name: ${JSON.stringify(opts.name)} } writes figure files, which needs a vega-lite chart; got ${x === null ? "null" : typeof x}`);
+    if (!chart)
+      throw new TypeError(
+        `show: { name: ${JSON.stringify(opts.name)} } writes figure files, which needs a vega-lite chart; got ${x === null ? "null" : typeof x}`,
+      );
     svg = toSvgSync(x);
     files = writeFigure(x, opts.name, { ...opts, svg });
     // The figure file's PNG doubles as the bundle's when it has the bundle's scale (the default).
     if ((opts.scale ?? CHART_PNG_SCALE) === CHART_PNG_SCALE) png = fs.readFileSync(files.png);
   }
-  const { data: bundle, metadata } = chart ? chartBundle(x, { svg, png }) : { data: displayBundle(x), metadata: {} };
+  const { data: bundle, metadata } = chart
+    ? chartBundle(x, { svg, png })
+    : { data: displayBundle(x), metadata: {} };
   const write = displayWriter();
   if (write) {
     write({ data: bundle, metadata }, false);
   } else {
     console.log(String(bundle["text/plain"]));
   }
-  if (files && !write) console.log(`  figure: ${repoRelativePath(files.svg)}, ${repoRelativePath(files.png)}`);
+  if (files && !write)
+    console.log(`  figure: ${repoRelativePath(files.svg)}, ${repoRelativePath(files.png)}`);
 }
 
 /** The schema URL used in bundles (exported for tests and the runner). */
@@ -281,7 +352,9 @@ function fmtValue(v: number | string | boolean): string {
  */
 export function progress(label: string, opts: ProgressOptions = {}): Progress {
   if (opts.total !== undefined && !(Number.isFinite(opts.total) && opts.total > 0)) {
-    throw new RangeError(`progress: argument total = ${opts.total} is out of domain; expected a positive number`);
+    throw new RangeError(
+      `progress: argument total = ${opts.total} is out of domain; expected a positive number`,
+    );
   }
   const write = displayWriter();
   const id = newDisplayId("progress");
@@ -293,17 +366,28 @@ export function progress(label: string, opts: ProgressOptions = {}): Progress {
   let finished = false;
 
   const render = (final: boolean): MimeBundle => {
-    const stepKey = opts.key ?? ("epoch" in values ? "epoch" : "step" in values ? "step" : undefined);
-    const step = stepKey !== undefined && typeof values[stepKey] === "number" ? (values[stepKey] as number) : updates;
-    const parts = Object.entries(values).filter(([k]) => k !== stepKey).map(([k, v]) => `${k} ${fmtValue(v)}`);
-    const head = stepKey !== undefined || opts.total !== undefined ? `${stepKey ?? "step"} ${step}${opts.total !== undefined ? `/${opts.total}` : ""}` : "";
+    const stepKey =
+      opts.key ?? ("epoch" in values ? "epoch" : "step" in values ? "step" : undefined);
+    const step =
+      stepKey !== undefined && typeof values[stepKey] === "number"
+        ? (values[stepKey] as number)
+        : updates;
+    const parts = Object.entries(values)
+      .filter(([k]) => k !== stepKey)
+      .map(([k, v]) => `${k} ${fmtValue(v)}`);
+    const head =
+      stepKey !== undefined || opts.total !== undefined
+        ? `${stepKey ?? "step"} ${step}${opts.total !== undefined ? `/${opts.total}` : ""}`
+        : "";
     const elapsed = final ? "" : `${((Date.now() - start) / 1000).toFixed(1)} s`;
     const body = updates === 0 && !final ? ["starting"] : [head, ...parts];
-    const text = [label, ...body, elapsed].filter((s) => s !== "").join(" · ") + (final ? " · done" : "");
+    const text =
+      [label, ...body, elapsed].filter((s) => s !== "").join(" · ") + (final ? " · done" : "");
     const bundle: MimeBundle = { "text/plain": text };
     if (opts.total !== undefined) {
       const frac = Math.min(1, Math.max(0, step / opts.total));
-      bundle["text/html"] = `<div style="font-family:monospace"><progress value="${frac.toFixed(3)}" max="1" style="width:12em;vertical-align:middle"></progress> ${escapeHtml(text)}</div>`;
+      bundle["text/html"] =
+        `<div style="font-family:monospace"><progress value="${frac.toFixed(3)}" max="1" style="width:12em;vertical-align:middle"></progress> ${escapeHtml(text)}</div>`;
     }
     return bundle;
   };

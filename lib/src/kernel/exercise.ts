@@ -20,7 +20,9 @@ export function exerciseMode(): ExerciseMode {
   const raw = (process.env.BESSELBOOK_EXERCISES ?? "").trim().toLowerCase();
   if (raw === "" || raw === "continue") return "continue";
   if (raw === "strict") return "strict";
-  throw new DomainError(`exerciseTodo: BESSELBOOK_EXERCISES = ${JSON.stringify(process.env.BESSELBOOK_EXERCISES)} is out of domain; expected "continue" or "strict"`);
+  throw new DomainError(
+    `exerciseTodo: BESSELBOOK_EXERCISES = ${JSON.stringify(process.env.BESSELBOOK_EXERCISES)} is out of domain; expected "continue" or "strict"`,
+  );
 }
 
 /** The one line a student sees for an unsolved exercise. */
@@ -34,10 +36,14 @@ export function exerciseMessage(label: string, notebookStem: string): string {
  */
 export function exerciseTodo(label: string, notebookStem: string): void {
   if (typeof label !== "string" || label.trim() === "") {
-    throw new DomainError(`exerciseTodo: argument label = ${JSON.stringify(label)} is out of domain; expected the exercise's name, e.g. "Exercise 2"`);
+    throw new DomainError(
+      `exerciseTodo: argument label = ${JSON.stringify(label)} is out of domain; expected the exercise's name, e.g. "Exercise 2"`,
+    );
   }
   if (typeof notebookStem !== "string" || notebookStem.trim() === "") {
-    throw new DomainError(`exerciseTodo: argument notebookStem = ${JSON.stringify(notebookStem)} is out of domain; expected a notebook name like "05_bessel_cnn"`);
+    throw new DomainError(
+      `exerciseTodo: argument notebookStem = ${JSON.stringify(notebookStem)} is out of domain; expected a notebook name like "05_bessel_cnn"`,
+    );
   }
   const msg = exerciseMessage(label, notebookStem);
   if (exerciseMode() === "strict") throw new ExerciseError(msg);

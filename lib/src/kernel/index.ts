@@ -11,8 +11,28 @@ export { mode } from "./mode";
 export type { Mode } from "./mode";
 export { params } from "./params";
 export type { Params, Widened } from "./params";
-export { show, progress, displayBundle, chartBundle, htmlTable, textTable, isDanfo, VEGALITE_MIME, CHART_SVG_MAX_BYTES, CHART_SPEC_MAX_BYTES, CHART_PNG_SCALE, CHART_PNG_SCALE_WITH_SVG } from "./display";
-export type { MimeBundle, ChartBundle, ShowOptions, Progress, ProgressOptions, ProgressValues } from "./display";
+export {
+  show,
+  progress,
+  displayBundle,
+  chartBundle,
+  htmlTable,
+  textTable,
+  isDanfo,
+  VEGALITE_MIME,
+  CHART_SVG_MAX_BYTES,
+  CHART_SPEC_MAX_BYTES,
+  CHART_PNG_SCALE,
+  CHART_PNG_SCALE_WITH_SVG,
+} from "./display";
+export type {
+  MimeBundle,
+  ChartBundle,
+  ShowOptions,
+  Progress,
+  ProgressOptions,
+  ProgressValues,
+} from "./display";
 export { useDisplayWriter } from "./jupyter";
 export type { DisplayWriter, DisplayMessage } from "./jupyter";
 export { record, resultsDocument, finish } from "./record";
@@ -22,7 +42,15 @@ export type { Metric } from "./record";
 export { check } from "./check";
 export { exerciseTodo, exerciseMode, exerciseMessage } from "./exercise";
 export type { ExerciseMode } from "./exercise";
-export type { Numeric, CloseOptions, EquivariantOptions, InvariantOptions, GroupAction, Label, IntervalLabel } from "./check";
+export type {
+  Numeric,
+  CloseOptions,
+  EquivariantOptions,
+  InvariantOptions,
+  GroupAction,
+  Label,
+  IntervalLabel,
+} from "./check";
 export { outRoot, repoRoot, resultsPath } from "./paths";
 export { atomicWrite } from "./io";
 export { seed } from "../tensor/backend";

@@ -9,5 +9,7 @@ export function mode(): Mode {
   if (raw === undefined || raw.trim() === "") return "full";
   const m = raw.trim().toLowerCase();
   if (m === "full" || m === "smoke") return m;
-  throw new RangeError(`mode: BESSELBOOK_MODE = ${JSON.stringify(raw)} is out of domain; expected one of ${MODES.map((x) => `"${x}"`).join(", ")}`);
+  throw new RangeError(
+    `mode: BESSELBOOK_MODE = ${JSON.stringify(raw)} is out of domain; expected one of ${MODES.map((x) => `"${x}"`).join(", ")}`,
+  );
 }

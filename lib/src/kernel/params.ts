@@ -23,7 +23,9 @@ function coerce(key: string, value: unknown, like: ParamValue, source: string): 
   const want = typeof like;
   if (typeof value === want) {
     if (want === "number" && !Number.isFinite(value as number)) {
-      throw new BesselbookError(`params: ${source} sets ${key} = ${String(value)}; expected a finite number`);
+      throw new BesselbookError(
+        `params: ${source} sets ${key} = ${String(value)}; expected a finite number`,
+      );
     }
     return value as ParamValue;
   }
@@ -40,7 +42,9 @@ function coerce(key: string, value: unknown, like: ParamValue, source: string): 
 function checkKeys(keys: string[], known: string[], source: string): void {
   const unknown = keys.filter((k) => !known.includes(k));
   if (unknown.length) {
-    throw new BesselbookError(`params: ${source} has unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")}; known keys: ${known.join(", ")}`);
+    throw new BesselbookError(
+      `params: ${source} has unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")}; known keys: ${known.join(", ")}`,
+    );
   }
 }
 
@@ -52,10 +56,14 @@ export function envOverrides(): Record<string, unknown> {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new BesselbookError(`params: BESSELBOOK_PARAMS is not valid JSON (${(e as Error).message}); expected an object like {"epochs": 2}`);
+    throw new BesselbookError(
+      `params: BESSELBOOK_PARAMS is not valid JSON (${(e as Error).message}); expected an object like {"epochs": 2}`,
+    );
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new BesselbookError(`params: BESSELBOOK_PARAMS must be a JSON object like {"epochs": 2}, got ${typeName(parsed)}`);
+    throw new BesselbookError(
+      `params: BESSELBOOK_PARAMS must be a JSON object like {"epochs": 2}, got ${typeName(parsed)}`,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -70,19 +78,37 @@ function fmt(v: ParamValue): string {
  * When a notebook has several params() cells, BESSELBOOK_PARAMS keys may belong to any of them,
  * so unknown env keys are only an error if no params() call in the session knows them.
  */
-/** `{ augment: true, epochs: 3 }` → `{ augment: boolean, epochs: number }`: the types a parameter
- *  may take, not the literal defaults (TypeScript infers `true`, not `boolean`, under this constraint). */
-export type Widened<T> = { [K in keyof T]: T[K] extends boolean ? boolean : T[K] extends number ? number : T[K] extends string ? string : T[K] };
+/**
+ * `{ augment: true, epochs: 3 }` → `{ augment: boolean, epochs: number }`: the types a parameter
+ * may take, not the literal defaults (TypeScript infers `true`, not `boolean`, under this
+ * constraint).
+ */
+export type Widened<T> = {
+  [K in keyof T]: T[K] extends boolean
+    ? boolean
+    : T[K] extends number
+      ? number
+      : T[K] extends string
+        ? string
+        : T[K];
+};
 
-export function params<T extends Record<string, number | string | boolean>>(full: T, opts: { smoke?: Partial<Widened<T>>; quiet?: boolean } = {}): Widened<T> {
+export function params<T extends Record<string, number | string | boolean>>(
+  full: T,
+  opts: { smoke?: Partial<Widened<T>>; quiet?: boolean } = {},
+): Widened<T> {
   if (full === null || typeof full !== "object" || Array.isArray(full)) {
-    throw new TypeError(`params: expected an object of defaults like { epochs: 12 }, got ${typeName(full)}`);
+    throw new TypeError(
+      `params: expected an object of defaults like { epochs: 12 }, got ${typeName(full)}`,
+    );
   }
   const known = Object.keys(full);
   for (const k of known) {
     const t = typeof full[k];
     if (t !== "number" && t !== "string" && t !== "boolean") {
-      throw new TypeError(`params: default ${k} is ${typeName(full[k])}; expected number, string or boolean`);
+      throw new TypeError(
+        `params: default ${k} is ${typeName(full[k])}; expected number, string or boolean`,
+      );
     }
   }
   const m = mode();
@@ -100,7 +126,11 @@ export function params<T extends Record<string, number | string | boolean>>(full
   }
   const env = envOverrides();
   const everKnown = new Set([...Object.keys(session.params), ...known]);
-  checkKeys(Object.keys(env).filter((k) => !known.includes(k)), [...everKnown].filter((k) => !known.includes(k)).concat(known), "BESSELBOOK_PARAMS");
+  checkKeys(
+    Object.keys(env).filter((k) => !known.includes(k)),
+    [...everKnown].filter((k) => !known.includes(k)).concat(known),
+    "BESSELBOOK_PARAMS",
+  );
   for (const [k, v] of Object.entries(env)) {
     if (!known.includes(k)) continue;
     out[k] = coerce(k, v, full[k]!, "BESSELBOOK_PARAMS");
@@ -108,7 +138,9 @@ export function params<T extends Record<string, number | string | boolean>>(full
   }
   Object.assign(session.params, out);
   if (!opts.quiet) {
-    const body = known.map((k) => `${k}=${fmt(out[k]!)}${changed.includes(k) ? "*" : ""}`).join(" ");
+    const body = known
+      .map((k) => `${k}=${fmt(out[k]!)}${changed.includes(k) ? "*" : ""}`)
+      .join(" ");
     console.log(`params (${m} mode): ${body}${changed.length ? "   (* overridden)" : ""}`);
   }
   return out as Widened<T>;

@@ -21,8 +21,14 @@ function isRepoRoot(dir: string): boolean {
   if (!fs.existsSync(pj)) return false;
   try {
     const ws = (JSON.parse(fs.readFileSync(pj, "utf8")) as { workspaces?: unknown }).workspaces;
-    const list = Array.isArray(ws) ? ws : (ws && typeof ws === "object" && Array.isArray((ws as { packages?: unknown }).packages) ? (ws as { packages: unknown[] }).packages : []);
-    return list.some((w) => typeof w === "string" && w.replace(/^\.\//, "").replace(/\/$/, "") === "lib");
+    const list = Array.isArray(ws)
+      ? ws
+      : ws && typeof ws === "object" && Array.isArray((ws as { packages?: unknown }).packages)
+        ? (ws as { packages: unknown[] }).packages
+        : [];
+    return list.some(
+      (w) => typeof w === "string" && w.replace(/^\.\//, "").replace(/\/$/, "") === "lib",
+    );
   } catch {
     return false;
   }
@@ -44,7 +50,9 @@ function walkUp(start: string): string | undefined {
 export function repoRoot(): string {
   const found = walkUp(process.cwd()) ?? walkUp(path.resolve(__dirname, "..", "..", ".."));
   if (!found) {
-    throw new Error(`besselbook: cannot find the repository root (a package.json with workspaces ["lib"]) above ${process.cwd()} or ${__dirname}; set BESSELBOOK_OUT`);
+    throw new Error(
+      `besselbook: cannot find the repository root (a package.json with workspaces ["lib"]) above ${process.cwd()} or ${__dirname}; set BESSELBOOK_OUT`,
+    );
   }
   return found;
 }
@@ -57,7 +65,8 @@ export function outRoot(): string {
   if (mode() === "smoke") return path.join(root, ".besselbook", "smoke");
   const workshop = path.join(root, "notebooks", "workshop");
   const rel = path.relative(workshop, path.resolve(process.cwd()));
-  if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) return path.join(workshop, "out");
+  if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel)))
+    return path.join(workshop, "out");
   return root;
 }
 
@@ -65,12 +74,17 @@ export function outRoot(): string {
  *  a path separator is resolved against the working directory and used as is. */
 export function figurePath(name: string): string {
   if (typeof name !== "string" || name.trim() === "") {
-    throw new RangeError(`figure name: argument name = ${JSON.stringify(name)} is out of domain; expected a non-empty file name like "loss_curve"`);
+    throw new RangeError(
+      `figure name: argument name = ${JSON.stringify(name)} is out of domain; expected a non-empty file name like "loss_curve"`,
+    );
   }
   const stem = name.replace(/\.(svg|png)$/i, "");
-  if (stem.includes("/") || stem.includes("\\") || path.isAbsolute(stem)) return path.resolve(process.cwd(), stem);
+  if (stem.includes("/") || stem.includes("\\") || path.isAbsolute(stem))
+    return path.resolve(process.cwd(), stem);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stem)) {
-    throw new RangeError(`figure name: argument name = ${JSON.stringify(name)} is out of domain; expected letters, digits, _ . - (no spaces)`);
+    throw new RangeError(
+      `figure name: argument name = ${JSON.stringify(name)} is out of domain; expected letters, digits, _ . - (no spaces)`,
+    );
   }
   return path.join(outRoot(), "figures", currentNotebook("show(chart, { name })"), stem);
 }
@@ -85,7 +99,11 @@ export function resultsPath(): string {
  *  read the same from any working directory), else absolute. Compare cwdRelativePath. */
 export function repoRelativePath(file: string): string {
   let root: string | undefined;
-  try { root = repoRoot(); } catch { root = undefined; }
+  try {
+    root = repoRoot();
+  } catch {
+    root = undefined;
+  }
   if (root) {
     const rel = path.relative(root, file);
     if (rel && !rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");

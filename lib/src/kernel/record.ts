@@ -24,18 +24,24 @@ export type Metric = number | string | boolean | null | Metric[] | { [key: strin
 function canonical(v: unknown, where: string): Metric {
   if (v === null) return null;
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new RangeError(`record: argument ${where} = ${v} is out of domain; expected a finite number`);
+    if (!Number.isFinite(v))
+      throw new RangeError(
+        `record: argument ${where} = ${v} is out of domain; expected a finite number`,
+      );
     return Object.is(v, -0) ? 0 : v;
   }
   if (typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "bigint") return Number(v);
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x, i) => canonical(x, `${where}[${i}]`));
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+    return Array.from(v as unknown as ArrayLike<number>, (x, i) => canonical(x, `${where}[${i}]`));
   if (Array.isArray(v)) return v.map((x, i) => canonical(x, `${where}[${i}]`));
   if (typeof v === "object") {
     const o = v as Record<string, unknown>;
     if (typeof (o as { dataSync?: unknown }).dataSync === "function" && Array.isArray(o.shape)) {
       const data = Array.from((o as { dataSync(): ArrayLike<number> }).dataSync());
-      return (o.shape as number[]).length === 0 ? canonical(data[0], where) : canonical(data, where);
+      return (o.shape as number[]).length === 0
+        ? canonical(data[0], where)
+        : canonical(data, where);
     }
     const out: { [key: string]: Metric } = {};
     for (const k of Object.keys(o).sort()) {
@@ -44,14 +50,20 @@ function canonical(v: unknown, where: string): Metric {
     }
     return out;
   }
-  throw new TypeError(`record: ${where} is a ${typeof v}; expected numbers, strings, booleans, arrays or plain objects`);
+  throw new TypeError(
+    `record: ${where} is a ${typeof v}; expected numbers, strings, booleans, arrays or plain objects`,
+  );
 }
 
 let libVersion: string | undefined;
 function besselbookVersion(): string {
   if (libVersion === undefined) {
     try {
-      libVersion = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+      libVersion = (
+        JSON.parse(
+          fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"),
+        ) as { version: string }
+      ).version;
     } catch {
       libVersion = "unknown";
     }
@@ -90,11 +102,14 @@ export function resultsDocument(): Record<string, Metric> {
  */
 export function record(metrics: Record<string, unknown>): void {
   if (metrics === null || typeof metrics !== "object" || Array.isArray(metrics)) {
-    throw new TypeError(`record: expected an object of named metrics like { testAcc: 0.91 }, got ${Array.isArray(metrics) ? "array" : typeof metrics}`);
+    throw new TypeError(
+      `record: expected an object of named metrics like { testAcc: 0.91 }, got ${Array.isArray(metrics) ? "array" : typeof metrics}`,
+    );
   }
   currentNotebook("record()");
   const clean = canonical(metrics, "metrics") as Record<string, Metric>;
-  if (Object.keys(clean).length === 0) throw new BesselbookError("record: no metrics given; expected at least one key");
+  if (Object.keys(clean).length === 0)
+    throw new BesselbookError("record: no metrics given; expected at least one key");
   Object.assign(session.metrics, clean);
   const file = writeResults();
   console.log(`recorded ${Object.keys(clean).join(", ")} → ${repoRelativePath(file)}`);
@@ -117,10 +132,16 @@ export function finish(): void {
   const file = writeResults();
   const counts: Record<string, number> = {};
   for (const c of claims) counts[verdict(c)] = (counts[verdict(c)] ?? 0) + 1;
-  const summary = Object.entries(counts).map(([v, n]) => `${n} ${v}`).join(", ");
-  console.log(`claims: ${claims.length} (${summary || "none"}); ${session.checks.length} other checks → ${repoRelativePath(file)}`);
+  const summary = Object.entries(counts)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(", ");
+  console.log(
+    `claims: ${claims.length} (${summary || "none"}); ${session.checks.length} other checks → ${repoRelativePath(file)}`,
+  );
   for (const c of claims) {
     const src = c.source === "ours" ? "ours" : `${c.source.ref} ${c.source.where}`;
-    console.log(`  ${verdict(c).padEnd(20)} ${c.id} (${src}; ${c.checks.length} check${c.checks.length === 1 ? "" : "s"})`);
+    console.log(
+      `  ${verdict(c).padEnd(20)} ${c.id} (${src}; ${c.checks.length} check${c.checks.length === 1 ? "" : "s"})`,
+    );
   }
 }

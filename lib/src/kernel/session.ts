@@ -37,10 +37,14 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  */
 export function notebook(id: string): void {
   if (typeof id !== "string" || !ID_RE.test(id)) {
-    throw new RangeError(`notebook: argument id = ${JSON.stringify(id)} is out of domain; expected a file-name-safe id like "05_bessel_cnn" (letters, digits, _ . -)`);
+    throw new RangeError(
+      `notebook: argument id = ${JSON.stringify(id)} is out of domain; expected a file-name-safe id like "05_bessel_cnn" (letters, digits, _ . -)`,
+    );
   }
   if (session.notebook !== undefined && session.notebook !== id) {
-    console.log(`notebook: switching from "${session.notebook}" to "${id}" (session state cleared)`);
+    console.log(
+      `notebook: switching from "${session.notebook}" to "${id}" (session state cleared)`,
+    );
     session.params = {};
     session.metrics = {};
     session.claims = {};
@@ -54,7 +58,9 @@ export function notebook(id: string): void {
 /** The current notebook id, or a typed error saying the setup cell is missing. */
 export function currentNotebook(what: string): string {
   if (session.notebook === undefined) {
-    throw new BesselbookError(`${what}: no notebook id set; call notebook("NN_topic") in the setup cell first`);
+    throw new BesselbookError(
+      `${what}: no notebook id set; call notebook("NN_topic") in the setup cell first`,
+    );
   }
   return session.notebook;
 }

@@ -1,8 +1,8 @@
 /**
  * The eigen/SVD home: a thin SVD by one-sided (Hestenes) Jacobi for any MatLike (principal angles,
  * subspaces) and a symmetric eigensolver by cyclic two-sided Jacobi (Clebsch–Gordan null vectors,
- * frame covariances). Two algorithms, kept apart on purpose: neither reproduces the other's
- * outputs bit for bit, and every result computed with either would change if one replaced the other.
+ * frame covariances). Two algorithms, kept apart on purpose: neither reproduces the other's outputs
+ * bit for bit, and every result computed with either would change if one replaced the other.
  */
 import { ShapeError, argError, checkCount } from "../errors";
 import { eye, mat, zeros } from "./mat";
@@ -23,8 +23,8 @@ export interface SVD {
  * all columns are mutually orthogonal; then S = column norms and U = W / S. Converges quadratically
  * and gives small singular values to high relative accuracy (standard numerical linear algebra),
  * which is what principal angles near 0 and 90° need. The input is scaled by its largest |entry|
- * first, so finite input gives finite output (no overflow of sums of squares near 1e300). Columns of
- * U whose singular value is (numerically) zero are completed to an orthonormal set, so U always
+ * first, so finite input gives finite output (no overflow of sums of squares near 1e300). Columns
+ * of U whose singular value is (numerically) zero are completed to an orthonormal set, so U always
  * has orthonormal columns, as documented.
  */
 export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {}): SVD {
@@ -108,7 +108,9 @@ export function svd(a: MatLike, opts: { tol?: number; maxSweeps?: number } = {})
       Ucols.push(u);
     } else Ucols.push(completeColumn(Ucols, m));
   });
-  Ucols.forEach((u, k) => { for (let i = 0; i < m; i++) U.data[i * n + k] = u[i]; });
+  Ucols.forEach((u, k) => {
+    for (let i = 0; i < m; i++) U.data[i * n + k] = u[i];
+  });
   return { U, S, V };
 }
 
@@ -125,7 +127,10 @@ function completeColumn(cols: readonly Float64Array[], m: number): Float64Array 
         for (let i = 0; i < m; i++) v[i] -= cdot * c[i];
       }
     const nv = norm(v);
-    if (nv > bestNorm) { bestNorm = nv; best = v; }
+    if (nv > bestNorm) {
+      bestNorm = nv;
+      best = v;
+    }
     if (nv > 0.5) break;
   }
   return (best as Float64Array).map((x) => x / bestNorm);
@@ -140,8 +145,12 @@ export function singularValues(a: MatLike): Float64Array {
  * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (converges quadratically;
  * fine up to a few hundred rows). Returns eigenvalues ascending and eigenvectors as columns.
  */
-export function symmetricEigen(a: Mat, opts: { maxSweeps?: number; tol?: number } = {}): { values: Float64Array; vectors: Mat } {
-  if (a.rows !== a.cols) throw new ShapeError("symmetricEigen a", "a square matrix", [a.rows, a.cols]);
+export function symmetricEigen(
+  a: Mat,
+  opts: { maxSweeps?: number; tol?: number } = {},
+): { values: Float64Array; vectors: Mat } {
+  if (a.rows !== a.cols)
+    throw new ShapeError("symmetricEigen a", "a square matrix", [a.rows, a.cols]);
   const n = a.rows;
   const A = Float64Array.from(a.data);
   const V = eye(n).data;
@@ -151,29 +160,35 @@ export function symmetricEigen(a: Mat, opts: { maxSweeps?: number; tol?: number 
   const tol = (opts.tol ?? 1e-15) * Math.max(scale, 1e-300);
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off = Math.max(off, Math.abs(A[p * n + q]));
+    for (let p = 0; p < n; p++)
+      for (let q = p + 1; q < n; q++) off = Math.max(off, Math.abs(A[p * n + q]));
     if (off <= tol) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
         const apq = A[p * n + q];
         if (Math.abs(apq) <= tol * 1e-3) continue;
-        const app = A[p * n + p], aqq = A[q * n + q];
+        const app = A[p * n + p],
+          aqq = A[q * n + q];
         // Rotation angle that zeroes A[p,q] (Golub & Van Loan, Alg. 8.4.1).
         const tau = (aqq - app) / (2 * apq);
         const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t), s = t * c;
+        const c = 1 / Math.sqrt(1 + t * t),
+          s = t * c;
         for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p], akq = A[k * n + q];
+          const akp = A[k * n + p],
+            akq = A[k * n + q];
           A[k * n + p] = c * akp - s * akq;
           A[k * n + q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k], aqk = A[q * n + k];
+          const apk = A[p * n + k],
+            aqk = A[q * n + k];
           A[p * n + k] = c * apk - s * aqk;
           A[q * n + k] = s * apk + c * aqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p], vkq = V[k * n + q];
+          const vkp = V[k * n + p],
+            vkq = V[k * n + q];
           V[k * n + p] = c * vkp - s * vkq;
           V[k * n + q] = s * vkp + c * vkq;
         }

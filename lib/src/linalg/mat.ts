@@ -15,7 +15,8 @@ export interface Mat {
 
 /** A rows×cols matrix, zero-filled or copied from `data` (row-major, length rows·cols). */
 export function mat(rows: number, cols: number, data?: ArrayLike<number>): Mat {
-  if (data && data.length !== rows * cols) throw new ShapeError("mat data", `length ${rows * cols} (${rows}×${cols})`, [data.length]);
+  if (data && data.length !== rows * cols)
+    throw new ShapeError("mat data", `length ${rows * cols} (${rows}×${cols})`, [data.length]);
   return { rows, cols, data: data ? Float64Array.from(data) : new Float64Array(rows * cols) };
 }
 
@@ -32,7 +33,8 @@ export function eye(n: number): Mat {
 /** Aᵀ without validation (callers: ./matlike.ts's `transpose`). */
 export function transposeUnchecked(a: Mat): Mat {
   const t = mat(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
   return t;
 }
 
@@ -41,7 +43,11 @@ export function transposeUnchecked(a: Mat): Mat {
  * representation matrices are sparse). Callers: ./matlike.ts's `matMul`, after validation.
  */
 export function matMulUnchecked(a: Mat, b: Mat): Mat {
-  if (a.cols !== b.rows) throw new ShapeError("matMul b", `[k = ${a.cols}, n] (a is [${a.rows}, ${a.cols}])`, [b.rows, b.cols]);
+  if (a.cols !== b.rows)
+    throw new ShapeError("matMul b", `[k = ${a.cols}, n] (a is [${a.rows}, ${a.cols}])`, [
+      b.rows,
+      b.cols,
+    ]);
   const c = mat(a.rows, b.cols);
   for (let i = 0; i < a.rows; i++) {
     const co = i * b.cols;
@@ -58,12 +64,14 @@ export function matMulUnchecked(a: Mat, b: Mat): Mat {
 /** Kronecker product a ⊗ b: (a⊗b)[i·p+k, j·q+l] = a[i,j]·b[k,l]. */
 export function kron(a: Mat, b: Mat): Mat {
   const c = mat(a.rows * b.rows, a.cols * b.cols);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) {
-    const aij = a.data[i * a.cols + j];
-    for (let k = 0; k < b.rows; k++) for (let l = 0; l < b.cols; l++) {
-      c.data[(i * b.rows + k) * c.cols + j * b.cols + l] = aij * b.data[k * b.cols + l];
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < a.cols; j++) {
+      const aij = a.data[i * a.cols + j];
+      for (let k = 0; k < b.rows; k++)
+        for (let l = 0; l < b.cols; l++) {
+          c.data[(i * b.rows + k) * c.cols + j * b.cols + l] = aij * b.data[k * b.cols + l];
+        }
     }
-  }
   return c;
 }
 
@@ -73,7 +81,8 @@ export function blockDiag(blocks: Mat[]): Mat {
   const m = mat(n, n);
   let o = 0;
   for (const b of blocks) {
-    for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++) m.data[(o + i) * n + o + j] = b.data[i * b.cols + j];
+    for (let i = 0; i < b.rows; i++)
+      for (let j = 0; j < b.cols; j++) m.data[(o + i) * n + o + j] = b.data[i * b.cols + j];
     o += b.rows;
   }
   return m;
@@ -81,7 +90,8 @@ export function blockDiag(blocks: Mat[]): Mat {
 
 /** max |a − b| over all entries (shapes must match). */
 export function maxAbsDiff(a: Mat, b: Mat): number {
-  if (a.rows !== b.rows || a.cols !== b.cols) throw new ShapeError("maxAbsDiff b", `[${a.rows}, ${a.cols}]`, [b.rows, b.cols]);
+  if (a.rows !== b.rows || a.cols !== b.cols)
+    throw new ShapeError("maxAbsDiff b", `[${a.rows}, ${a.cols}]`, [b.rows, b.cols]);
   let m = 0;
   for (let i = 0; i < a.data.length; i++) m = Math.max(m, Math.abs(a.data[i] - b.data[i]));
   return m;

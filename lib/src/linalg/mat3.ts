@@ -24,7 +24,9 @@ export const I3: Mat3 = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
 
 export function mul3(a: ArrayLike<number>, b: ArrayLike<number>): Mat3 {
   const c = new Float64Array(9);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) c[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      c[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
   return c;
 }
 
@@ -33,15 +35,26 @@ export function transpose3(a: ArrayLike<number>): Mat3 {
 }
 
 export function det3(a: ArrayLike<number>): number {
-  return a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6]);
+  return (
+    a[0] * (a[4] * a[8] - a[5] * a[7]) -
+    a[1] * (a[3] * a[8] - a[5] * a[6]) +
+    a[2] * (a[3] * a[7] - a[4] * a[6])
+  );
 }
 
 /** Apply R to every point of a flat [N·3] array: x ↦ R x (+ t). */
-export function transformPoints(pos: ArrayLike<number>, R: ArrayLike<number>, t: ArrayLike<number> = [0, 0, 0]): Float64Array {
-  if (pos.length % 3 !== 0) throw new ShapeError("transformPoints pos", "a flat [N·3] array", [pos.length]);
+export function transformPoints(
+  pos: ArrayLike<number>,
+  R: ArrayLike<number>,
+  t: ArrayLike<number> = [0, 0, 0],
+): Float64Array {
+  if (pos.length % 3 !== 0)
+    throw new ShapeError("transformPoints pos", "a flat [N·3] array", [pos.length]);
   const out = new Float64Array(pos.length);
   for (let i = 0; i < pos.length; i += 3) {
-    const x = pos[i], y = pos[i + 1], z = pos[i + 2];
+    const x = pos[i],
+      y = pos[i + 1],
+      z = pos[i + 2];
     out[i] = R[0] * x + R[1] * y + R[2] * z + t[0];
     out[i + 1] = R[3] * x + R[4] * y + R[5] * z + t[1];
     out[i + 2] = R[6] * x + R[7] * y + R[8] * z + t[2];
@@ -53,12 +66,22 @@ export function transformPoints(pos: ArrayLike<number>, R: ArrayLike<number>, t:
 export function axisAngle(axis: ArrayLike<number>, theta: number): Mat3 {
   const n = Math.hypot(axis[0], axis[1], axis[2]);
   if (!(n > 0)) domainError("axisAngle", "axis", Array.from(axis), "a non-zero 3-vector");
-  const x = axis[0] / n, y = axis[1] / n, z = axis[2] / n;
-  const c = Math.cos(theta), s = Math.sin(theta), C = 1 - c;
+  const x = axis[0] / n,
+    y = axis[1] / n,
+    z = axis[2] / n;
+  const c = Math.cos(theta),
+    s = Math.sin(theta),
+    C = 1 - c;
   return Float64Array.of(
-    c + x * x * C, x * y * C - z * s, x * z * C + y * s,
-    y * x * C + z * s, c + y * y * C, y * z * C - x * s,
-    z * x * C - y * s, z * y * C + x * s, c + z * z * C,
+    c + x * x * C,
+    x * y * C - z * s,
+    x * z * C + y * s,
+    y * x * C + z * s,
+    c + y * y * C,
+    y * z * C - x * s,
+    z * x * C - y * s,
+    z * y * C + x * s,
+    c + z * z * C,
   );
 }
 
@@ -69,4 +92,3 @@ export function orthogonalityError(R: ArrayLike<number>): number {
   for (let i = 0; i < 9; i++) e = Math.max(e, Math.abs(m[i] - I3[i]));
   return e;
 }
-

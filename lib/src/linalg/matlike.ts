@@ -11,10 +11,21 @@ import { zeros, transposeUnchecked, matMulUnchecked } from "./mat";
 import type { Mat } from "./mat";
 
 /** Anything a matrix can be read from: a Mat, nested arrays (rows), or a rank-2 tfjs tensor. */
-export type MatLike = Mat | readonly (readonly number[])[] | readonly Float64Array[] | readonly Float32Array[] | tf.Tensor2D;
+export type MatLike =
+  | Mat
+  | readonly (readonly number[])[]
+  | readonly Float64Array[]
+  | readonly Float32Array[]
+  | tf.Tensor2D;
 
 export function isMat(x: unknown): x is Mat {
-  return typeof x === "object" && x !== null && "rows" in x && "cols" in x && (x as Mat).data instanceof Float64Array;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    "rows" in x &&
+    "cols" in x &&
+    (x as Mat).data instanceof Float64Array
+  );
 }
 
 /**
@@ -27,15 +38,23 @@ export function asMat(x: MatLike, what = "matrix"): Mat {
   let m: Mat;
   if (isMat(x)) {
     if (!Number.isInteger(x.rows) || !Number.isInteger(x.cols) || x.rows < 1 || x.cols < 1)
-      throw new ShapeError(what, "[rows ≥ 1, cols ≥ 1] with integer sizes", `[${x.rows}, ${x.cols}]`);
+      throw new ShapeError(
+        what,
+        "[rows ≥ 1, cols ≥ 1] with integer sizes",
+        `[${x.rows}, ${x.cols}]`,
+      );
     if (x.data.length !== x.rows * x.cols)
-      throw new ShapeError(`${what} data`, `length rows·cols = ${x.rows * x.cols}`, [x.data.length]);
+      throw new ShapeError(`${what} data`, `length rows·cols = ${x.rows * x.cols}`, [
+        x.data.length,
+      ]);
     m = x;
   } else if (x instanceof tf.Tensor) {
-    if (x.rank !== 2 || x.shape[0] < 1 || x.shape[1] < 1) throw new ShapeError(what, "[rows ≥ 1, cols ≥ 1]", x.shape);
+    if (x.rank !== 2 || x.shape[0] < 1 || x.shape[1] < 1)
+      throw new ShapeError(what, "[rows ≥ 1, cols ≥ 1]", x.shape);
     m = { rows: x.shape[0], cols: x.shape[1], data: Float64Array.from(x.dataSync()) };
   } else {
-    if (!Array.isArray(x)) throw new ShapeError(what, "a Mat, an array of rows or a rank-2 tensor", typeof x);
+    if (!Array.isArray(x))
+      throw new ShapeError(what, "a Mat, an array of rows or a rank-2 tensor", typeof x);
     const rowsArr = x as readonly ArrayLike<number>[];
     const rows = rowsArr.length;
     if (rows === 0) throw new ShapeError(what, "[rows ≥ 1, cols]", "[0, ?]");
@@ -51,7 +70,8 @@ export function asMat(x: MatLike, what = "matrix"): Mat {
   }
   const d = m.data;
   for (let i = 0; i < d.length; i++)
-    if (!Number.isFinite(d[i])) argError(what, `[${Math.floor(i / m.cols)}, ${i % m.cols}]`, d[i], "finite entries");
+    if (!Number.isFinite(d[i]))
+      argError(what, `[${Math.floor(i / m.cols)}, ${i % m.cols}]`, d[i], "finite entries");
   return m;
 }
 
@@ -71,7 +91,8 @@ export function matMul(a: MatLike, b: MatLike): Mat {
 /** Nested-array copy (for printing, danfo tables, JSON). */
 export function toArray(m: Mat): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  for (let i = 0; i < m.rows; i++)
+    out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return out;
 }
 
@@ -96,7 +117,8 @@ export function col(m: Mat, j: number): Float64Array {
 
 /** Matrix whose columns are the given vectors. */
 export function fromColumns(cols: readonly ArrayLike<number>[]): Mat {
-  if (!Array.isArray(cols)) throw new ShapeError("fromColumns cols", "an array of columns", typeof cols);
+  if (!Array.isArray(cols))
+    throw new ShapeError("fromColumns cols", "an array of columns", typeof cols);
   if (cols.length === 0) throw new ShapeError("fromColumns", "at least one column", "[]");
   const rows = cols[0].length;
   const m = zeros(rows, cols.length);
@@ -107,12 +129,11 @@ export function fromColumns(cols: readonly ArrayLike<number>[]): Mat {
   return m;
 }
 
-
-
 export function sub(a: Mat, b: Mat): Mat {
   asMat(a, "sub a");
   asMat(b, "sub b");
-  if (a.rows !== b.rows || a.cols !== b.cols) throw new ShapeError("sub", `[${a.rows}, ${a.cols}]`, [b.rows, b.cols]);
+  if (a.rows !== b.rows || a.cols !== b.cols)
+    throw new ShapeError("sub", `[${a.rows}, ${a.cols}]`, [b.rows, b.cols]);
   const c = zeros(a.rows, a.cols);
   for (let i = 0; i < c.data.length; i++) c.data[i] = a.data[i] - b.data[i];
   return c;
@@ -156,7 +177,8 @@ export function centerRows(x: MatLike): Mat {
   const m = asMat(x, "centerRows x");
   const mu = columnMean(m);
   const out = zeros(m.rows, m.cols);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out.data[i * m.cols + j] = m.data[i * m.cols + j] - mu[j];
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.cols; j++) out.data[i * m.cols + j] = m.data[i * m.cols + j] - mu[j];
   return out;
 }
 
@@ -173,6 +195,7 @@ export function sliceCols(m: Mat, k: number): Mat {
   checkCount("sliceCols", "k", k);
   if (k > m.cols) throw new ShapeError("sliceCols", `at most ${m.cols} columns`, [m.rows, k]);
   const out = zeros(m.rows, k);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < k; j++) out.data[i * k + j] = m.data[i * m.cols + j];
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < k; j++) out.data[i * k + j] = m.data[i * m.cols + j];
   return out;
 }

@@ -29,16 +29,32 @@ export function randomOrthogonal(d: number, rng: Rng): Mat {
  * element of O(3)).
  */
 export function randomRotation(rng: Rng, reflect = false): Mat3 {
-  let w = 0, x = 0, y = 0, z = 0, n = 0;
+  let w = 0,
+    x = 0,
+    y = 0,
+    z = 0,
+    n = 0;
   do {
-    w = rng.normal(); x = rng.normal(); y = rng.normal(); z = rng.normal();
+    w = rng.normal();
+    x = rng.normal();
+    y = rng.normal();
+    z = rng.normal();
     n = Math.hypot(w, x, y, z);
   } while (n < 1e-8);
-  w /= n; x /= n; y /= n; z /= n;
+  w /= n;
+  x /= n;
+  y /= n;
+  z /= n;
   const R = Float64Array.of(
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
   );
   if (reflect) for (let i = 0; i < 3; i++) R[i * 3 + 2] = -R[i * 3 + 2];
   return R;

@@ -4,7 +4,18 @@
  */
 import { ShapeError, argError } from "../errors";
 import type { Mat } from "./mat";
-import { MatLike, asMat, col, dot, fromColumns, matMul, norm, sliceCols, sub, transpose } from "./matlike";
+import {
+  MatLike,
+  asMat,
+  col,
+  dot,
+  fromColumns,
+  matMul,
+  norm,
+  sliceCols,
+  sub,
+  transpose,
+} from "./matlike";
 import { svd } from "./eigen";
 
 /**
@@ -30,7 +41,8 @@ export function orthonormalBasis(a: MatLike, tol = 1e-10): Mat {
     for (let i = 0; i < v.length; i++) v[i] /= n1;
     basis.push(v);
   }
-  if (basis.length === 0) argError("orthonormalBasis", "a", "a matrix spanning only {0}", "at least one non-zero column");
+  if (basis.length === 0)
+    argError("orthonormalBasis", "a", "a matrix spanning only {0}", "at least one non-zero column");
   return fromColumns(basis);
 }
 
@@ -54,7 +66,11 @@ export interface PrincipalVectors {
 export function principalVectors(b1: MatLike, b2: MatLike): PrincipalVectors {
   const B1 = asMat(b1, "principalVectors B1");
   const B2 = asMat(b2, "principalVectors B2");
-  if (B1.rows !== B2.rows) throw new ShapeError("principalVectors B2", `[${B1.rows}, k] (same ambient dimension as B1)`, [B2.rows, B2.cols]);
+  if (B1.rows !== B2.rows)
+    throw new ShapeError("principalVectors B2", `[${B1.rows}, k] (same ambient dimension as B1)`, [
+      B2.rows,
+      B2.cols,
+    ]);
   const Q1 = orthonormalBasis(B1);
   const Q2 = orthonormalBasis(B2);
   const { U: Y, S, V: Z } = svd(matMul(transpose(Q1), Q2));
@@ -93,18 +109,33 @@ export interface SubspaceEstimate {
  * unit vectors; a constant offset is part of the subspace). r is `rank` if given, else the smallest
  * r whose singular values hold a fraction `energy` (default 0.99) of Σσ².
  */
-export function estimateSubspace(x: MatLike, opts: { rank?: number; energy?: number } = {}): SubspaceEstimate {
+export function estimateSubspace(
+  x: MatLike,
+  opts: { rank?: number; energy?: number } = {},
+): SubspaceEstimate {
   const X = asMat(x, "estimateSubspace X");
-  if (X.data.every((v) => v === 0)) argError("estimateSubspace", "X", "the zero matrix", "data with at least one non-zero entry (no subspace can be estimated from zeros)");
+  if (X.data.every((v) => v === 0))
+    argError(
+      "estimateSubspace",
+      "X",
+      "the zero matrix",
+      "data with at least one non-zero entry (no subspace can be estimated from zeros)",
+    );
   const { S, V } = svd(X);
   let r: number;
   if (opts.rank !== undefined) {
     if (!Number.isInteger(opts.rank) || opts.rank < 1 || opts.rank > Math.min(X.rows, X.cols))
-      argError("estimateSubspace", "opts.rank", opts.rank, `an integer in [1, ${Math.min(X.rows, X.cols)}]`);
+      argError(
+        "estimateSubspace",
+        "opts.rank",
+        opts.rank,
+        `an integer in [1, ${Math.min(X.rows, X.cols)}]`,
+      );
     r = opts.rank;
   } else {
     const energy = opts.energy ?? 0.99;
-    if (!(energy > 0 && energy <= 1)) argError("estimateSubspace", "opts.energy", energy, "a fraction in (0, 1]");
+    if (!(energy > 0 && energy <= 1))
+      argError("estimateSubspace", "opts.energy", energy, "a fraction in (0, 1]");
     const total = S.reduce((s, v) => s + v * v, 0);
     let acc = 0;
     r = 0;

@@ -25,21 +25,30 @@ function tables(buf: Buffer): Map<string, { offset: number; length: number }> {
   const out = new Map<string, { offset: number; length: number }>();
   for (let i = 0; i < n; i++) {
     const rec = 12 + 16 * i;
-    out.set(buf.toString("latin1", rec, rec + 4), { offset: buf.readUInt32BE(rec + 8), length: buf.readUInt32BE(rec + 12) });
+    out.set(buf.toString("latin1", rec, rec + 4), {
+      offset: buf.readUInt32BE(rec + 8),
+      length: buf.readUInt32BE(rec + 12),
+    });
   }
   return out;
 }
 
-/** Parse the metrics of a TrueType font file. Throws Error naming the file when a table is missing. */
+/**
+ * Parse the metrics of a TrueType font file. Throws Error naming the file when a table is missing.
+ */
 export function readFontMetrics(file: string): FontMetrics {
   const buf = fs.readFileSync(file);
   const t = tables(buf);
   const need = (tag: string) => {
     const x = t.get(tag);
-    if (!x) throw new Error(`readFontMetrics: ${file} has no "${tag}" table; expected a TrueType font`);
+    if (!x)
+      throw new Error(`readFontMetrics: ${file} has no "${tag}" table; expected a TrueType font`);
     return x;
   };
-  const head = need("head"), hhea = need("hhea"), hmtx = need("hmtx"), cmap = need("cmap");
+  const head = need("head"),
+    hhea = need("hhea"),
+    hmtx = need("hmtx"),
+    cmap = need("cmap");
   const unitsPerEm = buf.readUInt16BE(head.offset + 18);
   const nMetrics = buf.readUInt16BE(hhea.offset + 34);
   const adv = (glyph: number) => buf.readUInt16BE(hmtx.offset + 4 * Math.min(glyph, nMetrics - 1));
@@ -49,21 +58,26 @@ export function readFontMetrics(file: string): FontMetrics {
   let f12: number | undefined, f4: number | undefined;
   for (let i = 0; i < nSub; i++) {
     const rec = cmap.offset + 4 + 8 * i;
-    const platform = buf.readUInt16BE(rec), encoding = buf.readUInt16BE(rec + 2);
+    const platform = buf.readUInt16BE(rec),
+      encoding = buf.readUInt16BE(rec + 2);
     const off = cmap.offset + buf.readUInt32BE(rec + 4);
     const format = buf.readUInt16BE(off);
     if (format === 12 && (platform === 3 || platform === 0)) f12 ??= off;
     if (format === 4 && ((platform === 3 && encoding === 1) || platform === 0)) f4 ??= off;
   }
-  if (f12 === undefined && f4 === undefined) throw new Error(`readFontMetrics: ${file} has no Unicode cmap subtable (format 4 or 12)`);
+  if (f12 === undefined && f4 === undefined)
+    throw new Error(`readFontMetrics: ${file} has no Unicode cmap subtable (format 4 or 12)`);
 
   const glyphOf = (cp: number): number => {
     if (f12 !== undefined) {
       const nGroups = buf.readUInt32BE(f12 + 12);
-      let lo = 0, hi = nGroups - 1;
+      let lo = 0,
+        hi = nGroups - 1;
       while (lo <= hi) {
-        const mid = (lo + hi) >>> 1, g = f12 + 16 + 12 * mid;
-        const start = buf.readUInt32BE(g), end = buf.readUInt32BE(g + 4);
+        const mid = (lo + hi) >>> 1,
+          g = f12 + 16 + 12 * mid;
+        const start = buf.readUInt32BE(g),
+          end = buf.readUInt32BE(g + 4);
         if (cp < start) hi = mid - 1;
         else if (cp > end) lo = mid + 1;
         else return buf.readUInt32BE(g + 8) + (cp - start);
@@ -73,12 +87,16 @@ export function readFontMetrics(file: string): FontMetrics {
     const off = f4!;
     if (cp > 0xffff) return 0;
     const segX2 = buf.readUInt16BE(off + 6);
-    const ends = off + 14, starts = ends + segX2 + 2, deltas = starts + segX2, ranges = deltas + segX2;
+    const ends = off + 14,
+      starts = ends + segX2 + 2,
+      deltas = starts + segX2,
+      ranges = deltas + segX2;
     for (let s = 0; s < segX2; s += 2) {
       if (cp > buf.readUInt16BE(ends + s)) continue;
       const start = buf.readUInt16BE(starts + s);
       if (cp < start) return 0;
-      const delta = buf.readInt16BE(deltas + s), ro = buf.readUInt16BE(ranges + s);
+      const delta = buf.readInt16BE(deltas + s),
+        ro = buf.readUInt16BE(ranges + s);
       if (ro === 0) return (cp + delta) & 0xffff;
       const g = buf.readUInt16BE(ranges + s + ro + 2 * (cp - start));
       return g === 0 ? 0 : (g + delta) & 0xffff;
@@ -90,7 +108,10 @@ export function readFontMetrics(file: string): FontMetrics {
     unitsPerEm,
     advance(cp: number): number {
       let a = cache.get(cp);
-      if (a === undefined) { a = adv(glyphOf(cp)); cache.set(cp, a); }
+      if (a === undefined) {
+        a = adv(glyphOf(cp));
+        cache.set(cp, a);
+      }
       return a;
     },
   };
@@ -119,10 +140,16 @@ function calledFromTruncate(): boolean {
  * `s` cut to `limit` px with an ellipsis, by vega-scenegraph 5's rule (its `truncate`, left to
  * right): the longest prefix whose width stays below limit − width("…").
  */
-function truncated(width: (t: string) => number, s: string, limit: number, ellipsis: string): string {
+function truncated(
+  width: (t: string) => number,
+  s: string,
+  limit: number,
+  ellipsis: string,
+): string {
   if (width(s) < limit) return s;
   const room = limit - width(ellipsis);
-  let lo = 0, hi = s.length;
+  let lo = 0,
+    hi = s.length;
   while (lo < hi) {
     const mid = 1 + ((lo + hi) >>> 1);
     if (width(s.slice(0, mid)) < room) lo = mid;
@@ -150,7 +177,11 @@ export function dejaVuWidth(fontDir: string) {
     const str = s == null ? "" : String(s);
     if (!(size > 0) || str === "") return 0;
     const w = item?.fontWeight;
-    const isBold = w === "bold" || w === "bolder" || (typeof w === "number" && w >= 600) || (typeof w === "string" && +w >= 600);
+    const isBold =
+      w === "bold" ||
+      w === "bolder" ||
+      (typeof w === "number" && w >= 600) ||
+      (typeof w === "string" && +w >= 600);
     const m = isBold ? bold! : regular!;
     const raw = (t: string) => textWidth(m, t, size);
     const limit = item && item.limit != null ? +item.limit : 0;

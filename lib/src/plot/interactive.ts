@@ -7,7 +7,8 @@
  * at `initial`.
  *
  *   const kappas = [0.5, 1, 2, 4, 8, 16];
- *   const frames = kappas.map((k) => plot.line({ x: th, y: { density: th.map((t) => vm(t, k)) } }));
+ *   const frames = kappas.map((k) =>
+ *     plot.line({ x: th, y: { density: th.map((t) => vm(t, k)) } }));
  *   show(plot.slider(frames, { values: kappas, label: "κ" }), { name: "vm_density" });
  *
  * Rules (ours):
@@ -64,7 +65,8 @@ function dataNodes(node: unknown, p: Path = [], out: Path[] = []): Path[] {
   const o = node as VlSpec;
   const d = o.data as { values?: unknown } | undefined;
   if (d && Array.isArray(d.values)) out.push(p);
-  for (const k of ["layer", "hconcat", "vconcat", "concat", "spec"]) if (k in o) dataNodes(o[k], [...p, k], out);
+  for (const k of ["layer", "hconcat", "vconcat", "concat", "spec"])
+    if (k in o) dataNodes(o[k], [...p, k], out);
   return out;
 }
 
@@ -73,7 +75,8 @@ function clone<T>(x: T): T {
 }
 
 function evenlySpaced(v: SliderValue[]): { min: number; max: number; step: number } | undefined {
-  if (v.length < 2 || !v.every((x) => typeof x === "number" && Number.isFinite(x))) return undefined;
+  if (v.length < 2 || !v.every((x) => typeof x === "number" && Number.isFinite(x)))
+    return undefined;
   const n = v as number[];
   const step = n[1]! - n[0]!;
   if (!(step > 0)) return undefined;
@@ -86,10 +89,14 @@ function evenlySpaced(v: SliderValue[]): { min: number; max: number; step: numbe
 /** Walk every `encoding` object in the spec. */
 function eachEncoding(node: unknown, fn: (enc: Record<string, VlSpec>) => void): void {
   if (node === null || typeof node !== "object") return;
-  if (Array.isArray(node)) { node.forEach((c) => eachEncoding(c, fn)); return; }
+  if (Array.isArray(node)) {
+    node.forEach((c) => eachEncoding(c, fn));
+    return;
+  }
   const o = node as VlSpec;
   if (o.encoding && typeof o.encoding === "object") fn(o.encoding as Record<string, VlSpec>);
-  for (const k of ["layer", "hconcat", "vconcat", "concat", "spec"]) if (k in o) eachEncoding(o[k], fn);
+  for (const k of ["layer", "hconcat", "vconcat", "concat", "spec"])
+    if (k in o) eachEncoding(o[k], fn);
 }
 
 /**
@@ -98,34 +105,61 @@ function eachEncoding(node: unknown, fn: (enc: Record<string, VlSpec>) => void):
  * length or a frame lacks data where the first has it; RangeError for a bad `initial`/`name`.
  */
 export function slider(frames: VlSpec[], opts: SliderOptions): VlSpec {
-  if (!Array.isArray(frames) || frames.length === 0) throw new TypeError("plot.slider: argument frames must be a non-empty array of charts (one per parameter value)");
+  if (!Array.isArray(frames) || frames.length === 0)
+    throw new TypeError(
+      "plot.slider: argument frames must be a non-empty array of charts (one per parameter value)",
+    );
   frames.forEach((f, i) => {
-    if (!isVegaLiteSpec(f)) throw new TypeError(`plot.slider: frames[${i}] is not a vega-lite chart; expected the output of a plot builder`);
+    if (!isVegaLiteSpec(f))
+      throw new TypeError(
+        `plot.slider: frames[${i}] is not a vega-lite chart; expected the output of a plot builder`,
+      );
   });
   const values = opts.values;
   if (!Array.isArray(values) || values.length !== frames.length) {
-    throw new ShapeError("plot.slider values", `${frames.length} values (one per frame)`, [Array.isArray(values) ? values.length : 0]);
+    throw new ShapeError("plot.slider values", `${frames.length} values (one per frame)`, [
+      Array.isArray(values) ? values.length : 0,
+    ]);
   }
   values.forEach((v, i) => {
     if (!((typeof v === "number" && Number.isFinite(v)) || typeof v === "string")) {
-      throw new DomainError(`plot.slider: argument values[${i}] = ${String(v)} is out of domain; expected a finite number or a string`);
+      throw new DomainError(
+        `plot.slider: argument values[${i}] = ${String(v)} is out of domain; expected a finite number or a string`,
+      );
     }
   });
-  if (new Set(values).size !== values.length) throw new DomainError("plot.slider: argument values has repeated entries; expected one distinct value per frame");
+  if (new Set(values).size !== values.length)
+    throw new DomainError(
+      "plot.slider: argument values has repeated entries; expected one distinct value per frame",
+    );
   const name = opts.name ?? "slider";
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new DomainError(`plot.slider: argument name = ${JSON.stringify(name)} is out of domain; expected a JavaScript identifier`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new DomainError(
+      `plot.slider: argument name = ${JSON.stringify(name)} is out of domain; expected a JavaScript identifier`,
+    );
   const initial = opts.initial ?? values[0]!;
-  if (!values.includes(initial)) throw new DomainError(`plot.slider: argument initial = ${JSON.stringify(initial)} is not one of values`);
+  if (!values.includes(initial))
+    throw new DomainError(
+      `plot.slider: argument initial = ${JSON.stringify(initial)} is not one of values`,
+    );
 
   const out = clone(frames[0]!);
   const paths = dataNodes(out);
-  if (paths.length === 0) throw new TypeError("plot.slider: the frames carry no inline data (data.values); build them with the plot builders");
+  if (paths.length === 0)
+    throw new TypeError(
+      "plot.slider: the frames carry no inline data (data.values); build them with the plot builders",
+    );
   const extents = new Map<string, [number, number]>();
   for (const p of paths) {
     const merged: VlSpec[] = [];
     frames.forEach((f, i) => {
       const d = at(f, [...p, "data", "values"]);
-      if (!Array.isArray(d)) throw new ShapeError(`plot.slider frames[${i}]`, `inline data at ${p.join(".") || "the top level"} like frames[0] (same builder and options for every frame)`, [0]);
+      if (!Array.isArray(d))
+        throw new ShapeError(
+          `plot.slider frames[${i}]`,
+          `inline data at ${p.join(".") || "the top level"} like frames[0] (same builder and options for every frame)`,
+          [0],
+        );
       for (const row of d as VlSpec[]) {
         merged.push({ ...row, [SLIDER_FIELD]: values[i] });
         for (const [k, v] of Object.entries(row)) {
@@ -145,7 +179,8 @@ export function slider(frames: VlSpec[], opts: SliderOptions): VlSpec {
     eachEncoding(out, (enc) => {
       for (const ch of ["x", "y", "color", "size", "opacity"]) {
         const e = enc[ch];
-        if (!e || typeof e.field !== "string" || e.type !== "quantitative" || e.aggregate || e.bin) continue;
+        if (!e || typeof e.field !== "string" || e.type !== "quantitative" || e.aggregate || e.bin)
+          continue;
         const ext = extents.get(e.field);
         if (!ext) continue;
         const scale = (e.scale as VlSpec | undefined) ?? {};
@@ -160,15 +195,31 @@ export function slider(frames: VlSpec[], opts: SliderOptions): VlSpec {
   const kind = opts.input ?? "auto";
   let bind: VlSpec;
   if (kind === "range" || (kind === "auto" && even)) {
-    if (!even) throw new DomainError("plot.slider: input \"range\" needs evenly spaced numeric values; use \"select\" or \"radio\"");
-    bind = { input: "range", min: even.min, max: even.max, step: even.step, name: `${opts.label} ` };
+    if (!even)
+      throw new DomainError(
+        'plot.slider: input "range" needs evenly spaced numeric values; use "select" or "radio"',
+      );
+    bind = {
+      input: "range",
+      min: even.min,
+      max: even.max,
+      step: even.step,
+      name: `${opts.label} `,
+    };
   } else {
-    bind = { input: kind === "radio" ? "radio" : "select", options: values, name: `${opts.label} ` };
+    bind = {
+      input: kind === "radio" ? "radio" : "select",
+      options: values,
+      name: `${opts.label} `,
+    };
   }
   const params = [...((out.params as unknown[] | undefined) ?? []), { name, value: initial, bind }];
   out.params = params;
   const meta = (out.usermeta as VlSpec | undefined) ?? {};
-  out.usermeta = { ...meta, besselbook: { slider: { label: opts.label, values, initial, field: SLIDER_FIELD } } };
+  out.usermeta = {
+    ...meta,
+    besselbook: { slider: { label: opts.label, values, initial, field: SLIDER_FIELD } },
+  };
   return out;
 }
 

@@ -36,12 +36,21 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** Encode `pixels` (row-major, `channels` bytes per pixel: 1 = gray, 3 = RGB) as PNG. */
-export function encodePng(width: number, height: number, pixels: Uint8Array, channels: 1 | 3): Buffer {
+export function encodePng(
+  width: number,
+  height: number,
+  pixels: Uint8Array,
+  channels: 1 | 3,
+): Buffer {
   if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) {
-    throw new RangeError(`encodePng: arguments width, height = ${width}, ${height} are out of domain; expected positive integers`);
+    throw new RangeError(
+      `encodePng: arguments width, height = ${width}, ${height} are out of domain; expected positive integers`,
+    );
   }
   if (pixels.length !== width * height * channels) {
-    throw new RangeError(`encodePng: argument pixels has length ${pixels.length}; expected width·height·channels = ${width * height * channels}`);
+    throw new RangeError(
+      `encodePng: argument pixels has length ${pixels.length}; expected width·height·channels = ${width * height * channels}`,
+    );
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
@@ -56,18 +65,45 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
     raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([sig, chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw, { level: 9 })), chunk("IEND", new Uint8Array(0))]);
+  return Buffer.concat([
+    sig,
+    chunk("IHDR", ihdr),
+    chunk("IDAT", zlib.deflateSync(raw, { level: 9 })),
+    chunk("IEND", new Uint8Array(0)),
+  ]);
 }
 
 export type ColorMap = "gray" | "gray_r" | "bluered" | "redblue" | "viridis";
 
 // viridis at 11 evenly spaced stops (matplotlib's map); linear interpolation between them is
 // within a few units of the 256-entry table, invisible at figure scale.
-const VIRIDIS = ["440154", "482475", "414487", "355f8d", "2a788e", "21918c", "22a884", "44bf70", "7ad151", "bddf26", "fde725"].map((h) => [
-  parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16),
+const VIRIDIS = [
+  "440154",
+  "482475",
+  "414487",
+  "355f8d",
+  "2a788e",
+  "21918c",
+  "22a884",
+  "44bf70",
+  "7ad151",
+  "bddf26",
+  "fde725",
+].map((h) => [
+  parseInt(h.slice(0, 2), 16),
+  parseInt(h.slice(2, 4), 16),
+  parseInt(h.slice(4, 6), 16),
 ]);
 // Diverging blue → white → red (negative blue, zero white, positive red).
-const BLUERED = [[33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247], [253, 219, 199], [239, 138, 98], [178, 24, 43]];
+const BLUERED = [
+  [33, 102, 172],
+  [103, 169, 207],
+  [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199],
+  [239, 138, 98],
+  [178, 24, 43],
+];
 // vega's "redblue" runs the other way: negative red, zero white, positive blue.
 const REDBLUE = BLUERED.slice().reverse();
 
@@ -75,15 +111,24 @@ function ramp(stops: number[][], t: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
-  const a = stops[i]!, b = stops[i + 1]!;
-  return [Math.round(a[0]! + f * (b[0]! - a[0]!)), Math.round(a[1]! + f * (b[1]! - a[1]!)), Math.round(a[2]! + f * (b[2]! - a[2]!))];
+  const a = stops[i]!,
+    b = stops[i + 1]!;
+  return [
+    Math.round(a[0]! + f * (b[0]! - a[0]!)),
+    Math.round(a[1]! + f * (b[1]! - a[1]!)),
+    Math.round(a[2]! + f * (b[2]! - a[2]!)),
+  ];
 }
 
 /**
  * Map values to pixels. t = (v − lo)/(hi − lo) clamped to [0, 1]; NaN → mid-gray (gray maps)
  * or white. "gray": 0 black → 1 white; "gray_r": reversed (dark ink on white paper).
  */
-export function colorize(values: ArrayLike<number>, domain: [number, number], cmap: ColorMap): { pixels: Uint8Array; channels: 1 | 3 } {
+export function colorize(
+  values: ArrayLike<number>,
+  domain: [number, number],
+  cmap: ColorMap,
+): { pixels: Uint8Array; channels: 1 | 3 } {
   const [lo, hi] = domain;
   const span = hi - lo;
   const t = (v: number) => (span > 0 ? (v - lo) / span : 0.5);
@@ -102,7 +147,9 @@ export function colorize(values: ArrayLike<number>, domain: [number, number], cm
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     const c = Number.isNaN(v) ? [255, 255, 255] : ramp(stops, t(v));
-    px[3 * i] = c[0]!; px[3 * i + 1] = c[1]!; px[3 * i + 2] = c[2]!;
+    px[3 * i] = c[0]!;
+    px[3 * i + 1] = c[1]!;
+    px[3 * i + 2] = c[2]!;
   }
   return { pixels: px, channels: 3 };
 }

@@ -64,11 +64,22 @@ export function normalizeSpec(spec: VlSpec): VlSpec {
 export function compile(spec: VlSpec): { vega: object; warnings: string[] } {
   const warnings: string[] = [];
   const logger = {
-    level(_?: number) { return logger; },
-    warn(...args: unknown[]) { warnings.push(args.map(String).join(" ")); return logger; },
-    info() { return logger; },
-    debug() { return logger; },
-    error(...args: unknown[]) { throw new Error(`vega-lite: ${args.map(String).join(" ")}`); },
+    level(_?: number) {
+      return logger;
+    },
+    warn(...args: unknown[]) {
+      warnings.push(args.map(String).join(" "));
+      return logger;
+    },
+    info() {
+      return logger;
+    },
+    debug() {
+      return logger;
+    },
+    error(...args: unknown[]) {
+      throw new Error(`vega-lite: ${args.map(String).join(" ")}`);
+    },
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const out = vegaLite().compile(normalizeSpec(spec) as any, { logger: logger as any });
@@ -89,9 +100,15 @@ export function normalizeIds(svg: string): string {
   }
   if (map.size === 0) return svg;
   return svg
-    .replace(/(\sid=")([^"]+)(")/g, (all, a: string, id: string, b: string) => (map.has(id) ? a + map.get(id)! + b : all))
-    .replace(/(url\(#)([^)]+)(\))/g, (all, a: string, id: string, b: string) => (map.has(id) ? a + map.get(id)! + b : all))
-    .replace(/(href="#)([^"]+)(")/g, (all, a: string, id: string, b: string) => (map.has(id) ? a + map.get(id)! + b : all));
+    .replace(/(\sid=")([^"]+)(")/g, (all, a: string, id: string, b: string) =>
+      map.has(id) ? a + map.get(id)! + b : all,
+    )
+    .replace(/(url\(#)([^)]+)(\))/g, (all, a: string, id: string, b: string) =>
+      map.has(id) ? a + map.get(id)! + b : all,
+    )
+    .replace(/(href="#)([^"]+)(")/g, (all, a: string, id: string, b: string) =>
+      map.has(id) ? a + map.get(id)! + b : all,
+    );
 }
 
 function newView(vgSpec: object) {
@@ -122,13 +139,30 @@ function trySyncSvg(vgSpec: object): string | undefined {
   let executed = 0;
   const runAfter = anyView.runAfter;
   if (typeof runAfter !== "function") return undefined;
-  anyView.runAfter = function (cb: (view: unknown) => unknown, enqueue?: boolean, priority?: number) {
+  anyView.runAfter = function (
+    cb: (view: unknown) => unknown,
+    enqueue?: boolean,
+    priority?: number,
+  ) {
     registered++;
-    return runAfter.call(this, (w: unknown) => { executed++; return cb(w); }, enqueue, priority);
+    return runAfter.call(
+      this,
+      (w: unknown) => {
+        executed++;
+        return cb(w);
+      },
+      enqueue,
+      priority,
+    );
   };
   try {
     view.run();
-    const ok = !anyView._pulse && !anyView._pending && registered === executed && anyView._scenegraph && Array.isArray(anyView._origin);
+    const ok =
+      !anyView._pulse &&
+      !anyView._pending &&
+      registered === executed &&
+      anyView._scenegraph &&
+      Array.isArray(anyView._origin);
     if (!ok) return undefined;
     const pad = view.padding() as { left: number; right: number; top: number; bottom: number };
     const w = Math.max(0, anyView._viewWidth + pad.left + pad.right);
@@ -136,7 +170,9 @@ function trySyncSvg(vgSpec: object): string | undefined {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const R = (v as any).SVGStringRenderer;
     if (typeof R !== "function") return undefined;
-    const r = new R(view.loader()).initialize(null, w, h, [pad.left + anyView._origin[0], pad.top + anyView._origin[1]], 1).background(view.background());
+    const r = new R(view.loader())
+      .initialize(null, w, h, [pad.left + anyView._origin[0], pad.top + anyView._origin[1]], 1)
+      .background(view.background());
     // Image marks: the SVG renderer asks the loader for each image and writes its src once
     // loaded. Headless (no node-canvas) that "load" always ends as { src: url }, and with an
     // explicit width/height (plot.image sets both) the natural size is never used, so we can
@@ -157,7 +193,12 @@ function presetImages(node: any): void {
   const kids = Array.isArray(node.items) ? node.items : [];
   if (node.marktype === "image") {
     for (const it of kids) {
-      if (typeof it.url === "string" && typeof it.width === "number" && typeof it.height === "number" && !it.image) {
+      if (
+        typeof it.url === "string" &&
+        typeof it.width === "number" &&
+        typeof it.height === "number" &&
+        !it.image
+      ) {
         it.image = { complete: false, width: 0, height: 0, src: it.url, url: it.url };
       }
     }
@@ -177,7 +218,11 @@ function svgInChild(vgSpec: object): string {
       const view = new vega.View(vega.parse(JSON.parse(input)), { renderer: "none", logLevel: vega.Error });
       process.stdout.write(await view.toSVG());
     });`;
-  return execFileSync(process.execPath, ["-e", script], { input: JSON.stringify(vgSpec), maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+  return execFileSync(process.execPath, ["-e", script], {
+    input: JSON.stringify(vgSpec),
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: "utf8",
+  });
 }
 
 /** SVG synchronously (see module comment); byte-identical to `await toSvg(spec)`.
@@ -198,7 +243,10 @@ function shippedFonts(): string[] {
   if (!fontFiles) {
     const files = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => path.join(FONT_DIR, f));
     for (const f of files) {
-      if (!fs.existsSync(f)) throw new Error(`besselbook: shipped font missing at ${f} (expected lib/assets/fonts in the package)`);
+      if (!fs.existsSync(f))
+        throw new Error(
+          `besselbook: shipped font missing at ${f} (expected lib/assets/fonts in the package)`,
+        );
     }
     fontFiles = files;
   }
@@ -209,7 +257,9 @@ function shippedFonts(): string[] {
 export function toPng(svg: string, opts: PngOptions = {}): Buffer {
   const scale = opts.scale ?? 2;
   if (!(Number.isFinite(scale) && scale > 0 && scale <= 16)) {
-    throw new RangeError(`toPng: argument scale = ${scale} is out of domain; expected a number in (0, 16]`);
+    throw new RangeError(
+      `toPng: argument scale = ${scale} is out of domain; expected a number in (0, 16]`,
+    );
   }
   // vega writes `image-rendering: optimizeSpeed; image-rendering: pixelated;` for crisp images;
   // resvg knows optimizeSpeed but treats the later `pixelated` as invalid and falls back to
@@ -238,7 +288,11 @@ export interface FigureFiles {
  * in figures/<notebook>/ under the output root, or a path (with a "/" or absolute) used as the
  * stem directly. Returns the absolute file paths.
  */
-export function writeFigure(spec: VlSpec, name: string, opts: PngOptions & { svg?: string } = {}): FigureFiles {
+export function writeFigure(
+  spec: VlSpec,
+  name: string,
+  opts: PngOptions & { svg?: string } = {},
+): FigureFiles {
   const stem = figurePath(name);
   const svg = opts.svg ?? toSvgSync(spec);
   const png = toPng(svg, opts);

@@ -20,7 +20,8 @@ let scratch = new Float64Array(0);
 function lift(name: string, f: Scalar): ArrayFn {
   return (nu, xs, out) => {
     const n = xs.length;
-    if (out !== undefined && out.length !== n) throw new ShapeError(`${name}: out`, `[${n}] (same as xs)`, [out.length]);
+    if (out !== undefined && out.length !== n)
+      throw new ShapeError(`${name}: out`, `[${n}] (same as xs)`, [out.length]);
     let o: Float64Array;
     if (out === undefined) o = new Float64Array(n);
     else {

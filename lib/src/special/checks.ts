@@ -1,4 +1,7 @@
-/** Argument checks shared by the special functions: DomainErrors (BesselbookError family) that name the argument. */
+/**
+ * Argument checks shared by the special functions: DomainErrors (BesselbookError family) that name
+ * the argument.
+ */
 import { domainError } from "../errors";
 
 /**

@@ -30,7 +30,11 @@ const K = 11;
  * recurrence: c0[iK + k] = y⁽ᵏ⁾(x_i)/k!, c1[iK + k] = y⁽ᵏ⁺¹⁾(x_i)/k! (the expansion of y′).
  * sgn = +1 for Bessel's equation (J, Y), −1 for the modified one (I); yp = y′ at the nodes.
  */
-function buildCoefficients(y: Float64Array, yp: Float64Array, sgn: number): { c0: Float64Array; c1: Float64Array } {
+function buildCoefficients(
+  y: Float64Array,
+  yp: Float64Array,
+  sgn: number,
+): { c0: Float64Array; c1: Float64Array } {
   const c0 = new Float64Array(TABLE_N * K);
   const c1 = new Float64Array(TABLE_N * K);
   for (let i = 0; i < TABLE_N; i++) {
@@ -64,8 +68,22 @@ const EXP_X0 = Float64Array.from({ length: TABLE_N }, (_, i) => Math.exp(TABLE_X
 /** Σ_k c[base + k] h^k, degree K − 1 (Horner, unrolled). */
 function poly(c: Float64Array, base: number, h: number): number {
   return (
-    c[base]! + h * (c[base + 1]! + h * (c[base + 2]! + h * (c[base + 3]! + h * (c[base + 4]! + h * (c[base + 5]! +
-    h * (c[base + 6]! + h * (c[base + 7]! + h * (c[base + 8]! + h * (c[base + 9]! + h * c[base + 10]!)))))))))
+    c[base]! +
+    h *
+      (c[base + 1]! +
+        h *
+          (c[base + 2]! +
+            h *
+              (c[base + 3]! +
+                h *
+                  (c[base + 4]! +
+                    h *
+                      (c[base + 5]! +
+                        h *
+                          (c[base + 6]! +
+                            h *
+                              (c[base + 7]! +
+                                h * (c[base + 8]! + h * (c[base + 9]! + h * c[base + 10]!)))))))))
   );
 }
 
@@ -153,8 +171,8 @@ export function jInt(n: number, x: number): number {
   const jo = F.f1;
   const xi2 = 2 / x;
   // Forward recurrence is accurate below the turning point (measured ≤ 2.4e-15 of the envelope for
-  // n ≤ 60, x ≤ 1000); within ~x^{1/3} of it, and above, Miller (whose rounding instead grows with the
-  // number of oscillatory steps, ~x·1e-16, so it is kept for n > x − x^{1/3} only).
+  // n ≤ 60, x ≤ 1000); within ~x^{1/3} of it, and above, Miller (whose rounding instead grows with
+  // the number of oscillatory steps, ~x·1e-16, so it is kept for n > x − x^{1/3} only).
   const d = x - n;
   if (d > 0 && d * d * d >= x) {
     // n + x^{1/3} ≤ x without a cbrt call
@@ -187,7 +205,8 @@ export function jInt(n: number, x: number): number {
       un *= 1e-250;
     }
   }
-  // u = c J₀, u1 = c J₁: least-squares c over both, well conditioned since J₀² + J₁² never vanishes.
+  // u = c J₀, u1 = c J₁: least-squares c over both, well conditioned since J₀² + J₁² never
+  // vanishes.
   const c = (u * jz + u1 * jo) / (jz * jz + jo * jo);
   return un / c;
 }
@@ -208,7 +227,9 @@ export function yInt(n: number, x: number): number {
   return b;
 }
 
-/** e^{−x} I₀(x), e^{−x} I₁(x) for 0 < x < ∞ (or I₀, I₁ themselves if `unscaled`): writes F.f0, F.f1. */
+/**
+ * e^{−x} I₀(x), e^{−x} I₁(x) for 0 < x < ∞ (or I₀, I₁ themselves if `unscaled`): writes F.f0, F.f1.
+ */
 function i01(x: number, unscaled: boolean): void {
   if (x < TABLE_X0) {
     const e = unscaled ? 1 : Math.exp(-x);

@@ -98,12 +98,17 @@ export function stirlingCorrection(x: number): number {
   // B_{2k} / (2k(2k−1)), k = 1..9
   const s =
     1 / 12 +
-    w * (-1 / 360 +
-      w * (1 / 1260 +
-        w * (-1 / 1680 +
-          w * (1 / 1188 +
-            w * (-691 / 360360 +
-              w * (1 / 156 + w * (-3617 / 122400 + w * (43867 / 244188)))))))); 
+    w *
+      (-1 / 360 +
+        w *
+          (1 / 1260 +
+            w *
+              (-1 / 1680 +
+                w *
+                  (1 / 1188 +
+                    w *
+                      (-691 / 360360 +
+                        w * (1 / 156 + w * (-3617 / 122400 + w * (43867 / 244188))))))));
   return s / x;
 }
 
@@ -119,7 +124,8 @@ export function gamma(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity) return Infinity;
   if (x === -Infinity) return domainError("gamma", "x", x, "a finite number or +Infinity");
-  if (isNonPositiveInteger(x)) return domainError("gamma", "x", x, "x not 0, −1, −2, … (poles of Γ)");
+  if (isNonPositiveInteger(x))
+    return domainError("gamma", "x", x, "x not 0, −1, −2, … (poles of Γ)");
   if (Math.abs(x) <= 0.5) return 1 / (x * rgamma1p(x)); // Γ(x) = Γ(1+x)/x
   if (x < 0) {
     // Reflection: Γ(x) = π / (sin(πx) Γ(1−x)); 1−x > 1.5 here.

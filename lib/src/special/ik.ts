@@ -71,7 +71,9 @@ function asymptoticIK(nu: number, x: number): void {
   A.k = sk * (1.2533141373155003 * rx); // √(π/2)
 }
 
-/** Temme's series for K_μ, K_{μ+1}, |μ| ≤ ½, 0 < x < 2 (unscaled). Writes A.k = K_μ, A.i = K_{μ+1}. */
+/**
+ * Temme's series for K_μ, K_{μ+1}, |μ| ≤ ½, 0 < x < 2 (unscaled). Writes A.k = K_μ, A.i = K_{μ+1}.
+ */
 function temmeK(mu: number, x: number): void {
   const x2 = 0.5 * x;
   const pimu = Math.PI * mu;
@@ -227,7 +229,8 @@ export function ikKernel(nu: number, x: number, wantI: boolean, wantK: boolean):
         ul -= BIG2_EXP;
       }
     }
-    // u = c I_μ, u1 = c I_{μ+1}; Wronskian I_μ K_{μ+1} + I_{μ+1} K_μ = 1/x (scaled: same, e^{±x} cancel).
+    // u = c I_μ, u1 = c I_{μ+1}; Wronskian I_μ K_{μ+1} + I_{μ+1} K_μ = 1/x (scaled: same, e^{±x}
+    // cancel).
     const c = x * (u * kmu1 + u1 * kmu);
     IK.i = 1 / c;
     IK.iE = ul;
@@ -275,7 +278,8 @@ function isInt(v: number): boolean {
 /** Shared argument checks for I-type functions (throw on out-of-domain input). */
 function iArgs(fn: string, nu: number, x: number): void {
   checkOrder(fn, nu);
-  if (x < 0 && !isInt(nu)) domainError(fn, "x", x, "x ≥ 0 for non-integer order (I_ν(x) is complex for x < 0)");
+  if (x < 0 && !isInt(nu))
+    domainError(fn, "x", x, "x ≥ 0 for non-integer order (I_ν(x) is complex for x < 0)");
 }
 
 /**
@@ -402,11 +406,16 @@ export function besselIRatio(nu: number, x: number): number {
 }
 
 /**
- * The general kernel's result as a fresh object: e^{−x} I_ν(x) = i · 2^{iE}, e^{x} K_ν(x) = k · 2^{kE}
- * (for cross-checks against the integer-order fast paths; `IK` is the kernel's scratch). `wantI`/
- * `wantK` as in `ikKernel` (the skipped half is left as the kernel leaves it).
+ * The general kernel's result as a fresh object: e^{−x} I_ν(x) = i · 2^{iE}, e^{x} K_ν(x) = k ·
+ * 2^{kE} (for cross-checks against the integer-order fast paths; `IK` is the kernel's scratch).
+ * `wantI`/ `wantK` as in `ikKernel` (the skipped half is left as the kernel leaves it).
  */
-export function ikGeneral(nu: number, x: number, wantI = true, wantK = true): Readonly<{ i: number; iE: number; k: number; kE: number }> {
+export function ikGeneral(
+  nu: number,
+  x: number,
+  wantI = true,
+  wantK = true,
+): Readonly<{ i: number; iE: number; k: number; kE: number }> {
   ikKernel(nu, x, wantI, wantK);
   return { i: IK.i, iE: IK.iE, k: IK.k, kE: IK.kE };
 }

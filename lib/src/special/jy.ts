@@ -11,7 +11,8 @@
  *  - Otherwise (Steed's method as in Barnett et al. / Numerical Recipes §6.7 bessjy, rewritten
  *    from the formulas, with Miller's backward recurrence in place of CF1): an unnormalised
  *    solution u = cJ is carried from far above max(x, ν) down through ν to μ = ν − n;
- *    Y_μ and Y_{μ+1} come from Temme's series (x < 2), CF2 for p + iq = (J′+iY′)/(J+iY) (2 ≤ x < 25)
+ *    Y_μ and Y_{μ+1} come from Temme's series (x < 2), CF2 for p + iq = (J′+iY′)/(J+iY)
+ *    (2 ≤ x < 25)
  *    or Hankel's expansion (x ≥ 25); the Wronskian J_{μ+1}Y_μ − J_μY_{μ+1} = 2/(πx) (DLMF 10.5.2)
  *    then fixes the normalisation, and Y is carried up to ν by forward recurrence (stable for Y).
  *  - J for ν ≤ x − x^{1/3} in the Hankel region: forward recurrence from J_μ, J_{μ+1} (both
@@ -22,7 +23,15 @@
  * where x ≤ ν, of the envelope √(J² + Y²) where x > ν); integer orders ≳ 1000 near the turning
  * point are worse (long recurrences; J₂₉₄₆(3385) is off by 4.7e-12 relative).
  */
-import { rgamma, rgammaP1, logGammaP1, temmeGammas, sinpi, cospi, stirlingCorrection } from "./gamma";
+import {
+  rgamma,
+  rgammaP1,
+  logGammaP1,
+  temmeGammas,
+  sinpi,
+  cospi,
+  stirlingCorrection,
+} from "./gamma";
 import { checkOrder, checkNonNegativeInteger, MAX_ORDER } from "./checks";
 import { domainError } from "../errors";
 import { BIG2, BIG2_EXP, ldexp } from "./scale";
@@ -44,7 +53,7 @@ function twoProd(a: number, b: number): void {
   const bh = t - (t - b);
   const bl = b - bh;
   P2.hi = p;
-  P2.lo = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  P2.lo = ah * bh - p + ah * bl + al * bh + al * bl;
 }
 const E_HI = 2.718281828459045; // e = E_HI + E_LO (mpmath, 40 digits)
 const E_LO = 1.4456468917292502e-16;
@@ -87,7 +96,7 @@ function stirlingPrefactor(nu: number, y: number): number {
   const al = P2.lo + E_LO * y;
   const q1 = ah / nu;
   twoProd(q1, nu);
-  const q2 = ((ah - P2.hi) - P2.lo + al) / nu;
+  const q2 = (ah - P2.hi - P2.lo + al) / nu;
   const th = q1 + q2;
   const tl = q2 - (th - q1);
   const p = Math.pow(th, nu);
@@ -96,7 +105,9 @@ function stirlingPrefactor(nu: number, y: number): number {
 }
 
 /** 1/n! for n < 150: rgammaP1 below 10, the Stirling form above (1^n/n!, a few ulp). */
-const RFACT = Float64Array.from({ length: 150 }, (_, n) => (n < 10 ? rgammaP1(n) : stirlingPrefactor(n, 1)));
+const RFACT = Float64Array.from({ length: 150 }, (_, n) =>
+  n < 10 ? rgammaP1(n) : stirlingPrefactor(n, 1),
+);
 
 /** Σ_k (−x²/4)^k / (k! (ν+1)_k): J_ν(x) = seriesPrefactor · this (DLMF 10.2.2). */
 export function jSeriesSum(nu: number, x: number, shift = 0): number {
@@ -123,8 +134,8 @@ function jPrimeSeries(nu: number, x: number): number {
     sum += t;
     if (Math.abs(t) <= 1e-17 * Math.abs(sum)) break;
   }
-  // (x/2)^ν/(xΓ(ν+1)) = (x/2)^{ν−1}/(2νΓ(ν)) for ν ≥ 1: no underflow of (x/2)^ν before the
-  // division by x (J′_{1.5}(1e-250) ≈ 4e-126 is representable, (x/2)^{1.5} is not; issue #16 review)
+  // (x/2)^ν/(xΓ(ν+1)) = (x/2)^{ν−1}/(2νΓ(ν)) for ν ≥ 1: no underflow of (x/2)^ν before the division
+  // by x (J′_{1.5}(1e-250) ≈ 4e-126 is representable, (x/2)^{1.5} is not; issue #16 review)
   if (nu >= 1) return (seriesPrefactor(nu - 1, x) / (2 * nu)) * sum;
   return (seriesPrefactor(nu, x) / x) * sum;
 }
@@ -160,10 +171,17 @@ export function hankel(nu: number, x: number, cx: number, sx: number, plusOne = 
     if (o * o > m && Math.abs(tn) >= Math.abs(t)) break; // asymptotic: stop at the smallest term
     t = tn;
     switch (k & 3) {
-      case 1: Q += t; break;
-      case 2: P -= t; break;
-      case 3: Q -= t; break;
-      default: P += t;
+      case 1:
+        Q += t;
+        break;
+      case 2:
+        P -= t;
+        break;
+      case 3:
+        Q -= t;
+        break;
+      default:
+        P += t;
     }
     if (Math.abs(t) < 1e-17) break;
   }
@@ -276,7 +294,8 @@ function millerJ(nu: number, n: number, x: number): void {
 /**
  * CF2 (Steed): p + iq = (J′_μ + iY′_μ)/(J_μ + iY_μ)
  *   = −1/(2x) + i + (i/x) · a₁/(b₁ + a₂/(b₂ + …)),  a_k = (k − ½)² − μ², b_k = 2(x + ik),
- * by complex modified Lentz on b₁ + a₂/(b₂ + …). Converges quickly for x ≥ 2. Writes H.j = p, H.y = q.
+ * by complex modified Lentz on b₁ + a₂/(b₂ + …). Converges quickly for x ≥ 2. Writes H.j = p, H.y =
+ * q.
  */
 function cf2JY(mu: number, x: number): void {
   const mu2 = mu * mu;
@@ -463,7 +482,13 @@ export function besselJ(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
   checkOrder("besselJ", nu);
   if (x < 0) {
-    if (!isInt(nu)) return domainError("besselJ", "x", x, "x ≥ 0 for non-integer order (J_ν(x) is complex for x < 0)");
+    if (!isInt(nu))
+      return domainError(
+        "besselJ",
+        "x",
+        x,
+        "x ≥ 0 for non-integer order (J_ν(x) is complex for x < 0)",
+      );
     const v = besselJ(nu, -x);
     return nu % 2 === 0 ? v : -v;
   }
@@ -518,7 +543,13 @@ export function besselJPrime(nu: number, x: number): number {
   if (Number.isNaN(nu) || Number.isNaN(x)) return NaN;
   checkOrder("besselJPrime", nu);
   if (x < 0) {
-    if (!isInt(nu)) return domainError("besselJPrime", "x", x, "x ≥ 0 for non-integer order (J_ν(x) is complex for x < 0)");
+    if (!isInt(nu))
+      return domainError(
+        "besselJPrime",
+        "x",
+        x,
+        "x ≥ 0 for non-integer order (J_ν(x) is complex for x < 0)",
+      );
     const v = besselJPrime(nu, -x);
     return nu % 2 === 0 ? -v : v; // d/dx of an even/odd function
   }
@@ -606,13 +637,15 @@ export function sphericalJ(l: number, x: number): number {
   if (l === 0 && x > 1e-4) return Math.sin(x) / x; // exact closed form, cheaper
   if (x < 1) return sphericalJSeries(l, x); // no alternation, ≤ ℓ + 2 roundings in the lead
   const v = (SQRT_HALF_PI / Math.sqrt(x)) * jPos(l + 0.5, x);
-  // J_{ℓ+½} underflows before j_ℓ does (j_1(1e-250) ≈ 3e-251 but J_{3/2}(1e-250) ≈ 1e-375):
-  // there use the series of j_ℓ itself (DLMF 10.53.1), x^ℓ/(2ℓ+1)!! Σ (−x²/2)^k/(k!(2ℓ+3)…(2ℓ+2k+1))
+  // J_{ℓ+½} underflows before j_ℓ does (j_1(1e-250) ≈ 3e-251 but J_{3/2}(1e-250) ≈ 1e-375): there
+  // use the series of j_ℓ itself (DLMF 10.53.1), x^ℓ/(2ℓ+1)!! Σ (−x²/2)^k/(k!(2ℓ+3)…(2ℓ+2k+1))
   if (Math.abs(v) < 1e-280 && x * x < 2 * l + 3) return sphericalJSeries(l, x);
   return v;
 }
 
-/** j_ℓ(x) by its power series (DLMF 10.53.1) for x² < 2ℓ + 3; the lead x^ℓ/(2ℓ+1)!! as a product. */
+/**
+ * j_ℓ(x) by its power series (DLMF 10.53.1) for x² < 2ℓ + 3; the lead x^ℓ/(2ℓ+1)!! as a product.
+ */
 function sphericalJSeries(l: number, x: number): number {
   let lead = 1;
   for (let i = 1; i <= l && lead !== 0; i++) lead *= x / (2 * i + 1);
@@ -651,7 +684,10 @@ export function sphericalY(l: number, x: number): number {
  * the integer-order fast paths `besselJ`/`besselY` take (for cross-checks of the two; `JY` is the
  * kernel's scratch and stays module state).
  */
-export function jyGeneral(nu: number, x: number): Readonly<{ j: number; j1: number; y: number; y1: number }> {
+export function jyGeneral(
+  nu: number,
+  x: number,
+): Readonly<{ j: number; j1: number; y: number; y1: number }> {
   jyKernel(nu, x, true);
   return { j: JY.j, j1: JY.j1, y: JY.y, y1: JY.y1 };
 }

@@ -27,7 +27,7 @@ export function ldexp(y: number, n: number): number {
 }
 
 // ln 2 split (Cody & Waite): LN2_HI has its low 21 bits zero, so k·LN2_HI is exact for |k| < 2^21.
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 
 /**

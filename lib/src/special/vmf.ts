@@ -5,7 +5,8 @@
  * For u uniform on S^{d−1} ⊂ ℝ^d and any unit v, ν = d/2 − 1:
  *   E_u e^{κ u·v} = 2^ν Γ(ν+1) κ^{−ν} I_ν(κ)            (d = 3: sinh κ / κ; d = 1: cosh κ),
  * and the vMF density f(x; μ, κ) = C_d(κ) e^{κ μ·x} on S^{d−1} (surface measure) has
- *   C_d(κ) = κ^ν / ((2π)^{d/2} I_ν(κ)) = 1 / (|S^{d−1}| · E_u e^{κ u·v}),  |S^{d−1}| = 2π^{d/2}/Γ(d/2).
+ *   C_d(κ) = κ^ν / ((2π)^{d/2} I_ν(κ)) = 1 / (|S^{d−1}| · E_u e^{κ u·v}),
+ *   |S^{d−1}| = 2π^{d/2}/Γ(d/2).
  * Both are computed in log form. Where the power series of I_ν applies, 2^ν Γ(ν+1) κ^{−ν} cancels
  * its leading factor exactly and E = Σ_k (κ²/4)^k/(k!(ν+1)_k) is used directly (log1p of the
  * tail), so small κ loses nothing to cancellation.
@@ -40,7 +41,8 @@ export function logExpectedExpDot(d: number, kappa: number): number {
 /** log |S^{d−1}| = log(2π^{d/2}/Γ(d/2)), the surface area of the unit sphere in ℝ^d. */
 export function logSphereArea(d: number): number {
   if (Number.isNaN(d)) return NaN;
-  if (!Number.isInteger(d) || d < 1) domainError("logSphereArea", "d", d, "an integer dimension ≥ 1");
+  if (!Number.isInteger(d) || d < 1)
+    domainError("logSphereArea", "d", d, "an integer dimension ≥ 1");
   return Math.LN2 + 0.5 * d * Math.log(Math.PI) - logGamma(0.5 * d);
 }
 

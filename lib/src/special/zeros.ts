@@ -89,7 +89,11 @@ export interface PrimeZerosOptions {
  * preceded by the trivial zero at 0, see `includeZero`).
  * @throws DomainError naming `nu` (ν < 0 or not finite) or `n` (not an integer ≥ 1).
  */
-export function besselJPrimeZeros(nu: number, n: number, options: PrimeZerosOptions = {}): Float64Array {
+export function besselJPrimeZeros(
+  nu: number,
+  n: number,
+  options: PrimeZerosOptions = {},
+): Float64Array {
   checkNonNegativeOrder("besselJPrimeZeros", nu);
   checkPositiveInteger("besselJPrimeZeros", n, "n");
   const out = new Float64Array(n);

@@ -5,7 +5,13 @@
 import { parentPort } from "worker_threads";
 import { resolveExperiment } from "./parallel";
 
-interface Job { ns: string; fn: string; config: unknown; seed: number; backend: string }
+interface Job {
+  ns: string;
+  fn: string;
+  config: unknown;
+  seed: number;
+  backend: string;
+}
 
 let ready: Promise<unknown> | undefined;
 

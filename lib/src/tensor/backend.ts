@@ -37,8 +37,11 @@ export const DEFAULT_BACKEND: BackendName = "wasm";
 
 /** Aliases accepted in BESSELBOOK_BACKEND. */
 const ALIASES: Record<string, BackendName> = {
-  tensorflow: "tensorflow", node: "tensorflow", "tfjs-node": "tensorflow",
-  wasm: "wasm", cpu: "cpu",
+  tensorflow: "tensorflow",
+  node: "tensorflow",
+  "tfjs-node": "tensorflow",
+  wasm: "wasm",
+  cpu: "cpu",
 };
 
 export interface InitOptions {
@@ -56,7 +59,9 @@ export interface BackendInfo {
   threads?: number;
   /** Names of besselbook's own wasm kernels registered (see ./wasm). */
   kernels: string[];
-  /** "default" (wasm, the stated backend) or "explicit" (BESSELBOOK_BACKEND / init({ backend })). */
+  /**
+   * "default" (wasm, the stated backend) or "explicit" (BESSELBOOK_BACKEND / init({ backend })).
+   */
   requested: "default" | "explicit";
 }
 
@@ -73,7 +78,9 @@ function tf(): Tf {
 function parseChoice(raw: string, source: string): BackendName {
   const b = ALIASES[raw.trim().toLowerCase()];
   if (!b) {
-    throw new RangeError(`init: ${source} = ${JSON.stringify(raw)} is out of domain; expected one of ${BACKENDS.map((x) => `"${x}"`).join(", ")} (aliases: "node", "tfjs-node" for "tensorflow")`);
+    throw new RangeError(
+      `init: ${source} = ${JSON.stringify(raw)} is out of domain; expected one of ${BACKENDS.map((x) => `"${x}"`).join(", ")} (aliases: "node", "tfjs-node" for "tensorflow")`,
+    );
   }
   return b;
 }
@@ -92,7 +99,9 @@ function loadTfjsNode(): boolean {
 function setupWasm(): void {
   const path = require("path") as typeof import("path");
   const wasm = require("@tensorflow/tfjs-backend-wasm");
-  const dir = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
+  const dir = path.dirname(
+    require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"),
+  );
   wasm.setWasmPaths(dir + path.sep);
 }
 
@@ -110,9 +119,12 @@ async function trySet(t: Tf, name: BackendName): Promise<boolean> {
 async function choose(opts: InitOptions): Promise<BackendInfo> {
   const t = tf();
   const env = process.env.BESSELBOOK_BACKEND;
-  const forced: BackendName | undefined = opts.backend !== undefined
-    ? parseChoice(opts.backend, "argument backend")
-    : env !== undefined && env.trim() !== "" ? parseChoice(env, "BESSELBOOK_BACKEND") : undefined;
+  const forced: BackendName | undefined =
+    opts.backend !== undefined
+      ? parseChoice(opts.backend, "argument backend")
+      : env !== undefined && env.trim() !== ""
+        ? parseChoice(env, "BESSELBOOK_BACKEND")
+        : undefined;
 
   // No fallback chain: the default is wasm on every machine (see module comment).
   const order: BackendName[] = [forced ?? DEFAULT_BACKEND];
@@ -120,16 +132,37 @@ async function choose(opts: InitOptions): Promise<BackendInfo> {
   const failures: string[] = [];
   for (const name of order) {
     if (name === "tensorflow") {
-      if (!loadTfjsNode()) { failures.push("tensorflow (@tensorflow/tfjs-node is not installed or its native library failed to load; it is an opt-in: npm install --no-save @tensorflow/tfjs-node@4.22.0)"); continue; }
+      if (!loadTfjsNode()) {
+        failures.push(
+          "tensorflow (@tensorflow/tfjs-node is not installed or its native library failed to load; it is an opt-in: npm install --no-save @tensorflow/tfjs-node@4.22.0)",
+        );
+        continue;
+      }
     } else if (name === "wasm") {
-      try { setupWasm(); } catch (e) { failures.push(`wasm (${(e as Error).message})`); continue; }
+      try {
+        setupWasm();
+      } catch (e) {
+        failures.push(`wasm (${(e as Error).message})`);
+        continue;
+      }
     }
-    if (await trySet(t, name)) { picked = name; break; }
+    if (await trySet(t, name)) {
+      picked = name;
+      break;
+    }
     failures.push(`${name} (setBackend failed)`);
   }
-  if (!picked) throw new Error(`init: tfjs backend ${JSON.stringify(order[0])} could not be initialised: ${failures.join("; ")}`);
+  if (!picked)
+    throw new Error(
+      `init: tfjs backend ${JSON.stringify(order[0])} could not be initialised: ${failures.join("; ")}`,
+    );
 
-  const info: BackendInfo = { backend: picked, tfjs: t.version?.tfjs ?? String(t.version_core), kernels: [], requested: forced ? "explicit" : "default" };
+  const info: BackendInfo = {
+    backend: picked,
+    tfjs: t.version?.tfjs ?? String(t.version_core),
+    kernels: [],
+    requested: forced ? "explicit" : "default",
+  };
   if (picked === "wasm") {
     const wasm = require("@tensorflow/tfjs-backend-wasm");
     info.simd = Boolean(await t.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
@@ -150,15 +183,20 @@ export async function init(opts: InitOptions = {}): Promise<BackendName> {
   // Validate the request on every call, so a bad BESSELBOOK_BACKEND is reported even after a
   // backend was chosen earlier in the session.
   const env = process.env.BESSELBOOK_BACKEND;
-  const want = opts.backend !== undefined
-    ? parseChoice(opts.backend, "argument backend")
-    : env !== undefined && env.trim() !== "" ? parseChoice(env, "BESSELBOOK_BACKEND") : undefined;
+  const want =
+    opts.backend !== undefined
+      ? parseChoice(opts.backend, "argument backend")
+      : env !== undefined && env.trim() !== ""
+        ? parseChoice(env, "BESSELBOOK_BACKEND")
+        : undefined;
   if (chosen && (want === undefined || want === chosen.backend)) {
     if (!opts.quiet) console.log(summary(chosen));
     return chosen.backend;
   }
   if (!pending) {
-    pending = choose({ ...opts, backend: want }).finally(() => { pending = undefined; });
+    pending = choose({ ...opts, backend: want }).finally(() => {
+      pending = undefined;
+    });
   }
   const info = await pending;
   chosen = info;
@@ -167,9 +205,20 @@ export async function init(opts: InitOptions = {}): Promise<BackendName> {
 }
 
 function summary(i: BackendInfo): string {
-  const detail = i.backend === "wasm" ? ` (${i.simd ? "SIMD" : "no SIMD"}, ${i.threads ?? 1} thread${(i.threads ?? 1) === 1 ? "" : "s"})` : "";
-  const why = i.requested === "explicit" ? (process.env.BESSELBOOK_BACKEND ? " [BESSELBOOK_BACKEND]" : " [init({ backend })]") : "";
-  const note = i.backend === DEFAULT_BACKEND ? "" : ` · not the default (${DEFAULT_BACKEND}): trained numbers will differ from the committed notebooks`;
+  const detail =
+    i.backend === "wasm"
+      ? ` (${i.simd ? "SIMD" : "no SIMD"}, ${i.threads ?? 1} thread${(i.threads ?? 1) === 1 ? "" : "s"})`
+      : "";
+  const why =
+    i.requested === "explicit"
+      ? process.env.BESSELBOOK_BACKEND
+        ? " [BESSELBOOK_BACKEND]"
+        : " [init({ backend })]"
+      : "";
+  const note =
+    i.backend === DEFAULT_BACKEND
+      ? ""
+      : ` · not the default (${DEFAULT_BACKEND}): trained numbers will differ from the committed notebooks`;
   return `backend: ${i.backend}${detail}${why} · tfjs ${i.tfjs} · ${i.kernels.length} besselbook wasm kernel${i.kernels.length === 1 ? "" : "s"}${note}`;
 }
 
@@ -192,7 +241,9 @@ export function backendName(): string | undefined {
 }
 
 function activeTfBackend(): string | undefined {
-  const loaded = Object.keys(require.cache).some((k) => /[\\/]@tensorflow[\\/]tfjs-core[\\/]/.test(k));
+  const loaded = Object.keys(require.cache).some((k) =>
+    /[\\/]@tensorflow[\\/]tfjs-core[\\/]/.test(k),
+  );
   if (!loaded) return undefined;
   try {
     // engine().backendName is a plain field set by setBackend; reading it initialises nothing.
@@ -210,7 +261,9 @@ function activeTfBackend(): string | undefined {
  */
 export function seed(n: number): void {
   if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) {
-    throw new RangeError(`seed: argument n = ${n} is out of domain; expected an integer in [0, 2^32 - 1]`);
+    throw new RangeError(
+      `seed: argument n = ${n} is out of domain; expected an integer in [0, 2^32 - 1]`,
+    );
   }
   session.seed = n;
 }

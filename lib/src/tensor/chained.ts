@@ -20,19 +20,114 @@ type AnyFn = (...args: any[]) => any;
  * (the number of arguments the method passes on).
  */
 export const CHAINED_BY_ARITY: Readonly<Record<number, readonly string[]>> = {
-  0: ["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "elu", "erf",
-    "exp", "expm1", "fft", "floor", "ifft", "irfft", "isFinite", "isInf", "isNaN", "log", "log1p",
-    "logSigmoid", "logicalNot", "neg", "onesLike", "reciprocal", "relu", "relu6", "rfft", "round",
-    "rsqrt", "selu", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt", "square", "tan", "tanh",
-    "zerosLike"],
-  1: ["add", "argMax", "argMin", "atan2", "broadcastTo", "cast", "div", "divNoNan", "dot", "equal",
-    "expandDims", "floorDiv", "greater", "greaterEqual", "leakyRelu", "less", "lessEqual",
-    "logSoftmax", "logicalAnd", "logicalOr", "logicalXor", "maximum", "minimum", "mod", "mul",
-    "notEqual", "pow", "prelu", "reshape", "reverse", "softmax", "squaredDifference", "squeeze",
-    "step", "sub", "tile", "transpose", "unique", "unstack"],
-  2: ["all", "any", "batchToSpaceND", "clipByValue", "depthToSpace", "euclideanNorm", "logSumExp",
-    "max", "mean", "min", "mirrorPad", "pad", "prod", "slice", "spaceToBatchND", "split", "sum",
-    "topk", "unsortedSegmentSum"],
+  0: [
+    "abs",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atanh",
+    "ceil",
+    "cos",
+    "cosh",
+    "elu",
+    "erf",
+    "exp",
+    "expm1",
+    "fft",
+    "floor",
+    "ifft",
+    "irfft",
+    "isFinite",
+    "isInf",
+    "isNaN",
+    "log",
+    "log1p",
+    "logSigmoid",
+    "logicalNot",
+    "neg",
+    "onesLike",
+    "reciprocal",
+    "relu",
+    "relu6",
+    "rfft",
+    "round",
+    "rsqrt",
+    "selu",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sinh",
+    "softplus",
+    "sqrt",
+    "square",
+    "tan",
+    "tanh",
+    "zerosLike",
+  ],
+  1: [
+    "add",
+    "argMax",
+    "argMin",
+    "atan2",
+    "broadcastTo",
+    "cast",
+    "div",
+    "divNoNan",
+    "dot",
+    "equal",
+    "expandDims",
+    "floorDiv",
+    "greater",
+    "greaterEqual",
+    "leakyRelu",
+    "less",
+    "lessEqual",
+    "logSoftmax",
+    "logicalAnd",
+    "logicalOr",
+    "logicalXor",
+    "maximum",
+    "minimum",
+    "mod",
+    "mul",
+    "notEqual",
+    "pow",
+    "prelu",
+    "reshape",
+    "reverse",
+    "softmax",
+    "squaredDifference",
+    "squeeze",
+    "step",
+    "sub",
+    "tile",
+    "transpose",
+    "unique",
+    "unstack",
+  ],
+  2: [
+    "all",
+    "any",
+    "batchToSpaceND",
+    "clipByValue",
+    "depthToSpace",
+    "euclideanNorm",
+    "logSumExp",
+    "max",
+    "mean",
+    "min",
+    "mirrorPad",
+    "pad",
+    "prod",
+    "slice",
+    "spaceToBatchND",
+    "split",
+    "sum",
+    "topk",
+    "unsortedSegmentSum",
+  ],
   3: ["cumprod", "cumsum", "gather", "matMul", "norm", "resizeBilinear", "resizeNearestNeighbor"],
   4: ["avgPool", "localResponseNormalization", "maxPool"],
   5: ["batchNorm", "conv2dTranspose", "dilation2d"],
@@ -48,15 +143,33 @@ function reshapeTo(t: tfc.Tensor, shape: number[]): tfc.Tensor {
 }
 
 /** The methods that do something other than `op(this, …args)` (as tfjs 4.22's do). */
-export const CHAINED_SPECIAL: Readonly<Record<string, (this: tfc.Tensor, ...args: never[]) => unknown>> = {
-  asType(this: tfc.Tensor, dtype: tfc.DataType) { return tfc.cast(this, dtype); },
-  toBool(this: tfc.Tensor) { return tfc.cast(this, "bool"); },
-  toFloat(this: tfc.Tensor) { return tfc.cast(this, "float32"); },
-  toInt(this: tfc.Tensor) { return tfc.cast(this, "int32"); },
-  flatten(this: tfc.Tensor) { return reshapeTo(this, [this.size]); },
-  as1D(this: tfc.Tensor) { return reshapeTo(this, [this.size]); },
-  as2D(this: tfc.Tensor, a: number, b: number) { return reshapeTo(this, [a, b]); },
-  as3D(this: tfc.Tensor, a: number, b: number, c: number) { return reshapeTo(this, [a, b, c]); },
+export const CHAINED_SPECIAL: Readonly<
+  Record<string, (this: tfc.Tensor, ...args: never[]) => unknown>
+> = {
+  asType(this: tfc.Tensor, dtype: tfc.DataType) {
+    return tfc.cast(this, dtype);
+  },
+  toBool(this: tfc.Tensor) {
+    return tfc.cast(this, "bool");
+  },
+  toFloat(this: tfc.Tensor) {
+    return tfc.cast(this, "float32");
+  },
+  toInt(this: tfc.Tensor) {
+    return tfc.cast(this, "int32");
+  },
+  flatten(this: tfc.Tensor) {
+    return reshapeTo(this, [this.size]);
+  },
+  as1D(this: tfc.Tensor) {
+    return reshapeTo(this, [this.size]);
+  },
+  as2D(this: tfc.Tensor, a: number, b: number) {
+    return reshapeTo(this, [a, b]);
+  },
+  as3D(this: tfc.Tensor, a: number, b: number, c: number) {
+    return reshapeTo(this, [a, b, c]);
+  },
   as4D(this: tfc.Tensor, a: number, b: number, c: number, d: number) {
     return reshapeTo(this, [a, b, c, d]);
   },
@@ -67,7 +180,9 @@ export const CHAINED_SPECIAL: Readonly<Record<string, (this: tfc.Tensor, ...args
     tfc.util.assert(this.size === 1, () => "The array must have only 1 element.");
     return reshapeTo(this, []);
   },
-  reshapeAs(this: tfc.Tensor, x: tfc.Tensor) { return reshapeTo(this, x.shape); },
+  reshapeAs(this: tfc.Tensor, x: tfc.Tensor) {
+    return reshapeTo(this, x.shape);
+  },
   concat(this: tfc.Tensor, x: tfc.Tensor | tfc.Tensor[], axis?: number) {
     return tfc.concat([this, ...(x instanceof tfc.Tensor ? [x] : x)], axis);
   },
@@ -77,7 +192,9 @@ export const CHAINED_SPECIAL: Readonly<Record<string, (this: tfc.Tensor, ...args
   oneHot(this: tfc.Tensor, depth: number, onValue = 1, offValue = 0) {
     return tfc.oneHot(this as tfc.Tensor1D, depth, onValue, offValue);
   },
-  where(this: tfc.Tensor, condition: tfc.Tensor, x: tfc.Tensor) { return tfc.where(condition, this, x); },
+  where(this: tfc.Tensor, condition: tfc.Tensor, x: tfc.Tensor) {
+    return tfc.where(condition, this, x);
+  },
 };
 
 /** Every chained method name registered by registerChainedOps(). */

@@ -27,7 +27,11 @@ import { Worker } from "node:worker_threads";
 import * as tf from "../tf";
 import { BesselbookError, DomainError, ShapeError } from "../errors";
 
-export type ShardArray = { data: Float32Array | Int32Array; shape: number[]; dtype: "float32" | "int32" };
+export type ShardArray = {
+  data: Float32Array | Int32Array;
+  shape: number[];
+  dtype: "float32" | "int32";
+};
 /** One thread's part of a batch: `items` counts the loss's averaging units (samples, nodes, …). */
 export interface Shard {
   items: number;
@@ -59,7 +63,9 @@ export function resolveFactory(src: ReplicaSource): Factory {
   const holder = (src.ns ? mod[src.ns] : mod) as Record<string, unknown> | undefined;
   const f = holder?.[src.fn];
   if (typeof f !== "function") {
-    throw new BesselbookError(`dataParallel: ${src.module}${src.ns ? `.${src.ns}` : ""}.${src.fn} is not a function; expected a replica factory (config) => { variables, loss }`);
+    throw new BesselbookError(
+      `dataParallel: ${src.module}${src.ns ? `.${src.ns}` : ""}.${src.fn} is not a function; expected a replica factory (config) => { variables, loss }`,
+    );
   }
   return f as Factory;
 }
@@ -69,17 +75,34 @@ export function resolveFactory(src: ReplicaSource): Factory {
  * `rows % parts` shards get one more row). `items` of a shard = its rows.
  */
 export function splitBatch(arrays: Record<string, ShardArray>, parts: number): Shard[] {
-  if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`splitBatch: argument parts = ${parts} is out of domain; expected an integer ≥ 1`);
+  if (!Number.isInteger(parts) || parts < 1)
+    throw new RangeError(
+      `splitBatch: argument parts = ${parts} is out of domain; expected an integer ≥ 1`,
+    );
   const names = Object.keys(arrays);
-  if (names.length === 0) throw new BesselbookError("splitBatch: argument arrays is empty; expected at least one named array");
+  if (names.length === 0)
+    throw new BesselbookError(
+      "splitBatch: argument arrays is empty; expected at least one named array",
+    );
   const rows = arrays[names[0]].shape[0];
   for (const n of names) {
     const a = arrays[n];
-    if (a.shape.length === 0 || a.shape[0] !== rows) throw new ShapeError(`splitBatch arrays.${n}`, `[${rows}, …] (same first dimension as ${names[0]})`, a.shape);
+    if (a.shape.length === 0 || a.shape[0] !== rows)
+      throw new ShapeError(
+        `splitBatch arrays.${n}`,
+        `[${rows}, …] (same first dimension as ${names[0]})`,
+        a.shape,
+      );
     const want = a.shape.reduce((x, y) => x * y, 1);
-    if (a.data.length !== want) throw new ShapeError(`splitBatch arrays.${n}.data`, `${want} values for shape [${a.shape}]`, [a.data.length]);
+    if (a.data.length !== want)
+      throw new ShapeError(`splitBatch arrays.${n}.data`, `${want} values for shape [${a.shape}]`, [
+        a.data.length,
+      ]);
   }
-  if (rows < parts) throw new RangeError(`splitBatch: ${rows} rows cannot fill ${parts} shards; expected rows ≥ parts`);
+  if (rows < parts)
+    throw new RangeError(
+      `splitBatch: ${rows} rows cannot fill ${parts} shards; expected rows ≥ parts`,
+    );
   const shards: Shard[] = [];
   let r0 = 0;
   for (let p = 0; p < parts; p++) {
@@ -88,7 +111,11 @@ export function splitBatch(arrays: Record<string, ShardArray>, parts: number): S
     for (const n of names) {
       const a = arrays[n];
       const row = a.data.length / rows;
-      out[n] = { data: a.data.slice(r0 * row, r1 * row), shape: [r1 - r0, ...a.shape.slice(1)], dtype: a.dtype };
+      out[n] = {
+        data: a.data.slice(r0 * row, r1 * row),
+        shape: [r1 - r0, ...a.shape.slice(1)],
+        dtype: a.dtype,
+      };
     }
     shards.push({ items: r1 - r0, arrays: out });
     r0 = r1;
@@ -131,20 +158,25 @@ export class DataParallel {
     private readonly workers: Worker[],
   ) {
     for (const w of workers) {
-      w.on("message", (m: { id: number; loss?: number; grads?: Float32Array[]; error?: string }) => {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (m.error !== undefined) p.reject(new BesselbookError(`dataParallel worker: ${m.error}`));
-        else p.resolve({ loss: m.loss!, grads: m.grads! });
-      });
+      w.on(
+        "message",
+        (m: { id: number; loss?: number; grads?: Float32Array[]; error?: string }) => {
+          const p = this.pending.get(m.id);
+          if (!p) return;
+          this.pending.delete(m.id);
+          if (m.error !== undefined)
+            p.reject(new BesselbookError(`dataParallel worker: ${m.error}`));
+          else p.resolve({ loss: m.loss!, grads: m.grads! });
+        },
+      );
       const fail = (e: Error) => {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
       };
       w.on("error", fail);
       w.on("exit", (code) => {
-        if (!this.closed) fail(new BesselbookError(`dataParallel: a worker exited (code ${code}) during training`));
+        if (!this.closed)
+          fail(new BesselbookError(`dataParallel: a worker exited (code ${code}) during training`));
       });
     }
   }
@@ -156,7 +188,10 @@ export class DataParallel {
    */
   static async start(src: ReplicaSource, opts: { threads: number }): Promise<DataParallel> {
     const t = opts.threads;
-    if (!Number.isInteger(t) || t < 1) throw new RangeError(`dataParallel: argument threads = ${t} is out of domain; expected an integer ≥ 1`);
+    if (!Number.isInteger(t) || t < 1)
+      throw new RangeError(
+        `dataParallel: argument threads = ${t} is out of domain; expected an integer ≥ 1`,
+      );
     const replica = await resolveFactory(src)(src.config);
     const script = path.join(__dirname, "dataparallel_worker.js");
     const workers: Worker[] = [];
@@ -166,9 +201,14 @@ export class DataParallel {
         workers.push(w);
         await new Promise<void>((res, rej) => {
           w.once("message", (m: { ready?: boolean; error?: string; sizes?: number[] }) => {
-            if (m.error !== undefined) rej(new BesselbookError(`dataParallel worker start: ${m.error}`));
+            if (m.error !== undefined)
+              rej(new BesselbookError(`dataParallel worker start: ${m.error}`));
             else if (m.sizes!.join() !== replica.variables.map((v) => v.size).join()) {
-              rej(new BesselbookError(`dataParallel: worker replica variables have sizes [${m.sizes}], main has [${replica.variables.map((v) => v.size)}]; the factory must build the same model everywhere`));
+              rej(
+                new BesselbookError(
+                  `dataParallel: worker replica variables have sizes [${m.sizes}], main has [${replica.variables.map((v) => v.size)}]; the factory must build the same model everywhere`,
+                ),
+              );
             } else res();
           });
           w.once("error", rej);
@@ -188,9 +228,15 @@ export class DataParallel {
    */
   async gradients(shards: Shard[]): Promise<{ loss: number; grads: tf.Tensor[] }> {
     if (this.closed) throw new BesselbookError("dataParallel: gradients() after close()");
-    if (shards.length !== this.threads) throw new RangeError(`dataParallel.gradients: ${shards.length} shards for ${this.threads} threads; expected one shard per thread`);
+    if (shards.length !== this.threads)
+      throw new RangeError(
+        `dataParallel.gradients: ${shards.length} shards for ${this.threads} threads; expected one shard per thread`,
+      );
     const total = shards.reduce((a, s) => a + s.items, 0);
-    if (!(total > 0)) throw new RangeError("dataParallel.gradients: the shards hold no items; expected a positive total");
+    if (!(total > 0))
+      throw new RangeError(
+        "dataParallel.gradients: the shards hold no items; expected a positive total",
+      );
     const vars = this.replica.variables;
     const replies: Promise<{ loss: number; grads: Float32Array[] }>[] = [];
     if (this.workers.length) {
@@ -207,8 +253,12 @@ export class DataParallel {
     const sums = vars.map((v, j) => {
       const acc = new Float32Array(v.size);
       parts.forEach((p, s) => {
-        const wgt = Math.fround(shards[s].items / total), g = p.grads[j];
-        if (g.length !== acc.length) throw new BesselbookError(`dataParallel: gradient ${j} from shard ${s} has ${g.length} values, expected ${acc.length}`);
+        const wgt = Math.fround(shards[s].items / total),
+          g = p.grads[j];
+        if (g.length !== acc.length)
+          throw new BesselbookError(
+            `dataParallel: gradient ${j} from shard ${s} has ${g.length} values, expected ${acc.length}`,
+          );
         for (let k = 0; k < acc.length; k++) acc[k] += wgt * g[k];
       });
       return tf.tensor(acc, v.shape, "float32");
@@ -250,7 +300,9 @@ export function trainThreads(threads?: number): number {
   const t = typeof raw === "number" ? raw : Number(raw);
   if (!Number.isInteger(t) || t < 1 || t > 64) {
     const where = threads !== undefined ? "argument threads" : "BESSELBOOK_TRAIN_THREADS";
-    throw new DomainError(`trainThreads: ${where} = ${JSON.stringify(raw)} is out of domain; expected an integer in [1, 64]`);
+    throw new DomainError(
+      `trainThreads: ${where} = ${JSON.stringify(raw)} is out of domain; expected an integer in [1, 64]`,
+    );
   }
   return t;
 }
@@ -293,7 +345,9 @@ export class Stepper {
   static async start(o: StepperOptions): Promise<Stepper> {
     const threads = trainThreads(o.threads);
     if (threads > 1 && o.lossIsItemMean !== true) {
-      throw new DomainError(`Stepper: threads = ${threads} needs lossIsItemMean: true; a loss that couples the items of a batch (batch norm, in-batch negatives, a sum) is not data-parallel — use threads = 1`);
+      throw new DomainError(
+        `Stepper: threads = ${threads} needs lossIsItemMean: true; a loss that couples the items of a batch (batch norm, in-batch negatives, a sum) is not data-parallel — use threads = 1`,
+      );
     }
     const split = o.split ?? splitBatch;
     if (threads === 1) {
@@ -304,7 +358,9 @@ export class Stepper {
     return new Stepper(dp.replica, threads, o.optimizer, dp, split);
   }
 
-  /** One step on `batch` (whole batch; it is split here when threads > 1). Returns the mean loss. */
+  /**
+   * One step on `batch` (whole batch; it is split here when threads > 1). Returns the mean loss.
+   */
   async step(batch: Record<string, ShardArray>): Promise<number> {
     if (!this.dp) {
       return tf.tidy(() => {

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   let rep: Replica;
   try {
     tfwasm.setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm")) + path.sep);
-    if (!(await tf.setBackend("wasm"))) throw new Error("wasm backend failed to initialise in the worker");
+    if (!(await tf.setBackend("wasm")))
+      throw new Error("wasm backend failed to initialise in the worker");
     registerWasmKernels();
     rep = await resolveFactory(workerData as ReplicaSource)((workerData as ReplicaSource).config);
   } catch (e) {
@@ -25,9 +26,14 @@ async function main(): Promise<void> {
   port.postMessage({ ready: true, sizes: rep.variables.map((v) => v.size) });
   port.on("message", (m: { id: number; weights: Float32Array[]; shard: Shard }) => {
     try {
-      rep.variables.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(m.weights[i], v.shape, "float32"))));
+      rep.variables.forEach((v, i) =>
+        tf.tidy(() => v.assign(tf.tensor(m.weights[i], v.shape, "float32"))),
+      );
       const r = shardGradients(rep, m.shard);
-      port.postMessage({ id: m.id, loss: r.loss, grads: r.grads }, r.grads.map((g) => g.buffer as ArrayBuffer));
+      port.postMessage(
+        { id: m.id, loss: r.loss, grads: r.grads },
+        r.grads.map((g) => g.buffer as ArrayBuffer),
+      );
     } catch (e) {
       port.postMessage({ id: m.id, error: (e as Error).message });
     }

@@ -61,7 +61,8 @@ export class Rng {
 
   /** Integer uniform in [0, n). Unbiased (rejection). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) domainError("Rng.int", "n", n, "an integer in [1, 2^32]");
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32)
+      domainError("Rng.int", "n", n, "an integer in [1, 2^32]");
     const limit = Math.floor(2 ** 32 / n) * n;
     let x: number;
     do x = this.nextU32();

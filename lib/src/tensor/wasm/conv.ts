@@ -20,7 +20,11 @@ import { BesselbookError, ShapeError } from "../../errors";
 import { callKernel, f32, KernelArgs, release, reshapeInfo, TensorInfo } from "./util";
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
-type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
+type Pad =
+  | "same"
+  | "valid"
+  | number
+  | [[number, number], [number, number], [number, number], [number, number]];
 type Rounding = "floor" | "round" | "ceil" | undefined;
 type Shape4 = [number, number, number, number];
 
@@ -32,14 +36,20 @@ function convInfo(
 ): Conv2DInfo {
   const dataFormat = (attrs.dataFormat ?? "NHWC") as string;
   if (dataFormat !== "NHWC" && dataFormat !== "channelsLast") {
-    throw new BesselbookError(`${kernel} on wasm: dataFormat '${dataFormat}' is not supported; expected 'NHWC' (channels last)`);
+    throw new BesselbookError(
+      `${kernel} on wasm: dataFormat '${dataFormat}' is not supported; expected 'NHWC' (channels last)`,
+    );
   }
   const dil = attrs.dilations as number | [number, number] | undefined;
   if (dil !== undefined && !(dil === 1 || (Array.isArray(dil) && dil[0] === 1 && dil[1] === 1))) {
-    throw new BesselbookError(`${kernel} on wasm: dilations ${JSON.stringify(dil)} are not supported; expected 1`);
+    throw new BesselbookError(
+      `${kernel} on wasm: dilations ${JSON.stringify(dil)} are not supported; expected 1`,
+    );
   }
-  if (xShape.length !== 4) throw new ShapeError(`${kernel} input`, "[batch, height, width, channels]", xShape);
-  if (filterShape.length !== 4) throw new ShapeError(`${kernel} filter`, "[kh, kw, inChannels, outChannels]", filterShape);
+  if (xShape.length !== 4)
+    throw new ShapeError(`${kernel} input`, "[batch, height, width, channels]", xShape);
+  if (filterShape.length !== 4)
+    throw new ShapeError(`${kernel} filter`, "[kh, kw, inChannels, outChannels]", filterShape);
   return tf.backend_util.computeConv2DInfo(
     xShape as Shape4,
     filterShape as Shape4,
@@ -59,7 +69,8 @@ function convInfo(
 function im2colT(x: Float32Array, c: Conv2DInfo, out: Float32Array): void {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
   const { strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = c;
-  const pt = c.padInfo.top, pl = c.padInfo.left;
+  const pt = c.padInfo.top,
+    pl = c.padInfo.left;
   const M = N * OH * OW;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
@@ -95,7 +106,8 @@ function im2colT(x: Float32Array, c: Conv2DInfo, out: Float32Array): void {
 function im2col(x: Float32Array, c: Conv2DInfo, out: Float32Array): void {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
   const { strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = c;
-  const pt = c.padInfo.top, pl = c.padInfo.left;
+  const pt = c.padInfo.top,
+    pl = c.padInfo.left;
   let o = 0;
   for (let n = 0; n < N; n++)
     for (let oh = 0; oh < OH; oh++)
@@ -124,32 +136,57 @@ function im2col(x: Float32Array, c: Conv2DInfo, out: Float32Array): void {
  * "im2col": always im2col + one matmul (the default before session 3; also chosen by
  * BESSELBOOK_WASM_DW=im2col); "conv", "colsT", "cols": force one form (tests, bench).
  */
-export const backpropFilterVariant = { layout: "auto" as "auto" | "im2col" | "conv" | "colsT" | "cols" };
+export const backpropFilterVariant = {
+  layout: "auto" as "auto" | "im2col" | "conv" | "colsT" | "cols",
+};
 
 /**
  * dW as one XNNPACK convolution (no JS loop over the data). Swapping the roles of batch and
- * channels, dW[kh,kw,ci,co] = Σ_{oh,ow,n} xᵀ[ci, kh + oh·s_h − pt, kw + ow·s_w − pl, n] · dyᵀ[oh,ow,n,co]
- * with xᵀ = x permuted to [ci, H, W, n] and dyᵀ = dy permuted to [OH, OW, n, co]: a stride-1
- * convolution of xᵀ (padding pt/pl, and at the far side whatever makes the output exactly
+ * channels, dW[kh,kw,ci,co] = Σ_{oh,ow,n} xᵀ[ci, kh + oh·s_h − pt, kw + ow·s_w − pl, n] ·
+ * dyᵀ[oh,ow,n,co] with xᵀ = x permuted to [ci, H, W, n] and dyᵀ = dy permuted to [OH, OW, n, co]: a
+ * stride-1 convolution of xᵀ (padding pt/pl, and at the far side whatever makes the output exactly
  * KH × KW) with the "filter" dyᵀ dilated by the forward stride. Its output [ci, KH, KW, co] is
- * permuted to [KH, KW, ci, co]. Returns null when the far-side padding would be negative
- * (e.g. 'valid' with stride 2 and an input row the forward pass never read); im2col handles that.
+ * permuted to [KH, KW, ci, co]. Returns null when the far-side padding would be negative (e.g.
+ * 'valid' with stride 2 and an input row the forward pass never read); im2col handles that.
  */
-function backpropFilterByConv(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, c: Conv2DInfo): TensorInfo | null {
-  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = c;
+function backpropFilterByConv(
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  c: Conv2DInfo,
+): TensorInfo | null {
+  const {
+    inHeight: H,
+    inWidth: W,
+    outHeight: OH,
+    outWidth: OW,
+    filterHeight: KH,
+    filterWidth: KW,
+  } = c;
   const { strideHeight: sh, strideWidth: sw } = c;
-  const pt = c.padInfo.top, pl = c.padInfo.left;
+  const pt = c.padInfo.top,
+    pl = c.padInfo.left;
   const pb = KH + (OH - 1) * sh - H - pt;
   const pr = KW + (OW - 1) * sw - W - pl;
   if (pb < 0 || pr < 0 || pt < 0 || pl < 0) return null;
   const xT = callKernel("Transpose", backend, { x }, { perm: [3, 1, 2, 0] });
   const dyT = callKernel("Transpose", backend, { x: dy }, { perm: [1, 2, 0, 3] });
-  const out = callKernel("Conv2D", backend, { x: xT, filter: dyT }, {
-    strides: 1,
-    pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]],
-    dilations: [sh, sw],
-    dataFormat: "NHWC",
-  });
+  const out = callKernel(
+    "Conv2D",
+    backend,
+    { x: xT, filter: dyT },
+    {
+      strides: 1,
+      pad: [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ],
+      dilations: [sh, sw],
+      dataFormat: "NHWC",
+    },
+  );
   release(backend, xT, dyT);
   if (out.shape.join() !== [c.inChannels, KH, KW, c.outChannels].join()) {
     release(backend, out);
@@ -160,21 +197,27 @@ function backpropFilterByConv(backend: BackendWasm, x: TensorInfo, dy: TensorInf
   return dw;
 }
 
-/** dW[kh,kw,ci,co] = Σ_{n,oh,ow} x_pad[n, oh·s+kh, ow·s+kw, ci] · dy[n,oh,ow,co]  (one matmul Pᵀ·dY). */
+/**
+ * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x_pad[n, oh·s+kh, ow·s+kw, ci] · dy[n,oh,ow,co] (one matmul Pᵀ·dY).
+ */
 export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const { inputs, backend } = args;
   const attrs = args.attrs ?? {};
   const { x, dy } = inputs;
   const filterShape = attrs.filterShape as number[];
   const c = convInfo("Conv2DBackpropFilter", x.shape, filterShape, attrs);
-  if (dy.shape.join() !== c.outShape.join()) throw new ShapeError("Conv2DBackpropFilter dy", `[${c.outShape.join(", ")}]`, dy.shape);
+  if (dy.shape.join() !== c.outShape.join())
+    throw new ShapeError("Conv2DBackpropFilter dy", `[${c.outShape.join(", ")}]`, dy.shape);
   const K = c.filterHeight * c.filterWidth * c.inChannels;
   const M = c.batchSize * c.outHeight * c.outWidth;
   // XNNPACK packs the right-hand matmul operand on every call (it is a fresh tensor each step),
   // costing ∝ M·(its width). Pᵀ·dY packs dY (M·co); dYᵀ·P packs P (M·K). Pick the narrower:
   // measured CPU ms (fresh dy, min of 12): [64,28,28,1]→32: Pᵀ 10.5, P 7.0 (K=9 < co=32);
   // [64,13,13,32]→64: Pᵀ 18.2, P 23.0 (K=288 > co=64); [64,5,5,64]→64: 2.5 vs 2.7.
-  const v = backpropFilterVariant.layout === "auto" && process.env.BESSELBOOK_WASM_DW === "im2col" ? "im2col" : backpropFilterVariant.layout;
+  const v =
+    backpropFilterVariant.layout === "auto" && process.env.BESSELBOOK_WASM_DW === "im2col"
+      ? "im2col"
+      : backpropFilterVariant.layout;
   // Measured CPU ms (fresh dy each call, 3rd of 8 sorted): ci = 1 (K = 9): conv 9.3, cols 6.7;
   // [64,13,13,32]→64: conv 17.3, colsT 23.8; [64,5,5,64]→64: 2.6 vs 3.4; stride 2 'same'
   // [64,14,14,32]→64: 7.8 vs 9.7. With one input channel the conv's GEMM has only K·ci = 9 rows.
@@ -184,7 +227,8 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
     const dw = backpropFilterByConv(backend, x, dy, c);
     if (dw) return dw;
   }
-  const layout = v === "auto" || v === "conv" || v === "im2col" ? (K < c.outChannels ? "cols" : "colsT") : v;
+  const layout =
+    v === "auto" || v === "conv" || v === "im2col" ? (K < c.outChannels ? "cols" : "colsT") : v;
   if (layout === "cols") {
     // dWᵀ = dYᵀ·P: P is written with contiguous channel runs; only dY [M, co] and the small
     // result [co, K] are transposed (both linear-cost wasm Transposes).
@@ -192,7 +236,12 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
     im2col(f32(backend, x), c, f32(backend, cols));
     const dy2 = reshapeInfo(backend, dy, [M, c.outChannels]);
     const dyT = callKernel("Transpose", backend, { x: dy2 }, { perm: [1, 0] });
-    const dwT = callKernel("BatchMatMul", backend, { a: dyT, b: cols }, { transposeA: false, transposeB: false });
+    const dwT = callKernel(
+      "BatchMatMul",
+      backend,
+      { a: dyT, b: cols },
+      { transposeA: false, transposeB: false },
+    );
     const dw2 = reshapeInfo(backend, dwT, [c.outChannels, K]);
     const dw = callKernel("Transpose", backend, { x: dw2 }, { perm: [1, 0] });
     release(backend, cols, dy2, dyT, dwT, dw2);
@@ -201,7 +250,12 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const colsT = backend.makeOutput([K, M], "float32");
   im2colT(f32(backend, x), c, f32(backend, colsT));
   const dy2 = reshapeInfo(backend, dy, [M, c.outChannels]);
-  const dw = callKernel("BatchMatMul", backend, { a: colsT, b: dy2 }, { transposeA: false, transposeB: false });
+  const dw = callKernel(
+    "BatchMatMul",
+    backend,
+    { a: colsT, b: dy2 },
+    { transposeA: false, transposeB: false },
+  );
   release(backend, colsT, dy2);
   return { dataId: dw.dataId, shape: [...filterShape], dtype: "float32" };
 }
@@ -210,33 +264,57 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
 function flipFilter(backend: BackendWasm, w: TensorInfo): TensorInfo {
   const [KH, KW, CI, CO] = w.shape;
   const out = backend.makeOutput([KH, KW, CO, CI], "float32");
-  const src = f32(backend, w), dst = f32(backend, out);
+  const src = f32(backend, w),
+    dst = f32(backend, out);
   for (let a = 0; a < KH; a++)
     for (let b = 0; b < KW; b++) {
       const s0 = ((KH - 1 - a) * KW + (KW - 1 - b)) * CI * CO;
       const d0 = (a * KW + b) * CO * CI;
-      for (let ci = 0; ci < CI; ci++) for (let co = 0; co < CO; co++) dst[d0 + co * CI + ci] = src[s0 + ci * CO + co];
+      for (let ci = 0; ci < CI; ci++)
+        for (let co = 0; co < CO; co++) dst[d0 + co * CI + ci] = src[s0 + ci * CO + co];
     }
   return out;
 }
 
 /** dx by col2im: dP = dY·W₂ᵀ, then scatter-add each patch row back to the image. */
-function backpropInputCol2im(backend: BackendWasm, dy: TensorInfo, w: TensorInfo, c: Conv2DInfo): TensorInfo {
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = c;
+function backpropInputCol2im(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  w: TensorInfo,
+  c: Conv2DInfo,
+): TensorInfo {
+  const {
+    batchSize: N,
+    inHeight: H,
+    inWidth: W,
+    inChannels: C,
+    outHeight: OH,
+    outWidth: OW,
+    outChannels: CO,
+  } = c;
   const { strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = c;
-  const pt = c.padInfo.top, pl = c.padInfo.left;
-  const K = KH * KW * C, M = N * OH * OW;
+  const pt = c.padInfo.top,
+    pl = c.padInfo.left;
+  const K = KH * KW * C,
+    M = N * OH * OW;
   // W₂ᵀ [co, K], written out because transposed matmuls are slow on wasm (see top).
   const wT = backend.makeOutput([CO, K], "float32");
   {
-    const src = f32(backend, w), dst = f32(backend, wT);
+    const src = f32(backend, w),
+      dst = f32(backend, wT);
     for (let k = 0; k < K; k++) for (let co = 0; co < CO; co++) dst[co * K + k] = src[k * CO + co];
   }
   const dy2 = reshapeInfo(backend, dy, [M, CO]);
-  const dP = callKernel("BatchMatMul", backend, { a: dy2, b: wT }, { transposeA: false, transposeB: false });
+  const dP = callKernel(
+    "BatchMatMul",
+    backend,
+    { a: dy2, b: wT },
+    { transposeA: false, transposeB: false },
+  );
   release(backend, dy2, wT);
   const dx = backend.makeOutput([N, H, W, C], "float32");
-  const P = f32(backend, dP), out = f32(backend, dx);
+  const P = f32(backend, dP),
+    out = f32(backend, dx);
   out.fill(0);
   let m = 0;
   for (let n = 0; n < N; n++)
@@ -271,26 +349,40 @@ export function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const { dy, filter } = inputs;
   const inputShape = attrs.inputShape as number[];
   const c = convInfo("Conv2DBackpropInput", inputShape, filter.shape, attrs);
-  if (dy.shape.join() !== c.outShape.join()) throw new ShapeError("Conv2DBackpropInput dy", `[${c.outShape.join(", ")}]`, dy.shape);
+  if (dy.shape.join() !== c.outShape.join())
+    throw new ShapeError("Conv2DBackpropInput dy", `[${c.outShape.join(", ")}]`, dy.shape);
   if (c.strideHeight === 1 && c.strideWidth === 1) {
-    // Full correlation with the flipped filter: pad top by KH−1−pt, bottom so the output has H rows.
+    // Full correlation with the flipped filter: pad top by KH−1−pt, bottom so the output has H
+    // rows.
     const padT = c.filterHeight - 1 - c.padInfo.top;
     const padL = c.filterWidth - 1 - c.padInfo.left;
     const padB = c.inHeight - c.outHeight + c.padInfo.top;
     const padR = c.inWidth - c.outWidth + c.padInfo.left;
     if (padT >= 0 && padL >= 0 && padB >= 0 && padR >= 0) {
       const wf = flipFilter(backend, filter);
-      const dx = callKernel("Conv2D", backend, { x: dy, filter: wf }, {
-        strides: 1,
-        pad: [[0, 0], [padT, padB], [padL, padR], [0, 0]],
-        dilations: 1,
-        dataFormat: "NHWC",
-      });
+      const dx = callKernel(
+        "Conv2D",
+        backend,
+        { x: dy, filter: wf },
+        {
+          strides: 1,
+          pad: [
+            [0, 0],
+            [padT, padB],
+            [padL, padR],
+            [0, 0],
+          ],
+          dilations: 1,
+          dataFormat: "NHWC",
+        },
+      );
       release(backend, wf);
-      if (dx.shape.join() !== inputShape.join()) throw new BesselbookError(`Conv2DBackpropInput: internal shape mismatch ${dx.shape} vs ${inputShape}`);
+      if (dx.shape.join() !== inputShape.join())
+        throw new BesselbookError(
+          `Conv2DBackpropInput: internal shape mismatch ${dx.shape} vs ${inputShape}`,
+        );
       return dx;
     }
   }
   return backpropInputCol2im(backend, dy, filter, c);
 }
-

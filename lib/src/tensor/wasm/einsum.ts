@@ -21,11 +21,17 @@ export interface EinsumPlan {
   equation: string;
   /** Axes of each operand summed before anything else (labels used nowhere else). */
   sum: number[][];
-  /** Per operand, permutation after the sums: binary → [batch, free, contract] / [batch, contract, free]. */
+  /**
+   * Per operand, permutation after the sums: binary → [batch, free, contract] / [batch, contract,
+   * free].
+   */
   perm: number[][];
   /** Per operand, 3-D matmul shape (binary only). */
   shape3: number[][];
-  /** Shape of the matmul result unflattened as [batch…, freeA…, freeB…] (binary) or of the summed operand (unary). */
+  /**
+   * Shape of the matmul result unflattened as [batch…, freeA…, freeB…] (binary) or of the summed
+   * operand (unary).
+   */
   resultShape: number[];
   /** Final permutation to the requested output label order. */
   outPerm: number[];
@@ -39,38 +45,84 @@ function prod(xs: number[]): number {
 /** Parse and plan an einsum over operands of the given shapes. Throws on anything unsupported. */
 export function planEinsum(equation: string, shapes: readonly (readonly number[])[]): EinsumPlan {
   const eq = equation.replace(/\s+/g, "");
-  if (eq.includes(".")) throw new BesselbookError(`einsum '${equation}': ellipsis is not supported; write every axis label`);
+  if (eq.includes("."))
+    throw new BesselbookError(
+      `einsum '${equation}': ellipsis is not supported; write every axis label`,
+    );
   const arrow = eq.split("->");
-  if (arrow.length > 2) throw new BesselbookError(`einsum '${equation}': expected at most one '->'`);
+  if (arrow.length > 2)
+    throw new BesselbookError(`einsum '${equation}': expected at most one '->'`);
   const terms = arrow[0].split(",");
-  if (terms.length !== shapes.length) throw new BesselbookError(`einsum '${equation}': ${terms.length} operand terms but ${shapes.length} tensors`);
-  if (terms.length < 1 || terms.length > 2) throw new BesselbookError(`einsum '${equation}': supported are 1 or 2 operands, got ${terms.length}`);
+  if (terms.length !== shapes.length)
+    throw new BesselbookError(
+      `einsum '${equation}': ${terms.length} operand terms but ${shapes.length} tensors`,
+    );
+  if (terms.length < 1 || terms.length > 2)
+    throw new BesselbookError(
+      `einsum '${equation}': supported are 1 or 2 operands, got ${terms.length}`,
+    );
   const size = new Map<string, number>();
   terms.forEach((t, i) => {
-    if (!/^[a-zA-Z]*$/.test(t)) throw new BesselbookError(`einsum '${equation}': labels must be letters, got '${t}'`);
-    if (new Set(t).size !== t.length) throw new BesselbookError(`einsum '${equation}': repeated label in '${t}' (diagonal/trace) is not supported`);
-    if (t.length !== shapes[i].length) throw new ShapeError(`einsum '${equation}' operand ${i}`, `rank ${t.length} ('${t}')`, shapes[i]);
+    if (!/^[a-zA-Z]*$/.test(t))
+      throw new BesselbookError(`einsum '${equation}': labels must be letters, got '${t}'`);
+    if (new Set(t).size !== t.length)
+      throw new BesselbookError(
+        `einsum '${equation}': repeated label in '${t}' (diagonal/trace) is not supported`,
+      );
+    if (t.length !== shapes[i].length)
+      throw new ShapeError(
+        `einsum '${equation}' operand ${i}`,
+        `rank ${t.length} ('${t}')`,
+        shapes[i],
+      );
     [...t].forEach((l, j) => {
       const d = shapes[i][j];
       const prev = size.get(l);
-      if (prev !== undefined && prev !== d) throw new ShapeError(`einsum '${equation}' label '${l}'`, `size ${prev} in every operand`, shapes[i]);
+      if (prev !== undefined && prev !== d)
+        throw new ShapeError(
+          `einsum '${equation}' label '${l}'`,
+          `size ${prev} in every operand`,
+          shapes[i],
+        );
       size.set(l, d);
     });
   });
   const count = (l: string) => terms.filter((t) => t.includes(l)).length;
   // Implicit output (numpy rule): labels that occur exactly once, in alphabetical order.
-  const out = arrow.length === 2 ? arrow[1] : [...size.keys()].filter((l) => count(l) === 1).sort().join("");
-  if (!/^[a-zA-Z]*$/.test(out) || new Set(out).size !== out.length) throw new BesselbookError(`einsum '${equation}': output '${out}' must be distinct letters`);
-  for (const l of out) if (!size.has(l)) throw new BesselbookError(`einsum '${equation}': output label '${l}' is in no operand`);
+  const out =
+    arrow.length === 2
+      ? arrow[1]
+      : [...size.keys()]
+          .filter((l) => count(l) === 1)
+          .sort()
+          .join("");
+  if (!/^[a-zA-Z]*$/.test(out) || new Set(out).size !== out.length)
+    throw new BesselbookError(`einsum '${equation}': output '${out}' must be distinct letters`);
+  for (const l of out)
+    if (!size.has(l))
+      throw new BesselbookError(`einsum '${equation}': output label '${l}' is in no operand`);
   const outShape = [...out].map((l) => size.get(l)!);
 
   const inOut = (l: string) => out.includes(l);
-  const sum = terms.map((t) => [...t].map((l, j) => [l, j] as const).filter(([l]) => !inOut(l) && count(l) === 1).map(([, j]) => j));
+  const sum = terms.map((t) =>
+    [...t]
+      .map((l, j) => [l, j] as const)
+      .filter(([l]) => !inOut(l) && count(l) === 1)
+      .map(([, j]) => j),
+  );
   const kept = terms.map((t) => [...t].filter((l) => inOut(l) || count(l) === 2));
 
   if (terms.length === 1) {
     const k = kept[0];
-    return { equation: eq, sum, perm: [], shape3: [], resultShape: k.map((l) => size.get(l)!), outPerm: [...out].map((l) => k.indexOf(l)), outShape };
+    return {
+      equation: eq,
+      sum,
+      perm: [],
+      shape3: [],
+      resultShape: k.map((l) => size.get(l)!),
+      outPerm: [...out].map((l) => k.indexOf(l)),
+      outShape,
+    };
   }
   const [ka, kb] = kept;
   const batch = [...out].filter((l) => ka.includes(l) && kb.includes(l));
@@ -80,7 +132,8 @@ export function planEinsum(equation: string, shapes: readonly (readonly number[]
   const dims = (ls: string[]) => ls.map((l) => size.get(l)!);
   const permA = [...batch, ...freeA, ...contract].map((l) => ka.indexOf(l));
   const permB = [...batch, ...contract, ...freeB].map((l) => kb.indexOf(l));
-  const nb = prod(dims(batch)), nc = prod(dims(contract));
+  const nb = prod(dims(batch)),
+    nc = prod(dims(contract));
   const resultLabels = [...batch, ...freeA, ...freeB];
   return {
     equation: eq,
@@ -133,7 +186,7 @@ export function runEinsum<T>(plan: EinsumPlan, xs: T[], alg: EinsumAlgebra<T>): 
   let r: T;
   if (xs.length === 2) {
     r = alg.matmul(prepped[0], prepped[1]);
-    for (const t of prepped) if (owned.has(t)) alg.free(t), owned.delete(t);
+    for (const t of prepped) if (owned.has(t)) (alg.free(t), owned.delete(t));
     owned.add(r);
     r = step(r, (u) => alg.reshape(u, plan.resultShape));
   } else {
@@ -152,8 +205,13 @@ export function einsumKernel(args: KernelArgs): TensorInfo {
   const xs = Object.keys(inputs)
     .sort((a, b) => Number(a) - Number(b))
     .map((k) => inputs[k]);
-  for (const x of xs) if (x.dtype !== "float32") throw new BesselbookError(`einsum on wasm: float32 operands only, got ${x.dtype}`);
-  const plan = planEinsum(equation, xs.map((x) => x.shape));
+  for (const x of xs)
+    if (x.dtype !== "float32")
+      throw new BesselbookError(`einsum on wasm: float32 operands only, got ${x.dtype}`);
+  const plan = planEinsum(
+    equation,
+    xs.map((x) => x.shape),
+  );
   const alg: EinsumAlgebra<TensorInfo> = {
     shape: (t) => t.shape,
     sum: (t, axes) => {
@@ -167,7 +225,8 @@ export function einsumKernel(args: KernelArgs): TensorInfo {
     },
     transpose: (t, perm) => callKernel("Transpose", backend, { x: t }, { perm }),
     reshape: (t, shape) => callKernel("Reshape", backend, { x: t }, { shape }),
-    matmul: (a, b) => callKernel("BatchMatMul", backend, { a, b }, { transposeA: false, transposeB: false }),
+    matmul: (a, b) =>
+      callKernel("BatchMatMul", backend, { a, b }, { transposeA: false, transposeB: false }),
     free: (t) => release(backend, t),
   };
   return runEinsum(plan, xs, alg);

@@ -48,7 +48,9 @@ export function makeGatherV2(stock: KernelFunc): (args: KernelArgs) => TensorInf
           const k = idx[b * nIdx + i];
           if (!(k >= 0 && k < D)) {
             release(backend, out);
-            throw new RangeError(`gather: indices[${b * nIdx + i}] = ${k} is out of domain; expected an integer in [0, ${D - 1}]`);
+            throw new RangeError(
+              `gather: indices[${b * nIdx + i}] = ${k} is out of domain; expected an integer in [0, ${D - 1}]`,
+            );
           }
           const s = (base + k) * S;
           if (S >= 16) copy(o, s, S);
@@ -73,7 +75,9 @@ function broadcastStrides(s: number[], r: number): number[] {
 
 /** Element-wise boolean op with numpy broadcasting, for shapes the stock kernel handles slowly. */
 function makeLogical(stock: KernelFunc, isAnd: boolean): (args: KernelArgs) => TensorInfo {
-  const op = isAnd ? (x: number, y: number) => (x && y ? 1 : 0) : (x: number, y: number) => (x || y ? 1 : 0);
+  const op = isAnd
+    ? (x: number, y: number) => (x && y ? 1 : 0)
+    : (x: number, y: number) => (x || y ? 1 : 0);
   // A value of the broadcast operand that decides the whole run: 0 for and, nonzero for or.
   const decides = (v: number) => (isAnd ? v === 0 : v !== 0);
   const decided = isAnd ? 0 : 1;
@@ -86,16 +90,20 @@ function makeLogical(stock: KernelFunc, isAnd: boolean): (args: KernelArgs) => T
     }
     const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const r = shape.length;
-    const sa = broadcastStrides(a.shape, r), sb = broadcastStrides(b.shape, r);
+    const sa = broadcastStrides(a.shape, r),
+      sb = broadcastStrides(b.shape, r);
     const out = backend.makeOutput(shape, "bool");
-    const A = backend.typedArrayFromHeap(a) as Uint8Array, Bv = backend.typedArrayFromHeap(b) as Uint8Array;
+    const A = backend.typedArrayFromHeap(a) as Uint8Array,
+      Bv = backend.typedArrayFromHeap(b) as Uint8Array;
     const C = backend.typedArrayFromHeap(out) as Uint8Array;
     const n = size(shape);
     if (n === 0) return out;
     const last = r === 0 ? 1 : shape[r - 1];
-    const la = r === 0 ? 0 : sa[r - 1], lb = r === 0 ? 0 : sb[r - 1];
+    const la = r === 0 ? 0 : sa[r - 1],
+      lb = r === 0 ? 0 : sb[r - 1];
     const ctr = new Array<number>(Math.max(r - 1, 0)).fill(0);
-    let pa = 0, pb = 0;
+    let pa = 0,
+      pb = 0;
     for (let o = 0; o < n; o += last) {
       if (la === 0 && lb === 1) {
         // One value of a against a run of b (the segment-sum gradient's [E,1] & [E,F] mask).
@@ -105,7 +113,8 @@ function makeLogical(stock: KernelFunc, isAnd: boolean): (args: KernelArgs) => T
         if (decides(Bv[pb])) C.fill(decided, o, o + last);
         else for (let j = 0; j < last; j++) C[o + j] = A[pa + j] ? 1 : 0;
       } else {
-        for (let j = 0, ia = pa, ib = pb; j < last; j++, ia += la, ib += lb) C[o + j] = op(A[ia], Bv[ib]);
+        for (let j = 0, ia = pa, ib = pb; j < last; j++, ia += la, ib += lb)
+          C[o + j] = op(A[ia], Bv[ib]);
       }
       // Odometer over the outer axes.
       for (let ax = r - 2; ax >= 0; ax--) {
@@ -125,7 +134,6 @@ function makeLogical(stock: KernelFunc, isAnd: boolean): (args: KernelArgs) => T
 export const makeLogicalAnd = (stock: KernelFunc) => makeLogical(stock, true);
 export const makeLogicalOr = (stock: KernelFunc) => makeLogical(stock, false);
 
-
 /**
  * Equal with numpy broadcasting (float32 / int32 inputs of different shapes): the stock wasm
  * kernel's broadcasting path costs ~0.5 ms for [64, 64] == [64, 1] here (~15× the same-shape
@@ -144,7 +152,8 @@ export function makeEqual(stock: KernelFunc): (args: KernelArgs) => TensorInfo {
     }
     const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const r = shape.length;
-    const sa = broadcastStrides(a.shape, r), sb = broadcastStrides(b.shape, r);
+    const sa = broadcastStrides(a.shape, r),
+      sb = broadcastStrides(b.shape, r);
     const out = backend.makeOutput(shape, "bool");
     const n = size(shape);
     if (n === 0) return out;
@@ -152,11 +161,14 @@ export function makeEqual(stock: KernelFunc): (args: KernelArgs) => TensorInfo {
     const Bv = backend.typedArrayFromHeap(b) as Float32Array | Int32Array;
     const C = backend.typedArrayFromHeap(out) as Uint8Array;
     const last = r === 0 ? 1 : shape[r - 1];
-    const la = r === 0 ? 0 : sa[r - 1], lb = r === 0 ? 0 : sb[r - 1];
+    const la = r === 0 ? 0 : sa[r - 1],
+      lb = r === 0 ? 0 : sb[r - 1];
     const ctr = new Array<number>(Math.max(r - 1, 0)).fill(0);
-    let pa = 0, pb = 0;
+    let pa = 0,
+      pb = 0;
     for (let o = 0; o < n; o += last) {
-      for (let j = 0, ia = pa, ib = pb; j < last; j++, ia += la, ib += lb) C[o + j] = A[ia] === Bv[ib] ? 1 : 0;
+      for (let j = 0, ia = pa, ib = pb; j < last; j++, ia += la, ib += lb)
+        C[o + j] = A[ia] === Bv[ib] ? 1 : 0;
       for (let ax = r - 2; ax >= 0; ax--) {
         ctr[ax]++;
         pa += sa[ax];

@@ -11,11 +11,13 @@
  *   GatherV2              — row copies over the heap (stock: generic C++ loop, ~100× slower)
  *   LogicalAnd/Or         — broadcasting case in JS (used by the segment-sum gradient)
  *   Equal                 — broadcasting case in JS (tfjs-core's Max/Min gradient: every logSumExp)
- *   MaxPoolGrad           — finds the forward output's value in each window (stock: ~200× the forward)
+ *   MaxPoolGrad           — finds the forward output's value in each window (stock: ~200× the
+ *                           forward)
  *   Identity, Transpose   — identity permutations share the input's buffer instead of copying it
  * Gradient (wasm only; other backends keep tfjs-core's):
  *   UnsortedSegmentSum    — dx = one row gather that zeroes negative ids (tfjs-core: seven ops and
- *                           an [E, …] boolean mask), via the added kernel BesselbookGatherDropNegatives
+ *                           an [E, …] boolean mask), via the added kernel
+ *                           BesselbookGatherDropNegatives
  * Limits (throw a BesselbookError naming the limit): NHWC only, dilation 1 (tfjs-core's conv2d
  * gradient rejects dilation > 1 on every backend anyway), float32 convolutions.
  */
@@ -26,7 +28,13 @@ import { einsumKernel } from "./einsum";
 import { makeEqual, makeGatherV2, makeLogicalAnd, makeLogicalOr } from "./gather";
 import { makeBatchMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool";
-import { GATHER_DROP_NEGATIVES, gatherDropNegatives, segmentGradOptions, segmentSumOptions, unsortedSegmentSum } from "./segment";
+import {
+  GATHER_DROP_NEGATIVES,
+  gatherDropNegatives,
+  segmentGradOptions,
+  segmentSumOptions,
+  unsortedSegmentSum,
+} from "./segment";
 import { makeIdentity, makeTranspose, shareOptions } from "./share";
 import { heapCopyOptions } from "./util";
 
@@ -38,15 +46,25 @@ type AnyKernelFunc = tf.KernelFunc;
 // recognise each other's kernels and never wrap a wrapper.
 const TAG = Symbol.for("besselbook.wasmKernel");
 const ours = {
-  has: (f: unknown): boolean => typeof f === "function" && (f as unknown as Record<symbol, unknown>)[TAG] === true,
+  has: (f: unknown): boolean =>
+    typeof f === "function" && (f as unknown as Record<symbol, unknown>)[TAG] === true,
   add: (f: unknown): void => {
     (f as Record<symbol, unknown>)[TAG] = true;
   },
 };
 
-function register(kernelName: string, kernelFunc: unknown, setupFunc?: tf.KernelConfig["setupFunc"]): void {
+function register(
+  kernelName: string,
+  kernelFunc: unknown,
+  setupFunc?: tf.KernelConfig["setupFunc"],
+): void {
   ours.add(kernelFunc);
-  tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as AnyKernelFunc, setupFunc });
+  tf.registerKernel({
+    kernelName,
+    backendName: "wasm",
+    kernelFunc: kernelFunc as AnyKernelFunc,
+    setupFunc,
+  });
 }
 
 const stockKernels = new Map<string, AnyKernelFunc>();
@@ -56,10 +74,15 @@ export function stockWasmKernel(kernelName: string): AnyKernelFunc | undefined {
   return stockKernels.get(kernelName);
 }
 
-/** Replace a stock wasm kernel, keeping its setupFunc so a re-created backend still initialises it. */
+/**
+ * Replace a stock wasm kernel, keeping its setupFunc so a re-created backend still initialises it.
+ */
 function replace(kernelName: string, build: (stock: AnyKernelFunc) => unknown): boolean {
   const stock = tf.getKernel(kernelName, "wasm");
-  if (!stock) throw new BesselbookError(`registerWasmKernels: stock wasm kernel ${kernelName} not found; import @tensorflow/tfjs-backend-wasm first`);
+  if (!stock)
+    throw new BesselbookError(
+      `registerWasmKernels: stock wasm kernel ${kernelName} not found; import @tensorflow/tfjs-backend-wasm first`,
+    );
   if (ours.has(stock.kernelFunc)) return false;
   stockKernels.set(kernelName, stock.kernelFunc);
   tf.unregisterKernel(kernelName, "wasm");
@@ -107,14 +130,27 @@ export interface WasmKernelOptions {
 }
 
 /** The kernels as they were before session 3 (bench "before" engine). */
-export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = { dw: "im2col", share: false, segmentGrad: false, fastLoops: false };
+export const KERNELS_BEFORE: Readonly<WasmKernelOptions> = {
+  dw: "im2col",
+  share: false,
+  segmentGrad: false,
+  fastLoops: false,
+};
 /** The defaults. */
-export const KERNELS_NOW: Readonly<WasmKernelOptions> = { dw: "auto", share: true, segmentGrad: true, fastLoops: true };
+export const KERNELS_NOW: Readonly<WasmKernelOptions> = {
+  dw: "auto",
+  share: true,
+  segmentGrad: true,
+  fastLoops: true,
+};
 
 /** Set some options; returns the previous ones (pass them back to restore). */
 export function wasmKernelOptions(next: Partial<WasmKernelOptions> = {}): WasmKernelOptions {
   const prev: WasmKernelOptions = {
-    dw: backpropFilterVariant.layout, share: shareOptions.on, segmentGrad: segmentGradOptions.on, fastLoops: segmentSumOptions.unroll,
+    dw: backpropFilterVariant.layout,
+    share: shareOptions.on,
+    segmentGrad: segmentGradOptions.on,
+    fastLoops: segmentSumOptions.unroll,
   };
   if (next.dw !== undefined) backpropFilterVariant.layout = next.dw;
   if (next.share !== undefined) shareOptions.on = next.share;
@@ -139,10 +175,23 @@ function installSegmentSumGradient(): void {
     inputsToSave: core.inputsToSave,
     outputsToSave: core.outputsToSave,
     gradFunc: (dy, saved, attrs) => {
-      const fused = segmentGradOptions.on && tf.getBackend() === "wasm" && !Array.isArray(dy) && saved[0].dtype === "int32";
+      const fused =
+        segmentGradOptions.on &&
+        tf.getBackend() === "wasm" &&
+        !Array.isArray(dy) &&
+        saved[0].dtype === "int32";
       if (!fused) return core.gradFunc(dy, saved, attrs);
       const ids = saved[0];
-      return { x: () => tf.engine().runKernel(GATHER_DROP_NEGATIVES, { x: dy as tf.Tensor, indices: ids }, {}) as tf.Tensor };
+      return {
+        x: () =>
+          tf
+            .engine()
+            .runKernel(
+              GATHER_DROP_NEGATIVES,
+              { x: dy as tf.Tensor, indices: ids },
+              {},
+            ) as tf.Tensor,
+      };
     },
   });
   // Its own gradient (second order): the segment sum of the upstream gradient over the same ids.
@@ -163,7 +212,9 @@ function installSegmentSumGradient(): void {
  */
 export function registerWasmKernels(): string[] {
   if (!tf.getKernel("BatchMatMul", "wasm")) {
-    throw new BesselbookError("registerWasmKernels: @tensorflow/tfjs-backend-wasm is not loaded; import it before registering kernels");
+    throw new BesselbookError(
+      "registerWasmKernels: @tensorflow/tfjs-backend-wasm is not loaded; import it before registering kernels",
+    );
   }
   add("Conv2DBackpropFilter", conv2DBackpropFilter);
   add("UnsortedSegmentSum", unsortedSegmentSum);

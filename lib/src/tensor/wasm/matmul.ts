@@ -21,20 +21,37 @@ export function makeBatchMatMul(stock: KernelFunc): (args: KernelArgs) => Tensor
   return function batchMatMulNoTranspose(args: KernelArgs): TensorInfo {
     const { inputs, backend } = args;
     const attrs = args.attrs ?? {};
-    const tA = Boolean(attrs.transposeA), tB = Boolean(attrs.transposeB);
+    const tA = Boolean(attrs.transposeA),
+      tB = Boolean(attrs.transposeB);
     const call = (a: TensorInfo, b: TensorInfo): TensorInfo => {
-      const out = stock({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } } as unknown as Parameters<KernelFunc>[0]);
+      const out = stock({
+        inputs: { a, b },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      } as unknown as Parameters<KernelFunc>[0]);
       return Array.isArray(out) ? out[0] : out;
     };
     let { a, b } = inputs;
     // Rank < 2 or non-float inputs: let the stock kernel raise its own error.
-    if ((!tA && !tB) || a.shape.length < 2 || b.shape.length < 2 || a.dtype !== "float32" || b.dtype !== "float32") {
+    if (
+      (!tA && !tB) ||
+      a.shape.length < 2 ||
+      b.shape.length < 2 ||
+      a.dtype !== "float32" ||
+      b.dtype !== "float32"
+    ) {
       const out = stock(args as unknown as Parameters<KernelFunc>[0]);
       return Array.isArray(out) ? out[0] : out;
     }
     const tmp: TensorInfo[] = [];
-    if (tA) tmp.push((a = callKernel("Transpose", backend, { x: a }, { perm: swapLast2(a.shape.length) })));
-    if (tB) tmp.push((b = callKernel("Transpose", backend, { x: b }, { perm: swapLast2(b.shape.length) })));
+    if (tA)
+      tmp.push(
+        (a = callKernel("Transpose", backend, { x: a }, { perm: swapLast2(a.shape.length) })),
+      );
+    if (tB)
+      tmp.push(
+        (b = callKernel("Transpose", backend, { x: b }, { perm: swapLast2(b.shape.length) })),
+      );
     const out = call(a, b);
     release(backend, ...tmp);
     return out;

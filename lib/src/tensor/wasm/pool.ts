@@ -20,7 +20,10 @@ export function maxPoolGrad(args: KernelArgs): TensorInfo {
   const { inputs, backend } = args;
   const attrs = args.attrs ?? {};
   const { dy, input, output } = inputs;
-  if (input.shape.length !== 4) throw new BesselbookError(`MaxPoolGrad on wasm: expected a rank-4 NHWC input, got shape [${input.shape}]`);
+  if (input.shape.length !== 4)
+    throw new BesselbookError(
+      `MaxPoolGrad on wasm: expected a rank-4 NHWC input, got shape [${input.shape}]`,
+    );
   const p = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number],
     attrs.filterSize as number | [number, number],
@@ -31,19 +34,27 @@ export function maxPoolGrad(args: KernelArgs): TensorInfo {
   );
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = p;
   const { strideHeight: sh, strideWidth: sw, filterHeight: FH, filterWidth: FW } = p;
-  const pt = p.padInfo.top, pl = p.padInfo.left;
+  const pt = p.padInfo.top,
+    pl = p.padInfo.left;
   if (!output || output.shape.join() !== [N, OH, OW, C].join()) {
-    throw new BesselbookError(`MaxPoolGrad on wasm: expected the forward output of shape [${[N, OH, OW, C]}], got [${output?.shape ?? "none"}]`);
+    throw new BesselbookError(
+      `MaxPoolGrad on wasm: expected the forward output of shape [${[N, OH, OW, C]}], got [${output?.shape ?? "none"}]`,
+    );
   }
   const dx = backend.makeOutput(input.shape, "float32");
-  const x = f32(backend, input), g = f32(backend, dy), y = f32(backend, output), out = f32(backend, dx);
+  const x = f32(backend, input),
+    g = f32(backend, dy),
+    y = f32(backend, output),
+    out = f32(backend, dx);
   out.fill(0);
   let go = 0;
   for (let n = 0; n < N; n++)
     for (let oh = 0; oh < OH; oh++) {
-      const h0 = Math.max(0, oh * sh - pt), h1 = Math.min(H, oh * sh - pt + FH);
+      const h0 = Math.max(0, oh * sh - pt),
+        h1 = Math.min(H, oh * sh - pt + FH);
       for (let ow = 0; ow < OW; ow++, go += C) {
-        const w0 = Math.max(0, ow * sw - pl), w1 = Math.min(W, ow * sw - pl + FW);
+        const w0 = Math.max(0, ow * sw - pl),
+          w1 = Math.min(W, ow * sw - pl + FW);
         for (let c = 0; c < C; c++) {
           const m = y[go + c];
           let pos = -1;

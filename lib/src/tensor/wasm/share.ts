@@ -31,7 +31,8 @@ function share(args: KernelArgs, shape: number[]): TensorInfo {
 export function makeIdentity(stock: KernelFunc): (args: KernelArgs) => TensorInfo {
   return function identityShared(args: KernelArgs): TensorInfo {
     const { x } = args.inputs;
-    if (!shareOptions.on || x.dtype === "string") return first(stock(args as unknown as Parameters<KernelFunc>[0]));
+    if (!shareOptions.on || x.dtype === "string")
+      return first(stock(args as unknown as Parameters<KernelFunc>[0]));
     return share(args, [...x.shape]);
   };
 }
@@ -45,7 +46,9 @@ export function makeTranspose(stock: KernelFunc): (args: KernelArgs) => TensorIn
   return function transposeShared(args: KernelArgs): TensorInfo {
     const { x } = args.inputs;
     const perm = ((args.attrs ?? {}).perm as number[] | undefined) ?? [];
-    const valid = perm.length === x.shape.length && perm.every((p) => Number.isInteger(p) && p >= 0 && p < perm.length) &&
+    const valid =
+      perm.length === x.shape.length &&
+      perm.every((p) => Number.isInteger(p) && p >= 0 && p < perm.length) &&
       new Set(perm).size === perm.length;
     if (!shareOptions.on || x.dtype === "string" || !valid || !isNoOpPerm(perm)) {
       return first(stock(args as unknown as Parameters<KernelFunc>[0]));

@@ -20,9 +20,17 @@ export interface KernelArgs {
 }
 
 /** Run another kernel registered for 'wasm' on TensorInfos; returns its (first) output. */
-export function callKernel(name: string, backend: BackendWasm, inputs: Inputs, attrs: Attrs = {}): TensorInfo {
+export function callKernel(
+  name: string,
+  backend: BackendWasm,
+  inputs: Inputs,
+  attrs: Attrs = {},
+): TensorInfo {
   const k = tf.getKernel(name, "wasm");
-  if (!k) throw new BesselbookError(`wasm kernel ${name} is not registered: load @tensorflow/tfjs-backend-wasm before registerWasmKernels()`);
+  if (!k)
+    throw new BesselbookError(
+      `wasm kernel ${name} is not registered: load @tensorflow/tfjs-backend-wasm before registerWasmKernels()`,
+    );
   const out = k.kernelFunc({ inputs, backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]);
   return Array.isArray(out) ? out[0] : out;
 }
@@ -68,12 +76,20 @@ type HeapView = Float32Array | Int32Array | Uint8Array;
  */
 export const heapCopyOptions = { on: true };
 
-export function heapCopier(src: HeapView, dst: HeapView): (o: number, s: number, n: number) => void {
-  if (!heapCopyOptions.on || src.buffer !== dst.buffer || src.BYTES_PER_ELEMENT !== dst.BYTES_PER_ELEMENT) {
+export function heapCopier(
+  src: HeapView,
+  dst: HeapView,
+): (o: number, s: number, n: number) => void {
+  if (
+    !heapCopyOptions.on ||
+    src.buffer !== dst.buffer ||
+    src.BYTES_PER_ELEMENT !== dst.BYTES_PER_ELEMENT
+  ) {
     return (o, s, n) => dst.set(src.subarray(s, s + n) as never, o);
   }
   const bpe = src.BYTES_PER_ELEMENT;
   const heap = bpe === 4 ? new Int32Array(src.buffer) : new Uint8Array(src.buffer);
-  const s0 = src.byteOffset / bpe, d0 = dst.byteOffset / bpe;
+  const s0 = src.byteOffset / bpe,
+    d0 = dst.byteOffset / bpe;
   return (o, s, n) => heap.copyWithin(d0 + o, s0 + s, s0 + s + n);
 }

@@ -27,15 +27,21 @@ import { timeInterleaved } from "besselbook/frames/potential";
 export async function run(): Promise<void> {
   const backend = await init({ quiet: true });
   const steps = Number(process.env.BESSELBOOK_BENCH_STEPS ?? 7);
-  console.log(`backend ${backend}; one layer, forward+backward, median of ${steps} steps after 3 warm-up steps`);
-  const k = 10, cutoff = 2.5;
+  console.log(
+    `backend ${backend}; one layer, forward+backward, median of ${steps} steps after 3 warm-up steps`,
+  );
+  const k = 10,
+    cutoff = 2.5;
   const rows: string[][] = [["edges", "ℓmax", "frames ms", "TFN ms", "TFN / frames"]];
   {
     // Throwaway pass: the first tfjs-wasm step pays one-off kernel setup, which would land on
     // whichever model is timed first.
     const c = randomCloud(new Rng(7), { n: 50 });
     const b = makeBatch([c], { cutoff, knn: k, nRbf: 8 }, [targets(c, { cutoff })]);
-    for (const m of [new FramesNet({ message: "tensor", rep: "16x0e + 8x1o + 4x2e", layers: 1, hidden: 64 }), new TFN({ lmax: 2, channels: 16, layers: 1, hidden: 64 })]) {
+    for (const m of [
+      new FramesNet({ message: "tensor", rep: "16x0e + 8x1o + 4x2e", layers: 1, hidden: 64 }),
+      new TFN({ lmax: 2, channels: 16, layers: 1, hidden: 64 }),
+    ]) {
       timeStep(m, b, { energy: 1, forces: 1, tensor: 1 }, { reps: 1, warmup: 1 });
       m.dispose();
     }
@@ -47,13 +53,21 @@ export async function run(): Promise<void> {
     const b = makeBatch([cloud], { cutoff, knn: k, nRbf: 8 }, [t]);
     const s = { energy: 1, forces: 1, tensor: 1 };
     for (const lmax of [1, 2] as const) {
-      const fr: Model = new FramesNet({ message: "tensor", rep: lmax === 1 ? "16x0e + 8x1o" : "16x0e + 8x1o + 4x2e", layers: 1, hidden: 64, seed: 1 });
+      const fr: Model = new FramesNet({
+        message: "tensor",
+        rep: lmax === 1 ? "16x0e + 8x1o" : "16x0e + 8x1o + 4x2e",
+        layers: 1,
+        hidden: 64,
+        seed: 1,
+      });
       const tfn: Model = new TFN({ lmax, channels: 16, layers: 1, hidden: 64, seed: 1 });
       // Interleave so both see the same machine load.
       const a = timeStep(fr, b, s, { reps: steps, warmup: 3 });
       const c = timeStep(tfn, b, s, { reps: steps, warmup: 3 });
       rows.push([String(b.E), String(lmax), a.toFixed(1), c.toFixed(1), (c / a).toFixed(2)]);
-      console.log(`  ${b.E} edges, ℓmax ${lmax}: frames ${a.toFixed(1)} ms (${fr.countParams()} params), TFN ${c.toFixed(1)} ms (${tfn.countParams()} params), TFN/frames ${(c / a).toFixed(2)}×`);
+      console.log(
+        `  ${b.E} edges, ℓmax ${lmax}: frames ${a.toFixed(1)} ms (${fr.countParams()} params), TFN ${c.toFixed(1)} ms (${tfn.countParams()} params), TFN/frames ${(c / a).toFixed(2)}×`,
+      );
       fr.dispose();
       tfn.dispose();
     }
@@ -61,14 +75,31 @@ export async function run(): Promise<void> {
   }
   const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   console.log(rows.map((r) => r.map((x, j) => x.padStart(w[j])).join("  ")).join("\n"));
-  const ds = moleculeDataset("ethanol", Array.from({ length: 10 }, (_, k) => 400 + 20 * k), { cutoff: 4 });
+  const ds = moleculeDataset(
+    "ethanol",
+    Array.from({ length: 10 }, (_, k) => 400 + 20 * k),
+    { cutoff: 4 },
+  );
   const mb = batches(ds, 10, { cutoff: 4, nRbf: 24, nTypes: 3 })[0];
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
-  console.log(`same TFN, global vs local frames, energy + force step, ${mb.E} edges, ${steps} interleaved rounds:`);
+  console.log(
+    `same TFN, global vs local frames, energy + force step, ${mb.E} edges, ${steps} interleaved rounds:`,
+  );
   for (const lmax of [1, 2, 3] as const) {
-    const ms = [new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2 }), new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2, frame: "local" })];
-    const t = timeInterleaved(ms, mb, { energy: 1, forces: 1 }, { energy: 1, forces: 1 }, { rounds: steps, warmup: 1 });
-    console.log(`  ℓmax ${lmax}: global ${med(t[0]).toFixed(1)} ms, local ${med(t[1]).toFixed(1)} ms (${ms[0].countParams()} params each), local/global median ${med(t[1].map((x, r) => x / t[0][r])).toFixed(2)}`);
+    const ms = [
+      new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2 }),
+      new TFN({ lmax, channels: 8, hidden: 32, nRbf: 24, nTypes: 3, seed: 2, frame: "local" }),
+    ];
+    const t = timeInterleaved(
+      ms,
+      mb,
+      { energy: 1, forces: 1 },
+      { energy: 1, forces: 1 },
+      { rounds: steps, warmup: 1 },
+    );
+    console.log(
+      `  ℓmax ${lmax}: global ${med(t[0]).toFixed(1)} ms, local ${med(t[1]).toFixed(1)} ms (${ms[0].countParams()} params each), local/global median ${med(t[1].map((x, r) => x / t[0][r])).toFixed(2)}`,
+    );
     ms.forEach((m) => m.dispose());
   }
   mb.dispose();

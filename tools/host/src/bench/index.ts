@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- name…]` — every benchmark prints its own baseline measured in the same run
- * and the ratios against it. Names: runner, kernel, training, special, bcnn, info, frames, seeds, trainers.
+ * `npm run bench [-- name…]` — every benchmark prints its own baseline measured in the same run and
+ * the ratios against it. Names: runner, kernel, training, special, bcnn, info, frames, seeds,
+ * trainers.
  */
 type Bench = { name: string; load: () => Promise<{ run: () => Promise<void> }> };
 
@@ -19,7 +20,10 @@ const benches: Bench[] = [
 export async function main(argv: string[]): Promise<void> {
   const wanted = argv.filter((a) => !a.startsWith("-"));
   const unknown = wanted.filter((w) => !benches.some((b) => b.name === w));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(", ")}; expected one of ${benches.map((b) => b.name).join(", ")}`);
+  if (unknown.length)
+    throw new Error(
+      `unknown benchmark ${unknown.join(", ")}; expected one of ${benches.map((b) => b.name).join(", ")}`,
+    );
   for (const b of benches) {
     if (wanted.length && !wanted.includes(b.name)) continue;
     console.log(`\n=== bench: ${b.name} ===`);

@@ -1,9 +1,10 @@
 /**
  * Kernel cost (issue #20): start time, per-cell overhead (wall and the kernel's CPU time) and idle
  * memory of the besselbook kernel, of the same kernel without this session's cost cuts (the
- * one-build patch and the compile cache) and without any of our tslab patches, against plain Node running the
- * same statements, and Deno's Jupyter kernel when a `deno` binary is on PATH or in node_modules/.bin
- * (`npm i -D deno`); otherwise that row says it was skipped. All rows are measured in this run.
+ * one-build patch and the compile cache) and without any of our tslab patches, against plain Node
+ * running the same statements, and Deno's Jupyter kernel when a `deno` binary is on PATH or in
+ * node_modules/.bin (`npm i -D deno`); otherwise that row says it was skipped. All rows are
+ * measured in this run.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -12,7 +13,6 @@ import * as path from "path";
 import { KernelClient } from "../runner/client";
 import { kernelSpec, installRoot, KernelSpec } from "../runner/kernelspec";
 import { median } from "./stats";
-
 
 /** Resident set size (MB) of a process and its descendants, from /proc (Linux), else NaN. */
 function rssMB(pid: number): number {
@@ -53,12 +53,18 @@ interface Rep {
  * (`acc += i`, no declarations) and CELLS declaring cells (`const a_i = acc + i`, which tslab
  * exports to later cells), then idle RSS after 1 s.
  */
-async function once(label: string, spec: KernelSpec, cwd: string, env: Record<string, string>): Promise<Rep> {
+async function once(
+  label: string,
+  spec: KernelSpec,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<Rep> {
   const t0 = Date.now();
   const k = await KernelClient.start({ spec, cwd, env, startTimeoutMs: 120000 });
   const first = await k.execute("let acc = 0;", { timeoutMs: 60000 });
   const start = Date.now() - t0;
-  if (first.kind !== "reply" || first.reply.status !== "ok") throw new Error(`${label}: first cell failed`);
+  if (first.kind !== "reply" || first.reply.status !== "ok")
+    throw new Error(`${label}: first cell failed`);
   const pid = k.pid ?? -1;
   const startCpu = cpuMs(pid);
   const series = async (code: (i: number) => string): Promise<[number[], number]> => {
@@ -68,7 +74,8 @@ async function once(label: string, spec: KernelSpec, cwd: string, env: Record<st
       const t = process.hrtime.bigint();
       const x = await k.execute(code(i), { timeoutMs: 60000 });
       walls.push(Number(process.hrtime.bigint() - t) / 1e6);
-      if (x.kind !== "reply" || x.reply.status !== "ok") throw new Error(`${label}: cell ${i} failed`);
+      if (x.kind !== "reply" || x.reply.status !== "ok")
+        throw new Error(`${label}: cell ${i} failed`);
     }
     return [walls, (cpuMs(pid) - c0) / CELLS];
   };
@@ -92,7 +99,10 @@ interface Config {
   env: Record<string, string>;
 }
 
-/** Runs the configurations alternately (rep 1 of each, rep 2 of each, …) so load drifts hit all alike. */
+/**
+ * Runs the configurations alternately (rep 1 of each, rep 2 of each, …) so load drifts hit all
+ * alike.
+ */
 async function measureAll(configs: Config[], cwd: string, reps: number): Promise<void> {
   const out = new Map<string, Rep[]>(configs.map((c) => [c.label, []]));
   for (let r = 0; r < reps; r++) {
@@ -114,8 +124,14 @@ async function measureAll(configs: Config[], cwd: string, reps: number): Promise
     console.log(
       `${c.label.padEnd(40)} start→first result ${spread(rs.map((x) => x.start))} ms ` +
         `(CPU ${spread(rs.map((x) => x.startCpu))} ms) | trivial cell ${median(rs.flatMap((x) => x.cell)).toFixed(1)} ms ` +
-        `(CPU ${spread(rs.map((x) => x.cellCpu), 1)}) | declaring cell ${median(rs.flatMap((x) => x.decl)).toFixed(1)} ms ` +
-        `(CPU ${spread(rs.map((x) => x.declCpu), 1)}) | idle RSS ${spread(rs.map((x) => x.idle))} MB`,
+        `(CPU ${spread(
+          rs.map((x) => x.cellCpu),
+          1,
+        )}) | declaring cell ${median(rs.flatMap((x) => x.decl)).toFixed(1)} ms ` +
+        `(CPU ${spread(
+          rs.map((x) => x.declCpu),
+          1,
+        )}) | idle RSS ${spread(rs.map((x) => x.idle))} MB`,
     );
   }
 }
@@ -134,7 +150,12 @@ export async function run(): Promise<void> {
   const dir = path.join(root, ".besselbook", "bench-kernel");
   fs.mkdirSync(dir, { recursive: true });
   const reps = Number(process.env.BENCH_REPS ?? 3);
-  console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} (${os.cpus().length} cores)`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} (${os.cpus().length} cores)`,
+  );
   const spec = kernelSpec(root);
   const configs: Config[] = [
     { label: "besselbook kernel", spec, env: {} },
@@ -143,7 +164,11 @@ export async function run(): Promise<void> {
       spec,
       env: { BESSELBOOK_TSLAB_SKIP: "one-build", BESSELBOOK_COMPILE_CACHE: "0" },
     },
-    { label: "tslab without our patches", spec, env: { BESSELBOOK_TSLAB_PATCHES: "0", BESSELBOOK_COMPILE_CACHE: "0" } },
+    {
+      label: "tslab without our patches",
+      spec,
+      env: { BESSELBOOK_TSLAB_PATCHES: "0", BESSELBOOK_COMPILE_CACHE: "0" },
+    },
   ];
   const deno = findDeno(root);
   if (deno) {
@@ -177,7 +202,15 @@ export async function run(): Promise<void> {
       `per cell ${last.per.toFixed(3).padStart(5)} ms | RSS ${last.rss.toFixed(0)} MB`,
   );
 
-  if (!deno) console.log("deno kernel: skipped (no deno binary; `npm i -D deno` installs one from the npm registry)");
-  console.log(`load average at end: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  if (!deno)
+    console.log(
+      "deno kernel: skipped (no deno binary; `npm i -D deno` installs one from the npm registry)",
+    );
+  console.log(
+    `load average at end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -52,11 +52,28 @@ export interface KernelMemoryOptions {
  * Run `steps` (cell sources) in a fresh kernel and return one sample per step. Throws if a cell
  * fails. The kernel gets NODE_OPTIONS=--expose-gc on top of the caller's NODE_OPTIONS.
  */
-export async function kernelMemory(steps: readonly string[], opts: KernelMemoryOptions = {}): Promise<MemorySample[]> {
+export async function kernelMemory(
+  steps: readonly string[],
+  opts: KernelMemoryOptions = {},
+): Promise<MemorySample[]> {
   const root = opts.root ?? path.resolve(__dirname, "..", "..", "..", "..");
   const cells = steps.flatMap((src, i) => [
-    { cell_type: "code" as const, id: `s${i}`, metadata: {}, source: src, outputs: [], execution_count: null },
-    { cell_type: "code" as const, id: `m${i}`, metadata: {}, source: PROBE, outputs: [], execution_count: null },
+    {
+      cell_type: "code" as const,
+      id: `s${i}`,
+      metadata: {},
+      source: src,
+      outputs: [],
+      execution_count: null,
+    },
+    {
+      cell_type: "code" as const,
+      id: `m${i}`,
+      metadata: {},
+      source: PROBE,
+      outputs: [],
+      execution_count: null,
+    },
   ]);
   // Under notebooks/ so tslab compiles the cells with the project's module resolution.
   const file = path.join(root, "notebooks", `.kernel-memory-${process.pid}-${Date.now()}.ipynb`);
@@ -66,14 +83,18 @@ export async function kernelMemory(steps: readonly string[], opts: KernelMemoryO
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --expose-gc`.trim(),
   };
   const saved: Record<string, string | undefined> = {};
-  for (const k of Object.keys(env)) { saved[k] = process.env[k]; process.env[k] = env[k]; }
+  for (const k of Object.keys(env)) {
+    saved[k] = process.env[k];
+    process.env[k] = env[k];
+  }
   try {
     const r = await runNotebook(file, { mode: "smoke", timeoutS: opts.timeoutS ?? 600 });
     if (!r.ok) throw new Error(`kernelMemory: ${r.failure?.message ?? "run failed"}`);
     return steps.map((step, i) => {
       const out = JSON.stringify(r.cells[2 * i + 1]?.outputs ?? []).replace(/\\"/g, '"');
       const m = /MEM (\{[^}]*\})/.exec(out);
-      if (!m) throw new Error(`kernelMemory: no measurement after step ${i} (${step.slice(0, 40)})`);
+      if (!m)
+        throw new Error(`kernelMemory: no measurement after step ${i} (${step.slice(0, 40)})`);
       return { step, ...(JSON.parse(m[1]!) as Omit<MemorySample, "step">) };
     });
   } finally {

@@ -13,7 +13,6 @@ import { kernelSpec, installRoot } from "../runner/kernelspec";
 import { runNotebook } from "../runner/run";
 import { median } from "./stats";
 
-
 function nodeEMs(code: string, reps: number): number {
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -42,14 +41,19 @@ export async function run(): Promise<void> {
     const r = await k.execute("console.log(1 + 1)", { timeoutMs: 60000 });
     const t2 = Date.now();
     await k.shutdown();
-    if (r.kind !== "reply" || r.reply.status !== "ok") throw new Error(`bench cell failed: ${JSON.stringify(r)}`);
+    if (r.kind !== "reply" || r.reply.status !== "ok")
+      throw new Error(`bench cell failed: ${JSON.stringify(r)}`);
     starts.push(t1 - t0);
     firsts.push(t2 - t0);
   }
   const nodeStart = nodeEMs("console.log(1 + 1)", reps);
   console.log(`kernel start → ready (median of ${reps}):        ${median(starts).toFixed(0)} ms`);
-  console.log(`kernel start → first cell result (median of ${reps}): ${median(firsts).toFixed(0)} ms`);
-  console.log(`node -e "console.log(1 + 1)" (median of ${reps}):     ${nodeStart.toFixed(0)} ms  → ratio ${(median(firsts) / nodeStart).toFixed(1)}×`);
+  console.log(
+    `kernel start → first cell result (median of ${reps}): ${median(firsts).toFixed(0)} ms`,
+  );
+  console.log(
+    `node -e "console.log(1 + 1)" (median of ${reps}):     ${nodeStart.toFixed(0)} ms  → ratio ${(median(firsts) / nodeStart).toFixed(1)}×`,
+  );
 
   // 2. per-cell overhead over 100 trivial cells (one kernel)
   const k = await KernelClient.start({ spec, cwd: dir, startTimeoutMs: 120000 });
@@ -63,12 +67,25 @@ export async function run(): Promise<void> {
   }
   await k.shutdown();
   const total = per.reduce((a, b) => a + b, 0);
-  console.log(`100 trivial cells: total ${total.toFixed(0)} ms, median ${median(per).toFixed(1)} ms/cell, max ${Math.max(...per).toFixed(1)} ms`);
+  console.log(
+    `100 trivial cells: total ${total.toFixed(0)} ms, median ${median(per).toFixed(1)} ms/cell, max ${Math.max(...per).toFixed(1)} ms`,
+  );
 
   // 3. a notebook of 20 small cells through the runner vs the same code as one `node -e`
-  const cells = Array.from({ length: 20 }, (_, i) => `let s${i} = 0;\nfor (let j = 0; j < 100000; j++) s${i} += Math.sqrt(j);\nconsole.log(${i}, s${i}.toFixed(3));`);
+  const cells = Array.from(
+    { length: 20 },
+    (_, i) =>
+      `let s${i} = 0;\nfor (let j = 0; j < 100000; j++) s${i} += Math.sqrt(j);\nconsole.log(${i}, s${i}.toFixed(3));`,
+  );
   const nb = {
-    cells: cells.map((src, i) => ({ cell_type: "code", id: `b${i}`, metadata: {}, execution_count: null, outputs: [], source: src })),
+    cells: cells.map((src, i) => ({
+      cell_type: "code",
+      id: `b${i}`,
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source: src,
+    })),
     metadata: {},
     nbformat: 4,
     nbformat_minor: 5,
@@ -82,7 +99,11 @@ export async function run(): Promise<void> {
     runs.push(r.timings.totalMs);
   }
   const plain = nodeEMs(cells.join("\n"), reps);
-  console.log(`20-cell notebook via runNotebook (median of ${reps}): ${median(runs).toFixed(0)} ms`);
-  console.log(`same code in node -e (median of ${reps}):             ${plain.toFixed(0)} ms  → runner overhead ${(median(runs) - plain).toFixed(0)} ms, ratio ${(median(runs) / plain).toFixed(1)}×`);
+  console.log(
+    `20-cell notebook via runNotebook (median of ${reps}): ${median(runs).toFixed(0)} ms`,
+  );
+  console.log(
+    `same code in node -e (median of ${reps}):             ${plain.toFixed(0)} ms  → runner overhead ${(median(runs) - plain).toFixed(0)} ms, ratio ${(median(runs) / plain).toFixed(1)}×`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }

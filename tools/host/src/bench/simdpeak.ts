@@ -26,7 +26,8 @@ const CHAINS = 12;
 
 /** Module bytes exporting run(n: i32) → f32 for the given form. */
 export function peakModule(form: "muladd" | "fma"): Uint8Array {
-  const X = CHAINS + 1, Y = CHAINS + 2; // local indices of x and y (0 is n, 1..12 the chains)
+  const X = CHAINS + 1,
+    Y = CHAINS + 2; // local indices of x and y (0 is n, 1..12 the chains)
   const body: number[] = [];
   body.push(0x01, CHAINS + 2, 0x7b); // locals: 14 × v128
   body.push(0x43, 0x00, 0x00, 0x00, 0x3f, 0xfd, ...leb(0x13), 0x21, X); // x = splat(0.5)
@@ -34,7 +35,8 @@ export function peakModule(form: "muladd" | "fma"): Uint8Array {
   body.push(0x02, 0x40, 0x03, 0x40); // block, loop
   body.push(0x20, 0x00, 0x45, 0x0d, 0x01); // if n == 0: break
   for (let i = 1; i <= CHAINS; i++) {
-    if (form === "muladd") body.push(0x20, i, 0x20, X, 0xfd, ...leb(0xe6), 0x20, Y, 0xfd, ...leb(0xe4), 0x21, i);
+    if (form === "muladd")
+      body.push(0x20, i, 0x20, X, 0xfd, ...leb(0xe6), 0x20, Y, 0xfd, ...leb(0xe4), 0x21, i);
     else body.push(0x20, i, 0x20, X, 0x20, Y, 0xfd, ...leb(0x105), 0x21, i);
   }
   body.push(0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, 0x0c, 0x00); // n -= 1; continue
@@ -46,7 +48,14 @@ export function peakModule(form: "muladd" | "fma"): Uint8Array {
   const name = [...Buffer.from("run")];
   const code = [0x01, ...leb(body.length), ...body];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7d]), // type (i32) → f32
     ...section(3, [0x01, 0x00]),
     ...section(7, [0x01, name.length, ...name, 0x00, 0x00]),
@@ -54,8 +63,14 @@ export function peakModule(form: "muladd" | "fma"): Uint8Array {
   ]);
 }
 
-/** GMAC/s (4 lanes × 12 chains per iteration), min CPU time of `reps` runs of `iters` iterations. */
-export function measurePeak(form: "muladd" | "fma", iters = 20_000_000, reps = 5): { gmacs: number; value: number } {
+/**
+ * GMAC/s (4 lanes × 12 chains per iteration), min CPU time of `reps` runs of `iters` iterations.
+ */
+export function measurePeak(
+  form: "muladd" | "fma",
+  iters = 20_000_000,
+  reps = 5,
+): { gmacs: number; value: number } {
   const mod = new WebAssembly.Module(peakModule(form) as unknown as ArrayBuffer);
   const run = (new WebAssembly.Instance(mod).exports as { run: (n: number) => number }).run;
   let value = run(1000);
@@ -74,7 +89,11 @@ export function measurePeak(form: "muladd" | "fma", iters = 20_000_000, reps = 5
  * alternating for `rounds` rounds. Returns GMAC/s per round, or a reason when a form can't run.
  */
 export function simdPeak(rounds: number): { muladd: number[]; fma: number[]; fmaError?: string } {
-  const res = { muladd: [] as number[], fma: [] as number[], fmaError: undefined as string | undefined };
+  const res = {
+    muladd: [] as number[],
+    fma: [] as number[],
+    fmaError: undefined as string | undefined,
+  };
   for (let r = 0; r < rounds; r++) {
     for (const form of r % 2 ? (["fma", "muladd"] as const) : (["muladd", "fma"] as const)) {
       const flags = form === "fma" ? ["--experimental-wasm-relaxed-simd"] : [];
@@ -84,9 +103,13 @@ export function simdPeak(rounds: number): { muladd: number[]; fma: number[]; fma
         if (form === "fma") res.fmaError = (out.stderr || "").trim().split("\n").slice(-1)[0];
         continue;
       }
-      const j = JSON.parse(out.stdout.trim().split("\n").pop()!) as { gmacs: number; value: number };
+      const j = JSON.parse(out.stdout.trim().split("\n").pop()!) as {
+        gmacs: number;
+        value: number;
+      };
       // acc ← acc·0.5 + 1 converges to 2 in every lane: 12 chains → 24 (a wrong module would not).
-      if (Math.abs(j.value - 24) > 1e-3) throw new Error(`simdPeak ${form}: result ${j.value}, expected 24`);
+      if (Math.abs(j.value - 24) > 1e-3)
+        throw new Error(`simdPeak ${form}: result ${j.value}, expected 24`);
       res[form].push(j.gmacs);
     }
   }

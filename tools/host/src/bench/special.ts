@@ -68,12 +68,22 @@ function findFixtures(): string | null {
   return null;
 }
 
-interface RefPoint { n: number; x: number; ref: number; env: number }
+interface RefPoint {
+  n: number;
+  x: number;
+  ref: number;
+  env: number;
+}
 
 /** Reference points from the mpmath tables: integer orders ≤ 20, x ≤ 50 (the bench's domain). */
 function referencePoints(dir: string, kind: "J" | "I", order?: number): RefPoint[] {
   const pts: RefPoint[] = [];
-  const add = (nus: number[], xsr: number[], val: (number | null)[][], env: (i: number, j: number) => number) => {
+  const add = (
+    nus: number[],
+    xsr: number[],
+    val: (number | null)[][],
+    env: (i: number, j: number) => number,
+  ) => {
     nus.forEach((nu, i) => {
       if (!Number.isInteger(nu) || nu > 20 || (order !== undefined && nu !== order)) return;
       xsr.forEach((x, j) => {
@@ -88,7 +98,9 @@ function referencePoints(dir: string, kind: "J" | "I", order?: number): RefPoint
   const misc = JSON.parse(fs.readFileSync(path.join(dir, "misc.json"), "utf8"));
   if (kind === "J") {
     add(jy.nu, jy.x, jy.J, (i, j) => Math.hypot(jy.J[i][j], jy.Y[i][j] ?? 0));
-    add(misc.dense.nu, misc.dense.x, misc.dense.J, (i, j) => Math.hypot(misc.dense.J[i][j], misc.dense.Y[i][j]));
+    add(misc.dense.nu, misc.dense.x, misc.dense.J, (i, j) =>
+      Math.hypot(misc.dense.J[i][j], misc.dense.Y[i][j]),
+    );
   } else {
     add(ik.nu, ik.x, ik.I, (i, j) => Math.abs(ik.I[i][j]));
   }
@@ -111,7 +123,9 @@ function fmtRate(evalsPerS: number): string {
 export async function run(): Promise<void> {
   const B = loadBessel();
   if (!B) {
-    console.log("special: the npm package `bessel` (devDependency) is not installed; nothing to compare against");
+    console.log(
+      "special: the npm package `bessel` (devDependency) is not installed; nothing to compare against",
+    );
     return;
   }
   const r = rng(20261129);
@@ -124,12 +138,44 @@ export async function run(): Promise<void> {
   const zeros = new Int32Array(N);
   const ones = new Int32Array(N).fill(1);
   const cases: (Case & { ns: Int32Array; order?: number })[] = [
-    { name: "J0(x)", ours: (n, x) => S.besselJ(n, x), theirs: (n, x) => B.besselj(x, n), orders: () => 0, kind: "J", ns: zeros, order: 0 },
-    { name: "J1(x)", ours: (n, x) => S.besselJ(n, x), theirs: (n, x) => B.besselj(x, n), orders: () => 1, kind: "J", ns: ones, order: 1 },
-    { name: "Jn(x), n<=20", ours: (n, x) => S.besselJ(n, x), theirs: (n, x) => B.besselj(x, n), orders: (i) => nsJ[i]!, kind: "J", ns: nsJ },
-    { name: "In(x), n<=20", ours: (n, x) => S.besselI(n, x), theirs: (n, x) => B.besseli(x, n), orders: (i) => nsJ[i]!, kind: "I", ns: nsJ },
+    {
+      name: "J0(x)",
+      ours: (n, x) => S.besselJ(n, x),
+      theirs: (n, x) => B.besselj(x, n),
+      orders: () => 0,
+      kind: "J",
+      ns: zeros,
+      order: 0,
+    },
+    {
+      name: "J1(x)",
+      ours: (n, x) => S.besselJ(n, x),
+      theirs: (n, x) => B.besselj(x, n),
+      orders: () => 1,
+      kind: "J",
+      ns: ones,
+      order: 1,
+    },
+    {
+      name: "Jn(x), n<=20",
+      ours: (n, x) => S.besselJ(n, x),
+      theirs: (n, x) => B.besselj(x, n),
+      orders: (i) => nsJ[i]!,
+      kind: "J",
+      ns: nsJ,
+    },
+    {
+      name: "In(x), n<=20",
+      ours: (n, x) => S.besselI(n, x),
+      theirs: (n, x) => B.besseli(x, n),
+      orders: (i) => nsJ[i]!,
+      kind: "I",
+      ns: nsJ,
+    },
   ];
-  console.log(`inputs: ${N} points, x ~ U(0, 50), n ~ U{0..20}, seed 20261129; best of ${ROUNDS} interleaved rounds, CPU time`);
+  console.log(
+    `inputs: ${N} points, x ~ U(0, 50), n ~ U{0..20}, seed 20261129; best of ${ROUNDS} interleaved rounds, CPU time`,
+  );
   const fixtures = findFixtures();
   if (!fixtures) console.log("(test/fixtures/special not found: reference errors skipped)");
 
@@ -177,7 +223,17 @@ export async function run(): Promise<void> {
       String(nRef),
     ]);
   }
-  const head = ["function", "besselbook", "bessel", "speed ratio", "err ours", "err bessel", "err ratio", "max |diff| 1e6", "ref pts"];
+  const head = [
+    "function",
+    "besselbook",
+    "bessel",
+    "speed ratio",
+    "err ours",
+    "err bessel",
+    "err ratio",
+    "max |diff| 1e6",
+    "ref pts",
+  ];
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
   const line = (cells: string[]) => cells.map((c, j) => c.padEnd(widths[j]!)).join("  ");
   console.log(line(head));

@@ -20,17 +20,17 @@
  *   mp-pre  the same function with the message product on the nodes: relu(gather(h·Wm, src) + bm)
  *           (a model-level reordering both engines run; see mpWorkload)
  * Engines: wasm (this session's kernels), wasm-before (KERNELS_BEFORE, for before/after), PyTorch
- * with 1 and 2 threads, data-parallel wasm; plus arithmetic throughput (GEMM, conv) of both
- * engines and the wasm SIMD peak with and without FMA (./simdpeak).
- * All take plain SGD steps (lr 0.01). The first losses of every engine are printed (same weights ⇒
- * same numbers: a check that all engines run one network), and the wasm tensor count must not grow.
- * Env: BESSELBOOK_BENCH_ROUNDS (default 7), BESSELBOOK_BENCH_BLOCK (steps per block, default 5),
- * BESSELBOOK_BENCH_WORKLOADS (comma list, default all), BESSELBOOK_BENCH_TORCH_THREADS (comma list
- * of PyTorch thread counts, default "1,2"), BESSELBOOK_BENCH_DP (comma list of thread counts for
- * data-parallel wasm training, default "2"; empty skips), BESSELBOOK_BENCH_CPU_STEPS (tfjs-cpu steps, default 0:
- * a cpu CNN step takes 13+ s), BESSELBOOK_PYTHON (default /usr/bin/python3), BESSELBOOK_BENCH_BEFORE
- * (default 1: also run "wasm-before", the wasm kernels as they were before session 3, as one
- * more engine in the rotation, with its own kernel profile; 0 skips it).
+ * with 1 and 2 threads, data-parallel wasm; plus arithmetic throughput (GEMM, conv) of both engines
+ * and the wasm SIMD peak with and without FMA (./simdpeak). All take plain SGD steps (lr 0.01). The
+ * first losses of every engine are printed (same weights ⇒ same numbers: a check that all engines
+ * run one network), and the wasm tensor count must not grow. Env: BESSELBOOK_BENCH_ROUNDS (default
+ * 7), BESSELBOOK_BENCH_BLOCK (steps per block, default 5), BESSELBOOK_BENCH_WORKLOADS (comma list,
+ * default all), BESSELBOOK_BENCH_TORCH_THREADS (comma list of PyTorch thread counts, default
+ * "1,2"), BESSELBOOK_BENCH_DP (comma list of thread counts for data-parallel wasm training, default
+ * "2"; empty skips), BESSELBOOK_BENCH_CPU_STEPS (tfjs-cpu steps, default 0: a cpu CNN step takes
+ * 13+ s), BESSELBOOK_PYTHON (default /usr/bin/python3), BESSELBOOK_BENCH_BEFORE (default 1: also
+ * run "wasm-before", the wasm kernels as they were before session 3, as one more engine in the
+ * rotation, with its own kernel profile; 0 skips it).
  */
 import { spawn, spawnSync, ChildProcessWithoutNullStreams } from "node:child_process";
 import * as readline from "node:readline";
@@ -39,13 +39,30 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
-import { KERNELS_BEFORE, registerWasmKernels, stockWasmKernel, wasmKernelOptions, WasmKernelOptions } from "besselbook/tensor/wasm";
+import {
+  KERNELS_BEFORE,
+  registerWasmKernels,
+  stockWasmKernel,
+  wasmKernelOptions,
+  WasmKernelOptions,
+} from "besselbook/tensor/wasm";
 import { backpropFilterVariant } from "besselbook/tensor/wasm/conv";
 import { rng, Rng } from "besselbook/tensor/rng";
-import { DataParallel, Replica, Shard, shardGradients, splitBatch } from "besselbook/tensor/dataparallel";
+import {
+  DataParallel,
+  Replica,
+  Shard,
+  shardGradients,
+  splitBatch,
+} from "besselbook/tensor/dataparallel";
 import { simdPeak } from "./simdpeak";
 
-type Arr = { name: string; shape: number[]; dtype: "float32" | "int32"; data: Float32Array | Int32Array };
+type Arr = {
+  name: string;
+  shape: number[];
+  dtype: "float32" | "int32";
+  data: Float32Array | Int32Array;
+};
 
 interface ConvSpec {
   filters: number;
@@ -74,28 +91,61 @@ function normals(r: Rng, n: number, scale: number): Float32Array {
   return a;
 }
 
-function cnnWorkload(name: string, about: string, convs: ConvSpec[], dense: number[], seed: number): Workload {
+function cnnWorkload(
+  name: string,
+  about: string,
+  convs: ConvSpec[],
+  dense: number[],
+  seed: number,
+): Workload {
   const r = rng(seed);
-  const B = 64, H = 28, C = 10;
+  const B = 64,
+    H = 28,
+    C = 10;
   const arrays: Arr[] = [];
   const x = new Float32Array(B * H * H);
   for (let i = 0; i < x.length; i++) x[i] = r.uniform();
   const y = new Int32Array(B);
   for (let i = 0; i < B; i++) y[i] = r.int(C);
-  arrays.push({ name: "x", shape: [B, H, H, 1], dtype: "float32", data: x }, { name: "y", shape: [B], dtype: "int32", data: y });
+  arrays.push(
+    { name: "x", shape: [B, H, H, 1], dtype: "float32", data: x },
+    { name: "y", shape: [B], dtype: "int32", data: y },
+  );
   // He-normal weights so activations keep their scale; small nonzero biases exercise the bias path.
-  let ci = 1, side = H;
+  let ci = 1,
+    side = H;
   convs.forEach((c, i) => {
-    arrays.push({ name: `conv${i}.kernel`, shape: [3, 3, ci, c.filters], dtype: "float32", data: normals(r, 9 * ci * c.filters, Math.sqrt(2 / (9 * ci))) });
-    arrays.push({ name: `conv${i}.bias`, shape: [c.filters], dtype: "float32", data: normals(r, c.filters, 0.01) });
-    side = c.padding === "same" ? Math.ceil(side / c.stride) : Math.floor((side - 3) / c.stride) + 1;
+    arrays.push({
+      name: `conv${i}.kernel`,
+      shape: [3, 3, ci, c.filters],
+      dtype: "float32",
+      data: normals(r, 9 * ci * c.filters, Math.sqrt(2 / (9 * ci))),
+    });
+    arrays.push({
+      name: `conv${i}.bias`,
+      shape: [c.filters],
+      dtype: "float32",
+      data: normals(r, c.filters, 0.01),
+    });
+    side =
+      c.padding === "same" ? Math.ceil(side / c.stride) : Math.floor((side - 3) / c.stride) + 1;
     if (c.pool) side = Math.floor(side / 2);
     ci = c.filters;
   });
   let fin = side * side * ci;
   dense.forEach((units, i) => {
-    arrays.push({ name: `dense${i}.kernel`, shape: [fin, units], dtype: "float32", data: normals(r, fin * units, Math.sqrt(2 / fin)) });
-    arrays.push({ name: `dense${i}.bias`, shape: [units], dtype: "float32", data: normals(r, units, 0.01) });
+    arrays.push({
+      name: `dense${i}.kernel`,
+      shape: [fin, units],
+      dtype: "float32",
+      data: normals(r, fin * units, Math.sqrt(2 / fin)),
+    });
+    arrays.push({
+      name: `dense${i}.bias`,
+      shape: [units],
+      dtype: "float32",
+      data: normals(r, units, 0.01),
+    });
     fin = units;
   });
   return {
@@ -109,19 +159,35 @@ function cnnWorkload(name: string, about: string, convs: ConvSpec[], dense: numb
       // Ordinary tf.layers code: nothing here knows about wasm kernels.
       const model = tf.sequential();
       convs.forEach((c, i) => {
-        model.add(tf.layers.conv2d({ filters: c.filters, kernelSize: 3, strides: c.stride, padding: c.padding, activation: "relu", ...(i === 0 ? { inputShape: [H, H, 1] } : {}) }));
+        model.add(
+          tf.layers.conv2d({
+            filters: c.filters,
+            kernelSize: 3,
+            strides: c.stride,
+            padding: c.padding,
+            activation: "relu",
+            ...(i === 0 ? { inputShape: [H, H, 1] } : {}),
+          }),
+        );
         if (c.pool) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
       });
       model.add(tf.layers.flatten());
-      dense.forEach((units, i) => model.add(tf.layers.dense({ units, activation: i < dense.length - 1 ? "relu" : "linear" })));
-      const weights = arrays.filter((a) => a.name.startsWith("conv") || a.name.startsWith("dense")).map((a) => get(a.name));
+      dense.forEach((units, i) =>
+        model.add(tf.layers.dense({ units, activation: i < dense.length - 1 ? "relu" : "linear" })),
+      );
+      const weights = arrays
+        .filter((a) => a.name.startsWith("conv") || a.name.startsWith("dense"))
+        .map((a) => get(a.name));
       model.setWeights(weights);
       const xs = get("x");
       const ys = tf.tidy(() => tf.oneHot(get("y"), C).toFloat());
       const opt = tf.train.sgd(LR);
       const step = () =>
         tf.tidy(() => {
-          const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs) as tf.Tensor) as tf.Scalar, true)!;
+          const loss = opt.minimize(
+            () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs) as tf.Tensor) as tf.Scalar,
+            true,
+          )!;
           return loss.dataSync()[0];
         });
       return {
@@ -146,9 +212,15 @@ function mpWorkload(seed: number, order: "edge" | "node" = "edge"): Workload {
   const r = rng(seed);
   // A batch of G disjoint random graphs (like a batch of molecules or point clouds), so that the
   // batch can be split between threads by graph; per graph n = N/G nodes and E/G edges.
-  const N = 1000, E = 10000, F = 64, L = 2, G = 8;
-  const n = N / G, eg = E / G;
-  const src = new Int32Array(E), dst = new Int32Array(E);
+  const N = 1000,
+    E = 10000,
+    F = 64,
+    L = 2,
+    G = 8;
+  const n = N / G,
+    eg = E / G;
+  const src = new Int32Array(E),
+    dst = new Int32Array(E);
   for (let e = 0; e < E; e++) {
     const g = Math.floor(e / eg);
     src[e] = g * n + r.int(n);
@@ -161,15 +233,29 @@ function mpWorkload(seed: number, order: "edge" | "node" = "edge"): Workload {
     { name: "target", shape: [N, F], dtype: "float32", data: normals(r, N * F, 0.5) },
   ];
   for (let i = 0; i < L; i++) {
-    // Messages are summed over ~10 in-edges per node: scale Wu by 1/√(10F) to keep tanh unsaturated.
-    arrays.push({ name: `mp${i}.wm`, shape: [F, F], dtype: "float32", data: normals(r, F * F, Math.sqrt(2 / F)) });
+    // Messages are summed over ~10 in-edges per node: scale Wu by 1/√(10F) to keep tanh
+    // unsaturated.
+    arrays.push({
+      name: `mp${i}.wm`,
+      shape: [F, F],
+      dtype: "float32",
+      data: normals(r, F * F, Math.sqrt(2 / F)),
+    });
     arrays.push({ name: `mp${i}.bm`, shape: [F], dtype: "float32", data: normals(r, F, 0.01) });
-    arrays.push({ name: `mp${i}.wu`, shape: [F, F], dtype: "float32", data: normals(r, F * F, 1 / Math.sqrt(10 * F)) });
+    arrays.push({
+      name: `mp${i}.wu`,
+      shape: [F, F],
+      dtype: "float32",
+      data: normals(r, F * F, 1 / Math.sqrt(10 * F)),
+    });
   }
   return {
     name: order === "edge" ? "mp" : "mp-pre",
-    about: `message passing: ${L} layers, ${G} graphs × ${n} nodes × ${eg} edges, ${F} features (gather + segment sum)` +
-      (order === "node" ? "; h·Wm on the nodes, then gathered (same function, 10× fewer matmul rows)" : ""),
+    about:
+      `message passing: ${L} layers, ${G} graphs × ${n} nodes × ${eg} edges, ${F} features (gather + segment sum)` +
+      (order === "node"
+        ? "; h·Wm on the nodes, then gathered (same function, 10× fewer matmul rows)"
+        : ""),
     kind: "mp",
     // tfjs-cpu's UnsortedSegmentSum loops over segments with a mask each (O(E·N·F)): one call
     // here measured 129 CPU-s, one training step 353 CPU-s (26 min wall on the loaded machine).
@@ -186,7 +272,10 @@ function mpWorkload(seed: number, order: "edge" | "node" = "edge"): Workload {
         };
         return { wm: v("wm"), bm: v("bm"), wu: v("wu") };
       });
-      const s = get("src") as tf.Tensor1D, d = get("dst") as tf.Tensor1D, h0 = get("h"), target = get("target");
+      const s = get("src") as tf.Tensor1D,
+        d = get("dst") as tf.Tensor1D,
+        h0 = get("h"),
+        target = get("target");
       const opt = tf.train.sgd(LR);
       const forward = (): tf.Scalar => {
         let h = h0;
@@ -232,7 +321,6 @@ export function workloads(): Workload[] {
     mpWorkload(3, "node"),
   ];
 }
-
 
 /** One block of timed steps. */
 interface Block {
@@ -337,17 +425,34 @@ export function benchReplica(config: { workload: string }): Replica {
     const { convs, dense } = w.spec as { convs: ConvSpec[]; dense: number[] };
     const model = tf.sequential();
     convs.forEach((c, i) => {
-      model.add(tf.layers.conv2d({ filters: c.filters, kernelSize: 3, strides: c.stride, padding: c.padding, activation: "relu", ...(i === 0 ? { inputShape: [28, 28, 1] } : {}) }));
+      model.add(
+        tf.layers.conv2d({
+          filters: c.filters,
+          kernelSize: 3,
+          strides: c.stride,
+          padding: c.padding,
+          activation: "relu",
+          ...(i === 0 ? { inputShape: [28, 28, 1] } : {}),
+        }),
+      );
       if (c.pool) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     });
     model.add(tf.layers.flatten());
-    dense.forEach((units, i) => model.add(tf.layers.dense({ units, activation: i < dense.length - 1 ? "relu" : "linear" })));
-    const init = w.arrays.filter((a) => a.name.startsWith("conv") || a.name.startsWith("dense")).map((a) => t(a.name));
+    dense.forEach((units, i) =>
+      model.add(tf.layers.dense({ units, activation: i < dense.length - 1 ? "relu" : "linear" })),
+    );
+    const init = w.arrays
+      .filter((a) => a.name.startsWith("conv") || a.name.startsWith("dense"))
+      .map((a) => t(a.name));
     model.setWeights(init);
     tf.dispose(init);
     return {
       variables: model.trainableWeights.map((v) => v.read() as tf.Variable),
-      loss: (b) => tf.losses.softmaxCrossEntropy(tf.oneHot(b.y as tf.Tensor1D, 10).toFloat(), model.apply(b.x) as tf.Tensor) as tf.Scalar,
+      loss: (b) =>
+        tf.losses.softmaxCrossEntropy(
+          tf.oneHot(b.y as tf.Tensor1D, 10).toFloat(),
+          model.apply(b.x) as tf.Tensor,
+        ) as tf.Scalar,
     };
   }
   const { layers: L, order } = w.spec as { layers: number; order: "edge" | "node" };
@@ -369,7 +474,12 @@ export function benchReplica(config: { workload: string }): Replica {
         const src = b.src as tf.Tensor1D;
         const pre = order === "edge" ? tf.gather(h, src).matMul(wm) : tf.gather(h.matMul(wm), src);
         const msg = tf.relu(pre.add(bm));
-        h = tf.tanh(tf.unsortedSegmentSum(msg, b.dst as tf.Tensor1D, n).matMul(wu).add(h));
+        h = tf.tanh(
+          tf
+            .unsortedSegmentSum(msg, b.dst as tf.Tensor1D, n)
+            .matMul(wu)
+            .add(h),
+        );
       }
       return tf.mean(tf.square(h.sub(b.target)));
     },
@@ -379,20 +489,36 @@ export function benchReplica(config: { workload: string }): Replica {
 /** The whole batch of a workload split into `parts` shards (CNN: by images; mp: by graphs). */
 export function benchShards(w: Workload, parts: number): Shard[] {
   const A = arraysOf(w);
-  const arr = (n: string) => ({ data: A.get(n)!.data, shape: A.get(n)!.shape, dtype: A.get(n)!.dtype });
+  const arr = (n: string) => ({
+    data: A.get(n)!.data,
+    shape: A.get(n)!.shape,
+    dtype: A.get(n)!.dtype,
+  });
   if (w.kind === "cnn") return splitBatch({ x: arr("x"), y: arr("y") }, parts);
-  const { nodes: N, edges: E, graphs: G, features: F } = w.spec as { nodes: number; edges: number; graphs: number; features: number };
+  const {
+    nodes: N,
+    edges: E,
+    graphs: G,
+    features: F,
+  } = w.spec as { nodes: number; edges: number; graphs: number; features: number };
   if (parts > G) throw new RangeError(`benchShards: ${parts} shards for ${G} graphs`);
-  const n = N / G, eg = E / G;
-  const src = A.get("src")!.data as Int32Array, dst = A.get("dst")!.data as Int32Array;
-  const h = A.get("h")!.data as Float32Array, target = A.get("target")!.data as Float32Array;
+  const n = N / G,
+    eg = E / G;
+  const src = A.get("src")!.data as Int32Array,
+    dst = A.get("dst")!.data as Int32Array;
+  const h = A.get("h")!.data as Float32Array,
+    target = A.get("target")!.data as Float32Array;
   const shards: Shard[] = [];
   let g0 = 0;
   for (let p = 0; p < parts; p++) {
     const g1 = g0 + Math.floor(G / parts) + (p < G % parts ? 1 : 0);
-    const v0 = g0 * n, v1 = g1 * n, e0 = g0 * eg, e1 = g1 * eg;
+    const v0 = g0 * n,
+      v1 = g1 * n,
+      e0 = g0 * eg,
+      e1 = g1 * eg;
     // Node ids relative to the shard's first node (graphs are disjoint, so no edge leaves a shard).
-    const s = Int32Array.from(src.subarray(e0, e1), (v) => v - v0), d = Int32Array.from(dst.subarray(e0, e1), (v) => v - v0);
+    const s = Int32Array.from(src.subarray(e0, e1), (v) => v - v0),
+      d = Int32Array.from(dst.subarray(e0, e1), (v) => v - v0);
     shards.push({
       items: v1 - v0,
       arrays: {
@@ -410,7 +536,10 @@ export function benchShards(w: Workload, parts: number): Shard[] {
 /** Data-parallel wasm training of a workload on `threads` threads (./tensor/dataparallel). */
 async function dpEngine(w: Workload, warmup: number, threads: number): Promise<Engine> {
   await tf.setBackend("wasm");
-  const dp = await DataParallel.start({ module: __filename, fn: "benchReplica", config: { workload: w.name } }, { threads });
+  const dp = await DataParallel.start(
+    { module: __filename, fn: "benchReplica", config: { workload: w.name } },
+    { threads },
+  );
   const shards = benchShards(w, threads);
   const opt = tf.train.sgd(LR);
   const step = async () => {
@@ -501,7 +630,8 @@ function python(): string {
 function torchMissing(): string | null {
   const r = spawnSync(python(), ["-c", "import torch, numpy"], { encoding: "utf8" });
   if (r.error) return `${python()} not runnable (${r.error.message})`;
-  if (r.status !== 0) return `${python()} cannot import torch/numpy (install Debian's python3-torch)`;
+  if (r.status !== 0)
+    return `${python()} cannot import torch/numpy (install Debian's python3-torch)`;
   return null;
 }
 
@@ -519,12 +649,20 @@ function exportWorkload(w: Workload, dir: string, extra: Record<string, unknown>
   const data = path.join(dir, `${w.name}.bin`);
   if (!fs.existsSync(data)) fs.writeFileSync(data, Buffer.concat(chunks));
   const manifest = path.join(dir, `${w.name}-${JSON.stringify(extra).replace(/\W+/g, "_")}.json`);
-  fs.writeFileSync(manifest, JSON.stringify({ kind: w.kind, spec: w.spec, data, arrays, lr: LR, ...extra }));
+  fs.writeFileSync(
+    manifest,
+    JSON.stringify({ kind: w.kind, spec: w.spec, data, arrays, lr: LR, ...extra }),
+  );
   return manifest;
 }
 
 /** A long-lived torch_step.py process serving "run K" requests (so engines can alternate). */
-async function torchEngine(w: Workload, warmup: number, threads: number, dir: string): Promise<Engine> {
+async function torchEngine(
+  w: Workload,
+  warmup: number,
+  threads: number,
+  dir: string,
+): Promise<Engine> {
   const manifest = exportWorkload(w, dir, { warmup, threads });
   const script = path.join(__dirname, "..", "..", "src", "bench", "torch_step.py");
   const n = String(threads);
@@ -541,8 +679,11 @@ async function torchEngine(w: Workload, warmup: number, threads: number, dir: st
     while (waiting.length) waiting.shift()!(null);
   });
   const next = async (): Promise<Record<string, unknown>> => {
-    const l = queue.length ? queue.shift()! : await new Promise<string | null>((res) => waiting.push(res));
-    if (l === null) throw new Error(`torch_step.py exited: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    const l = queue.length
+      ? queue.shift()!
+      : await new Promise<string | null>((res) => waiting.push(res));
+    if (l === null)
+      throw new Error(`torch_step.py exited: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
     return JSON.parse(l);
   };
   const ready = await next();
@@ -554,7 +695,11 @@ async function torchEngine(w: Workload, warmup: number, threads: number, dir: st
     async block(k) {
       child.stdin.write(`run ${k}\n`);
       const r = await next();
-      return { wallMs: r.wall_ms as number, cpuMs: r.cpu_ms as number, losses: r.losses as number[] };
+      return {
+        wallMs: r.wall_ms as number,
+        cpuMs: r.cpu_ms as number,
+        losses: r.losses as number[],
+      };
     },
     async stop() {
       child.stdin.write("quit\n");
@@ -567,15 +712,22 @@ function envInt(name: string, dflt: number, min = 0): number {
   const v = process.env[name];
   if (v === undefined || v === "") return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`${name} = ${v} is out of domain; expected an integer ≥ ${min}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new RangeError(`${name} = ${v} is out of domain; expected an integer ≥ ${min}`);
   return n;
 }
 
 function envList(name: string, dflt: string): string[] {
-  return (process.env[name] ?? dflt).split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return (process.env[name] ?? dflt)
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
-/** Set up the wasm backend (paths for Node) and besselbook's kernels; returns a one-line description. */
+/**
+ * Set up the wasm backend (paths for Node) and besselbook's kernels; returns a one-line
+ * description.
+ */
 export async function setupWasm(): Promise<string> {
   tfwasm.setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm")) + path.sep);
   if (!(await tf.setBackend("wasm"))) throw new Error("wasm backend failed to initialise");
@@ -590,12 +742,18 @@ const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 const med = (xs: number[]) => quantile(xs, 0.5);
-const spread = (xs: number[]) => `${med(xs).toFixed(2)} [${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}]`;
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+const spread = (xs: number[]) =>
+  `${med(xs).toFixed(2)} [${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}]`;
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 
 /** Extra engines (e.g. data-parallel wasm) can be plugged in by other modules. */
 export type EngineFactory = (w: Workload, warmup: number) => Promise<Engine | null>;
@@ -636,14 +794,34 @@ async function roofline(rounds: number, torchOk: boolean): Promise<void> {
     return best;
   };
   const [M, K, N] = shapes.gemm;
-  const a = tf.randomNormal([M, K], 0, 1, "float32", 1), x = tf.randomNormal([64, 13, 13, 32], 0, 1, "float32", 2);
-  const res: Record<string, { wasm: number[]; torch: number[] }> = { gemm: { wasm: [], torch: [] }, conv: { wasm: [], torch: [] } };
+  const a = tf.randomNormal([M, K], 0, 1, "float32", 1),
+    x = tf.randomNormal([64, 13, 13, 32], 0, 1, "float32", 2);
+  const res: Record<string, { wasm: number[]; torch: number[] }> = {
+    gemm: { wasm: [], torch: [] },
+    conv: { wasm: [], torch: [] },
+  };
   for (let r = 0; r < rounds; r++) {
     // Fresh right-hand operands each call: XNNPACK packs (and caches) them per tensor.
-    res.gemm.wasm.push(wasmMs(() => tf.tidy(() => tf.matMul(a, tf.randomNormal([K, N], 0, 1, "float32", r)))));
-    res.conv.wasm.push(wasmMs(() => tf.tidy(() => tf.conv2d(x as tf.Tensor4D, tf.randomNormal([3, 3, 32, 64], 0, 1, "float32", r) as tf.Tensor4D, 1, "valid"))));
+    res.gemm.wasm.push(
+      wasmMs(() => tf.tidy(() => tf.matMul(a, tf.randomNormal([K, N], 0, 1, "float32", r)))),
+    );
+    res.conv.wasm.push(
+      wasmMs(() =>
+        tf.tidy(() =>
+          tf.conv2d(
+            x as tf.Tensor4D,
+            tf.randomNormal([3, 3, 32, 64], 0, 1, "float32", r) as tf.Tensor4D,
+            1,
+            "valid",
+          ),
+        ),
+      ),
+    );
     if (torchOk) {
-      const out = spawnSync(python(), ["-c", py], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } });
+      const out = spawnSync(python(), ["-c", py], {
+        encoding: "utf8",
+        env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+      });
       if (out.status === 0) {
         const j = JSON.parse(out.stdout.trim().split("\n").pop()!);
         res.gemm.torch.push(j.gemm);
@@ -652,19 +830,31 @@ async function roofline(rounds: number, torchOk: boolean): Promise<void> {
     }
   }
   tf.dispose([a, x]);
-  console.log(`\nArithmetic throughput, one thread (min CPU time of 5 calls, median over ${rounds} alternating rounds; load ${load()}):`);
+  console.log(
+    `\nArithmetic throughput, one thread (min CPU time of 5 calls, median over ${rounds} alternating rounds; load ${load()}):`,
+  );
   for (const k of ["gemm", "conv"] as const) {
-    const w = med(res[k].wasm), t = res[k].torch.length ? med(res[k].torch) : NaN;
+    const w = med(res[k].wasm),
+      t = res[k].torch.length ? med(res[k].torch) : NaN;
     const rate = (ms: number) => (macs[k] / ms / 1e6).toFixed(1);
-    console.log(`  ${k === "gemm" ? "GEMM [1024,1024]·[1024,256]" : "conv [64,13,13,32]*[3,3,32,64]"}: wasm ${fmt(w)} ms = ${rate(w)} GMAC/s` + (Number.isFinite(t) ? `; PyTorch ${fmt(t)} ms = ${rate(t)} GMAC/s; wasm/PyTorch ${(w / t).toFixed(2)}` : ""));
+    console.log(
+      `  ${k === "gemm" ? "GEMM [1024,1024]·[1024,256]" : "conv [64,13,13,32]*[3,3,32,64]"}: wasm ${fmt(w)} ms = ${rate(w)} GMAC/s` +
+        (Number.isFinite(t)
+          ? `; PyTorch ${fmt(t)} ms = ${rate(t)} GMAC/s; wasm/PyTorch ${(w / t).toFixed(2)}`
+          : ""),
+    );
   }
   // The ceiling for any wasm kernel: register-only f32x4 multiply-add chains (./simdpeak).
   const peak = simdPeak(rounds);
-  console.log(`  wasm SIMD peak (12 register chains of f32x4 acc·x + y, no memory; median [min–max] of ${rounds} alternating child processes, load ${load()}):`);
+  console.log(
+    `  wasm SIMD peak (12 register chains of f32x4 acc·x + y, no memory; median [min–max] of ${rounds} alternating child processes, load ${load()}):`,
+  );
   console.log(`    mul + add (what tfjs 4.22's binary has): ${spread(peak.muladd)} GMAC/s`);
-  console.log(peak.fma.length
-    ? `    relaxed_madd (FMA; needs node --experimental-wasm-relaxed-simd; tfjs 4.22 has no such binary): ${spread(peak.fma)} GMAC/s`
-    : `    relaxed_madd: not runnable here (${peak.fmaError ?? "unknown"})`);
+  console.log(
+    peak.fma.length
+      ? `    relaxed_madd (FMA; needs node --experimental-wasm-relaxed-simd; tfjs 4.22 has no such binary): ${spread(peak.fma)} GMAC/s`
+      : `    relaxed_madd: not runnable here (${peak.fmaError ?? "unknown"})`,
+  );
 }
 
 /**
@@ -689,10 +879,19 @@ async function kernelVariants(): Promise<void> {
     }
     return best;
   };
-  const kernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>, stock = false): tf.TensorInfo => {
+  const kernel = (
+    name: string,
+    inputs: Record<string, tf.Tensor>,
+    attrs: Record<string, unknown>,
+    stock = false,
+  ): tf.TensorInfo => {
     const f = stock ? stockWasmKernel(name) : tf.getKernel(name, "wasm")?.kernelFunc;
     if (!f) throw new Error(`bench: no ${stock ? "stock " : ""}wasm kernel ${name}`);
-    const out = f({ inputs, backend: tf.engine().backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]);
+    const out = f({
+      inputs,
+      backend: tf.engine().backend,
+      attrs,
+    } as unknown as Parameters<tf.KernelFunc>[0]);
     return Array.isArray(out) ? out[0] : out;
   };
   console.log("\nKernel variants, CPU ms per call (min of 7, fresh inputs):");
@@ -704,7 +903,13 @@ async function kernelVariants(): Promise<void> {
   ];
   for (const [xs, co, s, pad] of layers) {
     const [n, h, w, ci] = xs;
-    const info = tf.backend_util.computeConv2DInfo(xs as [number, number, number, number], [3, 3, ci, co], s, 1, pad);
+    const info = tf.backend_util.computeConv2DInfo(
+      xs as [number, number, number, number],
+      [3, 3, ci, co],
+      s,
+      1,
+      pad,
+    );
     const attrs = { strides: s, pad, dataFormat: "NHWC", filterShape: [3, 3, ci, co] };
     const parts: string[] = [];
     for (const v of ["conv", "colsT", "cols"] as const) {
@@ -717,7 +922,9 @@ async function kernelVariants(): Promise<void> {
       parts.push(`${v} ${fmt(ms)}`);
     }
     backpropFilterVariant.layout = "auto";
-    console.log(`  Conv2DBackpropFilter x [${xs}] → ${co}, stride ${s} ${pad}: ${parts.join(", ")} (auto uses ${ci >= 8 ? "conv" : "cols or colsT"})`);
+    console.log(
+      `  Conv2DBackpropFilter x [${xs}] → ${co}, stride ${s} ${pad}: ${parts.join(", ")} (auto uses ${ci >= 8 ? "conv" : "cols or colsT"})`,
+    );
   }
   {
     let x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor;
@@ -729,8 +936,13 @@ async function kernelVariants(): Promise<void> {
     };
     const attrs = { filterSize: 2, strides: 2, pad: "valid" };
     const ours = minMs(() => kernel("MaxPoolGrad", { dy, input: x, output: y }, attrs), fresh);
-    const stock = minMs(() => kernel("MaxPoolGrad", { dy, input: x, output: y }, attrs, true), fresh);
-    console.log(`  MaxPoolGrad 2×2/2 on [64,26,26,32]: besselbook ${fmt(ours)}, stock ${fmt(stock)}`);
+    const stock = minMs(
+      () => kernel("MaxPoolGrad", { dy, input: x, output: y }, attrs, true),
+      fresh,
+    );
+    console.log(
+      `  MaxPoolGrad 2×2/2 on [64,26,26,32]: besselbook ${fmt(ours)}, stock ${fmt(stock)}`,
+    );
   }
 }
 
@@ -744,7 +956,8 @@ async function kernelVariants(): Promise<void> {
 async function dpBound(w: Workload, parts: number, rounds: number): Promise<{ ratio: number[] }> {
   await tf.setBackend("wasm");
   const rep = benchReplica({ workload: w.name });
-  const full = benchShards(w, 1)[0], shard = benchShards(w, parts)[0];
+  const full = benchShards(w, 1)[0],
+    shard = benchShards(w, parts)[0];
   const cpu = (s: Shard) => {
     const c0 = process.cpuUsage();
     for (let i = 0; i < 3; i++) shardGradients(rep, s);
@@ -755,7 +968,8 @@ async function dpBound(w: Workload, parts: number, rounds: number): Promise<{ ra
   cpu(shard);
   const ratio: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const a = r % 2 ? cpu(shard) : cpu(full), b = r % 2 ? cpu(full) : cpu(shard);
+    const a = r % 2 ? cpu(shard) : cpu(full),
+      b = r % 2 ? cpu(full) : cpu(shard);
     ratio.push(r % 2 ? b / a : a / b);
   }
   tf.dispose(rep.variables);
@@ -768,30 +982,62 @@ export async function run(): Promise<void> {
   const cpuSteps = envInt("BESSELBOOK_BENCH_CPU_STEPS", 0);
   const torchThreads = envList("BESSELBOOK_BENCH_TORCH_THREADS", "1,2").map((t) => {
     const n = Number(t);
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`BESSELBOOK_BENCH_TORCH_THREADS entry ${t} is out of domain; expected integers ≥ 1`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(
+        `BESSELBOOK_BENCH_TORCH_THREADS entry ${t} is out of domain; expected integers ≥ 1`,
+      );
     return n;
   });
   const dpThreads = envList("BESSELBOOK_BENCH_DP", "2").map((t) => {
     const n = Number(t);
-    if (!Number.isInteger(n) || n < 2) throw new RangeError(`BESSELBOOK_BENCH_DP entry ${t} is out of domain; expected integers ≥ 2`);
+    if (!Number.isInteger(n) || n < 2)
+      throw new RangeError(
+        `BESSELBOOK_BENCH_DP entry ${t} is out of domain; expected integers ≥ 2`,
+      );
     return n;
   });
-  const wanted = envList("BESSELBOOK_BENCH_WORKLOADS", workloads().map((w) => w.name).join(","));
+  const wanted = envList(
+    "BESSELBOOK_BENCH_WORKLOADS",
+    workloads()
+      .map((w) => w.name)
+      .join(","),
+  );
   const all = workloads();
   const unknown = wanted.filter((n) => !all.some((w) => w.name === n));
-  if (unknown.length) throw new RangeError(`BESSELBOOK_BENCH_WORKLOADS: unknown ${unknown.join(", ")}; expected some of ${all.map((w) => w.name).join(", ")}`);
+  if (unknown.length)
+    throw new RangeError(
+      `BESSELBOOK_BENCH_WORKLOADS: unknown ${unknown.join(", ")}; expected some of ${all.map((w) => w.name).join(", ")}`,
+    );
   const warmup = 3;
   const cpus = os.cpus();
-  console.log(`machine: ${cpus[0]?.model ?? "unknown CPU"} × ${cpus.length} logical CPUs; Node ${process.version}; load average ${load()} (1/5/15 min)`);
+  console.log(
+    `machine: ${cpus[0]?.model ?? "unknown CPU"} × ${cpus.length} logical CPUs; Node ${process.version}; load average ${load()} (1/5/15 min)`,
+  );
   console.log(`tfjs ${tf.version.tfjs}; ${await setupWasm()}`);
   const missing = torchMissing();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "besselbook-bench-"));
-  console.log(missing ? `torch: SKIPPED — ${missing}` : `torch: ${python()}, thread counts ${torchThreads.join(", ")}`);
-  console.log(`method: ${rounds} rounds × ${blockSteps} steps per engine, engine order rotating each round, after ${warmup} warm-up steps`);
-  const summary: string[][] = [["workload", "wasm cpu-ms", "torch-1t cpu-ms", "wasm/torch-1t (median [min–max])", "load before → after"]];
+  console.log(
+    missing
+      ? `torch: SKIPPED — ${missing}`
+      : `torch: ${python()}, thread counts ${torchThreads.join(", ")}`,
+  );
+  console.log(
+    `method: ${rounds} rounds × ${blockSteps} steps per engine, engine order rotating each round, after ${warmup} warm-up steps`,
+  );
+  const summary: string[][] = [
+    [
+      "workload",
+      "wasm cpu-ms",
+      "torch-1t cpu-ms",
+      "wasm/torch-1t (median [min–max])",
+      "load before → after",
+    ],
+  ];
   const multi: string[][] = [];
   const withBefore = process.env.BESSELBOOK_BENCH_BEFORE !== "0";
-  const beforeRows: string[][] = [["workload", "before cpu-ms", "now cpu-ms", "now/before (median [min–max])", "before/torch-1t"]];
+  const beforeRows: string[][] = [
+    ["workload", "before cpu-ms", "now cpu-ms", "now/before (median [min–max])", "before/torch-1t"],
+  ];
   try {
     await roofline(rounds, !missing);
     await kernelVariants();
@@ -800,10 +1046,16 @@ export async function run(): Promise<void> {
       console.log(`\n[${w.name}] ${w.about}\n  load average ${load0}`);
       const wasm = await tfjsEngine("wasm", w, warmup);
       const before = withBefore
-        ? await tfjsEngine("wasm", w, warmup, { label: "wasm-before", options: KERNELS_BEFORE, about: "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient, plain segment-sum and gather loops)" })
+        ? await tfjsEngine("wasm", w, warmup, {
+            label: "wasm-before",
+            options: KERNELS_BEFORE,
+            about:
+              "kernels as before session 3 (dW im2col, copying Identity, tfjs-core segment-sum gradient, plain segment-sum and gather loops)",
+          })
         : null;
       const engines: Engine[] = before ? [wasm, before] : [wasm];
-      if (!missing) for (const t of torchThreads) engines.push(await torchEngine(w, warmup, t, dir));
+      if (!missing)
+        for (const t of torchThreads) engines.push(await torchEngine(w, warmup, t, dir));
       for (const t of dpThreads) engines.push(await dpEngine(w, warmup, t));
       for (const x of extraEngines) {
         const e = await x.make(w, warmup);
@@ -819,40 +1071,74 @@ export async function run(): Promise<void> {
         }
       }
       const tensors1 = wasm.tensors();
-      const perStep = (label: string, f: "cpuMs" | "wallMs") => blocks.get(label)!.map((b) => b[f] / blockSteps);
+      const perStep = (label: string, f: "cpuMs" | "wallMs") =>
+        blocks.get(label)!.map((b) => b[f] / blockSteps);
       for (const e of engines) {
-        console.log(`  ${e.label.padEnd(10)} cpu-ms/step ${spread(perStep(e.label, "cpuMs"))}, wall-ms/step ${spread(perStep(e.label, "wallMs"))} (median [min–max] over ${rounds} blocks)`);
+        console.log(
+          `  ${e.label.padEnd(10)} cpu-ms/step ${spread(perStep(e.label, "cpuMs"))}, wall-ms/step ${spread(perStep(e.label, "wallMs"))} (median [min–max] over ${rounds} blocks)`,
+        );
       }
-      console.log(`  wasm tensors before/after the rounds: ${tensors0} → ${tensors1}${tensors0 === tensors1 ? " (flat)" : " (GROWING)"}`);
+      console.log(
+        `  wasm tensors before/after the rounds: ${tensors0} → ${tensors1}${tensors0 === tensors1 ? " (flat)" : " (GROWING)"}`,
+      );
       const k = Math.min(3, ...engines.map((e) => e.warm.length));
       console.log(`  first ${k} losses from the shared initial weights:`);
-      for (const e of engines) console.log(`    ${e.label.padEnd(10)} ${e.warm.slice(0, k).map((l) => l.toFixed(5)).join(" ")}`);
+      for (const e of engines)
+        console.log(
+          `    ${e.label.padEnd(10)} ${e.warm
+            .slice(0, k)
+            .map((l) => l.toFixed(5))
+            .join(" ")}`,
+        );
       const ratio = (a: string, b: string, f: "cpuMs" | "wallMs") => {
-        const A = blocks.get(a)!, B = blocks.get(b)!;
+        const A = blocks.get(a)!,
+          B = blocks.get(b)!;
         return A.map((x, i) => x[f] / B[i][f]);
       };
       const load1 = load();
       if (before) {
         const rb = ratio("wasm", "wasm-before", "cpuMs");
         console.log(`  wasm now / wasm before this session, CPU time per round: ${spread(rb)}`);
-        beforeRows.push([w.name, fmt(med(perStep("wasm-before", "cpuMs"))), fmt(med(perStep("wasm", "cpuMs"))), spread(rb)]);
-        if (!missing) beforeRows[beforeRows.length - 1].push(spread(ratio("wasm-before", "torch-1t", "cpuMs")));
+        beforeRows.push([
+          w.name,
+          fmt(med(perStep("wasm-before", "cpuMs"))),
+          fmt(med(perStep("wasm", "cpuMs"))),
+          spread(rb),
+        ]);
+        if (!missing)
+          beforeRows[beforeRows.length - 1].push(spread(ratio("wasm-before", "torch-1t", "cpuMs")));
       }
       if (!missing) {
         const rc = ratio("wasm", "torch-1t", "cpuMs");
-        console.log(`  wasm / torch-1t, CPU time per round: ${spread(rc)}; wall time: ${spread(ratio("wasm", "torch-1t", "wallMs"))}`);
-        summary.push([w.name, fmt(med(perStep("wasm", "cpuMs"))), fmt(med(perStep("torch-1t", "cpuMs"))), spread(rc), `${load0.split(" ")[0]} → ${load1.split(" ")[0]}`]);
+        console.log(
+          `  wasm / torch-1t, CPU time per round: ${spread(rc)}; wall time: ${spread(ratio("wasm", "torch-1t", "wallMs"))}`,
+        );
+        summary.push([
+          w.name,
+          fmt(med(perStep("wasm", "cpuMs"))),
+          fmt(med(perStep("torch-1t", "cpuMs"))),
+          spread(rc),
+          `${load0.split(" ")[0]} → ${load1.split(" ")[0]}`,
+        ]);
       }
       for (const e of engines.filter((x) => x.threads > 1)) {
-        const parts = [`${e.label} (${e.threads} threads), wall time per round: vs wasm 1 thread ${spread(ratio(e.label, "wasm", "wallMs"))}`];
+        const parts = [
+          `${e.label} (${e.threads} threads), wall time per round: vs wasm 1 thread ${spread(ratio(e.label, "wasm", "wallMs"))}`,
+        ];
         if (!missing) parts.push(`vs torch-1t ${spread(ratio(e.label, "torch-1t", "wallMs"))}`);
         console.log("  " + parts.join("; "));
         multi.push([w.name, e.label, ...parts]);
       }
       for (const t of dpThreads) {
         const b = await dpBound(w, t, rounds);
-        console.log(`  data-parallel bound on ${t} threads: CPU time of the whole batch / one shard (gradient only, one thread) = ${spread(b.ratio)} — the most ${t} threads can gain`);
-        multi.push([w.name, `bound-${t}`, `bound on the ${t}-thread speed-up (whole batch / one shard, CPU time): ${spread(b.ratio)}`]);
+        console.log(
+          `  data-parallel bound on ${t} threads: CPU time of the whole batch / one shard (gradient only, one thread) = ${spread(b.ratio)} — the most ${t} threads can gain`,
+        );
+        multi.push([
+          w.name,
+          `bound-${t}`,
+          `bound on the ${t}-thread speed-up (whole batch / one shard, CPU time): ${spread(b.ratio)}`,
+        ]);
       }
       console.log(`  load average after: ${load1}`);
       // Where the wasm step's time goes (process CPU time per kernel, see profileKernels); with the
@@ -870,7 +1156,8 @@ export async function run(): Promise<void> {
           }
         return [...m.values()].sort((a, b) => b.ms - a.ms);
       };
-      const nowRuns: KernelRow[][] = [], beforeRuns: KernelRow[][] = [];
+      const nowRuns: KernelRow[][] = [],
+        beforeRuns: KernelRow[][] = [];
       for (let i = 0; i < 5; i++) {
         nowRuns.push(await wasm.profile(1));
         if (before) beforeRuns.push(await before.profile(1));
@@ -880,25 +1167,40 @@ export async function run(): Promise<void> {
       const profB = before ? merge(beforeRuns) : [];
       const totalB = profB.reduce((a, r) => a + r.ms, 0);
       const bMs = new Map(profB.map((r) => [r.name, r.ms]));
-      console.log(`  wasm kernels, CPU ms per step (mean of 5 steps, alternating with the before engine; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all)${before ? `; before this session: ${fmt(totalB)} ms in kernels` : ""}:`);
-      const names = [...prof.map((r) => r.name), ...profB.map((r) => r.name).filter((n) => !prof.some((r) => r.name === n))];
+      console.log(
+        `  wasm kernels, CPU ms per step (mean of 5 steps, alternating with the before engine; ${fmt(total)} ms in kernels, ${fmt(med(perStep("wasm", "cpuMs")))} per step in all)${before ? `; before this session: ${fmt(totalB)} ms in kernels` : ""}:`,
+      );
+      const names = [
+        ...prof.map((r) => r.name),
+        ...profB.map((r) => r.name).filter((n) => !prof.some((r) => r.name === n)),
+      ];
       const byName = new Map(prof.map((r) => [r.name, r]));
       // Rows: the top 10 of either profile.
-      const top = names.filter((n) => prof.slice(0, 10).some((r) => r.name === n) || profB.slice(0, 10).some((r) => r.name === n));
+      const top = names.filter(
+        (n) =>
+          prof.slice(0, 10).some((r) => r.name === n) ||
+          profB.slice(0, 10).some((r) => r.name === n),
+      );
       for (const n of top) {
         const r = byName.get(n);
         const ms = r?.ms ?? 0;
         const was = before ? `   before ${fmt(bMs.get(n) ?? 0).padStart(6)} ms` : "";
-        console.log(`    ${n.padEnd(30)} ${fmt(ms).padStart(6)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(r?.calls ?? 0).toFixed(0).padStart(3)} calls${was}`);
+        console.log(
+          `    ${n.padEnd(30)} ${fmt(ms).padStart(6)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(r?.calls ?? 0).toFixed(0).padStart(3)} calls${was}`,
+        );
       }
       const rest = prof.filter((r) => !top.includes(r.name)).reduce((a, r) => a + r.ms, 0);
       const restB = profB.filter((r) => !top.includes(r.name)).reduce((a, r) => a + r.ms, 0);
-      console.log(`    ${"other kernels".padEnd(30)} ${fmt(rest).padStart(6)} ms  ${((100 * rest) / total).toFixed(1).padStart(5)}%${before ? `             before ${fmt(restB).padStart(6)} ms` : ""}`);
+      console.log(
+        `    ${"other kernels".padEnd(30)} ${fmt(rest).padStart(6)} ms  ${((100 * rest) / total).toFixed(1).padStart(5)}%${before ? `             before ${fmt(restB).padStart(6)} ms` : ""}`,
+      );
       for (const e of engines) await e.stop();
       if (cpuSteps > 0 && w.cpuSkip === null) {
         const cp = await tfjsEngine("cpu", w, 0);
         const b = await cp.block(cpuSteps);
-        console.log(`  cpu (tfjs-cpu, ${cpuSteps} step(s)): ${fmt(b.cpuMs / cpuSteps)} cpu-ms/step, first loss ${b.losses[0].toFixed(5)}`);
+        console.log(
+          `  cpu (tfjs-cpu, ${cpuSteps} step(s)): ${fmt(b.cpuMs / cpuSteps)} cpu-ms/step, first loss ${b.losses[0].toFixed(5)}`,
+        );
         await cp.stop();
         await tf.setBackend("wasm");
       }
@@ -908,14 +1210,24 @@ export async function run(): Promise<void> {
   }
   console.log(`\nSingle thread, CPU ms per training step (goal wasm/torch-1t ≤ 2):`);
   const widths = summary[0].map((_, j) => Math.max(...summary.map((r) => r[j].length)));
-  for (const r of summary) console.log("  " + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  "));
+  for (const r of summary)
+    console.log(
+      "  " + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  "),
+    );
   if (beforeRows.length > 1) {
-    console.log(`\nThis session's kernels against the kernels before it (same process, alternating blocks):`);
+    console.log(
+      `\nThis session's kernels against the kernels before it (same process, alternating blocks):`,
+    );
     const wb = beforeRows[0].map((_, j) => Math.max(...beforeRows.map((r) => (r[j] ?? "").length)));
-    for (const r of beforeRows) console.log("  " + r.map((c, j) => (j === 0 ? c.padEnd(wb[j]) : c.padStart(wb[j]))).join("  "));
+    for (const r of beforeRows)
+      console.log(
+        "  " + r.map((c, j) => (j === 0 ? c.padEnd(wb[j]) : c.padStart(wb[j]))).join("  "),
+      );
   }
   if (multi.length) {
-    console.log(`\nMore threads, wall-time ratios per round (goal: ≤ 1.0 vs torch-1t, ≤ 1/1.7 = 0.59 vs wasm 1 thread):`);
+    console.log(
+      `\nMore threads, wall-time ratios per round (goal: ≤ 1.0 vs torch-1t, ≤ 1/1.7 = 0.59 vs wasm 1 thread):`,
+    );
     for (const m of multi) console.log(`  ${m[0]}: ${m.slice(2).join("; ")}`);
   }
 }

@@ -1,5 +1,6 @@
 /**
- * `node tools/host/dist/book/cli.js <command>` (root scripts `npm run workshop`, `npm run book:html`):
+ * `node tools/host/dist/book/cli.js <command>` (root scripts `npm run workshop`,
+ * `npm run book:html`):
  *
  *   workshop [--check] [--notebooks DIR]   write notebooks/workshop/*.ipynb (student copies);
  *                                          --check writes nothing and exits 1 if any is stale
@@ -20,10 +21,16 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
-function parseFlags(argv: string[], valued: string[], bools: string[]): Record<string, string | boolean> {
+function parseFlags(
+  argv: string[],
+  valued: string[],
+  bools: string[],
+): Record<string, string | boolean> {
   const out: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.includes("=") ? [argv[i]!.slice(0, argv[i]!.indexOf("=")), argv[i]!.slice(argv[i]!.indexOf("=") + 1)] : [argv[i]!, undefined];
+    const [flag, inline] = argv[i]!.includes("=")
+      ? [argv[i]!.slice(0, argv[i]!.indexOf("=")), argv[i]!.slice(argv[i]!.indexOf("=") + 1)]
+      : [argv[i]!, undefined];
     if (bools.includes(flag)) out[flag] = true;
     else if (valued.includes(flag)) {
       const v = inline ?? argv[++i];
@@ -42,14 +49,27 @@ function workshop(argv: string[]): number {
   if (f["--check"]) {
     const entries = workshopStatus(dir);
     const bad = entries.filter((e) => e.state !== "ok");
-    for (const e of entries) console.log(`${e.state === "ok" ? "✓" : "✗"} ${rel(e.copy)}: ${e.state}${e.state === "ok" ? ` (${e.stubs} solution stub${e.stubs === 1 ? "" : "s"})` : ""}`);
-    if (bad.length) console.error(`${bad.length} workshop cop${bad.length === 1 ? "y is" : "ies are"} out of date; run npm run workshop`);
+    for (const e of entries)
+      console.log(
+        `${e.state === "ok" ? "✓" : "✗"} ${rel(e.copy)}: ${e.state}${e.state === "ok" ? ` (${e.stubs} solution stub${e.stubs === 1 ? "" : "s"})` : ""}`,
+      );
+    if (bad.length)
+      console.error(
+        `${bad.length} workshop cop${bad.length === 1 ? "y is" : "ies are"} out of date; run npm run workshop`,
+      );
     return bad.length ? 1 : 0;
   }
   const entries = buildWorkshop(dir);
   for (const e of entries) {
-    const what = { ok: "up to date", stale: "rewritten", missing: "written", orphan: "removed (source notebook is gone)" }[e.state];
-    console.log(`${rel(e.copy)}: ${what}${e.state === "orphan" ? "" : ` (${e.stubs} solution stub${e.stubs === 1 ? "" : "s"})`}`);
+    const what = {
+      ok: "up to date",
+      stale: "rewritten",
+      missing: "written",
+      orphan: "removed (source notebook is gone)",
+    }[e.state];
+    console.log(
+      `${rel(e.copy)}: ${what}${e.state === "orphan" ? "" : ` (${e.stubs} solution stub${e.stubs === 1 ? "" : "s"})`}`,
+    );
   }
   return 0;
 }
@@ -68,8 +88,13 @@ function html(argv: string[]): number {
         (p.executed ? "" : " — no saved outputs"),
     );
   }
-  for (const m of report.mathProblems) console.error(`warning: ${m.notebook}: KaTeX cannot render ${m.display ? "$$" : "$"}${m.tex}${m.display ? "$$" : "$"}: ${m.message}`);
-  console.log(`index: ${rel(path.join(report.outDir, "index.html"))} (${report.pages.length} notebooks)`);
+  for (const m of report.mathProblems)
+    console.error(
+      `warning: ${m.notebook}: KaTeX cannot render ${m.display ? "$$" : "$"}${m.tex}${m.display ? "$$" : "$"}: ${m.message}`,
+    );
+  console.log(
+    `index: ${rel(path.join(report.outDir, "index.html"))} (${report.pages.length} notebooks)`,
+  );
   return f["--strict-math"] && report.mathProblems.length ? 1 : 0;
 }
 

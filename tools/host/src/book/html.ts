@@ -5,8 +5,8 @@
  *    KaTeX's CSS and its fonts, referenced relatively);
  *  - code → highlight.js token spans at build time (assets/hljs.css is the theme);
  *  - vega-lite outputs → the saved SVG as an <img> (the fallback, works without JavaScript), then
- *    replaced in the browser by an interactive chart from the bundled vega, vega-lite and vega-embed
- *    UMD builds in assets/vega/;
+ *    replaced in the browser by an interactive chart from the bundled vega, vega-lite and
+ *    vega-embed UMD builds in assets/vega/;
  *  - HTML tables, SVG/PNG images, stream text and errors as Jupyter shows them;
  *  - figure files written by show(chart, { name }) copied to site/figures/<notebook>/ and linked
  *    under the chart they belong to (matched by their SVG text) and at the end of the page.
@@ -22,13 +22,21 @@ import { Cell, MimeBundle, Notebook, Output, cellTags, readNotebook } from "../r
 import { MathContext, MathProblem, mathPlugin, newMathContext } from "./math";
 import { listNotebooks, stemOf } from "./workshop";
 
-export const VEGALITE_MIMES = ["application/vnd.vegalite.v5+json", "application/vnd.vegalite.v4+json"];
+export const VEGALITE_MIMES = [
+  "application/vnd.vegalite.v5+json",
+  "application/vnd.vegalite.v4+json",
+];
 /** Marker file: a directory holding it was written by buildSite and may be replaced wholesale. */
 export const SITE_MARKER = ".besselbook-site";
 
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+export const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-const asText = (v: unknown): string => (Array.isArray(v) ? v.join("") : typeof v === "string" ? v : JSON.stringify(v));
+const asText = (v: unknown): string =>
+  Array.isArray(v) ? v.join("") : typeof v === "string" ? v : JSON.stringify(v);
 
 /** A figure file pair written by show(chart, { name }), with paths relative to the site root. */
 export interface FigureFile {
@@ -102,13 +110,20 @@ function pageMarkdown(pc: PageContext): MarkdownIt {
   });
   md.use(mathPlugin, pc.math);
   md.core.ruler.push("besselbook_rewrite", (state) => {
-    const attachments = (state.env as { attachments?: Record<string, MimeBundle> }).attachments ?? {};
+    const attachments =
+      (state.env as { attachments?: Record<string, MimeBundle> }).attachments ?? {};
     const tokens = state.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.type === "heading_open") {
         const inline = tokens[i + 1];
-        const text = inline?.children?.filter((c) => c.type === "text" || c.type === "code_inline").map((c) => c.content).join("") ?? inline?.content ?? "";
+        const text =
+          inline?.children
+            ?.filter((c) => c.type === "text" || c.type === "code_inline")
+            .map((c) => c.content)
+            .join("") ??
+          inline?.content ??
+          "";
         const id = slugify(text, pc.slugs);
         t.attrSet("id", id);
         pc.headings.push({ level: Number(t.tag.slice(1)), id, text: inline?.content ?? text });
@@ -117,14 +132,26 @@ function pageMarkdown(pc: PageContext): MarkdownIt {
         if (c.type === "link_open") {
           const href = c.attrGet("href") ?? "";
           // Links between notebooks point at their pages; anchors survive.
-          if (!/^[a-z]+:/i.test(href)) c.attrSet("href", href.replace(/^(?:\.\/)?([^/#?]+)\.ipynb(?=$|#)/, "$1.html").replace(/^\.\.\/figures\//, "figures/"));
+          if (!/^[a-z]+:/i.test(href))
+            c.attrSet(
+              "href",
+              href
+                .replace(/^(?:\.\/)?([^/#?]+)\.ipynb(?=$|#)/, "$1.html")
+                .replace(/^\.\.\/figures\//, "figures/"),
+            );
         } else if (c.type === "image") {
           const src = c.attrGet("src") ?? "";
           const m = /^attachment:(.+)$/.exec(src);
           if (m) {
             const bundle = attachments[decodeURIComponent(m[1]!)];
             const mime = bundle && Object.keys(bundle).find((k) => k.startsWith("image/"));
-            if (mime) c.attrSet("src", mime === "image/svg+xml" ? svgDataUri(asText(bundle[mime])) : `data:${mime};base64,${asText(bundle[mime]).replace(/\s+/g, "")}`);
+            if (mime)
+              c.attrSet(
+                "src",
+                mime === "image/svg+xml"
+                  ? svgDataUri(asText(bundle[mime]))
+                  : `data:${mime};base64,${asText(bundle[mime]).replace(/\s+/g, "")}`,
+              );
           } else if (src.startsWith("../figures/")) {
             c.attrSet("src", src.slice(3));
           }
@@ -136,13 +163,23 @@ function pageMarkdown(pc: PageContext): MarkdownIt {
   return md;
 }
 
-const svgDataUri = (svg: string): string => `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+const svgDataUri = (svg: string): string =>
+  `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
 
 /** JSON safe to embed in a <script type="application/json"> element. */
-const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+const scriptJson = (v: unknown): string =>
+  JSON.stringify(v)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 
 function figureLinks(f: FigureFile): string {
-  const links = [f.svg && `<a href="${escapeHtml(f.svg)}">SVG</a>`, f.png && `<a href="${escapeHtml(f.png)}">PNG</a>`].filter(Boolean).join(" · ");
+  const links = [
+    f.svg && `<a href="${escapeHtml(f.svg)}">SVG</a>`,
+    f.png && `<a href="${escapeHtml(f.png)}">PNG</a>`,
+  ]
+    .filter(Boolean)
+    .join(" · ");
   return `<figcaption>figure <code>${escapeHtml(f.name)}</code>: ${links}</figcaption>`;
 }
 
@@ -152,34 +189,47 @@ function renderBundle(data: MimeBundle, pc: PageContext, meta?: Record<string, u
   const plain = data["text/plain"] !== undefined ? asText(data["text/plain"]) : "";
   if (vlMime) {
     pc.charts++;
-    const spec = typeof data[vlMime] === "string" ? JSON.parse(data[vlMime] as string) : data[vlMime];
-    const png = data["image/png"] !== undefined ? asText(data["image/png"]).replace(/\s+/g, "") : undefined;
-    const fig = svg !== undefined ? pc.figureBySvg.get(sha(svg)) : png !== undefined ? pc.figureByPng.get(shaBytes(Buffer.from(png, "base64"))) : undefined;
+    const spec =
+      typeof data[vlMime] === "string" ? JSON.parse(data[vlMime] as string) : data[vlMime];
+    const png =
+      data["image/png"] !== undefined ? asText(data["image/png"]).replace(/\s+/g, "") : undefined;
+    const fig =
+      svg !== undefined
+        ? pc.figureBySvg.get(sha(svg))
+        : png !== undefined
+          ? pc.figureByPng.get(shaBytes(Buffer.from(png, "base64")))
+          : undefined;
     if (fig) pc.chartsLinked++;
     // The static fallback: the SVG when the bundle has one, else the PNG at the chart's CSS width.
     const pngMeta = (meta?.["image/png"] ?? {}) as { width?: number };
     const pngWidth = typeof pngMeta.width === "number" ? ` width="${pngMeta.width}"` : "";
-    const fallback = svg !== undefined
-      ? `<img class="chart-fallback" alt="${escapeHtml(plain || "chart")}" src="${svgDataUri(svg)}">`
-      : png !== undefined
-        ? `<img class="chart-fallback" alt="${escapeHtml(plain || "chart")}"${pngWidth} src="data:image/png;base64,${png}">`
-        : `<pre class="chart-fallback">${escapeHtml(plain)}</pre>`;
+    const fallback =
+      svg !== undefined
+        ? `<img class="chart-fallback" alt="${escapeHtml(plain || "chart")}" src="${svgDataUri(svg)}">`
+        : png !== undefined
+          ? `<img class="chart-fallback" alt="${escapeHtml(plain || "chart")}"${pngWidth} src="data:image/png;base64,${png}">`
+          : `<pre class="chart-fallback">${escapeHtml(plain)}</pre>`;
     return (
       `<figure class="output chart"><div class="vega-chart">${fallback}</div>` +
       `<script type="application/json" class="vega-spec">${scriptJson(spec)}</script>${fig ? figureLinks(fig) : ""}</figure>`
     );
   }
-  if (data["text/html"] !== undefined) return `<div class="output html">${asText(data["text/html"])}</div>`;
+  if (data["text/html"] !== undefined)
+    return `<div class="output html">${asText(data["text/html"])}</div>`;
   if (svg !== undefined) {
     const fig = pc.figureBySvg.get(sha(svg));
     return `<figure class="output image"><img alt="${escapeHtml(plain || "figure")}" src="${svgDataUri(svg)}">${fig ? figureLinks(fig) : ""}</figure>`;
   }
   for (const mime of ["image/png", "image/jpeg", "image/gif"]) {
-    if (data[mime] !== undefined) return `<figure class="output image"><img alt="${escapeHtml(plain || "figure")}" src="data:${mime};base64,${asText(data[mime]).replace(/\s+/g, "")}"></figure>`;
+    if (data[mime] !== undefined)
+      return `<figure class="output image"><img alt="${escapeHtml(plain || "figure")}" src="data:${mime};base64,${asText(data[mime]).replace(/\s+/g, "")}"></figure>`;
   }
-  if (data["text/markdown"] !== undefined) return `<div class="output markdown">${pc.md.render(asText(data["text/markdown"]), {})}</div>`;
-  if (data["text/latex"] !== undefined) return `<div class="output markdown">${pc.md.render(asText(data["text/latex"]), {})}</div>`;
-  if (data["application/json"] !== undefined) return `<pre class="output json">${escapeHtml(JSON.stringify(data["application/json"], null, 2))}</pre>`;
+  if (data["text/markdown"] !== undefined)
+    return `<div class="output markdown">${pc.md.render(asText(data["text/markdown"]), {})}</div>`;
+  if (data["text/latex"] !== undefined)
+    return `<div class="output markdown">${pc.md.render(asText(data["text/latex"]), {})}</div>`;
+  if (data["application/json"] !== undefined)
+    return `<pre class="output json">${escapeHtml(JSON.stringify(data["application/json"], null, 2))}</pre>`;
   return `<pre class="output text">${escapeHtml(stripAnsi(plain))}</pre>`;
 }
 
@@ -199,22 +249,29 @@ function renderOutput(o: Output, pc: PageContext): string {
 
 function renderCell(cell: Cell, pc: PageContext): string {
   const tags = cellTags(cell);
-  const tagHtml = tags.length ? `<div class="tags">${tags.map((t) => `<span class="tag tag-${escapeHtml(t)}">${escapeHtml(t)}</span>`).join("")}</div>` : "";
+  const tagHtml = tags.length
+    ? `<div class="tags">${tags.map((t) => `<span class="tag tag-${escapeHtml(t)}">${escapeHtml(t)}</span>`).join("")}</div>`
+    : "";
   const idAttr = cell.id ? ` id="cell-${escapeHtml(cell.id)}"` : "";
   if (cell.cell_type === "markdown") {
     return `<section class="cell markdown"${idAttr}>${tagHtml}${pc.md.render(cell.source, { attachments: cell.attachments ?? {} })}</section>`;
   }
-  if (cell.cell_type === "raw") return `<section class="cell raw"${idAttr}><pre>${escapeHtml(cell.source)}</pre></section>`;
+  if (cell.cell_type === "raw")
+    return `<section class="cell raw"${idAttr}><pre>${escapeHtml(cell.source)}</pre></section>`;
   const count = cell.execution_count ?? " ";
   const input = `<div class="input"><div class="prompt">[${escapeHtml(String(count))}]:</div><pre><code class="hljs language-typescript">${highlight(cell.source, "typescript")}</code></pre></div>`;
   const outputs = (cell.outputs ?? []).map((o) => renderOutput(o, pc)).join("");
   const body = `${tagHtml}${input}${outputs ? `<div class="outputs">${outputs}</div>` : ""}`;
   // Solutions are folded so readers can try the exercise first (Jupyter Book's "dropdown" idea).
-  if (tags.includes("solution")) return `<section class="cell code solution"${idAttr}><details><summary>Solution</summary>${body}</details></section>`;
+  if (tags.includes("solution"))
+    return `<section class="cell code solution"${idAttr}><details><summary>Solution</summary>${body}</details></section>`;
   return `<section class="cell code"${idAttr}>${body}</section>`;
 }
 
-/** The id given to notebook("…") in the setup cell (figures live under figures/<id>/); else the stem. */
+/**
+ * The id given to notebook("…") in the setup cell (figures live under figures/<id>/); else the
+ * stem.
+ */
 export function notebookId(nb: Notebook, stem: string): string {
   for (const c of nb.cells) {
     if (c.cell_type !== "code") continue;
@@ -239,7 +296,12 @@ function figureFiles(figuresRoot: string, id: string): FigureFile[] {
   return [...byName.values()];
 }
 
-const isExecuted = (nb: Notebook): boolean => nb.cells.some((c) => c.cell_type === "code" && ((c.outputs?.length ?? 0) > 0 || (c.execution_count ?? null) !== null));
+const isExecuted = (nb: Notebook): boolean =>
+  nb.cells.some(
+    (c) =>
+      c.cell_type === "code" &&
+      ((c.outputs?.length ?? 0) > 0 || (c.execution_count ?? null) !== null),
+  );
 
 function firstHeading(nb: Notebook): string | undefined {
   for (const c of nb.cells) {
@@ -267,7 +329,10 @@ export function pageTitle(nb: Notebook, stem: string): string {
 function firstParagraph(nb: Notebook): string {
   const c = nb.cells.find((x) => x.cell_type === "markdown");
   if (!c) return "";
-  const blocks = c.source.split(/\n\s*\n/).map((b) => b.trim()).filter((b) => b && !/^#/.test(b) && !/^>/.test(b));
+  const blocks = c.source
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter((b) => b && !/^#/.test(b) && !/^>/.test(b));
   return blocks[0] ?? "";
 }
 
@@ -276,11 +341,21 @@ interface NavLink {
   title: string;
 }
 
-function shell(opts: { title: string; body: string; prev?: NavLink; next?: NavLink; toc?: string }): string {
+function shell(opts: {
+  title: string;
+  body: string;
+  prev?: NavLink;
+  next?: NavLink;
+  toc?: string;
+}): string {
   const nav = [
     `<a href="index.html">besselbook</a>`,
-    opts.prev ? `<a rel="prev" href="${escapeHtml(opts.prev.file)}">← ${escapeHtml(opts.prev.title)}</a>` : "",
-    opts.next ? `<a rel="next" href="${escapeHtml(opts.next.file)}">${escapeHtml(opts.next.title)} →</a>` : "",
+    opts.prev
+      ? `<a rel="prev" href="${escapeHtml(opts.prev.file)}">← ${escapeHtml(opts.prev.title)}</a>`
+      : "",
+    opts.next
+      ? `<a rel="next" href="${escapeHtml(opts.next.file)}">${escapeHtml(opts.next.title)} →</a>`
+      : "",
   ]
     .filter(Boolean)
     .join("");
@@ -312,22 +387,48 @@ ${opts.body}
 }
 
 export interface RenderOptions {
-  /** Root of figures/<id>/ to link (default: none). Paths in links are site-relative figures/<id>/…. */
+  /**
+   * Root of figures/<id>/ to link (default: none). Paths in links are site-relative figures/<id>/….
+   */
   figuresRoot?: string;
   prev?: NavLink;
   next?: NavLink;
 }
 
 /** Render one notebook to a full HTML page. Pure apart from reading figure files. */
-export function renderNotebookPage(nb: Notebook, stem: string, opts: RenderOptions = {}): { html: string; info: PageInfo } {
+export function renderNotebookPage(
+  nb: Notebook,
+  stem: string,
+  opts: RenderOptions = {},
+): { html: string; info: PageInfo } {
   const id = notebookId(nb, stem);
   const figures = opts.figuresRoot ? figureFiles(opts.figuresRoot, id) : [];
   const figureBySvg = new Map<string, FigureFile>();
-  for (const f of figures) if (f.svg && opts.figuresRoot) figureBySvg.set(sha(fs.readFileSync(path.join(opts.figuresRoot, id, path.basename(f.svg)), "utf8")), f);
+  for (const f of figures)
+    if (f.svg && opts.figuresRoot)
+      figureBySvg.set(
+        sha(fs.readFileSync(path.join(opts.figuresRoot, id, path.basename(f.svg)), "utf8")),
+        f,
+      );
   const figureByPng = new Map<string, FigureFile>();
-  for (const f of figures) if (f.png && opts.figuresRoot) figureByPng.set(shaBytes(fs.readFileSync(path.join(opts.figuresRoot, id, path.basename(f.png)))), f);
+  for (const f of figures)
+    if (f.png && opts.figuresRoot)
+      figureByPng.set(
+        shaBytes(fs.readFileSync(path.join(opts.figuresRoot, id, path.basename(f.png)))),
+        f,
+      );
   // md is set right after: the markdown rules close over this object to count math and headings.
-  const page = { stem, notebookId: id, math: newMathContext(), figureBySvg, figureByPng, charts: 0, chartsLinked: 0, headings: [], slugs: new Set<string>() } as unknown as PageContext;
+  const page = {
+    stem,
+    notebookId: id,
+    math: newMathContext(),
+    figureBySvg,
+    figureByPng,
+    charts: 0,
+    chartsLinked: 0,
+    headings: [],
+    slugs: new Set<string>(),
+  } as unknown as PageContext;
   page.md = pageMarkdown(page);
   const executed = isExecuted(nb);
   const cellsHtml = nb.cells.map((c) => renderCell(c, page)).join("\n");
@@ -335,7 +436,9 @@ export function renderNotebookPage(nb: Notebook, stem: string, opts: RenderOptio
   const summaryMath = newMathContext();
   const summaryMd = new MarkdownIt({ html: true }).use(mathPlugin, summaryMath);
   const summary = summaryMd.renderInline(firstParagraph(nb));
-  const banner = executed ? "" : `<p class="banner">This notebook has no saved outputs yet (run <code>npm run main</code> and rebuild): code and text only.</p>`;
+  const banner = executed
+    ? ""
+    : `<p class="banner">This notebook has no saved outputs yet (run <code>npm run main</code> and rebuild): code and text only.</p>`;
   const figList = figures.length
     ? `<section class="figure-files"><h2 id="figure-files">Figure files</h2><ul>${figures.map((f) => `<li><code>${escapeHtml(f.name)}</code>: ${[f.svg && `<a href="${escapeHtml(f.svg)}">SVG</a>`, f.png && `<a href="${escapeHtml(f.png)}">PNG</a>`].filter(Boolean).join(" · ")}</li>`).join("")}</ul></section>`
     : "";
@@ -343,8 +446,16 @@ export function renderNotebookPage(nb: Notebook, stem: string, opts: RenderOptio
   const h2 = page.headings.filter((h) => h.level === 2);
   // Headings keep their math and emphasis in the table of contents (rendered again, not counted).
   const tocMd = new MarkdownIt({ html: false }).use(mathPlugin, newMathContext());
-  const toc = h2.length ? `<nav class="toc"><strong>On this page</strong><ul>${h2.map((h) => `<li><a href="#${h.id}">${tocMd.renderInline(h.text)}</a></li>`).join("")}</ul></nav>\n` : "";
-  const html = shell({ title: `${stripMathMarkup(title)} — besselbook`, body: `${banner}${download}\n${cellsHtml}\n${figList}`, prev: opts.prev, next: opts.next, toc });
+  const toc = h2.length
+    ? `<nav class="toc"><strong>On this page</strong><ul>${h2.map((h) => `<li><a href="#${h.id}">${tocMd.renderInline(h.text)}</a></li>`).join("")}</ul></nav>\n`
+    : "";
+  const html = shell({
+    title: `${stripMathMarkup(title)} — besselbook`,
+    body: `${banner}${download}\n${cellsHtml}\n${figList}`,
+    prev: opts.prev,
+    next: opts.next,
+    toc,
+  });
   const info: PageInfo = {
     stem,
     file: `${stem}.html`,
@@ -459,7 +570,9 @@ blockquote { border-left: 4px solid var(--line); margin: 0; padding: 0 1em; colo
 table { border-collapse: collapse; } td, th { border: 1px solid var(--line); padding: .2em .6em; }
 `;
 
-/** Files copied from node_modules into site/assets: [package, path inside it, path under assets]. */
+/**
+ * Files copied from node_modules into site/assets: [package, path inside it, path under assets].
+ */
 const VENDOR: Array<[string, string, string]> = [
   ["katex", "dist/katex.min.css", "katex/katex.min.css"],
   ["highlight.js", "styles/github.css", "hljs.css"],
@@ -469,13 +582,16 @@ const VENDOR: Array<[string, string, string]> = [
 ];
 
 /** A package's directory. Found from its resolved main file (vega-embed's "exports" map hides its
- *  package.json, and vega-lite ships a second package.json inside build/, so walking up to the first
+ * package.json, and vega-lite ships a second package.json inside build/, so walking up to the first
  *  package.json is wrong): the path up to node_modules/<name>. */
 function packageDir(name: string): string {
   const main = require.resolve(name);
   const marker = `${path.sep}node_modules${path.sep}${name.split("/").join(path.sep)}${path.sep}`;
   const at = main.lastIndexOf(marker);
-  if (at < 0) throw new BesselbookError(`book: cannot find the package directory of ${name} (resolved ${main}); expected it under node_modules/${name}`);
+  if (at < 0)
+    throw new BesselbookError(
+      `book: cannot find the package directory of ${name} (resolved ${main}); expected it under node_modules/${name}`,
+    );
   return main.slice(0, at + marker.length - 1);
 }
 
@@ -490,7 +606,8 @@ function copyAssets(assets: string): void {
   const fontsFrom = path.join(packageDir("katex"), "dist", "fonts");
   const fontsTo = path.join(assets, "katex", "fonts");
   fs.mkdirSync(fontsTo, { recursive: true });
-  for (const f of fs.readdirSync(fontsFrom)) fs.copyFileSync(path.join(fontsFrom, f), path.join(fontsTo, f));
+  for (const f of fs.readdirSync(fontsFrom))
+    fs.copyFileSync(path.join(fontsFrom, f), path.join(fontsTo, f));
   fs.writeFileSync(path.join(assets, "book.css"), BOOK_CSS);
   fs.writeFileSync(path.join(assets, "book.js"), BOOK_JS);
 }
@@ -521,10 +638,22 @@ function writeLedgerPages(site: string, root: string): string {
   if (!fs.existsSync(refsFile) || !fs.existsSync(resultsDir)) return "";
   const { loadResults, reportMarkdown } = require("./report") as typeof import("./report");
   const md = new MarkdownIt({ html: true, linkify: true });
-  const fixLinks = (html: string) => html.replace(/href="REFERENCES\.md#/g, 'href="references.html#').replace(/href="REPORT\.md"/g, 'href="report.html"');
+  const fixLinks = (html: string) =>
+    html
+      .replace(/href="REFERENCES\.md#/g, 'href="references.html#')
+      .replace(/href="REPORT\.md"/g, 'href="report.html"');
   const report = reportMarkdown(loadResults(resultsDir), refsFile, "references.html");
-  fs.writeFileSync(path.join(site, "report.html"), shell({ title: "besselbook — reproduction report", body: fixLinks(md.render(report)) }));
-  fs.writeFileSync(path.join(site, "references.html"), shell({ title: "besselbook — references", body: fixLinks(md.render(fs.readFileSync(refsFile, "utf8"))) }));
+  fs.writeFileSync(
+    path.join(site, "report.html"),
+    shell({ title: "besselbook — reproduction report", body: fixLinks(md.render(report)) }),
+  );
+  fs.writeFileSync(
+    path.join(site, "references.html"),
+    shell({
+      title: "besselbook — references",
+      body: fixLinks(md.render(fs.readFileSync(refsFile, "utf8"))),
+    }),
+  );
   return `\n<h2>Claims and sources</h2>\n<p><a href="report.html">Reproduction report</a>: every claim of every notebook, its source, our measurement with its interval, and the verdict. <a href="references.html">References</a>: what each paper claims and where, and what we could not read.</p>`;
 }
 
@@ -537,8 +666,14 @@ export function buildSite(opts: BuildSiteOptions): SiteReport {
   const notebooksDir = path.resolve(opts.notebooksDir);
   const outDir = path.resolve(opts.outDir);
   const figuresRoot = path.resolve(opts.figuresRoot ?? path.join(notebooksDir, "..", "figures"));
-  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length && !fs.existsSync(path.join(outDir, SITE_MARKER))) {
-    throw new BesselbookError(`book: ${outDir} exists and was not written by the book builder (no ${SITE_MARKER}); refusing to replace it — choose another --out or remove it`);
+  if (
+    fs.existsSync(outDir) &&
+    fs.readdirSync(outDir).length &&
+    !fs.existsSync(path.join(outDir, SITE_MARKER))
+  ) {
+    throw new BesselbookError(
+      `book: ${outDir} exists and was not written by the book builder (no ${SITE_MARKER}); refusing to replace it — choose another --out or remove it`,
+    );
   }
   const files = listNotebooks(notebooksDir);
   if (!files.length) throw new BesselbookError(`book: no notebooks (*.ipynb) in ${notebooksDir}`);
@@ -552,25 +687,43 @@ export function buildSite(opts: BuildSiteOptions): SiteReport {
     fs.mkdirSync(path.join(tmp, "notebooks"));
     const pages: PageInfo[] = [];
     nbs.forEach((x, i) => {
-      const link = (j: number): NavLink | undefined => (j >= 0 && j < nbs.length ? { file: `${nbs[j]!.stem}.html`, title: titles[j]! } : undefined);
-      const { html, info } = renderNotebookPage(x.nb, x.stem, { figuresRoot, prev: link(i - 1), next: link(i + 1) });
+      const link = (j: number): NavLink | undefined =>
+        j >= 0 && j < nbs.length ? { file: `${nbs[j]!.stem}.html`, title: titles[j]! } : undefined;
+      const { html, info } = renderNotebookPage(x.nb, x.stem, {
+        figuresRoot,
+        prev: link(i - 1),
+        next: link(i + 1),
+      });
       fs.writeFileSync(path.join(tmp, info.file), html);
       fs.copyFileSync(x.file, path.join(tmp, "notebooks", `${x.stem}.ipynb`));
       const id = notebookId(x.nb, x.stem);
       if (info.figures.length) {
         fs.mkdirSync(path.join(tmp, "figures", id), { recursive: true });
-        for (const f of info.figures) for (const rel of [f.svg, f.png]) if (rel) fs.copyFileSync(path.join(figuresRoot, id, path.basename(rel)), path.join(tmp, rel));
+        for (const f of info.figures)
+          for (const rel of [f.svg, f.png])
+            if (rel)
+              fs.copyFileSync(path.join(figuresRoot, id, path.basename(rel)), path.join(tmp, rel));
       }
       pages.push(info);
     });
-    fs.writeFileSync(path.join(tmp, "index.html"), renderIndex(pages, writeLedgerPages(tmp, path.join(notebooksDir, ".."))));
-    fs.writeFileSync(path.join(tmp, SITE_MARKER), "Generated by `besselbook book html`; this directory is replaced on every build.\n");
+    fs.writeFileSync(
+      path.join(tmp, "index.html"),
+      renderIndex(pages, writeLedgerPages(tmp, path.join(notebooksDir, ".."))),
+    );
+    fs.writeFileSync(
+      path.join(tmp, SITE_MARKER),
+      "Generated by `besselbook book html`; this directory is replaced on every build.\n",
+    );
     // Swap: old site aside, new one in, old one removed.
     const old = `${tmp}-old`;
     if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
     fs.renameSync(tmp, outDir);
     fs.rmSync(old, { recursive: true, force: true });
-    return { outDir, pages, mathProblems: pages.flatMap((p) => p.mathProblems.map((m) => ({ ...m, notebook: p.stem }))) };
+    return {
+      outDir,
+      pages,
+      mathProblems: pages.flatMap((p) => p.mathProblems.map((m) => ({ ...m, notebook: p.stem }))),
+    };
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;

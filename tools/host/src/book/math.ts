@@ -34,7 +34,11 @@ export interface MathContext {
 
 export const newMathContext = (): MathContext => ({ macros: {}, problems: [], count: 0 });
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 /**
  * Render one formula. A KaTeX parse error does not abort the build: the TeX is shown as code with
@@ -67,11 +71,23 @@ export function renderMath(tex: string, display: boolean, ctx: MathContext): str
  * accepts but KaTeX does not: rewritten to \left( \begin{smallmatrix} … \end{smallmatrix} \right),
  * which is how mathtools defines them.
  */
-const SMALL_MATRIX: Record<string, [string, string]> = { p: ["(", ")"], b: ["[", "]"], B: ["\\{", "\\}"], v: ["|", "|"], V: ["\\Vert", "\\Vert"] };
+const SMALL_MATRIX: Record<string, [string, string]> = {
+  p: ["(", ")"],
+  b: ["[", "]"],
+  B: ["\\{", "\\}"],
+  v: ["|", "|"],
+  V: ["\\Vert", "\\Vert"],
+};
 export function mathtoolsCompat(tex: string): string {
   return tex
-    .replace(/\\begin\{([pbBvV])smallmatrix\}/g, (_, k: string) => `\\left${SMALL_MATRIX[k]![0]}\\begin{smallmatrix}`)
-    .replace(/\\end\{([pbBvV])smallmatrix\}/g, (_, k: string) => `\\end{smallmatrix}\\right${SMALL_MATRIX[k]![1]}`);
+    .replace(
+      /\\begin\{([pbBvV])smallmatrix\}/g,
+      (_, k: string) => `\\left${SMALL_MATRIX[k]![0]}\\begin{smallmatrix}`,
+    )
+    .replace(
+      /\\end\{([pbBvV])smallmatrix\}/g,
+      (_, k: string) => `\\end{smallmatrix}\\right${SMALL_MATRIX[k]![1]}`,
+    );
 }
 
 const DOLLAR = 0x24;
@@ -149,7 +165,12 @@ export function mathPlugin(md: MarkdownIt, ctx: MathContext): void {
       let start = state.bMarks[startLine]! + state.tShift[startLine]!;
       const max = state.eMarks[startLine]!;
       if (state.sCount[startLine]! - state.blkIndent >= 4) return false; // indented code
-      if (start + 2 > max || state.src.charCodeAt(start) !== DOLLAR || state.src.charCodeAt(start + 1) !== DOLLAR) return false;
+      if (
+        start + 2 > max ||
+        state.src.charCodeAt(start) !== DOLLAR ||
+        state.src.charCodeAt(start + 1) !== DOLLAR
+      )
+        return false;
       start += 2;
       let content: string;
       let next = startLine;
@@ -192,6 +213,8 @@ export function mathPlugin(md: MarkdownIt, ctx: MathContext): void {
   );
 
   md.renderer.rules.math_inline = (tokens, idx) => renderMath(tokens[idx]!.content, false, ctx);
-  md.renderer.rules.math_display_inline = (tokens, idx) => renderMath(tokens[idx]!.content, true, ctx);
-  md.renderer.rules.math_block = (tokens, idx) => `<div class="math-display">${renderMath(tokens[idx]!.content, true, ctx)}</div>\n`;
+  md.renderer.rules.math_display_inline = (tokens, idx) =>
+    renderMath(tokens[idx]!.content, true, ctx);
+  md.renderer.rules.math_block = (tokens, idx) =>
+    `<div class="math-display">${renderMath(tokens[idx]!.content, true, ctx)}</div>\n`;
 }

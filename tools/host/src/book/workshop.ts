@@ -17,7 +17,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FormatError } from "besselbook/errors";
-import { Cell, Notebook, cellTags, readNotebook, serializeNotebook, writeFileAtomic } from "../runner/notebook";
+import {
+  Cell,
+  Notebook,
+  cellTags,
+  readNotebook,
+  serializeNotebook,
+  writeFileAtomic,
+} from "../runner/notebook";
 
 export const WORKSHOP_DIR = "workshop";
 export const STUB_TAG = "workshop-stub";
@@ -33,7 +40,9 @@ export const stemOf = (file: string): string => path.basename(file).replace(/\.i
  */
 export function listNotebooks(dir: string): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new RangeError(`listNotebooks: argument dir = ${JSON.stringify(dir)} is not a directory; expected the notebooks/ folder`);
+    throw new RangeError(
+      `listNotebooks: argument dir = ${JSON.stringify(dir)} is not a directory; expected the notebooks/ folder`,
+    );
   }
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -100,7 +109,9 @@ function bannerSource(stem: string): string {
   ].join("\n");
 }
 
-/** Metadata a copy does not inherit: run-specific bookkeeping (nbclient timings, collapsed state). */
+/**
+ * Metadata a copy does not inherit: run-specific bookkeeping (nbclient timings, collapsed state).
+ */
 const DROP_CELL_METADATA = ["execution", "collapsed", "scrolled", "ExecuteTime"];
 
 function cleanMetadata(meta: Cell["metadata"]): Cell["metadata"] {
@@ -120,14 +131,20 @@ export function makeWorkshopCopy(nb: Notebook, notebookStem: string): Notebook {
         return {
           cell_type: cell.cell_type,
           id: cell.id,
-          metadata: { ...cleanMetadata(cell.metadata), tags: [...cellTags(cell).filter((t) => t !== "solution"), STUB_TAG] },
+          metadata: {
+            ...cleanMetadata(cell.metadata),
+            tags: [...cellTags(cell).filter((t) => t !== "solution"), STUB_TAG],
+          },
           source: `**${label}: your answer goes here.** (Workshop copy: the worked solution was removed.)`,
         };
       }
       return {
         cell_type: "code",
         id: cell.id,
-        metadata: { ...cleanMetadata(cell.metadata), tags: [...cellTags(cell).filter((t) => t !== "solution"), STUB_TAG] },
+        metadata: {
+          ...cleanMetadata(cell.metadata),
+          tags: [...cellTags(cell).filter((t) => t !== "solution"), STUB_TAG],
+        },
         source: stubSource(label, notebookStem),
         outputs: [],
         execution_count: null,
@@ -143,24 +160,43 @@ export function makeWorkshopCopy(nb: Notebook, notebookStem: string): Notebook {
   const taken = new Set(cells.map((c) => c.id));
   let bannerId = "workshop-banner";
   while (taken.has(bannerId)) bannerId += "-";
-  const banner: Cell = { cell_type: "markdown", id: bannerId, metadata: { tags: [BANNER_TAG] }, source: bannerSource(notebookStem) };
+  const banner: Cell = {
+    cell_type: "markdown",
+    id: bannerId,
+    metadata: { tags: [BANNER_TAG] },
+    source: bannerSource(notebookStem),
+  };
   return {
     nbformat: nb.nbformat,
     nbformat_minor: nb.nbformat_minor,
-    metadata: { ...nb.metadata, besselbook: { ...((nb.metadata.besselbook as object) ?? {}), workshop: { source: `../${notebookStem}.ipynb` } } },
+    metadata: {
+      ...nb.metadata,
+      besselbook: {
+        ...((nb.metadata.besselbook as object) ?? {}),
+        workshop: { source: `../${notebookStem}.ipynb` },
+      },
+    },
     cells: [banner, ...cells],
   };
 }
 
 /**
  * Put the source's solutions back into a workshop copy: drop the banner, replace each stub by the
- * source cell at the same position (which must be the solution with the same id). Throws FormatError
- * when the copy does not line up with the source — i.e. the copy is stale or was edited.
+ * source cell at the same position (which must be the solution with the same id). Throws
+ * FormatError when the copy does not line up with the source — i.e. the copy is stale or was
+ * edited.
  */
-export function restoreSolutions(copy: Notebook, source: Notebook, file = "workshop copy"): Notebook {
+export function restoreSolutions(
+  copy: Notebook,
+  source: Notebook,
+  file = "workshop copy",
+): Notebook {
   const cells = copy.cells.filter((c) => !cellTags(c).includes(BANNER_TAG));
   if (cells.length !== source.cells.length) {
-    throw new FormatError(file, `has ${cells.length} cells besides the banner, the source has ${source.cells.length}; expected a 1:1 copy (regenerate with npm run workshop)`);
+    throw new FormatError(
+      file,
+      `has ${cells.length} cells besides the banner, the source has ${source.cells.length}; expected a 1:1 copy (regenerate with npm run workshop)`,
+    );
   }
   return {
     ...source,
@@ -169,22 +205,33 @@ export function restoreSolutions(copy: Notebook, source: Notebook, file = "works
       const src = source.cells[i]!;
       if (!cellTags(c).includes(STUB_TAG)) return { ...c };
       if (!cellTags(src).includes("solution") || src.id !== c.id) {
-        throw new FormatError(file, `cell ${i + 1} is a workshop stub (id ${c.id}) but source cell ${i + 1} is ${cellTags(src).includes("solution") ? `solution ${src.id}` : "not a solution"}; expected the same id`);
+        throw new FormatError(
+          file,
+          `cell ${i + 1} is a workshop stub (id ${c.id}) but source cell ${i + 1} is ${cellTags(src).includes("solution") ? `solution ${src.id}` : "not a solution"}; expected the same id`,
+        );
       }
-      return { ...src, outputs: src.cell_type === "code" ? [] : undefined, execution_count: src.cell_type === "code" ? null : undefined };
+      return {
+        ...src,
+        outputs: src.cell_type === "code" ? [] : undefined,
+        execution_count: src.cell_type === "code" ? null : undefined,
+      };
     }),
   };
 }
 
-/** Differences between two notebooks' code cells (source text, order, ids); empty when identical. */
+/**
+ * Differences between two notebooks' code cells (source text, order, ids); empty when identical.
+ */
 export function codeCellDifferences(a: Notebook, b: Notebook): string[] {
   const ca = a.cells.filter((c) => c.cell_type === "code");
   const cb = b.cells.filter((c) => c.cell_type === "code");
   const out: string[] = [];
   if (ca.length !== cb.length) out.push(`${ca.length} code cells vs ${cb.length}`);
   for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-    if (ca[i]!.source !== cb[i]!.source) out.push(`code cell ${i + 1} (id ${ca[i]!.id} / ${cb[i]!.id}): sources differ`);
-    else if (ca[i]!.id !== cb[i]!.id) out.push(`code cell ${i + 1}: ids ${ca[i]!.id} vs ${cb[i]!.id}`);
+    if (ca[i]!.source !== cb[i]!.source)
+      out.push(`code cell ${i + 1} (id ${ca[i]!.id} / ${cb[i]!.id}): sources differ`);
+    else if (ca[i]!.id !== cb[i]!.id)
+      out.push(`code cell ${i + 1}: ids ${ca[i]!.id} vs ${cb[i]!.id}`);
   }
   return out;
 }
@@ -212,12 +259,20 @@ export function workshopStatus(notebooksDir: string): WorkshopEntry[] {
     const nb = readNotebook(src);
     const stubs = solutionLabels(nb).size;
     if (!fs.existsSync(copy)) return { source: src, copy, state: "missing", stubs };
-    const same = fs.readFileSync(copy, "utf8") === serializeNotebook(makeWorkshopCopy(nb, stemOf(src)));
+    const same =
+      fs.readFileSync(copy, "utf8") === serializeNotebook(makeWorkshopCopy(nb, stemOf(src)));
     return { source: src, copy, state: same ? "ok" : "stale", stubs };
   });
   if (fs.existsSync(outDir)) {
     const names = new Set(sources.map((s) => path.basename(s)));
-    for (const f of listNotebooks(outDir)) if (!names.has(path.basename(f))) entries.push({ source: path.join(notebooksDir, path.basename(f)), copy: f, state: "orphan", stubs: 0 });
+    for (const f of listNotebooks(outDir))
+      if (!names.has(path.basename(f)))
+        entries.push({
+          source: path.join(notebooksDir, path.basename(f)),
+          copy: f,
+          state: "orphan",
+          stubs: 0,
+        });
   }
   return entries;
 }
@@ -230,7 +285,8 @@ export function buildWorkshop(notebooksDir: string): WorkshopEntry[] {
   const entries = workshopStatus(notebooksDir);
   fs.mkdirSync(path.join(notebooksDir, WORKSHOP_DIR), { recursive: true });
   for (const e of entries) {
-    if (e.state === "missing" || e.state === "stale") writeFileAtomic(e.copy, workshopText(e.source));
+    if (e.state === "missing" || e.state === "stale")
+      writeFileAtomic(e.copy, workshopText(e.source));
     else if (e.state === "orphan") fs.rmSync(e.copy);
   }
   return entries;

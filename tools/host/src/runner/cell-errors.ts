@@ -35,9 +35,11 @@ const strip = (s: string): string =>
     .replace(/;+$/, "");
 
 const tokens = (s: string): string[] =>
-  (s.replace(/\bexports\./g, "").match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[A-Za-z_$][\w$]*|\d+(?:\.\d+)?/g) ?? []).filter(
-    (t) => !["const", "let", "var", "exports", "export"].includes(t),
-  );
+  (
+    s
+      .replace(/\bexports\./g, "")
+      .match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[A-Za-z_$][\w$]*|\d+(?:\.\d+)?/g) ?? []
+  ).filter((t) => !["const", "let", "var", "exports", "export"].includes(t));
 
 /**
  * 1-based line of `src` that produced 1-based line `line` of `output`, or undefined when no line
@@ -81,7 +83,11 @@ export function shortError(err: unknown, cells: Map<number, CellRecord>, current
   if (!(err instanceof Error)) return `Uncaught ${util.inspect(err)}`;
   // Errors that choose their own one-line display (CheckError, ExerciseError: the message says
   // everything a reader needs) are shown exactly as they choose.
-  if (typeof (err as unknown as Record<symbol, unknown>)[Symbol.for("nodejs.util.inspect.custom")] === "function" && process.env.BESSELBOOK_STACK !== "1") {
+  if (
+    typeof (err as unknown as Record<symbol, unknown>)[Symbol.for("nodejs.util.inspect.custom")] ===
+      "function" &&
+    process.env.BESSELBOOK_STACK !== "1"
+  ) {
     return util.inspect(err);
   }
   const head = `${err.name}: ${err.message}`;
@@ -98,7 +104,9 @@ export function shortError(err: unknown, cells: Map<number, CellRecord>, current
     const n = sourceLine(cell.src, cell.output, Number(m[2]));
     const where = Number(m[1]) === current ? "this cell" : `the cell run as [${cell.label}]`;
     const text = n ? cell.src.split("\n")[n - 1].trim() : "";
-    const line = n ? `    at line ${n} of ${where}: ${text.length > 80 ? text.slice(0, 77) + "..." : text}` : `    in ${where} (line unknown)`;
+    const line = n
+      ? `    at line ${n} of ${where}: ${text.length > 80 ? text.slice(0, 77) + "..." : text}`
+      : `    in ${where} (line unknown)`;
     if (seen.has(line)) continue;
     seen.add(line);
     out.push(line);
@@ -111,7 +119,10 @@ export function shortError(err: unknown, cells: Map<number, CellRecord>, current
       .split("\n")
       .slice(1)
       .map((l) => l.trim())
-      .find((l) => l.startsWith("at ") && !/node:internal|[\\/]tslab[\\/]|\(node:|^at new Promise/.test(l));
+      .find(
+        (l) =>
+          l.startsWith("at ") && !/node:internal|[\\/]tslab[\\/]|\(node:|^at new Promise/.test(l),
+      );
     if (lib) out.push(`    ${lib}`);
   }
   out.push("(BESSELBOOK_STACK=1 shows the full stack)");

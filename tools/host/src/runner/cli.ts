@@ -13,13 +13,21 @@
  * (128 + the signal number, the shell convention).
  *
  * Progress (on stderr): on a terminal one status line per running notebook is rewritten in place
- * (cell i of N, elapsed time, the cell's first line); otherwise (pipes, CI) one plain line per cell.
+ * (cell i of N, elapsed time, the cell's first line); otherwise (pipes, CI) one plain line per
+ * cell.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { killAllKernels } from "./client";
 import type { CellStart } from "./run";
-import { installKernelSpec, jupyterDataDir, kernelSpec, listKernelSpecs, findKernelSpec, KERNEL_NAME } from "./kernelspec";
+import {
+  installKernelSpec,
+  jupyterDataDir,
+  kernelSpec,
+  listKernelSpecs,
+  findKernelSpec,
+  KERNEL_NAME,
+} from "./kernelspec";
 import { cwdRelativePath } from "besselbook/kernel/paths";
 import { Mode, RunResult, parseParam, runNotebooks } from "./run";
 
@@ -43,7 +51,9 @@ export function expandNotebookArgs(args: string[]): string[] {
     try {
       st = fs.statSync(a);
     } catch {
-      throw new UsageError(`${a}: no such file or directory; expected a .ipynb file or a directory of them`);
+      throw new UsageError(
+        `${a}: no such file or directory; expected a .ipynb file or a directory of them`,
+      );
     }
     if (st.isDirectory()) {
       const found = fs
@@ -81,17 +91,30 @@ const FALSE = new Set(["false", "no", "0", "off"]);
 
 /** Parse `besselbook run` arguments (exported for tests). Throws UsageError. */
 export function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { paths: [], mode: "full", save: false, params: {}, jobs: 1, verbose: false, progress: true };
+  const a: RunArgs = {
+    paths: [],
+    mode: "full",
+    save: false,
+    params: {},
+    jobs: 1,
+    verbose: false,
+    progress: true,
+  };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     // "-1" is a value; "-x" is the next option, except `-p key=-1` style values (they hold "=").
     const isParam = flag === "-p" || flag === "--param";
-    if (v === undefined || (v.startsWith("-") && v.length > 1 && isNaN(Number(v)) && !(isParam && v.includes("=")))) throw new UsageError(`${flag} needs a value`);
+    if (
+      v === undefined ||
+      (v.startsWith("-") && v.length > 1 && isNaN(Number(v)) && !(isParam && v.includes("=")))
+    )
+      throw new UsageError(`${flag} needs a value`);
     return v;
   };
   const positive = (v: string, flag: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} expects a positive number, got "${v}"`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new UsageError(`${flag} expects a positive number, got "${v}"`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -109,12 +132,15 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const v = inline.toLowerCase();
       if (TRUE.has(v)) return true;
       if (FALSE.has(v)) return false;
-      throw new UsageError(`${arg} takes no value or one of true/false/yes/no/1/0, got "${inline}"`);
+      throw new UsageError(
+        `${arg} takes no value or one of true/false/yes/no/1/0, got "${inline}"`,
+      );
     };
     switch (arg) {
       case "--mode": {
         const m = take();
-        if (m !== "smoke" && m !== "full") throw new UsageError(`--mode expects smoke or full, got "${m}"`);
+        if (m !== "smoke" && m !== "full")
+          throw new UsageError(`--mode expects smoke or full, got "${m}"`);
         a.mode = m;
         break;
       }
@@ -193,7 +219,9 @@ class Progress {
   }
 
   private line(c: CellStart): string {
-    const what = c.ordinal ? `cell ${c.ordinal}/${c.total}` : `starting kernel (${c.total} code cells)`;
+    const what = c.ordinal
+      ? `cell ${c.ordinal}/${c.total}`
+      : `starting kernel (${c.total} code cells)`;
     const text = `  ${c.nb}  ${what}  ${clock(Date.now() - c.startedAt)}  ${c.firstLine}`.trimEnd();
     return text.length > this.width ? `${text.slice(0, this.width - 1)}…` : text;
   }
@@ -243,7 +271,9 @@ class Progress {
 function report(r: RunResult, shown: string): void {
   if (r.ok) {
     const ran = r.cells.length;
-    console.log(`✓ ${shown}  ${secs(r.timings.totalMs)} (kernel start ${secs(r.timings.startMs)}, ${ran} cells${r.saved ? ", saved" : ""})`);
+    console.log(
+      `✓ ${shown}  ${secs(r.timings.totalMs)} (kernel start ${secs(r.timings.startMs)}, ${ran} cells${r.saved ? ", saved" : ""})`,
+    );
   } else {
     console.log(`✗ ${shown}  ${secs(r.timings.totalMs)}`);
     console.error(r.failure!.message);
@@ -256,7 +286,12 @@ async function run(argv: string[]): Promise<number> {
   // Resolve --kernel before anything runs so an unknown name fails fast with the list of kernels.
   const kernel = args.kernel ? findKernelSpec(args.kernel) : undefined;
 
-  const progress = args.progress ? new Progress(Boolean(process.stderr.isTTY) && !process.env.CI, Math.max(40, (process.stderr.columns || 100) - 1)) : undefined;
+  const progress = args.progress
+    ? new Progress(
+        Boolean(process.stderr.isTTY) && !process.env.CI,
+        Math.max(40, (process.stderr.columns || 100) - 1),
+      )
+    : undefined;
   const say = (write: () => void) => (progress ? progress.say(write) : write());
   const ctl = new AbortController();
   let stopSignal: NodeJS.Signals | null = null;
@@ -292,12 +327,21 @@ async function run(argv: string[]): Promise<number> {
         progress?.done(shown);
         say(() => report(r, shown));
       },
-      onCell: args.verbose ? (c, nb) => say(() => console.log(`  ${nb} cell ${c.index}${c.id ? ` (id ${c.id})` : ""}: ${c.status} ${secs(c.ms)}`)) : undefined,
+      onCell: args.verbose
+        ? (c, nb) =>
+            say(() =>
+              console.log(
+                `  ${nb} cell ${c.index}${c.id ? ` (id ${c.id})` : ""}: ${c.status} ${secs(c.ms)}`,
+              ),
+            )
+        : undefined,
     });
     progress?.stop();
     const passed = results.filter((r) => r.ok).length;
     const failed = results.length - passed;
-    console.log(`${results.length} notebook${results.length === 1 ? "" : "s"}: ${passed} passed, ${failed} failed (${secs(Date.now() - t0)})`);
+    console.log(
+      `${results.length} notebook${results.length === 1 ? "" : "s"}: ${passed} passed, ${failed} failed (${secs(Date.now() - t0)})`,
+    );
     if (stopSignal) return SIGNAL_EXIT[stopSignal];
     return failed ? 1 : 0;
   } finally {

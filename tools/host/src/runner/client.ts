@@ -55,9 +55,13 @@ export type ExecuteOutcome =
   | { kind: "died"; code: number | null; signal: NodeJS.Signals | null };
 
 export interface ExecuteOptions {
-  /** Wall-clock limit for the request; on expiry the kernel is interrupted (SIGINT) and we give up. */
+  /**
+   * Wall-clock limit for the request; on expiry the kernel is interrupted (SIGINT) and we give up.
+   */
   timeoutMs?: number;
-  /** After the interrupt, how long to wait for the kernel to answer before reporting the timeout. */
+  /**
+   * After the interrupt, how long to wait for the kernel to answer before reporting the timeout.
+   */
   interruptGraceMs?: number;
   /** Called for every iopub message whose parent is this request, in order. */
   onIopub?: (msg: Message) => void;
@@ -136,7 +140,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Wait for p or ms, whichever is first, without leaving a timer behind to hold the event loop. */
 async function within(p: Promise<unknown>, ms: number): Promise<void> {
   let t: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise((r) => (t = setTimeout(r, ms)))]).finally(() => clearTimeout(t));
+  await Promise.race([p, new Promise((r) => (t = setTimeout(r, ms)))]).finally(() =>
+    clearTimeout(t),
+  );
 }
 
 export class KernelClient {
@@ -244,17 +250,30 @@ export class KernelClient {
       kernel_name: opts.kernelName ?? "besselbook",
     };
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "besselbook-kernel-"));
-    const connectionFile = path.join(tmpDir, `kernel-${crypto.randomBytes(6).toString("hex")}.json`);
+    const connectionFile = path.join(
+      tmpDir,
+      `kernel-${crypto.randomBytes(6).toString("hex")}.json`,
+    );
     // 0600: the file holds the signing key.
     fs.writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
-    const subst = (a: string) => a.split("{connection_file}").join(connectionFile).split("{resource_dir}").join(opts.resourceDir ?? "");
+    const subst = (a: string) =>
+      a
+        .split("{connection_file}")
+        .join(connectionFile)
+        .split("{resource_dir}")
+        .join(opts.resourceDir ?? "");
     const [cmd, ...args] = opts.spec.argv.map(subst);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, opts.spec.env ?? {}, opts.env ?? {});
     // The kernel's parent watch (kernel-preload.ts) exits when this process is gone.
     env.BESSELBOOK_PARENT_PID = String(process.pid);
-    const child = spawn(cmd, args, { cwd: opts.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const client = new KernelClient(child, connection, connectionFile, tmpDir);
     const onAbort = () => client.kill();
     opts.signal?.addEventListener("abort", onAbort);
@@ -274,12 +293,18 @@ export class KernelClient {
     return `tcp://${this.connection.ip}:${port}`;
   }
 
-  private async pump(sock: zmq.Dealer | zmq.Subscriber, dispatch: (m: Message) => void): Promise<void> {
+  private async pump(
+    sock: zmq.Dealer | zmq.Subscriber,
+    dispatch: (m: Message) => void,
+  ): Promise<void> {
     try {
       for await (const frames of sock) {
         let msg: Message;
         try {
-          msg = this.session.deserialize(frames, sock === this.iopub ? { maxContentBytes: this.maxIopubContentBytes } : {});
+          msg = this.session.deserialize(
+            frames,
+            sock === this.iopub ? { maxContentBytes: this.maxIopubContentBytes } : {},
+          );
         } catch {
           continue; // unsigned or malformed: not from our kernel, drop it
         }
@@ -315,11 +340,16 @@ export class KernelClient {
     while (Date.now() < deadline) {
       if (signal?.aborted) throw new KernelStartAborted("kernel start interrupted");
       if (this.exitInfo) throw this.startError("kernel exited during startup");
-      if (/EADDRINUSE|Address already in use/.test(this.output)) throw new PortInUseError(this.startError("kernel could not bind its ports").message);
+      if (/EADDRINUSE|Address already in use/.test(this.output))
+        throw new PortInUseError(this.startError("kernel could not bind its ports").message);
       const req = this.session.message("kernel_info_request", {});
       let sawIopub = false;
       this.iopubListeners.set(req.header.msg_id, () => (sawIopub = true));
-      const reply = this.request(this.shellQ, req, Math.min(5000, Math.max(1, deadline - Date.now())));
+      const reply = this.request(
+        this.shellQ,
+        req,
+        Math.min(5000, Math.max(1, deadline - Date.now())),
+      );
       // A kernel that dies at once is reported at once, not after the 5 s request timeout.
       const r = await Promise.race([reply.catch(() => null), this.exitPromise.then(() => null)]);
       if (r) {
@@ -330,13 +360,19 @@ export class KernelClient {
       this.iopubListeners.delete(req.header.msg_id);
       if (r && sawIopub) return;
     }
-    throw this.startError(`kernel did not answer kernel_info_request within ${(timeoutMs / 1000).toFixed(0)} s`);
+    throw this.startError(
+      `kernel did not answer kernel_info_request within ${(timeoutMs / 1000).toFixed(0)} s`,
+    );
   }
 
   private startError(what: string): BesselbookError {
-    const status = this.exitInfo ? ` (exit code ${this.exitInfo.code}${this.exitInfo.signal ? `, signal ${this.exitInfo.signal}` : ""})` : "";
+    const status = this.exitInfo
+      ? ` (exit code ${this.exitInfo.code}${this.exitInfo.signal ? `, signal ${this.exitInfo.signal}` : ""})`
+      : "";
     const out = this.output.trim();
-    return new BesselbookError(`${what}${status}; command: ${this.child.spawnargs.join(" ")}${out ? `\nkernel output:\n${out}` : ""}`);
+    return new BesselbookError(
+      `${what}${status}; command: ${this.child.spawnargs.join(" ")}${out ? `\nkernel output:\n${out}` : ""}`,
+    );
   }
 
   /** Send a request and resolve with its reply (any message on that channel whose parent is it). */
@@ -411,14 +447,19 @@ export class KernelClient {
       let replyAt = 0;
       while (!(reply && idle)) {
         if (reply && !replyAt) replyAt = Date.now();
-        // The idle status normally arrives within a millisecond of the reply; do not hang on a lost one.
+        // The idle status normally arrives within a millisecond of the reply; do not hang on a lost
+        // one.
         if (replyAt && Date.now() - replyAt > 2000) break;
         const left = Math.min(deadline - Date.now(), replyAt ? 2000 : Infinity);
         if (left <= 0) break;
         let handle: NodeJS.Timeout | undefined;
-        const timer = new Promise<"tick">((r) => (handle = setTimeout(() => r("tick"), Math.min(left, 2 ** 31 - 1))));
+        const timer = new Promise<"tick">(
+          (r) => (handle = setTimeout(() => r("tick"), Math.min(left, 2 ** 31 - 1))),
+        );
         // Clear the timer whichever way the race ends, or it would keep the process alive.
-        const what = await Promise.race([next.then(() => "msg" as const), exit, timer]).finally(() => clearTimeout(handle));
+        const what = await Promise.race([next.then(() => "msg" as const), exit, timer]).finally(
+          () => clearTimeout(handle),
+        );
         if (what === "exit") {
           // Messages sent just before death may still be in flight on iopub; give them a moment.
           await sleep(200);
@@ -427,7 +468,8 @@ export class KernelClient {
         if (what === "msg") next = changed();
       }
       if (reply) return { kind: "reply", reply: (reply as Message).content };
-      // Timed out: interrupt like JupyterLab's stop button, then wait briefly for the kernel to answer.
+      // Timed out: interrupt like JupyterLab's stop button, then wait briefly for the kernel to
+      // answer.
       this.interrupt();
       const grace = opts.interruptGraceMs ?? 2000;
       const until = Date.now() + grace;
@@ -483,7 +525,10 @@ export class KernelClient {
     this.kill();
   }
 
-  /** SIGKILL the kernel's process group, close sockets, delete the connection file. Idempotent, sync. */
+  /**
+   * SIGKILL the kernel's process group, close sockets, delete the connection file. Idempotent,
+   * sync.
+   */
   kill(): void {
     const pid = this.child.pid;
     if (pid) {

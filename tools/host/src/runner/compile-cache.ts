@@ -29,14 +29,21 @@ interface Pending {
 let pending: Pending | undefined;
 let installed = false;
 
-/** What happened, for tests and the bench: "off", "miss" (compiled, cache to be written), "hit", "rejected". */
+/**
+ * What happened, for tests and the bench: "off", "miss" (compiled, cache to be written), "hit",
+ * "rejected".
+ */
 export const compileCacheState = { status: "off" as "off" | "miss" | "hit" | "rejected", file: "" };
 
 function cacheFile(dir: string, filename: string): string {
   const st = fs.statSync(filename);
   const key = crypto
     .createHash("sha256")
-    .update([process.version, process.versions.v8, process.arch, filename, st.size, st.mtimeMs].join("\0"))
+    .update(
+      [process.version, process.versions.v8, process.arch, filename, st.size, st.mtimeMs].join(
+        "\0",
+      ),
+    )
     .digest("hex")
     .slice(0, 24);
   return path.join(dir, `typescript-${key}.bin`);
@@ -59,7 +66,8 @@ function makeRequire(mod: any): NodeRequire {
 export function installCompileCache(dir: string): void {
   if (installed || process.env.BESSELBOOK_COMPILE_CACHE === "0") return;
   installed = true;
-  const exts = (Module as unknown as { _extensions: Record<string, (m: any, f: string) => void> })._extensions;
+  const exts = (Module as unknown as { _extensions: Record<string, (m: any, f: string) => void> })
+    ._extensions;
   const orig = exts[".js"];
   exts[".js"] = function (mod: any, filename: string) {
     if (!filename.split(path.sep).join("/").endsWith(TARGET)) return orig.call(this, mod, filename);

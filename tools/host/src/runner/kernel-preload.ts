@@ -113,7 +113,11 @@ function watchParent(): void {
     return;
   }
   // execArgv: [] so the worker does not load this preload again (workers inherit --require).
-  const w = new Worker(WATCHDOG, { eval: true, execArgv: [], workerData: { expected, conn: configPath(), pollMs: 500 } });
+  const w = new Worker(WATCHDOG, {
+    eval: true,
+    execArgv: [],
+    workerData: { expected, conn: configPath(), pollMs: 500 },
+  });
   w.unref(); // never keeps the kernel alive on its own
   w.on("error", () => undefined);
 }
@@ -152,7 +156,8 @@ function onRejection(reason: unknown): void {
 function patchTslab(): void {
   for (const [file, mod] of Object.entries(require.cache)) {
     if (!mod || !file.endsWith(path.join("tslab", "dist", "jupyter.js"))) continue;
-    const Handler = (mod.exports as { JupyterHandlerImpl?: { prototype: Record<string, unknown> } }).JupyterHandlerImpl;
+    const Handler = (mod.exports as { JupyterHandlerImpl?: { prototype: Record<string, unknown> } })
+      .JupyterHandlerImpl;
     const orig = Handler?.prototype.handleExecuteImpl;
     if (typeof orig !== "function" || (orig as { besselbook?: boolean }).besselbook) continue;
     const wrapped = function (this: { execCount: number }, ...args: unknown[]) {
@@ -167,7 +172,8 @@ function patchTslab(): void {
     ["unhandledRejection", onRejection],
   ] as const) {
     for (const l of process.listeners(event as "uncaughtException")) {
-      if (l !== ours && /UncaughtException:|UnhandledPromiseRejection:/.test(String(l))) process.removeListener(event, l);
+      if (l !== ours && /UncaughtException:|UnhandledPromiseRejection:/.test(String(l)))
+        process.removeListener(event, l);
     }
   }
 }
@@ -195,7 +201,11 @@ function resolveFromProject(): void {
   let sys: Sys;
   try {
     // The TypeScript fork tslab loads (same resolved path, so the same module instance).
-    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(fs.realpathSync(tslabBin))] }));
+    const ts = require(
+      require.resolve("@tslab/typescript-for-tslab", {
+        paths: [path.dirname(fs.realpathSync(tslabBin))],
+      }),
+    );
     sys = ts.sys;
   } catch {
     return;
@@ -209,7 +219,16 @@ function resolveFromProject(): void {
     return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : path.join(target, rel);
   };
   const orig: Sys = {};
-  for (const k of ["fileExists", "directoryExists", "readFile", "getDirectories", "readDirectory", "realpath", "getModifiedTime", "getFileSize"]) {
+  for (const k of [
+    "fileExists",
+    "directoryExists",
+    "readFile",
+    "getDirectories",
+    "readDirectory",
+    "realpath",
+    "getModifiedTime",
+    "getFileSize",
+  ]) {
     if (typeof sys[k] === "function") orig[k] = sys[k].bind(sys);
   }
   const either = (k: string, empty: (v: unknown) => boolean) =>
@@ -219,14 +238,17 @@ function resolveFromProject(): void {
       return empty(v) && m ? orig[k](m, ...rest) : v;
     };
   sys.fileExists = either("fileExists", (v) => !v);
-  sys.directoryExists = (p: unknown, ...rest: unknown[]) => p === vroot || either("directoryExists", (v) => !v)(p, ...rest);
+  sys.directoryExists = (p: unknown, ...rest: unknown[]) =>
+    p === vroot || either("directoryExists", (v) => !v)(p, ...rest);
   sys.readFile = either("readFile", (v) => v === undefined);
   if (orig.getModifiedTime) sys.getModifiedTime = either("getModifiedTime", (v) => v === undefined);
   if (orig.getFileSize) sys.getFileSize = either("getFileSize", (v) => !v);
   if (orig.realpath) {
     sys.realpath = (p: unknown) => {
       const m = mapped(p);
-      return m && !fs.existsSync(p as string) && fs.existsSync(m) ? orig.realpath(m) : orig.realpath(p);
+      return m && !fs.existsSync(p as string) && fs.existsSync(m)
+        ? orig.realpath(m)
+        : orig.realpath(p);
     };
   }
   const union = (k: string) =>
@@ -307,14 +329,23 @@ function esmFallback(): void {
     try {
       return orig.call(this, request, parent, ...rest);
     } catch (e) {
-      if ((e as { code?: string }).code !== "ERR_PACKAGE_PATH_NOT_EXPORTED" || /^[./]/.test(request)) throw e;
+      if (
+        (e as { code?: string }).code !== "ERR_PACKAGE_PATH_NOT_EXPORTED" ||
+        /^[./]/.test(request)
+      )
+        throw e;
       const m = /^((?:@[^/]+\/)?[^/]+)(\/.*)?$/.exec(request);
       if (!m) throw e;
-      const paths: string[] = (Module as any)._nodeModulePaths(parent?.filename ? path.dirname(parent.filename) : process.cwd());
+      const paths: string[] = (Module as any)._nodeModulePaths(
+        parent?.filename ? path.dirname(parent.filename) : process.cwd(),
+      );
       for (const dir of paths) {
         const pkgFile = path.join(dir, m[1], "package.json");
         if (!fs.existsSync(pkgFile)) continue;
-        const t = exportsTarget(JSON.parse(fs.readFileSync(pkgFile, "utf8")).exports ?? null, m[2] ? "." + m[2] : ".");
+        const t = exportsTarget(
+          JSON.parse(fs.readFileSync(pkgFile, "utf8")).exports ?? null,
+          m[2] ? "." + m[2] : ".",
+        );
         if (t && t.startsWith("./")) return path.join(dir, m[1], t);
         break;
       }
@@ -332,7 +363,8 @@ function installCells(): void {
 
 // ---- install ---------------------------------------------------------------------------------
 
-// Worker threads inherit `--require`: a cell's workers (parallelSeeds) must not install any of this.
+// Worker threads inherit `--require`: a cell's workers (parallelSeeds) must not install any of
+// this.
 if (isMainThread) install();
 
 function install(): void {

@@ -2,9 +2,10 @@
  * Notebook file IO: read + validate (nbformat 4), serialize the way Jupyter does, atomic write.
  *
  * In memory, multi-line strings are joined (nbformat's rejoin_lines); on disk they are split into
- * lists of lines (split_lines) and the JSON is `json.dumps(nb, sort_keys=True, indent=1,
- * ensure_ascii=False)` plus a trailing newline, as nbformat.v4.nbjson writes it. Keeping that format
- * byte-for-byte means a notebook saved by the runner and one saved by JupyterLab diff cleanly.
+ * lists of lines (split_lines) and the JSON is
+ * `json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False)` plus a trailing newline, as
+ * nbformat.v4.nbjson writes it. Keeping that format byte-for-byte means a notebook saved by the
+ * runner and one saved by JupyterLab diff cleanly.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -19,7 +20,12 @@ export type { MimeBundle };
 export type Output =
   | { output_type: "stream"; name: "stdout" | "stderr" | string; text: string }
   | { output_type: "display_data"; data: MimeBundle; metadata: Record<string, unknown> }
-  | { output_type: "execute_result"; data: MimeBundle; metadata: Record<string, unknown>; execution_count: number | null }
+  | {
+      output_type: "execute_result";
+      data: MimeBundle;
+      metadata: Record<string, unknown>;
+      execution_count: number | null;
+    }
   | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
 
 export interface Cell {
@@ -46,19 +52,24 @@ export function cellTags(cell: Cell): string[] {
   return Array.isArray(t) ? t.filter((x): x is string => typeof x === "string") : [];
 }
 
-const isTextLines = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
-const isJsonMime = (mime: string) => mime === "application/json" || (mime.startsWith("application/") && mime.endsWith("+json"));
+const isTextLines = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((x) => typeof x === "string");
+const isJsonMime = (mime: string) =>
+  mime === "application/json" || (mime.startsWith("application/") && mime.endsWith("+json"));
 const SPLIT_NON_TEXT = new Set(["application/javascript", "image/svg+xml"]);
 
 function joinBundle(data: MimeBundle): MimeBundle {
   const out: MimeBundle = {};
-  for (const [k, v] of Object.entries(data)) out[k] = !isJsonMime(k) && isTextLines(v) ? v.join("") : v;
+  for (const [k, v] of Object.entries(data))
+    out[k] = !isJsonMime(k) && isTextLines(v) ? v.join("") : v;
   return out;
 }
 
 function splitBundle(data: MimeBundle): MimeBundle {
   const out: MimeBundle = {};
-  for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" && (k.startsWith("text/") || SPLIT_NON_TEXT.has(k)) ? splitLines(v) : v;
+  for (const [k, v] of Object.entries(data))
+    out[k] =
+      typeof v === "string" && (k.startsWith("text/") || SPLIT_NON_TEXT.has(k)) ? splitLines(v) : v;
   return out;
 }
 
@@ -85,30 +96,60 @@ export function parseNotebook(file: string, text: string): Notebook {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new FormatError(file, `not valid JSON (${(e as Error).message}); expected an .ipynb notebook (nbformat 4 JSON)`);
+    throw new FormatError(
+      file,
+      `not valid JSON (${(e as Error).message}); expected an .ipynb notebook (nbformat 4 JSON)`,
+    );
   }
   const bad = (why: string): never => {
-    throw new FormatError(file, `not a Jupyter notebook: ${why}; expected nbformat 4 JSON with a "cells" array`);
+    throw new FormatError(
+      file,
+      `not a Jupyter notebook: ${why}; expected nbformat 4 JSON with a "cells" array`,
+    );
   };
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) bad(`top level is ${Array.isArray(raw) ? "an array" : typeof raw}`);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    bad(`top level is ${Array.isArray(raw) ? "an array" : typeof raw}`);
   if (raw.nbformat !== 4) bad(`nbformat is ${JSON.stringify(raw.nbformat)}`);
-  if (!Array.isArray(raw.cells)) bad(`"cells" is ${raw.cells === undefined ? "missing" : typeof raw.cells}`);
+  if (!Array.isArray(raw.cells))
+    bad(`"cells" is ${raw.cells === undefined ? "missing" : typeof raw.cells}`);
   const cells: Cell[] = raw.cells.map((c: any, i: number) => {
     const where = `cell ${i + 1}`;
     if (c === null || typeof c !== "object") bad(`${where} is not an object`);
-    if (!["code", "markdown", "raw"].includes(c.cell_type)) bad(`${where} has cell_type ${JSON.stringify(c.cell_type)}`);
-    if (typeof c.source !== "string" && !isTextLines(c.source)) bad(`${where} source is neither a string nor a list of strings`);
-    const cell: Cell = { ...c, source: typeof c.source === "string" ? c.source : c.source.join(""), metadata: c.metadata ?? {} };
-    if (c.attachments) cell.attachments = Object.fromEntries(Object.entries(c.attachments as Record<string, MimeBundle>).map(([k, v]) => [k, joinBundle(v)]));
+    if (!["code", "markdown", "raw"].includes(c.cell_type))
+      bad(`${where} has cell_type ${JSON.stringify(c.cell_type)}`);
+    if (typeof c.source !== "string" && !isTextLines(c.source))
+      bad(`${where} source is neither a string nor a list of strings`);
+    const cell: Cell = {
+      ...c,
+      source: typeof c.source === "string" ? c.source : c.source.join(""),
+      metadata: c.metadata ?? {},
+    };
+    if (c.attachments)
+      cell.attachments = Object.fromEntries(
+        Object.entries(c.attachments as Record<string, MimeBundle>).map(([k, v]) => [
+          k,
+          joinBundle(v),
+        ]),
+      );
     if (c.cell_type === "code") {
-      if (c.outputs !== undefined && !Array.isArray(c.outputs)) bad(`${where} "outputs" is ${typeof c.outputs}, not an array`);
+      if (c.outputs !== undefined && !Array.isArray(c.outputs))
+        bad(`${where} "outputs" is ${typeof c.outputs}, not an array`);
       const outputs = Array.isArray(c.outputs) ? c.outputs : [];
       cell.outputs = outputs.map((o: any, j: number) => {
-        if (o === null || typeof o !== "object" || Array.isArray(o) || typeof o.output_type !== "string") {
-          bad(`${where} output ${j + 1} is ${o === null ? "null" : Array.isArray(o) ? "an array" : typeof o !== "object" ? `a ${typeof o}` : "an object without output_type"}, not an output`);
+        if (
+          o === null ||
+          typeof o !== "object" ||
+          Array.isArray(o) ||
+          typeof o.output_type !== "string"
+        ) {
+          bad(
+            `${where} output ${j + 1} is ${o === null ? "null" : Array.isArray(o) ? "an array" : typeof o !== "object" ? `a ${typeof o}` : "an object without output_type"}, not an output`,
+          );
         }
-        if (o.output_type === "display_data" || o.output_type === "execute_result") return { ...o, data: joinBundle(o.data ?? {}) };
-        if (o.output_type === "stream" && isTextLines(o.text)) return { ...o, text: o.text.join("") };
+        if (o.output_type === "display_data" || o.output_type === "execute_result")
+          return { ...o, data: joinBundle(o.data ?? {}) };
+        if (o.output_type === "stream" && isTextLines(o.text))
+          return { ...o, text: o.text.join("") };
         return o;
       });
       if (cell.execution_count === undefined) cell.execution_count = null;
@@ -123,26 +164,41 @@ export function parseNotebook(file: string, text: string): Notebook {
   };
 }
 
-/** Read and validate a notebook file. Throws FormatError (bad JSON / not a notebook) or the fs error. */
+/**
+ * Read and validate a notebook file. Throws FormatError (bad JSON / not a notebook) or the fs
+ * error.
+ */
 export function readNotebook(file: string): Notebook {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new FormatError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new FormatError(
+      file,
+      `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return parseNotebook(file, text);
 }
 
-/** Deterministic cell id for cells that have none (nbformat 4.5 requires ids; random ones would churn diffs). */
+/**
+ * Deterministic cell id for cells that have none (nbformat 4.5 requires ids; random ones would
+ * churn diffs).
+ */
 function stableId(cell: Cell, index: number, taken: Set<string>): string {
   for (let salt = 0; ; salt++) {
-    const id = crypto.createHash("sha256").update(`${index}\0${salt}\0${cell.source}`).digest("hex").slice(0, 8);
+    const id = crypto
+      .createHash("sha256")
+      .update(`${index}\0${salt}\0${cell.source}`)
+      .digest("hex")
+      .slice(0, 8);
     if (!taken.has(id)) return id;
   }
 }
 
-/** JSON with sorted keys and 1-space indent, matching Python's json.dumps(sort_keys=True, indent=1). */
+/**
+ * JSON with sorted keys and 1-space indent, matching Python's json.dumps(sort_keys=True, indent=1).
+ */
 function sortedJson(value: unknown): string {
   const sortKeys = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sortKeys);
@@ -159,9 +215,13 @@ function sortedJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 1);
 }
 
-/** Python sorts str keys by code point; JS default sort is by UTF-16 unit — same except astral vs U+E000+. */
+/**
+ * Python sorts str keys by code point; JS default sort is by UTF-16 unit — same except astral vs
+ * U+E000+.
+ */
 function compareCodePoints(a: string, b: string): number {
-  const x = [...a], y = [...b];
+  const x = [...a],
+    y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
     if (d) return d;
@@ -169,9 +229,13 @@ function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** Serialize as nbformat 4.5 on-disk JSON (split lines, sorted keys, indent 1, trailing newline). */
+/**
+ * Serialize as nbformat 4.5 on-disk JSON (split lines, sorted keys, indent 1, trailing newline).
+ */
 export function serializeNotebook(nb: Notebook): string {
-  const taken = new Set(nb.cells.map((c) => c.id).filter((x): x is string => typeof x === "string"));
+  const taken = new Set(
+    nb.cells.map((c) => c.id).filter((x): x is string => typeof x === "string"),
+  );
   const cells = nb.cells.map((c, i) => {
     const out: Record<string, unknown> = { ...c, source: splitLines(c.source) };
     if (typeof c.id !== "string") {
@@ -182,11 +246,15 @@ export function serializeNotebook(nb: Notebook): string {
     const meta = { ...c.metadata };
     delete meta.trusted; // nbformat strip_transient
     out.metadata = meta;
-    if (c.attachments) out.attachments = Object.fromEntries(Object.entries(c.attachments).map(([k, v]) => [k, splitBundle(v)]));
+    if (c.attachments)
+      out.attachments = Object.fromEntries(
+        Object.entries(c.attachments).map(([k, v]) => [k, splitBundle(v)]),
+      );
     if (c.cell_type === "code") {
       out.outputs = (c.outputs ?? []).map((o) => {
         if (o.output_type === "stream") return { ...o, text: splitLines(o.text) };
-        if (o.output_type === "display_data" || o.output_type === "execute_result") return { ...o, data: splitBundle(o.data) };
+        if (o.output_type === "display_data" || o.output_type === "execute_result")
+          return { ...o, data: splitBundle(o.data) };
         return o;
       });
       out.execution_count = c.execution_count ?? null;
@@ -195,13 +263,16 @@ export function serializeNotebook(nb: Notebook): string {
   });
   const metadata = { ...nb.metadata };
   for (const k of ["orig_nbformat", "orig_nbformat_minor", "signature"]) delete metadata[k];
-  return sortedJson({ cells, metadata, nbformat: 4, nbformat_minor: Math.max(5, nb.nbformat_minor) }) + "\n";
+  return (
+    sortedJson({ cells, metadata, nbformat: 4, nbformat_minor: Math.max(5, nb.nbformat_minor) }) +
+    "\n"
+  );
 }
 
 /**
  * Write text to `file` atomically: a temp file in the same directory (same filesystem, so rename is
- * atomic on POSIX) is fsynced and renamed over the target. Readers see the old or the new file, never
- * a half-written one; on any error the temp file is removed and the target is untouched.
+ * atomic on POSIX) is fsynced and renamed over the target. Readers see the old or the new file,
+ * never a half-written one; on any error the temp file is removed and the target is untouched.
  */
 export function writeFileAtomic(file: string, text: string): void {
   atomicWrite(file, text);

@@ -45,7 +45,7 @@ function skipLiteral(src: string, i: number): number {
 function matchClose(src: string, open: number): number {
   const pairs: Record<string, string> = { "{": "}", "[": "]", "(": ")" };
   const stack: string[] = [];
-  for (let i = open; i < src.length; ) {
+  for (let i = open; i < src.length;) {
     const j = skipLiteral(src, i);
     if (j !== i) {
       i = j;
@@ -67,7 +67,7 @@ function topLevelEntries(body: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const j = skipLiteral(body, i);
     if (j !== i) {
       i = j;
@@ -88,9 +88,11 @@ function topLevelEntries(body: string): string[] {
 
 function literalType(expr: string): ParamType | undefined {
   const v = expr.replace(/\s+as\s+(const|boolean|number|string)\s*$/, "").trim();
-  if (/^[+-]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(e[+-]?\d+)?$/i.test(v) || /^0[xob][0-9a-f_]+$/i.test(v)) return "number";
+  if (/^[+-]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(e[+-]?\d+)?$/i.test(v) || /^0[xob][0-9a-f_]+$/i.test(v))
+    return "number";
   if (v === "true" || v === "false") return "boolean";
-  if (/^(["'])(?:\\.|(?!\1).)*\1$/s.test(v) || (/^`[^`]*`$/.test(v) && !v.includes("${"))) return "string";
+  if (/^(["'])(?:\\.|(?!\1).)*\1$/s.test(v) || (/^`[^`]*`$/.test(v) && !v.includes("${")))
+    return "string";
   return undefined;
 }
 
@@ -101,7 +103,9 @@ function readObject(src: string, open: number): Map<string, ParamType | undefine
   const keys = new Map<string, ParamType | undefined>();
   for (const entry of topLevelEntries(src.slice(open + 1, close - 1))) {
     if (entry.startsWith("...")) return null;
-    const m = /^(?:([A-Za-z_$][\w$]*)|"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)')\s*(:|$)/s.exec(entry);
+    const m = /^(?:([A-Za-z_$][\w$]*)|"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)')\s*(:|$)/s.exec(
+      entry,
+    );
     if (!m) return null; // computed key, method, …
     const key = m[1] ?? m[2] ?? m[3];
     keys.set(key, m[4] === ":" ? literalType(entry.slice(m[0].length)) : undefined);
@@ -112,7 +116,7 @@ function readObject(src: string, open: number): Map<string, ParamType | undefine
 /** Every `params(` call in a cell (also `bb.params(`), as the index of its "(". */
 function paramsCalls(src: string): number[] {
   const at: number[] = [];
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const j = skipLiteral(src, i);
     if (j !== i) {
       i = j;
@@ -133,13 +137,16 @@ function paramsCalls(src: string): number[] {
 
 /** What the notebook declares as parameters (see NotebookParams). */
 export function notebookParameters(nb: Notebook): NotebookParams {
-  const code = nb.cells.map((c, i) => ({ c, index: i + 1 })).filter(({ c }) => c.cell_type === "code");
+  const code = nb.cells
+    .map((c, i) => ({ c, index: i + 1 }))
+    .filter(({ c }) => c.cell_type === "code");
   const tagged = code.find(({ c }) => cellTags(c).includes("parameters"));
   const withCalls = code.filter(({ c }) => paramsCalls(c.source).length);
   if (!tagged && !withCalls.length) return { kind: "none" };
   const first = (tagged ?? withCalls[0]).index;
   const keys = new Map<string, ParamType | undefined>();
-  const cells: Array<{ c: Cell; index: number }> = tagged && !withCalls.includes(tagged) ? [tagged, ...withCalls] : withCalls;
+  const cells: Array<{ c: Cell; index: number }> =
+    tagged && !withCalls.includes(tagged) ? [tagged, ...withCalls] : withCalls;
   if (!withCalls.length) return { kind: "opaque", cell: first };
   for (const { c, index } of cells) {
     for (const paren of paramsCalls(c.source)) {
@@ -153,19 +160,29 @@ export function notebookParameters(nb: Notebook): NotebookParams {
   return { kind: "params", cell: first, keys };
 }
 
-const isNumberLike = (v: unknown) => (typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)));
+const isNumberLike = (v: unknown) =>
+  (typeof v === "number" && Number.isFinite(v)) ||
+  (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)));
 
 /**
  * Check `-p` values against the notebook's parameters; returns the problems (empty: fine) and the
  * values to pass, with numbers/booleans turned into their text where the default is a string
  * (`-p glyph=123` for a string parameter means the text "123", not a type error).
  */
-export function checkParams(nb: Notebook, params: Record<string, unknown>): { problems: string[]; params: Record<string, unknown> } {
+export function checkParams(
+  nb: Notebook,
+  params: Record<string, unknown>,
+): { problems: string[]; params: Record<string, unknown> } {
   const given = Object.keys(params);
   if (!given.length) return { problems: [], params };
   const decl = notebookParameters(nb);
   if (decl.kind === "none") {
-    return { problems: [`-p ${given.join(", ")} given, but the notebook has no cell tagged "parameters" (no params() call): it takes no parameters`], params };
+    return {
+      problems: [
+        `-p ${given.join(", ")} given, but the notebook has no cell tagged "parameters" (no params() call): it takes no parameters`,
+      ],
+      params,
+    };
   }
   if (decl.kind === "opaque") return { problems: [], params };
   const problems: string[] = [];
@@ -173,14 +190,25 @@ export function checkParams(nb: Notebook, params: Record<string, unknown>): { pr
   const known = [...decl.keys.keys()];
   for (const [k, v] of Object.entries(params)) {
     if (!decl.keys.has(k)) {
-      problems.push(`unknown parameter "${k}" (-p ${k}=…); the parameters cell (cell ${decl.cell}) defines: ${known.join(", ") || "nothing"}`);
+      problems.push(
+        `unknown parameter "${k}" (-p ${k}=…); the parameters cell (cell ${decl.cell}) defines: ${known.join(", ") || "nothing"}`,
+      );
       continue;
     }
     const want = decl.keys.get(k);
     let value = v;
     if (want === "string" && (typeof v === "number" || typeof v === "boolean")) value = String(v);
-    const ok = want === undefined || (want === "number" ? isNumberLike(value) : want === "boolean" ? typeof value === "boolean" || value === "true" || value === "false" : typeof value === "string");
-    if (!ok) problems.push(`-p ${k}=${JSON.stringify(v)}: the default of ${k} (cell ${decl.cell}) is a ${want}; expected a ${want === "number" ? "finite number" : want}`);
+    const ok =
+      want === undefined ||
+      (want === "number"
+        ? isNumberLike(value)
+        : want === "boolean"
+          ? typeof value === "boolean" || value === "true" || value === "false"
+          : typeof value === "string");
+    if (!ok)
+      problems.push(
+        `-p ${k}=${JSON.stringify(v)}: the default of ${k} (cell ${decl.cell}) is a ${want}; expected a ${want === "number" ? "finite number" : want}`,
+      );
     out[k] = value;
   }
   return { problems, params: out };

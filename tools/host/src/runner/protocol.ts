@@ -65,7 +65,12 @@ export function largeContent(msgType: string, frame: Buffer, max: number): Recor
   if (!at) return { name, text: "", truncatedBytes: frame.length };
   const start = Buffer.byteLength(head.slice(0, at.index + at[0].length));
   // Decode a bounded prefix; a character split by the cut decodes as U+FFFD: drop it.
-  const raw = jsonStringPrefix(frame.subarray(start, start + max).toString("utf8").replace(/\uFFFD$/, ""));
+  const raw = jsonStringPrefix(
+    frame
+      .subarray(start, start + max)
+      .toString("utf8")
+      .replace(/\uFFFD$/, ""),
+  );
   let text: string;
   try {
     text = JSON.parse(`"${raw}"`);
@@ -75,10 +80,13 @@ export function largeContent(msgType: string, frame: Buffer, max: number): Recor
   return { name, text, truncatedBytes: Math.max(0, frame.length - start - Buffer.byteLength(raw)) };
 }
 
-/** The longest prefix of a JSON string body that ends neither inside an escape nor past its closing quote. */
+/**
+ * The longest prefix of a JSON string body that ends neither inside an escape nor past its closing
+ * quote.
+ */
 export function jsonStringPrefix(raw: string): string {
   let end = 0;
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const c = raw[i];
     if (c === '"') break;
     if (c === "\\") {
@@ -93,7 +101,10 @@ export function jsonStringPrefix(raw: string): string {
 
 export class Session {
   readonly id = newId();
-  constructor(readonly key: string, readonly username = "besselbook") {}
+  constructor(
+    readonly key: string,
+    readonly username = "besselbook",
+  ) {}
 
   /** Build a request message with a fresh header. */
   message<C>(msgType: string, content: C, parent: Partial<MessageHeader> = {}): Message<C> {
@@ -115,7 +126,9 @@ export class Session {
 
   /** Frames to send on a DEALER socket (no routing prefix: the kernel's ROUTER adds ours). */
   serialize(msg: Message<unknown>): Buffer[] {
-    const body = [msg.header, msg.parent_header, msg.metadata, msg.content].map((x) => Buffer.from(JSON.stringify(x)));
+    const body = [msg.header, msg.parent_header, msg.metadata, msg.content].map((x) =>
+      Buffer.from(JSON.stringify(x)),
+    );
     return [DELIM, Buffer.from(sign(this.key, body)), ...body, ...msg.buffers];
   }
 
@@ -126,14 +139,18 @@ export class Session {
   deserialize(frames: readonly Buffer[], opts: { maxContentBytes?: number } = {}): Message {
     const at = frames.findIndex((f) => f.equals(DELIM));
     if (at < 0) throw new ProtocolError("message has no <IDS|MSG> delimiter");
-    if (frames.length < at + 6) throw new ProtocolError(`message has ${frames.length - at - 1} frames after the delimiter, expected at least 5`);
+    if (frames.length < at + 6)
+      throw new ProtocolError(
+        `message has ${frames.length - at - 1} frames after the delimiter, expected at least 5`,
+      );
     const signature = frames[at + 1].toString();
     const body = frames.slice(at + 2, at + 6);
     if (this.key) {
       const want = Buffer.from(sign(this.key, body));
       const got = Buffer.from(signature);
       // Constant-time compare so the signature check is not a timing oracle.
-      if (want.length !== got.length || !timingSafeEqual(want, got)) throw new ProtocolError("message signature (HMAC-SHA256) does not match");
+      if (want.length !== got.length || !timingSafeEqual(want, got))
+        throw new ProtocolError("message signature (HMAC-SHA256) does not match");
     }
     const parse = (b: Buffer, what: string): any => {
       try {
@@ -148,7 +165,10 @@ export class Session {
       header,
       parent_header: parse(body[1], "parent_header"),
       metadata: parse(body[2], "metadata"),
-      content: body[3].length > max ? largeContent(String(header?.msg_type), body[3], max) : parse(body[3], "content"),
+      content:
+        body[3].length > max
+          ? largeContent(String(header?.msg_type), body[3], max)
+          : parse(body[3], "content"),
       buffers: frames.slice(at + 6),
       size: frames.slice(at + 5).reduce((n, f) => n + f.length, 0),
     };

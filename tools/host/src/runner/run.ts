@@ -16,7 +16,17 @@ import { atomicWrite } from "besselbook/kernel/io";
 import { cwdRelativePath } from "besselbook/kernel/paths";
 import { ExecuteOutcome, KernelClient, KernelStartAborted } from "./client";
 import { InstalledKernelSpec, KERNEL_NAME, findKernelSpec, kernelSpec } from "./kernelspec";
-import { Cell, MimeBundle, Notebook, Output, cellTags, parseNotebook, readNotebook, saveTarget, serializeNotebook } from "./notebook";
+import {
+  Cell,
+  MimeBundle,
+  Notebook,
+  Output,
+  cellTags,
+  parseNotebook,
+  readNotebook,
+  saveTarget,
+  serializeNotebook,
+} from "./notebook";
 import { checkParams } from "./parameters";
 import type { Message } from "./protocol";
 
@@ -25,7 +35,9 @@ import type { Mode } from "besselbook";
 export type { Mode };
 
 export interface RunOptions {
-  /** Sets BESSELBOOK_MODE in the kernel. Default "full" (what JupyterLab sees when nothing is set). */
+  /**
+   * Sets BESSELBOOK_MODE in the kernel. Default "full" (what JupyterLab sees when nothing is set).
+   */
   mode?: Mode;
   /** `-p key=value` values, passed as BESSELBOOK_PARAMS JSON. */
   params?: Record<string, unknown>;
@@ -40,7 +52,10 @@ export interface RunOptions {
   timeoutS?: number;
   /** Kernel start limit in seconds (spawn → kernel_info_reply + iopub). Default 120. */
   startTimeoutS?: number;
-  /** Name of an installed kernelspec; default: the built-in besselbook spec (same as `kernel install`). */
+  /**
+   * Name of an installed kernelspec; default: the built-in besselbook spec (same as
+   * `kernel install`).
+   */
   kernel?: string | InstalledKernelSpec;
   /** How the notebook path is shown in reports (default: relative to process.cwd()). */
   displayPath?: string;
@@ -56,7 +71,9 @@ export interface RunOptions {
    * kept up to 10× this. Bounds the runner's memory and the saved file. Default 5 MB.
    */
   maxOutputBytes?: number;
-  /** After the last cell, wait this long for errors from callbacks it left running. Default 300 ms. */
+  /**
+   * After the last cell, wait this long for errors from callbacks it left running. Default 300 ms.
+   */
   settleMs?: number;
 }
 
@@ -110,18 +127,30 @@ const firstLine = (src: string): string => {
 
 /** One line saying what went wrong, from an `error` output or tslab's stderr text. */
 function errorSummary(outputs: Output[], stderr: string): string {
-  const err = outputs.find((o): o is Extract<Output, { output_type: "error" }> => o.output_type === "error");
+  const err = outputs.find(
+    (o): o is Extract<Output, { output_type: "error" }> => o.output_type === "error",
+  );
   if (err) return `${err.ename}: ${err.evalue}`;
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-  // A thrown error prints its stack ("Error: msg" then "at …"); a type error prints "line:col - msg".
-  const hit = lines.find((l) => /^(\w+\.)?\w*(Error|Exception)\b/.test(l) || /^Uncaught\b/.test(l)) ?? lines.find((l) => /^\d+:\d+ - /.test(l));
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  // A thrown error prints its stack ("Error: msg" then "at …"); a type error prints "line:col -
+  // msg".
+  const hit =
+    lines.find((l) => /^(\w+\.)?\w*(Error|Exception)\b/.test(l) || /^Uncaught\b/.test(l)) ??
+    lines.find((l) => /^\d+:\d+ - /.test(l));
   if (hit) return /^\d+:\d+ - /.test(hit) ? `TypeScript error at ${hit}` : hit;
   return lines[0] ?? 'execute_reply status "error" with no error text';
 }
 
 /** Sizes as people read them. */
 export function formatBytes(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
+  return n >= 1e6
+    ? `${(n / 1e6).toFixed(1)} MB`
+    : n >= 1e3
+      ? `${(n / 1e3).toFixed(1)} kB`
+      : `${n} B`;
 }
 
 /** Default per-output limit (bytes as received: a stream output's text, one display bundle). */
@@ -159,7 +188,9 @@ class HeadTail {
       dropped += tail.length - this.keep;
       tail = tail.slice(-this.keep);
     }
-    return dropped ? `${this.head}\n[… ${dropped} characters of stderr omitted …]\n${tail}` : this.head + tail;
+    return dropped
+      ? `${this.head}\n[… ${dropped} characters of stderr omitted …]\n${tail}`
+      : this.head + tail;
   }
 }
 
@@ -180,7 +211,8 @@ class CellSink {
   /** Write the "not kept" notes into the outputs (again, if late output arrived since). */
   finish(limit: number, total: number): void {
     for (const [o, t] of this.truncated) {
-      (o as { text: string }).text = `${t.kept}\n[besselbook run: output truncated; ${formatBytes(t.dropped)} more of ${(o as { name: string }).name} not kept (limit ${formatBytes(limit)} per output, --max-output)]\n`;
+      (o as { text: string }).text =
+        `${t.kept}\n[besselbook run: output truncated; ${formatBytes(t.dropped)} more of ${(o as { name: string }).name} not kept (limit ${formatBytes(limit)} per output, --max-output)]\n`;
     }
     if (this.droppedOutputs) {
       const text = `[besselbook run: ${this.droppedOutputs} more output${this.droppedOutputs > 1 ? "s" : ""} (${formatBytes(this.droppedBytes)}) of this cell not kept: the notebook reached its ${formatBytes(total)} output limit (--max-output × ${NOTEBOOK_OUTPUT_FACTOR})]\n`;
@@ -197,7 +229,9 @@ class CellSink {
   }
 }
 
-/** An uncaught exception / unhandled rejection reported by the kernel preload (kernel-preload.ts). */
+/**
+ * An uncaught exception / unhandled rejection reported by the kernel preload (kernel-preload.ts).
+ */
 export interface CallbackError {
   what: string;
   /** Execution count of the cell whose code scheduled the callback, when known. */
@@ -212,14 +246,18 @@ export interface CallbackError {
 }
 
 /** The line kernel-preload.ts writes; keep in sync with its report(). */
-const CALLBACK_ERROR = /^\[besselbook\] (uncaught exception in a callback|unhandled promise rejection)(?: \(from the cell run as \[(\d+)\]\))?: (.*)$/m;
+const CALLBACK_ERROR =
+  /^\[besselbook\] (uncaught exception in a callback|unhandled promise rejection)(?: \(from the cell run as \[(\d+)\]\))?: (.*)$/m;
 
 /**
  * Collects one notebook's outputs from iopub: per-cell sinks, display_id bookkeeping across cells,
  * output size limits, and the callback errors the kernel reports.
  */
 class OutputCollector {
-  private readonly displays = new Map<string, Array<{ data: MimeBundle; metadata: Record<string, unknown> }>>();
+  private readonly displays = new Map<
+    string,
+    Array<{ data: MimeBundle; metadata: Record<string, unknown> }>
+  >();
   /** Bytes kept across the notebook, and per output (cleared outputs give theirs back). */
   private kept = 0;
   private readonly sizes = new WeakMap<Output, number>();
@@ -254,7 +292,9 @@ class OutputCollector {
   }
 
   private tooBig(size: number, what: string): MimeBundle {
-    return { "text/plain": `[besselbook run: ${what} of ${formatBytes(size)} not kept (limit ${formatBytes(this.limit)} per output, --max-output)]` };
+    return {
+      "text/plain": `[besselbook run: ${what} of ${formatBytes(size)} not kept (limit ${formatBytes(this.limit)} per output, --max-output)]`,
+    };
   }
 
   handle(msg: Message, sink: CellSink, late = false): void {
@@ -269,10 +309,18 @@ class OutputCollector {
           const m = CALLBACK_ERROR.exec(text);
           if (m) {
             const full = text.slice(m.index + m[0].length - m[3].length).trimEnd();
-            this.callbackErrors.push({ what: m[1], count: m[2] ? Number(m[2]) : undefined, summary: m[3].trim(), text: full, seenIn: sink.index, late });
+            this.callbackErrors.push({
+              what: m[1],
+              count: m[2] ? Number(m[2]) : undefined,
+              summary: m[3].trim(),
+              text: full,
+              seenIn: sink.index,
+              late,
+            });
           }
         }
-        // Characters (or, for a message too large to decode, bytes) this chunk adds beyond what we keep.
+        // Characters (or, for a message too large to decode, bytes) this chunk adds beyond what we
+        // keep.
         const undecoded = Number(c.truncatedBytes) || 0;
         const last = sink.outputs[sink.outputs.length - 1];
         if (!sink.clearPending && last && last.output_type === "stream" && last.name === c.name) {
@@ -296,9 +344,14 @@ class OutputCollector {
           last.text += text;
           this.grow(last, text.length);
         } else {
-          const o: Output = { output_type: "stream", name: c.name, text: text.slice(0, this.limit) };
+          const o: Output = {
+            output_type: "stream",
+            name: c.name,
+            text: text.slice(0, this.limit),
+          };
           const over = Math.max(0, text.length - this.limit) + undecoded;
-          if (this.push(sink, o, Math.min(text.length, this.limit)) && over) sink.truncated.set(o, { kept: o.text as string, dropped: over });
+          if (this.push(sink, o, Math.min(text.length, this.limit)) && over)
+            sink.truncated.set(o, { kept: o.text as string, dropped: over });
         }
         break;
       }
@@ -308,7 +361,12 @@ class OutputCollector {
         const o: Output =
           msg.header.msg_type === "display_data"
             ? { output_type: "display_data", data, metadata: c.metadata ?? {} }
-            : { output_type: "execute_result", data, metadata: c.metadata ?? {}, execution_count: c.execution_count ?? null };
+            : {
+                output_type: "execute_result",
+                data,
+                metadata: c.metadata ?? {},
+                execution_count: c.execution_count ?? null,
+              };
         if (!this.push(sink, o, Math.min(size, this.limit))) break;
         const id = c.transient?.display_id;
         if (typeof id === "string") {
@@ -328,10 +386,22 @@ class OutputCollector {
       }
       case "error": {
         const traceback: string[] = Array.isArray(c.traceback) ? c.traceback.map(String) : [];
-        const tb = size > this.limit ? [...traceback.slice(0, 20), `[besselbook run: traceback of ${formatBytes(size)} cut to 20 lines]`] : traceback;
+        const tb =
+          size > this.limit
+            ? [
+                ...traceback.slice(0, 20),
+                `[besselbook run: traceback of ${formatBytes(size)} cut to 20 lines]`,
+              ]
+            : traceback;
         const ename = c.tooLargeBytes ? "Error" : String(c.ename ?? "Error");
-        const evalue = c.tooLargeBytes ? `[besselbook run: error message of ${formatBytes(size)} not kept]` : String(c.evalue ?? "").slice(0, this.limit);
-        this.push(sink, { output_type: "error", ename, evalue, traceback: tb }, Math.min(size, this.limit));
+        const evalue = c.tooLargeBytes
+          ? `[besselbook run: error message of ${formatBytes(size)} not kept]`
+          : String(c.evalue ?? "").slice(0, this.limit);
+        this.push(
+          sink,
+          { output_type: "error", ename, evalue, traceback: tb },
+          Math.min(size, this.limit),
+        );
         break;
       }
       case "clear_output":
@@ -359,7 +429,10 @@ function resolveKernel(k: RunOptions["kernel"]): InstalledKernelSpec {
 }
 
 /** Environment the kernel gets on top of process.env and the kernelspec's env. */
-export function runEnv(file: string, opts: Pick<RunOptions, "mode" | "params" | "out">): Record<string, string> {
+export function runEnv(
+  file: string,
+  opts: Pick<RunOptions, "mode" | "params" | "out">,
+): Record<string, string> {
   const env: Record<string, string> = {
     BESSELBOOK_MODE: opts.mode ?? "full",
     BESSELBOOK_PARAMS: JSON.stringify(opts.params ?? {}),
@@ -397,14 +470,21 @@ export function saveProblem(file: string): string | undefined {
   return undefined;
 }
 
-const EMPTY_NOTEBOOK = (): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] });
+const EMPTY_NOTEBOOK = (): Notebook => ({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [],
+});
 
 /** What onCellStart reports: enough for "cell 3/12 0:42 `const r = train(…)`". */
 export interface CellStart {
   nb: string;
   /** 1-based position among all cells (as in failure reports); 0 while the kernel starts. */
   index: number;
-  /** 1-based position among the code cells that run (0: kernel starting), and how many there are. */
+  /**
+   * 1-based position among the code cells that run (0: kernel starting), and how many there are.
+   */
   ordinal: number;
   total: number;
   firstLine: string;
@@ -425,11 +505,27 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   const timeoutS = opts.timeoutS ?? 1800;
   const limit = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const cells: CellResult[] = [];
-  const result: RunResult = { path: file, ok: false, cells, notebook: EMPTY_NOTEBOOK(), saved: false, timings: { startMs: 0, totalMs: 0 } };
+  const result: RunResult = {
+    path: file,
+    ok: false,
+    cells,
+    notebook: EMPTY_NOTEBOOK(),
+    saved: false,
+    timings: { startMs: 0, totalMs: 0 },
+  };
   const fail = (f: Omit<Failure, "message"> & { detail?: string }, cell?: Cell): RunResult => {
-    const where = f.cell !== undefined && cell ? `cell ${f.cell}${cell.id ? ` (id ${cell.id})` : ""} "${firstLine(cell.source)}": ` : "";
+    const where =
+      f.cell !== undefined && cell
+        ? `cell ${f.cell}${cell.id ? ` (id ${cell.id})` : ""} "${firstLine(cell.source)}": `
+        : "";
     const detail = f.detail?.replace(/\s+$/, "");
-    result.failure = { kind: f.kind, cell: f.cell, cellId: f.cellId, summary: f.summary, message: `${shown}: ${where}${f.summary}${detail ? `\n${detail}` : ""}` };
+    result.failure = {
+      kind: f.kind,
+      cell: f.cell,
+      cellId: f.cellId,
+      summary: f.summary,
+      message: `${shown}: ${where}${f.summary}${detail ? `\n${detail}` : ""}`,
+    };
     result.timings.totalMs = Date.now() - t0;
     return result;
   };
@@ -442,7 +538,10 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
     nb = parseNotebook(file, original.toString("utf8"));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail({ kind: "input", summary: code ? `cannot read (${code})` : (e as Error).message.replace(`${file}: `, "") });
+    return fail({
+      kind: "input",
+      summary: code ? `cannot read (${code})` : (e as Error).message.replace(`${file}: `, ""),
+    });
   }
   result.notebook = nb;
   const checked = checkParams(nb, opts.params ?? {});
@@ -451,10 +550,20 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
     const problem = saveProblem(file);
     if (problem) return fail({ kind: "save", summary: `${problem}; not run` });
   }
-  if (opts.signal?.aborted) return fail({ kind: "interrupted", summary: "interrupted before start" });
+  if (opts.signal?.aborted)
+    return fail({ kind: "interrupted", summary: "interrupted before start" });
 
-  const code = nb.cells.map((c, i) => ({ c, index: i + 1 })).filter(({ c }) => c.cell_type === "code" && c.source.trim());
-  opts.onCellStart?.({ nb: shown, index: 0, ordinal: 0, total: code.length, firstLine: "", startedAt: t0 });
+  const code = nb.cells
+    .map((c, i) => ({ c, index: i + 1 }))
+    .filter(({ c }) => c.cell_type === "code" && c.source.trim());
+  opts.onCellStart?.({
+    nb: shown,
+    index: 0,
+    ordinal: 0,
+    total: code.length,
+    firstLine: "",
+    startedAt: t0,
+  });
   let client: KernelClient;
   try {
     client = await KernelClient.start({
@@ -467,8 +576,12 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
       signal: opts.signal,
     });
   } catch (e) {
-    if (e instanceof KernelStartAborted || opts.signal?.aborted) return fail({ kind: "interrupted", summary: "interrupted while the kernel was starting" });
-    return fail({ kind: "start", summary: `kernel "${spec.name}" failed to start: ${(e as Error).message}` });
+    if (e instanceof KernelStartAborted || opts.signal?.aborted)
+      return fail({ kind: "interrupted", summary: "interrupted while the kernel was starting" });
+    return fail({
+      kind: "start",
+      summary: `kernel "${spec.name}" failed to start: ${(e as Error).message}`,
+    });
   }
   result.kernelPid = client.pid;
   result.connectionFile = client.connectionFile;
@@ -499,7 +612,8 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   const callbackFailure = (): RunResult | undefined => {
     const e = collector.callbackErrors[0];
     if (!e) return undefined;
-    const from = e.count !== undefined ? cells.find((c) => c.executionCount === e.count) : undefined;
+    const from =
+      e.count !== undefined ? cells.find((c) => c.executionCount === e.count) : undefined;
     const index = from?.index ?? e.seenIn;
     const cell = nb.cells[index - 1];
     const when = !from
@@ -509,7 +623,16 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
           ? " (after the cell finished)"
           : ""
         : ` (after the cell finished; reported ${e.late ? "after" : "during"} cell ${e.seenIn})`;
-    return fail({ kind: "error", cell: index, cellId: cell?.id, summary: `${e.what}: ${e.summary}${when}`, detail: e.text }, cell);
+    return fail(
+      {
+        kind: "error",
+        cell: index,
+        cellId: cell?.id,
+        summary: `${e.what}: ${e.summary}${when}`,
+        detail: e.text,
+      },
+      cell,
+    );
   };
 
   try {
@@ -524,49 +647,107 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
         cell.execution_count = null;
         continue;
       }
-      opts.onCellStart?.({ nb: shown, index, ordinal: ++ordinal, total: code.length, firstLine: firstLine(cell.source), startedAt: t0 });
+      opts.onCellStart?.({
+        nb: shown,
+        index,
+        ordinal: ++ordinal,
+        total: code.length,
+        firstLine: firstLine(cell.source),
+        startedAt: t0,
+      });
       const tc = Date.now();
       let sink = new CellSink(index);
-      const run = () => client.execute(cell.source, { timeoutMs: timeoutS * 1000, onIopub: (m) => collector.handle(m, sink), onSent: (id) => sinks.set(id, sink) });
+      const run = () =>
+        client.execute(cell.source, {
+          timeoutMs: timeoutS * 1000,
+          onIopub: (m) => collector.handle(m, sink),
+          onSent: (id) => sinks.set(id, sink),
+        });
       let outcome: ExecuteOutcome = await run();
       if (outcome.kind === "reply" && outcome.reply.status === "abort") {
-        // tslab cancels requests that arrive within 200 ms after a failed cell (its TaskQueue.reset(200)),
-        // which only happens after an allowed `raises-exception` cell: wait that out and send it again.
+        // tslab cancels requests that arrive within 200 ms after a failed cell (its
+        // TaskQueue.reset(200)), which only happens after an allowed `raises-exception` cell: wait
+        // that out and send it again.
         await new Promise((r) => setTimeout(r, 300));
         sink = new CellSink(index);
         outcome = await run();
       }
       sink.finish(limit, limit * NOTEBOOK_OUTPUT_FACTOR);
       allSinks.push(sink);
-      const res: CellResult = { index, id: cell.id, status: "ok", executionCount: null, outputs: sink.outputs, stderr: sink.stderr.text(), ms: Date.now() - tc };
+      const res: CellResult = {
+        index,
+        id: cell.id,
+        status: "ok",
+        executionCount: null,
+        outputs: sink.outputs,
+        stderr: sink.stderr.text(),
+        ms: Date.now() - tc,
+      };
       cells.push(res);
       cell.outputs = sink.outputs;
       if (outcome.kind === "reply") {
         const count = outcome.reply.execution_count;
         res.executionCount = typeof count === "number" ? count : null;
         cell.execution_count = res.executionCount;
-        const failed = outcome.reply.status !== "ok" || sink.outputs.some((o) => o.output_type === "error");
-        if (failed) res.status = cellTags(cell).includes("raises-exception") ? "allowed-error" : "error";
+        const failed =
+          outcome.reply.status !== "ok" || sink.outputs.some((o) => o.output_type === "error");
+        if (failed)
+          res.status = cellTags(cell).includes("raises-exception") ? "allowed-error" : "error";
       } else {
         res.status = outcome.kind;
         cell.execution_count = null;
       }
       opts.onCell?.(res, shown);
-      if (aborted) return fail({ kind: "interrupted", cell: index, cellId: cell.id, summary: `interrupted in cell ${index}` }, cell);
+      if (aborted)
+        return fail(
+          {
+            kind: "interrupted",
+            cell: index,
+            cellId: cell.id,
+            summary: `interrupted in cell ${index}`,
+          },
+          cell,
+        );
       // An error thrown by a callback an earlier cell left running comes first: it happened first.
       const late = callbackFailure();
       if (late) return late;
       if (res.status === "error") {
-        return fail({ kind: "error", cell: index, cellId: cell.id, summary: errorSummary(res.outputs, res.stderr), detail: res.stderr }, cell);
+        return fail(
+          {
+            kind: "error",
+            cell: index,
+            cellId: cell.id,
+            summary: errorSummary(res.outputs, res.stderr),
+            detail: res.stderr,
+          },
+          cell,
+        );
       }
       if (outcome.kind === "timeout") {
-        return fail({ kind: "timeout", cell: index, cellId: cell.id, summary: `timed out after ${timeoutS} s in cell ${index}`, detail: res.stderr }, cell);
+        return fail(
+          {
+            kind: "timeout",
+            cell: index,
+            cellId: cell.id,
+            summary: `timed out after ${timeoutS} s in cell ${index}`,
+            detail: res.stderr,
+          },
+          cell,
+        );
       }
       if (outcome.kind === "died") {
         const how = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`;
         const tail = client.processOutput.trim();
         return fail(
-          { kind: "died", cell: index, cellId: cell.id, summary: `kernel died in cell ${index} (${how})`, detail: [res.stderr.trim(), tail && `kernel process output:\n${tail}`].filter(Boolean).join("\n") },
+          {
+            kind: "died",
+            cell: index,
+            cellId: cell.id,
+            summary: `kernel died in cell ${index} (${how})`,
+            detail: [res.stderr.trim(), tail && `kernel process output:\n${tail}`]
+              .filter(Boolean)
+              .join("\n"),
+          },
           cell,
         );
       }
@@ -578,14 +759,22 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
     const late = callbackFailure();
     if (late) return late;
     result.ok = true;
-    nb.metadata.kernelspec = { display_name: spec.spec.display_name, language: spec.spec.language, name: spec.name };
-    if (client.kernelInfo.language_info) nb.metadata.language_info = client.kernelInfo.language_info;
+    nb.metadata.kernelspec = {
+      display_name: spec.spec.display_name,
+      language: spec.spec.language,
+      name: spec.name,
+    };
+    if (client.kernelInfo.language_info)
+      nb.metadata.language_info = client.kernelInfo.language_info;
     if (nb.nbformat_minor < 5) nb.nbformat_minor = 5;
     if (opts.save && !opts.signal?.aborted) {
       const problem = saveNow(file, original, nb);
       if (problem) {
         result.ok = false;
-        return fail({ kind: "save", summary: `${problem}; the notebook ran, its outputs were not saved` });
+        return fail({
+          kind: "save",
+          summary: `${problem}; the notebook ran, its outputs were not saved`,
+        });
       }
       result.saved = true;
     }
@@ -621,7 +810,10 @@ function saveNow(file: string, original: Buffer, nb: Notebook): string | undefin
   return undefined;
 }
 
-/** Parse `key=value`: JSON when the value parses as JSON (numbers, booleans, arrays…), else a string. */
+/**
+ * Parse `key=value`: JSON when the value parses as JSON (numbers, booleans, arrays…), else a
+ * string.
+ */
 export function parseParam(kv: string): [string, unknown] {
   const eq = kv.indexOf("=");
   if (eq <= 0) throw new BesselbookError(`-p expects key=value, got "${kv}"`);
@@ -635,8 +827,17 @@ export function parseParam(kv: string): [string, unknown] {
   }
   // JSON.parse("1e400") is Infinity, which JSON (BESSELBOOK_PARAMS) can only send as null.
   const nonFinite = (v: unknown): boolean =>
-    typeof v === "number" ? !Number.isFinite(v) : Array.isArray(v) ? v.some(nonFinite) : v !== null && typeof v === "object" ? Object.values(v).some(nonFinite) : false;
-  if (nonFinite(value)) throw new BesselbookError(`-p ${key}=${raw}: not a finite number (JSON cannot carry ±Infinity); expected a value like ${key}=2`);
+    typeof v === "number"
+      ? !Number.isFinite(v)
+      : Array.isArray(v)
+        ? v.some(nonFinite)
+        : v !== null && typeof v === "object"
+          ? Object.values(v).some(nonFinite)
+          : false;
+  if (nonFinite(value))
+    throw new BesselbookError(
+      `-p ${key}=${raw}: not a finite number (JSON cannot carry ±Infinity); expected a value like ${key}=2`,
+    );
   return [key, value];
 }
 
@@ -652,12 +853,16 @@ export interface RunManyOptions extends RunOptions {
  * at once. From then on a problem of one notebook (it changed on disk, cannot be saved, fails) is
  * that notebook's failure; the others still run. Results come back in input order.
  */
-export async function runNotebooks(files: string[], opts: RunManyOptions = {}): Promise<RunResult[]> {
+export async function runNotebooks(
+  files: string[],
+  opts: RunManyOptions = {},
+): Promise<RunResult[]> {
   const problems: string[] = [];
   for (const f of files) {
     try {
       const nb = readNotebook(f);
-      for (const p of checkParams(nb, opts.params ?? {}).problems) problems.push(`${opts.displayPath ?? cwdRelativePath(f)}: ${p}`);
+      for (const p of checkParams(nb, opts.params ?? {}).problems)
+        problems.push(`${opts.displayPath ?? cwdRelativePath(f)}: ${p}`);
     } catch (e) {
       problems.push((e as Error).message);
     }
@@ -675,7 +880,15 @@ export async function runNotebooks(files: string[], opts: RunManyOptions = {}): 
         // runNotebook reports its own problems; anything else is still only this notebook's.
         const shown = opts.displayPath ?? cwdRelativePath(files[i]);
         const summary = `runner error: ${(e as Error).message}`;
-        results[i] = { path: files[i], ok: false, cells: [], notebook: EMPTY_NOTEBOOK(), saved: false, timings: { startMs: 0, totalMs: 0 }, failure: { kind: "error", summary, message: `${shown}: ${summary}` } };
+        results[i] = {
+          path: files[i],
+          ok: false,
+          cells: [],
+          notebook: EMPTY_NOTEBOOK(),
+          saved: false,
+          timings: { startMs: 0, totalMs: 0 },
+          failure: { kind: "error", summary, message: `${shown}: ${summary}` },
+        };
       }
       opts.onDone?.(results[i]);
     }

@@ -105,7 +105,12 @@ const ONE_BUILD_REPLACE = `        // besselbook patch "one-build": the cell's t
         asMutable(srcFile).parent = declsFile;`;
 
 export const TSLAB_PATCHES: SourcePatch[] = [
-  { id: "shorthand", file: "tslab/dist/converter.js", find: SHORTHAND_FIND, replace: SHORTHAND_REPLACE },
+  {
+    id: "shorthand",
+    file: "tslab/dist/converter.js",
+    find: SHORTHAND_FIND,
+    replace: SHORTHAND_REPLACE,
+  },
   {
     id: "bundler",
     file: "tslab/dist/converter.js",
@@ -124,15 +129,22 @@ export const TSLAB_PATCHES: SourcePatch[] = [
     id: "cell-error",
     file: "tslab/dist/executor.js",
     find: "console.error(e);",
-    replace: "(globalThis.__besselbookCellError ? globalThis.__besselbookCellError(e, console) : console.error(e));",
+    replace:
+      "(globalThis.__besselbookCellError ? globalThis.__besselbookCellError(e, console) : console.error(e));",
     all: true,
   },
-  { id: "one-build", file: "tslab/dist/converter.js", find: ONE_BUILD_FIND, replace: ONE_BUILD_REPLACE },
+  {
+    id: "one-build",
+    file: "tslab/dist/converter.js",
+    find: ONE_BUILD_FIND,
+    replace: ONE_BUILD_REPLACE,
+  },
   {
     id: "types-node",
     file: "tslab/dist/converter.js",
     find: "        typeRoots: getTypeRoots(),\n",
-    replace: '        typeRoots: getTypeRoots(),\n        // besselbook patch "types-node".\n        types: ["node"],\n',
+    replace:
+      '        typeRoots: getTypeRoots(),\n        // besselbook patch "types-node".\n        types: ["node"],\n',
   },
 ];
 
@@ -143,7 +155,11 @@ export interface PatchResult {
 }
 
 /** Apply every patch meant for `file` to its source text. */
-export function applyPatches(file: string, source: string, patches: SourcePatch[] = TSLAB_PATCHES): PatchResult {
+export function applyPatches(
+  file: string,
+  source: string,
+  patches: SourcePatch[] = TSLAB_PATCHES,
+): PatchResult {
   const norm = file.split(path.sep).join("/");
   const applied: string[] = [];
   const missing: string[] = [];
@@ -160,7 +176,12 @@ export function applyPatches(file: string, source: string, patches: SourcePatch[
   return { source, applied, missing };
 }
 
-const state = { installed: false, applied: [] as string[], missing: [] as string[], reported: false };
+const state = {
+  installed: false,
+  applied: [] as string[],
+  missing: [] as string[],
+  reported: false,
+};
 
 /** Ids of applied and missing patches so far (files tslab has loaded). */
 export function patchState(): { applied: string[]; missing: string[] } {
@@ -184,7 +205,8 @@ export function patchReport(): string | undefined {
 export function installTslabPatches(): void {
   if (state.installed) return;
   state.installed = true;
-  const exts = (Module as unknown as { _extensions: Record<string, (m: any, f: string) => void> })._extensions;
+  const exts = (Module as unknown as { _extensions: Record<string, (m: any, f: string) => void> })
+    ._extensions;
   const orig = exts[".js"];
   const targets = new Set(TSLAB_PATCHES.map((p) => p.file));
   exts[".js"] = function (mod: any, filename: string) {
