@@ -10,9 +10,7 @@
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
 import { frames as F, linalg, init, rng } from "besselbook";
-
-const near = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
+import { close as near } from "./helpers";
 
 describe("frames (mutants 5): frameRanks' thresholds are relative to σ₁ and to the scale", () => {
   // Node 0 at the origin sees every other node (radius graph with a radius past the cloud). With a
@@ -61,7 +59,10 @@ describe("frames (mutants 5): localFrames uses fallbackFrame, with each node's o
   const bent = [0, 0, 0, 0, 1, 0, 0, -1.5, 1e-4];
   const flat = [0, 0, 0, 1, 0, 0, 0, 1.3, 0, -0.7, -0.6, 1e-4];
 
-  for (const [name, pos, want] of [["nearly collinear", bent, [1, 1, 1]], ["nearly planar", flat, [2, 2, 2, 2]]] as const) {
+  for (const [name, pos, want] of [
+    ["nearly collinear", bent, [1, 1, 1]],
+    ["nearly planar", flat, [2, 2, 2, 2]],
+  ] as const) {
     it(`${name}: ranks ${want.join(", ")}; every frame is fallbackFrame of its own node's v₁, v₂ and axis`, () => {
       const g = F.radiusGraph(pos, 10);
       const a = F.localFrames(pos, g);
@@ -71,11 +72,18 @@ describe("frames (mutants 5): localFrames uses fallbackFrame, with each node's o
       let maxGsDiff = 0;
       for (let i = 0; i < g.n; i++) {
         const fb = F.fallbackFrame(
-          Array.from(v.slice(9 * i, 9 * i + 3)), Array.from(v.slice(9 * i + 3, 9 * i + 6)),
-          want[i], Array.from(fr.axis.slice(3 * i, 3 * i + 3)));
+          Array.from(v.slice(9 * i, 9 * i + 3)),
+          Array.from(v.slice(9 * i + 3, 9 * i + 6)),
+          want[i],
+          Array.from(fr.axis.slice(3 * i, 3 * i + 3)),
+        );
         assert.deepEqual(Array.from(a.frames[i].L), Array.from(fb.L), `node ${i}`);
         assert.equal(a.frames[i].degenerate, want[i] === 1 ? "v2" : "v3");
-        const gs = F.gramSchmidt(v.slice(9 * i, 9 * i + 3), v.slice(9 * i + 3, 9 * i + 6), v.slice(9 * i + 6, 9 * i + 9));
+        const gs = F.gramSchmidt(
+          v.slice(9 * i, 9 * i + 3),
+          v.slice(9 * i + 3, 9 * i + 6),
+          v.slice(9 * i + 6, 9 * i + 9),
+        );
         for (let k = 0; k < 9; k++) maxGsDiff = Math.max(maxGsDiff, Math.abs(gs.L[k] - fb.L[k]));
       }
       // the test has power: Gram–Schmidt's frame is a different one here
@@ -83,7 +91,8 @@ describe("frames (mutants 5): localFrames uses fallbackFrame, with each node's o
       // the nodes' frames differ from each other, so reading a neighbour's vectors shows
       let maxNodeDiff = 0;
       for (let i = 1; i < g.n; i++) {
-        for (let k = 0; k < 9; k++) maxNodeDiff = Math.max(maxNodeDiff, Math.abs(a.frames[i].L[k] - a.frames[0].L[k]));
+        for (let k = 0; k < 9; k++)
+          maxNodeDiff = Math.max(maxNodeDiff, Math.abs(a.frames[i].L[k] - a.frames[0].L[k]));
       }
       assert.ok(maxNodeDiff > 0.5, `node frames differ by ${maxNodeDiff}`);
     });
@@ -91,7 +100,9 @@ describe("frames (mutants 5): localFrames uses fallbackFrame, with each node's o
 });
 
 describe("frames (mutants 5): frameDiagnostics and frameEquivarianceError's defaults", () => {
-  before(async () => { await init({ quiet: true }); });
+  before(async () => {
+    await init({ quiet: true });
+  });
 
   it("frameDiagnostics: ‖v₂‖/‖u₂‖ = 9/√6 for e₁ = (1, 2, 2)/3, v₂ = (1, 1, 1), v₃ ∥ v₁ × v₂", () => {
     // p = v₂·e₁ = 5/3, u₂ = v₂ − p e₁ = (4, −1, −1)/9, ‖u₂‖ = √18/9; ‖v₂‖ = √3 → ratio 9/√6.
@@ -108,7 +119,8 @@ describe("frames (mutants 5): frameDiagnostics and frameEquivarianceError's defa
   it("frameEquivarianceError without t is the translation-free error: ~0, and equal to t = 0", () => {
     const pos = [0, 0, 0, 1.1, 0.2, -0.3, -0.4, 0.9, 0.5, 0.3, -0.6, 1.2, -0.8, -0.7, -0.2];
     const g = F.radiusGraph(pos, 3);
-    const c = Math.cos(0.7), s = Math.sin(0.7);
+    const c = Math.cos(0.7),
+      s = Math.sin(0.7);
     const R = [c, -s, 0, s, c, 0, 0, 0, 1];
     const P = [1, 0, 0, 0, 1, 0, 0, 0, -1];
     for (const Q of [R, P]) {
@@ -133,8 +145,14 @@ describe("frames (mutants 5): randomCloud's genericRadius redraws the whole clou
       const c = F.randomCloud(r, { n: o.n, density: o.density });
       const g = F.radiusGraph(c.pos, o.genericRadius);
       const minDeg = Math.min(...F.inDegree(g));
-      if (minDeg < 3) { rejected.degree++; continue; }
-      if (F.localFrames(c.pos, g).degenerate.none !== g.n) { rejected.frames++; continue; }
+      if (minDeg < 3) {
+        rejected.degree++;
+        continue;
+      }
+      if (F.localFrames(c.pos, g).degenerate.none !== g.n) {
+        rejected.frames++;
+        continue;
+      }
       return { c, rejected };
     }
   };

@@ -57,7 +57,8 @@ describe("special (mutants 4): jyGeneral's four values and J′ of negative orde
   });
 
   it("J′₀(x) = −J₁(x) = −x/2 at tiny and subnormal x (DLMF 10.6.2; J₁(x) = x/2 + O(x³))", () => {
-    // without the J′₀ = −J₁ shortcut the series form gives 0 at 1e-300 and NaN below (checked by hand)
+    // without the J′₀ = −J₁ shortcut the series form gives 0 at 1e-300 and NaN below (checked by
+    // hand)
     for (const x of [1e-300, 1e-310, 1e-320]) {
       const got = S.besselJPrime(0, x);
       assert.ok(Math.abs(got + x / 2) <= Math.max(1e-16 * x, 1e-322), `J′₀(${x}) = ${got}`);
