@@ -372,6 +372,8 @@ describe("special: integer fast paths agree with the general real-order kernels"
         : 0;
       const IK = S.ikGeneral(n, x, true, false);
       const ie = IK.i * 2 ** IK.iE;
+      // a missing or NaN field must fail here, not fall through the underflow guard below
+      assert.ok(Number.isFinite(ie) && ie >= 0, `ikGeneral(${n}, ${x}): e^-x I = ${ie}`);
       const ei = ie > 1e-290 ? Math.abs(S.besselIScaled(n, x) - ie) / ie : 0;
       worst = Math.max(worst, ej, ey, ei);
       assert.ok(ej < 1e-13 && ey < 1e-13 && ei < 1e-13, `n=${n} x=${x}: ${ej} ${ey} ${ei}`);
