@@ -5,23 +5,10 @@
 // defined before the cell (`const SEED = 2021;`) are in scope. Full mode returns `full`; smoke
 // mode applies the smoke overrides. No -p / BESSELBOOK_PARAMS overrides are applied.
 const fs = require("node:fs");
+const path = require("node:path");
+const { paramsCallArgs } = require(path.join(__dirname, "..", "tools", "host", "dist", "runner", "parameters.js"));
 
 const text = (cell) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
-
-/** The text of the call `params( … )` starting at index `open` of "(" (strings skipped). */
-function callArgs(src, open) {
-  let depth = 0;
-  for (let i = open; i < src.length; i++) {
-    const ch = src[i];
-    if (ch === '"' || ch === "'" || ch === "`") {
-      for (i++; i < src.length && src[i] !== ch; i++) if (src[i] === "\\") i++;
-      continue;
-    }
-    if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return src.slice(open + 1, i);
-  }
-  throw new Error("notebook-params: unbalanced params( … ) call in the parameters cell");
-}
 
 function notebookParams(notebookPath, mode = "full") {
   if (mode !== "full" && mode !== "smoke") throw new Error(`notebook-params: mode = ${mode}; expected "full" or "smoke"`);
@@ -34,9 +21,8 @@ function notebookParams(notebookPath, mode = "full") {
     for (const m of text(c).matchAll(/^const ([A-Z][A-Z0-9_]*) = (-?\d+(?:\.\d+)?(?:e-?\d+)?);/gm)) consts[m[1]] = Number(m[2]);
   }
   const src = text(code[k]);
-  const at = src.search(/\bparams\s*\(/);
-  if (at < 0) throw new Error(`notebook-params: the parameters cell of ${notebookPath} has no params( … ) call`);
-  const args = callArgs(src, src.indexOf("(", at));
+  const [args] = paramsCallArgs(src); // the runner's own scanner (tools/host, built by npm ci)
+  if (args === undefined) throw new Error(`notebook-params: the parameters cell of ${notebookPath} has no params( … ) call`);
   const [full, opts] = new Function(...Object.keys(consts), "params", `return params(${args});`)(...Object.values(consts), (f, o) => [f, o ?? {}]);
   return mode === "smoke" ? { ...full, ...(opts.smoke ?? {}) } : { ...full };
 }

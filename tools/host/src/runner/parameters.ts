@@ -135,6 +135,18 @@ function paramsCalls(src: string): number[] {
   return at;
 }
 
+/**
+ * The argument text of every `params( … )` call in `src`, in order (comments and string literals
+ * skipped) — what scripts/notebook-params.cjs evaluates to read a notebook's parameter values.
+ */
+export function paramsCallArgs(src: string): string[] {
+  return paramsCalls(src).map((open) => {
+    const end = matchClose(src, open);
+    if (end < 0) throw new Error("paramsCallArgs: an unbalanced params( … ) call");
+    return src.slice(open + 1, end - 1);
+  });
+}
+
 /** What the notebook declares as parameters (see NotebookParams). */
 export function notebookParameters(nb: Notebook): NotebookParams {
   const code = nb.cells
