@@ -20,19 +20,17 @@ export function relMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length)
     throw new ShapeError("relMaxDiff: a", `[${b.length}] (the length of b)`, [a.length]);
   if (b.length === 0) domainError("relMaxDiff", "b", "[]", "a non-empty reference");
+  let nonZero = false;
   for (const [name, v] of [
     ["a", a],
     ["b", b],
   ] as const)
-    for (let i = 0; i < v.length; i++)
+    for (let i = 0; i < v.length; i++) {
       if (!Number.isFinite(v[i])) domainError("relMaxDiff", `${name}[${i}]`, v[i], "finite values");
-  if (!hasNonZero(b)) domainError("relMaxDiff", "b", "all zeros", "a reference with max|b| > 0");
+      if (name === "b" && v[i] !== 0) nonZero = true;
+    }
+  if (!nonZero) domainError("relMaxDiff", "b", "all zeros", "a reference with max|b| > 0");
   return relMaxAbs(a, b); // the one implementation of max|a − b| / max|b| (equivariance)
-}
-
-function hasNonZero(b: ArrayLike<number>): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return true;
-  return false;
 }
 
 /**
